@@ -1,0 +1,118 @@
+"""Who may see or change what: the one permission table of Đôn đốc.
+
+Views, API endpoints, exports and the admin ask ``can(user, action, obj)``; lists are narrowed
+with ``visible_tasks(user, queryset)``. Templates only display the answers. A role either holds
+an action everywhere (``ALL``), only for objects of its own organisation units (``OWN``), or not
+at all.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from dondoc.accounts.models import Role
+
+if TYPE_CHECKING:
+    from dondoc.accounts.models import User
+
+
+class Scope(Enum):
+    ALL = "all"
+    OWN = "own"  # objects of the user's organisation units (and units merged into them)
+
+
+_SO, _TR, _ME, _RE, _HE, _OB = (
+    Role.STANDING_OFFICE,
+    Role.TRACKER,
+    Role.MEMBER,
+    Role.REPORTER,
+    Role.AGENCY_HEAD,
+    Role.OBSERVER,
+)
+ALL, OWN = Scope.ALL, Scope.OWN
+
+#: action -> {role: scope}. A role missing from an action's row is denied.
+PERMISSIONS: dict[str, dict[str, Scope]] = {
+    "dashboard.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: OWN, _HE: OWN, _OB: ALL},
+    "task.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: OWN, _HE: OWN, _OB: ALL},
+    "task.export": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: OWN, _HE: OWN, _OB: ALL},
+    "task.post_update": {_SO: ALL, _TR: ALL, _RE: OWN, _HE: OWN},
+    "task.set_status": {_SO: ALL, _TR: ALL},  # only they record "completed" or "cancelled"
+    "task.edit": {_SO: ALL, _TR: ALL},
+    "task.history": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: OWN, _HE: OWN, _OB: ALL},
+    "duplicate.review": {_SO: ALL, _TR: ALL},
+    "directive.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: ALL, _HE: ALL, _OB: ALL},
+    "org.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: ALL, _HE: ALL, _OB: ALL},
+    "member.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: ALL, _HE: ALL, _OB: ALL},
+    "import.run": {_SO: ALL},
+    "admin.access": {_SO: ALL},
+}
+
+
+def role_of(user: User | Any) -> str | None:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Role.STANDING_OFFICE
+    return user.role
+
+
+def scope_of(user: User | Any, action: str) -> Scope | None:
+    """The scope in which ``user`` holds ``action``, or None when denied."""
+    if action not in PERMISSIONS:
+        raise KeyError(f"unknown action {action!r}")
+    role = role_of(user)
+    if role is None:
+        return None
+    return PERMISSIONS[action].get(role)
+
+
+def user_org_ids(user: User) -> set[int]:
+    """The user's organisation units and every unit merged into them (lineage)."""
+    cached = getattr(user, "_dondoc_org_ids", None)
+    if cached is not None:
+        return cached
+    from dondoc.orgs.models import OrgUnit
+
+    ids: set[int] = set()
+    for unit in OrgUnit.objects.filter(users=user):
+        ids |= unit.lineage_ids()
+    user._dondoc_org_ids = ids
+    return ids
+
+
+def _task_is_own(user: User, task: Any) -> bool:
+    own = user_org_ids(user)
+    return any(ta.org_unit_id in own for ta in task.task_agencies.all())
+
+
+def can(user: User | Any, action: str, obj: Any = None) -> bool:
+    """May ``user`` perform ``action`` (on ``obj`` when given)?"""
+    scope = scope_of(user, action)
+    if scope is None:
+        return False
+    if scope is Scope.ALL or obj is None:
+        return True
+    from dondoc.tasks.models import ProgressUpdate, Task
+
+    if isinstance(obj, ProgressUpdate):
+        obj = obj.task
+    if isinstance(obj, Task):
+        return _task_is_own(user, obj)
+    return False
+
+
+def visible_tasks(user: User | Any, queryset: QuerySet) -> QuerySet:
+    """Narrow a Task queryset to what ``user`` may see."""
+    scope = scope_of(user, "task.view")
+    if scope is None:
+        return queryset.none()
+    if scope is Scope.ALL:
+        return queryset
+    from dondoc.tasks.models import TaskAgency
+
+    own = TaskAgency.objects.filter(task=OuterRef("pk"), org_unit_id__in=user_org_ids(user))
+    return queryset.filter(Exists(own))

@@ -1,0 +1,113 @@
+"""Shared fixtures: a small program with named people, as the tests speak of them.
+
+- ``clerk``: a Standing Office clerk (admin of the program);
+- ``tracker``: a Working Group tracker;
+- ``committee_member``: a member of the steering committee;
+- ``reporter``: a reporter of the Party committee of the Ministry of Science and Technology;
+- ``other_reporter``: a reporter of Hà Nội's Party committee.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dondoc.accounts.models import Membership, Role, User
+from dondoc.orgs.models import Member, OrgAlias, OrgKind, OrgUnit
+from dondoc.tasks.models import Directive, DirectiveKind, Program, SolutionGroup
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def program(db) -> Program:
+    program = Program.objects.create(
+        code="NQ57", name="Nghị quyết 57-NQ/TW", resolution="57-NQ/TW"
+    )
+    for number, title in enumerate(
+        ["Nhận thức", "Thể chế", "Hạ tầng", "Nhân lực", "Chuyển đổi số", "Doanh nghiệp", "Hợp tác"],
+        start=1,
+    ):
+        SolutionGroup.objects.create(program=program, number=number, title=title)
+    return program
+
+
+@pytest.fixture
+def committee(db) -> OrgUnit:
+    return OrgUnit.objects.create(
+        code="bcd-tw", kind=OrgKind.COMMITTEE, name="Ban Chỉ đạo Trung ương", short_name="BCĐTW"
+    )
+
+
+@pytest.fixture
+def most(db) -> OrgUnit:
+    unit = OrgUnit.objects.create(
+        code="du-bo-khcn",
+        kind=OrgKind.MINISTRY,
+        name="Đảng ủy Bộ Khoa học và Công nghệ",
+        short_name="Bộ KH&CN",
+    )
+    OrgAlias.objects.create(org_unit=unit, alias="Đảng uỷ Bộ KH&CN")
+    return unit
+
+
+@pytest.fixture
+def hanoi(db) -> OrgUnit:
+    return OrgUnit.objects.create(
+        code="ha-noi", kind=OrgKind.PROVINCE, name="Thành ủy Hà Nội", short_name="Hà Nội"
+    )
+
+
+@pytest.fixture
+def notice(program, committee) -> Directive:
+    return Directive.objects.create(
+        program=program,
+        kind=DirectiveKind.NOTICE,
+        number="01-TB/BCĐTW",
+        date=dt.date(2025, 1, 22),
+        issuer=committee,
+        title="Thông báo kết luận phiên họp thứ nhất",
+        session_number=1,
+    )
+
+
+@pytest.fixture
+def member_person(program) -> Member:
+    return Member.objects.create(
+        program=program, full_name="Nguyễn Mạnh Hùng", position="Bộ trưởng Bộ KH&CN"
+    )
+
+
+def _user(username: str, role: str, *units: OrgUnit, **extra) -> User:
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, role=role, full_name=username.title(), **extra
+    )
+    for unit in units:
+        Membership.objects.create(user=user, org_unit=unit)
+    return user
+
+
+@pytest.fixture
+def clerk(db) -> User:
+    return _user("clerk", Role.STANDING_OFFICE, is_staff=True)
+
+
+@pytest.fixture
+def tracker(db) -> User:
+    return _user("tracker", Role.TRACKER)
+
+
+@pytest.fixture
+def committee_member(member_person) -> User:
+    return _user("member", Role.MEMBER, committee_member=member_person)
+
+
+@pytest.fixture
+def reporter(most) -> User:
+    return _user("reporter", Role.REPORTER, most)
+
+
+@pytest.fixture
+def other_reporter(hanoi) -> User:
+    return _user("other", Role.REPORTER, hanoi)

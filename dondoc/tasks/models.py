@@ -1,0 +1,347 @@
+"""Programs, directives, tasks and their progress timeline.
+
+A task (nhiệm vụ) is assigned by one or more directives (văn bản giao nhiệm vụ), supervised by
+committee members, led by one or more agencies (cơ quan chủ trì) with others coordinating
+(cơ quan phối hợp). Its deadline keeps the phrase as written beside its normalised form. The
+timeline of progress updates (kết quả thực hiện / tiến độ) is the record from which the status
+on any past date is computed; ``closure_*`` fields on the task cache the current state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from dondoc.core.text import fold
+
+
+# The kinds of ``dondoc.tasks.deadlines.DeadlineKind``.
+DEADLINE_KINDS = [
+    ("date", _("Date")),
+    ("continuous", _("Continuous")),
+    ("recurring", _("Recurring")),
+    ("none", _("None")),
+    ("unrecognised", _("Unrecognised")),
+]
+
+
+class Program(models.Model):
+    """A resolution or action plan followed by a steering committee (e.g. NQ57)."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    resolution = models.CharField(_("resolution"), max_length=100, blank=True)
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    committee_name = models.CharField(_("steering committee"), max_length=400, blank=True)
+    standing_office = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name=_("standing office"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SolutionGroup(models.Model):
+    """A group of tasks and solutions of a program (nhóm nhiệm vụ, giải pháp)."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="groups")
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=400)
+    keywords = models.TextField(
+        _("keywords"), blank=True, help_text=_("One per line; used to suggest a group for a task.")
+    )
+
+    class Meta:
+        ordering = ["program", "number"]
+        verbose_name = _("solution group")
+        verbose_name_plural = _("solution groups")
+        constraints = [
+            models.UniqueConstraint(fields=["program", "number"], name="unique_group_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class DirectiveKind(models.TextChoices):
+    NOTICE = "notice", _("Conclusion notice")  # Thông báo kết luận
+    PLAN = "plan", _("Plan")  # Kế hoạch
+    REPORT = "report", _("Report")  # Báo cáo
+    LETTER = "letter", _("Official letter")  # Công văn
+    DIRECTIVE = "directive", _("Directive")  # Chỉ thị
+    OTHER = "other", _("Other")
+
+
+class Directive(models.Model):
+    """A document that assigns or reports on tasks. Identified by number + date + issuer."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="directives")
+    kind = models.CharField(_("kind"), max_length=16, choices=DirectiveKind.choices)
+    number = models.CharField(_("number and symbol"), max_length=64)  # "01-TB/BCĐTW"
+    date = models.DateField(_("date"))
+    issuer = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name=_("issuer"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    session_number = models.PositiveSmallIntegerField(_("session"), null=True, blank=True)
+    session_date = models.DateField(_("session date"), null=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    source_file = models.FileField(_("source file"), upload_to="directives/%Y/", blank=True)
+    source_name = models.CharField(_("source name"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "number"]
+        verbose_name = _("directive")
+        verbose_name_plural = _("directives")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number", "date", "issuer"], name="unique_directive_identity"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.date:%d/%m/%Y})"
+
+
+class ClosureKind(models.TextChoices):
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+    REOPENED = "reopened", _("Reopened")
+
+
+class Task(models.Model):
+    """A task (nhiệm vụ) of a program."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="tasks")
+    group = models.ForeignKey(
+        SolutionGroup,
+        verbose_name=_("solution group"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks",
+    )
+    content = models.TextField(_("content"))
+    directives = models.ManyToManyField(
+        Directive, through="TaskSource", related_name="tasks", verbose_name=_("directives")
+    )
+    members = models.ManyToManyField(
+        "orgs.Member", blank=True, related_name="tasks", verbose_name=_("supervising members")
+    )
+    agencies = models.ManyToManyField(
+        "orgs.OrgUnit", through="TaskAgency", related_name="tasks", verbose_name=_("agencies")
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent task"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="subtasks",
+    )
+    assigned_on = models.DateField(_("assigned on"), db_index=True)
+    deadline_text = models.CharField(_("deadline as written"), max_length=200, blank=True)
+    deadline_kind = models.CharField(
+        _("deadline kind"),
+        max_length=16,
+        choices=DEADLINE_KINDS,
+        default="none",
+    )
+    due_on = models.DateField(_("due date"), null=True, blank=True, db_index=True)
+    deadline_period = models.CharField(max_length=16, blank=True)
+    # Current closure (cached from the timeline; the timeline is the record).
+    closure_kind = models.CharField(max_length=16, choices=ClosureKind.choices, blank=True)
+    closure_on = models.DateField(_("completion date"), null=True, blank=True)
+    status_events_from = models.DateField(null=True, blank=True, editable=False)
+    status_events_to = models.DateField(null=True, blank=True, editable=False)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_tasks",
+    )
+    content_folded = models.TextField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["content_folded", "updated_at"])
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        indexes = [
+            models.Index(fields=["program", "merged_into", "assigned_on"]),
+            models.Index(fields=["deadline_kind", "due_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.content[:80]
+
+    def save(self, *args, **kwargs):
+        self.content_folded = fold(self.content)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "content" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "content_folded"}
+        super().save(*args, **kwargs)
+
+    @property
+    def deadline_needs_review(self) -> bool:
+        return self.deadline_kind == "unrecognised"
+
+    def lead_agencies(self) -> list:
+        return [ta.org_unit for ta in self.task_agencies.all() if ta.role == AgencyRole.LEAD]
+
+    def coordinating_agencies(self) -> list:
+        return [
+            ta.org_unit for ta in self.task_agencies.all() if ta.role == AgencyRole.COORDINATING
+        ]
+
+
+class TaskSource(models.Model):
+    """A directive that assigned (or restated) a task, with how it was worded there."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="sources")
+    directive = models.ForeignKey(Directive, on_delete=models.PROTECT, related_name="sources")
+    label = models.CharField(_("item"), max_length=64, blank=True)  # "(3)", "Phụ lục 2, STT 15"
+    wording = models.TextField(_("wording"), blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "directive", "label"], name="unique_task_source"
+            ),
+        ]
+
+
+class AgencyRole(models.TextChoices):
+    LEAD = "lead", _("Lead agency")  # Cơ quan chủ trì
+    COORDINATING = "coordinating", _("Coordinating agency")  # Cơ quan phối hợp
+
+
+class TaskAgency(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="task_agencies")
+    org_unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="task_roles"
+    )
+    role = models.CharField(max_length=16, choices=AgencyRole.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["task", "org_unit", "role"], name="unique_task_agency"),
+        ]
+        indexes = [models.Index(fields=["org_unit", "role"])]
+
+
+class ProgressUpdate(models.Model):
+    """One entry of a task's timeline (kết quả thực hiện, tiến độ)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="updates")
+    reported_on = models.DateField(_("date"))  # the date the update speaks of
+    recorded_on = models.DateField(_("recorded on"))  # the date the system learnt it
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    agency = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    source = models.ForeignKey(
+        Directive,
+        verbose_name=_("source document"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="updates",
+    )
+    text = models.TextField(_("text"))
+    status_change = models.CharField(
+        _("status change"), max_length=16, choices=ClosureKind.choices, blank=True
+    )
+    effective_on = models.DateField(_("effective date"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["reported_on", "id"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        indexes = [models.Index(fields=["task", "recorded_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.reported_on:%d/%m/%Y}: {self.text[:60]}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    today = dt.date.today()
+    return f"attachments/{today:%Y/%m}/{instance.sha256[:16]}/{filename}"
+
+
+class Attachment(models.Model):
+    """Evidence attached to a progress update (size- and type-checked on upload)."""
+
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class DuplicateState(models.TextChoices):
+    PENDING = "pending", _("Waiting for review")
+    CONFIRMED = "confirmed", _("Same task (merged)")
+    REJECTED = "rejected", _("Different tasks")
+
+
+class DuplicateCandidate(models.Model):
+    """A pair of tasks an import thought might be the same, queued for a human."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="duplicate_candidates")
+    candidate = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    source = models.ForeignKey(Directive, null=True, blank=True, on_delete=models.SET_NULL)
+    state = models.CharField(
+        max_length=16, choices=DuplicateState.choices, default=DuplicateState.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["task", "candidate"], name="unique_duplicate_pair"),
+        ]

@@ -1,0 +1,205 @@
+"""Every write to tasks goes through these functions.
+
+Each runs in one transaction and leaves its trace in the change history (django-simple-history
+records the user given as ``by``). Views, the API, the importers and the commands call the same
+functions, so behaviour cannot drift between them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+
+from dondoc.core.uploads import CheckedUpload
+from dondoc.tasks.deadlines import parse_deadline
+from dondoc.tasks.models import (
+    AgencyRole,
+    Attachment,
+    ClosureKind,
+    Directive,
+    DuplicateCandidate,
+    DuplicateState,
+    ProgressUpdate,
+    Task,
+    TaskAgency,
+    TaskSource,
+)
+
+
+def _as_user(instance: Any, by: Any) -> Any:
+    """Attribute the history record of ``instance`` to ``by`` (a User, or None for the system)."""
+    if by is not None:
+        instance._history_user = by
+    return instance
+
+
+def apply_deadline(task: Task, phrase: str | None) -> None:
+    """Set the deadline phrase and its normalised form (does not save)."""
+    deadline = parse_deadline(phrase)
+    task.deadline_text = deadline.phrase
+    task.deadline_kind = deadline.kind.value
+    task.due_on = deadline.due
+    task.deadline_period = deadline.period or ""
+
+
+@transaction.atomic
+def create_task(
+    *,
+    program,
+    content: str,
+    assigned_on: dt.date,
+    deadline: str | None = None,
+    group=None,
+    parent: Task | None = None,
+    sources: Sequence[tuple[Directive, str, str]] = (),
+    leads: Iterable = (),
+    coordinators: Iterable = (),
+    members: Iterable = (),
+    by=None,
+) -> Task:
+    """Create a task with its sources ``(directive, label, wording)``, agencies and members."""
+    task = Task(
+        program=program, content=content, assigned_on=assigned_on, group=group, parent=parent
+    )
+    apply_deadline(task, deadline)
+    _as_user(task, by).save()
+    for directive, label, wording in sources:
+        TaskSource.objects.get_or_create(
+            task=task, directive=directive, label=label, defaults={"wording": wording}
+        )
+    set_agencies(task, leads=leads, coordinators=coordinators)
+    task.members.set(list(members))
+    return task
+
+
+def set_agencies(task: Task, *, leads: Iterable = (), coordinators: Iterable = ()) -> None:
+    for role, units in ((AgencyRole.LEAD, leads), (AgencyRole.COORDINATING, coordinators)):
+        for unit in units:
+            TaskAgency.objects.get_or_create(task=task, org_unit=unit, role=role)
+
+
+def refresh_closure(task: Task) -> None:
+    """Recompute the cached closure columns of ``task`` from its timeline."""
+    events = list(
+        task.updates.exclude(status_change="")
+        .order_by("recorded_on", "id")
+        .values_list("status_change", "effective_on", "recorded_on")
+    )
+    if events:
+        kind, effective, _recorded = events[-1]
+        task.closure_kind = "" if kind == ClosureKind.REOPENED else kind
+        task.closure_on = None if kind == ClosureKind.REOPENED else effective
+        task.status_events_from = events[0][2]
+        task.status_events_to = events[-1][2]
+    else:
+        task.closure_kind, task.closure_on = "", None
+        task.status_events_from = task.status_events_to = None
+    task.save(
+        update_fields=[
+            "closure_kind",
+            "closure_on",
+            "status_events_from",
+            "status_events_to",
+            "updated_at",
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    """An upload that ``dondoc.core.uploads.check_upload`` has accepted."""
+
+    file: File
+    checked: CheckedUpload
+
+
+@transaction.atomic
+def post_update(
+    task: Task,
+    *,
+    by,
+    text: str,
+    reported_on: dt.date | None = None,
+    recorded_on: dt.date | None = None,
+    agency=None,
+    source: Directive | None = None,
+    status_change: str = "",
+    effective_on: dt.date | None = None,
+    files: Sequence[IncomingFile] = (),
+) -> ProgressUpdate:
+    """Add an entry to the task's timeline, optionally completing, cancelling or reopening it.
+
+    Permission is the caller's business (``policy.can(user, "task.set_status", task)``);
+    this function assumes valid input.
+    """
+    today = timezone.localdate()
+    if status_change:
+        assert status_change in ClosureKind.values, status_change
+    update = ProgressUpdate(
+        task=task,
+        reported_on=reported_on or today,
+        recorded_on=recorded_on or today,
+        author=by,
+        agency=agency,
+        source=source,
+        text=text,
+        status_change=status_change,
+        effective_on=(effective_on or reported_on or today) if status_change else None,
+    )
+    _as_user(update, by).save()
+    for incoming in files:
+        attachment = Attachment(
+            update=update,
+            original_name=incoming.checked.name,
+            content_type=incoming.checked.content_type,
+            size=incoming.checked.size,
+            sha256=incoming.checked.sha256,
+        )
+        attachment.file.save(incoming.checked.name, incoming.file, save=False)
+        attachment.save()
+    if status_change:
+        _as_user(task, by)
+        refresh_closure(task)
+    return update
+
+
+@transaction.atomic
+def merge_tasks(keep: Task, duplicate: Task, *, by=None) -> Task:
+    """Fold ``duplicate`` into ``keep``: sources, agencies, members and timeline move over."""
+    assert keep.pk != duplicate.pk
+    for source in duplicate.sources.all():
+        TaskSource.objects.get_or_create(
+            task=keep,
+            directive=source.directive,
+            label=source.label,
+            defaults={"wording": source.wording},
+        )
+    for ta in duplicate.task_agencies.all():
+        TaskAgency.objects.get_or_create(task=keep, org_unit=ta.org_unit, role=ta.role)
+    keep.members.add(*duplicate.members.all())
+    duplicate.updates.update(task=keep)
+    if duplicate.assigned_on < keep.assigned_on:
+        keep.assigned_on = duplicate.assigned_on
+        _as_user(keep, by).save(update_fields=["assigned_on", "updated_at"])
+    duplicate.merged_into = keep
+    _as_user(duplicate, by).save(update_fields=["merged_into", "updated_at"])
+    refresh_closure(keep)
+    return keep
+
+
+@transaction.atomic
+def decide_duplicate(pair: DuplicateCandidate, *, same: bool, by) -> DuplicateCandidate:
+    """A human's answer to a queued near-duplicate: merge the two tasks, or keep both."""
+    pair.state = DuplicateState.CONFIRMED if same else DuplicateState.REJECTED
+    pair.decided_by = by
+    pair.decided_at = timezone.now()
+    _as_user(pair, by).save()
+    if same:
+        merge_tasks(pair.candidate, pair.task, by=by)
+    return pair

@@ -1,0 +1,101 @@
+"""The status computed in SQL (queries.py) agrees with the pure function (status.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+
+from dondoc.tasks import services
+from dondoc.tasks.models import Task
+from dondoc.tasks.queries import status_counts, tasks_as_of, with_status
+from dondoc.tasks.status import Closure, Status, closure_as_of, status_as_of
+
+PHRASES = ["Quý I/2025", "Tháng 5/2025", "2025", "Thường xuyên", "Hằng quý", "", "Sau khi xong"]
+START = dt.date(2025, 1, 1)
+
+
+def _python_status(task: Task, as_of: dt.date) -> Status:
+    events = [
+        Closure(u.status_change, u.effective_on, u.recorded_on)
+        for u in task.updates.exclude(status_change="").order_by("recorded_on", "id")
+    ]
+    return status_as_of(
+        as_of=as_of,
+        deadline_kind=task.deadline_kind,
+        due=task.due_on,
+        closure=closure_as_of(events, as_of),
+    )
+
+
+@pytest.mark.django_db
+def test_sql_status_matches_python_status_on_random_timelines(program, clerk):
+    rng = random.Random(57)
+    for i in range(60):
+        task = services.create_task(
+            program=program,
+            content=f"Nhiệm vụ {i}",
+            assigned_on=START,
+            deadline=rng.choice(PHRASES),
+        )
+        for _ in range(rng.randint(0, 3)):
+            recorded = START + dt.timedelta(days=rng.randint(0, 300))
+            kind = rng.choice(["completed", "cancelled", "reopened", ""])
+            services.post_update(
+                task,
+                by=clerk,
+                text="Cập nhật",
+                reported_on=recorded,
+                recorded_on=recorded,
+                status_change=kind,
+                effective_on=recorded - dt.timedelta(days=rng.randint(0, 40)),
+            )
+    for offset in range(0, 330, 23):
+        as_of = START + dt.timedelta(days=offset)
+        in_sql = dict(with_status(tasks_as_of(as_of), as_of).values_list("pk", "status"))
+        for task in Task.objects.prefetch_related("updates"):
+            assert in_sql[task.pk] == _python_status(task, as_of), (task.pk, as_of)
+
+
+@pytest.mark.django_db
+def test_completion_recorded_later_does_not_count_for_an_earlier_date(program, clerk):
+    task = services.create_task(
+        program=program, content="Ban hành kế hoạch", assigned_on=START, deadline="Quý I/2025"
+    )
+    services.post_update(
+        task,
+        by=clerk,
+        text="Đã ban hành",
+        reported_on=dt.date(2025, 3, 20),
+        recorded_on=dt.date(2025, 4, 15),
+        status_change="completed",
+        effective_on=dt.date(2025, 3, 20),
+    )
+
+    def status_on(day):
+        return with_status(tasks_as_of(day), day).get(pk=task.pk).status
+
+    assert status_on(dt.date(2025, 4, 10)) == Status.OVERDUE
+    assert status_on(dt.date(2025, 4, 15)) == Status.COMPLETED_ON_TIME
+
+
+@pytest.mark.django_db
+def test_counts_follow_the_report_wording(program, clerk):
+    day = dt.date(2025, 4, 10)
+    done = services.create_task(
+        program=program, content="A", assigned_on=START, deadline="Quý I/2025"
+    )
+    services.create_task(program=program, content="B", assigned_on=START, deadline="Quý I/2025")
+    services.create_task(program=program, content="C", assigned_on=START, deadline="Quý II/2025")
+    services.create_task(program=program, content="D", assigned_on=day + dt.timedelta(days=1))
+    services.post_update(
+        done, by=clerk, text="Xong", recorded_on=day, reported_on=day, status_change="completed"
+    )
+    counts = status_counts(tasks_as_of(day), day)
+    assert (counts["assigned"], counts["completed"], counts["in_progress"], counts["overdue"]) == (
+        3,
+        1,
+        2,
+        1,
+    )
