@@ -111,3 +111,38 @@ def reporter(most) -> User:
 @pytest.fixture
 def other_reporter(hanoi) -> User:
     return _user("other", Role.REPORTER, hanoi)
+
+
+# --- Browser tests (headless Debian chromium through Playwright) -------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Debian chromium for the session; never a downloaded browser."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian chromium is missing: bin/test installs it (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; the tests still talk to the
+    # database synchronously, which is safe here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    """A fresh browser page with its own cookies; screenshots go to test-artifacts/."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.base_url = live_server.url
+    yield page
+    context.close()

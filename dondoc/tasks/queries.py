@@ -79,7 +79,10 @@ def with_status(
                     deadline_kind__in=["continuous", "recurring"],
                     then=Value(Status.REGULAR.value),
                 ),
-                When(due_on__isnull=True, then=Value(Status.NO_DEADLINE.value)),
+                When(
+                    Q(due_on__isnull=True) | Q(deadline_kind__in=["none", "unrecognised"]),
+                    then=Value(Status.NO_DEADLINE.value),
+                ),
                 When(due_on__lt=as_of, then=Value(Status.OVERDUE.value)),
                 When(due_on__lte=soon, then=Value(Status.DUE_SOON.value)),
                 default=Value(Status.IN_PROGRESS.value),
