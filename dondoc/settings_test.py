@@ -20,3 +20,4 @@ import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="dondoc-test-media-"))
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="dondoc-test-static-"))

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from dondoc.core.history import AuditedHistory
+
 
 class Role(models.TextChoices):
     STANDING_OFFICE = "standing_office", _("Standing Office (admin)")
@@ -41,7 +43,7 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="users",
     )
-    history = HistoricalRecords(excluded_fields=["last_login", "password"])
+    history = HistoricalRecords(excluded_fields=["last_login", "password"], bases=[AuditedHistory])
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -53,7 +55,7 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     org_unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE)
     since = models.DateField(_("since"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[AuditedHistory])
 
     class Meta:
         constraints = [

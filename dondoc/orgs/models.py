@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from dondoc.core.history import AuditedHistory
 from dondoc.core.text import fold
 
 
@@ -49,7 +50,7 @@ class OrgUnit(models.Model):
         related_name="predecessors",
     )
     name_folded = models.CharField(max_length=300, editable=False, db_index=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[AuditedHistory])
 
     class Meta:
         ordering = ["kind", "name"]
@@ -127,7 +128,7 @@ class Member(models.Model):
     term_to = models.DateField(_("term to"), null=True, blank=True)
     sort_order = models.PositiveIntegerField(default=100)
     name_folded = models.CharField(max_length=200, editable=False, db_index=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[AuditedHistory])
 
     class Meta:
         ordering = ["sort_order", "full_name"]

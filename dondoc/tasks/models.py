@@ -16,8 +16,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from dondoc.core.history import AuditedHistory
 from dondoc.core.text import fold
-
 
 # The kinds of ``dondoc.tasks.deadlines.DeadlineKind``.
 DEADLINE_KINDS = [
@@ -46,7 +46,7 @@ class Program(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[AuditedHistory])
 
     class Meta:
         verbose_name = _("program")
@@ -103,7 +103,7 @@ class Directive(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     source_file = models.FileField(_("source file"), upload_to="directives/%Y/", blank=True)
     source_name = models.CharField(_("source name"), max_length=300, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[AuditedHistory])
 
     class Meta:
         ordering = ["-date", "number"]
@@ -181,7 +181,9 @@ class Task(models.Model):
     content_folded = models.TextField(editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["content_folded", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["content_folded", "updated_at"], bases=[AuditedHistory]
+    )
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -230,6 +232,9 @@ class TaskSource(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.directive} {self.label}".strip()
+
 
 class AgencyRole(models.TextChoices):
     LEAD = "lead", _("Lead agency")  # Cơ quan chủ trì
@@ -248,6 +253,9 @@ class TaskAgency(models.Model):
             models.UniqueConstraint(fields=["task", "org_unit", "role"], name="unique_task_agency"),
         ]
         indexes = [models.Index(fields=["org_unit", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.org_unit} ({self.get_role_display()})"
 
 
 class ProgressUpdate(models.Model):
@@ -286,7 +294,7 @@ class ProgressUpdate(models.Model):
     )
     effective_on = models.DateField(_("effective date"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[AuditedHistory])
 
     class Meta:
         ordering = ["reported_on", "id"]
@@ -339,9 +347,12 @@ class DuplicateCandidate(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[AuditedHistory])
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["task", "candidate"], name="unique_duplicate_pair"),
         ]
+
+    def __str__(self) -> str:
+        return f"#{self.task_id} ~ #{self.candidate_id} ({self.score:.2f})"
