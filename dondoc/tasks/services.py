@@ -153,6 +153,19 @@ def post_update(
         effective_on=(effective_on or reported_on or today) if status_change else None,
     )
     _as_user(update, by).save()
+    add_attachments(update, files=files, by=by)
+    if status_change:
+        _as_user(task, by)
+        refresh_closure(task)
+    return update
+
+
+@transaction.atomic
+def add_attachments(
+    update: ProgressUpdate, *, files: Sequence[IncomingFile], by=None
+) -> list[Attachment]:
+    """Attach checked files (evidence) to an existing timeline entry."""
+    attachments = []
     for incoming in files:
         attachment = Attachment(
             update=update,
@@ -163,10 +176,8 @@ def post_update(
         )
         attachment.file.save(incoming.checked.name, incoming.file, save=False)
         attachment.save()
-    if status_change:
-        _as_user(task, by)
-        refresh_closure(task)
-    return update
+        attachments.append(attachment)
+    return attachments
 
 
 @transaction.atomic
@@ -203,3 +214,84 @@ def decide_duplicate(pair: DuplicateCandidate, *, same: bool, by) -> DuplicateCa
     if same:
         merge_tasks(pair.candidate, pair.task, by=by)
     return pair
+
+
+# -- Used by the importers and the data loaders ---------------------------------------------
+
+
+@transaction.atomic
+def ensure_directive(
+    *, program, kind: str, number: str, date: dt.date, issuer, by=None, **details: Any
+) -> tuple[Directive, bool]:
+    """The directive identified by number, date and issuer, created with ``details`` if new.
+
+    An existing directive is left as it is (a second import changes nothing).
+    """
+    directive = Directive.objects.filter(number=number, date=date, issuer=issuer).first()
+    if directive is not None:
+        return directive, False
+    directive = Directive(
+        program=program, kind=kind, number=number, date=date, issuer=issuer, **details
+    )
+    _as_user(directive, by).save()
+    return directive, True
+
+
+@transaction.atomic
+def link_task(
+    task: Task,
+    *,
+    sources: Sequence[tuple[Directive, str, str]] = (),
+    leads: Iterable = (),
+    coordinators: Iterable = (),
+    members: Iterable = (),
+    assigned_on: dt.date | None = None,
+    deadline: str | None = None,
+    by=None,
+) -> bool:
+    """Record that a document restates ``task``: add what is missing, never duplicate.
+
+    Adds sources ``(directive, label, wording)``, agencies and members the task lacks, moves
+    ``assigned_on`` earlier when the document shows an earlier assignment, and sets the deadline
+    when the task had none. Returns whether anything changed.
+    """
+    changed = False
+    for directive, label, wording in sources:
+        _source, created = TaskSource.objects.get_or_create(
+            task=task, directive=directive, label=label, defaults={"wording": wording}
+        )
+        changed |= created
+    for role, units in ((AgencyRole.LEAD, leads), (AgencyRole.COORDINATING, coordinators)):
+        for unit in units:
+            _ta, created = TaskAgency.objects.get_or_create(task=task, org_unit=unit, role=role)
+            changed |= created
+    current = set(task.members.values_list("pk", flat=True))
+    missing = [member for member in members if member.pk not in current]
+    if missing:
+        task.members.add(*missing)
+        changed = True
+    fields: list[str] = []
+    if assigned_on is not None and assigned_on < task.assigned_on:
+        task.assigned_on = assigned_on
+        fields.append("assigned_on")
+    if deadline and task.deadline_kind == "none" and not task.deadline_text:
+        apply_deadline(task, deadline)
+        fields += ["deadline_text", "deadline_kind", "due_on", "deadline_period"]
+    if fields:
+        _as_user(task, by).save(update_fields=[*fields, "updated_at"])
+        changed = True
+    return changed
+
+
+def queue_duplicate(
+    task: Task, candidate: Task, *, score: float, source: Directive | None = None, by=None
+) -> tuple[DuplicateCandidate, bool]:
+    """Queue a possible duplicate pair for a human (once per pair, in either order)."""
+    existing = DuplicateCandidate.objects.filter(
+        task__in=(task, candidate), candidate__in=(task, candidate)
+    ).first()
+    if existing is not None:
+        return existing, False
+    pair = DuplicateCandidate(task=task, candidate=candidate, score=score, source=source)
+    _as_user(pair, by).save()
+    return pair, True

@@ -1,0 +1,338 @@
+"""The task import template (mẫu nhập nhiệm vụ), as CSV and as XLSX.
+
+One row per task; the columns have Vietnamese headings for people and stable English keys for
+programs (``docs/data-formats.md``). A file may use either as its header. :func:`read_template`
+turns the bytes of a filled template into :class:`TemplateRow` values and the problems of the
+file itself (encoding, header); checking each row's content is the import service's job.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+from dondoc.core.text import fold
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    heading: str  # Vietnamese heading printed in the template
+    required: bool
+    width: int
+    help_vi: str
+    example: str
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("stt", "STT", False, 6, "Số thứ tự của dòng (tuỳ chọn).", "Ví dụ"),
+    Column(
+        "noi_dung",
+        "Nội dung nhiệm vụ",
+        True,
+        60,
+        "Nội dung nhiệm vụ như văn bản giao (bắt buộc).",
+        "Xây dựng, ban hành Danh mục Công nghệ chiến lược.",
+    ),
+    Column(
+        "van_ban",
+        "Văn bản giao nhiệm vụ",
+        True,
+        32,
+        "Số và ngày văn bản giao nhiệm vụ, cách nhau bởi dấu chấm phẩy; văn bản phải đã có "
+        "trong hệ thống (bắt buộc).",
+        "01-TB/BCĐTW ngày 22/01/2025; 03-TB/BCĐTW ngày 06/3/2025",
+    ),
+    Column(
+        "thanh_vien",
+        "Thành viên Ban Chỉ đạo chỉ đạo, theo dõi",
+        False,
+        28,
+        "Họ tên các đồng chí thành viên Ban Chỉ đạo, cách nhau bởi dấu phẩy hoặc chấm phẩy.",
+        "Phạm Minh Chính, Nguyễn Mạnh Hùng",
+    ),
+    Column(
+        "co_quan_chu_tri",
+        "Cơ quan chủ trì",
+        True,
+        32,
+        "Tên cơ quan chủ trì, cách nhau bởi dấu chấm phẩy (bắt buộc).",
+        "Đảng ủy Bộ Khoa học và Công nghệ",
+    ),
+    Column(
+        "co_quan_phoi_hop",
+        "Cơ quan phối hợp",
+        False,
+        32,
+        "Tên cơ quan phối hợp, cách nhau bởi dấu chấm phẩy.",
+        "Đảng ủy Bộ Tài chính",
+    ),
+    Column(
+        "thoi_han",
+        "Thời hạn hoàn thành",
+        False,
+        16,
+        "Thời hạn như văn bản ghi: “Quý I/2025”, “Tháng 5/2025”, “30/6/2025”, “2025”, "
+        "“Thường xuyên”; để trống nếu không có.",
+        "Quý II/2025",
+    ),
+    Column(
+        "nhom",
+        "Nhóm nhiệm vụ, giải pháp",
+        False,
+        10,
+        "Số thứ tự nhóm nhiệm vụ, giải pháp của Nghị quyết (1 đến 7), tuỳ chọn.",
+        "3",
+    ),
+    Column(
+        "ket_qua",
+        "Kết quả thực hiện",
+        False,
+        48,
+        "Kết quả thực hiện đến ngày ở cột sau (tuỳ chọn).",
+        "Đã xây dựng dự thảo, đang lấy ý kiến các bộ, ngành.",
+    ),
+    Column(
+        "ngay_ket_qua",
+        "Ngày kết quả",
+        False,
+        14,
+        "Ngày của kết quả thực hiện, dạng dd/mm/yyyy; bắt buộc khi có kết quả.",
+        "10/04/2025",
+    ),
+    Column(
+        "hoan_thanh",
+        "Ngày hoàn thành",
+        False,
+        14,
+        "Ngày nhiệm vụ hoàn thành, dạng dd/mm/yyyy; để trống nếu chưa hoàn thành.",
+        "",
+    ),
+)
+
+KEYS: tuple[str, ...] = tuple(column.key for column in COLUMNS)
+HEADINGS: dict[str, str] = {column.key: column.heading for column in COLUMNS}
+DATA_SHEET = "Nhiệm vụ"
+HELP_SHEET = "Hướng dẫn"
+#: A row whose STT reads like this is the template's example and is not imported.
+EXAMPLE_MARKERS = frozenset({"vi du", "vd", "example"})
+
+_HEADER_LOOKUP = {fold(c.heading): c.key for c in COLUMNS} | {c.key: c.key for c in COLUMNS}
+
+
+@dataclass
+class TemplateRow:
+    """One filled row of the template; ``row`` is its 1-based row number in the file."""
+
+    row: int
+    values: dict[str, str]
+
+
+@dataclass
+class TemplateProblem:
+    row: int
+    column: str | None
+    reason_vi: str
+    reason_en: str
+
+
+@dataclass
+class ReadTemplate:
+    rows: list[TemplateRow] = field(default_factory=list)
+    problems: list[TemplateProblem] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------
+# Producing the template
+
+
+def template_csv() -> bytes:
+    """The template as CSV (UTF-8 with BOM so spreadsheet programs read the diacritics)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([c.heading for c in COLUMNS])
+    writer.writerow([c.example for c in COLUMNS])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def template_xlsx() -> bytes:
+    """The template as XLSX: a sheet to fill, with an example row, and a sheet of instructions."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = DATA_SHEET
+    sheet.append([c.heading for c in COLUMNS])
+    sheet.append([c.example for c in COLUMNS])
+    header_fill = PatternFill("solid", fgColor="DDE7F0")
+    for index, column in enumerate(COLUMNS, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = column.width
+        head = sheet.cell(row=1, column=index)
+        head.font = Font(bold=True)
+        head.fill = header_fill
+        head.alignment = Alignment(wrap_text=True, vertical="top")
+        example = sheet.cell(row=2, column=index)
+        example.font = Font(italic=True, color="666666")
+        example.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+
+    guide = book.create_sheet(HELP_SHEET)
+    guide.append(["Cột", "Khoá (key)", "Bắt buộc", "Hướng dẫn"])
+    for column in COLUMNS:
+        guide.append([column.heading, column.key, "Có" if column.required else "", column.help_vi])
+    guide.append([])
+    guide.append(
+        [
+            "Lưu ý",
+            "",
+            "",
+            "Dòng có STT là “Ví dụ” không được nhập. Mỗi dòng là một nhiệm vụ; tệp chỉ được "
+            "nhập khi mọi dòng hợp lệ. Ngày viết dạng dd/mm/yyyy.",
+        ]
+    )
+    for cell in guide[1]:
+        cell.font = Font(bold=True)
+    for letter, width in zip("ABCD", (34, 18, 10, 90), strict=True):
+        guide.column_dimensions[letter].width = width
+    for row in guide.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------------------------
+# Reading a filled template
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _map_header(cells: list[str], result: ReadTemplate) -> list[str | None] | None:
+    """Column keys in the order of ``cells``, or None (with problems) when the header is wrong."""
+    keys: list[str | None] = []
+    unknown: list[str] = []
+    for cell in cells:
+        text = fold(cell).strip(" :*")
+        if not text:
+            keys.append(None)
+            continue
+        key = _HEADER_LOOKUP.get(text)
+        if key is None:
+            unknown.append(cell)
+        keys.append(key)
+    missing = [HEADINGS[k] for k in KEYS if k not in keys]
+    if unknown or missing:
+        detail_vi, detail_en = [], []
+        if missing:
+            detail_vi.append("thiếu cột " + ", ".join(f"“{m}”" for m in missing))
+            detail_en.append("missing " + ", ".join(f"“{m}”" for m in missing))
+        if unknown:
+            detail_vi.append("cột không có trong mẫu " + ", ".join(f"“{u}”" for u in unknown))
+            detail_en.append("columns not in the template " + ", ".join(f"“{u}”" for u in unknown))
+        result.problems.append(
+            TemplateProblem(
+                1,
+                None,
+                "Dòng tiêu đề không đúng mẫu: " + "; ".join(detail_vi) + ".",
+                "The header row is not the template's: " + "; ".join(detail_en) + ".",
+            )
+        )
+        return None
+    return keys
+
+
+def _rows_from_cells(table: list[list[str]], result: ReadTemplate) -> ReadTemplate:
+    first = next((i for i, cells in enumerate(table) if any(cells)), None)
+    if first is None:
+        result.problems.append(
+            TemplateProblem(0, None, "Tệp không có dữ liệu.", "The file holds no data.")
+        )
+        return result
+    keys = _map_header(table[first], result)
+    if keys is None:
+        return result
+    for index in range(first + 1, len(table)):
+        cells = table[index]
+        if not any(cells):
+            continue
+        values = {key: "" for key in KEYS}
+        for key, cell in zip(keys, cells, strict=False):
+            if key is not None:
+                values[key] = cell
+        if fold(values["stt"]).strip(" .:") in EXAMPLE_MARKERS:
+            continue
+        result.rows.append(TemplateRow(index + 1, values))
+    return result
+
+
+def read_csv(data: bytes) -> ReadTemplate:
+    """Rows of a CSV template. The file must be UTF-8 (with or without BOM)."""
+    result = ReadTemplate()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        result.problems.append(
+            TemplateProblem(
+                text_line(data, exc.start),
+                None,
+                "Tệp không được mã hoá UTF-8; hãy lưu lại tệp dạng “CSV UTF-8” rồi nhập lại.",
+                "The file is not UTF-8 encoded; save it as “CSV UTF-8” and import it again.",
+            )
+        )
+        return result
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",;\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    table = [[cell.strip() for cell in row] for row in reader]
+    return _rows_from_cells(table, result)
+
+
+def text_line(data: bytes, offset: int) -> int:
+    """1-based line number of byte ``offset`` in ``data``."""
+    return data.count(b"\n", 0, offset) + 1
+
+
+def read_xlsx(data: bytes) -> ReadTemplate:
+    """Rows of an XLSX template: the sheet "Nhiệm vụ", or the first sheet."""
+    from openpyxl import load_workbook
+
+    result = ReadTemplate()
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds on a damaged file
+        result.problems.append(
+            TemplateProblem(
+                0,
+                None,
+                "Không đọc được tệp Excel (.xlsx).",
+                "The Excel (.xlsx) file can't be read.",
+            )
+        )
+        return result
+    try:
+        sheet = book[DATA_SHEET] if DATA_SHEET in book.sheetnames else book.worksheets[0]
+        table = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    return _rows_from_cells(table, result)
