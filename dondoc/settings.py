@@ -41,15 +41,24 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    "ninja",  # serves the API docs (Swagger UI) from its own static files, no CDN
     "dondoc.core",
     "dondoc.accounts",
     "dondoc.orgs",
     "dondoc.tasks",
     "dondoc.api",
+    "dondoc.reports",
+    "dondoc.rounds",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "dondoc.followups",
+    "dondoc.notifications",
+    "dondoc.audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "dondoc.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -76,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "dondoc.notifications.context.notifications",
             ],
         },
     }
@@ -120,6 +130,7 @@ AXES_FAILURE_LIMIT = env.integer("DONDOC_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 
 SESSION_COOKIE_AGE = env.integer("DONDOC_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -170,6 +181,16 @@ EMAIL_BACKEND = env.string(
 EMAIL_HOST = env.string("DONDOC_EMAIL_HOST", "localhost")
 EMAIL_PORT = env.integer("DONDOC_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env.string("DONDOC_FROM_EMAIL", "dondoc@localhost")
+EMAIL_HOST_USER = env.string("DONDOC_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env.raw("DONDOC_EMAIL_PASSWORD") or ""
+EMAIL_USE_TLS = env.boolean("DONDOC_EMAIL_TLS", False)
+EMAIL_TIMEOUT = env.integer("DONDOC_EMAIL_TIMEOUT", 30)
+#: The address of the site as users reach it, for links in e-mails ("https://dondoc.example").
+DONDOC_SITE_URL = env.string("DONDOC_SITE_URL", "http://localhost:8000").rstrip("/")
+#: Days before a task's deadline when its agencies are reminded (users may choose their own).
+DONDOC_REMIND_DAYS = env.integer("DONDOC_REMIND_DAYS", 7)
+PASSWORD_RESET_TIMEOUT = env.integer("DONDOC_PASSWORD_RESET_SECONDS", 3 * 3600)
+OTP_TOTP_ISSUER = "Đôn đốc"
 
 LOGGING = {
     "version": 1,

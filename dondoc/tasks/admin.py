@@ -1,0 +1,133 @@
+"""Admin for programs, directives and tasks.
+
+Tasks can be corrected here (content, group, deadline phrase); their timeline, sources and
+agencies are written by the services and only shown. A changed deadline phrase is read again
+with ``services.apply_deadline`` so its normalised date follows.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from dondoc.accounts.admin import PolicyAdmin, ReadOnlyPolicyAdmin
+from dondoc.tasks import services
+from dondoc.tasks.models import (
+    Attachment,
+    Directive,
+    DuplicateCandidate,
+    Program,
+    ProgressUpdate,
+    SolutionGroup,
+    Task,
+    TaskAgency,
+    TaskSource,
+)
+
+
+class GroupInline(PolicyAdmin, admin.TabularInline):
+    model = SolutionGroup
+    extra = 0
+
+
+@admin.register(Program)
+class ProgramAdmin(PolicyAdmin, SimpleHistoryAdmin):
+    list_display = ["code", "name", "resolution", "adopted_on"]
+    search_fields = ["code", "name", "resolution"]
+    inlines = [GroupInline]
+
+
+@admin.register(SolutionGroup)
+class SolutionGroupAdmin(PolicyAdmin, admin.ModelAdmin):
+    list_display = ["number", "title", "program"]
+    list_filter = ["program"]
+    search_fields = ["title"]
+
+
+@admin.register(Directive)
+class DirectiveAdmin(PolicyAdmin, SimpleHistoryAdmin):
+    list_display = ["number", "kind", "date", "issuer", "title", "program"]
+    list_filter = ["program", "kind", "date"]
+    search_fields = ["number", "title"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["issuer"]
+
+
+class SourceInline(ReadOnlyPolicyAdmin, admin.TabularInline):
+    model = TaskSource
+    extra = 0
+    fields = ["directive", "label", "wording"]
+
+
+class AgencyInline(ReadOnlyPolicyAdmin, admin.TabularInline):
+    model = TaskAgency
+    extra = 0
+    fields = ["org_unit", "role"]
+
+
+@admin.register(Task)
+class TaskAdmin(PolicyAdmin, SimpleHistoryAdmin):
+    list_display = ["id", "short_content", "deadline_text", "due_on", "closure_kind", "program"]
+    list_filter = ["program", "group", "deadline_kind", "closure_kind"]
+    search_fields = ["content", "content_folded", "deadline_text"]
+    date_hierarchy = "assigned_on"
+    fields = [
+        "program",
+        "group",
+        "content",
+        "parent",
+        "assigned_on",
+        "deadline_text",
+        "deadline_kind",
+        "due_on",
+        "closure_kind",
+        "closure_on",
+        "merged_into",
+        "members",
+    ]
+    readonly_fields = [
+        "deadline_kind",
+        "due_on",
+        "closure_kind",
+        "closure_on",
+        "merged_into",
+    ]
+    raw_id_fields = ["parent"]
+    filter_horizontal = ["members"]
+    inlines = [SourceInline, AgencyInline]
+
+    @admin.display(description="content")
+    def short_content(self, obj: Task) -> str:
+        return obj.content[:100]
+
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+        return False  # tasks are created by imports and services, with sources and agencies
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # a task leaves by being cancelled or merged, never deleted
+
+    def save_model(self, request: HttpRequest, obj: Task, form, change: bool) -> None:
+        services.apply_deadline(obj, obj.deadline_text)
+        obj._history_user = request.user
+        super().save_model(request, obj, form, change)
+
+
+class AttachmentInline(ReadOnlyPolicyAdmin, admin.TabularInline):
+    model = Attachment
+    extra = 0
+    fields = ["original_name", "content_type", "size", "sha256"]
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(ReadOnlyPolicyAdmin, SimpleHistoryAdmin):
+    list_display = ["task", "reported_on", "recorded_on", "agency", "author", "status_change"]
+    list_filter = ["status_change", "reported_on"]
+    search_fields = ["text", "task__content"]
+    inlines = [AttachmentInline]
+
+
+@admin.register(DuplicateCandidate)
+class DuplicateCandidateAdmin(ReadOnlyPolicyAdmin, SimpleHistoryAdmin):
+    list_display = ["task", "candidate", "score", "state", "decided_by", "decided_at"]
+    list_filter = ["state"]

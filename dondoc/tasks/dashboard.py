@@ -1,0 +1,173 @@
+"""Figures of the dashboard: counts by solution group, lead agency and supervising member.
+
+Each breakdown is one grouped query over tasks annotated with their status as of a date
+(``queries.with_status``), plus one query for the labels. Rows carry the same figures the
+quarterly report writes: assigned, completed (on time, late), in progress, of which overdue,
+and the due soon / on track / regular / no deadline split of the tasks still open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from dondoc.orgs.models import Member, OrgUnit
+from dondoc.tasks.models import AgencyRole, SolutionGroup, TaskAgency
+from dondoc.tasks.queries import with_status
+from dondoc.tasks.status import Status
+
+#: Columns of a breakdown table: (key, label, ``status`` parameter of the task list link).
+COLUMNS: tuple[tuple[str, object, str], ...] = (
+    ("assigned", _("Assigned"), "assigned"),
+    ("completed", _("Completed"), "completed"),
+    ("open", _("In progress"), "open"),
+    ("overdue", _("Overdue"), Status.OVERDUE.value),
+    ("due_soon", _("Due soon"), Status.DUE_SOON.value),
+    ("on_track", _("On track"), Status.IN_PROGRESS.value),
+    ("regular", _("Regular"), Status.REGULAR.value),
+    ("no_deadline", _("No deadline"), Status.NO_DEADLINE.value),
+)
+
+#: Chart series: parts that add up to "assigned", with their colour band.
+SERIES: tuple[tuple[str, object, str], ...] = (
+    ("overdue", _("Overdue"), "#c62828"),
+    ("due_soon", _("Due soon"), "#e67e00"),
+    ("on_track", _("On track"), "#2e7d32"),
+    ("regular", _("Regular"), "#1f6fb2"),
+    ("no_deadline", _("No deadline"), "#9e9e9e"),
+    ("completed", _("Completed"), "#607d8b"),
+)
+
+
+@dataclass
+class Row:
+    """One line of a breakdown: who or what, and its counts."""
+
+    key: int | None
+    label: str
+    title: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def n(self, name: str) -> int:
+        return self.counts.get(name, 0)
+
+
+def _aggregates() -> dict[str, Count]:
+    return {s.value: Count("pk", filter=Q(status=s.value)) for s in Status}
+
+
+def figures(by_status: dict) -> dict[str, int]:
+    """The report's figures from counts per ``Status`` value."""
+    n = {Status(k).value: v for k, v in by_status.items()}
+    completed = n[Status.COMPLETED_ON_TIME] + n[Status.COMPLETED_LATE]
+    open_ = sum(
+        n[s]
+        for s in (
+            Status.OVERDUE,
+            Status.DUE_SOON,
+            Status.IN_PROGRESS,
+            Status.REGULAR,
+            Status.NO_DEADLINE,
+        )
+    )
+    return {
+        "assigned": completed + open_,
+        "completed": completed,
+        "completed_on_time": n[Status.COMPLETED_ON_TIME],
+        "completed_late": n[Status.COMPLETED_LATE],
+        "open": open_,
+        "overdue": n[Status.OVERDUE],
+        "due_soon": n[Status.DUE_SOON],
+        "on_track": n[Status.IN_PROGRESS],
+        "regular": n[Status.REGULAR],
+        "no_deadline": n[Status.NO_DEADLINE],
+        "cancelled": n[Status.CANCELLED],
+    }
+
+
+def _grouped(qs: QuerySet, as_of: dt.date, key: str) -> dict[int | None, dict[str, int]]:
+    rows = with_status(qs, as_of).values(key).annotate(**_aggregates()).order_by()
+    return {row[key]: figures({s.value: row[s.value] for s in Status}) for row in rows}
+
+
+def by_group(qs: QuerySet, as_of: dt.date, program) -> list[Row]:
+    """Counts per solution group (nhóm nhiệm vụ, giải pháp), in the program's order."""
+    counts = _grouped(qs, as_of, "group_id")
+    rows = [
+        Row(key=g.pk, label=f"{g.number}. {g.title}", title=g.title, counts=counts.get(g.pk, {}))
+        for g in SolutionGroup.objects.filter(program=program).order_by("number")
+    ]
+    if counts.get(None):
+        rows.append(Row(key=None, label=str(_("Not classified")), counts=counts[None]))
+    return rows
+
+
+def by_lead(qs: QuerySet, as_of: dt.date, limit: int | None = 12) -> list[Row]:
+    """Counts per lead agency (cơ quan chủ trì), most overdue first."""
+    led = qs.filter(task_agencies__role=AgencyRole.LEAD)
+    counts = _grouped(led, as_of, "task_agencies__org_unit_id")
+    units = OrgUnit.objects.in_bulk([k for k in counts if k is not None])
+    rows = [
+        Row(key=pk, label=str(units[pk]), title=units[pk].name, counts=c)
+        for pk, c in counts.items()
+        if pk in units and c["assigned"]
+    ]
+    rows.sort(key=lambda r: (-r.n("overdue"), -r.n("open"), -r.n("assigned"), r.label))
+    return rows[:limit] if limit else rows
+
+
+def by_member(qs: QuerySet, as_of: dt.date, program) -> list[Row]:
+    """Counts per supervising member (thành viên BCĐ chỉ đạo, theo dõi), in protocol order."""
+    counts = _grouped(qs.filter(members__isnull=False), as_of, "members")
+    members = Member.objects.filter(program=program, pk__in=[k for k in counts if k])
+    return [
+        Row(key=m.pk, label=m.full_name, title=m.position, counts=counts[m.pk])
+        for m in members
+        if counts[m.pk]["assigned"]
+    ]
+
+
+def overdue_tasks(qs: QuerySet, as_of: dt.date, limit: int = 10) -> list:
+    """The most overdue open tasks, with ``days_late`` and their lead agencies fetched."""
+    overdue = with_status(qs, as_of).filter(status=Status.OVERDUE.value)
+    due = "due_on_as_of" if "due_on_as_of" in overdue.query.annotations else "due_on"
+    tasks = list(
+        overdue.order_by(due, "id").prefetch_related(
+            Prefetch(
+                "task_agencies",
+                queryset=TaskAgency.objects.filter(role=AgencyRole.LEAD).select_related("org_unit"),
+                to_attr="leads",
+            )
+        )[:limit]
+    )
+    for task in tasks:
+        # The deadline in force on the date: an extension granted by then moves it.
+        task.due_in_force = getattr(task, "due_on_as_of", None) or task.due_on
+        task.days_late = (as_of - task.due_in_force).days
+    tasks.sort(key=lambda t: (-t.days_late, t.pk))
+    return tasks
+
+
+def chart_data(rows: Iterable[Row], link) -> dict:
+    """The rows in the shape ``static/js/app.js`` draws as stacked bars.
+
+    ``link(row, status)`` gives the task list address of one bar segment.
+    """
+    rows = list(rows)
+    return {
+        "categories": [r.label for r in rows],
+        "titles": [r.title or r.label for r in rows],
+        "series": [
+            {
+                "name": str(label),
+                "color": colour,
+                "data": [r.n(key) for r in rows],
+                "links": [link(r, key) for r in rows],
+            }
+            for key, label, colour in SERIES
+        ],
+    }

@@ -1,0 +1,335 @@
+"""Task list filters: one parser shared by the task list, its exports and the API.
+
+``filter_tasks(user, params)`` reads query parameters (a ``QueryDict`` or any mapping of names to
+a string or a list of strings) and returns the tasks the user may see, as they stood on the
+"as of" date, annotated with ``status``, filtered and sorted, together with a ``FilterState``
+that describes what was applied (to redraw the form, build links and name the export file).
+
+Parameters (all optional; a value that cannot be read is ignored and reported in
+``FilterState.problems``):
+
+=============  ==========================================================================
+``program``    program code; default the first program
+``as_of``      date (YYYY-MM-DD or dd/mm/yyyy); default today
+``status``     one or several ``Status`` values, or the groups ``open`` (not completed and
+               not cancelled), ``completed`` (on time or late), ``assigned`` (not cancelled)
+``group``      solution group id (nhóm nhiệm vụ, giải pháp)
+``lead``       lead agency id (cơ quan chủ trì)
+``agency``     agency id in any role, including units merged into it
+``member``     supervising member id (thành viên BCĐ chỉ đạo, theo dõi)
+``directive``  directive id (văn bản giao nhiệm vụ)
+``due_from``   due date on or after
+``due_to``     due date on or before
+``q``          text search that ignores diacritics ("dat hiem" finds "đất hiếm")
+``sort``       ``deadline``, ``assigned``, ``status``, ``lead``; ``-`` prefix for descending
+=============  ==========================================================================
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dondoc.accounts.policy import visible_tasks
+from dondoc.core.dates import parse_date
+from dondoc.core.text import fold
+from dondoc.tasks.models import AgencyRole, Program, Task, TaskAgency, TaskSource
+from dondoc.tasks.queries import tasks_as_of, with_status
+from dondoc.tasks.status import COMPLETED_STATUSES, OPEN_STATUSES, Status
+
+#: Names that stand for several statuses.
+STATUS_GROUPS: dict[str, frozenset[Status]] = {
+    "open": OPEN_STATUSES,
+    "completed": COMPLETED_STATUSES,
+    "assigned": frozenset(set(Status) - {Status.CANCELLED}),
+}
+
+#: Most urgent first: the order of ``sort=status``.
+STATUS_ORDER: tuple[Status, ...] = (
+    Status.OVERDUE,
+    Status.DUE_SOON,
+    Status.IN_PROGRESS,
+    Status.REGULAR,
+    Status.NO_DEADLINE,
+    Status.COMPLETED_LATE,
+    Status.COMPLETED_ON_TIME,
+    Status.CANCELLED,
+)
+
+SORTS = ("deadline", "assigned", "status", "lead")
+_ID_PARAMS = ("group", "lead", "agency", "member", "directive")
+
+
+@dataclass
+class FilterState:
+    """What ``filter_tasks`` applied, in the form it was given back to the user."""
+
+    program: Program | None
+    as_of: dt.date
+    statuses: list[str] = field(default_factory=list)  # as asked: values and group names
+    group: int | None = None
+    lead: int | None = None
+    agency: int | None = None
+    member: int | None = None
+    directive: int | None = None
+    due_from: dt.date | None = None
+    due_to: dt.date | None = None
+    q: str = ""
+    sort: str = "deadline"
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def sort_key(self) -> str:
+        return self.sort.lstrip("-")
+
+    @property
+    def descending(self) -> bool:
+        return self.sort.startswith("-")
+
+    def params(self, **override: Any) -> list[tuple[str, str]]:
+        """The state as query parameters; ``override`` replaces (None drops) some of them."""
+        values: dict[str, Any] = {
+            "program": self.program.code if self.program else None,
+            "as_of": self.as_of.isoformat(),
+            "status": self.statuses,
+            "group": self.group,
+            "lead": self.lead,
+            "agency": self.agency,
+            "member": self.member,
+            "directive": self.directive,
+            "due_from": self.due_from.isoformat() if self.due_from else None,
+            "due_to": self.due_to.isoformat() if self.due_to else None,
+            "q": self.q,
+            "sort": None if self.sort == "deadline" else self.sort,
+        }
+        values.update(override)
+        pairs: list[tuple[str, str]] = []
+        for name, value in values.items():
+            if value in (None, "", []):
+                continue
+            if isinstance(value, list | tuple):
+                pairs.extend((name, str(v)) for v in value)
+            else:
+                pairs.append((name, str(value)))
+        return pairs
+
+    def querystring(self, **override: Any) -> str:
+        return urlencode(self.params(**override))
+
+    @property
+    def is_filtered(self) -> bool:
+        """True when anything narrows the list beyond program and date."""
+        return bool(
+            self.statuses
+            or self.q
+            or self.due_from
+            or self.due_to
+            or any(getattr(self, name) for name in _ID_PARAMS)
+        )
+
+
+def _raw_values(params: Mapping[str, Any], name: str) -> list[str]:
+    if hasattr(params, "getlist"):
+        return [str(v) for v in params.getlist(name)]
+    value = params.get(name)
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+
+
+def _values(params: Mapping[str, Any], name: str) -> list[str]:
+    """All values of ``name``; "status=overdue,due_soon" reads like two values."""
+    out: list[str] = []
+    for item in _raw_values(params, name):
+        out.extend(part.strip() for part in item.split(",") if part.strip())
+    return out
+
+
+def _value(params: Mapping[str, Any], name: str) -> str:
+    values = _raw_values(params, name)
+    return values[-1].strip() if values else ""
+
+
+def _date(params: Mapping[str, Any], name: str, problems: list[str]) -> dt.date | None:
+    text = _value(params, name)
+    if not text:
+        return None
+    try:
+        return parse_date(text)
+    except ValueError:
+        problems.append(_("“%(value)s” is not a date (dd/mm/yyyy).") % {"value": text})
+        return None
+
+
+def _int(params: Mapping[str, Any], name: str, problems: list[str]) -> int | None:
+    text = _value(params, name)
+    if not text:
+        return None
+    if not text.isdigit():
+        problems.append(_("Ignored the filter %(name)s=%(value)s.") % {"name": name, "value": text})
+        return None
+    return int(text)
+
+
+def choose_program(code: str | None) -> Program | None:
+    """The program named by ``code``, else the first one."""
+    programs = Program.objects.order_by("pk")
+    if code:
+        found = programs.filter(code=code).first()
+        if found is not None:
+            return found
+    return programs.first()
+
+
+def status_values(names: list[str]) -> set[str]:
+    """Expand status values and group names into ``Status`` values (unknown names dropped)."""
+    out: set[str] = set()
+    for name in names:
+        if name in STATUS_GROUPS:
+            out |= {s.value for s in STATUS_GROUPS[name]}
+        elif name in Status._value2member_map_:
+            out.add(name)
+    return out
+
+
+def _lead_name() -> Subquery:
+    first_lead = (
+        TaskAgency.objects.filter(task=OuterRef("pk"), role=AgencyRole.LEAD)
+        .order_by("org_unit__short_name", "org_unit__name")
+        .values("org_unit__name")[:1]
+    )
+    return Subquery(first_lead)
+
+
+def _status_rank() -> Case:
+    return Case(
+        *(When(status=s.value, then=Value(i)) for i, s in enumerate(STATUS_ORDER)),
+        default=Value(len(STATUS_ORDER)),
+        output_field=IntegerField(),
+    )
+
+
+def _ordering(sort: str) -> list:
+    key = sort.lstrip("-")
+    desc = sort.startswith("-")
+    if key == "assigned":
+        primary = F("assigned_on")
+    elif key == "status":
+        primary = F("status_rank")
+    elif key == "lead":
+        primary = F("lead_name")
+    else:
+        primary = F("due_on")
+    primary = primary.desc(nulls_last=True) if desc else primary.asc(nulls_last=True)
+    return [primary, "id"]
+
+
+def filter_tasks(user: Any, params: Mapping[str, Any]) -> tuple[QuerySet, FilterState]:
+    """Tasks ``user`` may see, as of the date asked, filtered and sorted by ``params``.
+
+    The queryset is already limited to the user's scope (``visible_tasks``), to tasks assigned
+    by the "as of" date without merged duplicates (``tasks_as_of``), and annotated with
+    ``status`` (``with_status``). Use ``with_display_relations`` before rendering rows.
+    """
+    problems: list[str] = []
+    program = choose_program(_value(params, "program") or None)
+    as_of = _date(params, "as_of", problems) or timezone.localdate()
+    state = FilterState(program=program, as_of=as_of, problems=problems)
+    if program is None:
+        return Task.objects.none(), state
+
+    qs = visible_tasks(user, tasks_as_of(as_of, Task.objects.filter(program=program)))
+    qs = with_status(qs, as_of)
+
+    asked = _values(params, "status")
+    known = [s for s in asked if s in STATUS_GROUPS or s in Status._value2member_map_]
+    for unknown in sorted(set(asked) - set(known)):
+        problems.append(_("Unknown status “%(value)s” ignored.") % {"value": unknown})
+    state.statuses = list(dict.fromkeys(known))
+    if state.statuses:
+        qs = qs.filter(status__in=sorted(status_values(state.statuses)))
+
+    for name in _ID_PARAMS:
+        setattr(state, name, _int(params, name, problems))
+    if state.group:
+        qs = qs.filter(group_id=state.group)
+    if state.lead:
+        qs = qs.filter(
+            Exists(
+                TaskAgency.objects.filter(
+                    task=OuterRef("pk"), org_unit_id=state.lead, role=AgencyRole.LEAD
+                )
+            )
+        )
+    if state.agency:
+        from dondoc.orgs.models import OrgUnit
+
+        unit = OrgUnit.objects.filter(pk=state.agency).first()
+        ids = unit.lineage_ids() if unit else {state.agency}
+        qs = qs.filter(Exists(TaskAgency.objects.filter(task=OuterRef("pk"), org_unit_id__in=ids)))
+    if state.member:
+        qs = qs.filter(
+            Exists(Task.members.through.objects.filter(task=OuterRef("pk"), member=state.member))
+        )
+    if state.directive:
+        qs = qs.filter(
+            Exists(TaskSource.objects.filter(task=OuterRef("pk"), directive_id=state.directive))
+        )
+
+    state.due_from = _date(params, "due_from", problems)
+    state.due_to = _date(params, "due_to", problems)
+    if state.due_from:
+        qs = qs.filter(due_on__gte=state.due_from)
+    if state.due_to:
+        qs = qs.filter(due_on__lte=state.due_to)
+
+    state.q = _value(params, "q")[:200]
+    if state.q:
+        qs = qs.filter(content_folded__contains=fold(state.q))
+
+    sort = _value(params, "sort") or "deadline"
+    if sort.lstrip("-") not in SORTS:
+        problems.append(_("Unknown sort order “%(value)s” ignored.") % {"value": sort})
+        sort = "deadline"
+    state.sort = sort
+    if state.sort_key == "status":
+        qs = qs.annotate(status_rank=_status_rank())
+    elif state.sort_key == "lead":
+        qs = qs.annotate(lead_name=_lead_name())
+    return qs.order_by(*_ordering(sort)), state
+
+
+def with_display_relations(qs: QuerySet) -> QuerySet:
+    """Fetch what a row shows (group, agencies, members, sources) in a constant number of
+    queries."""
+    return qs.select_related("group").prefetch_related(
+        Prefetch(
+            "task_agencies",
+            queryset=TaskAgency.objects.select_related("org_unit").order_by("role", "id"),
+        ),
+        "members",
+        Prefetch(
+            "sources",
+            queryset=TaskSource.objects.select_related("directive").order_by(
+                "directive__date", "id"
+            ),
+        ),
+    )

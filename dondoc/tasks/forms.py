@@ -1,0 +1,134 @@
+"""Forms of the task pages: posting a progress update (with evidence and a status change)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dondoc.core.uploads import check_upload
+from dondoc.tasks.models import ClosureKind, Task
+from dondoc.tasks.services import IncomingFile
+
+MAX_FILES = 10
+
+
+class DateInput(forms.DateInput):
+    """A date typed dd/mm/yyyy. Not the browser's date picker: that one shows the browser's
+    own order (mm/dd/yyyy in an English browser), and 04/10 must never be read as 10 April."""
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        defaults = {
+            "placeholder": _("dd/mm/yyyy"),
+            "pattern": r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}",
+            "autocomplete": "off",
+            "size": "10",
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})}, format="%d/%m/%Y")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by ``check_upload``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class ProgressUpdateForm(forms.Form):
+    """A progress report on a task (báo cáo tiến độ, kết quả thực hiện)."""
+
+    text = forms.CharField(
+        label=_("Progress or result"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+    )
+    reported_on = forms.DateField(label=_("Date"), widget=DateInput())
+    files = MultipleFileField(
+        label=_("Evidence (attachments)"),
+        required=False,
+        help_text=_("PDF, Word, Excel, PowerPoint, images or text; up to %(count)s files.")
+        % {"count": MAX_FILES},
+    )
+    status_change = forms.ChoiceField(label=_("Status change"), required=False, choices=())
+    effective_on = forms.DateField(
+        label=_("Completion date"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("When the task was actually completed or stopped; default: the date above."),
+    )
+
+    def __init__(self, *args: Any, task: Task, may_set_status: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.task = task
+        self.incoming: list[IncomingFile] = []
+        self.fields["reported_on"].initial = timezone.localdate()
+        if not may_set_status:
+            del self.fields["status_change"]
+            del self.fields["effective_on"]
+            return
+        if task.closure_kind:
+            choices = [("", _("No change")), (ClosureKind.REOPENED, _("Reopen the task"))]
+        else:
+            choices = [
+                ("", _("No change")),
+                (ClosureKind.COMPLETED, _("Mark as completed")),
+                (ClosureKind.CANCELLED, _("Mark as cancelled (stopped)")),
+            ]
+        self.fields["status_change"].choices = choices
+
+    def clean_reported_on(self) -> dt.date:
+        day = self.cleaned_data["reported_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return day
+
+    def clean_effective_on(self) -> dt.date | None:
+        day = self.cleaned_data.get("effective_on")
+        if day and day > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return day
+
+    def clean_files(self) -> list:
+        files = self.cleaned_data.get("files") or []
+        if len(files) > MAX_FILES:
+            raise forms.ValidationError(_("Attach at most %(count)s files.") % {"count": MAX_FILES})
+        problems: list[str] = []
+        self.incoming = []
+        for upload in files:
+            checked, reasons = check_upload(upload, upload.name)
+            if checked is None:
+                problems.extend(reasons)
+            else:
+                self.incoming.append(IncomingFile(upload, checked))
+        if problems:
+            raise forms.ValidationError(problems)
+        return files
+
+    def clean(self) -> dict:
+        data = super().clean()
+        change = data.get("status_change")
+        if change in (ClosureKind.COMPLETED, ClosureKind.CANCELLED) and not data.get(
+            "effective_on"
+        ):
+            data["effective_on"] = data.get("reported_on")
+        if change == ClosureKind.REOPENED:
+            data["effective_on"] = None
+        return data
+
+
+class DuplicateDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("same", _("Same task")), ("different", _("Different"))])

@@ -1,0 +1,120 @@
+"""Template helpers: status badges, permission questions, dates.
+
+Templates only *ask* the permission table (``{% can "task.post_update" task as may_post %}``);
+the answer comes from ``dondoc.accounts.policy.can``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from dondoc.accounts import policy
+from dondoc.tasks.status import STATUS_COLOURS, STATUS_LABELS, Status
+
+register = template.Library()
+
+# The status labels are English message ids defined beside ``Status``; mark them here so that
+# the Vietnamese catalogue carries them.
+_STATUS_MSGIDS = (
+    gettext_noop("Completed on time"),
+    gettext_noop("Completed late"),
+    gettext_noop("In progress"),
+    gettext_noop("Due soon"),
+    gettext_noop("Overdue"),
+    gettext_noop("Regular"),
+    gettext_noop("No deadline"),
+    gettext_noop("Cancelled"),
+)
+
+
+def status_text(value: str | Status | None) -> str:
+    """The translated name of a status value."""
+    try:
+        status = Status(value)
+    except ValueError:
+        return ""
+    return _(STATUS_LABELS[status])
+
+
+@register.filter
+def status_label(value: str | None) -> str:
+    return status_text(value)
+
+
+@register.filter
+def status_class(value: str | None) -> str:
+    try:
+        return STATUS_COLOURS[Status(value)]
+    except ValueError:
+        return "status-muted"
+
+
+@register.simple_tag
+def status_badge(value: str | None) -> str:
+    """``<span class="badge status-overdue">Quá hạn</span>``."""
+    if not value:
+        return ""
+    return format_html('<span class="badge {}">{}</span>', status_class(value), status_text(value))
+
+
+@register.simple_tag(takes_context=True)
+def can(context: dict[str, Any], action: str, obj: Any = None) -> bool:
+    """``{% can "import.run" as may_import %}``: may the signed-in user do ``action``?"""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return policy.can(user, action, obj)
+
+
+@register.filter
+def ddmmyyyy(value: dt.date | dt.datetime | None) -> str:
+    """A date as dd/mm/yyyy, whatever the language; empty for no date."""
+    if not value:
+        return ""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return date_format(value, "d/m/Y H:i")
+    return date_format(value, "d/m/Y")
+
+
+@register.filter
+def get(mapping: Any, key: Any) -> Any:
+    """``{{ row|get:column }}``: look a value up by a key held in a variable."""
+    try:
+        return mapping[key]
+    except (KeyError, IndexError, TypeError):
+        return ""
+
+
+_SECTIONS = (
+    ("dashboard", "dashboard"),
+    ("task", "tasks"),
+    ("attachment", "tasks"),
+    ("directive", "directives"),
+    ("org", "orgs"),
+    ("member", "orgs"),
+    ("duplicate", "duplicates"),
+    ("import", "import"),
+)
+
+
+@register.simple_tag(takes_context=True)
+def nav_section(context: dict[str, Any]) -> str:
+    """The navigation entry the current page belongs to."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    name = (match.url_name or "") if match else ""
+    if match and "import" in (match.namespaces or []):
+        return "import"
+    for prefix, section in _SECTIONS:
+        if name.startswith(prefix):
+            return section
+    return ""

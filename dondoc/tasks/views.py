@@ -1,0 +1,548 @@
+"""Pages of the task tracker: dashboard, task list and detail, directives, duplicates.
+
+Every view asks the permission table first (``policy.can``) and narrows tasks with
+``policy.visible_tasks``; a task outside the user's scope is a 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from dondoc.accounts.policy import can, user_org_ids, visible_tasks
+from dondoc.tasks import dashboard as figures
+from dondoc.tasks import services
+from dondoc.tasks.exports import (
+    CSV_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    TaskExporter,
+    render_csv,
+    render_xlsx,
+)
+from dondoc.tasks.filters import (
+    STATUS_ORDER,
+    FilterState,
+    choose_program,
+    filter_tasks,
+    with_display_relations,
+)
+from dondoc.tasks.forms import DuplicateDecisionForm, ProgressUpdateForm
+from dondoc.tasks.models import (
+    Attachment,
+    Directive,
+    DuplicateCandidate,
+    DuplicateState,
+    Program,
+    ProgressUpdate,
+    SolutionGroup,
+    Task,
+    TaskAgency,
+    TaskSource,
+)
+from dondoc.tasks.queries import status_counts, tasks_as_of, with_status
+from dondoc.tasks.status import STATUS_COLOURS, Status
+from dondoc.tasks.templatetags.dondoc import status_text
+
+PAGE_SIZE = 50
+
+
+def require(request: HttpRequest, action: str, obj: Any = None) -> None:
+    """Refuse (403) an action the user's role does not hold at all."""
+    if not can(request.user, action, obj):
+        raise PermissionDenied
+
+
+def get_task_for_user(request: HttpRequest, pk: int, as_of: dt.date | None = None) -> Task:
+    """The task, annotated with its status today, or 404 when the user may not see it."""
+    require(request, "task.view")
+    day = as_of or timezone.localdate()
+    qs = visible_tasks(request.user, Task.objects.filter(pk=pk))
+    qs = (
+        with_status(qs, day)
+        .select_related("program", "group", "parent", "merged_into")
+        .prefetch_related(
+            Prefetch(
+                "task_agencies",
+                queryset=TaskAgency.objects.select_related("org_unit").order_by("role", "id"),
+            )
+        )
+    )
+    task = qs.first()
+    if task is None:
+        raise Http404
+    return task
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    """A request from htmx for a fragment (not a boosted link, not a history restore)."""
+    headers = request.headers
+    return (
+        headers.get("HX-Request") == "true"
+        and not headers.get("HX-Boosted")
+        and not headers.get("HX-History-Restore-Request")
+    )
+
+
+def _programs() -> list[Program]:
+    return list(Program.objects.order_by("pk"))
+
+
+# Dashboard ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    require(request, "dashboard.view")
+    _qs, state = filter_tasks(
+        request.user, {k: request.GET.get(k, "") for k in ("program", "as_of")}
+    )
+    program, as_of = state.program, state.as_of
+    context: dict[str, Any] = {"state": state, "programs": _programs(), "program": program}
+    if program is None:
+        return render(request, "tasks/dashboard.html", context)
+
+    base = visible_tasks(request.user, tasks_as_of(as_of, Task.objects.filter(program=program)))
+    counts = status_counts(base, as_of)
+    totals = figures.figures(counts["by_status"])
+    task_list = reverse("task-list")
+    status_param = {key: status for key, _label, status in figures.COLUMNS}
+
+    def link(row: figures.Row | None, key: str, by: str = "") -> str:
+        extra: dict[str, Any] = {"status": status_param.get(key, key)}
+        if row is not None and by:
+            extra[by] = row.key
+        return f"{task_list}?{state.querystring(**extra)}"
+
+    breakdowns = []
+    for by, title, rows in (
+        ("lead", _("By lead agency (most overdue first)"), figures.by_lead(base, as_of)),
+        ("group", _("By solution group"), figures.by_group(base, as_of, program)),
+        ("member", _("By supervising member"), figures.by_member(base, as_of, program)),
+    ):
+        for row in rows:
+            row.links = {key: link(row, key, by) for key, _l, _s in figures.COLUMNS}
+            if row.key is None:  # "not classified": no filter can name it
+                row.links = {}
+        breakdowns.append(
+            {
+                "id": f"chart-{by}",
+                "data_id": f"chart-{by}-data",
+                "by": by,
+                "title": title,
+                "rows": rows,
+                "chart": figures.chart_data(
+                    rows, lambda r, key, by=by: link(r, key, by) if r.key else ""
+                ),
+            }
+        )
+    context.update(
+        counts=counts,
+        totals=totals,
+        links={key: link(None, key) for key, _l, _s in figures.COLUMNS},
+        completed_links={
+            "on_time": link(None, Status.COMPLETED_ON_TIME.value),
+            "late": link(None, Status.COMPLETED_LATE.value),
+        },
+        columns=figures.COLUMNS,
+        breakdowns=breakdowns,
+        overdue=figures.overdue_tasks(base, as_of),
+        overdue_link=link(None, "overdue") + "&sort=deadline",
+        is_today=as_of == timezone.localdate(),
+    )
+    return render(request, "tasks/dashboard.html", context)
+
+
+# Task list and exports ------------------------------------------------------------------------
+
+
+def _list_context(request: HttpRequest, state: FilterState) -> dict[str, Any]:
+    program = state.program
+    from dondoc.orgs.models import Member, OrgUnit
+
+    leads = OrgUnit.objects.filter(
+        Exists(TaskAgency.objects.filter(org_unit=OuterRef("pk"), role="lead"))
+    ).order_by("kind", "name")
+    return {
+        "state": state,
+        "programs": _programs(),
+        "program": program,
+        "status_choices": [
+            ("assigned", _("Not cancelled")),
+            ("open", _("Not completed")),
+            *((s.value, status_text(s)) for s in STATUS_ORDER),
+            ("completed", _("Completed (on time or late)")),
+        ],
+        "status_classes": {s.value: STATUS_COLOURS[s] for s in Status},
+        "groups": SolutionGroup.objects.filter(program=program) if program else [],
+        "leads": leads,
+        "members": Member.objects.filter(program=program) if program else [],
+        "directives": Directive.objects.filter(program=program).order_by("-date")
+        if program
+        else [],
+        "sorts": [
+            ("deadline", _("Deadline, earliest first")),
+            ("-deadline", _("Deadline, latest first")),
+            ("-assigned", _("Assigned date, newest first")),
+            ("assigned", _("Assigned date, oldest first")),
+            ("status", _("Status, most urgent first")),
+            ("lead", _("Lead agency, A to Z")),
+            ("-lead", _("Lead agency, Z to A")),
+        ],
+    }
+
+
+@login_required
+@require_GET
+def task_list(request: HttpRequest) -> HttpResponse:
+    require(request, "task.view")
+    qs, state = filter_tasks(request.user, request.GET)
+    page = Paginator(with_display_relations(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+        "tasks": page.object_list,
+        "state": state,
+    }
+    if _is_htmx(request):
+        response = render(request, "tasks/_results.html", context)
+    else:
+        context.update(_list_context(request, state))
+        response = render(request, "tasks/list.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+@require_GET
+def task_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    require(request, "task.export")
+    qs, state = filter_tasks(request.user, request.GET)
+    exporter = TaskExporter(qs, state.as_of)
+    stem = f"nhiem-vu-{state.as_of:%Y-%m-%d}"
+    if fmt == "csv":
+        response = HttpResponse(render_csv(exporter), content_type=CSV_CONTENT_TYPE)
+    else:
+        title = _("Tasks as of %(date)s") % {"date": f"{state.as_of:%d/%m/%Y}"}
+        if state.program:
+            title = f"{state.program.name}: {title}"
+        response = HttpResponse(render_xlsx(exporter, title), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response
+
+
+# Task detail ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: dt.datetime
+    who: Any
+    subject: str  # "task" or "update"
+    kind: str  # "+", "~", "-"
+    label: str
+    changes: list[Change] = field(default_factory=list)
+
+
+_HIDDEN_FIELDS = ["status_events_from", "status_events_to", "created_at", "updated_at"]
+
+
+def _display(model: type, name: str, value: Any) -> str:
+    if value in (None, ""):
+        return "—"
+    model_field = model._meta.get_field(name)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, dt.datetime):
+        return f"{timezone.localtime(value):%d/%m/%Y %H:%M}"
+    if isinstance(value, dt.date):
+        return f"{value:%d/%m/%Y}"
+    if model_field.is_relation:
+        return f"#{value}"
+    return str(value)
+
+
+def _entries(records: list, model: type, subject: str, label) -> list[HistoryEntry]:
+    """History entries of one object's historical records, oldest first."""
+    out: list[HistoryEntry] = []
+    previous = None
+    for record in records:
+        entry = HistoryEntry(
+            when=record.history_date,
+            who=record.history_user,
+            subject=subject,
+            kind=record.history_type,
+            label=label(record),
+        )
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous, excluded_fields=_HIDDEN_FIELDS)
+            entry.changes = [
+                Change(
+                    field=str(model._meta.get_field(c.field).verbose_name),
+                    old=_display(model, c.field, c.old),
+                    new=_display(model, c.field, c.new),
+                )
+                for c in delta.changes
+            ]
+            if not entry.changes:
+                previous = record
+                continue
+        out.append(entry)
+        previous = record
+    return out
+
+
+def task_history(task: Task) -> list[HistoryEntry]:
+    """Who changed what in the task and its timeline, newest first."""
+    entries = _entries(
+        list(task.history.select_related("history_user").order_by("history_date", "history_id")),
+        Task,
+        "task",
+        lambda r: _("Task"),
+    )
+    by_update: dict[int, list] = {}
+    for record in (
+        ProgressUpdate.history.filter(task_id=task.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    ):
+        by_update.setdefault(record.id, []).append(record)
+    for records in by_update.values():
+        entries += _entries(
+            records,
+            ProgressUpdate,
+            "update",
+            lambda r: _("Progress update of %(date)s") % {"date": f"{r.reported_on:%d/%m/%Y}"},
+        )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
+
+
+def _posting_agency(user: Any, task: Task):
+    own = user_org_ids(user)
+    for ta in task.task_agencies.all():
+        if ta.org_unit_id in own:
+            return ta.org_unit
+    return None
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for_user(request, pk)
+    task_agencies = list(task.task_agencies.all())
+    may_post = can(request.user, "task.post_update", task) and task.merged_into_id is None
+    may_set_status = may_post and can(request.user, "task.set_status", task)
+
+    form = None
+    if may_post:
+        form = ProgressUpdateForm(
+            request.POST or None,
+            request.FILES or None,
+            task=task,
+            may_set_status=may_set_status,
+        )
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            services.post_update(
+                task,
+                by=request.user,
+                text=data["text"],
+                reported_on=data["reported_on"],
+                agency=_posting_agency(request.user, task),
+                status_change=data.get("status_change") or "",
+                effective_on=data.get("effective_on"),
+                files=form.incoming,
+            )
+            messages.success(request, _("Your progress update has been recorded."))
+            return redirect(reverse("task-detail", args=[task.pk]) + "#timeline")
+        messages.error(request, _("The update was not recorded: please correct the errors below."))
+
+    updates = (
+        task.updates.select_related("author", "agency", "source")
+        .prefetch_related("attachments")
+        .order_by("-reported_on", "-id")
+    )
+    duplicates = (
+        DuplicateCandidate.objects.filter(
+            Q(task=task) | Q(candidate=task), state=DuplicateState.PENDING
+        )
+        .select_related("task", "candidate", "source")
+        .order_by("-score")
+    )
+    context = {
+        "task": task,
+        "leads": [ta.org_unit for ta in task_agencies if ta.role == "lead"],
+        "coordinators": [ta.org_unit for ta in task_agencies if ta.role == "coordinating"],
+        "sources": task.sources.select_related("directive", "directive__issuer").order_by(
+            "directive__date"
+        ),
+        "members": task.members.all(),
+        "subtasks": visible_tasks(request.user, task.subtasks.filter(merged_into__isnull=True)),
+        "merged_tasks": task.merged_tasks.all(),
+        "updates": updates,
+        "history": task_history(task) if can(request.user, "task.history", task) else None,
+        "duplicates": duplicates,
+        "form": form,
+        "may_set_status": may_set_status,
+        "today": timezone.localdate(),
+    }
+    return render(request, "tasks/detail.html", context)
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_object_or_404(Attachment.objects.select_related("update"), pk=pk)
+    task = get_task_for_user(request, attachment.update.task_id)
+    if not can(request.user, "task.view", task):
+        raise Http404
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+# Directives -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def directive_list(request: HttpRequest) -> HttpResponse:
+    require(request, "directive.view")
+    program = choose_program(request.GET.get("program"))
+    visible = visible_tasks(request.user, Task.objects.filter(merged_into__isnull=True))
+    directives = (
+        Directive.objects.filter(program=program)
+        .select_related("issuer")
+        .annotate(
+            task_count=Count(
+                "sources__task",
+                filter=Q(sources__task__in=visible.values("pk")),
+                distinct=True,
+            )
+        )
+        .order_by("-date", "number")
+    )
+    return render(
+        request,
+        "tasks/directive_list.html",
+        {"directives": directives, "program": program, "programs": _programs()},
+    )
+
+
+@login_required
+@require_GET
+def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request, "directive.view")
+    directive = get_object_or_404(Directive.objects.select_related("issuer", "program"), pk=pk)
+    today = timezone.localdate()
+    tasks = visible_tasks(
+        request.user,
+        Task.objects.filter(
+            Exists(TaskSource.objects.filter(task=OuterRef("pk"), directive=directive)),
+            merged_into__isnull=True,
+        ),
+    )
+    tasks = with_display_relations(with_status(tasks, today)).order_by("assigned_on", "id")
+    labels = dict(TaskSource.objects.filter(directive=directive).values_list("task_id", "label"))
+    return render(
+        request,
+        "tasks/directive_detail.html",
+        {
+            "directive": directive,
+            "tasks": tasks,
+            "labels": labels,
+            "today": today,
+            "list_link": f"{reverse('task-list')}?directive={directive.pk}"
+            f"&program={directive.program.code}",
+        },
+    )
+
+
+# Duplicates -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    require(request, "duplicate.review")
+    display = Prefetch(
+        "task_agencies", queryset=TaskAgency.objects.select_related("org_unit").order_by("role")
+    )
+    sources = Prefetch("sources", queryset=TaskSource.objects.select_related("directive"))
+    pairs = (
+        DuplicateCandidate.objects.filter(
+            state=DuplicateState.PENDING,
+            task__merged_into__isnull=True,
+            candidate__merged_into__isnull=True,
+        )
+        .select_related("task", "candidate", "source")
+        .prefetch_related(
+            Prefetch("task__task_agencies", queryset=display.queryset),
+            Prefetch("candidate__task_agencies", queryset=display.queryset),
+            Prefetch("task__sources", queryset=sources.queryset),
+            Prefetch("candidate__sources", queryset=sources.queryset),
+        )
+        .order_by("-score", "pk")
+    )
+    page = Paginator(pairs, 20).get_page(request.GET.get("page"))
+    return render(request, "tasks/duplicate_list.html", {"page": page, "pairs": page.object_list})
+
+
+@login_required
+@require_POST
+def duplicate_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request, "duplicate.review")
+    pair = get_object_or_404(
+        DuplicateCandidate.objects.select_related("task", "candidate"),
+        pk=pk,
+        state=DuplicateState.PENDING,
+    )
+    form = DuplicateDecisionForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    same = form.cleaned_data["decision"] == "same"
+    services.decide_duplicate(pair, same=same, by=request.user)
+    if same:
+        messages.success(
+            request,
+            _("Merged: task #%(dup)s is now part of task #%(keep)s.")
+            % {"dup": pair.task_id, "keep": pair.candidate_id},
+        )
+    else:
+        messages.success(request, _("Recorded: these are different tasks."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("duplicate-list")
+    if same and target == reverse("task-detail", args=[pair.task_id]):
+        target = reverse("task-detail", args=[pair.candidate_id])
+    return redirect(target)
