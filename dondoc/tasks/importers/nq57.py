@@ -26,6 +26,7 @@ import dondoc.tasks
 from dondoc.core.text import fold
 from dondoc.orgs.models import Member, OrgAlias, OrgUnit
 from dondoc.tasks import services
+from dondoc.tasks.grouping import group_keywords, suggest_group
 from dondoc.tasks.importers.service import ImportSummary, import_file
 from dondoc.tasks.models import (
     Directive,
@@ -207,6 +208,8 @@ def load_tasks(
     data: dict,
 ) -> None:
     members = {m.full_name: m for m in Member.objects.filter(program=program)}
+    groups = {group.number: group for group in program.groups.all()}
+    keywords = group_keywords(program)
     for spec in data["tasks"]:
         directive = directives[spec["directive"]]
         if "restates" in spec:
@@ -224,6 +227,7 @@ def load_tasks(
             content=spec["content"],
             assigned_on=directive.date,
             deadline=spec["deadline"],
+            group=groups.get(spec.get("group")) or suggest_group(spec["content"], keywords),
             sources=[(directive, spec["label"], spec["content"])],
             leads=[units[code] for code in spec["leads"]],
             coordinators=[units[code] for code in spec.get("coordinators", [])],

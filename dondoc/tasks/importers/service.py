@@ -24,6 +24,7 @@ from django.utils import timezone
 from dondoc.core.text import fold
 from dondoc.tasks import services
 from dondoc.tasks.deadlines import parse_deadline
+from dondoc.tasks.grouping import group_keywords, suggest_group
 from dondoc.tasks.importers import template as tpl
 from dondoc.tasks.importers.appendix import (
     COLUMN_LABELS_VI,
@@ -508,6 +509,7 @@ class _TaskIndex:
         self.texts: list[tuple[int, str]] = []
         self.leads: dict[int, list[str]] = {}
         self.tasks: dict[int, Task] = {}
+        self.group_keywords = group_keywords(program)
         queryset = Task.objects.filter(program=program, merged_into__isnull=True).prefetch_related(
             "sources", "task_agencies__org_unit"
         )
@@ -586,7 +588,7 @@ def _write(planned: list[_Planned], context: _Context, *, by, links: Mapping[str
                 content=row.content,
                 assigned_on=plan.assigned_on,
                 deadline=row.deadline_text,
-                group=plan.group,
+                group=plan.group or suggest_group(row.content, index.group_keywords),
                 sources=sources,
                 leads=plan.leads,
                 coordinators=plan.coordinators,
