@@ -49,6 +49,34 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "member.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: ALL, _HE: ALL, _OB: ALL},
     "import.run": {_SO: ALL},
     "admin.access": {_SO: ALL},
+    # Reporting rounds (kỳ báo cáo), submissions and review, action plans, scorecards.
+    "round.open": {_SO: ALL},
+    "round.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: OWN, _HE: OWN, _OB: ALL},
+    "round.dashboard": {_SO: ALL, _TR: ALL, _ME: ALL, _OB: ALL},
+    "submission.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: OWN, _HE: OWN, _OB: ALL},
+    "submission.view_draft": {_SO: ALL, _TR: ALL, _RE: OWN, _HE: OWN},  # nobody else's drafts
+    "submission.prepare": {_RE: OWN, _HE: OWN},
+    "submission.submit": {_HE: OWN},  # the agency head approves and submits
+    "submission.review": {_SO: ALL, _TR: ALL},
+    "submission.reopen": {_SO: ALL},  # after the lock date, only the Standing Office
+    "actionplan.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: ALL, _HE: ALL, _OB: ALL},
+    "actionplan.edit": {_SO: ALL, _RE: OWN, _HE: OWN},
+    "scorecard.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: OWN, _HE: OWN, _OB: ALL},
+    "agency_dashboard.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: OWN, _HE: OWN, _OB: ALL},
+    # Notifications, explanations (giải trình) and extensions, account security, audit.
+    "notification.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: ALL, _HE: ALL, _OB: ALL},  # own
+    "explanation.request": {_SO: ALL, _TR: ALL},
+    "explanation.reply": {_RE: OWN, _HE: OWN},  # the agency asked to explain
+    "explanation.list": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: OWN, _HE: OWN, _OB: ALL},
+    "extension.grant": {_SO: ALL, _TR: ALL},
+    "account.tokens": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: ALL, _HE: ALL, _OB: ALL},  # own
+    "account.two_factor": {_SO: ALL, _TR: ALL},
+    "audit.view": {_SO: ALL},
+    # Reports (báo cáo): the quarterly report, its files, and one-page briefs.
+    "report.view": {_SO: ALL, _TR: ALL, _ME: ALL, _OB: ALL},
+    "report.generate": {_SO: ALL, _TR: ALL},
+    "brief.member": {_SO: ALL, _TR: ALL, _ME: ALL, _OB: ALL},
+    "brief.agency": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: OWN, _HE: OWN, _OB: ALL},
 }
 
 
@@ -102,6 +130,13 @@ def can(user: User | Any, action: str, obj: Any = None) -> bool:
         obj = obj.task
     if isinstance(obj, Task):
         return _task_is_own(user, obj)
+    from dondoc.orgs.models import OrgUnit
+
+    if isinstance(obj, OrgUnit):
+        return obj.pk in user_org_ids(user)
+    owners = getattr(obj, "policy_org_ids", None)  # rounds, submissions, action plans
+    if owners is not None:
+        return not user_org_ids(user).isdisjoint(owners())
     return False
 
 
