@@ -1,0 +1,212 @@
+"""Who must report in a round, and who has: the "55/63 provinces reported" counts.
+
+The agencies chosen when a round was opened are stored as chosen; who is *expected* is computed
+from them on the round's period end: a unit no longer valid then is replaced by its successor
+(a province merged on 01/07/2025 is not expected in a round whose period ends after 30/06/2025;
+the province it merged into is), and a unit that did not yet exist is not expected. Reporting
+rates computed against a list frozen at opening would count a merged province as "missing"
+for ever.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dondoc.orgs.models import OrgKind, OrgUnit
+from dondoc.rounds.models import SUBMITTED_STATES, ReportingRound, Submission
+
+
+class ReportStatus(StrEnum):
+    """Where an expected agency stands in a round."""
+
+    ON_TIME = "on_time"  # đã gửi đúng hạn
+    LATE = "late"  # đã gửi muộn
+    DRAFT = "draft"  # chỉ có bản nháp (or returned for correction)
+    NOTHING = "nothing"  # chưa gửi gì
+
+
+REPORT_STATUS_LABELS: dict[ReportStatus, object] = {
+    ReportStatus.ON_TIME: gettext_lazy("Submitted on time"),
+    ReportStatus.LATE: gettext_lazy("Submitted late"),
+    ReportStatus.DRAFT: gettext_lazy("Draft only"),
+    ReportStatus.NOTHING: gettext_lazy("Nothing"),
+}
+REPORT_STATUS_CLASSES: dict[ReportStatus, str] = {
+    ReportStatus.ON_TIME: "status-completed",
+    ReportStatus.LATE: "status-due-soon",
+    ReportStatus.DRAFT: "status-regular",
+    ReportStatus.NOTHING: "status-overdue",
+}
+
+#: How the report names each kind of agency when it counts them.
+KIND_LABELS: dict[str, object] = {
+    OrgKind.PROVINCE: gettext_lazy("provinces and cities"),  # tỉnh, thành phố
+    OrgKind.MINISTRY: gettext_lazy("ministries and agencies"),  # bộ, ngành
+    OrgKind.CENTRAL: gettext_lazy("central Party bodies"),  # cơ quan Đảng Trung ương
+    OrgKind.COMMITTEE: gettext_lazy("committee bodies"),
+    OrgKind.COMMUNE: gettext_lazy("communes and wards"),
+    OrgKind.OTHER: gettext_lazy("other agencies"),
+}
+KIND_ORDER = [
+    OrgKind.PROVINCE,
+    OrgKind.MINISTRY,
+    OrgKind.CENTRAL,
+    OrgKind.COMMITTEE,
+    OrgKind.COMMUNE,
+    OrgKind.OTHER,
+]
+
+
+def resolve_units(units: Iterable[OrgUnit], day: dt.date) -> dict[int, OrgUnit | None]:
+    """For each unit, the unit that carries its work on ``day``: itself when valid then, else
+    its successor (followed through later mergers), or None (not yet created, or dissolved)."""
+    known: dict[int, OrgUnit] = {unit.pk: unit for unit in units}
+    result: dict[int, OrgUnit | None] = {}
+    pending = {pk: pk for pk in known}  # original id -> id of the unit to look at now
+    seen: dict[int, set[int]] = {pk: set() for pk in known}
+    while pending:
+        missing = {cur for cur in pending.values() if cur not in known}
+        if missing:
+            for unit in OrgUnit.objects.filter(pk__in=missing):
+                known[unit.pk] = unit
+        next_pending: dict[int, int] = {}
+        for original, current_id in pending.items():
+            unit = known.get(current_id)
+            if unit is None or current_id in seen[original]:
+                result[original] = None
+                continue
+            seen[original].add(current_id)
+            if unit.is_valid_on(day):
+                result[original] = unit
+            elif unit.valid_from is not None and day < unit.valid_from:
+                result[original] = None  # did not exist yet
+            elif unit.successor_id:
+                next_pending[original] = unit.successor_id
+            else:
+                result[original] = None
+        pending = next_pending
+    return result
+
+
+def expected_agencies(round_: ReportingRound) -> list[OrgUnit]:
+    """The agencies that owe a report in ``round_``, ordered by kind and name."""
+    cached = getattr(round_, "_expected", None)
+    if cached is not None:
+        return cached
+    chosen = list(round_.agencies.all())
+    resolved = resolve_units(chosen, round_.period_end)
+    units = {unit.pk: unit for unit in resolved.values() if unit is not None}
+    ordered = sorted(units.values(), key=lambda u: (_kind_rank(u.kind), u.name_folded))
+    round_._expected = ordered
+    return ordered
+
+
+def _kind_rank(kind: str) -> int:
+    return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
+
+
+def report_status(submission: Submission | None) -> ReportStatus:
+    """An agency's standing from its submission. Timeliness is that of the *first* submission:
+    a report sent on time, returned for a correction and sent again later was on time."""
+    if submission is None:
+        return ReportStatus.NOTHING
+    if submission.state in SUBMITTED_STATES and submission.first_submitted_at is not None:
+        return ReportStatus.ON_TIME if submission.first_on_time else ReportStatus.LATE
+    return ReportStatus.DRAFT
+
+
+@dataclass
+class AgencyLine:
+    agency: OrgUnit
+    status: ReportStatus
+    submission: Submission | None
+
+    @property
+    def label(self) -> str:
+        return str(REPORT_STATUS_LABELS[self.status])
+
+    @property
+    def css(self) -> str:
+        return REPORT_STATUS_CLASSES[self.status]
+
+
+@dataclass
+class KindCount:
+    """The counts of one kind of agency: "55/63 provinces and cities reported"."""
+
+    kind: str
+    expected: int = 0
+    counts: dict[ReportStatus, int] = field(default_factory=lambda: dict.fromkeys(ReportStatus, 0))
+
+    @property
+    def label(self) -> str:
+        return str(KIND_LABELS.get(self.kind, self.kind))
+
+    @property
+    def on_time(self) -> int:
+        return self.counts[ReportStatus.ON_TIME]
+
+    @property
+    def late(self) -> int:
+        return self.counts[ReportStatus.LATE]
+
+    @property
+    def submitted(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def drafts(self) -> int:
+        return self.counts[ReportStatus.DRAFT]
+
+    @property
+    def nothing(self) -> int:
+        return self.counts[ReportStatus.NOTHING]
+
+    @property
+    def sentence(self) -> str:
+        """As the quarterly report writes it."""
+        text = _("%(done)s/%(expected)s %(kind)s reported") % {
+            "done": self.submitted,
+            "expected": self.expected,
+            "kind": self.label,
+        }
+        if self.drafts:
+            text += "; " + _("%(n)s sent drafts only") % {"n": self.drafts}
+        return text
+
+
+@dataclass
+class Completeness:
+    round: ReportingRound
+    lines: list[AgencyLine]
+    by_kind: list[KindCount]
+    total: KindCount
+
+
+def completeness(round_: ReportingRound) -> Completeness:
+    """Each expected agency's standing and the counts per kind of agency. Two queries."""
+    expected = expected_agencies(round_)
+    submissions = {
+        s.agency_id: s
+        for s in Submission.objects.filter(round=round_, agency__in=[u.pk for u in expected])
+    }
+    lines, kinds = [], {}
+    total = KindCount(kind="")
+    for unit in expected:
+        submission = submissions.get(unit.pk)
+        if submission is not None:
+            submission.round = round_
+        status = report_status(submission)
+        lines.append(AgencyLine(unit, status, submission))
+        count = kinds.setdefault(unit.kind, KindCount(kind=unit.kind))
+        for bucket in (count, total):
+            bucket.expected += 1
+            bucket.counts[status] += 1
+    by_kind = sorted(kinds.values(), key=lambda k: _kind_rank(k.kind))
+    return Completeness(round=round_, lines=lines, by_kind=by_kind, total=total)

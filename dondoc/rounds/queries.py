@@ -1,0 +1,33 @@
+"""Read-side helpers of the rounds app: an agency's tasks, the tasks a submission must cover."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from dondoc.orgs.models import OrgUnit
+from dondoc.tasks.models import AgencyRole, Task, TaskAgency
+from dondoc.tasks.queries import tasks_as_of, with_status
+from dondoc.tasks.status import OPEN_STATUSES
+
+
+def agency_tasks(
+    agency: OrgUnit, as_of: dt.date, *, program=None, roles: tuple[str, ...] = (AgencyRole.LEAD,)
+) -> QuerySet:
+    """Tasks of ``agency`` (and of the units merged into it) assigned by ``as_of``, annotated
+    with their status on that date."""
+    own = TaskAgency.objects.filter(
+        task=OuterRef("pk"), org_unit_id__in=agency.lineage_ids(), role__in=list(roles)
+    )
+    qs = Task.objects.filter(Exists(own))
+    if program is not None:
+        qs = qs.filter(program=program)
+    return with_status(tasks_as_of(as_of, qs), as_of)
+
+
+def tasks_to_report(round_, agency: OrgUnit) -> QuerySet:
+    """The tasks on which the agency owes a progress update in the round: those it leads that
+    were still open at the end of the period."""
+    qs = agency_tasks(agency, round_.period_end, program=round_.program_id)
+    return qs.filter(status__in=[s.value for s in OPEN_STATUSES])

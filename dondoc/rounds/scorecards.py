@@ -1,0 +1,169 @@
+"""Agency scorecards (bảng đánh giá cơ quan): tasks and reporting timeliness over a period.
+
+Method (shown on the scorecard page, keep the two in step):
+
+* Tasks: every task the agency leads (tasks of units merged into it count for it), assigned by
+  the end of the period, judged by its status on that date. Points: completed on time 100,
+  open and within its deadline 75, completed late 50, overdue 0. Tasks with a recurring, absent
+  or unreadable deadline, and cancelled tasks, are not judged. Task score = average points.
+* Reporting: every round whose period ends within the period and in which the agency was
+  expected. Points: submitted on time (first submission by the due date plus grace days) 100,
+  submitted late 50, draft only or nothing 0. Reporting score = average points.
+* Score = 70 % task score + 30 % reporting score; when only one part exists, that part alone.
+* Band: green from 80, amber from 50, red below 50; grey when there is nothing to judge.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from dondoc.orgs.models import OrgUnit
+from dondoc.rounds.completeness import ReportStatus, expected_agencies, report_status
+from dondoc.rounds.models import ReportingRound, Submission
+from dondoc.tasks.models import AgencyRole, Task
+from dondoc.tasks.queries import tasks_as_of, with_status
+from dondoc.tasks.status import Status
+
+TASK_POINTS: dict[str, int] = {
+    Status.COMPLETED_ON_TIME: 100,
+    Status.IN_PROGRESS: 75,
+    Status.DUE_SOON: 75,
+    Status.COMPLETED_LATE: 50,
+    Status.OVERDUE: 0,
+}
+REPORT_POINTS: dict[ReportStatus, int] = {
+    ReportStatus.ON_TIME: 100,
+    ReportStatus.LATE: 50,
+    ReportStatus.DRAFT: 0,
+    ReportStatus.NOTHING: 0,
+}
+TASK_WEIGHT, REPORT_WEIGHT = 0.7, 0.3
+GREEN_FROM, AMBER_FROM = 80.0, 50.0
+
+
+@dataclass
+class ScorecardRow:
+    agency: OrgUnit
+    statuses: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    reports: dict[ReportStatus, int] = field(default_factory=lambda: dict.fromkeys(ReportStatus, 0))
+    rank: int | None = None
+
+    @property
+    def on_time(self) -> int:
+        return self.statuses[Status.COMPLETED_ON_TIME]
+
+    @property
+    def late(self) -> int:
+        return self.statuses[Status.COMPLETED_LATE]
+
+    @property
+    def overdue(self) -> int:
+        return self.statuses[Status.OVERDUE]
+
+    @property
+    def within(self) -> int:
+        return self.statuses[Status.IN_PROGRESS] + self.statuses[Status.DUE_SOON]
+
+    @property
+    def led(self) -> int:
+        return sum(self.statuses.values())
+
+    @property
+    def rounds_expected(self) -> int:
+        return sum(self.reports.values())
+
+    @property
+    def rounds_on_time(self) -> int:
+        return self.reports[ReportStatus.ON_TIME]
+
+    @property
+    def rounds_late(self) -> int:
+        return self.reports[ReportStatus.LATE]
+
+    @property
+    def rounds_missed(self) -> int:
+        return self.reports[ReportStatus.DRAFT] + self.reports[ReportStatus.NOTHING]
+
+    @property
+    def task_score(self) -> float | None:
+        judged = sum(self.statuses[s] for s in TASK_POINTS)
+        if not judged:
+            return None
+        return sum(TASK_POINTS[s] * self.statuses[s] for s in TASK_POINTS) / judged
+
+    @property
+    def reporting_score(self) -> float | None:
+        if not self.rounds_expected:
+            return None
+        return sum(REPORT_POINTS[s] * n for s, n in self.reports.items()) / self.rounds_expected
+
+    @property
+    def score(self) -> float | None:
+        task, report = self.task_score, self.reporting_score
+        if task is not None and report is not None:
+            return TASK_WEIGHT * task + REPORT_WEIGHT * report
+        return task if task is not None else report
+
+    @property
+    def band(self) -> str:
+        score = self.score
+        if score is None:
+            return "grey"
+        if score >= GREEN_FROM:
+            return "green"
+        return "amber" if score >= AMBER_FROM else "red"
+
+
+def _lead_counts(program, end: dt.date) -> dict[int, dict[str, int]]:
+    """Tasks led per unit and status on ``end``: one grouped query."""
+    qs = with_status(tasks_as_of(end, Task.objects.filter(program=program)), end)
+    rows = (
+        qs.filter(task_agencies__role=AgencyRole.LEAD)
+        .values("task_agencies__org_unit")
+        .annotate(**{s.value: Count("pk", filter=Q(status=s.value)) for s in Status})
+        .order_by()
+    )
+    return {row["task_agencies__org_unit"]: {s.value: row[s.value] for s in Status} for row in rows}
+
+
+def scorecards(program, start: dt.date, end: dt.date) -> list[ScorecardRow]:
+    """Every agency with something to judge in the period, ranked by score (best first)."""
+    from dondoc.rounds.completeness import resolve_units
+
+    lead = _lead_counts(program, end)
+    units = {u.pk: u for u in OrgUnit.objects.filter(pk__in=list(lead))}
+    carried = resolve_units(units.values(), end)
+    rows: dict[int, ScorecardRow] = {}
+    for unit_id, counts in lead.items():
+        unit = carried.get(unit_id) or units[unit_id]
+        row = rows.setdefault(unit.pk, ScorecardRow(agency=unit))
+        for status, n in counts.items():
+            row.statuses[status] += n
+
+    rounds = list(
+        ReportingRound.objects.filter(
+            program=program, period_end__gte=start, period_end__lte=end
+        ).order_by("period_end")
+    )
+    submissions = {
+        (s.round_id, s.agency_id): s for s in Submission.objects.filter(round__in=rounds)
+    }
+    for round_ in rounds:
+        for unit in expected_agencies(round_):
+            submission = submissions.get((round_.pk, unit.pk))
+            if submission is not None:
+                submission.round = round_
+            row = rows.setdefault(unit.pk, ScorecardRow(agency=unit))
+            row.reports[report_status(submission)] += 1
+
+    ranked = sorted(
+        rows.values(),
+        key=lambda r: (r.score is None, -(r.score or 0), r.agency.name_folded),
+    )
+    for position, row in enumerate(ranked, start=1):
+        row.rank = position if row.score is not None else None
+    return ranked

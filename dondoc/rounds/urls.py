@@ -1,0 +1,18 @@
+from django.urls import path
+
+from dondoc.rounds import views
+
+app_name = "rounds"
+urlpatterns = [
+    path("", views.round_list, name="round-list"),
+    path("new/", views.round_open, name="round-open"),
+    path("<int:pk>/", views.round_dashboard, name="round-dashboard"),
+    path("<int:pk>/export.xlsx", views.round_export, name="round-export"),
+    path("<int:pk>/agencies/<int:agency_pk>/", views.submission_detail, name="submission"),
+    path("action-plans/", views.action_plans, name="action-plans"),
+    path("action-plans/<int:pk>/file/", views.action_plan_file, name="action-plan-file"),
+    path("scorecards/", views.scorecard_list, name="scorecards"),
+    path("agency/<int:pk>/", views.agency_dashboard, name="agency"),
+    path("agency/<int:pk>/export.xlsx", views.agency_export, name="agency-export"),
+    path("my-agency/", views.my_agency, name="my-agency"),
+]

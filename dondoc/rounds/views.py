@@ -1,0 +1,610 @@
+"""Pages of reporting rounds: the list, opening a round, the round dashboard, an agency's
+submission (prepare, submit, review, reopen), action plans, scorecards, an agency's own view.
+
+Every view asks the permission table (``policy.can``). Anything outside the user's scope, and
+another agency's draft, is a 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from dondoc.accounts.policy import Scope, can, scope_of, user_org_ids
+from dondoc.orgs.models import OrgKind, OrgUnit
+from dondoc.rounds import services
+from dondoc.rounds.completeness import (
+    REPORT_STATUS_CLASSES,
+    REPORT_STATUS_LABELS,
+    completeness,
+    expected_agencies,
+    report_status,
+)
+from dondoc.rounds.exports import XLSX_CONTENT_TYPE, AgencyExporter, RoundExporter, render_xlsx
+from dondoc.rounds.forms import (
+    ActionPlanForm,
+    NoteForm,
+    PeriodForm,
+    ReopenForm,
+    ReviewForm,
+    RoundForm,
+)
+from dondoc.rounds.models import (
+    ActionPlan,
+    ReportingRound,
+    Submission,
+    SubmissionState,
+    SubmissionUpdate,
+)
+from dondoc.rounds.plans import action_plan_counts
+from dondoc.rounds.queries import agency_tasks
+from dondoc.rounds.scorecards import scorecards as compute_scorecards
+from dondoc.tasks.exports import TaskExporter
+from dondoc.tasks.filters import with_display_relations
+from dondoc.tasks.forms import ProgressUpdateForm
+from dondoc.tasks.models import Program
+from dondoc.tasks.queries import status_counts
+from dondoc.tasks.status import OPEN_STATUSES, Status
+
+
+def _deny() -> Http404:
+    return Http404()
+
+
+def _require(request: HttpRequest, action: str, obj: Any = None) -> None:
+    """404 when the user may not do ``action`` (nothing about the object leaks)."""
+    if not can(request.user, action, obj):
+        raise _deny()
+
+
+def _program(request: HttpRequest) -> Program | None:
+    code = request.GET.get("program")
+    programs = Program.objects.order_by("pk")
+    return (programs.filter(code=code).first() if code else None) or programs.first()
+
+
+def get_round_for_user(request: HttpRequest, pk: int, action: str = "round.view"):
+    round_ = get_object_or_404(ReportingRound.objects.select_related("program"), pk=pk)
+    _require(request, action, round_)
+    return round_
+
+
+def _xlsx(content: bytes, stem: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
+    return response
+
+
+# Rounds ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class RoundEntry:
+    round: ReportingRound
+    mine: list  # (agency, standing label, css, submission) for the user's own agencies
+    total: Any = None
+
+
+@login_required
+@require_GET
+def round_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "round.view")
+    program = _program(request)
+    rounds = list(ReportingRound.objects.filter(program=program).order_by("-period_end", "-pk"))
+    own = user_org_ids(request.user)
+    everything = scope_of(request.user, "round.view") is Scope.ALL
+    submissions = {
+        (s.round_id, s.agency_id): s
+        for s in Submission.objects.filter(round__in=rounds, agency_id__in=own)
+    }
+    may_dashboard = can(request.user, "round.dashboard")
+    entries = []
+    for round_ in rounds:
+        expected = expected_agencies(round_)
+        mine = []
+        for unit in expected:
+            if unit.pk in own:
+                submission = submissions.get((round_.pk, unit.pk))
+                status = report_status(submission)
+                mine.append(
+                    (unit, REPORT_STATUS_LABELS[status], REPORT_STATUS_CLASSES[status], submission)
+                )
+        if not everything and not mine:
+            continue
+        entry = RoundEntry(round_, mine)
+        if may_dashboard:
+            entry.total = completeness(round_).total
+        entries.append(entry)
+    return render(
+        request,
+        "rounds/round_list.html",
+        {
+            "entries": entries,
+            "program": program,
+            "programs": Program.objects.order_by("pk"),
+            "may_open": can(request.user, "round.open"),
+            "own_units": OrgUnit.objects.filter(users=request.user).order_by("name"),
+            "may_dashboard": may_dashboard,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def round_open(request: HttpRequest) -> HttpResponse:
+    _require(request, "round.open")
+    form = RoundForm(request.POST or None, initial={"program": _program(request)})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        round_ = services.open_round(
+            program=data["program"],
+            title=data["title"],
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            due_on=data["due_on"],
+            grace_days=data["grace_days"] or 0,
+            lock_on=data["lock_on"],
+            kinds=data["kinds"],
+            agencies=data["agencies"],
+            requires_task_updates=data["requires_task_updates"],
+            by=request.user,
+        )
+        messages.success(
+            request,
+            _("Round %(title)s opened: %(n)s agencies must report.")
+            % {"title": round_.title, "n": len(expected_agencies(round_))},
+        )
+        return redirect("rounds:round-dashboard", pk=round_.pk)
+    return render(request, "rounds/round_open.html", {"form": form})
+
+
+@login_required
+@require_GET
+def round_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_round_for_user(request, pk, "round.dashboard")
+    data = completeness(round_)
+    today = timezone.localdate()
+    return render(
+        request,
+        "rounds/round_dashboard.html",
+        {
+            "round": round_,
+            "data": data,
+            "today": today,
+            "closed": round_.is_closed(today),
+            "locked": round_.is_locked(today),
+        },
+    )
+
+
+@login_required
+@require_GET
+def round_export(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_round_for_user(request, pk, "round.dashboard")
+    exporter = RoundExporter(completeness(round_))
+    title = f"{round_.program.name}: {round_.title}"
+    return _xlsx(render_xlsx(exporter.sheets(), title), f"ky-bao-cao-{round_.pk}")
+
+
+# Submission -----------------------------------------------------------------------------------
+
+
+def get_submission_for_user(
+    request: HttpRequest, round_pk: int, agency_pk: int
+) -> tuple[ReportingRound, OrgUnit, Submission | None]:
+    """The round, the agency and its submission (None if not started), or 404 when the agency
+    is not expected in the round or the user may not see this submission (drafts included)."""
+    round_ = get_object_or_404(ReportingRound.objects.select_related("program"), pk=round_pk)
+    agency = next((u for u in expected_agencies(round_) if u.pk == agency_pk), None)
+    if agency is None:
+        raise _deny()
+    submission = (
+        Submission.objects.filter(round=round_, agency=agency)
+        .select_related("prepared_by", "approved_by", "reviewed_by")
+        .first()
+    )
+    probe = submission or Submission(round=round_, agency=agency)
+    probe.round = round_
+    action = "submission.view_draft" if probe.is_draft else "submission.view"
+    _require(request, action, probe)
+    return round_, agency, submission
+
+
+@login_required
+def submission_detail(request: HttpRequest, pk: int, agency_pk: int) -> HttpResponse:
+    round_, agency, submission = get_submission_for_user(request, pk, agency_pk)
+    user = request.user
+    probe = submission or Submission(round=round_, agency=agency)
+    probe.round = round_
+    today = timezone.localdate()
+    may_prepare = can(user, "submission.prepare", probe) and (
+        services.agency_may_change(submission, today)
+        if submission
+        else services.round_accepts_new_work(round_, today)
+    )
+    may_submit = (
+        submission is not None
+        and can(user, "submission.submit", submission)
+        and services.agency_may_change(submission, today)
+    )
+    may_review = (
+        submission is not None
+        and submission.state == SubmissionState.SUBMITTED
+        and can(user, "submission.review", submission)
+    )
+    locked = round_.is_locked(today)
+    may_reopen = can(user, "submission.reopen", probe) and (
+        (submission is None and locked)
+        or (submission is not None and not submission.is_draft)
+        or (submission is not None and locked and not submission.reopened)
+    )
+
+    # The tasks the agency reports on, and what this submission says about each.
+    items = (
+        list(
+            SubmissionUpdate.objects.filter(submission=submission)
+            .select_related("update", "update__author")
+            .prefetch_related("update__attachments")
+            .order_by("update__reported_on", "update_id")
+        )
+        if submission
+        else []
+    )
+    open_values = [s.value for s in OPEN_STATUSES]
+    tasks = list(
+        agency_tasks(agency, round_.period_end, program=round_.program_id)
+        .filter(Q(status__in=open_values) | Q(pk__in=[i.update.task_id for i in items]))
+        .order_by("due_on", "pk")
+    )
+    by_task: dict[int, list] = {}
+    for item in items:
+        by_task.setdefault(item.update.task_id, []).append(item.update)
+
+    forms: dict[int, ProgressUpdateForm] = {}
+    note_form = NoteForm(initial={"note": submission.note if submission else ""})
+    review_form = ReviewForm()
+    reopen_form = ReopenForm()
+    if request.method == "POST":
+        response = _submission_post(
+            request,
+            round_=round_,
+            agency=agency,
+            submission=submission,
+            tasks=tasks,
+            may={
+                "prepare": may_prepare,
+                "submit": may_submit,
+                "review": may_review,
+                "reopen": may_reopen,
+            },
+            forms=forms,
+        )
+        if isinstance(response, HttpResponse):
+            return response
+        note_form, review_form, reopen_form = response
+    if may_prepare:
+        for task in tasks:
+            forms.setdefault(
+                task.pk,
+                ProgressUpdateForm(task=task, may_set_status=False, prefix=f"t{task.pk}"),
+            )
+    rows = [{"task": t, "updates": by_task.get(t.pk, []), "form": forms.get(t.pk)} for t in tasks]
+    required = [r for r in rows if r["task"].status in open_values]
+    events = (
+        submission.events.select_related("by", "task").order_by("-at", "-pk") if submission else []
+    )
+    return render(
+        request,
+        "rounds/submission.html",
+        {
+            "round": round_,
+            "agency": agency,
+            "submission": submission,
+            "status": report_status(submission),
+            "status_labels": REPORT_STATUS_LABELS,
+            "rows": rows,
+            "covered": sum(1 for r in required if r["updates"]),
+            "required": len(required),
+            "events": events,
+            "note_form": note_form,
+            "review_form": review_form,
+            "reopen_form": reopen_form,
+            "may_prepare": may_prepare,
+            "may_submit": may_submit,
+            "may_review": may_review,
+            "may_reopen": may_reopen,
+            "locked": locked,
+            "today": today,
+            "may_dashboard": can(user, "round.dashboard", round_),
+        },
+    )
+
+
+def _submission_post(
+    request: HttpRequest,
+    *,
+    round_: ReportingRound,
+    agency: OrgUnit,
+    submission: Submission | None,
+    tasks: list,
+    may: dict[str, bool],
+    forms: dict,
+):
+    """Handle one step posted from the submission page: a redirect, or the bound forms."""
+    user = request.user
+    action = request.POST.get("action", "")
+    here = reverse("rounds:submission", args=[round_.pk, agency.pk])
+    note_form, review_form, reopen_form = NoteForm(), ReviewForm(), ReopenForm()
+    if action not in may or not may[action]:
+        raise _deny()
+    try:
+        if action == "prepare":
+            if "task" in request.POST:
+                task = next((t for t in tasks if str(t.pk) == request.POST["task"]), None)
+                if task is None or not can(user, "task.post_update", task):
+                    raise _deny()
+                form = ProgressUpdateForm(
+                    request.POST,
+                    request.FILES,
+                    task=task,
+                    may_set_status=False,
+                    prefix=f"t{task.pk}",
+                )
+                if form.is_valid():
+                    current = submission or services.start_submission(round_, agency, by=user)
+                    services.add_update(
+                        current,
+                        task,
+                        by=user,
+                        text=form.cleaned_data["text"],
+                        reported_on=form.cleaned_data["reported_on"],
+                        files=form.incoming,
+                    )
+                    messages.success(request, _("Update recorded in the draft."))
+                    return redirect(f"{here}#task-{task.pk}")
+                forms[task.pk] = form
+                messages.error(request, _("The update was not recorded: please correct it."))
+            else:
+                note_form = NoteForm(request.POST)
+                if note_form.is_valid():
+                    current = submission or services.start_submission(round_, agency, by=user)
+                    services.save_draft(current, by=user, note=note_form.cleaned_data["note"])
+                    messages.success(request, _("Draft saved."))
+                    return redirect(here)
+        elif action == "submit":
+            note_form = NoteForm(request.POST)
+            if note_form.is_valid():
+                services.submit(submission, by=user, note=note_form.cleaned_data["note"])
+                messages.success(request, _("The report has been submitted."))
+                return redirect(here)
+        elif action == "review":
+            review_form = ReviewForm(request.POST)
+            if review_form.is_valid():
+                data = review_form.cleaned_data
+                if data["decision"] == "accept":
+                    services.accept(submission, by=user, comment=data["comment"])
+                    messages.success(request, _("Report accepted."))
+                else:
+                    services.return_for_correction(submission, by=user, comment=data["comment"])
+                    messages.success(request, _("Report returned to the agency."))
+                return redirect(here)
+        elif action == "reopen":
+            reopen_form = ReopenForm(request.POST)
+            if reopen_form.is_valid():
+                services.reopen(
+                    round_, agency, by=user, comment=reopen_form.cleaned_data["comment"]
+                )
+                messages.success(request, _("Submission reopened: the agency can change it."))
+                return redirect(here)
+    except services.RoundError as error:
+        messages.error(request, str(error))
+        return redirect(here)
+    return note_form, review_form, reopen_form
+
+
+# Action plans ---------------------------------------------------------------------------------
+
+
+def _editable_agencies(user) -> Any:
+    units = OrgUnit.objects.filter(
+        kind__in=[OrgKind.PROVINCE, OrgKind.MINISTRY, OrgKind.CENTRAL]
+    ).order_by("kind", "name")
+    if scope_of(user, "actionplan.edit") is Scope.OWN:
+        units = units.filter(pk__in=user_org_ids(user))
+    return units
+
+
+@login_required
+def action_plans(request: HttpRequest) -> HttpResponse:
+    _require(request, "actionplan.view")
+    program = _program(request)
+    if program is None:
+        raise Http404
+    may_edit = can(request.user, "actionplan.edit")
+    form = None
+    if may_edit:
+        form = ActionPlanForm(
+            request.POST or None,
+            request.FILES or None,
+            agencies=_editable_agencies(request.user),
+        )
+    if request.method == "POST":
+        if form is None:
+            raise _deny()
+        if form.is_valid():
+            data = form.cleaned_data
+            services.record_action_plan(
+                program=program,
+                agency=data["agency"],
+                number=data["number"],
+                issued_on=data["issued_on"],
+                title=data["title"],
+                file=form.incoming,
+                by=request.user,
+            )
+            messages.success(request, _("Action plan recorded."))
+            return redirect(f"{reverse('rounds:action-plans')}?program={program.code}")
+    period = PeriodForm({"end": request.GET.get("on", "")})
+    _start, day = period.period()
+    counts = action_plan_counts(program, day)
+    return render(
+        request,
+        "rounds/action_plans.html",
+        {
+            "program": program,
+            "counts": counts,
+            "day": day,
+            "form": form,
+            "plans": ActionPlan.objects.filter(program=program).select_related("agency"),
+        },
+    )
+
+
+@login_required
+@require_GET
+def action_plan_file(request: HttpRequest, pk: int) -> FileResponse:
+    plan = get_object_or_404(ActionPlan, pk=pk)
+    _require(request, "actionplan.view", plan)
+    if not plan.file:
+        raise Http404
+    return FileResponse(plan.file.open("rb"), as_attachment=True, filename=plan.original_name)
+
+
+# Scorecards and an agency's own view ----------------------------------------------------------
+
+
+@login_required
+@require_GET
+def scorecard_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "scorecard.view")
+    program = _program(request)
+    if program is None:
+        raise Http404
+    period = PeriodForm(request.GET)
+    start, end = period.period()
+    rows = compute_scorecards(program, start, end)
+    if scope_of(request.user, "scorecard.view") is Scope.OWN:
+        own = user_org_ids(request.user)
+        rows = [r for r in rows if r.agency.pk in own]
+    return render(
+        request,
+        "rounds/scorecards.html",
+        {"program": program, "rows": rows, "start": start, "end": end, "period": period},
+    )
+
+
+def get_agency_for_user(request: HttpRequest, pk: int) -> OrgUnit:
+    agency = get_object_or_404(OrgUnit, pk=pk)
+    _require(request, "agency_dashboard.view", agency)
+    return agency
+
+
+@dataclass
+class RoundLine:
+    round: ReportingRound
+    submission: Submission | None
+    label: str
+    css: str
+
+
+def _agency_figures(request: HttpRequest, agency: OrgUnit) -> dict[str, Any]:
+    program = _program(request)
+    if program is None:
+        raise Http404
+    today = timezone.localdate()
+    lead = agency_tasks(agency, today, program=program)
+    coordinating = agency_tasks(agency, today, program=program, roles=("coordinating",))
+    rounds = [
+        r
+        for r in ReportingRound.objects.filter(program=program).order_by("-period_end")
+        if any(u.pk == agency.pk for u in expected_agencies(r))
+    ]
+    submissions = {
+        s.round_id: s for s in Submission.objects.filter(round__in=rounds, agency=agency)
+    }
+    lines = []
+    for round_ in rounds:
+        submission = submissions.get(round_.pk)
+        if submission is not None:
+            submission.round = round_
+        status = report_status(submission)
+        lines.append(
+            RoundLine(
+                round_, submission, REPORT_STATUS_LABELS[status], REPORT_STATUS_CLASSES[status]
+            )
+        )
+    start = dt.date(today.year, 1, 1)
+    card = next(
+        (r for r in compute_scorecards(program, start, today) if r.agency.pk == agency.pk), None
+    )
+    return {
+        "program": program,
+        "today": today,
+        "lead": lead,
+        "counts": status_counts(lead, today),
+        "coordinating_count": coordinating.count(),
+        "lines": lines,
+        "card": card,
+        "start": start,
+    }
+
+
+@login_required
+@require_GET
+def agency_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = get_agency_for_user(request, pk)
+    context = _agency_figures(request, agency)
+    late = with_display_relations(
+        context["lead"].filter(status=Status.OVERDUE.value).order_by("due_on", "pk")
+    )
+    context.update(
+        agency=agency,
+        late=late,
+        may_view_rounds=can(request.user, "round.view"),
+        submission_links={
+            line.round.pk: can(
+                request.user,
+                "submission.view_draft"
+                if line.submission is None or line.submission.is_draft
+                else "submission.view",
+                line.submission or Submission(round=line.round, agency=agency),
+            )
+            for line in context["lines"]
+        },
+    )
+    return render(request, "rounds/agency.html", context)
+
+
+@login_required
+@require_GET
+def agency_export(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = get_agency_for_user(request, pk)
+    context = _agency_figures(request, agency)
+    exporter = AgencyExporter(
+        tasks=TaskExporter(context["lead"].order_by("due_on", "pk"), context["today"]),
+        lines=context["lines"],
+        scorecard=context["card"],
+    )
+    title = f"{agency.name}: {context['today']:%d/%m/%Y}"
+    return _xlsx(render_xlsx(exporter.sheets(), title), f"co-quan-{agency.pk}")
+
+
+@login_required
+@require_GET
+def my_agency(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's own agency dashboard (the first of their units)."""
+    unit = OrgUnit.objects.filter(users=request.user).order_by("pk").first()
+    if unit is None or not can(request.user, "agency_dashboard.view", unit):
+        raise Http404
+    return redirect("rounds:agency", pk=unit.pk)
