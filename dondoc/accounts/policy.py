@@ -57,6 +57,7 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "submission.view_draft": {_SO: ALL, _TR: ALL, _RE: OWN, _HE: OWN},  # nobody else's drafts
     "submission.prepare": {_RE: OWN, _HE: OWN},
     "submission.submit": {_HE: OWN},  # the agency head approves and submits
+    "submission.resubmit": {_RE: OWN, _HE: OWN},  # a returned report, once fixed
     "submission.review": {_SO: ALL, _TR: ALL},
     "submission.reopen": {_SO: ALL},  # after the lock date, only the Standing Office
     "actionplan.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: ALL, _HE: ALL, _OB: ALL},

@@ -235,7 +235,15 @@ def submission_detail(request: HttpRequest, pk: int, agency_pk: int) -> HttpResp
     )
     may_submit = (
         submission is not None
-        and can(user, "submission.submit", submission)
+        and (
+            can(user, "submission.submit", submission)
+            # A returned report was approved by the head once; the reporter who fixes it
+            # sends it back.
+            or (
+                submission.state == SubmissionState.RETURNED
+                and can(user, "submission.resubmit", submission)
+            )
+        )
         and services.agency_may_change(submission, today)
     )
     may_review = (

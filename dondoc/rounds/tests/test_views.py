@@ -173,6 +173,19 @@ def test_the_working_group_returns_with_a_comment_the_agency_then_sees(
     assert "Thiếu minh chứng" in page.content.decode()
 
 
+def test_a_reporter_resubmits_a_returned_report_but_never_a_first_draft(
+    client, world, tracker, reporter, head
+):
+    client.force_login(head)
+    _post(client, world, "most", action="submit", note="Tóm tắt")
+    client.force_login(tracker)
+    _post(client, world, "most", action="review", decision="return", comment="Bổ sung số liệu")
+    client.force_login(reporter)
+    assert _post(client, world, "most", action="submit", note="Đã bổ sung").status_code == 302
+    world["draft"].refresh_from_db()
+    assert world["draft"].state == SubmissionState.SUBMITTED
+
+
 def test_the_standing_office_opens_a_round_from_the_form(client, clerk, program, most, hanoi):
     client.force_login(clerk)
     response = client.post(
