@@ -8,6 +8,11 @@ urlpatterns = [
     path("api/", include("dondoc.api.urls")),
     path("", include("dondoc.accounts.urls")),
     path("import/", include("dondoc.tasks.importers.urls")),
+    path("rounds/", include("dondoc.rounds.urls")),
+    path("reports/", include("dondoc.reports.urls")),
+    path("", include("dondoc.notifications.urls")),
+    path("", include("dondoc.followups.urls")),
+    path("audit/", include("dondoc.audit.urls")),
     path("", include("dondoc.tasks.urls")),
     path("", include("dondoc.orgs.urls")),
 ]

@@ -1,7 +1,8 @@
 """Figures of the dashboard: counts by solution group, lead agency and supervising member.
 
-Each breakdown is one grouped query over tasks annotated with their status as of a date
-(``queries.with_status``), plus one query for the labels. Rows carry the same figures the
+The status of every task as of the date (``queries.with_status``) is computed once, in one
+query, and each breakdown counts it over (task, key) pairs fetched in one more query, plus one
+query for the labels. Rows carry the same figures the
 quarterly report writes: assigned, completed (on time, late), in progress, of which overdue,
 and the due soon / on track / regular / no deadline split of the tasks still open.
 """
@@ -9,6 +10,7 @@ and the due soon / on track / regular / no deadline split of the tasks still ope
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -16,7 +18,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from dondoc.orgs.models import Member, OrgUnit
-from dondoc.tasks.models import AgencyRole, SolutionGroup, TaskAgency
+from dondoc.tasks.models import AgencyRole, SolutionGroup, Task, TaskAgency
 from dondoc.tasks.queries import with_status
 from dondoc.tasks.status import Status
 
@@ -89,14 +91,43 @@ def figures(by_status: dict) -> dict[str, int]:
     }
 
 
-def _grouped(qs: QuerySet, as_of: dt.date, key: str) -> dict[int | None, dict[str, int]]:
-    rows = with_status(qs, as_of).values(key).annotate(**_aggregates()).order_by()
-    return {row[key]: figures({s.value: row[s.value] for s in Status}) for row in rows}
+STATUS_VALUES = tuple(s.value for s in Status)
+
+
+def _task_statuses(qs: QuerySet, as_of: dt.date) -> dict[int, tuple[str, int | None]]:
+    """Status on ``as_of`` and solution group of each task of ``qs``, in one query.
+
+    Computing the status is the expensive part of every breakdown, so it is done once and kept
+    on the queryset object: the breakdowns of one dashboard (given the same ``qs``) share it.
+    """
+    cache = qs.__dict__.setdefault("_dondoc_statuses", {})
+    if as_of not in cache:
+        rows = with_status(qs, as_of).values_list("pk", "status", "group_id").order_by()
+        cache[as_of] = {pk: (status, group) for pk, status, group in rows}
+    return cache[as_of]
+
+
+def _grouped(
+    statuses: dict[int, tuple[str, int | None]], pairs: Iterable[tuple[int, int | None]]
+) -> dict[int | None, dict[str, int]]:
+    """Figures per key from (task id, key) pairs and the tasks' statuses."""
+    counted: Counter = Counter()
+    for task_id, key in pairs:
+        found = statuses.get(task_id)
+        if found is not None:
+            counted[key, found[0]] += 1
+    counts: dict[int | None, dict[str, int]] = {}
+    for (key, status), n in counted.items():
+        if key not in counts:
+            counts[key] = dict.fromkeys(STATUS_VALUES, 0)
+        counts[key][status] = n
+    return {k: figures(c) for k, c in counts.items()}
 
 
 def by_group(qs: QuerySet, as_of: dt.date, program) -> list[Row]:
     """Counts per solution group (nhóm nhiệm vụ, giải pháp), in the program's order."""
-    counts = _grouped(qs, as_of, "group_id")
+    statuses = _task_statuses(qs, as_of)
+    counts = _grouped(statuses, ((pk, group) for pk, (_s, group) in statuses.items()))
     rows = [
         Row(key=g.pk, label=f"{g.number}. {g.title}", title=g.title, counts=counts.get(g.pk, {}))
         for g in SolutionGroup.objects.filter(program=program).order_by("number")
@@ -108,8 +139,8 @@ def by_group(qs: QuerySet, as_of: dt.date, program) -> list[Row]:
 
 def by_lead(qs: QuerySet, as_of: dt.date, limit: int | None = 12) -> list[Row]:
     """Counts per lead agency (cơ quan chủ trì), most overdue first."""
-    led = qs.filter(task_agencies__role=AgencyRole.LEAD)
-    counts = _grouped(led, as_of, "task_agencies__org_unit_id")
+    pairs = TaskAgency.objects.filter(task__in=qs.values("pk"), role=AgencyRole.LEAD)
+    counts = _grouped(_task_statuses(qs, as_of), pairs.values_list("task_id", "org_unit_id"))
     units = OrgUnit.objects.in_bulk([k for k in counts if k is not None])
     rows = [
         Row(key=pk, label=str(units[pk]), title=units[pk].name, counts=c)
@@ -122,7 +153,8 @@ def by_lead(qs: QuerySet, as_of: dt.date, limit: int | None = 12) -> list[Row]:
 
 def by_member(qs: QuerySet, as_of: dt.date, program) -> list[Row]:
     """Counts per supervising member (thành viên BCĐ chỉ đạo, theo dõi), in protocol order."""
-    counts = _grouped(qs.filter(members__isnull=False), as_of, "members")
+    pairs = Task.members.through.objects.filter(task__in=qs.values("pk"))
+    counts = _grouped(_task_statuses(qs, as_of), pairs.values_list("task_id", "member_id"))
     members = Member.objects.filter(program=program, pk__in=[k for k in counts if k])
     return [
         Row(key=m.pk, label=m.full_name, title=m.position, counts=counts[m.pk])

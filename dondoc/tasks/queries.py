@@ -5,11 +5,17 @@
 aggregate in the database. The closure (completion or cancellation) in force on the date comes
 from the timeline: only updates *recorded* on or before the date count. Tasks whose status never
 changed, or whose last change is before the date, use the cached columns and skip the timeline.
+
+A task keeps ``due_on`` as its original deadline. Deadline extensions (gia hạn,
+``dondoc.followups.models.DeadlineExtension``) move the *effective* deadline: on a date, the
+latest extension granted on or before that date. ``with_status`` judges against the effective
+deadline by default and against the original one with ``deadline="original"``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.conf import settings
 from django.db.models import (
@@ -25,7 +31,9 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 
+from dondoc.followups.models import DeadlineExtension
 from dondoc.tasks.models import ProgressUpdate, Task
 from dondoc.tasks.status import Status
 
@@ -56,22 +64,59 @@ def _closure_field(as_of: dt.date, source: str, cached: str, output) -> Case:
     )
 
 
-def with_status(
-    queryset: QuerySet, as_of: dt.date, soon_days: int | None = None, name: str = "status"
-) -> QuerySet:
-    """Annotate ``status`` (a ``Status`` value) as of ``as_of``."""
-    soon = as_of + dt.timedelta(days=due_soon_days() if soon_days is None else soon_days)
-    qs = queryset.annotate(
-        closure_kind_as_of=_closure_field(as_of, "status_change", "closure_kind", CharField()),
-        closure_on_as_of=_closure_field(as_of, "effective_on", "closure_on", DateField()),
+def effective_due_field(as_of: dt.date) -> Case:
+    """The deadline in force on ``as_of``: the latest extension granted by then, else ``due_on``."""
+    granted = DeadlineExtension.objects.filter(granted_on__lte=as_of)
+    latest = (
+        granted.filter(task=OuterRef("pk")).order_by("-granted_on", "-id").values("new_due_on")[:1]
     )
+    # The status expression refers to this value several times; the uncorrelated IN is computed
+    # once per query (a hashed set), so only extended tasks pay for the correlated lookup.
+    return Case(
+        When(
+            pk__in=granted.values("task_id"),
+            then=Coalesce(Subquery(latest, output_field=DateField()), F("due_on")),
+        ),
+        default=F("due_on"),
+        output_field=DateField(),
+    )
+
+
+def with_status(
+    queryset: QuerySet,
+    as_of: dt.date,
+    soon_days: int | None = None,
+    name: str = "status",
+    deadline: Literal["effective", "original"] = "effective",
+) -> QuerySet:
+    """Annotate ``name`` (a ``Status`` value) as of ``as_of``.
+
+    ``deadline="effective"`` (the default) judges against the deadline in force on ``as_of``
+    (extensions granted by then count) and also annotates it as ``due_on_as_of``;
+    ``"original"`` judges against ``due_on`` as first assigned.
+    """
+    if deadline not in ("effective", "original"):
+        raise ValueError(f"deadline must be 'effective' or 'original', not {deadline!r}")
+    soon = as_of + dt.timedelta(days=due_soon_days() if soon_days is None else soon_days)
+    qs = queryset
+    if "closure_kind_as_of" not in qs.query.annotations:
+        qs = qs.annotate(
+            closure_kind_as_of=_closure_field(as_of, "status_change", "closure_kind", CharField()),
+            closure_on_as_of=_closure_field(as_of, "effective_on", "closure_on", DateField()),
+        )
+    if deadline == "effective":
+        if "due_on_as_of" not in qs.query.annotations:
+            qs = qs.annotate(due_on_as_of=effective_due_field(as_of))
+        due = "due_on_as_of"
+    else:
+        due = "due_on"
     return qs.annotate(
         **{
             name: Case(
                 When(closure_kind_as_of="cancelled", then=Value(Status.CANCELLED.value)),
                 When(
                     Q(closure_kind_as_of="completed")
-                    & (Q(due_on__isnull=True) | Q(closure_on_as_of__lte=F("due_on"))),
+                    & (Q(**{f"{due}__isnull": True}) | Q(closure_on_as_of__lte=F(due))),
                     then=Value(Status.COMPLETED_ON_TIME.value),
                 ),
                 When(closure_kind_as_of="completed", then=Value(Status.COMPLETED_LATE.value)),
@@ -80,11 +125,11 @@ def with_status(
                     then=Value(Status.REGULAR.value),
                 ),
                 When(
-                    Q(due_on__isnull=True) | Q(deadline_kind__in=["none", "unrecognised"]),
+                    Q(**{f"{due}__isnull": True}) | Q(deadline_kind__in=["none", "unrecognised"]),
                     then=Value(Status.NO_DEADLINE.value),
                 ),
-                When(due_on__lt=as_of, then=Value(Status.OVERDUE.value)),
-                When(due_on__lte=soon, then=Value(Status.DUE_SOON.value)),
+                When(**{f"{due}__lt": as_of}, then=Value(Status.OVERDUE.value)),
+                When(**{f"{due}__lte": soon}, then=Value(Status.DUE_SOON.value)),
                 default=Value(Status.IN_PROGRESS.value),
                 output_field=CharField(),
             )
@@ -95,11 +140,20 @@ def with_status(
 def status_counts(queryset: QuerySet, as_of: dt.date, soon_days: int | None = None) -> dict:
     """Counts the way the report writes them: assigned, completed, in progress, overdue...
 
-    ``queryset`` must already be limited with ``tasks_as_of``. One query.
+    ``queryset`` must already be limited with ``tasks_as_of``. One query. ``overdue`` counts
+    against the deadline in force on ``as_of`` (extensions included); ``overdue_original``
+    against the original deadline, so a report can say both.
     """
     qs = with_status(queryset, as_of, soon_days)
-    agg = {s.value: Count("pk", filter=Q(status=s.value)) for s in Status}
-    row = qs.aggregate(total=Count("pk"), **agg)
+    qs = with_status(qs, as_of, soon_days, name="status_original", deadline="original")
+    # Grouping evaluates each status once per task; one FILTER per status would repeat it.
+    rows = qs.values("status", "status_original").annotate(n=Count("pk")).order_by()
+    row = {s.value: 0 for s in Status} | {"total": 0, "overdue_original": 0}
+    for group in rows:
+        row[group["status"]] += group["n"]
+        row["total"] += group["n"]
+        if group["status_original"] == Status.OVERDUE.value:
+            row["overdue_original"] += group["n"]
     counts = {s: row[s.value] for s in Status}
     completed = counts[Status.COMPLETED_ON_TIME] + counts[Status.COMPLETED_LATE]
     cancelled = counts[Status.CANCELLED]
@@ -108,6 +162,21 @@ def status_counts(queryset: QuerySet, as_of: dt.date, soon_days: int | None = No
         "completed": completed,
         "in_progress": row["total"] - completed - cancelled,
         "overdue": counts[Status.OVERDUE],
+        "overdue_original": row["overdue_original"],
         "cancelled": cancelled,
         "by_status": counts,
     }
+
+
+def grouped_status_counts(
+    queryset: QuerySet, as_of: dt.date, key: str, soon_days: int | None = None
+) -> dict:
+    """Counts per ``Status`` value for each value of ``key`` (a field or a lookup such as
+    ``"task_agencies__org_unit_id"``): ``{key value: {status value: n}}``. One query, with the
+    status computed once per row."""
+    rows = with_status(queryset, as_of, soon_days).values(key, "status").annotate(n=Count("pk"))
+    out: dict = {}
+    for row in rows.order_by():
+        counts = out.setdefault(row[key], {s.value: 0 for s in Status})
+        counts[row["status"]] += row["n"]
+    return out

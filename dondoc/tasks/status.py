@@ -29,8 +29,10 @@ __all__ = [
     "STATUS_COLOURS",
     "STATUS_LABELS",
     "Closure",
+    "Extension",
     "Status",
     "closure_as_of",
+    "due_as_of",
     "status_as_of",
 ]
 
@@ -135,6 +137,30 @@ def closure_as_of(events: Iterable[Closure], as_of: date) -> Closure | None:
     return current
 
 
+@dataclass(frozen=True)
+class Extension:
+    """A deadline extension (gia hạn): the new due date, and the day it was granted."""
+
+    new_due: date
+    granted_on: date
+
+
+def due_as_of(due: date | None, extensions: Iterable[Extension], as_of: date) -> date | None:
+    """The deadline in force on ``as_of``: that of the latest extension granted on or before
+    ``as_of`` (of extensions granted the same day, the last one given wins), else ``due``.
+
+    Pass the result to ``status_as_of`` as ``due`` for the status against the extended
+    deadline; pass the original ``due`` for the status against the original one.
+    """
+    current: Extension | None = None
+    for extension in extensions:
+        if extension.granted_on <= as_of and (
+            current is None or extension.granted_on >= current.granted_on
+        ):
+            current = extension
+    return due if current is None else current.new_due
+
+
 def status_as_of(
     *,
     as_of: date,
@@ -146,7 +172,9 @@ def status_as_of(
     """The status on ``as_of`` of a task with this deadline and closure.
 
     ``closure`` is what ``closure_as_of`` returns for ``as_of`` (a "reopened" closure passed
-    here counts as no closure). ``deadline_kind`` is a ``DeadlineKind`` value. In order:
+    here counts as no closure). ``due`` is the deadline to judge against: the original one, or
+    the one in force on ``as_of`` after extensions (``due_as_of``), as the caller chooses.
+    ``deadline_kind`` is a ``DeadlineKind`` value. In order:
 
     * cancelled: ``CANCELLED``;
     * completed: ``COMPLETED_ON_TIME`` when there is no due date or it was effective on or

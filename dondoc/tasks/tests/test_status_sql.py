@@ -99,3 +99,103 @@ def test_counts_follow_the_report_wording(program, clerk):
         2,
         1,
     )
+
+
+def _python_status_with_extensions(task: Task, as_of: dt.date, deadline: str) -> Status:
+    from dondoc.tasks.status import Extension, due_as_of
+
+    events = [
+        Closure(u.status_change, u.effective_on, u.recorded_on)
+        for u in task.updates.exclude(status_change="").order_by("recorded_on", "id")
+    ]
+    extensions = [
+        Extension(e.new_due_on, e.granted_on)
+        for e in task.deadline_extensions.order_by("granted_on", "id")
+    ]
+    due = due_as_of(task.due_on, extensions, as_of) if deadline == "effective" else task.due_on
+    return status_as_of(
+        as_of=as_of,
+        deadline_kind=task.deadline_kind,
+        due=due,
+        closure=closure_as_of(events, as_of),
+    )
+
+
+@pytest.mark.django_db
+def test_sql_status_matches_python_status_with_deadline_extensions(program, clerk):
+    from dondoc.followups import services as followups
+
+    rng = random.Random(2025)
+    for i in range(50):
+        task = services.create_task(
+            program=program,
+            content=f"Nhiệm vụ gia hạn {i}",
+            assigned_on=START,
+            deadline=rng.choice(PHRASES[:3]),
+        )
+        for _ in range(rng.randint(0, 2)):
+            recorded = START + dt.timedelta(days=rng.randint(0, 300))
+            services.post_update(
+                task,
+                by=clerk,
+                text="Cập nhật",
+                reported_on=recorded,
+                recorded_on=recorded,
+                status_change=rng.choice(["completed", "cancelled", "reopened", ""]),
+                effective_on=recorded - dt.timedelta(days=rng.randint(0, 40)),
+            )
+        for _ in range(rng.randint(0, 3)):
+            followups.grant_extension(
+                task,
+                by=clerk,
+                new_due_on=task.due_on + dt.timedelta(days=rng.randint(1, 120)),
+                granted_on=START + dt.timedelta(days=rng.randint(0, 300)),
+            )
+    tasks = list(Task.objects.prefetch_related("updates", "deadline_extensions"))
+    for offset in range(0, 330, 29):
+        as_of = START + dt.timedelta(days=offset)
+        for deadline in ("effective", "original"):
+            in_sql = dict(
+                with_status(tasks_as_of(as_of), as_of, deadline=deadline).values_list(
+                    "pk", "status"
+                )
+            )
+            for task in tasks:
+                expected = _python_status_with_extensions(task, as_of, deadline)
+                assert in_sql[task.pk] == expected, (task.pk, as_of, deadline)
+
+
+@pytest.mark.django_db
+def test_an_extension_counts_from_the_day_it_was_granted(program, clerk):
+    from dondoc.followups import services as followups
+
+    task = services.create_task(
+        program=program, content="Xây dựng cơ sở dữ liệu", assigned_on=START, deadline="Quý I/2025"
+    )
+    followups.grant_extension(
+        task, by=clerk, new_due_on=dt.date(2025, 6, 30), granted_on=dt.date(2025, 4, 15)
+    )
+
+    def status_on(day, deadline="effective"):
+        return with_status(tasks_as_of(day), day, deadline=deadline).get(pk=task.pk).status
+
+    assert status_on(dt.date(2025, 4, 10)) == Status.OVERDUE  # not yet extended
+    assert status_on(dt.date(2025, 4, 20)) == Status.IN_PROGRESS
+    assert status_on(dt.date(2025, 4, 20), "original") == Status.OVERDUE
+    assert status_on(dt.date(2025, 7, 1)) == Status.OVERDUE  # late against the extension too
+
+
+@pytest.mark.django_db
+def test_counts_say_overdue_against_both_the_original_and_the_extended_deadline(program, clerk):
+    from dondoc.followups import services as followups
+
+    day = dt.date(2025, 4, 20)
+    extended = services.create_task(
+        program=program, content="A", assigned_on=START, deadline="Quý I/2025"
+    )
+    services.create_task(program=program, content="B", assigned_on=START, deadline="Quý I/2025")
+    followups.grant_extension(
+        extended, by=clerk, new_due_on=dt.date(2025, 6, 30), granted_on=dt.date(2025, 4, 1)
+    )
+    counts = status_counts(tasks_as_of(day), day)
+    assert (counts["overdue"], counts["overdue_original"]) == (1, 2)

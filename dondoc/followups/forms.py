@@ -1,0 +1,92 @@
+"""Forms of the explanation flow: request, reply, decision, direct extension."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dondoc.tasks.forms import DateInput
+
+
+def _not_past(day: dt.date) -> dt.date:
+    if day < timezone.localdate():
+        raise forms.ValidationError(_("The date must not be in the past."))
+    return day
+
+
+class RequestForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Agency asked to explain"), queryset=None)
+    reply_due_on = forms.DateField(label=_("Reply due by"), widget=DateInput())
+    message = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+    def __init__(self, *args: Any, task, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from dondoc.orgs.models import OrgUnit
+
+        leads = [ta.org_unit_id for ta in task.task_agencies.all() if ta.role == "lead"]
+        self.fields["agency"].queryset = OrgUnit.objects.filter(pk__in=leads)
+        if len(leads) == 1:
+            self.fields["agency"].initial = leads[0]
+        self.fields["reply_due_on"].initial = timezone.localdate() + dt.timedelta(days=7)
+
+    def clean_reply_due_on(self) -> dt.date:
+        return _not_past(self.cleaned_data["reply_due_on"])
+
+
+class ReplyForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the delay"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000
+    )
+    proposed_due_on = forms.DateField(
+        label=_("Proposed new deadline"), widget=DateInput(), required=False
+    )
+
+    def clean_proposed_due_on(self) -> dt.date | None:
+        day = self.cleaned_data.get("proposed_due_on")
+        return _not_past(day) if day else None
+
+
+class DecisionForm(forms.Form):
+    DECISIONS = [("grant", _("Grant an extension")), ("refuse", _("Refuse"))]
+    decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
+    new_due_on = forms.DateField(label=_("New deadline"), widget=DateInput(), required=False)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000
+    )
+
+    def __init__(self, *args: Any, task, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.task = task
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("decision") == "grant":
+            new_due = data.get("new_due_on")
+            if new_due is None:
+                self.add_error("new_due_on", _("Give the new deadline."))
+            elif self.task.due_on and new_due <= self.task.due_on:
+                self.add_error("new_due_on", _("The new deadline must be after the original one."))
+        return data
+
+
+class ExtensionForm(forms.Form):
+    new_due_on = forms.DateField(label=_("New deadline"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
+
+    def __init__(self, *args: Any, task, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.task = task
+
+    def clean_new_due_on(self) -> dt.date:
+        new_due = self.cleaned_data["new_due_on"]
+        if self.task.due_on and new_due <= self.task.due_on:
+            raise forms.ValidationError(_("The new deadline must be after the original one."))
+        return new_due
