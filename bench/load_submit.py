@@ -1,16 +1,27 @@
-"""Concurrent reporters posting progress updates into their round submissions.
+"""Concurrent reporters posting progress updates to the real application over HTTP.
 
-N reporters (default 50), each of their own ministry, each in its own thread with its own
-Django test client and database connection, post progress updates through the submission page
-(``POST /rounds/<id>/agencies/<agency>/``, the same view and services a browser uses) for a
-fixed time (default 60 s). Nothing leaves the process: no network at all.
+The script starts the application with gunicorn on 127.0.0.1 (``DEBUG`` off, static files
+collected into a temporary folder), then drives it from separate load processes: N reporters
+(default 50), each a thread with its own HTTP connection and cookies, each of its own ministry.
+A reporter signs in through ``/login/`` (CSRF token and all), then for a fixed time (default
+60 s) posts progress updates as a browser does, alternating between
 
-It prints the number of requests, errors, p50/p95/max latency, and the rows before and after:
-progress updates and their links to the submissions must have grown by exactly the number of
-successful requests (zero lost updates).
+* its round submission page: ``POST /rounds/<round>/agencies/<agency>/`` (``action=prepare``),
+  then the page it is redirected to (post/redirect/get);
+* a task page: ``GET /tasks/<id>/``, ``POST /tasks/<id>/``, then the redirected page.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/dondoc_load \\
-        python bench/load_submit.py --prepare [--reporters 50] [--seconds 60] [--json]
+Every form is sent as the browser sends it (multipart, the CSRF token read from the page, an
+empty file input). Nothing but 127.0.0.1 is contacted. The run is bounded in time
+(``--seconds``, at most 600) and in requests per reporter (``--max-requests``).
+
+It prints requests, errors and latency (p50/p95/p99/max) per kind of request, and checks the
+rows: progress updates and submission links must have grown by exactly the number of posts
+the server confirmed, and every confirmed text must be stored exactly once (no lost and no
+doubled update). It exits non-zero on any error or mismatch, and always stops gunicorn.
+
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/dondoc_load
+    python bench/load_submit.py --prepare            # create, migrate, fill (idempotent)
+    python bench/load_submit.py [--reporters 50] [--seconds 60] [--workers 4 --threads 4]
 
 See bench/README.md.
 """
@@ -19,23 +30,47 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import http.client
 import json
+import multiprocessing
 import os
+import re
+import resource
+import secrets
+import shutil
+import signal
 import statistics
+import subprocess
 import sys
+import tempfile
 import threading
 import time
+import uuid
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dondoc.settings")
 os.environ.setdefault("DONDOC_SECRET_KEY", "benchmark-only-not-a-secret")
 
+HOST = "127.0.0.1"  # loopback only: there is deliberately no option to change it
 PROGRAM = "LOAD"
 ROUND_TITLE = "Load test round"
 TASKS_PER_AGENCY = 3
-MAX_REQUESTS_PER_REPORTER = 100_000  # a bound besides the time limit
+PASSWORD = "load-test-password-not-secret"  # noqa: S105 - users of a throw-away database
+REQUEST_TIMEOUT = 60.0  # seconds; a request slower than this is an error
+KINDS = (
+    "login",
+    "dashboard",
+    "submission GET",
+    "submission POST",
+    "task GET",
+    "task POST",
+)
+CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -43,42 +78,99 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--reporters", type=int, default=50, help="Concurrent reporters (1-200).")
     parser.add_argument("--seconds", type=float, default=60.0, help="Duration (at most 600).")
     parser.add_argument(
+        "--max-requests",
+        type=int,
+        default=5000,
+        help="At most this many requests per reporter, whatever the time (default 5000).",
+    )
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="Seconds a reporter pauses between two updates (default 0: back to back).",
+    )
+    parser.add_argument(
         "--prepare",
         action="store_true",
         help="Create the database if missing, migrate, and create the program, agencies, "
-        "reporters and round used here (once).",
+        "reporters and round used here (idempotent).",
     )
     parser.add_argument(
-        "--allow-sqlite", action="store_true", help="Run on SQLite (for a quick try only)."
+        "--reset",
+        action="store_true",
+        help="Drop the load database first (its name must contain 'load'), then --prepare: "
+        "every run starts from the same rows.",
     )
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes.")
+    parser.add_argument("--threads", type=int, default=4, help="Threads per gunicorn worker.")
+    parser.add_argument(
+        "--worker-class",
+        choices=["gthread", "sync"],
+        default="gthread",
+        help="gunicorn worker class (sync ignores --threads and keep-alive).",
+    )
+    parser.add_argument(
+        "--keep-alive",
+        type=int,
+        default=5,
+        help="Seconds gunicorn keeps an idle connection open (gthread; 0: close after each "
+        "response).",
+    )
+    parser.add_argument(
+        "--load-processes",
+        type=int,
+        default=5,
+        help="Processes the reporters' threads are spread over (default 5).",
+    )
+    parser.add_argument("--port", type=int, default=0, help="Port on 127.0.0.1 (default: free).")
     parser.add_argument("--json", action="store_true", help="Print the results as JSON.")
     args = parser.parse_args(argv)
     if not 1 <= args.reporters <= 200:
         parser.error("--reporters must be between 1 and 200")
     if not 0 < args.seconds <= 600:
         parser.error("--seconds must be between 0 and 600")
+    if not 1 <= args.max_requests <= 100_000:
+        parser.error("--max-requests must be between 1 and 100000")
+    if not 0 <= args.think <= 60:
+        parser.error("--think must be between 0 and 60")
+    if not 1 <= args.workers <= 32 or not 1 <= args.threads <= 64:
+        parser.error("--workers must be 1-32 and --threads 1-64")
+    args.load_processes = max(1, min(args.load_processes, args.reporters))
+    args.prepare = args.prepare or args.reset
     return args
 
 
-def create_postgres_database_if_missing() -> None:
+# Database: preparation and counts ------------------------------------------------------------
+
+
+def _server_params() -> tuple[str, dict[str, Any]]:
     from django.conf import settings
 
     db = settings.DATABASES["default"]
-    if "postgresql" not in db["ENGINE"]:
-        return
-    import psycopg
-
     params = {
         "host": db.get("HOST") or None,
         "port": db.get("PORT") or None,
         "user": db.get("USER") or None,
         "password": db.get("PASSWORD") or None,
     }
+    return db["NAME"], params
+
+
+def create_database(*, drop: bool) -> None:
+    """Create the load database when missing; with ``drop``, drop it first."""
+    import psycopg
+
+    name, params = _server_params()
     with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
+        if drop:
+            if "load" not in name:
+                raise SystemExit(f"Refusing to drop {name!r}: its name does not contain 'load'.")
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            print(f"Dropped database {name}.", file=sys.stderr)
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if exists.fetchone() is None:
-            conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
-            print(f"Created database {db['NAME']}.", file=sys.stderr)
+            conn.execute(f'CREATE DATABASE "{name}"')
+            print(f"Created database {name}.", file=sys.stderr)
 
 
 def prepare(reporters: int) -> None:
@@ -89,11 +181,10 @@ def prepare(reporters: int) -> None:
     from dondoc.accounts.models import Membership, Role, User
     from dondoc.orgs.models import OrgKind, OrgUnit
     from dondoc.rounds import services as rounds
-    from dondoc.rounds.models import ReportingRound
+    from dondoc.rounds.models import ReportingRound, RoundAgency
     from dondoc.tasks import services as tasks
     from dondoc.tasks.models import Program
 
-    create_postgres_database_if_missing()
     call_command("migrate", verbosity=0)
     program, _ = Program.objects.get_or_create(code=PROGRAM, defaults={"name": "Load test"})
     today = timezone.localdate()
@@ -107,6 +198,9 @@ def prepare(reporters: int) -> None:
         user, _ = User.objects.get_or_create(
             username=f"load-reporter-{n:03}", defaults={"role": Role.REPORTER}
         )
+        if not user.check_password(PASSWORD):
+            user.set_password(PASSWORD)
+            user.save(update_fields=["password"])
         Membership.objects.get_or_create(user=user, org_unit=unit)
         if created:
             for k in range(TASKS_PER_AGENCY):
@@ -129,11 +223,44 @@ def prepare(reporters: int) -> None:
         )
     else:
         existing = set(round_.agencies.values_list("pk", flat=True))
-        from dondoc.rounds.models import RoundAgency
-
         RoundAgency.objects.bulk_create(
             [RoundAgency(round=round_, org_unit=u) for u in units if u.pk not in existing]
         )
+
+
+@dataclass
+class Reporter:
+    username: str
+    submission_url: str
+    task_urls: list[str]
+
+
+def plan(reporters: int) -> tuple[Any, list[Reporter]]:
+    from dondoc.orgs.models import OrgUnit
+    from dondoc.rounds.models import ReportingRound
+    from dondoc.tasks.models import AgencyRole, TaskAgency
+
+    round_ = ReportingRound.objects.select_related("program").get(
+        program__code=PROGRAM, title=ROUND_TITLE
+    )
+    out = []
+    for n in range(reporters):
+        unit = OrgUnit.objects.filter(code=f"load-bo-{n:03}").first()
+        if unit is None:
+            raise SystemExit(f"Only {n} load agencies: run with --prepare --reporters {reporters}.")
+        task_ids = sorted(
+            TaskAgency.objects.filter(org_unit=unit, role=AgencyRole.LEAD).values_list(
+                "task_id", flat=True
+            )
+        )
+        out.append(
+            Reporter(
+                username=f"load-reporter-{n:03}",
+                submission_url=f"/rounds/{round_.pk}/agencies/{unit.pk}/",
+                task_urls=[f"/tasks/{pk}/" for pk in task_ids],
+            )
+        )
+    return round_, out
 
 
 def counts(round_) -> dict[str, int]:
@@ -146,154 +273,578 @@ def counts(round_) -> dict[str, int]:
     }
 
 
-def reporter_loop(
-    username: str, url: str, task_ids: list[int], deadline: float, out: dict, lock
+def stored_texts(round_, marker: str) -> list[str]:
+    from dondoc.tasks.models import ProgressUpdate
+
+    return list(
+        ProgressUpdate.objects.filter(
+            task__program=round_.program, text__startswith=marker
+        ).values_list("text", flat=True)
+    )
+
+
+# The server -----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen
+    port: int
+    log: Path
+    command: list[str]
+
+
+def server_env(static_root: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DONDOC_DEBUG="false",
+        DONDOC_SECRET_KEY=secrets.token_urlsafe(50),
+        DONDOC_ALLOWED_HOSTS=HOST,
+        # Plain HTTP on loopback: cookies marked Secure would never come back.
+        DONDOC_SECURE_COOKIES="false",
+        DONDOC_STATIC_ROOT=str(static_root),
+        DONDOC_LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def start_server(args: argparse.Namespace, workdir: Path) -> Server:
+    static_root = workdir / "static"
+    env = server_env(static_root)
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v", "0"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
+    port = args.port or free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "dondoc.wsgi:application",
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        args.worker_class,
+        "--timeout",
+        "120",
+        "--graceful-timeout",
+        "10",
+        "--keep-alive",
+        str(args.keep_alive),
+        "--backlog",
+        "256",
+    ]
+    if args.worker_class == "gthread":
+        command += ["--threads", str(args.threads)]
+    log = workdir / "gunicorn.log"
+    process = subprocess.Popen(
+        command,
+        env=env,
+        cwd=ROOT,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    server = Server(process, port, log, command[2:])
+    started = time.monotonic()
+    while time.monotonic() - started < 60:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited ({process.returncode}):\n{log.read_text()[-3000:]}")
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=5)
+            conn.request("GET", "/login/")
+            status = conn.getresponse().status
+            conn.close()
+            if status == 200:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.2)
+    stop_server(server)
+    raise SystemExit("gunicorn did not answer within 60 s")
+
+
+def stop_server(server: Server) -> None:
+    if server.process.poll() is None:
+        server.process.send_signal(signal.SIGTERM)
+        try:
+            server.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait(timeout=10)
+
+
+# The load: one thread per reporter, over a few processes ----------------------------------------
+
+
+class Browser:
+    """What a browser does that matters here: one keep-alive connection and its cookies."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookies: dict[str, str] = {}
+        self.conn: http.client.HTTPConnection | None = None
+        self.last_used = 0.0
+
+    def _connection(self) -> http.client.HTTPConnection:
+        # gunicorn closes idle keep-alive connections after a few seconds; open a new one
+        # rather than race it (a browser would too).
+        if self.conn is None or time.monotonic() - self.last_used > 2.0:
+            self.close()
+            self.conn = http.client.HTTPConnection(HOST, self.port, timeout=REQUEST_TIMEOUT)
+        return self.conn
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def request(
+        self, method: str, path: str, body: bytes | None = None, content_type: str = ""
+    ) -> tuple[int, str, str]:
+        """Send one request; the status, the Location header and the body."""
+        headers = {"Host": f"{HOST}:{self.port}", "Accept-Language": "vi"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if body is not None:
+            headers["Content-Type"] = content_type
+            headers["Origin"] = f"http://{HOST}:{self.port}"
+            headers["Referer"] = f"http://{HOST}:{self.port}{path}"
+        conn = self._connection()
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            data = response.read()
+        except Exception:
+            self.close()
+            raise
+        self.last_used = time.monotonic()
+        for header in response.msg.get_all("Set-Cookie") or []:
+            jar = SimpleCookie()
+            jar.load(header)
+            for name, morsel in jar.items():
+                if morsel["max-age"] == "0" or not morsel.value:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.coded_value
+        if response.will_close:
+            self.close()
+        location = (response.getheader("Location") or "").split("#", 1)[0]
+        return response.status, location, data.decode("utf-8", "replace")
+
+
+def multipart(fields: list[tuple[str, str]], files: list[str]) -> tuple[bytes, str]:
+    """The body a browser sends for a form with enctype multipart/form-data."""
+    boundary = f"----dondocload{uuid.uuid4().hex}"
+    parts = []
+    for name, value in fields:
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        )
+    for name in files:  # an empty file input, as a browser sends it
+        parts.append(
+            f"--{boundary}\r\nContent-Disposition: form-data; "
+            f'name="{name}"; filename=""\r\nContent-Type: application/octet-stream\r\n\r\n\r\n'
+        )
+    parts.append(f"--{boundary}--\r\n")
+    return "".join(parts).encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def csrf_token(html: str) -> str:
+    match = CSRF_RE.search(html)
+    return match.group(1) if match else ""
+
+
+@dataclass
+class Tally:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    errors: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    samples: list[str] = field(default_factory=list)
+    confirmed: list[str] = field(default_factory=list)  # texts of posts the server confirmed
+    submission_posts: int = 0
+    logged_in: int = 0
+
+    def merge(self, other: Tally) -> None:
+        for kind in KINDS:
+            self.latencies[kind] += other.latencies[kind]
+            self.errors[kind] += other.errors[kind]
+        self.samples += other.samples[: max(0, 10 - len(self.samples))]
+        self.confirmed += other.confirmed
+        self.submission_posts += other.submission_posts
+        self.logged_in += other.logged_in
+
+
+class Session:
+    """One reporter's requests, each timed and judged."""
+
+    def __init__(self, reporter: Reporter, port: int, tally: Tally, budget: int) -> None:
+        self.reporter = reporter
+        self.browser = Browser(port)
+        self.tally = tally
+        self.budget = budget  # requests left
+
+    def call(
+        self,
+        kind: str,
+        method: str,
+        path: str,
+        *,
+        expect: int,
+        fields: list[tuple[str, str]] | None = None,
+        files: list[str] = (),
+        location: str = "",
+    ) -> str | None:
+        """The body of the response when it is what a working server answers, else None."""
+        if self.budget <= 0:
+            raise _Exhausted
+        self.budget -= 1
+        body, content_type = (None, "")
+        if fields is not None:
+            body, content_type = multipart(fields, list(files))
+        started = time.perf_counter()
+        try:
+            status, where, html = self.browser.request(method, path, body, content_type)
+            problem = ""
+            if status != expect:
+                problem = f"{status}"
+            elif location and where != location:
+                problem = f"{status} to {where}"
+        except Exception as exc:  # a failed request is counted, not fatal
+            html, problem = "", repr(exc)
+        self.tally.latencies[kind].append((time.perf_counter() - started) * 1000)
+        if problem:
+            self.tally.errors[kind] += 1
+            if len(self.tally.samples) < 10:
+                self.tally.samples.append(f"{self.reporter.username} {method} {path}: {problem}")
+            return None
+        return html
+
+    def login(self) -> str | None:
+        page = self.call("login", "GET", "/login/", expect=200)
+        if page is None:
+            return None
+        fields = [
+            ("csrfmiddlewaretoken", csrf_token(page)),
+            ("username", self.reporter.username),
+            ("password", PASSWORD),
+        ]
+        if self.call("login", "POST", "/login/", expect=302, fields=fields, location="/") is None:
+            return None
+        if self.call("dashboard", "GET", "/", expect=200) is None:
+            return None
+        self.tally.logged_in += 1
+        return self.call("submission GET", "GET", self.reporter.submission_url, expect=200)
+
+    def post_update(self, n: int, marker: str, page: str) -> str | None:
+        """Post update ``n`` (alternately from the submission page and a task page); the
+        submission page to start the next one from, or None after a failure."""
+        reporter = self.reporter
+        task_url = reporter.task_urls[(n // 2) % len(reporter.task_urls)]
+        task_pk = task_url.strip("/").rsplit("/", 1)[-1]
+        text = f"{marker} {reporter.username} #{n}: tiến độ thực hiện nhiệm vụ"
+        today = dt.date.today().strftime("%d/%m/%Y")
+        if n % 2 == 0:  # from the round submission page
+            fields = [
+                ("csrfmiddlewaretoken", csrf_token(page)),
+                ("action", "prepare"),
+                ("task", task_pk),
+                (f"t{task_pk}-text", text),
+                (f"t{task_pk}-reported_on", today),
+            ]
+            url = reporter.submission_url
+            done = self.call(
+                "submission POST",
+                "POST",
+                url,
+                expect=302,
+                fields=fields,
+                files=[f"t{task_pk}-files"],
+                location=url,
+            )
+            if done is not None:
+                self.tally.confirmed.append(text)
+                self.tally.submission_posts += 1
+            return self.call("submission GET", "GET", url, expect=200)
+        task_page = self.call("task GET", "GET", task_url, expect=200)
+        if task_page is None:
+            return page
+        fields = [
+            ("csrfmiddlewaretoken", csrf_token(task_page)),
+            ("text", text),
+            ("reported_on", today),
+        ]
+        done = self.call(
+            "task POST",
+            "POST",
+            task_url,
+            expect=302,
+            fields=fields,
+            files=["files"],
+            location=task_url,
+        )
+        if done is not None:
+            self.tally.confirmed.append(text)
+            self.call("task GET", "GET", task_url, expect=200)
+        return self.call("submission GET", "GET", reporter.submission_url, expect=200)
+
+
+class _Exhausted(Exception):
+    """The reporter has used its request budget."""
+
+
+def reporter_thread(
+    reporter: Reporter, args: dict, barrier, deadline, tally: Tally, lock: threading.Lock
 ) -> None:
-    from django.contrib.auth import get_user_model
-    from django.db import connection
-    from django.test import Client
-
-    latencies: list[float] = []
-    ok = errors = 0
-    samples: list[str] = []
+    own = Tally()
+    session = Session(reporter, args["port"], own, args["max_requests"])
+    page = None
     try:
-        client = Client()
-        client.force_login(get_user_model().objects.get(username=username))
-        today = dt.date.today().isoformat()
-        n = 0
-        while time.monotonic() < deadline and n < MAX_REQUESTS_PER_REPORTER:
-            task = task_ids[n % len(task_ids)]
+        page = session.login()
+    except _Exhausted:
+        pass
+    barrier.wait(timeout=300)  # everyone signed in: the clock starts together
+    end = deadline.value
+    n = 0
+    try:
+        while page is not None and time.monotonic() < end:
+            page = session.post_update(n, args["marker"], page)
             n += 1
-            data = {
-                "action": "prepare",
-                "task": str(task),
-                f"t{task}-text": f"{username}: tiến độ lần {n}",
-                f"t{task}-reported_on": today,
-            }
-            started = time.perf_counter()
-            try:
-                response = client.post(url, data)
-                status = response.status_code
-            except Exception as exc:  # a crash in the view counts as an error, not a stop
-                status = repr(exc)
-            latencies.append((time.perf_counter() - started) * 1000)
-            if status == 302:
-                ok += 1
-            else:
-                errors += 1
-                if len(samples) < 3:
-                    samples.append(str(status))
+            if args["think"]:
+                time.sleep(args["think"])
+    except _Exhausted:
+        pass
     finally:
-        connection.close()
+        session.browser.close()
         with lock:
-            out["latencies"].extend(latencies)
-            out["ok"] += ok
-            out["errors"] += errors
-            out["samples"].extend(samples)
+            tally.merge(own)
 
 
-def percentile(values: list[float], q: float) -> float:
+def load_process(reporters: list[Reporter], args: dict, barrier, deadline, results) -> None:
+    started = time.process_time()
+    tally = Tally()
+    lock = threading.Lock()
+    threads = [
+        threading.Thread(target=reporter_thread, args=(r, args, barrier, deadline, tally, lock))
+        for r in reporters
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    results.put((tally, time.process_time() - started))
+
+
+def _start_clock(deadline, seconds: float):
+    def action() -> None:
+        deadline.value = time.monotonic() + seconds
+
+    return action
+
+
+def run_load(
+    args: argparse.Namespace, port: int, reporters: list[Reporter], marker: str
+) -> tuple[Tally, float, float]:
+    """Drive the server; the tally, the seconds of the timed part, the load's CPU seconds."""
+    ctx = multiprocessing.get_context("fork")
+    deadline = ctx.Value("d", 0.0)
+    barrier = ctx.Barrier(len(reporters) + 1, action=_start_clock(deadline, args.seconds))
+    results = ctx.Queue()
+    shared = {
+        "port": port,
+        "max_requests": args.max_requests,
+        "think": args.think,
+        "marker": marker,
+    }
+    groups = [reporters[i :: args.load_processes] for i in range(args.load_processes)]
+    processes = [
+        ctx.Process(target=load_process, args=(group, shared, barrier, deadline, results))
+        for group in groups
+    ]
+    for process in processes:
+        process.start()
+    barrier.wait(timeout=300)
+    started = time.monotonic()
+    tally, cpu = Tally(), 0.0
+    for _ in processes:
+        part, seconds = results.get(timeout=args.seconds + 4 * REQUEST_TIMEOUT + 300)
+        tally.merge(part)
+        cpu += seconds
+    elapsed = time.monotonic() - started
+    for process in processes:
+        process.join(timeout=30)
+    return tally, elapsed, cpu
+
+
+# Figures ------------------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], q: int) -> float:
     if not values:
         return 0.0
-    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def summary(values: list[float], errors: int) -> dict[str, Any]:
+    return {
+        "requests": len(values),
+        "errors": errors,
+        "p50_ms": round(percentile(values, 50), 1),
+        "p95_ms": round(percentile(values, 95), 1),
+        "p99_ms": round(percentile(values, 99), 1),
+        "max_ms": round(max(values, default=0.0), 1),
+    }
+
+
+def print_table(result: dict[str, Any]) -> None:
+    print(
+        f"{result['reporters']} reporters for {result['seconds']} s against gunicorn "
+        f"{' '.join(result['server'])} on {result['database']}"
+    )
+    print(
+        f"{result['requests_timed']} requests in the timed part "
+        f"({result['throughput_per_s']}/s), {result['updates_per_s']} updates/s; "
+        f"CPU seconds: server {result['cpu_s']['server']}, load {result['cpu_s']['load']}"
+    )
+    header = f"{'request':<18}{'count':>8}{'errors':>8}{'p50':>9}{'p95':>9}{'p99':>9}{'max':>9}"
+    print(header + "  (ms)")
+    print("-" * len(header))
+    for kind, row in result["by_kind"].items():
+        print(
+            f"{kind:<18}{row['requests']:>8}{row['errors']:>8}{row['p50_ms']:>9}"
+            f"{row['p95_ms']:>9}{row['p99_ms']:>9}{row['max_ms']:>9}"
+        )
+    print("-" * len(header))
+    for kind in ("updates (POST)", "all but login"):
+        row = result[kind]
+        print(
+            f"{kind:<18}{row['requests']:>8}{row['errors']:>8}{row['p50_ms']:>9}"
+            f"{row['p95_ms']:>9}{row['p99_ms']:>9}{row['max_ms']:>9}"
+        )
+    rows = result["rows"]
+    print(
+        f"progress updates: {rows['before']['progress_updates']} before, "
+        f"{rows['after']['progress_updates']} after, {result['confirmed_posts']} confirmed: "
+        f"{rows['lost']['progress_updates']} lost"
+    )
+    print(
+        f"submission links: {rows['before']['submission_links']} before, "
+        f"{rows['after']['submission_links']} after, {result['confirmed_submission_posts']} "
+        f"confirmed: {rows['lost']['submission_links']} lost"
+    )
+    print(
+        f"texts: {rows['texts_missing']} confirmed but not stored, "
+        f"{rows['texts_unconfirmed']} stored but not confirmed, "
+        f"{rows['texts_doubled']} stored twice"
+    )
+    if result["error_samples"]:
+        print("first errors:\n  " + "\n  ".join(result["error_samples"]))
+    print("HEALTHY" if result["healthy"] else "FAILED")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     import django
 
-    django.setup()
-    from django.conf import settings
+    if args.prepare:
+        django.setup()
+        create_database(drop=args.reset)
+    else:
+        django.setup()
     from django.db import connection
-    from django.test.utils import override_settings
 
-    vendor = connection.vendor
-    if vendor != "postgresql" and not args.allow_sqlite:
-        print("Set DATABASE_URL=postgres://... (or pass --allow-sqlite).", file=sys.stderr)
+    if connection.vendor != "postgresql":
+        print("Set DATABASE_URL=postgres://...@127.0.0.1:5432/dondoc_load.", file=sys.stderr)
         return 2
     if args.prepare:
         prepare(args.reporters)
-
-    from dondoc.orgs.models import OrgUnit
-    from dondoc.rounds.models import ReportingRound
-    from dondoc.tasks.models import AgencyRole, TaskAgency
-
-    round_ = ReportingRound.objects.select_related("program").get(
-        program__code=PROGRAM, title=ROUND_TITLE
-    )
-    plan = []
-    for n in range(args.reporters):
-        unit = OrgUnit.objects.get(code=f"load-bo-{n:03}")
-        task_ids = list(
-            TaskAgency.objects.filter(org_unit=unit, role=AgencyRole.LEAD).values_list(
-                "task_id", flat=True
-            )
-        )
-        plan.append((f"load-reporter-{n:03}", f"/rounds/{round_.pk}/agencies/{unit.pk}/", task_ids))
-
+    round_, reporters = plan(args.reporters)
+    marker = f"[load {uuid.uuid4().hex[:10]}]"
     before = counts(round_)
-    connection.close()
-    out = {"latencies": [], "ok": 0, "errors": 0, "samples": []}
-    lock = threading.Lock()
-    static = {**settings.STORAGES, "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # fmt: skip
-    with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"], STORAGES=static):
-        started = time.monotonic()
-        deadline = started + args.seconds
-        threads = [
-            threading.Thread(
-                target=reporter_loop, args=(user, url, tasks, deadline, out, lock), daemon=True
-            )
-            for user, url, tasks in plan
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=args.seconds + 120)
-        elapsed = time.monotonic() - started
-    after = counts(round_)
+    connection.close()  # the load processes are forked: they must not share it
 
-    latencies = out["latencies"]
+    workdir = Path(tempfile.mkdtemp(prefix="dondoc-load-"))
+    server = start_server(args, workdir)
+    try:
+        tally, elapsed, load_cpu = run_load(args, server.port, reporters, marker)
+        usage_before_stop = resource.getrusage(resource.RUSAGE_CHILDREN)
+    finally:
+        stop_server(server)
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_cpu = (usage.ru_utime + usage.ru_stime) - (
+        usage_before_stop.ru_utime + usage_before_stop.ru_stime
+    )
+    server_log = server.log.read_text(errors="replace")
+    shutil.rmtree(workdir, ignore_errors=True)
+
+    after = counts(round_)
+    stored = stored_texts(round_, marker)
+    connection.close()
+    stored_set, confirmed_set = set(stored), set(tally.confirmed)
+    confirmed = len(tally.confirmed)
     lost = {
-        key: before[key] + out["ok"] - after[key]
-        for key in ("progress_updates", "submission_links")
+        "progress_updates": before["progress_updates"] + confirmed - after["progress_updates"],
+        "submission_links": before["submission_links"]
+        + tally.submission_posts
+        - after["submission_links"],
     }
+    texts = {
+        "texts_missing": len(confirmed_set - stored_set),
+        "texts_unconfirmed": len(stored_set - confirmed_set),
+        "texts_doubled": len(stored) - len(stored_set),
+    }
+    timed = [k for k in KINDS if k not in ("login", "dashboard")]
+    all_timed = [v for k in timed for v in tally.latencies[k]]
+    posts = tally.latencies["submission POST"] + tally.latencies["task POST"]
+    errors = sum(tally.errors.values())
+    healthy = (
+        errors == 0
+        and tally.logged_in == len(reporters)
+        and all(v == 0 for v in lost.values())
+        and all(v == 0 for v in texts.values())
+    )
     result = {
-        "database": vendor,
-        "reporters": args.reporters,
+        "database": connection.vendor,
+        "server": server.command,
+        "reporters": len(reporters),
+        "logged_in": tally.logged_in,
         "seconds": round(elapsed, 1),
-        "requests": len(latencies),
-        "ok": out["ok"],
-        "errors": out["errors"],
-        "error_samples": out["samples"],
-        "throughput_per_s": round(len(latencies) / elapsed, 1) if elapsed else 0,
-        "p50_ms": round(percentile(latencies, 50), 1),
-        "p95_ms": round(percentile(latencies, 95), 1),
-        "max_ms": round(max(latencies, default=0), 1),
-        "rows_before": before,
-        "rows_after": after,
-        "lost_updates": lost,
+        "think_s": args.think,
+        "requests_timed": len(all_timed),
+        "throughput_per_s": round(len(all_timed) / elapsed, 1) if elapsed else 0,
+        "updates_per_s": round(confirmed / elapsed, 1) if elapsed else 0,
+        "errors": errors,
+        "error_samples": tally.samples,
+        "by_kind": {k: summary(tally.latencies[k], tally.errors[k]) for k in KINDS},
+        "updates (POST)": summary(
+            posts, tally.errors["submission POST"] + tally.errors["task POST"]
+        ),
+        "all but login": summary(all_timed, sum(tally.errors[k] for k in timed)),
+        "confirmed_posts": confirmed,
+        "confirmed_submission_posts": tally.submission_posts,
+        "rows": {"before": before, "after": after, "lost": lost, **texts},
+        "cpu_s": {"server": round(server_cpu, 1), "load": round(load_cpu, 1)},
+        "healthy": healthy,
     }
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        print(
-            f"{result['reporters']} reporters, {result['seconds']} s on {vendor}: "
-            f"{result['requests']} requests ({result['throughput_per_s']}/s), "
-            f"{result['errors']} errors"
-        )
-        print(
-            f"latency p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, "
-            f"max {result['max_ms']} ms"
-        )
-        for key in ("progress_updates", "submission_links"):
-            print(
-                f"{key}: {before[key]} before, {after[key]} after, "
-                f"{out['ok']} recorded, {lost[key]} lost"
-            )
-        if out["samples"]:
-            print("first errors:", "; ".join(out["samples"]))
-    healthy = out["errors"] == 0 and all(v == 0 for v in lost.values())
+        print_table(result)
+    if not healthy and "Traceback" in server_log:
+        print("gunicorn log (end):\n" + server_log[-3000:], file=sys.stderr)
     return 0 if healthy else 1
 
 

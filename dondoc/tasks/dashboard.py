@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from dondoc.orgs.models import Member, OrgUnit
@@ -58,10 +58,6 @@ class Row:
         return self.counts.get(name, 0)
 
 
-def _aggregates() -> dict[str, Count]:
-    return {s.value: Count("pk", filter=Q(status=s.value)) for s in Status}
-
-
 def figures(by_status: dict) -> dict[str, int]:
     """The report's figures from counts per ``Status`` value."""
     n = {Status(k).value: v for k, v in by_status.items()}
@@ -94,21 +90,24 @@ def figures(by_status: dict) -> dict[str, int]:
 STATUS_VALUES = tuple(s.value for s in Status)
 
 
-def _task_statuses(qs: QuerySet, as_of: dt.date) -> dict[int, tuple[str, int | None]]:
-    """Status on ``as_of`` and solution group of each task of ``qs``, in one query.
+def _task_statuses(qs: QuerySet, as_of: dt.date) -> dict[int, tuple]:
+    """Status on ``as_of``, solution group and deadline in force of each task of ``qs``, in one
+    query.
 
     Computing the status is the expensive part of every breakdown, so it is done once and kept
     on the queryset object: the breakdowns of one dashboard (given the same ``qs``) share it.
     """
     cache = qs.__dict__.setdefault("_dondoc_statuses", {})
     if as_of not in cache:
-        rows = with_status(qs, as_of).values_list("pk", "status", "group_id").order_by()
-        cache[as_of] = {pk: (status, group) for pk, status, group in rows}
+        annotated = with_status(qs, as_of)
+        due = "due_on_as_of" if "due_on_as_of" in annotated.query.annotations else "due_on"
+        rows = annotated.values_list("pk", "status", "group_id", due).order_by()
+        cache[as_of] = {pk: (status, group, due_on) for pk, status, group, due_on in rows}
     return cache[as_of]
 
 
 def _grouped(
-    statuses: dict[int, tuple[str, int | None]], pairs: Iterable[tuple[int, int | None]]
+    statuses: dict[int, tuple], pairs: Iterable[tuple[int, int | None]]
 ) -> dict[int | None, dict[str, int]]:
     """Figures per key from (task id, key) pairs and the tasks' statuses."""
     counted: Counter = Counter()
@@ -127,7 +126,7 @@ def _grouped(
 def by_group(qs: QuerySet, as_of: dt.date, program) -> list[Row]:
     """Counts per solution group (nhóm nhiệm vụ, giải pháp), in the program's order."""
     statuses = _task_statuses(qs, as_of)
-    counts = _grouped(statuses, ((pk, group) for pk, (_s, group) in statuses.items()))
+    counts = _grouped(statuses, ((pk, found[1]) for pk, found in statuses.items()))
     rows = [
         Row(key=g.pk, label=f"{g.number}. {g.title}", title=g.title, counts=counts.get(g.pk, {}))
         for g in SolutionGroup.objects.filter(program=program).order_by("number")
@@ -141,11 +140,18 @@ def by_lead(qs: QuerySet, as_of: dt.date, limit: int | None = 12) -> list[Row]:
     """Counts per lead agency (cơ quan chủ trì), most overdue first."""
     pairs = TaskAgency.objects.filter(task__in=qs.values("pk"), role=AgencyRole.LEAD)
     counts = _grouped(_task_statuses(qs, as_of), pairs.values_list("task_id", "org_unit_id"))
-    units = OrgUnit.objects.in_bulk([k for k in counts if k is not None])
-    rows = [
-        Row(key=pk, label=str(units[pk]), title=units[pk].name, counts=c)
+    ranked = sorted(
+        ((-c["overdue"], -c["open"], -c["assigned"]), pk)
         for pk, c in counts.items()
-        if pk in units and c["assigned"]
+        if pk is not None and c["assigned"]
+    )
+    if limit and len(ranked) > limit:  # names only for the top rows (and those tied with them)
+        ranked = [r for r in ranked if r[0] <= ranked[limit - 1][0]]
+    units = OrgUnit.objects.in_bulk([pk for _rank, pk in ranked])
+    rows = [
+        Row(key=pk, label=str(units[pk]), title=units[pk].name, counts=counts[pk])
+        for _rank, pk in ranked
+        if pk in units
     ]
     rows.sort(key=lambda r: (-r.n("overdue"), -r.n("open"), -r.n("assigned"), r.label))
     return rows[:limit] if limit else rows
@@ -165,7 +171,12 @@ def by_member(qs: QuerySet, as_of: dt.date, program) -> list[Row]:
 
 def overdue_tasks(qs: QuerySet, as_of: dt.date, limit: int = 10) -> list:
     """The most overdue open tasks, with ``days_late`` and their lead agencies fetched."""
-    overdue = with_status(qs, as_of).filter(status=Status.OVERDUE.value)
+    statuses = _task_statuses(qs, as_of)
+    late = sorted(
+        (found[2], pk) for pk, found in statuses.items() if found[0] == Status.OVERDUE.value
+    )
+    ids = [pk for _due, pk in late[:limit]]
+    overdue = with_status(Task.objects.filter(pk__in=ids), as_of)
     due = "due_on_as_of" if "due_on_as_of" in overdue.query.annotations else "due_on"
     tasks = list(
         overdue.order_by(due, "id").prefetch_related(

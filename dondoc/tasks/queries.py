@@ -166,17 +166,3 @@ def status_counts(queryset: QuerySet, as_of: dt.date, soon_days: int | None = No
         "cancelled": cancelled,
         "by_status": counts,
     }
-
-
-def grouped_status_counts(
-    queryset: QuerySet, as_of: dt.date, key: str, soon_days: int | None = None
-) -> dict:
-    """Counts per ``Status`` value for each value of ``key`` (a field or a lookup such as
-    ``"task_agencies__org_unit_id"``): ``{key value: {status value: n}}``. One query, with the
-    status computed once per row."""
-    rows = with_status(queryset, as_of, soon_days).values(key, "status").annotate(n=Count("pk"))
-    out: dict = {}
-    for row in rows.order_by():
-        counts = out.setdefault(row[key], {s.value: 0 for s in Status})
-        counts[row["status"]] += row["n"]
-    return out

@@ -175,9 +175,19 @@ def _list_context(request: HttpRequest, state: FilterState) -> dict[str, Any]:
     program = state.program
     from dondoc.orgs.models import Member, OrgUnit
 
-    leads = OrgUnit.objects.filter(
-        Exists(TaskAgency.objects.filter(org_unit=OuterRef("pk"), role="lead"))
-    ).order_by("kind", "name")
+    # Units leading a task of this program; communes (thousands of them at national scale)
+    # only when selected: they are reached from their own page.
+    leads = (
+        OrgUnit.objects.filter(
+            Exists(
+                TaskAgency.objects.filter(
+                    org_unit=OuterRef("pk"), role="lead", task__program=program
+                )
+            )
+        )
+        .exclude(Q(kind="commune") & ~Q(pk=state.lead or 0))
+        .order_by("kind", "name")
+    )
     return {
         "state": state,
         "programs": _programs(),

@@ -1,0 +1,408 @@
+"""Page timings against the synthetic national dataset, beside the raw SQL they need.
+
+For the dashboard, a filtered task list, a task detail and the API list, this script makes N
+warm requests through Django's test client (signed in as a Standing Office user, so nothing is
+narrowed by scope) and times them; it then times hand-written SQL that computes the same
+figures or rows on the same database. It prints p50 and p95 of both and the ratio
+page p95 / SQL p95. See bench/README.md.
+
+    python bench/pages.py [--prepare] [--n 30] [--as-of 2026-06-30] [--json]
+
+Budget (50,000 tasks, PostgreSQL): p95 under 300 ms per page and no more than 3x its SQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dondoc.settings")
+os.environ.setdefault("DONDOC_SECRET_KEY", "benchmark-only-not-a-secret")
+
+BUDGET_MS = 300.0
+BUDGET_RATIO = 3.0
+PROGRAM = "SYNTH"
+USERNAME = "bench-standing-office"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=30, help="Timed requests per page.")
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--as-of", default="2026-06-30", help="Status date (YYYY-MM-DD).")
+    parser.add_argument("--q", default="du lieu", help="Search text of the filtered list.")
+    parser.add_argument(
+        "--prepare",
+        action="store_true",
+        help="Create the database if missing, migrate, and run `synth` if SYNTH is absent.",
+    )
+    parser.add_argument("--tasks", type=int, default=50_000, help="Tasks for --prepare.")
+    parser.add_argument("--json", action="store_true", help="Print the results as JSON.")
+    return parser.parse_args(argv)
+
+
+def create_postgres_database_if_missing() -> None:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if "postgresql" not in db["ENGINE"]:
+        return
+    import psycopg
+
+    params = {
+        "host": db.get("HOST") or None,
+        "port": db.get("PORT") or None,
+        "user": db.get("USER") or None,
+        "password": db.get("PASSWORD") or None,
+    }
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
+        if exists.fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
+            print(f"Created database {db['NAME']}.", file=sys.stderr)
+
+
+def prepare(tasks: int) -> None:
+    from django.core.management import call_command
+
+    from dondoc.tasks.models import Program
+
+    create_postgres_database_if_missing()
+    call_command("migrate", verbosity=0)
+    if not Program.objects.filter(code=PROGRAM).exists():
+        call_command("synth", tasks=tasks)
+
+
+# Timing -----------------------------------------------------------------------------------------
+
+
+def percentile(samples: list[float], pct: int) -> float:
+    if len(samples) == 1:
+        return samples[0]
+    return statistics.quantiles(samples, n=100, method="inclusive")[pct - 1]
+
+
+def timed(fn: Callable[[], object], n: int, warmup: int) -> list[float]:
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(n):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+# The raw SQL ------------------------------------------------------------------------------------
+
+
+def tables() -> dict[str, str]:
+    from dondoc.followups.models import DeadlineExtension
+    from dondoc.orgs.models import Member, OrgUnit
+    from dondoc.tasks.models import (
+        Attachment,
+        Directive,
+        ProgressUpdate,
+        SolutionGroup,
+        Task,
+        TaskAgency,
+        TaskSource,
+    )
+
+    models = {
+        "task": Task,
+        "update": ProgressUpdate,
+        "agency": TaskAgency,
+        "source": TaskSource,
+        "directive": Directive,
+        "unit": OrgUnit,
+        "member": Member,
+        "group": SolutionGroup,
+        "attachment": Attachment,
+        "task_members": Task.members.through,
+        "extension": DeadlineExtension,
+    }
+    return {name: model._meta.db_table for name, model in models.items()}
+
+
+def status_cte(t: dict[str, str], where: str = "") -> str:
+    """Tasks of the program assigned by %(d)s, with ``status`` as of %(d)s judged against the
+    deadline in force then (extensions granted by then count), and ``status_original`` judged
+    against the original deadline: what ``dondoc.tasks.queries.with_status`` computes."""
+    closure = """
+        CASE WHEN t.status_events_from IS NULL OR t.status_events_from > %(d)s THEN NULL
+             WHEN t.status_events_to <= %(d)s THEN t.{cached}
+             ELSE (SELECT u.{column} FROM {update} u
+                   WHERE u.task_id = t.id AND u.recorded_on <= %(d)s AND u.status_change <> ''
+                   ORDER BY u.recorded_on DESC, u.id DESC LIMIT 1) END"""
+
+    def status(due: str) -> str:
+        return f"""CASE
+        WHEN ck = 'cancelled' THEN 'cancelled'
+        WHEN ck = 'completed' AND ({due} IS NULL OR con <= {due}) THEN 'completed_on_time'
+        WHEN ck = 'completed' THEN 'completed_late'
+        WHEN deadline_kind IN ('continuous', 'recurring') THEN 'regular'
+        WHEN {due} IS NULL OR deadline_kind IN ('none', 'unrecognised') THEN 'no_deadline'
+        WHEN {due} < %(d)s THEN 'overdue'
+        WHEN {due} <= %(soon)s THEN 'due_soon'
+        ELSE 'in_progress' END"""
+
+    return f"""
+    WITH c AS (
+      SELECT t.id, t.content, t.due_on, t.deadline_kind, t.deadline_text, t.group_id,
+             t.assigned_on,
+             {closure.format(cached="closure_kind", column="status_change", **t)} AS ck,
+             {closure.format(cached="closure_on", column="effective_on", **t)} AS con,
+             COALESCE((SELECT e.new_due_on FROM {t["extension"]} e
+                       WHERE e.task_id = t.id AND e.granted_on <= %(d)s
+                       ORDER BY e.granted_on DESC, e.id DESC LIMIT 1), t.due_on) AS due_as_of
+      FROM {t["task"]} t
+      WHERE t.program_id = %(p)s AND t.merged_into_id IS NULL AND t.assigned_on <= %(d)s
+      {where}
+    ), s AS (
+      SELECT c.*, {status("due_as_of")} AS status, {status("due_on")} AS status_original
+      FROM c
+    )"""
+
+
+def in_list(ids: list[int]) -> str:
+    return ", ".join(str(int(i)) for i in ids) or "NULL"
+
+
+class RawSQL:
+    """Hand-written SQL computing what each page shows."""
+
+    def __init__(self, params: dict, lead: int, q: str, task_id: int) -> None:
+        self.t = tables()
+        self.p = params
+        self.lead = lead
+        self.q = q
+        self.task_id = task_id
+
+    def _run(self, cur, sql: str, params: dict | None = None) -> list:
+        cur.execute(sql, self.p if params is None else params)
+        return cur.fetchall()
+
+    def dashboard(self) -> None:
+        from django.db import connection
+
+        t, cte = self.t, status_cte(self.t)
+        with connection.cursor() as cur:
+            self._run(
+                cur,
+                f"{cte} SELECT status, COUNT(*), SUM(CASE WHEN status_original = 'overdue' "
+                "THEN 1 ELSE 0 END) FROM s GROUP BY status",
+            )
+            leads = self._run(
+                cur,
+                f"""{cte} SELECT a.org_unit_id, s.status, COUNT(*) FROM s
+                JOIN {t["agency"]} a ON a.task_id = s.id AND a.role = 'lead'
+                GROUP BY a.org_unit_id, s.status""",
+            )
+            units = {row[0] for row in leads}
+            self._run(cur, f"SELECT id, name, short_name FROM {t['unit']} WHERE id IN "
+                           f"({in_list(sorted(units))})")  # fmt: skip
+            self._run(cur, f"{cte} SELECT group_id, status, COUNT(*) FROM s "
+                           "GROUP BY group_id, status")  # fmt: skip
+            self._run(cur, f"SELECT id, number, title FROM {t['group']} WHERE program_id = %(p)s "
+                           "ORDER BY number")  # fmt: skip
+            self._run(
+                cur,
+                f"""{cte} SELECT m.member_id, s.status, COUNT(*) FROM s
+                JOIN {t["task_members"]} m ON m.task_id = s.id GROUP BY m.member_id, s.status""",
+            )
+            self._run(cur, f"SELECT id, full_name, position FROM {t['member']} "
+                           "WHERE program_id = %(p)s ORDER BY sort_order, full_name")  # fmt: skip
+            top = self._run(
+                cur,
+                f"{cte} SELECT id, content, due_on FROM s WHERE status = 'overdue' "
+                "ORDER BY due_on, id LIMIT 10",
+            )
+            self._related(cur, [row[0] for row in top], leads_only=True)
+
+    def _related(self, cur, ids: list[int], leads_only: bool = False) -> None:
+        t = self.t
+        role = "AND a.role = 'lead'" if leads_only else ""
+        self._run(cur, f"SELECT a.task_id, a.role, u.id, u.name, u.short_name FROM {t['agency']} a "
+                       f"JOIN {t['unit']} u ON u.id = a.org_unit_id WHERE a.task_id IN "
+                       f"({in_list(ids)}) {role}", {})  # fmt: skip
+        if leads_only:
+            return
+        self._run(cur, f"SELECT tm.task_id, m.id, m.full_name FROM {t['task_members']} tm "
+                       f"JOIN {t['member']} m ON m.id = tm.member_id WHERE tm.task_id IN "
+                       f"({in_list(ids)})", {})  # fmt: skip
+        self._run(cur, f"SELECT s.task_id, s.label, d.id, d.number, d.date FROM {t['source']} s "
+                       f"JOIN {t['directive']} d ON d.id = s.directive_id WHERE s.task_id IN "
+                       f"({in_list(ids)})", {})  # fmt: skip
+
+    def task_list(self) -> None:
+        from django.db import connection
+
+        t = self.t
+        where = (
+            f"AND EXISTS (SELECT 1 FROM {t['agency']} a WHERE a.task_id = t.id "
+            f"AND a.org_unit_id = {int(self.lead)} AND a.role = 'lead') "
+            "AND t.content_folded LIKE %(like)s"
+        )
+        cte = status_cte(t, where)
+        with connection.cursor() as cur:
+            self._run(cur, f"{cte} SELECT COUNT(*) FROM s WHERE status = 'overdue'")
+            rows = self._run(
+                cur,
+                f"{cte} SELECT id, content, due_on, deadline_text, status, group_id FROM s "
+                "WHERE status = 'overdue' ORDER BY due_on, id LIMIT 50",
+            )
+            self._related(cur, [row[0] for row in rows])
+
+    def task_detail(self) -> None:
+        from django.db import connection
+
+        t = self.t
+        cte = status_cte(t, f"AND t.id = {int(self.task_id)}")
+        with connection.cursor() as cur:
+            self._run(cur, f"{cte} SELECT * FROM s")
+            updates = self._run(
+                cur,
+                f"SELECT u.id, u.reported_on, u.recorded_on, u.text, u.status_change, "
+                f"u.effective_on, o.name FROM {t['update']} u "
+                f"LEFT JOIN {t['unit']} o ON o.id = u.agency_id "
+                f"WHERE u.task_id = {int(self.task_id)} ORDER BY u.reported_on DESC, u.id DESC",
+                {},
+            )
+            self._run(cur, f"SELECT id, original_name, size FROM {t['attachment']} WHERE "
+                           f"update_id IN ({in_list([u[0] for u in updates])})", {})  # fmt: skip
+            self._related(cur, [self.task_id])
+
+
+# Running ----------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    import django
+
+    django.setup()
+    if args.prepare:
+        prepare(args.tasks)
+
+    from django.conf import settings
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client, override_settings
+
+    from dondoc.accounts.models import Role, User
+    from dondoc.core.text import fold
+    from dondoc.tasks.models import AgencyRole, Program, TaskAgency
+    from dondoc.tasks.queries import due_soon_days
+
+    program = Program.objects.filter(code=PROGRAM).first()
+    if program is None:
+        print("No SYNTH data: run `dondoc synth --tasks 50000` or pass --prepare.", file=sys.stderr)
+        return 2
+    as_of = dt.date.fromisoformat(args.as_of)
+    user, _created = User.objects.get_or_create(
+        username=USERNAME, defaults={"role": Role.STANDING_OFFICE, "is_staff": True}
+    )
+    synth_tasks = program.tasks.order_by("id").values_list("id", flat=True)
+    task_id = synth_tasks[synth_tasks.count() // 2]
+    lead = (
+        TaskAgency.objects.filter(task__program=program, role=AgencyRole.LEAD)
+        .values("org_unit_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "org_unit_id")
+        .first()["org_unit_id"]
+    )
+    filters = {"program": PROGRAM, "as_of": args.as_of, "status": "overdue", "lead": lead,
+               "q": args.q}  # fmt: skip
+    pages = {
+        "dashboard": f"/?{urlencode({'program': PROGRAM, 'as_of': args.as_of})}",
+        "task list (filtered)": f"/tasks/?{urlencode(filters)}",
+        "task detail": f"/tasks/{task_id}/",
+        "api list (filtered)": f"/api/tasks?{urlencode(filters)}",
+    }
+    raw = RawSQL(
+        {
+            "p": program.pk,
+            "d": as_of,
+            "soon": as_of + dt.timedelta(days=due_soon_days()),
+            "like": f"%{fold(args.q)}%",
+        },
+        lead,
+        args.q,
+        task_id,
+    )
+    sql_for = {
+        "dashboard": raw.dashboard,
+        "task list (filtered)": raw.task_list,
+        "task detail": raw.task_detail,
+        "api list (filtered)": raw.task_list,
+    }
+
+    static = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # fmt: skip
+    results = []
+    with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"], STORAGES=static):
+        client = Client()
+        client.force_login(user)
+        for name, url in pages.items():
+
+            def get(url: str = url) -> None:
+                response = client.get(url)
+                if response.status_code != 200:
+                    raise SystemExit(f"{url} answered {response.status_code}")
+
+            page = timed(get, args.n, args.warmup)
+            sql = timed(sql_for[name], args.n, args.warmup)
+            page_p95, sql_p95 = percentile(page, 95), percentile(sql, 95)
+            results.append(
+                {
+                    "page": name,
+                    "url": url,
+                    "page_p50_ms": round(percentile(page, 50), 1),
+                    "page_p95_ms": round(page_p95, 1),
+                    "sql_p50_ms": round(percentile(sql, 50), 1),
+                    "sql_p95_ms": round(sql_p95, 1),
+                    "ratio": round(page_p95 / sql_p95, 2) if sql_p95 else None,
+                    "within_budget": page_p95 < BUDGET_MS and page_p95 <= BUDGET_RATIO * sql_p95,
+                }
+            )
+    meta = {
+        "database": connection.vendor,
+        "tasks": program.tasks.count(),
+        "as_of": args.as_of,
+        "n": args.n,
+    }
+    if args.json:
+        print(json.dumps({"meta": meta, "results": results}, indent=2))
+    else:
+        print_table(meta, results)
+    return 0
+
+
+def print_table(meta: dict, results: list[dict]) -> None:
+    print(
+        f"{meta['database']}, {meta['tasks']} tasks, as of {meta['as_of']}, "
+        f"{meta['n']} warm requests each (ms)"
+    )
+    header = ("page", "page p50", "page p95", "sql p50", "sql p95", "ratio", "budget")
+    print(f"{header[0]:<22}" + "".join(f"{h:>10}" for h in header[1:]))
+    for r in results:
+        budget = "ok" if r["within_budget"] else "MISSED"
+        print(
+            f"{r['page']:<22}{r['page_p50_ms']:>10.1f}{r['page_p95_ms']:>10.1f}"
+            f"{r['sql_p50_ms']:>10.1f}{r['sql_p95_ms']:>10.1f}{r['ratio']:>10.2f}{budget:>10}"
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

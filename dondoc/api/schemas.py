@@ -1,0 +1,242 @@
+"""The shapes the API reads and writes (Ninja schemas, shown in the OpenAPI document)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from ninja import Schema
+from pydantic import BeforeValidator, Field
+
+from dondoc.core.dates import parse_date
+from dondoc.tasks.status import Status
+
+
+def _date_or_none(value: object) -> object:
+    if value is None or value == "":
+        return None
+    return parse_date(value)  # type: ignore[arg-type]
+
+
+#: A date given as YYYY-MM-DD or dd/mm/yyyy.
+ApiDate = Annotated[dt.date, BeforeValidator(_date_or_none)]
+
+#: A status filter: a computed status, or a group: "open" (neither completed nor cancelled),
+#: "completed" (on time or late), "assigned" (not cancelled).
+StatusFilter = Literal[
+    "completed_on_time",
+    "completed_late",
+    "in_progress",
+    "due_soon",
+    "overdue",
+    "regular",
+    "no_deadline",
+    "cancelled",
+    "open",
+    "completed",
+    "assigned",
+]
+assert {s.value for s in Status} <= set(StatusFilter.__args__)  # type: ignore[attr-defined]
+
+TaskSort = Literal[
+    "deadline",
+    "-deadline",
+    "assigned",
+    "-assigned",
+    "status",
+    "-status",
+    "lead",
+    "-lead",
+]
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[dict] = []
+
+
+class Ref(Schema):
+    """A reference to another object: its id and the name people know it by."""
+
+    id: int
+    name: str
+
+
+class DirectiveRef(Schema):
+    id: int
+    number: str
+    date: dt.date
+
+
+class DeadlineOut(Schema):
+    text: str = Field(description="The deadline as written (thời hạn), e.g. 'Quý II/2025'.")
+    kind: str = Field(description="date, continuous, recurring, none or unrecognised.")
+    due: dt.date | None = Field(description="The normalised due date (end of the period).")
+    due_as_of: dt.date | None = Field(
+        description="The deadline in force on the as_of date (extensions granted by then count)."
+    )
+
+
+class GroupOut(Schema):
+    id: int
+    number: int
+    title: str
+
+
+class TaskItem(Schema):
+    id: int
+    content: str
+    program: str
+    group: GroupOut | None
+    directives: list[DirectiveRef]
+    members: list[Ref]
+    lead_agencies: list[Ref]
+    coordinating_agencies: list[Ref]
+    deadline: DeadlineOut
+    status: str = Field(description="Status as of the requested date.")
+    completed_on: dt.date | None
+    assigned_on: dt.date
+    url: str
+
+
+class TaskPage(Schema):
+    count: int
+    items: list[TaskItem]
+
+
+class SourceOut(Schema):
+    directive: DirectiveRef
+    label: str
+    wording: str
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    url: str
+
+
+class UpdateOut(Schema):
+    id: int
+    reported_on: dt.date
+    recorded_on: dt.date
+    author: Ref | None
+    agency: Ref | None
+    source: DirectiveRef | None
+    text: str
+    status_change: str
+    effective_on: dt.date | None
+    attachments: list[AttachmentOut]
+
+
+class TaskDetail(TaskItem):
+    deadline_needs_review: bool
+    parent: int | None
+    subtasks: list[int]
+    merged_into: int | None
+    merged_tasks: list[int]
+    sources: list[SourceOut]
+    updates: list[UpdateOut]
+
+
+class UpdateIn(Schema):
+    text: str = Field(min_length=1, max_length=20000)
+    reported_on: ApiDate | None = None
+    status_change: Literal["completed", "cancelled", "reopened"] | None = None
+    effective_on: ApiDate | None = None
+
+
+class DashboardOut(Schema):
+    as_of: dt.date
+    program: str | None
+    assigned: int
+    completed: int
+    in_progress: int
+    overdue: int
+    cancelled: int
+    by_status: dict[str, int]
+
+
+class DirectiveOut(Schema):
+    id: int
+    program: str
+    kind: str
+    number: str
+    date: dt.date
+    issuer: Ref
+    title: str
+    session_number: int | None
+    session_date: dt.date | None
+    task_count: int
+
+
+class DirectivePage(Schema):
+    count: int
+    items: list[DirectiveOut]
+
+
+class DirectiveTask(Schema):
+    id: int
+    content: str
+    label: str
+    status: str
+
+
+class DirectiveDetail(DirectiveOut):
+    summary: str
+    tasks: list[DirectiveTask]
+
+
+class OrgUnitOut(Schema):
+    id: int
+    code: str
+    kind: str
+    name: str
+    short_name: str
+    parent: Ref | None
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    successor: Ref | None
+
+
+class OrgUnitPage(Schema):
+    count: int
+    items: list[OrgUnitOut]
+
+
+class OrgUnitDetail(OrgUnitOut):
+    aliases: list[str]
+    predecessors: list[Ref]
+    children_count: int
+
+
+class MemberOut(Schema):
+    id: int
+    program: str
+    name: str
+    position: str
+    committee_role: str
+    agency: Ref | None
+    term_from: dt.date | None
+    term_to: dt.date | None
+
+
+class MemberPage(Schema):
+    count: int
+    items: list[MemberOut]
+
+
+class MemberDetail(MemberOut):
+    task_count: int
+
+
+class ProgramOut(Schema):
+    id: int
+    code: str
+    name: str
+    resolution: str
+    adopted_on: dt.date | None
+    groups: list[GroupOut]

@@ -1,0 +1,200 @@
+"""Tasks, their timeline, and the dashboard counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import File, Query, Router, Schema
+from ninja import Status as Reply
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from dondoc.accounts.policy import can, user_org_ids, visible_tasks
+from dondoc.api import schemas as s
+from dondoc.api.serialize import (
+    task_detail,
+    task_detail_queryset,
+    task_item,
+    update_item,
+    with_related,
+)
+from dondoc.core.uploads import check_upload
+from dondoc.tasks import services
+from dondoc.tasks.filters import filter_tasks
+from dondoc.tasks.models import Program, ProgressUpdate, Task
+from dondoc.tasks.queries import status_counts, tasks_as_of, with_status
+
+router = Router(tags=["tasks"])
+
+MAX_LIMIT = 500
+
+
+class TaskFilters(Schema):
+    as_of: s.ApiDate | None = Field(None, description="Status date (default: today).")
+    program: str | None = Field(None, description="Program code, e.g. NQ57 (default: the first).")
+    status: list[s.StatusFilter] = Field(
+        [], description="One or more statuses; 'open' = not completed nor cancelled."
+    )
+    group: int | None = Field(None, description="Solution group id.")
+    lead: int | None = Field(None, description="Lead agency id.")
+    agency: int | None = Field(
+        None, description="Agency id in any role, including units merged into it."
+    )
+    member: int | None = Field(None, description="Supervising committee member id.")
+    directive: int | None = Field(None, description="Directive id.")
+    due_from: s.ApiDate | None = None
+    due_to: s.ApiDate | None = None
+    q: str | None = Field(None, description="Text search, diacritics ignored ('dat hiem').")
+    sort: s.TaskSort = "deadline"
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0)
+
+
+def filter_params(filters: TaskFilters) -> dict[str, str | list[str]]:
+    """The validated filters in the form ``dondoc.tasks.filters.filter_tasks`` reads."""
+    params: dict[str, str | list[str]] = {}
+    for name, value in filters.dict(exclude={"limit", "offset"}).items():
+        if value is None or value == [] or value == "":
+            continue
+        if isinstance(value, list):
+            params[name] = [str(v) for v in value]
+        elif isinstance(value, dt.date):
+            params[name] = value.isoformat()
+        else:
+            params[name] = str(value)
+    return params
+
+
+def as_of_or_today(value: dt.date | None) -> dt.date:
+    return value or timezone.localdate()
+
+
+def get_task_for_user(request: HttpRequest, pk: int) -> Task:
+    """The task, or 404 when it does not exist or lies outside the user's scope."""
+    task = get_object_or_404(visible_tasks(request.user, Task.objects.all()), pk=pk)
+    if not can(request.user, "task.view", task):
+        raise Http404
+    return task
+
+
+@router.get("/tasks", response=s.TaskPage, summary="List tasks with their status as of a date")
+def list_tasks(request: HttpRequest, filters: Query[TaskFilters]):
+    if not can(request.user, "task.view"):
+        raise HttpError(403, "You may not view tasks.")
+    if filters.program and not Program.objects.filter(code=filters.program).exists():
+        raise HttpError(404, f"No program with code {filters.program!r}.")
+    queryset, _state = filter_tasks(request.user, filter_params(filters))
+    count = queryset.count()
+    page = with_related(queryset)[filters.offset : filters.offset + filters.limit]
+    absolute = request.build_absolute_uri
+    return {"count": count, "items": [task_item(task, absolute) for task in page]}
+
+
+@router.get("/tasks/{task_id}", response=s.TaskDetail, summary="A task with its timeline")
+def get_task(request: HttpRequest, task_id: int, as_of: Query[s.ApiDate | None] = None):
+    get_task_for_user(request, task_id)
+    day = as_of_or_today(as_of)
+    task = task_detail_queryset(with_status(Task.objects.filter(pk=task_id), day)).get()
+    return task_detail(task, request.build_absolute_uri)
+
+
+def _reporting_agency(user, task: Task):
+    """The user's own agency among the task's agencies, if any (for the timeline entry)."""
+    own = user_org_ids(user)
+    for ta in task.task_agencies.select_related("org_unit"):
+        if ta.org_unit_id in own:
+            return ta.org_unit
+    return None
+
+
+@router.post(
+    "/tasks/{task_id}/updates",
+    response={201: s.UpdateOut, 403: s.ErrorOut, 404: s.ErrorOut},
+    summary="Post a progress update (optionally completing, cancelling or reopening)",
+)
+def post_task_update(request: HttpRequest, task_id: int, payload: s.UpdateIn):
+    task = get_task_for_user(request, task_id)
+    if not can(request.user, "task.post_update", task):
+        raise HttpError(403, "You may not post updates on this task.")
+    if payload.status_change and not can(request.user, "task.set_status", task):
+        raise HttpError(
+            403,
+            "Only the Standing Office and the Working Group may complete, cancel or reopen "
+            "a task; post the update without status_change.",
+        )
+    update = services.post_update(
+        task,
+        by=request.user,
+        text=payload.text,
+        reported_on=payload.reported_on,
+        agency=_reporting_agency(request.user, task),
+        status_change=payload.status_change or "",
+        effective_on=payload.effective_on,
+    )
+    update = ProgressUpdate.objects.select_related("author", "agency", "source").get(pk=update.pk)
+    return Reply(201, update_item(update, request.build_absolute_uri))
+
+
+@router.post(
+    "/tasks/{task_id}/updates/{update_id}/attachments",
+    response={201: s.UpdateOut, 403: s.ErrorOut, 404: s.ErrorOut, 422: s.ErrorOut},
+    summary="Attach evidence files to a progress update (multipart, field 'files')",
+)
+def attach_files(
+    request: HttpRequest, task_id: int, update_id: int, files: File[list[UploadedFile]]
+):
+    task = get_task_for_user(request, task_id)
+    update = get_object_or_404(ProgressUpdate, pk=update_id, task=task)
+    if not can(request.user, "task.post_update", task):
+        raise HttpError(403, "You may not add evidence to this task.")
+    if update.author_id != request.user.pk and not can(request.user, "task.edit", task):
+        raise HttpError(403, "Only the author of an update may add evidence to it.")
+    incoming, problems = [], []
+    for upload in files:
+        checked, errors = check_upload(upload, upload.name or "file")
+        problems.extend(errors)
+        if checked is not None:
+            incoming.append(services.IncomingFile(upload, checked))
+    if problems:
+        return Reply(
+            422,
+            {
+                "detail": "Some files were refused; nothing was stored.",
+                "errors": [{"loc": ["files"], "field": "files", "msg": str(p)} for p in problems],
+            },
+        )
+    with transaction.atomic():
+        services.add_attachments(update, files=incoming, by=request.user)
+    update = (
+        ProgressUpdate.objects.select_related("author", "agency", "source")
+        .prefetch_related("attachments")
+        .get(pk=update.pk)
+    )
+    return Reply(201, update_item(update, request.build_absolute_uri))
+
+
+@router.get("/dashboard", response=s.DashboardOut, tags=["dashboard"], summary="Status counts")
+def dashboard(
+    request: HttpRequest,
+    as_of: Query[s.ApiDate | None] = None,
+    program: Query[str | None] = None,
+):
+    if not can(request.user, "dashboard.view"):
+        raise HttpError(403, "You may not view the dashboard.")
+    day = as_of_or_today(as_of)
+    queryset = visible_tasks(request.user, tasks_as_of(day))
+    if program:
+        get_object_or_404(Program, code=program)
+        queryset = queryset.filter(program__code=program)
+    counts = status_counts(queryset, day)
+    return {
+        "as_of": day,
+        "program": program,
+        **{k: v for k, v in counts.items() if k != "by_status"},
+        "by_status": {str(k): v for k, v in counts["by_status"].items()},
+    }
