@@ -8,7 +8,8 @@ A reporter signs in through ``/login/`` (CSRF token and all), then for a fixed t
 
 * its round submission page: ``POST /rounds/<round>/agencies/<agency>/`` (``action=prepare``),
   then the page it is redirected to (post/redirect/get);
-* a task page: ``GET /tasks/<id>/``, ``POST /tasks/<id>/``, then the redirected page.
+* a task page: ``GET /tasks/<id>/``, ``POST /tasks/<id>/``, the redirected page, and back to
+  the submission page.
 
 Every form is sent as the browser sends it (multipart, the CSRF token read from the page, an
 empty file input). Nothing but 127.0.0.1 is contacted. The run is bounded in time
@@ -21,7 +22,7 @@ doubled update). It exits non-zero on any error or mismatch, and always stops gu
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/dondoc_load
     python bench/load_submit.py --prepare            # create, migrate, fill (idempotent)
-    python bench/load_submit.py [--reporters 50] [--seconds 60] [--workers 4 --threads 4]
+    python bench/load_submit.py [--reporters 50] [--seconds 60] [--workers 3 --threads 2]
 
 See bench/README.md.
 """
@@ -29,13 +30,14 @@ See bench/README.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import http.client
 import json
 import multiprocessing
 import os
+import random
 import re
-import resource
 import secrets
 import shutil
 import signal
@@ -60,7 +62,7 @@ HOST = "127.0.0.1"  # loopback only: there is deliberately no option to change i
 PROGRAM = "LOAD"
 ROUND_TITLE = "Load test round"
 TASKS_PER_AGENCY = 3
-PASSWORD = "load-test-password-not-secret"  # noqa: S105 - users of a throw-away database
+PASSWORD = "load-test-password-not-secret"
 REQUEST_TIMEOUT = 60.0  # seconds; a request slower than this is an error
 KINDS = (
     "login",
@@ -87,7 +89,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--think",
         type=float,
         default=0.0,
-        help="Seconds a reporter pauses between two updates (default 0: back to back).",
+        help="Seconds a reporter pauses between two updates, on average (default 0: back to "
+        "back). Each pause is drawn between half and one and a half times this, and the "
+        "reporters start spread over one pause, so they do not move in step.",
     )
     parser.add_argument(
         "--prepare",
@@ -101,8 +105,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="Drop the load database first (its name must contain 'load'), then --prepare: "
         "every run starts from the same rows.",
     )
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes.")
-    parser.add_argument("--threads", type=int, default=4, help="Threads per gunicorn worker.")
+    parser.add_argument(
+        "--workers", type=int, default=3, help="gunicorn worker processes (default 3)."
+    )
+    parser.add_argument(
+        "--threads", type=int, default=2, help="Threads per gunicorn worker (default 2)."
+    )
     parser.add_argument(
         "--worker-class",
         choices=["gthread", "sync"],
@@ -112,9 +120,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--keep-alive",
         type=int,
-        default=5,
-        help="Seconds gunicorn keeps an idle connection open (gthread; 0: close after each "
-        "response).",
+        default=0,
+        help="Seconds gunicorn keeps an idle connection open (gthread; default 0: one "
+        "connection per request, as behind a reverse proxy).",
+    )
+    parser.add_argument(
+        "--worker-connections",
+        type=int,
+        default=None,
+        help="Connections a gthread worker takes at once (default: --threads when keep-alive "
+        "is off, so waiting requests stay in the shared queue and go to the first free "
+        "worker; else gunicorn's 1000).",
     )
     parser.add_argument(
         "--load-processes",
@@ -136,6 +152,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if not 1 <= args.workers <= 32 or not 1 <= args.threads <= 64:
         parser.error("--workers must be 1-32 and --threads 1-64")
     args.load_processes = max(1, min(args.load_processes, args.reporters))
+    if args.worker_connections is None:
+        args.worker_connections = args.threads if args.keep_alive == 0 else 1000
     args.prepare = args.prepare or args.reset
     return args
 
@@ -348,6 +366,7 @@ def start_server(args: argparse.Namespace, workdir: Path) -> Server:
     ]
     if args.worker_class == "gthread":
         command += ["--threads", str(args.threads)]
+        command += ["--worker-connections", str(args.worker_connections)]
     log = workdir / "gunicorn.log"
     process = subprocess.Popen(
         command,
@@ -384,6 +403,87 @@ def stop_server(server: Server) -> None:
         except subprocess.TimeoutExpired:
             server.process.kill()
             server.process.wait(timeout=10)
+
+
+# CPU accounting: where the machine's cores went during the timed part ---------------------------
+
+
+@dataclass
+class Process:
+    parent: int
+    name: str
+    cpu: float  # seconds, user + system
+    reaped: float  # seconds of its children that have ended (how PostgreSQL's backends end)
+
+
+@dataclass
+class CpuSnapshot:
+    """CPU seconds so far of every process (keyed by pid and start time, so a reused pid is
+    another process) and of the whole machine (all cores, busy time)."""
+
+    processes: dict[tuple[int, int], Process]
+    machine: float
+
+
+def cpu_snapshot() -> CpuSnapshot:
+    ticks = os.sysconf("SC_CLK_TCK")
+    processes = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as handle:
+                raw = handle.read()
+        except OSError:
+            continue
+        name = raw[raw.index("(") + 1 : raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2 :].split()  # from the state on (field 3 of proc(5))
+        processes[(int(entry.name), int(fields[19]))] = Process(
+            parent=int(fields[1]),
+            name=name,
+            cpu=(int(fields[11]) + int(fields[12])) / ticks,
+            reaped=(int(fields[13]) + int(fields[14])) / ticks,
+        )
+    with open("/proc/stat") as handle:
+        values = [int(v) for v in handle.readline().split()[1:8]]
+    busy = sum(values) - values[3] - values[4]  # all but idle and iowait
+    return CpuSnapshot(processes, busy / ticks)
+
+
+def cpu_spent(before: CpuSnapshot, after: CpuSnapshot, *, server_pid: int) -> dict[str, float]:
+    """Where the machine's CPU went between two snapshots: gunicorn (master and workers),
+    PostgreSQL (the whole server: its backends, live or ended, and its background processes),
+    this script's load processes, and everything else running on the machine."""
+    procs = after.processes
+
+    def tree(root: int) -> set[int]:
+        found, todo = {root}, [root]
+        while todo:
+            parent = todo.pop()
+            kids = [pid for (pid, _start), p in procs.items() if p.parent == parent]
+            found.update(kids)
+            todo += kids
+        return found
+
+    def delta(key: tuple[int, int], attribute: str) -> float:
+        earlier = before.processes.get(key)
+        return getattr(procs[key], attribute) - (getattr(earlier, attribute) if earlier else 0)
+
+    def spent(pids: set[int]) -> float:
+        return sum(delta(key, "cpu") for key in procs if key[0] in pids)
+
+    postgres = {pid for (pid, _start), p in procs.items() if p.name == "postgres"}
+    postmasters = [key for key, p in procs.items() if key[0] in postgres]
+    postmasters = [key for key in postmasters if procs[key].parent not in postgres]
+    server = tree(server_pid)
+    out = {
+        "machine": after.machine - before.machine,
+        "gunicorn": spent(server),
+        "postgresql": spent(postgres) + sum(delta(key, "reaped") for key in postmasters),
+        "load": spent(tree(os.getpid()) - server),
+    }
+    out["other"] = out["machine"] - out["gunicorn"] - out["postgresql"] - out["load"]
+    return {key: round(value, 1) for key, value in out.items()}
 
 
 # The load: one thread per reporter, over a few processes ----------------------------------------
@@ -445,7 +545,7 @@ class Browser:
         return response.status, location, data.decode("utf-8", "replace")
 
 
-def multipart(fields: list[tuple[str, str]], files: list[str]) -> tuple[bytes, str]:
+def multipart(fields: list[tuple[str, str]], files: tuple[str, ...]) -> tuple[bytes, str]:
     """The body a browser sends for a form with enctype multipart/form-data."""
     boundary = f"----dondocload{uuid.uuid4().hex}"
     parts = []
@@ -489,11 +589,13 @@ class Tally:
 class Session:
     """One reporter's requests, each timed and judged."""
 
-    def __init__(self, reporter: Reporter, port: int, tally: Tally, budget: int) -> None:
+    def __init__(self, reporter: Reporter, args: dict, tally: Tally) -> None:
         self.reporter = reporter
-        self.browser = Browser(port)
+        self.browser = Browser(args["port"])
         self.tally = tally
-        self.budget = budget  # requests left
+        self.budget = args["max_requests"]  # requests left
+        self.today = args["today"]  # dd/mm/yyyy on the server's calendar
+        self.deadline = float("inf")  # no request starts after it
 
     def call(
         self,
@@ -503,16 +605,16 @@ class Session:
         *,
         expect: int,
         fields: list[tuple[str, str]] | None = None,
-        files: list[str] = (),
+        files: tuple[str, ...] = (),
         location: str = "",
     ) -> str | None:
         """The body of the response when it is what a working server answers, else None."""
-        if self.budget <= 0:
+        if self.budget <= 0 or time.monotonic() >= self.deadline:
             raise _Exhausted
         self.budget -= 1
         body, content_type = (None, "")
         if fields is not None:
-            body, content_type = multipart(fields, list(files))
+            body, content_type = multipart(fields, files)
         started = time.perf_counter()
         try:
             status, where, html = self.browser.request(method, path, body, content_type)
@@ -531,21 +633,22 @@ class Session:
             return None
         return html
 
-    def login(self) -> str | None:
+    def login(self) -> bool:
+        """Sign in as a person does: the form, the password, the dashboard it leads to."""
         page = self.call("login", "GET", "/login/", expect=200)
         if page is None:
-            return None
+            return False
         fields = [
             ("csrfmiddlewaretoken", csrf_token(page)),
             ("username", self.reporter.username),
             ("password", PASSWORD),
         ]
         if self.call("login", "POST", "/login/", expect=302, fields=fields, location="/") is None:
-            return None
+            return False
         if self.call("dashboard", "GET", "/", expect=200) is None:
-            return None
+            return False
         self.tally.logged_in += 1
-        return self.call("submission GET", "GET", self.reporter.submission_url, expect=200)
+        return True
 
     def post_update(self, n: int, marker: str, page: str) -> str | None:
         """Post update ``n`` (alternately from the submission page and a task page); the
@@ -554,7 +657,7 @@ class Session:
         task_url = reporter.task_urls[(n // 2) % len(reporter.task_urls)]
         task_pk = task_url.strip("/").rsplit("/", 1)[-1]
         text = f"{marker} {reporter.username} #{n}: tiến độ thực hiện nhiệm vụ"
-        today = dt.date.today().strftime("%d/%m/%Y")
+        today = self.today
         if n % 2 == 0:  # from the round submission page
             fields = [
                 ("csrfmiddlewaretoken", csrf_token(page)),
@@ -570,7 +673,7 @@ class Session:
                 url,
                 expect=302,
                 fields=fields,
-                files=[f"t{task_pk}-files"],
+                files=(f"t{task_pk}-files",),
                 location=url,
             )
             if done is not None:
@@ -591,7 +694,7 @@ class Session:
             task_url,
             expect=302,
             fields=fields,
-            files=["files"],
+            files=("files",),
             location=task_url,
         )
         if done is not None:
@@ -601,28 +704,33 @@ class Session:
 
 
 class _Exhausted(Exception):
-    """The reporter has used its request budget."""
+    """The reporter has used its request budget, or its time."""
 
 
 def reporter_thread(
     reporter: Reporter, args: dict, barrier, deadline, tally: Tally, lock: threading.Lock
 ) -> None:
     own = Tally()
-    session = Session(reporter, args["port"], own, args["max_requests"])
-    page = None
-    try:
-        page = session.login()
-    except _Exhausted:
-        pass
+    session = Session(reporter, args, own)
+    signed_in = False
+    with contextlib.suppress(_Exhausted):
+        signed_in = session.login()
     barrier.wait(timeout=300)  # everyone signed in: the clock starts together
-    end = deadline.value
+    end = session.deadline = deadline.value
     n = 0
+    rng = random.Random(reporter.username)  # the same pauses on every run
     try:
+        page = None
+        if signed_in and args["think"]:
+            time.sleep(rng.uniform(0, args["think"]))
+        if signed_in:
+            page = session.call("submission GET", "GET", reporter.submission_url, expect=200)
         while page is not None and time.monotonic() < end:
             page = session.post_update(n, args["marker"], page)
             n += 1
             if args["think"]:
-                time.sleep(args["think"])
+                pause = rng.uniform(0.5, 1.5) * args["think"]
+                time.sleep(max(0.0, min(pause, end - time.monotonic())))
     except _Exhausted:
         pass
     finally:
@@ -632,7 +740,6 @@ def reporter_thread(
 
 
 def load_process(reporters: list[Reporter], args: dict, barrier, deadline, results) -> None:
-    started = time.process_time()
     tally = Tally()
     lock = threading.Lock()
     threads = [
@@ -643,7 +750,7 @@ def load_process(reporters: list[Reporter], args: dict, barrier, deadline, resul
         thread.start()
     for thread in threads:
         thread.join()
-    results.put((tally, time.process_time() - started))
+    results.put(tally)
 
 
 def _start_clock(deadline, seconds: float):
@@ -654,18 +761,25 @@ def _start_clock(deadline, seconds: float):
 
 
 def run_load(
-    args: argparse.Namespace, port: int, reporters: list[Reporter], marker: str
-) -> tuple[Tally, float, float]:
-    """Drive the server; the tally, the seconds of the timed part, the load's CPU seconds."""
+    args: argparse.Namespace,
+    server: Server,
+    reporters: list[Reporter],
+    *,
+    marker: str,
+    today: dt.date,
+) -> tuple[Tally, float, dict[str, float]]:
+    """Drive the server; the tally, the seconds of the timed part and the CPU seconds spent
+    during it."""
     ctx = multiprocessing.get_context("fork")
     deadline = ctx.Value("d", 0.0)
     barrier = ctx.Barrier(len(reporters) + 1, action=_start_clock(deadline, args.seconds))
     results = ctx.Queue()
     shared = {
-        "port": port,
+        "port": server.port,
         "max_requests": args.max_requests,
         "think": args.think,
         "marker": marker,
+        "today": f"{today:%d/%m/%Y}",
     }
     groups = [reporters[i :: args.load_processes] for i in range(args.load_processes)]
     processes = [
@@ -676,14 +790,19 @@ def run_load(
         process.start()
     barrier.wait(timeout=300)
     started = time.monotonic()
-    tally, cpu = Tally(), 0.0
+    cpu_before = cpu_snapshot()
+    tally = Tally()
+    parts = []
     for _ in processes:
-        part, seconds = results.get(timeout=args.seconds + 4 * REQUEST_TIMEOUT + 300)
-        tally.merge(part)
-        cpu += seconds
+        parts.append(results.get(timeout=args.seconds + 2 * REQUEST_TIMEOUT + 300))
     elapsed = time.monotonic() - started
+    cpu_after = cpu_snapshot()
+    for part in parts:
+        tally.merge(part)
     for process in processes:
         process.join(timeout=30)
+    cpu = cpu_spent(cpu_before, cpu_after, server_pid=server.process.pid)
+    cpu["capacity"] = round(elapsed * (os.cpu_count() or 1), 1)
     return tally, elapsed, cpu
 
 
@@ -716,8 +835,14 @@ def print_table(result: dict[str, Any]) -> None:
     )
     print(
         f"{result['requests_timed']} requests in the timed part "
-        f"({result['throughput_per_s']}/s), {result['updates_per_s']} updates/s; "
-        f"CPU seconds: server {result['cpu_s']['server']}, load {result['cpu_s']['load']}"
+        f"({result['throughput_per_s']}/s), {result['updates_per_s']} updates/s"
+    )
+    cpu = result["cpu_s"]
+    print(
+        f"CPU seconds in that time: {cpu['machine']} busy of {cpu['capacity']} "
+        f"({os.cpu_count()} cores): gunicorn {cpu['gunicorn']}, PostgreSQL "
+        f"{cpu['postgresql']}, "
+        f"load processes {cpu['load']}, other processes {cpu['other']}"
     )
     header = f"{'request':<18}{'count':>8}{'errors':>8}{'p50':>9}{'p95':>9}{'p99':>9}{'max':>9}"
     print(header + "  (ms)")
@@ -759,17 +884,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     import django
 
-    if args.prepare:
-        django.setup()
-        create_database(drop=args.reset)
-    else:
-        django.setup()
+    django.setup()
     from django.db import connection
+    from django.utils import timezone
 
     if connection.vendor != "postgresql":
         print("Set DATABASE_URL=postgres://...@127.0.0.1:5432/dondoc_load.", file=sys.stderr)
         return 2
     if args.prepare:
+        create_database(drop=args.reset)
         prepare(args.reporters)
     round_, reporters = plan(args.reporters)
     marker = f"[load {uuid.uuid4().hex[:10]}]"
@@ -777,18 +900,17 @@ def main(argv: list[str] | None = None) -> int:
     connection.close()  # the load processes are forked: they must not share it
 
     workdir = Path(tempfile.mkdtemp(prefix="dondoc-load-"))
-    server = start_server(args, workdir)
     try:
-        tally, elapsed, load_cpu = run_load(args, server.port, reporters, marker)
-        usage_before_stop = resource.getrusage(resource.RUSAGE_CHILDREN)
+        server = start_server(args, workdir)
+        try:
+            tally, elapsed, cpu = run_load(
+                args, server, reporters, marker=marker, today=timezone.localdate()
+            )
+        finally:
+            stop_server(server)
+        server_log = server.log.read_text(errors="replace")
     finally:
-        stop_server(server)
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    server_cpu = (usage.ru_utime + usage.ru_stime) - (
-        usage_before_stop.ru_utime + usage_before_stop.ru_stime
-    )
-    server_log = server.log.read_text(errors="replace")
-    shutil.rmtree(workdir, ignore_errors=True)
+        shutil.rmtree(workdir, ignore_errors=True)
 
     after = counts(round_)
     stored = stored_texts(round_, marker)
@@ -836,7 +958,7 @@ def main(argv: list[str] | None = None) -> int:
         "confirmed_posts": confirmed,
         "confirmed_submission_posts": tally.submission_posts,
         "rows": {"before": before, "after": after, "lost": lost, **texts},
-        "cpu_s": {"server": round(server_cpu, 1), "load": round(load_cpu, 1)},
+        "cpu_s": cpu,
         "healthy": healthy,
     }
     if args.json:

@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dondoc.settings")
 os.environ.setdefault("DONDOC_SECRET_KEY", "benchmark-only-not-a-secret")
+# Production behaviour: DEBUG off from the start (cached template loader, no query log).
+os.environ["DONDOC_DEBUG"] = "false"
 
 BUDGET_MS = 300.0
 BUDGET_RATIO = 3.0
@@ -74,6 +76,7 @@ def create_postgres_database_if_missing() -> None:
 
 def prepare(tasks: int) -> None:
     from django.core.management import call_command
+    from django.db import connection
 
     from dondoc.tasks.models import Program
 
@@ -81,6 +84,11 @@ def prepare(tasks: int) -> None:
     call_command("migrate", verbosity=0)
     if not Program.objects.filter(code=PROGRAM).exists():
         call_command("synth", tasks=tasks)
+    if connection.vendor == "postgresql":
+        # What autovacuum does some time after a bulk load: planner statistics and the
+        # visibility map (index-only scans).
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
 
 
 # Timing -----------------------------------------------------------------------------------------
@@ -107,11 +115,14 @@ def timed(fn: Callable[[], object], n: int, warmup: int) -> list[float]:
 
 
 def tables() -> dict[str, str]:
-    from dondoc.followups.models import DeadlineExtension
+    from dondoc.accounts.models import User
+    from dondoc.followups.models import DeadlineExtension, ExplanationRequest
     from dondoc.orgs.models import Member, OrgUnit
     from dondoc.tasks.models import (
         Attachment,
         Directive,
+        DuplicateCandidate,
+        Program,
         ProgressUpdate,
         SolutionGroup,
         Task,
@@ -128,9 +139,15 @@ def tables() -> dict[str, str]:
         "unit": OrgUnit,
         "member": Member,
         "group": SolutionGroup,
+        "program": Program,
         "attachment": Attachment,
         "task_members": Task.members.through,
         "extension": DeadlineExtension,
+        "explanation": ExplanationRequest,
+        "duplicate": DuplicateCandidate,
+        "task_history": Task.history.model,
+        "update_history": ProgressUpdate.history.model,
+        "user": User,
     }
     return {name: model._meta.db_table for name, model in models.items()}
 
@@ -138,7 +155,9 @@ def tables() -> dict[str, str]:
 def status_cte(t: dict[str, str], where: str = "") -> str:
     """Tasks of the program assigned by %(d)s, with ``status`` as of %(d)s judged against the
     deadline in force then (extensions granted by then count), and ``status_original`` judged
-    against the original deadline: what ``dondoc.tasks.queries.with_status`` computes."""
+    against the original deadline: what ``dondoc.tasks.queries.with_status`` computes. (Marking
+    ``c`` or ``s`` MATERIALIZED is slower: it stops the filters of a list from reaching the scan.)
+    """
     closure = """
         CASE WHEN t.status_events_from IS NULL OR t.status_events_from > %(d)s THEN NULL
              WHEN t.status_events_to <= %(d)s THEN t.{cached}
@@ -163,9 +182,11 @@ def status_cte(t: dict[str, str], where: str = "") -> str:
              t.assigned_on,
              {closure.format(cached="closure_kind", column="status_change", **t)} AS ck,
              {closure.format(cached="closure_on", column="effective_on", **t)} AS con,
-             COALESCE((SELECT e.new_due_on FROM {t["extension"]} e
-                       WHERE e.task_id = t.id AND e.granted_on <= %(d)s
-                       ORDER BY e.granted_on DESC, e.id DESC LIMIT 1), t.due_on) AS due_as_of
+             CASE WHEN t.id IN (SELECT task_id FROM {t["extension"]} WHERE granted_on <= %(d)s)
+                  THEN COALESCE((SELECT e.new_due_on FROM {t["extension"]} e
+                                 WHERE e.task_id = t.id AND e.granted_on <= %(d)s
+                                 ORDER BY e.granted_on DESC, e.id DESC LIMIT 1), t.due_on)
+                  ELSE t.due_on END AS due_as_of
       FROM {t["task"]} t
       WHERE t.program_id = %(p)s AND t.merged_into_id IS NULL AND t.assigned_on <= %(d)s
       {where}
@@ -179,8 +200,17 @@ def in_list(ids: list[int]) -> str:
     return ", ".join(str(int(i)) for i in ids) or "NULL"
 
 
+OPEN = ("overdue", "due_soon", "in_progress", "regular", "no_deadline")
+
+
 class RawSQL:
-    """Hand-written SQL computing what each page shows."""
+    """Hand-written SQL fetching everything each page shows, through a cursor.
+
+    Each method reads what its page displays (figures, rows, their related names, the option
+    lists of the filter form, the timeline and history of a task), in as few statements as a
+    careful hand would write, and converts nothing: the time is the database's and the
+    driver's. The session and user lookups every signed-in page makes are left out.
+    """
 
     def __init__(self, params: dict, lead: int, q: str, task_id: int) -> None:
         self.t = tables()
@@ -196,92 +226,198 @@ class RawSQL:
     def dashboard(self) -> None:
         from django.db import connection
 
-        t, cte = self.t, status_cte(self.t)
+        t = self.t
         with connection.cursor() as cur:
-            self._run(
+            self._run(cur, f"SELECT id, code, name FROM {t['program']} ORDER BY id", {})
+            # One pass: the status of every task, counted overall (by group), by lead agency
+            # and by member, and the ten most overdue.
+            rows = self._run(
                 cur,
-                f"{cte} SELECT status, COUNT(*), SUM(CASE WHEN status_original = 'overdue' "
-                "THEN 1 ELSE 0 END) FROM s GROUP BY status",
-            )
-            leads = self._run(
-                cur,
-                f"""{cte} SELECT a.org_unit_id, s.status, COUNT(*) FROM s
+                f"""{status_cte(t)}
+                SELECT * FROM (SELECT 'overdue', id, status, NULL, 0, due_as_of FROM s
+                               WHERE status = 'overdue' ORDER BY due_as_of, id LIMIT 10) o
+                UNION ALL
+                SELECT 'group', group_id, status, status_original, COUNT(*), NULL FROM s
+                GROUP BY group_id, status, status_original
+                UNION ALL
+                SELECT 'lead', a.org_unit_id, s.status, NULL, COUNT(*), NULL FROM s
                 JOIN {t["agency"]} a ON a.task_id = s.id AND a.role = 'lead'
-                GROUP BY a.org_unit_id, s.status""",
+                GROUP BY a.org_unit_id, s.status
+                UNION ALL
+                SELECT 'member', m.member_id, s.status, NULL, COUNT(*), NULL FROM s
+                JOIN {t["task_members"]} m ON m.task_id = s.id
+                GROUP BY m.member_id, s.status""",
             )
-            units = {row[0] for row in leads}
+            # The twelve lead agencies with the most overdue (then open, then assigned) tasks.
+            rank: dict[int, list[int]] = {}
+            for part, key, status, _original, n, _due in rows:
+                if part == "lead":
+                    r = rank.setdefault(key, [0, 0, 0])
+                    r[0] -= n if status == "overdue" else 0
+                    r[1] -= n if status in OPEN else 0
+                    r[2] -= n if status != "cancelled" else 0
+            top = sorted(rank, key=lambda k: rank[k])[:12]
             self._run(cur, f"SELECT id, name, short_name FROM {t['unit']} WHERE id IN "
-                           f"({in_list(sorted(units))})")  # fmt: skip
-            self._run(cur, f"{cte} SELECT group_id, status, COUNT(*) FROM s "
-                           "GROUP BY group_id, status")  # fmt: skip
+                           f"({in_list(top)})", {})  # fmt: skip
             self._run(cur, f"SELECT id, number, title FROM {t['group']} WHERE program_id = %(p)s "
                            "ORDER BY number")  # fmt: skip
-            self._run(
-                cur,
-                f"""{cte} SELECT m.member_id, s.status, COUNT(*) FROM s
-                JOIN {t["task_members"]} m ON m.task_id = s.id GROUP BY m.member_id, s.status""",
-            )
             self._run(cur, f"SELECT id, full_name, position FROM {t['member']} "
                            "WHERE program_id = %(p)s ORDER BY sort_order, full_name")  # fmt: skip
-            top = self._run(
-                cur,
-                f"{cte} SELECT id, content, due_on FROM s WHERE status = 'overdue' "
-                "ORDER BY due_on, id LIMIT 10",
-            )
-            self._related(cur, [row[0] for row in top], leads_only=True)
+            overdue = [row[1] for row in rows if row[0] == "overdue"]
+            self._run(cur, f"SELECT id, content FROM {t['task']} WHERE id IN "
+                           f"({in_list(overdue)})", {})  # fmt: skip
+            self._agencies(cur, overdue, leads_only=True)
 
-    def _related(self, cur, ids: list[int], leads_only: bool = False) -> None:
+    def _agencies(self, cur, ids: list[int], leads_only: bool = False) -> None:
         t = self.t
         role = "AND a.role = 'lead'" if leads_only else ""
         self._run(cur, f"SELECT a.task_id, a.role, u.id, u.name, u.short_name FROM {t['agency']} a "
                        f"JOIN {t['unit']} u ON u.id = a.org_unit_id WHERE a.task_id IN "
-                       f"({in_list(ids)}) {role}", {})  # fmt: skip
-        if leads_only:
-            return
+                       f"({in_list(ids)}) {role} ORDER BY a.role, a.id", {})  # fmt: skip
+
+    def _related(self, cur, ids: list[int]) -> None:
+        """Agencies, members and assigning directives of the tasks ``ids``."""
+        t = self.t
+        self._agencies(cur, ids)
         self._run(cur, f"SELECT tm.task_id, m.id, m.full_name FROM {t['task_members']} tm "
                        f"JOIN {t['member']} m ON m.id = tm.member_id WHERE tm.task_id IN "
                        f"({in_list(ids)})", {})  # fmt: skip
         self._run(cur, f"SELECT s.task_id, s.label, d.id, d.number, d.date FROM {t['source']} s "
                        f"JOIN {t['directive']} d ON d.id = s.directive_id WHERE s.task_id IN "
-                       f"({in_list(ids)})", {})  # fmt: skip
+                       f"({in_list(ids)}) ORDER BY d.date, s.id", {})  # fmt: skip
 
-    def task_list(self) -> None:
-        from django.db import connection
-
+    def _rows(self, cur) -> list:
+        """The first 50 filtered rows, with their group and program, and the total."""
         t = self.t
         where = (
             f"AND EXISTS (SELECT 1 FROM {t['agency']} a WHERE a.task_id = t.id "
             f"AND a.org_unit_id = {int(self.lead)} AND a.role = 'lead') "
             "AND t.content_folded LIKE %(like)s"
         )
-        cte = status_cte(t, where)
+        return self._run(
+            cur,
+            f"""{status_cte(t, where)}
+            SELECT s.id, s.content, s.due_on, s.due_as_of, s.deadline_text, s.deadline_kind,
+                   s.assigned_on, s.status, g.id, g.number, g.title, p.code,
+                   COUNT(*) OVER ()
+            FROM s LEFT JOIN {t["group"]} g ON g.id = s.group_id
+            JOIN {t["program"]} p ON p.id = %(p)s
+            WHERE s.status = 'overdue' ORDER BY s.due_on, s.id LIMIT 50""",
+        )
+
+    def task_list(self) -> None:
+        """The page's rows and the filter form's option lists."""
+        from django.db import connection
+
+        t = self.t
         with connection.cursor() as cur:
-            self._run(cur, f"{cte} SELECT COUNT(*) FROM s WHERE status = 'overdue'")
-            rows = self._run(
+            self._related(cur, [row[0] for row in self._rows(cur)])
+            self._run(cur, f"SELECT id, code, name FROM {t['program']} ORDER BY id", {})
+            self._run(
                 cur,
-                f"{cte} SELECT id, content, due_on, deadline_text, status, group_id FROM s "
-                "WHERE status = 'overdue' ORDER BY due_on, id LIMIT 50",
+                f"""SELECT u.id, u.name, u.short_name FROM {t["unit"]} u
+                WHERE EXISTS (SELECT 1 FROM {t["agency"]} a JOIN {t["task"]} k ON k.id = a.task_id
+                              WHERE a.org_unit_id = u.id AND a.role = 'lead'
+                              AND k.program_id = %(p)s)
+                AND (u.kind <> 'commune' OR u.id = {int(self.lead)})
+                ORDER BY u.kind, u.name""",
             )
-            self._related(cur, [row[0] for row in rows])
+            self._run(cur, f"SELECT id, number, title FROM {t['group']} WHERE program_id = %(p)s "
+                           "ORDER BY number")  # fmt: skip
+            self._run(cur, f"SELECT id, full_name FROM {t['member']} WHERE program_id = %(p)s "
+                           "ORDER BY sort_order, full_name")  # fmt: skip
+            self._run(cur, f"SELECT id, number, date FROM {t['directive']} "
+                           "WHERE program_id = %(p)s ORDER BY date DESC")  # fmt: skip
+
+    def api_list(self) -> None:
+        """The API page: the rows and what each item carries."""
+        from django.db import connection
+
+        with connection.cursor() as cur:
+            self._related(cur, [row[0] for row in self._rows(cur)])
 
     def task_detail(self) -> None:
         from django.db import connection
 
-        t = self.t
-        cte = status_cte(t, f"AND t.id = {int(self.task_id)}")
+        t, pk = self.t, int(self.task_id)
         with connection.cursor() as cur:
-            self._run(cur, f"{cte} SELECT * FROM s")
+            self._run(
+                cur,
+                f"""{status_cte(t, f"AND t.id = {pk}")}
+                SELECT s.status, k.*, p.code, p.name, g.number, g.title, par.content
+                FROM s JOIN {t["task"]} k ON k.id = s.id
+                JOIN {t["program"]} p ON p.id = k.program_id
+                LEFT JOIN {t["group"]} g ON g.id = k.group_id
+                LEFT JOIN {t["task"]} par ON par.id = k.parent_id""",
+            )
+            self._agencies(cur, [pk])
+            self._run(cur, f"SELECT s.label, s.wording, d.id, d.number, d.date, i.name "
+                           f"FROM {t['source']} s JOIN {t['directive']} d ON d.id = s.directive_id "
+                           f"LEFT JOIN {t['unit']} i ON i.id = d.issuer_id WHERE s.task_id = {pk} "
+                           "ORDER BY d.date", {})  # fmt: skip
+            self._run(cur, f"SELECT m.id, m.full_name, m.position FROM {t['task_members']} tm "
+                           f"JOIN {t['member']} m ON m.id = tm.member_id WHERE tm.task_id = {pk} "
+                           "ORDER BY m.sort_order, m.full_name", {})  # fmt: skip
+            self._run(cur, f"SELECT id, content FROM {t['task']} WHERE parent_id = {pk} "
+                           "AND merged_into_id IS NULL", {})  # fmt: skip
+            self._run(cur, f"SELECT id, content FROM {t['task']} WHERE merged_into_id = {pk}", {})
+            self._run(cur, f"SELECT d.id, d.score, d.task_id, d.candidate_id, a.content, b.content "
+                           f"FROM {t['duplicate']} d JOIN {t['task']} a ON a.id = d.task_id "
+                           f"JOIN {t['task']} b ON b.id = d.candidate_id WHERE d.state = 'pending' "
+                           f"AND (d.task_id = {pk} OR d.candidate_id = {pk}) "
+                           "ORDER BY d.score DESC", {})  # fmt: skip
             updates = self._run(
                 cur,
-                f"SELECT u.id, u.reported_on, u.recorded_on, u.text, u.status_change, "
-                f"u.effective_on, o.name FROM {t['update']} u "
-                f"LEFT JOIN {t['unit']} o ON o.id = u.agency_id "
-                f"WHERE u.task_id = {int(self.task_id)} ORDER BY u.reported_on DESC, u.id DESC",
+                f"""SELECT u.id, u.reported_on, u.recorded_on, u.text, u.status_change,
+                       u.effective_on, o.name, o.short_name, w.username, w.first_name,
+                       w.last_name, d.number
+                FROM {t["update"]} u LEFT JOIN {t["unit"]} o ON o.id = u.agency_id
+                LEFT JOIN {t["user"]} w ON w.id = u.author_id
+                LEFT JOIN {t["directive"]} d ON d.id = u.source_id
+                WHERE u.task_id = {pk} ORDER BY u.reported_on DESC, u.id DESC""",
                 {},
             )
-            self._run(cur, f"SELECT id, original_name, size FROM {t['attachment']} WHERE "
-                           f"update_id IN ({in_list([u[0] for u in updates])})", {})  # fmt: skip
-            self._related(cur, [self.task_id])
+            ids = in_list([u[0] for u in updates])
+            self._run(cur, f"SELECT id, update_id, original_name, size FROM {t['attachment']} "
+                           f"WHERE update_id IN ({ids})", {})  # fmt: skip
+            # The change history: every historical record of the task and of its updates.
+            for table, key in (("task_history", "id"), ("update_history", "task_id")):
+                self._run(cur, f"SELECT h.*, w.username, w.first_name, w.last_name "
+                               f"FROM {t[table]} h LEFT JOIN {t['user']} w "
+                               f"ON w.id = h.history_user_id WHERE h.{key} = {pk} "
+                               "ORDER BY h.history_date, h.history_id", {})  # fmt: skip
+            # The explanations and extensions panel.
+            self._run(cur, f"SELECT r.*, o.name FROM {t['explanation']} r "
+                           f"LEFT JOIN {t['unit']} o ON o.id = r.agency_id "
+                           f"WHERE r.task_id = {pk}", {})  # fmt: skip
+            self._run(cur, f"SELECT * FROM {t['extension']} WHERE task_id = {pk}", {})
+
+
+def replay(statements: list[str]) -> Callable[[], None]:
+    """Run ``statements`` (the SELECTs one request of a page made, as sent) through a cursor:
+    the database's share of the page, without Django's query building and objects."""
+    from django.db import connection
+
+    def run() -> None:
+        with connection.cursor() as cur:
+            for sql in statements:
+                cur.execute(sql)
+                cur.fetchall()
+
+    return run
+
+
+def captured_selects(get: Callable[[], object]) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        get()
+    return [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
+    ]
 
 
 # Running ----------------------------------------------------------------------------------------
@@ -345,12 +481,13 @@ def main(argv: list[str] | None = None) -> int:
         "dashboard": raw.dashboard,
         "task list (filtered)": raw.task_list,
         "task detail": raw.task_detail,
-        "api list (filtered)": raw.task_list,
+        "api list (filtered)": raw.api_list,
     }
 
     static = {**settings.STORAGES, "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # fmt: skip
     results = []
+    load_start = os.getloadavg()[0]
     with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"], STORAGES=static):
         client = Client()
         client.force_login(user)
@@ -363,7 +500,10 @@ def main(argv: list[str] | None = None) -> int:
 
             page = timed(get, args.n, args.warmup)
             sql = timed(sql_for[name], args.n, args.warmup)
-            page_p95, sql_p95 = percentile(page, 95), percentile(sql, 95)
+            own = timed(replay(captured_selects(get)), args.n, args.warmup)
+            # The reference is the faster of the two database-only timings: the strictest.
+            page_p95 = percentile(page, 95)
+            sql_p95 = min(percentile(sql, 95), percentile(own, 95))
             results.append(
                 {
                     "page": name,
@@ -371,13 +511,18 @@ def main(argv: list[str] | None = None) -> int:
                     "page_p50_ms": round(percentile(page, 50), 1),
                     "page_p95_ms": round(page_p95, 1),
                     "sql_p50_ms": round(percentile(sql, 50), 1),
-                    "sql_p95_ms": round(sql_p95, 1),
+                    "sql_p95_ms": round(percentile(sql, 95), 1),
+                    "page_sql_p50_ms": round(percentile(own, 50), 1),
+                    "page_sql_p95_ms": round(percentile(own, 95), 1),
                     "ratio": round(page_p95 / sql_p95, 2) if sql_p95 else None,
                     "within_budget": page_p95 < BUDGET_MS and page_p95 <= BUDGET_RATIO * sql_p95,
                 }
             )
     meta = {
         "database": connection.vendor,
+        "debug": settings.DEBUG,
+        # 1-minute load average before and after the timings: other work skews the figures.
+        "load_average": [round(load_start, 2), round(os.getloadavg()[0], 2)],
         "tasks": program.tasks.count(),
         "as_of": args.as_of,
         "n": args.n,
@@ -392,16 +537,23 @@ def main(argv: list[str] | None = None) -> int:
 def print_table(meta: dict, results: list[dict]) -> None:
     print(
         f"{meta['database']}, {meta['tasks']} tasks, as of {meta['as_of']}, "
-        f"{meta['n']} warm requests each (ms)"
+        f"{meta['n']} warm requests each (ms), DEBUG {meta['debug']}, "
+        f"load average {meta['load_average'][0]} → {meta['load_average'][1]}"
     )
-    header = ("page", "page p50", "page p95", "sql p50", "sql p95", "ratio", "budget")
+    header = ("page", "page p50", "page p95", "sql p50", "sql p95", "ratio", "own p50",
+              "own p95", "budget")  # fmt: skip
     print(f"{header[0]:<22}" + "".join(f"{h:>10}" for h in header[1:]))
     for r in results:
         budget = "ok" if r["within_budget"] else "MISSED"
         print(
             f"{r['page']:<22}{r['page_p50_ms']:>10.1f}{r['page_p95_ms']:>10.1f}"
-            f"{r['sql_p50_ms']:>10.1f}{r['sql_p95_ms']:>10.1f}{r['ratio']:>10.2f}{budget:>10}"
+            f"{r['sql_p50_ms']:>10.1f}{r['sql_p95_ms']:>10.1f}{r['ratio']:>10.2f}"
+            f"{r['page_sql_p50_ms']:>10.1f}{r['page_sql_p95_ms']:>10.1f}{budget:>10}"
         )
+    print(
+        "sql: hand-written SQL fetching what the page shows; own: the page's own SELECTs "
+        "replayed through a cursor; ratio: page p95 / the lower of sql p95 and own p95."
+    )
 
 
 if __name__ == "__main__":

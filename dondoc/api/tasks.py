@@ -25,7 +25,7 @@ from dondoc.api.serialize import (
 )
 from dondoc.core.uploads import check_upload
 from dondoc.tasks import services
-from dondoc.tasks.filters import filter_tasks
+from dondoc.tasks.filters import filter_tasks, rows_and_total
 from dondoc.tasks.models import Program, ProgressUpdate, Task
 from dondoc.tasks.queries import status_counts, tasks_as_of, with_status
 
@@ -89,8 +89,7 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilters]):
     if filters.program and not Program.objects.filter(code=filters.program).exists():
         raise HttpError(404, f"No program with code {filters.program!r}.")
     queryset, _state = filter_tasks(request.user, filter_params(filters))
-    count = queryset.count()
-    page = with_related(queryset)[filters.offset : filters.offset + filters.limit]
+    page, count = rows_and_total(with_related(queryset), filters.offset, filters.limit)
     absolute = request.build_absolute_uri
     return {"count": count, "items": [task_item(task, absolute) for task in page]}
 

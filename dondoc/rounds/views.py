@@ -258,26 +258,17 @@ def submission_detail(request: HttpRequest, pk: int, agency_pk: int) -> HttpResp
         or (submission is not None and locked and not submission.reopened)
     )
 
-    # The tasks the agency reports on, and what this submission says about each.
-    items = (
-        list(
-            SubmissionUpdate.objects.filter(submission=submission)
-            .select_related("update", "update__author")
-            .prefetch_related("update__attachments")
-            .order_by("update__reported_on", "update_id")
-        )
-        if submission
-        else []
-    )
+    # The tasks the agency reports on: those still open, and those this submission speaks of.
     open_values = [s.value for s in OPEN_STATUSES]
+    reported = Q(status__in=open_values)
+    if submission:
+        spoken_of = SubmissionUpdate.objects.filter(submission=submission)
+        reported |= Q(pk__in=spoken_of.values("update__task_id"))
     tasks = list(
         agency_tasks(agency, round_.period_end, program=round_.program_id)
-        .filter(Q(status__in=open_values) | Q(pk__in=[i.update.task_id for i in items]))
+        .filter(reported)
         .order_by("due_on", "pk")
     )
-    by_task: dict[int, list] = {}
-    for item in items:
-        by_task.setdefault(item.update.task_id, []).append(item.update)
 
     forms: dict[int, ProgressUpdateForm] = {}
     note_form = NoteForm(initial={"note": submission.note if submission else ""})
@@ -301,6 +292,19 @@ def submission_detail(request: HttpRequest, pk: int, agency_pk: int) -> HttpResp
         if isinstance(response, HttpResponse):
             return response
         note_form, review_form, reopen_form = response
+    # What the submission says about each task, read only to show the page: a step that
+    # succeeded has redirected by now (post/redirect/get), and the list grows with the draft.
+    items = (
+        SubmissionUpdate.objects.filter(submission=submission)
+        .select_related("update", "update__author")
+        .prefetch_related("update__attachments")
+        .order_by("update__reported_on", "update_id")
+        if submission
+        else []
+    )
+    by_task: dict[int, list] = {}
+    for item in items:
+        by_task.setdefault(item.update.task_id, []).append(item.update)
     if may_prepare:
         for task in tasks:
             forms.setdefault(

@@ -1,25 +1,26 @@
 """Figures of the dashboard: counts by solution group, lead agency and supervising member.
 
-The status of every task as of the date (``queries.with_status``) is computed once, in one
-query, and each breakdown counts it over (task, key) pairs fetched in one more query, plus one
-query for the labels. Rows carry the same figures the
-quarterly report writes: assigned, completed (on time, late), in progress, of which overdue,
-and the due soon / on track / regular / no deadline split of the tasks still open.
+One query (``breakdowns``) computes the status of every task as of the date
+(``queries.with_status``) once and counts it overall, by solution group, lead agency and
+member, and names the most overdue tasks; labels take one more query per breakdown. Rows
+carry the same figures the quarterly report writes: assigned, completed (on time, late), in
+progress, of which overdue, and the due soon / on track / regular / no deadline split of the
+tasks still open.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from dondoc.orgs.models import Member, OrgUnit
 from dondoc.tasks.models import AgencyRole, SolutionGroup, Task, TaskAgency
-from dondoc.tasks.queries import with_status
+from dondoc.tasks.queries import counts_from_groups, with_both_statuses
 from dondoc.tasks.status import Status
 
 #: Columns of a breakdown table: (key, label, ``status`` parameter of the task list link).
@@ -59,18 +60,16 @@ class Row:
 
 
 def figures(by_status: dict) -> dict[str, int]:
-    """The report's figures from counts per ``Status`` value."""
-    n = {Status(k).value: v for k, v in by_status.items()}
+    """The report's figures from counts per ``Status`` value (``Status`` or plain string keys:
+    a ``Status`` is equal to, and hashes like, its value)."""
+    n = by_status
     completed = n[Status.COMPLETED_ON_TIME] + n[Status.COMPLETED_LATE]
-    open_ = sum(
-        n[s]
-        for s in (
-            Status.OVERDUE,
-            Status.DUE_SOON,
-            Status.IN_PROGRESS,
-            Status.REGULAR,
-            Status.NO_DEADLINE,
-        )
+    open_ = (
+        n[Status.OVERDUE]
+        + n[Status.DUE_SOON]
+        + n[Status.IN_PROGRESS]
+        + n[Status.REGULAR]
+        + n[Status.NO_DEADLINE]
     )
     return {
         "assigned": completed + open_,
@@ -89,44 +88,115 @@ def figures(by_status: dict) -> dict[str, int]:
 
 STATUS_VALUES = tuple(s.value for s in Status)
 
+#: Most overdue tasks the breakdown query returns (the dashboard lists ten).
+OVERDUE_LIMIT = 10
 
-def _task_statuses(qs: QuerySet, as_of: dt.date) -> dict[int, tuple]:
-    """Status on ``as_of``, solution group and deadline in force of each task of ``qs``, in one
-    query.
 
-    Computing the status is the expensive part of every breakdown, so it is done once and kept
-    on the queryset object: the breakdowns of one dashboard (given the same ``qs``) share it.
+@dataclass
+class Breakdowns:
+    """Everything the dashboard counts, from one query (see ``breakdowns``)."""
+
+    #: ``queries.status_counts`` of the tasks.
+    counts: dict
+    #: Figures per key: ``by["lead"][org unit id]``, ``by["member"][member id]``,
+    #: ``by["group"][solution group id or None]``.
+    by: dict[str, dict[int | None, dict[str, int]]]
+    #: (task id, deadline in force) of the most overdue tasks, most overdue first.
+    overdue: list[tuple[int, dt.date]]
+
+
+def _cte_keyword(connection) -> str:
+    """``MATERIALIZED`` where the database knows it (PostgreSQL 12+, SQLite 3.35+): the status
+    is then computed once however many parts of the query read it."""
+    if connection.vendor == "postgresql":
+        return "MATERIALIZED"
+    if connection.vendor == "sqlite" and connection.Database.sqlite_version_info >= (3, 35):
+        return "MATERIALIZED"
+    return ""
+
+
+def _breakdown_sql(qs: QuerySet, as_of: dt.date) -> tuple[str, tuple]:
+    """One statement that counts tasks by status overall and per group, lead agency and
+    member, and names the most overdue tasks.
+
+    The status comes from ``queries.with_both_statuses`` (the only place it is spelled out);
+    its query becomes a common table expression read by each part, so every task's status is
+    computed once. Rows: (part, key, status, status against the original deadline, number of
+    tasks, deadline in force).
     """
-    cache = qs.__dict__.setdefault("_dondoc_statuses", {})
-    if as_of not in cache:
-        annotated = with_status(qs, as_of)
-        due = "due_on_as_of" if "due_on_as_of" in annotated.query.annotations else "due_on"
-        rows = annotated.values_list("pk", "status", "group_id", due).order_by()
-        cache[as_of] = {pk: (status, group, due_on) for pk, status, group, due_on in rows}
+    statuses = with_both_statuses(qs, as_of).order_by()
+    statuses = statuses.values("id", "group_id", "status", "status_original", "due_on_as_of")
+    connection = connections[qs.db]
+    inner, params = statuses.query.get_compiler(connection=connection).as_sql()
+    agencies = connection.ops.quote_name(TaskAgency._meta.db_table)
+    members = connection.ops.quote_name(Task.members.through._meta.db_table)
+    sql = f"""
+        WITH s AS {_cte_keyword(connection)} ({inner})
+        SELECT * FROM (
+            SELECT 'overdue', id, status, NULL, 0, due_on_as_of FROM s
+            WHERE status = %s ORDER BY due_on_as_of, id LIMIT {OVERDUE_LIMIT:d}
+        ) o
+        UNION ALL
+        SELECT 'group', group_id, status, status_original, COUNT(*), NULL FROM s
+        GROUP BY group_id, status, status_original
+        UNION ALL
+        SELECT 'lead', a.org_unit_id, s.status, NULL, COUNT(*), NULL
+        FROM s JOIN {agencies} a ON a.task_id = s.id AND a.role = %s
+        GROUP BY a.org_unit_id, s.status
+        UNION ALL
+        SELECT 'member', m.member_id, s.status, NULL, COUNT(*), NULL
+        FROM s JOIN {members} m ON m.task_id = s.id
+        GROUP BY m.member_id, s.status
+    """
+    return sql, (*params, Status.OVERDUE.value, AgencyRole.LEAD.value)
+
+
+def breakdowns(qs: QuerySet, as_of: dt.date) -> Breakdowns:
+    """The dashboard's counts of the tasks of ``qs`` on ``as_of``, in one query.
+
+    The result is kept on the queryset object, so the breakdowns of one page (given the same
+    ``qs``) share it.
+    """
+    cache = qs.__dict__.setdefault("_dondoc_breakdowns", {})
+    if as_of in cache:
+        return cache[as_of]
+    sql, params = _breakdown_sql(qs, as_of)
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    totals: list[tuple[str, str | None, int]] = []
+    overdue: list[tuple[int, dt.date]] = []
+    grouped: dict[str, dict[int | None, dict[str, int]]] = {"group": {}, "lead": {}, "member": {}}
+    for part, key, status, status_original, n, due in rows:
+        if part == "overdue":
+            overdue.append((key, _as_date(due)))
+            continue
+        if part == "group":  # every task is in one group (or none): they add up to the total
+            totals.append((status, status_original, n))
+        counts = grouped[part].setdefault(key, dict.fromkeys(STATUS_VALUES, 0))
+        counts[status] += n
+    overdue.sort(key=lambda pair: (pair[1], pair[0]))
+    cache[as_of] = Breakdowns(
+        counts=counts_from_groups(totals),
+        by={part: {k: figures(c) for k, c in keyed.items()} for part, keyed in grouped.items()},
+        overdue=overdue,
+    )
     return cache[as_of]
 
 
-def _grouped(
-    statuses: dict[int, tuple], pairs: Iterable[tuple[int, int | None]]
-) -> dict[int | None, dict[str, int]]:
-    """Figures per key from (task id, key) pairs and the tasks' statuses."""
-    counted: Counter = Counter()
-    for task_id, key in pairs:
-        found = statuses.get(task_id)
-        if found is not None:
-            counted[key, found[0]] += 1
-    counts: dict[int | None, dict[str, int]] = {}
-    for (key, status), n in counted.items():
-        if key not in counts:
-            counts[key] = dict.fromkeys(STATUS_VALUES, 0)
-        counts[key][status] = n
-    return {k: figures(c) for k, c in counts.items()}
+def _as_date(value) -> dt.date:
+    """A date from the database (SQLite gives the text of a date read through a raw cursor)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def status_counts(qs: QuerySet, as_of: dt.date) -> dict:
+    """``queries.status_counts(qs, as_of)``, from the dashboard's one query."""
+    return breakdowns(qs, as_of).counts
 
 
 def by_group(qs: QuerySet, as_of: dt.date, program) -> list[Row]:
     """Counts per solution group (nhóm nhiệm vụ, giải pháp), in the program's order."""
-    statuses = _task_statuses(qs, as_of)
-    counts = _grouped(statuses, ((pk, found[1]) for pk, found in statuses.items()))
+    counts = breakdowns(qs, as_of).by["group"]
     rows = [
         Row(key=g.pk, label=f"{g.number}. {g.title}", title=g.title, counts=counts.get(g.pk, {}))
         for g in SolutionGroup.objects.filter(program=program).order_by("number")
@@ -138,8 +208,7 @@ def by_group(qs: QuerySet, as_of: dt.date, program) -> list[Row]:
 
 def by_lead(qs: QuerySet, as_of: dt.date, limit: int | None = 12) -> list[Row]:
     """Counts per lead agency (cơ quan chủ trì), most overdue first."""
-    pairs = TaskAgency.objects.filter(task__in=qs.values("pk"), role=AgencyRole.LEAD)
-    counts = _grouped(_task_statuses(qs, as_of), pairs.values_list("task_id", "org_unit_id"))
+    counts = breakdowns(qs, as_of).by["lead"]
     ranked = sorted(
         ((-c["overdue"], -c["open"], -c["assigned"]), pk)
         for pk, c in counts.items()
@@ -159,8 +228,7 @@ def by_lead(qs: QuerySet, as_of: dt.date, limit: int | None = 12) -> list[Row]:
 
 def by_member(qs: QuerySet, as_of: dt.date, program) -> list[Row]:
     """Counts per supervising member (thành viên BCĐ chỉ đạo, theo dõi), in protocol order."""
-    pairs = Task.members.through.objects.filter(task__in=qs.values("pk"))
-    counts = _grouped(_task_statuses(qs, as_of), pairs.values_list("task_id", "member_id"))
+    counts = breakdowns(qs, as_of).by["member"]
     members = Member.objects.filter(program=program, pk__in=[k for k in counts if k])
     return [
         Row(key=m.pk, label=m.full_name, title=m.position, counts=counts[m.pk])
@@ -169,27 +237,26 @@ def by_member(qs: QuerySet, as_of: dt.date, program) -> list[Row]:
     ]
 
 
-def overdue_tasks(qs: QuerySet, as_of: dt.date, limit: int = 10) -> list:
-    """The most overdue open tasks, with ``days_late`` and their lead agencies fetched."""
-    statuses = _task_statuses(qs, as_of)
-    late = sorted(
-        (found[2], pk) for pk, found in statuses.items() if found[0] == Status.OVERDUE.value
-    )
-    ids = [pk for _due, pk in late[:limit]]
-    overdue = with_status(Task.objects.filter(pk__in=ids), as_of)
-    due = "due_on_as_of" if "due_on_as_of" in overdue.query.annotations else "due_on"
+def overdue_tasks(qs: QuerySet, as_of: dt.date, limit: int = OVERDUE_LIMIT) -> list:
+    """The most overdue open tasks, with ``due_in_force``, ``days_late`` and their lead
+    agencies (``leads``) fetched."""
+    if limit > OVERDUE_LIMIT:
+        raise ValueError(f"at most {OVERDUE_LIMIT} overdue tasks, not {limit}")
+    # The deadline in force on the date: an extension granted by then moves it.
+    due_in_force = dict(breakdowns(qs, as_of).overdue[:limit])
     tasks = list(
-        overdue.order_by(due, "id").prefetch_related(
+        Task.objects.filter(pk__in=due_in_force)
+        .only("id", "content")
+        .prefetch_related(
             Prefetch(
                 "task_agencies",
                 queryset=TaskAgency.objects.filter(role=AgencyRole.LEAD).select_related("org_unit"),
                 to_attr="leads",
             )
-        )[:limit]
+        )
     )
     for task in tasks:
-        # The deadline in force on the date: an extension granted by then moves it.
-        task.due_in_force = getattr(task, "due_on_as_of", None) or task.due_on
+        task.due_in_force = due_in_force[task.pk]
         task.days_late = (as_of - task.due_in_force).days
     tasks.sort(key=lambda t: (-t.days_late, t.pk))
     return tasks

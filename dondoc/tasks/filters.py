@@ -35,6 +35,7 @@ from urllib.parse import urlencode
 
 from django.db.models import (
     Case,
+    Count,
     Exists,
     F,
     IntegerField,
@@ -44,6 +45,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -333,3 +335,16 @@ def with_display_relations(qs: QuerySet) -> QuerySet:
             ),
         ),
     )
+
+
+def rows_and_total(qs: QuerySet, offset: int, limit: int) -> tuple[list, int]:
+    """Rows ``offset`` to ``offset + limit`` of ``qs`` and the number of rows of ``qs``.
+
+    One query: the total rides on the rows as ``COUNT(*) OVER ()``, so the status filter is
+    evaluated once instead of once for a count and again for the rows. Past the last row the
+    rows are empty and a count is made.
+    """
+    rows = list(qs.annotate(total_rows=Window(Count("pk")))[offset : offset + limit])
+    if rows:
+        return rows, rows[0].total_rows
+    return rows, (qs.count() if offset else 0)

@@ -252,7 +252,11 @@ class TaskAgency(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["task", "org_unit", "role"], name="unique_task_agency"),
         ]
-        indexes = [models.Index(fields=["org_unit", "role"])]
+        indexes = [
+            models.Index(fields=["org_unit", "role"]),
+            # Counting tasks per lead agency reads (agency, task) pairs from the index alone.
+            models.Index(fields=["role", "org_unit", "task"], name="agency_role_unit_task_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.org_unit} ({self.get_role_display()})"
@@ -300,7 +304,15 @@ class ProgressUpdate(models.Model):
         ordering = ["reported_on", "id"]
         verbose_name = _("progress update")
         verbose_name_plural = _("progress updates")
-        indexes = [models.Index(fields=["task", "recorded_on"])]
+        indexes = [
+            models.Index(fields=["task", "recorded_on"]),
+            # The status change in force on a date (queries.with_status): one index probe.
+            models.Index(
+                fields=["task", "-recorded_on", "-id"],
+                condition=~models.Q(status_change=""),
+                name="update_status_change_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reported_on:%d/%m/%Y}: {self.text[:60]}"

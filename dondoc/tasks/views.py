@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -39,6 +39,7 @@ from dondoc.tasks.filters import (
     FilterState,
     choose_program,
     filter_tasks,
+    rows_and_total,
     with_display_relations,
 )
 from dondoc.tasks.forms import DuplicateDecisionForm, ProgressUpdateForm
@@ -54,7 +55,7 @@ from dondoc.tasks.models import (
     TaskAgency,
     TaskSource,
 )
-from dondoc.tasks.queries import status_counts, tasks_as_of, with_status
+from dondoc.tasks.queries import tasks_as_of, with_status
 from dondoc.tasks.status import STATUS_COLOURS, Status
 from dondoc.tasks.templatetags.dondoc import status_text
 
@@ -104,6 +105,8 @@ def _programs() -> list[Program]:
 
 # Dashboard ------------------------------------------------------------------------------------
 
+_ROW_KEY = "ROWKEY0"  # stands for a row's id in a link pattern; survives URL encoding as is
+
 
 @login_required
 @require_GET
@@ -118,16 +121,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "tasks/dashboard.html", context)
 
     base = visible_tasks(request.user, tasks_as_of(as_of, Task.objects.filter(program=program)))
-    counts = status_counts(base, as_of)
+    counts = figures.status_counts(base, as_of)  # the breakdowns below share its one query
     totals = figures.figures(counts["by_status"])
     task_list = reverse("task-list")
     status_param = {key: status for key, _label, status in figures.COLUMNS}
 
+    patterns: dict[tuple[str, str], str] = {}
+
     def link(row: figures.Row | None, key: str, by: str = "") -> str:
         extra: dict[str, Any] = {"status": status_param.get(key, key)}
-        if row is not None and by:
-            extra[by] = row.key
-        return f"{task_list}?{state.querystring(**extra)}"
+        if row is None or not by or row.key is None:
+            if row is not None and by:
+                extra[by] = row.key
+            return f"{task_list}?{state.querystring(**extra)}"
+        # Hundreds of cells differ only by the row's key: encode each (by, column) once.
+        if (by, key) not in patterns:
+            extra[by] = _ROW_KEY
+            patterns[by, key] = f"{task_list}?{state.querystring(**extra)}"
+        return patterns[by, key].replace(_ROW_KEY, str(int(row.key)))
 
     breakdowns = []
     for by, title, rows in (
@@ -139,6 +150,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             row.links = {key: link(row, key, by) for key, _l, _s in figures.COLUMNS}
             if row.key is None:  # "not classified": no filter can name it
                 row.links = {}
+            # (column, count, link) of each cell, in the order of the columns.
+            row.cells = [
+                (key, row.n(key), row.links.get(key, "")) for key, _l, _s in figures.COLUMNS
+            ]
         breakdowns.append(
             {
                 "id": f"chart-{by}",
@@ -188,6 +203,7 @@ def _list_context(request: HttpRequest, state: FilterState) -> dict[str, Any]:
         .exclude(Q(kind="commune") & ~Q(pk=state.lead or 0))
         .order_by("kind", "name")
     )
+    # The option lists read only what an option shows.
     return {
         "state": state,
         "programs": _programs(),
@@ -199,10 +215,16 @@ def _list_context(request: HttpRequest, state: FilterState) -> dict[str, Any]:
             ("completed", _("Completed (on time or late)")),
         ],
         "status_classes": {s.value: STATUS_COLOURS[s] for s in Status},
-        "groups": SolutionGroup.objects.filter(program=program) if program else [],
-        "leads": leads,
-        "members": Member.objects.filter(program=program) if program else [],
-        "directives": Directive.objects.filter(program=program).order_by("-date")
+        "groups": SolutionGroup.objects.filter(program=program).only("id", "number", "title")
+        if program
+        else [],
+        "leads": leads.only("id", "name", "short_name"),
+        "members": Member.objects.filter(program=program).only("id", "full_name")
+        if program
+        else [],
+        "directives": Directive.objects.filter(program=program)
+        .order_by("-date")
+        .only("id", "number", "date")
         if program
         else [],
         "sorts": [
@@ -217,12 +239,28 @@ def _list_context(request: HttpRequest, state: FilterState) -> dict[str, Any]:
     }
 
 
+def _page(qs, number: str | None) -> Page:
+    """``Paginator.get_page``: the page asked for, the first when unreadable, the last when out
+    of range; rows and total come from one query (``rows_and_total``)."""
+    paginator = Paginator(qs, PAGE_SIZE)
+    try:
+        wanted = int(number or 1)
+    except ValueError:
+        wanted = 1
+    if wanted >= 1:
+        rows, total = rows_and_total(qs, (wanted - 1) * PAGE_SIZE, PAGE_SIZE)
+        paginator.count = total  # what the rows' query counted; saves a COUNT query
+        if rows or not total:
+            return Page(rows, wanted if rows else 1, paginator)
+    return paginator.get_page(wanted)
+
+
 @login_required
 @require_GET
 def task_list(request: HttpRequest) -> HttpResponse:
     require(request, "task.view")
     qs, state = filter_tasks(request.user, request.GET)
-    page = Paginator(with_display_relations(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _page(with_display_relations(qs), request.GET.get("page"))
     context = {
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
