@@ -19,6 +19,8 @@ from dondoc.reports.presets import resolution_name
 from dondoc.reports.sections import Exporter, QuarterlyData, TaskRow
 
 PLACEHOLDER = "…………………………………………………………………………………………"
+#: Where the opening paragraph calls the footnote on who has reported (at its end if absent).
+REPORTS_NOTE = "{reports_note}"
 
 
 @dataclass
@@ -62,6 +64,15 @@ def _shorten(value: object, limit: int) -> str:
 
 
 @dataclass
+class Note:
+    """A footnote, numbered in the order of the document."""
+
+    number: int
+    text: str
+    at: int | None = None  # where in the block's text it is called; None: at the end
+
+
+@dataclass
 class Block:
     """A heading (level 1: "I- …", level 2: "1. …"), a paragraph or a table."""
 
@@ -69,6 +80,18 @@ class Block:
     text: str = ""
     table: Table | None = None
     italic: bool = False
+    notes: list[Note] = field(default_factory=list)  # footnotes called in the text
+
+    def segments(self) -> list[tuple[str, Note | None]]:
+        """The text cut where footnotes are called: (text, note called after it or None)."""
+        pieces, start = [], 0
+        for note in sorted(self.notes, key=lambda n: len(self.text) if n.at is None else n.at):
+            end = len(self.text) if note.at is None else note.at
+            pieces.append((self.text[start:end], note))
+            start = end
+        if start < len(self.text) or not pieces:
+            pieces.append((self.text[start:], None))
+        return pieces
 
 
 @dataclass
@@ -104,6 +127,17 @@ class Document:
     signature: list[str] = field(default_factory=list)
     signer: str = ""
     appendices: list[Appendix] = field(default_factory=list)
+
+    @property
+    def footnotes(self) -> list[Note]:
+        return [note for block in self.body for note in block.notes]
+
+    def add_note(self, block: Block, text: str, at: int | None = None) -> Note:
+        """Call a footnote in ``block`` (after ``at`` characters, else at the end); notes are
+        numbered in the order they are added, which must be the order of the document."""
+        note = Note(len(self.footnotes) + 1, text, at)
+        block.notes.append(note)
+        return note
 
 
 def _fill(text: str, values: dict[str, str]) -> str:
@@ -234,6 +268,77 @@ def next_quarter_sentence(data: QuarterlyData, carry_overdue: bool) -> str:
     )
 
 
+def _join(parts: list[str]) -> str:
+    """``a, b và c``."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " và " + parts[-1]
+
+
+def _of(part: int, whole: int) -> str:
+    return f"{two_digits(part)}/{two_digits(whole)}"
+
+
+def _round_words(title: str) -> str:
+    """How a round's title reads after "báo cáo": ``quý I/2025`` for "Quý I/2025"."""
+    words = title.strip()
+    if words.lower().startswith("báo cáo "):
+        words = words[len("báo cáo ") :]
+    return words[:1].lower() + words[1:]
+
+
+def completeness_sentences(data: QuarterlyData) -> list[str]:
+    """One sentence per reporting round of the quarter, in the seed report's footnote style:
+    "Tính đến ngày 09/4/2025, đã nhận báo cáo quý I/2025 của 55/63 tỉnh ủy, thành ủy; còn
+    08/63 tỉnh ủy, thành ủy (đều đã có dự thảo báo cáo) chưa gửi báo cáo."."""
+    rounds: dict[int, list] = {}
+    for row in data.completeness:
+        rounds.setdefault(row.round_id, []).append(row)
+    sentences = []
+    for rows in rounds.values():
+        which = _round_words(rows[0].round)
+        received = [f"{_of(r.submitted, r.expected)} {r.label}" for r in rows if r.submitted]
+        missing = []
+        for r in rows:
+            if not r.missing:
+                continue
+            text = f"{_of(r.missing, r.expected)} {r.label}"
+            if r.drafts == r.missing:
+                text += (
+                    " (đều đã có dự thảo báo cáo)" if r.drafts > 1 else " (đã có dự thảo báo cáo)"
+                )
+            elif r.drafts:
+                text += f" (trong đó {two_digits(r.drafts)} đã có dự thảo báo cáo)"
+            missing.append(text)
+        start = f"Tính đến ngày {short_date(data.scope.as_of)}, "
+        if received:
+            text = start + f"đã nhận báo cáo {which} của {_join(received)}"
+            if missing:
+                text += f"; còn {_join(missing)} chưa gửi báo cáo"
+        else:
+            text = start + f"chưa nhận được báo cáo {which} của {_join(missing)}"
+        sentences.append(text + ".")
+    return sentences
+
+
+def action_plan_sentence(data: QuarterlyData) -> str:
+    """ "Đến ngày 10/4/2025, đã có 56/63 địa phương, 16/22 bộ, ngành ban hành chương trình,
+    kế hoạch hành động …; còn 07/63 địa phương, 06/22 bộ, ngành chưa ban hành." (the seed's
+    wording); empty when no plan had been issued by the date."""
+    rows = data.action_plans
+    if not rows:
+        return ""
+    program = data.scope.program
+    what = f"Nghị quyết số {program.resolution}" if program.resolution else program.name
+    issued = [f"{_of(r.issued, r.expected)} {r.label}" for r in rows if r.issued]
+    text = (
+        f"Đến ngày {short_date(data.scope.as_of)}, đã có {', '.join(issued)} ban hành chương "
+        f"trình, kế hoạch hành động thực hiện {what}"
+    )
+    missing = [f"{_of(r.missing, r.expected)} {r.label}" for r in rows if r.missing]
+    if missing:
+        text += f"; còn {', '.join(missing)} chưa ban hành"
+    return text + "."
+
+
 def compose_quarterly(
     data: QuarterlyData,
     template: ReportTemplate,
@@ -257,12 +362,22 @@ def compose_quarterly(
     )
     doc = Document(header=header)
     body = doc.body
+    opening, note_at = None, None
     if template.opening:
-        body.append(Block("para", _fill(template.opening, values)))
+        before, marker, after = _fill(template.opening, values).partition(REPORTS_NOTE)
+        opening = Block("para", before + after)
+        note_at = len(before) if marker else None
+        body.append(opening)
 
     body.append(_roman_heading(template, 0, h["leadership"]))
-    body.append(Block("para", "1. " + count_sentence(data, program.committee_name)))
+    counted = Block("para", "1. " + count_sentence(data, program.committee_name))
+    body.append(counted)
+    if sentences := completeness_sentences(data):
+        # As the seed report does: a footnote to "on the basis of the agencies' reports".
+        doc.add_note(opening or counted, " ".join(sentences), at=note_at if opening else None)
     if sentence := completion_sentence(data):
+        body.append(Block("para", sentence))
+    if sentence := action_plan_sentence(data):
         body.append(Block("para", sentence))
     if data.sessions:
         body.append(Block("subheading", h["by_session"], italic=True))

@@ -28,7 +28,8 @@ class ReportTemplate(models.Model):
     """How a program's reports look (mẫu báo cáo). Text fields hold one item per line.
 
     ``title`` and the headings may use ``{period}``, ``{next_period}`` (``quý I/2025``) and
-    ``{resolution}``.
+    ``{resolution}``; the opening paragraph may place ``{reports_note}`` where the footnote on
+    who has sent their reports is called (else it is called at the paragraph's end).
     """
 
     program = models.OneToOneField(

@@ -56,7 +56,8 @@ def default_template(program: Program) -> ReportTemplate:
         "trong {period} và nhiệm vụ trọng tâm {next_period}",
         "addressees": "\n".join(addressees),
         "opening": (
-            f"Thực hiện nhiệm vụ được giao, trên cơ sở báo cáo của các cơ quan liên quan và qua "
+            f"Thực hiện nhiệm vụ được giao, trên cơ sở báo cáo của các cơ quan liên quan"
+            f"{{reports_note}} và qua "
             f"theo dõi, nắm tình hình, {office or 'Cơ quan thường trực'} báo cáo kết quả triển "
             f"khai thực hiện nhiệm vụ {{resolution}} trong {{period}} và nhiệm vụ trọng tâm "
             f"{{next_period}}, cụ thể như sau:"

@@ -5,8 +5,8 @@ portrait, margins top and bottom 20 mm, left 30 mm, right 15 mm; Times New Roman
 justified, first line indented; header block in a borderless two-column table (issuing body and
 number on the left, "ĐẢNG CỘNG SẢN VIỆT NAM" or the national motto and the place and date on
 the right); page numbers centred in the page header from page 2; "Nơi nhận" bottom left and the
-signature bottom right; appendices on landscape A4 pages, tables with borders and a header row
-repeated on every page (``w:tblHeader``).
+signature bottom right; footnotes at the foot of the page (12 pt); appendices on landscape A4
+pages, tables with borders and a header row repeated on every page (``w:tblHeader``).
 
 Tables are written as XML directly: python-docx's cell API is far too slow for appendices of
 thousands of rows.
@@ -20,7 +20,12 @@ from xml.sax.saxutils import escape
 
 from docx import Document as new_docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
@@ -29,6 +34,9 @@ from dondoc.reports.compose import Block, Document, Header, Table
 
 FONT = "Times New Roman"
 BODY_PT = 14
+NOTE_PT = 12
+NOTE_TEXT_STYLE, NOTE_CALL_STYLE = "FootnoteText", "FootnoteReference"  # style ids
+_NOTE_FONT = f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}" w:eastAsia="{FONT}"/>'
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
 LANDSCAPE_MARGINS_MM = {"top": 20, "bottom": 20, "left": 20, "right": 15}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -62,6 +70,7 @@ class DocxWriter:
 
     def __init__(self) -> None:
         self.doc = new_docx()
+        self._footnotes: list[str] = []
         self._styles()
         section = self.doc.sections[0]
         self._page(section, landscape=False)
@@ -161,8 +170,79 @@ class DocxWriter:
         elif block.kind == "table" and block.table is not None:
             self.table(block.table)
             self.paragraph("", after_pt=0, size=6)
+        elif block.notes:
+            p = self.paragraph()
+            for text, note in block.segments():
+                if text:
+                    _set_run_font(p.add_run(_clean(text)), BODY_PT)
+                if note is not None:
+                    self.footnote(p, note.text)
         else:
             self.paragraph(block.text)
+
+    # -- footnotes ---------------------------------------------------------------------------
+
+    def footnote(self, paragraph, text: str) -> None:
+        """Call a footnote at the end of ``paragraph`` so far; Word and LibreOffice number it."""
+        self._footnotes.append(text)
+        number = len(self._footnotes)  # ids 1…; -1 and 0 are the separators
+        paragraph._p.append(
+            parse_xml(
+                f'<w:r {nsdecls("w")}><w:rPr><w:rStyle w:val="{NOTE_CALL_STYLE}"/>{_NOTE_FONT}'
+                f'<w:vertAlign w:val="superscript"/></w:rPr>'
+                f'<w:footnoteReference w:id="{number}"/></w:r>'
+            )
+        )
+
+    def _note_styles(self) -> None:
+        """The styles "Footnote Text" and "Footnote Reference" (superscript); LibreOffice uses
+        them for the number at the foot of the page too."""
+        styles = self.doc.styles
+        text = styles.add_style("Footnote Text", WD_STYLE_TYPE.PARAGRAPH)
+        text.base_style = styles["Normal"]
+        text.font.size = Pt(NOTE_PT)
+        fmt = text.paragraph_format
+        fmt.space_after, fmt.line_spacing = Pt(0), 1.0
+        fmt.first_line_indent = Mm(10)
+        fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        call = styles.add_style("Footnote Reference", WD_STYLE_TYPE.CHARACTER)
+        call.font.superscript = True
+
+    def _footnotes_part(self) -> None:
+        """The footnotes part (python-docx has none): separators, then each note at 12 pt."""
+        if not self._footnotes:
+            return
+        self._note_styles()
+        notes = [
+            '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0"/>'
+            "</w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>",
+            '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr>'
+            '<w:spacing w:after="0"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p>'
+            "</w:footnote>",
+        ]
+        size = f'<w:sz w:val="{NOTE_PT * 2}"/><w:szCs w:val="{NOTE_PT * 2}"/>'
+        for number, text in enumerate(self._footnotes, start=1):
+            notes.append(
+                f'<w:footnote w:id="{number}"><w:p><w:pPr><w:pStyle w:val="{NOTE_TEXT_STYLE}"/>'
+                f'<w:spacing w:after="0" w:line="240" w:lineRule="auto"/>'
+                f'<w:ind w:firstLine="{_twips(10)}"/><w:jc w:val="both"/></w:pPr>'
+                f'<w:r><w:rPr><w:rStyle w:val="{NOTE_CALL_STYLE}"/>{_NOTE_FONT}{size}'
+                f'<w:vertAlign w:val="superscript"/></w:rPr><w:footnoteRef/></w:r>'
+                f"<w:r><w:rPr>{_NOTE_FONT}{size}</w:rPr>"
+                f'<w:t xml:space="preserve"> '
+                f"{escape(_clean(text))}</w:t></w:r></w:p></w:footnote>"
+            )
+        xml = (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f"<w:footnotes {nsdecls('w')}>{''.join(notes)}</w:footnotes>"
+        )
+        part = Part(
+            PackURI("/word/footnotes.xml"),
+            CT.WML_FOOTNOTES,
+            xml.encode("utf-8"),
+            self.doc.part.package,
+        )
+        self.doc.part.relate_to(part, RT.FOOTNOTES)
 
     # -- tables ------------------------------------------------------------------------------
 
@@ -341,6 +421,7 @@ class DocxWriter:
             self.table(appendix.table)
 
     def save(self) -> bytes:
+        self._footnotes_part()
         out = io.BytesIO()
         self.doc.save(out)
         return out.getvalue()

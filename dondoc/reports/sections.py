@@ -26,6 +26,7 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from dondoc.orgs.models import Member
+from dondoc.reports.models import DocumentFormat
 from dondoc.reports.periods import Period, short_date
 from dondoc.tasks import dashboard
 from dondoc.tasks.models import (
@@ -144,6 +145,7 @@ class ReportScope:
     member_suffix: str = ""
     no_result_text: str = ""
     carry_overdue: bool = False
+    document_format: str = DocumentFormat.PARTY
     _cache: dict = field(default_factory=dict, repr=False)
 
     @cached_property
@@ -535,6 +537,8 @@ class QuarterlyData:
     sessions_held: list[Directive]
     exporters: dict[str, Exporter]
     group_count: int = 0
+    completeness: list = field(default_factory=list)  # agencies.CompletenessRow, by round
+    action_plans: list = field(default_factory=list)  # agencies.ActionPlanRow
 
     @property
     def next_period(self) -> Period:
@@ -544,7 +548,7 @@ class QuarterlyData:
         def dump(rows):
             return [asdict(r) for r in rows]
 
-        return {
+        snapshot = {
             "program": self.scope.program.code,
             "period": self.period.code,
             "as_of": self.scope.as_of,
@@ -556,6 +560,13 @@ class QuarterlyData:
             "appendix_next": dump(self.upcoming),
             "sessions_held": [[d.number, d.date, d.session_date] for d in self.sessions_held],
         }
+        # Only when there is such data, so reports of programs without rounds or action
+        # plans keep the hash they had before these sections existed.
+        if self.completeness:
+            snapshot["completeness"] = dump(self.completeness)
+        if self.action_plans:
+            snapshot["action_plans"] = dump(self.action_plans)
+        return snapshot
 
     def snapshot_hash(self) -> str:
         return snapshot_hash(self.snapshot())
@@ -580,6 +591,9 @@ def snapshot_hash(data: object) -> str:
 
 def quarterly_data(scope: ReportScope) -> QuarterlyData:
     """Compute the quarterly report for ``scope`` (which must have a period)."""
+    # The agencies' sections read the rounds app and build on the classes above.
+    from dondoc.reports.agencies import ActionPlanExporter, CompletenessExporter
+
     period = scope.period_or_current()
     exporters: dict[str, Exporter] = {
         cls.key: cls(scope)
@@ -590,6 +604,8 @@ def quarterly_data(scope: ReportScope) -> QuarterlyData:
             LeadExporter,
             LateTasksExporter,
             NextQuarterExporter,
+            CompletenessExporter,
+            ActionPlanExporter,
         )
     }
     held = list(
@@ -613,4 +629,6 @@ def quarterly_data(scope: ReportScope) -> QuarterlyData:
         sessions_held=held,
         exporters=exporters,
         group_count=SolutionGroup.objects.filter(program=scope.program).count(),
+        completeness=exporters["completeness"].rows(),
+        action_plans=exporters["action_plans"].rows(),
     )

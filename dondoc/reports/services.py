@@ -66,6 +66,7 @@ def scope_for(
         member_suffix=template.member_suffix,
         no_result_text=template.no_result_text,
         carry_overdue=template.next_quarter_includes_overdue,
+        document_format=template.document_format,
     )
 
 
@@ -96,13 +97,23 @@ def quarterly_xlsx(report: QuarterlyReport) -> bytes:
         widths = [c.xlsx_width for c in ex[key].columns]
         title = f"{appendix.label}. {appendix.title}"
         sheets.append((appendix.label, title, appendix.subtitle, appendix.table, widths))
+    rows_of = {
+        "by_session": data.sessions,
+        "by_group": data.groups,
+        "by_lead": data.leads,
+        "completeness": data.completeness,
+        "action_plans": data.action_plans,
+    }
     for key, name in (
         ("by_session", "Theo phiên họp"),
         ("by_group", "Theo nhóm nhiệm vụ"),
         ("by_lead", "Theo cơ quan chủ trì"),
+        ("completeness", "Tình hình gửi báo cáo"),
+        ("action_plans", "Kế hoạch hành động"),
     ):
-        exporter = ex[key]
-        rows = {"by_session": data.sessions, "by_group": data.groups, "by_lead": data.leads}[key]
+        exporter, rows = ex[key], rows_of[key]
+        if key in ("completeness", "action_plans") and not rows:
+            continue  # no round or no action plan by the date: the report says nothing
         sheets.append(
             (
                 name,
@@ -135,11 +146,16 @@ def _render_files(report: GeneratedReport, computed: QuarterlyReport) -> None:
 
 
 def _figures(data: QuarterlyData) -> dict:
-    return {
+    figures = {
         **asdict(data.figures),
         "appendix_late": len(data.late),
         "appendix_next": len(data.upcoming),
     }
+    if data.completeness:
+        figures["completeness"] = [asdict(row) for row in data.completeness]
+    if data.action_plans:
+        figures["action_plans"] = [asdict(row) for row in data.action_plans]
+    return figures
 
 
 @transaction.atomic

@@ -15,11 +15,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dondoc.orgs.models import OrgKind, OrgUnit
-from dondoc.rounds.models import SUBMITTED_STATES, ReportingRound, Submission
+from dondoc.rounds.models import (
+    SUBMITTED_STATES,
+    EventKind,
+    ReportingRound,
+    Submission,
+    SubmissionEvent,
+    SubmissionState,
+)
 
 
 class ReportStatus(StrEnum):
@@ -196,6 +205,12 @@ def completeness(round_: ReportingRound) -> Completeness:
         s.agency_id: s
         for s in Submission.objects.filter(round=round_, agency__in=[u.pk for u in expected])
     }
+    return _tally(round_, expected, submissions)
+
+
+def _tally(
+    round_: ReportingRound, expected: list[OrgUnit], submissions: dict[int, Submission]
+) -> Completeness:
     lines, kinds = [], {}
     total = KindCount(kind="")
     for unit in expected:
@@ -210,3 +225,75 @@ def completeness(round_: ReportingRound) -> Completeness:
             bucket.counts[status] += 1
     by_kind = sorted(kinds.values(), key=lambda k: _kind_rank(k.kind))
     return Completeness(round=round_, lines=lines, by_kind=by_kind, total=total)
+
+
+#: The state a submission is in right after each step of its timeline (None: unchanged).
+_STATE_AFTER: dict[str, str | None] = {
+    EventKind.CREATED: None,
+    EventKind.SAVED: None,
+    EventKind.UPDATE: None,
+    EventKind.SUBMITTED: SubmissionState.SUBMITTED,
+    EventKind.ACCEPTED: SubmissionState.ACCEPTED,
+    EventKind.RETURNED: SubmissionState.RETURNED,
+    EventKind.REOPENED: SubmissionState.DRAFT,
+}
+
+
+def submission_as_of(
+    submission: Submission, events: list[SubmissionEvent], day: dt.date
+) -> Submission | None:
+    """The submission as it stood at the end of ``day`` (an unsaved copy), replayed from its
+    timeline ``events``; None when it did not exist yet. A submission without any recorded
+    step (entered by other means) is read from its timestamps: sent if first sent by then,
+    otherwise a draft if created by then."""
+    state: str | None = None
+    first_sent = last_sent = reviewed = None
+    stepped = False
+    for event in sorted(events, key=lambda e: (e.at, e.pk or 0)):
+        if timezone.localdate(event.at) > day:
+            continue
+        stepped = True
+        after = _STATE_AFTER.get(event.kind)
+        state = after or state or SubmissionState.DRAFT
+        if event.kind == EventKind.SUBMITTED:
+            first_sent = first_sent or event.at
+            last_sent = event.at
+        elif event.kind in (EventKind.ACCEPTED, EventKind.RETURNED):
+            reviewed = event.at
+    if not events:
+        sent = submission.first_submitted_at
+        if sent is not None and timezone.localdate(sent) <= day:
+            state, first_sent, last_sent = SubmissionState.SUBMITTED, sent, sent
+            stepped = True
+        elif submission.created_at is not None and timezone.localdate(submission.created_at) <= day:
+            state, stepped = SubmissionState.DRAFT, True
+    if not stepped:
+        return None
+    return Submission(
+        pk=submission.pk,
+        round=submission.round,
+        agency_id=submission.agency_id,
+        state=state,
+        first_submitted_at=first_sent,
+        submitted_at=last_sent,
+        reviewed_at=reviewed,
+        created_at=submission.created_at,
+    )
+
+
+def completeness_as_of(round_: ReportingRound, day: dt.date) -> Completeness:
+    """``completeness`` as the round stood at the end of ``day``: a report counts only if it was
+    sent on or before that day (its timeline says so), so the counts for a past day do not move
+    when agencies report later. Timeliness is that of the first sending, as on the dashboard.
+    Three queries, plus one per step of a merger chain."""
+    expected = expected_agencies(round_)
+    found = Submission.objects.filter(
+        round=round_, agency__in=[u.pk for u in expected]
+    ).prefetch_related(Prefetch("events", queryset=SubmissionEvent.objects.order_by("at", "pk")))
+    submissions: dict[int, Submission] = {}
+    for submission in found:
+        submission.round = round_
+        then = submission_as_of(submission, list(submission.events.all()), day)
+        if then is not None:
+            submissions[submission.agency_id] = then
+    return _tally(round_, expected, submissions)
