@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -60,12 +61,21 @@ class PlanCounts:
 
 def action_plan_counts(program, day: dt.date) -> PlanCounts:
     """Units of each counted kind on ``day``, split into those with a plan issued by then and
-    those without. Two queries."""
+    those without. Two queries.
+
+    A plan counts once it was both issued and recorded by the end of ``day``: like task
+    statuses, the counts for a past date are what was known on that date, so a report for it
+    can be reproduced after later entries.
+    """
     units = list(units_of_kinds(PLAN_KINDS, day).order_by("name_folded"))
+    end_of_day = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
     plans = {
         plan.agency_id: plan
         for plan in ActionPlan.objects.filter(
-            program=program, issued_on__lte=day, agency__in=[u.pk for u in units]
+            program=program,
+            issued_on__lte=day,
+            recorded_at__lt=end_of_day,
+            agency__in=[u.pk for u in units],
         )
     }
     counts = {kind: PlanCount(kind) for kind in PLAN_KINDS}

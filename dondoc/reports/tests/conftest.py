@@ -4,6 +4,7 @@ reporting round and action plans of six agencies."""
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -15,6 +16,8 @@ from dondoc.tasks.models import Directive, DirectiveKind
 
 AS_OF = dt.date(2025, 4, 10)
 VN = dt.timezone(dt.timedelta(hours=7))
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @pytest.fixture
@@ -143,7 +146,12 @@ def agencies(quarter, program, most, hanoi, clerk):
         ("bac-ninh", dt.date(2025, 3, 1)),
         ("hung-yen", dt.date(2025, 4, 8)),
     ):
-        rounds.record_action_plan(
-            program=program, agency=units[code], number=f"01-KH/{code}", issued_on=day, by=clerk
-        )
+        with time_machine.travel(dt.datetime.combine(day, dt.time(9), tzinfo=VIETNAM)):
+            rounds.record_action_plan(
+                program=program,
+                agency=units[code],
+                number=f"01-KH/{code}",
+                issued_on=day,
+                by=clerk,
+            )
     return {"round": round_, "units": units}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -17,6 +18,8 @@ from dondoc.rounds.plans import action_plan_counts
 VN = dt.timezone(dt.timedelta(hours=7))
 MERGED_ON = dt.date(2025, 7, 1)
 LAST_DAY = dt.date(2025, 6, 30)
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def _province(code: str, name: str, **extra) -> OrgUnit:
@@ -122,9 +125,10 @@ def test_completeness_queries_do_not_grow_with_the_number_of_agencies(
 
 def test_action_plan_counts_follow_the_units_existing_on_the_day(program, clerk, units):
     def plan(code: str, day: dt.date) -> None:
-        services.record_action_plan(
-            program=program, agency=units[code], number=f"KH-{code}", issued_on=day, by=clerk
-        )
+        with time_machine.travel(dt.datetime.combine(day, dt.time(9), tzinfo=VIETNAM)):
+            services.record_action_plan(
+                program=program, agency=units[code], number=f"KH-{code}", issued_on=day, by=clerk
+            )
 
     plan("thai-nguyen", dt.date(2025, 2, 1))
     plan("ha-giang", dt.date(2025, 2, 10))
@@ -140,3 +144,19 @@ def test_action_plan_counts_follow_the_units_existing_on_the_day(program, clerk,
     assert provinces(dt.date(2025, 7, 31)) == (2, 6)
     counts = action_plan_counts(program, dt.date(2025, 7, 31))
     assert counts.kinds[1].sentence.startswith("1/2 ")
+
+
+def test_a_plan_recorded_after_the_day_does_not_count_for_it(program, clerk, units):
+    with time_machine.travel(dt.datetime(2025, 5, 20, 9, tzinfo=VIETNAM)):
+        services.record_action_plan(
+            program=program,
+            agency=units["bo-a"],
+            number="KH-late",
+            issued_on=dt.date(2025, 3, 1),
+            by=clerk,
+        )
+    before = dt.date(2025, 5, 19)
+    ministries = {kind.kind: kind for kind in action_plan_counts(program, before).kinds}
+    later = {kind.kind: kind for kind in action_plan_counts(program, dt.date(2025, 5, 20)).kinds}
+    assert len(ministries[OrgKind.MINISTRY].issued) == 0
+    assert len(later[OrgKind.MINISTRY].issued) == 1
