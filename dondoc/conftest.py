@@ -22,9 +22,7 @@ PASSWORD = "correct-horse-battery-staple"
 
 @pytest.fixture
 def program(db) -> Program:
-    program = Program.objects.create(
-        code="NQ57", name="Nghị quyết 57-NQ/TW", resolution="57-NQ/TW"
-    )
+    program = Program.objects.create(code="NQ57", name="Nghị quyết 57-NQ/TW", resolution="57-NQ/TW")
     for number, title in enumerate(
         ["Nhận thức", "Thể chế", "Hạ tầng", "Nhân lực", "Chuyển đổi số", "Doanh nghiệp", "Hợp tác"],
         start=1,

@@ -25,7 +25,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "DONDOC_SECRET_KEY (or DONDOC_SECRET_KEY_FILE) must be set when DONDOC_DEBUG is off."
         )
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
+    SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env.string_list(
     "DONDOC_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else []

@@ -4,8 +4,8 @@ import os
 
 os.environ.setdefault("DONDOC_SECRET_KEY", "tests-only-not-a-secret")
 
-from dondoc.settings import *  # noqa: E402, F403
-from dondoc.settings import STORAGES  # noqa: E402
+from dondoc.settings import *  # noqa: F403
+from dondoc.settings import STORAGES
 
 STORAGES = {
     **STORAGES,

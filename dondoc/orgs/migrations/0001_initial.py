@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,101 +15,194 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalOrgUnit',
+            name="HistoricalOrgUnit",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
-                ('code', models.SlugField(max_length=64, verbose_name='code')),
-                ('kind', models.CharField(choices=[('central', 'Central Party body'), ('committee', 'Steering committee and its bodies'), ('ministry', 'Party committee of a ministry or agency'), ('province', 'Province or city'), ('commune', 'Commune or ward'), ('other', 'Other')], max_length=16, verbose_name='kind')),
-                ('name', models.CharField(max_length=300, verbose_name='official name')),
-                ('short_name', models.CharField(blank=True, max_length=120, verbose_name='short name')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
-                ('name_folded', models.CharField(db_index=True, editable=False, max_length=300)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address"),
+                ),
+                ("code", models.SlugField(max_length=64, verbose_name="code")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("central", "Central Party body"),
+                            ("committee", "Steering committee and its bodies"),
+                            ("ministry", "Party committee of a ministry or agency"),
+                            ("province", "Province or city"),
+                            ("commune", "Commune or ward"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="official name")),
+                (
+                    "short_name",
+                    models.CharField(blank=True, max_length=120, verbose_name="short name"),
+                ),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid to")),
+                ("name_folded", models.CharField(db_index=True, editable=False, max_length=300)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical organisation unit',
-                'verbose_name_plural': 'historical organisation units',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical organisation unit",
+                "verbose_name_plural": "historical organisation units",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('full_name', models.CharField(max_length=200, verbose_name='full name')),
-                ('position', models.CharField(blank=True, max_length=400, verbose_name='position')),
-                ('committee_role', models.CharField(blank=True, max_length=100, verbose_name='role in the committee')),
-                ('term_from', models.DateField(blank=True, null=True, verbose_name='term from')),
-                ('term_to', models.DateField(blank=True, null=True, verbose_name='term to')),
-                ('sort_order', models.PositiveIntegerField(default=100)),
-                ('name_folded', models.CharField(db_index=True, editable=False, max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("full_name", models.CharField(max_length=200, verbose_name="full name")),
+                ("position", models.CharField(blank=True, max_length=400, verbose_name="position")),
+                (
+                    "committee_role",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="role in the committee"
+                    ),
+                ),
+                ("term_from", models.DateField(blank=True, null=True, verbose_name="term from")),
+                ("term_to", models.DateField(blank=True, null=True, verbose_name="term to")),
+                ("sort_order", models.PositiveIntegerField(default=100)),
+                ("name_folded", models.CharField(db_index=True, editable=False, max_length=200)),
             ],
             options={
-                'verbose_name': 'committee member',
-                'verbose_name_plural': 'committee members',
-                'ordering': ['sort_order', 'full_name'],
+                "verbose_name": "committee member",
+                "verbose_name_plural": "committee members",
+                "ordering": ["sort_order", "full_name"],
             },
         ),
         migrations.CreateModel(
-            name='OrgAlias',
+            name="OrgAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('alias', models.CharField(max_length=300, verbose_name='alias')),
-                ('alias_folded', models.CharField(editable=False, max_length=300, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("alias", models.CharField(max_length=300, verbose_name="alias")),
+                ("alias_folded", models.CharField(editable=False, max_length=300, unique=True)),
             ],
             options={
-                'verbose_name': 'alias',
-                'verbose_name_plural': 'aliases',
+                "verbose_name": "alias",
+                "verbose_name_plural": "aliases",
             },
         ),
         migrations.CreateModel(
-            name='OrgUnit',
+            name="OrgUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=64, unique=True, verbose_name='code')),
-                ('kind', models.CharField(choices=[('central', 'Central Party body'), ('committee', 'Steering committee and its bodies'), ('ministry', 'Party committee of a ministry or agency'), ('province', 'Province or city'), ('commune', 'Commune or ward'), ('other', 'Other')], max_length=16, verbose_name='kind')),
-                ('name', models.CharField(max_length=300, verbose_name='official name')),
-                ('short_name', models.CharField(blank=True, max_length=120, verbose_name='short name')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
-                ('name_folded', models.CharField(db_index=True, editable=False, max_length=300)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=64, unique=True, verbose_name="code")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("central", "Central Party body"),
+                            ("committee", "Steering committee and its bodies"),
+                            ("ministry", "Party committee of a ministry or agency"),
+                            ("province", "Province or city"),
+                            ("commune", "Commune or ward"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="official name")),
+                (
+                    "short_name",
+                    models.CharField(blank=True, max_length=120, verbose_name="short name"),
+                ),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid to")),
+                ("name_folded", models.CharField(db_index=True, editable=False, max_length=300)),
             ],
             options={
-                'verbose_name': 'organisation unit',
-                'verbose_name_plural': 'organisation units',
-                'ordering': ['kind', 'name'],
+                "verbose_name": "organisation unit",
+                "verbose_name_plural": "organisation units",
+                "ordering": ["kind", "name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalMember',
+            name="HistoricalMember",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
-                ('full_name', models.CharField(max_length=200, verbose_name='full name')),
-                ('position', models.CharField(blank=True, max_length=400, verbose_name='position')),
-                ('committee_role', models.CharField(blank=True, max_length=100, verbose_name='role in the committee')),
-                ('term_from', models.DateField(blank=True, null=True, verbose_name='term from')),
-                ('term_to', models.DateField(blank=True, null=True, verbose_name='term to')),
-                ('sort_order', models.PositiveIntegerField(default=100)),
-                ('name_folded', models.CharField(db_index=True, editable=False, max_length=200)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address"),
+                ),
+                ("full_name", models.CharField(max_length=200, verbose_name="full name")),
+                ("position", models.CharField(blank=True, max_length=400, verbose_name="position")),
+                (
+                    "committee_role",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="role in the committee"
+                    ),
+                ),
+                ("term_from", models.DateField(blank=True, null=True, verbose_name="term from")),
+                ("term_to", models.DateField(blank=True, null=True, verbose_name="term to")),
+                ("sort_order", models.PositiveIntegerField(default=100)),
+                ("name_folded", models.CharField(db_index=True, editable=False, max_length=200)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical committee member',
-                'verbose_name_plural': 'historical committee members',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical committee member",
+                "verbose_name_plural": "historical committee members",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),

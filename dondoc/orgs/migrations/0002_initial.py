@@ -6,72 +6,139 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
-        ('tasks', '0001_initial'),
+        ("orgs", "0001_initial"),
+        ("tasks", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalmember',
-            name='program',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tasks.program', verbose_name='program'),
+            model_name="historicalmember",
+            name="program",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="tasks.program",
+                verbose_name="program",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalorgunit',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalorgunit",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='member',
-            name='program',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='tasks.program', verbose_name='program'),
+            model_name="member",
+            name="program",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="members",
+                to="tasks.program",
+                verbose_name="program",
+            ),
         ),
         migrations.AddField(
-            model_name='orgunit',
-            name='parent',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='orgs.orgunit', verbose_name='parent'),
+            model_name="orgunit",
+            name="parent",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="children",
+                to="orgs.orgunit",
+                verbose_name="parent",
+            ),
         ),
         migrations.AddField(
-            model_name='orgunit',
-            name='successor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='predecessors', to='orgs.orgunit', verbose_name='successor'),
+            model_name="orgunit",
+            name="successor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="predecessors",
+                to="orgs.orgunit",
+                verbose_name="successor",
+            ),
         ),
         migrations.AddField(
-            model_name='orgalias',
-            name='org_unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='orgs.orgunit'),
+            model_name="orgalias",
+            name="org_unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="aliases",
+                to="orgs.orgunit",
+            ),
         ),
         migrations.AddField(
-            model_name='member',
-            name='org_unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='orgs.orgunit', verbose_name='agency'),
+            model_name="member",
+            name="org_unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                to="orgs.orgunit",
+                verbose_name="agency",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalorgunit',
-            name='parent',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='orgs.orgunit', verbose_name='parent'),
+            model_name="historicalorgunit",
+            name="parent",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="orgs.orgunit",
+                verbose_name="parent",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalorgunit',
-            name='successor',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='orgs.orgunit', verbose_name='successor'),
+            model_name="historicalorgunit",
+            name="successor",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="orgs.orgunit",
+                verbose_name="successor",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalmember',
-            name='org_unit',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='orgs.orgunit', verbose_name='agency'),
+            model_name="historicalmember",
+            name="org_unit",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="orgs.orgunit",
+                verbose_name="agency",
+            ),
         ),
         migrations.AddIndex(
-            model_name='orgunit',
-            index=models.Index(fields=['kind', 'valid_to'], name='orgs_orguni_kind_8d6ce3_idx'),
+            model_name="orgunit",
+            index=models.Index(fields=["kind", "valid_to"], name="orgs_orguni_kind_8d6ce3_idx"),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.UniqueConstraint(fields=('program', 'full_name'), name='unique_member_name'),
+            model_name="member",
+            constraint=models.UniqueConstraint(
+                fields=("program", "full_name"), name="unique_member_name"
+            ),
         ),
     ]

@@ -78,7 +78,7 @@ def test_tracker_finds_a_task_posts_evidence_and_sees_it_in_timeline_and_history
     expect(results).to_contain_text("đất hiếm")
     shot(page, "task-list-search")
 
-    results.locator("a[href*='/tasks/%d/']" % tasks.pk).first.click()
+    results.locator(f"a[href*='/tasks/{tasks.pk}/']").first.click()
     page.wait_for_url(f"**/tasks/{tasks.pk}/")
 
     evidence = tmp_path / "bien-ban-hop.pdf"
