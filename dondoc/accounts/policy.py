@@ -118,6 +118,13 @@ def _task_is_own(user: User, task: Any) -> bool:
     return any(ta.org_unit_id in own for ta in task.task_agencies.all())
 
 
+def own_task_agency(user: User, task: Any) -> Any:
+    """The first of the task's agencies that is the user's own unit (or merged into it), or
+    None: the agency a progress update of this user speaks for."""
+    own = user_org_ids(user)
+    return next((ta.org_unit for ta in task.task_agencies.all() if ta.org_unit_id in own), None)
+
+
 def can(user: User | Any, action: str, obj: Any = None) -> bool:
     """May ``user`` perform ``action`` (on ``obj`` when given)?"""
     scope = scope_of(user, action)

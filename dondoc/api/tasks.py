@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.http import Http404, HttpRequest
+from django.db.models import Prefetch
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import File, Query, Router, Schema
@@ -14,7 +15,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from dondoc.accounts.policy import can, user_org_ids, visible_tasks
+from dondoc.accounts.policy import can, own_task_agency, visible_tasks
 from dondoc.api import schemas as s
 from dondoc.api.serialize import (
     task_detail,
@@ -26,7 +27,7 @@ from dondoc.api.serialize import (
 from dondoc.core.uploads import check_upload
 from dondoc.tasks import services
 from dondoc.tasks.filters import filter_tasks, rows_and_total
-from dondoc.tasks.models import Program, ProgressUpdate, Task
+from dondoc.tasks.models import Program, ProgressUpdate, Task, TaskAgency
 from dondoc.tasks.queries import status_counts, tasks_as_of, with_status
 
 router = Router(tags=["tasks"])
@@ -76,10 +77,10 @@ def as_of_or_today(value: dt.date | None) -> dt.date:
 
 def get_task_for_user(request: HttpRequest, pk: int) -> Task:
     """The task, or 404 when it does not exist or lies outside the user's scope."""
-    task = get_object_or_404(visible_tasks(request.user, Task.objects.all()), pk=pk)
-    if not can(request.user, "task.view", task):
-        raise Http404
-    return task
+    agencies = Prefetch("task_agencies", queryset=TaskAgency.objects.select_related("org_unit"))
+    return get_object_or_404(
+        visible_tasks(request.user, Task.objects.prefetch_related(agencies)), pk=pk
+    )
 
 
 @router.get("/tasks", response=s.TaskPage, summary="List tasks with their status as of a date")
@@ -102,24 +103,19 @@ def get_task(request: HttpRequest, task_id: int, as_of: Query[s.ApiDate | None] 
     return task_detail(task, request.build_absolute_uri)
 
 
-def _reporting_agency(user, task: Task):
-    """The user's own agency among the task's agencies, if any (for the timeline entry)."""
-    own = user_org_ids(user)
-    for ta in task.task_agencies.select_related("org_unit"):
-        if ta.org_unit_id in own:
-            return ta.org_unit
-    return None
-
-
 @router.post(
     "/tasks/{task_id}/updates",
-    response={201: s.UpdateOut, 403: s.ErrorOut, 404: s.ErrorOut},
+    response={201: s.UpdateOut, 403: s.ErrorOut, 404: s.ErrorOut, 409: s.ErrorOut},
     summary="Post a progress update (optionally completing, cancelling or reopening)",
 )
 def post_task_update(request: HttpRequest, task_id: int, payload: s.UpdateIn):
     task = get_task_for_user(request, task_id)
     if not can(request.user, "task.post_update", task):
         raise HttpError(403, "You may not post updates on this task.")
+    if task.merged_into_id is not None:  # as on the task page: its timeline moved on
+        raise HttpError(
+            409, f"This task was merged into task {task.merged_into_id}; post the update there."
+        )
     if payload.status_change and not can(request.user, "task.set_status", task):
         raise HttpError(
             403,
@@ -131,7 +127,7 @@ def post_task_update(request: HttpRequest, task_id: int, payload: s.UpdateIn):
         by=request.user,
         text=payload.text,
         reported_on=payload.reported_on,
-        agency=_reporting_agency(request.user, task),
+        agency=own_task_agency(request.user, task),
         status_change=payload.status_change or "",
         effective_on=payload.effective_on,
     )

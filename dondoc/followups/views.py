@@ -31,11 +31,12 @@ def _back(task_id: int) -> HttpResponse:
 
 
 def get_request_for_user(request: HttpRequest, pk: int) -> ExplanationRequest:
-    """The explanation request, or 404 when its task is outside the user's scope."""
-    found = ExplanationRequest.objects.select_related("task", "agency").filter(pk=pk).first()
+    """The explanation request with its task, or 404 when the task is outside the user's
+    scope."""
+    found = ExplanationRequest.objects.select_related("agency").filter(pk=pk).first()
     if found is None:
         raise Http404
-    get_task_for_user(request, found.task_id)  # 404 when the task is not visible
+    found.task = get_task_for_user(request, found.task_id)  # 404 when the task is not visible
     return found
 
 
@@ -91,7 +92,7 @@ def explanation_reply(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def explanation_decide(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_request_for_user(request, pk)
-    task = get_task_for_user(request, found.task_id)
+    task = found.task
     if not can(request.user, "extension.grant", task) or not found.is_open:
         raise PermissionDenied
     form = DecisionForm(request.POST, task=task)

@@ -51,7 +51,7 @@ from dondoc.rounds.plans import action_plan_counts
 from dondoc.rounds.queries import agency_tasks
 from dondoc.rounds.scorecards import scorecards as compute_scorecards
 from dondoc.tasks.exports import TaskExporter
-from dondoc.tasks.filters import with_display_relations
+from dondoc.tasks.filters import choose_program, with_display_relations
 from dondoc.tasks.forms import ProgressUpdateForm
 from dondoc.tasks.models import Program
 from dondoc.tasks.queries import status_counts
@@ -69,9 +69,7 @@ def _require(request: HttpRequest, action: str, obj: Any = None) -> None:
 
 
 def _program(request: HttpRequest) -> Program | None:
-    code = request.GET.get("program")
-    programs = Program.objects.order_by("pk")
-    return (programs.filter(code=code).first() if code else None) or programs.first()
+    return choose_program(request.GET.get("program"))
 
 
 def get_round_for_user(request: HttpRequest, pk: int, action: str = "round.view"):

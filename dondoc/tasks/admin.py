@@ -7,11 +7,14 @@ with ``services.apply_deadline`` so its normalised date follows.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from dondoc.accounts.admin import PolicyAdmin, ReadOnlyPolicyAdmin
+from dondoc.core.uploads import check_upload
 from dondoc.tasks import services
 from dondoc.tasks.models import (
     Attachment,
@@ -45,8 +48,21 @@ class SolutionGroupAdmin(PolicyAdmin, admin.ModelAdmin):
     search_fields = ["title"]
 
 
+class DirectiveForm(forms.ModelForm):
+    """The admin builds the fields; this only checks a newly uploaded source file."""
+
+    def clean_source_file(self):
+        upload = self.cleaned_data.get("source_file")
+        if isinstance(upload, UploadedFile):  # a new file, not the one already stored
+            _checked, problems = check_upload(upload, upload.name)
+            if problems:
+                raise forms.ValidationError(problems)
+        return upload
+
+
 @admin.register(Directive)
 class DirectiveAdmin(PolicyAdmin, SimpleHistoryAdmin):
+    form = DirectiveForm
     list_display = ["number", "kind", "date", "issuer", "title", "program"]
     list_filter = ["program", "kind", "date"]
     search_fields = ["number", "title"]

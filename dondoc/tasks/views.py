@@ -24,7 +24,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from dondoc.accounts.policy import can, user_org_ids, visible_tasks
+from dondoc.accounts.policy import can, own_task_agency, visible_tasks
 from dondoc.tasks import dashboard as figures
 from dondoc.tasks import services
 from dondoc.tasks.exports import (
@@ -388,14 +388,6 @@ def task_history(task: Task) -> list[HistoryEntry]:
     return entries
 
 
-def _posting_agency(user: Any, task: Task):
-    own = user_org_ids(user)
-    for ta in task.task_agencies.all():
-        if ta.org_unit_id in own:
-            return ta.org_unit
-    return None
-
-
 @login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_user(request, pk)
@@ -421,7 +413,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 text=data["text"],
                 reported_on=data["reported_on"],
-                agency=_posting_agency(request.user, task),
+                agency=own_task_agency(request.user, task),
                 status_change=data.get("status_change") or "",
                 effective_on=data.get("effective_on"),
                 files=form.incoming,
@@ -435,12 +427,15 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("attachments")
         .order_by("-reported_on", "-id")
     )
+    # A pair names another task, perhaps another agency's: only its reviewers see the pairs.
     duplicates = (
         DuplicateCandidate.objects.filter(
             Q(task=task) | Q(candidate=task), state=DuplicateState.PENDING
         )
         .select_related("task", "candidate", "source")
         .order_by("-score")
+        if can(request.user, "duplicate.review")
+        else []
     )
     context = {
         "task": task,
@@ -451,7 +446,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "members": task.members.all(),
         "subtasks": visible_tasks(request.user, task.subtasks.filter(merged_into__isnull=True)),
-        "merged_tasks": task.merged_tasks.all(),
+        "merged_tasks": visible_tasks(request.user, task.merged_tasks.all()),
         "updates": updates,
         "history": task_history(task) if can(request.user, "task.history", task) else None,
         "duplicates": duplicates,
@@ -466,9 +461,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(Attachment.objects.select_related("update"), pk=pk)
-    task = get_task_for_user(request, attachment.update.task_id)
-    if not can(request.user, "task.view", task):
-        raise Http404
+    get_task_for_user(request, attachment.update.task_id)  # 404 outside the user's scope
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

@@ -300,6 +300,24 @@ def test_a_reporter_posts_an_update_on_their_task(client, reporter, most, tasks)
     )
 
 
+def test_an_update_on_a_merged_task_is_refused_naming_the_task_it_joined(
+    client, tracker, program, tasks
+):
+    dup = services.create_task(
+        program=program, content="Trùng lặp", assigned_on=dt.date(2025, 1, 22)
+    )
+    services.merge_tasks(tasks["rare_earths"], dup)
+    response = client.post(
+        f"/api/tasks/{dup.pk}/updates",
+        {"text": "Đã trình dự thảo"},
+        content_type="application/json",
+        **bearer(tracker, "read,write"),
+    )
+    assert response.status_code == 409
+    assert str(tasks["rare_earths"].pk) in response.json()["detail"]
+    assert not ProgressUpdate.objects.filter(task=dup).exists()
+
+
 def test_a_reporter_cannot_complete_a_task(client, reporter, tasks):
     response = client.post(
         f"/api/tasks/{tasks['rare_earths'].pk}/updates",

@@ -526,6 +526,18 @@ def test_clerk_rejects_a_duplicate_from_the_task_page(client, clerk, dataset):
     assert pair.state == "rejected"
 
 
+def test_a_reporter_does_not_see_duplicate_pairs_naming_another_agencys_task(
+    client, reporter, dataset
+):
+    DuplicateCandidate.objects.create(
+        task=dataset["rare_earths"], candidate=dataset["land"], score=0.8
+    )
+    client.force_login(reporter)
+    response = client.get(f"/tasks/{dataset['rare_earths'].pk}/")
+    assert list(response.context["duplicates"]) == []
+    assert dataset["land"].content not in response.content.decode()
+
+
 def test_language_switch_to_english_shows_english_labels(client, clerk, dataset):
     client.force_login(clerk)
     assert "Nhiệm vụ quá hạn" in client.get("/", {"as_of": APRIL}).content.decode()

@@ -10,11 +10,10 @@ The key is printed once by ``create``; only its hash is stored.
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
+from dondoc.accounts import security
 from dondoc.accounts.models import ApiToken, User
-
-SCOPES = ("read", "write")
+from dondoc.accounts.security import SCOPES
 
 
 def parse_scopes(text: str) -> str:
@@ -46,7 +45,9 @@ class Command(BaseCommand):
         user = User.objects.filter(username=options["username"]).first()
         if user is None:
             raise CommandError(f"No user named {options['username']!r}.")
-        token, key = ApiToken.issue(user, options["name"], parse_scopes(options["scopes"]))
+        token, key = security.issue_token(
+            user, name=options["name"], scopes=parse_scopes(options["scopes"]).split(",")
+        )
         self.stderr.write(
             f"Token {token.name!r} for {user.username} ({token.scopes}). "
             "The key is shown only now; store it safely:"
@@ -71,7 +72,5 @@ class Command(BaseCommand):
         matches = [t for t in matches if t.revoked_at is None]
         if len(matches) != 1:
             raise CommandError(f"{len(matches)} active tokens start with {prefix!r}; expected 1.")
-        token = matches[0]
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+        token = security.revoke_token(matches[0])
         self.stdout.write(f"Revoked {token}.")
