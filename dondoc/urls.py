@@ -2,7 +2,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from dondoc.accounts.views import admin_login
+
 urlpatterns = [
+    # The admin's own sign-in form would skip the second step: it leads to ours instead.
+    path("admin/login/", admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("dondoc.api.urls")),

@@ -1,8 +1,9 @@
 """Admin for users, memberships and API tokens.
 
-The admin is open to users who hold ``admin.access`` in the permission table (the Standing
-Office), whatever Django's per-model permissions say: ``PolicyAdmin`` answers every permission
-question from ``dondoc.accounts.policy``.
+The admin is open only to users who hold ``admin.access`` in the permission table (superusers),
+whatever Django's per-model permissions say: ``PolicyAdmin`` answers every permission question
+from ``dondoc.accounts.policy``. The Standing Office manages people and organisation units in
+the application's own pages.
 """
 
 from __future__ import annotations

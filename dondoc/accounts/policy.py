@@ -48,7 +48,7 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "org.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: ALL, _HE: ALL, _OB: ALL},
     "member.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: ALL, _HE: ALL, _OB: ALL},
     "import.run": {_SO: ALL},
-    "admin.access": {_SO: ALL},
+    "admin.access": {},  # superusers only: see SUPERUSER_ONLY
     # Reporting rounds (kỳ báo cáo), submissions and review, action plans, scorecards.
     "round.open": {_SO: ALL},
     "round.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: OWN, _HE: OWN, _OB: ALL},
@@ -80,6 +80,11 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "brief.agency": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: OWN, _HE: OWN, _OB: ALL},
 }
 
+#: Actions held by superusers alone, whatever their role: the raw Django admin, where a slip
+#: changes reference data with no check of the application's rules. People and organisation
+#: units are managed in the application's own pages.
+SUPERUSER_ONLY = frozenset({"admin.access"})
+
 
 def role_of(user: User | Any) -> str | None:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -96,6 +101,8 @@ def scope_of(user: User | Any, action: str) -> Scope | None:
     role = role_of(user)
     if role is None:
         return None
+    if action in SUPERUSER_ONLY:
+        return ALL if user.is_superuser else None
     return PERMISSIONS[action].get(role)
 
 

@@ -15,10 +15,11 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from dondoc.accounts import security
+from dondoc.accounts.middleware import remember_second_factor
 from dondoc.accounts.models import ApiToken, User
 from dondoc.accounts.policy import can
 
@@ -53,6 +55,12 @@ class LoginView(auth_views.LoginView):
             "attempts": 0,
         }
         return redirect("login-code")
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """Django's admin sign-in never asks for the code: every sign-in goes through ours."""
+    target = request.GET.get("next") or reverse("admin:index")
+    return redirect_to_login(target)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -117,6 +125,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if device is not None:
         if request.method == "POST" and form.is_valid():
             if security.disable_two_factor(request.user, form.cleaned_data["token"]):
+                remember_second_factor(request, request.user)
                 messages.success(request, _("Two-step sign-in is now off."))
                 return redirect("two-factor")
             form.add_error("token", _("This code is not right, or has already been used."))
@@ -124,6 +133,8 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     pending = security.enrolment_device(request.user)
     if request.method == "POST" and form.is_valid():
         if security.confirm_device(pending, form.cleaned_data["token"]):
+            django_otp.login(request, pending)  # this session has just shown a code
+            remember_second_factor(request, request.user)
             messages.success(
                 request, _("Two-step sign-in is on: you will be asked for a code when signing in.")
             )

@@ -168,7 +168,19 @@ def test_password_reset_does_not_tell_whether_an_address_exists(client):
 
 
 @pytest.mark.django_db
-def test_the_standing_office_can_remove_a_lost_device_in_the_admin(client, clerk, tracker):
+def test_the_admin_is_for_superusers_only(client, clerk):
+    client.force_login(clerk)  # Standing Office, staff, not a superuser
+    assert client.get("/admin/").status_code == 302
+
+    clerk.is_superuser = True
+    clerk.save()
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_superuser_can_remove_a_lost_device_in_the_admin(client, clerk, tracker):
+    clerk.is_superuser = True
+    clerk.save()
     device = TOTPDevice.objects.create(user=tracker, name="default", confirmed=True)
     client.force_login(clerk)
 
@@ -177,3 +189,52 @@ def test_the_standing_office_can_remove_a_lost_device_in_the_admin(client, clerk
 
     assert response.status_code == 302
     assert not TOTPDevice.objects.exists()
+
+
+# Every way in asks for the second factor ------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_admin_sign_in_page_leads_to_the_two_step_sign_in(client, clerk):
+    clerk.is_superuser = True
+    clerk.save()
+    TOTPDevice.objects.create(user=clerk, name="default", confirmed=True)
+
+    page = client.get("/admin/login/?next=/admin/")
+    assert page.status_code == 302 and page["Location"].startswith("/login/?next=")
+    client.post("/admin/login/", {"username": clerk.username, "password": PASSWORD})
+
+    assert "_auth_user_id" not in client.session
+    assert client.get("/").status_code == 302
+    assert client.get("/admin/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_session_opened_with_the_password_alone_is_not_signed_in(client, clerk):
+    TOTPDevice.objects.create(user=clerk, name="default", confirmed=True)
+
+    client.force_login(clerk)  # any sign-in that skipped the code
+
+    assert client.get("/")["Location"].startswith("/login/")
+    assert client.get("/api/tasks").status_code == 401
+
+
+@pytest.mark.django_db
+def test_the_session_opened_after_the_code_stays_signed_in(client, clerk):
+    device = TOTPDevice.objects.create(user=clerk, name="default", confirmed=True)
+    _sign_in(client, clerk)
+    client.post("/login/code/", {"token": code_for(device)})
+
+    assert client.get("/").status_code == 200
+    assert client.get("/api/tasks").status_code == 200
+
+
+@pytest.mark.django_db
+def test_turning_on_the_second_factor_keeps_the_current_session(client, tracker):
+    client.force_login(tracker)
+    client.get("/account/two-factor/")
+    device = TOTPDevice.objects.get(user=tracker)
+
+    client.post("/account/two-factor/", {"token": code_for(device)})
+
+    assert client.get("/").status_code == 200
