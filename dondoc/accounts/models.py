@@ -6,6 +6,7 @@ turns a role and an organisation scope into allow or deny.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -66,8 +67,18 @@ class Membership(models.Model):
         return f"{self.user} @ {self.org_unit}"
 
 
+#: How long an API token lasts unless its creator chooses otherwise, and at most.
+TOKEN_DAYS_DEFAULT = 90
+TOKEN_DAYS_MAX = 365
+
+
+def default_token_expiry() -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=TOKEN_DAYS_DEFAULT)
+
+
 class ApiToken(models.Model):
-    """A bearer token for the JSON API. Only a hash is stored; the key is shown once."""
+    """A bearer token for the JSON API. Only a hash is stored; the key is shown once.
+    A token stops working at ``expires_at`` (chosen when it is issued) or when revoked."""
 
     PREFIX_LENGTH = 8
 
@@ -81,6 +92,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), default=default_token_expiry)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
@@ -90,17 +102,28 @@ class ApiToken(models.Model):
         return hashlib.sha256(key.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: User, name: str, scopes: str = "read") -> tuple[ApiToken, str]:
-        """Create a token and return it with its key, which is not stored anywhere."""
+    def issue(
+        cls, user: User, name: str, scopes: str = "read", days: int = TOKEN_DAYS_DEFAULT
+    ) -> tuple[ApiToken, str]:
+        """Create a token valid for ``days`` and return it with its key, which is not stored
+        anywhere."""
+        assert 1 <= days <= TOKEN_DAYS_MAX, days
         key = secrets.token_urlsafe(32)
+        now = timezone.now()
         token = cls.objects.create(
             user=user,
             name=name,
             prefix=key[: cls.PREFIX_LENGTH],
             key_hash=cls.hash_key(key),
             scopes=scopes,
+            created_at=now,
+            expires_at=now + dt.timedelta(days=days),
         )
         return token, key
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
     @property
     def scope_set(self) -> frozenset[str]:

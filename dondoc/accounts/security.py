@@ -14,16 +14,18 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from dondoc.accounts.models import ApiToken, User
+from dondoc.accounts.models import TOKEN_DAYS_DEFAULT, ApiToken, User
 
 SCOPES = ("read", "write")
 
 
 @transaction.atomic
-def issue_token(user: User, *, name: str, scopes: list[str]) -> tuple[ApiToken, str]:
-    """A new token for ``user``; the key is returned once and never stored."""
+def issue_token(
+    user: User, *, name: str, scopes: list[str], days: int = TOKEN_DAYS_DEFAULT
+) -> tuple[ApiToken, str]:
+    """A new token for ``user``, valid for ``days``; the key is returned once, never stored."""
     assert scopes and set(scopes) <= set(SCOPES), scopes
-    return ApiToken.issue(user, name, ",".join(s for s in SCOPES if s in scopes))
+    return ApiToken.issue(user, name, ",".join(s for s in SCOPES if s in scopes), days=days)
 
 
 @transaction.atomic

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST
 
 from dondoc.accounts import security
 from dondoc.accounts.middleware import remember_second_factor
-from dondoc.accounts.models import ApiToken, User
+from dondoc.accounts.models import TOKEN_DAYS_DEFAULT, ApiToken, User
 from dondoc.accounts.policy import can
 
 #: Seconds between the password and the code before the first step must be done again.
@@ -166,6 +166,19 @@ class TokenForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         initial=["read"],
     )
+    days = forms.TypedChoiceField(
+        label=gettext_lazy("Valid for"),
+        choices=[
+            (30, gettext_lazy("30 days")),
+            (90, gettext_lazy("90 days")),
+            (180, gettext_lazy("180 days")),
+            (365, gettext_lazy("1 year")),
+        ],
+        coerce=int,
+        initial=TOKEN_DAYS_DEFAULT,
+        required=False,
+        empty_value=TOKEN_DAYS_DEFAULT,
+    )
 
 
 @login_required
@@ -178,7 +191,10 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     new_key = None
     if request.method == "POST" and form.is_valid():
         _token, new_key = security.issue_token(
-            request.user, name=form.cleaned_data["name"], scopes=form.cleaned_data["scopes"]
+            request.user,
+            name=form.cleaned_data["name"],
+            scopes=form.cleaned_data["scopes"],
+            days=form.cleaned_data["days"],
         )
         form = TokenForm()
     tokens = ApiToken.objects.filter(user=request.user).order_by("revoked_at", "-created_at")

@@ -1,9 +1,9 @@
 """Who is calling the API: a bearer token, or the browser's signed-in session.
 
-A token (``dondoc.accounts.models.ApiToken``) is found by the hash of its key; revoked tokens
-are refused. Scopes: "read" for GET, "write" for anything that changes data. The session is
-accepted too, so the pages' own JavaScript can call the API; writes then need the CSRF token,
-as a form would.
+A token (``dondoc.accounts.models.ApiToken``) is found by the hash of its key; revoked and
+expired tokens are refused. Scopes: "read" for GET, "write" for anything that changes data. The
+session is accepted too, so the pages' own JavaScript can call the API; writes then need the
+CSRF token, as a form would.
 """
 
 from __future__ import annotations
@@ -54,6 +54,11 @@ class BearerToken(HttpBearer):
         )
         if found is None or not found.user.is_active:
             raise AuthenticationError(message="The bearer token is unknown or has been revoked.")
+        if found.is_expired:
+            expired = timezone.localtime(found.expires_at).strftime("%d/%m/%Y")
+            raise AuthenticationError(
+                message=f"The bearer token expired on {expired}: create a new one."
+            )
         scope = required_scope(request)
         if scope not in found.scope_set:
             raise HttpError(403, f"This token does not have the {scope!r} scope.")

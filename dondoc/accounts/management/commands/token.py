@@ -1,6 +1,6 @@
 """``dondoc token``: issue, list and revoke API tokens.
 
-    dondoc token create USERNAME --name "Cổng dữ liệu tỉnh" --scopes read,write
+    dondoc token create USERNAME --name "Cổng dữ liệu tỉnh" --scopes read,write [--days 90]
     dondoc token list [USERNAME]
     dondoc token revoke PREFIX
 
@@ -10,9 +10,10 @@ The key is printed once by ``create``; only its hash is stored.
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from dondoc.accounts import security
-from dondoc.accounts.models import ApiToken, User
+from dondoc.accounts.models import TOKEN_DAYS_DEFAULT, TOKEN_DAYS_MAX, ApiToken, User
 from dondoc.accounts.security import SCOPES
 
 
@@ -33,6 +34,13 @@ class Command(BaseCommand):
         create.add_argument("username")
         create.add_argument("--name", required=True, help="What the token is for.")
         create.add_argument("--scopes", default="read", help="read, write (comma-separated).")
+        create.add_argument(
+            "--days",
+            type=int,
+            default=TOKEN_DAYS_DEFAULT,
+            help=f"Days until the token expires (default {TOKEN_DAYS_DEFAULT}, "
+            f"at most {TOKEN_DAYS_MAX}).",
+        )
         listing = sub.add_parser("list", help="List tokens (never their keys).")
         listing.add_argument("username", nargs="?")
         revoke = sub.add_parser("revoke", help="Revoke the token whose key starts with PREFIX.")
@@ -45,12 +53,19 @@ class Command(BaseCommand):
         user = User.objects.filter(username=options["username"]).first()
         if user is None:
             raise CommandError(f"No user named {options['username']!r}.")
+        days = options["days"]
+        if not 1 <= days <= TOKEN_DAYS_MAX:
+            raise CommandError(f"--days must be between 1 and {TOKEN_DAYS_MAX}; got {days}.")
         token, key = security.issue_token(
-            user, name=options["name"], scopes=parse_scopes(options["scopes"]).split(",")
+            user,
+            name=options["name"],
+            scopes=parse_scopes(options["scopes"]).split(","),
+            days=days,
         )
+        expires = timezone.localtime(token.expires_at)
         self.stderr.write(
-            f"Token {token.name!r} for {user.username} ({token.scopes}). "
-            "The key is shown only now; store it safely:"
+            f"Token {token.name!r} for {user.username} ({token.scopes}), "
+            f"expires {expires:%d/%m/%Y %H:%M}. The key is shown only now; store it safely:"
         )
         self.stdout.write(key)
 
@@ -59,8 +74,14 @@ class Command(BaseCommand):
         if options.get("username"):
             tokens = tokens.filter(user__username=options["username"])
         for t in tokens:
-            state = f"revoked {t.revoked_at:%d/%m/%Y}" if t.revoked_at else "active"
-            used = f"{t.last_used_at:%d/%m/%Y %H:%M}" if t.last_used_at else "never"
+            if t.revoked_at:
+                state = f"revoked {timezone.localtime(t.revoked_at):%d/%m/%Y}"
+            else:
+                word = "expired" if t.is_expired else "expires"
+                state = f"{word} {timezone.localtime(t.expires_at):%d/%m/%Y}"
+            used = "never"
+            if t.last_used_at:
+                used = f"{timezone.localtime(t.last_used_at):%d/%m/%Y %H:%M}"
             self.stdout.write(
                 f"{t.prefix}…  {t.user.username:<20} {t.name:<30} {t.scopes:<11} "
                 f"last used {used:<16} {state}"
