@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from dondoc.accounts.models import ApiToken, Membership, User
+from dondoc.accounts.models import ApiToken, Membership, User, agency_problem
 from dondoc.accounts.policy import can
 
 
@@ -60,8 +62,26 @@ class ReadOnlyPolicyAdmin(PolicyAdmin):
         return False
 
 
+class MembershipFormSet(BaseInlineFormSet):
+    """A reporter or an agency head cannot be saved without an agency (``agency_problem``)."""
+
+    def clean(self) -> None:
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data
+            and form.cleaned_data.get("org_unit")
+            and not form.cleaned_data.get("DELETE")
+        ]
+        problem = agency_problem(self.instance.role, len(kept))
+        if problem:
+            raise ValidationError(problem)
+
+
 class MembershipInline(PolicyAdmin, admin.TabularInline):
     model = Membership
+    formset = MembershipFormSet
     extra = 1
     autocomplete_fields = ["org_unit"]
 

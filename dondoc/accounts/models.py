@@ -28,6 +28,18 @@ class Role(models.TextChoices):
     OBSERVER = "observer", _("Observer (read only)")
 
 
+#: Roles that act for an agency: a user of these roles must belong to one.
+AGENCY_ROLES = frozenset({Role.REPORTER, Role.AGENCY_HEAD})
+
+
+def agency_problem(role: str, agency_count: int) -> str | None:
+    """Why a user of ``role`` belonging to ``agency_count`` units cannot be saved, or None.
+    Every form that sets a role or an agency asks this (the application's and the admin's)."""
+    if role in AGENCY_ROLES and agency_count == 0:
+        return str(_("A reporter or an agency head must belong to an agency."))
+    return None
+
+
 class User(AbstractUser):
     """A person who signs in. ``role`` is the user's main role in the program."""
 

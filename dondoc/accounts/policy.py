@@ -73,6 +73,9 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "account.tokens": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: ALL, _HE: ALL, _OB: ALL},  # own
     "account.two_factor": {_SO: ALL, _TR: ALL},
     "audit.view": {_SO: ALL},
+    # People and organisation units, managed in the application (the admin is superusers').
+    "user.manage": {_SO: ALL},
+    "org.manage": {_SO: ALL},
     # Reports (báo cáo): the quarterly report, its files, and one-page briefs.
     "report.view": {_SO: ALL, _TR: ALL, _ME: ALL, _OB: ALL},
     "report.generate": {_SO: ALL, _TR: ALL},

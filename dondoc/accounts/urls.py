@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dondoc.accounts import views
+from dondoc.accounts import people_views, views
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
@@ -15,6 +15,27 @@ urlpatterns = [
         views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # People (the Standing Office) and the invitation link.
+    path("people/", people_views.people_list, name="people-list"),
+    path("people/invite/", people_views.people_invite, name="people-invite"),
+    path("people/<int:pk>/", people_views.people_edit, name="people-edit"),
+    path("people/<int:pk>/active/", people_views.people_set_active, name="people-set-active"),
+    path(
+        "people/<int:pk>/reset-two-factor/",
+        people_views.people_reset_two_factor,
+        name="people-reset-two-factor",
+    ),
+    path(
+        "people/<int:pk>/invite-again/",
+        people_views.people_invite_again,
+        name="people-invite-again",
+    ),
+    path(
+        "invitation/<uidb64>/<token>/",
+        people_views.InvitationAcceptView.as_view(),
+        name="invitation-accept",
+    ),
+    path("invitation/done/", people_views.InvitationDoneView.as_view(), name="invitation-done"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",

@@ -97,6 +97,7 @@ class OrgAlias(models.Model):
     org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="aliases")
     alias = models.CharField(_("alias"), max_length=300)
     alias_folded = models.CharField(max_length=300, unique=True, editable=False)
+    history = HistoricalRecords(bases=[AuditedHistory])
 
     class Meta:
         verbose_name = _("alias")

@@ -183,6 +183,11 @@ def task_a(w: World) -> list[int]:
 
 VIEW_TASK_A = Needs("task.view", own=True)
 
+
+def observer(w: World) -> list[int]:
+    return [w.users["observer"].pk]
+
+
 ROWS: list[Row] = [
     # Signing in and out, passwords: open to everybody, or to anybody signed in. ------------
     page("login", **PUBLIC),  # a signed-in user is sent on to the dashboard
@@ -205,6 +210,17 @@ ROWS: list[Row] = [
         args=lambda w: [w.token_a],
     ),
     post("set_language", body={"language": "vi"}, **PUBLIC),
+    # People: the Standing Office's pages; the invitation link is public (its token decides).
+    page("people-list", Needs("user.manage")),
+    page("people-invite", Needs("user.manage")),
+    post("people-invite", Needs("user.manage")),
+    page("people-edit", Needs("user.manage"), args=observer),
+    post("people-edit", Needs("user.manage"), args=observer),
+    post("people-set-active", Needs("user.manage"), args=observer, body={"active": "0"}),
+    post("people-reset-two-factor", Needs("user.manage"), args=observer),
+    post("people-invite-again", Needs("user.manage"), args=observer),
+    page("invitation-accept", args=lambda w: ["MQ", "not-a-token"], **PUBLIC),
+    page("invitation-done", **PUBLIC),
     # Tasks, directives, duplicates. ----------------------------------------------------------
     page("dashboard", Needs("dashboard.view")),
     page("task-list", Needs("task.view")),
@@ -225,6 +241,10 @@ ROWS: list[Row] = [
     # Organisation units and committee members. -----------------------------------------------
     page("org-list", Needs("org.view")),
     page("org-detail", Needs("org.view"), args=lambda w: [w.agency_a]),
+    page("org-create", Needs("org.manage")),
+    post("org-create", Needs("org.manage")),
+    page("org-edit", Needs("org.manage"), args=lambda w: [w.agency_a]),
+    post("org-edit", Needs("org.manage"), args=lambda w: [w.agency_a]),
     page("member-list", Needs("member.view")),
     page("member-detail", Needs("member.view"), args=lambda w: [w.person]),
     # Importing tasks: the Standing Office only. ----------------------------------------------
@@ -366,6 +386,11 @@ ROWS: list[Row] = [
     page("audit:export-xlsx", Needs("audit.view")),
     # The Django admin (see EXCLUDED_PREFIXES): it answers a refusal with its own sign-in page.
     page("admin:index", Needs("admin.access"), denied=LOGIN),
+    page(
+        "admin-login",
+        Always(LOGIN, "the admin's sign-in page leads to the two-step sign-in"),
+        anonymous=LOGIN,
+    ),
     page("admin:accounts_user_changelist", Needs("admin.access"), denied=LOGIN),
     # The API's own URLs: its description is public (no data in it), the rest is per operation.
     page("api:openapi-json", **PUBLIC),

@@ -1,0 +1,86 @@
+"""Forms of the people pages: invite a person, edit a role and agency, filter the list."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
+
+from dondoc.accounts.models import Role, User, agency_problem
+from dondoc.orgs.models import OrgUnit
+
+
+def agency_choices():
+    """Units a person can belong to today (not merged into another)."""
+    return OrgUnit.objects.filter(valid_to__isnull=True).order_by("name")
+
+
+class PersonForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    agency = forms.ModelChoiceField(
+        label=_("Agency"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        help_text=_("Required for reporters and agency heads."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agency_choices()
+
+    def clean_full_name(self) -> str:
+        name = self.cleaned_data["full_name"].strip()
+        if not name or "\x00" in name:
+            raise forms.ValidationError(_("Enter the person's full name."))
+        return name
+
+    def clean(self) -> dict:
+        data = super().clean()
+        role = data.get("role")
+        if role is not None and "agency" not in self.errors:
+            problem = agency_problem(role, 0 if data.get("agency") is None else 1)
+            if problem:
+                self.add_error("agency", problem)
+        return data
+
+
+class InviteForm(PersonForm):
+    email = forms.EmailField(label=_("E-mail address"), max_length=150)
+
+    field_order = ["email", "full_name", "role", "agency"]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        validate_email(email)
+        taken = User.objects.filter(email__iexact=email).exists()
+        if taken or User.objects.filter(username__iexact=email).exists():
+            raise forms.ValidationError(_("Somebody already has an account with this address."))
+        return email
+
+
+class PeopleFilter(forms.Form):
+    q = forms.CharField(label=_("Name or e-mail"), required=False, max_length=100)
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("All")), *Role.choices]
+    )
+    agency = forms.ModelChoiceField(
+        label=_("Agency"), required=False, queryset=OrgUnit.objects.none(), empty_label=_("All")
+    )
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("active", _("Active")),
+            ("invited", _("Invited, no password yet")),
+            ("inactive", _("Deactivated")),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = OrgUnit.objects.order_by("name")
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"].replace("\x00", "").strip()

@@ -1,0 +1,43 @@
+"""The Standing Office's pages to create and edit organisation units (``org.manage``)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from dondoc.accounts.policy import can
+from dondoc.orgs import services
+from dondoc.orgs.forms import OrgUnitForm
+from dondoc.orgs.models import OrgUnit
+
+
+def _form_page(request: HttpRequest, unit: OrgUnit | None) -> HttpResponse:
+    if not can(request.user, "org.manage"):
+        raise PermissionDenied
+    form = OrgUnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        saved = services.save_unit(
+            unit,
+            data={name: form.cleaned_data[name] for name in services.UNIT_FIELDS},
+            aliases=form.cleaned_data["aliases"],
+            by=request.user,
+        )
+        messages.success(request, _("“%(name)s” is saved.") % {"name": saved.name})
+        return redirect("org-detail", pk=saved.pk)
+    return render(request, "orgs/org_form.html", {"form": form, "unit": unit})
+
+
+@login_required
+def org_create(request: HttpRequest) -> HttpResponse:
+    return _form_page(request, None)
+
+
+@login_required
+def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can(request.user, "org.manage"):
+        raise PermissionDenied
+    return _form_page(request, get_object_or_404(OrgUnit, pk=pk))

@@ -1,0 +1,48 @@
+"""Writes to organisation units: create and edit a unit with its aliases and its merger."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from dondoc.core.text import fold
+from dondoc.orgs.models import OrgAlias, OrgUnit
+
+#: The fields of a unit that its form edits.
+UNIT_FIELDS = (
+    "code",
+    "kind",
+    "name",
+    "short_name",
+    "parent",
+    "valid_from",
+    "valid_to",
+    "successor",
+)
+
+
+@transaction.atomic
+def save_unit(
+    unit: OrgUnit | None, *, data: dict[str, Any], aliases: list[str], by: Any
+) -> OrgUnit:
+    """Create (``unit`` None) or change a unit, and make its aliases exactly ``aliases``.
+    The caller has validated ``data`` (``forms.OrgUnitForm``): no loop of successors or
+    parents, aliases used by no other unit."""
+    unit = OrgUnit() if unit is None else OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    for name in UNIT_FIELDS:
+        setattr(unit, name, data[name])
+    unit._history_user = by
+    unit.save()
+    wanted = {fold(a): a for a in aliases}
+    for alias in OrgAlias.objects.filter(org_unit=unit):
+        if alias.alias_folded in wanted and wanted[alias.alias_folded] == alias.alias:
+            del wanted[alias.alias_folded]
+            continue
+        alias._history_user = by
+        alias.delete()
+    for text in wanted.values():
+        alias = OrgAlias(org_unit=unit, alias=text)
+        alias._history_user = by
+        alias.save()
+    return unit
