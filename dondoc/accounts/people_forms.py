@@ -17,11 +17,14 @@ def agency_choices():
 
 class PersonForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(  # no default: the first role is the most powerful one
+        label=_("Role"), choices=[("", _("Choose a role")), *Role.choices]
+    )
     agency = forms.ModelChoiceField(
         label=_("Agency"),
         queryset=OrgUnit.objects.none(),
         required=False,
+        empty_label=_("No agency"),
         help_text=_("Required for reporters and agency heads."),
     )
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dondoc.accounts import people
-from dondoc.accounts.invitations import invitation_tokens
+from dondoc.accounts.invitations import INVITATION_DAYS, invitation_tokens
 from dondoc.accounts.models import Membership, User
 from dondoc.accounts.people_forms import InviteForm, PeopleFilter, PersonForm
 from dondoc.accounts.policy import can
@@ -104,7 +104,7 @@ def people_invite(request: HttpRequest) -> HttpResponse:
             % {"name": person, "email": person.email},
         )
         return redirect("people-list")
-    return render(request, "accounts/people_invite.html", {"form": form})
+    return render(request, "accounts/people_invite.html", {"form": form, "days": INVITATION_DAYS})
 
 
 @login_required
