@@ -176,9 +176,13 @@ class TokenForm(forms.Form):
         ],
         coerce=int,
         initial=TOKEN_DAYS_DEFAULT,
-        required=False,
-        empty_value=TOKEN_DAYS_DEFAULT,
     )
+
+    def __init__(self, data=None, *args, **kwargs) -> None:
+        if data is not None and "days" not in data:  # a form posted before expiry existed
+            data = data.copy()
+            data["days"] = TOKEN_DAYS_DEFAULT
+        super().__init__(data, *args, **kwargs)
 
 
 @login_required

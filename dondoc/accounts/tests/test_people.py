@@ -216,3 +216,15 @@ def test_the_admin_refuses_a_reporter_without_an_agency(client, clerk, tracker):
     tracker.refresh_from_db()
     assert tracker.role == Role.TRACKER
     assert not Membership.objects.filter(user=tracker).exists()
+
+
+@pytest.mark.django_db
+def test_the_list_costs_the_same_queries_for_many_people(
+    office, most, hanoi, django_assert_max_num_queries
+):
+    for n in range(30):
+        person = User.objects.create_user(f"p{n}", role=Role.REPORTER, full_name=f"Người {n}")
+        Membership.objects.create(user=person, org_unit=most if n % 2 else hanoi)
+
+    with django_assert_max_num_queries(8):
+        assert office.get("/people/").status_code == 200
