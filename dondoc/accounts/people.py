@@ -17,6 +17,22 @@ from dondoc.accounts import mail
 from dondoc.accounts.models import Membership, User, agency_problem
 
 
+class StaleEdit(Exception):
+    """The account changed after the form was loaded: the edit would undo that change."""
+
+
+def version_of(user: User) -> str:
+    """A mark that changes whenever the account or its memberships change (form versions)."""
+    own = user.history.order_by("-history_id").values_list("history_id", flat=True).first()
+    units = (
+        Membership.history.filter(user_id=user.pk)
+        .order_by("-history_id")
+        .values_list("history_id", flat=True)
+        .first()
+    )
+    return f"{own or 0}.{units or 0}"
+
+
 def _save(user: User, by: Any, reason: str, **kwargs: Any) -> None:
     user._history_user = by
     user._change_reason = reason
@@ -66,8 +82,20 @@ def invite_again(user: User, *, by: Any) -> None:
 
 
 @transaction.atomic
-def update_person(user: User, *, full_name: str, role: str, agency: Any, by: Any) -> User:
+def update_person(
+    user: User,
+    *,
+    full_name: str,
+    role: str,
+    agency: Any,
+    by: Any,
+    version: str | None = None,
+) -> User:
+    """Change name, role and agency. With ``version`` (from ``version_of`` when the form was
+    loaded), refuse with ``StaleEdit`` if somebody changed the account since."""
     user = User.objects.select_for_update().get(pk=user.pk)
+    if version is not None and version != version_of(user):
+        raise StaleEdit
     problem = agency_problem(role, 0 if agency is None else 1)
     assert problem is None, problem
     user.full_name, user.role = full_name.strip(), role

@@ -116,12 +116,28 @@ def people_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"full_name": person.full_name, "role": person.role, "agency": agency}
     form = PersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        people.update_person(person, **form.cleaned_data, by=request.user)
-        messages.success(request, _("The changes to %(name)s are saved.") % {"name": person})
+        try:
+            people.update_person(
+                person,
+                **form.cleaned_data,
+                by=request.user,
+                version=request.POST.get("version", "")[:40] or None,
+            )
+        except people.StaleEdit:
+            messages.error(
+                request,
+                _(
+                    "Somebody changed this account after you opened the page. Nothing was "
+                    "saved: here is its current state."
+                ),
+            )
+        else:
+            messages.success(request, _("The changes to %(name)s are saved.") % {"name": person})
         return redirect("people-edit", pk=person.pk)
     context = {
         "person": person,
         "form": form,
+        "version": people.version_of(person),
         "units": [m.org_unit for m in person.memberships.select_related("org_unit")],
         "has_device": TOTPDevice.objects.filter(user=person, confirmed=True).exists(),
         "invited": not person.has_usable_password(),

@@ -11,6 +11,7 @@ from django.core import mail
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from dondoc.accounts import people
 from dondoc.accounts.models import ApiToken, Membership, Role, User
 from dondoc.conftest import PASSWORD
 
@@ -228,3 +229,23 @@ def test_the_list_costs_the_same_queries_for_many_people(
 
     with django_assert_max_num_queries(8):
         assert office.get("/people/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_form_loaded_before_another_change_does_not_undo_it(
+    office, tracker, reporter, most, hanoi
+):
+    loaded = office.get(f"/people/{reporter.pk}/").context["version"]
+    people.update_person(reporter, full_name="B", role=Role.AGENCY_HEAD, agency=most, by=tracker)
+
+    response = office.post(
+        f"/people/{reporter.pk}/",
+        {"full_name": "B", "role": Role.REPORTER, "agency": hanoi.pk, "version": loaded},
+        follow=True,
+    )
+
+    reporter.refresh_from_db()
+    assert reporter.role == Role.AGENCY_HEAD and list(reporter.org_units.all()) == [most]
+    assert "Somebody changed this account" in response.content.decode() or (
+        "Có người đã thay đổi" in response.content.decode()
+    )
