@@ -20,15 +20,29 @@ def _form_page(request: HttpRequest, unit: OrgUnit | None) -> HttpResponse:
         raise PermissionDenied
     form = OrgUnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
-        saved = services.save_unit(
-            unit,
-            data={name: form.cleaned_data[name] for name in services.UNIT_FIELDS},
-            aliases=form.cleaned_data["aliases"],
-            by=request.user,
-        )
+        try:
+            saved = services.save_unit(
+                unit,
+                data={name: form.cleaned_data[name] for name in services.UNIT_FIELDS},
+                aliases=form.cleaned_data["aliases"],
+                by=request.user,
+                version=request.POST.get("version", "")[:40] or None,
+            )
+        except services.StaleEdit:
+            messages.error(
+                request,
+                _(
+                    "Somebody changed this unit after you opened the page. Nothing was saved: "
+                    "here is its current state."
+                ),
+            )
+            return redirect("org-edit", pk=unit.pk)
         messages.success(request, _("“%(name)s” is saved.") % {"name": saved.name})
         return redirect("org-detail", pk=saved.pk)
-    return render(request, "orgs/org_form.html", {"form": form, "unit": unit})
+    version = request.POST.get("version", "") if form.is_bound else ""
+    if unit is not None and not form.is_bound:
+        version = services.version_of(unit)
+    return render(request, "orgs/org_form.html", {"form": form, "unit": unit, "version": version})
 
 
 @login_required

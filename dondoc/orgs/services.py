@@ -22,14 +22,38 @@ UNIT_FIELDS = (
 )
 
 
+class StaleEdit(Exception):
+    """The unit changed after the form was loaded: saving would undo that change."""
+
+
+def version_of(unit: OrgUnit) -> str:
+    """A mark that changes whenever the unit or its aliases change (form versions)."""
+    own = unit.history.order_by("-history_id").values_list("history_id", flat=True).first()
+    aliases = (
+        OrgAlias.history.filter(org_unit_id=unit.pk)
+        .order_by("-history_id")
+        .values_list("history_id", flat=True)
+        .first()
+    )
+    return f"{own or 0}.{aliases or 0}"
+
+
 @transaction.atomic
 def save_unit(
-    unit: OrgUnit | None, *, data: dict[str, Any], aliases: list[str], by: Any
+    unit: OrgUnit | None,
+    *,
+    data: dict[str, Any],
+    aliases: list[str],
+    by: Any,
+    version: str | None = None,
 ) -> OrgUnit:
     """Create (``unit`` None) or change a unit, and make its aliases exactly ``aliases``.
     The caller has validated ``data`` (``forms.OrgUnitForm``): no loop of successors or
-    parents, aliases used by no other unit."""
+    parents, aliases used by no other unit. With ``version`` (``version_of`` when the form was
+    loaded), refuse with ``StaleEdit`` if somebody changed the unit since."""
     unit = OrgUnit() if unit is None else OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    if unit.pk and version is not None and version != version_of(unit):
+        raise StaleEdit
     for name in UNIT_FIELDS:
         setattr(unit, name, data[name])
     unit._history_user = by

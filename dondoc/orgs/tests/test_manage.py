@@ -125,3 +125,16 @@ def test_only_the_standing_office_edits_units(client, reporter, most):
 
     assert client.get(f"/orgs/{most.pk}/edit/").status_code == 403
     assert client.post("/orgs/new/", {"name": "X"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_an_edit_loaded_before_another_change_does_not_undo_it(office, clerk, most):
+    loaded = office.get(f"/orgs/{most.pk}/edit/").context["version"]
+    data = _form(most, short_name="KH&CN", version=loaded)
+    office.post(f"/orgs/{most.pk}/edit/", _form(most, aliases="Bộ KHCN"))  # somebody else
+
+    office.post(f"/orgs/{most.pk}/edit/", data)
+
+    most.refresh_from_db()
+    assert most.short_name == "Bộ KH&CN"
+    assert list(most.aliases.values_list("alias", flat=True)) == ["Bộ KHCN"]
