@@ -13,6 +13,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
+from dondoc.core.spreadsheet import append_row, csv_bytes, new_workbook, workbook_bytes
 from dondoc.core.text import fold
 
 
@@ -150,24 +151,19 @@ class ReadTemplate:
 
 def template_csv() -> bytes:
     """The template as CSV (UTF-8 with BOM so spreadsheet programs read the diacritics)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([c.heading for c in COLUMNS])
-    writer.writerow([c.example for c in COLUMNS])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes([[c.heading for c in COLUMNS], [c.example for c in COLUMNS]])
 
 
 def template_xlsx() -> bytes:
     """The template as XLSX: a sheet to fill, with an example row, and a sheet of instructions."""
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    book = Workbook()
+    book = new_workbook()
     sheet = book.active
     sheet.title = DATA_SHEET
-    sheet.append([c.heading for c in COLUMNS])
-    sheet.append([c.example for c in COLUMNS])
+    append_row(sheet, [c.heading for c in COLUMNS])
+    append_row(sheet, [c.example for c in COLUMNS])
     header_fill = PatternFill("solid", fgColor="DDE7F0")
     for index, column in enumerate(COLUMNS, start=1):
         letter = get_column_letter(index)
@@ -182,18 +178,21 @@ def template_xlsx() -> bytes:
     sheet.freeze_panes = "A2"
 
     guide = book.create_sheet(HELP_SHEET)
-    guide.append(["Cột", "Khoá (key)", "Bắt buộc", "Hướng dẫn"])
+    append_row(guide, ["Cột", "Khoá (key)", "Bắt buộc", "Hướng dẫn"])
     for column in COLUMNS:
-        guide.append([column.heading, column.key, "Có" if column.required else "", column.help_vi])
-    guide.append([])
-    guide.append(
+        append_row(
+            guide, [column.heading, column.key, "Có" if column.required else "", column.help_vi]
+        )
+    append_row(guide, [])
+    append_row(
+        guide,
         [
             "Lưu ý",
             "",
             "",
             "Dòng có STT là “Ví dụ” không được nhập. Mỗi dòng là một nhiệm vụ; tệp chỉ được "
             "nhập khi mọi dòng hợp lệ. Ngày viết dạng dd/mm/yyyy.",
-        ]
+        ],
     )
     for cell in guide[1]:
         cell.font = Font(bold=True)
@@ -203,9 +202,7 @@ def template_xlsx() -> bytes:
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 # --------------------------------------------------------------------------------------------
