@@ -10,10 +10,17 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 
 from dondoc.core.spreadsheet import append_row, csv_bytes, new_workbook, workbook_bytes
+from dondoc.core.tabular import (
+    DEFAULT_LIMITS,
+    InputRefused,
+    Limits,
+    read_csv_table,
+    read_xlsx_table,
+    refuse_size,
+)
 from dondoc.core.text import fold
 
 
@@ -279,9 +286,20 @@ def _rows_from_cells(table: list[list[str]], result: ReadTemplate) -> ReadTempla
     return result
 
 
-def read_csv(data: bytes) -> ReadTemplate:
+def _refused(result: ReadTemplate, refusal: InputRefused) -> ReadTemplate:
+    result.problems.append(
+        TemplateProblem(refusal.row, None, refusal.message_vi, refusal.message_en)
+    )
+    return result
+
+
+def read_csv(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ReadTemplate:
     """Rows of a CSV template. The file must be UTF-8 (with or without BOM)."""
     result = ReadTemplate()
+    try:
+        refuse_size(len(data), limits)
+    except InputRefused as refusal:
+        return _refused(result, refusal)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -300,8 +318,11 @@ def read_csv(data: bytes) -> ReadTemplate:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    table = [[cell.strip() for cell in row] for row in reader]
+    try:
+        cells = read_csv_table(text, delimiter=delimiter, limits=limits)
+    except InputRefused as refusal:
+        return _refused(result, refusal)
+    table = [[cell.strip() for cell in row] for row in cells]
     return _rows_from_cells(table, result)
 
 
@@ -310,26 +331,12 @@ def text_line(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def read_xlsx(data: bytes) -> ReadTemplate:
+def read_xlsx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ReadTemplate:
     """Rows of an XLSX template: the sheet "Nhiệm vụ", or the first sheet."""
-    from openpyxl import load_workbook
-
     result = ReadTemplate()
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a damaged file
-        result.problems.append(
-            TemplateProblem(
-                0,
-                None,
-                "Không đọc được tệp Excel (.xlsx).",
-                "The Excel (.xlsx) file can't be read.",
-            )
-        )
-        return result
-    try:
-        sheet = book[DATA_SHEET] if DATA_SHEET in book.sheetnames else book.worksheets[0]
-        table = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
+        cells = read_xlsx_table(data, sheet=DATA_SHEET, limits=limits)
+    except InputRefused as refusal:
+        return _refused(result, refusal)
+    table = [[_cell_text(v) for v in row] for row in cells]
     return _rows_from_cells(table, result)
