@@ -18,10 +18,10 @@ from dondoc.core.tabular import (
     InputRefused,
     Limits,
     read_csv_table,
-    read_xlsx_table,
     refuse_size,
 )
 from dondoc.core.text import fold
+from dondoc.core.xlsx_reader import read_xlsx_table
 
 
 @dataclass(frozen=True)
