@@ -1,8 +1,9 @@
-"""No export writes a formula: every exporter, fed hostile text, writes data only.
+"""No export writes a formula, no upload is parsed without bounds.
 
-Two guards keep it so: every exporter is run on texts such as ``=HYPERLINK(…)`` and its files
-are checked cell by cell, and the source tree is searched for CSV writers or openpyxl workbooks
-created anywhere but ``dondoc/core/spreadsheet.py``.
+Every exporter is run on texts such as ``=HYPERLINK(…)`` and its files are checked cell by cell;
+the source tree is searched for CSV writers or openpyxl workbooks created anywhere but
+``dondoc/core/spreadsheet.py``, and for CSV readers or ``load_workbook`` anywhere but the bounded
+readers ``dondoc/core/tabular.py`` and ``dondoc/core/xlsx_reader.py``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ WRITER_RE = re.compile(
     r"csv\.(?:writer|DictWriter)\s*\(|\bWorkbook\s*\(|openpyxl\s+import\s+[^\n]*\bWorkbook\b"
 )
 HELPER = ROOT / "core" / "spreadsheet.py"
+#: Reading uploads: only the bounded readers parse CSV or open workbooks.
+READER_RE = re.compile(r"csv\.(?:reader|DictReader)\s*\(|\bload_workbook\s*\(")
+READERS = {ROOT / "core" / "tabular.py", ROOT / "core" / "xlsx_reader.py"}
 
 
 def test_no_module_but_the_helper_creates_csv_writers_or_workbooks():
@@ -39,6 +43,19 @@ def test_no_module_but_the_helper_creates_csv_writers_or_workbooks():
                 offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert offenders == [], "write spreadsheets through dondoc.core.spreadsheet:\n" + "\n".join(
         offenders
+    )
+
+
+def test_no_module_but_the_bounded_readers_parses_csv_or_opens_workbooks():
+    offenders = []
+    for path in ROOT.rglob("*.py"):
+        if path in READERS or "tests" in path.relative_to(ROOT).parts:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if READER_RE.search(line):
+                offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert offenders == [], "read uploads through dondoc.core.tabular / xlsx_reader:\n" + (
+        "\n".join(offenders)
     )
 
 
