@@ -84,3 +84,27 @@ def test_the_report_parser_stops_when_its_time_budget_is_spent():
         parse_report_appendices(text, budget=Budget(0.2))
     assert time.monotonic() - started < 3
     assert caught.value.limit == "seconds"
+
+
+@pytest.mark.django_db
+def test_the_upload_page_shows_the_refusal_of_a_dimension_bomb_within_seconds(client, clerk):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from dondoc.tasks.importers import views
+    from dondoc.tasks.models import Program
+
+    Program.objects.create(code="NQ57", name="Nghị quyết 57")
+    client.force_login(clerk)
+    data = xlsx(
+        sheet(f'<row r="1048576">{inline("XFD1048576", "x")}</row>', dimension="A1:XFD1048576")
+    )
+    started = time.monotonic()
+    page = client.post(
+        reverse("import-upload"), {"file": SimpleUploadedFile("nhiem-vu.xlsx", data)}
+    )
+    assert time.monotonic() - started < 10  # the page's first rendering included
+    body = page.content.decode()
+    assert "vượt giới hạn 20.000 dòng mỗi lần nhập" in body
+    assert reverse("import-confirm") not in body
+    assert views.SESSION_KEY not in client.session
