@@ -64,14 +64,18 @@ class InputRefused(Exception):
 
 
 class Budget:
-    """Seconds allowed for reading one input; :meth:`check` refuses once they are spent."""
+    """Seconds allowed for reading one input; :meth:`check` refuses once they are spent.
+
+    The seconds are the processor time of the reading thread, so a busy server does not refuse
+    an ordinary file because other requests slowed it down.
+    """
 
     def __init__(self, seconds: float = DEFAULT_LIMITS.seconds) -> None:
         self.seconds = seconds
-        self.deadline = time.monotonic() + seconds
+        self.deadline = time.thread_time() + seconds
 
     def check(self) -> None:
-        if time.monotonic() > self.deadline:
+        if time.thread_time() > self.deadline:
             raise InputRefused(
                 f"Việc đọc tệp vượt quá giới hạn {_n(self.seconds)} giây; tệp quá lớn hoặc có "
                 "cấu trúc bất thường. Hãy chia nhỏ tệp rồi nhập lại.",

@@ -305,68 +305,84 @@ class _Cells:
         return int(number) if number.is_integer() and abs(number) < 2**53 else number
 
 
+class _Tags(dict):
+    """Local names of the qualified names expat reports, computed once per name."""
+
+    def __missing__(self, name: str) -> str:
+        self[name] = local = _local(name)
+        return local
+
+
 def _sheet_rows(
     book: _Book, path: str, cells: _Cells, epoch, limits: Limits, budget: Budget
 ) -> Iterator[tuple[int, list[Any]]]:
+    """Rows of the sheet part ``path`` as expat reads it, one row held at a time."""
     ready: list[tuple[int, list[Any]]] = []
     row: dict[int, Any] = {}
     text: list[str] = []
-    state: dict[str, Any] = {"row": 0, "column": 0, "capture": None, "length": 0, "seen": 0}
-    state["phonetic"] = False
+    inline: list[str] = []
+    tags = _Tags()
+    max_rows, max_columns, max_chars = limits.max_rows, limits.max_columns, limits.max_cell_chars
+    row_number = column = length = seen = 0
+    capture: str | None = None
+    phonetic = False
+    kind: str = "n"
+    style: str | None = None
+    raw: str | None = None
 
     def start(name: str, attrs: dict) -> None:
-        tag = _local(name)
+        nonlocal row_number, column, length, seen, capture, phonetic, kind, style, raw
+        tag = tags[name]
         if tag == "c":
             reference = _CELL_REF.match(attrs.get("r", ""))
-            state["column"] = _column_number(reference[1]) if reference else state["column"] + 1
-            state["kind"], state["style"] = attrs.get("t", "n"), attrs.get("s")
-            state["raw"], state["inline"] = None, []
-            state["seen"] += 1
-            if state["seen"] % 4096 == 0:
+            column = _column_number(reference[1]) if reference else column + 1
+            kind, style, raw = attrs.get("t", "n"), attrs.get("s"), None
+            inline.clear()
+            seen += 1
+            if seen % 4096 == 0:
                 budget.check()
-        elif tag in ("v", "t") and not state["phonetic"]:
-            state["capture"], state["length"] = tag, 0
+        elif tag in ("v", "t") and not phonetic:
+            capture, length = tag, 0
             text.clear()
         elif tag == "rPh":
-            state["phonetic"] = True
+            phonetic = True
         elif tag == "row":
             declared = attrs.get("r", "")
-            state["row"] = int(declared) if declared.isdigit() else state["row"] + 1
-            state["column"] = 0
+            row_number = int(declared) if declared.isdigit() else row_number + 1
+            column = 0
             row.clear()
 
     def end(name: str) -> None:
-        tag = _local(name)
-        if tag == "v" and state["capture"] == "v":
-            state["raw"], state["capture"] = "".join(text), None
-        elif tag == "t" and state["capture"] == "t":
-            state["inline"].append("".join(text))
-            state["capture"] = None
-        elif tag == "rPh":
-            state["phonetic"] = False
-        elif tag == "c":
-            number, column = state["row"], state["column"]
-            value = cells.value(
-                state["kind"], state["style"], state["raw"], "".join(state["inline"]), epoch
-            )
+        nonlocal capture, phonetic, raw
+        tag = tags[name]
+        if tag == "c":
+            value = cells.value(kind, style, raw, "".join(inline), epoch)
             if value is None or value == "":
                 return
-            if number > limits.max_rows:
-                raise too_many_rows(number, limits)
-            if column > limits.max_columns:
-                raise too_many_columns(number, column, limits)
-            if isinstance(value, str) and len(value) > limits.max_cell_chars:
-                raise cell_too_long(number, column, limits)
+            if row_number > max_rows:
+                raise too_many_rows(row_number, limits)
+            if column > max_columns:
+                raise too_many_columns(row_number, column, limits)
+            if isinstance(value, str) and len(value) > max_chars:
+                raise cell_too_long(row_number, column, limits)
             row[column] = value
+        elif tag == "v" and capture == "v":
+            raw, capture = "".join(text), None
+        elif tag == "t" and capture == "t":
+            inline.append("".join(text))
+            capture = None
+        elif tag == "rPh":
+            phonetic = False
         elif tag == "row" and row:
-            ready.append((state["row"], [row.get(i) for i in range(1, max(row) + 1)]))
+            ready.append((row_number, [row.get(i) for i in range(1, max(row) + 1)]))
             row.clear()
 
     def characters(data: str) -> None:
-        if state["capture"] in ("v", "t"):
-            state["length"] += len(data)
-            if state["length"] > limits.max_cell_chars:
-                raise cell_too_long(state["row"], state["column"], limits)
+        nonlocal length
+        if capture is not None:
+            length += len(data)
+            if length > max_chars:
+                raise cell_too_long(row_number, column, limits)
             text.append(data)
 
     for _ in book.parse(path, start, end, characters):
