@@ -122,7 +122,14 @@ def test_reading_stops_when_the_time_allowed_is_spent():
 
 @pytest.mark.parametrize(
     "data",
-    [b"", b"PK\x03\x04 not a zip", b"<html></html>", xlsx(sheet("<row><c")), xlsx("<!DOCTYPE x>")],
+    [
+        b"",
+        b"PK\x03\x04 not a zip",
+        b"<html></html>",
+        xlsx(sheet("<row><c")),
+        xlsx("<!DOCTYPE x>"),
+        xlsx('<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">]><w>&a;&a;</w>'),
+    ],
 )
 def test_what_is_not_a_workbook_is_refused_as_unreadable(data):
     refusal, _seconds, _peak = refused(read_xlsx_table, data)
