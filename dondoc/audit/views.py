@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -19,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from dondoc.accounts.policy import can
 from dondoc.audit.log import AuditFilter, Entry, audited_models, entries, hydrate, iter_entries
+from dondoc.core.spreadsheet import append_row, csv_bytes, new_workbook, workbook_bytes
 from dondoc.tasks.forms import DateInput
 
 PAGE_SIZE = 50
@@ -111,24 +110,15 @@ def audit_export(request: HttpRequest, fmt: str) -> HttpResponse:
     header = [str(h) for h in HEADER]
     stem = f"nhat-ky-thay-doi-{dt.date.today():%Y-%m-%d}"
     if fmt == "csv":
-        buffer = io.StringIO()
-        buffer.write("\ufeff")  # so that spreadsheet programs read UTF-8
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(rows)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(csv_bytes([header, *rows]), content_type="text/csv; charset=utf-8")
     else:
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
+        book = new_workbook(write_only=True)
         sheet = book.create_sheet(_("Audit log")[:31])
-        sheet.append(header)
+        append_row(sheet, header)
         for row in rows:
-            sheet.append(row)
-        out = io.BytesIO()
-        book.save(out)
+            append_row(sheet, row)
         response = HttpResponse(
-            out.getvalue(),
+            workbook_bytes(book),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'

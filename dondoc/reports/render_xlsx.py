@@ -7,12 +7,10 @@ to the page width. The rows are the ones the DOCX and the HTML preview show.
 
 from __future__ import annotations
 
-import io
-
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from dondoc.core.spreadsheet import Workbook, append_row, new_workbook, workbook_bytes
 from dondoc.reports.compose import Table
 
 _THIN = Side(style="thin", color="000000")
@@ -25,16 +23,17 @@ def add_sheet(
     sheet = workbook.create_sheet(name[:31])
     font = Font(name="Times New Roman", size=12)
     bold = Font(name="Times New Roman", size=12, bold=True)
-    sheet.append([title])
-    sheet["A1"].font = Font(name="Times New Roman", size=13, bold=True)
-    sheet.append([subtitle])
-    sheet["A2"].font = Font(name="Times New Roman", size=12, italic=True)
-    sheet.append(table.headings)
+    append_row(sheet, [title], font=Font(name="Times New Roman", size=13, bold=True))
+    append_row(sheet, [subtitle], font=Font(name="Times New Roman", size=12, italic=True))
     head_row = 3
-    fill = PatternFill("solid", fgColor="DCE3EC")
-    for cell in sheet[head_row]:
-        cell.font, cell.fill, cell.border = bold, fill, _BORDER
-        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+    append_row(
+        sheet,
+        table.headings,
+        font=bold,
+        fill=PatternFill("solid", fgColor="DCE3EC"),
+        border=_BORDER,
+        alignment=Alignment(wrap_text=True, horizontal="center", vertical="center"),
+    )
     wrap = Alignment(wrap_text=True, vertical="top")
     centre = Alignment(wrap_text=True, vertical="top", horizontal="center")
     for row in table.rows:
@@ -42,8 +41,8 @@ def add_sheet(
             int(v) if numeric and v.isdigit() else v
             for v, numeric in zip(row, table.numeric, strict=False)
         ]
-        sheet.append(values)
-        for cell, numeric in zip(sheet[sheet.max_row], table.numeric, strict=False):
+        cells = append_row(sheet, values)
+        for cell, numeric in zip(cells, table.numeric, strict=False):
             cell.font, cell.border = font, _BORDER
             cell.alignment = centre if numeric else wrap
     for index, width in enumerate(widths, start=1):
@@ -60,10 +59,8 @@ def add_sheet(
 
 def render_xlsx(sheets: list[tuple[str, str, str, Table, list[int]]]) -> bytes:
     """``sheets``: (sheet name, title, subtitle, table, column widths) each."""
-    workbook = Workbook()
+    workbook = new_workbook()
     workbook.remove(workbook.active)
     for name, title, subtitle, table, widths in sheets:
         add_sheet(workbook, name, title, subtitle, table, widths)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)

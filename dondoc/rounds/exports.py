@@ -8,17 +8,14 @@ scorecard. Each sheet is a ``Sheet`` of headings and rows.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import astuple, dataclass
 
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from dondoc.core.spreadsheet import append_row, new_workbook, workbook_bytes, xlsx_cell
 from dondoc.rounds.completeness import Completeness
 from dondoc.rounds.scorecards import ScorecardRow
 from dondoc.tasks.exports import COLUMNS as TASK_COLUMNS
@@ -164,7 +161,7 @@ class AgencyExporter:
 
 def render_xlsx(sheets: Sequence[Sheet], title: str) -> bytes:
     """One worksheet per ``Sheet``: a title line, the headings, then the rows."""
-    workbook = Workbook(write_only=True)
+    workbook = new_workbook(write_only=True)
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DCE3EC")
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -172,28 +169,16 @@ def render_xlsx(sheets: Sequence[Sheet], title: str) -> bytes:
         sheet = workbook.create_sheet(spec.title[:31])
         for index, width in enumerate(spec.widths):
             sheet.column_dimensions[chr(ord("A") + index)].width = width
-        heading = WriteOnlyCell(sheet, value=title)
-        heading.font = Font(bold=True, size=13)
-        sheet.append([heading])
-        cells = []
-        for text in spec.headings:
-            cell = WriteOnlyCell(sheet, value=str(text))
-            cell.font, cell.fill, cell.alignment = bold, fill, wrap
-            cells.append(cell)
-        sheet.append(cells)
+        append_row(sheet, [title], font=Font(bold=True, size=13))
+        append_row(sheet, spec.headings, font=bold, fill=fill, alignment=wrap)
         for row in spec.rows:
             out = []
             for value in row:
-                if isinstance(value, Promise):  # a lazy translation
-                    value = str(value)
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.alignment = wrap
+                cell = xlsx_cell(sheet, value, alignment=wrap)
                 if isinstance(value, dt.datetime):
                     cell.number_format = "DD/MM/YYYY HH:MM"
                 elif isinstance(value, dt.date):
                     cell.number_format = "DD/MM/YYYY"
                 out.append(cell)
             sheet.append(out)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

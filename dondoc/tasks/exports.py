@@ -7,19 +7,16 @@ in its order. Both files therefore hold the same rows and figures as the page.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Iterator
 from dataclasses import astuple, dataclass
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from dondoc.core.spreadsheet import append_row, csv_bytes, new_workbook, workbook_bytes, xlsx_cell
 from dondoc.tasks.filters import with_display_relations
 from dondoc.tasks.models import ProgressUpdate
 from dondoc.tasks.status import COMPLETED_STATUSES, Status
@@ -110,17 +107,13 @@ def _ddmmyyyy(value: object) -> object:
 
 def render_csv(exporter: TaskExporter) -> bytes:
     """UTF-8 with a byte-order mark, so that Excel opens the Vietnamese text correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(exporter.headings())
-    for row in exporter.rows():
-        writer.writerow([_ddmmyyyy(v) for v in astuple(row)])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    rows = ([_ddmmyyyy(v) for v in astuple(row)] for row in exporter.rows())
+    return csv_bytes([exporter.headings(), *rows])
 
 
 def render_xlsx(exporter: TaskExporter, title: str = "") -> bytes:
     """A workbook with one sheet: a title line, the headings, one row per task."""
-    workbook = Workbook(write_only=True)
+    workbook = new_workbook(write_only=True)
     sheet = workbook.create_sheet(_("Tasks")[:31])
     for index, (_label, width) in enumerate(COLUMNS):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
@@ -129,24 +122,14 @@ def render_xlsx(exporter: TaskExporter, title: str = "") -> bytes:
     bold = Font(bold=True)
     heading_fill = PatternFill("solid", fgColor="DCE3EC")
     wrap = Alignment(wrap_text=True, vertical="top")
-    title_cell = WriteOnlyCell(sheet, value=title or _("Tasks"))
-    title_cell.font = Font(bold=True, size=13)
-    sheet.append([title_cell])
-    headings = []
-    for text in exporter.headings():
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font, cell.fill, cell.alignment = bold, heading_fill, wrap
-        headings.append(cell)
-    sheet.append(headings)
+    append_row(sheet, [title or _("Tasks")], font=Font(bold=True, size=13))
+    append_row(sheet, exporter.headings(), font=bold, fill=heading_fill, alignment=wrap)
     for row in exporter.rows():
         cells = []
         for value in astuple(row):
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.alignment = wrap
+            cell = xlsx_cell(sheet, value, alignment=wrap)
             if isinstance(value, dt.date):
                 cell.number_format = "DD/MM/YYYY"
             cells.append(cell)
         sheet.append(cells)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from dondoc.core.text import fold, normalize_spaces
 
@@ -796,12 +797,26 @@ def _appendix_heading(line: str) -> int | None:
     return int(token) if token.isdigit() else _ROMAN.get(token)
 
 
+class Budget(Protocol):
+    """Anything whose ``check()`` raises once the time allowed for reading is spent."""
+
+    def check(self) -> None: ...
+
+
+def _checked(lines: Iterable[str], budget: Budget | None) -> Iterator[str]:
+    for index, line in enumerate(lines):
+        if budget is not None and index % 256 == 255:
+            budget.check()
+        yield line
+
+
 def _parse_header(
-    lines: list[str], problems: list[Problem]
+    lines: list[str], problems: list[Problem], budget: Budget | None = None
 ) -> tuple[str | None, str | None, dt.date | None]:
     """Title, number and date of the report from the lines before the appendices."""
     kind_index = next(
-        (i for i, line in enumerate(lines) if fold(line).strip(" .:") in _KINDS), None
+        (i for i, line in enumerate(_checked(lines, budget)) if fold(line).strip(" .:") in _KINDS),
+        None,
     )
     head_end = kind_index if kind_index is not None else min(len(lines), 60)
 
@@ -844,7 +859,7 @@ def _parse_header(
             break
 
     if number:
-        for line in lines:
+        for line in _checked(lines, budget):
             cited = _CITED_REPORT_RE.search(line)
             if not cited:
                 continue
@@ -864,18 +879,20 @@ def _parse_header(
     return title, number, report_date
 
 
-def parse_report_appendices(text: str) -> ParsedAppendices:
+def parse_report_appendices(text: str, *, budget: Budget | None = None) -> ParsedAppendices:
     """Header facts and Appendix 1 and 2 rows of a quarterly report extracted from a PDF.
 
     Appendices start at lines reading "Phụ lục 1" and "Phụ lục 2"; rows of other appendices are
     ignored, and so is the body of the report except its header (number, date, title).
+    ``budget.check()``, when given, is called as the lines are read and may stop the work by
+    raising.
     """
     lines = [line.rstrip("\r") for line in (text or "").split("\n")]
     problems: list[Problem] = []
-    starts = [(i, _appendix_heading(line)) for i, line in enumerate(lines)]
+    starts = [(i, _appendix_heading(line)) for i, line in enumerate(_checked(lines, budget))]
     starts = [(i, n) for i, n in starts if n is not None]
     body_end = starts[0][0] if starts else len(lines)
-    title, number, report_date = _parse_header(lines[:body_end], problems)
+    title, number, report_date = _parse_header(lines[:body_end], problems, budget)
 
     rows: list[AppendixRow] = []
     titles: dict[int, str] = {}
@@ -896,6 +913,8 @@ def parse_report_appendices(text: str) -> ParsedAppendices:
         seen.add(appendix)
         assembler = _Assembler(appendix, problems, pdf_noise=True)
         for index in range(start + 1, end):
+            if budget is not None and index % 256 == 0:
+                budget.check()
             line = lines[index].replace("\x0c", "")
             assembler.feed(index + 1, line.split("\t"))
         rows.extend(assembler.rows())

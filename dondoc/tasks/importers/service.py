@@ -21,6 +21,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from dondoc.core.tabular import Budget, InputRefused, Limits, decode_text
 from dondoc.core.text import fold
 from dondoc.tasks import services
 from dondoc.tasks.deadlines import parse_deadline
@@ -46,6 +47,9 @@ from dondoc.tasks.models import (
 
 #: File kinds recognised by extension.
 KINDS = {".txt": "report", ".csv": "template", ".xlsx": "template"}
+
+#: Bounds of a report's text: a quarterly report's extract is a few hundred kilobytes.
+REPORT_LIMITS = Limits(max_bytes=5 * 1024 * 1024, max_rows=50_000, max_line_chars=20_000)
 
 #: Noise of the scanned report header, and the number as the report itself cites it.
 KNOWN_NUMBER_NOISE = {"/CQTTCĐ": "/CQTTBCĐ"}
@@ -240,10 +244,14 @@ def normalise_report_number(number: str) -> str:
 
 def _read_report(data: bytes, context: _Context) -> list[SourceRow]:
     summary = context.summary
-    text = _decode(data, summary)
-    if text is None:
+    try:
+        if _decode(data, summary) is None:
+            return []
+        text = decode_text(data, REPORT_LIMITS)
+        parsed = parse_report_appendices(text, budget=Budget(REPORT_LIMITS.seconds))
+    except InputRefused as refusal:
+        summary.reject(refusal.row, "file", refusal.message_vi, refusal.message_en)
         return []
-    parsed = parse_report_appendices(text)
     for problem in parsed.problems:
         summary.warn(problem.line, problem.column, problem.message_vi, problem.message)
     if not parsed.report_number or not parsed.report_date:

@@ -10,10 +10,18 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 
+from dondoc.core.spreadsheet import append_row, csv_bytes, new_workbook, workbook_bytes
+from dondoc.core.tabular import (
+    DEFAULT_LIMITS,
+    InputRefused,
+    Limits,
+    read_csv_table,
+    refuse_size,
+)
 from dondoc.core.text import fold
+from dondoc.core.xlsx_reader import read_xlsx_table
 
 
 @dataclass(frozen=True)
@@ -150,24 +158,19 @@ class ReadTemplate:
 
 def template_csv() -> bytes:
     """The template as CSV (UTF-8 with BOM so spreadsheet programs read the diacritics)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([c.heading for c in COLUMNS])
-    writer.writerow([c.example for c in COLUMNS])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes([[c.heading for c in COLUMNS], [c.example for c in COLUMNS]])
 
 
 def template_xlsx() -> bytes:
     """The template as XLSX: a sheet to fill, with an example row, and a sheet of instructions."""
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    book = Workbook()
+    book = new_workbook()
     sheet = book.active
     sheet.title = DATA_SHEET
-    sheet.append([c.heading for c in COLUMNS])
-    sheet.append([c.example for c in COLUMNS])
+    append_row(sheet, [c.heading for c in COLUMNS])
+    append_row(sheet, [c.example for c in COLUMNS])
     header_fill = PatternFill("solid", fgColor="DDE7F0")
     for index, column in enumerate(COLUMNS, start=1):
         letter = get_column_letter(index)
@@ -182,18 +185,21 @@ def template_xlsx() -> bytes:
     sheet.freeze_panes = "A2"
 
     guide = book.create_sheet(HELP_SHEET)
-    guide.append(["Cột", "Khoá (key)", "Bắt buộc", "Hướng dẫn"])
+    append_row(guide, ["Cột", "Khoá (key)", "Bắt buộc", "Hướng dẫn"])
     for column in COLUMNS:
-        guide.append([column.heading, column.key, "Có" if column.required else "", column.help_vi])
-    guide.append([])
-    guide.append(
+        append_row(
+            guide, [column.heading, column.key, "Có" if column.required else "", column.help_vi]
+        )
+    append_row(guide, [])
+    append_row(
+        guide,
         [
             "Lưu ý",
             "",
             "",
             "Dòng có STT là “Ví dụ” không được nhập. Mỗi dòng là một nhiệm vụ; tệp chỉ được "
             "nhập khi mọi dòng hợp lệ. Ngày viết dạng dd/mm/yyyy.",
-        ]
+        ],
     )
     for cell in guide[1]:
         cell.font = Font(bold=True)
@@ -203,9 +209,7 @@ def template_xlsx() -> bytes:
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 # --------------------------------------------------------------------------------------------
@@ -282,9 +286,20 @@ def _rows_from_cells(table: list[list[str]], result: ReadTemplate) -> ReadTempla
     return result
 
 
-def read_csv(data: bytes) -> ReadTemplate:
+def _refused(result: ReadTemplate, refusal: InputRefused) -> ReadTemplate:
+    result.problems.append(
+        TemplateProblem(refusal.row, None, refusal.message_vi, refusal.message_en)
+    )
+    return result
+
+
+def read_csv(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ReadTemplate:
     """Rows of a CSV template. The file must be UTF-8 (with or without BOM)."""
     result = ReadTemplate()
+    try:
+        refuse_size(len(data), limits)
+    except InputRefused as refusal:
+        return _refused(result, refusal)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -303,8 +318,11 @@ def read_csv(data: bytes) -> ReadTemplate:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    table = [[cell.strip() for cell in row] for row in reader]
+    try:
+        cells = read_csv_table(text, delimiter=delimiter, limits=limits)
+    except InputRefused as refusal:
+        return _refused(result, refusal)
+    table = [[cell.strip() for cell in row] for row in cells]
     return _rows_from_cells(table, result)
 
 
@@ -313,26 +331,12 @@ def text_line(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def read_xlsx(data: bytes) -> ReadTemplate:
+def read_xlsx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ReadTemplate:
     """Rows of an XLSX template: the sheet "Nhiệm vụ", or the first sheet."""
-    from openpyxl import load_workbook
-
     result = ReadTemplate()
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a damaged file
-        result.problems.append(
-            TemplateProblem(
-                0,
-                None,
-                "Không đọc được tệp Excel (.xlsx).",
-                "The Excel (.xlsx) file can't be read.",
-            )
-        )
-        return result
-    try:
-        sheet = book[DATA_SHEET] if DATA_SHEET in book.sheetnames else book.worksheets[0]
-        table = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
+        cells = read_xlsx_table(data, sheet=DATA_SHEET, limits=limits)
+    except InputRefused as refusal:
+        return _refused(result, refusal)
+    table = [[_cell_text(v) for v in row] for row in cells]
     return _rows_from_cells(table, result)

@@ -1,0 +1,390 @@
+"""Reading an uploaded XLSX within fixed bounds, without trusting what the file says of itself.
+
+* The file's size, the zip's entry count, the total inflated size and each part's compression
+  ratio are checked from the zip's directory before anything is inflated; each part is then read
+  with a byte allowance, so a zip that understates its sizes is refused too.
+* The sheet and its shared strings are parsed as an event stream (expat callbacks, no tree):
+  one row is in memory at a time, the declared ``<dimension>`` is ignored, and a lone cell in
+  row 1,048,576 or column XFD costs nothing before it is refused.
+* Rows, columns, characters per cell and seconds are counted as the file is read.
+
+Any bound crossed raises :class:`~dondoc.core.tabular.InputRefused`. Values come back as text,
+numbers, datetimes (cells formatted as dates), booleans, or ``None``; formulas give their cached
+value. Public API: :func:`read_xlsx_table`, :func:`iter_xlsx_rows`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterator
+from typing import Any
+from xml.etree import ElementTree
+from xml.parsers import expat
+
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+
+from dondoc.core.tabular import (
+    DEFAULT_LIMITS,
+    Budget,
+    InputRefused,
+    Limits,
+    cell_too_long,
+    number_vi,
+    refuse_size,
+    too_many_columns,
+    too_many_rows,
+)
+
+__all__ = ["iter_xlsx_rows", "read_xlsx_table"]
+
+_MB = 1024 * 1024
+#: Workbook, relationship and style parts are read whole; none is this large in a real file.
+_SMALL_PART = 5 * _MB
+_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+
+
+def _unreadable() -> InputRefused:
+    return InputRefused(
+        "Không đọc được tệp Excel (.xlsx).", "The Excel (.xlsx) file can't be read.", limit=""
+    )
+
+
+def _local(name: str) -> str:
+    return name.rpartition("}")[2]
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _no_doctype(*_args: Any) -> None:
+    raise _unreadable()  # OOXML has no DTD; one here is an attack on the parser
+
+
+class _Book:
+    """The zip, checked from its directory, and its parts read with an allowance each."""
+
+    def __init__(self, data: bytes, limits: Limits, budget: Budget) -> None:
+        self.limits, self.budget = limits, budget
+        refuse_size(len(data), limits)
+        try:
+            self.zip = zipfile.ZipFile(io.BytesIO(data))
+            infos = self.zip.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+            raise _unreadable() from None
+        if len(infos) > limits.max_entries:
+            raise InputRefused(
+                f"Tệp Excel có hơn {number_vi(limits.max_entries)} thành phần.",
+                f"The Excel file has more than {number_vi(limits.max_entries)} parts.",
+                limit="max_entries",
+            )
+        if sum(info.file_size for info in infos) > limits.max_uncompressed:
+            mb = number_vi(limits.max_uncompressed / _MB)
+            raise InputRefused(
+                f"Tệp Excel khi giải nén lớn hơn giới hạn {mb} MB; hãy chia tệp thành nhiều tệp "
+                "nhỏ hơn.",
+                f"The Excel file inflates beyond the limit of {mb} MB; split it into smaller "
+                "files.",
+                limit="max_uncompressed",
+            )
+        for info in infos:
+            if info.file_size > _MB and info.file_size > limits.max_ratio * max(
+                info.compress_size, 1
+            ):
+                ratio = number_vi(limits.max_ratio)
+                raise InputRefused(
+                    f"Tệp Excel được nén bất thường (hơn {ratio} lần); tệp không được đọc.",
+                    f"The Excel file is compressed abnormally (more than {ratio} times); it was "
+                    "not read.",
+                    limit="max_ratio",
+                )
+        self.sizes = {info.filename: info.file_size for info in infos}
+
+    def chunks(self, name: str) -> Iterator[bytes]:
+        """The inflated bytes of part ``name``, never more than its declared size."""
+        if name not in self.sizes:
+            raise _unreadable()
+        left = self.sizes[name]
+        with self.zip.open(name) as part:
+            while chunk := part.read(1 << 16):
+                left -= len(chunk)
+                if left < 0:
+                    raise _unreadable()
+                self.budget.check()
+                yield chunk
+
+    def tree(self, name: str) -> ElementTree.Element:
+        if self.sizes.get(name, 0) > _SMALL_PART:
+            raise _unreadable()
+        data = b"".join(self.chunks(name))
+        if b"<!DOCTYPE" in data.upper():
+            raise _unreadable()
+        return ElementTree.fromstring(data)
+
+    def relations(self, name: str) -> dict[str, str]:
+        folder, base = posixpath.split(name)
+        rels = posixpath.join(folder, "_rels", base + ".rels")
+        if rels not in self.sizes:
+            return {}
+        found = {}
+        for item in self.tree(rels):
+            target = item.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+            found[item.get("Id", "")] = posixpath.normpath(path)
+        return found
+
+    def parse(self, name: str, start, end, text) -> Iterator[None]:
+        """Feed part ``name`` to an expat parser with these handlers; yields after each chunk."""
+        parser = expat.ParserCreate(namespace_separator="}")
+        parser.buffer_text = True
+        parser.StartElementHandler, parser.EndElementHandler = start, end
+        parser.CharacterDataHandler = text
+        parser.StartDoctypeDeclHandler = _no_doctype
+        parser.EntityDeclHandler = _no_doctype
+        try:
+            for chunk in self.chunks(name):
+                parser.Parse(chunk, False)
+                yield
+            parser.Parse(b"", True)
+        except expat.ExpatError:
+            raise _unreadable() from None
+        yield
+
+
+def _related(book: _Book, workbook_path: str, suffix: str) -> str | None:
+    rels = book.relations(workbook_path)
+    path = next((p for p in rels.values() if p.lower().endswith(suffix)), None)
+    return path if path in book.sizes else None
+
+
+def _shared_strings(book: _Book, workbook_path: str) -> list[str]:
+    path = _related(book, workbook_path, "sharedstrings.xml")
+    if path is None:
+        return []
+    strings: list[str] = []
+    parts: list[str] = []
+    state = {"t": False, "phonetic": False}
+
+    def start(name: str, _attrs: dict) -> None:
+        tag = _local(name)
+        if tag == "t" and not state["phonetic"]:
+            state["t"] = True
+        elif tag == "rPh":
+            state["phonetic"] = True
+
+    def end(name: str) -> None:
+        tag = _local(name)
+        if tag == "t":
+            state["t"] = False
+        elif tag == "rPh":
+            state["phonetic"] = False
+        elif tag == "si":
+            strings.append("".join(parts))
+            parts.clear()
+
+    def text(data: str) -> None:
+        if state["t"]:
+            parts.append(data)
+
+    for _ in book.parse(path, start, end, text):
+        pass
+    return strings
+
+
+def _date_styles(book: _Book, workbook_path: str) -> set[int]:
+    path = _related(book, workbook_path, "styles.xml")
+    if path is None:
+        return set()
+    custom, xfs = {}, []
+    for element in book.tree(path).iter():
+        tag = _local(element.tag)
+        if tag == "numFmt":
+            custom[int(element.get("numFmtId", "0"))] = element.get("formatCode", "")
+        elif tag == "cellXfs":
+            xfs = [int(xf.get("numFmtId", "0")) for xf in element if _local(xf.tag) == "xf"]
+    dates = set()
+    for index, fmt_id in enumerate(xfs):
+        code = custom.get(fmt_id, BUILTIN_FORMATS.get(fmt_id, ""))
+        if code and is_date_format(code):
+            dates.add(index)
+    return dates
+
+
+def iter_xlsx_rows(
+    data: bytes,
+    *,
+    sheet: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    budget: Budget | None = None,
+) -> Iterator[tuple[int, list[Any]]]:
+    """``(row number, values)`` of each row holding data in ``sheet`` (default: the first).
+
+    ``values`` runs from column A to the row's last filled column. Raises ``InputRefused``.
+    """
+    budget = budget or Budget(limits.seconds)
+    try:
+        book = _Book(data, limits, budget)
+        workbook_path = next(
+            (p for p in book.relations("").values() if posixpath.basename(p) == "workbook.xml"),
+            "xl/workbook.xml",
+        )
+        workbook = book.tree(workbook_path)
+        rels = book.relations(workbook_path)
+        sheets, epoch = [], CALENDAR_WINDOWS_1900
+        for element in workbook.iter():
+            tag = _local(element.tag)
+            if tag == "sheet":
+                rel = next((v for k, v in element.attrib.items() if _local(k) == "id"), "")
+                if rels.get(rel):
+                    sheets.append((element.get("name", ""), rels[rel]))
+            elif tag == "workbookPr" and element.get("date1904") in ("1", "true"):
+                epoch = CALENDAR_MAC_1904
+        if not sheets:
+            raise _unreadable()
+        path = next((p for name, p in sheets if name == sheet), sheets[0][1])
+        cells = _Cells(_shared_strings(book, workbook_path), _date_styles(book, workbook_path))
+        yield from _sheet_rows(book, path, cells, epoch, limits, budget)
+    except InputRefused:
+        raise
+    except (ElementTree.ParseError, zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError):
+        raise _unreadable() from None
+
+
+def read_xlsx_table(
+    data: bytes,
+    *,
+    sheet: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    budget: Budget | None = None,
+) -> list[list[Any]]:
+    """All rows of ``sheet``, row 1 first, empty rows kept as ``[]`` (bounded by ``limits``)."""
+    table: list[list[Any]] = []
+    for number, values in iter_xlsx_rows(data, sheet=sheet, limits=limits, budget=budget):
+        table.extend([] for _ in range(number - 1 - len(table)))
+        table.append(values)
+    return table
+
+
+class _Cells:
+    def __init__(self, strings: list[str], dates: set[int]) -> None:
+        self.strings, self.dates = strings, dates
+
+    def value(self, kind: str, style: str | None, raw: str | None, inline: str, epoch) -> Any:
+        if kind == "inlineStr":
+            return inline
+        if raw is None:
+            return None
+        if kind == "s":
+            index = int(raw)
+            if not 0 <= index < len(self.strings):
+                raise ValueError("shared string out of range")
+            return self.strings[index]
+        if kind in ("str", "e"):
+            return raw
+        if kind == "b":
+            return raw.strip() == "1"
+        if kind == "d":
+            try:
+                return dt.datetime.fromisoformat(raw.strip())
+            except ValueError:
+                return raw
+        number = float(raw)
+        if style and style.isdigit() and int(style) in self.dates:
+            try:
+                return from_excel(number, epoch)
+            except (ValueError, OverflowError, TypeError):
+                return number
+        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+
+
+class _Tags(dict):
+    """Local names of the qualified names expat reports, computed once per name."""
+
+    def __missing__(self, name: str) -> str:
+        self[name] = local = _local(name)
+        return local
+
+
+def _sheet_rows(
+    book: _Book, path: str, cells: _Cells, epoch, limits: Limits, budget: Budget
+) -> Iterator[tuple[int, list[Any]]]:
+    """Rows of the sheet part ``path`` as expat reads it, one row held at a time."""
+    ready: list[tuple[int, list[Any]]] = []
+    row: dict[int, Any] = {}
+    text: list[str] = []
+    inline: list[str] = []
+    tags = _Tags()
+    max_rows, max_columns, max_chars = limits.max_rows, limits.max_columns, limits.max_cell_chars
+    row_number = column = length = seen = 0
+    capture: str | None = None
+    phonetic = False
+    kind: str = "n"
+    style: str | None = None
+    raw: str | None = None
+
+    def start(name: str, attrs: dict) -> None:
+        nonlocal row_number, column, length, seen, capture, phonetic, kind, style, raw
+        tag = tags[name]
+        if tag == "c":
+            reference = _CELL_REF.match(attrs.get("r", ""))
+            column = _column_number(reference[1]) if reference else column + 1
+            kind, style, raw = attrs.get("t", "n"), attrs.get("s"), None
+            inline.clear()
+            seen += 1
+            if seen % 4096 == 0:
+                budget.check()
+        elif tag in ("v", "t") and not phonetic:
+            capture, length = tag, 0
+            text.clear()
+        elif tag == "rPh":
+            phonetic = True
+        elif tag == "row":
+            declared = attrs.get("r", "")
+            row_number = int(declared) if declared.isdigit() else row_number + 1
+            column = 0
+            row.clear()
+
+    def end(name: str) -> None:
+        nonlocal capture, phonetic, raw
+        tag = tags[name]
+        if tag == "c":
+            value = cells.value(kind, style, raw, "".join(inline), epoch)
+            if value is None or value == "":
+                return
+            if row_number > max_rows:
+                raise too_many_rows(row_number, limits)
+            if column > max_columns:
+                raise too_many_columns(row_number, column, limits)
+            if isinstance(value, str) and len(value) > max_chars:
+                raise cell_too_long(row_number, column, limits)
+            row[column] = value
+        elif tag == "v" and capture == "v":
+            raw, capture = "".join(text), None
+        elif tag == "t" and capture == "t":
+            inline.append("".join(text))
+            capture = None
+        elif tag == "rPh":
+            phonetic = False
+        elif tag == "row" and row:
+            ready.append((row_number, [row.get(i) for i in range(1, max(row) + 1)]))
+            row.clear()
+
+    def characters(data: str) -> None:
+        nonlocal length
+        if capture is not None:
+            length += len(data)
+            if length > max_chars:
+                raise cell_too_long(row_number, column, limits)
+            text.append(data)
+
+    for _ in book.parse(path, start, end, characters):
+        yield from ready
+        ready.clear()
