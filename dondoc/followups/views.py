@@ -96,6 +96,8 @@ def _submitted(form) -> list[tuple[str, str]]:
     for name, field in form.fields.items():
         value = form.data.get(name, "")
         if value and name != "version" and not isinstance(field.widget, forms.HiddenInput):
+            if isinstance(field, forms.ChoiceField):  # the label people chose, not its code
+                value = dict(field.choices).get(value, value)
             shown.append((str(field.label), str(value)))
     return shown
 
