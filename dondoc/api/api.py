@@ -2,7 +2,9 @@
 
 Every error answers ``{"detail": "...", "errors": [...]}``: 401 without valid credentials,
 403 when the action is not allowed, 404 for what does not exist or lies outside the caller's
-scope, 422 when the input does not validate (``errors`` names each field and the reason).
+scope, 409 when someone else changed the object first (a checked transition found it decided,
+or newer than the ``version`` sent), 422 when the input does not validate (``errors`` names
+each field and the reason).
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from dondoc.api import reference, tasks
+from dondoc.api import followups, reference, tasks
 from dondoc.api.auth import BearerToken, SessionAuth
+from dondoc.core.transitions import Conflict
 
 api = NinjaAPI(
     title="Đôn đốc API",
@@ -29,6 +32,7 @@ api = NinjaAPI(
 )
 api.add_router("", tasks.router)
 api.add_router("", reference.router)
+api.add_router("", followups.router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, errors: list | None = None):
@@ -72,6 +76,11 @@ def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> H
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(Conflict)
+def on_conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+    return _error(request, 409, str(exc))
 
 
 @api.exception_handler(Http404)

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dondoc.core.transitions import VersionField
 from dondoc.tasks.forms import DateInput
 
 
@@ -46,6 +47,7 @@ class ReplyForm(forms.Form):
     proposed_due_on = forms.DateField(
         label=_("Proposed new deadline"), widget=DateInput(), required=False
     )
+    version = VersionField()  # the request's version when the page was loaded
 
     def clean_proposed_due_on(self) -> dt.date | None:
         day = self.cleaned_data.get("proposed_due_on")
@@ -59,6 +61,7 @@ class DecisionForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000
     )
+    version = VersionField()  # the request's version when the page was loaded
 
     def __init__(self, *args: Any, task, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -80,6 +83,7 @@ class ExtensionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
     )
+    version = VersionField()  # the latest extension's id when the page was loaded (0: none)
 
     def __init__(self, *args: Any, task, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

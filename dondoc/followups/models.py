@@ -79,6 +79,9 @@ class ExplanationRequest(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
+    # Raised by every transition; a form carries the value it was loaded at (a stale form is
+    # a conflict, see ``dondoc.core.transitions``).
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords(bases=[AuditedHistory])
 
     class Meta:

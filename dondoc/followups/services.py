@@ -1,8 +1,10 @@
 """Every write of explanations and extensions: one transaction each, history user set.
 
 Permission is the caller's business (``policy.can``); these functions assume valid input and
-assert their invariants. The agency is told of a request, and the requester of a reply,
-through ``dondoc.notifications`` (the e-mail leaves after the transaction commits).
+assert their invariants. Every transition re-reads its row under a lock and raises
+``dondoc.core.transitions.Conflict`` when someone else got there first. The agency is told of
+a request, and the requester of a reply, through ``dondoc.notifications`` (the e-mail leaves
+after the transaction commits).
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from dondoc.core.transitions import Conflict, locked
 from dondoc.followups.models import DeadlineExtension, ExplanationRequest, ExplanationState
 from dondoc.notifications import services as notifications
 from dondoc.notifications.models import NotificationKind
@@ -31,12 +35,76 @@ def _task_url(task_id: int) -> str:
     return reverse("task-detail", args=[task_id]) + "#followups"
 
 
+_STALE = gettext_lazy(
+    "The agency's explanation changed since you opened the page; read it again before "
+    "deciding. Nothing was changed."
+)
+
+
+def decided_message(current: ExplanationRequest) -> str:
+    return _(
+        "This explanation was already decided (%(state)s) by %(who)s on %(date)s; "
+        "nothing was changed."
+    ) % {
+        "state": current.get_state_display(),
+        "who": current.decided_by or "—",
+        "date": f"{timezone.localtime(current.decided_at):%d/%m/%Y %H:%M}"
+        if current.decided_at
+        else "—",
+    }
+
+
+def _lock_open(
+    request: ExplanationRequest, *, expected_version: int | None, stale_message: str
+) -> ExplanationRequest:
+    """The request re-read under a lock, still open and at the version the caller saw."""
+    current = locked(ExplanationRequest.objects.select_related("agency", "decided_by"), request.pk)
+    if not current.is_open:
+        raise Conflict(decided_message(current), current=current)
+    if expected_version is not None and expected_version != current.version:
+        raise Conflict(stale_message, current=current)
+    return current
+
+
+def _refresh(instance: ExplanationRequest, current: ExplanationRequest) -> None:
+    """Copy the locked row's values onto the caller's instance (it may be displayed next)."""
+    for field in current._meta.concrete_fields:
+        setattr(instance, field.attname, getattr(current, field.attname))
+
+
 @transaction.atomic
 def request_explanation(
     task: Task, *, by, agency, reply_due_on: dt.date, message: str
 ) -> ExplanationRequest:
-    """Ask ``agency`` (a lead agency of ``task``) to explain why the task is late."""
+    """Ask ``agency`` (a lead agency of ``task``) to explain why the task is late.
+
+    Raises :class:`Conflict` when the agency already has an open request for the task (two
+    clerks asking at the same moment make one request).
+    """
     assert reply_due_on is not None
+    locked(Task, task.pk, no_key=True)
+    already = (
+        ExplanationRequest.objects.filter(
+            task=task,
+            agency=agency,
+            state__in=[ExplanationState.REQUESTED, ExplanationState.REPLIED],
+        )
+        .select_related("requested_by")
+        .first()
+    )
+    if already is not None:
+        raise Conflict(
+            _(
+                "%(agency)s was already asked to explain this task by %(who)s on %(date)s; "
+                "the request is still open."
+            )
+            % {
+                "agency": agency,
+                "who": already.requested_by or "—",
+                "date": f"{timezone.localtime(already.requested_at):%d/%m/%Y}",
+            },
+            current=already,
+        )
     request = ExplanationRequest(
         task=task,
         agency=agency,
@@ -68,18 +136,36 @@ def request_explanation(
 
 @transaction.atomic
 def reply_explanation(
-    request: ExplanationRequest, *, by, reason: str, proposed_due_on: dt.date | None
+    request: ExplanationRequest,
+    *,
+    by,
+    reason: str,
+    proposed_due_on: dt.date | None,
+    expected_version: int | None = None,
 ) -> ExplanationRequest:
-    """The agency's explanation: the reason, and the deadline it proposes."""
-    assert request.is_open, request.state
-    request.reason = reason
-    request.proposed_due_on = proposed_due_on
-    request.replied_by = by
-    request.replied_at = timezone.now()
-    request.state = ExplanationState.REPLIED
-    _as_user(request, by).save(
-        update_fields=["reason", "proposed_due_on", "replied_by", "replied_at", "state"]
+    """The agency's explanation: the reason, and the deadline it proposes.
+
+    Raises :class:`Conflict` when the request was decided meanwhile, or (``expected_version``)
+    when someone changed it since the form was loaded.
+    """
+    current = _lock_open(
+        request,
+        expected_version=expected_version,
+        stale_message=_(
+            "Another explanation was sent for this request since you opened the page; "
+            "read it before sending yours."
+        ),
     )
+    current.reason = reason
+    current.proposed_due_on = proposed_due_on
+    current.replied_by = by
+    current.replied_at = timezone.now()
+    current.state = ExplanationState.REPLIED
+    current.version += 1
+    _as_user(current, by).save(
+        update_fields=["reason", "proposed_due_on", "replied_by", "replied_at", "state", "version"]
+    )
+    _refresh(request, current)
     if request.requested_by_id:
         with notifications.site_language():
             subject = _("Explanation received for task #%(id)s") % {"id": request.task_id}
@@ -99,6 +185,15 @@ def reply_explanation(
     return request
 
 
+def _latest_extension_id(task_id: int) -> int:
+    return (
+        DeadlineExtension.objects.filter(task_id=task_id)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    ) or 0
+
+
 @transaction.atomic
 def grant_extension(
     task: Task,
@@ -108,16 +203,37 @@ def grant_extension(
     reason: str = "",
     request: ExplanationRequest | None = None,
     granted_on: dt.date | None = None,
+    expected_version: int | None = None,
 ) -> DeadlineExtension:
     """Extend the task's deadline to ``new_due_on``; the original deadline stays on record.
 
     Closes ``request`` (when given) as granted. ``granted_on`` defaults to today: the extension
     counts for the status on that date and later, never before it.
+
+    Raises :class:`Conflict` when ``request`` was decided meanwhile or changed since
+    ``expected_version``; without a request, ``expected_version`` is the id of the latest
+    extension the caller saw (0 for none), and a newer one is a conflict.
     """
-    assert task.due_on is not None, "only a task with a due date can be extended"
+    current = None
+    if request is not None:
+        current = _lock_open(request, expected_version=expected_version, stale_message=_STALE)
+    locked_task = locked(Task, task.pk, no_key=True)
+    assert locked_task.due_on is not None, "only a task with a due date can be extended"
+    if request is None and expected_version is not None:
+        latest = _latest_extension_id(task.pk)
+        if latest != expected_version:
+            newest = DeadlineExtension.objects.select_related("granted_by").get(pk=latest)
+            raise Conflict(
+                _(
+                    "The deadline was already extended to %(date)s by %(who)s since you opened "
+                    "the page; nothing was changed."
+                )
+                % {"date": f"{newest.new_due_on:%d/%m/%Y}", "who": newest.granted_by or "—"},
+                current=newest,
+            )
     extension = DeadlineExtension(
         task=task,
-        original_due_on=task.due_on,
+        original_due_on=locked_task.due_on,
         new_due_on=new_due_on,
         granted_by=by,
         granted_on=granted_on or timezone.localdate(),
@@ -125,25 +241,37 @@ def grant_extension(
         reason=reason,
     )
     _as_user(extension, by).save()
-    if request is not None:
-        _decide(request, by=by, state=ExplanationState.GRANTED, note=reason)
+    if current is not None:
+        _decide(current, by=by, state=ExplanationState.GRANTED, note=reason)
+        _refresh(request, current)
     return extension
 
 
 @transaction.atomic
-def refuse_extension(request: ExplanationRequest, *, by, note: str = "") -> ExplanationRequest:
-    """Close the request without extending: the deadline stays as it was."""
-    return _decide(request, by=by, state=ExplanationState.REFUSED, note=note)
+def refuse_extension(
+    request: ExplanationRequest, *, by, note: str = "", expected_version: int | None = None
+) -> ExplanationRequest:
+    """Close the request without extending: the deadline stays as it was.
 
-
-def _decide(request: ExplanationRequest, *, by, state: str, note: str) -> ExplanationRequest:
-    assert request.is_open, request.state
-    request.state = state
-    request.decided_by = by
-    request.decided_at = timezone.now()
-    request.decision_note = note
-    _as_user(request, by).save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    Raises :class:`Conflict` when the request was decided meanwhile or changed since
+    ``expected_version`` (the agency's explanation arrived after the page was loaded).
+    """
+    current = _lock_open(request, expected_version=expected_version, stale_message=_STALE)
+    _decide(current, by=by, state=ExplanationState.REFUSED, note=note)
+    _refresh(request, current)
     return request
+
+
+def _decide(current: ExplanationRequest, *, by, state: str, note: str) -> None:
+    """Record the decision on a request locked and checked by ``_lock_open``."""
+    current.state = state
+    current.decided_by = by
+    current.decided_at = timezone.now()
+    current.decision_note = note
+    current.version += 1
+    _as_user(current, by).save(
+        update_fields=["state", "decided_by", "decided_at", "decision_note", "version"]
+    )
 
 
 def latest_extension(task: Task, as_of: dt.date | None = None) -> DeadlineExtension | None:

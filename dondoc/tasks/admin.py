@@ -11,9 +11,12 @@ from django import forms
 from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from dondoc.accounts.admin import PolicyAdmin, ReadOnlyPolicyAdmin
+from dondoc.core.transitions import locked
 from dondoc.core.uploads import check_upload
 from dondoc.tasks import services
 from dondoc.tasks.models import (
@@ -82,8 +85,39 @@ class AgencyInline(ReadOnlyPolicyAdmin, admin.TabularInline):
     fields = ["org_unit", "role"]
 
 
+class TaskAdminForm(forms.ModelForm):
+    """The task form with the moment it was loaded: a change saved meanwhile (by an import or
+    another clerk) makes this form stale, and saving it is refused instead of overwriting."""
+
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.updated_at.isoformat()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        loaded = data.get("loaded_version")
+        if self.instance.pk and loaded:
+            # The admin saves inside a transaction: the lock holds until the save commits.
+            current = locked(Task, self.instance.pk, no_key=True)
+            if current.updated_at.isoformat() != loaded:
+                raise forms.ValidationError(
+                    _(
+                        "This task was changed by someone else (or an import) at %(when)s, "
+                        "after you opened this page; reload it to see the change. Nothing "
+                        "was saved."
+                    )
+                    % {"when": f"{timezone.localtime(current.updated_at):%d/%m/%Y %H:%M:%S}"},
+                    code="stale",
+                )
+        return data
+
+
 @admin.register(Task)
 class TaskAdmin(PolicyAdmin, SimpleHistoryAdmin):
+    form = TaskAdminForm
     list_display = ["id", "short_content", "deadline_text", "due_on", "closure_kind", "program"]
     list_filter = ["program", "group", "deadline_kind", "closure_kind"]
     search_fields = ["content", "content_folded", "deadline_text"]
@@ -101,6 +135,7 @@ class TaskAdmin(PolicyAdmin, SimpleHistoryAdmin):
         "closure_on",
         "merged_into",
         "members",
+        "loaded_version",
     ]
     readonly_fields = [
         "deadline_kind",

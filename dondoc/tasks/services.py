@@ -15,7 +15,9 @@ from typing import Any
 from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from dondoc.core.transitions import Conflict, locked
 from dondoc.core.uploads import CheckedUpload
 from dondoc.tasks.deadlines import parse_deadline
 from dondoc.tasks.models import (
@@ -25,6 +27,7 @@ from dondoc.tasks.models import (
     Directive,
     DuplicateCandidate,
     DuplicateState,
+    Program,
     ProgressUpdate,
     Task,
     TaskAgency,
@@ -85,7 +88,12 @@ def set_agencies(task: Task, *, leads: Iterable = (), coordinators: Iterable = (
 
 
 def refresh_closure(task: Task) -> None:
-    """Recompute the cached closure columns of ``task`` from its timeline."""
+    """Recompute the cached closure columns of ``task`` from its timeline.
+
+    The task row is locked first, so that two updates recorded at once are both read by the
+    second recomputation (it waits for the first to commit), never one lost from the cache.
+    """
+    locked(Task, task.pk, no_key=True)
     events = list(
         task.updates.exclude(status_change="")
         .order_by("recorded_on", "id")
@@ -206,14 +214,68 @@ def merge_tasks(keep: Task, duplicate: Task, *, by=None) -> Task:
 
 @transaction.atomic
 def decide_duplicate(pair: DuplicateCandidate, *, same: bool, by) -> DuplicateCandidate:
-    """A human's answer to a queued near-duplicate: merge the two tasks, or keep both."""
-    pair.state = DuplicateState.CONFIRMED if same else DuplicateState.REJECTED
-    pair.decided_by = by
-    pair.decided_at = timezone.now()
-    _as_user(pair, by).save()
+    """A human's answer to a queued near-duplicate: merge the two tasks, or keep both.
+
+    The pair is re-read under a lock: a pair decided meanwhile, or (to merge) a task of it
+    merged elsewhere meanwhile, raises :class:`Conflict` and changes nothing. A merge also
+    holds the program's lock, so that it never interleaves with an import into the program.
+    """
     if same:
-        merge_tasks(pair.candidate, pair.task, by=by)
+        lock_program(pair.task.program_id)
+    current = locked(DuplicateCandidate.objects.select_related("decided_by"), pair.pk)
+    if current.state != DuplicateState.PENDING:
+        raise Conflict(
+            gettext(
+                "These two tasks were already reviewed (%(state)s) by %(who)s on %(date)s; "
+                "nothing was changed."
+            )
+            % {
+                "state": current.get_state_display(),
+                "who": current.decided_by or "—",
+                "date": f"{timezone.localtime(current.decided_at):%d/%m/%Y %H:%M}"
+                if current.decided_at
+                else "—",
+            },
+            current=current,
+        )
+    if same:
+        tasks = {t.pk: t for t in _locked_tasks([current.task_id, current.candidate_id])}
+        for task in tasks.values():
+            if task.merged_into_id is not None:
+                raise Conflict(
+                    gettext(
+                        "Task #%(task)s was merged into task #%(into)s meanwhile; this pair "
+                        "can no longer be merged."
+                    )
+                    % {"task": task.pk, "into": task.merged_into_id},
+                    current=current,
+                )
+    current.state = DuplicateState.CONFIRMED if same else DuplicateState.REJECTED
+    current.decided_by = by
+    current.decided_at = timezone.now()
+    _as_user(current, by).save(update_fields=["state", "decided_by", "decided_at"])
+    if same:
+        merge_tasks(tasks[current.candidate_id], tasks[current.task_id], by=by)
+    pair.state, pair.decided_by, pair.decided_at = (
+        current.state,
+        current.decided_by,
+        current.decided_at,
+    )
     return pair
+
+
+def lock_program(program_id: int) -> None:
+    """Serialise the writers of a whole program (imports, merges) until the transaction ends.
+
+    ``FOR NO KEY UPDATE`` on the program row: other writers of tasks, rounds and updates that
+    merely refer to the program go on.
+    """
+    locked(Program, program_id, no_key=True)
+
+
+def _locked_tasks(ids: Iterable[int]) -> list[Task]:
+    """Lock tasks in id order (one order for every caller: no deadlock between two merges)."""
+    return list(Task.objects.filter(pk__in=sorted(set(ids))).order_by("pk").select_for_update())
 
 
 # -- Used by the importers and the data loaders ---------------------------------------------
@@ -254,7 +316,13 @@ def link_task(
     Adds sources ``(directive, label, wording)``, agencies and members the task lacks, moves
     ``assigned_on`` earlier when the document shows an earlier assignment, and sets the deadline
     when the task had none. Returns whether anything changed.
+
+    The task is re-read under a lock first: a manual edit committed meanwhile (a deadline set
+    by hand) is seen and kept, never overwritten from the importer's older copy.
     """
+    fresh = locked(Task, task.pk, no_key=True)
+    for name in ("assigned_on", "deadline_text", "deadline_kind", "due_on", "deadline_period"):
+        setattr(task, name, getattr(fresh, name))
     changed = False
     for directive, label, wording in sources:
         _source, created = TaskSource.objects.get_or_create(

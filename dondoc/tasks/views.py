@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dondoc.accounts.policy import can, own_task_agency, visible_tasks
+from dondoc.core.transitions import Conflict
 from dondoc.tasks import dashboard as figures
 from dondoc.tasks import services
 from dondoc.tasks.exports import (
@@ -534,6 +535,10 @@ def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def duplicate_list(request: HttpRequest) -> HttpResponse:
     require(request, "duplicate.review")
+    return _duplicate_list_page(request)
+
+
+def _duplicate_list_page(request: HttpRequest, status: int = 200) -> HttpResponse:
     display = Prefetch(
         "task_agencies", queryset=TaskAgency.objects.select_related("org_unit").order_by("role")
     )
@@ -554,23 +559,28 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
         .order_by("-score", "pk")
     )
     page = Paginator(pairs, 20).get_page(request.GET.get("page"))
-    return render(request, "tasks/duplicate_list.html", {"page": page, "pairs": page.object_list})
+    return render(
+        request,
+        "tasks/duplicate_list.html",
+        {"page": page, "pairs": page.object_list},
+        status=status,
+    )
 
 
 @login_required
 @require_POST
 def duplicate_decide(request: HttpRequest, pk: int) -> HttpResponse:
     require(request, "duplicate.review")
-    pair = get_object_or_404(
-        DuplicateCandidate.objects.select_related("task", "candidate"),
-        pk=pk,
-        state=DuplicateState.PENDING,
-    )
+    pair = get_object_or_404(DuplicateCandidate.objects.select_related("task", "candidate"), pk=pk)
     form = DuplicateDecisionForm(request.POST)
     if not form.is_valid():
         raise Http404
     same = form.cleaned_data["decision"] == "same"
-    services.decide_duplicate(pair, same=same, by=request.user)
+    try:
+        services.decide_duplicate(pair, same=same, by=request.user)
+    except Conflict as conflict:  # someone else decided first: say so on the list (409)
+        messages.error(request, str(conflict))
+        return _duplicate_list_page(request, status=409)
     if same:
         messages.success(
             request,

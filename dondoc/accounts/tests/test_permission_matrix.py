@@ -437,6 +437,22 @@ ROWS: list[Row] = [
         body=lambda w: {"files": SimpleUploadedFile("bb.pdf", PDF, "application/pdf")},
         multipart=True,
     ),
+    op(
+        "POST",
+        "/api/explanations/{explanation_id}/reply",
+        VIEW_TASK_A,
+        Needs("explanation.reply", own=True),
+        args=lambda w: {"explanation_id": w.explanation_a},
+        body={"reason": "Chờ ý kiến của Chính phủ"},
+    ),
+    op(
+        "POST",
+        "/api/explanations/{explanation_id}/decision",
+        VIEW_TASK_A,
+        Needs("extension.grant", own=True),
+        args=lambda w: {"explanation_id": w.explanation_a},
+        body={"decision": "refuse", "note": "Không gia hạn"},
+    ),
     op("GET", "/api/dashboard", Needs("dashboard.view")),
     op("GET", "/api/directives", Needs("directive.view")),
     op(

@@ -59,12 +59,20 @@ def followups_panel(context: dict[str, Any], task: Any) -> dict[str, Any] | None
             {
                 "req": req,
                 "may_reply": may_reply,
-                "reply_form": ReplyForm(auto_id=f"id_reply{req.pk}_%s") if may_reply else None,
+                "reply_form": ReplyForm(
+                    auto_id=f"id_reply{req.pk}_%s", initial={"version": req.version}
+                )
+                if may_reply
+                else None,
                 "may_decide": may_decide,
                 "decide_form": DecisionForm(
                     task=task,
                     auto_id=f"id_decide{req.pk}_%s",
-                    initial={"new_due_on": req.proposed_due_on, "decision": "grant"},
+                    initial={
+                        "new_due_on": req.proposed_due_on,
+                        "decision": "grant",
+                        "version": req.version,
+                    },
                 )
                 if may_decide
                 else None,
@@ -78,5 +86,11 @@ def followups_panel(context: dict[str, Any], task: Any) -> dict[str, Any] | None
         "current": current,
         "original_status": _original_status(task, today) if current else None,
         "request_form": RequestForm(task=task, auto_id="id_explain_%s") if may_request else None,
-        "extension_form": ExtensionForm(task=task, auto_id="id_extend_%s") if may_grant else None,
+        "extension_form": ExtensionForm(
+            task=task,
+            auto_id="id_extend_%s",
+            initial={"version": max((e.pk for e in extensions), default=0)},
+        )
+        if may_grant
+        else None,
     }

@@ -118,3 +118,34 @@ def test_api_tokens_page(page, reporter):
     page.locator("main form button[type=submit]").first.click()
     expect(page.locator("code.token-key")).to_be_visible()
     shot(page, "api-tokens")
+
+
+def test_a_decision_from_a_page_opened_before_anothers_decision_shows_the_conflict(
+    page, late_task, most, tracker, clerk, reporter
+):
+    from dondoc.followups import services as followups
+
+    asked = followups.request_explanation(
+        late_task, by=clerk, agency=most, reply_due_on=dt.date.today(), message="Giải trình?"
+    )
+    followups.reply_explanation(
+        asked,
+        by=reporter,
+        reason="Đang chờ ý kiến thẩm định của Bộ Tư pháp.",
+        proposed_due_on=dt.date.today() + dt.timedelta(days=60),
+    )
+    log_in(page, "tracker")
+    page.goto(f"{page.base_url}/tasks/{late_task.pk}/")
+    decide = page.locator("form[action$='/decide/']")
+    decide.locator("textarea").fill("Đồng ý gia hạn đến cuối quý.")
+
+    followups.refuse_extension(asked, by=clerk, note="Không gia hạn: đã quá hạn hai lần.")
+    decide.locator("button").click()
+
+    alert = page.locator("ul.messages[role=alert]")
+    expect(alert).to_contain_text("Đã có người khác thao tác trước.")
+    expect(alert).to_contain_text("Giải trình này đã được quyết định (Không cho gia hạn)")
+    expect(page.locator("dl.submitted")).to_contain_text("Đồng ý gia hạn đến cuối quý.")
+    expect(page.locator("dl.submitted")).to_contain_text("Cho gia hạn")
+    shot(page, "followups-conflict")
+    assert not DeadlineExtension.objects.exists()

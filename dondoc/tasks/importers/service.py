@@ -211,6 +211,10 @@ def import_file(
     if summary.rejected:
         return summary
     with transaction.atomic():
+        # One import of a program at a time, and none while a merge runs: the second of two
+        # imports of the same file (or a double-clicked confirmation) waits, then finds the
+        # first one's tasks and links to them instead of creating them twice.
+        services.lock_program(program.pk)
         _write([p for p in planned if p is not None], context, by=by, links=links or {})
         if dry_run:
             transaction.set_rollback(True)
