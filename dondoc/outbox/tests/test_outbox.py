@@ -42,7 +42,7 @@ def test_a_dead_senders_claim_is_taken_over_only_when_its_lease_ran_out():
     held.refresh_from_db()
     abandoned.refresh_from_db()
     assert held.state == State.SENDING and abandoned.state == State.SENT
-    assert [m.to for m in mail.outbox] == ["a@example.vn"]
+    assert [m.to for m in mail.outbox] == [["a@example.vn"]]
 
 
 @pytest.mark.django_db
