@@ -144,3 +144,59 @@ def page(chromium, live_server):
     page.base_url = live_server.url
     yield page
     context.close()
+
+
+# --- Real processes: a Celery worker on the real broker and a real SMTP server -----------------
+
+
+@pytest.fixture
+def mailbox():
+    """A real SMTP server on 127.0.0.1 (aiosmtpd) whose accepted messages the test reads."""
+    from aiosmtpd.controller import Controller
+
+    from dondoc.outbox.testing import Mailbox, free_port
+
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    box.port = controller.port
+    try:
+        yield box
+    finally:
+        box.release()
+        controller.stop()
+
+
+@pytest.fixture
+def queue_to_broker(transactional_db, settings):
+    """Jobs go to the real broker (not run in-process) on this test session's own queue."""
+    from dondoc.celery import app
+    from dondoc.outbox.testing import delete_queue
+
+    app.conf.task_always_eager = False
+    try:
+        yield settings.CELERY_TASK_DEFAULT_QUEUE
+    finally:
+        app.conf.task_always_eager = True
+        delete_queue(settings.CELERY_TASK_DEFAULT_QUEUE)
+
+
+@pytest.fixture
+def worker_env(queue_to_broker, mailbox, tmp_path):
+    """The environment of a worker (or ``dondoc`` command) process on the test database."""
+    from dondoc.outbox.testing import child_env
+
+    return child_env(tmp_path, mailbox.port)
+
+
+@pytest.fixture
+def worker(worker_env, tmp_path):
+    """A running ``celery worker`` child process; restart it with ``worker.start()``."""
+    from dondoc.outbox.testing import Worker
+
+    process = Worker(worker_env, tmp_path)
+    process.start()
+    try:
+        yield process
+    finally:
+        process.stop()

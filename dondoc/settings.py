@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "axes",
     "ninja",  # serves the API docs (Swagger UI) from its own static files, no CDN
     "dondoc.core",
+    "dondoc.outbox",
     "dondoc.accounts",
     "dondoc.orgs",
     "dondoc.tasks",
@@ -101,14 +102,16 @@ if DATABASE_URL:
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
     DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "db.sqlite3",
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
-        }
+        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "db.sqlite3"}
+    }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server, the worker and the scheduler share the file: write-ahead log, and
+    # transactions that take the write lock at once instead of failing half-way.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -197,6 +200,67 @@ DONDOC_SITE_URL = env.string("DONDOC_SITE_URL", "http://localhost:8000").rstrip(
 #: Days before a task's deadline when its agencies are reminded (users may choose their own).
 DONDOC_REMIND_DAYS = env.integer("DONDOC_REMIND_DAYS", 7)
 PASSWORD_RESET_TIMEOUT = env.integer("DONDOC_PASSWORD_RESET_SECONDS", 3 * 3600)
+#: Password-reset requests allowed per address (and per account) in ``..._WINDOW`` seconds.
+DONDOC_PASSWORD_RESET_LIMIT = env.integer("DONDOC_PASSWORD_RESET_LIMIT", 3)
+DONDOC_PASSWORD_RESET_WINDOW = env.integer("DONDOC_PASSWORD_RESET_WINDOW", 3600)
+
+# Cache (rate limits): Redis in production, a database table needing no service otherwise.
+CACHE_URL = env.string("DONDOC_CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+elif CACHE_URL in ("", "db://"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "dondoc_cache",
+        }
+    }
+elif CACHE_URL == "locmem://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(
+        f"DONDOC_CACHE_URL={CACHE_URL!r}: use redis://host:6379/0, db:// or locmem://"
+    )
+
+# Job queue (Celery). Without DONDOC_BROKER_URL the queue lives in files under the data folder,
+# so that a single machine needs no extra service; production uses RabbitMQ (amqp://) or Redis.
+QUEUE_DIR = DATA_DIR / "queue"
+CELERY_BROKER_URL = env.string("DONDOC_BROKER_URL", "filesystem://")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(QUEUE_DIR / "messages"),
+        "data_folder_out": str(QUEUE_DIR / "messages"),
+        "control_folder": str(QUEUE_DIR / "control"),
+        "store_processed": False,
+    }
+CELERY_TASK_DEFAULT_QUEUE = env.string("DONDOC_QUEUE", "dondoc")
+CELERY_TASK_ACKS_LATE = True  # a job is acknowledged once it ran: a killed worker loses none
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request never waits long for an unreachable broker: the sweep delivers what was not queued.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+CELERY_TASK_ALWAYS_EAGER = env.boolean("DONDOC_QUEUE_EAGER", False)
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+#: How often the scheduler delivers whatever is still pending (seconds).
+DONDOC_SWEEP_SECONDS = env.integer("DONDOC_SWEEP_SECONDS", 60)
+#: When the scheduler runs the daily reminders (``dondoc notify``), local time "HH:MM".
+DONDOC_REMIND_AT = env.clock("DONDOC_REMIND_AT", (7, 0))
+#: How long a sender holds a message it claimed before another may take it over (seconds);
+#: longer than one SMTP exchange can last.
+DONDOC_MAIL_LEASE_SECONDS = env.integer("DONDOC_MAIL_LEASE_SECONDS", max(300, 4 * EMAIL_TIMEOUT))
+#: A user with more e-mails than this waiting at once gets one summary message instead.
+DONDOC_EMAIL_GROUP_OVER = env.integer("DONDOC_EMAIL_GROUP_OVER", 3)
 OTP_TOTP_ISSUER = "Đôn đốc"
 
 LOGGING = {

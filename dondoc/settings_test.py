@@ -21,3 +21,22 @@ from pathlib import Path  # noqa: E402
 
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="dondoc-test-media-"))
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="dondoc-test-static-"))
+
+# The job queue: jobs run in the test's own process unless a test starts a real worker
+# (the ``worker`` tests), which then uses the real broker on a queue of its own.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BROKER_URL = os.environ.get("DONDOC_TEST_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
+CELERY_BROKER_TRANSPORT_OPTIONS = {}
+CELERY_TASK_DEFAULT_QUEUE = f"dondoc-test-{os.getpid()}-{os.urandom(4).hex()}"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# SQLite: a test database in a file, not in memory, so that a worker process can open it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.mkdtemp(prefix="dondoc-test-db-")) / "test.sqlite3")
+    }
+    # A throw-away database: no waiting for the disk.
+    DATABASES["default"]["OPTIONS"]["init_command"] = (  # noqa: F405
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
+    )

@@ -58,3 +58,14 @@ def string_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def clock(name: str, default: tuple[int, int]) -> tuple[int, int]:
+    """A time of day written "HH:MM", as (hour, minute)."""
+    value = raw(name)
+    if value is None or value.strip() == "":
+        return default
+    hour, sep, minute = value.strip().partition(":")
+    if sep and hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60:
+        return int(hour), int(minute)
+    raise ImproperlyConfigured(f"{name} must be a time of day such as 07:00, not {value!r}")

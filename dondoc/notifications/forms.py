@@ -14,6 +14,8 @@ class PreferenceForm(forms.ModelForm):
             "email_overdue",
             "email_round_closing",
             "email_round_missed",
+            "email_submission_submitted",
+            "email_submission_accepted",
             "email_submission_returned",
             "email_explanations",
             "digest",

@@ -20,6 +20,8 @@ class NotificationKind(models.TextChoices):
     OVERDUE = "overdue", _("A task is overdue")
     ROUND_CLOSING = "round_closing", _("A reporting round closes soon")
     ROUND_MISSED = "round_missed", _("A reporting round closed with nothing submitted")
+    SUBMISSION_SUBMITTED = "submission_submitted", _("An agency submitted its report")
+    SUBMISSION_ACCEPTED = "submission_accepted", _("A submission was accepted")
     SUBMISSION_RETURNED = "submission_returned", _("A submission was returned")
     EXPLANATION_REQUESTED = "explanation_requested", _("An explanation was requested")
     EXPLANATION_REPLIED = "explanation_replied", _("An explanation was received")
@@ -48,6 +50,11 @@ class Notification(models.Model):
     )
     email_attempts = models.PositiveSmallIntegerField(default=0)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    #: Who is sending the e-mail and until when (see ``dondoc.outbox.claims``).
+    email_claimed_by = models.CharField(max_length=64, blank=True)
+    email_lease_until = models.DateTimeField(null=True, blank=True)
+    #: After a failed attempt: not before then.
+    email_retry_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -78,6 +85,10 @@ class NotificationPreference(models.Model):
     email_round_missed = models.BooleanField(
         _("a reporting round closed with nothing submitted"), default=True
     )
+    email_submission_submitted = models.BooleanField(
+        _("an agency submitted its report"), default=True
+    )
+    email_submission_accepted = models.BooleanField(_("a submission was accepted"), default=True)
     email_submission_returned = models.BooleanField(_("a submission was returned"), default=True)
     email_explanations = models.BooleanField(_("explanations requested or received"), default=True)
     digest = models.BooleanField(
@@ -99,6 +110,8 @@ class NotificationPreference(models.Model):
         NotificationKind.OVERDUE: "email_overdue",
         NotificationKind.ROUND_CLOSING: "email_round_closing",
         NotificationKind.ROUND_MISSED: "email_round_missed",
+        NotificationKind.SUBMISSION_SUBMITTED: "email_submission_submitted",
+        NotificationKind.SUBMISSION_ACCEPTED: "email_submission_accepted",
         NotificationKind.SUBMISSION_RETURNED: "email_submission_returned",
         NotificationKind.EXPLANATION_REQUESTED: "email_explanations",
         NotificationKind.EXPLANATION_REPLIED: "email_explanations",

@@ -20,11 +20,16 @@ class RunReport:
     created: int = 0
     emailed: int = 0
     digests: int = 0
+    failed: int = 0
     #: (username, subject) of what a dry run would create.
     planned: list[tuple[str, str]] = field(default_factory=list)
 
 
-def run(today: dt.date, *, dry_run: bool = False) -> RunReport:
+def run(today: dt.date, *, dry_run: bool = False, token: str | None = None) -> RunReport:
+    """Create the day's notifications, then send their e-mail (grouped per user when many).
+
+    ``token`` names this run's claims on e-mail (the job's id when the scheduler runs it).
+    """
     report = RunReport()
     prefs = services.preferences(User.objects.filter(is_active=True))
     with services.site_language():
@@ -51,9 +56,10 @@ def run(today: dt.date, *, dry_run: bool = False) -> RunReport:
                     body=event.body,
                     url=event.url,
                     prefs=prefs,
+                    send=False,
                 )
             report.created += len(created)
     if not dry_run:
-        report.emailed = services.deliver()
-        report.digests = services.send_digests(today)
+        report.emailed, report.failed = services.deliver(token=token)
+        report.digests = services.send_digests(today, token=token)
     return report

@@ -1,9 +1,12 @@
 """Creating notifications once, and delivering their e-mail from an outbox.
 
 ``notify`` claims one key per event and user (an INSERT into a UNIQUE column): a second run, or
-a second runner at the same moment, finds the key taken and creates nothing. E-mail leaves
-only after the notification is committed: ``deliver`` claims each pending message with a
-conditional UPDATE (``pending`` → ``sending``), sends it, and marks it sent; users who chose
+a second runner at the same moment, finds the key taken and creates nothing. It writes the
+notifications inside the caller's transaction and, once that commits, queues a job that sends
+their e-mail (the scheduler's sweep sends whatever a lost job left pending). ``deliver`` claims
+each pending message (``dondoc.outbox.claims``: a conditional UPDATE, a lease, the job's own
+token), sends it, and marks it sent; a user with more than ``DONDOC_EMAIL_GROUP_OVER`` e-mails
+waiting at once (the first run on an old database) gets one summary instead. Users who chose
 the daily digest get one message a day (``send_digests``) that groups everything pending.
 """
 
@@ -17,7 +20,6 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -29,11 +31,22 @@ from dondoc.notifications.models import (
     NotificationKey,
     NotificationPreference,
 )
+from dondoc.outbox.claims import Claims, Fields, new_token
+from dondoc.outbox.services import enqueue_on_commit, message_id, send_message
 
 log = logging.getLogger(__name__)
 
-#: After this many failed attempts a message is marked failed and no longer retried.
-MAX_ATTEMPTS = 5
+CLAIMS = Claims(
+    Notification,
+    Fields(
+        state="email_state",
+        attempts="email_attempts",
+        done_at="emailed_at",
+        claimed_by="email_claimed_by",
+        lease_until="email_lease_until",
+        retry_at="email_retry_at",
+    ),
+)
 #: Roles that speak for an agency and receive its reminders.
 AGENCY_ROLES = (Role.REPORTER, Role.AGENCY_HEAD)
 
@@ -83,11 +96,13 @@ def notify(
     body: str = "",
     url: str = "",
     prefs: dict[int, NotificationPreference] | None = None,
+    send: bool = True,
 ) -> list[Notification]:
     """Create the notification of event ``key`` for each user who has not had it yet.
 
     E-mail is queued (``pending``) for users whose preferences ask for this kind and who have
-    an address; ``deliver`` or ``send_digests`` sends it.
+    an address. With ``send`` (the default) a job sends it once the caller's transaction
+    commits; a caller that sends in bulk itself (the reminder run) passes ``send=False``.
     """
     users = [user for user in {u.pk: u for u in users}.values() if user.is_active]
     prefs = prefs if prefs is not None else preferences(users)
@@ -107,16 +122,16 @@ def notify(
                 email_state=EmailState.PENDING if wants_email else EmailState.NONE,
             )
         )
-    return created
-
-
-def notify_now(users: Iterable[User], **event) -> list[Notification]:
-    """``notify``, then send the e-mails once the surrounding transaction has committed."""
-    created = notify(users, **event)
     ids = [n.pk for n in created if n.email_state == EmailState.PENDING]
-    if ids:
-        transaction.on_commit(lambda: deliver(ids=ids))
+    if send and ids:
+        from dondoc.notifications.tasks import deliver_notifications
+
+        enqueue_on_commit(deliver_notifications, ids)
     return created
+
+
+#: The same as ``notify``: the e-mail leaves once the surrounding transaction has committed.
+notify_now = notify
 
 
 def agency_users(unit_ids: Iterable[int]) -> list[User]:
@@ -148,108 +163,94 @@ def _footer() -> str:
     }
 
 
-def _message(user: User, subject: str, body: str) -> EmailMessage:
+def _message(user: User, subject: str, body: str, first_id: int) -> EmailMessage:
     return EmailMessage(
         subject=f"[{_('Đôn đốc')}] {subject}",
         body=body + _footer(),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],
+        headers={"Message-ID": message_id("notification", first_id)},
     )
 
 
-def _claim_for_sending(ids: Iterable[int]) -> int:
-    return Notification.objects.filter(pk__in=list(ids), email_state=EmailState.PENDING).update(
-        email_state=EmailState.SENDING
-    )
+def _lines(items: list[Notification]) -> str:
+    return "\n".join(f"- {n.subject}" + (f"\n  {absolute(n.url)}" if n.url else "") for n in items)
 
 
-def _finish(ids: list[int], sent: bool) -> None:
-    qs = Notification.objects.filter(pk__in=ids, email_state=EmailState.SENDING)
-    if sent:
-        qs.update(email_state=EmailState.SENT, emailed_at=timezone.now())
-        return
-    qs.update(email_attempts=F("email_attempts") + 1, email_state=EmailState.PENDING)
-    Notification.objects.filter(
-        pk__in=ids, email_state=EmailState.PENDING, email_attempts__gte=MAX_ATTEMPTS
-    ).update(email_state=EmailState.FAILED)
+def _send_group(user: User, items: list[Notification], token: str, subject, connection) -> bool:
+    """Claim ``items`` and send them as one message; False when it failed."""
+    claimed = CLAIMS.claim([n.pk for n in items], token)
+    items = [n for n in items if n.pk in claimed]
+    if not items:
+        return True
+    if subject is None:
+        n = items[0]
+        body = n.body + (f"\n\n{absolute(n.url)}" if n.url else "")
+        message = _message(user, n.subject, body, n.pk)
+    else:
+        title = subject % {"count": len(items)}
+        message = _message(user, title, _lines(items), items[0].pk)
+    message.connection = connection
+    ok = send_message(message)
+    CLAIMS.finish(claimed, token, sent=ok)
+    return ok
 
 
-def deliver(ids: Iterable[int] | None = None) -> int:
-    """Send the pending e-mails of users without the digest (or only ``ids``); how many sent."""
-    qs = Notification.objects.filter(
-        email_state=EmailState.PENDING, user__notification_preference__digest=True
-    )
-    digest_ids = set(qs.values_list("pk", flat=True))
-    pending = Notification.objects.filter(email_state=EmailState.PENDING).select_related("user")
-    if ids is not None:
-        pending = pending.filter(pk__in=list(ids))
-    sent = 0
-    connection = get_connection()
-    with site_language():
-        for notification in pending.order_by("pk"):
-            if notification.pk in digest_ids or not _claim_for_sending([notification.pk]):
-                continue
-            body = notification.body
-            if notification.url:
-                body += "\n\n" + absolute(notification.url)
-            message = _message(notification.user, notification.subject, body)
-            message.connection = connection
-            ok = _send(message)
-            _finish([notification.pk], ok)
-            sent += ok
-    return sent
-
-
-def send_digests(today: dt.date) -> int:
-    """One message per digest user with everything pending; at most one digest a day."""
-    pending = (
-        Notification.objects.filter(
-            email_state=EmailState.PENDING, user__notification_preference__digest=True
-        )
+def _waiting(token: str, ids: Iterable[int] | None, *, digest: bool):
+    qs = (
+        Notification.objects.filter(CLAIMS.claimable(token))
+        .exclude(email_state=EmailState.NONE)
         .select_related("user")
         .order_by("user_id", "created_at", "pk")
     )
+    digest_users = NotificationPreference.objects.filter(digest=True).values("user_id")
+    qs = qs.filter(user_id__in=digest_users) if digest else qs.exclude(user_id__in=digest_users)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
     by_user: dict[int, list[Notification]] = {}
-    for notification in pending:
+    for notification in qs:
         by_user.setdefault(notification.user_id, []).append(notification)
+    return by_user
+
+
+def deliver(ids: Iterable[int] | None = None, *, token: str | None = None) -> tuple[int, int]:
+    """Send the pending e-mails of users without the digest (or only ``ids``): (sent, failed).
+
+    A user with more than ``DONDOC_EMAIL_GROUP_OVER`` waiting gets them as one summary.
+    """
+    token = token or new_token()
+    sent = failed = 0
+    connection = get_connection()
+    with site_language():
+        for items in _waiting(token, ids, digest=False).values():
+            user = items[0].user
+            if len(items) > settings.DONDOC_EMAIL_GROUP_OVER:
+                summary = _("Summary of %(count)s notifications")
+                groups = [(items, summary)]
+            else:
+                groups = [([n], None) for n in items]
+            for group, subject in groups:
+                ok = _send_group(user, group, token, subject, connection)
+                sent += ok
+                failed += not ok
+    return sent, failed
+
+
+def send_digests(today: dt.date, *, token: str | None = None) -> int:
+    """One message per digest user with everything pending; at most one digest a day."""
+    token = token or new_token()
     sent = 0
     connection = get_connection()
     with site_language():
-        for items in by_user.values():
+        for items in _waiting(token, None, digest=True).values():
             user = items[0].user
-            if not claim(f"digest:{today:%Y%m%d}:{user.pk}"):
+            resuming = any(n.email_state == EmailState.SENDING for n in items)
+            if not resuming and not claim(f"digest:{today:%Y%m%d}:{user.pk}"):
                 continue  # today's digest has gone; these wait for tomorrow's
-            ids = [n.pk for n in items]
-            if not _claim_for_sending(ids):
-                continue
-            claimed = set(
-                Notification.objects.filter(pk__in=ids, email_state=EmailState.SENDING).values_list(
-                    "pk", flat=True
-                )
-            )
-            lines = []
-            for n in items:
-                if n.pk in claimed:
-                    lines.append(f"- {n.subject}" + (f"\n  {absolute(n.url)}" if n.url else ""))
-            subject = _("Daily digest of %(date)s: %(count)s notifications") % {
-                "date": f"{today:%d/%m/%Y}",
-                "count": len(lines),
-            }
-            message = _message(user, subject, "\n".join(lines))
-            message.connection = connection
-            ok = _send(message)
-            _finish(list(claimed), ok)
-            sent += ok
+            subject = _("Daily digest of %(date)s: %(count)s notifications")
+            subject = subject.replace("%(date)s", f"{today:%d/%m/%Y}")
+            sent += _send_group(user, items, token, subject, connection)
     return sent
-
-
-def _send(message: EmailMessage) -> bool:
-    try:
-        message.send()
-    except Exception:
-        log.exception("sending a notification e-mail to %s failed", message.to)
-        return False
-    return True
 
 
 # -- In-app -------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dondoc.orgs.models import OrgUnit
+from dondoc.rounds import notices
 from dondoc.rounds.models import (
     EDITABLE_STATES,
     ActionPlan,
@@ -51,8 +52,10 @@ def _as_user(instance: Any, by: Any) -> Any:
     return instance
 
 
-def _event(submission: Submission, kind: str, by: Any, comment: str = "", task=None) -> None:
-    SubmissionEvent.objects.create(
+def _event(
+    submission: Submission, kind: str, by: Any, comment: str = "", task=None
+) -> SubmissionEvent:
+    return SubmissionEvent.objects.create(
         submission=submission, kind=kind, by=by, comment=comment, task=task, at=timezone.now()
     )
 
@@ -210,7 +213,7 @@ def submit(submission: Submission, *, by, note: str | None = None) -> Submission
     submission.first_submitted_at = submission.first_submitted_at or now
     submission.reopened = False
     _as_user(submission, by).save()
-    _event(submission, EventKind.SUBMITTED, by)
+    notices.submitted(submission, _event(submission, EventKind.SUBMITTED, by))
     return submission
 
 
@@ -237,7 +240,10 @@ def _review(submission: Submission, *, by, accepted: bool, comment: str) -> Subm
     submission.reviewed_at = timezone.now()
     submission.review_comment = comment.strip()
     _as_user(submission, by).save()
-    _event(submission, EventKind.ACCEPTED if accepted else EventKind.RETURNED, by, comment.strip())
+    event = _event(
+        submission, EventKind.ACCEPTED if accepted else EventKind.RETURNED, by, comment.strip()
+    )
+    notices.reviewed(submission, event, accepted=accepted)
     return submission
 
 
