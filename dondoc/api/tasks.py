@@ -15,7 +15,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from dondoc.accounts.policy import can, own_task_agency, visible_tasks
+from dondoc.accounts.policy import can, own_task_agency, visible_tasks, visible_updates
 from dondoc.api import schemas as s
 from dondoc.api.serialize import (
     task_detail,
@@ -25,7 +25,7 @@ from dondoc.api.serialize import (
     with_related,
 )
 from dondoc.core.uploads import check_upload
-from dondoc.tasks import services
+from dondoc.tasks import reporting, services
 from dondoc.tasks.filters import filter_tasks, rows_and_total
 from dondoc.tasks.models import Program, ProgressUpdate, Task, TaskAgency
 from dondoc.tasks.queries import status_counts, tasks_as_of, with_status
@@ -99,7 +99,9 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilters]):
 def get_task(request: HttpRequest, task_id: int, as_of: Query[s.ApiDate | None] = None):
     get_task_for_user(request, task_id)
     day = as_of_or_today(as_of)
-    task = task_detail_queryset(with_status(Task.objects.filter(pk=task_id), day)).get()
+    task = task_detail_queryset(
+        with_status(Task.objects.filter(pk=task_id), day), request.user
+    ).get()
     return task_detail(task, request.build_absolute_uri)
 
 
@@ -122,7 +124,7 @@ def post_task_update(request: HttpRequest, task_id: int, payload: s.UpdateIn):
             "Only the Standing Office and the Working Group may complete, cancel or reopen "
             "a task; post the update without status_change.",
         )
-    update = services.post_update(
+    update, _created = reporting.record_update(
         task,
         by=request.user,
         text=payload.text,
@@ -144,7 +146,9 @@ def attach_files(
     request: HttpRequest, task_id: int, update_id: int, files: File[list[UploadedFile]]
 ):
     task = get_task_for_user(request, task_id)
-    update = get_object_or_404(ProgressUpdate, pk=update_id, task=task)
+    update = get_object_or_404(
+        visible_updates(request.user, ProgressUpdate.objects.all()), pk=update_id, task=task
+    )
     if not can(request.user, "task.post_update", task):
         raise HttpError(403, "You may not add evidence to this task.")
     if update.author_id != request.user.pk and not can(request.user, "task.edit", task):

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from dondoc.accounts.policy import Scope, can, scope_of, user_org_ids
+from dondoc.accounts.policy import Scope, can, scope_of, user_org_ids, visible_updates
 from dondoc.orgs.models import OrgKind, OrgUnit
 from dondoc.rounds import services
 from dondoc.rounds.completeness import (
@@ -52,8 +52,8 @@ from dondoc.rounds.queries import agency_tasks
 from dondoc.rounds.scorecards import scorecards as compute_scorecards
 from dondoc.tasks.exports import TaskExporter
 from dondoc.tasks.filters import choose_program, with_display_relations
-from dondoc.tasks.forms import ProgressUpdateForm
-from dondoc.tasks.models import Program
+from dondoc.tasks.forms import ProgressUpdateForm, VersionForm
+from dondoc.tasks.models import Program, ProgressUpdate, UpdateState
 from dondoc.tasks.queries import status_counts
 from dondoc.tasks.status import OPEN_STATUSES, Status
 
@@ -231,17 +231,18 @@ def submission_detail(request: HttpRequest, pk: int, agency_pk: int) -> HttpResp
         if submission
         else services.round_accepts_new_work(round_, today)
     )
+    # Only the head approves and submits ("Duyệt và nộp"), a returned report included; the
+    # reporter sends the draft, or the fixed returned report, to the head.
     may_submit = (
         submission is not None
-        and (
-            can(user, "submission.submit", submission)
-            # A returned report was approved by the head once; the reporter who fixes it
-            # sends it back.
-            or (
-                submission.state == SubmissionState.RETURNED
-                and can(user, "submission.resubmit", submission)
-            )
-        )
+        and can(user, "submission.submit", submission)
+        and services.agency_may_change(submission, today)
+    )
+    may_send = (
+        submission is not None
+        and not may_submit
+        and submission.state != SubmissionState.AWAITING_APPROVAL
+        and can(user, "submission.resubmit", submission)
         and services.agency_may_change(submission, today)
     )
     may_review = (
@@ -281,6 +282,7 @@ def submission_detail(request: HttpRequest, pk: int, agency_pk: int) -> HttpResp
             tasks=tasks,
             may={
                 "prepare": may_prepare,
+                "send": may_send,
                 "submit": may_submit,
                 "review": may_review,
                 "reopen": may_reopen,
@@ -293,7 +295,10 @@ def submission_detail(request: HttpRequest, pk: int, agency_pk: int) -> HttpResp
     # What the submission says about each task, read only to show the page: a step that
     # succeeded has redirected by now (post/redirect/get), and the list grows with the draft.
     items = (
-        SubmissionUpdate.objects.filter(submission=submission)
+        SubmissionUpdate.objects.filter(
+            submission=submission,
+            update__in=visible_updates(user, ProgressUpdate.objects.all()),
+        )
         .select_related("update", "update__author")
         .prefetch_related("update__attachments")
         .order_by("update__reported_on", "update_id")
@@ -332,6 +337,10 @@ def submission_detail(request: HttpRequest, pk: int, agency_pk: int) -> HttpResp
             "reopen_form": reopen_form,
             "may_prepare": may_prepare,
             "may_submit": may_submit,
+            "may_send": may_send,
+            "drafts_waiting": sum(
+                1 for r in rows for u in r["updates"] if u.state == UpdateState.DRAFT
+            ),
             "may_review": may_review,
             "may_reopen": may_reopen,
             "locked": locked,
@@ -339,6 +348,15 @@ def submission_detail(request: HttpRequest, pk: int, agency_pk: int) -> HttpResp
             "may_dashboard": can(user, "round.dashboard", round_),
         },
     )
+
+
+def _loaded_version(request: HttpRequest, submission: Submission | None) -> int | None:
+    """The submission's version the posted page was loaded at (None: no version posted, or
+    the submission did not exist then)."""
+    form = VersionForm(request.POST)
+    if submission is None or not form.is_valid():
+        return None
+    return form.cleaned_data["version"]
 
 
 def _submission_post(
@@ -373,15 +391,25 @@ def _submission_post(
                 )
                 if form.is_valid():
                     current = submission or services.start_submission(round_, agency, by=user)
-                    services.add_update(
+                    update = services.add_update(
                         current,
                         task,
                         by=user,
                         text=form.cleaned_data["text"],
                         reported_on=form.cleaned_data["reported_on"],
                         files=form.incoming,
+                        form_token=form.cleaned_data.get("form_token") or None,
                     )
-                    messages.success(request, _("Update recorded in the draft."))
+                    if update.is_draft:
+                        messages.success(
+                            request,
+                            _(
+                                "Update saved in the draft; it is published when the agency "
+                                "head approves and submits the report."
+                            ),
+                        )
+                    else:
+                        messages.success(request, _("Update recorded and published."))
                     return redirect(f"{here}#task-{task.pk}")
                 forms[task.pk] = form
                 messages.error(request, _("The update was not recorded: please correct it."))
@@ -389,14 +417,35 @@ def _submission_post(
                 note_form = NoteForm(request.POST)
                 if note_form.is_valid():
                     current = submission or services.start_submission(round_, agency, by=user)
-                    services.save_draft(current, by=user, note=note_form.cleaned_data["note"])
+                    services.save_draft(
+                        current,
+                        by=user,
+                        note=note_form.cleaned_data["note"],
+                        version=_loaded_version(request, submission),
+                    )
                     messages.success(request, _("Draft saved."))
                     return redirect(here)
+        elif action == "send":
+            note_form = NoteForm(request.POST)
+            if note_form.is_valid():
+                services.send_to_head(
+                    submission,
+                    by=user,
+                    note=note_form.cleaned_data["note"],
+                    version=_loaded_version(request, submission),
+                )
+                messages.success(request, _("Sent to the agency head for approval."))
+                return redirect(here)
         elif action == "submit":
             note_form = NoteForm(request.POST)
             if note_form.is_valid():
-                services.submit(submission, by=user, note=note_form.cleaned_data["note"])
-                messages.success(request, _("The report has been submitted."))
+                services.submit(
+                    submission,
+                    by=user,
+                    note=note_form.cleaned_data["note"],
+                    version=_loaded_version(request, submission),
+                )
+                messages.success(request, _("The report has been approved and submitted."))
                 return redirect(here)
         elif action == "review":
             review_form = ReviewForm(request.POST)
