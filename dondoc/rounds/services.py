@@ -46,7 +46,13 @@ from dondoc.rounds.models import (
     SubmissionUpdate,
 )
 from dondoc.tasks.models import ProgressUpdate, Task
-from dondoc.tasks.reporting import approve, record_update
+from dondoc.tasks.reporting import (
+    UpdateConflict,
+    approve,
+    edit_draft,
+    record_update,
+    withdraw_draft,
+)
 from dondoc.tasks.services import IncomingFile
 
 
@@ -224,6 +230,53 @@ def add_update(
         _as_user(submission, by).save(update_fields=["prepared_by"])
     _event(submission, EventKind.UPDATE, by, task=task)
     return update
+
+
+@transaction.atomic
+def save_grid(
+    submission: Submission, entries: Iterable[Any], *, by, reported_on: dt.date
+) -> tuple[int, int]:
+    """Save the bulk entry grid: per task, create, change or (emptied) withdraw the agency's
+    draft in this submission. ``entries`` carry ``task_id``, ``text`` and the ``version`` of the
+    draft the user saw (0: none). All or nothing; returns (created, changed)."""
+    submission = _locked_row(submission)
+    _require_changeable(submission)
+    entries = list(entries)
+    drafts: dict[int, ProgressUpdate] = {}
+    for update in draft_updates(submission).order_by("reported_on", "pk"):
+        drafts[update.task_id] = update
+    tasks = Task.objects.select_related("program").in_bulk([e.task_id for e in entries])
+    stale = _("Someone changed these drafts after you opened them; nothing was saved. Reload.")
+    created = changed = 0
+    for entry in entries:
+        draft = drafts.get(entry.task_id)
+        if draft is None:
+            if entry.version:
+                raise UpdateConflict(stale)
+            if entry.text:
+                add_update(
+                    submission,
+                    tasks[entry.task_id],
+                    by=by,
+                    text=entry.text,
+                    reported_on=reported_on,
+                )
+                created += 1
+            continue
+        if entry.version != draft.version:
+            raise UpdateConflict(stale)
+        if entry.text == draft.text:
+            continue
+        if entry.text:
+            edit_draft(
+                draft, by=by, text=entry.text, reported_on=reported_on, version=entry.version
+            )
+        else:
+            withdraw_draft(draft, by=by, version=entry.version)
+        changed += 1
+    if created or changed:
+        _event(submission, EventKind.SAVED, by)
+    return created, changed
 
 
 @transaction.atomic

@@ -35,6 +35,14 @@ def world(q2, most, hanoi, most_tasks, reporter, other_reporter, clerk, program)
     upload = io.BytesIO(b"%PDF-1.4 plan")
     from dondoc.core.uploads import check_upload
 
+    signed = io.BytesIO(b"%PDF-1.4 signed")
+    services.attach_signed_report(
+        sent,
+        by=other_reporter,
+        number="12/BC-UBND",
+        signed_on=dt.date(2025, 7, 1),
+        file=IncomingFile(signed, check_upload(signed, "bc.pdf")[0]),
+    )
     checked, _ = check_upload(upload, "kh.pdf")
     plan = services.record_action_plan(
         program=program,
@@ -64,6 +72,12 @@ MATRIX = {
     "agency": (lambda w: [w["most"].pk], (A, A, A, A, A, A, N)),
     "agency-export": (lambda w: [w["most"].pk], (A, A, A, A, A, A, N)),
     "my-agency": (lambda w: [], (N, N, N, N, R, R, R)),
+    "home": (lambda w: [], (R, R, R, R, R, R, R)),
+    "todo": (lambda w: [], (N, N, N, N, A, A, A)),
+    "todo-approve": (lambda w: [], (405, 405, 405, 405, 405, 405, 405)),  # a POST only
+    "grid": (lambda w: [w["round"].pk, w["most"].pk], (N, N, N, N, A, A, N)),
+    "grid-xlsx": (lambda w: [w["round"].pk, w["most"].pk], (N, N, N, N, A, A, N)),
+    "signed-report": (lambda w: [w["round"].pk, w["hanoi"].pk], (A, A, A, A, N, N, A)),
 }
 
 
