@@ -59,7 +59,7 @@ def test_the_grid_changes_drafts_and_a_stale_grid_saves_nothing(
     draft.refresh_from_db()
     assert draft.text == "Đạt 70%"
     stale = _save(client, q2, most, {first: "Cũ", second: "Mới"}, {first.pk: 1})
-    assert "Reload" in stale.content.decode() or "Tải lại" in stale.content.decode()
+    assert "chưa lưu gì. Tải lại trang." in stale.content.decode()
     assert not ProgressUpdate.objects.filter(text__in=["Cũ", "Mới"]).exists()
 
 
@@ -118,7 +118,7 @@ def test_a_refused_file_names_row_column_and_reason_and_writes_nothing(
     )
     html = response.content.decode()
     assert 'id="grid-problems"' in html
-    assert ("Row 4" in html or "Dòng 4" in html) and ("Task no." in html or "Mã nhiệm vụ" in html)
+    assert "Dòng 4, cột Mã nhiệm vụ: không phải nhiệm vụ cơ quan báo cáo trong kỳ này" in html
     assert not ProgressUpdate.objects.exists()
 
 

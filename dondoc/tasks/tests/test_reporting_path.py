@@ -60,9 +60,9 @@ def test_the_task_page_records_a_reporters_update_as_a_draft(client, shared, rep
     response = _post_update(client, shared, "Đang xây dựng dự thảo")
     update = ProgressUpdate.objects.get()
     assert update.state == UpdateState.DRAFT and update.agency.name.startswith("Đảng")
-    assert "Draft: awaiting the agency head's approval" in response.content.decode() or (
-        "Bản nháp" in response.content.decode()
-    )
+    html = response.content.decode()
+    assert "Bản nháp: chờ lãnh đạo cơ quan duyệt" in html
+    assert "Đã lưu vào bản nháp của cơ quan" in html
 
 
 def test_a_form_posted_twice_records_one_update(client, shared, reporter):
@@ -91,7 +91,7 @@ def test_the_author_edits_a_draft_and_a_stale_form_is_a_conflict(client, shared,
     stale = client.post(url, {**form, "text": "Lần 3 (trang cũ)"}, follow=True)
     update.refresh_from_db()
     assert update.text == "Lần 2"
-    assert "reload the page" in stale.content.decode() or "tải lại" in stale.content.decode()
+    assert "hãy tải lại trang" in stale.content.decode()
 
 
 def test_only_the_author_changes_or_withdraws_a_draft(client, shared, reporter, head, most):
@@ -117,7 +117,7 @@ def test_the_head_approves_a_draft_once(client, shared, reporter, head, most, ot
     again = client.post(url, {"version": update.version}, follow=True)
     assert ProgressUpdate.objects.get().state == UpdateState.PUBLISHED
     html = again.content.decode()
-    assert "already been approved" in html or "đã được duyệt" in html
+    assert "Cập nhật này đã được duyệt và công bố." in html
 
 
 def test_a_correction_keeps_the_original_marked_on_the_timeline(
