@@ -475,6 +475,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "merged_tasks": visible_tasks(request.user, task.merged_tasks.all()),
         "updates": updates,
         "may_approve": can(request.user, "update.approve", task),
+        "drafts_only": form is not None and not reporting.publishes_directly(request.user, task),
         "own_org_ids": user_org_ids(request.user),
         "may_correct_any": scope_of(request.user, "task.post_update") is Scope.ALL,
         "history": task_history(task, request.user)
