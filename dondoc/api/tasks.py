@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db import transaction
 from django.db.models import Prefetch
@@ -33,6 +34,8 @@ from dondoc.tasks.queries import status_counts, tasks_as_of, with_status
 router = Router(tags=["tasks"])
 
 MAX_LIMIT = 500
+#: A client's key for one update: the same POST sent again returns the update it created.
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{8,40}")
 
 
 class TaskFilters(Schema):
@@ -107,8 +110,16 @@ def get_task(request: HttpRequest, task_id: int, as_of: Query[s.ApiDate | None] 
 
 @router.post(
     "/tasks/{task_id}/updates",
-    response={201: s.UpdateOut, 403: s.ErrorOut, 404: s.ErrorOut, 409: s.ErrorOut},
+    response={
+        201: s.UpdateOut,
+        400: s.ErrorOut,
+        403: s.ErrorOut,
+        404: s.ErrorOut,
+        409: s.ErrorOut,
+    },
     summary="Post a progress update (optionally completing, cancelling or reopening)",
+    description="An agency's update is a draft of the agency until its head approves it. "
+    "Send an Idempotency-Key header to post safely twice: the same key returns the same update.",
 )
 def post_task_update(request: HttpRequest, task_id: int, payload: s.UpdateIn):
     task = get_task_for_user(request, task_id)
@@ -124,6 +135,9 @@ def post_task_update(request: HttpRequest, task_id: int, payload: s.UpdateIn):
             "Only the Standing Office and the Working Group may complete, cancel or reopen "
             "a task; post the update without status_change.",
         )
+    key = request.headers.get("Idempotency-Key", "")
+    if key and not IDEMPOTENCY_KEY.fullmatch(key):
+        raise HttpError(400, "Idempotency-Key: 8 to 40 letters, digits, '-' or '_'.")
     update, _created = reporting.record_update(
         task,
         by=request.user,
@@ -132,6 +146,7 @@ def post_task_update(request: HttpRequest, task_id: int, payload: s.UpdateIn):
         agency=own_task_agency(request.user, task),
         status_change=payload.status_change or "",
         effective_on=payload.effective_on,
+        form_token=key or None,
     )
     update = ProgressUpdate.objects.select_related("author", "agency", "source").get(pk=update.pk)
     return Reply(201, update_item(update, request.build_absolute_uri))

@@ -220,3 +220,22 @@ def test_the_head_and_the_standing_office_publish_their_own_updates(shared, head
     by_head, _ = reporting.record_update(shared, by=head, text="Lãnh đạo", agency=most)
     by_clerk, _ = reporting.record_update(shared, by=clerk, text="Văn phòng")
     assert by_head.state == by_clerk.state == UpdateState.PUBLISHED
+
+
+def test_the_api_records_one_update_for_a_repeated_idempotency_key(client, shared, reporter):
+    _token, key = ApiToken.issue(reporter, "test", "read,write")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}", "HTTP_IDEMPOTENCY_KEY": "lan-gui-0001"}
+    url = f"/api/tasks/{shared.pk}/updates"
+    first = client.post(url, {"text": "Một lần"}, content_type="application/json", **headers)
+    again = client.post(url, {"text": "Một lần"}, content_type="application/json", **headers)
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"] and first.json()["state"] == "draft"
+    assert ProgressUpdate.objects.count() == 1
+    bad = client.post(
+        url,
+        {"text": "x"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+        HTTP_IDEMPOTENCY_KEY="no spaces!",
+    )
+    assert bad.status_code == 400
