@@ -131,7 +131,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboard"
+LOGIN_REDIRECT_URL = "rounds:home"  # the to-do for reporters and heads
 LOGOUT_REDIRECT_URL = "login"
 
 AXES_FAILURE_LIMIT = env.integer("DONDOC_LOGIN_FAILURE_LIMIT", 5)

@@ -40,6 +40,11 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "task.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: OWN, _HE: OWN, _OB: ALL},
     "task.export": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: OWN, _HE: OWN, _OB: ALL},
     "task.post_update": {_SO: ALL, _TR: ALL, _RE: OWN, _HE: OWN},
+    # A progress update is a draft of its agency until the head approves it; its own agency
+    # sees it, nobody else does (``visible_updates``).
+    "update.view_draft": {_RE: OWN, _HE: OWN},
+    "update.publish": {_SO: ALL, _TR: ALL, _HE: OWN},  # without anyone else's approval
+    "update.approve": {_HE: OWN},  # the agency head approves the agency's drafts
     "task.set_status": {_SO: ALL, _TR: ALL},  # only they record "completed" or "cancelled"
     "task.edit": {_SO: ALL, _TR: ALL},
     "task.history": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: OWN, _HE: OWN, _OB: ALL},
@@ -57,7 +62,9 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "submission.view_draft": {_SO: ALL, _TR: ALL, _RE: OWN, _HE: OWN},  # nobody else's drafts
     "submission.prepare": {_RE: OWN, _HE: OWN},
     "submission.submit": {_HE: OWN},  # the agency head approves and submits
-    "submission.resubmit": {_RE: OWN, _HE: OWN},  # a returned report, once fixed
+    "submission.resubmit": {_RE: OWN, _HE: OWN},  # a returned report, fixed, back to the head
+    "submission.home": {_RE: OWN, _HE: OWN},  # the reporter's and head's to-do
+    "submission.grid": {_RE: OWN, _HE: OWN},  # every task of the agency in one screen
     "submission.review": {_SO: ALL, _TR: ALL},
     "submission.reopen": {_SO: ALL},  # after the lock date, only the Standing Office
     "actionplan.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: ALL, _HE: ALL, _OB: ALL},
@@ -169,3 +176,30 @@ def visible_tasks(user: User | Any, queryset: QuerySet) -> QuerySet:
 
     own = TaskAgency.objects.filter(task=OuterRef("pk"), org_unit_id__in=user_org_ids(user))
     return queryset.filter(Exists(own))
+
+
+def visible_updates(user: User | Any, queryset: QuerySet) -> QuerySet:
+    """Narrow a ProgressUpdate queryset to what ``user`` may read: the published record, plus
+    the drafts of the user's own agencies. Every reader of the timeline goes through this (or
+    through ``ProgressUpdate.objects.published()`` when it speaks for nobody in particular:
+    exports, reports, status)."""
+    from django.db.models import Q
+
+    from dondoc.tasks.models import PUBLISHED_STATES, UpdateState
+
+    published = Q(state__in=PUBLISHED_STATES)
+    if scope_of(user, "update.view_draft") is None:
+        return queryset.filter(published)
+    own = Q(state=UpdateState.DRAFT, agency_id__in=user_org_ids(user))
+    return queryset.filter(published | own)
+
+
+def may_see_update(user: User | Any, update: Any) -> bool:
+    """``visible_updates`` for one update already in hand."""
+    if update.is_published:
+        return True
+    return (
+        update.is_draft
+        and scope_of(user, "update.view_draft") is not None
+        and update.agency_id in user_org_ids(user)
+    )

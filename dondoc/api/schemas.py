@@ -129,6 +129,11 @@ class UpdateOut(Schema):
     text: str
     status_change: str
     effective_on: dt.date | None
+    state: str = Field(
+        description="draft (seen only inside its agency until the head approves it), "
+        "published, or corrected (a later dated correction replaced it)."
+    )
+    corrects: int | None = Field(None, description="The update this one corrects.")
     attachments: list[AttachmentOut]
 
 

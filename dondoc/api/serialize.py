@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.urls import NoReverseMatch, reverse
 
+from dondoc.accounts.policy import visible_updates
 from dondoc.orgs.models import Member
 from dondoc.tasks.models import (
     AgencyRole,
@@ -41,9 +42,12 @@ def with_related(queryset: QuerySet) -> QuerySet:
     return queryset.select_related("program", "group").prefetch_related(*TASK_PREFETCH)
 
 
-def task_detail_queryset(queryset: QuerySet) -> QuerySet:
-    updates = ProgressUpdate.objects.select_related("author", "agency", "source").prefetch_related(
-        Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
+def task_detail_queryset(queryset: QuerySet, user: Any) -> QuerySet:
+    """A task with its timeline as ``user`` may read it (``policy.visible_updates``)."""
+    updates = (
+        visible_updates(user, ProgressUpdate.objects.all())
+        .select_related("author", "agency", "source")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
     )
     return with_related(queryset).prefetch_related(
         Prefetch("updates", queryset=updates.order_by("reported_on", "id")),
@@ -129,6 +133,8 @@ def update_item(update: ProgressUpdate, absolute: Callable[[str], str] = str) ->
         "text": update.text,
         "status_change": update.status_change,
         "effective_on": update.effective_on,
+        "state": update.state,
+        "corrects": update.corrects_id,
         "attachments": [
             {
                 "id": a.pk,

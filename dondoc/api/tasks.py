@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db import transaction
 from django.db.models import Prefetch
@@ -15,7 +16,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from dondoc.accounts.policy import can, own_task_agency, visible_tasks
+from dondoc.accounts.policy import can, own_task_agency, visible_tasks, visible_updates
 from dondoc.api import schemas as s
 from dondoc.api.serialize import (
     task_detail,
@@ -25,7 +26,7 @@ from dondoc.api.serialize import (
     with_related,
 )
 from dondoc.core.uploads import check_upload
-from dondoc.tasks import services
+from dondoc.tasks import reporting, services
 from dondoc.tasks.filters import filter_tasks, rows_and_total
 from dondoc.tasks.models import Program, ProgressUpdate, Task, TaskAgency
 from dondoc.tasks.queries import status_counts, tasks_as_of, with_status
@@ -33,6 +34,8 @@ from dondoc.tasks.queries import status_counts, tasks_as_of, with_status
 router = Router(tags=["tasks"])
 
 MAX_LIMIT = 500
+#: A client's key for one update: the same POST sent again returns the update it created.
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{8,40}")
 
 
 class TaskFilters(Schema):
@@ -99,14 +102,24 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilters]):
 def get_task(request: HttpRequest, task_id: int, as_of: Query[s.ApiDate | None] = None):
     get_task_for_user(request, task_id)
     day = as_of_or_today(as_of)
-    task = task_detail_queryset(with_status(Task.objects.filter(pk=task_id), day)).get()
+    task = task_detail_queryset(
+        with_status(Task.objects.filter(pk=task_id), day), request.user
+    ).get()
     return task_detail(task, request.build_absolute_uri)
 
 
 @router.post(
     "/tasks/{task_id}/updates",
-    response={201: s.UpdateOut, 403: s.ErrorOut, 404: s.ErrorOut, 409: s.ErrorOut},
+    response={
+        201: s.UpdateOut,
+        400: s.ErrorOut,
+        403: s.ErrorOut,
+        404: s.ErrorOut,
+        409: s.ErrorOut,
+    },
     summary="Post a progress update (optionally completing, cancelling or reopening)",
+    description="An agency's update is a draft of the agency until its head approves it. "
+    "Send an Idempotency-Key header to post safely twice: the same key returns the same update.",
 )
 def post_task_update(request: HttpRequest, task_id: int, payload: s.UpdateIn):
     task = get_task_for_user(request, task_id)
@@ -122,7 +135,10 @@ def post_task_update(request: HttpRequest, task_id: int, payload: s.UpdateIn):
             "Only the Standing Office and the Working Group may complete, cancel or reopen "
             "a task; post the update without status_change.",
         )
-    update = services.post_update(
+    key = request.headers.get("Idempotency-Key", "")
+    if key and not IDEMPOTENCY_KEY.fullmatch(key):
+        raise HttpError(400, "Idempotency-Key: 8 to 40 letters, digits, '-' or '_'.")
+    update, _created = reporting.record_update(
         task,
         by=request.user,
         text=payload.text,
@@ -130,6 +146,7 @@ def post_task_update(request: HttpRequest, task_id: int, payload: s.UpdateIn):
         agency=own_task_agency(request.user, task),
         status_change=payload.status_change or "",
         effective_on=payload.effective_on,
+        form_token=key or None,
     )
     update = ProgressUpdate.objects.select_related("author", "agency", "source").get(pk=update.pk)
     return Reply(201, update_item(update, request.build_absolute_uri))
@@ -144,7 +161,9 @@ def attach_files(
     request: HttpRequest, task_id: int, update_id: int, files: File[list[UploadedFile]]
 ):
     task = get_task_for_user(request, task_id)
-    update = get_object_or_404(ProgressUpdate, pk=update_id, task=task)
+    update = get_object_or_404(
+        visible_updates(request.user, ProgressUpdate.objects.all()), pk=update_id, task=task
+    )
     if not can(request.user, "task.post_update", task):
         raise HttpError(403, "You may not add evidence to this task.")
     if update.author_id != request.user.pk and not can(request.user, "task.edit", task):

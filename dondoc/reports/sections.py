@@ -207,7 +207,8 @@ def task_rows(scope: ReportScope, queryset: QuerySet, with_result: bool) -> list
     )
     if with_result:
         latest = (
-            ProgressUpdate.objects.filter(task=OuterRef("pk"), recorded_on__lte=scope.as_of)
+            ProgressUpdate.objects.published()
+            .filter(task=OuterRef("pk"), recorded_on__lte=scope.as_of)
             .order_by("-reported_on", "-id")
             .values("text")[:1]
         )

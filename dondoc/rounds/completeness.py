@@ -233,6 +233,7 @@ _STATE_AFTER: dict[str, str | None] = {
     EventKind.SAVED: None,
     EventKind.UPDATE: None,
     EventKind.SUBMITTED: SubmissionState.SUBMITTED,
+    EventKind.SENT_TO_HEAD: SubmissionState.AWAITING_APPROVAL,
     EventKind.ACCEPTED: SubmissionState.ACCEPTED,
     EventKind.RETURNED: SubmissionState.RETURNED,
     EventKind.REOPENED: SubmissionState.DRAFT,

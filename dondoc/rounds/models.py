@@ -110,15 +110,22 @@ class RoundAgency(models.Model):
 
 class SubmissionState(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    AWAITING_APPROVAL = "with_head", _("Awaiting the head's approval")
     SUBMITTED = "submitted", _("Submitted, awaiting review")
     ACCEPTED = "accepted", _("Accepted")
     RETURNED = "returned", _("Returned for correction")
 
 
 #: States in which the agency may still change its submission (a returned one is a draft again).
-EDITABLE_STATES = frozenset({SubmissionState.DRAFT, SubmissionState.RETURNED})
+EDITABLE_STATES = frozenset(
+    {SubmissionState.DRAFT, SubmissionState.AWAITING_APPROVAL, SubmissionState.RETURNED}
+)
 #: States in which the agency has reported.
 SUBMITTED_STATES = frozenset({SubmissionState.SUBMITTED, SubmissionState.ACCEPTED})
+
+
+def signed_report_path(instance: Submission, filename: str) -> str:
+    return f"submissions/{instance.round_id}/{instance.agency_id}/{filename}"
 
 
 class Submission(models.Model):
@@ -145,6 +152,15 @@ class Submission(models.Model):
     review_comment = models.TextField(_("review comment"), blank=True)
     #: Set when the Standing Office reopens a submission after the lock date.
     reopened = models.BooleanField(default=False)
+    #: Raised by every step; a form loaded at an older version is a conflict, not an overwrite.
+    version = models.PositiveIntegerField(default=1)
+    # The signed official report (công văn báo cáo) the agency sent with its submission.
+    signed_number = models.CharField(_("report number"), max_length=64, blank=True)
+    signed_on = models.DateField(_("report date"), null=True, blank=True)
+    signed_file = models.FileField(
+        _("signed report (PDF)"), upload_to=signed_report_path, blank=True
+    )
+    signed_name = models.CharField(max_length=255, blank=True)
     updates = models.ManyToManyField(
         "tasks.ProgressUpdate", through="SubmissionUpdate", related_name="submissions"
     )
@@ -202,6 +218,10 @@ class EventKind(models.TextChoices):
     SAVED = "saved", _("Draft saved")
     UPDATE = "update", _("Progress update added")
     SUBMITTED = "submitted", _("Approved and submitted")
+    SENT_TO_HEAD = "sent_to_head", _("Sent to the head for approval")
+    APPROVED = "approved", _("Progress update approved")
+    WITHDRAWN = "withdrawn", _("Draft update withdrawn")
+    SIGNED = "signed", _("Signed report attached")
     ACCEPTED = "accepted", _("Accepted")
     RETURNED = "returned", _("Returned for correction")
     REOPENED = "reopened", _("Reopened by the Standing Office")

@@ -5,9 +5,17 @@ is one, and attributes the change history to ``by``. Permission is the caller's 
 (``policy.can``); the state machine and the lock date are enforced here, because they hold
 whoever calls:
 
-    draft ──submit──▶ submitted ──accept──▶ accepted
-      ▲                  │
-      └────return────────┘   (returned: a draft again, with the reviewer's comment)
+    draft ──send to head──▶ with the head ──submit──▶ submitted ──accept──▶ accepted
+      ▲  └────────────────(the head may submit a draft directly)──▲   │
+      └──────────────────────────return──────────────────────────────┘
+
+Returned work is a draft again, with the reviewer's comment: the reporter fixes it and sends it
+back to the head, who approves and submits it again. Progress updates added to a submission are
+drafts of the agency (``dondoc.tasks.reporting``) until the head submits it: submitting approves
+and publishes them all in the same transaction.
+
+Every step re-reads the submission under a row lock; a step that carries the version its page
+was loaded at fails with a conflict when someone changed the submission since.
 
 After the round's lock date the agency can no longer change or submit; only the Standing
 Office can reopen a submission, which makes it a draft that the agency may change and submit
@@ -39,7 +47,14 @@ from dondoc.rounds.models import (
     SubmissionUpdate,
 )
 from dondoc.tasks.models import ProgressUpdate, Task
-from dondoc.tasks.services import IncomingFile, post_update
+from dondoc.tasks.reporting import (
+    UpdateConflict,
+    approve,
+    edit_draft,
+    record_update,
+    withdraw_draft,
+)
+from dondoc.tasks.services import IncomingFile
 
 
 class RoundError(Exception):
@@ -148,6 +163,20 @@ def _locked_row(submission: Submission) -> Submission:
     return fresh
 
 
+def _require_version(submission: Submission, version: int | None) -> None:
+    if version is not None and version != submission.version:
+        raise RoundError(
+            _(
+                "Someone changed this submission after you opened the page; nothing was "
+                "saved. Reload the page, check the latest text and try again."
+            )
+        )
+
+
+def _bump(submission: Submission) -> None:
+    submission.version += 1
+
+
 def _require_changeable(submission: Submission) -> None:
     if submission.state not in EDITABLE_STATES:
         raise RoundError(_("This submission has been sent and can no longer be changed."))
@@ -159,13 +188,15 @@ def _require_changeable(submission: Submission) -> None:
 
 
 @transaction.atomic
-def save_draft(submission: Submission, *, by, note: str) -> Submission:
+def save_draft(submission: Submission, *, by, note: str, version: int | None = None) -> Submission:
     """Save the agency's summary (the draft is saved as it goes)."""
     submission = _locked_row(submission)
     _require_changeable(submission)
+    _require_version(submission, version)
     submission.note = note
     submission.prepared_by = submission.prepared_by or by
-    _as_user(submission, by).save(update_fields=["note", "prepared_by"])
+    _bump(submission)
+    _as_user(submission, by).save(update_fields=["note", "prepared_by", "version"])
     _event(submission, EventKind.SAVED, by)
     return submission
 
@@ -179,18 +210,23 @@ def add_update(
     text: str,
     reported_on: dt.date | None = None,
     files: Sequence[IncomingFile] = (),
+    form_token: str | None = None,
 ) -> ProgressUpdate:
-    """Post a progress update on ``task`` to its timeline, as part of the submission."""
+    """A progress update on ``task`` as part of the submission: a draft of the agency (unless
+    the program lets reporters publish directly) that the head's submission publishes."""
     submission = _locked_row(submission)
     _require_changeable(submission)
-    update = post_update(
+    update, created = record_update(
         task,
         by=by,
         text=text,
         reported_on=reported_on,
         agency=submission.agency,
         files=files,
+        form_token=form_token,
     )
+    if not created:
+        return update
     SubmissionUpdate.objects.create(submission=submission, update=update)
     if submission.prepared_by_id is None:
         submission.prepared_by = by
@@ -200,11 +236,87 @@ def add_update(
 
 
 @transaction.atomic
-def submit(submission: Submission, *, by, note: str | None = None) -> Submission:
-    """The agency head approves the draft and sends it (gửi báo cáo)."""
+def save_grid(
+    submission: Submission, entries: Iterable[Any], *, by, reported_on: dt.date
+) -> tuple[int, int]:
+    """Save the bulk entry grid: per task, create, change or (emptied) withdraw the agency's
+    draft in this submission. ``entries`` carry ``task_id``, ``text`` and the ``version`` of the
+    draft the user saw (0: none). All or nothing; returns (created, changed)."""
     submission = _locked_row(submission)
     _require_changeable(submission)
+    entries = list(entries)
+    drafts: dict[int, ProgressUpdate] = {}
+    for update in draft_updates(submission).order_by("reported_on", "pk"):
+        drafts[update.task_id] = update
+    tasks = Task.objects.select_related("program").in_bulk([e.task_id for e in entries])
+    stale = _("Someone changed these drafts after you opened them; nothing was saved. Reload.")
+    created = changed = 0
+    for entry in entries:
+        draft = drafts.get(entry.task_id)
+        if draft is None:
+            if entry.version:
+                raise UpdateConflict(stale)
+            if entry.text:
+                add_update(
+                    submission,
+                    tasks[entry.task_id],
+                    by=by,
+                    text=entry.text,
+                    reported_on=reported_on,
+                )
+                created += 1
+            continue
+        if entry.version != draft.version:
+            raise UpdateConflict(stale)
+        if entry.text == draft.text:
+            continue
+        if entry.text:
+            edit_draft(
+                draft, by=by, text=entry.text, reported_on=reported_on, version=entry.version
+            )
+        else:
+            withdraw_draft(draft, by=by, version=entry.version)
+        changed += 1
+    if created or changed:
+        _event(submission, EventKind.SAVED, by)
+    return created, changed
+
+
+@transaction.atomic
+def send_to_head(
+    submission: Submission, *, by, note: str | None = None, version: int | None = None
+) -> Submission:
+    """The reporter has prepared (or fixed) the report and asks the head to approve it."""
+    submission = _locked_row(submission)
+    _require_changeable(submission)
+    _require_version(submission, version)
+    if submission.state == SubmissionState.AWAITING_APPROVAL:
+        raise RoundError(_("This report is already with the head for approval."))
+    if note is not None:
+        submission.note = note
+    submission.state = SubmissionState.AWAITING_APPROVAL
+    _bump(submission)
+    _as_user(submission, by).save(update_fields=["note", "state", "version"])
+    _event(submission, EventKind.SENT_TO_HEAD, by)
+    return submission
+
+
+def draft_updates(submission: Submission) -> QuerySet:
+    """The submission's progress updates still awaiting the head's approval."""
+    return ProgressUpdate.objects.drafts().filter(submission_items__submission=submission)
+
+
+@transaction.atomic
+def submit(
+    submission: Submission, *, by, note: str | None = None, version: int | None = None
+) -> Submission:
+    """The agency head approves the draft and sends it (gửi báo cáo): its draft progress
+    updates are published with it."""
+    submission = _locked_row(submission)
+    _require_changeable(submission)
+    _require_version(submission, version)
     now = timezone.now()
+    approve(list(draft_updates(submission)), by=by)
     if note is not None:
         submission.note = note
     submission.state = SubmissionState.SUBMITTED
@@ -212,6 +324,7 @@ def submit(submission: Submission, *, by, note: str | None = None) -> Submission
     submission.submitted_at = now
     submission.first_submitted_at = submission.first_submitted_at or now
     submission.reopened = False
+    _bump(submission)
     _as_user(submission, by).save()
     notices.submitted(submission, _event(submission, EventKind.SUBMITTED, by))
     return submission
@@ -239,6 +352,7 @@ def _review(submission: Submission, *, by, accepted: bool, comment: str) -> Subm
     submission.reviewed_by = by
     submission.reviewed_at = timezone.now()
     submission.review_comment = comment.strip()
+    _bump(submission)
     _as_user(submission, by).save()
     event = _event(
         submission, EventKind.ACCEPTED if accepted else EventKind.RETURNED, by, comment.strip()
@@ -255,8 +369,38 @@ def reopen(round_: ReportingRound, agency: OrgUnit, *, by, comment: str = "") ->
     submission = _locked_row(submission)
     submission.state = SubmissionState.DRAFT
     submission.reopened = True
-    _as_user(submission, by).save(update_fields=["state", "reopened"])
+    _bump(submission)
+    _as_user(submission, by).save(update_fields=["state", "reopened", "version"])
     _event(submission, EventKind.REOPENED, by, comment.strip())
+    return submission
+
+
+@transaction.atomic
+def attach_signed_report(
+    submission: Submission,
+    *,
+    by,
+    number: str,
+    signed_on: dt.date,
+    file: IncomingFile | None,
+    version: int | None = None,
+) -> Submission:
+    """Attach the signed official report (số, ngày, PDF) the agency sent with its submission.
+
+    Allowed while the agency may still change the submission and once it is submitted (the
+    signed letter often follows the electronic submission), not after acceptance.
+    """
+    submission = _locked_row(submission)
+    _require_version(submission, version)
+    if submission.state == SubmissionState.ACCEPTED:
+        raise RoundError(_("This submission has been accepted and can no longer be changed."))
+    submission.signed_number, submission.signed_on = number, signed_on
+    if file is not None:
+        submission.signed_name = file.checked.name
+        submission.signed_file.save(file.checked.name, file.file, save=False)
+    _bump(submission)
+    _as_user(submission, by).save()
+    _event(submission, EventKind.SIGNED, by, number)
     return submission
 
 

@@ -71,7 +71,8 @@ class TaskExporter:
 
     def _queryset(self) -> QuerySet:
         latest = (
-            ProgressUpdate.objects.filter(task=OuterRef("pk"), recorded_on__lte=self.as_of)
+            ProgressUpdate.objects.published()
+            .filter(task=OuterRef("pk"), recorded_on__lte=self.as_of)
             .order_by("-reported_on", "-id")
             .values("text")[:1]
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django import forms
@@ -71,8 +72,15 @@ class ProgressUpdateForm(forms.Form):
         help_text=_("When the task was actually completed or stopped; default: the date above."),
     )
 
+    #: One-time token: the same form posted twice (a double click, a resent request) records
+    #: one update. A fresh token comes with each form shown.
+    form_token = forms.RegexField(
+        regex=r"^[0-9a-f]{32}$", required=False, widget=forms.HiddenInput()
+    )
+
     def __init__(self, *args: Any, task: Task, may_set_status: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["form_token"].initial = uuid.uuid4().hex
         self.task = task
         self.incoming: list[IncomingFile] = []
         self.fields["reported_on"].initial = timezone.localdate()
@@ -132,3 +140,52 @@ class ProgressUpdateForm(forms.Form):
 
 class DuplicateDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("same", _("Same task")), ("different", _("Different"))])
+
+
+class DraftEditForm(forms.Form):
+    """A draft update changed by its author, from the version the page was loaded at."""
+
+    text = forms.CharField(
+        label=_("Progress or result"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+    )
+    reported_on = forms.DateField(label=_("Date"), widget=DateInput())
+    version = forms.IntegerField(widget=forms.HiddenInput(), min_value=1)
+
+    def clean_reported_on(self) -> dt.date:
+        day = self.cleaned_data["reported_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return day
+
+
+class VersionForm(forms.Form):
+    """A step on an update (withdraw, approve) from the version the page was loaded at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput(), min_value=1)
+
+
+class CorrectionForm(forms.Form):
+    """A dated correction of a published update; the original stays, marked as corrected."""
+
+    text = forms.CharField(
+        label=_("Corrected text"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+    )
+    reported_on = forms.DateField(label=_("Date of the correction"), widget=DateInput())
+    form_token = forms.RegexField(
+        regex=r"^[0-9a-f]{32}$", required=False, widget=forms.HiddenInput()
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["form_token"].initial = uuid.uuid4().hex
+        self.fields["reported_on"].initial = timezone.localdate()
+
+    def clean_reported_on(self) -> dt.date:
+        day = self.cleaned_data["reported_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return day

@@ -46,6 +46,14 @@ class Program(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    updates_need_approval = models.BooleanField(
+        _("progress updates need the agency head's approval"),
+        default=True,
+        help_text=_(
+            "When off, an agency's reporters publish their progress updates themselves; "
+            "when on, an update stays a draft of its agency until the head approves it."
+        ),
+    )
     history = HistoricalRecords(bases=[AuditedHistory])
 
     class Meta:
@@ -262,8 +270,42 @@ class TaskAgency(models.Model):
         return f"{self.org_unit} ({self.get_role_display()})"
 
 
+class UpdateState(models.TextChoices):
+    DRAFT = "draft", _("Draft")  # seen only inside its agency
+    PUBLISHED = "published", _("Published")
+    CORRECTED = "corrected", _("Corrected")  # published, then replaced by a dated correction
+    WITHDRAWN = "withdrawn", _("Withdrawn")  # a draft its author took back
+
+
+#: States seen outside the agency: the published record (a corrected entry stays, marked).
+PUBLISHED_STATES = (UpdateState.PUBLISHED, UpdateState.CORRECTED)
+
+
+class ProgressUpdateQuerySet(models.QuerySet):
+    def published(self) -> ProgressUpdateQuerySet:
+        """What anyone may see: updates approved (or published directly) and not withdrawn.
+
+        The one rule of visibility; ``dondoc.accounts.policy.visible_updates`` adds the
+        user's own agency's drafts.
+        """
+        return self.filter(state__in=PUBLISHED_STATES)
+
+    def current(self) -> ProgressUpdateQuerySet:
+        """Published updates that no later correction replaced: the task's result."""
+        return self.filter(state=UpdateState.PUBLISHED)
+
+    def drafts(self) -> ProgressUpdateQuerySet:
+        return self.filter(state=UpdateState.DRAFT)
+
+
 class ProgressUpdate(models.Model):
-    """One entry of a task's timeline (kết quả thực hiện, tiến độ)."""
+    """One entry of a task's timeline (kết quả thực hiện, tiến độ).
+
+    An entry written by an agency is its draft until the agency head approves it (alone or with
+    a round submission); only then is it published, with ``recorded_on`` the day it was. A
+    published entry is never edited: a dated correction (``corrects``) replaces it and the
+    original stays on the timeline, marked as corrected.
+    """
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="updates")
     reported_on = models.DateField(_("date"))  # the date the update speaks of
@@ -297,8 +339,38 @@ class ProgressUpdate(models.Model):
         _("status change"), max_length=16, choices=ClosureKind.choices, blank=True
     )
     effective_on = models.DateField(_("effective date"), null=True, blank=True)
+    state = models.CharField(
+        _("state"),
+        max_length=16,
+        choices=UpdateState.choices,
+        default=UpdateState.PUBLISHED,
+        db_index=True,
+    )
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    #: Raised by every change; a form loaded at an older version is a conflict.
+    version = models.PositiveIntegerField(default=1)
+    #: The one-time token of the form that created it: a form posted twice creates one update.
+    form_token = models.CharField(max_length=64, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords(bases=[AuditedHistory])
+
+    objects = ProgressUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["reported_on", "id"]
@@ -316,6 +388,14 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reported_on:%d/%m/%Y}: {self.text[:60]}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == UpdateState.DRAFT
+
+    @property
+    def is_published(self) -> bool:
+        return self.state in PUBLISHED_STATES
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

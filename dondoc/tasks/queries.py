@@ -51,7 +51,8 @@ def tasks_as_of(as_of: dt.date, queryset: QuerySet | None = None) -> QuerySet:
 
 def _closure_field(as_of: dt.date, source: str, cached: str, output) -> Case:
     timeline = (
-        ProgressUpdate.objects.filter(task=OuterRef("pk"), recorded_on__lte=as_of)
+        ProgressUpdate.objects.published()
+        .filter(task=OuterRef("pk"), recorded_on__lte=as_of)
         .exclude(status_change="")
         .order_by("-recorded_on", "-id")
         .values(source)[:1]

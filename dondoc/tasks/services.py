@@ -32,6 +32,7 @@ from dondoc.tasks.models import (
     Task,
     TaskAgency,
     TaskSource,
+    UpdateState,
 )
 
 
@@ -95,7 +96,8 @@ def refresh_closure(task: Task) -> None:
     """
     locked(Task, task.pk, no_key=True)
     events = list(
-        task.updates.exclude(status_change="")
+        task.updates.published()
+        .exclude(status_change="")
         .order_by("recorded_on", "id")
         .values_list("status_change", "effective_on", "recorded_on")
     )
@@ -140,11 +142,16 @@ def post_update(
     status_change: str = "",
     effective_on: dt.date | None = None,
     files: Sequence[IncomingFile] = (),
+    state: str = UpdateState.PUBLISHED,
+    corrects: ProgressUpdate | None = None,
+    form_token: str | None = None,
 ) -> ProgressUpdate:
     """Add an entry to the task's timeline, optionally completing, cancelling or reopening it.
 
     Permission is the caller's business (``policy.can(user, "task.set_status", task)``);
-    this function assumes valid input.
+    this function assumes valid input. Pages and the API go through
+    ``dondoc.tasks.reporting.record_update``, which decides draft or published; importers and
+    loaders record what an official document already published.
     """
     today = timezone.localdate()
     if status_change:
@@ -159,10 +166,14 @@ def post_update(
         text=text,
         status_change=status_change,
         effective_on=(effective_on or reported_on or today) if status_change else None,
+        state=state,
+        corrects=corrects,
+        form_token=form_token,
+        published_at=timezone.now() if state == UpdateState.PUBLISHED else None,
     )
     _as_user(update, by).save()
     add_attachments(update, files=files, by=by)
-    if status_change:
+    if status_change and state == UpdateState.PUBLISHED:
         _as_user(task, by)
         refresh_closure(task)
     return update

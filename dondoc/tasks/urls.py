@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dondoc.tasks import views
+from dondoc.tasks import update_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -8,6 +8,10 @@ urlpatterns = [
     path("tasks/export.xlsx", views.task_export, {"fmt": "xlsx"}, name="task-export-xlsx"),
     path("tasks/export.csv", views.task_export, {"fmt": "csv"}, name="task-export-csv"),
     path("tasks/<int:pk>/", views.task_detail, name="task-detail"),
+    path("updates/<int:pk>/edit/", update_views.draft_edit, name="update-edit"),
+    path("updates/<int:pk>/withdraw/", update_views.draft_withdraw, name="update-withdraw"),
+    path("updates/<int:pk>/approve/", update_views.draft_approve, name="update-approve"),
+    path("updates/<int:pk>/correct/", update_views.update_correct, name="update-correct"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment-download"),
     path("directives/", views.directive_list, name="directive-list"),
     path("directives/<int:pk>/", views.directive_detail, name="directive-detail"),

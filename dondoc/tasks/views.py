@@ -24,10 +24,19 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from dondoc.accounts.policy import can, own_task_agency, visible_tasks
+from dondoc.accounts.policy import (
+    Scope,
+    can,
+    may_see_update,
+    own_task_agency,
+    scope_of,
+    user_org_ids,
+    visible_tasks,
+    visible_updates,
+)
 from dondoc.core.transitions import Conflict
 from dondoc.tasks import dashboard as figures
-from dondoc.tasks import services
+from dondoc.tasks import reporting, services
 from dondoc.tasks.exports import (
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
@@ -363,8 +372,9 @@ def _entries(records: list, model: type, subject: str, label) -> list[HistoryEnt
     return out
 
 
-def task_history(task: Task) -> list[HistoryEntry]:
-    """Who changed what in the task and its timeline, newest first."""
+def task_history(task: Task, user: Any) -> list[HistoryEntry]:
+    """Who changed what in the task and its timeline, newest first (the timeline entries
+    ``user`` may read: another agency's drafts leave no trace)."""
     entries = _entries(
         list(task.history.select_related("history_user").order_by("history_date", "history_id")),
         Task,
@@ -373,7 +383,10 @@ def task_history(task: Task) -> list[HistoryEntry]:
     )
     by_update: dict[int, list] = {}
     for record in (
-        ProgressUpdate.history.filter(task_id=task.pk)
+        ProgressUpdate.history.filter(
+            task_id=task.pk,
+            id__in=visible_updates(user, ProgressUpdate.objects.filter(task=task)).values("pk"),
+        )
         .select_related("history_user")
         .order_by("history_date", "history_id")
     ):
@@ -409,7 +422,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             data = form.cleaned_data
-            services.post_update(
+            update, created = reporting.record_update(
                 task,
                 by=request.user,
                 text=data["text"],
@@ -418,13 +431,26 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 status_change=data.get("status_change") or "",
                 effective_on=data.get("effective_on"),
                 files=form.incoming,
+                form_token=data.get("form_token") or None,
             )
-            messages.success(request, _("Your progress update has been recorded."))
+            if not created:
+                messages.info(request, _("This update had already been recorded."))
+            elif update.is_draft:
+                messages.success(
+                    request,
+                    _(
+                        "Saved as a draft of your agency: it is published when your agency "
+                        "head approves it."
+                    ),
+                )
+            else:
+                messages.success(request, _("Your progress update has been recorded."))
             return redirect(reverse("task-detail", args=[task.pk]) + "#timeline")
         messages.error(request, _("The update was not recorded: please correct the errors below."))
 
     updates = (
-        task.updates.select_related("author", "agency", "source")
+        visible_updates(request.user, task.updates.all())
+        .select_related("author", "agency", "source", "corrects")
         .prefetch_related("attachments")
         .order_by("-reported_on", "-id")
     )
@@ -449,7 +475,13 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "subtasks": visible_tasks(request.user, task.subtasks.filter(merged_into__isnull=True)),
         "merged_tasks": visible_tasks(request.user, task.merged_tasks.all()),
         "updates": updates,
-        "history": task_history(task) if can(request.user, "task.history", task) else None,
+        "may_approve": can(request.user, "update.approve", task),
+        "drafts_only": form is not None and not reporting.publishes_directly(request.user, task),
+        "own_org_ids": user_org_ids(request.user),
+        "may_correct_any": scope_of(request.user, "task.post_update") is Scope.ALL,
+        "history": task_history(task, request.user)
+        if can(request.user, "task.history", task)
+        else None,
         "duplicates": duplicates,
         "form": form,
         "may_set_status": may_set_status,
@@ -463,6 +495,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(Attachment.objects.select_related("update"), pk=pk)
     get_task_for_user(request, attachment.update.task_id)  # 404 outside the user's scope
+    if not may_see_update(request.user, attachment.update):  # another agency's draft
+        raise Http404
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

@@ -7,6 +7,7 @@ the matrix is one user; "own" users belong to agency A, "other" users to agency 
 - tasks: ``task_a`` led by A (overdue: its deadline was Q1/2025), ``task_b`` led by B, and
   ``task_a_twin``, a possible duplicate of ``task_a`` waiting for review;
 - ``update_a``: the A reporter's progress update on ``task_a``, with ``attachment_a``;
+- ``draft_update_a``: the A reporter's draft update on ``task_a`` in round ``q2``;
 - ``explanation_a``: the Working Group asks A to explain why ``task_a`` is late;
 - rounds: ``q1`` (A submitted, now locked) and ``q2`` (A's draft, B submitted);
 - ``plan_a``: A's action plan with its file; ``report``: a generated quarterly report;
@@ -183,9 +184,17 @@ def build_world() -> World:
         q1 = open_round("Quý I/2025", 1, dt.date(2025, 4, 5))
         submitted_a = rounds.start_submission(q1, agency_a, by=reporter_a)
         rounds.submit(submitted_a, by=users["agency_head_own"], note="Báo cáo quý I")
+        rounds.attach_signed_report(
+            submitted_a,
+            by=users["agency_head_own"],
+            number="15/BC-BKHCN",
+            signed_on=dt.date(2025, 4, 3),
+            file=pdf_upload("bao-cao-ky.pdf"),
+        )
     q2 = open_round("Quý II/2025", 2, dt.date(2025, 7, 5))
     draft_a = rounds.start_submission(q2, agency_a, by=reporter_a)
-    rounds.add_update(draft_a, task_a, by=reporter_a, text="Đang hoàn thiện hồ sơ")
+    # A draft of agency A, awaiting its head's approval.
+    draft_update_a = rounds.add_update(draft_a, task_a, by=reporter_a, text="Đang hoàn thiện hồ sơ")
     rounds.submit(
         rounds.start_submission(q2, agency_b, by=users["reporter_other"]),
         by=users["agency_head_other"],
@@ -224,6 +233,7 @@ def build_world() -> World:
         task_b=task_b.pk,
         pair=pair.pk,
         update_a=update_a.pk,
+        draft_update_a=draft_update_a.pk,
         attachment_a=update_a.attachments.get().pk,
         explanation_a=explanation.pk,
         q1=q1.pk,

@@ -2,7 +2,8 @@
 
 The Standing Office opens a round; the ministry's reporter updates two tasks, one with an
 attachment; the head approves and submits; the Working Group returns it with a comment; the
-reporter fixes and resubmits it; the Working Group accepts; the round dashboard
+reporter fixes it and sends it back to the head, who approves and submits it again; the Working
+Group accepts; the round dashboard
 shows the ministry as submitted on time. Screenshots are kept in test-artifacts/.
 """
 
@@ -34,7 +35,8 @@ def log_in(page, username: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.locator("form[action='/login/'] button[type=submit]").click()
-    page.wait_for_url(page.base_url + "/")
+    # Reporters and heads land on their to-do, everybody else on the dashboard.
+    page.wait_for_url(lambda url: "/login/" not in url)
 
 
 def iso(day: dt.date) -> str:
@@ -82,7 +84,7 @@ def test_a_round_from_opening_to_acceptance(
     report(page, second, "Đã lấy ý kiến các bộ về danh mục.")
     expect(page.locator("#coverage")).to_contain_text("2/2")
     expect(page.get_by_role("link", name="bien-ban-hop.pdf")).to_be_visible()
-    expect(page.get_by_role("button", name="Phê duyệt và gửi")).to_have_count(0)
+    expect(page.locator("#approve-submit")).to_have_count(0)  # only the head submits
     shot(page, "2-reporter-draft")
 
     # The head approves and submits.
@@ -102,14 +104,21 @@ def test_a_round_from_opening_to_acceptance(
     page.locator("form:has(input[value=review]) button[type=submit]").click()
     expect(page.locator("#submission-state")).to_have_class("badge state-returned")
 
-    # The reporter sees the comment, fixes the report and resubmits it.
+    # The reporter sees the comment, fixes the report and sends it back to the head.
     log_in(page, "reporter")
     page.goto(page.base_url + "/rounds/")
     page.locator("table").get_by_role("link", name=str(most)).click()
     expect(page.locator("#review-comment")).to_contain_text("bổ sung số liệu cụ thể")
+    expect(page.locator("#approve-submit")).to_have_count(0)
     shot(page, "3-returned")
     report(page, second, "Bổ sung: 46 công nghệ chiến lược đã được các bộ góp ý.")
-    page.locator("button[name=action][value=submit]").click()
+    page.locator("#send-to-head").click()
+    expect(page.locator("#submission-state")).to_have_class("badge state-with_head")
+
+    # The head approves and submits it again.
+    log_in(page, "head")
+    page.goto(page.base_url + f"/rounds/{Submission.objects.get().round_id}/agencies/{most.pk}/")
+    page.locator("#approve-submit").click()
     expect(page.locator("#submission-state")).to_have_class("badge state-submitted")
 
     # The Working Group accepts.
@@ -147,6 +156,6 @@ def test_a_round_from_opening_to_acceptance(
     assert submission.state == SubmissionState.ACCEPTED
     assert submission.updates.count() == 3
     assert list(submission.events.values_list("kind", flat=True)) == [
-        "created", "update", "update", "submitted", "returned", "update", "submitted",
-        "accepted",
+        "created", "update", "update", "submitted", "returned", "update", "sent_to_head",
+        "submitted", "accepted",
     ]  # fmt: skip

@@ -35,6 +35,14 @@ def world(q2, most, hanoi, most_tasks, reporter, other_reporter, clerk, program)
     upload = io.BytesIO(b"%PDF-1.4 plan")
     from dondoc.core.uploads import check_upload
 
+    signed = io.BytesIO(b"%PDF-1.4 signed")
+    services.attach_signed_report(
+        sent,
+        by=other_reporter,
+        number="12/BC-UBND",
+        signed_on=dt.date(2025, 7, 1),
+        file=IncomingFile(signed, check_upload(signed, "bc.pdf")[0]),
+    )
     checked, _ = check_upload(upload, "kh.pdf")
     plan = services.record_action_plan(
         program=program,
@@ -64,6 +72,12 @@ MATRIX = {
     "agency": (lambda w: [w["most"].pk], (A, A, A, A, A, A, N)),
     "agency-export": (lambda w: [w["most"].pk], (A, A, A, A, A, A, N)),
     "my-agency": (lambda w: [], (N, N, N, N, R, R, R)),
+    "home": (lambda w: [], (R, R, R, R, R, R, R)),
+    "todo": (lambda w: [], (N, N, N, N, A, A, A)),
+    "todo-approve": (lambda w: [], (405, 405, 405, 405, 405, 405, 405)),  # a POST only
+    "grid": (lambda w: [w["round"].pk, w["most"].pk], (N, N, N, N, A, A, N)),
+    "grid-xlsx": (lambda w: [w["round"].pk, w["most"].pk], (N, N, N, N, A, A, N)),
+    "signed-report": (lambda w: [w["round"].pk, w["hanoi"].pk], (A, A, A, A, N, N, A)),
 }
 
 
@@ -173,7 +187,7 @@ def test_the_working_group_returns_with_a_comment_the_agency_then_sees(
     assert "Thiếu minh chứng" in page.content.decode()
 
 
-def test_a_reporter_resubmits_a_returned_report_but_never_a_first_draft(
+def test_a_returned_report_goes_back_to_the_reporter_and_only_the_head_submits_it(
     client, world, tracker, reporter, head
 ):
     client.force_login(head)
@@ -181,6 +195,17 @@ def test_a_reporter_resubmits_a_returned_report_but_never_a_first_draft(
     client.force_login(tracker)
     _post(client, world, "most", action="review", decision="return", comment="Bổ sung số liệu")
     client.force_login(reporter)
+    page = client.get(reverse("rounds:submission", args=[world["round"].pk, world["most"].pk]))
+    html = page.content.decode()
+    assert "Bổ sung số liệu" in html  # the comment is shown to the reporter
+    assert 'id="send-to-head"' in html and 'id="approve-submit"' not in html
+    assert _post(client, world, "most", action="submit", note="Đã bổ sung").status_code == 404
+    assert _post(client, world, "most", action="send", note="Đã bổ sung").status_code == 302
+    world["draft"].refresh_from_db()
+    assert world["draft"].state == SubmissionState.AWAITING_APPROVAL
+    client.force_login(head)
+    page = client.get(reverse("rounds:submission", args=[world["round"].pk, world["most"].pk]))
+    assert 'id="approve-submit"' in page.content.decode()
     assert _post(client, world, "most", action="submit", note="Đã bổ sung").status_code == 302
     world["draft"].refresh_from_db()
     assert world["draft"].state == SubmissionState.SUBMITTED
