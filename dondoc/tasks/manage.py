@@ -44,8 +44,10 @@ class StaleTask(Exception):
 
 
 def version_of(task: Task) -> str:
-    """A stamp of the task's state, carried by a form so a stale form is noticed."""
-    return f"{task.updated_at.timestamp():.6f}" if task.updated_at else ""
+    """A stamp of the task's state, carried by a form so a stale form is noticed: the number
+    of its latest history record (every save of the task, and every change here, adds one)."""
+    latest = task.history.order_by("-history_id").values_list("history_id", flat=True).first()
+    return str(latest or "")
 
 
 def _locked(task: Task, version: str | None) -> Task:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext_noop as N_
 
 from dondoc.accounts.policy import can
 from dondoc.tasks.deadlines import Deadline, DeadlineKind, format_deadline
@@ -21,12 +22,12 @@ register = template.Library()
 
 #: (action, URL name, label msgid) of the management buttons, in the order shown.
 ACTIONS = [
-    ("task.edit", "task-edit", "Edit"),
-    ("task.reassign", "task-reassign", "Reassign"),
-    ("task.change_deadline", "task-deadline", "Change the deadline"),
-    ("task.split", "task-split", "Split"),
-    ("task.merge", "task-merge", "Merge a duplicate"),
-    ("task.set_status", "task-cancel", "Cancel the task"),
+    ("task.edit", "task-edit", N_("Edit")),
+    ("task.reassign", "task-reassign", N_("Reassign")),
+    ("task.change_deadline", "task-deadline", N_("Change the deadline")),
+    ("task.split", "task-split", N_("Split")),
+    ("task.merge", "task-merge", N_("Merge a duplicate")),
+    ("task.set_status", "task-cancel", N_("Cancel the task")),
 ]
 
 
