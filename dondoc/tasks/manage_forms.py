@@ -114,6 +114,9 @@ def deadline_display(deadline: Deadline | None) -> str:
     return format_deadline(deadline) if deadline else ""
 
 
+MULTIPLE_HELP = _("Hold Ctrl (⌘ on a Mac) to choose several.")
+
+
 def _units() -> Any:
     return OrgUnit.objects.filter(valid_to__isnull=True).order_by("kind", "name")
 
@@ -180,13 +183,19 @@ class TaskCreateForm(SourcesMixin, ManageForm):
         help_text=_("Left empty, the group is suggested from its keywords."),
     )
     leads = forms.ModelMultipleChoiceField(
-        queryset=OrgUnit.objects.none(), label=_("Lead agency"), widget=forms.SelectMultiple
+        queryset=OrgUnit.objects.none(), label=_("Lead agency"), help_text=MULTIPLE_HELP
     )
     coordinators = forms.ModelMultipleChoiceField(
-        queryset=OrgUnit.objects.none(), required=False, label=_("Coordinating agencies")
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        label=_("Coordinating agencies"),
+        help_text=MULTIPLE_HELP,
     )
     members = forms.ModelMultipleChoiceField(
-        queryset=Member.objects.none(), required=False, label=_("Supervising members")
+        queryset=Member.objects.none(),
+        required=False,
+        label=_("Supervising members"),
+        help_text=MULTIPLE_HELP,
     )
     deadline = DeadlineField(required=False, live_preview=True)
     assigned_on = DateField(label=_("Assigned on"), required=False)
@@ -264,12 +273,20 @@ class TaskEditForm(SourcesMixin, ManageForm):
 
 
 class ReassignForm(ManageForm):
-    leads = forms.ModelMultipleChoiceField(queryset=OrgUnit.objects.none(), label=_("Lead agency"))
+    leads = forms.ModelMultipleChoiceField(
+        queryset=OrgUnit.objects.none(), label=_("Lead agency"), help_text=MULTIPLE_HELP
+    )
     coordinators = forms.ModelMultipleChoiceField(
-        queryset=OrgUnit.objects.none(), required=False, label=_("Coordinating agencies")
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        label=_("Coordinating agencies"),
+        help_text=MULTIPLE_HELP,
     )
     members = forms.ModelMultipleChoiceField(
-        queryset=Member.objects.none(), required=False, label=_("Supervising members")
+        queryset=Member.objects.none(),
+        required=False,
+        label=_("Supervising members"),
+        help_text=MULTIPLE_HELP,
     )
 
     def __init__(self, *args: Any, task: Task, **kwargs: Any) -> None:

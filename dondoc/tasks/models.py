@@ -417,7 +417,7 @@ class DeadlineChange(models.Model):
 
 
 class ChangeKind(models.TextChoices):
-    CREATED = "created", _("Created")
+    CREATED = "created", _("Task created")
     EDITED = "edited", _("Edited")
     REASSIGNED = "reassigned", _("Reassigned")
     DEADLINE = "deadline", _("Deadline changed")

@@ -130,7 +130,7 @@ class Migration(migrations.Migration):
                     "kind",
                     models.CharField(
                         choices=[
-                            ("created", "Created"),
+                            ("created", "Task created"),
                             ("edited", "Edited"),
                             ("reassigned", "Reassigned"),
                             ("deadline", "Deadline changed"),
@@ -223,7 +223,7 @@ class Migration(migrations.Migration):
                     "kind",
                     models.CharField(
                         choices=[
-                            ("created", "Created"),
+                            ("created", "Task created"),
                             ("edited", "Edited"),
                             ("reassigned", "Reassigned"),
                             ("deadline", "Deadline changed"),
