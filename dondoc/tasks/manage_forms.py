@@ -425,4 +425,6 @@ class CancelForm(ManageForm):
         self.order_fields(["effective_on", "reason"])
 
     def clean_effective_on(self) -> dt.date | None:
+        if self.task.closure_kind == "cancelled":
+            raise forms.ValidationError(_("This task has already been cancelled."))
         return checked_date(self.cleaned_data.get("effective_on"), not_before=self.task.assigned_on)

@@ -193,3 +193,24 @@ def test_the_deadline_preview_shows_the_date_read(client, clerk):
     client.force_login(clerk)
     response = client.get(reverse("task-deadline-preview"), {"deadline": "Quý II/2025"})
     assert "30/06/2025" in response.content.decode()
+
+
+def test_a_cancelled_task_cannot_be_cancelled_again(client, clerk, task):
+    client.force_login(clerk)
+    url = reverse("task-cancel", args=[task.pk])
+    first = client.post(
+        url, {"effective_on": "01/05/2025", "reason": "Dừng", "version": manage.version_of(task)}
+    )
+    assert first.status_code == 302
+    second = client.post(
+        url,
+        {
+            "effective_on": "02/05/2025",
+            "reason": "Dừng lần hai",
+            "version": manage.version_of(task),
+        },
+    )
+    assert (
+        second.status_code == 200 and "Nhiệm vụ này đã dừng thực hiện." in second.content.decode()
+    )
+    assert task.updates.count() == 1
