@@ -117,6 +117,12 @@ def deadline_display(deadline: Deadline | None) -> str:
 MULTIPLE_HELP = _("Hold Ctrl (⌘ on a Mac) to choose several.")
 
 
+def _tall(form: forms.Form, *names: str) -> None:
+    """Show more lines of the long lists of agencies and members."""
+    for name in names:
+        form.fields[name].widget.attrs["size"] = 10
+
+
 def _units() -> Any:
     return OrgUnit.objects.filter(valid_to__isnull=True).order_by("kind", "name")
 
@@ -212,6 +218,7 @@ class TaskCreateForm(SourcesMixin, ManageForm):
         )
         if program is not None:
             self.fields["group"].queryset = program.groups.all()
+        _tall(self, "leads", "coordinators", "members")
         self.fields["assigned_on"].initial = timezone.localdate()
         self.fields["assigned_on"].help_text = _("Default: today.")
         self.add_source_fields(program, [])
@@ -302,6 +309,7 @@ class ReassignForm(ManageForm):
         self.fields["leads"].initial = [u.pk for u in task.lead_agencies()]
         self.fields["coordinators"].initial = [u.pk for u in task.coordinating_agencies()]
         self.fields["members"].initial = list(task.members.values_list("pk", flat=True))
+        _tall(self, "leads", "coordinators", "members")
         self.order_fields(["leads", "coordinators", "members", "reason"])
 
     def clean(self) -> dict:
