@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_GET
 from dondoc.accounts.policy import visible_tasks
 from dondoc.tasks import manage
 from dondoc.tasks import manage_forms as forms
-from dondoc.tasks.deadlines import DeadlineKind, format_deadline, parse_deadline
+from dondoc.tasks.deadlines import Deadline, DeadlineKind, format_deadline, parse_deadline
 from dondoc.tasks.models import Program, Task
 from dondoc.tasks.views import get_task_for_user, require
 
@@ -40,11 +41,24 @@ def _managed_task(request: HttpRequest, pk: int, action: str) -> Task:
     return task
 
 
+def _deadline_now(task: Task | None) -> str:
+    if task is None:
+        return ""
+    kind, due = manage.deadline_in_force(task, timezone.localdate())
+    return format_deadline(Deadline("", DeadlineKind(kind), due))
+
+
 def _page(request: HttpRequest, task: Task | None, form, **context: Any) -> HttpResponse:
     return render(
         request,
         "tasks/manage/form.html",
-        {"task": task, "form": form, "preview": "preview" in request.POST, **context},
+        {
+            "task": task,
+            "form": form,
+            "preview": "preview" in request.POST,
+            "deadline_now": _deadline_now(task),
+            **context,
+        },
     )
 
 

@@ -103,6 +103,7 @@ def test_a_deadline_not_understood_is_refused_with_a_message(client, clerk, task
 def test_the_tracker_changes_the_deadline_and_the_task_shows_its_history(client, tracker, task):
     client.force_login(tracker)
     url = reverse("task-deadline", args=[task.pk])
+    assert "<strong>31/03/2025</strong>" in client.get(url).content.decode()  # in force today
     version = manage.version_of(task)
     response = client.post(
         url, {"deadline": "30/06/2025", "reason": "Công văn 12/VP", "version": version}
