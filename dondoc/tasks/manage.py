@@ -31,6 +31,8 @@ from dondoc.tasks.models import (
     DeadlineChange,
     DeadlineOrigin,
     Directive,
+    DuplicateCandidate,
+    DuplicateState,
     Task,
     TaskAgency,
     TaskChange,
@@ -344,6 +346,14 @@ def merge(keep: Task, duplicate: Task, *, by, reason: str, version: str | None =
     duplicate = Task.objects.select_for_update().get(pk=duplicate.pk)
     assert duplicate.merged_into_id is None and keep.merged_into_id is None
     services.merge_tasks(keep, duplicate, by=by)
+    # A pair of these two queued by an import is answered by this merge.
+    for pair in DuplicateCandidate.objects.filter(
+        task__in=(keep, duplicate),
+        candidate__in=(keep, duplicate),
+        state=DuplicateState.PENDING,
+    ):
+        pair.state, pair.decided_by, pair.decided_at = DuplicateState.CONFIRMED, by, timezone.now()
+        services._as_user(pair, by).save(update_fields=["state", "decided_by", "decided_at"])
     _record(
         keep,
         ChangeKind.MERGED,

@@ -155,7 +155,10 @@ def test_merge_folds_the_duplicate_in_and_notes_it_on_both(task, program, notice
         sources=[(notice, "(9)", "")],
         leads=[hanoi],
     )
+    pair, _ = services.queue_duplicate(twin, task, score=0.8)
     manage.merge(task, twin, by=clerk, reason="Trùng nội dung")
+    pair.refresh_from_db()
+    assert (pair.state, pair.decided_by) == ("confirmed", clerk)
     twin.refresh_from_db()
     assert twin.merged_into_id == task.pk
     assert hanoi in task.lead_agencies()
