@@ -47,6 +47,12 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "update.approve": {_HE: OWN},  # the agency head approves the agency's drafts
     "task.set_status": {_SO: ALL, _TR: ALL},  # only they record "completed" or "cancelled"
     "task.edit": {_SO: ALL, _TR: ALL},
+    # Task management in the app: each change dated, attributed and with its reason.
+    "task.create": {_SO: ALL, _TR: ALL},
+    "task.reassign": {_SO: ALL, _TR: ALL},
+    "task.change_deadline": {_SO: ALL, _TR: ALL},
+    "task.split": {_SO: ALL, _TR: ALL},
+    "task.merge": {_SO: ALL, _TR: ALL},
     "task.history": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: OWN, _HE: OWN, _OB: ALL},
     "duplicate.review": {_SO: ALL, _TR: ALL},
     "directive.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: ALL, _HE: ALL, _OB: ALL},

@@ -22,7 +22,7 @@ from dondoc.core.transitions import Conflict, locked
 from dondoc.followups.models import DeadlineExtension, ExplanationRequest, ExplanationState
 from dondoc.notifications import services as notifications
 from dondoc.notifications.models import NotificationKind
-from dondoc.tasks.models import Task
+from dondoc.tasks.models import DeadlineChange, DeadlineOrigin, Task
 
 
 def _as_user(instance: Any, by: Any) -> Any:
@@ -241,6 +241,18 @@ def grant_extension(
         reason=reason,
     )
     _as_user(extension, by).save()
+    # The deadline in force is the task's record; this one keeps the decision.
+    change = DeadlineChange(
+        task=task,
+        origin=DeadlineOrigin.EXTENDED,
+        effective_on=extension.granted_on,
+        deadline_text=f"{new_due_on:%d/%m/%Y}",
+        deadline_kind="date",
+        due_on=new_due_on,
+        reason=reason,
+        by=by,
+    )
+    _as_user(change, by).save()
     if current is not None:
         _decide(current, by=by, state=ExplanationState.GRANTED, note=reason)
         _refresh(request, current)

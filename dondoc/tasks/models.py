@@ -448,3 +448,101 @@ class DuplicateCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.task_id} ~ #{self.candidate_id} ({self.score:.2f})"
+
+
+class DeadlineOrigin(models.TextChoices):
+    CHANGED = "changed", _("Deadline changed")  # điều chỉnh thời hạn
+    EXTENDED = "extended", _("Deadline extended")  # gia hạn
+    RESTATED = "restated", _("Deadline restated by a later document")
+
+
+class DeadlineChange(models.Model):
+    """The deadline in force from a date on: a changed, extended or restated deadline.
+
+    ``Task.due_on`` and ``deadline_kind`` keep the deadline as first assigned for ever; each
+    later deadline is one of these records. The deadline in force on a date is that of the
+    latest record with ``effective_on`` on or before it (``status.deadline_as_of`` in Python,
+    ``queries.with_status`` in SQL), so the status on a past date does not move when the
+    deadline changes later.
+    """
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="deadline_changes")
+    origin = models.CharField(_("kind of change"), max_length=16, choices=DeadlineOrigin.choices)
+    effective_on = models.DateField(_("in force from"))
+    deadline_text = models.CharField(_("deadline as written"), max_length=200, blank=True)
+    deadline_kind = models.CharField(_("deadline kind"), max_length=16, choices=DEADLINE_KINDS)
+    due_on = models.DateField(_("due date"), null=True, blank=True)
+    deadline_period = models.CharField(max_length=16, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(bases=[AuditedHistory])
+
+    class Meta:
+        ordering = ["effective_on", "id"]
+        verbose_name = _("deadline change")
+        verbose_name_plural = _("deadline changes")
+        indexes = [models.Index(fields=["task", "effective_on"])]
+
+    def __str__(self) -> str:
+        due = f" → {self.due_on:%d/%m/%Y}" if self.due_on else ""
+        return f"#{self.task_id}: {self.deadline_text or self.deadline_kind}{due}"
+
+
+class ChangeKind(models.TextChoices):
+    CREATED = "created", _("Task created")
+    EDITED = "edited", _("Edited")
+    REASSIGNED = "reassigned", _("Reassigned")
+    DEADLINE = "deadline", _("Deadline changed")
+    SPLIT = "split", _("Split")
+    SPLIT_FROM = "split_from", _("Split from another task")
+    MERGED = "merged", _("Duplicate merged in")
+    MERGED_INTO = "merged_into", _("Merged into another task")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class TaskChange(models.Model):
+    """A change made to a task in the app: what, when, by whom and why (the reason is required).
+
+    The fields themselves are in the change history too; this record says why, in one line a
+    reader of the task page understands.
+    """
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(_("change"), max_length=16, choices=ChangeKind.choices)
+    changed_on = models.DateField(_("date"))
+    reason = models.TextField(_("reason"))
+    summary = models.TextField(_("what changed"), blank=True)
+    related = models.ForeignKey(
+        Task,
+        verbose_name=_("related task"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(bases=[AuditedHistory])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("task change")
+        verbose_name_plural = _("task changes")
+
+    def __str__(self) -> str:
+        return f"#{self.task_id} {self.get_kind_display()} ({self.changed_on:%d/%m/%Y})"

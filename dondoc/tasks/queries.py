@@ -6,10 +6,11 @@ aggregate in the database. The closure (completion or cancellation) in force on 
 from the timeline: only updates *recorded* on or before the date count. Tasks whose status never
 changed, or whose last change is before the date, use the cached columns and skip the timeline.
 
-A task keeps ``due_on`` as its original deadline. Deadline extensions (gia hạn,
-``dondoc.followups.models.DeadlineExtension``) move the *effective* deadline: on a date, the
-latest extension granted on or before that date. ``with_status`` judges against the effective
-deadline by default and against the original one with ``deadline="original"``.
+A task keeps ``due_on`` and ``deadline_kind`` as its original deadline. Each later deadline
+(an extension granted, a deadline changed or restated) is a ``DeadlineChange`` in force from
+its ``effective_on``: on a date, the latest one in force by then is the *effective* deadline
+(``status.deadline_as_of`` in Python). ``with_status`` judges against the effective deadline by
+default and against the original one with ``deadline="original"``.
 """
 
 from __future__ import annotations
@@ -32,10 +33,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
-from dondoc.followups.models import DeadlineExtension
-from dondoc.tasks.models import ProgressUpdate, Task
+from dondoc.tasks.models import DeadlineChange, ProgressUpdate, Task
 from dondoc.tasks.status import Status
 
 
@@ -66,22 +65,30 @@ def _closure_field(as_of: dt.date, source: str, cached: str, output) -> Case:
     )
 
 
-def effective_due_field(as_of: dt.date) -> Case:
-    """The deadline in force on ``as_of``: the latest extension granted by then, else ``due_on``."""
-    granted = DeadlineExtension.objects.filter(granted_on__lte=as_of)
+def _effective_field(as_of: dt.date, column: str, original: str, output) -> Case:
+    """``column`` of the latest deadline change in force on ``as_of``, else ``original``."""
+    in_force = DeadlineChange.objects.filter(effective_on__lte=as_of)
     latest = (
-        granted.filter(task=OuterRef("pk")).order_by("-granted_on", "-id").values("new_due_on")[:1]
+        in_force.filter(task=OuterRef("pk")).order_by("-effective_on", "-id").values(column)[:1]
     )
     # The status expression refers to this value several times; the uncorrelated IN is computed
-    # once per query (a hashed set), so only extended tasks pay for the correlated lookup.
+    # once per query (a hashed set), so only tasks whose deadline changed pay for the lookup.
+    # A change to a deadline without a date keeps its NULL due date.
     return Case(
-        When(
-            pk__in=granted.values("task_id"),
-            then=Coalesce(Subquery(latest, output_field=DateField()), F("due_on")),
-        ),
-        default=F("due_on"),
-        output_field=DateField(),
+        When(pk__in=in_force.values("task_id"), then=Subquery(latest, output_field=output)),
+        default=F(original),
+        output_field=output,
     )
+
+
+def effective_due_field(as_of: dt.date) -> Case:
+    """The due date in force on ``as_of``: the latest deadline change by then, else ``due_on``."""
+    return _effective_field(as_of, "due_on", "due_on", DateField())
+
+
+def effective_kind_field(as_of: dt.date) -> Case:
+    """The deadline kind in force on ``as_of`` (a change may make a dated task continuous)."""
+    return _effective_field(as_of, "deadline_kind", "deadline_kind", CharField())
 
 
 def with_status(
@@ -94,7 +101,8 @@ def with_status(
     """Annotate ``name`` (a ``Status`` value) as of ``as_of``.
 
     ``deadline="effective"`` (the default) judges against the deadline in force on ``as_of``
-    (extensions granted by then count) and also annotates it as ``due_on_as_of``;
+    (deadline changes in force by then count) and also annotates it as ``due_on_as_of`` and
+    ``deadline_kind_as_of``;
     ``"original"`` judges against ``due_on`` as first assigned.
     """
     if deadline not in ("effective", "original"):
@@ -108,10 +116,13 @@ def with_status(
         )
     if deadline == "effective":
         if "due_on_as_of" not in qs.query.annotations:
-            qs = qs.annotate(due_on_as_of=effective_due_field(as_of))
-        due = "due_on_as_of"
+            qs = qs.annotate(
+                due_on_as_of=effective_due_field(as_of),
+                deadline_kind_as_of=effective_kind_field(as_of),
+            )
+        due, kind = "due_on_as_of", "deadline_kind_as_of"
     else:
-        due = "due_on"
+        due, kind = "due_on", "deadline_kind"
     return qs.annotate(
         **{
             name: Case(
@@ -123,11 +134,11 @@ def with_status(
                 ),
                 When(closure_kind_as_of="completed", then=Value(Status.COMPLETED_LATE.value)),
                 When(
-                    deadline_kind__in=["continuous", "recurring"],
+                    **{f"{kind}__in": ["continuous", "recurring"]},
                     then=Value(Status.REGULAR.value),
                 ),
                 When(
-                    Q(**{f"{due}__isnull": True}) | Q(deadline_kind__in=["none", "unrecognised"]),
+                    Q(**{f"{due}__isnull": True}) | Q(**{f"{kind}__in": ["none", "unrecognised"]}),
                     then=Value(Status.NO_DEADLINE.value),
                 ),
                 When(**{f"{due}__lt": as_of}, then=Value(Status.OVERDUE.value)),

@@ -29,9 +29,11 @@ __all__ = [
     "STATUS_COLOURS",
     "STATUS_LABELS",
     "Closure",
+    "DeadlineInForce",
     "Extension",
     "Status",
     "closure_as_of",
+    "deadline_as_of",
     "due_as_of",
     "status_as_of",
 ]
@@ -159,6 +161,35 @@ def due_as_of(due: date | None, extensions: Iterable[Extension], as_of: date) ->
         ):
             current = extension
     return due if current is None else current.new_due
+
+
+@dataclass(frozen=True)
+class DeadlineInForce:
+    """A deadline that took over on ``effective_on``: changed, extended or restated.
+
+    ``kind`` is a ``DeadlineKind`` value; ``due`` its date, if it has one.
+    """
+
+    kind: str
+    due: date | None
+    effective_on: date
+
+
+def deadline_as_of(
+    kind: str, due: date | None, changes: Iterable[DeadlineInForce], as_of: date
+) -> tuple[str, date | None]:
+    """The deadline (kind, due date) in force on ``as_of``: that of the latest change in force
+    on or before ``as_of`` (of changes of the same day, the last one given wins), else the
+    deadline as first assigned (``kind``, ``due``). A change made later never alters the
+    deadline in force on an earlier date.
+    """
+    current: DeadlineInForce | None = None
+    for change in changes:
+        if change.effective_on <= as_of and (
+            current is None or change.effective_on >= current.effective_on
+        ):
+            current = change
+    return (kind, due) if current is None else (current.kind, current.due)
 
 
 def status_as_of(

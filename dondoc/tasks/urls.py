@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dondoc.tasks import update_views, views
+from dondoc.tasks import manage_views, update_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -12,6 +12,14 @@ urlpatterns = [
     path("updates/<int:pk>/withdraw/", update_views.draft_withdraw, name="update-withdraw"),
     path("updates/<int:pk>/approve/", update_views.draft_approve, name="update-approve"),
     path("updates/<int:pk>/correct/", update_views.update_correct, name="update-correct"),
+    path("tasks/new/", manage_views.task_create, name="task-create"),
+    path("tasks/deadline-preview/", manage_views.deadline_preview, name="task-deadline-preview"),
+    path("tasks/<int:pk>/edit/", manage_views.task_edit, name="task-edit"),
+    path("tasks/<int:pk>/reassign/", manage_views.task_reassign, name="task-reassign"),
+    path("tasks/<int:pk>/deadline/", manage_views.task_deadline, name="task-deadline"),
+    path("tasks/<int:pk>/split/", manage_views.task_split, name="task-split"),
+    path("tasks/<int:pk>/merge/", manage_views.task_merge, name="task-merge"),
+    path("tasks/<int:pk>/cancel/", manage_views.task_cancel, name="task-cancel"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment-download"),
     path("directives/", views.directive_list, name="directive-list"),
     path("directives/<int:pk>/", views.directive_detail, name="directive-detail"),

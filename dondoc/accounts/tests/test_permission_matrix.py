@@ -260,6 +260,22 @@ ROWS: list[Row] = [
         args=lambda w: [w.update_a],
         **HIDDEN,
     ),
+    # Task management: a page and an (empty, so refused) form per change of agency A's task.
+    page("task-create", Needs("task.create")),
+    post("task-create", Needs("task.create")),
+    page("task-deadline-preview", Needs("task.change_deadline")),
+    *(
+        row(name, VIEW_TASK_A, Needs(action, own=True), args=task_a)
+        for name, action in (
+            ("task-edit", "task.edit"),
+            ("task-reassign", "task.reassign"),
+            ("task-deadline", "task.change_deadline"),
+            ("task-split", "task.split"),
+            ("task-merge", "task.merge"),
+            ("task-cancel", "task.set_status"),
+        )
+        for row in (page, post)
+    ),
     page("directive-list", Needs("directive.view")),
     page("directive-detail", Needs("directive.view"), args=lambda w: [w.notice]),
     page("duplicate-list", Needs("duplicate.review")),

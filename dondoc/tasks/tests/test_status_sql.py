@@ -102,20 +102,22 @@ def test_counts_follow_the_report_wording(program, clerk):
 
 
 def _python_status_with_extensions(task: Task, as_of: dt.date, deadline: str) -> Status:
-    from dondoc.tasks.status import Extension, due_as_of
+    from dondoc.tasks.status import DeadlineInForce, deadline_as_of
 
     events = [
         Closure(u.status_change, u.effective_on, u.recorded_on)
         for u in task.updates.exclude(status_change="").order_by("recorded_on", "id")
     ]
-    extensions = [
-        Extension(e.new_due_on, e.granted_on)
-        for e in task.deadline_extensions.order_by("granted_on", "id")
+    changes = [
+        DeadlineInForce(c.deadline_kind, c.due_on, c.effective_on)
+        for c in task.deadline_changes.order_by("effective_on", "id")
     ]
-    due = due_as_of(task.due_on, extensions, as_of) if deadline == "effective" else task.due_on
+    kind, due = task.deadline_kind, task.due_on
+    if deadline == "effective":
+        kind, due = deadline_as_of(kind, due, changes, as_of)
     return status_as_of(
         as_of=as_of,
-        deadline_kind=task.deadline_kind,
+        deadline_kind=kind,
         due=due,
         closure=closure_as_of(events, as_of),
     )
@@ -151,7 +153,7 @@ def test_sql_status_matches_python_status_with_deadline_extensions(program, cler
                 new_due_on=task.due_on + dt.timedelta(days=rng.randint(1, 120)),
                 granted_on=START + dt.timedelta(days=rng.randint(0, 300)),
             )
-    tasks = list(Task.objects.prefetch_related("updates", "deadline_extensions"))
+    tasks = list(Task.objects.prefetch_related("updates", "deadline_changes"))
     for offset in range(0, 330, 29):
         as_of = START + dt.timedelta(days=offset)
         for deadline in ("effective", "original"):
@@ -199,3 +201,60 @@ def test_counts_say_overdue_against_both_the_original_and_the_extended_deadline(
     )
     counts = status_counts(tasks_as_of(day), day)
     assert (counts["overdue"], counts["overdue_original"]) == (1, 2)
+
+
+@pytest.mark.django_db
+def test_sql_status_matches_python_status_with_deadline_changes_of_any_kind(program, clerk):
+    """Deadlines changed in the app (to a date, to "Thường xuyên", to none) and extensions
+    interleave; SQL and Python pick the same deadline in force on every date."""
+    from dondoc.followups import services as followups
+    from dondoc.tasks import manage
+
+    rng = random.Random(2026)
+    for i in range(40):
+        task = services.create_task(
+            program=program,
+            content=f"Nhiệm vụ điều chỉnh {i}",
+            assigned_on=START,
+            deadline=rng.choice(PHRASES[:3]),
+        )
+        for _ in range(rng.randint(0, 3)):
+            day = START + dt.timedelta(days=rng.randint(0, 300))
+            if rng.random() < 0.3:
+                followups.grant_extension(
+                    task,
+                    by=clerk,
+                    new_due_on=task.due_on + dt.timedelta(days=rng.randint(1, 120)),
+                    granted_on=day,
+                )
+            else:
+                manage.change_deadline(
+                    task,
+                    by=clerk,
+                    reason="Điều chỉnh theo văn bản mới",
+                    phrase=rng.choice(PHRASES[:6]),
+                    effective_on=day,
+                )
+        if rng.random() < 0.4:
+            recorded = START + dt.timedelta(days=rng.randint(0, 300))
+            services.post_update(
+                task,
+                by=clerk,
+                text="Hoàn thành",
+                reported_on=recorded,
+                recorded_on=recorded,
+                status_change="completed",
+                effective_on=recorded - dt.timedelta(days=rng.randint(0, 40)),
+            )
+    tasks = list(Task.objects.prefetch_related("updates", "deadline_changes"))
+    for offset in range(0, 330, 23):
+        as_of = START + dt.timedelta(days=offset)
+        for deadline in ("effective", "original"):
+            in_sql = dict(
+                with_status(tasks_as_of(as_of), as_of, deadline=deadline).values_list(
+                    "pk", "status"
+                )
+            )
+            for task in tasks:
+                expected = _python_status_with_extensions(task, as_of, deadline)
+                assert in_sql[task.pk] == expected, (task.pk, as_of, deadline)
