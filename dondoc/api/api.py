@@ -2,17 +2,20 @@
 
 Every error answers ``{"detail": "...", "errors": [...]}``: 401 without valid credentials,
 403 when the action is not allowed, 404 for what does not exist or lies outside the caller's
-scope, 422 when the input does not validate (``errors`` names each field and the reason).
+scope, 400 for a query string that cannot be read (a control character, an overlong value),
+422 when the input does not validate (``errors`` names each field and the reason).
 """
 
 from __future__ import annotations
 
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from dondoc.api import reference, tasks
 from dondoc.api.auth import BearerToken, SessionAuth
+from dondoc.core.views import refusal_message
 
 api = NinjaAPI(
     title="Đôn đốc API",
@@ -72,6 +75,11 @@ def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> H
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(BadRequest)
+def on_bad_request(request: HttpRequest, exc: BadRequest) -> HttpResponse:
+    return _error(request, 400, refusal_message(exc))
 
 
 @api.exception_handler(Http404)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dondoc.accounts.policy import Scope, can, scope_of, user_org_ids
+from dondoc.core.params import page_number
 from dondoc.followups import services
 from dondoc.followups.forms import DecisionForm, ExtensionForm, ReplyForm, RequestForm
 from dondoc.followups.models import ExplanationRequest, ExplanationState
@@ -148,7 +149,9 @@ def explanation_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(state__in=[ExplanationState.REQUESTED, ExplanationState.REPLIED])
     elif state in ExplanationState.values:
         qs = qs.filter(state=state)
-    page = Paginator(qs.order_by("reply_due_on", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(qs.order_by("reply_due_on", "pk"), PAGE_SIZE).get_page(
+        page_number(request.GET)
+    )
     return render(
         request,
         "followups/list.html",
