@@ -15,9 +15,41 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from dondoc.api import reference, tasks
 from dondoc.api.auth import BearerToken, SessionAuth
+from dondoc.api.schemas import ErrorOut
 from dondoc.core.views import refusal_message
 
-api = NinjaAPI(
+#: The refusals any operation may answer, each with ``ErrorOut``.
+ERROR_RESPONSES = {
+    "400": "The query string cannot be read (a control character, an overlong value).",
+    "401": "No valid credentials.",
+    "403": "The action is not allowed.",
+    "404": "Not found, or outside the caller's scope.",
+    "422": "The input does not validate; `errors` names each field and the reason.",
+}
+
+
+class DondocAPI(NinjaAPI):
+    """The API, whose OpenAPI document also declares the error answers of every operation."""
+
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        if "ErrorOut" not in components:
+            components["ErrorOut"] = ErrorOut.model_json_schema(
+                ref_template="#/components/schemas/{model}"
+            )
+        error = {
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        }
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for code, description in ERROR_RESPONSES.items():
+                    responses.setdefault(code, {"description": description, **error})
+        return schema
+
+
+api = DondocAPI(
     title="Đôn đốc API",
     version="1",
     description=(

@@ -25,10 +25,7 @@ def _date_or_none(value: object) -> object:
 ApiDate = Annotated[
     dt.date,
     BeforeValidator(_date_or_none),
-    Field(
-        json_schema_extra={"minimum": MIN_DATE.isoformat(), "maximum": MAX_DATE.isoformat()},
-        description=f"A date from {MIN_DATE.isoformat()} to {MAX_DATE.isoformat()}.",
-    ),
+    Field(description=f"A date from {MIN_DATE.isoformat()} to {MAX_DATE.isoformat()}."),
 ]
 
 
