@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dondoc.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "dondoc.core.params.InputGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "dondoc.accounts.middleware.SecondFactorMiddleware",

@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from dondoc.accounts.views import admin_login
 
+handler400 = "dondoc.core.views.bad_request"
+
 urlpatterns = [
     # The admin's own sign-in form would skip the second step: it leads to ours instead.
     path("admin/login/", admin_login, name="admin-login"),

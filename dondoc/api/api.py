@@ -2,13 +2,15 @@
 
 Every error answers ``{"detail": "...", "errors": [...]}``: 401 without valid credentials,
 403 when the action is not allowed, 404 for what does not exist or lies outside the caller's
-scope, 409 when someone else changed the object first (a checked transition found it decided,
+scope, 400 for a query string that cannot be read (a control character, an overlong value),
+409 when someone else changed the object first (a checked transition found it decided,
 or newer than the ``version`` sent), 422 when the input does not validate (``errors`` names
 each field and the reason).
 """
 
 from __future__ import annotations
 
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -16,8 +18,42 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from dondoc.api import followups, reference, tasks
 from dondoc.api.auth import BearerToken, SessionAuth
 from dondoc.core.transitions import Conflict
+from dondoc.api.schemas import ErrorOut
+from dondoc.core.views import refusal_message
 
-api = NinjaAPI(
+#: The refusals any operation may answer, each with ``ErrorOut``.
+ERROR_RESPONSES = {
+    "400": "The query string cannot be read (a control character, an overlong value).",
+    "401": "No valid credentials.",
+    "403": "The action is not allowed.",
+    "404": "Not found, or outside the caller's scope.",
+    "409": "Someone else changed the object first; nothing was changed.",
+    "422": "The input does not validate; `errors` names each field and the reason.",
+}
+
+
+class DondocAPI(NinjaAPI):
+    """The API, whose OpenAPI document also declares the error answers of every operation."""
+
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        if "ErrorOut" not in components:
+            components["ErrorOut"] = ErrorOut.model_json_schema(
+                ref_template="#/components/schemas/{model}"
+            )
+        error = {
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        }
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for code, description in ERROR_RESPONSES.items():
+                    responses.setdefault(code, {"description": description, **error})
+        return schema
+
+
+api = DondocAPI(
     title="Đôn đốc API",
     version="1",
     description=(
@@ -81,6 +117,11 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(Conflict)
 def on_conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
     return _error(request, 409, str(exc))
+
+
+@api.exception_handler(BadRequest)
+def on_bad_request(request: HttpRequest, exc: BadRequest) -> HttpResponse:
+    return _error(request, 400, refusal_message(exc))
 
 
 @api.exception_handler(Http404)

@@ -26,7 +26,7 @@ router = Router()
 
 class Page(Schema):
     limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
+    offset: s.Offset = 0
 
 
 def _require(request: HttpRequest, action: str) -> None:
@@ -63,8 +63,8 @@ def _directives() -> QuerySet:
 
 
 class DirectiveFilters(Page):
-    program: str | None = Field(None, description="Program code.")
-    kind: str | None = None
+    program: s.QueryText = Field(None, description="Program code.")
+    kind: s.QueryText = None
     date_from: s.ApiDate | None = None
     date_to: s.ApiDate | None = None
 
@@ -127,8 +127,8 @@ KindFilter = Literal[tuple(OrgKind.values)]  # type: ignore[valid-type]
 class OrgFilters(Page):
     kind: KindFilter | None = None  # type: ignore[valid-type]
     valid_on: s.ApiDate | None = Field(None, description="Only units that existed on this date.")
-    q: str | None = Field(None, description="Name or alias, diacritics ignored.")
-    parent: int | None = None
+    q: s.QueryText = Field(None, description="Name or alias, diacritics ignored.")
+    parent: s.IdFilter = None
 
 
 @router.get("/org-units", response=s.OrgUnitPage, tags=["organisations"])
@@ -186,8 +186,8 @@ def _member_out(member: Member) -> dict:
 
 
 class MemberFilters(Page):
-    program: str | None = None
-    q: str | None = None
+    program: s.QueryText = None
+    q: s.QueryText = None
 
 
 @router.get("/members", response=s.MemberPage, tags=["members"])

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
+from django.utils import timezone
 from ninja import Schema
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
-from dondoc.core.dates import parse_date
+from dondoc.core.dates import MAX_DATE, MIN_DATE, parse_date
+from dondoc.core.params import MAX_NUMBER, has_control_characters
 from dondoc.tasks.status import Status
 
 
@@ -18,8 +20,37 @@ def _date_or_none(value: object) -> object:
     return parse_date(value)  # type: ignore[arg-type]
 
 
-#: A date given as YYYY-MM-DD or dd/mm/yyyy.
-ApiDate = Annotated[dt.date, BeforeValidator(_date_or_none)]
+#: A date given as YYYY-MM-DD (dd/mm/yyyy is accepted too) between 1945-01-01 and 2100-12-31,
+#: the range the pages accept; outside it the answer is 422 with the reason.
+ApiDate = Annotated[
+    dt.date,
+    BeforeValidator(_date_or_none),
+    Field(description=f"A date from {MIN_DATE.isoformat()} to {MAX_DATE.isoformat()}."),
+]
+
+
+def _text(value: str) -> str:
+    if has_control_characters(value):
+        raise ValueError("holds control characters (such as NUL), which text may not contain")
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+def _search(value: str | None) -> str | None:
+    if value is not None and has_control_characters(value):
+        raise ValueError("holds control characters (such as NUL)")
+    return value
+
+
+#: Text people write (an update): not blank, no control characters but tab and line breaks.
+Text = Annotated[str, AfterValidator(_text)]
+#: A short search or code given in a query parameter.
+QueryText = Annotated[str | None, AfterValidator(_search), Field(None, max_length=200)]
+#: An id given to narrow a list.
+IdFilter = Annotated[int | None, Field(None, ge=1, le=MAX_NUMBER)]
+#: Paging: how many rows to skip.
+Offset = Annotated[int, Field(0, ge=0, le=MAX_NUMBER)]
 
 #: A status filter: a computed status, or a group: "open" (neither completed nor cancelled),
 #: "completed" (on time or late), "assigned" (not cancelled).
@@ -148,10 +179,19 @@ class TaskDetail(TaskItem):
 
 
 class UpdateIn(Schema):
-    text: str = Field(min_length=1, max_length=20000)
-    reported_on: ApiDate | None = None
+    text: Text = Field(min_length=1, max_length=20000)
+    reported_on: ApiDate | None = Field(None, description="Not after today (default: today).")
     status_change: Literal["completed", "cancelled", "reopened"] | None = None
-    effective_on: ApiDate | None = None
+    effective_on: ApiDate | None = Field(None, description="Not after today.")
+
+    @model_validator(mode="after")
+    def _not_in_the_future(self) -> UpdateIn:
+        today = timezone.localdate()
+        for name in ("reported_on", "effective_on"):
+            day = getattr(self, name)
+            if day is not None and day > today:
+                raise ValueError(f"{name}: the date cannot be in the future")
+        return self
 
 
 class DashboardOut(Schema):

@@ -40,23 +40,23 @@ IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{8,40}")
 
 class TaskFilters(Schema):
     as_of: s.ApiDate | None = Field(None, description="Status date (default: today).")
-    program: str | None = Field(None, description="Program code, e.g. NQ57 (default: the first).")
+    program: s.QueryText = Field(None, description="Program code, e.g. NQ57 (default: the first).")
     status: list[s.StatusFilter] = Field(
         [], description="One or more statuses; 'open' = not completed nor cancelled."
     )
-    group: int | None = Field(None, description="Solution group id.")
-    lead: int | None = Field(None, description="Lead agency id.")
-    agency: int | None = Field(
+    group: s.IdFilter = Field(None, description="Solution group id.")
+    lead: s.IdFilter = Field(None, description="Lead agency id.")
+    agency: s.IdFilter = Field(
         None, description="Agency id in any role, including units merged into it."
     )
-    member: int | None = Field(None, description="Supervising committee member id.")
-    directive: int | None = Field(None, description="Directive id.")
+    member: s.IdFilter = Field(None, description="Supervising committee member id.")
+    directive: s.IdFilter = Field(None, description="Directive id.")
     due_from: s.ApiDate | None = None
     due_to: s.ApiDate | None = None
-    q: str | None = Field(None, description="Text search, diacritics ignored ('dat hiem').")
+    q: s.QueryText = Field(None, description="Text search, diacritics ignored ('dat hiem').")
     sort: s.TaskSort = "deadline"
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: s.Offset = 0
 
 
 def filter_params(filters: TaskFilters) -> dict[str, str | list[str]]:
@@ -196,7 +196,7 @@ def attach_files(
 def dashboard(
     request: HttpRequest,
     as_of: Query[s.ApiDate | None] = None,
-    program: Query[str | None] = None,
+    program: Query[s.QueryText] = None,
 ):
     if not can(request.user, "dashboard.view"):
         raise HttpError(403, "You may not view the dashboard.")

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET
 
 from dondoc.accounts.policy import can
 from dondoc.audit.log import AuditFilter, Entry, audited_models, entries, hydrate, iter_entries
+from dondoc.core.forms import DateField, DateInput
+from dondoc.core.params import MAX_NUMBER, page_number
 from dondoc.core.spreadsheet import append_row, csv_bytes, new_workbook, workbook_bytes
-from dondoc.tasks.forms import DateInput
 
 PAGE_SIZE = 50
 #: An export holds at most this many entries (narrow the filters for more).
@@ -28,9 +29,11 @@ EXPORT_LIMIT = 50_000
 class FilterForm(forms.Form):
     user = forms.CharField(label=gettext_lazy("User name"), required=False, max_length=150)
     model = forms.ChoiceField(label=gettext_lazy("What"), required=False)
-    date_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=gettext_lazy("To"), required=False, widget=DateInput())
-    object_id = forms.IntegerField(label=gettext_lazy("Object number"), required=False, min_value=1)
+    date_from = DateField(label=gettext_lazy("From"), required=False, widget=DateInput())
+    date_to = DateField(label=gettext_lazy("To"), required=False, widget=DateInput())
+    object_id = forms.IntegerField(
+        label=gettext_lazy("Object number"), required=False, min_value=1, max_value=MAX_NUMBER
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -62,7 +65,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     _require(request)
     form = FilterForm(request.GET or None)
     filters = form.filters() if request.GET else AuditFilter()
-    page = Paginator(entries(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(entries(filters), PAGE_SIZE).get_page(page_number(request.GET))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -9,8 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dondoc.core.forms import DateField, DateInput
 from dondoc.core.transitions import VersionField
-from dondoc.tasks.forms import DateInput
 
 
 def _not_past(day: dt.date) -> dt.date:
@@ -21,7 +21,7 @@ def _not_past(day: dt.date) -> dt.date:
 
 class RequestForm(forms.Form):
     agency = forms.ModelChoiceField(label=_("Agency asked to explain"), queryset=None)
-    reply_due_on = forms.DateField(label=_("Reply due by"), widget=DateInput())
+    reply_due_on = DateField(label=_("Reply due by"), widget=DateInput())
     message = forms.CharField(
         label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
@@ -44,7 +44,7 @@ class ReplyForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for the delay"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000
     )
-    proposed_due_on = forms.DateField(
+    proposed_due_on = DateField(
         label=_("Proposed new deadline"), widget=DateInput(), required=False
     )
     version = VersionField()  # the request's version when the page was loaded
@@ -57,7 +57,7 @@ class ReplyForm(forms.Form):
 class DecisionForm(forms.Form):
     DECISIONS = [("grant", _("Grant an extension")), ("refuse", _("Refuse"))]
     decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
-    new_due_on = forms.DateField(label=_("New deadline"), widget=DateInput(), required=False)
+    new_due_on = DateField(label=_("New deadline"), widget=DateInput(), required=False)
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000
     )
@@ -79,7 +79,7 @@ class DecisionForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    new_due_on = forms.DateField(label=_("New deadline"), widget=DateInput())
+    new_due_on = DateField(label=_("New deadline"), widget=DateInput())
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
     )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dondoc.accounts.policy import Scope, can, scope_of, user_org_ids
+from dondoc.core.params import page_number
 from dondoc.core.transitions import Conflict
 from dondoc.followups import services
 from dondoc.followups.forms import DecisionForm, ExtensionForm, ReplyForm, RequestForm
@@ -229,7 +230,9 @@ def explanation_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(state__in=[ExplanationState.REQUESTED, ExplanationState.REPLIED])
     elif state in ExplanationState.values:
         qs = qs.filter(state=state)
-    page = Paginator(qs.order_by("reply_due_on", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(qs.order_by("reply_due_on", "pk"), PAGE_SIZE).get_page(
+        page_number(request.GET)
+    )
     return render(
         request,
         "followups/list.html",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dondoc.accounts.policy import can
+from dondoc.core.params import page_number
 from dondoc.notifications import services
 from dondoc.notifications.forms import PreferenceForm
 from dondoc.notifications.models import Notification, NotificationPreference
@@ -33,7 +34,9 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") == "1"
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
-    page = Paginator(qs.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(qs.order_by("-created_at", "-id"), PAGE_SIZE).get_page(
+        page_number(request.GET)
+    )
     return render(
         request,
         "notifications/list.html",

@@ -5,10 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dondoc.reports.periods import Period, parse_period
+from dondoc.core.forms import DateField, PeriodField
 from dondoc.tasks.models import Program
-
-DATE_INPUTS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 class TextSectionsForm(forms.Form):
@@ -38,30 +36,16 @@ class QuarterlyReportForm(TextSectionsForm):
     program = forms.ModelChoiceField(
         label=_("Program"), queryset=Program.objects.order_by("pk"), empty_label=None
     )
-    period = forms.CharField(label=_("Quarter"), max_length=16, help_text=_("For example 2025-Q1."))
-    as_of = forms.DateField(
-        label=_("Figures as of"),
-        input_formats=DATE_INPUTS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    period = PeriodField(label=_("Quarter"), help_text=_("For example Quý I/2025."))
+    as_of = DateField(label=_("Figures as of"))
     number = forms.CharField(
         label=_("Document number"), max_length=16, required=False, help_text=_("For example 02.")
     )
-    issued_on = forms.DateField(
-        label=_("Date of issue"),
-        required=False,
-        input_formats=DATE_INPUTS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("Defaults to the figures' date."),
+    issued_on = DateField(
+        label=_("Date of issue"), required=False, help_text=_("Defaults to the figures' date.")
     )
 
     field_order = ["program", "period", "as_of", "number", "issued_on"]
-
-    def clean_period(self) -> Period:
-        try:
-            return parse_period(self.cleaned_data["period"])
-        except ValueError as exc:
-            raise forms.ValidationError(_("Write the quarter as 2025-Q1.")) from exc
 
     def clean(self):
         data = super().clean()

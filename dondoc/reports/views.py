@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dondoc.accounts.policy import can
-from dondoc.core.dates import parse_date
+from dondoc.core.params import date_param
 from dondoc.orgs.models import Member, OrgUnit
 from dondoc.reports import services
 from dondoc.reports.compose import compose_brief
@@ -46,14 +46,8 @@ def get_report_for_user(request: HttpRequest, pk: int) -> GeneratedReport:
 
 
 def _as_of(request: HttpRequest) -> dt.date:
-    try:
-        return (
-            parse_date(request.GET.get("as_of", ""))
-            if request.GET.get("as_of")
-            else (timezone.localdate())
-        )
-    except ValueError:
-        return timezone.localdate()
+    """The "as of" date asked for (today by default); an unreadable one is refused (400)."""
+    return date_param(request.GET, "as_of") or timezone.localdate()
 
 
 @login_required

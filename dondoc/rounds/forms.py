@@ -9,10 +9,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dondoc.core.forms import DateField, DateInput, first_errors
+from dondoc.core.params import BadParameter
 from dondoc.core.uploads import check_upload
 from dondoc.orgs.models import OrgKind, OrgUnit
 from dondoc.rounds.models import ReportingRound
-from dondoc.tasks.forms import DateInput
 from dondoc.tasks.models import Program
 from dondoc.tasks.services import IncomingFile
 
@@ -28,9 +29,9 @@ class RoundForm(forms.Form):
 
     program = forms.ModelChoiceField(label=_("Program"), queryset=Program.objects.order_by("pk"))
     title = forms.CharField(label=_("Title"), max_length=200, help_text=_("e.g. Quý II/2025"))
-    period_start = forms.DateField(label=_("Period start"), widget=DateInput())
-    period_end = forms.DateField(label=_("Period end"), widget=DateInput())
-    due_on = forms.DateField(label=_("Due date"), widget=DateInput())
+    period_start = DateField(label=_("Period start"), widget=DateInput())
+    period_end = DateField(label=_("Period end"), widget=DateInput())
+    due_on = DateField(label=_("Due date"), widget=DateInput())
     grace_days = forms.IntegerField(
         label=_("Grace days"),
         min_value=0,
@@ -38,7 +39,7 @@ class RoundForm(forms.Form):
         initial=0,
         help_text=_("Days after the due date that still count as on time."),
     )
-    lock_on = forms.DateField(
+    lock_on = DateField(
         label=_("Lock date"),
         required=False,
         widget=DateInput(),
@@ -122,7 +123,7 @@ class ActionPlanForm(forms.Form):
 
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=OrgUnit.objects.none())
     number = forms.CharField(label=_("Number and symbol"), max_length=64)
-    issued_on = forms.DateField(label=_("Issued on"), widget=DateInput())
+    issued_on = DateField(label=_("Issued on"), widget=DateInput())
     title = forms.CharField(label=_("Title"), max_length=400, required=False)
     file = forms.FileField(label=_("File"), required=False)
 
@@ -149,12 +150,16 @@ class ActionPlanForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    start = DateField(label=_("From"), required=False, widget=DateInput())
+    end = DateField(label=_("To"), required=False, widget=DateInput())
 
     def period(self) -> tuple[dt.date, dt.date]:
+        """The dates asked for (this year to today by default); ``BadParameter`` (a 400 with
+        the reason) when one cannot be read, never today in its place."""
         today = timezone.localdate()
-        data = self.cleaned_data if self.is_valid() else {}
+        if self.is_bound and not self.is_valid():
+            raise BadParameter(first_errors(self))
+        data = self.cleaned_data if self.is_bound else {}
         end = data.get("end") or today
         start = data.get("start") or dt.date(end.year, 1, 1)
         if start > end:

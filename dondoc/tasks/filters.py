@@ -5,12 +5,13 @@ a string or a list of strings) and returns the tasks the user may see, as they s
 "as of" date, annotated with ``status``, filtered and sorted, together with a ``FilterState``
 that describes what was applied (to redraw the form, build links and name the export file).
 
-Parameters (all optional; a value that cannot be read is ignored and reported in
+Parameters (all optional; a date that cannot be read is refused with ``BadParameter``, a 400
+with the reason; another value that cannot be read is ignored and reported in
 ``FilterState.problems``):
 
 =============  ==========================================================================
 ``program``    program code; default the first program
-``as_of``      date (YYYY-MM-DD or dd/mm/yyyy); default today
+``as_of``      date (dd/mm/yyyy or YYYY-MM-DD); default today
 ``status``     one or several ``Status`` values, or the groups ``open`` (not completed and
                not cancelled), ``completed`` (on time or late), ``assigned`` (not cancelled)
 ``group``      solution group id (nhóm nhiệm vụ, giải pháp)
@@ -51,7 +52,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dondoc.accounts.policy import visible_tasks
-from dondoc.core.dates import parse_date
+from dondoc.core.params import MAX_NUMBER, date_param
 from dondoc.core.text import fold
 from dondoc.tasks.models import AgencyRole, Program, Task, TaskAgency, TaskSource
 from dondoc.tasks.queries import tasks_as_of, with_status
@@ -170,22 +171,11 @@ def _value(params: Mapping[str, Any], name: str) -> str:
     return values[-1].strip() if values else ""
 
 
-def _date(params: Mapping[str, Any], name: str, problems: list[str]) -> dt.date | None:
-    text = _value(params, name)
-    if not text:
-        return None
-    try:
-        return parse_date(text)
-    except ValueError:
-        problems.append(_("“%(value)s” is not a date (dd/mm/yyyy).") % {"value": text})
-        return None
-
-
 def _int(params: Mapping[str, Any], name: str, problems: list[str]) -> int | None:
     text = _value(params, name)
     if not text:
         return None
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit() and len(text) < 12 and int(text) <= MAX_NUMBER):
         problems.append(_("Ignored the filter %(name)s=%(value)s.") % {"name": name, "value": text})
         return None
     return int(text)
@@ -253,7 +243,7 @@ def filter_tasks(user: Any, params: Mapping[str, Any]) -> tuple[QuerySet, Filter
     """
     problems: list[str] = []
     program = choose_program(_value(params, "program") or None)
-    as_of = _date(params, "as_of", problems) or timezone.localdate()
+    as_of = date_param(params, "as_of") or timezone.localdate()
     state = FilterState(program=program, as_of=as_of, problems=problems)
     if program is None:
         return Task.objects.none(), state
@@ -296,8 +286,8 @@ def filter_tasks(user: Any, params: Mapping[str, Any]) -> tuple[QuerySet, Filter
             Exists(TaskSource.objects.filter(task=OuterRef("pk"), directive_id=state.directive))
         )
 
-    state.due_from = _date(params, "due_from", problems)
-    state.due_to = _date(params, "due_to", problems)
+    state.due_from = date_param(params, "due_from")
+    state.due_to = date_param(params, "due_to")
     if state.due_from:
         qs = qs.filter(due_on__gte=state.due_from)
     if state.due_to:

@@ -10,25 +10,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dondoc.core.forms import DateField, DateInput
 from dondoc.core.uploads import check_upload
 from dondoc.tasks.models import ClosureKind, Task
 from dondoc.tasks.services import IncomingFile
 
 MAX_FILES = 10
 
-
-class DateInput(forms.DateInput):
-    """A date typed dd/mm/yyyy. Not the browser's date picker: that one shows the browser's
-    own order (mm/dd/yyyy in an English browser), and 04/10 must never be read as 10 April."""
-
-    def __init__(self, attrs: dict | None = None) -> None:
-        defaults = {
-            "placeholder": _("dd/mm/yyyy"),
-            "pattern": r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}",
-            "autocomplete": "off",
-            "size": "10",
-        }
-        super().__init__(attrs={**defaults, **(attrs or {})}, format="%d/%m/%Y")
+__all__ = ["DateInput", "DuplicateDecisionForm", "ProgressUpdateForm"]  # DateInput: core's
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -57,7 +46,7 @@ class ProgressUpdateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=10000,
     )
-    reported_on = forms.DateField(label=_("Date"), widget=DateInput())
+    reported_on = DateField(label=_("Date"), widget=DateInput())
     files = MultipleFileField(
         label=_("Evidence (attachments)"),
         required=False,
@@ -65,7 +54,7 @@ class ProgressUpdateForm(forms.Form):
         % {"count": MAX_FILES},
     )
     status_change = forms.ChoiceField(label=_("Status change"), required=False, choices=())
-    effective_on = forms.DateField(
+    effective_on = DateField(
         label=_("Completion date"),
         required=False,
         widget=DateInput(),

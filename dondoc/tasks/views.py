@@ -35,6 +35,7 @@ from dondoc.accounts.policy import (
     visible_updates,
 )
 from dondoc.core.transitions import Conflict
+from dondoc.core.params import page_number
 from dondoc.tasks import dashboard as figures
 from dondoc.tasks import reporting, services
 from dondoc.tasks.exports import (
@@ -249,14 +250,10 @@ def _list_context(request: HttpRequest, state: FilterState) -> dict[str, Any]:
     }
 
 
-def _page(qs, number: str | None) -> Page:
-    """``Paginator.get_page``: the page asked for, the first when unreadable, the last when out
-    of range; rows and total come from one query (``rows_and_total``)."""
+def _page(qs, wanted: int) -> Page:
+    """``Paginator.get_page``: the page asked for, the last when out of range; rows and total
+    come from one query (``rows_and_total``)."""
     paginator = Paginator(qs, PAGE_SIZE)
-    try:
-        wanted = int(number or 1)
-    except ValueError:
-        wanted = 1
     if wanted >= 1:
         rows, total = rows_and_total(qs, (wanted - 1) * PAGE_SIZE, PAGE_SIZE)
         paginator.count = total  # what the rows' query counted; saves a COUNT query
@@ -270,7 +267,7 @@ def _page(qs, number: str | None) -> Page:
 def task_list(request: HttpRequest) -> HttpResponse:
     require(request, "task.view")
     qs, state = filter_tasks(request.user, request.GET)
-    page = _page(with_display_relations(qs), request.GET.get("page"))
+    page = _page(with_display_relations(qs), page_number(request.GET))
     context = {
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
@@ -592,7 +589,7 @@ def _duplicate_list_page(request: HttpRequest, status: int = 200) -> HttpRespons
         )
         .order_by("-score", "pk")
     )
-    page = Paginator(pairs, 20).get_page(request.GET.get("page"))
+    page = Paginator(pairs, 20).get_page(page_number(request.GET))
     return render(
         request,
         "tasks/duplicate_list.html",

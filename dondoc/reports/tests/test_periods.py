@@ -22,7 +22,7 @@ def test_quarter_is_read_in_iso_and_vietnamese_forms(text):
 
 
 def test_unreadable_quarter_is_refused_with_the_expected_form():
-    with pytest.raises(ValueError, match="2025-Q1"):
+    with pytest.raises(ValueError, match="Quý I/2025"):
         parse_period("quý V/2025")
 
 

@@ -55,7 +55,7 @@ def test_a_quarter_written_wrongly_is_refused_in_vietnamese_friendly_form(client
         {"program": quarter["done"].program_id, "period": "Q5", "as_of": "2025-04-10"},
     )
     assert response.status_code == 200 and not GeneratedReport.objects.exists()
-    assert "2025-Q1" in response.content.decode()
+    assert "“Q5” không phải là quý: hãy viết theo dạng Quý I/2025." in response.content.decode()
 
 
 def test_text_sections_are_edited_on_the_stored_report(client, clerk, quarter):

@@ -212,9 +212,18 @@ def test_task_list_sorts_by_status_most_urgent_first(client, tracker, dataset):
 
 def test_task_list_reports_unreadable_filters_instead_of_failing(client, tracker, dataset):
     client.force_login(tracker)
-    response = client.get("/tasks/", {"as_of": "31/02/2025", "lead": "abc", "sort": "x"})
+    response = client.get("/tasks/", {"lead": "abc", "sort": "x"})
     assert response.status_code == 200
-    assert len(response.context["state"].problems) == 3
+    assert len(response.context["state"].problems) == 2
+
+
+def test_task_list_refuses_a_date_not_on_the_calendar_rather_than_show_today(
+    client, tracker, dataset
+):
+    client.force_login(tracker)
+    response = client.get("/tasks/", {"as_of": "31/02/2025", "lead": "abc"})
+    assert response.status_code == 400
+    assert "31/02/2025" in response.content.decode()
 
 
 def test_htmx_request_gets_only_the_results(client, tracker, dataset):

@@ -1,0 +1,22 @@
+"""The answer to a refused request (400): the reason, on a page or as the API's JSON."""
+
+from __future__ import annotations
+
+from django.core.exceptions import BadRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+
+def refusal_message(exception: Exception | None) -> str:
+    """The message a ``BadRequest`` carries, else a general one (nothing internal leaks)."""
+    if isinstance(exception, BadRequest) and str(exception):
+        return str(exception)
+    return _("The request could not be read.")
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = refusal_message(exception)
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message, "errors": []}, status=400)
+    return render(request, "400.html", {"message": message}, status=400)
