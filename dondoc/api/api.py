@@ -17,8 +17,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from dondoc.api import followups, reference, tasks
 from dondoc.api.auth import BearerToken, SessionAuth
-from dondoc.core.transitions import Conflict
 from dondoc.api.schemas import ErrorOut
+from dondoc.core.transitions import Conflict
 from dondoc.core.views import refusal_message
 
 #: The refusals any operation may answer, each with ``ErrorOut``.

@@ -34,8 +34,8 @@ from dondoc.accounts.policy import (
     visible_tasks,
     visible_updates,
 )
-from dondoc.core.transitions import Conflict
 from dondoc.core.params import page_number
+from dondoc.core.transitions import Conflict
 from dondoc.tasks import dashboard as figures
 from dondoc.tasks import reporting, services
 from dondoc.tasks.exports import (
