@@ -159,3 +159,14 @@ def visible_tasks(user: User | Any, queryset: QuerySet) -> QuerySet:
 
     own = TaskAgency.objects.filter(task=OuterRef("pk"), org_unit_id__in=user_org_ids(user))
     return queryset.filter(Exists(own))
+
+
+def narrowed_to(user: User | Any) -> list | None:
+    """The user's own organisation units when their task figures count only the tasks they
+    may see (``visible_tasks`` narrows them), None when they see every task. Pages say so
+    next to a narrowed figure."""
+    if scope_of(user, "task.view") is not Scope.OWN:
+        return None
+    from dondoc.orgs.models import OrgUnit
+
+    return list(OrgUnit.objects.filter(users=user).order_by("name"))

@@ -56,9 +56,14 @@ def _directive_out(d: Directive) -> dict:
     }
 
 
-def _directives() -> QuerySet:
+def _directives(user) -> QuerySet:
+    """Directives with ``task_count``: the current tasks they assign that ``user`` may see
+    (the same count as the directive list page)."""
+    visible = visible_tasks(user, Task.objects.filter(merged_into__isnull=True))
     return Directive.objects.select_related("program", "issuer").annotate(
-        task_count=Count("sources__task", distinct=True)
+        task_count=Count(
+            "sources__task", filter=Q(sources__task__in=visible.values("pk")), distinct=True
+        )
     )
 
 
@@ -72,7 +77,7 @@ class DirectiveFilters(Page):
 @router.get("/directives", response=s.DirectivePage, tags=["directives"])
 def list_directives(request: HttpRequest, filters: Query[DirectiveFilters]):
     _require(request, "directive.view")
-    qs = _directives()
+    qs = _directives(request.user)
     if filters.program:
         qs = qs.filter(program__code=filters.program)
     if filters.kind:
@@ -89,7 +94,7 @@ def list_directives(request: HttpRequest, filters: Query[DirectiveFilters]):
 def get_directive(request: HttpRequest, directive_id: int, as_of: Query[s.ApiDate | None] = None):
     """The directive and the tasks it assigned that the caller may see, with their status."""
     _require(request, "directive.view")
-    directive = get_object_or_404(_directives(), pk=directive_id)
+    directive = get_object_or_404(_directives(request.user), pk=directive_id)
     day = as_of or timezone.localdate()
     tasks = with_status(
         visible_tasks(request.user, Task.objects.filter(sources__directive=directive)), day

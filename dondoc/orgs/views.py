@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from dondoc.accounts.policy import can, visible_tasks
+from dondoc.accounts.policy import can, narrowed_to, visible_tasks
 from dondoc.core.text import fold
 from dondoc.orgs.models import Member, OrgKind, OrgUnit
 from dondoc.tasks.filters import choose_program, with_display_relations
@@ -42,11 +42,12 @@ def org_list(request: HttpRequest) -> HttpResponse:
     _require(request, "org.view")
     q = request.GET.get("q", "").strip()[:100]
     kind = request.GET.get("kind", "")
+    narrowed = narrowed_to(request.user)
+    counted = Q(task_roles__role=AgencyRole.LEAD, task_roles__task__merged_into__isnull=True)
+    if narrowed is not None:  # only the tasks the user may see
+        counted &= Q(task_roles__task__in=visible_tasks(request.user, Task.objects.all()))
     units = OrgUnit.objects.select_related("successor").annotate(
-        lead_count=Count(
-            "task_roles",
-            filter=Q(task_roles__role=AgencyRole.LEAD, task_roles__task__merged_into__isnull=True),
-        )
+        lead_count=Count("task_roles", filter=counted)
     )
     if kind in OrgKind.values:
         units = units.filter(kind=kind)
@@ -62,7 +63,7 @@ def org_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "orgs/org_list.html",
-        {"units": units, "q": q, "kind": kind, "kinds": OrgKind.choices},
+        {"units": units, "q": q, "kind": kind, "kinds": OrgKind.choices, "narrowed": narrowed},
     )
 
 
@@ -108,6 +109,7 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "list_link": list_link,
         "members": Member.objects.filter(org_unit=unit),
         "today": today,
+        "narrowed": narrowed_to(request.user),
     }
     return render(request, "orgs/org_detail.html", context)
 
@@ -117,12 +119,20 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def member_list(request: HttpRequest) -> HttpResponse:
     _require(request, "member.view")
     program = choose_program(request.GET.get("program"))
+    narrowed = narrowed_to(request.user)
+    counted = Q(tasks__merged_into__isnull=True)
+    if narrowed is not None:  # only the tasks the user may see
+        counted &= Q(tasks__in=visible_tasks(request.user, Task.objects.all()))
     members = (
         Member.objects.filter(program=program)
         .select_related("org_unit")
-        .annotate(task_count=Count("tasks", filter=Q(tasks__merged_into__isnull=True)))
+        .annotate(task_count=Count("tasks", filter=counted))
     )
-    return render(request, "orgs/member_list.html", {"members": members, "program": program})
+    return render(
+        request,
+        "orgs/member_list.html",
+        {"members": members, "program": program, "narrowed": narrowed},
+    )
 
 
 @login_required
@@ -150,5 +160,6 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "list_link": reverse("task-list")
             + f"?member={member.pk}&program={member.program.code}",
             "today": today,
+            "narrowed": narrowed_to(request.user),
         },
     )

@@ -24,7 +24,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from dondoc.accounts.policy import can, own_task_agency, visible_tasks
+from dondoc.accounts.policy import can, narrowed_to, own_task_agency, visible_tasks
 from dondoc.tasks import dashboard as figures
 from dondoc.tasks import services
 from dondoc.tasks.exports import (
@@ -116,7 +116,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request.user, {k: request.GET.get(k, "") for k in ("program", "as_of")}
     )
     program, as_of = state.program, state.as_of
-    context: dict[str, Any] = {"state": state, "programs": _programs(), "program": program}
+    context: dict[str, Any] = {
+        "state": state,
+        "programs": _programs(),
+        "program": program,
+        "narrowed": narrowed_to(request.user),  # the title names the user's agency
+    }
     if program is None:
         return render(request, "tasks/dashboard.html", context)
 
@@ -494,7 +499,12 @@ def directive_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "tasks/directive_list.html",
-        {"directives": directives, "program": program, "programs": _programs()},
+        {
+            "directives": directives,
+            "program": program,
+            "programs": _programs(),
+            "narrowed": narrowed_to(request.user),
+        },
     )
 
 
