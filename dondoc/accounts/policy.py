@@ -53,6 +53,7 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "round.open": {_SO: ALL},
     "round.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: OWN, _HE: OWN, _OB: ALL},
     "round.dashboard": {_SO: ALL, _TR: ALL, _ME: ALL, _OB: ALL},
+    "round.chase": {_SO: ALL, _TR: ALL},  # notify the agencies that have not reported
     "submission.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: OWN, _HE: OWN, _OB: ALL},
     "submission.view_draft": {_SO: ALL, _TR: ALL, _RE: OWN, _HE: OWN},  # nobody else's drafts
     "submission.prepare": {_RE: OWN, _HE: OWN},

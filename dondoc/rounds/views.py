@@ -19,11 +19,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from dondoc.accounts.policy import Scope, can, scope_of, user_org_ids
 from dondoc.orgs.models import OrgKind, OrgUnit
 from dondoc.rounds import services
+from dondoc.rounds.chase import CHASED, chase
 from dondoc.rounds.completeness import (
     REPORT_STATUS_CLASSES,
     REPORT_STATUS_LABELS,
@@ -150,6 +151,7 @@ def round_open(request: HttpRequest) -> HttpResponse:
             title=data["title"],
             period_start=data["period_start"],
             period_end=data["period_end"],
+            cutoff_on=data["cutoff_on"],
             due_on=data["due_on"],
             grace_days=data["grace_days"] or 0,
             lock_on=data["lock_on"],
@@ -182,8 +184,28 @@ def round_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "today": today,
             "closed": round_.is_closed(today),
             "locked": round_.is_locked(today),
+            "may_chase": can(request.user, "round.chase", round_),
+            "to_chase": [line.agency for line in data.lines if line.status in CHASED],
         },
     )
+
+
+@login_required
+@require_POST
+def round_chase(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Chase now": notify every expected agency that has not submitted."""
+    round_ = get_round_for_user(request, pk, "round.dashboard")
+    _require(request, "round.chase", round_)
+    result = chase(round_, by=request.user)
+    if result.agencies:
+        messages.success(
+            request,
+            _("Reminder sent to %(n)s agencies that have not reported (%(users)s people).")
+            % {"n": len(result.agencies), "users": result.notified},
+        )
+    else:
+        messages.info(request, _("Every expected agency has reported: nobody to chase."))
+    return redirect("rounds:round-dashboard", pk=round_.pk)
 
 
 @login_required
@@ -263,7 +285,7 @@ def submission_detail(request: HttpRequest, pk: int, agency_pk: int) -> HttpResp
         spoken_of = SubmissionUpdate.objects.filter(submission=submission)
         reported |= Q(pk__in=spoken_of.values("update__task_id"))
     tasks = list(
-        agency_tasks(agency, round_.period_end, program=round_.program_id)
+        agency_tasks(agency, round_.data_as_of, program=round_.program_id)
         .filter(reported)
         .order_by("due_on", "pk")
     )
