@@ -168,6 +168,7 @@ def narrowed_to(user: User | Any) -> list | None:
     next to a narrowed figure."""
     if scope_of(user, "task.view") is not Scope.OWN:
         return None
+    from dondoc.core.collation import vi_order
     from dondoc.orgs.models import OrgUnit
 
-    return list(OrgUnit.objects.filter(users=user).order_by("name"))
+    return list(OrgUnit.objects.filter(users=user).order_by(vi_order("name")))

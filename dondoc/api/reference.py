@@ -16,6 +16,7 @@ from pydantic import Field
 from dondoc.accounts.policy import can, visible_tasks
 from dondoc.api import schemas as s
 from dondoc.api.serialize import org_ref
+from dondoc.core.collation import vi_order
 from dondoc.core.text import fold
 from dondoc.orgs.models import Member, OrgKind, OrgUnit
 from dondoc.tasks.models import Directive, Program, SolutionGroup, Task
@@ -154,7 +155,7 @@ def list_org_units(request: HttpRequest, filters: Query[OrgFilters]):
         qs = qs.filter(
             Q(name_folded__contains=needle) | Q(aliases__alias_folded__contains=needle)
         ).distinct()
-    count, items = _page(qs.order_by("kind", "name", "id"), filters)
+    count, items = _page(qs.order_by("kind", vi_order("name"), "id"), filters)
     return {"count": count, "items": [_org_out(u) for u in items]}
 
 
@@ -203,7 +204,9 @@ def list_members(request: HttpRequest, filters: Query[MemberFilters]):
         qs = qs.filter(program__code=filters.program)
     if filters.q:
         qs = qs.filter(name_folded__contains=fold(filters.q))
-    count, items = _page(qs.order_by("program_id", "sort_order", "full_name", "id"), filters)
+    count, items = _page(
+        qs.order_by("program_id", "sort_order", vi_order("full_name"), "id"), filters
+    )
     return {"count": count, "items": [_member_out(m) for m in items]}
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from dondoc.accounts.policy import can, narrowed_to, visible_tasks
+from dondoc.core.collation import vi_order
 from dondoc.core.text import fold
 from dondoc.orgs.models import Member, OrgKind, OrgUnit
 from dondoc.tasks.filters import choose_program, with_display_relations
@@ -59,7 +60,7 @@ def org_list(request: HttpRequest) -> HttpResponse:
             | Q(code__icontains=q)
             | Q(aliases__alias_folded__contains=folded)
         ).distinct()
-    units = units.order_by("kind", "valid_to", "name")
+    units = units.order_by("kind", "valid_to", vi_order("name"))
     return render(
         request,
         "orgs/org_list.html",
@@ -98,9 +99,9 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "unit": unit,
         "aliases": unit.aliases.order_by("alias"),
-        "predecessors": unit.predecessors.order_by("name"),
-        "children": unit.children.order_by("name"),
-        "merged_in": OrgUnit.objects.filter(pk__in=lineage - {unit.pk}).order_by("name"),
+        "predecessors": unit.predecessors.order_by(vi_order("name")),
+        "children": unit.children.order_by(vi_order("name")),
+        "merged_in": OrgUnit.objects.filter(pk__in=lineage - {unit.pk}).order_by(vi_order("name")),
         "counts": counts,
         "lead_tasks": lead[:TASKS_SHOWN],
         "lead_more": len(lead) > TASKS_SHOWN,
@@ -127,6 +128,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         Member.objects.filter(program=program)
         .select_related("org_unit")
         .annotate(task_count=Count("tasks", filter=counted))
+        .order_by("sort_order", vi_order("full_name"))
     )
     return render(
         request,

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dondoc.core.collation import vi_order
 from dondoc.core.uploads import check_upload
 from dondoc.orgs.models import OrgKind, OrgUnit
 from dondoc.rounds.models import ReportingRound
@@ -66,7 +67,7 @@ class RoundForm(forms.Form):
     )
     agencies = forms.ModelMultipleChoiceField(
         label=_("Other agencies"),
-        queryset=OrgUnit.objects.exclude(kind=OrgKind.COMMUNE).order_by("kind", "name"),
+        queryset=OrgUnit.objects.exclude(kind=OrgKind.COMMUNE).order_by("kind", vi_order("name")),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )

@@ -20,6 +20,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from dondoc.core.collation import vi_sort_key
 from dondoc.orgs.models import OrgUnit
 from dondoc.rounds.completeness import ReportStatus, expected_agencies, report_status
 from dondoc.rounds.models import ReportingRound, Submission
@@ -170,7 +171,7 @@ def scorecards(program, start: dt.date, end: dt.date) -> list[ScorecardRow]:
 
     ranked = sorted(
         rows.values(),
-        key=lambda r: (r.score is None, -round(r.score or 0, 6), r.agency.name_folded),
+        key=lambda r: (r.score is None, -round(r.score or 0, 6), vi_sort_key(r.agency.name)),
     )
     rank_equal(ranked)
     return ranked

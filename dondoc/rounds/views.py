@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dondoc.accounts.policy import Scope, can, scope_of, user_org_ids
+from dondoc.core.collation import vi_order
 from dondoc.orgs.models import OrgKind, OrgUnit
 from dondoc.rounds import services
 from dondoc.rounds.chase import CHASED, chase
@@ -133,7 +134,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
             "program": program,
             "programs": Program.objects.order_by("pk"),
             "may_open": can(request.user, "round.open"),
-            "own_units": OrgUnit.objects.filter(users=request.user).order_by("name"),
+            "own_units": OrgUnit.objects.filter(users=request.user).order_by(vi_order("name")),
             "may_dashboard": may_dashboard,
             "today": timezone.localdate(),
         },
@@ -451,7 +452,7 @@ def _submission_post(
 def _editable_agencies(user) -> Any:
     units = OrgUnit.objects.filter(
         kind__in=[OrgKind.PROVINCE, OrgKind.MINISTRY, OrgKind.CENTRAL]
-    ).order_by("kind", "name")
+    ).order_by("kind", vi_order("name"))
     if scope_of(user, "actionplan.edit") is Scope.OWN:
         units = units.filter(pk__in=user_org_ids(user))
     return units

@@ -18,6 +18,7 @@ from django.db import connections
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from dondoc.core.collation import vi_sort_key
 from dondoc.orgs.carriers import carriers_on
 from dondoc.orgs.models import Member, OrgUnit
 from dondoc.tasks.models import AgencyRole, SolutionGroup, Task, TaskAgency
@@ -239,7 +240,7 @@ def by_lead(qs: QuerySet, as_of: dt.date, limit: int | None = 12) -> list[Row]:
         for _rank, pk in ranked
         if pk in units
     ]
-    rows.sort(key=lambda r: (-r.n("overdue"), -r.n("open"), -r.n("assigned"), r.label))
+    rows.sort(key=lambda r: (-r.n("overdue"), -r.n("open"), -r.n("assigned"), vi_sort_key(r.label)))
     return rows[:limit] if limit else rows
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dondoc.accounts.policy import can, narrowed_to, own_task_agency, visible_tasks
+from dondoc.core.collation import vi_order
 from dondoc.tasks import dashboard as figures
 from dondoc.tasks import services
 from dondoc.tasks.exports import (
@@ -206,7 +207,7 @@ def _list_context(request: HttpRequest, state: FilterState) -> dict[str, Any]:
             )
         )
         .exclude(Q(kind="commune") & ~Q(pk=state.lead or 0))
-        .order_by("kind", "name")
+        .order_by("kind", vi_order("name"))
     )
     # The option lists read only what an option shows.
     return {
