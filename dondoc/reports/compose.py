@@ -444,9 +444,8 @@ def compose_quarterly(
 
 
 def _number_only(line: str) -> str:
-    return (
-        line.removeprefix("Số: ").removeprefix("Số ").strip(" ")
-    )  # the blank left for a number stays
+    # Plain spaces only: the non-breaking blank left for a number stays.
+    return line.removeprefix("Số: ").removeprefix("Số ").strip(" ")
 
 
 # ----------------------------------------------------------------------------------------------
