@@ -23,6 +23,10 @@ urlpatterns = [
     path("", include("dondoc.orgs.urls")),
 ]
 
+handler403 = "dondoc.core.errors.forbidden"
+handler404 = "dondoc.core.errors.not_found"
+handler500 = "dondoc.core.errors.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -64,6 +64,7 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "round.open": {_SO: ALL},
     "round.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: OWN, _HE: OWN, _OB: ALL},
     "round.dashboard": {_SO: ALL, _TR: ALL, _ME: ALL, _OB: ALL},
+    "round.chase": {_SO: ALL, _TR: ALL},  # notify the agencies that have not reported
     "submission.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: OWN, _HE: OWN, _OB: ALL},
     "submission.view_draft": {_SO: ALL, _TR: ALL, _RE: OWN, _HE: OWN},  # nobody else's drafts
     "submission.prepare": {_RE: OWN, _HE: OWN},
@@ -209,3 +210,15 @@ def may_see_update(user: User | Any, update: Any) -> bool:
         and scope_of(user, "update.view_draft") is not None
         and update.agency_id in user_org_ids(user)
     )
+
+
+def narrowed_to(user: User | Any) -> list | None:
+    """The user's own organisation units when their task figures count only the tasks they
+    may see (``visible_tasks`` narrows them), None when they see every task. Pages say so
+    next to a narrowed figure."""
+    if scope_of(user, "task.view") is not Scope.OWN:
+        return None
+    from dondoc.core.collation import vi_order
+    from dondoc.orgs.models import OrgUnit
+
+    return list(OrgUnit.objects.filter(users=user).order_by(vi_order("name")))

@@ -16,6 +16,7 @@ from pydantic import Field
 from dondoc.accounts.policy import can, visible_tasks
 from dondoc.api import schemas as s
 from dondoc.api.serialize import org_ref
+from dondoc.core.collation import vi_order
 from dondoc.core.text import fold
 from dondoc.orgs.models import Member, OrgKind, OrgUnit
 from dondoc.tasks.models import Directive, Program, SolutionGroup, Task
@@ -56,9 +57,14 @@ def _directive_out(d: Directive) -> dict:
     }
 
 
-def _directives() -> QuerySet:
+def _directives(user) -> QuerySet:
+    """Directives with ``task_count``: the current tasks they assign that ``user`` may see
+    (the same count as the directive list page)."""
+    visible = visible_tasks(user, Task.objects.filter(merged_into__isnull=True))
     return Directive.objects.select_related("program", "issuer").annotate(
-        task_count=Count("sources__task", distinct=True)
+        task_count=Count(
+            "sources__task", filter=Q(sources__task__in=visible.values("pk")), distinct=True
+        )
     )
 
 
@@ -72,7 +78,7 @@ class DirectiveFilters(Page):
 @router.get("/directives", response=s.DirectivePage, tags=["directives"])
 def list_directives(request: HttpRequest, filters: Query[DirectiveFilters]):
     _require(request, "directive.view")
-    qs = _directives()
+    qs = _directives(request.user)
     if filters.program:
         qs = qs.filter(program__code=filters.program)
     if filters.kind:
@@ -89,7 +95,7 @@ def list_directives(request: HttpRequest, filters: Query[DirectiveFilters]):
 def get_directive(request: HttpRequest, directive_id: int, as_of: Query[s.ApiDate | None] = None):
     """The directive and the tasks it assigned that the caller may see, with their status."""
     _require(request, "directive.view")
-    directive = get_object_or_404(_directives(), pk=directive_id)
+    directive = get_object_or_404(_directives(request.user), pk=directive_id)
     day = as_of or timezone.localdate()
     tasks = with_status(
         visible_tasks(request.user, Task.objects.filter(sources__directive=directive)), day
@@ -149,7 +155,7 @@ def list_org_units(request: HttpRequest, filters: Query[OrgFilters]):
         qs = qs.filter(
             Q(name_folded__contains=needle) | Q(aliases__alias_folded__contains=needle)
         ).distinct()
-    count, items = _page(qs.order_by("kind", "name", "id"), filters)
+    count, items = _page(qs.order_by("kind", vi_order("name"), "id"), filters)
     return {"count": count, "items": [_org_out(u) for u in items]}
 
 
@@ -198,7 +204,9 @@ def list_members(request: HttpRequest, filters: Query[MemberFilters]):
         qs = qs.filter(program__code=filters.program)
     if filters.q:
         qs = qs.filter(name_folded__contains=fold(filters.q))
-    count, items = _page(qs.order_by("program_id", "sort_order", "full_name", "id"), filters)
+    count, items = _page(
+        qs.order_by("program_id", "sort_order", vi_order("full_name"), "id"), filters
+    )
     return {"count": count, "items": [_member_out(m) for m in items]}
 
 

@@ -215,7 +215,7 @@ class DirectiveOut(Schema):
     title: str
     session_number: int | None
     session_date: dt.date | None
-    task_count: int
+    task_count: int = Field(description="Current tasks it assigns that the caller may see.")
 
 
 class DirectivePage(Schema):

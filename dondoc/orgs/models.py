@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from dondoc.core.collation import vi_order
 from dondoc.core.history import AuditedHistory
 from dondoc.core.text import fold
 
@@ -53,7 +54,7 @@ class OrgUnit(models.Model):
     history = HistoricalRecords(bases=[AuditedHistory])
 
     class Meta:
-        ordering = ["kind", "name"]
+        ordering = ["kind", vi_order("name")]
         verbose_name = _("organisation unit")
         verbose_name_plural = _("organisation units")
         indexes = [models.Index(fields=["kind", "valid_to"])]
@@ -132,7 +133,7 @@ class Member(models.Model):
     history = HistoricalRecords(bases=[AuditedHistory])
 
     class Meta:
-        ordering = ["sort_order", "full_name"]
+        ordering = ["sort_order", vi_order("full_name")]
         verbose_name = _("committee member")
         verbose_name_plural = _("committee members")
         constraints = [

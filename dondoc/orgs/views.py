@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from dondoc.accounts.policy import can, visible_tasks
+from dondoc.accounts.policy import can, narrowed_to, visible_tasks
+from dondoc.core.collation import vi_order
 from dondoc.core.text import fold
 from dondoc.orgs.models import Member, OrgKind, OrgUnit
 from dondoc.tasks.filters import choose_program, with_display_relations
@@ -42,11 +43,12 @@ def org_list(request: HttpRequest) -> HttpResponse:
     _require(request, "org.view")
     q = request.GET.get("q", "").strip()[:100]
     kind = request.GET.get("kind", "")
+    narrowed = narrowed_to(request.user)
+    counted = Q(task_roles__role=AgencyRole.LEAD, task_roles__task__merged_into__isnull=True)
+    if narrowed is not None:  # only the tasks the user may see
+        counted &= Q(task_roles__task__in=visible_tasks(request.user, Task.objects.all()))
     units = OrgUnit.objects.select_related("successor").annotate(
-        lead_count=Count(
-            "task_roles",
-            filter=Q(task_roles__role=AgencyRole.LEAD, task_roles__task__merged_into__isnull=True),
-        )
+        lead_count=Count("task_roles", filter=counted)
     )
     if kind in OrgKind.values:
         units = units.filter(kind=kind)
@@ -58,11 +60,11 @@ def org_list(request: HttpRequest) -> HttpResponse:
             | Q(code__icontains=q)
             | Q(aliases__alias_folded__contains=folded)
         ).distinct()
-    units = units.order_by("kind", "valid_to", "name")
+    units = units.order_by("kind", "valid_to", vi_order("name"))
     return render(
         request,
         "orgs/org_list.html",
-        {"units": units, "q": q, "kind": kind, "kinds": OrgKind.choices},
+        {"units": units, "q": q, "kind": kind, "kinds": OrgKind.choices, "narrowed": narrowed},
     )
 
 
@@ -97,9 +99,9 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "unit": unit,
         "aliases": unit.aliases.order_by("alias"),
-        "predecessors": unit.predecessors.order_by("name"),
-        "children": unit.children.order_by("name"),
-        "merged_in": OrgUnit.objects.filter(pk__in=lineage - {unit.pk}).order_by("name"),
+        "predecessors": unit.predecessors.order_by(vi_order("name")),
+        "children": unit.children.order_by(vi_order("name")),
+        "merged_in": OrgUnit.objects.filter(pk__in=lineage - {unit.pk}).order_by(vi_order("name")),
         "counts": counts,
         "lead_tasks": lead[:TASKS_SHOWN],
         "lead_more": len(lead) > TASKS_SHOWN,
@@ -108,6 +110,7 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "list_link": list_link,
         "members": Member.objects.filter(org_unit=unit),
         "today": today,
+        "narrowed": narrowed_to(request.user),
     }
     return render(request, "orgs/org_detail.html", context)
 
@@ -117,12 +120,21 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def member_list(request: HttpRequest) -> HttpResponse:
     _require(request, "member.view")
     program = choose_program(request.GET.get("program"))
+    narrowed = narrowed_to(request.user)
+    counted = Q(tasks__merged_into__isnull=True)
+    if narrowed is not None:  # only the tasks the user may see
+        counted &= Q(tasks__in=visible_tasks(request.user, Task.objects.all()))
     members = (
         Member.objects.filter(program=program)
         .select_related("org_unit")
-        .annotate(task_count=Count("tasks", filter=Q(tasks__merged_into__isnull=True)))
+        .annotate(task_count=Count("tasks", filter=counted))
+        .order_by("sort_order", vi_order("full_name"))
     )
-    return render(request, "orgs/member_list.html", {"members": members, "program": program})
+    return render(
+        request,
+        "orgs/member_list.html",
+        {"members": members, "program": program, "narrowed": narrowed},
+    )
 
 
 @login_required
@@ -150,5 +162,6 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "list_link": reverse("task-list")
             + f"?member={member.pk}&program={member.program.code}",
             "today": today,
+            "narrowed": narrowed_to(request.user),
         },
     )

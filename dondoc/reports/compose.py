@@ -146,9 +146,15 @@ def _fill(text: str, values: dict[str, str]) -> str:
     return text
 
 
+#: The space left for a document number not yet given.
+BLANK_NUMBER = "\u00a0" * 8
+
+
 def number_line(template: ReportTemplate, number: str) -> str:
-    """``Số 02-BC/CQTTBCĐ`` (Party) or ``Số: 02/BC-VPCP`` (State); blank number left open."""
-    shown = number.strip() or "     "
+    """``Số 02-BC/CQTTBCĐ`` (Party) or ``Số: 02/BC-VPCP`` (State). Without a number, a blank
+    space is left for it to be written in by hand, as the official format does: non-breaking
+    spaces, which neither HTML nor a word processor collapses."""
+    shown = number.strip() or BLANK_NUMBER
     if template.document_format == DocumentFormat.STATE:
         return f"Số: {shown}/{template.symbol}"
     return f"Số {shown}-{template.symbol}"
@@ -438,7 +444,8 @@ def compose_quarterly(
 
 
 def _number_only(line: str) -> str:
-    return line.removeprefix("Số: ").removeprefix("Số ").strip()
+    # Plain spaces only: the non-breaking blank left for a number stays.
+    return line.removeprefix("Số: ").removeprefix("Số ").strip(" ")
 
 
 # ----------------------------------------------------------------------------------------------

@@ -381,8 +381,14 @@ class DocxWriter:
                 _set_run_font(p.add_run(_clean(text)), size, bold, italic, bool(rest and rest[0]))
 
     def closing_block(self, document: Document) -> None:
+        """Recipients and signature, kept on the page of the last paragraph: a signature
+        block alone on a page signs nothing."""
         if document.closing:
-            self.paragraph(document.closing)
+            self.paragraph(document.closing, keep_with_next=True)
+        if self.doc.paragraphs:
+            last = self.doc.paragraphs[-1].paragraph_format
+            last.keep_with_next = True
+            last.keep_together = True
         left, right = self._two_columns(80, 85)
         if document.recipients:
             p = left.paragraphs[0]

@@ -25,6 +25,7 @@ from functools import cached_property
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from dondoc.core.collation import vi_order
 from dondoc.orgs.models import Member
 from dondoc.reports.models import DocumentFormat
 from dondoc.reports.periods import Period, short_date
@@ -196,7 +197,7 @@ def task_rows(scope: ReportScope, queryset: QuerySet, with_result: bool) -> list
                 "directive__date", "id"
             ),
         ),
-        Prefetch("members", queryset=Member.objects.order_by("sort_order", "full_name")),
+        Prefetch("members", queryset=Member.objects.order_by("sort_order", vi_order("full_name"))),
         Prefetch(
             "task_agencies",
             queryset=TaskAgency.objects.filter(role=AgencyRole.LEAD)

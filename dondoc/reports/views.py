@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dondoc.accounts.policy import can
+from dondoc.core.collation import vi_order
 from dondoc.core.params import date_param
 from dondoc.orgs.models import Member, OrgUnit
 from dondoc.reports import services
@@ -75,7 +76,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "programs": Program.objects.order_by("pk"),
             "reports": reports[:100],
             "members": Member.objects.filter(program=program) if program else [],
-            "agencies": leads.order_by("kind", "name"),
+            "agencies": leads.order_by("kind", vi_order("name")),
             "may_generate": can(request.user, "report.generate"),
             "may_brief_member": can(request.user, "brief.member"),
         },

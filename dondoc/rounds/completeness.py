@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dondoc.core.collation import vi_sort_key
 from dondoc.orgs.models import OrgKind, OrgUnit
 from dondoc.rounds.models import (
     SUBMITTED_STATES,
@@ -111,7 +112,7 @@ def expected_agencies(round_: ReportingRound) -> list[OrgUnit]:
     chosen = list(round_.agencies.all())
     resolved = resolve_units(chosen, round_.period_end)
     units = {unit.pk: unit for unit in resolved.values() if unit is not None}
-    ordered = sorted(units.values(), key=lambda u: (_kind_rank(u.kind), u.name_folded))
+    ordered = sorted(units.values(), key=lambda u: (_kind_rank(u.kind), vi_sort_key(u.name)))
     round_._expected = ordered
     return ordered
 

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dondoc.core.collation import vi_order
 from dondoc.core.forms import DateField, DateInput, first_errors
 from dondoc.core.params import BadParameter
 from dondoc.core.uploads import check_upload
@@ -31,7 +32,20 @@ class RoundForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200, help_text=_("e.g. Quý II/2025"))
     period_start = DateField(label=_("Period start"), widget=DateInput())
     period_end = DateField(label=_("Period end"), widget=DateInput())
-    due_on = DateField(label=_("Due date"), widget=DateInput())
+    cutoff_on = DateField(
+        label=_("Data cut-off date"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "Figures and progress as of this date, e.g. the 14th of the period's last month. "
+            "Empty: the period end."
+        ),
+    )
+    due_on = DateField(
+        label=_("Due date"),
+        widget=DateInput(),
+        help_text=_("May fall before the period ends (e.g. the 15th–20th of its last month)."),
+    )
     grace_days = forms.IntegerField(
         label=_("Grace days"),
         min_value=0,
@@ -54,7 +68,7 @@ class RoundForm(forms.Form):
     )
     agencies = forms.ModelMultipleChoiceField(
         label=_("Other agencies"),
-        queryset=OrgUnit.objects.exclude(kind=OrgKind.COMMUNE).order_by("kind", "name"),
+        queryset=OrgUnit.objects.exclude(kind=OrgKind.COMMUNE).order_by("kind", vi_order("name")),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
@@ -68,8 +82,13 @@ class RoundForm(forms.Form):
         grace, lock = data.get("grace_days") or 0, data.get("lock_on")
         if start and end and start > end:
             self.add_error("period_end", _("The period cannot end before it starts."))
-        if end and due and due < end:
-            self.add_error("due_on", _("The due date cannot be before the end of the period."))
+        cutoff = data.get("cutoff_on")
+        if cutoff and start and end and not start <= cutoff <= end:
+            self.add_error("cutoff_on", _("The cut-off date must fall within the period."))
+        elif due and cutoff and due < cutoff:
+            self.add_error("due_on", _("The due date cannot be before the data cut-off date."))
+        elif due and start and due < start:
+            self.add_error("due_on", _("The due date cannot be before the period starts."))
         if due and lock and lock < due + dt.timedelta(days=grace):
             self.add_error("lock_on", _("The lock date must be after the due date and grace days."))
         if not data.get("kinds") and not data.get("agencies"):

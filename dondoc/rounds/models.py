@@ -28,6 +28,15 @@ class ReportingRound(models.Model):
     title = models.CharField(_("title"), max_length=200)
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
+    cutoff_on = models.DateField(
+        _("data cut-off date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Agencies report their figures and progress as of this date (for example the 14th "
+            "of the period's last month); the period end when empty."
+        ),
+    )
     due_on = models.DateField(_("due date"))
     grace_days = models.PositiveSmallIntegerField(
         _("grace days"),
@@ -59,6 +68,7 @@ class ReportingRound(models.Model):
         related_name="+",
     )
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    last_chased_at = models.DateTimeField(_("last chased at"), null=True, blank=True)
     history = HistoricalRecords(bases=[AuditedHistory])
 
     class Meta:
@@ -71,6 +81,12 @@ class ReportingRound(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def data_as_of(self) -> dt.date:
+        """The date the agencies' figures and progress speak of: the cut-off date, or the
+        period end."""
+        return self.cutoff_on or self.period_end
 
     @property
     def on_time_until(self) -> dt.date:

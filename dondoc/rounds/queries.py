@@ -28,6 +28,6 @@ def agency_tasks(
 
 def tasks_to_report(round_, agency: OrgUnit) -> QuerySet:
     """The tasks on which the agency owes a progress update in the round: those it leads that
-    were still open at the end of the period."""
-    qs = agency_tasks(agency, round_.period_end, program=round_.program_id)
+    were still open on the round's data cut-off date (the period end when it has none)."""
+    qs = agency_tasks(agency, round_.data_as_of, program=round_.program_id)
     return qs.filter(status__in=[s.value for s in OPEN_STATUSES])

@@ -11,6 +11,7 @@ Method (shown on the scorecard page, keep the two in step):
   submitted late 50, draft only or nothing 0. Reporting score = average points.
 * Score = 70 % task score + 30 % reporting score; when only one part exists, that part alone.
 * Band: green from 80, amber from 50, red below 50; grey when there is nothing to judge.
+* Agencies with the same score share a rank (1, 1, 3).
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
-
+from dondoc.core.collation import vi_sort_key
 from dondoc.orgs.models import OrgUnit
 from dondoc.rounds.completeness import ReportStatus, expected_agencies, report_status
 from dondoc.rounds.models import ReportingRound, Submission
-from dondoc.tasks.models import AgencyRole, Task
-from dondoc.tasks.queries import tasks_as_of, with_status
+from dondoc.tasks.dashboard import breakdowns
+from dondoc.tasks.models import Task
+from dondoc.tasks.queries import tasks_as_of
 from dondoc.tasks.status import Status
 
 TASK_POINTS: dict[str, int] = {
@@ -119,28 +120,36 @@ class ScorecardRow:
 
 
 def _lead_counts(program, end: dt.date) -> dict[int, dict[str, int]]:
-    """Tasks led per unit and status on ``end``: one grouped query."""
-    qs = with_status(tasks_as_of(end, Task.objects.filter(program=program)), end)
-    rows = (
-        qs.filter(task_agencies__role=AgencyRole.LEAD)
-        .values("task_agencies__org_unit")
-        .annotate(**{s.value: Count("pk", filter=Q(status=s.value)) for s in Status})
-        .order_by()
-    )
-    return {row["task_agencies__org_unit"]: {s.value: row[s.value] for s in Status} for row in rows}
+    """Tasks led per agency and status on ``end``, counted by the dashboard's query: the
+    tasks of units merged into an agency by then count for it, each task once."""
+    qs = tasks_as_of(end, Task.objects.filter(program=program))
+    return breakdowns(qs, end).statuses["lead"]
+
+
+def rank_equal(rows: list[ScorecardRow]) -> None:
+    """Standard competition ranking: equal scores share a rank and the next rank skips
+    (1, 1, 3). Scores equal to six decimals are equal; rows without a score get no rank."""
+    previous: float | None = None
+    rank = 0
+    for position, row in enumerate(rows, start=1):
+        if row.score is None:
+            row.rank = None
+            continue
+        score = round(row.score, 6)
+        if score != previous:
+            rank, previous = position, score
+        row.rank = rank
 
 
 def scorecards(program, start: dt.date, end: dt.date) -> list[ScorecardRow]:
     """Every agency with something to judge in the period, ranked by score (best first)."""
-    from dondoc.rounds.completeness import resolve_units
-
     lead = _lead_counts(program, end)
-    units = {u.pk: u for u in OrgUnit.objects.filter(pk__in=list(lead))}
-    carried = resolve_units(units.values(), end)
+    units = OrgUnit.objects.in_bulk([pk for pk in lead if pk is not None])
     rows: dict[int, ScorecardRow] = {}
     for unit_id, counts in lead.items():
-        unit = carried.get(unit_id) or units[unit_id]
-        row = rows.setdefault(unit.pk, ScorecardRow(agency=unit))
+        if unit_id not in units:
+            continue
+        row = rows.setdefault(unit_id, ScorecardRow(agency=units[unit_id]))
         for status, n in counts.items():
             row.statuses[status] += n
 
@@ -162,8 +171,7 @@ def scorecards(program, start: dt.date, end: dt.date) -> list[ScorecardRow]:
 
     ranked = sorted(
         rows.values(),
-        key=lambda r: (r.score is None, -(r.score or 0), r.agency.name_folded),
+        key=lambda r: (r.score is None, -round(r.score or 0, 6), vi_sort_key(r.agency.name)),
     )
-    for position, row in enumerate(ranked, start=1):
-        row.rank = position if row.score is not None else None
+    rank_equal(ranked)
     return ranked

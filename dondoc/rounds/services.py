@@ -94,6 +94,7 @@ def open_round(
     period_start: dt.date,
     period_end: dt.date,
     due_on: dt.date,
+    cutoff_on: dt.date | None = None,
     grace_days: int = 0,
     lock_on: dt.date | None = None,
     kinds: Iterable[str] = (),
@@ -102,14 +103,20 @@ def open_round(
     requires_indicator_values: bool = False,
     by=None,
 ) -> ReportingRound:
-    """Open a round for every unit of ``kinds`` existing at the period end, plus ``agencies``."""
-    assert period_start <= period_end <= due_on, (period_start, period_end, due_on)
+    """Open a round for every unit of ``kinds`` existing at the period end, plus ``agencies``.
+
+    Figures are reported as of ``cutoff_on`` (the period end when None); the due date may fall
+    before the period ends, as quarterly reports often are, but not before the cut-off."""
+    assert period_start <= period_end, (period_start, period_end)
+    assert cutoff_on is None or period_start <= cutoff_on <= period_end, cutoff_on
+    assert due_on >= (cutoff_on or period_start), (cutoff_on, due_on)
     assert lock_on is None or lock_on >= due_on
     round_ = ReportingRound(
         program=program,
         title=title,
         period_start=period_start,
         period_end=period_end,
+        cutoff_on=cutoff_on,
         due_on=due_on,
         grace_days=grace_days,
         lock_on=lock_on,

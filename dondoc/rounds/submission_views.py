@@ -100,7 +100,7 @@ def submission_detail(request: HttpRequest, pk: int, agency_pk: int) -> HttpResp
         spoken_of = SubmissionUpdate.objects.filter(submission=submission)
         reported |= Q(pk__in=spoken_of.values("update__task_id"))
     tasks = list(
-        agency_tasks(agency, round_.period_end, program=round_.program_id)
+        agency_tasks(agency, round_.data_as_of, program=round_.program_id)
         .filter(reported)
         .order_by("due_on", "pk")
     )

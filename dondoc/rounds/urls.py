@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.round_open, name="round-open"),
     path("<int:pk>/", views.round_dashboard, name="round-dashboard"),
     path("<int:pk>/export.xlsx", views.round_export, name="round-export"),
+    path("<int:pk>/chase/", views.round_chase, name="round-chase"),
     path(
         "<int:pk>/agencies/<int:agency_pk>/", submission_views.submission_detail, name="submission"
     ),

@@ -18,11 +18,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from dondoc.accounts.policy import Scope, can, scope_of, user_org_ids
+from dondoc.core.collation import vi_order
 from dondoc.orgs.models import OrgKind, OrgUnit
 from dondoc.rounds import services
+from dondoc.rounds.chase import CHASED, chase
 from dondoc.rounds.completeness import (
     REPORT_STATUS_CLASSES,
     REPORT_STATUS_LABELS,
@@ -125,7 +127,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
             "program": program,
             "programs": Program.objects.order_by("pk"),
             "may_open": can(request.user, "round.open"),
-            "own_units": OrgUnit.objects.filter(users=request.user).order_by("name"),
+            "own_units": OrgUnit.objects.filter(users=request.user).order_by(vi_order("name")),
             "may_dashboard": may_dashboard,
             "today": timezone.localdate(),
         },
@@ -143,6 +145,7 @@ def round_open(request: HttpRequest) -> HttpResponse:
             title=data["title"],
             period_start=data["period_start"],
             period_end=data["period_end"],
+            cutoff_on=data["cutoff_on"],
             due_on=data["due_on"],
             grace_days=data["grace_days"] or 0,
             lock_on=data["lock_on"],
@@ -175,8 +178,28 @@ def round_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "today": today,
             "closed": round_.is_closed(today),
             "locked": round_.is_locked(today),
+            "may_chase": can(request.user, "round.chase", round_),
+            "to_chase": [line.agency for line in data.lines if line.status in CHASED],
         },
     )
+
+
+@login_required
+@require_POST
+def round_chase(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Chase now": notify every expected agency that has not submitted."""
+    round_ = get_round_for_user(request, pk, "round.dashboard")
+    _require(request, "round.chase", round_)
+    result = chase(round_, by=request.user)
+    if result.agencies:
+        messages.success(
+            request,
+            _("Reminder sent to %(n)s agencies that have not reported (%(users)s people).")
+            % {"n": len(result.agencies), "users": result.notified},
+        )
+    else:
+        messages.info(request, _("Every expected agency has reported: nobody to chase."))
+    return redirect("rounds:round-dashboard", pk=round_.pk)
 
 
 @login_required
@@ -194,7 +217,7 @@ def round_export(request: HttpRequest, pk: int) -> HttpResponse:
 def _editable_agencies(user) -> Any:
     units = OrgUnit.objects.filter(
         kind__in=[OrgKind.PROVINCE, OrgKind.MINISTRY, OrgKind.CENTRAL]
-    ).order_by("kind", "name")
+    ).order_by("kind", vi_order("name"))
     if scope_of(user, "actionplan.edit") is Scope.OWN:
         units = units.filter(pk__in=user_org_ids(user))
     return units

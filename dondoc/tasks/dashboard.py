@@ -18,6 +18,8 @@ from django.db import connections
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from dondoc.core.collation import vi_sort_key
+from dondoc.orgs.carriers import carriers_on
 from dondoc.orgs.models import Member, OrgUnit
 from dondoc.tasks.models import AgencyRole, SolutionGroup, Task, TaskAgency
 from dondoc.tasks.queries import counts_from_groups, with_both_statuses
@@ -103,6 +105,8 @@ class Breakdowns:
     by: dict[str, dict[int | None, dict[str, int]]]
     #: (task id, deadline in force) of the most overdue tasks, most overdue first.
     overdue: list[tuple[int, dt.date]]
+    #: Tasks per ``Status`` value, keyed like ``by``.
+    statuses: dict[str, dict[int | None, dict[str, int]]] = field(default_factory=dict)
 
 
 def _cte_keyword(connection) -> str:
@@ -115,9 +119,21 @@ def _cte_keyword(connection) -> str:
     return ""
 
 
+def _carrier_sql(column: str, carriers: dict[int, int]) -> str:
+    """``column`` (an org unit id) replaced by the unit carrying its work (see
+    ``orgs.carriers``); the ids are integers from the database."""
+    if not carriers:
+        return column
+    whens = " ".join(f"WHEN {int(pk):d} THEN {int(c):d}" for pk, c in sorted(carriers.items()))
+    return f"CASE {column} {whens} ELSE {column} END"
+
+
 def _breakdown_sql(qs: QuerySet, as_of: dt.date) -> tuple[str, tuple]:
     """One statement that counts tasks by status overall and per group, lead agency and
     member, and names the most overdue tasks.
+
+    A lead agency's count includes the tasks of the units merged into it by ``as_of``, each
+    task once even when it is co-led by both (the scorecards count the same way).
 
     The status comes from ``queries.with_both_statuses`` (the only place it is spelled out);
     its query becomes a common table expression read by each part, so every task's status is
@@ -130,6 +146,7 @@ def _breakdown_sql(qs: QuerySet, as_of: dt.date) -> tuple[str, tuple]:
     inner, params = statuses.query.get_compiler(connection=connection).as_sql()
     agencies = connection.ops.quote_name(TaskAgency._meta.db_table)
     members = connection.ops.quote_name(Task.members.through._meta.db_table)
+    lead = _carrier_sql("a.org_unit_id", carriers_on(as_of))
     sql = f"""
         WITH s AS {_cte_keyword(connection)} ({inner})
         SELECT * FROM (
@@ -140,9 +157,9 @@ def _breakdown_sql(qs: QuerySet, as_of: dt.date) -> tuple[str, tuple]:
         SELECT 'group', group_id, status, status_original, COUNT(*), NULL FROM s
         GROUP BY group_id, status, status_original
         UNION ALL
-        SELECT 'lead', a.org_unit_id, s.status, NULL, COUNT(*), NULL
+        SELECT 'lead', {lead}, s.status, NULL, COUNT(DISTINCT s.id), NULL
         FROM s JOIN {agencies} a ON a.task_id = s.id AND a.role = %s
-        GROUP BY a.org_unit_id, s.status
+        GROUP BY {lead}, s.status
         UNION ALL
         SELECT 'member', m.member_id, s.status, NULL, COUNT(*), NULL
         FROM s JOIN {members} m ON m.task_id = s.id
@@ -180,6 +197,7 @@ def breakdowns(qs: QuerySet, as_of: dt.date) -> Breakdowns:
         counts=counts_from_groups(totals),
         by={part: {k: figures(c) for k, c in keyed.items()} for part, keyed in grouped.items()},
         overdue=overdue,
+        statuses=grouped,
     )
     return cache[as_of]
 
@@ -222,7 +240,7 @@ def by_lead(qs: QuerySet, as_of: dt.date, limit: int | None = 12) -> list[Row]:
         for _rank, pk in ranked
         if pk in units
     ]
-    rows.sort(key=lambda r: (-r.n("overdue"), -r.n("open"), -r.n("assigned"), r.label))
+    rows.sort(key=lambda r: (-r.n("overdue"), -r.n("open"), -r.n("assigned"), vi_sort_key(r.label)))
     return rows[:limit] if limit else rows
 
 

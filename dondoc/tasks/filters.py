@@ -54,6 +54,7 @@ from django.utils.translation import gettext as _
 from dondoc.accounts.policy import visible_tasks
 from dondoc.core.params import MAX_NUMBER, date_param
 from dondoc.core.text import fold
+from dondoc.orgs.carriers import carried_ids
 from dondoc.tasks.models import AgencyRole, Program, Task, TaskAgency, TaskSource
 from dondoc.tasks.queries import tasks_as_of, with_status
 from dondoc.tasks.status import COMPLETED_STATUSES, OPEN_STATUSES, Status
@@ -263,11 +264,13 @@ def filter_tasks(user: Any, params: Mapping[str, Any]) -> tuple[QuerySet, Filter
         setattr(state, name, _int(params, name, problems))
     if state.group:
         qs = qs.filter(group_id=state.group)
-    if state.lead:
+    if state.lead:  # with the units merged into it by then, as the dashboard counts them
         qs = qs.filter(
             Exists(
                 TaskAgency.objects.filter(
-                    task=OuterRef("pk"), org_unit_id=state.lead, role=AgencyRole.LEAD
+                    task=OuterRef("pk"),
+                    org_unit_id__in=carried_ids(state.lead, as_of),
+                    role=AgencyRole.LEAD,
                 )
             )
         )

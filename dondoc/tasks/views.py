@@ -28,12 +28,14 @@ from dondoc.accounts.policy import (
     Scope,
     can,
     may_see_update,
+    narrowed_to,
     own_task_agency,
     scope_of,
     user_org_ids,
     visible_tasks,
     visible_updates,
 )
+from dondoc.core.collation import vi_order
 from dondoc.core.params import page_number
 from dondoc.core.transitions import Conflict
 from dondoc.tasks import dashboard as figures
@@ -127,7 +129,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request.user, {k: request.GET.get(k, "") for k in ("program", "as_of")}
     )
     program, as_of = state.program, state.as_of
-    context: dict[str, Any] = {"state": state, "programs": _programs(), "program": program}
+    context: dict[str, Any] = {
+        "state": state,
+        "programs": _programs(),
+        "program": program,
+        "narrowed": narrowed_to(request.user),  # the title names the user's agency
+    }
     if program is None:
         return render(request, "tasks/dashboard.html", context)
 
@@ -212,7 +219,7 @@ def _list_context(request: HttpRequest, state: FilterState) -> dict[str, Any]:
             )
         )
         .exclude(Q(kind="commune") & ~Q(pk=state.lead or 0))
-        .order_by("kind", "name")
+        .order_by("kind", vi_order("name"))
     )
     # The option lists read only what an option shows.
     return {
@@ -526,7 +533,12 @@ def directive_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "tasks/directive_list.html",
-        {"directives": directives, "program": program, "programs": _programs()},
+        {
+            "directives": directives,
+            "program": program,
+            "programs": _programs(),
+            "narrowed": narrowed_to(request.user),
+        },
     )
 
 

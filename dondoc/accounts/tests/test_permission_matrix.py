@@ -306,6 +306,13 @@ ROWS: list[Row] = [
     post("rounds:round-open", Needs("round.open"), **HIDDEN),
     page("rounds:round-dashboard", Needs("round.dashboard"), args=lambda w: [w.q2], **HIDDEN),
     page("rounds:round-export", Needs("round.dashboard"), args=lambda w: [w.q2], **HIDDEN),
+    post(
+        "rounds:round-chase",
+        Needs("round.dashboard"),
+        Needs("round.chase"),
+        args=lambda w: [w.q2],
+        **HIDDEN,
+    ),
     page(
         "rounds:submission",
         Needs("submission.view_draft", own=True),

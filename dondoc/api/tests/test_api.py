@@ -182,6 +182,14 @@ def test_the_dashboard_counts_only_visible_tasks(client, reporter, tasks):
     assert body["by_status"]["completed_on_time"] == 1
 
 
+def test_directive_task_counts_include_only_tasks_the_caller_may_see(client, reporter, tasks):
+    listed = client.get("/api/directives", **bearer(reporter)).json()["items"]
+    assert [item["task_count"] for item in listed] == [2]  # not Hà Nội's own task
+    (item,) = listed
+    detail = client.get(f"/api/directives/{item['id']}", **bearer(reporter)).json()
+    assert detail["task_count"] == len(detail["tasks"]) == 2
+
+
 # Filters and shapes -----------------------------------------------------------------------------
 
 
@@ -396,7 +404,7 @@ def test_directives_list_and_detail(client, reporter, notice, tasks):
     headers = bearer(reporter)
     listing = client.get("/api/directives", **headers).json()
     assert listing["items"][0]["number"] == "01-TB/BCĐTW"
-    assert listing["items"][0]["task_count"] == 3
+    assert listing["items"][0]["task_count"] == 2  # the tasks the reporter may see
     detail = client.get(f"/api/directives/{notice.pk}", **headers).json()
     # The reporter sees the directive, but only the tasks of their agency.
     assert {t["id"] for t in detail["tasks"]} == {tasks["rare_earths"].pk, tasks["done"].pk}

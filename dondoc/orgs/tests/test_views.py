@@ -109,3 +109,37 @@ def test_member_page_lists_supervised_tasks(client, committee_member, member_per
 def test_unknown_org_is_404(client, tracker, db):
     client.force_login(tracker)
     assert client.get("/orgs/999999/").status_code == 404
+
+
+def test_an_agencys_figures_seen_by_another_agency_say_whose_view_they_are(
+    client, other_reporter, program, most, member_person, tasks
+):
+    services.create_task(
+        program=program, content="Việc riêng của Bộ", assigned_on=dt.date(2025, 1, 22),
+        leads=[most], members=[member_person],
+    )  # fmt: skip
+    client.force_login(other_reporter)  # Hà Nội's reporter: shares one of the ministry's tasks
+    page = client.get(f"/orgs/{most.pk}/")
+    assert page.context["counts"]["assigned"] == 1
+    body = page.content.decode()
+    assert "data-scope-note" in body and "Hà Nội" in body.split("data-scope-note")[1][:400]
+    units = {u.pk: u.lead_count for u in client.get("/orgs/").context["units"]}
+    assert units[most.pk] == 1  # not the ministry's two
+    assert client.get("/members/").context["members"][0].task_count == 3  # of 4
+
+
+def test_figures_of_a_user_who_sees_everything_carry_no_scope_note(client, tracker, most, tasks):
+    client.force_login(tracker)
+    page = client.get(f"/orgs/{most.pk}/")
+    assert "data-scope-note" not in page.content.decode()
+    units = {u.pk: u.lead_count for u in client.get("/orgs/").context["units"]}
+    assert units[most.pk] == 1
+
+
+def test_a_reporters_dashboard_is_titled_with_their_agency(client, reporter, tracker, tasks):
+    client.force_login(reporter)
+    body = client.get("/").content.decode()
+    title = body.split("<h1>")[1].split("</h1>")[0]
+    assert "Bộ KH&amp;CN" in title
+    client.force_login(tracker)
+    assert "KH&amp;CN" not in client.get("/").content.decode().split("<h1>")[1].split("</h1>")[0]

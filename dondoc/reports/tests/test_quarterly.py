@@ -217,3 +217,24 @@ def test_briefs_count_the_tasks_of_their_subject(quarter, member_person, most, w
     assert len(brief.late) == 2
     doc = Document(io.BytesIO(services.brief_docx(brief, program)))
     assert any("trong đó có 02 nhiệm vụ quá hạn" in p.text for p in doc.paragraphs)
+
+
+def test_a_report_without_a_number_leaves_a_blank_for_it(quarter):
+    from dondoc.tasks.models import Program
+
+    built = services.build_quarterly(Program.objects.get(code="NQ57"), period=Q1, as_of=AS_OF)
+    doc = Document(io.BytesIO(built.docx()))
+    left = doc.tables[0].rows[0].cells[0].text
+    assert "Số " + "\u00a0" * 8 + "-BC/CQTTBCĐ" in left  # not "Số -BC/CQTTBCĐ"
+
+
+def test_the_signature_block_is_kept_on_the_page_of_the_last_paragraph(quarter):
+    doc = Document(io.BytesIO(build().docx()))
+    body = list(doc.element.body.iterchildren())
+    closing = next(t for t in doc.tables if "Nơi nhận" in t.rows[0].cells[0].text)
+    before = body[body.index(closing._tbl) - 1]
+    assert before.tag == qn("w:p") and "kính báo cáo" in "".join(before.itertext())
+    properties = before.find(qn("w:pPr"))
+    assert properties.find(qn("w:keepNext")) is not None
+    assert properties.find(qn("w:keepLines")) is not None
+    assert closing.rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None

@@ -87,6 +87,23 @@ def test_scorecards_use_a_fixed_number_of_queries(
     for n in range(10):
         unit = OrgUnit.objects.create(code=f"p{n}", kind=OrgKind.PROVINCE, name=f"P{n}")
         _task(program, unit, "Quý I/2025")
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):  # carriers, counts, units, rounds
         rows = scorecards(program, dt.date(2025, 1, 1), END)
     assert len(rows) == 12
+
+
+def test_tied_agencies_share_a_rank_and_the_next_rank_skips(program, most, hanoi):
+    third = OrgUnit.objects.create(code="hue", kind=OrgKind.PROVINCE, name="Thành ủy Huế")
+    for unit in (most, hanoi):  # 100 each
+        _task(program, unit, "Quý I/2025", completed_on=dt.date(2025, 3, 1))
+    _task(program, third, "Quý I/2025", completed_on=dt.date(2025, 4, 20))  # 50
+    rows = scorecards(program, dt.date(2025, 1, 1), END)
+    assert [(row.agency, row.rank) for row in rows] == [(most, 1), (hanoi, 1), (third, 3)]
+
+
+def test_a_task_without_a_deadline_is_never_counted_overdue(program, most):
+    _task(program, most, "")
+    _task(program, most, "Khi có chỉ đạo")
+    _task(program, most, "Tháng 5/2025")
+    (row,) = scorecards(program, dt.date(2025, 1, 1), END)
+    assert row.overdue == 1 and row.statuses["no_deadline"] == 2

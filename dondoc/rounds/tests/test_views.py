@@ -64,6 +64,8 @@ MATRIX = {
     "round-open": (lambda w: [], (A, N, N, N, N, N, N)),
     "round-dashboard": (lambda w: [w["round"].pk], (A, A, A, A, N, N, N)),
     "round-export": (lambda w: [w["round"].pk], (A, A, A, A, N, N, N)),
+    # POST only (the roles are checked by the central permission matrix).
+    "round-chase": (lambda w: [w["round"].pk], (405,) * 7),
     # The ministry's draft: only its own people and the Standing Office / Working Group.
     "submission": (lambda w: [w["round"].pk, w["most"].pk], (A, A, N, N, A, A, N)),
     "action-plans": (lambda w: [], (A, A, A, A, A, A, A)),
