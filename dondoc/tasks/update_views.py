@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -36,8 +37,17 @@ def get_update_for_user(request: HttpRequest, pk: int) -> ProgressUpdate:
     return update
 
 
-def _back(update: ProgressUpdate, next_url: str | None = None) -> HttpResponse:
-    if next_url and next_url.startswith("/") and not next_url.startswith("//"):
+def _back(
+    update: ProgressUpdate, next_url: str | None = None, request: HttpRequest | None = None
+) -> HttpResponse:
+    """Back to where the step was taken (a page of this site only), else the update's task."""
+    if (
+        next_url
+        and request is not None
+        and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
         return redirect(next_url)
     return redirect(reverse("task-detail", args=[update.task_id]) + f"#update-{update.pk}")
 
@@ -76,7 +86,7 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Draft saved."))
-        return _back(update, request.POST.get("next"))
+        return _back(update, request.POST.get("next"), request)
     return render(
         request,
         "tasks/update_edit.html",
@@ -99,7 +109,7 @@ def draft_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Draft withdrawn."))
-    return _back(update, request.POST.get("next"))
+    return _back(update, request.POST.get("next"), request)
 
 
 @login_required
@@ -111,7 +121,7 @@ def draft_approve(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         if update.is_published:
             messages.info(request, _("This update has already been approved and published."))
-            return _back(update, request.POST.get("next"))
+            return _back(update, request.POST.get("next"), request)
         raise Http404
     form = VersionForm(request.POST)
     if not form.is_valid():
@@ -125,7 +135,7 @@ def draft_approve(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Update approved and published."))
-    return _back(update, request.POST.get("next"))
+    return _back(update, request.POST.get("next"), request)
 
 
 def _may_correct(user: Any, update: ProgressUpdate) -> bool:
