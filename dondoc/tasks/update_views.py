@@ -11,17 +11,25 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from dondoc.accounts.policy import Scope, can, scope_of, user_org_ids, visible_updates
+from dondoc.accounts.policy import (
+    Scope,
+    can,
+    may_see_update,
+    scope_of,
+    user_org_ids,
+    visible_updates,
+)
 from dondoc.tasks import reporting
 from dondoc.tasks.forms import CorrectionForm, DraftEditForm, VersionForm
-from dondoc.tasks.models import ProgressUpdate, UpdateState
+from dondoc.tasks.models import Attachment, ProgressUpdate, UpdateState
+from dondoc.tasks.views import get_task_for_user
 
 
 def get_update_for_user(request: HttpRequest, pk: int) -> ProgressUpdate:
@@ -179,4 +187,19 @@ def update_correct(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "tasks/update_edit.html",
         {"update": update, "form": form, "task": update.task, "correcting": True},
+    )
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_object_or_404(Attachment.objects.select_related("update"), pk=pk)
+    get_task_for_user(request, attachment.update.task_id)  # 404 outside the user's scope
+    if not may_see_update(request.user, attachment.update):  # another agency's draft
+        raise Http404
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
     )
