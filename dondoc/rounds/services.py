@@ -283,10 +283,26 @@ def save_grid(
             )
         else:
             withdraw_draft(draft, by=by, version=entry.version)
+            _event(submission, EventKind.WITHDRAWN, by, task=draft.task)
         changed += 1
     if created or changed:
         _event(submission, EventKind.SAVED, by)
     return created, changed
+
+
+@transaction.atomic
+def approve_updates(
+    updates: Sequence[ProgressUpdate], *, by, versions: dict[int, int] | None = None
+) -> list[ProgressUpdate]:
+    """The head approves drafts outside a submission (from the to-do): they are published and
+    each submission they belong to records the step."""
+    approved = approve(updates, by=by, versions=versions)
+    items = SubmissionUpdate.objects.filter(update__in=approved).select_related(
+        "submission", "update__task"
+    )
+    for item in items.order_by("submission_id", "update_id"):
+        _event(item.submission, EventKind.APPROVED, by, task=item.update.task)
+    return approved
 
 
 @transaction.atomic

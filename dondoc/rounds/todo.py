@@ -22,10 +22,10 @@ from django.views.decorators.http import require_GET, require_POST
 from dondoc.accounts.policy import can, user_org_ids
 from dondoc.followups.models import ExplanationRequest, ExplanationState
 from dondoc.orgs.models import OrgUnit
+from dondoc.rounds import services
 from dondoc.rounds.completeness import expected_agencies
 from dondoc.rounds.models import ReportingRound, Submission, SubmissionState
 from dondoc.rounds.queries import tasks_to_report
-from dondoc.tasks import reporting
 from dondoc.tasks.models import ProgressUpdate, UpdateState
 
 
@@ -150,8 +150,8 @@ def approve_drafts(request: HttpRequest) -> HttpResponse:
         if not can(request.user, "update.approve", update.agency):
             raise Http404
     try:
-        reporting.approve(chosen, by=request.user, versions=versions)
-    except reporting.UpdateConflict as error:
+        services.approve_updates(chosen, by=request.user, versions=versions)
+    except services.UpdateConflict as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("%(n)s updates approved and published.") % {"n": len(chosen)})

@@ -11,16 +11,25 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from dondoc.accounts.policy import Scope, can, scope_of, user_org_ids, visible_updates
+from dondoc.accounts.policy import (
+    Scope,
+    can,
+    may_see_update,
+    scope_of,
+    user_org_ids,
+    visible_updates,
+)
 from dondoc.tasks import reporting
 from dondoc.tasks.forms import CorrectionForm, DraftEditForm, VersionForm
-from dondoc.tasks.models import ProgressUpdate, UpdateState
+from dondoc.tasks.models import Attachment, ProgressUpdate, UpdateState
+from dondoc.tasks.views import get_task_for_user
 
 
 def get_update_for_user(request: HttpRequest, pk: int) -> ProgressUpdate:
@@ -36,8 +45,17 @@ def get_update_for_user(request: HttpRequest, pk: int) -> ProgressUpdate:
     return update
 
 
-def _back(update: ProgressUpdate, next_url: str | None = None) -> HttpResponse:
-    if next_url and next_url.startswith("/") and not next_url.startswith("//"):
+def _back(
+    update: ProgressUpdate, next_url: str | None = None, request: HttpRequest | None = None
+) -> HttpResponse:
+    """Back to where the step was taken (a page of this site only), else the update's task."""
+    if (
+        next_url
+        and request is not None
+        and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
         return redirect(next_url)
     return redirect(reverse("task-detail", args=[update.task_id]) + f"#update-{update.pk}")
 
@@ -76,7 +94,7 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Draft saved."))
-        return _back(update, request.POST.get("next"))
+        return _back(update, request.POST.get("next"), request)
     return render(
         request,
         "tasks/update_edit.html",
@@ -99,7 +117,7 @@ def draft_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Draft withdrawn."))
-    return _back(update, request.POST.get("next"))
+    return _back(update, request.POST.get("next"), request)
 
 
 @login_required
@@ -111,7 +129,7 @@ def draft_approve(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         if update.is_published:
             messages.info(request, _("This update has already been approved and published."))
-            return _back(update, request.POST.get("next"))
+            return _back(update, request.POST.get("next"), request)
         raise Http404
     form = VersionForm(request.POST)
     if not form.is_valid():
@@ -125,7 +143,7 @@ def draft_approve(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Update approved and published."))
-    return _back(update, request.POST.get("next"))
+    return _back(update, request.POST.get("next"), request)
 
 
 def _may_correct(user: Any, update: ProgressUpdate) -> bool:
@@ -169,4 +187,19 @@ def update_correct(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "tasks/update_edit.html",
         {"update": update, "form": form, "task": update.task, "correcting": True},
+    )
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_object_or_404(Attachment.objects.select_related("update"), pk=pk)
+    get_task_for_user(request, attachment.update.task_id)  # 404 outside the user's scope
+    if not may_see_update(request.user, attachment.update):  # another agency's draft
+        raise Http404
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
     )

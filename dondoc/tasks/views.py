@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +27,6 @@ from django.views.decorators.http import require_GET, require_POST
 from dondoc.accounts.policy import (
     Scope,
     can,
-    may_see_update,
     narrowed_to,
     own_task_agency,
     scope_of,
@@ -57,7 +56,6 @@ from dondoc.tasks.filters import (
 )
 from dondoc.tasks.forms import DuplicateDecisionForm, ProgressUpdateForm
 from dondoc.tasks.models import (
-    Attachment,
     Directive,
     DuplicateCandidate,
     DuplicateState,
@@ -492,21 +490,6 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "today": timezone.localdate(),
     }
     return render(request, "tasks/detail.html", context)
-
-
-@login_required
-@require_GET
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    attachment = get_object_or_404(Attachment.objects.select_related("update"), pk=pk)
-    get_task_for_user(request, attachment.update.task_id)  # 404 outside the user's scope
-    if not may_see_update(request.user, attachment.update):  # another agency's draft
-        raise Http404
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
 
 
 # Directives -----------------------------------------------------------------------------------

@@ -168,6 +168,7 @@ def test_the_head_approves_drafts_from_the_todo(client, q2, most, most_tasks, re
     assert client.post(url, {f"u{update.pk}": update.version}).status_code == 302
     update.refresh_from_db()
     assert update.state == UpdateState.PUBLISHED
+    assert submission.events.filter(kind="approved", by=head).count() == 1
 
 
 def test_signing_in_lands_a_reporter_on_the_todo_and_a_clerk_on_the_dashboard(

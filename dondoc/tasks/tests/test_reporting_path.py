@@ -160,3 +160,14 @@ def test_another_agency_cannot_correct_or_approve(client, shared, head, most, ot
     ).status_code in (302, 404)
     published.refresh_from_db()
     assert published.state == UpdateState.PUBLISHED
+
+
+def test_a_step_goes_back_only_to_a_page_of_this_site(client, shared, reporter, most):
+    update, _ = reporting.record_update(shared, by=reporter, text="Lần 1", agency=most)
+    client.force_login(reporter)
+    url = reverse("update-edit", args=[update.pk])
+    form = {"text": "Lần 2", "reported_on": "01/07/2025", "version": update.version}
+    away = client.post(url, {**form, "next": "/\\evil.example/"})
+    assert away["Location"].startswith(reverse("task-detail", args=[shared.pk]))
+    home = client.post(url, {**form, "version": update.version + 1, "next": "/rounds/todo/"})
+    assert home["Location"] == "/rounds/todo/"
