@@ -113,6 +113,8 @@ def test_the_tracker_changes_the_deadline_and_the_task_shows_its_history(client,
     assert "Lịch sử thời hạn" in page
     assert "30/06/2025" in page and "Công văn 12/VP" in page
     assert "31/03/2025" in page  # the deadline as first assigned stays on record
+    listed = client.get(reverse("task-list")).content.decode()
+    assert "<strong>30/06/2025</strong>" in listed  # the list shows the deadline in force
 
 
 def test_a_form_loaded_before_another_change_is_refused(client, clerk, tracker, task, hanoi):
