@@ -297,6 +297,17 @@ def read_csv(data: bytes) -> ReadTemplate:
             )
         )
         return result
+    if "\x00" in text:  # PostgreSQL cannot store it, SQLite would keep it inside a task
+        result.problems.append(
+            TemplateProblem(
+                text.count("\n", 0, text.index("\x00")) + 1,
+                None,
+                "Tệp CSV có ký tự NUL (mã 0), không phải là văn bản; hãy lưu lại tệp rồi nhập lại.",
+                "The CSV file holds a NUL character (code 0), which is not text; save the file "
+                "again and import it again.",
+            )
+        )
+        return result
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",;\t")
@@ -304,7 +315,18 @@ def read_csv(data: bytes) -> ReadTemplate:
     except csv.Error:
         delimiter = ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    table = [[cell.strip() for cell in row] for row in reader]
+    try:
+        table = [[cell.strip() for cell in row] for row in reader]
+    except csv.Error:  # a field over the csv module's limit (128 KB)
+        result.problems.append(
+            TemplateProblem(
+                reader.line_num,
+                None,
+                "Không đọc được tệp CSV: có một ô quá dài (trên 128 KB).",
+                "The CSV file can't be read: a cell is longer than 128 KB.",
+            )
+        )
+        return result
     return _rows_from_cells(table, result)
 
 
