@@ -3,11 +3,14 @@ refused with a message, never a 500."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from dondoc.tasks.importers import views
+from dondoc.tasks.importers.service import parse_day
 from dondoc.tasks.tests.test_import_template import filled_csv
 
 
@@ -37,3 +40,12 @@ def test_an_unreadable_csv_is_refused_with_a_message(client, clerk, ready, data,
     assert says in body
     assert reverse("import-confirm") not in body
     assert views.SESSION_KEY not in client.session
+
+
+@pytest.mark.parametrize("text", ["01/01/0001", "31/12/9999", "32/01/2025", "hôm qua"])
+def test_an_imported_date_outside_the_calendar_or_the_range_is_not_a_date(text):
+    assert parse_day(text) is None
+
+
+def test_an_imported_date_is_read_day_first():
+    assert parse_day("04.10.2025") == dt.date(2025, 10, 4)
