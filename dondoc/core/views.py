@@ -19,4 +19,6 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     message = refusal_message(exception)
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message, "errors": []}, status=400)
+    if request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted"):
+        return render(request, "_refusal.html", {"message": message}, status=400)
     return render(request, "400.html", {"message": message}, status=400)

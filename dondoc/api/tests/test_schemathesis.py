@@ -9,7 +9,9 @@ import datetime as dt
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -36,7 +38,21 @@ CHECKS = [
 
 
 @pytest.fixture
-def key(settings, program, notice, most, hanoi, member_person, clerk) -> str:
+def same_connection():
+    """Keep the test's database connection across requests, as Django's test client does:
+    the WSGI handler would otherwise close it at the end of each request (on PostgreSQL,
+    inside the test's transaction)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def key(same_connection, settings, program, notice, most, hanoi, member_person, clerk) -> str:
     """A clerk's read and write key, and a task to find (task 1 of the document's ids)."""
     settings.ALLOWED_HOSTS = ["*"]
     services.create_task(

@@ -151,4 +151,12 @@
     init(document);
   });
   document.addEventListener("htmx:afterSettle", function (event) { init(event.target); });
+  // A refused filter (400: a date not on the calendar...) shows its message where the results
+  // were, instead of leaving the old results in place without a word.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status === 400) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
 })();

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from dondoc.core.dates import check_range
 from dondoc.core.text import fold, normalize_spaces
 
 __all__ = [
@@ -145,8 +146,9 @@ _DATE_WORDS_RE = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*(?:,\s*)?na
 
 
 def _safe_date(year: str, month: str, day: str) -> dt.date | None:
+    """The date, if it is one on the calendar within the supported range; else None."""
     try:
-        return dt.date(int(year), int(month), int(day))
+        return check_range(dt.date(int(year), int(month), int(day)))
     except ValueError:
         return None
 

@@ -21,6 +21,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from dondoc.core.dates import DateError, parse_date
 from dondoc.core.tabular import Budget, InputRefused, Limits, decode_text
 from dondoc.core.text import fold
 from dondoc.tasks import services
@@ -344,13 +345,14 @@ _DATE_RE = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$"
 
 
 def parse_day(text: str) -> dt.date | None:
-    """A date written dd/mm/yyyy (or d/m/yyyy); None when it is not one."""
+    """A date written dd/mm/yyyy (or d/m/yyyy, d.m.yyyy) within the supported range
+    (``dondoc.core.dates``); None when it is not one."""
     match = _DATE_RE.match(text or "")
     if not match:
         return None
     try:
-        return dt.date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
-    except ValueError:
+        return parse_date("/".join(match.groups()))
+    except DateError:
         return None
 
 

@@ -312,6 +312,17 @@ def read_csv(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ReadTemplate:
             )
         )
         return result
+    if "\x00" in text:  # PostgreSQL cannot store it, SQLite would keep it inside a task
+        result.problems.append(
+            TemplateProblem(
+                text.count("\n", 0, text.index("\x00")) + 1,
+                None,
+                "Tệp CSV có ký tự NUL (mã 0), không phải là văn bản; hãy lưu lại tệp rồi nhập lại.",
+                "The CSV file holds a NUL character (code 0), which is not text; save the file "
+                "again and import it again.",
+            )
+        )
+        return result
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",;\t")
