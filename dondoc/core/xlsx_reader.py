@@ -20,6 +20,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import Any
 from xml.etree import ElementTree
@@ -46,6 +47,19 @@ _MB = 1024 * 1024
 #: Workbook, relationship and style parts are read whole; none is this large in a real file.
 _SMALL_PART = 5 * _MB
 _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+#: What zipfile, zlib and the parsers raise on a damaged, encrypted or exotic file.
+_DAMAGED = (
+    ElementTree.ParseError,
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    KeyError,
+    ValueError,
+    OSError,
+    EOFError,
+    NotImplementedError,  # a compression method zipfile does not know
+    RuntimeError,  # an encrypted part
+)
 
 
 def _unreadable() -> InputRefused:
@@ -78,7 +92,7 @@ class _Book:
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self.zip.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        except _DAMAGED:
             raise _unreadable() from None
         if len(infos) > limits.max_entries:
             raise InputRefused(
@@ -254,7 +268,7 @@ def iter_xlsx_rows(
         yield from _sheet_rows(book, path, cells, epoch, limits, budget)
     except InputRefused:
         raise
-    except (ElementTree.ParseError, zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError):
+    except _DAMAGED:
         raise _unreadable() from None
 
 

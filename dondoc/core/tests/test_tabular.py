@@ -136,6 +136,36 @@ def test_what_is_not_a_workbook_is_refused_as_unreadable(data):
     assert refusal.message_vi == "Không đọc được tệp Excel (.xlsx)."
 
 
+def _central_entries(data: bytearray):
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        yield at
+        at = data.find(b"PK\x01\x02", at + 4)
+
+
+def encrypted(data: bytearray) -> None:
+    for at in _central_entries(data):
+        data[at + 8] |= 0x01  # general purpose flag: encrypted
+
+
+def unknown_method(data: bytearray) -> None:
+    for at in _central_entries(data):
+        data[at + 10 : at + 12] = struct.pack("<H", 99)
+
+
+def corrupt_stream(data: bytearray) -> None:
+    start = data.find(b"xl/worksheets/sheet1.xml") + len("xl/worksheets/sheet1.xml")
+    data[start + 10 : start + 30] = bytes(range(200, 220))
+
+
+@pytest.mark.parametrize("damage", [encrypted, unknown_method, corrupt_stream])
+def test_a_damaged_zip_is_refused_as_unreadable(damage):
+    data = bytearray(xlsx(sheet(f'<row r="1">{inline("A1", "Nội dung " * 200)}</row>')))
+    damage(data)
+    refusal, _seconds, _peak = refused(read_xlsx_table, bytes(data))
+    assert refusal.message_vi == "Không đọc được tệp Excel (.xlsx)."
+
+
 # CSV and text ---------------------------------------------------------------------------------
 
 
