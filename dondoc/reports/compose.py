@@ -454,7 +454,6 @@ def _number_only(line: str) -> str:
 
 BRIEF_LATE_COLUMNS = ("number", "content", "leads", "deadline", "result")
 BRIEF_NEXT_COLUMNS = ("number", "content", "leads", "deadline")
-BRIEF_MAX_CHARS = 140  # a brief shortens long cells to stay near one page; the task page has all
 
 
 @dataclass
@@ -497,7 +496,6 @@ def compose_brief(brief: Brief, template: ReportTemplate) -> Document:
                     brief.late,
                     font_pt=10,
                     keys=BRIEF_LATE_COLUMNS,
-                    max_chars=BRIEF_MAX_CHARS,
                 ),
             )
         )
@@ -513,7 +511,6 @@ def compose_brief(brief: Brief, template: ReportTemplate) -> Document:
                     brief.upcoming,
                     font_pt=10,
                     keys=BRIEF_NEXT_COLUMNS,
-                    max_chars=BRIEF_MAX_CHARS,
                 ),
             )
         )

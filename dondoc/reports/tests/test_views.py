@@ -102,6 +102,26 @@ def test_reporter_sees_the_brief_of_their_agency_only(client, reporter, most, ha
     assert other.status_code == 404
 
 
+def test_a_brief_shows_each_task_in_full(client, reporter, most, quarter):
+    long = quarter["late_policy"]
+    long.content = (
+        "Xây dựng chính sách hợp tác công tư về khoa học, công nghệ, đổi mới sáng tạo và chuyển "
+        "đổi số, trong đó quy định rõ cơ chế chia sẻ rủi ro, phân chia lợi ích và quyền sở hữu "
+        "kết quả nghiên cứu giữa Nhà nước và doanh nghiệp (đoạn cuối của nội dung)"
+    )
+    long.save()
+    login(client, reporter)
+    url = reverse("reports:agency-brief", args=[most.pk])
+    page = client.get(url, {"as_of": "2025-04-10"}).content.decode()
+    assert "(đoạn cuối của nội dung)" in page
+    docx = client.get(url, {"as_of": "2025-04-10", "format": "docx"})
+    cells = [
+        c.text for t in Document(io.BytesIO(docx.content)).tables for r in t.rows for c in r.cells
+    ]
+    assert any(c.endswith("(đoạn cuối của nội dung)") for c in cells)
+    assert not any(c.endswith("…") for c in cells)
+
+
 def test_member_brief_downloads_as_docx(client, committee_member, member_person, quarter):
     login(client, committee_member)
     url = reverse("reports:member-brief", args=[member_person.pk])
