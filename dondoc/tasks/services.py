@@ -88,6 +88,7 @@ def set_agencies(task: Task, *, leads: Iterable = (), coordinators: Iterable = (
             TaskAgency.objects.get_or_create(task=task, org_unit=unit, role=role)
 
 
+@transaction.atomic
 def refresh_closure(task: Task) -> None:
     """Recompute the cached closure columns of ``task`` from its timeline.
 

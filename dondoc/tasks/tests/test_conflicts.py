@@ -11,6 +11,7 @@ from django.contrib.admin.sites import site
 from django.test import RequestFactory
 from django.utils import translation
 
+from dondoc.core.testing.concurrency import assert_serial, race
 from dondoc.core.transitions import Conflict
 from dondoc.tasks import services
 from dondoc.tasks.importers.service import import_file
@@ -96,3 +97,27 @@ def test_the_task_admin_refuses_a_form_loaded_before_an_import_changed_the_task(
         assert "sau khi bạn mở trang" in str(form.non_field_errors())
     task.refresh_from_db()
     assert task.content != "Sửa tay"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reviewers_deciding_one_pair_get_one_decision_on_either_database(clerk, tracker, three):
+    new, existing, _other = three
+    pair = DuplicateCandidate.objects.create(task=new, candidate=existing, score=0.8)
+
+    def decide(same, by):
+        return services.decide_duplicate(
+            DuplicateCandidate.objects.select_related("task").get(pk=pair.pk), same=same, by=by
+        )
+
+    outcomes = race(lambda: decide(True, clerk), lambda: decide(False, tracker))
+
+    outcomes.assert_one_success(Conflict)
+    pair.refresh_from_db()
+    new.refresh_from_db()
+    assert_serial(
+        (pair.state, new.merged_into_id),
+        {
+            "merge first": (DuplicateState.CONFIRMED, existing.pk),
+            "keep both first": (DuplicateState.REJECTED, None),
+        },
+    )

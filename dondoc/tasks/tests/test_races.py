@@ -177,3 +177,28 @@ def test_two_status_changes_at_once_leave_the_cached_closure_true_to_the_timelin
         last = task.updates.exclude(status_change="").order_by("recorded_on", "id").last()
         assert task.closure_kind == last.status_change
         assert task.updates.count() == 2
+
+
+def test_a_double_clicked_import_confirmation_writes_the_file_once(
+    client, program, notice, most, hanoi, member_person, clerk
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+    from django.urls import reverse
+
+    client.force_login(clerk)
+    dry_run = client.post(
+        reverse("import-upload"), {"file": SimpleUploadedFile("a.csv", filled_csv())}
+    )
+    assert dry_run.status_code == 200 and Task.objects.count() == 0
+
+    def click():
+        same_tab = Client()
+        same_tab.cookies = client.cookies  # the one session, clicked twice
+        return same_tab.post(reverse("import-confirm")).status_code
+
+    outcomes = run_together(click, click)
+
+    assert sorted(outcomes.assert_all_ok()) in ([200, 200], [200, 302])
+    assert Task.objects.count() == 3
+    assert ProgressUpdate.objects.count() == 2
