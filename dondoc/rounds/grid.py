@@ -11,8 +11,6 @@ conflict, not an overwrite.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from dataclasses import dataclass
 
 from django import forms
@@ -21,25 +19,35 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
 from dondoc.accounts.policy import can
+from dondoc.core.forms import DateField, DateInput
+from dondoc.core.spreadsheet import append_row, new_workbook, workbook_bytes
+from dondoc.core.tabular import InputRefused, Limits
+from dondoc.core.xlsx_reader import iter_xlsx_rows
 from dondoc.rounds import services
 from dondoc.rounds.models import ReportingRound, Submission
 from dondoc.rounds.queries import tasks_to_report
 from dondoc.tasks.exports import XLSX_CONTENT_TYPE
-from dondoc.tasks.forms import DateInput
 from dondoc.tasks.models import ProgressUpdate, Task
 from dondoc.tasks.templatetags.dondoc import status_text
 
 MAX_TEXT = 10000
 MAX_ROWS = 2000
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
+#: What an uploaded grid may hold: a real one has a row per task and seven columns.
+GRID_LIMITS = Limits(
+    max_bytes=MAX_UPLOAD_BYTES,
+    max_uncompressed=50 * 1024 * 1024,
+    max_rows=MAX_ROWS + 2,
+    max_columns=20,
+    max_cell_chars=MAX_TEXT * 2,
+    seconds=10.0,
+)
 
 #: The columns of the file; the update (F) is the one to fill in.
 COLUMNS = (
@@ -52,23 +60,6 @@ COLUMNS = (
     (gettext_lazy("Draft version (do not change)"), 10),
 )
 TEXT_COLUMN = 6
-
-
-def spreadsheet_text(value: object) -> object:
-    """A text cell that a spreadsheet will never read as a formula.
-
-    The one place the grid writes text into a spreadsheet: a cell starting with "=", "+",
-    "-", "@", a tab or a carriage return gets a leading apostrophe (OWASP's advice)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _unneutralised(text: str) -> str:
-    """Undo ``spreadsheet_text`` on the way back in."""
-    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@", "\t", "\r"):
-        return text[1:]
-    return text
 
 
 @dataclass
@@ -126,61 +117,51 @@ def entries_from_post(post, rows: list[GridRow]) -> tuple[list[Entry], list[str]
 
 
 def write_xlsx(rows: list[GridRow], title: str) -> bytes:
-    book = Workbook()
+    """The grid as a workbook; every text goes through the shared safe-cell writer, so a task
+    or an update that reads like a formula stays text."""
+    book = new_workbook()
     sheet = book.active
     sheet.title = _("Progress")[:31]
-    sheet.append([spreadsheet_text(title)])
-    sheet["A1"].font = Font(bold=True)
-    sheet.append([str(label) for label, _width in COLUMNS])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+    append_row(sheet, [title], font=Font(bold=True))
+    append_row(sheet, [str(label) for label, _width in COLUMNS], font=Font(bold=True))
     for index, (_label, width) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[chr(64 + index)].width = width
+    wrap = Alignment(wrap_text=True, vertical="top")
     for row in rows:
         task = row.task
-        sheet.append(
+        append_row(
+            sheet,
             [
                 task.pk,
-                spreadsheet_text(task.content),
-                spreadsheet_text(task.deadline_text),
-                spreadsheet_text(status_text(task.status)),
-                spreadsheet_text(row.published),
-                spreadsheet_text(row.draft.text if row.draft else ""),
+                task.content,
+                task.deadline_text,
+                status_text(task.status),
+                row.published,
+                row.draft.text if row.draft else "",
                 row.draft.version if row.draft else 0,
-            ]
+            ],
+            alignment=wrap,
         )
-    for line in sheet.iter_rows(min_row=3):
-        for cell in line:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "C3"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 def read_xlsx(data: bytes, rows: list[GridRow]) -> tuple[list[Entry], list[str]]:
     """The entries of an uploaded grid, or the problems (row, column, reason) that refuse it."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        return [], [_("The file is larger than %(n)s MB.") % {"n": MAX_UPLOAD_BYTES // 2**20}]
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(i.file_size for i in archive.infolist()) > MAX_UNZIPPED_BYTES:
-                return [], [_("The file unpacks to too much data to be a progress grid.")]
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # any unreadable file is refused with one message
-        return [], [_("This is not an XLSX file made from the grid.")]
-    sheet = book.worksheets[0]
     expected = {row.task.pk for row in rows}
     entries: list[Entry] = []
     problems: list[str] = []
     seen: set[int] = set()
     column_text = str(COLUMNS[TEXT_COLUMN - 1][0])
-    for number, values in enumerate(
-        sheet.iter_rows(min_row=3, max_row=MAX_ROWS + 3, max_col=7, values_only=True), start=3
-    ):
-        if number > MAX_ROWS + 2:
-            problems.append(_("The file has more than %(n)s rows.") % {"n": MAX_ROWS})
-            break
+    try:
+        read = list(iter_xlsx_rows(data, limits=GRID_LIMITS))
+    except InputRefused as refusal:
+        english = translation.get_language() == "en"
+        return [], [refusal.message_en if english else refusal.message_vi]
+    for number, values in read:
+        if number < 3:
+            continue
+        values = (list(values) + [None] * 7)[:7]
         task_id, text, version = values[0], values[TEXT_COLUMN - 1], values[6]
         if task_id is None and not text:
             continue
@@ -191,7 +172,7 @@ def read_xlsx(data: bytes, rows: list[GridRow]) -> tuple[list[Entry], list[str]]
                 % {"row": number, "column": column, "reason": reason}
             )
 
-        if not isinstance(task_id, int) or task_id not in expected:
+        if type(task_id) is not int or task_id not in expected:
             refuse(str(COLUMNS[0][0]), _("not a task the agency reports on in this round"))
             continue
         if task_id in seen:
@@ -200,7 +181,7 @@ def read_xlsx(data: bytes, rows: list[GridRow]) -> tuple[list[Entry], list[str]]
         seen.add(task_id)
         if text is not None and not isinstance(text, str):
             text = str(text)
-        text = _unneutralised((text or "").strip())
+        text = (text or "").strip()
         if len(text) > MAX_TEXT:
             refuse(column_text, _("at most %(n)s characters") % {"n": MAX_TEXT})
             continue
@@ -209,16 +190,15 @@ def read_xlsx(data: bytes, rows: list[GridRow]) -> tuple[list[Entry], list[str]]
             continue
         if version is None:
             version = 0
-        if not isinstance(version, int) or version < 0:
+        if type(version) is not int or version < 0:
             refuse(str(COLUMNS[6][0]), _("changed by hand; download the grid again"))
             continue
         entries.append(Entry(task_id, text, version))
-    book.close()
     return entries, problems
 
 
 class GridDateForm(forms.Form):
-    reported_on = forms.DateField(label=gettext_lazy("Date of the updates"), widget=DateInput())
+    reported_on = DateField(label=gettext_lazy("Date of the updates"), widget=DateInput())
 
     def clean_reported_on(self) -> dt.date:
         day = self.cleaned_data["reported_on"]

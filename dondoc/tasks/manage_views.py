@@ -79,7 +79,7 @@ def task_create(request: HttpRequest) -> HttpResponse:
     require(request, "task.create")
     program = None
     code = request.POST.get("program") or request.GET.get("program")
-    if code and str(code).isdigit():
+    if code and code.isascii() and code.isdigit() and len(code) < 10:
         program = Program.objects.filter(pk=code).first()
     program = program or Program.objects.order_by("code").first()
     form = forms.TaskCreateForm(request.POST or None, program=program)

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0003_org_alias_history'),
-        ('orgs', '0003_vietnamese_collation'),
+        ("orgs", "0003_org_alias_history"),
+        ("orgs", "0003_vietnamese_collation"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tasks', '0003_progress_update_drafts_and_corrections'),
-        ('tasks', '0003_task_and_deadline_changes'),
+        ("tasks", "0003_progress_update_drafts_and_corrections"),
+        ("tasks", "0003_task_and_deadline_changes"),
     ]
 
-    operations = [
-    ]
+    operations = []
