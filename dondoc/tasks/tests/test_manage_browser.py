@@ -49,7 +49,7 @@ def test_clerk_creates_a_task_then_changes_its_deadline_and_edits_it(
     expect(history).to_contain_text("31/12/2025")
     expect(history).to_contain_text("Công văn 45/VP")
 
-    page.get_by_role("link", name="Chỉnh sửa").first.click()
+    page.get_by_role("link", name="Sửa", exact=True).first.click()
     page.fill("#id_content", "Xây dựng và vận hành cơ sở dữ liệu quốc gia về đất hiếm.")
     page.fill("#id_reason", "Sửa theo Kết luận phiên họp thứ hai")
     page.get_by_role("button", name="Lưu", exact=True).click()
