@@ -11,12 +11,25 @@ from django.utils.translation import gettext_lazy as _
 
 from dondoc.core.forms import DateField, DateInput
 from dondoc.core.transitions import VersionField
+from dondoc.followups.services import deadline_version, due_in_force
 
 
 def _not_past(day: dt.date) -> dt.date:
     if day < timezone.localdate():
         raise forms.ValidationError(_("The date must not be in the past."))
     return day
+
+
+def _after_deadline_in_force(task, new_due: dt.date) -> str | None:
+    """Why ``new_due`` cannot extend the deadline in force today (None when it can)."""
+    in_force = due_in_force(task)
+    if in_force is None:
+        return _("The task has no deadline date in force, so it cannot be extended.")
+    if new_due <= in_force:
+        return _("The new deadline must be after the deadline in force (%(date)s).") % {
+            "date": f"{in_force:%d/%m/%Y}"
+        }
+    return None
 
 
 class RequestForm(forms.Form):
@@ -73,8 +86,10 @@ class DecisionForm(forms.Form):
             new_due = data.get("new_due_on")
             if new_due is None:
                 self.add_error("new_due_on", _("Give the new deadline."))
-            elif self.task.due_on and new_due <= self.task.due_on:
-                self.add_error("new_due_on", _("The new deadline must be after the original one."))
+            else:
+                error = _after_deadline_in_force(self.task, new_due)
+                if error:
+                    self.add_error("new_due_on", error)
         return data
 
 
@@ -83,14 +98,17 @@ class ExtensionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
     )
-    version = VersionField()  # the latest extension's id when the page was loaded (0: none)
+    version = VersionField()  # the latest deadline change's id when the page was loaded (0: none)
 
     def __init__(self, *args: Any, task, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.task = task
+        if not self.is_bound:
+            self.initial["version"] = deadline_version(task.pk)
 
     def clean_new_due_on(self) -> dt.date:
         new_due = self.cleaned_data["new_due_on"]
-        if self.task.due_on and new_due <= self.task.due_on:
-            raise forms.ValidationError(_("The new deadline must be after the original one."))
+        error = _after_deadline_in_force(self.task, new_due)
+        if error:
+            raise forms.ValidationError(error)
         return new_due

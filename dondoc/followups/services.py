@@ -22,6 +22,7 @@ from dondoc.core.transitions import Conflict, locked
 from dondoc.followups.models import DeadlineExtension, ExplanationRequest, ExplanationState
 from dondoc.notifications import services as notifications
 from dondoc.notifications.models import NotificationKind
+from dondoc.tasks.manage import deadline_in_force
 from dondoc.tasks.models import DeadlineChange, DeadlineOrigin, Task
 
 
@@ -185,13 +186,42 @@ def reply_explanation(
     return request
 
 
-def _latest_extension_id(task_id: int) -> int:
+def deadline_version(task_id: int) -> int:
+    """The id of the task's latest deadline change (0: none), carried by the extension form.
+
+    Every extension and every change made on the task's management page adds one, so a form
+    loaded before either of them is noticed as stale.
+    """
     return (
-        DeadlineExtension.objects.filter(task_id=task_id)
+        DeadlineChange.objects.filter(task_id=task_id)
         .order_by("-id")
         .values_list("id", flat=True)
         .first()
     ) or 0
+
+
+def due_in_force(task: Task, day: dt.date | None = None) -> dt.date | None:
+    """The due date in force on ``day`` (today by default), after every deadline change."""
+    return deadline_in_force(task, day or timezone.localdate())[1]
+
+
+def _stale_deadline(latest: int) -> Conflict:
+    newest = DeadlineChange.objects.select_related("by").get(pk=latest)
+    shown = {
+        "date": f"{newest.due_on:%d/%m/%Y}" if newest.due_on else newest.deadline_text or "—",
+        "who": newest.by or "—",
+    }
+    if newest.origin == DeadlineOrigin.EXTENDED:
+        text = _(
+            "The deadline was already extended to %(date)s by %(who)s since you opened "
+            "the page; nothing was changed."
+        )
+    else:
+        text = _(
+            "The deadline was changed to %(date)s by %(who)s since you opened the page; "
+            "nothing was changed."
+        )
+    return Conflict(text % shown, current=newest)
 
 
 @transaction.atomic
@@ -205,38 +235,44 @@ def grant_extension(
     granted_on: dt.date | None = None,
     expected_version: int | None = None,
 ) -> DeadlineExtension:
-    """Extend the task's deadline to ``new_due_on``; the original deadline stays on record.
+    """Extend the task's deadline to ``new_due_on``; the deadline it replaces stays on record.
 
-    Closes ``request`` (when given) as granted. ``granted_on`` defaults to today: the extension
-    counts for the status on that date and later, never before it.
+    The deadline extended is the one in force on ``granted_on`` (today by default), after any
+    change made on the management page; the extension counts for the status on that date and
+    later, never before it. Closes ``request`` (when given) as granted.
 
     Raises :class:`Conflict` when ``request`` was decided meanwhile or changed since
     ``expected_version``; without a request, ``expected_version`` is the id of the latest
-    extension the caller saw (0 for none), and a newer one is a conflict.
+    deadline change the caller saw (0 for none), and a newer one is a conflict. A task with no
+    due date in force, or a new date not after it, is a conflict as well.
     """
     current = None
     if request is not None:
         current = _lock_open(request, expected_version=expected_version, stale_message=_STALE)
     locked_task = locked(Task, task.pk, no_key=True)
-    assert locked_task.due_on is not None, "only a task with a due date can be extended"
     if request is None and expected_version is not None:
-        latest = _latest_extension_id(task.pk)
+        latest = deadline_version(task.pk)
         if latest != expected_version:
-            newest = DeadlineExtension.objects.select_related("granted_by").get(pk=latest)
-            raise Conflict(
-                _(
-                    "The deadline was already extended to %(date)s by %(who)s since you opened "
-                    "the page; nothing was changed."
-                )
-                % {"date": f"{newest.new_due_on:%d/%m/%Y}", "who": newest.granted_by or "—"},
-                current=newest,
-            )
+            raise _stale_deadline(latest)
+    day = granted_on or timezone.localdate()
+    in_force = due_in_force(locked_task, day)
+    if in_force is None:
+        raise Conflict(
+            _("The task has no deadline date in force, so it cannot be extended."),
+            current=current,
+        )
+    if new_due_on <= in_force:
+        raise Conflict(
+            _("The new deadline must be after the deadline in force (%(date)s).")
+            % {"date": f"{in_force:%d/%m/%Y}"},
+            current=current,
+        )
     extension = DeadlineExtension(
         task=task,
-        original_due_on=locked_task.due_on,
+        original_due_on=in_force,
         new_due_on=new_due_on,
         granted_by=by,
-        granted_on=granted_on or timezone.localdate(),
+        granted_on=day,
         request=request,
         reason=reason,
     )

@@ -22,8 +22,8 @@ from dondoc.core.params import page_number
 from dondoc.core.transitions import Conflict
 from dondoc.followups import services
 from dondoc.followups.forms import DecisionForm, ExtensionForm, ReplyForm, RequestForm
-from dondoc.followups.models import DeadlineExtension, ExplanationRequest, ExplanationState
-from dondoc.tasks.models import TaskAgency
+from dondoc.followups.models import ExplanationRequest, ExplanationState
+from dondoc.tasks.models import DeadlineChange, TaskAgency
 from dondoc.tasks.views import get_task_for_user
 
 PAGE_SIZE = 30
@@ -67,7 +67,7 @@ def _conflict_page(
         data = form.data.copy()
         if current is not None:
             data["version"] = str(current.version)
-        elif isinstance(conflict.current, DeadlineExtension):
+        elif isinstance(conflict.current, DeadlineChange):
             data["version"] = str(conflict.current.pk)
         form = type(form)(data, **_form_kwargs(form))
         form.is_valid()
@@ -191,7 +191,7 @@ def explanation_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def extension_grant(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_user(request, pk)
-    if not can(request.user, "extension.grant", task) or task.due_on is None:
+    if not can(request.user, "extension.grant", task):
         raise PermissionDenied
     form = ExtensionForm(request.POST, task=task)
     if not form.is_valid():
