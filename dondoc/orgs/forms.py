@@ -8,9 +8,9 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dondoc.core.forms import DateField, DateInput
 from dondoc.core.text import fold
 from dondoc.orgs.models import OrgAlias, OrgUnit
-from dondoc.tasks.forms import DateInput
 
 MAX_ALIASES = 50
 
@@ -36,6 +36,7 @@ class OrgUnitForm(forms.ModelForm):
             "successor",
         ]
         widgets = {"valid_from": DateInput(), "valid_to": DateInput()}
+        field_classes = {"valid_from": DateField, "valid_to": DateField}
         help_texts = {
             "code": _("Letters, digits and hyphens, unique (e.g. du-bo-khcn)."),
             "valid_to": _(

@@ -11,14 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from dondoc.core.forms import DateField, DateInput
 from dondoc.core.uploads import check_upload
-from dondoc.tasks.forms import DateInput
 from dondoc.tasks.services import IncomingFile
 
 
 class SignedReportForm(forms.Form):
     signed_number = forms.CharField(label=_("Report number"), max_length=64)
-    signed_on = forms.DateField(label=_("Report date"), widget=DateInput())
+    signed_on = DateField(label=_("Report date"), widget=DateInput())
     signed_file = forms.FileField(label=_("Signed report (PDF)"), required=False)
 
     def __init__(self, *args, **kwargs) -> None:

@@ -139,7 +139,7 @@ class DraftEditForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=10000,
     )
-    reported_on = forms.DateField(label=_("Date"), widget=DateInput())
+    reported_on = DateField(label=_("Date"), widget=DateInput())
     version = forms.IntegerField(widget=forms.HiddenInput(), min_value=1)
 
     def clean_reported_on(self) -> dt.date:
@@ -163,7 +163,7 @@ class CorrectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=10000,
     )
-    reported_on = forms.DateField(label=_("Date of the correction"), widget=DateInput())
+    reported_on = DateField(label=_("Date of the correction"), widget=DateInput())
     form_token = forms.RegexField(
         regex=r"^[0-9a-f]{32}$", required=False, widget=forms.HiddenInput()
     )

@@ -15,9 +15,10 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dondoc.core.forms import DateField as CoreDateField
+from dondoc.core.forms import DateInput
 from dondoc.orgs.models import Member, OrgUnit
 from dondoc.tasks.deadlines import Deadline, DeadlineKind, format_deadline, parse_deadline
-from dondoc.tasks.forms import DateInput
 from dondoc.tasks.grouping import group_keywords, suggest_group
 from dondoc.tasks.manage import Part, SourceRef
 from dondoc.tasks.models import Directive, Program, SolutionGroup, Task
@@ -53,22 +54,12 @@ def checked_date(value: dt.date | None, *, not_before: dt.date | None = None) ->
     return value
 
 
-class DateField(forms.DateField):
-    """A dd/mm/yyyy date whose parsing failures are one clear message."""
-
-    default_error_messages = {
-        "invalid": _("Enter a real date as dd/mm/yyyy (for example 31/03/2025)."),
-    }
+class DateField(CoreDateField):
+    """The shared dd/mm/yyyy date field (supported range, one clear message)."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("widget", DateInput())
         super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> dt.date | None:
-        try:
-            return super().to_python(value)
-        except (OverflowError, ValueError) as exc:  # year 0, 10000...
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
 
 
 class DeadlineField(forms.CharField):

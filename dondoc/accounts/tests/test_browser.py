@@ -47,5 +47,5 @@ def test_an_invited_reporter_chooses_a_password_and_signs_in(page, clerk, most):
     page.fill("input[name=username]", "an.nguyen@most.gov.vn")
     page.fill("input[name=password]", NEW_PASSWORD)
     page.locator("form[action='/login/'] button[type=submit]").click()
-    page.wait_for_url(page.base_url + "/")
+    page.wait_for_url(page.base_url + "/rounds/todo/")  # a reporter lands on the to-do
     expect(page.locator(".user-menu summary")).to_have_text("Nguyễn Văn An")

@@ -29,7 +29,7 @@ def _with_long_note(size: int) -> bytes:
         pytest.param(
             filled_csv() + b"3," + b"a" * 5000 + b"\x00,b\r\n", "ký tự NUL", id="nul-after-4kb"
         ),
-        pytest.param(_with_long_note(140_000), "trên 128 KB", id="cell-over-128kb"),
+        pytest.param(_with_long_note(140_000), "giới hạn 32.767 ký tự", id="cell-over-128kb"),
     ],
 )
 def test_an_unreadable_csv_is_refused_with_a_message(client, clerk, ready, data, says):
