@@ -5,6 +5,11 @@ audited, so a new app's models appear here without a change to this module. The 
 UNION of one small SELECT per history table, ordered by date and cut into pages in the
 database; only the rows of the page are then loaded whole, with the record before each one to
 show what changed (old → new), in two queries per model present on the page.
+
+A progress update is a draft of its agency until the agency head approves it: its history
+rows of the draft period (and of a withdrawn draft) are read only by those who may read the
+agency's drafts (``update_history_visible``). For everyone else, the Standing Office included,
+the log shows the publication, the corrections and the approvals, never unpublished text.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
-from django.db.models import CharField, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models import CharField, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -75,13 +80,35 @@ class AuditFilter:
     object_id: int | None = None
 
 
-def entries(filters: AuditFilter) -> QuerySet:
-    """Rows (dicts) of every matching history record, newest first: a lazy UNION."""
+def update_history_visible(reader: Any) -> Q:
+    """The ProgressUpdate history rows ``reader`` may read: those of the published record, plus
+    every row of the updates of agencies whose drafts ``reader`` may read. A row of the draft
+    period (or of a withdrawn draft) is left out for anyone else, even once the draft is
+    approved. ``reader`` None reads no draft."""
+    from dondoc.accounts.policy import scope_of, user_org_ids
+    from dondoc.tasks.models import PUBLISHED_STATES
+
+    published = Q(state__in=PUBLISHED_STATES)
+    if reader is None or scope_of(reader, "update.view_draft") is None:
+        return published
+    return published | Q(agency_id__in=user_org_ids(reader))
+
+
+def _readable(target: AuditedModel, reader: Any) -> QuerySet:
+    qs = target.history.objects.all()
+    if target.label == "tasks.progressupdate":
+        qs = qs.filter(update_history_visible(reader))
+    return qs
+
+
+def entries(filters: AuditFilter, reader: Any = None) -> QuerySet:
+    """Rows (dicts) of every matching history record ``reader`` may read, newest first: a lazy
+    UNION."""
     targets = [m for m in audited_models() if not filters.model or m.label == filters.model]
     selects = []
     tz = timezone.get_current_timezone()
     for target in targets:
-        qs = target.history.objects.all()
+        qs = _readable(target, reader)
         if filters.user:
             qs = qs.filter(history_user__username=filters.user)
         if filters.date_from:
@@ -157,8 +184,10 @@ def display(model: type[models.Model], name: str, value: Any) -> str:
     return text if len(text) <= 300 else text[:299] + "…"
 
 
-def hydrate(rows: Sequence[dict]) -> list[Entry]:
-    """Whole entries, with their changes, for rows of ``entries`` (one page of them)."""
+def hydrate(rows: Sequence[dict], reader: Any = None) -> list[Entry]:
+    """Whole entries, with their changes, for rows of ``entries`` (one page of them). Each row
+    is compared with the record before it that ``reader`` may read, so a change shown never
+    carries a value from a row left out."""
     from dondoc.accounts.models import User
 
     by_model: dict[str, list[int]] = {}
@@ -172,7 +201,8 @@ def hydrate(rows: Sequence[dict]) -> list[Entry]:
             continue
         hist = target.history
         before = (
-            hist.objects.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id"))
+            _readable(target, reader)
+            .filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id"))
             .order_by("-history_id")
             .values("history_id")[:1]
         )
@@ -232,13 +262,16 @@ def _detail_url(label: str, pk: int) -> str:
         return ""
 
 
-def iter_entries(filters: AuditFilter, limit: int, chunk: int = 500) -> Iterator[Entry]:
-    """Up to ``limit`` entries, newest first, loaded ``chunk`` at a time (for exports)."""
-    qs = entries(filters)
+def iter_entries(
+    filters: AuditFilter, limit: int, chunk: int = 500, reader: Any = None
+) -> Iterator[Entry]:
+    """Up to ``limit`` entries ``reader`` may read, newest first, loaded ``chunk`` at a time
+    (for exports)."""
+    qs = entries(filters, reader)
     for start in range(0, limit, chunk):
         rows = list(qs[start : min(start + chunk, limit)])
         if not rows:
             return
-        yield from hydrate(rows)
+        yield from hydrate(rows, reader)
         if len(rows) < chunk:
             return

@@ -65,7 +65,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     _require(request)
     form = FilterForm(request.GET or None)
     filters = form.filters() if request.GET else AuditFilter()
-    page = Paginator(entries(filters), PAGE_SIZE).get_page(page_number(request.GET))
+    page = Paginator(entries(filters, request.user), PAGE_SIZE).get_page(page_number(request.GET))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -74,7 +74,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "entries": hydrate(list(page.object_list)),
+            "entries": hydrate(list(page.object_list), request.user),
             "query": query.urlencode(),
         },
     )
@@ -109,7 +109,7 @@ def audit_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _require(request)
     form = FilterForm(request.GET or None)
     filters = form.filters() if request.GET else AuditFilter()
-    rows = (_row(e) for e in iter_entries(filters, EXPORT_LIMIT))
+    rows = (_row(e) for e in iter_entries(filters, EXPORT_LIMIT, reader=request.user))
     header = [str(h) for h in HEADER]
     stem = f"nhat-ky-thay-doi-{dt.date.today():%Y-%m-%d}"
     if fmt == "csv":

@@ -34,6 +34,7 @@ from dondoc.accounts.policy import (
     visible_tasks,
     visible_updates,
 )
+from dondoc.audit.log import update_history_visible
 from dondoc.core.collation import vi_order
 from dondoc.core.params import page_number
 from dondoc.core.transitions import Conflict
@@ -376,7 +377,9 @@ def _entries(records: list, model: type, subject: str, label) -> list[HistoryEnt
 
 def task_history(task: Task, user: Any) -> list[HistoryEntry]:
     """Who changed what in the task and its timeline, newest first (the timeline entries
-    ``user`` may read: another agency's drafts leave no trace)."""
+    ``user`` may read: another agency's drafts leave no trace). Outside an update's agency the
+    records of its draft period are left out too: the update appears as first published, each
+    change shown against the record before it that the reader may read."""
     entries = _entries(
         list(task.history.select_related("history_user").order_by("history_date", "history_id")),
         Task,
@@ -386,6 +389,7 @@ def task_history(task: Task, user: Any) -> list[HistoryEntry]:
     by_update: dict[int, list] = {}
     for record in (
         ProgressUpdate.history.filter(
+            update_history_visible(user),
             task_id=task.pk,
             id__in=visible_updates(user, ProgressUpdate.objects.filter(task=task)).values("pk"),
         )
@@ -394,12 +398,15 @@ def task_history(task: Task, user: Any) -> list[HistoryEntry]:
     ):
         by_update.setdefault(record.id, []).append(record)
     for records in by_update.values():
-        entries += _entries(
+        shown = _entries(
             records,
             ProgressUpdate,
             "update",
             lambda r: _("Progress update of %(date)s") % {"date": f"{r.reported_on:%d/%m/%Y}"},
         )
+        if shown and shown[0].kind == "~":
+            shown[0].kind = "+"  # the first record the reader may read: the draft published
+        entries += shown
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
 
