@@ -208,8 +208,8 @@ def task_rows(scope: ReportScope, queryset: QuerySet, with_result: bool) -> list
     )
     if with_result:
         latest = (
-            ProgressUpdate.objects.published()
-            .filter(task=OuterRef("pk"), recorded_on__lte=scope.as_of)
+            ProgressUpdate.objects.in_force_on(scope.as_of)
+            .filter(task=OuterRef("pk"))
             .order_by("-reported_on", "-id")
             .values("text")[:1]
         )

@@ -104,7 +104,7 @@ def entries_from_post(post, rows: list[GridRow]) -> tuple[list[Entry], list[str]
     for row in rows:
         text = (post.get(f"t{row.task.pk}-text") or "").strip()
         version = post.get(f"t{row.task.pk}-version") or "0"
-        if not version.isdigit():
+        if not (version.isascii() and version.isdigit() and len(version) < 10):
             problems.append(_("Task #%(id)s: the page was out of date.") % {"id": row.task.pk})
             continue
         if len(text) > MAX_TEXT:

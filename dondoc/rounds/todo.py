@@ -139,7 +139,7 @@ def approve_drafts(request: HttpRequest) -> HttpResponse:
     own = user_org_ids(request.user)
     versions: dict[int, int] = {}
     for name, value in request.POST.items():
-        if name.startswith("u") and name[1:].isdigit() and value.isdigit():
+        if name.startswith("u") and _small_number(name[1:]) and _small_number(value):
             versions[int(name[1:])] = int(value)
     chosen = list(
         ProgressUpdate.objects.filter(pk__in=versions, agency_id__in=own).select_related("agency")
@@ -156,3 +156,8 @@ def approve_drafts(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("%(n)s updates approved and published.") % {"n": len(chosen)})
     return redirect("rounds:todo")
+
+
+def _small_number(text: str) -> bool:
+    """ASCII digits that fit a database id ("²" is a digit to ``str.isdigit``, not to int)."""
+    return text.isascii() and text.isdigit() and len(text) < 10

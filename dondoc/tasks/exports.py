@@ -71,8 +71,8 @@ class TaskExporter:
 
     def _queryset(self) -> QuerySet:
         latest = (
-            ProgressUpdate.objects.published()
-            .filter(task=OuterRef("pk"), recorded_on__lte=self.as_of)
+            ProgressUpdate.objects.in_force_on(self.as_of)
+            .filter(task=OuterRef("pk"))
             .order_by("-reported_on", "-id")
             .values("text")[:1]
         )

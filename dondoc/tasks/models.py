@@ -294,6 +294,17 @@ class ProgressUpdateQuerySet(models.QuerySet):
         """Published updates that no later correction replaced: the task's result."""
         return self.filter(state=UpdateState.PUBLISHED)
 
+    def in_force_on(self, day: dt.date) -> ProgressUpdateQuerySet:
+        """The record as it stood on ``day``: published updates recorded by then that no
+        correction recorded by then replaced (a report as of an earlier date keeps showing
+        the text that was in force, whatever its correction's own date says)."""
+        replaced = self.model.objects.filter(
+            corrects=models.OuterRef("pk"), state__in=PUBLISHED_STATES, recorded_on__lte=day
+        )
+        return self.filter(state__in=PUBLISHED_STATES, recorded_on__lte=day).exclude(
+            models.Exists(replaced)
+        )
+
     def drafts(self) -> ProgressUpdateQuerySet:
         return self.filter(state=UpdateState.DRAFT)
 
