@@ -154,8 +154,8 @@ def post_task_update(request: HttpRequest, task_id: int, payload: s.UpdateIn):
 
 @router.post(
     "/tasks/{task_id}/updates/{update_id}/attachments",
-    response={201: s.UpdateOut, 403: s.ErrorOut, 404: s.ErrorOut, 422: s.ErrorOut},
-    summary="Attach evidence files to a progress update (multipart, field 'files')",
+    response={201: s.UpdateOut, 403: s.ErrorOut, 404: s.ErrorOut, 409: s.ErrorOut, 422: s.ErrorOut},
+    summary="Attach evidence files to a draft progress update (multipart, field 'files')",
 )
 def attach_files(
     request: HttpRequest, task_id: int, update_id: int, files: File[list[UploadedFile]]
@@ -168,6 +168,9 @@ def attach_files(
         raise HttpError(403, "You may not add evidence to this task.")
     if update.author_id != request.user.pk and not can(request.user, "task.edit", task):
         raise HttpError(403, "Only the author of an update may add evidence to it.")
+    if not update.is_draft:
+        # A published entry is never edited: its evidence goes with a dated correction.
+        raise HttpError(409, "This update is published; post a correction with the evidence.")
     incoming, problems = [], []
     for upload in files:
         checked, errors = check_upload(upload, upload.name or "file")

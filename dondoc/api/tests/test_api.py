@@ -14,7 +14,7 @@ from django.test import Client
 from dondoc.accounts.models import ApiToken
 from dondoc.orgs.models import OrgUnit
 from dondoc.tasks import services
-from dondoc.tasks.models import Attachment, ProgressUpdate, Task
+from dondoc.tasks.models import Attachment, ProgressUpdate, Task, UpdateState
 
 AS_OF = "2025-06-30"
 
@@ -379,6 +379,26 @@ def test_evidence_is_attached_to_an_update(client, reporter, tasks, tmp_path, se
     assert response.status_code == 201
     assert response.json()["attachments"][0]["name"] == "bao-cao.pdf"
     assert Attachment.objects.get().size == len(b"%PDF-1.4 test")
+
+
+def test_a_published_update_takes_no_more_evidence(client, reporter, tasks, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    headers = bearer(reporter, "read,write")
+    task = tasks["rare_earths"]
+    created = client.post(
+        f"/api/tasks/{task.pk}/updates",
+        {"text": "Đã duyệt"},
+        content_type="application/json",
+        **headers,
+    ).json()
+    ProgressUpdate.objects.filter(pk=created["id"]).update(state=UpdateState.PUBLISHED)
+    pdf = SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    response = client.post(
+        f"/api/tasks/{task.pk}/updates/{created['id']}/attachments", {"files": [pdf]}, **headers
+    )
+    assert response.status_code == 409
+    assert "correction" in response.json()["detail"]
+    assert not Attachment.objects.exists()
 
 
 def test_a_file_that_lies_about_its_type_is_refused(client, reporter, tasks, tmp_path, settings):
