@@ -341,10 +341,20 @@ def split(
 
 @transaction.atomic
 def merge(keep: Task, duplicate: Task, *, by, reason: str, version: str | None = None) -> Task:
-    """Fold ``duplicate`` into ``keep`` (``services.merge_tasks``), with the reason on both."""
-    keep = _locked(keep, version)
-    duplicate = Task.objects.select_for_update().get(pk=duplicate.pk)
-    assert duplicate.merged_into_id is None and keep.merged_into_id is None
+    """Fold ``duplicate`` into ``keep`` (``services.merge_tasks``), with the reason on both.
+
+    As ``services.decide_duplicate`` does, the merge holds the program's lock (it never
+    interleaves with an import) and locks both tasks in id order (two merges of the same pair
+    in opposite directions wait for each other instead of deadlocking). Either task merged
+    elsewhere meanwhile, or ``keep`` changed since ``version``, raises :class:`StaleTask`.
+    """
+    services.lock_program(keep.program_id)
+    tasks = {t.pk: t for t in services._locked_tasks([keep.pk, duplicate.pk])}
+    keep, duplicate = tasks[keep.pk], tasks[duplicate.pk]
+    if version is not None and version != version_of(keep):
+        raise StaleTask(keep.pk)
+    if duplicate.merged_into_id is not None or keep.merged_into_id is not None:
+        raise StaleTask(keep.pk)
     services.merge_tasks(keep, duplicate, by=by)
     # A pair of these two queued by an import is answered by this merge.
     for pair in DuplicateCandidate.objects.filter(
