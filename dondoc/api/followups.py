@@ -108,8 +108,9 @@ def decide(request: HttpRequest, explanation_id: int, payload: DecisionIn):
     if payload.decision == "grant":
         if payload.new_due_on is None:
             raise HttpError(422, "new_due_on: give the new deadline.")
-        if task.due_on is None or payload.new_due_on <= task.due_on:
-            raise HttpError(422, "new_due_on: the new deadline must be after the original one.")
+        in_force = services.due_in_force(task)
+        if in_force is None or payload.new_due_on <= in_force:
+            raise HttpError(422, "new_due_on: the new deadline must be after the one in force.")
         services.grant_extension(
             task,
             by=request.user,

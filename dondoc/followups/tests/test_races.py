@@ -92,9 +92,11 @@ def test_two_grants_at_once_extend_once(late_task, most, tracker, clerk, reporte
         request = _explained(late_task, most, tracker, reporter)
         before = DeadlineExtension.objects.count()
 
-        def grant(by, request=request):
+        def grant(by, request=request, _round=_round):
             fresh = ExplanationRequest.objects.get(pk=request.pk)
-            return services.grant_extension(late_task, by=by, new_due_on=LATER, request=fresh)
+            return services.grant_extension(
+                late_task, by=by, new_due_on=LATER + dt.timedelta(days=_round), request=fresh
+            )
 
         outcomes = run_together(lambda: grant(tracker), lambda: grant(clerk))
 
@@ -155,10 +157,7 @@ def test_two_requests_to_the_same_agency_at_once_make_one(late_task, most, track
 
 def test_two_direct_extensions_from_the_same_page_extend_once(late_task, tracker, clerk):
     for round_ in range(ROUNDS):
-        seen = (
-            DeadlineExtension.objects.filter(task=late_task).order_by("-id").first()
-            or DeadlineExtension(pk=0)
-        ).pk
+        seen = services.deadline_version(late_task.pk)
         new_due = LATER + dt.timedelta(days=round_)
 
         def extend(by, seen=seen, new_due=new_due):
