@@ -530,11 +530,14 @@ ROWS: list[Row] = [
         "POST",
         "/api/tasks/{task_id}/updates/{update_id}/attachments",
         VIEW_TASK_A,
+        # Evidence goes on a draft, which nobody outside agency A sees.
+        Needs("update.view_draft", own=True),
         Needs("task.post_update", own=True),
-        AuthorOr("reporter_own", "task.edit"),  # the update is the A reporter's
-        args=lambda w: {"task_id": w.task_a, "update_id": w.update_a},
+        AuthorOr("reporter_own", "task.edit"),  # the draft is the A reporter's
+        args=lambda w: {"task_id": w.task_a, "update_id": w.draft_update_a},
         body=lambda w: {"files": SimpleUploadedFile("bb.pdf", PDF, "application/pdf")},
         multipart=True,
+        **HIDDEN,
     ),
     op(
         "POST",

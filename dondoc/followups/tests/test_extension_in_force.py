@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from dondoc.core.transitions import Conflict
 from dondoc.followups import services
@@ -116,7 +117,7 @@ def test_granting_on_a_task_without_a_deadline_in_force_is_a_clear_conflict(
     )
     services.reply_explanation(asked, by=reporter, reason="Chờ", proposed_due_on=JULY_31)
 
-    with pytest.raises(Conflict, match="no deadline date in force"):
+    with translation.override("vi"), pytest.raises(Conflict, match="không có thời hạn cụ thể"):
         services.grant_extension(task, by=clerk, new_due_on=JULY_31, request=asked)
 
     asked.refresh_from_db()
@@ -145,5 +146,5 @@ def test_the_decision_page_on_a_task_without_a_deadline_says_so(
     )
 
     assert response.status_code == 400
-    assert "no deadline date in force" in response.content.decode()
+    assert "không có thời hạn cụ thể đang có hiệu lực" in response.content.decode()
     assert not DeadlineExtension.objects.exists()

@@ -181,12 +181,13 @@ def test_sql_status_matches_python_status_with_deadline_extensions(program, cler
                 status_change=rng.choice(["completed", "cancelled", "reopened", ""]),
                 effective_on=recorded - dt.timedelta(days=rng.randint(0, 40)),
             )
-        for _ in range(rng.randint(0, 3)):
+        # Each extension goes past the deadline then in force, granted in date order.
+        granted = sorted(rng.randint(0, 300) for _ in range(rng.randint(0, 3)))
+        in_force = task.due_on
+        for day in granted:
+            in_force += dt.timedelta(days=rng.randint(1, 120))
             followups.grant_extension(
-                task,
-                by=clerk,
-                new_due_on=task.due_on + dt.timedelta(days=rng.randint(1, 120)),
-                granted_on=START + dt.timedelta(days=rng.randint(0, 300)),
+                task, by=clerk, new_due_on=in_force, granted_on=START + dt.timedelta(days=day)
             )
     tasks = list(Task.objects.prefetch_related("updates", "deadline_changes"))
     for offset in range(0, 330, 29):
