@@ -214,7 +214,9 @@ def merge_tasks(keep: Task, duplicate: Task, *, by=None) -> Task:
     for ta in duplicate.task_agencies.all():
         TaskAgency.objects.get_or_create(task=keep, org_unit=ta.org_unit, role=ta.role)
     keep.members.add(*duplicate.members.all())
-    duplicate.updates.update(task=keep)
+    for update in duplicate.updates.all():  # one by one, so each move is in the history
+        update.task = keep
+        _as_user(update, by).save(update_fields=["task"])
     if duplicate.assigned_on < keep.assigned_on:
         keep.assigned_on = duplicate.assigned_on
         _as_user(keep, by).save(update_fields=["assigned_on", "updated_at"])
