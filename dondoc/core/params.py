@@ -83,6 +83,12 @@ def int_param(
     return int(text)
 
 
+def is_id(text: str) -> bool:
+    """Whether ``text`` is a whole number that fits a database id (ASCII digits only: "²" is a
+    digit to ``str.isdigit`` but not to ``int``)."""
+    return bool(_DIGITS.fullmatch(text)) and int(text) <= MAX_NUMBER
+
+
 def page_number(params: Mapping[str, Any], name: str = "page") -> int:
     """A page number for ``Paginator.get_page`` (one past the last page shows the last)."""
     return int_param(params, name, 1, minimum=1) or 1

@@ -26,6 +26,7 @@ from openpyxl.styles import Alignment, Font
 
 from dondoc.accounts.policy import can
 from dondoc.core.forms import DateField, DateInput
+from dondoc.core.params import is_id
 from dondoc.core.spreadsheet import append_row, new_workbook, workbook_bytes
 from dondoc.core.tabular import InputRefused, Limits
 from dondoc.core.xlsx_reader import iter_xlsx_rows
@@ -104,7 +105,7 @@ def entries_from_post(post, rows: list[GridRow]) -> tuple[list[Entry], list[str]
     for row in rows:
         text = (post.get(f"t{row.task.pk}-text") or "").strip()
         version = post.get(f"t{row.task.pk}-version") or "0"
-        if not (version.isascii() and version.isdigit() and len(version) < 10):
+        if not is_id(version):
             problems.append(_("Task #%(id)s: the page was out of date.") % {"id": row.task.pk})
             continue
         if len(text) > MAX_TEXT:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dondoc.accounts.policy import can, user_org_ids
+from dondoc.core.params import is_id
 from dondoc.followups.models import ExplanationRequest, ExplanationState
 from dondoc.orgs.models import OrgUnit
 from dondoc.rounds import services
@@ -139,7 +140,7 @@ def approve_drafts(request: HttpRequest) -> HttpResponse:
     own = user_org_ids(request.user)
     versions: dict[int, int] = {}
     for name, value in request.POST.items():
-        if name.startswith("u") and _small_number(name[1:]) and _small_number(value):
+        if name.startswith("u") and is_id(name[1:]) and is_id(value):
             versions[int(name[1:])] = int(value)
     chosen = list(
         ProgressUpdate.objects.filter(pk__in=versions, agency_id__in=own).select_related("agency")
@@ -156,8 +157,3 @@ def approve_drafts(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("%(n)s updates approved and published.") % {"n": len(chosen)})
     return redirect("rounds:todo")
-
-
-def _small_number(text: str) -> bool:
-    """ASCII digits that fit a database id ("²" is a digit to ``str.isdigit``, not to int)."""
-    return text.isascii() and text.isdigit() and len(text) < 10

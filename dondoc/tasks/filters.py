@@ -52,7 +52,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dondoc.accounts.policy import visible_tasks
-from dondoc.core.params import MAX_NUMBER, date_param
+from dondoc.core.params import date_param, is_id
 from dondoc.core.text import fold
 from dondoc.orgs.carriers import carried_ids
 from dondoc.tasks.models import AgencyRole, Program, Task, TaskAgency, TaskSource
@@ -176,7 +176,7 @@ def _int(params: Mapping[str, Any], name: str, problems: list[str]) -> int | Non
     text = _value(params, name)
     if not text:
         return None
-    if not (text.isascii() and text.isdigit() and len(text) < 12 and int(text) <= MAX_NUMBER):
+    if not is_id(text):
         problems.append(_("Ignored the filter %(name)s=%(value)s.") % {"name": name, "value": text})
         return None
     return int(text)

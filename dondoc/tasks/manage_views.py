@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET
 
 from dondoc.accounts.policy import visible_tasks
+from dondoc.core.params import is_id
 from dondoc.tasks import manage
 from dondoc.tasks import manage_forms as forms
 from dondoc.tasks.deadlines import Deadline, DeadlineKind, format_deadline, parse_deadline
@@ -79,7 +80,7 @@ def task_create(request: HttpRequest) -> HttpResponse:
     require(request, "task.create")
     program = None
     code = request.POST.get("program") or request.GET.get("program")
-    if code and code.isascii() and code.isdigit() and len(code) < 10:
+    if code and is_id(code):
         program = Program.objects.filter(pk=code).first()
     program = program or Program.objects.order_by("code").first()
     form = forms.TaskCreateForm(request.POST or None, program=program)
