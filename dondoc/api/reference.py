@@ -98,7 +98,11 @@ def get_directive(request: HttpRequest, directive_id: int, as_of: Query[s.ApiDat
     directive = get_object_or_404(_directives(request.user), pk=directive_id)
     day = as_of or timezone.localdate()
     tasks = with_status(
-        visible_tasks(request.user, Task.objects.filter(sources__directive=directive)), day
+        visible_tasks(
+            request.user,
+            Task.objects.filter(sources__directive=directive, merged_into__isnull=True),
+        ),
+        day,
     ).distinct()
     labels = dict(directive.sources.values_list("task_id", "label"))
     out = _directive_out(directive)

@@ -430,6 +430,17 @@ def test_directives_list_and_detail(client, reporter, notice, tasks):
     assert {t["id"] for t in detail["tasks"]} == {tasks["rare_earths"].pk, tasks["done"].pk}
 
 
+def test_directive_detail_leaves_out_merged_tasks_as_the_page_does(client, clerk, notice, tasks):
+    duplicate = tasks["done"]
+    Task.objects.filter(pk=duplicate.pk).update(merged_into=tasks["rare_earths"])
+    detail = client.get(f"/api/directives/{notice.pk}", **bearer(clerk)).json()
+    ids = {t["id"] for t in detail["tasks"]}
+    assert duplicate.pk not in ids
+    assert ids == {tasks["rare_earths"].pk, tasks["hanoi"].pk}
+    listing = client.get("/api/directives", **bearer(clerk)).json()
+    assert listing["items"][0]["task_count"] == len(ids)
+
+
 def test_org_units_are_searched_without_diacritics(client, clerk, most, hanoi):
     response = client.get("/api/org-units", {"q": "khoa hoc"}, **bearer(clerk))
     assert [u["id"] for u in response.json()["items"]] == [most.pk]
