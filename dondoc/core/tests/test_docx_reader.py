@@ -1,3 +1,4 @@
+import contextlib
 import io
 import time
 import zipfile
@@ -107,8 +108,6 @@ def test_an_oversized_file_and_a_doctype_are_refused():
 @given(st.binary(max_size=2000) | st.text(max_size=300).map(lambda t: _document(t)))
 def test_any_bytes_give_tables_or_a_refusal_quickly(data):
     started = time.monotonic()
-    try:
+    with contextlib.suppress(InputRefused):
         read_docx_tables(data)
-    except InputRefused:
-        pass
     assert time.monotonic() - started < 3
