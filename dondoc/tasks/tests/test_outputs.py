@@ -18,6 +18,7 @@ from dondoc.tasks.importers import template as tpl
 from dondoc.tasks.importers.service import import_file
 from dondoc.tasks.models import ChangeKind, Task
 from dondoc.tasks.outputs import OUTPUT_KINDS, output_kind
+from dondoc.tasks.templatetags.dondoc import deadline_reading
 from dondoc.tasks.tests.test_import_template import ROWS, filled_csv
 
 # The kind of output, from the text (pure) ----------------------------------------------------
@@ -180,3 +181,24 @@ def test_reimport_with_another_output_keeps_the_recorded_one_and_warns(
     )
     assert Task.objects.get().expected_output == "Đề án"
     assert any(w["column"] == "san_pham" for w in summary.warnings), summary.warnings
+
+
+# The deadline as written beside its reading ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phrase", "reading"),
+    [
+        ("6/2025", "30/06/2025"),
+        ("2025 - 2026", "31/12/2026"),
+        ("2025 và những năm tiếp theo", "Thường xuyên (từ 2025)"),
+        ("Hằng năm", "Định kỳ (hằng năm)"),
+        ("Thường xuyên", ""),  # reads as itself
+        ("13/2025", ""),  # not understood: flagged instead
+        ("", ""),
+    ],
+)
+def test_deadline_reading_says_what_the_phrase_was_read_as(phrase: str, reading: str) -> None:
+    task = Task()
+    services.apply_deadline(task, phrase)
+    assert deadline_reading(task) == reading
