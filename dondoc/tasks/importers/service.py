@@ -135,6 +135,7 @@ class SourceRow:
     leads: list[str]
     coordinators: list[str] = field(default_factory=list)
     deadline_text: str = ""
+    expected_output: str = ""  # kết quả, sản phẩm
     group: str = ""
     result: str = ""
     result_on: str = ""
@@ -328,6 +329,7 @@ def _read_template(data: bytes, context: _Context) -> list[SourceRow]:
                 leads=split_agencies(v["co_quan_chu_tri"]),
                 coordinators=split_agencies(v["co_quan_phoi_hop"]),
                 deadline_text=v["thoi_han"],
+                expected_output=v["san_pham"],
                 group=v["nhom"],
                 result=v["ket_qua"],
                 result_on=v["ngay_ket_qua"],
@@ -590,9 +592,11 @@ def _write(planned: list[_Planned], context: _Context, *, by, links: Mapping[str
                 members=plan.members,
                 assigned_on=plan.assigned_on,
                 deadline=row.deadline_text,
+                expected_output=row.expected_output,
                 by=by,
             )
             _warn_deadline(task, row, summary)
+            _warn_output(task, row, summary)
             outcome.action = "linked" if changed else "unchanged"
             outcome.matched_task_id = task.pk
             index.add_wording(task, row.content)
@@ -602,6 +606,7 @@ def _write(planned: list[_Planned], context: _Context, *, by, links: Mapping[str
                 content=row.content,
                 assigned_on=plan.assigned_on,
                 deadline=row.deadline_text,
+                expected_output=row.expected_output,
                 group=plan.group or suggest_group(row.content, index.group_keywords),
                 sources=sources,
                 leads=plan.leads,
@@ -656,6 +661,22 @@ def _warn_deadline(task: Task, row: SourceRow, summary: ImportSummary) -> None:
         f"giữ thời hạn đã giao.",
         f"{row.label}: deadline “{phrase}” differs from the assigned “{task.deadline_text}”; "
         f"the assigned deadline was kept.",
+        row.label,
+    )
+
+
+def _warn_output(task: Task, row: SourceRow, summary: ImportSummary) -> None:
+    """A row naming another expected output than the task's: the task's is kept, and said."""
+    product = row.expected_output.strip()
+    if not product or fold(product) == fold(task.expected_output):
+        return
+    summary.warn(
+        row.row,
+        "san_pham",
+        f"{row.label}: sản phẩm “{product}” khác sản phẩm đã ghi “{task.expected_output}”; "
+        f"giữ sản phẩm đã ghi.",
+        f"{row.label}: expected output “{product}” differs from the recorded "
+        f"“{task.expected_output}”; the recorded one was kept.",
         row.label,
     )
 
