@@ -16,6 +16,8 @@ not alter what a value means (responsible agency, weight, public flag) keep the 
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -173,10 +175,7 @@ class Indicator(models.Model):
 
 def code_sort_key(code: str) -> str:
     """ "2" < "11" < "11.1" < "11.12": numbers padded, other text kept."""
-    parts = []
-    for part in code.replace("-", ".").split("."):
-        parts.append(part.zfill(6) if part.isdigit() else part.lower())
-    return ".".join(parts)[:64]
+    return re.sub(r"\d+", lambda m: m.group().zfill(6), code.lower())[:64]
 
 
 class TargetOperator(models.TextChoices):
@@ -205,7 +204,7 @@ class Target(models.Model):
     history = HistoricalRecords(bases=[AuditedHistory])
 
     class Meta:
-        ordering = ["indicator", "due_on", "scope", "id"]
+        ordering = ["indicator", "due_on", "id"]
         verbose_name = _("target")
         verbose_name_plural = _("targets")
 
