@@ -28,8 +28,14 @@ from typing import Any
 
 from django.db import transaction
 
-from dondoc.core.columns import find_header_row, fold_heading, recognise_columns
+from dondoc.core.columns import (
+    find_header_row,
+    fold_heading,
+    is_numbering_row,
+    recognise_columns,
+)
 from dondoc.core.dates import DateError, parse_date
+from dondoc.core.docx_reader import read_docx_tables
 from dondoc.core.tabular import InputRefused, decode_text, read_csv_table
 from dondoc.core.text import fold
 from dondoc.core.xlsx_reader import read_xlsx_table
@@ -195,12 +201,9 @@ def read_rows(data: bytes, filename: str) -> list[list[str]]:
     if name.endswith(".xlsx"):
         return [[_cell(v) for v in row] for row in read_xlsx_table(data)]
     if name.endswith(".docx"):
-        from dondoc.tasks.importers import table  # the DOCX table reader (shared with tasks)
-
-        read = table.read_table(data, filename)
-        return [read.headings] + [
-            [row.values.get(str(i), "") for i in range(len(read.headings))] for row in read.rows
-        ]
+        tables = [table.rows for table in read_docx_tables(data)]
+        found = [t for t in tables if find_header_row(t, INDICATOR_COLUMNS) is not None]
+        return (found or tables or [[]])[0]
     if name.endswith((".csv", ".tsv", ".txt")):
         text = decode_text(data)
         first = text.split("\n", 1)[0]
@@ -309,8 +312,11 @@ class _Reader:
                             f"The program has no solution group “{filled[-1]}”.",
                         )
                     continue
-            if not name:
+            if not name or is_numbering_row(cells):
                 continue
+            has_target = any(str(cells[i]).strip() for i in self.target_columns if i < len(cells))
+            if not code and not get("unit") and not has_target:
+                continue  # a note ("Trong đó:") or a heading without a code
             self.entry(number, code, name, get, cells, section_due, group)
         self.check_parents()
         return self.result
