@@ -411,7 +411,7 @@ class _Reader:
         direction = (
             _DIRECTIONS.get(fold(get("direction")))
             if get("direction")
-            else _infer_direction(unit or "", [t.parsed for t in targets])
+            else infer_direction(unit or "", [t.parsed for t in targets])
         )
         if direction is None:
             self.problem(
@@ -499,7 +499,7 @@ class _Reader:
                     )
 
 
-def _infer_direction(unit: str, targets: list[ParsedTarget]) -> str:
+def infer_direction(unit: str, targets: list[ParsedTarget]) -> str:
     """Lower is better for ranks and "≤"/"<" targets; qualitative when no target is a number."""
     if unit in RANK_UNITS or any(t.rank or t.operator in ("le", "lt") for t in targets):
         return Direction.LOWER

@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from dondoc.indicators import services
-from dondoc.indicators.importer import _infer_direction
+from dondoc.indicators.importer import infer_direction
 from dondoc.indicators.models import ValueState
 from dondoc.indicators.targets import ParsedTarget, parse_targets
 from dondoc.orgs.models import OrgUnit
@@ -59,7 +59,7 @@ def load_indicators(program: Program, counts: Counter) -> None:
             "group": groups.get(spec["group"]),
             "kind": spec["kind"],
             "direction": spec.get("direction")
-            or _infer_direction(spec["unit"], [t.parsed for t in targets]),
+            or infer_direction(spec["unit"], [t.parsed for t in targets]),
             "frequency": spec["frequency"],
             "levels": ["national"],
             "responsible_agency": agency,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from decimal import Decimal
 
 import docx
@@ -202,3 +203,29 @@ def test_docx_table_with_year_columns(program, agencies):
     assert result.ok, result.problems
     sub = Indicator.objects.get(code="1.1")
     assert sub.parent.code == "1" and sub.targets.get().due_on.year == 2030
+
+
+def test_cli_dry_run_and_refusal(program, agencies, tmp_path):
+    from django.core.management import call_command
+
+    good, bad = tmp_path / "good.xlsx", tmp_path / "bad.csv"
+    good.write_bytes(xlsx(catalogue_rows()))
+    bad.write_bytes(
+        csv(
+            [
+                HEADINGS,
+                ["", "Đến năm 2030"],
+                ["1", "Chỉ tiêu", "con", "≥ 1", MOST, "1", "Năm", "", ""],
+            ]
+        )
+    )
+    out = io.StringIO()
+
+    call_command("indicators", "import", str(good), "--program", "NQ57", "--dry-run", stdout=out)
+    assert "created: 36" in out.getvalue() and not Indicator.objects.exists()
+
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("indicators", "import", str(bad), "--program", "NQ57", "--json", stdout=out)
+    (problem,) = json.loads(out.getvalue())["problems"]
+    assert (problem["row"], problem["column"]) == (3, "Đơn vị tính")
