@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "dondoc.accounts",
     "dondoc.orgs",
     "dondoc.tasks",
+    "dondoc.indicators",
     "dondoc.api",
     "dondoc.reports",
     "dondoc.rounds",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("import/", include("dondoc.tasks.importers.urls")),
     path("rounds/", include("dondoc.rounds.urls")),
     path("reports/", include("dondoc.reports.urls")),
+    path("indicators/", include("dondoc.indicators.urls")),
     path("", include("dondoc.notifications.urls")),
     path("", include("dondoc.followups.urls")),
     path("audit/", include("dondoc.audit.urls")),

@@ -94,6 +94,8 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "report.view": {_SO: ALL, _TR: ALL, _ME: ALL, _OB: ALL},
     "report.generate": {_SO: ALL, _TR: ALL},
     "brief.member": {_SO: ALL, _TR: ALL, _ME: ALL, _OB: ALL},
+    # The indicator set (bộ chỉ số): every signed-in user reads the catalogue and its values.
+    "indicator.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: ALL, _HE: ALL, _OB: ALL},
     "brief.agency": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: OWN, _HE: OWN, _OB: ALL},
 }
 

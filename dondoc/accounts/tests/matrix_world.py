@@ -29,6 +29,7 @@ from django.test import Client
 from dondoc.accounts.models import ApiToken, Membership, Role, User
 from dondoc.core.uploads import check_upload
 from dondoc.followups import services as followups
+from dondoc.indicators.models import Indicator
 from dondoc.notifications.models import Notification
 from dondoc.orgs.models import Member, OrgKind, OrgUnit
 from dondoc.reports.periods import Period
@@ -222,6 +223,10 @@ def build_world() -> World:
         sessions[column] = client.cookies[settings.SESSION_COOKIE_NAME].value
         _token, keys[column] = ApiToken.issue(user, "matrix", scopes="read,write")
 
+    indicator = Indicator.objects.create(
+        program=program, code="7", name="Quy mô kinh tế số so với GDP", unit="%"
+    )
+
     world = World(users=users, sessions=sessions, tokens=keys)
     world.ids.update(
         program=program.pk,
@@ -242,5 +247,6 @@ def build_world() -> World:
         report=report.pk,
         notification_a=notification.pk,
         token_a=token_a.pk,
+        indicator=indicator.pk,
     )
     return world

@@ -294,6 +294,9 @@ ROWS: list[Row] = [
     post("org-edit", Needs("org.manage"), args=lambda w: [w.agency_a]),
     page("member-list", Needs("member.view")),
     page("member-detail", Needs("member.view"), args=lambda w: [w.person]),
+    # The indicator set: every signed-in user reads it. ---------------------------------------
+    page("indicators:list", Needs("indicator.view")),
+    page("indicators:detail", Needs("indicator.view"), args=lambda w: [w.indicator]),
     # Importing tasks: the Standing Office only. ----------------------------------------------
     page("import-upload", Needs("import.run")),
     post("import-upload", Needs("import.run")),

@@ -273,6 +273,12 @@ def load_report(
         summary.created["updates"] += 1
 
 
+#: Further steps of the load, each ``step(program, created_counter)``, registered by the apps
+#: above ``tasks`` when they start (``indicators`` adds the indicator set), so this module
+#: does not import them.
+EXTRA_STEPS: list = []
+
+
 @transaction.atomic
 def load_nq57() -> LoadSummary:
     """Load everything (idempotent); the summary says what was added and the totals."""
@@ -284,5 +290,7 @@ def load_nq57() -> LoadSummary:
     directives = load_directives(summary, program, units, data)
     load_tasks(summary, program, units, directives, data)
     load_report(summary, program, directives, data)
+    for step in EXTRA_STEPS:
+        step(program, summary.created)
     summary.totals = totals()
     return summary

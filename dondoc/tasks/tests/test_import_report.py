@@ -25,7 +25,7 @@ REPORT_DATE = dt.date(2025, 4, 10)
 def count_all_rows() -> dict[str, int]:
     """Rows of every table of the project's apps (history included)."""
     counts = {}
-    for app in ("orgs", "tasks", "accounts"):
+    for app in ("orgs", "tasks", "accounts", "indicators"):
         for model in apps.get_app_config(app).get_models(include_auto_created=True):
             counts[model._meta.label] = model.objects.count()
     return counts

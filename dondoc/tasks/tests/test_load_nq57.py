@@ -129,3 +129,13 @@ def test_completions_from_the_report_count_from_its_date_only(loaded):
     assert (missing, count) == ([], 3)
     assert not day_before.filter(status__startswith="completed").exists()
     assert status_counts(tasks_as_of(REPORT_DAY), REPORT_DAY)["completed"] == 3
+
+
+@pytest.mark.django_db
+def test_the_indicator_set_is_loaded_with_the_program(loaded):
+    from dondoc.indicators.models import IndicatorValue
+
+    program = Program.objects.get(code="NQ57")
+    assert program.indicators.filter(kind="strategic").count() == 22
+    value = IndicatorValue.objects.get(indicator__code="TN1")
+    assert value.source_directive.number == "02-BC/CQTTBCĐ"
