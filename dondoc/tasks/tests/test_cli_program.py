@@ -59,7 +59,7 @@ def test_unknown_unit_names_the_closest(most):
 def test_taken_code_and_bad_group_exit_with_the_reason(program):
     with pytest.raises(CommandError, match="already used"):
         run("create", "NQ57", "--name", "Lại")
-    with pytest.raises(CommandError, match="1. Title"):
+    with pytest.raises(CommandError, match=r"1\. Title"):
         run("create", "NQ99", "--name", "X", "--group", "Không số")
     assert Program.objects.count() == 1
 

@@ -106,7 +106,9 @@ def test_archived_program_is_hidden_from_readers_and_listed_for_managers(
     assert response.status_code == 302
     assert Program.objects.get(code="NQ57").is_archived
     assert "NQ57" in client.get(reverse("program-list") + "?state=archived").content.decode()
-    assert client.get(reverse("program-detail", args=["NQ57"])).status_code == 200
+    detail = client.get(reverse("program-detail", args=["NQ57"]))
+    assert detail.status_code == 200
+    assert reverse("import-upload") + "?program=NQ57" not in detail.content.decode()
     client.force_login(reporter)
     assert "NQ57" not in client.get(reverse("program-list") + "?state=archived").content.decode()
     assert client.get(reverse("program-detail", args=["NQ57"])).status_code == 404
