@@ -57,9 +57,9 @@ def test_unknown_unit_names_the_closest(most):
 
 
 def test_taken_code_and_bad_group_exit_with_the_reason(program):
-    with pytest.raises(CommandError, match="already used"):
+    with pytest.raises(CommandError, match="đã được dùng"):
         run("create", "NQ57", "--name", "Lại")
-    with pytest.raises(CommandError, match=r"1\. Title"):
+    with pytest.raises(CommandError, match=r"1\. Tên nhóm"):
         run("create", "NQ99", "--name", "X", "--group", "Không số")
     assert Program.objects.count() == 1
 
@@ -85,7 +85,7 @@ def test_list_edit_archive(program):
     [item] = json.loads(run("list", "--all", "--json"))
     assert item["archived_on"] is not None
     assert "archived" in run("list", "--all")
-    with pytest.raises(CommandError, match="already archived"):
+    with pytest.raises(CommandError, match="đã được lưu trữ"):
         run("archive", "NQ57")
 
 

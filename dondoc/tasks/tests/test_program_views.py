@@ -74,7 +74,7 @@ def test_edit_renames_a_group_and_refuses_to_remove_a_used_one(client, clerk, pr
     body["groups-0-DELETE"] = "on"  # group 1 holds the task
     response = client.post(url, body)
     assert response.status_code == 400
-    assert "cannot be removed" in str(response.context["formset"].non_form_errors())
+    assert "không xóa được" in str(response.context["formset"].non_form_errors())
     del body["groups-0-DELETE"]
     assert client.post(url, body).status_code == 302
     program.refresh_from_db()
