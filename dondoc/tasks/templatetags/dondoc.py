@@ -151,6 +151,7 @@ _SECTIONS = (
     ("member", "orgs"),
     ("duplicate", "duplicates"),
     ("import", "import"),
+    ("program", "programs"),
 )
 
 
