@@ -92,6 +92,8 @@ class DirectiveKind(models.TextChoices):
     REPORT = "report", _("Report")  # Báo cáo
     LETTER = "letter", _("Official letter")  # Công văn
     DIRECTIVE = "directive", _("Directive")  # Chỉ thị
+    RESOLUTION = "resolution", _("Resolution")  # Nghị quyết
+    DECISION = "decision", _("Decision")  # Quyết định
     OTHER = "other", _("Other")
 
 
