@@ -24,6 +24,7 @@ from dondoc.core.uploads import check_upload
 from dondoc.tasks.importers import template as tpl
 from dondoc.tasks.importers.service import import_file
 from dondoc.tasks.models import Program
+from dondoc.tasks.programs import default_program, picker_programs
 
 ALLOWED = {".txt", ".csv", ".xlsx"}
 SESSION_KEY = "dondoc_import"
@@ -70,8 +71,9 @@ def _require_import(request: HttpRequest) -> HttpResponse | None:
 
 def _program(request: HttpRequest) -> Program | None:
     code = request.POST.get("program") or request.GET.get("program")
-    programs = Program.objects.order_by("code")
-    return (programs.filter(code=code).first() if code else None) or programs.first()
+    if code:
+        return Program.objects.filter(code=code).first() or default_program()
+    return default_program()
 
 
 @require_http_methods(["GET", "POST"])
@@ -79,7 +81,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     denied = _require_import(request)
     if denied:
         return denied
-    context = {"programs": Program.objects.order_by("code"), "section": "import"}
+    context = {"programs": picker_programs(), "section": "import"}
     if request.method == "GET":
         return render(request, "importers/upload.html", context)
     program = _program(request)
