@@ -78,6 +78,10 @@ class OrgResolver:
             if unit is not None:
                 self._add(name_key(alias.alias), unit)
 
+    def names(self) -> list[str]:
+        """Every folded name a unit is known by (to split agency lists on known names first)."""
+        return list(self._index)
+
     def _add(self, key: str, unit: OrgUnit) -> None:
         if key and unit not in self._index[key]:
             self._index[key].append(unit)

@@ -76,7 +76,7 @@ class Symbol:
 
 
 def read_symbol(number: str) -> Symbol:
-    """"03/NQ-CP" -> resolution of "Chính phủ"; "01-TB/BCĐTW" -> notice of the Central Steering
+    """ "03/NQ-CP" -> resolution of "Chính phủ"; "01-TB/BCĐTW" -> notice of the Central Steering
     Committee; "2770/VPCP-TCCV" -> letter of the Government Office. Codes not listed in
     :data:`ISSUERS` give ``issuer=None`` (the caller picks the program's standing office)."""
     parts = [fold(p) for p in re.split(r"[-/]", number) if p and not p.strip().isdigit()]
@@ -279,8 +279,9 @@ class References:
             pending = self._pending[key] = Pending("agency", name, org_kind=org_kind)
         return pending
 
-    def pending_names(self, kind: str) -> list[str]:
-        return [p.name for p in self._pending.values() if p.kind == kind]
+    def add_pending(self, pending: Pending) -> None:
+        """Create ``pending`` with the others (the directive named at import)."""
+        self._pending.setdefault((pending.kind, name_key(pending.name)), pending)
 
     def _existing(self, kind: str, pk: Any) -> Any:
         try:
