@@ -462,30 +462,14 @@ def _read_template(data: bytes, context: _Context) -> list[SourceRow]:
     return rows
 
 
-def _problem_texts(problem: Any) -> tuple[str, str]:
-    english = getattr(problem, "reason_en", None) or getattr(problem, "message", "")
-    return getattr(problem, "reason_vi", None) or getattr(problem, "message_vi", english), english
-
-
 def _read_table(data: bytes, context: _Context, columns: dict[str, int] | None) -> list[SourceRow]:
     """Rows of any task table, its columns recognised by their headings (or given)."""
     summary = context.summary
     read = tables.read_table(data, summary.filename, columns)
     summary.columns = {key: read.headings[index] for key, index in read.columns.items()}
     for problem in read.problems:
-        vi, en = _problem_texts(problem)
-        row = getattr(problem, "row", None)
-        summary.reject(row if row is not None else getattr(problem, "line", 0), "file", vi, en)
+        summary.reject(problem.line, problem.column or "file", problem.message_vi, problem.message)
     if summary.rejected:
-        return []
-    if "content" not in read.columns:
-        found = ", ".join(f"“{h}”" for h in read.headings if h) or "-"
-        summary.reject(
-            read.header_row + 1 if read.header_row is not None else 0,
-            "file",
-            f"Không nhận ra cột nội dung nhiệm vụ trong dòng tiêu đề ({found}); hãy chỉ rõ cột.",
-            f"No column of task content recognised in the header ({found}); name the columns.",
-        )
         return []
     rows = []
     for item in read.rows:
@@ -516,11 +500,11 @@ def _read_table(data: bytes, context: _Context, columns: dict[str, int] | None) 
 
 def _split_agency_cells(rows: list[SourceRow], context: _Context) -> None:
     """Split the agency cells of table rows, knowing every unit's names (they hold commas)."""
-    known = context.orgs.names()
+    known = tables.AgencyNames(context.orgs.names())
     for row in rows:
         if row.origin == "table":
-            row.leads = tables.split_agency_names(row.leads, known)
-            row.coordinators = tables.split_agency_names(row.coordinators, known)
+            row.leads = known.split(row.leads)
+            row.coordinators = known.split(row.coordinators)
 
 
 def _named_directive(text: str, context: _Context) -> Any:

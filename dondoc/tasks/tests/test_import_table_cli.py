@@ -197,4 +197,6 @@ def test_a_plan_with_a_row_without_content_writes_nothing(second_program, tmp_pa
     summary = json.loads(out.getvalue())
     [problem] = summary["rejected"]
     assert problem["column"] == "content" and problem["column_label"] == "Nội dung nhiệm vụ"
-    assert problem["row"] == 15  # title, note, blank, header, numbering, section I, 1-3, 3.1, 3.2, 4-7
+    assert (
+        problem["row"] == 15
+    )  # title, note, blank, header, numbering, section I, 1-3, 3.1, 3.2, 4-7

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from dondoc.tasks.importers.service import ImportSummary, import_file, inspect_table
-from dondoc.tasks.importers.table import parse_columns_option
+from dondoc.tasks.importers.table import ColumnsOptionError, parse_columns_option
 from dondoc.tasks.models import Program
 
 
@@ -57,12 +57,12 @@ class Command(BaseCommand):
         if options["columns"]:
             read = inspect_table(data, path.name)
             try:
-                columns = {
-                    **read.columns,
-                    **parse_columns_option(options["columns"], read.headings),
-                }
-            except ValueError as exc:
+                given = parse_columns_option(options["columns"], read.headings)
+            except ColumnsOptionError as exc:
                 raise CommandError(str(exc)) from exc
+            # The columns given, and the recognised ones for the other keys and columns.
+            taken = set(given.values())
+            columns = {k: i for k, i in read.columns.items() if i not in taken} | given
         summary = import_file(
             data,
             filename=path.name,
