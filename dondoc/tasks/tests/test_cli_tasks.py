@@ -113,5 +113,5 @@ def test_a_bad_date_is_refused_with_the_accepted_forms(dataset):
 
 
 def test_an_unknown_program_is_refused(dataset):
-    with pytest.raises(CommandError, match="No program"):
+    with pytest.raises(CommandError, match="no program with code"):
         run("--program", "NQ99")
