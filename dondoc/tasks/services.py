@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history
 
-from dondoc.core.text import fold
+from dondoc.core.text import normalize_spaces
 from dondoc.core.transitions import Conflict, locked
 from dondoc.core.uploads import CheckedUpload
 from dondoc.tasks.deadlines import parse_deadline
@@ -68,11 +68,18 @@ def create_task(
     leads: Iterable = (),
     coordinators: Iterable = (),
     members: Iterable = (),
+    expected_output: str = "",
     by=None,
 ) -> Task:
-    """Create a task with its sources ``(directive, label, wording)``, agencies and members."""
+    """Create a task with its sources ``(directive, label, wording)``, agencies and members;
+    ``expected_output`` is its product as written (kết quả, sản phẩm: "Nghị định", "Đề án")."""
     task = Task(
-        program=program, content=content, assigned_on=assigned_on, group=group, parent=parent
+        program=program,
+        content=content,
+        assigned_on=assigned_on,
+        group=group,
+        parent=parent,
+        expected_output=normalize_spaces(expected_output),
     )
     apply_deadline(task, deadline)
     _as_user(task, by).save()
@@ -93,6 +100,7 @@ class NewTask:
     content: str
     assigned_on: dt.date
     deadline: str | None = None
+    expected_output: str = ""
     group: Any = None
     parent: Task | None = None
     sources: Sequence[tuple[Directive, str, str]] = ()
@@ -113,8 +121,9 @@ def create_tasks(specs: Sequence[NewTask], *, by=None) -> list[Task]:
             assigned_on=spec.assigned_on,
             group=spec.group,
             parent=spec.parent,
-            content_folded=fold(spec.content),
+            expected_output=normalize_spaces(spec.expected_output),
         )
+        task.derive()  # bulk inserts skip save()
         apply_deadline(task, spec.deadline)
         tasks.append(task)
     bulk_create_with_history(tasks, Task, batch_size=500, default_user=by)
@@ -421,19 +430,28 @@ def link_task(
     members: Iterable = (),
     assigned_on: dt.date | None = None,
     deadline: str | None = None,
+    expected_output: str = "",
     by=None,
 ) -> bool:
     """Record that a document restates ``task``: add what is missing, never duplicate.
 
     Adds sources ``(directive, label, wording)``, agencies and members the task lacks, moves
     ``assigned_on`` earlier when the document shows an earlier assignment, and sets the deadline
-    when the task had none. Returns whether anything changed.
+    and the expected output when the task had none (a different one is kept: the caller warns,
+    as the importer does). Returns whether anything changed.
 
     The task is re-read under a lock first: a manual edit committed meanwhile (a deadline set
     by hand) is seen and kept, never overwritten from the importer's older copy.
     """
     fresh = locked(Task, task.pk, no_key=True)
-    for name in ("assigned_on", "deadline_text", "deadline_kind", "due_on", "deadline_period"):
+    for name in (
+        "assigned_on",
+        "deadline_text",
+        "deadline_kind",
+        "due_on",
+        "deadline_period",
+        "expected_output",
+    ):
         setattr(task, name, getattr(fresh, name))
     changed = _add_sources(task, sources) if sources else False
     leads, coordinators, members = list(leads), list(coordinators), list(members)
@@ -452,6 +470,10 @@ def link_task(
     if deadline and task.deadline_kind == "none" and not task.deadline_text:
         apply_deadline(task, deadline)
         fields += ["deadline_text", "deadline_kind", "due_on", "deadline_period"]
+    expected_output = normalize_spaces(expected_output)
+    if expected_output and not task.expected_output:
+        task.expected_output = expected_output
+        fields.append("expected_output")
     if fields:
         _as_user(task, by).save(update_fields=[*fields, "updated_at"])
         changed = True

@@ -180,6 +180,7 @@ class SourceRow:
     leads: list[str]
     coordinators: list[str] = field(default_factory=list)
     deadline_text: str = ""
+    expected_output: str = ""  # kết quả, sản phẩm
     group: str = ""
     result: str = ""
     result_on: str = ""
@@ -188,7 +189,6 @@ class SourceRow:
     number: str = ""  # the row's own number in a table ("3.1")
     parent_number: str | None = None  # "3" for "3.1": the row is a sub-task of row "3"
     section: Any = None  # the table's section (tables.Section) the row stands under
-    expected_output: str = ""  # "Kết quả, sản phẩm" of a plan
 
 
 @dataclass
@@ -451,6 +451,7 @@ def _read_template(data: bytes, context: _Context) -> list[SourceRow]:
                 leads=split_agencies(v["co_quan_chu_tri"]),
                 coordinators=split_agencies(v["co_quan_phoi_hop"]),
                 deadline_text=v["thoi_han"],
+                expected_output=v["san_pham"],
                 group=v["nhom"],
                 result=v["ket_qua"],
                 result_on=v["ngay_ket_qua"],
@@ -855,6 +856,7 @@ def _unchanged(task: Task, plan: _Planned, sources: list) -> bool:
         and all(m.pk in have_members for m in plan.members)
         and plan.assigned_on >= task.assigned_on
         and not (plan.source.deadline_text and task.deadline_kind == "none")
+        and not (plan.source.expected_output.strip() and not task.expected_output)
     )
 
 
@@ -903,6 +905,7 @@ def _write(
             ]
             outcome.action = "linked" if _link(task, plan, sources, by=by) else "unchanged"
             _warn_deadline(task, row, summary)
+            _warn_output(task, row, summary)
             outcome.matched_task_id = task.pk
             index.add_wording(task, row.content)
         else:
@@ -911,6 +914,7 @@ def _write(
                 content=row.content,
                 assigned_on=plan.assigned_on,
                 deadline=row.deadline_text,
+                expected_output=row.expected_output,
                 group=plan.group or suggest_group(row.content, index.group_keywords),
                 sources=sources,
                 leads=plan.leads,
@@ -950,6 +954,7 @@ def _link(task: Task, plan: _Planned, sources: list, *, by) -> bool:
         members=plan.members,
         assigned_on=plan.assigned_on,
         deadline=plan.source.deadline_text,
+        expected_output=plan.source.expected_output,
         by=by,
     )
 
@@ -1014,6 +1019,7 @@ def _write_table(
             new.append((plan, outcome, decision))
             continue
         _warn_deadline(task, row, summary)
+        _warn_output(task, row, summary)
         outcome.action = "linked" if changed else "unchanged"
         outcome.task_id = outcome.matched_task_id = task.pk
         if row.number:
@@ -1034,6 +1040,7 @@ def _write_table(
                     content=plan.source.content,
                     assigned_on=plan.assigned_on,
                     deadline=plan.source.deadline_text,
+                    expected_output=plan.source.expected_output,
                     group=plan.group or suggest_group(plan.source.content, index.group_keywords),
                     parent=task_of.get(plan.source.parent_number or ""),
                     sources=_sources_for(plan, None),
@@ -1090,6 +1097,22 @@ def _warn_deadline(task: Task, row: SourceRow, summary: ImportSummary) -> None:
         f"giữ thời hạn đã giao.",
         f"{row.label}: deadline “{phrase}” differs from the assigned “{task.deadline_text}”; "
         f"the assigned deadline was kept.",
+        row.label,
+    )
+
+
+def _warn_output(task: Task, row: SourceRow, summary: ImportSummary) -> None:
+    """A row naming another expected output than the task's: the task's is kept, and said."""
+    product = row.expected_output.strip()
+    if not product or fold(product) == fold(task.expected_output):
+        return
+    summary.warn(
+        row.row,
+        "san_pham",
+        f"{row.label}: sản phẩm “{product}” khác sản phẩm đã ghi “{task.expected_output}”; "
+        f"giữ sản phẩm đã ghi.",
+        f"{row.label}: expected output “{product}” differs from the recorded "
+        f"“{task.expected_output}”; the recorded one was kept.",
         row.label,
     )
 
