@@ -120,6 +120,8 @@ class DirectiveKind(models.TextChoices):
     REPORT = "report", _("Report")  # Báo cáo
     LETTER = "letter", _("Official letter")  # Công văn
     DIRECTIVE = "directive", _("Directive")  # Chỉ thị
+    RESOLUTION = "resolution", _("Resolution")  # Nghị quyết
+    DECISION = "decision", _("Decision")  # Quyết định
     OTHER = "other", _("Other")
 
 
@@ -242,15 +244,19 @@ class Task(models.Model):
         return self.content[:80]
 
     def save(self, *args, **kwargs):
-        self.content_folded = fold(self.content)
-        self.expected_output_folded = fold(self.expected_output)
-        self.output_kind = output_kind(self.expected_output)
+        self.derive()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "content" in update_fields:
             update_fields = kwargs["update_fields"] = {*update_fields, "content_folded"}
         if update_fields is not None and "expected_output" in update_fields:
             kwargs["update_fields"] = {*update_fields, "expected_output_folded", "output_kind"}
         super().save(*args, **kwargs)
+
+    def derive(self) -> None:
+        """Fill the columns computed from others (also for tasks inserted in bulk)."""
+        self.content_folded = fold(self.content)
+        self.expected_output_folded = fold(self.expected_output)
+        self.output_kind = output_kind(self.expected_output)
 
     @property
     def deadline_needs_review(self) -> bool:
