@@ -22,6 +22,8 @@ with the reason; another value that cannot be read is ignored and reported in
 ``due_from``   due date on or after
 ``due_to``     due date on or before
 ``q``          text search that ignores diacritics ("dat hiem" finds "đất hiếm")
+``late_against_original``  ``1``: only tasks past their original deadline although within
+               the one in force (a deadline changed, extended or restated)
 ``sort``       ``deadline``, ``assigned``, ``status``, ``lead``; ``-`` prefix for descending
 =============  ==========================================================================
 """
@@ -56,7 +58,7 @@ from dondoc.core.params import date_param, is_id
 from dondoc.core.text import fold
 from dondoc.orgs.carriers import carried_ids
 from dondoc.tasks.models import AgencyRole, Program, Task, TaskAgency, TaskSource
-from dondoc.tasks.queries import tasks_as_of, with_status
+from dondoc.tasks.queries import tasks_as_of, with_late_against_original, with_status
 from dondoc.tasks.status import COMPLETED_STATUSES, OPEN_STATUSES, Status
 
 #: Names that stand for several statuses.
@@ -97,6 +99,7 @@ class FilterState:
     due_from: dt.date | None = None
     due_to: dt.date | None = None
     q: str = ""
+    late_against_original: bool = False
     sort: str = "deadline"
     problems: list[str] = field(default_factory=list)
 
@@ -122,6 +125,7 @@ class FilterState:
             "due_from": self.due_from.isoformat() if self.due_from else None,
             "due_to": self.due_to.isoformat() if self.due_to else None,
             "q": self.q,
+            "late_against_original": "1" if self.late_against_original else None,
             "sort": None if self.sort == "deadline" else self.sort,
         }
         values.update(override)
@@ -144,6 +148,7 @@ class FilterState:
         return bool(
             self.statuses
             or self.q
+            or self.late_against_original
             or self.due_from
             or self.due_to
             or any(getattr(self, name) for name in _ID_PARAMS)
@@ -250,7 +255,14 @@ def filter_tasks(user: Any, params: Mapping[str, Any]) -> tuple[QuerySet, Filter
         return Task.objects.none(), state
 
     qs = visible_tasks(user, tasks_as_of(as_of, Task.objects.filter(program=program)))
-    qs = with_status(qs, as_of)
+    qs = with_late_against_original(with_status(qs, as_of), as_of)
+    state.late_against_original = _value(params, "late_against_original").lower() in (
+        "1",
+        "true",
+        "on",
+    )
+    if state.late_against_original:
+        qs = qs.filter(late_against_original=True)
 
     asked = _values(params, "status")
     known = [s for s in asked if s in STATUS_GROUPS or s in Status._value2member_map_]
