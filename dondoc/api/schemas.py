@@ -116,12 +116,22 @@ class DirectiveRef(Schema):
     date: dt.date
 
 
+class OriginalDeadlineOut(Schema):
+    text: str = Field(description="The deadline as first assigned, as written.")
+    kind: str = Field(description="date, continuous, recurring, none or unrecognised.")
+    due: dt.date | None = Field(description="Its normalised due date.")
+
+
 class DeadlineOut(Schema):
     text: str = Field(description="The deadline as written (thời hạn), e.g. 'Quý II/2025'.")
     kind: str = Field(description="date, continuous, recurring, none or unrecognised.")
     due: dt.date | None = Field(description="The normalised due date (end of the period).")
     due_as_of: dt.date | None = Field(
-        description="The deadline in force on the as_of date (extensions granted by then count)."
+        description="The deadline in force on the as_of date (changes, extensions and "
+        "restatements by a later document in force by then count)."
+    )
+    original: OriginalDeadlineOut = Field(
+        description="The deadline as first assigned, kept whatever changed it later."
     )
 
 
@@ -149,6 +159,10 @@ class TaskItem(Schema):
         "directive, circular, strategy, programme, scheme, plan, report, other; '' when blank."
     )
     status: str = Field(description="Status as of the requested date.")
+    late_against_original: bool = Field(
+        description="Completed or open past the original deadline although within the one in "
+        "force on the requested date."
+    )
     completed_on: dt.date | None
     assigned_on: dt.date
     url: str

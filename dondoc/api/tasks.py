@@ -29,7 +29,11 @@ from dondoc.core.uploads import check_upload
 from dondoc.tasks import reporting, services
 from dondoc.tasks.filters import filter_tasks, rows_and_total
 from dondoc.tasks.models import Program, ProgressUpdate, Task, TaskAgency
-from dondoc.tasks.queries import status_counts, tasks_as_of, with_status
+from dondoc.tasks.queries import (
+    status_counts,
+    tasks_as_of,
+    with_late_against_original,
+)
 
 router = Router(tags=["tasks"])
 
@@ -60,6 +64,11 @@ class TaskFilters(Schema):
     output_kind: list[s.OutputKindFilter] = Field(
         [], description="One or more kinds of output (decree, decision, scheme, law...)."
     )
+    late_against_original: bool = Field(
+        False,
+        description="Only tasks past their original deadline although within the one in force "
+        "(changed, extended or restated by a later document).",
+    )
     sort: s.TaskSort = "deadline"
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
     offset: s.Offset = 0
@@ -69,7 +78,7 @@ def filter_params(filters: TaskFilters) -> dict[str, str | list[str]]:
     """The validated filters in the form ``dondoc.tasks.filters.filter_tasks`` reads."""
     params: dict[str, str | list[str]] = {}
     for name, value in filters.dict(exclude={"limit", "offset"}).items():
-        if value is None or value == [] or value == "":
+        if value is None or value == [] or value == "" or value is False:
             continue
         if isinstance(value, list):
             params[name] = [str(v) for v in value]
@@ -109,7 +118,7 @@ def get_task(request: HttpRequest, task_id: int, as_of: Query[s.ApiDate | None] 
     get_task_for_user(request, task_id)
     day = as_of_or_today(as_of)
     task = task_detail_queryset(
-        with_status(Task.objects.filter(pk=task_id), day), request.user
+        with_late_against_original(Task.objects.filter(pk=task_id), day), request.user
     ).get()
     return task_detail(task, request.build_absolute_uri)
 

@@ -32,6 +32,7 @@ from dondoc.reports.periods import Period, short_date
 from dondoc.tasks import dashboard
 from dondoc.tasks.models import (
     AgencyRole,
+    DeadlineChange,
     Directive,
     DirectiveKind,
     Program,
@@ -41,7 +42,12 @@ from dondoc.tasks.models import (
     TaskAgency,
     TaskSource,
 )
-from dondoc.tasks.queries import status_counts, tasks_as_of, with_status
+from dondoc.tasks.queries import (
+    status_counts,
+    tasks_as_of,
+    with_late_against_original,
+    with_status,
+)
 from dondoc.tasks.status import OPEN_STATUSES, Status
 
 #: How the documents name a directive's kind before its number ("Thông báo số 01-TB/BCĐTW").
@@ -188,9 +194,28 @@ def _format_documents(sources: list[TaskSource]) -> str:
     )
 
 
+def _deadline_cell(task: Task) -> str:
+    """The deadline in force as written; after a change (extension, restatement by a later
+    document) with the original beside it, and whether the task is past the original."""
+    if not task.changes_in_force:
+        return task.deadline_text
+    in_force = task.changes_in_force[-1].deadline_text or "—"
+    original = task.deadline_text or "—"
+    if task.late_against_original:
+        return f"{in_force} (quá thời hạn ban đầu: {original})"
+    return f"{in_force} (thời hạn ban đầu: {original})"
+
+
 def task_rows(scope: ReportScope, queryset: QuerySet, with_result: bool) -> list[TaskRow]:
     """Rows for the tasks of ``queryset`` (in its order), with their documents, members, leads."""
-    qs = queryset.prefetch_related(
+    qs = with_late_against_original(queryset, scope.as_of).prefetch_related(
+        Prefetch(
+            "deadline_changes",
+            queryset=DeadlineChange.objects.filter(effective_on__lte=scope.as_of).order_by(
+                "effective_on", "id"
+            ),
+            to_attr="changes_in_force",
+        ),
         Prefetch(
             "sources",
             queryset=TaskSource.objects.select_related("directive").order_by(
@@ -226,8 +251,8 @@ def task_rows(scope: ReportScope, queryset: QuerySet, with_result: bool) -> list
                     [m.full_name for m in task.members.all()], scope.member_suffix
                 ),
                 leads="; ".join(ta.org_unit.name for ta in task.leads),
-                deadline=task.deadline_text,
-                due_on=task.due_on,
+                deadline=_deadline_cell(task),
+                due_on=getattr(task, "due_on_as_of", task.due_on),
                 result=(task.latest_result or scope.no_result_text) if with_result else "",
             )
         )
@@ -491,10 +516,12 @@ class NextQuarterExporter(Exporter):
         qs = with_status(self.scope.tasks, self.scope.as_of).filter(
             status__in=[s.value for s in OPEN_STATUSES]
         )
-        wanted = Q(due_on__gte=nxt.start, due_on__lte=nxt.end, deadline_kind="date")
+        wanted = Q(
+            due_on_as_of__gte=nxt.start, due_on_as_of__lte=nxt.end, deadline_kind_as_of="date"
+        )
         if self.scope.carry_overdue:
             wanted |= Q(status=Status.OVERDUE.value)
-        return qs.filter(wanted).order_by("due_on", "assigned_on", "id")
+        return qs.filter(wanted).order_by("due_on_as_of", "assigned_on", "id")
 
     def rows(self) -> list[TaskRow]:
         return task_rows(self.scope, self.queryset(), with_result=False)
@@ -513,9 +540,9 @@ class UpcomingExporter(Exporter):
             with_status(self.scope.tasks, self.scope.as_of)
             .filter(
                 status__in=[Status.DUE_SOON.value, Status.IN_PROGRESS.value],
-                due_on__gte=self.scope.as_of,
+                due_on_as_of__gte=self.scope.as_of,
             )
-            .order_by("due_on", "assigned_on", "id")[: self.limit]
+            .order_by("due_on_as_of", "assigned_on", "id")[: self.limit]
         )
         return task_rows(self.scope, qs, with_result=False)
 

@@ -26,6 +26,8 @@ with the reason; another value that cannot be read is ignored and reported in
                ("nghi dinh" finds "Nghị định")
 ``output_kind`` kind of output (``outputs.OUTPUT_KINDS``: ``decree``, ``decision``, ``scheme``,
                ``law``... ``other``), one or several
+``late_against_original``  ``1``: only tasks past their original deadline although within
+               the one in force (a deadline changed, extended or restated)
 ``sort``       ``deadline``, ``assigned``, ``status``, ``lead``; ``-`` prefix for descending
 =============  ==========================================================================
 """
@@ -62,7 +64,7 @@ from dondoc.orgs.carriers import carried_ids
 from dondoc.tasks import programs
 from dondoc.tasks.models import AgencyRole, Program, Task, TaskAgency, TaskSource
 from dondoc.tasks.outputs import OUTPUT_KINDS
-from dondoc.tasks.queries import tasks_as_of, with_status
+from dondoc.tasks.queries import tasks_as_of, with_late_against_original, with_status
 from dondoc.tasks.status import COMPLETED_STATUSES, OPEN_STATUSES, Status
 
 #: Names that stand for several statuses.
@@ -105,6 +107,7 @@ class FilterState:
     q: str = ""
     output: str = ""
     output_kinds: list[str] = field(default_factory=list)
+    late_against_original: bool = False
     sort: str = "deadline"
     problems: list[str] = field(default_factory=list)
 
@@ -132,6 +135,7 @@ class FilterState:
             "q": self.q,
             "output": self.output,
             "output_kind": self.output_kinds,
+            "late_against_original": "1" if self.late_against_original else None,
             "sort": None if self.sort == "deadline" else self.sort,
         }
         values.update(override)
@@ -156,6 +160,7 @@ class FilterState:
             or self.q
             or self.output
             or self.output_kinds
+            or self.late_against_original
             or self.due_from
             or self.due_to
             or any(getattr(self, name) for name in _ID_PARAMS)
@@ -257,7 +262,14 @@ def filter_tasks(user: Any, params: Mapping[str, Any]) -> tuple[QuerySet, Filter
         return Task.objects.none(), state
 
     qs = visible_tasks(user, tasks_as_of(as_of, Task.objects.filter(program=program)))
-    qs = with_status(qs, as_of)
+    qs = with_late_against_original(with_status(qs, as_of), as_of)
+    state.late_against_original = _value(params, "late_against_original").lower() in (
+        "1",
+        "true",
+        "on",
+    )
+    if state.late_against_original:
+        qs = qs.filter(late_against_original=True)
 
     asked = _values(params, "status")
     known = [s for s in asked if s in STATUS_GROUPS or s in Status._value2member_map_]

@@ -128,7 +128,13 @@ class ProgressUpdateForm(forms.Form):
 
 
 class DuplicateDecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("same", _("Same task")), ("different", _("Different"))])
+    decision = forms.ChoiceField(
+        choices=[
+            ("same", _("Same task")),
+            ("related", _("Related, not the same")),
+            ("different", _("Different")),
+        ]
+    )
 
 
 class DraftEditForm(forms.Form):

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dondoc.tasks import services
+from dondoc.tasks.deadlines import DeadlineKind, parse_deadline
 from dondoc.tasks.models import (
     AgencyRole,
     ChangeKind,
@@ -243,10 +244,13 @@ def change_deadline(
     phrase: str,
     effective_on: dt.date | None = None,
     origin: str = DeadlineOrigin.CHANGED,
+    source: Directive | None = None,
+    source_label: str = "",
     version: str | None = None,
 ) -> DeadlineChange:
     """A new deadline in force from ``effective_on`` (today by default); earlier dates keep
-    the deadline they had. The deadline as first assigned stays on the task."""
+    the deadline they had. The deadline as first assigned stays on the task. ``source`` is the
+    document that set it, with its item ``source_label``."""
     task = _locked(task, version)
     day = effective_on or timezone.localdate()
     before = task.deadline_changes.filter(effective_on__lte=day).order_by("-effective_on", "-id")
@@ -267,6 +271,8 @@ def change_deadline(
         due_on=probe.due_on,
         deadline_period=probe.deadline_period,
         reason=reason.strip(),
+        source=source,
+        source_label=source_label,
         by=by,
     )
     services._as_user(change, by).save()
@@ -274,6 +280,52 @@ def change_deadline(
     new = _deadline_label(change.deadline_text, change.due_on)
     _record(task, ChangeKind.DEADLINE, by=by, reason=reason, summary=f"{old} → {new}", on=day)
     return change
+
+
+#: What ``restate_deadline`` did.
+RESTATED = "restated"  # recorded
+SAME = "same"  # the phrase says the deadline already in force (or none): nothing to do
+UNREADABLE = "unreadable"  # the phrase could not be read: kept for a human, never guessed
+NOT_LATER = "not_later"  # the document is not dated after the assignment: the assigned stays
+ALREADY = "already"  # a change already takes over on the document's date
+
+
+@transaction.atomic
+def restate_deadline(
+    task: Task, *, phrase: str, document: Directive, label: str = "", by=None
+) -> tuple[str, DeadlineChange | None]:
+    """A later document (a report, a plan) that restates ``task`` with the deadline ``phrase``
+    governs from its date: a ``RESTATED`` deadline change in force from ``document.date``,
+    naming the document and its item ``label``, recorded through ``change_deadline``.
+
+    Returns what was done (``RESTATED``, or why nothing: ``SAME``, ``UNREADABLE``,
+    ``NOT_LATER``, ``ALREADY``) and the change recorded. Running it again records nothing.
+    """
+    new = parse_deadline(phrase)
+    if new.kind == DeadlineKind.NONE:
+        return SAME, None
+    day = document.date
+    kind, due = deadline_in_force(task, day)
+    if new.kind.value == kind and new.due == due:
+        return SAME, None
+    if new.kind == DeadlineKind.UNRECOGNISED:
+        return UNREADABLE, None
+    if day <= task.assigned_on:
+        return NOT_LATER, None
+    if task.deadline_changes.filter(effective_on=day).exists():
+        return ALREADY, None
+    reason = f"{document.number} ngày {day:%d/%m/%Y}" + (f", {label}" if label else "")
+    change = change_deadline(
+        task,
+        by=by,
+        reason=f"Nêu lại thời hạn: {reason}",
+        phrase=new.phrase,
+        effective_on=day,
+        origin=DeadlineOrigin.RESTATED,
+        source=document,
+        source_label=label,
+    )
+    return RESTATED, change
 
 
 # -- Split, merge, cancel ----------------------------------------------------------------------

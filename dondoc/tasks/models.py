@@ -479,6 +479,7 @@ class DuplicateState(models.TextChoices):
     PENDING = "pending", _("Waiting for review")
     CONFIRMED = "confirmed", _("Same task (merged)")
     REJECTED = "rejected", _("Different tasks")
+    RELATED = "related", _("Related, not the same task")
 
 
 class DuplicateCandidate(models.Model):
@@ -531,6 +532,17 @@ class DeadlineChange(models.Model):
     due_on = models.DateField(_("due date"), null=True, blank=True)
     deadline_period = models.CharField(max_length=16, blank=True)
     reason = models.TextField(_("reason"), blank=True)
+    #: The document that set this deadline (a later report or plan restating the task), and
+    #: the item in it ("Phụ lục 2, STT 21").
+    source = models.ForeignKey(
+        Directive,
+        verbose_name=_("source document"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deadline_changes",
+    )
+    source_label = models.CharField(_("item"), max_length=64, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("changed by"),
@@ -551,6 +563,46 @@ class DeadlineChange(models.Model):
     def __str__(self) -> str:
         due = f" → {self.due_on:%d/%m/%Y}" if self.due_on else ""
         return f"#{self.task_id}: {self.deadline_text or self.deadline_kind}{due}"
+
+
+class RelationKind(models.TextChoices):
+    RESTATES = "restates", _("Restates")  # a later document restates it, in other substance
+    RELATED = "related", _("Related")  # reviewed: related, not the same task
+
+
+class TaskRelation(models.Model):
+    """Two tasks kept apart but linked (nhiệm vụ liên quan): ``task`` restates ``related``
+    in different substance, or a reviewer found them related but not the same.
+
+    One record per pair, whichever way round; both tasks' pages show it.
+    """
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="relations")
+    related = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="related_from")
+    kind = models.CharField(_("relation"), max_length=16, choices=RelationKind.choices)
+    source = models.ForeignKey(
+        Directive,
+        verbose_name=_("source document"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(bases=[AuditedHistory])
+
+    class Meta:
+        verbose_name = _("related task")
+        verbose_name_plural = _("related tasks")
+        constraints = [
+            models.UniqueConstraint(fields=["task", "related"], name="unique_task_relation"),
+            models.CheckConstraint(
+                condition=~models.Q(task=models.F("related")), name="task_relation_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.task_id} {self.kind} #{self.related_id}"
 
 
 class ChangeKind(models.TextChoices):

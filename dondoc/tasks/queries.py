@@ -21,6 +21,7 @@ from typing import Literal
 
 from django.conf import settings
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -35,7 +36,7 @@ from django.db.models import (
 )
 
 from dondoc.tasks.models import DeadlineChange, ProgressUpdate, Task
-from dondoc.tasks.status import Status
+from dondoc.tasks.status import LATE_STATUSES, Status
 
 
 def due_soon_days() -> int:
@@ -123,30 +124,32 @@ def with_status(
         due, kind = "due_on_as_of", "deadline_kind_as_of"
     else:
         due, kind = "due_on", "deadline_kind"
-    return qs.annotate(
-        **{
-            name: Case(
-                When(closure_kind_as_of="cancelled", then=Value(Status.CANCELLED.value)),
-                When(
-                    Q(closure_kind_as_of="completed")
-                    & (Q(**{f"{due}__isnull": True}) | Q(closure_on_as_of__lte=F(due))),
-                    then=Value(Status.COMPLETED_ON_TIME.value),
-                ),
-                When(closure_kind_as_of="completed", then=Value(Status.COMPLETED_LATE.value)),
-                When(
-                    **{f"{kind}__in": ["continuous", "recurring"]},
-                    then=Value(Status.REGULAR.value),
-                ),
-                When(
-                    Q(**{f"{due}__isnull": True}) | Q(**{f"{kind}__in": ["none", "unrecognised"]}),
-                    then=Value(Status.NO_DEADLINE.value),
-                ),
-                When(**{f"{due}__lt": as_of}, then=Value(Status.OVERDUE.value)),
-                When(**{f"{due}__lte": soon}, then=Value(Status.DUE_SOON.value)),
-                default=Value(Status.IN_PROGRESS.value),
-                output_field=CharField(),
-            )
-        }
+    return qs.annotate(**{name: _status_case(as_of, soon, due, kind)})
+
+
+def _status_case(as_of: dt.date, soon: dt.date, due: str, kind: str) -> Case:
+    """The status against the deadline in the fields ``due`` and ``kind``, from the closure
+    annotations of ``with_status``."""
+    return Case(
+        When(closure_kind_as_of="cancelled", then=Value(Status.CANCELLED.value)),
+        When(
+            Q(closure_kind_as_of="completed")
+            & (Q(**{f"{due}__isnull": True}) | Q(closure_on_as_of__lte=F(due))),
+            then=Value(Status.COMPLETED_ON_TIME.value),
+        ),
+        When(closure_kind_as_of="completed", then=Value(Status.COMPLETED_LATE.value)),
+        When(
+            **{f"{kind}__in": ["continuous", "recurring"]},
+            then=Value(Status.REGULAR.value),
+        ),
+        When(
+            Q(**{f"{due}__isnull": True}) | Q(**{f"{kind}__in": ["none", "unrecognised"]}),
+            then=Value(Status.NO_DEADLINE.value),
+        ),
+        When(**{f"{due}__lt": as_of}, then=Value(Status.OVERDUE.value)),
+        When(**{f"{due}__lte": soon}, then=Value(Status.DUE_SOON.value)),
+        default=Value(Status.IN_PROGRESS.value),
+        output_field=CharField(),
     )
 
 
@@ -157,6 +160,36 @@ def with_both_statuses(
     (against the original deadline): what ``status_counts`` groups by."""
     qs = with_status(queryset, as_of, soon_days)
     return with_status(qs, as_of, soon_days, name="status_original", deadline="original")
+
+
+def with_late_against_original(
+    queryset: QuerySet, as_of: dt.date, soon_days: int | None = None
+) -> QuerySet:
+    """Annotate ``status`` (``with_status``, unless already there for the same date) and
+    ``late_against_original``: past the original deadline although within the one in force on
+    ``as_of`` (``status.late_against_original``). Only tasks whose deadline changed by then
+    evaluate the status against the original deadline (an uncorrelated IN, computed once per
+    query)."""
+    qs = queryset
+    if "status" not in qs.query.annotations:
+        qs = with_status(qs, as_of, soon_days)
+    if "status_original" not in qs.query.annotations:
+        soon = as_of + dt.timedelta(days=due_soon_days() if soon_days is None else soon_days)
+        # Not selected: only the tasks whose deadline changed evaluate it.
+        qs = qs.alias(status_original=_status_case(as_of, soon, "due_on", "deadline_kind"))
+    late = [s.value for s in LATE_STATUSES]
+    changed = DeadlineChange.objects.filter(effective_on__lte=as_of).values("task_id")
+    return qs.annotate(
+        late_against_original=Case(
+            When(~Q(pk__in=changed), then=Value(False)),
+            When(
+                Q(status_original__in=late) & ~Q(status__in=[*late, Status.CANCELLED.value]),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
 
 
 def status_counts(queryset: QuerySet, as_of: dt.date, soon_days: int | None = None) -> dict:

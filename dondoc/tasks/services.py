@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.files.base import File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history
@@ -31,9 +32,11 @@ from dondoc.tasks.models import (
     DuplicateState,
     Program,
     ProgressUpdate,
+    RelationKind,
     SolutionGroup,
     Task,
     TaskAgency,
+    TaskRelation,
     TaskSource,
     UpdateState,
 )
@@ -311,6 +314,7 @@ def merge_tasks(keep: Task, duplicate: Task, *, by=None) -> Task:
     for ta in duplicate.task_agencies.all():
         TaskAgency.objects.get_or_create(task=keep, org_unit=ta.org_unit, role=ta.role)
     keep.members.add(*duplicate.members.all())
+    _move_relations(keep, duplicate, by=by)
     for update in duplicate.updates.all():  # one by one, so each move is in the history
         update.task = keep
         _as_user(update, by).save(update_fields=["task"])
@@ -323,9 +327,56 @@ def merge_tasks(keep: Task, duplicate: Task, *, by=None) -> Task:
     return keep
 
 
+def _move_relations(keep: Task, duplicate: Task, *, by=None) -> None:
+    """The duplicate's related tasks become the kept task's; a relation between the two goes."""
+    pair = (keep.pk, duplicate.pk)
+    for relation in TaskRelation.objects.filter(Q(task=duplicate) | Q(related=duplicate)):
+        other = relation.related_id if relation.task_id == duplicate.pk else relation.task_id
+        if other in pair or _relation_between(keep.pk, other) is not None:
+            _as_user(relation, by).delete()
+            continue
+        if relation.task_id == duplicate.pk:
+            relation.task = keep
+        else:
+            relation.related = keep
+        _as_user(relation, by).save(update_fields=["task", "related"])
+
+
+def _relation_between(a: int, b: int) -> TaskRelation | None:
+    return TaskRelation.objects.filter(
+        Q(task_id=a, related_id=b) | Q(task_id=b, related_id=a)
+    ).first()
+
+
 @transaction.atomic
-def decide_duplicate(pair: DuplicateCandidate, *, same: bool, by) -> DuplicateCandidate:
-    """A human's answer to a queued near-duplicate: merge the two tasks, or keep both.
+def relate_tasks(
+    task: Task,
+    related: Task,
+    *,
+    kind: str = RelationKind.RELATED,
+    source: Directive | None = None,
+    by=None,
+) -> tuple[TaskRelation, bool]:
+    """Keep ``task`` and ``related`` apart but linked (once per pair, in either order):
+    ``task`` restates ``related`` in other substance (``RESTATES``, named by ``source``), or
+    the two are related but not the same (``RELATED``). Returns the relation and whether it
+    was created."""
+    assert task.pk != related.pk, "a task is not related to itself"
+    assert kind in RelationKind.values, kind
+    existing = _relation_between(task.pk, related.pk)
+    if existing is not None:
+        return existing, False
+    relation = TaskRelation(task=task, related=related, kind=kind, source=source)
+    _as_user(relation, by).save()
+    return relation, True
+
+
+@transaction.atomic
+def decide_duplicate(
+    pair: DuplicateCandidate, *, same: bool, by, related: bool = False
+) -> DuplicateCandidate:
+    """A human's answer to a queued near-duplicate: merge the two tasks, or keep both —
+    as different tasks, or (``related``) as related tasks linked on both pages.
 
     The pair is re-read under a lock: a pair decided meanwhile, or (to merge) a task of it
     merged elsewhere meanwhile, raises :class:`Conflict` and changes nothing. A merge also
@@ -361,12 +412,23 @@ def decide_duplicate(pair: DuplicateCandidate, *, same: bool, by) -> DuplicateCa
                     % {"task": task.pk, "into": task.merged_into_id},
                     current=current,
                 )
-    current.state = DuplicateState.CONFIRMED if same else DuplicateState.REJECTED
+    if same:
+        current.state = DuplicateState.CONFIRMED
+    else:
+        current.state = DuplicateState.RELATED if related else DuplicateState.REJECTED
     current.decided_by = by
     current.decided_at = timezone.now()
     _as_user(current, by).save(update_fields=["state", "decided_by", "decided_at"])
     if same:
         merge_tasks(tasks[current.candidate_id], tasks[current.task_id], by=by)
+    elif related:
+        relate_tasks(
+            current.task, current.candidate, kind=RelationKind.RELATED, source=current.source, by=by
+        )
+    else:  # different tasks: a link the import made while the pair waited goes
+        found = _relation_between(current.task_id, current.candidate_id)
+        if found is not None:
+            _as_user(found, by).delete()
     pair.state, pair.decided_by, pair.decided_at = (
         current.state,
         current.decided_by,

@@ -24,6 +24,7 @@ __all__ = [
     "CLOSURE_KINDS",
     "COMPLETED_STATUSES",
     "DEFAULT_DUE_SOON_DAYS",
+    "LATE_STATUSES",
     "OPEN_STATUSES",
     "STATUS_BANDS",
     "STATUS_COLOURS",
@@ -35,6 +36,7 @@ __all__ = [
     "closure_as_of",
     "deadline_as_of",
     "due_as_of",
+    "late_against_original",
     "status_as_of",
 ]
 
@@ -61,6 +63,8 @@ OPEN_STATUSES = frozenset(
 )
 #: Tasks done (đã hoàn thành), on time or late.
 COMPLETED_STATUSES = frozenset({Status.COMPLETED_ON_TIME, Status.COMPLETED_LATE})
+#: Tasks past their deadline: open and overdue, or completed after it.
+LATE_STATUSES = frozenset({Status.OVERDUE, Status.COMPLETED_LATE})
 
 #: English message ids; translation into Vietnamese happens where they are shown.
 STATUS_LABELS: dict[Status, str] = {
@@ -236,3 +240,18 @@ def status_as_of(
     if (due - as_of).days <= due_soon_days:
         return Status.DUE_SOON
     return Status.IN_PROGRESS
+
+
+def late_against_original(status: Status | str, status_original: Status | str) -> bool:
+    """Late against the original deadline (quá thời hạn ban đầu) although within the one in
+    force: ``status_original`` (judged against the deadline as first assigned) is overdue or
+    completed late, while ``status`` (judged against the deadline in force, after a change,
+    extension or restatement) is neither, nor cancelled.
+
+    A task late against both is simply late; one with no deadline change is never this.
+    """
+    return (
+        Status(status_original) in LATE_STATUSES
+        and Status(status) not in LATE_STATUSES
+        and Status(status) != Status.CANCELLED
+    )

@@ -62,14 +62,16 @@ from dondoc.tasks.models import (
     DuplicateState,
     Program,
     ProgressUpdate,
+    RelationKind,
     SolutionGroup,
     Task,
     TaskAgency,
+    TaskRelation,
     TaskSource,
 )
 from dondoc.tasks.outputs import OUTPUT_KINDS
 from dondoc.tasks.programs import picker_programs
-from dondoc.tasks.queries import tasks_as_of, with_status
+from dondoc.tasks.queries import tasks_as_of, with_late_against_original, with_status
 from dondoc.tasks.status import STATUS_COLOURS, Status
 from dondoc.tasks.templatetags.dondoc import output_kind_text, status_text
 
@@ -88,7 +90,7 @@ def get_task_for_user(request: HttpRequest, pk: int, as_of: dt.date | None = Non
     day = as_of or timezone.localdate()
     qs = visible_tasks(request.user, Task.objects.filter(pk=pk))
     qs = (
-        with_status(qs, day)
+        with_late_against_original(qs, day)
         .select_related("program", "group", "parent", "merged_into")
         .prefetch_related(
             Prefetch(
@@ -415,6 +417,40 @@ def task_history(task: Task, user: Any) -> list[HistoryEntry]:
     return entries
 
 
+@dataclass(frozen=True)
+class RelatedTask:
+    """Another task linked to this one: ``restates`` (this one restates it), ``restated_by``
+    or ``related``, with the document that linked them."""
+
+    task: Task
+    kind: str
+    source: Directive | None
+
+
+def related_tasks(task: Task, user: Any) -> list[RelatedTask]:
+    """The tasks related to ``task`` that ``user`` may see, oldest link first."""
+    relations = (
+        TaskRelation.objects.filter(Q(task=task) | Q(related=task))
+        .select_related("task", "related", "source")
+        .order_by("created_at", "id")
+    )
+    found = []
+    for relation in relations:
+        mine = relation.task_id == task.pk
+        other = relation.related if mine else relation.task
+        if relation.kind == RelationKind.RESTATES:
+            kind = "restates" if mine else "restated_by"
+        else:
+            kind = "related"
+        found.append(RelatedTask(other, kind, relation.source))
+    visible = set(
+        visible_tasks(user, Task.objects.filter(pk__in=[r.task.pk for r in found])).values_list(
+            "pk", flat=True
+        )
+    )
+    return [r for r in found if r.task.pk in visible]
+
+
 @login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_user(request, pk)
@@ -479,6 +515,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "task": task,
+        "relations": related_tasks(task, request.user),
         "leads": [ta.org_unit for ta in task_agencies if ta.role == "lead"],
         "coordinators": [ta.org_unit for ta in task_agencies if ta.role == "coordinating"],
         "sources": task.sources.select_related("directive", "directive__issuer").order_by(
@@ -613,8 +650,9 @@ def duplicate_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         raise Http404
     same = form.cleaned_data["decision"] == "same"
+    related = form.cleaned_data["decision"] == "related"
     try:
-        services.decide_duplicate(pair, same=same, by=request.user)
+        services.decide_duplicate(pair, same=same, related=related, by=request.user)
     except Conflict as conflict:  # someone else decided first: say so on the list (409)
         messages.error(request, str(conflict))
         return _duplicate_list_page(request, status=409)
@@ -623,6 +661,10 @@ def duplicate_decide(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             _("Merged: task #%(dup)s is now part of task #%(keep)s.")
             % {"dup": pair.task_id, "keep": pair.candidate_id},
+        )
+    elif related:
+        messages.success(
+            request, _("Recorded: related tasks, kept apart and linked on both pages.")
         )
     else:
         messages.success(request, _("Recorded: these are different tasks."))

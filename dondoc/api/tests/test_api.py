@@ -13,7 +13,7 @@ from django.test import Client
 
 from dondoc.accounts.models import ApiToken
 from dondoc.orgs.models import OrgUnit
-from dondoc.tasks import services
+from dondoc.tasks import manage, services
 from dondoc.tasks.models import Attachment, ProgressUpdate, Task, UpdateState
 
 AS_OF = "2025-06-30"
@@ -219,12 +219,44 @@ def test_a_list_item_carries_agencies_members_deadline_and_status(client, clerk,
         "kind": "date",
         "due": "2025-03-31",
         "due_as_of": "2025-03-31",
+        "original": {"text": "Quý I/2025", "kind": "date", "due": "2025-03-31"},
     }
+    assert item["late_against_original"] is False
     assert item["directives"][0]["number"] == "01-TB/BCĐTW"
     assert item["group"]["number"] == 3
     assert item["status"] == "overdue"
     assert item["completed_on"] is None
     assert item["url"].endswith(f"/tasks/{task.pk}/")
+
+
+def test_a_restated_deadline_keeps_the_original_and_says_late_against_it(
+    client, clerk, tasks, notice
+):
+    task = tasks["rare_earths"]
+    manage.change_deadline(
+        task,
+        by=clerk,
+        reason="Nêu lại",
+        phrase="Quý III/2025",
+        effective_on=dt.date(2025, 4, 10),
+        origin="restated",
+        source=notice,
+    )
+    params = {"as_of": AS_OF, "late_against_original": "true"}
+    response = client.get("/api/tasks", params, **bearer(clerk))
+    [item] = response.json()["items"]
+    assert (item["id"], item["status"], item["late_against_original"]) == (
+        task.pk,
+        "in_progress",
+        True,
+    )
+    assert item["deadline"]["due_as_of"] == "2025-09-30"
+    assert item["deadline"]["original"]["due"] == "2025-03-31"
+    before = client.get(f"/api/tasks/{task.pk}", {"as_of": "2025-04-09"}, **bearer(clerk))
+    assert (before.json()["status"], before.json()["late_against_original"]) == (
+        "overdue",
+        False,
+    )
 
 
 def test_a_completed_task_reports_its_completion_date(client, clerk, tasks):

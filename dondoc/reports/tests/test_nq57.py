@@ -47,11 +47,18 @@ def test_report_as_of_10_april_2025_agrees_with_its_tables_and_the_dashboard(nq5
     q2 = set(
         annotated.filter(
             status__in=[s.value for s in OPEN_STATUSES],
-            due_on__gte=dt.date(2025, 4, 1),
-            due_on__lte=dt.date(2025, 6, 30),
+            due_on_as_of__gte=dt.date(2025, 4, 1),
+            due_on_as_of__lte=dt.date(2025, 6, 30),
         ).values_list("pk", flat=True)
     )
     assert {r.task_id for r in data.upcoming} == q2 and q2
+    # Appendix 2 lists the tasks the report restates for Q2 (the laws "5/2025", 5G
+    # "Quý II/2025"), the original deadline beside the one in force.
+    restated = {r.deadline for r in data.upcoming if "ban đầu" in r.deadline}
+    assert restated == {
+        "5/2025 (thời hạn ban đầu: 2025)",
+        "Quý II/2025 (quá thời hạn ban đầu: Quý I/2025)",
+    }
 
     doc = Document(io.BytesIO(report.docx()))
     sentence = next(p.text for p in doc.paragraphs if "nhiệm vụ quá hạn (Chi tiết" in p.text)

@@ -29,7 +29,7 @@ from django.utils import timezone
 from dondoc.core.dates import DateError, parse_date
 from dondoc.core.tabular import Budget, InputRefused, Limits, decode_text
 from dondoc.core.text import fold
-from dondoc.tasks import services
+from dondoc.tasks import manage, services
 from dondoc.tasks.deadlines import parse_deadline
 from dondoc.tasks.grouping import group_keywords, suggest_group
 from dondoc.tasks.importers import table as tables
@@ -57,6 +57,7 @@ from dondoc.tasks.models import (
     Directive,
     DirectiveKind,
     ProgressUpdate,
+    RelationKind,
     SolutionGroup,
     Task,
 )
@@ -233,6 +234,14 @@ class _Context:
 # Entry point
 
 
+@dataclass(frozen=True)
+class Related:
+    """A hand-made link (``import_file``'s ``links``) saying a row restates ``task`` in other
+    substance: the row stays a task of its own, linked to ``task`` as related."""
+
+    task: Task
+
+
 def import_file(
     path_or_bytes: str | Path | bytes,
     *,
@@ -240,7 +249,7 @@ def import_file(
     program,
     by=None,
     dry_run: bool = False,
-    links: Mapping[str, Task] | None = None,
+    links: Mapping[str, Task | Related] | None = None,
     columns: dict[str, int] | None = None,
     directive: str | None = None,
     resolutions: Mapping[tuple[str, str], Mapping[str, Any]] | None = None,
@@ -251,7 +260,8 @@ def import_file(
     .docx whose header is not the template's) into ``program``.
 
     ``links`` are hand-checked decisions: a row label ("Phụ lục 1, STT 4") mapped to the task
-    the row restates. For tables, ``columns`` gives the column of each key (else recognised
+    the row restates (the same task), or to ``Related(task)`` (a task of its own, related to it).
+    For tables, ``columns`` gives the column of each key (else recognised
     from the headings) and ``directive`` ("03/NQ-CP ngày 09/01/2025") is the assigning
     document of rows without one, created when missing. Unknown agencies, members and
     documents are settled by ``resolutions`` (``(kind, name)`` -> map/create/drop) or all
@@ -893,7 +903,8 @@ def _write(
         _settle(plan)
         lead_names = [unit.name for unit in plan.leads]
         linked_to = links.get(row.label)
-        if linked_to is not None:
+        related_to = linked_to.task if isinstance(linked_to, Related) else None
+        if linked_to is not None and related_to is None:
             kind, candidate_id, score = "same", linked_to.pk, 1.0
             index.tasks.setdefault(linked_to.pk, linked_to)
         else:
@@ -901,6 +912,8 @@ def _write(
                 row.content, lead_agencies=lead_names, candidate_leads=index.leads
             )
             kind, candidate_id, score = decision.kind, decision.candidate, decision.score
+            if related_to is not None and candidate_id == related_to.pk:
+                kind = "new"  # checked by hand: related, not the same task
         sources = _sources_for(plan, report)
         outcome = RowOutcome(row.row, row.label, "created", row.content[:200], score=score)
         if kind == "same":
@@ -908,9 +921,10 @@ def _write(
             sources = [
                 s for s in sources if s[1] or not task.sources.filter(directive=s[0]).exists()
             ]
-            outcome.action = "linked" if _link(task, plan, sources, by=by) else "unchanged"
-            _warn_deadline(task, row, summary)
+            changed = _link(task, plan, sources, by=by)
+            changed |= _restate_deadline(task, plan, report, summary, by=by)
             _warn_output(task, row, summary)
+            outcome.action = "linked" if changed else "unchanged"
             outcome.matched_task_id = task.pk
             index.add_wording(task, row.content)
         else:
@@ -936,6 +950,10 @@ def _write(
                 outcome.action = "queued"
                 outcome.matched_task_id = candidate.pk
                 summary.queued += int(queued)
+                _relate(task, candidate, plan, report, by=by)
+        if related_to is not None and related_to.pk != task.pk:
+            _relate(task, related_to, plan, report, by=by)
+            outcome.matched_task_id = related_to.pk
         outcome.task_id = task.pk
         outcome.updates = _record_updates(task, plan, report, context, by=by)
         _count(summary, outcome)
@@ -1023,7 +1041,7 @@ def _write_table(
         if task is None:
             new.append((plan, outcome, decision))
             continue
-        _warn_deadline(task, row, summary)
+        changed |= _restate_deadline(task, plan, None, summary, by=by)
         _warn_output(task, row, summary)
         outcome.action = "linked" if changed else "unchanged"
         outcome.task_id = outcome.matched_task_id = task.pk
@@ -1074,6 +1092,14 @@ def _write_table(
     summary.rows.sort(key=lambda outcome: outcome.row)
 
 
+def _relate(task: Task, other: Task, plan: _Planned, report: Directive | None, *, by) -> None:
+    """A row that may restate ``other`` in other substance, from a later document: the two
+    tasks stay apart, linked as related (``RESTATES``), until a reviewer says otherwise."""
+    document = report or (plan.documents[0] if plan.documents else None)
+    if document is not None and document.date > other.assigned_on:
+        services.relate_tasks(task, other, kind=RelationKind.RESTATES, source=document, by=by)
+
+
 def _sources_for(plan: _Planned, report: Directive | None) -> list[tuple[Directive, str, str]]:
     row = plan.source
     sources: list[tuple[Directive, str, str]] = []
@@ -1088,22 +1114,45 @@ def _sources_for(plan: _Planned, report: Directive | None) -> list[tuple[Directi
     return sources
 
 
-def _warn_deadline(task: Task, row: SourceRow, summary: ImportSummary) -> None:
+def _restate_deadline(
+    task: Task, plan: _Planned, report: Directive | None, summary: ImportSummary, *, by
+) -> bool:
+    """A row restating ``task`` with another deadline: when its document (the report, else
+    the latest assigning document) is dated after the task's assignment, the new deadline
+    governs from that date (``manage.restate_deadline``); otherwise, or when the phrase cannot
+    be read, the deadline in force is kept and the row warned about. Returns whether a
+    restatement was recorded."""
+    row = plan.source
     phrase = row.deadline_text.strip()
-    if not phrase or fold(phrase) == fold(task.deadline_text):
-        return
-    new = parse_deadline(phrase)
-    if new.due == task.due_on and new.kind.value == task.deadline_kind:
-        return
-    summary.warn(
-        row.row,
-        _column(row, "deadline"),
-        f"{row.label}: thời hạn “{phrase}” khác thời hạn đã giao “{task.deadline_text}”; "
-        f"giữ thời hạn đã giao.",
-        f"{row.label}: deadline “{phrase}” differs from the assigned “{task.deadline_text}”; "
-        f"the assigned deadline was kept.",
-        row.label,
+    documents = [report] if report is not None else sorted(plan.documents, key=lambda d: d.date)
+    if not phrase or not documents:
+        return False
+    document = documents[-1]
+    done, _change = manage.restate_deadline(
+        task, phrase=phrase, document=document, label=row.label if report else "", by=by
     )
+    column = _column(row, "deadline")
+    if done == manage.RESTATED:
+        summary.warn(
+            row.row,
+            column,
+            f"{row.label}: thời hạn “{phrase}” nêu lại tại {document} có hiệu lực từ ngày "
+            f"{document.date:%d/%m/%Y} (thời hạn đã giao “{task.deadline_text}” vẫn được lưu).",
+            f"{row.label}: deadline “{phrase}” restated by {document} is in force from "
+            f"{document.date:%d/%m/%Y} (the assigned “{task.deadline_text}” is kept on record).",
+            row.label,
+        )
+    elif done in (manage.UNREADABLE, manage.NOT_LATER, manage.ALREADY):
+        summary.warn(
+            row.row,
+            column,
+            f"{row.label}: thời hạn “{phrase}” khác thời hạn đã giao “{task.deadline_text}”; "
+            f"giữ thời hạn đã giao.",
+            f"{row.label}: deadline “{phrase}” differs from the assigned “{task.deadline_text}”; "
+            f"the assigned deadline was kept.",
+            row.label,
+        )
+    return done == manage.RESTATED
 
 
 def _warn_output(task: Task, row: SourceRow, summary: ImportSummary) -> None:

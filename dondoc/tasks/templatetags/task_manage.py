@@ -40,6 +40,8 @@ class DeadlineRow:
     reason: str
     by: Any
     in_force: bool
+    source: Any = None  # the document that restated it (a Directive)
+    source_label: str = ""
 
 
 def _shown(text: str, kind: str, due: dt.date | None) -> str:
@@ -73,7 +75,8 @@ def task_manage_panel(context: dict[str, Any], task: Any) -> dict[str, Any]:
             False,
         )
     ]
-    for change in task.deadline_changes.select_related("by").order_by("effective_on", "id"):
+    changes = task.deadline_changes.select_related("by", "source").order_by("effective_on", "id")
+    for change in changes:
         rows.append(
             DeadlineRow(
                 change.effective_on,
@@ -83,6 +86,8 @@ def task_manage_panel(context: dict[str, Any], task: Any) -> dict[str, Any]:
                 change.reason,
                 change.by,
                 False,
+                change.source,
+                change.source_label,
             )
         )
     current = 0  # the changes come in the order they take over

@@ -18,6 +18,7 @@ from dondoc.tasks.status import (
     Closure,
     Status,
     closure_as_of,
+    late_against_original,
     status_as_of,
 )
 
@@ -320,3 +321,20 @@ def test_status_is_completed_exactly_when_a_completion_is_in_force(
     assert (status is Status.CANCELLED) == (closure is not None and closure.kind == "cancelled")
     if closure is None:
         assert status in OPEN_STATUSES
+
+
+@pytest.mark.parametrize(
+    ("status", "original", "late"),
+    [
+        (Status.IN_PROGRESS, Status.OVERDUE, True),  # restated "Quý II" after "Quý I" passed
+        (Status.DUE_SOON, Status.OVERDUE, True),
+        (Status.COMPLETED_ON_TIME, Status.COMPLETED_LATE, True),
+        (Status.OVERDUE, Status.OVERDUE, False),  # late against both: simply overdue
+        (Status.COMPLETED_LATE, Status.COMPLETED_LATE, False),
+        (Status.IN_PROGRESS, Status.IN_PROGRESS, False),
+        (Status.CANCELLED, Status.CANCELLED, False),
+        (Status.REGULAR, Status.OVERDUE, True),  # changed to "Thường xuyên" once overdue
+    ],
+)
+def test_late_against_the_original_only_when_within_the_deadline_in_force(status, original, late):
+    assert late_against_original(status, original) is late

@@ -9,8 +9,19 @@ import pytest
 
 from dondoc.tasks import services
 from dondoc.tasks.models import Task
-from dondoc.tasks.queries import status_counts, tasks_as_of, with_status
-from dondoc.tasks.status import Closure, Status, closure_as_of, status_as_of
+from dondoc.tasks.queries import (
+    status_counts,
+    tasks_as_of,
+    with_late_against_original,
+    with_status,
+)
+from dondoc.tasks.status import (
+    Closure,
+    Status,
+    closure_as_of,
+    late_against_original,
+    status_as_of,
+)
 
 PHRASES = ["Quý I/2025", "Tháng 5/2025", "2025", "Thường xuyên", "Hằng quý", "", "Sau khi xong"]
 START = dt.date(2025, 1, 1)
@@ -270,6 +281,7 @@ def test_sql_status_matches_python_status_with_deadline_changes_of_any_kind(prog
                     reason="Điều chỉnh theo văn bản mới",
                     phrase=rng.choice(PHRASES[:6]),
                     effective_on=day,
+                    origin=rng.choice(["changed", "restated"]),
                 )
         if rng.random() < 0.4:
             recorded = START + dt.timedelta(days=rng.randint(0, 300))
@@ -294,3 +306,19 @@ def test_sql_status_matches_python_status_with_deadline_changes_of_any_kind(prog
             for task in tasks:
                 expected = _python_status_with_extensions(task, as_of, deadline)
                 assert in_sql[task.pk] == expected, (task.pk, as_of, deadline)
+        # Late against the original deadline although within the one in force: the same.
+        late_in_sql = dict(
+            with_late_against_original(tasks_as_of(as_of), as_of).values_list(
+                "pk", "late_against_original"
+            )
+        )
+        for task in tasks:
+            expected = late_against_original(
+                _python_status_with_extensions(task, as_of, "effective"),
+                _python_status_with_extensions(task, as_of, "original"),
+            )
+            assert late_in_sql[task.pk] == expected, (task.pk, as_of)
+    assert any(
+        with_late_against_original(tasks_as_of(d), d).filter(late_against_original=True)
+        for d in (START + dt.timedelta(days=n) for n in range(0, 330, 23))
+    )
