@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 
 from dondoc.core.transitions import Conflict, locked
 from dondoc.core.uploads import CheckedUpload
+from dondoc.orgs.models import OrgGroup
 from dondoc.tasks.deadlines import parse_deadline
 from dondoc.tasks.models import (
     AgencyRole,
@@ -31,6 +32,7 @@ from dondoc.tasks.models import (
     ProgressUpdate,
     Task,
     TaskAgency,
+    TaskAgencyGroup,
     TaskSource,
     UpdateState,
 )
@@ -67,7 +69,10 @@ def create_task(
     members: Iterable = (),
     by=None,
 ) -> Task:
-    """Create a task with its sources ``(directive, label, wording)``, agencies and members."""
+    """Create a task with its sources ``(directive, label, wording)``, agencies and members.
+
+    ``leads`` and ``coordinators`` hold organisation units and collective agencies
+    (``OrgGroup``, "Các bộ, ngành, địa phương") in any mix."""
     task = Task(
         program=program, content=content, assigned_on=assigned_on, group=group, parent=parent
     )
@@ -82,10 +87,21 @@ def create_task(
     return task
 
 
-def set_agencies(task: Task, *, leads: Iterable = (), coordinators: Iterable = ()) -> None:
-    for role, units in ((AgencyRole.LEAD, leads), (AgencyRole.COORDINATING, coordinators)):
-        for unit in units:
-            TaskAgency.objects.get_or_create(task=task, org_unit=unit, role=role)
+def set_agencies(task: Task, *, leads: Iterable = (), coordinators: Iterable = ()) -> bool:
+    """Add the agencies (units or groups) the task lacks in each role; whether any was added."""
+    added = False
+    for role, agencies in ((AgencyRole.LEAD, leads), (AgencyRole.COORDINATING, coordinators)):
+        for agency in agencies:
+            if isinstance(agency, OrgGroup):
+                _link, created = TaskAgencyGroup.objects.get_or_create(
+                    task=task, group=agency, role=role
+                )
+            else:
+                _link, created = TaskAgency.objects.get_or_create(
+                    task=task, org_unit=agency, role=role
+                )
+            added |= created
+    return added
 
 
 @transaction.atomic
@@ -213,6 +229,8 @@ def merge_tasks(keep: Task, duplicate: Task, *, by=None) -> Task:
         )
     for ta in duplicate.task_agencies.all():
         TaskAgency.objects.get_or_create(task=keep, org_unit=ta.org_unit, role=ta.role)
+    for tg in duplicate.task_groups.all():
+        TaskAgencyGroup.objects.get_or_create(task=keep, group=tg.group, role=tg.role)
     keep.members.add(*duplicate.members.all())
     for update in duplicate.updates.all():  # one by one, so each move is in the history
         update.task = keep
@@ -327,7 +345,8 @@ def link_task(
 ) -> bool:
     """Record that a document restates ``task``: add what is missing, never duplicate.
 
-    Adds sources ``(directive, label, wording)``, agencies and members the task lacks, moves
+    Adds sources ``(directive, label, wording)``, agencies (units or groups) and members the
+    task lacks, moves
     ``assigned_on`` earlier when the document shows an earlier assignment, and sets the deadline
     when the task had none. Returns whether anything changed.
 
@@ -343,10 +362,7 @@ def link_task(
             task=task, directive=directive, label=label, defaults={"wording": wording}
         )
         changed |= created
-    for role, units in ((AgencyRole.LEAD, leads), (AgencyRole.COORDINATING, coordinators)):
-        for unit in units:
-            _ta, created = TaskAgency.objects.get_or_create(task=task, org_unit=unit, role=role)
-            changed |= created
+    changed |= set_agencies(task, leads=leads, coordinators=coordinators)
     current = set(task.members.values_list("pk", flat=True))
     missing = [member for member in members if member.pk not in current]
     if missing:
