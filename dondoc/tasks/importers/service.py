@@ -24,6 +24,7 @@ from django.utils import timezone
 from dondoc.core.dates import DateError, parse_date
 from dondoc.core.tabular import Budget, InputRefused, Limits, decode_text
 from dondoc.core.text import fold
+from dondoc.orgs.models import OrgGroup
 from dondoc.tasks import services
 from dondoc.tasks.deadlines import parse_deadline
 from dondoc.tasks.grouping import group_keywords, suggest_group
@@ -441,9 +442,9 @@ def _validate(row: SourceRow, context: _Context) -> _Planned | None:
             members.append(member)
 
     def units(names: list[str], column: str) -> list:
-        found = []
+        found = []  # organisation units and collective agencies (OrgGroup)
         for name in names:
-            unit = context.orgs.resolve(name, on)
+            unit = context.orgs.resolve_agency(name, on)
             if unit is None:
                 reject(
                     column,
@@ -663,7 +664,7 @@ def _warn_deadline(task: Task, row: SourceRow, summary: ImportSummary) -> None:
 def _record_updates(task: Task, plan: _Planned, report, context: _Context, *, by) -> int:
     """Progress updates stated by the row, each at most once (task, source, text)."""
     row, added = plan.source, 0
-    lead = plan.leads[0] if plan.leads else None
+    lead = next((u for u in plan.leads if not isinstance(u, OrgGroup)), None)  # not a group
     if report is not None:
         if (
             row.result
