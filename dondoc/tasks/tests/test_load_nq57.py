@@ -129,3 +129,13 @@ def test_completions_from_the_report_count_from_its_date_only(loaded):
     assert (missing, count) == ([], 3)
     assert not day_before.filter(status__startswith="completed").exists()
     assert status_counts(tasks_as_of(REPORT_DAY), REPORT_DAY)["completed"] == 3
+
+
+@pytest.mark.django_db
+def test_the_provinces_own_steering_committees_are_every_provinces_task(loaded):
+    task = Task.objects.get(sources__label="Ý 11")
+
+    assert task.lead_agencies() == []
+    assert [group.code for group in task.lead_groups()] == ["tinh-thanh-pho"]
+    assert with_status(Task.objects.filter(pk=task.pk), REPORT_DAY).get().status == "no_deadline"
+    assert Task.objects.filter(merged_into__isnull=True).count() == 55  # 54 before the group
