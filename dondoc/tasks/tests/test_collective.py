@@ -12,7 +12,9 @@ from dondoc.api.tests.test_api import bearer
 from dondoc.conftest import _user
 from dondoc.orgs.groups import ensure_standard_groups
 from dondoc.orgs.models import OrgGroup, OrgKind, OrgUnit
+from dondoc.rounds import services as rounds
 from dondoc.rounds.queries import agency_tasks
+from dondoc.rounds.todo import agency_todo
 from dondoc.tasks import services
 from dondoc.tasks.collective import group_reporting
 from dondoc.tasks.importers.nq57 import LoadSummary, load_provinces
@@ -169,3 +171,18 @@ def test_the_api_lists_the_group_beside_the_lead_agencies(client, clerk, provinc
             "members": 1,
         }
     ]
+
+
+def test_the_reporters_to_do_counts_the_group_task_in_a_round(provinces_task, program, hanoi):
+    rounds.open_round(
+        program=program,
+        title="Quý II/2025",
+        period_start=dt.date(2025, 4, 1),
+        period_end=dt.date(2025, 6, 30),
+        due_on=dt.date(2025, 7, 10),
+        kinds=[OrgKind.PROVINCE],
+    )
+
+    (item,) = agency_todo(hanoi, dt.date(2025, 6, 1)).rounds
+
+    assert (item.updated, item.required) == (0, 1)
