@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 
 from dondoc.accounts.models import Role
 
@@ -143,16 +143,42 @@ def user_org_ids(user: User) -> set[int]:
     return ids
 
 
+def user_group_ids(user: User) -> set[int]:
+    """The collective agencies ("Các tỉnh, thành phố") the user's units are members of."""
+    cached = getattr(user, "_dondoc_group_ids", None)
+    if cached is not None:
+        return cached
+    from dondoc.tasks.collective import groups_of
+
+    ids = {group.pk for group in groups_of(user_org_ids(user))}
+    user._dondoc_group_ids = ids
+    return ids
+
+
 def _task_is_own(user: User, task: Any) -> bool:
     own = user_org_ids(user)
-    return any(ta.org_unit_id in own for ta in task.task_agencies.all())
+    if any(ta.org_unit_id in own for ta in task.task_agencies.all()):
+        return True
+    groups = user_group_ids(user)
+    return bool(groups) and any(tg.group_id in groups for tg in task.task_groups.all())
 
 
 def own_task_agency(user: User, task: Any) -> Any:
     """The first of the task's agencies that is the user's own unit (or merged into it), or
-    None: the agency a progress update of this user speaks for."""
+    None: the agency a progress update of this user speaks for. For a task of a collective
+    agency, the user's own unit that is a member of it (the one valid today first)."""
     own = user_org_ids(user)
-    return next((ta.org_unit for ta in task.task_agencies.all() if ta.org_unit_id in own), None)
+    direct = next((ta.org_unit for ta in task.task_agencies.all() if ta.org_unit_id in own), None)
+    if direct is not None or not user_group_ids(user):
+        return direct
+    from django.utils import timezone
+
+    from dondoc.orgs.models import OrgUnit
+    from dondoc.tasks.collective import member_agency
+
+    today = timezone.localdate()
+    units = sorted(OrgUnit.objects.filter(users=user), key=lambda u: not u.is_valid_on(today))
+    return member_agency(task, units)
 
 
 def can(user: User | Any, action: str, obj: Any = None) -> bool:
@@ -185,10 +211,9 @@ def visible_tasks(user: User | Any, queryset: QuerySet) -> QuerySet:
         return queryset.none()
     if scope is Scope.ALL:
         return queryset
-    from dondoc.tasks.models import TaskAgency
+    from dondoc.tasks.collective import involving
 
-    own = TaskAgency.objects.filter(task=OuterRef("pk"), org_unit_id__in=user_org_ids(user))
-    return queryset.filter(Exists(own))
+    return queryset.filter(involving(user_org_ids(user), group_ids=user_group_ids(user)))
 
 
 def visible_updates(user: User | Any, queryset: QuerySet) -> QuerySet:

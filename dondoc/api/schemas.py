@@ -141,6 +141,16 @@ class GroupOut(Schema):
     title: str
 
 
+class AgencyGroupRef(Schema):
+    """A collective agency ("Các bộ, ngành, địa phương"): every member unit holds the role."""
+
+    group: bool = Field(True, description="Always true: tells a group from a unit.")
+    id: int
+    code: str
+    name: str
+    members: int = Field(description="Member units valid today.")
+
+
 class TaskItem(Schema):
     id: int
     content: str
@@ -150,6 +160,10 @@ class TaskItem(Schema):
     members: list[Ref]
     lead_agencies: list[Ref]
     coordinating_agencies: list[Ref]
+    lead_groups: list[AgencyGroupRef] = Field(
+        default_factory=list, description="Collective lead agencies, beside lead_agencies."
+    )
+    coordinating_groups: list[AgencyGroupRef] = Field(default_factory=list)
     deadline: DeadlineOut
     expected_output: str = Field(
         description="Expected output as written (kết quả, sản phẩm), e.g. 'Nghị định'."

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from dondoc.accounts.policy import visible_updates
 from dondoc.orgs.models import Member
@@ -20,6 +21,7 @@ from dondoc.tasks.models import (
     ProgressUpdate,
     Task,
     TaskAgency,
+    TaskAgencyGroup,
     TaskSource,
 )
 from dondoc.tasks.status import COMPLETED_STATUSES
@@ -33,6 +35,9 @@ TASK_PREFETCH = (
     Prefetch(
         "task_agencies",
         queryset=TaskAgency.objects.select_related("org_unit").order_by("id"),
+    ),
+    Prefetch(
+        "task_groups", queryset=TaskAgencyGroup.objects.select_related("group").order_by("id")
     ),
 )
 
@@ -76,7 +81,30 @@ def directive_ref(directive: Any) -> dict | None:
     return {"id": directive.pk, "number": directive.number, "date": directive.date}
 
 
-def task_item(task: Task, absolute: Callable[[str], str] = str) -> dict:
+def group_refs(task: Task, role: str, counts: dict[int, int]) -> list[dict]:
+    """The task's collective agencies in ``role``, each with its number of members today
+    (``counts`` caches them by group across the tasks of one response)."""
+    refs = []
+    for tg in task.task_groups.all():
+        if tg.role != role:
+            continue
+        if tg.group_id not in counts:
+            counts[tg.group_id] = tg.group.members_on(timezone.localdate()).count()
+        refs.append(
+            {
+                "group": True,
+                "id": tg.group_id,
+                "code": tg.group.code,
+                "name": tg.group.name,
+                "members": counts[tg.group_id],
+            }
+        )
+    return refs
+
+
+def task_item(
+    task: Task, absolute: Callable[[str], str] = str, group_counts: dict[int, int] | None = None
+) -> dict:
     """One task as the list endpoint returns it. ``task`` carries the ``status`` annotation."""
     directives, seen = [], set()
     for source in task.sources.all():
@@ -84,6 +112,7 @@ def task_item(task: Task, absolute: Callable[[str], str] = str) -> dict:
             seen.add(source.directive_id)
             directives.append(directive_ref(source.directive))
     agencies = list(task.task_agencies.all())
+    counts = {} if group_counts is None else group_counts
     status = getattr(task, "status", "")
     closure_on = getattr(task, "closure_on_as_of", task.closure_on)
     return {
@@ -101,6 +130,8 @@ def task_item(task: Task, absolute: Callable[[str], str] = str) -> dict:
         "coordinating_agencies": [
             org_ref(ta.org_unit) for ta in agencies if ta.role == AgencyRole.COORDINATING
         ],
+        "lead_groups": group_refs(task, AgencyRole.LEAD, counts),
+        "coordinating_groups": group_refs(task, AgencyRole.COORDINATING, counts),
         "deadline": {
             "text": task.deadline_text,
             "kind": task.deadline_kind,

@@ -110,7 +110,9 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilters]):
     queryset, _state = filter_tasks(request.user, filter_params(filters))
     page, count = rows_and_total(with_related(queryset), filters.offset, filters.limit)
     absolute = request.build_absolute_uri
-    return {"count": count, "items": [task_item(task, absolute) for task in page]}
+    counts: dict[int, int] = {}  # members of each collective agency, counted once
+    items = [task_item(task, absolute, counts) for task in page]
+    return {"count": count, "items": items}
 
 
 @router.get("/tasks/{task_id}", response=s.TaskDetail, summary="A task with its timeline")

@@ -4,7 +4,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from dondoc.accounts.admin import PolicyAdmin
-from dondoc.orgs.models import Member, OrgAlias, OrgUnit
+from dondoc.orgs.models import Member, OrgAlias, OrgGroup, OrgUnit
 
 
 class AliasInline(PolicyAdmin, admin.TabularInline):
@@ -29,3 +29,10 @@ class MemberAdmin(PolicyAdmin, SimpleHistoryAdmin):
     search_fields = ["full_name", "name_folded", "position"]
     autocomplete_fields = ["org_unit"]
     list_editable = ["sort_order"]
+
+
+@admin.register(OrgGroup)
+class OrgGroupAdmin(PolicyAdmin, SimpleHistoryAdmin):
+    list_display = ["name", "code", "kinds"]
+    search_fields = ["name", "code", "phrases"]
+    autocomplete_fields = ["units"]

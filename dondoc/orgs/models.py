@@ -146,3 +146,82 @@ class Member(models.Model):
     def save(self, *args, **kwargs):
         self.name_folded = fold(self.full_name)
         super().save(*args, **kwargs)
+
+
+class OrgGroupQuerySet(models.QuerySet):
+    def containing(self, units: list[OrgUnit], on: dt.date | None = None) -> list[OrgGroup]:
+        """The groups of which any of ``units`` is a member (on ``on`` when given: a unit not
+        valid that day is no member then)."""
+        if on is not None:
+            units = [unit for unit in units if unit.is_valid_on(on)]
+        if not units:
+            return []
+        kinds = {unit.kind for unit in units}
+        ids = {unit.pk for unit in units}
+        groups = self.prefetch_related("units")
+        return [
+            group
+            for group in groups
+            if kinds & set(group.kind_list) or ids & {u.pk for u in group.units.all()}
+        ]
+
+
+class OrgGroup(models.Model):
+    """A collective agency (cơ quan chủ trì tập thể): "Các bộ, ngành, địa phương".
+
+    Not a unit of its own: its members are the organisation units of its ``kinds`` that are
+    valid on a date (the 63 provinces until 30/06/2025, the 34 from 01/07/2025), plus any units
+    named in ``units``. A task led by a group is every member's task; each member reports on it
+    for itself. Documents cite a group in many ways ("UBND các tỉnh, thành phố trực thuộc Trung
+    ương", "các địa phương"): ``phrases`` holds them, one per line, and
+    ``dondoc.orgs.groups.resolve_group`` reads them.
+    """
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    kinds = models.CharField(
+        _("kinds of member units"),
+        max_length=200,
+        blank=True,
+        help_text=_("Kinds of organisation unit that are members, separated by commas."),
+    )
+    units = models.ManyToManyField(
+        OrgUnit,
+        blank=True,
+        related_name="explicit_groups",
+        verbose_name=_("other member units"),
+    )
+    phrases = models.TextField(
+        _("other phrasings"), blank=True, help_text=_("One per line, as documents write them.")
+    )
+    history = HistoricalRecords(bases=[AuditedHistory])
+
+    objects = OrgGroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("group of agencies")
+        verbose_name_plural = _("groups of agencies")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def kind_list(self) -> list[str]:
+        return [kind.strip() for kind in self.kinds.split(",") if kind.strip()]
+
+    def phrase_list(self) -> list[str]:
+        return [self.name, *(line.strip() for line in self.phrases.splitlines() if line.strip())]
+
+    def members_on(self, day: dt.date) -> models.QuerySet:
+        """The member units valid on ``day``."""
+        chosen = models.Q(kind__in=self.kind_list) | models.Q(explicit_groups=self)
+        valid = (models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=day)) & (
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day)
+        )
+        return OrgUnit.objects.filter(chosen & valid).distinct()
+
+    def contains(self, unit: OrgUnit, on: dt.date | None = None) -> bool:
+        if on is not None and not unit.is_valid_on(on):
+            return False
+        return unit.kind in self.kind_list or self.units.filter(pk=unit.pk).exists()

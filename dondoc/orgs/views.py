@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -17,8 +17,9 @@ from dondoc.accounts.policy import can, narrowed_to, visible_tasks
 from dondoc.core.collation import vi_order
 from dondoc.core.text import fold
 from dondoc.orgs.models import Member, OrgKind, OrgUnit
+from dondoc.tasks.collective import involving
 from dondoc.tasks.filters import choose_program, with_display_relations
-from dondoc.tasks.models import AgencyRole, Task, TaskAgency
+from dondoc.tasks.models import AgencyRole, Task
 from dondoc.tasks.queries import status_counts, with_status
 
 #: Tasks shown on an org or member page; the task list has them all.
@@ -75,14 +76,12 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(OrgUnit.objects.select_related("parent", "successor"), pk=pk)
     lineage = unit.lineage_ids()
 
-    def role_tasks(role: str) -> QuerySet:
-        return Task.objects.filter(
-            Exists(
-                TaskAgency.objects.filter(task=OuterRef("pk"), org_unit_id__in=lineage, role=role)
-            )
-        )
-
     today = timezone.localdate()
+
+    def role_tasks(role: str) -> QuerySet:
+        # With the tasks of the collective agencies it is a member of today.
+        return Task.objects.filter(involving(lineage, roles=[role], on=today))
+
     lead_qs = role_tasks(AgencyRole.LEAD)
     program = choose_program(request.GET.get("program"))
     counts = status_counts(

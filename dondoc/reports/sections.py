@@ -40,6 +40,7 @@ from dondoc.tasks.models import (
     SolutionGroup,
     Task,
     TaskAgency,
+    TaskAgencyGroup,
     TaskSource,
 )
 from dondoc.tasks.queries import (
@@ -230,6 +231,13 @@ def task_rows(scope: ReportScope, queryset: QuerySet, with_result: bool) -> list
             .order_by("id"),
             to_attr="leads",
         ),
+        Prefetch(  # collective lead agencies ("Các tỉnh, thành phố"), named after the units
+            "task_groups",
+            queryset=TaskAgencyGroup.objects.filter(role=AgencyRole.LEAD)
+            .select_related("group")
+            .order_by("id"),
+            to_attr="lead_group_links",
+        ),
     )
     if with_result:
         latest = (
@@ -250,7 +258,10 @@ def task_rows(scope: ReportScope, queryset: QuerySet, with_result: bool) -> list
                 members=_format_members(
                     [m.full_name for m in task.members.all()], scope.member_suffix
                 ),
-                leads="; ".join(ta.org_unit.name for ta in task.leads),
+                leads="; ".join(
+                    [ta.org_unit.name for ta in task.leads]
+                    + [tg.group.name for tg in task.lead_group_links]
+                ),
                 deadline=_deadline_cell(task),
                 due_on=getattr(task, "due_on_as_of", task.due_on),
                 result=(task.latest_result or scope.no_result_text) if with_result else "",

@@ -31,6 +31,7 @@ from dondoc.reports.sections import (
     UpcomingExporter,
     quarterly_data,
 )
+from dondoc.tasks.collective import involving
 from dondoc.tasks.models import AgencyRole, Program, Task
 from dondoc.tasks.queries import status_counts
 
@@ -268,10 +269,9 @@ def member_brief(member: Member, as_of: dt.date) -> Brief:
 
 
 def agency_brief(program: Program, unit: OrgUnit, as_of: dt.date) -> Brief:
-    """A one-page brief of the tasks an agency leads (with units merged into it)."""
-    tasks = Task.objects.filter(
-        task_agencies__role=AgencyRole.LEAD, task_agencies__org_unit_id__in=unit.lineage_ids()
-    )
+    """A one-page brief of the tasks an agency leads (with units merged into it, and those of
+    the collective agencies it is a member of on ``as_of``)."""
+    tasks = Task.objects.filter(involving(unit.lineage_ids(), roles=[AgencyRole.LEAD], on=as_of))
     return _brief(
         program,
         as_of,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 
 from dondoc.orgs.models import OrgUnit
-from dondoc.tasks.models import AgencyRole, Task, TaskAgency
+from dondoc.tasks.collective import involving
+from dondoc.tasks.models import AgencyRole, Task
 from dondoc.tasks.queries import tasks_as_of, with_status
 from dondoc.tasks.status import OPEN_STATUSES
 
@@ -16,11 +17,9 @@ def agency_tasks(
     agency: OrgUnit, as_of: dt.date, *, program=None, roles: tuple[str, ...] = (AgencyRole.LEAD,)
 ) -> QuerySet:
     """Tasks of ``agency`` (and of the units merged into it) assigned by ``as_of``, annotated
-    with their status on that date."""
-    own = TaskAgency.objects.filter(
-        task=OuterRef("pk"), org_unit_id__in=agency.lineage_ids(), role__in=list(roles)
-    )
-    qs = Task.objects.filter(Exists(own))
+    with their status on that date. A task of a collective agency ("Các tỉnh, thành phố") is
+    the task of each of its members valid on that date."""
+    qs = Task.objects.filter(involving(agency.lineage_ids(), roles=roles, on=as_of))
     if program is not None:
         qs = qs.filter(program=program)
     return with_status(tasks_as_of(as_of, qs), as_of)

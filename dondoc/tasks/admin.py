@@ -28,6 +28,7 @@ from dondoc.tasks.models import (
     SolutionGroup,
     Task,
     TaskAgency,
+    TaskAgencyGroup,
     TaskSource,
 )
 
@@ -83,6 +84,12 @@ class AgencyInline(ReadOnlyPolicyAdmin, admin.TabularInline):
     model = TaskAgency
     extra = 0
     fields = ["org_unit", "role"]
+
+
+class AgencyGroupInline(ReadOnlyPolicyAdmin, admin.TabularInline):
+    model = TaskAgencyGroup
+    extra = 0
+    fields = ["group", "role"]
 
 
 class TaskAdminForm(forms.ModelForm):
@@ -146,7 +153,7 @@ class TaskAdmin(PolicyAdmin, SimpleHistoryAdmin):
     ]
     raw_id_fields = ["parent"]
     filter_horizontal = ["members"]
-    inlines = [SourceInline, AgencyInline]
+    inlines = [SourceInline, AgencyInline, AgencyGroupInline]
 
     @admin.display(description="content")
     def short_content(self, obj: Task) -> str:

@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dondoc.core.collation import vi_sort_key
 from dondoc.orgs.carriers import carriers_on
-from dondoc.orgs.models import Member, OrgUnit
-from dondoc.tasks.models import AgencyRole, SolutionGroup, Task, TaskAgency
+from dondoc.orgs.models import Member, OrgGroup, OrgUnit
+from dondoc.tasks.models import AgencyRole, SolutionGroup, Task, TaskAgency, TaskAgencyGroup
 from dondoc.tasks.queries import counts_from_groups, with_both_statuses
 from dondoc.tasks.status import Status
 
@@ -128,12 +128,37 @@ def _carrier_sql(column: str, carriers: dict[int, int]) -> str:
     return f"CASE {column} {whens} ELSE {column} END"
 
 
+def _lead_pairs_sql(connection) -> str:
+    """(task_id, org_unit_id) of every lead: the lead units, and the members valid on the date
+    of each collective lead agency ("Các tỉnh, thành phố": each province leads the task).
+    Parameters: the lead role twice, then the date twice."""
+    q = connection.ops.quote_name
+    agencies, groups = q(TaskAgency._meta.db_table), q(TaskAgencyGroup._meta.db_table)
+    units, org_groups = q(OrgUnit._meta.db_table), q(OrgGroup._meta.db_table)
+    explicit = q(OrgGroup.units.through._meta.db_table)
+    return f"""(
+        SELECT task_id, org_unit_id FROM {agencies} WHERE role = %s
+        UNION
+        SELECT tg.task_id, u.id FROM {groups} tg
+        JOIN {org_groups} og ON og.id = tg.group_id
+        JOIN {units} u ON (
+            ',' || og.kinds || ',' LIKE '%%,' || u.kind || ',%%'
+            OR EXISTS (SELECT 1 FROM {explicit} x WHERE x.orggroup_id = og.id
+                       AND x.orgunit_id = u.id)
+        )
+        WHERE tg.role = %s
+        AND (u.valid_from IS NULL OR u.valid_from <= %s)
+        AND (u.valid_to IS NULL OR u.valid_to >= %s)
+    )"""
+
+
 def _breakdown_sql(qs: QuerySet, as_of: dt.date) -> tuple[str, tuple]:
     """One statement that counts tasks by status overall and per group, lead agency and
     member, and names the most overdue tasks.
 
     A lead agency's count includes the tasks of the units merged into it by ``as_of``, each
-    task once even when it is co-led by both (the scorecards count the same way).
+    task once even when it is co-led by both (the scorecards count the same way), and the
+    tasks of the collective agencies it is a member of on ``as_of``.
 
     The status comes from ``queries.with_both_statuses`` (the only place it is spelled out);
     its query becomes a common table expression read by each part, so every task's status is
@@ -144,7 +169,7 @@ def _breakdown_sql(qs: QuerySet, as_of: dt.date) -> tuple[str, tuple]:
     statuses = statuses.values("id", "group_id", "status", "status_original", "due_on_as_of")
     connection = connections[qs.db]
     inner, params = statuses.query.get_compiler(connection=connection).as_sql()
-    agencies = connection.ops.quote_name(TaskAgency._meta.db_table)
+    agencies = _lead_pairs_sql(connection)
     members = connection.ops.quote_name(Task.members.through._meta.db_table)
     lead = _carrier_sql("a.org_unit_id", carriers_on(as_of))
     sql = f"""
@@ -158,14 +183,15 @@ def _breakdown_sql(qs: QuerySet, as_of: dt.date) -> tuple[str, tuple]:
         GROUP BY group_id, status, status_original
         UNION ALL
         SELECT 'lead', {lead}, s.status, NULL, COUNT(DISTINCT s.id), NULL
-        FROM s JOIN {agencies} a ON a.task_id = s.id AND a.role = %s
+        FROM s JOIN {agencies} a ON a.task_id = s.id
         GROUP BY {lead}, s.status
         UNION ALL
         SELECT 'member', m.member_id, s.status, NULL, COUNT(*), NULL
         FROM s JOIN {members} m ON m.task_id = s.id
         GROUP BY m.member_id, s.status
     """
-    return sql, (*params, Status.OVERDUE.value, AgencyRole.LEAD.value)
+    lead_params = (AgencyRole.LEAD.value, AgencyRole.LEAD.value, as_of, as_of)
+    return sql, (*params, Status.OVERDUE.value, *lead_params)
 
 
 def breakdowns(qs: QuerySet, as_of: dt.date) -> Breakdowns:

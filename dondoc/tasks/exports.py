@@ -83,6 +83,7 @@ class TaskExporter:
     def rows(self) -> Iterator[TaskRow]:
         for number, task in enumerate(self._queryset().iterator(chunk_size=500), start=1):
             agencies = list(task.task_agencies.all())
+            groups = list(task.task_groups.all())  # collective agencies, by name
             status = Status(task.status)
             yield TaskRow(
                 number=number,
@@ -92,9 +93,13 @@ class TaskExporter:
                     for s in task.sources.all()
                 ),
                 members="; ".join(m.full_name for m in task.members.all()),
-                leads="; ".join(str(a.org_unit) for a in agencies if a.role == "lead"),
+                leads="; ".join(
+                    [str(a.org_unit) for a in agencies if a.role == "lead"]
+                    + [tg.group.name for tg in groups if tg.role == "lead"]
+                ),
                 coordinators="; ".join(
-                    str(a.org_unit) for a in agencies if a.role == "coordinating"
+                    [str(a.org_unit) for a in agencies if a.role == "coordinating"]
+                    + [tg.group.name for tg in groups if tg.role == "coordinating"]
                 ),
                 expected_output=task.expected_output,
                 deadline_text=task.deadline_text,

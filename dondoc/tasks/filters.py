@@ -62,7 +62,15 @@ from dondoc.core.params import date_param, is_id
 from dondoc.core.text import fold
 from dondoc.orgs.carriers import carried_ids
 from dondoc.tasks import programs
-from dondoc.tasks.models import AgencyRole, Program, Task, TaskAgency, TaskSource
+from dondoc.tasks.collective import involving
+from dondoc.tasks.models import (
+    AgencyRole,
+    Program,
+    Task,
+    TaskAgency,
+    TaskAgencyGroup,
+    TaskSource,
+)
 from dondoc.tasks.outputs import OUTPUT_KINDS
 from dondoc.tasks.queries import tasks_as_of, with_late_against_original, with_status
 from dondoc.tasks.status import COMPLETED_STATUSES, OPEN_STATUSES, Status
@@ -283,22 +291,16 @@ def filter_tasks(user: Any, params: Mapping[str, Any]) -> tuple[QuerySet, Filter
         setattr(state, name, _int(params, name, problems))
     if state.group:
         qs = qs.filter(group_id=state.group)
+    # An agency's tasks include those of the collective agencies it is a member of that day.
     if state.lead:  # with the units merged into it by then, as the dashboard counts them
-        qs = qs.filter(
-            Exists(
-                TaskAgency.objects.filter(
-                    task=OuterRef("pk"),
-                    org_unit_id__in=carried_ids(state.lead, as_of),
-                    role=AgencyRole.LEAD,
-                )
-            )
-        )
+        ids = carried_ids(state.lead, as_of)
+        qs = qs.filter(involving(ids, roles=[AgencyRole.LEAD], on=as_of))
     if state.agency:
         from dondoc.orgs.models import OrgUnit
 
         unit = OrgUnit.objects.filter(pk=state.agency).first()
         ids = unit.lineage_ids() if unit else {state.agency}
-        qs = qs.filter(Exists(TaskAgency.objects.filter(task=OuterRef("pk"), org_unit_id__in=ids)))
+        qs = qs.filter(involving(ids, on=as_of))
     if state.member:
         qs = qs.filter(
             Exists(Task.members.through.objects.filter(task=OuterRef("pk"), member=state.member))
@@ -347,6 +349,10 @@ def with_display_relations(qs: QuerySet) -> QuerySet:
         Prefetch(
             "task_agencies",
             queryset=TaskAgency.objects.select_related("org_unit").order_by("role", "id"),
+        ),
+        Prefetch(
+            "task_groups",
+            queryset=TaskAgencyGroup.objects.select_related("group").order_by("role", "id"),
         ),
         "members",
         Prefetch(

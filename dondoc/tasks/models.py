@@ -270,6 +270,13 @@ class Task(models.Model):
             ta.org_unit for ta in self.task_agencies.all() if ta.role == AgencyRole.COORDINATING
         ]
 
+    def lead_groups(self) -> list:
+        """The collective agencies leading the task ("Các tỉnh, thành phố")."""
+        return [tg.group for tg in self.task_groups.all() if tg.role == AgencyRole.LEAD]
+
+    def coordinating_groups(self) -> list:
+        return [tg.group for tg in self.task_groups.all() if tg.role == AgencyRole.COORDINATING]
+
 
 class TaskSource(models.Model):
     """A directive that assigned (or restated) a task, with how it was worded there."""
@@ -314,6 +321,29 @@ class TaskAgency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_unit} ({self.get_role_display()})"
+
+
+class TaskAgencyGroup(models.Model):
+    """A collective agency in a lead or coordinating role ("Các bộ, ngành, địa phương").
+
+    Every unit of the group valid on a date holds the role then, and reports on the task for
+    itself (its progress updates carry it as their ``agency``).
+    """
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="task_groups")
+    group = models.ForeignKey("orgs.OrgGroup", on_delete=models.PROTECT, related_name="task_roles")
+    role = models.CharField(max_length=16, choices=AgencyRole.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "group", "role"], name="unique_task_agency_group"
+            ),
+        ]
+        indexes = [models.Index(fields=["group", "role", "task"])]
+
+    def __str__(self) -> str:
+        return f"{self.group} ({self.get_role_display()})"
 
 
 class UpdateState(models.TextChoices):

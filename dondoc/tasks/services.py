@@ -22,6 +22,7 @@ from simple_history.utils import bulk_create_with_history
 from dondoc.core.text import normalize_spaces
 from dondoc.core.transitions import Conflict, locked
 from dondoc.core.uploads import CheckedUpload
+from dondoc.orgs.models import OrgGroup
 from dondoc.tasks.deadlines import parse_deadline
 from dondoc.tasks.models import (
     AgencyRole,
@@ -37,6 +38,7 @@ from dondoc.tasks.models import (
     Task,
     TaskAgency,
     TaskRelation,
+    TaskAgencyGroup,
     TaskSource,
     UpdateState,
 )
@@ -75,7 +77,10 @@ def create_task(
     by=None,
 ) -> Task:
     """Create a task with its sources ``(directive, label, wording)``, agencies and members;
-    ``expected_output`` is its product as written (kết quả, sản phẩm: "Nghị định", "Đề án")."""
+    ``expected_output`` is its product as written (kết quả, sản phẩm: "Nghị định", "Đề án").
+
+    ``leads`` and ``coordinators`` hold organisation units and collective agencies
+    (``OrgGroup``, "Các bộ, ngành, địa phương") in any mix."""
     task = Task(
         program=program,
         content=content,
@@ -130,7 +135,7 @@ def create_tasks(specs: Sequence[NewTask], *, by=None) -> list[Task]:
         apply_deadline(task, spec.deadline)
         tasks.append(task)
     bulk_create_with_history(tasks, Task, batch_size=500, default_user=by)
-    sources, agencies, members = {}, {}, {}
+    sources, agencies, groups, members = {}, {}, {}, {}
     for task, spec in zip(tasks, specs, strict=True):
         for directive, label, wording in spec.sources:
             sources.setdefault(
@@ -142,6 +147,12 @@ def create_tasks(specs: Sequence[NewTask], *, by=None) -> list[Task]:
             (AgencyRole.COORDINATING, spec.coordinators),
         ):
             for unit in units:
+                if isinstance(unit, OrgGroup):
+                    groups.setdefault(
+                        (task.pk, unit.pk, role.value),
+                        TaskAgencyGroup(task=task, group=unit, role=role),
+                    )
+                    continue
                 agencies.setdefault(
                     (task.pk, unit.pk, role.value), TaskAgency(task=task, org_unit=unit, role=role)
                 )
@@ -151,12 +162,14 @@ def create_tasks(specs: Sequence[NewTask], *, by=None) -> list[Task]:
             )
     TaskSource.objects.bulk_create(sources.values(), batch_size=1000)
     TaskAgency.objects.bulk_create(agencies.values(), batch_size=1000)
+    TaskAgencyGroup.objects.bulk_create(groups.values(), batch_size=1000)
     Task.members.through.objects.bulk_create(members.values(), batch_size=1000)
     return tasks
 
 
-def set_agencies(task: Task, *, leads: Iterable = (), coordinators: Iterable = ()) -> None:
-    _add_agencies(task, leads=leads, coordinators=coordinators)
+def set_agencies(task: Task, *, leads: Iterable = (), coordinators: Iterable = ()) -> bool:
+    """Add the agencies (units or groups) the task lacks in each role; whether any was added."""
+    return _add_agencies(task, leads=leads, coordinators=coordinators)
 
 
 def _add_sources(task: Task, sources: Iterable, *, have: set | None = None) -> bool:
@@ -175,17 +188,26 @@ def _add_sources(task: Task, sources: Iterable, *, have: set | None = None) -> b
 def _add_agencies(
     task: Task, *, leads: Iterable = (), coordinators: Iterable = (), have: set | None = None
 ) -> bool:
-    """Add the lead and coordinating agencies the task lacks; whether any was added."""
+    """Add the lead and coordinating agencies (units or collective groups) the task lacks;
+    whether any was added."""
     if have is None:
         have = set(TaskAgency.objects.filter(task=task).values_list("org_unit_id", "role"))
     new: dict[tuple[int, str], TaskAgency] = {}
+    groups: list[tuple[OrgGroup, str]] = []
     for role, units in ((AgencyRole.LEAD, leads), (AgencyRole.COORDINATING, coordinators)):
         for unit in units:
+            if isinstance(unit, OrgGroup):
+                groups.append((unit, role))
+                continue
             key = (unit.pk, role.value)
             if key not in have and key not in new:
                 new[key] = TaskAgency(task=task, org_unit=unit, role=role)
     TaskAgency.objects.bulk_create(new.values(), ignore_conflicts=True)
-    return bool(new)
+    added = bool(new)
+    for group, role in groups:
+        _link, created = TaskAgencyGroup.objects.get_or_create(task=task, group=group, role=role)
+        added |= created
+    return added
 
 
 @transaction.atomic
@@ -313,6 +335,8 @@ def merge_tasks(keep: Task, duplicate: Task, *, by=None) -> Task:
         )
     for ta in duplicate.task_agencies.all():
         TaskAgency.objects.get_or_create(task=keep, org_unit=ta.org_unit, role=ta.role)
+    for tg in duplicate.task_groups.all():
+        TaskAgencyGroup.objects.get_or_create(task=keep, group=tg.group, role=tg.role)
     keep.members.add(*duplicate.members.all())
     _move_relations(keep, duplicate, by=by)
     for update in duplicate.updates.all():  # one by one, so each move is in the history
@@ -499,7 +523,8 @@ def link_task(
 ) -> bool:
     """Record that a document restates ``task``: add what is missing, never duplicate.
 
-    Adds sources ``(directive, label, wording)``, agencies and members the task lacks, moves
+    Adds sources ``(directive, label, wording)``, agencies (units or groups) and members the
+    task lacks, moves
     ``assigned_on`` earlier when the document shows an earlier assignment, and sets the deadline
     and the expected output when the task had none (a different one is kept: the caller warns,
     as the importer does). Returns whether anything changed.

@@ -38,8 +38,10 @@ from dondoc.audit.log import update_history_visible
 from dondoc.core.collation import vi_order
 from dondoc.core.params import page_number
 from dondoc.core.transitions import Conflict
+from dondoc.orgs.groups import members_summary
 from dondoc.tasks import dashboard as figures
 from dondoc.tasks import reporting, services
+from dondoc.tasks.collective import group_reporting
 from dondoc.tasks.exports import (
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
@@ -57,6 +59,7 @@ from dondoc.tasks.filters import (
 )
 from dondoc.tasks.forms import DuplicateDecisionForm, ProgressUpdateForm
 from dondoc.tasks.models import (
+    AgencyRole,
     Directive,
     DuplicateCandidate,
     DuplicateState,
@@ -67,6 +70,7 @@ from dondoc.tasks.models import (
     Task,
     TaskAgency,
     TaskRelation,
+    TaskAgencyGroup,
     TaskSource,
 )
 from dondoc.tasks.outputs import OUTPUT_KINDS
@@ -96,7 +100,8 @@ def get_task_for_user(request: HttpRequest, pk: int, as_of: dt.date | None = Non
             Prefetch(
                 "task_agencies",
                 queryset=TaskAgency.objects.select_related("org_unit").order_by("role", "id"),
-            )
+            ),
+            Prefetch("task_groups", queryset=TaskAgencyGroup.objects.select_related("group")),
         )
     )
     task = qs.first()
@@ -451,6 +456,18 @@ def related_tasks(task: Task, user: Any) -> list[RelatedTask]:
     return [r for r in found if r.task.pk in visible]
 
 
+def _group_context(task: Task, day: dt.date) -> dict[str, Any]:
+    """The collective agencies of the task, with their members counted on ``day`` and who of
+    them has reported ("27/34 provinces reported")."""
+    reporting_ = group_reporting(task, day)
+    for item in reporting_:
+        item.summary = members_summary(item.group, day)
+    return {
+        "lead_groups": [r for r in reporting_ if r.role == AgencyRole.LEAD],
+        "coordinating_groups": [r for r in reporting_ if r.role == AgencyRole.COORDINATING],
+    }
+
+
 @login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_user(request, pk)
@@ -518,6 +535,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "relations": related_tasks(task, request.user),
         "leads": [ta.org_unit for ta in task_agencies if ta.role == "lead"],
         "coordinators": [ta.org_unit for ta in task_agencies if ta.role == "coordinating"],
+        **_group_context(task, timezone.localdate()),
         "sources": task.sources.select_related("directive", "directive__issuer").order_by(
             "directive__date"
         ),

@@ -17,7 +17,8 @@ import re
 from collections import defaultdict
 
 from dondoc.core.text import fold
-from dondoc.orgs.models import Member, OrgAlias, OrgKind, OrgUnit
+from dondoc.orgs.groups import group_index, resolve_group
+from dondoc.orgs.models import Member, OrgAlias, OrgGroup, OrgKind, OrgUnit
 
 _TRIM = " .,;:-–…"
 _PROVINCE_HEADS = ("tinh uy", "thanh uy", "dang bo tinh", "dang bo thanh pho")
@@ -65,6 +66,7 @@ class OrgResolver:
     def __init__(self) -> None:
         self._index: dict[str, list[OrgUnit]] = defaultdict(list)
         self._spellings: dict[str, None] = {}
+        self._groups: dict[str, OrgGroup] | None = None
         units = {unit.pk: unit for unit in OrgUnit.objects.all()}
         for unit in units.values():
             self._spellings.update(dict.fromkeys(filter(None, (unit.name, unit.short_name))))
@@ -98,6 +100,16 @@ class OrgResolver:
         if len(valid) == 1:
             return valid[0]
         return self._prefer_current(valid or found)
+
+    def resolve_agency(self, name: str, on: dt.date | None = None) -> OrgUnit | OrgGroup | None:
+        """The unit called ``name``, else the collective agency it names ("Các bộ, ngành, địa
+        phương", ``dondoc.orgs.groups.resolve_group``), else None."""
+        unit = self.resolve(name, on)
+        if unit is not None:
+            return unit
+        if self._groups is None:
+            self._groups = group_index()
+        return resolve_group(name, on, index=self._groups)
 
     @staticmethod
     def _prefer_current(units: list[OrgUnit]) -> OrgUnit | None:

@@ -3,11 +3,12 @@
 The hand-curated data lives in readable files, each noting its sources:
 ``dondoc/orgs/data/units.json`` (committee bodies, central Party bodies, Party committees of
 ministries), ``dondoc/orgs/data/provinces.json`` (63 provinces until 30/06/2025, 34 from
-01/07/2025, with successors), ``dondoc/tasks/data/nq57.json`` (program, solution groups,
-members, notices 01 and 03 and their tasks, what the report records beyond its appendices) and
-the packaged report text ``dondoc/tasks/data/seeds/001_…txt``, read by the report importer so
-its rows link to the notices' tasks. Everything is written in one transaction and only when
-missing: loading twice changes nothing.
+01/07/2025, with successors), ``dondoc/orgs/data/groups.json`` (collective agencies, "Các
+tỉnh, thành phố"; a migration creates them too), ``dondoc/tasks/data/nq57.json`` (program,
+solution groups, members, notices 01 and 03 and their tasks, what the report records beyond its
+appendices) and the packaged report text ``dondoc/tasks/data/seeds/001_…txt``, read by the
+report importer so its rows link to the notices' tasks. Everything is written in one
+transaction and only when missing: loading twice changes nothing.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from django.db import transaction
 import dondoc.orgs
 import dondoc.tasks
 from dondoc.core.text import fold
-from dondoc.orgs.models import Member, OrgAlias, OrgUnit
+from dondoc.orgs.groups import ensure_standard_groups
+from dondoc.orgs.models import Member, OrgAlias, OrgGroup, OrgUnit
 from dondoc.tasks import services
 from dondoc.tasks.grouping import group_keywords, suggest_group
 from dondoc.tasks.importers.service import ImportSummary, import_file
@@ -210,6 +212,7 @@ def load_tasks(
     members = {m.full_name: m for m in Member.objects.filter(program=program)}
     groups = {group.number: group for group in program.groups.all()}
     keywords = group_keywords(program)
+    groups_by_code = {group.code: group for group in OrgGroup.objects.all()}  # collective
     for spec in data["tasks"]:
         directive = directives[spec["directive"]]
         if "restates" in spec:
@@ -229,7 +232,8 @@ def load_tasks(
             deadline=spec["deadline"],
             group=groups.get(spec.get("group")) or suggest_group(spec["content"], keywords),
             sources=[(directive, spec["label"], spec["content"])],
-            leads=[units[code] for code in spec["leads"]],
+            leads=[units[code] for code in spec["leads"]]
+            + [groups_by_code[code] for code in spec.get("lead_groups", [])],
             coordinators=[units[code] for code in spec.get("coordinators", [])],
             members=[members[name] for name in spec["members"]],
         )
@@ -285,6 +289,7 @@ def load_nq57() -> LoadSummary:
     summary = LoadSummary()
     units = load_org_units(summary)
     units |= load_provinces(summary)
+    summary.created["agency groups"] += ensure_standard_groups()
     data = _read(TASK_DATA / "nq57.json")
     program = load_program(summary, units, data)
     directives = load_directives(summary, program, units, data)

@@ -29,6 +29,7 @@ from django.utils import timezone
 from dondoc.core.dates import DateError, parse_date
 from dondoc.core.tabular import Budget, InputRefused, Limits, decode_text
 from dondoc.core.text import fold
+from dondoc.orgs.models import OrgGroup
 from dondoc.tasks import manage, services
 from dondoc.tasks.deadlines import parse_deadline
 from dondoc.tasks.grouping import group_keywords, suggest_group
@@ -227,7 +228,7 @@ class _Context:
         The one place every reader's agency names are resolved (template, report, table): a
         collective name ("Các bộ, ngành, địa phương") resolves here too once groups exist.
         """
-        return self.orgs.resolve(name, on)
+        return self.orgs.resolve_agency(name, on)
 
 
 # --------------------------------------------------------------------------------------------
@@ -726,7 +727,7 @@ def _validate(row: SourceRow, context: _Context) -> _Planned | None:
             members.append(member)
 
     def units(names: list[str], column: str) -> list:
-        found = []
+        found = []  # organisation units and collective agencies (OrgGroup)
         for name in names:
             unit = context.resolve_agency(name, on) or settle("agency", name, column)
             if unit is not DROPPED and unit is not UNSETTLED and unit not in found:
@@ -831,7 +832,7 @@ class _TaskIndex:
         self.by_source: dict[tuple[int, str], Task] = {}
         self.group_keywords = group_keywords(program)
         queryset = Task.objects.filter(program=program, merged_into__isnull=True).prefetch_related(
-            "sources", "task_agencies__org_unit", "members"
+            "sources", "task_agencies__org_unit", "task_groups", "members"
         )
         for task in queryset:
             sources = list(task.sources.all())
@@ -862,12 +863,17 @@ def _unchanged(task: Task, plan: _Planned, sources: list) -> bool:
     """Whether linking ``plan`` to ``task`` would change nothing, read from what the index
     prefetched (a re-imported table's rows skip the locked re-read of their tasks)."""
     have_sources = {(s.directive_id, s.label) for s in task.sources.all()}
-    have_units = {(ta.org_unit_id, ta.role) for ta in task.task_agencies.all()}
+    have_units = {("unit", ta.org_unit_id, ta.role) for ta in task.task_agencies.all()}
+    have_units |= {("group", tg.group_id, tg.role) for tg in task.task_groups.all()}
     have_members = {m.pk for m in task.members.all()}
+
+    def key(agency: Any, role: str) -> tuple[str, int, str]:
+        return ("group" if isinstance(agency, OrgGroup) else "unit", agency.pk, role)
+
     return (
         all((d.pk, label) in have_sources for d, label, _w in sources)
-        and all((u.pk, "lead") in have_units for u in plan.leads)
-        and all((u.pk, "coordinating") in have_units for u in plan.coordinators)
+        and all(key(u, "lead") in have_units for u in plan.leads)
+        and all(key(u, "coordinating") in have_units for u in plan.coordinators)
         and all(m.pk in have_members for m in plan.members)
         and plan.assigned_on >= task.assigned_on
         and not (plan.source.deadline_text and task.deadline_kind == "none")
@@ -1174,7 +1180,7 @@ def _warn_output(task: Task, row: SourceRow, summary: ImportSummary) -> None:
 def _record_updates(task: Task, plan: _Planned, report, context: _Context, *, by) -> int:
     """Progress updates stated by the row, each at most once (task, source, text)."""
     row, added = plan.source, 0
-    lead = plan.leads[0] if plan.leads else None
+    lead = next((u for u in plan.leads if not isinstance(u, OrgGroup)), None)  # not a group
     if report is not None:
         if (
             row.result

@@ -77,6 +77,8 @@ def test_json_lists_tasks_as_of_a_date_sorted_by_id(dataset, most, member_person
         "members": [{"id": member_person.pk, "name": "Nguyễn Mạnh Hùng"}],
         "lead_agencies": [{"id": most.pk, "name": "Bộ KH&CN"}],
         "coordinating_agencies": [],
+        "lead_groups": [],
+        "coordinating_groups": [],
         "deadline": {
             "text": "Quý I/2025",
             "kind": "date",

@@ -176,3 +176,13 @@ def test_tasks_the_report_restates_are_in_progress_from_its_date_late_against_th
     assert sorted(t.status for t in before) == ["in_progress", "overdue", "overdue"]
     counts = status_counts(tasks_as_of(REPORT_DAY), REPORT_DAY)
     assert (counts["overdue"], counts["overdue_original"]) == (16, 18)
+
+
+@pytest.mark.django_db
+def test_the_provinces_own_steering_committees_are_every_provinces_task(loaded):
+    task = Task.objects.get(sources__label="Ý 11")
+
+    assert task.lead_agencies() == []
+    assert [group.code for group in task.lead_groups()] == ["tinh-thanh-pho"]
+    assert with_status(Task.objects.filter(pk=task.pk), REPORT_DAY).get().status == "no_deadline"
+    assert Task.objects.filter(merged_into__isnull=True).count() == 55  # 54 before the group

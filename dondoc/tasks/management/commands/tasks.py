@@ -84,7 +84,10 @@ class Command(BaseCommand):
         for problem in state.problems:
             self.stderr.write(problem)
         if options["json"]:
-            items = [task_item(t) for t in with_related(queryset.order_by("id"))]
+            counts: dict[int, int] = {}
+            items = [
+                task_item(t, group_counts=counts) for t in with_related(queryset.order_by("id"))
+            ]
             self.stdout.write(
                 json.dumps(items, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
             )
@@ -98,7 +101,7 @@ class Command(BaseCommand):
                 ta.org_unit.short_name or ta.org_unit.name
                 for ta in task.task_agencies.all()
                 if ta.role == AgencyRole.LEAD
-            ]
+            ] + [tg.group.name for tg in task.task_groups.all() if tg.role == AgencyRole.LEAD]
             due = f"{task.due_on:%d/%m/%Y}" if task.due_on else (task.deadline_text or "—")
             rows.append(
                 (

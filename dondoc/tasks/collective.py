@@ -1,0 +1,122 @@
+"""Tasks of collective agencies: who holds a group's task, and who of the group has reported.
+
+A task led by "Các tỉnh, thành phố" is the task of each province valid on the date; each
+reports on it for itself. ``involving`` is the one filter by which pages, the policy and the
+rounds find "the tasks of these units", directly or through a group; ``group_reporting`` counts
+"27/34 provinces reported" for one task.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
+
+from dondoc.core.collation import vi_sort_key
+from dondoc.orgs.models import OrgGroup, OrgUnit
+from dondoc.tasks.models import ProgressUpdate, Task, TaskAgency, TaskAgencyGroup
+
+
+def groups_of(unit_ids: Iterable[int], on: dt.date | None = None) -> list[OrgGroup]:
+    """The groups of which any of the units is a member (on ``on`` when given)."""
+    units = list(OrgUnit.objects.filter(pk__in=set(unit_ids)))
+    return OrgGroup.objects.containing(units, on)
+
+
+def involving(
+    unit_ids: Iterable[int],
+    *,
+    roles: Iterable[str] | None = None,
+    on: dt.date | None = None,
+    group_ids: Iterable[int] | None = None,
+) -> Q:
+    """A Task filter: the units hold a role on the task, themselves or as members of a group.
+
+    ``roles`` narrows to lead or coordinating; ``on`` counts a unit in a group only when it
+    is valid that day; ``group_ids`` skips the look-up of the units' groups when known.
+    """
+    unit_ids = set(unit_ids)
+    roles = list(roles) if roles is not None else None
+    direct = TaskAgency.objects.filter(task=OuterRef("pk"), org_unit_id__in=unit_ids)
+    if roles is not None:
+        direct = direct.filter(role__in=roles)
+    condition = Q(Exists(direct))
+    if group_ids is None:
+        group_ids = [group.pk for group in groups_of(unit_ids, on)]
+    group_ids = list(group_ids)
+    if group_ids:
+        via = TaskAgencyGroup.objects.filter(task=OuterRef("pk"), group_id__in=group_ids)
+        if roles is not None:
+            via = via.filter(role__in=roles)
+        condition |= Q(Exists(via))
+    return condition
+
+
+def member_agency(task: Task, units: Iterable[OrgUnit], on: dt.date | None = None):
+    """The first of ``units`` that holds a role on ``task`` through one of its groups."""
+    groups = [tg.group for tg in task.task_groups.all()]
+    for unit in units:
+        if any(group.contains(unit, on) for group in groups):
+            return unit
+    return None
+
+
+@dataclass
+class GroupReporting:
+    """Who of a group has reported on a task: "27/34 provinces reported"."""
+
+    group: OrgGroup
+    role: str
+    day: dt.date
+    reported: list[OrgUnit]
+    missing: list[OrgUnit]
+
+    @property
+    def expected(self) -> int:
+        return len(self.reported) + len(self.missing)
+
+
+def _carrier(unit_id: int, successors: dict[int, int | None], members: set[int]) -> int | None:
+    """The member unit that carries ``unit_id``'s work (itself, or its successor)."""
+    seen: set[int] = set()
+    while unit_id is not None and unit_id not in seen:
+        if unit_id in members:
+            return unit_id
+        seen.add(unit_id)
+        unit_id = successors.get(unit_id)
+    return None
+
+
+def group_reporting(
+    task: Task, day: dt.date, *, since: dt.date | None = None
+) -> list[GroupReporting]:
+    """For each group of ``task``: its members valid on ``day``, split into those that have a
+    published progress update on the task recorded by ``day`` (and from ``since`` when given)
+    and those that have not. An update of a unit merged since counts for its successor."""
+    task_groups = list(task.task_groups.select_related("group").order_by("role", "id"))
+    if not task_groups:
+        return []
+    updates = ProgressUpdate.objects.published().filter(
+        task=task, recorded_on__lte=day, agency__isnull=False
+    )
+    if since is not None:
+        updates = updates.filter(recorded_on__gte=since)
+    agencies = set(updates.values_list("agency_id", flat=True))
+    successors = dict(OrgUnit.objects.values_list("pk", "successor_id"))
+    result = []
+    for tg in task_groups:
+        members = sorted(tg.group.members_on(day), key=lambda u: vi_sort_key(u.name))
+        ids = {unit.pk for unit in members}
+        done = {_carrier(agency, successors, ids) for agency in agencies} - {None}
+        result.append(
+            GroupReporting(
+                group=tg.group,
+                role=tg.role,
+                day=day,
+                reported=[u for u in members if u.pk in done],
+                missing=[u for u in members if u.pk not in done],
+            )
+        )
+    return result
