@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "dondoc.followups",
     "dondoc.notifications",
     "dondoc.audit",
+    "dondoc.portal",
 ]
 
 MIDDLEWARE = [
@@ -151,8 +152,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env.boolean("DONDOC_SSL_REDIRECT", False)
-# Trust X-Forwarded-Proto only behind a proxy that sets it (otherwise a client could claim HTTPS).
-if env.boolean("DONDOC_BEHIND_PROXY", False):
+# Trust X-Forwarded-Proto only behind a proxy that sets it (otherwise a client could claim HTTPS);
+# likewise the client's address is the last X-Forwarded-For hop only then (core/history.py).
+DONDOC_BEHIND_PROXY = env.boolean("DONDOC_BEHIND_PROXY", False)
+if DONDOC_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.integer("DONDOC_HSTS_SECONDS", 0)
 
@@ -183,6 +186,9 @@ MEDIA_ROOT = Path(env.string("DONDOC_MEDIA_ROOT", str(DATA_DIR / "media")))
 # Uploads: attachments to progress updates and import files.
 DONDOC_MAX_UPLOAD_BYTES = env.integer("DONDOC_MAX_UPLOAD_MB", 20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = DONDOC_MAX_UPLOAD_BYTES + 1024 * 1024
+#: Files nobody may fetch without a view's check (the portal's attachments): never under a
+#: folder the web server serves.
+DONDOC_PRIVATE_ROOT = Path(env.string("DONDOC_PRIVATE_ROOT", str(DATA_DIR / "private")))
 DONDOC_DUE_SOON_DAYS = env.integer("DONDOC_DUE_SOON_DAYS", 14)
 
 EMAIL_BACKEND = env.string(
@@ -206,6 +212,18 @@ PASSWORD_RESET_TIMEOUT = env.integer("DONDOC_PASSWORD_RESET_SECONDS", 3 * 3600)
 #: Password-reset requests allowed per address (and per account) in ``..._WINDOW`` seconds.
 DONDOC_PASSWORD_RESET_LIMIT = env.integer("DONDOC_PASSWORD_RESET_LIMIT", 3)
 DONDOC_PASSWORD_RESET_WINDOW = env.integer("DONDOC_PASSWORD_RESET_WINDOW", 3600)
+
+# Public portal (cổng góp ý): submissions allowed per address and per e-mail in the window,
+# attachments, reports that hide a published item, days an agency has to answer.
+DONDOC_PORTAL_LIMIT = env.integer("DONDOC_PORTAL_LIMIT", 20)
+DONDOC_PORTAL_EMAIL_LIMIT = env.integer("DONDOC_PORTAL_EMAIL_LIMIT", 10)
+DONDOC_PORTAL_WINDOW = env.integer("DONDOC_PORTAL_WINDOW", 3600)
+DONDOC_PORTAL_MAX_FILE_BYTES = env.integer("DONDOC_PORTAL_MAX_FILE_MB", 10) * 1024 * 1024
+DONDOC_PORTAL_MAX_FILES = env.integer("DONDOC_PORTAL_MAX_FILES", 3)
+DONDOC_PORTAL_HIDE_AFTER_REPORTS = env.integer("DONDOC_PORTAL_HIDE_AFTER_REPORTS", 3)
+DONDOC_PORTAL_ANSWER_DAYS = env.integer("DONDOC_PORTAL_ANSWER_DAYS", 30)
+#: The program whose solution groups the public form offers (its code); the first one if unset.
+DONDOC_PORTAL_PROGRAM = env.string("DONDOC_PORTAL_PROGRAM", "")
 
 # Cache (rate limits): Redis in production, a database table needing no service otherwise.
 CACHE_URL = env.string("DONDOC_CACHE_URL", "")

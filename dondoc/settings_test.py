@@ -20,6 +20,7 @@ import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="dondoc-test-media-"))
+DONDOC_PRIVATE_ROOT = Path(tempfile.mkdtemp(prefix="dondoc-test-private-"))
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="dondoc-test-static-"))
 
 # The job queue: jobs run in the test's own process unless a test starts a real worker

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("dondoc.notifications.urls")),
     path("", include("dondoc.followups.urls")),
     path("audit/", include("dondoc.audit.urls")),
+    path("", include("dondoc.portal.urls")),
     path("", include("dondoc.tasks.urls")),
     path("", include("dondoc.orgs.urls")),
 ]

@@ -101,6 +101,12 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     # The indicator set (bộ chỉ số): every signed-in user reads the catalogue and its values.
     "indicator.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: ALL, _HE: ALL, _OB: ALL},
     "brief.agency": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: OWN, _HE: OWN, _OB: ALL},
+    # The public portal's back office (cổng góp ý): the Standing Office triages, routes,
+    # moderates and publishes; an agency sees and answers what was sent to it. Submitters'
+    # contact details are personal data: members and observers see only what is published.
+    "portal.view": {_SO: ALL, _TR: ALL, _RE: OWN, _HE: OWN},
+    "portal.triage": {_SO: ALL, _TR: ALL},
+    "portal.answer": {_SO: ALL, _TR: ALL, _RE: OWN, _HE: OWN},
 }
 
 #: Actions held by superusers alone, whatever their role: the raw Django admin, where a slip

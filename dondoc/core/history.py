@@ -7,6 +7,9 @@ from where (``ip_address``, taken from the request that made the change, if any)
 
 from __future__ import annotations
 
+import ipaddress
+
+from django.conf import settings
 from django.db import models
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
@@ -21,8 +24,21 @@ class AuditedHistory(models.Model):
         abstract = True
 
 
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
 def client_ip(request) -> str | None:
-    """The client's address as the server saw it (REMOTE_ADDR; set the proxy to pass it)."""
+    """The client's address: REMOTE_ADDR, or behind a proxy (``DONDOC_BEHIND_PROXY``) the
+    last hop of X-Forwarded-For, the one our proxy added; earlier hops are the client's word."""
+    if settings.DONDOC_BEHIND_PROXY:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if hops[-1] and _is_address(hops[-1]):
+            return hops[-1]
     return request.META.get("REMOTE_ADDR") or None
 
 

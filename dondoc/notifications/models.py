@@ -25,6 +25,7 @@ class NotificationKind(models.TextChoices):
     SUBMISSION_RETURNED = "submission_returned", _("A submission was returned")
     EXPLANATION_REQUESTED = "explanation_requested", _("An explanation was requested")
     EXPLANATION_REPLIED = "explanation_replied", _("An explanation was received")
+    PORTAL_ANSWER_DUE = "portal_answer_due", _("A citizen's submission awaits an answer")
 
 
 class EmailState(models.TextChoices):

@@ -207,6 +207,16 @@ def _round_url(round_, agency_id: int | None = None) -> str:
         return "/rounds/"
 
 
+#: Rules of the apps above this one (the portal's answer deadlines), added at their ``ready()``:
+#: each is called as ``rule(today, audience, horizon)`` and yields ``Event``s.
+EXTRA_RULES: list = []
+
+
+def register(rule) -> None:
+    if rule not in EXTRA_RULES:
+        EXTRA_RULES.append(rule)
+
+
 def events(today: dt.date, prefs: dict[int, NotificationPreference]) -> Iterator[Event]:
     """Every event of ``today``; ``prefs`` sets how far ahead reminders look."""
     horizon = max(
@@ -215,3 +225,5 @@ def events(today: dt.date, prefs: dict[int, NotificationPreference]) -> Iterator
     audience = Audience()
     yield from task_events(today, audience, horizon)
     yield from round_events(today, audience, horizon)
+    for rule in EXTRA_RULES:
+        yield from rule(today, audience, horizon)

@@ -37,8 +37,8 @@ from dondoc.tasks.models import (
     SolutionGroup,
     Task,
     TaskAgency,
-    TaskRelation,
     TaskAgencyGroup,
+    TaskRelation,
     TaskSource,
     UpdateState,
 )

@@ -69,8 +69,8 @@ from dondoc.tasks.models import (
     SolutionGroup,
     Task,
     TaskAgency,
-    TaskRelation,
     TaskAgencyGroup,
+    TaskRelation,
     TaskSource,
 )
 from dondoc.tasks.outputs import OUTPUT_KINDS

@@ -11,7 +11,9 @@ the matrix is one user; "own" users belong to agency A, "other" users to agency 
 - ``explanation_a``: the Working Group asks A to explain why ``task_a`` is late;
 - rounds: ``q1`` (A submitted, now locked) and ``q2`` (A's draft, B submitted);
 - ``plan_a``: A's action plan with its file; ``report``: a generated quarterly report;
-- ``notification_a`` and ``token_a``: the A reporter's own notification and API token.
+- ``notification_a`` and ``token_a``: the A reporter's own notification and API token;
+- ``portal_a``: a citizen's initiative routed to A, with ``portal_attachment_a`` (its tracking
+  code ``portal_code_a``); ``portal_public``: a published recommendation.
 
 Every user has a signed-in session and a read+write API token, ready for the test client.
 """
@@ -215,6 +217,33 @@ def build_world() -> World:
     notification = Notification.objects.filter(user=reporter_a).order_by("pk").first()
     assert notification is not None, "the explanation request notifies agency A's users"
     token_a, _key = ApiToken.issue(reporter_a, "Hệ thống của Bộ")
+    # The public portal: a citizen's initiative sent to agency A, and one already published.
+    from dondoc.portal import services as portal
+
+    upload = io.BytesIO(PDF)
+    checked, _problems = check_upload(upload, "sang-kien.pdf")
+    portal_a = portal.route(
+        portal.submit(
+            program=program,
+            kind="initiative",
+            title="Bản đồ số tài nguyên",
+            description="Đề xuất bản đồ số",
+            name="Trần Thị Bình",
+            files=[portal.IncomingFile(upload, checked)],
+        ),
+        agency=agency_a,
+        by=clerk,
+    )
+    portal_public = portal.submit(
+        program=program,
+        kind="recommendation",
+        title="Ưu đãi thuế cho khởi nghiệp",
+        description="Kiến nghị",
+        name="Lê Văn Cường",
+        consent_to_publish=True,
+    )
+    portal.answer(portal_public, text="Đã tiếp thu", by=clerk)
+    portal.publish(portal_public, by=clerk)
 
     sessions, keys = {}, {}
     for column, user in users.items():
@@ -248,5 +277,9 @@ def build_world() -> World:
         notification_a=notification.pk,
         token_a=token_a.pk,
         indicator=indicator.pk,
+        portal_a=portal_a.pk,
+        portal_attachment_a=portal_a.attachments.get().pk,
+        portal_public=portal_public.pk,
     )
+    world.ids["portal_code_a"] = portal_a.display_code
     return world

@@ -495,6 +495,44 @@ ROWS: list[Row] = [
     page("audit:list", Needs("audit.view")),
     page("audit:export-csv", Needs("audit.view")),
     page("audit:export-xlsx", Needs("audit.view")),
+    # The public portal: open to everybody; a citizen's file only to whom may see the item.
+    page("portal:submit", **PUBLIC),
+    post("portal:submit", **PUBLIC),  # an empty form: 400 with the errors
+    page("portal:receipt", **PUBLIC),  # no receipt in the session: on to the follow page
+    page("portal:track", **PUBLIC),
+    post("portal:track", body=lambda w: {"code": w.portal_code_a}, **PUBLIC),
+    page("portal:published", **PUBLIC),
+    page("portal:published-atom", **PUBLIC),
+    page("portal:published-json", **PUBLIC),
+    page("portal:published-detail", args=lambda w: [w.portal_public], **PUBLIC),
+    post("portal:report", args=lambda w: [w.portal_public], **PUBLIC),
+    page(
+        "portal:attachment",
+        Needs("portal.view", own=True),
+        args=lambda w: [w.portal_attachment_a],
+        denied=NOT_FOUND,
+        anonymous=NOT_FOUND,
+    ),
+    # The portal's back office: the item is routed to agency A.
+    page("portal:queue", Needs("portal.view")),
+    post("portal:bulk", Needs("portal.triage")),
+    page("portal:detail", Needs("portal.view", own=True), args=lambda w: [w.portal_a]),
+    *(
+        post(
+            name,
+            Needs("portal.view", own=True),
+            Needs(action, own=True),
+            args=lambda w: [w.portal_a],
+        )
+        for name, action in [
+            ("portal:classify", "portal.triage"),
+            ("portal:route", "portal.triage"),
+            ("portal:reject", "portal.triage"),
+            ("portal:step", "portal.triage"),
+            ("portal:answer", "portal.answer"),
+        ]
+    ),
+    post("portal:note", Needs("portal.view", own=True), args=lambda w: [w.portal_a]),
     # The Django admin (see EXCLUDED_PREFIXES): it answers a refusal with its own sign-in page.
     page("admin:index", Needs("admin.access"), denied=LOGIN),
     page(
@@ -787,6 +825,7 @@ LISTS: list[tuple[Row, str]] = [
     (page("member-detail", args=lambda w: [w.person]), TASK_A),
     (page("explanation-list"), TASK_A),
     (page("rounds:scorecards"), AGENCY_A),
+    (page("portal:queue"), "Bản đồ số tài nguyên"),  # the citizen's item routed to A
     (op("GET", "/api/tasks"), TASK_A),
     (
         op("GET", "/api/directives/{directive_id}", args=lambda w: {"directive_id": w.notice}),
