@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from dondoc.core.spreadsheet import append_row, new_workbook, workbook_bytes
+from dondoc.orgs.groups import ensure_standard_groups
 from dondoc.orgs.models import OrgUnit
 from dondoc.tasks.models import Directive, Task
 from dondoc.tasks.tests.test_import_report import count_all_rows
@@ -39,6 +40,8 @@ LEADS = [
     "UBND các tỉnh, thành phố",
     "Bộ Giáo dục và Đào tạo",
 ]
+#: Collective agencies: groups of units, never created as units of their own.
+COLLECTIVE = {"Các bộ, ngành, địa phương", "UBND các tỉnh, thành phố"}
 COORDINATORS = ["Bộ Tài chính, Bộ Văn hóa, Thể thao và Du lịch", "Bộ Tư pháp", ""]
 # Deadline phrase -> status on AS_OF (the plan is dated 09/01/2025).
 PHRASES = {
@@ -130,6 +133,7 @@ def run(*args) -> dict | list:
 
 @pytest.fixture
 def second_program(db):
+    ensure_standard_groups()  # seeded by a migration; a transactional test's flush removes them
     call_command("program", "create", CODE, "--name", "Kế hoạch hành động 03", stdout=io.StringIO())
 
 
@@ -156,7 +160,9 @@ def test_a_foreign_plan_builds_a_second_program_from_the_console(second_program,
     assert ("agency", "Chính phủ") in created
     assert ("document", DIRECTIVE) in created
     assert {name for kind, name in created if kind == "group"} == {t for _r, t in SECTIONS}
-    assert {u["name"] for u in summary["unknowns"]} >= set(LEADS)
+    assert {u["name"] for u in summary["unknowns"]} >= set(LEADS) - COLLECTIVE
+    assert not {u["name"] for u in summary["unknowns"]} & COLLECTIVE
+    assert not OrgUnit.objects.filter(name__in=COLLECTIVE).exists()
     assert all(u["resolution"] == "create" for u in summary["unknowns"])
     directive = Directive.objects.get(number="03/NQ-CP")
     assert directive.kind == "resolution" and directive.issuer.name == "Chính phủ"
@@ -166,7 +172,9 @@ def test_a_foreign_plan_builds_a_second_program_from_the_console(second_program,
     listed = run("tasks", "--program", CODE, "--as-of", AS_OF, "--json")
 
     assert len(listed) == tasks.count()
-    assert all(item["lead_agencies"] for item in listed)
+    assert all(item["lead_agencies"] or item["lead_groups"] for item in listed)
+    groups = {g["name"] for item in listed for g in item["lead_groups"]}
+    assert len(groups) == 2, groups  # the two collective phrases, each a group of units
     assert {item["group"]["title"] for item in listed} == {t for _r, t in SECTIONS}
     for item in listed:
         if item["content"].startswith("Xây dựng"):
