@@ -1,8 +1,9 @@
 """Reading an uploaded XLSX within fixed bounds, without trusting what the file says of itself.
 
-* The file's size, the zip's entry count, the total inflated size and each part's compression
-  ratio are checked from the zip's directory before anything is inflated; each part is then read
-  with a byte allowance, so a zip that understates its sizes is refused too.
+* The zip is opened by :class:`~dondoc.core.ooxml.Package`: the file's size, the entry count,
+  the total inflated size and each part's compression ratio are checked from the zip's directory
+  before anything is inflated; each part is then read with a byte allowance, so a zip that
+  understates its sizes is refused too.
 * The sheet and its shared strings are parsed as an event stream (expat callbacks, no tree):
   one row is in memory at a time, the declared ``<dimension>`` is ignored, and a lone cell in
   row 1,048,576 or column XFD costs nothing before it is refused.
@@ -10,66 +11,39 @@
 
 Any bound crossed raises :class:`~dondoc.core.tabular.InputRefused`. Values come back as text,
 numbers, datetimes (cells formatted as dates), booleans, or ``None``; formulas give their cached
-value. Public API: :func:`read_xlsx_table`, :func:`iter_xlsx_rows`.
+value. Public API: :func:`read_xlsx_table`, :func:`iter_xlsx_rows`, :func:`xlsx_sheet_names`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import posixpath
 import re
-import zipfile
-import zlib
 from collections.abc import Iterator
 from typing import Any
-from xml.etree import ElementTree
-from xml.parsers import expat
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
+from dondoc.core.ooxml import DAMAGED, EXCEL, Package, local_name, unreadable
 from dondoc.core.tabular import (
     DEFAULT_LIMITS,
     Budget,
     InputRefused,
     Limits,
     cell_too_long,
-    number_vi,
-    refuse_size,
     too_many_columns,
     too_many_rows,
 )
 
-__all__ = ["iter_xlsx_rows", "read_xlsx_table"]
+__all__ = ["iter_xlsx_rows", "read_xlsx_table", "xlsx_sheet_names"]
 
-_MB = 1024 * 1024
-#: Workbook, relationship and style parts are read whole; none is this large in a real file.
-_SMALL_PART = 5 * _MB
 _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
-#: What zipfile, zlib and the parsers raise on a damaged, encrypted or exotic file.
-_DAMAGED = (
-    ElementTree.ParseError,
-    zipfile.BadZipFile,
-    zipfile.LargeZipFile,
-    zlib.error,
-    KeyError,
-    ValueError,
-    OSError,
-    EOFError,
-    NotImplementedError,  # a compression method zipfile does not know
-    RuntimeError,  # an encrypted part
-)
+_local = local_name
 
 
 def _unreadable() -> InputRefused:
-    return InputRefused(
-        "Không đọc được tệp Excel (.xlsx).", "The Excel (.xlsx) file can't be read.", limit=""
-    )
-
-
-def _local(name: str) -> str:
-    return name.rpartition("}")[2]
+    return unreadable(EXCEL)
 
 
 def _column_number(letters: str) -> int:
@@ -79,107 +53,13 @@ def _column_number(letters: str) -> int:
     return number
 
 
-def _no_doctype(*_args: Any) -> None:
-    raise _unreadable()  # OOXML has no DTD; one here is an attack on the parser
-
-
-class _Book:
-    """The zip, checked from its directory, and its parts read with an allowance each."""
-
-    def __init__(self, data: bytes, limits: Limits, budget: Budget) -> None:
-        self.limits, self.budget = limits, budget
-        refuse_size(len(data), limits)
-        try:
-            self.zip = zipfile.ZipFile(io.BytesIO(data))
-            infos = self.zip.infolist()
-        except _DAMAGED:
-            raise _unreadable() from None
-        if len(infos) > limits.max_entries:
-            raise InputRefused(
-                f"Tệp Excel có hơn {number_vi(limits.max_entries)} thành phần.",
-                f"The Excel file has more than {number_vi(limits.max_entries)} parts.",
-                limit="max_entries",
-            )
-        if sum(info.file_size for info in infos) > limits.max_uncompressed:
-            mb = number_vi(limits.max_uncompressed / _MB)
-            raise InputRefused(
-                f"Tệp Excel khi giải nén lớn hơn giới hạn {mb} MB; hãy chia tệp thành nhiều tệp "
-                "nhỏ hơn.",
-                f"The Excel file inflates beyond the limit of {mb} MB; split it into smaller "
-                "files.",
-                limit="max_uncompressed",
-            )
-        for info in infos:
-            if info.file_size > _MB and info.file_size > limits.max_ratio * max(
-                info.compress_size, 1
-            ):
-                ratio = number_vi(limits.max_ratio)
-                raise InputRefused(
-                    f"Tệp Excel được nén bất thường (hơn {ratio} lần); tệp không được đọc.",
-                    f"The Excel file is compressed abnormally (more than {ratio} times); it was "
-                    "not read.",
-                    limit="max_ratio",
-                )
-        self.sizes = {info.filename: info.file_size for info in infos}
-
-    def chunks(self, name: str) -> Iterator[bytes]:
-        """The inflated bytes of part ``name``, never more than its declared size."""
-        if name not in self.sizes:
-            raise _unreadable()
-        left = self.sizes[name]
-        with self.zip.open(name) as part:
-            while chunk := part.read(1 << 16):
-                left -= len(chunk)
-                if left < 0:
-                    raise _unreadable()
-                self.budget.check()
-                yield chunk
-
-    def tree(self, name: str) -> ElementTree.Element:
-        if self.sizes.get(name, 0) > _SMALL_PART:
-            raise _unreadable()
-        data = b"".join(self.chunks(name))
-        if b"<!DOCTYPE" in data.upper():
-            raise _unreadable()
-        return ElementTree.fromstring(data)
-
-    def relations(self, name: str) -> dict[str, str]:
-        folder, base = posixpath.split(name)
-        rels = posixpath.join(folder, "_rels", base + ".rels")
-        if rels not in self.sizes:
-            return {}
-        found = {}
-        for item in self.tree(rels):
-            target = item.get("Target", "")
-            path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
-            found[item.get("Id", "")] = posixpath.normpath(path)
-        return found
-
-    def parse(self, name: str, start, end, text) -> Iterator[None]:
-        """Feed part ``name`` to an expat parser with these handlers; yields after each chunk."""
-        parser = expat.ParserCreate(namespace_separator="}")
-        parser.buffer_text = True
-        parser.StartElementHandler, parser.EndElementHandler = start, end
-        parser.CharacterDataHandler = text
-        parser.StartDoctypeDeclHandler = _no_doctype
-        parser.EntityDeclHandler = _no_doctype
-        try:
-            for chunk in self.chunks(name):
-                parser.Parse(chunk, False)
-                yield
-            parser.Parse(b"", True)
-        except expat.ExpatError:
-            raise _unreadable() from None
-        yield
-
-
-def _related(book: _Book, workbook_path: str, suffix: str) -> str | None:
+def _related(book: Package, workbook_path: str, suffix: str) -> str | None:
     rels = book.relations(workbook_path)
     path = next((p for p in rels.values() if p.lower().endswith(suffix)), None)
     return path if path in book.sizes else None
 
 
-def _shared_strings(book: _Book, workbook_path: str) -> list[str]:
+def _shared_strings(book: Package, workbook_path: str) -> list[str]:
     path = _related(book, workbook_path, "sharedstrings.xml")
     if path is None:
         return []
@@ -213,7 +93,7 @@ def _shared_strings(book: _Book, workbook_path: str) -> list[str]:
     return strings
 
 
-def _date_styles(book: _Book, workbook_path: str) -> set[int]:
+def _date_styles(book: Package, workbook_path: str) -> set[int]:
     path = _related(book, workbook_path, "styles.xml")
     if path is None:
         return set()
@@ -232,6 +112,41 @@ def _date_styles(book: _Book, workbook_path: str) -> set[int]:
     return dates
 
 
+def _workbook(book: Package) -> tuple[str, list[tuple[str, str]], Any]:
+    """The workbook part's path, its sheets as ``(name, part path)`` and its date epoch."""
+    workbook_path = next(
+        (p for p in book.relations("").values() if posixpath.basename(p) == "workbook.xml"),
+        "xl/workbook.xml",
+    )
+    workbook = book.tree(workbook_path)
+    rels = book.relations(workbook_path)
+    sheets, epoch = [], CALENDAR_WINDOWS_1900
+    for element in workbook.iter():
+        tag = _local(element.tag)
+        if tag == "sheet":
+            rel = next((v for k, v in element.attrib.items() if _local(k) == "id"), "")
+            if rels.get(rel):
+                sheets.append((element.get("name", ""), rels[rel]))
+        elif tag == "workbookPr" and element.get("date1904") in ("1", "true"):
+            epoch = CALENDAR_MAC_1904
+    if not sheets:
+        raise _unreadable()
+    return workbook_path, sheets, epoch
+
+
+def xlsx_sheet_names(
+    data: bytes, *, limits: Limits = DEFAULT_LIMITS, budget: Budget | None = None
+) -> list[str]:
+    """Names of the workbook's sheets in their order. Raises ``InputRefused``."""
+    budget = budget or Budget(limits.seconds)
+    try:
+        return [name for name, _path in _workbook(Package(data, limits, budget, EXCEL))[1]]
+    except InputRefused:
+        raise
+    except DAMAGED:
+        raise _unreadable() from None
+
+
 def iter_xlsx_rows(
     data: bytes,
     *,
@@ -245,30 +160,14 @@ def iter_xlsx_rows(
     """
     budget = budget or Budget(limits.seconds)
     try:
-        book = _Book(data, limits, budget)
-        workbook_path = next(
-            (p for p in book.relations("").values() if posixpath.basename(p) == "workbook.xml"),
-            "xl/workbook.xml",
-        )
-        workbook = book.tree(workbook_path)
-        rels = book.relations(workbook_path)
-        sheets, epoch = [], CALENDAR_WINDOWS_1900
-        for element in workbook.iter():
-            tag = _local(element.tag)
-            if tag == "sheet":
-                rel = next((v for k, v in element.attrib.items() if _local(k) == "id"), "")
-                if rels.get(rel):
-                    sheets.append((element.get("name", ""), rels[rel]))
-            elif tag == "workbookPr" and element.get("date1904") in ("1", "true"):
-                epoch = CALENDAR_MAC_1904
-        if not sheets:
-            raise _unreadable()
+        book = Package(data, limits, budget, EXCEL)
+        workbook_path, sheets, epoch = _workbook(book)
         path = next((p for name, p in sheets if name == sheet), sheets[0][1])
         cells = _Cells(_shared_strings(book, workbook_path), _date_styles(book, workbook_path))
         yield from _sheet_rows(book, path, cells, epoch, limits, budget)
     except InputRefused:
         raise
-    except _DAMAGED:
+    except DAMAGED:
         raise _unreadable() from None
 
 
@@ -328,7 +227,7 @@ class _Tags(dict):
 
 
 def _sheet_rows(
-    book: _Book, path: str, cells: _Cells, epoch, limits: Limits, budget: Budget
+    book: Package, path: str, cells: _Cells, epoch, limits: Limits, budget: Budget
 ) -> Iterator[tuple[int, list[Any]]]:
     """Rows of the sheet part ``path`` as expat reads it, one row held at a time."""
     ready: list[tuple[int, list[Any]]] = []

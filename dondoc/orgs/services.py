@@ -1,13 +1,15 @@
-"""Writes to organisation units: create and edit a unit with its aliases and its merger."""
+"""Writes to organisation units and committee members: create and edit a unit with its aliases
+and its merger; create the units and members an import names but the system lacks."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from dondoc.core.text import fold
-from dondoc.orgs.models import OrgAlias, OrgUnit
+from dondoc.orgs.models import Member, OrgAlias, OrgUnit
 
 #: The fields of a unit that its form edits.
 UNIT_FIELDS = (
@@ -70,3 +72,31 @@ def save_unit(
         alias._history_user = by
         alias.save()
     return unit
+
+
+def _free_code(name: str) -> str:
+    """A code for a new unit, from its folded name ("Bộ Nội vụ" -> "bo-noi-vu", "-2"...)."""
+    base = slugify(fold(name))[:56].strip("-") or "unit"
+    taken = set(OrgUnit.objects.filter(code__startswith=base).values_list("code", flat=True))
+    code, suffix = base, 2
+    while code in taken:
+        code, suffix = f"{base}-{suffix}", suffix + 1
+    return code
+
+
+@transaction.atomic
+def create_unit(*, name: str, kind: str, short_name: str = "", by: Any = None) -> OrgUnit:
+    """Create a unit named ``name`` (an import's missing agency), with a code made from it."""
+    unit = OrgUnit(code=_free_code(name), kind=kind, name=name[:300], short_name=short_name[:120])
+    unit._history_user = by
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def create_member(*, program: Any, full_name: str, by: Any = None) -> Member:
+    """Add a member to ``program``'s steering committee (an import's missing member)."""
+    member = Member(program=program, full_name=full_name[:200])
+    member._history_user = by
+    member.save()
+    return member

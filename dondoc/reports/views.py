@@ -31,6 +31,7 @@ from dondoc.reports.periods import Period
 from dondoc.reports.presets import template_for
 from dondoc.tasks.filters import choose_program
 from dondoc.tasks.models import AgencyRole, Program
+from dondoc.tasks.programs import picker_programs
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -73,7 +74,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         "reports/list.html",
         {
             "program": program,
-            "programs": Program.objects.order_by("pk"),
+            "programs": picker_programs(program),
             "reports": reports[:100],
             "members": Member.objects.filter(program=program) if program else [],
             "agencies": leads.order_by("kind", vi_order("name")),

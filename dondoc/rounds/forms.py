@@ -28,7 +28,9 @@ REPORTING_KINDS = [
 class RoundForm(forms.Form):
     """Open a reporting round (mở kỳ báo cáo)."""
 
-    program = forms.ModelChoiceField(label=_("Program"), queryset=Program.objects.order_by("pk"))
+    program = forms.ModelChoiceField(
+        label=_("Program"), queryset=Program.objects.active().order_by("pk")
+    )
     title = forms.CharField(label=_("Title"), max_length=200, help_text=_("e.g. Quý II/2025"))
     period_start = DateField(label=_("Period start"), widget=DateInput())
     period_end = DateField(label=_("Period end"), widget=DateInput())

@@ -49,6 +49,7 @@ from dondoc.rounds.scorecards import scorecards as compute_scorecards
 from dondoc.tasks.exports import TaskExporter
 from dondoc.tasks.filters import choose_program, with_display_relations
 from dondoc.tasks.models import Program
+from dondoc.tasks.programs import picker_programs
 from dondoc.tasks.queries import status_counts
 from dondoc.tasks.status import Status
 
@@ -125,7 +126,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
         {
             "entries": entries,
             "program": program,
-            "programs": Program.objects.order_by("pk"),
+            "programs": picker_programs(program),
             "may_open": can(request.user, "round.open"),
             "own_units": OrgUnit.objects.filter(users=request.user).order_by(vi_order("name")),
             "may_dashboard": may_dashboard,

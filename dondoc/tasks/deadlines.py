@@ -7,12 +7,20 @@ Tasks are assigned with deadlines written as free Vietnamese phrases: "Quý II/2
 * a concrete due date (``DATE``), always the *end* of the period named: "Quý I/2025" is due
   31/03/2025, "Tháng 2/2024" 29/02/2024, "Năm 2025" 31/12/2025; for a range ("Quý I - Quý
   II/2025", "quý I và quý II/2025") the end of the later period;
-* continuous work (``CONTINUOUS``, "Thường xuyên");
+* continuous work (``CONTINUOUS``, "Thường xuyên", "Nhiệm vụ thường xuyên"), also from a year
+  on: "2025 và những năm tiếp theo", "Từ năm 2025 trở đi" (``span`` "2025/..", no due date);
 * recurring work (``RECURRING``, "Định kỳ", "Hằng năm", "Hằng quý", "Hàng tháng"...);
 * no deadline at all (``NONE``, a blank cell or a dash);
 * anything else (``UNRECOGNISED``): the phrase is kept as written and flagged for a person to
   read, with the reasons in ``problems``. The parser never guesses: "Sau khi có ý kiến của Bộ
-  Chính trị", "Quý V/2025", "13/2025" or "15/4" (no year) get no date.
+  Chính trị", "Quý V/2025", "13/2025", "15/4" (no year) or a range that runs backwards
+  ("2026 - 2025") get no date.
+
+Plans write a month as "6/2025" (due 30/06/2025) and a span of years as "2025 - 2026" or
+"Giai đoạn 2025-2030" (due at the end of the later year). ``span`` names the period read, in
+ISO 8601 form: "2025-06", "2025-Q3", "2025-H1", "2025", "2025-04-15", a range "2025/2026", and
+an open-ended "2025/.." for continuous work from a year on. Due dates stay within the calendar
+of ``dondoc.core.dates`` (``MIN_DATE``..``MAX_DATE``).
 
 Matching is done on a folded copy of the phrase (lowercase, no diacritics, single spaces), so
 "Quy I/2025", "QUÝ I/2025" and "quý 1 năm 2025" read alike. ``parse_deadline`` never raises.
@@ -23,10 +31,12 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from itertools import pairwise
 
+from dondoc.core.dates import MAX_DATE, MIN_DATE
 from dondoc.core.text import fold, normalize_spaces
 
 __all__ = [
@@ -57,8 +67,8 @@ DATE_PERIODS = ("day", "month", "quarter", "half", "year")
 #: Periods a ``RECURRING`` deadline can state (``Deadline.period``; ``None`` when unstated).
 RECURRING_PERIODS = ("month", "quarter", "half", "year")
 
-MIN_YEAR = 1900
-MAX_YEAR = 2200
+MIN_YEAR = MIN_DATE.year
+MAX_YEAR = MAX_DATE.year
 #: Longer phrases are not deadlines but sentences; they are flagged rather than searched.
 MAX_PHRASE_LENGTH = 200
 
@@ -72,7 +82,9 @@ class Deadline:
     only. ``period`` is, for ``RECURRING``, how often ("month", "quarter", "half", "year", or
     ``None`` when unstated) and, for ``DATE``, the granularity the phrase named ("day",
     "month", "quarter", "half", "year"). ``problems`` holds human-readable reasons when the
-    phrase is ``UNRECOGNISED`` (and occasional notes otherwise).
+    phrase is ``UNRECOGNISED`` (and occasional notes otherwise). ``span`` is the period read,
+    ISO 8601 style ("2025-06", "2025-Q3", "2025/2026", "2025/.." for continuous from 2025); it
+    is derived from the phrase, not stored on tasks, and not compared.
     """
 
     phrase: str
@@ -80,6 +92,7 @@ class Deadline:
     due: date | None = None
     period: str | None = None
     problems: tuple[str, ...] = ()
+    span: str | None = field(default=None, compare=False)
 
     @property
     def needs_review(self) -> bool:
@@ -115,7 +128,7 @@ _TRAILING_JUNK = " .;,:!"
 # is read only before a day: see ``_DAY``).
 _PREFIX = re.compile(
     r"(?:hoan thanh|xong|thuc hien|cham nhat(?: la)?|truoc|den|het|trong|vao|cuoi"
-    r"|thoi han|han chot|han)(?:\s*:\s*|\s+|\Z)",
+    r"|thoi han|han chot|han|(?:la\s+)?nhiem vu|giai doan)(?:\s*:\s*|\s+|\Z)",
     re.ASCII,
 )
 _RANGE_START = re.compile(r"tu\s+", re.ASCII)  # "từ" opening a range: "từ quý I đến quý II"
@@ -136,6 +149,12 @@ _RECURRING_MONTHS = re.compile(
 )
 _RECURRING_ONCE = re.compile(
     rf"{_DINH_KY}?(?P<unit>nam|quy|thang|nua nam)(?P<once>{_ONCE})", re.ASCII
+)
+# Continuous from a year on: "2025 và những năm tiếp theo", "Từ năm 2025 trở đi".
+_CONTINUOUS_FROM = re.compile(
+    r"(?:tu\s+)?(?:nam\s+)?(?P<year>[0-9]+)\s*(?:,|va)?\s*(?:nhung|cac)\s+nam\s+"
+    r"(?:tiep theo|sau(?: do)?|ke tiep)|tu\s+(?:nam\s+)?(?P<from>[0-9]+)\s+tro di",
+    re.ASCII,
 )
 _RECURRING_PLAIN = re.compile(r"dinh ky(?:\s+(?P<unit>nam|quy|thang))?", re.ASCII)
 _CONDITIONAL = re.compile(r"\b(?:sau khi|khi co|khi duoc|tuy theo|theo tien do)\b", re.ASCII)
@@ -207,7 +226,10 @@ def parse_deadline(phrase: str | date | None) -> Deadline:
     if isinstance(phrase, datetime):
         phrase = phrase.date()
     if isinstance(phrase, date):
-        return Deadline(_format_date(phrase), DeadlineKind.DATE, phrase, "day")
+        shown = _format_date(phrase)
+        if not MIN_DATE <= phrase <= MAX_DATE:
+            return _unrecognised(shown, f"The year {phrase.year} is outside {MIN_YEAR}-{MAX_YEAR}.")
+        return Deadline(shown, DeadlineKind.DATE, phrase, "day", span=phrase.isoformat())
     try:
         text = normalize_spaces(
             phrase if isinstance(phrase, str) or phrase is None else str(phrase)
@@ -229,7 +251,8 @@ def format_deadline(d: Deadline) -> str:
     if d.kind == DeadlineKind.DATE and d.due is not None:
         return _format_date(d.due)
     if d.kind == DeadlineKind.CONTINUOUS:
-        return "Thường xuyên"
+        since = (d.span or "").removesuffix("/..")
+        return f"Thường xuyên (từ {since})" if since and since != d.span else "Thường xuyên"
     if d.kind == DeadlineKind.RECURRING:
         label = _RECURRING_LABELS.get(d.period or "")
         return f"Định kỳ ({label})" if label else "Định kỳ"
@@ -274,6 +297,12 @@ def _parse(text: str) -> Deadline:
     keyword = _keyword(text, core)
     if keyword is not None:
         return keyword
+    if match := _CONTINUOUS_FROM.fullmatch(core):
+        try:
+            year = _year(match["year"] or match["from"])
+        except _Unrecognised as exc:
+            return _unrecognised(text, str(exc))
+        return Deadline(text, DeadlineKind.CONTINUOUS, span=f"{year}/..")
     if _CONDITIONAL.search(core):
         return _unrecognised(
             text,
@@ -281,10 +310,10 @@ def _parse(text: str) -> Deadline:
             _GENERIC_PROBLEM,
         )
     try:
-        due, period = _parse_period(core)
+        due, period, span = _parse_period(core)
     except _Unrecognised as exc:
         return _unrecognised(text, str(exc))
-    return Deadline(text, DeadlineKind.DATE, due, period)
+    return Deadline(text, DeadlineKind.DATE, due, period, span=span)
 
 
 def _keyword(text: str, core: str) -> Deadline | None:
@@ -318,8 +347,8 @@ def _keyword(text: str, core: str) -> Deadline | None:
     return None
 
 
-def _parse_period(core: str) -> tuple[date, str]:
-    """The due date and granularity of a period phrase or a range of them."""
+def _parse_period(core: str) -> tuple[date, str, str]:
+    """The due date, granularity and span of a period phrase or a range of them."""
     piece = _piece(core)
     if piece is not None:
         return _resolve([piece])
@@ -394,14 +423,15 @@ def _number(unit: str, numeral: str) -> int:
     return value
 
 
-def _resolve(pieces: list[_Piece]) -> tuple[date, str]:
-    """Give every piece a year and return the latest end among them with its granularity.
+def _resolve(pieces: list[_Piece]) -> tuple[date, str, str]:
+    """Give every piece a year and return the latest end with its granularity and the span.
 
     A piece without a year takes the year of the next piece that has one ("quý I và quý
     II/2025"); a bare numeral takes the unit of the piece before it ("Quý I, II/2025"), or is a
-    month when it carries a year itself ("5/2025").
+    month when it carries a year itself ("5/2025"). Pieces must run forwards: "2026 - 2025"
+    says two things at once and is refused.
     """
-    ends: list[tuple[date, str]] = []
+    ends: list[tuple[date, str, str]] = []
     pending: list[_Piece] = []
     previous: str | None = None
     for piece in pieces:
@@ -428,29 +458,39 @@ def _resolve(pieces: list[_Piece]) -> tuple[date, str]:
         pending = []
     if pending or not ends:
         raise _Unrecognised(_NO_YEAR_PROBLEM)
-    latest = ends[0]
-    for end in ends[1:]:
-        if end[0] >= latest[0]:
-            latest = end
-    return latest
+    for before, after in pairwise(ends):
+        if after[0] < before[0]:
+            raise _Unrecognised(
+                f"The range runs backwards ({before[2]} before {after[2]}): "
+                "which end is meant is unclear."
+            )
+    first, latest = ends[0], ends[-1]
+    span = latest[2] if first[2] == latest[2] else f"{first[2]}/{latest[2]}"
+    return latest[0], latest[1], span
 
 
-def _end(piece: _Piece, year: int) -> tuple[date, str]:
-    """Last day of the period ``piece`` names in ``year``, with its granularity."""
+def _end(piece: _Piece, year: int) -> tuple[date, str, str]:
+    """Last day of the period ``piece`` names in ``year``, its granularity and ISO label."""
     unit = piece.unit or "year"
     number = int(piece.number)
     if unit == "day":
         try:
-            return date(year, number, piece.day), unit
+            day = date(year, number, piece.day)
         except ValueError:
             raise _Unrecognised(
                 f"{piece.day:02d}/{number:02d}/{year} is not a real date."
             ) from None
+        return day, unit, day.isoformat()
     if unit == "month":
-        return date(year, number, calendar.monthrange(year, number)[1]), unit
+        return (
+            date(year, number, calendar.monthrange(year, number)[1]),
+            unit,
+            f"{year}-{number:02d}",
+        )
     if unit == "quarter":
         month = 3 * number
-        return date(year, month, calendar.monthrange(year, month)[1]), unit
+        return date(year, month, calendar.monthrange(year, month)[1]), unit, f"{year}-Q{number}"
     if unit == "half":
-        return (date(year, 6, 30) if number == 1 else date(year, 12, 31)), unit
-    return date(year, 12, 31), unit
+        end = date(year, 6, 30) if number == 1 else date(year, 12, 31)
+        return end, unit, f"{year}-H{number}"
+    return date(year, 12, 31), unit, str(year)

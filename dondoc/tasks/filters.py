@@ -55,6 +55,7 @@ from dondoc.accounts.policy import visible_tasks
 from dondoc.core.params import date_param, is_id
 from dondoc.core.text import fold
 from dondoc.orgs.carriers import carried_ids
+from dondoc.tasks import programs
 from dondoc.tasks.models import AgencyRole, Program, Task, TaskAgency, TaskSource
 from dondoc.tasks.queries import tasks_as_of, with_status
 from dondoc.tasks.status import COMPLETED_STATUSES, OPEN_STATUSES, Status
@@ -183,13 +184,8 @@ def _int(params: Mapping[str, Any], name: str, problems: list[str]) -> int | Non
 
 
 def choose_program(code: str | None) -> Program | None:
-    """The program named by ``code``, else the first one."""
-    programs = Program.objects.order_by("pk")
-    if code:
-        found = programs.filter(code=code).first()
-        if found is not None:
-            return found
-    return programs.first()
+    """The program named by ``code`` (archived or not), else the first active one."""
+    return programs.choose_program(code)
 
 
 def status_values(names: list[str]) -> set[str]:

@@ -169,7 +169,9 @@ class SourcesMixin:
 
 
 class TaskCreateForm(SourcesMixin, ManageForm):
-    program = forms.ModelChoiceField(queryset=Program.objects.order_by("code"), label=_("Program"))
+    program = forms.ModelChoiceField(
+        queryset=Program.objects.active().order_by("code"), label=_("Program")
+    )
     content = forms.CharField(
         label=_("Content of the task"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000
     )

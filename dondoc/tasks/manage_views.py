@@ -25,6 +25,7 @@ from dondoc.tasks import manage
 from dondoc.tasks import manage_forms as forms
 from dondoc.tasks.deadlines import Deadline, DeadlineKind, format_deadline, parse_deadline
 from dondoc.tasks.models import Program, Task
+from dondoc.tasks.programs import default_program
 from dondoc.tasks.views import get_task_for_user, require
 
 STALE = gettext_noop(
@@ -82,7 +83,7 @@ def task_create(request: HttpRequest) -> HttpResponse:
     code = request.POST.get("program") or request.GET.get("program")
     if code and is_id(code):
         program = Program.objects.filter(pk=code).first()
-    program = program or Program.objects.order_by("code").first()
+    program = program or default_program()
     form = forms.TaskCreateForm(request.POST or None, program=program)
     if request.method == "POST" and form.is_valid() and "preview" not in request.POST:
         data = form.cleaned_data

@@ -16,7 +16,9 @@ to queue for a human, or a "new" one.
 from __future__ import annotations
 
 import difflib
+import heapq
 import math
+from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,6 +28,7 @@ from dondoc.core.text import words
 
 __all__ = [
     "MAYBE_THRESHOLD",
+    "CandidateIndex",
     "SAME_THRESHOLD",
     "MatchDecision",
     "match_task",
@@ -301,3 +304,80 @@ def match_task(
     if best_score >= maybe_threshold:
         return MatchDecision("maybe", best_key, best_score)
     return MatchDecision("new", None, best_score)
+
+
+class CandidateIndex:
+    """Known task texts indexed by their words, so a new text meets only the few that share
+    its rarer words (chỉ so với các nhiệm vụ có từ chung) instead of every task of the program.
+
+    :meth:`candidates` ranks the texts by the summed rarity (inverse document frequency) of
+    the words they share with the new text and keeps the best ``limit`` of them, in the order
+    they were added, so :func:`match_task` decides among them exactly as it would have (ties
+    keep the first). A program of at most ``limit`` texts passes them all. Words found in more
+    than a tenth of the texts are not looked up (they cannot tell tasks apart); a text made
+    only of such words still meets its exact repeats.
+    """
+
+    def __init__(self, limit: int = 40) -> None:
+        self.limit = limit
+        self._texts: list[tuple[Hashable, str]] = []
+        self._postings: dict[str, list[int]] = defaultdict(list)
+        self._exact: dict[tuple[str, ...], list[int]] = defaultdict(list)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    @staticmethod
+    def _words(tokens: tuple[str, ...]) -> set[str]:
+        return {token for token in tokens if token not in _LIGHT_WORDS}
+
+    def add(self, key: Hashable, text: str) -> None:
+        position = len(self._texts)
+        self._texts.append((key, text))
+        tokens = _prepare(text).tokens
+        self._exact[tokens].append(position)
+        for token in self._words(tokens):
+            self._postings[token].append(position)
+
+    def texts(self) -> list[tuple[Hashable, str]]:
+        """Every ``(key, text)`` added, in order."""
+        return list(self._texts)
+
+    def candidates(self, content: str) -> list[tuple[Hashable, str]]:
+        """The ``(key, text)`` pairs worth scoring against ``content``, in the order added."""
+        total = len(self._texts)
+        if total <= self.limit:
+            return list(self._texts)
+        tokens = _prepare(content).tokens
+        common = max(self.limit, total // 10)
+        weights: dict[int, float] = defaultdict(float)
+        for token in self._words(tokens):
+            posting = self._postings.get(token)
+            if not posting or len(posting) > common:
+                continue
+            rarity = math.log(1.0 + total / len(posting))
+            for position in posting:
+                weights[position] += rarity
+        chosen = {p for p, _w in heapq.nlargest(self.limit, weights.items(), key=_by_weight)}
+        chosen.update(self._exact.get(tokens, ()))
+        return [self._texts[position] for position in sorted(chosen)]
+
+    def match(
+        self,
+        content: str,
+        *,
+        lead_agencies: Iterable[str] = (),
+        candidate_leads: Mapping[Hashable, Iterable[str]] | None = None,
+    ) -> MatchDecision:
+        """:func:`match_task` over :meth:`candidates`."""
+        return match_task(
+            content,
+            self.candidates(content),
+            lead_agencies=lead_agencies,
+            candidate_leads=candidate_leads,
+        )
+
+
+def _by_weight(item: tuple[int, float]) -> tuple[float, int]:
+    # Heavier first; among equal weights, the earlier text (as a full scan would prefer it).
+    return item[1], -item[0]

@@ -29,12 +29,26 @@ DEADLINE_KINDS = [
 ]
 
 
+class ProgramQuerySet(models.QuerySet):
+    def active(self) -> ProgramQuerySet:
+        """Programs not archived (đang theo dõi)."""
+        return self.filter(archived_on__isnull=True)
+
+
 class Program(models.Model):
     """A resolution or action plan followed by a steering committee (e.g. NQ57)."""
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=300)
     resolution = models.CharField(_("resolution"), max_length=100, blank=True)
+    adopting_document = models.CharField(
+        _("adopting document"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The document that adopts the program, e.g. “Nghị quyết 57-NQ/TW ngày 22/12/2024”."
+        ),
+    )
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
     committee_name = models.CharField(_("steering committee"), max_length=400, blank=True)
@@ -54,7 +68,15 @@ class Program(models.Model):
             "when on, an update stays a draft of its agency until the head approves it."
         ),
     )
+    archived_on = models.DateField(
+        _("archived on"),
+        null=True,
+        blank=True,
+        help_text=_("An archived program is kept but no longer offered in lists and imports."),
+    )
     history = HistoricalRecords(bases=[AuditedHistory])
+
+    objects = ProgramQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("program")
@@ -62,6 +84,10 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_on is not None
 
 
 class SolutionGroup(models.Model):
@@ -73,6 +99,7 @@ class SolutionGroup(models.Model):
     keywords = models.TextField(
         _("keywords"), blank=True, help_text=_("One per line; used to suggest a group for a task.")
     )
+    history = HistoricalRecords(bases=[AuditedHistory])
 
     class Meta:
         ordering = ["program", "number"]
@@ -92,6 +119,8 @@ class DirectiveKind(models.TextChoices):
     REPORT = "report", _("Report")  # Báo cáo
     LETTER = "letter", _("Official letter")  # Công văn
     DIRECTIVE = "directive", _("Directive")  # Chỉ thị
+    RESOLUTION = "resolution", _("Resolution")  # Nghị quyết
+    DECISION = "decision", _("Decision")  # Quyết định
     OTHER = "other", _("Other")
 
 

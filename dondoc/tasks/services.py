@@ -29,6 +29,7 @@ from dondoc.tasks.models import (
     DuplicateState,
     Program,
     ProgressUpdate,
+    SolutionGroup,
     Task,
     TaskAgency,
     TaskSource,
@@ -311,6 +312,16 @@ def ensure_directive(
     )
     _as_user(directive, by).save()
     return directive, True
+
+
+@transaction.atomic
+def add_group(*, program, title: str, by=None) -> SolutionGroup:
+    """A new solution group of ``program`` (nhóm nhiệm vụ, giải pháp), numbered after the
+    existing ones; an imported table's section that matches none of them."""
+    last = SolutionGroup.objects.filter(program=program).order_by("-number").first()
+    return SolutionGroup.objects.create(
+        program=program, number=(last.number + 1) if last else 1, title=title[:400]
+    )
 
 
 @transaction.atomic

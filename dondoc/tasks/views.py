@@ -67,6 +67,7 @@ from dondoc.tasks.models import (
     TaskAgency,
     TaskSource,
 )
+from dondoc.tasks.programs import picker_programs
 from dondoc.tasks.queries import tasks_as_of, with_status
 from dondoc.tasks.status import STATUS_COLOURS, Status
 from dondoc.tasks.templatetags.dondoc import status_text
@@ -111,8 +112,9 @@ def _is_htmx(request: HttpRequest) -> bool:
     )
 
 
-def _programs() -> list[Program]:
-    return list(Program.objects.order_by("pk"))
+def _programs(current: Program | None = None) -> list[Program]:
+    """The programs a filter offers: the active ones (and ``current``, if archived)."""
+    return picker_programs(current)
 
 
 # Dashboard ------------------------------------------------------------------------------------
@@ -130,7 +132,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     program, as_of = state.program, state.as_of
     context: dict[str, Any] = {
         "state": state,
-        "programs": _programs(),
+        "programs": _programs(program),
         "program": program,
         "narrowed": narrowed_to(request.user),  # the title names the user's agency
     }
@@ -223,7 +225,7 @@ def _list_context(request: HttpRequest, state: FilterState) -> dict[str, Any]:
     # The option lists read only what an option shows.
     return {
         "state": state,
-        "programs": _programs(),
+        "programs": _programs(program),
         "program": program,
         "status_choices": [
             ("assigned", _("Not cancelled")),
@@ -526,7 +528,7 @@ def directive_list(request: HttpRequest) -> HttpResponse:
         {
             "directives": directives,
             "program": program,
-            "programs": _programs(),
+            "programs": _programs(program),
             "narrowed": narrowed_to(request.user),
         },
     )

@@ -189,6 +189,17 @@ def import_file(
     summary = ImportSummary(filename=PurePath(filename).name, kind=KINDS.get(extension, ""))
     summary.dry_run = dry_run
     context = _Context(program=program, summary=summary)
+    if program is not None and program.archived_on is not None:
+        day = f"{program.archived_on:%d/%m/%Y}"
+        summary.reject(
+            0,
+            "program",
+            f"Chương trình {program.code} đã lưu trữ từ ngày {day}: không nhận nhập dữ liệu. "
+            "Hãy bỏ lưu trữ trước.",
+            f"The program {program.code} was archived on {day}: it takes no import. "
+            "Unarchive it first.",
+        )
+        return summary
     if not summary.kind:
         summary.reject(
             0,

@@ -26,6 +26,7 @@ from dondoc.tasks.importers.jobs import start_import
 from dondoc.tasks.importers.service import import_file, inspect_table
 from dondoc.tasks.importers.staging import staging_dir  # noqa: F401  (tests read it here)
 from dondoc.tasks.models import ImportJob, Program
+from dondoc.tasks.programs import default_program, picker_programs
 
 ALLOWED = {".txt", ".csv", ".xlsx", ".docx"}
 SESSION_KEY = "dondoc_import"
@@ -65,8 +66,9 @@ def _discard(request: HttpRequest) -> None:
 
 def _program(request: HttpRequest) -> Program | None:
     code = request.POST.get("program") or request.GET.get("program")
-    programs = Program.objects.order_by("code")
-    return (programs.filter(code=code).first() if code else None) or programs.first()
+    if code:
+        return Program.objects.filter(code=code).first() or default_program()
+    return default_program()
 
 
 def file_kind(data: bytes, filename: str) -> str:
@@ -88,7 +90,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     denied = require_import(request)
     if denied:
         return denied
-    context = {"programs": Program.objects.order_by("code"), "section": "import"}
+    context = {"programs": picker_programs(), "section": "import"}
     if request.method == "GET":
         return render(request, "importers/upload.html", context)
     program = _program(request)

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dondoc.core.dates import MAX_DATE, MIN_DATE
 from dondoc.tasks.deadlines import (
     MAX_PHRASE_LENGTH,
     Deadline,
@@ -389,8 +390,8 @@ def test_blank_or_dash_means_no_deadline(phrase: str | None) -> None:
         ("năm 99999", "not a four-digit year"),
         ("Quý I/25", "not a four-digit year"),
         ("15/4/25", "not a four-digit year"),
-        ("Năm 1899", "outside 1900-2200"),
-        ("Quý I/2201", "outside 1900-2200"),
+        ("Năm 1944", "outside 1945-2100"),
+        ("Quý I/2101", "outside 1945-2100"),
         ("Quý I", "No year"),
         ("Tháng 5", "No year"),
         ("15/4", "No year"),
@@ -439,6 +440,74 @@ def test_pathological_text_is_unrecognised_without_raising(phrase: str) -> None:
     assert parse_deadline(phrase).kind is DeadlineKind.UNRECOGNISED
 
 
+# Plans' phrases (kế hoạch, chương trình hành động) -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phrase", "due", "period", "span"),
+    [
+        ("6/2025", date(2025, 6, 30), "month", "2025-06"),
+        ("06/2025", date(2025, 6, 30), "month", "2025-06"),
+        ("Tháng 10/2025", date(2025, 10, 31), "month", "2025-10"),
+        ("tháng 10 năm 2025", date(2025, 10, 31), "month", "2025-10"),
+        ("12/2028", date(2028, 12, 31), "month", "2028-12"),
+        ("Quý III/2025", date(2025, 9, 30), "quarter", "2025-Q3"),
+        ("Năm 2025", date(2025, 12, 31), "year", "2025"),
+        ("2025 - 2026", date(2026, 12, 31), "year", "2025/2026"),
+        ("2025-2026", date(2026, 12, 31), "year", "2025/2026"),
+        ("Giai đoạn 2025 - 2030", date(2030, 12, 31), "year", "2025/2030"),
+        ("6 tháng đầu năm 2025", date(2025, 6, 30), "half", "2025-H1"),
+        ("Quý IV/2024 - Quý I/2025", date(2025, 3, 31), "quarter", "2024-Q4/2025-Q1"),
+    ],
+)
+def test_plan_phrase_is_due_at_the_end_of_the_period_and_keeps_its_span(
+    phrase: str, due: date, period: str, span: str
+) -> None:
+    assert_due(phrase, due, period)
+    assert parse_deadline(phrase).span == span
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "2025 và những năm tiếp theo",
+        "Năm 2025 và các năm tiếp theo",
+        "2025, các năm sau",
+        "Từ năm 2025 trở đi",
+    ],
+)
+def test_work_from_a_year_on_is_continuous_without_a_due_date(phrase: str) -> None:
+    deadline = parse_deadline(phrase)
+    assert deadline.kind is DeadlineKind.CONTINUOUS
+    assert deadline.due is None
+    assert deadline.span == "2025/.."
+    assert format_deadline(deadline) == "Thường xuyên (từ 2025)"
+
+
+@pytest.mark.parametrize("phrase", ["Nhiệm vụ thường xuyên", "Là nhiệm vụ thường xuyên"])
+def test_a_standing_task_is_continuous(phrase: str) -> None:
+    assert parse_deadline(phrase).kind is DeadlineKind.CONTINUOUS
+
+
+@pytest.mark.parametrize(
+    ("phrase", "reason"),
+    [
+        ("2026 - 2025", "runs backwards"),
+        ("Quý II - Quý I/2025", "runs backwards"),
+        ("13/2025", "no month 13"),
+        ("Từ năm 2025", "Not a recognised deadline"),
+        ("2101 và những năm tiếp theo", "outside 1945-2100"),
+    ],
+)
+def test_ambiguous_plan_phrase_is_kept_and_flagged(phrase: str, reason: str) -> None:
+    deadline = assert_unrecognised(phrase)
+    assert any(reason in problem for problem in deadline.problems), deadline.problems
+
+
+def test_a_date_cell_outside_the_calendar_is_flagged() -> None:
+    assert_unrecognised(date(1900, 1, 1))  # type: ignore[arg-type]
+
+
 # Display ------------------------------------------------------------------------------------
 
 
@@ -472,7 +541,7 @@ def test_format_deadline_accepts_kinds_stored_as_plain_strings() -> None:
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 QUARTER_END = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
-years = st.integers(min_value=1900, max_value=2200)
+years = st.integers(min_value=MIN_DATE.year, max_value=MAX_DATE.year)
 
 
 @st.composite
@@ -499,7 +568,7 @@ def month_phrases(draw: st.DrawFn) -> tuple[str, int, int]:
 
 @st.composite
 def day_phrases(draw: st.DrawFn) -> tuple[str, date]:
-    day = draw(st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)))
+    day = draw(st.dates(min_value=MIN_DATE, max_value=MAX_DATE))
     sep = draw(st.sampled_from(["/", "-", "."]))
     prefix = draw(st.sampled_from(["", "trước ", "trước ngày ", "ngày ", "chậm nhất "]))
     d = draw(st.sampled_from([str(day.day), f"{day.day:02d}"]))
@@ -513,6 +582,15 @@ plausible_phrases = st.one_of(
     day_phrases().map(lambda t: t[0]),
     st.sampled_from(
         ["Thường xuyên", "Định kỳ", "Hằng quý", "", "—", "Quý V/2025", "13/2025", "Sau khi"]
+    ),
+    # Plan phrases: month/year, spans of years, continuous from a year.
+    st.builds(
+        "{}{}{}".format,
+        st.sampled_from(["", "Năm ", "Từ năm ", "Giai đoạn ", "Tháng ", "Quý III/"]),
+        st.integers(-1, 99999).map(str),
+        st.sampled_from(
+            ["", " - 2026", "-2030", "/2025", " và những năm tiếp theo", " trở đi", " - 1900"]
+        ),
     ),
     # Recognisable pieces glued together with noise.
     st.lists(
@@ -570,7 +648,7 @@ def test_date_kind_has_a_due_date_and_unrecognised_never_does(text: str) -> None
     if deadline.kind is DeadlineKind.DATE:
         assert deadline.due is not None
         assert deadline.period in ("day", "month", "quarter", "half", "year")
-        assert 1900 <= deadline.due.year <= 2200
+        assert MIN_DATE <= deadline.due <= MAX_DATE
     else:
         assert deadline.due is None
     if deadline.kind is DeadlineKind.UNRECOGNISED:

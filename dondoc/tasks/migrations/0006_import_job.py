@@ -8,7 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tasks', '0004_merge_parallel_work'),
+        ('tasks', '0005_directive_resolution_and_decision_kinds'),
+        ('tasks', '0005_program_archive_and_adopting_document'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
