@@ -35,7 +35,7 @@ from dondoc.reports.periods import Period
 from dondoc.reports.services import generate_quarterly
 from dondoc.rounds import services as rounds
 from dondoc.tasks import services as tasks
-from dondoc.tasks.models import Directive, DirectiveKind, Program
+from dondoc.tasks.models import Directive, DirectiveKind, ImportJob, Program
 
 VN = dt.timezone(dt.timedelta(hours=7))
 #: The matrix runs on this day: Q2/2025 is being reported (due 05/07), Q1 is locked.
@@ -222,6 +222,10 @@ def build_world() -> World:
         sessions[column] = client.cookies[settings.SESSION_COOKIE_NAME].value
         _token, keys[column] = ApiToken.issue(user, "matrix", scopes="read,write")
 
+    import_job = ImportJob.objects.create(
+        program=program, user=clerk, token="matrix", filename="ke-hoach.csv", state="done"
+    )
+
     world = World(users=users, sessions=sessions, tokens=keys)
     world.ids.update(
         program=program.pk,
@@ -242,5 +246,6 @@ def build_world() -> World:
         report=report.pk,
         notification_a=notification.pk,
         token_a=token_a.pk,
+        import_job=import_job.pk,
     )
     return world

@@ -76,7 +76,7 @@ class Symbol:
 
 
 def read_symbol(number: str) -> Symbol:
-    """"03/NQ-CP" -> resolution of "Chính phủ"; "01-TB/BCĐTW" -> notice of the Central Steering
+    """ "03/NQ-CP" -> resolution of "Chính phủ"; "01-TB/BCĐTW" -> notice of the Central Steering
     Committee; "2770/VPCP-TCCV" -> letter of the Government Office. Codes not listed in
     :data:`ISSUERS` give ``issuer=None`` (the caller picks the program's standing office)."""
     parts = [fold(p) for p in re.split(r"[-/]", number) if p and not p.strip().isdigit()]

@@ -41,6 +41,7 @@ FIELD_LABELS = {
     "coordinating": gettext_lazy("Coordinating agencies"),
     "deadline": gettext_lazy("Deadline"),
     "output": gettext_lazy("Expected output"),
+    "result": gettext_lazy("Result"),
     "documents": gettext_lazy("Assigning documents"),
     "members": gettext_lazy("Supervising members"),
     "group": gettext_lazy("Solution group"),
@@ -337,6 +338,8 @@ def check(request: HttpRequest) -> HttpResponse:
         mapped_elsewhere = choice.get("action") == "map" and choice.get("id") not in suggested
         row["search"] = choice.get("label", "") if mapped_elsewhere else ""
     kinds = sorted({row["kind"] for row in unknowns})
+    undecided = [u for u in getattr(summary, "unknowns", None) or () if not u.get("resolution")]
+    needs_resolution = bool(getattr(summary, "needs_resolution", False))
     context = {
         "section": "import",
         "summary": summary,
@@ -349,8 +352,11 @@ def check(request: HttpRequest) -> HttpResponse:
             (FIELD_LABELS.get(key, key), heading)
             for key, heading in (getattr(summary, "columns", None) or {}).items()
         ],
-        "needs_resolution": bool(getattr(summary, "needs_resolution", False)),
-        "confirmable": summary.ok and not getattr(summary, "needs_resolution", False),
+        "needs_resolution": needs_resolution,
+        "confirmable": summary.ok and not needs_resolution,
+        # Names still undecided are refusals of their own; the list of refusals is shown
+        # only when the file has others, which a new upload must correct.
+        "show_summary": not needs_resolution or len(summary.rejected) > len(undecided),
         "errors": errors,
         "table": True,
     }

@@ -4,20 +4,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tasks', '0004_merge_parallel_work'),
+        ("tasks", "0004_merge_parallel_work"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='directive',
-            name='kind',
-            field=models.CharField(choices=[('notice', 'Conclusion notice'), ('plan', 'Plan'), ('report', 'Report'), ('letter', 'Official letter'), ('directive', 'Directive'), ('resolution', 'Resolution'), ('decision', 'Decision'), ('other', 'Other')], max_length=16, verbose_name='kind'),
+            model_name="directive",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("notice", "Conclusion notice"),
+                    ("plan", "Plan"),
+                    ("report", "Report"),
+                    ("letter", "Official letter"),
+                    ("directive", "Directive"),
+                    ("resolution", "Resolution"),
+                    ("decision", "Decision"),
+                    ("other", "Other"),
+                ],
+                max_length=16,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicaldirective',
-            name='kind',
-            field=models.CharField(choices=[('notice', 'Conclusion notice'), ('plan', 'Plan'), ('report', 'Report'), ('letter', 'Official letter'), ('directive', 'Directive'), ('resolution', 'Resolution'), ('decision', 'Decision'), ('other', 'Other')], max_length=16, verbose_name='kind'),
+            model_name="historicaldirective",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("notice", "Conclusion notice"),
+                    ("plan", "Plan"),
+                    ("report", "Report"),
+                    ("letter", "Official letter"),
+                    ("directive", "Directive"),
+                    ("resolution", "Resolution"),
+                    ("decision", "Decision"),
+                    ("other", "Other"),
+                ],
+                max_length=16,
+                verbose_name="kind",
+            ),
         ),
     ]
