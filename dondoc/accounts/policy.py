@@ -90,6 +90,10 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     # People and organisation units, managed in the application (the admin is superusers').
     "user.manage": {_SO: ALL},
     "org.manage": {_SO: ALL},
+    # Programs (chương trình) and their solution groups: everybody signed in reads the active
+    # ones; the Standing Office creates, edits and archives them (and sees the archived ones).
+    "program.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: ALL, _HE: ALL, _OB: ALL},
+    "program.manage": {_SO: ALL},
     # Reports (báo cáo): the quarterly report, its files, and one-page briefs.
     "report.view": {_SO: ALL, _TR: ALL, _ME: ALL, _OB: ALL},
     "report.generate": {_SO: ALL, _TR: ALL},

@@ -28,8 +28,8 @@ from dondoc.core.text import words
 
 __all__ = [
     "MAYBE_THRESHOLD",
-    "CandidateIndex",
     "SAME_THRESHOLD",
+    "CandidateIndex",
     "MatchDecision",
     "match_task",
     "normalise_for_match",

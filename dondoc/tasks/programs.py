@@ -21,7 +21,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -114,9 +114,29 @@ def picker_programs(current: Program | None = None) -> list[Program]:
 
 
 def with_counts(queryset) -> Any:
-    """Programs annotated with ``task_count`` and ``group_count``."""
+    """Programs annotated with ``task_count`` (tasks not merged into another) and
+    ``group_count``."""
     return queryset.annotate(
-        task_count=Count("tasks", distinct=True), group_count=Count("groups", distinct=True)
+        task_count=Count("tasks", filter=Q(tasks__merged_into__isnull=True), distinct=True),
+        group_count=Count("groups", distinct=True),
+    )
+
+
+def unknown_code(code: str) -> str:
+    """The console's message for a program code that names nothing, with the known codes."""
+    known = ", ".join(Program.objects.order_by("pk").values_list("code", flat=True))
+    return (
+        f"Không có chương trình mã {code!r} (no program with code {code!r}). "
+        f"Các mã có / known codes: {known or '—'}."
+    )
+
+
+def with_group_counts(program: Program) -> Any:
+    """The program's groups, in order, annotated with ``task_count``."""
+    return (
+        SolutionGroup.objects.filter(program=program)
+        .annotate(task_count=Count("tasks"))
+        .order_by("number")
     )
 
 

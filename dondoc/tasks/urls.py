@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dondoc.tasks import manage_views, update_views, views
+from dondoc.tasks import manage_views, program_views, update_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -23,6 +23,16 @@ urlpatterns = [
     path("attachments/<int:pk>/", update_views.attachment_download, name="attachment-download"),
     path("directives/", views.directive_list, name="directive-list"),
     path("directives/<int:pk>/", views.directive_detail, name="directive-detail"),
+    path("programs/", program_views.program_list, name="program-list"),
+    path("programs/new/", program_views.program_create, name="program-create"),
+    path("programs/<slug:code>/", program_views.program_detail, name="program-detail"),
+    path("programs/<slug:code>/edit/", program_views.program_edit, name="program-edit"),
+    path("programs/<slug:code>/archive/", program_views.program_archive, name="program-archive"),
+    path(
+        "programs/<slug:code>/unarchive/",
+        program_views.program_unarchive,
+        name="program-unarchive",
+    ),
     path("duplicates/", views.duplicate_list, name="duplicate-list"),
     path("duplicates/<int:pk>/decide/", views.duplicate_decide, name="duplicate-decide"),
 ]

@@ -64,8 +64,10 @@ class OrgResolver:
 
     def __init__(self) -> None:
         self._index: dict[str, list[OrgUnit]] = defaultdict(list)
+        self._spellings: dict[str, None] = {}
         units = {unit.pk: unit for unit in OrgUnit.objects.all()}
         for unit in units.values():
+            self._spellings.update(dict.fromkeys(filter(None, (unit.name, unit.short_name))))
             keys = {name_key(unit.name)}
             if unit.short_name:
                 keys.add(name_key(unit.short_name))
@@ -77,6 +79,11 @@ class OrgResolver:
             unit = units.get(alias.org_unit_id)
             if unit is not None:
                 self._add(name_key(alias.alias), unit)
+                self._spellings[alias.alias] = None
+
+    def names(self) -> list[str]:
+        """Every name a unit is known by, as spelled (to split agency cells on known names)."""
+        return list(self._spellings)
 
     def _add(self, key: str, unit: OrgUnit) -> None:
         if key and unit not in self._index[key]:

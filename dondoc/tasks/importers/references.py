@@ -279,8 +279,9 @@ class References:
             pending = self._pending[key] = Pending("agency", name, org_kind=org_kind)
         return pending
 
-    def pending_names(self, kind: str) -> list[str]:
-        return [p.name for p in self._pending.values() if p.kind == kind]
+    def add_pending(self, pending: Pending) -> None:
+        """Create ``pending`` with the others (the directive named at import)."""
+        self._pending.setdefault((pending.kind, name_key(pending.name)), pending)
 
     def _existing(self, kind: str, pk: Any) -> Any:
         try:

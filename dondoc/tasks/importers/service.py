@@ -1,4 +1,5 @@
-"""Import tasks from a Standing Office report (.txt extracted from the PDF) or the template.
+"""Import tasks from a Standing Office report (.txt extracted from the PDF), the template, or
+any task table (CSV, XLSX, DOCX) whose columns are recognised by their headings.
 
 :func:`import_file` reads the file, checks every row (names, documents, deadlines, dates) and
 writes nothing unless every row passes; the errors name the row, the column and the reason in
@@ -7,13 +8,17 @@ Vietnamese and English. When all rows pass, one transaction writes them through
 notice, or Appendix 2 repeating Appendix 1) is linked to it instead of creating a duplicate; a
 row that only looks like a known task creates a new one and queues the pair for a human.
 Importing the same file again changes nothing.
+
+Agencies, members and documents the system does not know are listed once each, with the rows
+naming them and the closest existing names (``summary.unknowns``); the import goes on only when
+each is mapped, created or dropped (``resolutions``, ``create_missing``). See ``references``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
@@ -27,6 +32,7 @@ from dondoc.core.text import fold
 from dondoc.tasks import services
 from dondoc.tasks.deadlines import parse_deadline
 from dondoc.tasks.grouping import group_keywords, suggest_group
+from dondoc.tasks.importers import table as tables
 from dondoc.tasks.importers import template as tpl
 from dondoc.tasks.importers.appendix import (
     COLUMN_LABELS_VI,
@@ -36,8 +42,17 @@ from dondoc.tasks.importers.appendix import (
     split_agencies,
     split_members,
 )
-from dondoc.tasks.importers.names import MemberResolver, OrgResolver
-from dondoc.tasks.matching import match_task
+from dondoc.tasks.importers.names import MemberResolver, OrgResolver, name_key
+from dondoc.tasks.importers.references import (
+    DROPPED,
+    UNSETTLED,
+    Pending,
+    References,
+    read_symbol,
+    real,
+    real_all,
+)
+from dondoc.tasks.matching import CandidateIndex
 from dondoc.tasks.models import (
     Directive,
     DirectiveKind,
@@ -47,7 +62,9 @@ from dondoc.tasks.models import (
 )
 
 #: File kinds recognised by extension.
-KINDS = {".txt": "report", ".csv": "template", ".xlsx": "template"}
+KINDS = {".txt": "report", ".csv": "template", ".xlsx": "template", ".docx": "table"}
+#: Call ``progress(done, total)`` after this many rows written (and after the last).
+PROGRESS_EVERY = 50
 
 #: Bounds of a report's text: a quarterly report's extract is a few hundred kilobytes.
 REPORT_LIMITS = Limits(max_bytes=5 * 1024 * 1024, max_rows=50_000, max_line_chars=20_000)
@@ -55,7 +72,24 @@ REPORT_LIMITS = Limits(max_bytes=5 * 1024 * 1024, max_rows=50_000, max_line_char
 #: Noise of the scanned report header, and the number as the report itself cites it.
 KNOWN_NUMBER_NOISE = {"/CQTTCĐ": "/CQTTBCĐ"}
 
-_COLUMN_LABELS = {**COLUMN_LABELS_VI, **tpl.HEADINGS, "file": "Tệp"}
+_COLUMN_LABELS = {
+    **COLUMN_LABELS_VI,
+    **tpl.HEADINGS,
+    "coordinating": "Cơ quan phối hợp",
+    "group": "Nhóm nhiệm vụ, giải pháp",
+    "directive": "Văn bản giao (--directive)",
+    "file": "Tệp",
+}
+#: Keys of the template's columns, by the keys the report and tables use.
+_TEMPLATE_KEYS = {
+    "content": "noi_dung",
+    "documents": "van_ban",
+    "members": "thanh_vien",
+    "lead": "co_quan_chu_tri",
+    "coordinating": "co_quan_phoi_hop",
+    "deadline": "thoi_han",
+    "group": "nhom",
+}
 
 
 # --------------------------------------------------------------------------------------------
@@ -91,16 +125,24 @@ class ImportSummary:
     rejected: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
     rows: list[RowOutcome] = field(default_factory=list)
+    #: Column key -> the heading of the table read for it (tables only).
+    columns: dict[str, str] = field(default_factory=dict)
+    #: Unknown names, each once: kind, name, rows, column, resolution, suggestions.
+    unknowns: list[dict[str, Any]] = field(default_factory=list)
+    #: Some unknown name is neither mapped, created nor dropped: nothing was written.
+    needs_resolution: bool = False
+    #: Agencies, members, documents and groups the import created: kind, name, id.
+    created_references: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.rejected
 
     def reject(self, row: int, column: str | None, reason: str, reason_en: str, label="") -> None:
-        self.rejected.append(_entry(row, column, reason, reason_en, label))
+        self.rejected.append(_entry(row, column, reason, reason_en, label, self.columns))
 
     def warn(self, row: int, column: str | None, reason: str, reason_en: str, label="") -> None:
-        self.warnings.append(_entry(row, column, reason, reason_en, label))
+        self.warnings.append(_entry(row, column, reason, reason_en, label, self.columns))
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -108,12 +150,15 @@ class ImportSummary:
         return data
 
 
-def _entry(row: int, column: str | None, reason: str, reason_en: str, label: str) -> dict:
+def _entry(
+    row: int, column: str | None, reason: str, reason_en: str, label: str, headings: dict
+) -> dict:
+    column = column or ""
     return {
         "row": row,
         "label": label,
-        "column": column or "",
-        "column_label": _COLUMN_LABELS.get(column or "", column or ""),
+        "column": column,
+        "column_label": headings.get(column) or _COLUMN_LABELS.get(column, column),
         "reason": reason,
         "reason_en": reason_en,
     }
@@ -139,6 +184,11 @@ class SourceRow:
     result: str = ""
     result_on: str = ""
     completed_on: str = ""
+    origin: str = "template"  # report | template | table: which column keys the row uses
+    number: str = ""  # the row's own number in a table ("3.1")
+    parent_number: str | None = None  # "3" for "3.1": the row is a sub-task of row "3"
+    section: Any = None  # the table's section (tables.Section) the row stands under
+    expected_output: str = ""  # "Kết quả, sản phẩm" of a plan
 
 
 @dataclass
@@ -164,6 +214,18 @@ class _Context:
     orgs: OrgResolver | None = None
     members: MemberResolver | None = None
     documents: _DocumentIndex | None = None
+    references: References | None = None
+    groups: _Groups | None = None
+    directive: Any = None  # the Directive (or Pending one) named at import for tables
+    planned: dict[str, _Planned] = field(default_factory=dict)  # table row number -> plan
+
+    def resolve_agency(self, name: str, on: dt.date | None) -> Any:
+        """The agency ``name`` stands for on ``on``, or None when the system does not know it.
+
+        The one place every reader's agency names are resolved (template, report, table): a
+        collective name ("Các bộ, ngành, địa phương") resolves here too once groups exist.
+        """
+        return self.orgs.resolve(name, on)
 
 
 # --------------------------------------------------------------------------------------------
@@ -178,11 +240,22 @@ def import_file(
     by=None,
     dry_run: bool = False,
     links: Mapping[str, Task] | None = None,
+    columns: dict[str, int] | None = None,
+    directive: str | None = None,
+    resolutions: Mapping[tuple[str, str], Mapping[str, Any]] | None = None,
+    create_missing: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportSummary:
-    """Import a report (.txt) or a filled template (.csv, .xlsx) into ``program``.
+    """Import a report (.txt), a filled template (.csv, .xlsx) or any task table (.csv, .xlsx,
+    .docx whose header is not the template's) into ``program``.
 
-    ``links`` are hand-checked decisions: a row label ("Phụ lục 1, STT 4") mapped to the task the
-    row restates. Returns the summary; when ``summary.rejected`` is not empty nothing was written.
+    ``links`` are hand-checked decisions: a row label ("Phụ lục 1, STT 4") mapped to the task
+    the row restates. For tables, ``columns`` gives the column of each key (else recognised
+    from the headings) and ``directive`` ("03/NQ-CP ngày 09/01/2025") is the assigning
+    document of rows without one, created when missing. Unknown agencies, members and
+    documents are settled by ``resolutions`` (``(kind, name)`` -> map/create/drop) or all
+    created with ``create_missing``. ``progress(done, total)`` is called while writing.
+    Returns the summary; when ``summary.rejected`` is not empty nothing was written.
     """
     data = path_or_bytes if isinstance(path_or_bytes, bytes) else Path(path_or_bytes).read_bytes()
     extension = PurePath(filename).suffix.lower()
@@ -209,9 +282,15 @@ def import_file(
             ".xlsx (template).",
         )
         return summary
-    rows = (
-        _read_report(data, context) if summary.kind == "report" else _read_template(data, context)
-    )
+    if summary.kind == "template" and columns is None:
+        rows = _read_template(data, context)
+        if summary.kind == "table":  # the header is some other table's
+            rows = _read_table(data, context, None)
+    elif summary.kind == "report":
+        rows = _read_report(data, context)
+    else:
+        summary.kind = "table"
+        rows = _read_table(data, context, columns)
     if summary.rejected:
         return summary
     if not rows:
@@ -219,7 +298,24 @@ def import_file(
         return summary
     context.orgs = OrgResolver()
     context.members = MemberResolver(program)
+    context.references = References(program, resolutions=resolutions, create_missing=create_missing)
+    context.groups = _Groups(program, summary)
+    _split_agency_cells(rows, context)
+    if directive:
+        context.directive = _named_directive(directive, context)
+    elif summary.kind == "table" and "documents" not in summary.columns:
+        summary.reject(
+            0,
+            "directive",
+            "Bảng không có cột văn bản giao nhiệm vụ: hãy ghi văn bản giao (ví dụ "
+            "“03/NQ-CP ngày 09/01/2025”).",
+            "The table has no column of assigning documents: name the assigning document "
+            "(e.g. “03/NQ-CP ngày 09/01/2025”).",
+        )
+    if summary.rejected:
+        return summary
     planned = [_validate(row, context) for row in rows]
+    context.references.report(summary)
     if summary.rejected:
         return summary
     with transaction.atomic():
@@ -227,10 +323,24 @@ def import_file(
         # imports of the same file (or a double-clicked confirmation) waits, then finds the
         # first one's tasks and links to them instead of creating them twice.
         services.lock_program(program.pk)
-        _write([p for p in planned if p is not None], context, by=by, links=links or {})
+        context.references.create_all(summary, by=by)
+        context.groups.create_all(by=by)
+        _write(
+            [p for p in planned if p is not None],
+            context,
+            by=by,
+            links=links or {},
+            progress=progress,
+        )
         if dry_run:
             transaction.set_rollback(True)
     return summary
+
+
+def inspect_table(data: bytes, filename: str) -> tables.TableRead:
+    """How a table would be read: its header, the columns recognised, sections and rows (the
+    page shows it for confirmation before importing)."""
+    return tables.read_table(data, filename)
 
 
 # --------------------------------------------------------------------------------------------
@@ -309,6 +419,7 @@ def _read_report(data: bytes, context: _Context) -> list[SourceRow]:
             leads=row.lead_agencies,
             deadline_text=row.deadline_text,
             result=row.result,
+            origin="report",
         )
         for row in parsed.rows
     ]
@@ -322,6 +433,9 @@ def _read_template(data: bytes, context: _Context) -> list[SourceRow]:
         if _decode(data, summary) is None:
             return []
         read = tpl.read_csv(data)
+    if read.foreign_header is not None and not tpl.looks_like_template(read.foreign_header):
+        summary.kind = "table"
+        return []
     for problem in read.problems:
         summary.reject(problem.row, problem.column or "file", problem.reason_vi, problem.reason_en)
     rows = []
@@ -348,6 +462,140 @@ def _read_template(data: bytes, context: _Context) -> list[SourceRow]:
     return rows
 
 
+def _read_table(data: bytes, context: _Context, columns: dict[str, int] | None) -> list[SourceRow]:
+    """Rows of any task table, its columns recognised by their headings (or given)."""
+    summary = context.summary
+    read = tables.read_table(data, summary.filename, columns)
+    summary.columns = {key: read.headings[index] for key, index in read.columns.items()}
+    for problem in read.problems:
+        summary.reject(problem.line, problem.column or "file", problem.message_vi, problem.message)
+    if summary.rejected:
+        return []
+    rows = []
+    for item in read.rows:
+        values = item.values
+        documents_text = values.get("documents", "")
+        rows.append(
+            SourceRow(
+                row=item.row,
+                label=item.label,
+                appendix=None,
+                content=values.get("content", ""),
+                documents=parse_documents(documents_text),
+                documents_text=documents_text,
+                members=split_members(values.get("members", "")),
+                leads=values.get("lead", ""),  # split once the known names are loaded
+                coordinators=values.get("coordinating", ""),
+                deadline_text=values.get("deadline", ""),
+                group=values.get("group", ""),
+                origin="table",
+                number=item.number,
+                parent_number=item.parent_number,
+                section=item.section,
+                expected_output=values.get("output", ""),
+            )
+        )
+    return rows
+
+
+def _split_agency_cells(rows: list[SourceRow], context: _Context) -> None:
+    """Split the agency cells of table rows, knowing every unit's names (they hold commas)."""
+    known = tables.AgencyNames(context.orgs.names())
+    for row in rows:
+        if row.origin == "table":
+            row.leads = known.split(row.leads)
+            row.coordinators = known.split(row.coordinators)
+
+
+def _named_directive(text: str, context: _Context) -> Any:
+    """The directive named at import ("03/NQ-CP ngày 09/01/2025"), or a pending one to create
+    with its kind and issuer read from its symbol; None (with a rejection) when unreadable."""
+    summary, program = context.summary, context.program
+    refs = parse_documents(text)
+    if len(refs) != 1 or refs[0].date is None:
+        summary.reject(
+            0,
+            "directive",
+            f"Không đọc được văn bản giao “{text}”: hãy ghi số, ký hiệu và ngày, ví dụ "
+            "“03/NQ-CP ngày 09/01/2025”.",
+            f"The assigning document “{text}” could not be read: give its number and date, "
+            "e.g. “03/NQ-CP ngày 09/01/2025”.",
+        )
+        return None
+    ref = refs[0]
+    context.documents = context.documents or _DocumentIndex(program)
+    found, _date_agrees = context.documents.resolve(ref)
+    if found is not None and found.date == ref.date:
+        return found
+    symbol = read_symbol(ref.number)
+    issuer = None
+    if symbol.issuer is not None:
+        name, org_kind = symbol.issuer
+        issuer = context.orgs.resolve(name) or context.references.pending_agency(name, org_kind)
+    else:
+        issuer = program.standing_office
+    if issuer is None:
+        summary.reject(
+            0,
+            "directive",
+            f"Không biết cơ quan ban hành văn bản {ref.number} và chương trình chưa có Cơ quan "
+            "thường trực: hãy nhập văn bản trước.",
+            f"The issuer of {ref.number} is not known and the program has no Standing Office: "
+            "enter the document first.",
+        )
+        return None
+    pending = Pending("document", f"{ref.number} ngày {ref.date:%d/%m/%Y}", document=ref)
+    pending.issuer = issuer
+    context.references.add_pending(pending)
+    return pending
+
+
+class _Groups:
+    """Solution groups for a table's sections: the program's group of the same title, else of
+    the same number, else a new one from the section's text (created when the import writes)."""
+
+    def __init__(self, program, summary: ImportSummary) -> None:
+        self.program, self.summary = program, summary
+        groups = list(SolutionGroup.objects.filter(program=program))
+        self.by_number = {g.number: g for g in groups}
+        self.by_title = {name_key(g.title): g for g in groups}
+        self.new: dict[str, Pending] = {}
+        self.seen: dict[int, Any] = {}
+
+    def for_section(self, section: Any) -> Any:
+        key = id(section)
+        if key not in self.seen:
+            self.seen[key] = self._find(section)
+        return self.seen[key]
+
+    def _find(self, section: Any) -> Any:
+        title = " ".join((section.title or "").split())
+        group = self.by_title.get(name_key(title))
+        if group is None and section.number is not None:
+            group = self.by_number.get(section.number)
+            if group is not None and title:
+                self.summary.warn(
+                    section.row,
+                    "group",
+                    f"mục “{title}” được xếp vào nhóm {group} (cùng số thứ tự).",
+                    f"section “{title}” put in group {group} (same number).",
+                )
+        if group is not None or not title:
+            return group
+        return self.new.setdefault(name_key(title), Pending("group", title[:400]))
+
+    def create_all(self, *, by) -> None:
+        for pending in self.new.values():
+            pending.obj = services.add_group(program=self.program, title=pending.name, by=by)
+            self.summary.created_references.append(
+                {
+                    "kind": "group",
+                    "name": pending.name,
+                    "id": None if self.summary.dry_run else pending.obj.pk,
+                }
+            )
+
+
 # --------------------------------------------------------------------------------------------
 # Checking
 
@@ -367,8 +615,13 @@ def parse_day(text: str) -> dt.date | None:
         return None
 
 
-def _column(row: SourceRow, report_key: str, template_key: str) -> str:
-    return report_key if row.appendix else template_key
+def _column(row: SourceRow, key: str) -> str:
+    """The key of column ``key`` ("lead") as the row's file names it ("co_quan_chu_tri")."""
+    return _TEMPLATE_KEYS.get(key, key) if row.origin == "template" else key
+
+
+def _dated(document: Any) -> dt.date | None:
+    return document.document.date if isinstance(document, Pending) else document.date
 
 
 class _DocumentIndex:
@@ -394,8 +647,9 @@ class _DocumentIndex:
 
 
 def _validate(row: SourceRow, context: _Context) -> _Planned | None:
-    summary, program = context.summary, context.program
+    summary, program, references = context.summary, context.program, context.references
     errors_before = len(summary.rejected)
+    unsettled = False
 
     def reject(column: str, vi: str, en: str) -> None:
         summary.reject(row.row, column, f"{row.label}: {vi}", f"{row.label}: {en}", row.label)
@@ -403,11 +657,17 @@ def _validate(row: SourceRow, context: _Context) -> _Planned | None:
     def warn(column: str, vi: str, en: str) -> None:
         summary.warn(row.row, column, f"{row.label}: {vi}", f"{row.label}: {en}", row.label)
 
-    if not row.content.strip():
-        reject(_column(row, "content", "noi_dung"), "nội dung để trống.", "the content is empty.")
+    def settle(kind: str, name: str, column: str, **extra) -> Any:
+        nonlocal unsettled
+        found = references.settle(kind, name, row=row.row, label=row.label, column=column, **extra)
+        unsettled |= found is UNSETTLED
+        return found
 
-    documents: list[Directive] = []
-    doc_column = _column(row, "documents", "van_ban")
+    if not row.content.strip():
+        reject(_column(row, "content"), "nội dung để trống.", "the content is empty.")
+
+    documents: list[Any] = []
+    doc_column = _column(row, "documents")
     if context.documents is None:
         context.documents = _DocumentIndex(program)
     index = context.documents
@@ -417,19 +677,26 @@ def _validate(row: SourceRow, context: _Context) -> _Planned | None:
             f"không nhận ra số văn bản trong “{row.documents_text}”.",
             f"no document number recognised in “{row.documents_text}”.",
         )
-    elif not row.documents and not row.appendix:
+    elif not row.documents and row.origin == "table" and context.directive is not None:
+        documents.append(context.directive)
+    elif not row.documents and row.origin == "template":
         reject(doc_column, "chưa ghi văn bản giao nhiệm vụ.", "no assigning document given.")
     for ref in row.documents:
         cited = f"{ref.number}" + (f" ngày {ref.date:%d/%m/%Y}" if ref.date else "")
         directive, date_agrees = index.resolve(ref)
         if directive is None:
-            reject(
-                doc_column,
-                f"văn bản {cited} chưa có trong hệ thống; hãy nhập văn bản trước.",
-                f"document {cited} is not in the system; enter it first.",
-            )
-            continue
-        if not date_agrees:
+            directive = settle("document", cited, doc_column, document=ref)
+            if isinstance(directive, Pending) and directive.issuer is None:
+                directive.issuer = _issuer_of(ref, context)
+            if isinstance(directive, Pending) and (ref.date is None or directive.issuer is None):
+                reject(
+                    doc_column,
+                    f"không tạo được văn bản {cited}: cần số, ngày và cơ quan ban hành.",
+                    f"document {cited} cannot be created: it needs a number, a date and an issuer.",
+                )
+            if directive is DROPPED or directive is UNSETTLED:
+                continue
+        elif not date_agrees:
             warn(
                 doc_column,
                 f"văn bản {cited} được hiểu là {directive}.",
@@ -438,43 +705,40 @@ def _validate(row: SourceRow, context: _Context) -> _Planned | None:
         if directive not in documents:
             documents.append(directive)
 
-    on = context.report_date or (documents[0].date if documents else timezone.localdate())
+    dates = [day for day in map(_dated, documents) if day is not None]
+    on = context.report_date or (dates[0] if dates else timezone.localdate())
     members = []
     for name in row.members:
-        member = context.members.resolve(name)
-        if member is None:
-            reject(
-                _column(row, "members", "thanh_vien"),
-                f"không có thành viên Ban Chỉ đạo tên “{name}”.",
-                f"no committee member named “{name}”.",
-            )
-        elif member not in members:
+        member = context.members.resolve(name) or settle("member", name, _column(row, "members"))
+        if member is not DROPPED and member is not UNSETTLED and member not in members:
             members.append(member)
 
     def units(names: list[str], column: str) -> list:
         found = []
         for name in names:
-            unit = context.orgs.resolve(name, on)
-            if unit is None:
-                reject(
-                    column,
-                    f"không có cơ quan tên “{name}”.",
-                    f"no organisation unit named “{name}”.",
-                )
-            elif unit not in found:
+            unit = context.resolve_agency(name, on) or settle("agency", name, column)
+            if unit is not DROPPED and unit is not UNSETTLED and unit not in found:
                 found.append(unit)
         return found
 
-    lead_column = _column(row, "lead", "co_quan_chu_tri")
+    lead_column = _column(row, "lead")
     leads = units(row.leads, lead_column)
-    if not row.leads:
-        reject(lead_column, "chưa có cơ quan chủ trì.", "no lead agency.")
-    coordinators = units(row.coordinators, "co_quan_phoi_hop")
+    parent = context.planned.get(row.parent_number or "") if row.parent_number else None
+    if not leads and parent is not None:
+        leads = list(parent.leads)  # a sub-row ("3.1") shares its task's lead unless it names one
+    if not leads and not unsettled:
+        dropped = "; các cơ quan đã bỏ qua" if row.leads else ""
+        reject(
+            lead_column,
+            f"chưa có cơ quan chủ trì{dropped}.",
+            "no lead agency" + ("; the agencies named were dropped." if row.leads else "."),
+        )
+    coordinators = units(row.coordinators, _column(row, "coordinating"))
 
     deadline = parse_deadline(row.deadline_text)
     if deadline.kind.value == "unrecognised":
         warn(
-            _column(row, "deadline", "thoi_han"),
+            _column(row, "deadline"),
             f"không hiểu thời hạn “{row.deadline_text}”; nhiệm vụ được đánh dấu để kiểm tra.",
             f"deadline “{row.deadline_text}” not understood; the task is flagged for review.",
         )
@@ -489,10 +753,12 @@ def _validate(row: SourceRow, context: _Context) -> _Planned | None:
         )
         if group is None:
             reject(
-                "nhom",
+                _column(row, "group"),
                 f"nhóm “{row.group}” không có trong chương trình.",
                 f"group “{row.group}” is not a group of the program.",
             )
+    elif row.section is not None:
+        group = context.groups.for_section(row.section)
 
     result_on = completed_on = None
     if row.result_on:
@@ -503,7 +769,7 @@ def _validate(row: SourceRow, context: _Context) -> _Planned | None:
                 f"ngày “{row.result_on}” không đúng dạng dd/mm/yyyy.",
                 f"date “{row.result_on}” is not dd/mm/yyyy.",
             )
-    elif row.result and not row.appendix:
+    elif row.result and row.origin == "template":
         reject("ngay_ket_qua", "có kết quả nhưng thiếu ngày.", "a result without its date.")
     if row.completed_on:
         completed_on = parse_day(row.completed_on)
@@ -514,13 +780,24 @@ def _validate(row: SourceRow, context: _Context) -> _Planned | None:
                 f"date “{row.completed_on}” is not dd/mm/yyyy.",
             )
 
-    if len(summary.rejected) > errors_before:
+    if len(summary.rejected) > errors_before or unsettled:
         return None
-    dated = [d.date for d in documents]
-    assigned_on = min(dated) if dated else (context.report_date or timezone.localdate())
-    return _Planned(
+    assigned_on = min(dates) if dates else (context.report_date or timezone.localdate())
+    plan = _Planned(
         row, documents, members, leads, coordinators, group, result_on, completed_on, assigned_on
     )
+    if row.number:
+        context.planned.setdefault(row.number, plan)
+    return plan
+
+
+def _issuer_of(ref: DocumentRef, context: _Context) -> Any:
+    """Who issued a cited document, as its symbol says, else the program's standing office."""
+    symbol = read_symbol(ref.number)
+    if symbol.issuer is None:
+        return context.program.standing_office
+    name, org_kind = symbol.issuer
+    return context.orgs.resolve(name) or context.references.pending_agency(name, org_kind)
 
 
 # --------------------------------------------------------------------------------------------
@@ -528,37 +805,68 @@ def _validate(row: SourceRow, context: _Context) -> _Planned | None:
 
 
 class _TaskIndex:
-    """The program's tasks as match candidates: each task's content and every wording of it."""
+    """The program's tasks as match candidates: each task's content and every wording of it,
+    indexed by their words (a row is scored against the tasks sharing its rarer words only)."""
 
     def __init__(self, program) -> None:
-        self.texts: list[tuple[int, str]] = []
+        self.candidates = CandidateIndex()
         self.leads: dict[int, list[str]] = {}
         self.tasks: dict[int, Task] = {}
+        self.wordings: dict[int, set[str]] = {}
+        #: (directive id, row label) -> task: where a table's row was imported before.
+        self.by_source: dict[tuple[int, str], Task] = {}
         self.group_keywords = group_keywords(program)
         queryset = Task.objects.filter(program=program, merged_into__isnull=True).prefetch_related(
-            "sources", "task_agencies__org_unit"
+            "sources", "task_agencies__org_unit", "members"
         )
         for task in queryset:
-            self.add(task, [s.wording for s in task.sources.all()])
+            sources = list(task.sources.all())
+            for source in sources:
+                if source.label:
+                    self.by_source.setdefault((source.directive_id, source.label), task)
+            self.add(task, [s.wording for s in sources])
 
-    def add(self, task: Task, wordings: list[str] = ()) -> None:
+    def add(self, task: Task, wordings: list[str] = (), *, matchable: bool = True) -> None:
         self.tasks[task.pk] = task
-        seen = set()
-        for text in [task.content, *wordings]:
-            key = fold(text)
-            if key and key not in seen:
-                seen.add(key)
-                self.texts.append((task.pk, text))
         self.leads[task.pk] = [
             ta.org_unit.name for ta in task.task_agencies.all() if ta.role == "lead"
         ]
+        self.wordings[task.pk] = set()
+        if matchable:
+            for text in [task.content, *wordings]:
+                self.add_wording(task, text)
 
     def add_wording(self, task: Task, wording: str) -> None:
-        if wording and all(fold(t) != fold(wording) for k, t in self.texts if k == task.pk):
-            self.texts.append((task.pk, wording))
+        key = fold(wording)
+        if key and key not in self.wordings[task.pk]:
+            self.wordings[task.pk].add(key)
+            self.candidates.add(task.pk, wording)
 
 
-def _write(planned: list[_Planned], context: _Context, *, by, links: Mapping[str, Task]) -> None:
+def _unchanged(task: Task, plan: _Planned, sources: list) -> bool:
+    """Whether linking ``plan`` to ``task`` would change nothing, read from what the index
+    prefetched (a re-imported table's rows skip the locked re-read of their tasks)."""
+    have_sources = {(s.directive_id, s.label) for s in task.sources.all()}
+    have_units = {(ta.org_unit_id, ta.role) for ta in task.task_agencies.all()}
+    have_members = {m.pk for m in task.members.all()}
+    return (
+        all((d.pk, label) in have_sources for d, label, _w in sources)
+        and all((u.pk, "lead") in have_units for u in plan.leads)
+        and all((u.pk, "coordinating") in have_units for u in plan.coordinators)
+        and all(m.pk in have_members for m in plan.members)
+        and plan.assigned_on >= task.assigned_on
+        and not (plan.source.deadline_text and task.deadline_kind == "none")
+    )
+
+
+def _write(
+    planned: list[_Planned],
+    context: _Context,
+    *,
+    by,
+    links: Mapping[str, Task],
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
     summary, program = context.summary, context.program
     report = None
     if context.report_number:
@@ -574,16 +882,29 @@ def _write(planned: list[_Planned], context: _Context, *, by, links: Mapping[str
         )
         summary.report_id = report.pk
     index = _TaskIndex(program)
-    for plan in planned:
+    # A table lists each task once: its rows are matched to the tasks known before, never to
+    # each other, and a row imported before is found again by its document and label.
+    table = summary.kind == "table"
+    by_number: dict[str, Task] = {}
+    for done, plan in enumerate(planned, start=1):
         row = plan.source
+        plan.documents = real_all(plan.documents)
+        plan.leads, plan.coordinators = real_all(plan.leads), real_all(plan.coordinators)
+        plan.members, plan.group = real_all(plan.members), real(plan.group)
         lead_names = [unit.name for unit in plan.leads]
         linked_to = links.get(row.label)
-        if linked_to is not None:
-            kind, candidate_id, score = "same", linked_to.pk, 1.0
-            index.tasks.setdefault(linked_to.pk, linked_to)
+        before = (
+            index.by_source.get((plan.documents[0].pk, row.label))
+            if table and plan.documents
+            else None
+        )
+        if linked_to is not None or before is not None:
+            task = linked_to or before
+            kind, candidate_id, score = "same", task.pk, 1.0
+            index.tasks.setdefault(task.pk, task)
         else:
-            decision = match_task(
-                row.content, index.texts, lead_agencies=lead_names, candidate_leads=index.leads
+            decision = index.candidates.match(
+                row.content, lead_agencies=lead_names, candidate_leads=index.leads
             )
             kind, candidate_id, score = decision.kind, decision.candidate, decision.score
         sources = _sources_for(plan, report)
@@ -593,34 +914,40 @@ def _write(planned: list[_Planned], context: _Context, *, by, links: Mapping[str
             sources = [
                 s for s in sources if s[1] or not task.sources.filter(directive=s[0]).exists()
             ]
-            changed = services.link_task(
-                task,
-                sources=sources,
-                leads=plan.leads,
-                coordinators=plan.coordinators,
-                members=plan.members,
-                assigned_on=plan.assigned_on,
-                deadline=row.deadline_text,
-                by=by,
-            )
+            if before is not None and _unchanged(task, plan, sources):
+                changed = False
+            else:
+                changed = services.link_task(
+                    task,
+                    sources=sources,
+                    leads=plan.leads,
+                    coordinators=plan.coordinators,
+                    members=plan.members,
+                    assigned_on=plan.assigned_on,
+                    deadline=row.deadline_text,
+                    by=by,
+                )
             _warn_deadline(task, row, summary)
             outcome.action = "linked" if changed else "unchanged"
             outcome.matched_task_id = task.pk
-            index.add_wording(task, row.content)
+            if not table:
+                index.add_wording(task, row.content)
         else:
+            parent = by_number.get(row.parent_number or "") if row.parent_number else None
             task = services.create_task(
                 program=program,
                 content=row.content,
                 assigned_on=plan.assigned_on,
                 deadline=row.deadline_text,
                 group=plan.group or suggest_group(row.content, index.group_keywords),
+                parent=parent,
                 sources=sources,
                 leads=plan.leads,
                 coordinators=plan.coordinators,
                 members=plan.members,
                 by=by,
             )
-            index.add(task)
+            index.add(task, matchable=not table)
             if kind == "maybe":
                 candidate = index.tasks[candidate_id]
                 _pair, queued = services.queue_duplicate(
@@ -629,6 +956,8 @@ def _write(planned: list[_Planned], context: _Context, *, by, links: Mapping[str
                 outcome.action = "queued"
                 outcome.matched_task_id = candidate.pk
                 summary.queued += int(queued)
+        if row.number:
+            by_number.setdefault(row.number, task)
         outcome.task_id = task.pk
         outcome.updates = _record_updates(task, plan, report, context, by=by)
         summary.updated += outcome.updates
@@ -639,6 +968,8 @@ def _write(planned: list[_Planned], context: _Context, *, by, links: Mapping[str
         else:
             summary.unchanged += 1
         summary.rows.append(outcome)
+        if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(planned)):
+            progress(done, len(planned))
 
 
 def _sources_for(plan: _Planned, report: Directive | None) -> list[tuple[Directive, str, str]]:
@@ -649,7 +980,9 @@ def _sources_for(plan: _Planned, report: Directive | None) -> list[tuple[Directi
         # The assigning documents, when the task has no source from them yet (wording unknown).
         sources += [(d, "", "") for d in plan.documents]
     else:
-        sources += [(d, "", row.content) for d in plan.documents]
+        # A table's row keeps its label, so importing the table again finds the row's task.
+        label = row.label if row.origin == "table" else ""
+        sources += [(d, label, row.content) for d in plan.documents]
     return sources
 
 
@@ -662,7 +995,7 @@ def _warn_deadline(task: Task, row: SourceRow, summary: ImportSummary) -> None:
         return
     summary.warn(
         row.row,
-        "deadline" if row.appendix else "thoi_han",
+        _column(row, "deadline"),
         f"{row.label}: thời hạn “{phrase}” khác thời hạn đã giao “{task.deadline_text}”; "
         f"giữ thời hạn đã giao.",
         f"{row.label}: deadline “{phrase}” differs from the assigned “{task.deadline_text}”; "

@@ -150,6 +150,16 @@ class TemplateProblem:
 class ReadTemplate:
     rows: list[TemplateRow] = field(default_factory=list)
     problems: list[TemplateProblem] = field(default_factory=list)
+    #: The header read, when it is not the template's (the file may be another table).
+    foreign_header: list[str] | None = None
+
+
+def looks_like_template(header: list[str]) -> bool:
+    """Whether a header is meant to be the template's: at least half of the template's
+    headings are there, word for word (a template with a column renamed or missing is refused
+    as a wrong template, not read as some other table)."""
+    found = {_HEADER_LOOKUP.get(fold(cell).strip(" :*")) for cell in header} - {None}
+    return 2 * len(found) >= len(KEYS)
 
 
 # --------------------------------------------------------------------------------------------
@@ -243,6 +253,7 @@ def _map_header(cells: list[str], result: ReadTemplate) -> list[str | None] | No
         keys.append(key)
     missing = [HEADINGS[k] for k in KEYS if k not in keys]
     if unknown or missing:
+        result.foreign_header = list(cells)
         detail_vi, detail_en = [], []
         if missing:
             detail_vi.append("thiếu cột " + ", ".join(f"“{m}”" for m in missing))

@@ -103,6 +103,7 @@ _SECTIONS = (
     ("member", "orgs"),
     ("duplicate", "duplicates"),
     ("import", "import"),
+    ("program", "programs"),
 )
 
 

@@ -161,7 +161,7 @@ def test_a_report_citing_an_unknown_notice_is_rejected_naming_the_row(nq57_progr
     assert any("03-TB/BCĐTW" in r["reason"] for r in summary.rejected)
 
 
-def test_an_unknown_agency_rejects_the_whole_report(nq57_program, report_bytes):
+def test_an_unknown_agency_rejects_the_whole_report_once_with_its_rows(nq57_program, report_bytes):
     OrgAlias.objects.filter(alias="Quân ủy Trung ương").delete()
     OrgUnit.objects.filter(code="quan-uy-tw").update(name="Quân ủy", short_name="QUTW")
     before = count_all_rows()
@@ -170,9 +170,13 @@ def test_an_unknown_agency_rejects_the_whole_report(nq57_program, report_bytes):
 
     assert count_all_rows() == before
     assert not summary.ok
-    rejected = [r for r in summary.rejected if r["column"] == "lead"]
-    assert {r["label"] for r in rejected} == {"Phụ lục 2, STT 37", "Phụ lục 2, STT 39"}
-    assert all("Quân uỷ Trung ương" in r["reason"] for r in rejected)
+    [rejected] = [r for r in summary.rejected if r["column"] == "lead"]
+    assert rejected["label"] == "Phụ lục 2, STT 37"
+    assert "Quân uỷ Trung ương" in rejected["reason"]
+    [unknown] = summary.unknowns
+    assert (unknown["kind"], unknown["name"]) == ("agency", "Quân uỷ Trung ương")
+    assert len(unknown["rows"]) == 2 and summary.needs_resolution
+    assert "Quân ủy" in [s["name"] for s in unknown["suggestions"]]
 
 
 def test_a_report_in_a_legacy_encoding_is_rejected(nq57_program, report_bytes):

@@ -13,6 +13,7 @@ from dondoc.tasks.importers.appendix import AppendixRow, parse_report_appendices
 from dondoc.tasks.matching import (
     MAYBE_THRESHOLD,
     SAME_THRESHOLD,
+    CandidateIndex,
     MatchDecision,
     match_task,
     normalise_for_match,
@@ -315,3 +316,36 @@ def test_match_task_is_well_formed(content: str, candidates: list[tuple[int, str
     decision = match_task(content, candidates, lead_agencies=["Bộ Tài chính"], candidate_leads={})
     assert 0.0 <= decision.score <= 1.0
     assert (decision.candidate is None) == (decision.kind == "new")
+
+
+# --------------------------------------------------------------------------------------------
+# Candidate index: a row meets the few tasks sharing its rarer words, not the whole program
+
+_SUBJECTS = "viên chức|tham nhũng|sở hữu trí tuệ|đất đai|báo chí|xuất bản|dược|thuế|hải quan|cư trú"
+
+
+def test_a_2000_task_program_scores_only_a_few_candidates_per_row_with_the_same_decision():
+    subjects = _SUBJECTS.split("|")
+    texts = [
+        (n, f"Sửa đổi, bổ sung Luật {subjects[n % 10]} về hồ sơ số {n} của tỉnh mã {n * 7}")
+        for n in range(2000)
+    ]
+    index = CandidateIndex()
+    for key, text in texts:
+        index.add(key, text)
+
+    for n in (0, 17, 999, 1998):
+        row = f"Sửa đổi Luật {subjects[n % 10]} về hồ sơ số {n} của tỉnh mã {n * 7}."
+        candidates = index.candidates(row)
+
+        assert len(candidates) <= index.limit
+        assert index.match(row) == match_task(row, texts)
+        assert index.match(row).candidate == n
+
+
+def test_a_small_program_passes_every_task_to_the_matcher_in_order():
+    index = CandidateIndex(limit=5)
+    for key, text in [("a", LAW_A), ("b", LAW_B)]:
+        index.add(key, text)
+
+    assert index.candidates("bất kỳ") == [("a", LAW_A), ("b", LAW_B)]

@@ -1,4 +1,5 @@
-"""``dondoc import FILE``: import a Standing Office report (.txt) or a filled template."""
+"""``dondoc import FILE``: import a Standing Office report (.txt), a filled template, or any
+task table (.csv, .xlsx, .docx) with its columns recognised or given (``--columns``)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,37 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from dondoc.tasks.importers.service import ImportSummary, import_file
+from dondoc.tasks.importers.service import ImportSummary, import_file, inspect_table
+from dondoc.tasks.importers.table import ColumnsOptionError, parse_columns_option
 from dondoc.tasks.models import Program
 
 
 class Command(BaseCommand):
-    help = "Import tasks from a quarterly report (.txt) or the import template (.csv, .xlsx)."
+    help = (
+        "Import tasks from a quarterly report (.txt), the import template (.csv, .xlsx) or any "
+        "task table (.csv, .xlsx, .docx)."
+    )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("file", help="Report text (.txt) or filled template (.csv, .xlsx)")
+        parser.add_argument(
+            "file", help="Report (.txt), template or task table (.csv, .xlsx, .docx)"
+        )
         parser.add_argument("--program", default="NQ57", help="Program code (default NQ57)")
+        parser.add_argument(
+            "--directive",
+            help="Assigning document of a table's rows, e.g. “03/NQ-CP ngày 09/01/2025” "
+            "(created when missing).",
+        )
+        parser.add_argument(
+            "--columns",
+            help="Columns of a table, e.g. “content=B,lead=Cơ quan chủ trì,deadline=5” "
+            "(letter, heading or 1-based number); others are recognised by their headings.",
+        )
+        parser.add_argument(
+            "--create-missing",
+            action="store_true",
+            help="Create the agencies, members and documents the file names but the system lacks.",
+        )
         parser.add_argument(
             "--dry-run", action="store_true", help="Check and report, but write nothing"
         )
@@ -30,7 +52,26 @@ class Command(BaseCommand):
         program = Program.objects.filter(code=options["program"]).first()
         if program is None:
             raise CommandError(_("No program with code %(code)s.") % {"code": options["program"]})
-        summary = import_file(path, filename=path.name, program=program, dry_run=options["dry_run"])
+        data = path.read_bytes()
+        columns = None
+        if options["columns"]:
+            read = inspect_table(data, path.name)
+            try:
+                given = parse_columns_option(options["columns"], read.headings)
+            except ColumnsOptionError as exc:
+                raise CommandError(str(exc)) from exc
+            # The columns given, and the recognised ones for the other keys and columns.
+            taken = set(given.values())
+            columns = {k: i for k, i in read.columns.items() if i not in taken} | given
+        summary = import_file(
+            data,
+            filename=path.name,
+            program=program,
+            dry_run=options["dry_run"],
+            columns=columns,
+            directive=options["directive"],
+            create_missing=options["create_missing"],
+        )
         if options["json"]:
             self.stdout.write(json.dumps(summary.as_json(), ensure_ascii=False, indent=2))
         else:
@@ -60,7 +101,31 @@ def format_summary(summary: ImportSummary) -> str:
                     "reason": item["reason"],
                 }
             )
+        for item in summary.unknowns:
+            if not item["resolution"]:
+                close = ", ".join(s["name"] for s in item["suggestions"]) or "-"
+                lines.append(
+                    "  "
+                    + _("unknown %(kind)s “%(name)s” (rows %(rows)s); closest: %(close)s")
+                    % {
+                        "kind": item["kind"],
+                        "name": item["name"],
+                        "rows": ", ".join(map(str, item["rows"])),
+                        "close": close,
+                    }
+                )
+        if summary.needs_resolution:
+            lines.append(_("Run again with --create-missing to create the unknown names."))
         return "\n".join(lines)
+    if summary.columns:
+        lines.append(
+            _("Columns: %(columns)s")
+            % {"columns": ", ".join(f"{k}={v}" for k, v in summary.columns.items())}
+        )
+    for item in summary.created_references:
+        lines.append(
+            "  " + _("created %(kind)s “%(name)s”") % {"kind": item["kind"], "name": item["name"]}
+        )
     lines.append(
         _(
             "%(created)d created, %(linked)d linked to known tasks, %(unchanged)d unchanged, "

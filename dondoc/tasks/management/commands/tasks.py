@@ -18,6 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from dondoc.accounts.models import Role, User
 from dondoc.api.serialize import task_item, with_related
 from dondoc.core.dates import parse_date
+from dondoc.tasks import programs
 from dondoc.tasks.filters import SORTS, STATUS_GROUPS, filter_tasks
 from dondoc.tasks.models import AgencyRole, Program
 from dondoc.tasks.status import Status
@@ -63,7 +64,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         if options["program"] and not Program.objects.filter(code=options["program"]).exists():
-            raise CommandError(f"No program with code {options['program']!r}.")
+            raise CommandError(programs.unknown_code(options["program"]))
         params: dict[str, str | list[str]] = {"status": options["status"]}
         for name in ("as_of", "due_from", "due_to"):
             if options[name]:
