@@ -7,8 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tasks", "0005_directive_resolution_and_decision_kinds"),
-        ("tasks", "0005_program_archive_and_adopting_document"),
+        ("tasks", "0006_merge_20261202_0012"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
