@@ -23,6 +23,7 @@ from dondoc.core.text import fold
 from dondoc.orgs.models import Member, OrgKind, OrgUnit
 from dondoc.tasks.importers import staging
 from dondoc.tasks.importers.jobs import import_options
+from dondoc.tasks.importers.references import guess_org_kind
 from dondoc.tasks.importers.service import import_file, inspect_table
 from dondoc.tasks.importers.table import TASK_COLUMNS, read_table
 from dondoc.tasks.importers.views import (
@@ -129,7 +130,7 @@ def preview(read, columns: dict[str, int]) -> dict[str, Any]:
     """The first data rows read with ``columns``, with the section rows among them."""
     rows = list(read.rows[:PREVIEW_ROWS])
     keys = [key for key in field_keys() if key in columns]
-    last = rows[-1].row if rows else read.header_row + 1
+    last = rows[-1].row if rows else read.header_row
     sections = [s for s in read.sections if s.row <= last]
     lines: list[dict[str, Any]] = [{"row": s.row, "section": s, "cells": []} for s in sections] + [
         {"row": r.row, "section": None, "cells": [r.values.get(k, "") for k in keys]} for r in rows
@@ -149,7 +150,7 @@ def columns(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         chosen, errors = read_mapping(request.POST, len(read.headings))
-        directive = " ".join(request.POST.get("directive", "").split())
+        directive = " ".join(request.POST.get("directive", pending.get("directive", "")).split())
         if len(directive) > DIRECTIVE_MAX:
             errors.append(
                 _("The assigning document is too long (at most %(count)s characters).")
@@ -182,7 +183,8 @@ def columns(request: HttpRequest) -> HttpResponse:
         "fields": [(key, FIELD_LABELS.get(key, key)) for key in field_keys()],
         "preview": preview(shown, chosen),
         "problems": read.problems,
-        "header_row": read.header_row + 1 if read.header_row is not None else None,
+        "header_row": read.header_row,
+        "source": read.source,
         "errors": errors,
         "documents_mapped": "documents" in chosen,
     }
@@ -268,6 +270,8 @@ def _unknown_rows(summary, chosen: dict[tuple[str, str], dict]) -> list[dict[str
         choice = chosen.get((kind, name)) or (
             {"action": "map", "id": suggestions[0]["id"]} if suggestions else {"action": "create"}
         )
+        if kind == "agency" and not choice.get("org_kind"):
+            choice = {**choice, "org_kind": guess_org_kind(name)}
         rows.append(
             {
                 **unknown,

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dondoc.accounts.policy import can
-from dondoc.core.text import fold
 from dondoc.core.uploads import check_upload
 from dondoc.tasks.importers import staging
 from dondoc.tasks.importers import template as tpl
@@ -32,8 +31,6 @@ ALLOWED = {".txt", ".csv", ".xlsx", ".docx"}
 SESSION_KEY = "dondoc_import"
 #: A directive named at upload ("03/NQ-CP ngày 09/01/2025") is at most this long.
 DIRECTIVE_MAX = 300
-
-_TEMPLATE_KEYS = {fold(c.heading): c.key for c in tpl.COLUMNS} | {c.key: c.key for c in tpl.COLUMNS}
 
 
 def require_import(request: HttpRequest) -> HttpResponse | None:
@@ -72,17 +69,16 @@ def _program(request: HttpRequest) -> Program | None:
 
 
 def file_kind(data: bytes, filename: str) -> str:
-    """``report`` (.txt), ``template`` (every heading of our template) or ``table`` (any other
-    layout, read by column mapping). A file whose header cannot be found goes to the template
-    reader, whose refusal names the problem."""
+    """``report`` (.txt), ``template`` (a header meant to be our template's, as the importer
+    decides) or ``table`` (any other layout, read by column mapping). A file whose header
+    cannot be found goes straight to the dry run, whose refusal names the problem."""
     extension = PurePath(filename).suffix.lower()
     if extension == ".txt":
         return "report"
     if extension == ".docx":
         return "table"
     read = inspect_table(data, filename)
-    keys = {_TEMPLATE_KEYS.get(fold(h).strip(" :*")) for h in read.headings}
-    return "template" if not read.headings or set(tpl.KEYS) <= keys else "table"
+    return "template" if not read.headings or tpl.looks_like_template(read.headings) else "table"
 
 
 @require_http_methods(["GET", "POST"])
