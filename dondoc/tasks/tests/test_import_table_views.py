@@ -4,15 +4,19 @@ decided once each, the import run as a job with its progress and outcome on a pa
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connections, transaction
 from django.urls import reverse
 
 from dondoc.core.spreadsheet import append_row, csv_bytes, new_workbook, workbook_bytes
+from dondoc.core.testing.concurrency import on_postgres
 from dondoc.orgs.models import OrgUnit
+from dondoc.tasks import services
 from dondoc.tasks.importers import staging, views
-from dondoc.tasks.importers.jobs import run_import, start_import
+from dondoc.tasks.importers.jobs import record_progress, run_import, start_import
 from dondoc.tasks.models import ImportJob, ImportState, Task
 from dondoc.tasks.tests.test_import_report import count_all_rows
 
@@ -216,3 +220,24 @@ def test_another_persons_job_does_not_exist_for_them(client, ready, clerk, track
     assert client.get(reverse("import-job", args=[job.pk])).status_code == 404
     client.force_login(reporter)
     assert client.get(reverse("import-job", args=[job.pk])).status_code == 403
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not on_postgres(), reason="a second writer needs PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_progress_written_inside_the_import_transaction_is_seen_by_the_page_at_once(ready, clerk):
+    job = ImportJob.objects.create(program=ready, user=clerk, token="t", filename="x.csv")
+    seen = []
+
+    def page_reads() -> None:
+        seen.append(ImportJob.objects.values_list("done", "total").get(pk=job.pk))
+        connections.close_all()
+
+    with transaction.atomic():  # as the import's own transaction
+        services.lock_program(ready.pk)
+        record_progress(job.pk, 250, 5000)
+        reader = threading.Thread(target=page_reads)
+        reader.start()
+        reader.join()
+
+    assert seen == [(250, 5000)]
