@@ -11,6 +11,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from dondoc.core.dates import MAX_DATE, MIN_DATE, parse_date
 from dondoc.core.params import MAX_NUMBER, has_control_characters
+from dondoc.tasks.outputs import OUTPUT_KINDS
 from dondoc.tasks.status import Status
 
 
@@ -69,6 +70,22 @@ StatusFilter = Literal[
 ]
 assert {s.value for s in Status} <= set(StatusFilter.__args__)  # type: ignore[attr-defined]
 
+OutputKindFilter = Literal[
+    "law",
+    "resolution",
+    "decree",
+    "decision",
+    "directive",
+    "circular",
+    "strategy",
+    "programme",
+    "scheme",
+    "plan",
+    "report",
+    "other",
+]
+assert set(OUTPUT_KINDS) == set(OutputKindFilter.__args__)  # type: ignore[attr-defined]
+
 TaskSort = Literal[
     "deadline",
     "-deadline",
@@ -124,6 +141,13 @@ class TaskItem(Schema):
     lead_agencies: list[Ref]
     coordinating_agencies: list[Ref]
     deadline: DeadlineOut
+    expected_output: str = Field(
+        description="Expected output as written (kết quả, sản phẩm), e.g. 'Nghị định'."
+    )
+    output_kind: str = Field(
+        description="Kind of output read from it: law, resolution, decree, decision, "
+        "directive, circular, strategy, programme, scheme, plan, report, other; '' when blank."
+    )
     status: str = Field(description="Status as of the requested date.")
     completed_on: dt.date | None
     assigned_on: dt.date

@@ -107,6 +107,8 @@ def task_item(task: Task, absolute: Callable[[str], str] = str) -> dict:
             "due": task.due_on,
             "due_as_of": getattr(task, "due_on_as_of", task.due_on),
         },
+        "expected_output": task.expected_output,
+        "output_kind": task.output_kind,
         "status": status,
         "completed_on": closure_on if status in COMPLETED_STATUSES else None,
         "assigned_on": task.assigned_on,

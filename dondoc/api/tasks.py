@@ -54,6 +54,12 @@ class TaskFilters(Schema):
     due_from: s.ApiDate | None = None
     due_to: s.ApiDate | None = None
     q: s.QueryText = Field(None, description="Text search, diacritics ignored ('dat hiem').")
+    output: s.QueryText = Field(
+        None, description="Text search in the expected output, diacritics ignored ('nghi dinh')."
+    )
+    output_kind: list[s.OutputKindFilter] = Field(
+        [], description="One or more kinds of output (decree, decision, scheme, law...)."
+    )
     sort: s.TaskSort = "deadline"
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
     offset: s.Offset = 0

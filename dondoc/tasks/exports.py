@@ -36,6 +36,7 @@ class TaskRow:
     members: str  # thành viên BCĐ chỉ đạo, theo dõi
     leads: str  # cơ quan chủ trì
     coordinators: str  # cơ quan phối hợp
+    expected_output: str  # kết quả, sản phẩm
     deadline_text: str  # thời hạn, as written
     due_on: dt.date | None  # hạn, normalised
     status: str  # trạng thái
@@ -51,6 +52,7 @@ COLUMNS: tuple[tuple[object, int], ...] = (
     (gettext_lazy("Committee members"), 22),
     (gettext_lazy("Lead agencies"), 26),
     (gettext_lazy("Coordinating agencies"), 26),
+    (gettext_lazy("Expected output"), 24),
     (gettext_lazy("Deadline (as written)"), 16),
     (gettext_lazy("Due date"), 12),
     (gettext_lazy("Status"), 18),
@@ -94,6 +96,7 @@ class TaskExporter:
                 coordinators="; ".join(
                     str(a.org_unit) for a in agencies if a.role == "coordinating"
                 ),
+                expected_output=task.expected_output,
                 deadline_text=task.deadline_text,
                 due_on=task.due_on,
                 status=status_text(status),

@@ -22,6 +22,10 @@ with the reason; another value that cannot be read is ignored and reported in
 ``due_from``   due date on or after
 ``due_to``     due date on or before
 ``q``          text search that ignores diacritics ("dat hiem" finds "đất hiếm")
+``output``     text search in the expected output (kết quả, sản phẩm), diacritics ignored
+               ("nghi dinh" finds "Nghị định")
+``output_kind`` kind of output (``outputs.OUTPUT_KINDS``: ``decree``, ``decision``, ``scheme``,
+               ``law``... ``other``), one or several
 ``sort``       ``deadline``, ``assigned``, ``status``, ``lead``; ``-`` prefix for descending
 =============  ==========================================================================
 """
@@ -57,6 +61,7 @@ from dondoc.core.text import fold
 from dondoc.orgs.carriers import carried_ids
 from dondoc.tasks import programs
 from dondoc.tasks.models import AgencyRole, Program, Task, TaskAgency, TaskSource
+from dondoc.tasks.outputs import OUTPUT_KINDS
 from dondoc.tasks.queries import tasks_as_of, with_status
 from dondoc.tasks.status import COMPLETED_STATUSES, OPEN_STATUSES, Status
 
@@ -98,6 +103,8 @@ class FilterState:
     due_from: dt.date | None = None
     due_to: dt.date | None = None
     q: str = ""
+    output: str = ""
+    output_kinds: list[str] = field(default_factory=list)
     sort: str = "deadline"
     problems: list[str] = field(default_factory=list)
 
@@ -123,6 +130,8 @@ class FilterState:
             "due_from": self.due_from.isoformat() if self.due_from else None,
             "due_to": self.due_to.isoformat() if self.due_to else None,
             "q": self.q,
+            "output": self.output,
+            "output_kind": self.output_kinds,
             "sort": None if self.sort == "deadline" else self.sort,
         }
         values.update(override)
@@ -145,6 +154,8 @@ class FilterState:
         return bool(
             self.statuses
             or self.q
+            or self.output
+            or self.output_kinds
             or self.due_from
             or self.due_to
             or any(getattr(self, name) for name in _ID_PARAMS)
@@ -295,6 +306,15 @@ def filter_tasks(user: Any, params: Mapping[str, Any]) -> tuple[QuerySet, Filter
     state.q = _value(params, "q")[:200]
     if state.q:
         qs = qs.filter(content_folded__contains=fold(state.q))
+    state.output = _value(params, "output")[:200]
+    if state.output:
+        qs = qs.filter(expected_output_folded__contains=fold(state.output))
+    kinds = _values(params, "output_kind")
+    for unknown in sorted(set(kinds) - set(OUTPUT_KINDS)):
+        problems.append(_("Unknown kind of output “%(value)s” ignored.") % {"value": unknown})
+    state.output_kinds = [k for k in dict.fromkeys(kinds) if k in OUTPUT_KINDS]
+    if state.output_kinds:
+        qs = qs.filter(output_kind__in=state.output_kinds)
 
     sort = _value(params, "sort") or "deadline"
     if sort.lstrip("-") not in SORTS:

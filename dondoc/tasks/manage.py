@@ -124,9 +124,11 @@ def create(
     coordinators: Iterable = (),
     deadline: str = "",
     assigned_on: dt.date | None = None,
+    expected_output: str = "",
 ) -> Task:
     """A new task, assigned by ``sources``, recorded with the reason it was added by hand."""
     task = services.create_task(
+        expected_output=expected_output,
         program=program,
         content=content,
         assigned_on=assigned_on or timezone.localdate(),
@@ -152,13 +154,21 @@ def edit(
     group,
     sources: Sequence[SourceRef],
     version: str | None = None,
+    expected_output: str | None = None,
 ) -> Task:
-    """Change the task's wording, solution group and assigning documents."""
+    """Change the task's wording, solution group, expected output (left as it is when None)
+    and assigning documents."""
     task = _locked(task, version)
     changed: list[str] = []
     if content != task.content:
         task.content = content
         changed.append(_("content"))
+    if expected_output is not None and expected_output != task.expected_output:
+        changed.append(
+            _("expected output: %(old)s → %(new)s")
+            % {"old": task.expected_output or "—", "new": expected_output or "—"}
+        )
+        task.expected_output = expected_output
     if (group.pk if group else None) != task.group_id:
         changed.append(
             _("solution group: %(old)s → %(new)s") % {"old": task.group or "—", "new": group or "—"}

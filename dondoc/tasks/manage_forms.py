@@ -198,6 +198,12 @@ class TaskCreateForm(SourcesMixin, ManageForm):
     )
     deadline = DeadlineField(required=False, live_preview=True)
     assigned_on = DateField(label=_("Assigned on"), required=False)
+    expected_output = forms.CharField(
+        label=_("Expected output"),
+        required=False,
+        max_length=500,
+        help_text=_("What the task is to produce, as the plan writes it: “Nghị định”, “Đề án”…"),
+    )
 
     field_order = ["program", "content"]
 
@@ -218,7 +224,8 @@ class TaskCreateForm(SourcesMixin, ManageForm):
         self.order_fields(
             ["program", "content"]
             + [f"{k}_{i}" for i in range(self.source_rows) for k in ("directive", "label")]
-            + ["group", "leads", "coordinators", "members", "deadline", "assigned_on", "reason"]
+            + ["group", "leads", "coordinators", "members", "deadline", "expected_output"]
+            + ["assigned_on", "reason"]
         )
         self.deadline: Deadline | None = None
         self.suggested_group: SolutionGroup | None = None
@@ -257,16 +264,23 @@ class TaskEditForm(SourcesMixin, ManageForm):
     group = forms.ModelChoiceField(
         queryset=SolutionGroup.objects.none(), required=False, label=_("Solution group")
     )
+    expected_output = forms.CharField(
+        label=_("Expected output"),
+        required=False,
+        max_length=500,
+        help_text=_("What the task is to produce, as the plan writes it: “Nghị định”, “Đề án”…"),
+    )
 
     def __init__(self, *args: Any, task: Task, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["content"].initial = task.content
+        self.fields["expected_output"].initial = task.expected_output
         self.fields["group"].queryset = task.program.groups.all()
         self.fields["group"].initial = task.group_id
         sources = [(s.directive, s.label) for s in task.sources.select_related("directive")]
         self.add_source_fields(task.program, sources)
         self.order_fields(
-            ["content", "group"]
+            ["content", "expected_output", "group"]
             + [f"{k}_{i}" for i in range(self.source_rows) for k in ("directive", "label")]
             + ["reason"]
         )

@@ -97,6 +97,7 @@ def task_create(request: HttpRequest) -> HttpResponse:
             coordinators=data["coordinators"],
             deadline=data["deadline"],
             assigned_on=data["assigned_on"],
+            expected_output=data["expected_output"].strip(),
             reason=data["reason"],
             by=request.user,
         )
@@ -154,6 +155,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
             group=data["group"],
             sources=form.sources(),
             version=data["version"],
+            expected_output=data["expected_output"].strip(),
         )
         return _("The task has been changed.")
 

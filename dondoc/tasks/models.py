@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from dondoc.core.history import AuditedHistory
 from dondoc.core.text import fold
+from dondoc.tasks.outputs import output_kind
 
 # The kinds of ``dondoc.tasks.deadlines.DeadlineKind``.
 DEADLINE_KINDS = [
@@ -202,6 +203,13 @@ class Task(models.Model):
     )
     due_on = models.DateField(_("due date"), null=True, blank=True, db_index=True)
     deadline_period = models.CharField(max_length=16, blank=True)
+    # Kết quả, sản phẩm: what the task is to produce ("Nghị định", "Đề án"...), as written.
+    expected_output = models.TextField(_("expected output"), blank=True)
+    expected_output_folded = models.TextField(blank=True, editable=False)
+    # Kind of document named by expected_output (``outputs.output_kind``), for filtering.
+    output_kind = models.CharField(
+        _("kind of output"), max_length=16, blank=True, db_index=True, editable=False
+    )
     # Current closure (cached from the timeline; the timeline is the record).
     closure_kind = models.CharField(max_length=16, choices=ClosureKind.choices, blank=True)
     closure_on = models.DateField(_("completion date"), null=True, blank=True)
@@ -219,7 +227,8 @@ class Task(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(
-        excluded_fields=["content_folded", "updated_at"], bases=[AuditedHistory]
+        excluded_fields=["content_folded", "expected_output_folded", "output_kind", "updated_at"],
+        bases=[AuditedHistory],
     )
 
     class Meta:
@@ -235,11 +244,19 @@ class Task(models.Model):
         return self.content[:80]
 
     def save(self, *args, **kwargs):
-        self.content_folded = fold(self.content)
+        self.derive()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "content" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "content_folded"}
+            update_fields = kwargs["update_fields"] = {*update_fields, "content_folded"}
+        if update_fields is not None and "expected_output" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "expected_output_folded", "output_kind"}
         super().save(*args, **kwargs)
+
+    def derive(self) -> None:
+        """Fill the columns computed from others (also for tasks inserted in bulk)."""
+        self.content_folded = fold(self.content)
+        self.expected_output_folded = fold(self.expected_output)
+        self.output_kind = output_kind(self.expected_output)
 
     @property
     def deadline_needs_review(self) -> bool:

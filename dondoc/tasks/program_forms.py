@@ -61,7 +61,12 @@ class GroupForm(forms.Form):
         max_value=programs.MAX_GROUP_NUMBER,
         widget=forms.NumberInput(attrs={"class": "narrow"}),
     )
-    title = forms.CharField(label=_("Title"), required=False, max_length=400)
+    title = forms.CharField(
+        label=_("Title"),
+        required=False,
+        max_length=400,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     DELETE = forms.BooleanField(label=_("Remove"), required=False)
 
     def clean(self) -> dict:

@@ -80,7 +80,7 @@ def program_detail(request: HttpRequest, code: str) -> HttpResponse:
             "tasks_link": reverse("task-list") + "?" + urlencode({"program": program.code}),
             "import_link": reverse("import-upload") + "?" + urlencode({"program": program.code}),
             "may_manage": can(request.user, "program.manage"),
-            "may_import": can(request.user, "import.run") and not program.is_archived,
+            "import_allowed": can(request.user, "import.run") and not program.is_archived,
             "archive_form": forms.ArchiveForm(),
         },
     )

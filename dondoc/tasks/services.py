@@ -16,7 +16,9 @@ from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
+from simple_history.utils import bulk_create_with_history
 
+from dondoc.core.text import normalize_spaces
 from dondoc.core.transitions import Conflict, locked
 from dondoc.core.uploads import CheckedUpload
 from dondoc.tasks.deadlines import parse_deadline
@@ -66,27 +68,121 @@ def create_task(
     leads: Iterable = (),
     coordinators: Iterable = (),
     members: Iterable = (),
+    expected_output: str = "",
     by=None,
 ) -> Task:
-    """Create a task with its sources ``(directive, label, wording)``, agencies and members."""
+    """Create a task with its sources ``(directive, label, wording)``, agencies and members;
+    ``expected_output`` is its product as written (kết quả, sản phẩm: "Nghị định", "Đề án")."""
     task = Task(
-        program=program, content=content, assigned_on=assigned_on, group=group, parent=parent
+        program=program,
+        content=content,
+        assigned_on=assigned_on,
+        group=group,
+        parent=parent,
+        expected_output=normalize_spaces(expected_output),
     )
     apply_deadline(task, deadline)
     _as_user(task, by).save()
-    for directive, label, wording in sources:
-        TaskSource.objects.get_or_create(
-            task=task, directive=directive, label=label, defaults={"wording": wording}
-        )
-    set_agencies(task, leads=leads, coordinators=coordinators)
-    task.members.set(list(members))
+    # A new task has no sources, agencies or members yet: each kind is one insert.
+    _add_sources(task, sources, have=set())
+    _add_agencies(task, leads=leads, coordinators=coordinators, have=set())
+    members = list(dict.fromkeys(members))
+    if members:
+        task.members.add(*members)
     return task
 
 
+@dataclass(frozen=True)
+class NewTask:
+    """What :func:`create_tasks` needs of each task: the arguments of :func:`create_task`."""
+
+    program: Any
+    content: str
+    assigned_on: dt.date
+    deadline: str | None = None
+    expected_output: str = ""
+    group: Any = None
+    parent: Task | None = None
+    sources: Sequence[tuple[Directive, str, str]] = ()
+    leads: Sequence = ()
+    coordinators: Sequence = ()
+    members: Sequence = ()
+
+
+@transaction.atomic
+def create_tasks(specs: Sequence[NewTask], *, by=None) -> list[Task]:
+    """Create many tasks at once (the rows of an imported table), each as :func:`create_task`
+    would, with its history record, in a few inserts. Parents must exist already."""
+    tasks = []
+    for spec in specs:
+        task = Task(
+            program=spec.program,
+            content=spec.content,
+            assigned_on=spec.assigned_on,
+            group=spec.group,
+            parent=spec.parent,
+            expected_output=normalize_spaces(spec.expected_output),
+        )
+        task.derive()  # bulk inserts skip save()
+        apply_deadline(task, spec.deadline)
+        tasks.append(task)
+    bulk_create_with_history(tasks, Task, batch_size=500, default_user=by)
+    sources, agencies, members = {}, {}, {}
+    for task, spec in zip(tasks, specs, strict=True):
+        for directive, label, wording in spec.sources:
+            sources.setdefault(
+                (task.pk, directive.pk, label),
+                TaskSource(task=task, directive=directive, label=label, wording=wording),
+            )
+        for role, units in (
+            (AgencyRole.LEAD, spec.leads),
+            (AgencyRole.COORDINATING, spec.coordinators),
+        ):
+            for unit in units:
+                agencies.setdefault(
+                    (task.pk, unit.pk, role.value), TaskAgency(task=task, org_unit=unit, role=role)
+                )
+        for member in spec.members:
+            members.setdefault(
+                (task.pk, member.pk), Task.members.through(task_id=task.pk, member_id=member.pk)
+            )
+    TaskSource.objects.bulk_create(sources.values(), batch_size=1000)
+    TaskAgency.objects.bulk_create(agencies.values(), batch_size=1000)
+    Task.members.through.objects.bulk_create(members.values(), batch_size=1000)
+    return tasks
+
+
 def set_agencies(task: Task, *, leads: Iterable = (), coordinators: Iterable = ()) -> None:
+    _add_agencies(task, leads=leads, coordinators=coordinators)
+
+
+def _add_sources(task: Task, sources: Iterable, *, have: set | None = None) -> bool:
+    """Add the sources ``(directive, label, wording)`` the task lacks; whether any was added."""
+    if have is None:
+        have = set(TaskSource.objects.filter(task=task).values_list("directive_id", "label"))
+    new: dict[tuple[int, str], TaskSource] = {}
+    for directive, label, wording in sources:
+        key = (directive.pk, label)
+        if key not in have and key not in new:
+            new[key] = TaskSource(task=task, directive=directive, label=label, wording=wording)
+    TaskSource.objects.bulk_create(new.values(), ignore_conflicts=True)
+    return bool(new)
+
+
+def _add_agencies(
+    task: Task, *, leads: Iterable = (), coordinators: Iterable = (), have: set | None = None
+) -> bool:
+    """Add the lead and coordinating agencies the task lacks; whether any was added."""
+    if have is None:
+        have = set(TaskAgency.objects.filter(task=task).values_list("org_unit_id", "role"))
+    new: dict[tuple[int, str], TaskAgency] = {}
     for role, units in ((AgencyRole.LEAD, leads), (AgencyRole.COORDINATING, coordinators)):
         for unit in units:
-            TaskAgency.objects.get_or_create(task=task, org_unit=unit, role=role)
+            key = (unit.pk, role.value)
+            if key not in have and key not in new:
+                new[key] = TaskAgency(task=task, org_unit=unit, role=role)
+    TaskAgency.objects.bulk_create(new.values(), ignore_conflicts=True)
+    return bool(new)
 
 
 @transaction.atomic
@@ -334,35 +430,39 @@ def link_task(
     members: Iterable = (),
     assigned_on: dt.date | None = None,
     deadline: str | None = None,
+    expected_output: str = "",
     by=None,
 ) -> bool:
     """Record that a document restates ``task``: add what is missing, never duplicate.
 
     Adds sources ``(directive, label, wording)``, agencies and members the task lacks, moves
     ``assigned_on`` earlier when the document shows an earlier assignment, and sets the deadline
-    when the task had none. Returns whether anything changed.
+    and the expected output when the task had none (a different one is kept: the caller warns,
+    as the importer does). Returns whether anything changed.
 
     The task is re-read under a lock first: a manual edit committed meanwhile (a deadline set
     by hand) is seen and kept, never overwritten from the importer's older copy.
     """
     fresh = locked(Task, task.pk, no_key=True)
-    for name in ("assigned_on", "deadline_text", "deadline_kind", "due_on", "deadline_period"):
+    for name in (
+        "assigned_on",
+        "deadline_text",
+        "deadline_kind",
+        "due_on",
+        "deadline_period",
+        "expected_output",
+    ):
         setattr(task, name, getattr(fresh, name))
-    changed = False
-    for directive, label, wording in sources:
-        _source, created = TaskSource.objects.get_or_create(
-            task=task, directive=directive, label=label, defaults={"wording": wording}
-        )
-        changed |= created
-    for role, units in ((AgencyRole.LEAD, leads), (AgencyRole.COORDINATING, coordinators)):
-        for unit in units:
-            _ta, created = TaskAgency.objects.get_or_create(task=task, org_unit=unit, role=role)
-            changed |= created
-    current = set(task.members.values_list("pk", flat=True))
-    missing = [member for member in members if member.pk not in current]
-    if missing:
-        task.members.add(*missing)
-        changed = True
+    changed = _add_sources(task, sources) if sources else False
+    leads, coordinators, members = list(leads), list(coordinators), list(members)
+    if leads or coordinators:
+        changed |= _add_agencies(task, leads=leads, coordinators=coordinators)
+    if members:
+        current = set(task.members.values_list("pk", flat=True))
+        missing = [member for member in dict.fromkeys(members) if member.pk not in current]
+        if missing:
+            task.members.add(*missing)
+            changed = True
     fields: list[str] = []
     if assigned_on is not None and assigned_on < task.assigned_on:
         task.assigned_on = assigned_on
@@ -370,6 +470,10 @@ def link_task(
     if deadline and task.deadline_kind == "none" and not task.deadline_text:
         apply_deadline(task, deadline)
         fields += ["deadline_text", "deadline_kind", "due_on", "deadline_period"]
+    expected_output = normalize_spaces(expected_output)
+    if expected_output and not task.expected_output:
+        task.expected_output = expected_output
+        fields.append("expected_output")
     if fields:
         _as_user(task, by).save(update_fields=[*fields, "updated_at"])
         changed = True

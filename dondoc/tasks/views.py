@@ -67,10 +67,11 @@ from dondoc.tasks.models import (
     TaskAgency,
     TaskSource,
 )
+from dondoc.tasks.outputs import OUTPUT_KINDS
 from dondoc.tasks.programs import picker_programs
 from dondoc.tasks.queries import tasks_as_of, with_status
 from dondoc.tasks.status import STATUS_COLOURS, Status
-from dondoc.tasks.templatetags.dondoc import status_text
+from dondoc.tasks.templatetags.dondoc import output_kind_text, status_text
 
 PAGE_SIZE = 50
 
@@ -246,6 +247,7 @@ def _list_context(request: HttpRequest, state: FilterState) -> dict[str, Any]:
         .only("id", "number", "date")
         if program
         else [],
+        "output_kinds": [(kind, output_kind_text(kind)) for kind in OUTPUT_KINDS],
         "sorts": [
             ("deadline", _("Deadline, earliest first")),
             ("-deadline", _("Deadline, latest first")),

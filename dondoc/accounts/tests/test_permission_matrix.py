@@ -292,6 +292,15 @@ ROWS: list[Row] = [
     post("org-create", Needs("org.manage")),
     page("org-edit", Needs("org.manage"), args=lambda w: [w.agency_a]),
     post("org-edit", Needs("org.manage"), args=lambda w: [w.agency_a]),
+    # Programs: everybody signed in reads the active ones; the Standing Office manages them.
+    page("program-list", Needs("program.view")),
+    page("program-detail", Needs("program.view"), args=lambda w: ["NQ57"]),
+    page("program-create", Needs("program.manage")),
+    post("program-create", Needs("program.manage")),
+    page("program-edit", Needs("program.manage"), args=lambda w: ["NQ57"]),
+    post("program-edit", Needs("program.manage"), args=lambda w: ["NQ57"]),
+    post("program-archive", Needs("program.manage"), args=lambda w: ["NQ57"]),
+    post("program-unarchive", Needs("program.manage"), args=lambda w: ["NQ57"]),
     page("member-list", Needs("member.view")),
     page("member-detail", Needs("member.view"), args=lambda w: [w.person]),
     # Importing tasks: the Standing Office only. ----------------------------------------------

@@ -50,6 +50,8 @@ PARAMETERS = (
     "directive",
     "due_from",
     "due_to",
+    "output",
+    "output_kind",
     "date_from",
     "date_to",
     "valid_on",

@@ -180,6 +180,7 @@ class SourceRow:
     leads: list[str]
     coordinators: list[str] = field(default_factory=list)
     deadline_text: str = ""
+    expected_output: str = ""  # kết quả, sản phẩm
     group: str = ""
     result: str = ""
     result_on: str = ""
@@ -188,7 +189,6 @@ class SourceRow:
     number: str = ""  # the row's own number in a table ("3.1")
     parent_number: str | None = None  # "3" for "3.1": the row is a sub-task of row "3"
     section: Any = None  # the table's section (tables.Section) the row stands under
-    expected_output: str = ""  # "Kết quả, sản phẩm" of a plan
 
 
 @dataclass
@@ -325,13 +325,11 @@ def import_file(
         services.lock_program(program.pk)
         context.references.create_all(summary, by=by)
         context.groups.create_all(by=by)
-        _write(
-            [p for p in planned if p is not None],
-            context,
-            by=by,
-            links=links or {},
-            progress=progress,
-        )
+        kept = [p for p in planned if p is not None]
+        if summary.kind == "table":
+            _write_table(kept, context, by=by, progress=progress)
+        else:
+            _write(kept, context, by=by, links=links or {}, progress=progress)
         if dry_run:
             transaction.set_rollback(True)
     return summary
@@ -453,6 +451,7 @@ def _read_template(data: bytes, context: _Context) -> list[SourceRow]:
                 leads=split_agencies(v["co_quan_chu_tri"]),
                 coordinators=split_agencies(v["co_quan_phoi_hop"]),
                 deadline_text=v["thoi_han"],
+                expected_output=v["san_pham"],
                 group=v["nhom"],
                 result=v["ket_qua"],
                 result_on=v["ngay_ket_qua"],
@@ -826,15 +825,16 @@ class _TaskIndex:
                     self.by_source.setdefault((source.directive_id, source.label), task)
             self.add(task, [s.wording for s in sources])
 
-    def add(self, task: Task, wordings: list[str] = (), *, matchable: bool = True) -> None:
+    def add(self, task: Task, wordings: list[str] = (), *, leads: list | None = None) -> None:
         self.tasks[task.pk] = task
-        self.leads[task.pk] = [
-            ta.org_unit.name for ta in task.task_agencies.all() if ta.role == "lead"
-        ]
+        self.leads[task.pk] = (
+            [unit.name for unit in leads]
+            if leads is not None
+            else [ta.org_unit.name for ta in task.task_agencies.all() if ta.role == "lead"]
+        )
         self.wordings[task.pk] = set()
-        if matchable:
-            for text in [task.content, *wordings]:
-                self.add_wording(task, text)
+        for text in [task.content, *wordings]:
+            self.add_wording(task, text)
 
     def add_wording(self, task: Task, wording: str) -> None:
         key = fold(wording)
@@ -856,6 +856,7 @@ def _unchanged(task: Task, plan: _Planned, sources: list) -> bool:
         and all(m.pk in have_members for m in plan.members)
         and plan.assigned_on >= task.assigned_on
         and not (plan.source.deadline_text and task.deadline_kind == "none")
+        and not (plan.source.expected_output.strip() and not task.expected_output)
     )
 
 
@@ -882,26 +883,14 @@ def _write(
         )
         summary.report_id = report.pk
     index = _TaskIndex(program)
-    # A table lists each task once: its rows are matched to the tasks known before, never to
-    # each other, and a row imported before is found again by its document and label.
-    table = summary.kind == "table"
-    by_number: dict[str, Task] = {}
     for done, plan in enumerate(planned, start=1):
         row = plan.source
-        plan.documents = real_all(plan.documents)
-        plan.leads, plan.coordinators = real_all(plan.leads), real_all(plan.coordinators)
-        plan.members, plan.group = real_all(plan.members), real(plan.group)
+        _settle(plan)
         lead_names = [unit.name for unit in plan.leads]
         linked_to = links.get(row.label)
-        before = (
-            index.by_source.get((plan.documents[0].pk, row.label))
-            if table and plan.documents
-            else None
-        )
-        if linked_to is not None or before is not None:
-            task = linked_to or before
-            kind, candidate_id, score = "same", task.pk, 1.0
-            index.tasks.setdefault(task.pk, task)
+        if linked_to is not None:
+            kind, candidate_id, score = "same", linked_to.pk, 1.0
+            index.tasks.setdefault(linked_to.pk, linked_to)
         else:
             decision = index.candidates.match(
                 row.content, lead_agencies=lead_names, candidate_leads=index.leads
@@ -914,40 +903,26 @@ def _write(
             sources = [
                 s for s in sources if s[1] or not task.sources.filter(directive=s[0]).exists()
             ]
-            if before is not None and _unchanged(task, plan, sources):
-                changed = False
-            else:
-                changed = services.link_task(
-                    task,
-                    sources=sources,
-                    leads=plan.leads,
-                    coordinators=plan.coordinators,
-                    members=plan.members,
-                    assigned_on=plan.assigned_on,
-                    deadline=row.deadline_text,
-                    by=by,
-                )
+            outcome.action = "linked" if _link(task, plan, sources, by=by) else "unchanged"
             _warn_deadline(task, row, summary)
-            outcome.action = "linked" if changed else "unchanged"
+            _warn_output(task, row, summary)
             outcome.matched_task_id = task.pk
-            if not table:
-                index.add_wording(task, row.content)
+            index.add_wording(task, row.content)
         else:
-            parent = by_number.get(row.parent_number or "") if row.parent_number else None
             task = services.create_task(
                 program=program,
                 content=row.content,
                 assigned_on=plan.assigned_on,
                 deadline=row.deadline_text,
+                expected_output=row.expected_output,
                 group=plan.group or suggest_group(row.content, index.group_keywords),
-                parent=parent,
                 sources=sources,
                 leads=plan.leads,
                 coordinators=plan.coordinators,
                 members=plan.members,
                 by=by,
             )
-            index.add(task, matchable=not table)
+            index.add(task, leads=plan.leads)
             if kind == "maybe":
                 candidate = index.tasks[candidate_id]
                 _pair, queued = services.queue_duplicate(
@@ -956,20 +931,142 @@ def _write(
                 outcome.action = "queued"
                 outcome.matched_task_id = candidate.pk
                 summary.queued += int(queued)
-        if row.number:
-            by_number.setdefault(row.number, task)
         outcome.task_id = task.pk
         outcome.updates = _record_updates(task, plan, report, context, by=by)
-        summary.updated += outcome.updates
-        if outcome.action in ("created", "queued"):
-            summary.created += 1
-        elif outcome.action == "linked":
-            summary.linked += 1
-        else:
-            summary.unchanged += 1
-        summary.rows.append(outcome)
+        _count(summary, outcome)
         if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(planned)):
             progress(done, len(planned))
+
+
+def _settle(plan: _Planned) -> None:
+    """Put the references created for the import in place of their placeholders."""
+    plan.documents = real_all(plan.documents)
+    plan.leads, plan.coordinators = real_all(plan.leads), real_all(plan.coordinators)
+    plan.members, plan.group = real_all(plan.members), real(plan.group)
+
+
+def _link(task: Task, plan: _Planned, sources: list, *, by) -> bool:
+    return services.link_task(
+        task,
+        sources=sources,
+        leads=plan.leads,
+        coordinators=plan.coordinators,
+        members=plan.members,
+        assigned_on=plan.assigned_on,
+        deadline=plan.source.deadline_text,
+        expected_output=plan.source.expected_output,
+        by=by,
+    )
+
+
+def _count(summary: ImportSummary, outcome: RowOutcome) -> None:
+    summary.updated += outcome.updates
+    if outcome.action in ("created", "queued"):
+        summary.created += 1
+    elif outcome.action == "linked":
+        summary.linked += 1
+    else:
+        summary.unchanged += 1
+    summary.rows.append(outcome)
+
+
+def _write_table(
+    planned: list[_Planned],
+    context: _Context,
+    *,
+    by,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Write a table's rows. A table lists each task once: a row imported before is found
+    again by its document and label; any other row is matched against the tasks known before
+    the import (never against its own table's rows), and the new ones are created together,
+    parents before their sub-rows, in batches."""
+    summary, program = context.summary, context.program
+    index = _TaskIndex(program)
+    total, done = len(planned), 0
+    task_of: dict[str, Task] = {}  # row number -> its task, for the sub-rows
+    new: list[tuple[_Planned, RowOutcome, Any]] = []
+
+    def advance(count: int) -> None:
+        nonlocal done
+        before, done = done, done + count
+        if progress is not None and (
+            done // PROGRESS_EVERY > before // PROGRESS_EVERY or done == total
+        ):
+            progress(done, total)
+
+    for plan in planned:
+        _settle(plan)
+        row = plan.source
+        sources = _sources_for(plan, None)
+        outcome = RowOutcome(row.row, row.label, "created", row.content[:200])
+        task = index.by_source.get((plan.documents[0].pk, row.label)) if plan.documents else None
+        decision = None
+        if task is not None:
+            outcome.score = 1.0
+            changed = not _unchanged(task, plan, sources) and _link(task, plan, sources, by=by)
+        else:
+            decision = index.candidates.match(
+                row.content,
+                lead_agencies=[unit.name for unit in plan.leads],
+                candidate_leads=index.leads,
+            )
+            outcome.score = decision.score
+            if decision.kind == "same":
+                task = index.tasks[decision.candidate]
+                changed = _link(task, plan, sources, by=by)
+        if task is None:
+            new.append((plan, outcome, decision))
+            continue
+        _warn_deadline(task, row, summary)
+        _warn_output(task, row, summary)
+        outcome.action = "linked" if changed else "unchanged"
+        outcome.task_id = outcome.matched_task_id = task.pk
+        if row.number:
+            task_of.setdefault(row.number, task)
+        _count(summary, outcome)
+        advance(1)
+
+    def depth(item: tuple[_Planned, RowOutcome, Any]) -> int:  # "3" 0, "3.1" 1, "3.1.2" 2
+        return item[0].source.number.count(".")
+
+    for level in sorted({depth(item) for item in new}):
+        batch = [item for item in new if depth(item) == level]
+        for start in range(0, len(batch), 500):
+            chunk = batch[start : start + 500]
+            specs = [
+                services.NewTask(
+                    program=program,
+                    content=plan.source.content,
+                    assigned_on=plan.assigned_on,
+                    deadline=plan.source.deadline_text,
+                    expected_output=plan.source.expected_output,
+                    group=plan.group or suggest_group(plan.source.content, index.group_keywords),
+                    parent=task_of.get(plan.source.parent_number or ""),
+                    sources=_sources_for(plan, None),
+                    leads=plan.leads,
+                    coordinators=plan.coordinators,
+                    members=plan.members,
+                )
+                for plan, _outcome, _decision in chunk
+            ]
+            for (plan, outcome, decision), task in zip(
+                chunk, services.create_tasks(specs, by=by), strict=True
+            ):
+                if plan.source.number:
+                    task_of.setdefault(plan.source.number, task)
+                if decision is not None and decision.kind == "maybe":
+                    candidate = index.tasks[decision.candidate]
+                    _pair, queued = services.queue_duplicate(
+                        task, candidate, score=decision.score, source=plan.documents[0], by=by
+                    )
+                    outcome.action = "queued"
+                    outcome.matched_task_id = candidate.pk
+                    summary.queued += int(queued)
+                outcome.task_id = task.pk
+                _count(summary, outcome)
+            advance(len(chunk))
+    summary.rows.sort(key=lambda outcome: outcome.row)
 
 
 def _sources_for(plan: _Planned, report: Directive | None) -> list[tuple[Directive, str, str]]:
@@ -1000,6 +1097,22 @@ def _warn_deadline(task: Task, row: SourceRow, summary: ImportSummary) -> None:
         f"giữ thời hạn đã giao.",
         f"{row.label}: deadline “{phrase}” differs from the assigned “{task.deadline_text}”; "
         f"the assigned deadline was kept.",
+        row.label,
+    )
+
+
+def _warn_output(task: Task, row: SourceRow, summary: ImportSummary) -> None:
+    """A row naming another expected output than the task's: the task's is kept, and said."""
+    product = row.expected_output.strip()
+    if not product or fold(product) == fold(task.expected_output):
+        return
+    summary.warn(
+        row.row,
+        "san_pham",
+        f"{row.label}: sản phẩm “{product}” khác sản phẩm đã ghi “{task.expected_output}”; "
+        f"giữ sản phẩm đã ghi.",
+        f"{row.label}: expected output “{product}” differs from the recorded "
+        f"“{task.expected_output}”; the recorded one was kept.",
         row.label,
     )
 

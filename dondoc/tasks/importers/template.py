@@ -87,6 +87,15 @@ COLUMNS: tuple[Column, ...] = (
         "Quý II/2025",
     ),
     Column(
+        "san_pham",
+        "Sản phẩm",
+        False,
+        24,
+        "Kết quả, sản phẩm của nhiệm vụ như văn bản ghi: “Nghị định”, “Quyết định của Thủ tướng "
+        "Chính phủ”, “Đề án”… (tuỳ chọn; tệp theo mẫu cũ không có cột này vẫn nhập được).",
+        "Nghị định của Chính phủ",
+    ),
+    Column(
         "nhom",
         "Nhóm nhiệm vụ, giải pháp",
         False,
@@ -127,7 +136,15 @@ HELP_SHEET = "Hướng dẫn"
 #: A row whose STT reads like this is the template's example and is not imported.
 EXAMPLE_MARKERS = frozenset({"vi du", "vd", "example"})
 
-_HEADER_LOOKUP = {fold(c.heading): c.key for c in COLUMNS} | {c.key: c.key for c in COLUMNS}
+#: Columns added to the template later: a file made from an older template lacks them and is
+#: still read (the values are blank).
+LATER_KEYS = frozenset({"san_pham"})
+#: Other headings people give these columns.
+_ALIASES = {"ket qua, san pham": "san_pham", "san pham du kien": "san_pham"}
+
+_HEADER_LOOKUP = (
+    {fold(c.heading): c.key for c in COLUMNS} | {c.key: c.key for c in COLUMNS} | _ALIASES
+)
 
 
 @dataclass
@@ -251,7 +268,7 @@ def _map_header(cells: list[str], result: ReadTemplate) -> list[str | None] | No
         if key is None:
             unknown.append(cell)
         keys.append(key)
-    missing = [HEADINGS[k] for k in KEYS if k not in keys]
+    missing = [HEADINGS[k] for k in KEYS if k not in keys and k not in LATER_KEYS]
     if unknown or missing:
         result.foreign_header = list(cells)
         detail_vi, detail_en = [], []

@@ -17,12 +17,29 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from dondoc.accounts import policy
+from dondoc.core.text import fold
+from dondoc.tasks.deadlines import Deadline, DeadlineKind, format_deadline, parse_deadline
+from dondoc.tasks.outputs import OUTPUT_KIND_LABELS
 from dondoc.tasks.status import STATUS_COLOURS, STATUS_LABELS, Status
 
 register = template.Library()
 
 # The status labels are English message ids defined beside ``Status``; mark them here so that
 # the Vietnamese catalogue carries them.
+_OUTPUT_KIND_MSGIDS = (
+    gettext_noop("Law"),
+    gettext_noop("Resolution"),
+    gettext_noop("Decree"),
+    gettext_noop("Decision"),
+    gettext_noop("Directive"),
+    gettext_noop("Circular"),
+    gettext_noop("Strategy"),
+    gettext_noop("Programme"),
+    gettext_noop("Scheme"),
+    gettext_noop("Plan"),
+    gettext_noop("Report"),
+    gettext_noop("Other"),
+)
 _STATUS_MSGIDS = (
     gettext_noop("Completed on time"),
     gettext_noop("Completed late"),
@@ -42,6 +59,37 @@ def status_text(value: str | Status | None) -> str:
     except ValueError:
         return ""
     return _(STATUS_LABELS[status])
+
+
+def output_kind_text(kind: str) -> str:
+    """The translated name of an output kind ("decree" -> "Nghị định"); empty when blank."""
+    label = OUTPUT_KIND_LABELS.get(kind)
+    return _(label) if label else ""
+
+
+@register.filter
+def output_kind_label(kind: str) -> str:
+    return output_kind_text(kind)
+
+
+@register.filter
+def deadline_reading(task: Any) -> str:
+    """How the deadline as written was read, when that says more than the phrase itself:
+    "30/06/2025" for "6/2025", "Thường xuyên (từ 2025)" for "2025 và những năm tiếp theo";
+    empty when the phrase was not understood or reads as itself."""
+    kind = task.deadline_kind
+    if kind == DeadlineKind.DATE and task.due_on:
+        reading = f"{task.due_on:%d/%m/%Y}"
+    elif kind in (DeadlineKind.CONTINUOUS, DeadlineKind.RECURRING):
+        again = parse_deadline(task.deadline_text)
+        span = again.span if again.kind == kind else None
+        period = task.deadline_period or None
+        reading = format_deadline(
+            Deadline(task.deadline_text, DeadlineKind(kind), None, period, span=span)
+        )
+    else:
+        return ""
+    return "" if fold(reading) == fold(task.deadline_text) else reading
 
 
 @register.filter

@@ -83,6 +83,8 @@ def test_json_lists_tasks_as_of_a_date_sorted_by_id(dataset, most, member_person
             "due": "2025-03-31",
             "due_as_of": "2025-03-31",
         },
+        "expected_output": "",
+        "output_kind": "",
         "status": "overdue",
         "completed_on": None,
         "assigned_on": "2025-01-22",
@@ -113,5 +115,5 @@ def test_a_bad_date_is_refused_with_the_accepted_forms(dataset):
 
 
 def test_an_unknown_program_is_refused(dataset):
-    with pytest.raises(CommandError, match="No program"):
+    with pytest.raises(CommandError, match="no program with code"):
         run("--program", "NQ99")

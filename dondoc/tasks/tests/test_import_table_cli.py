@@ -172,7 +172,7 @@ def test_a_foreign_plan_builds_a_second_program_from_the_console(second_program,
         if item["content"].startswith("Xây dựng"):
             assert item["status"] == PHRASES[item["deadline"]["text"]], item
     step = tasks.get(content="Bước 1 của nhiệm vụ 3")
-    assert step.parent.content.endswith("(nhiệm vụ 3)")
+    assert step.parent.content.endswith("(nhiệm vụ 3)") and step.parent.expected_output == "Đề án"
     assert {u.name for u in step.agencies.all()} == {LEADS[3]}
 
     again = run(*args, "--json")

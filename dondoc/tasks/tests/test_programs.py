@@ -44,10 +44,10 @@ def test_create_program_without_groups():
 @pytest.mark.parametrize(
     ("code", "reason"),
     [
-        ("", "Enter the program's code"),
-        ("NQ 57", "A code is 1 to 32"),
-        ("nq-57/2", "A code is 1 to 32"),
-        ("nq57", "already used"),  # letter case ignored
+        ("", "Nhập mã chương trình"),
+        ("NQ 57", "Mã gồm 1 đến 32"),
+        ("nq-57/2", "Mã gồm 1 đến 32"),
+        ("nq57", "đã được dùng"),  # letter case ignored
     ],
 )
 def test_bad_or_taken_code_is_refused_and_nothing_written(program, code, reason):
@@ -119,9 +119,9 @@ def test_a_group_tasks_use_keeps_its_number_and_stays(program, task_in_group_3):
     with pytest.raises(ProgramError) as refused:
         programs.update_program(program, groups=[GroupSpec(9, "Hạ tầng", g3.pk)])
     problems = " ".join(refused.value.message_dict["groups"])
-    assert "Group 3 has 1 tasks: it keeps its number" in problems
-    assert "cannot be removed" not in problems  # group 3 is kept; the others are unused
-    with pytest.raises(ProgramError, match="Group 3 has 1 tasks: it cannot be removed"):
+    assert "Nhóm 3 đang có 1 nhiệm vụ: không đổi được số thứ tự" in problems
+    assert "không xóa được" not in problems  # group 3 is kept; the others are unused
+    with pytest.raises(ProgramError, match="Nhóm 3 đang có 1 nhiệm vụ: không xóa được"):
         programs.update_program(program, groups=[(1, "Nhận thức")])
     assert _groups(program) == before
 
@@ -144,12 +144,12 @@ def test_archive_and_unarchive_keep_the_reason(program, clerk):
     program.refresh_from_db()
     assert program.archived_on == dt.date(2026, 1, 1)
     assert program.history.latest().history_change_reason == "Đã kết thúc"
-    with pytest.raises(ProgramError, match="already archived"):
+    with pytest.raises(ProgramError, match="đã được lưu trữ"):
         programs.archive_program(program, reason="lần hai")
     programs.unarchive_program(program, by=clerk, reason="Tiếp tục")
     program.refresh_from_db()
     assert program.archived_on is None
-    with pytest.raises(ProgramError, match="not archived"):
+    with pytest.raises(ProgramError, match="không ở trạng thái lưu trữ"):
         programs.unarchive_program(program)
 
 

@@ -19,7 +19,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dondoc.core.dates import DateError, parse_date
-from dondoc.orgs.models import OrgUnit
+from dondoc.orgs.models import OrgAlias, OrgUnit
 from dondoc.tasks import programs
 from dondoc.tasks.importers.names import OrgResolver, name_key
 from dondoc.tasks.models import Program
@@ -41,11 +41,29 @@ def resolve_unit(text: str) -> OrgUnit:
     unit = unit or OrgResolver().resolve(text)
     if unit is not None:
         return unit
-    names = {name_key(u.name): u.name for u in OrgUnit.objects.filter(valid_to__isnull=True)}
-    close = difflib.get_close_matches(name_key(text), list(names), n=3, cutoff=0.5)
-    hint = "; ".join(names[c] for c in close)
+    hint = "; ".join(closest_units(text))
     message = f"Không có cơ quan, đơn vị nào tên {text!r} (no organisation unit {text!r})."
     raise CommandError(message + (f" Gần nhất / closest: {hint}." if hint else ""))
+
+
+def closest_units(text: str, limit: int = 3) -> list[str]:
+    """The names of the current units closest to ``text``: by spelling, or by shared words,
+    over their names, short names and aliases (diacritics and case ignored)."""
+    wanted = name_key(text)
+    words = set(wanted.split())
+    keys: dict[int, set[str]] = {}
+    units = {u.pk: u for u in OrgUnit.objects.filter(valid_to__isnull=True)}
+    for unit in units.values():
+        keys[unit.pk] = {name_key(unit.name), name_key(unit.short_name)} - {""}
+    for alias in OrgAlias.objects.filter(org_unit_id__in=units):
+        keys[alias.org_unit_id].add(name_key(alias.alias))
+
+    def score(key: str) -> float:
+        shared = len(words & set(key.split())) / max(len(words), 1)
+        return 0.6 * shared + 0.4 * difflib.SequenceMatcher(None, wanted, key).ratio()
+
+    ranked = sorted(((max(map(score, k)), pk) for pk, k in keys.items() if k), reverse=True)
+    return [units[pk].name for best, pk in ranked[:limit] if best >= 0.4]
 
 
 def _date(text: str | None):

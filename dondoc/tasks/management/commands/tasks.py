@@ -21,6 +21,7 @@ from dondoc.core.dates import parse_date
 from dondoc.tasks import programs
 from dondoc.tasks.filters import SORTS, STATUS_GROUPS, filter_tasks
 from dondoc.tasks.models import AgencyRole, Program
+from dondoc.tasks.outputs import OUTPUT_KINDS
 from dondoc.tasks.status import Status
 
 CONTENT_WIDTH = 70
@@ -55,6 +56,10 @@ class Command(BaseCommand):
         parser.add_argument("--program", help="Program code (default: the first program).")
         parser.add_argument("--lead", type=int, help="Lead agency id.")
         parser.add_argument("--q", help="Text search, diacritics ignored.")
+        parser.add_argument("--output", help="Search the expected output, diacritics ignored.")
+        parser.add_argument(
+            "--output-kind", action="append", default=[], choices=OUTPUT_KINDS, help="Repeatable."
+        )
         parser.add_argument("--due-from", help="Due on or after this date.")
         parser.add_argument("--due-to", help="Due on or before this date.")
         parser.add_argument(
@@ -65,11 +70,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         if options["program"] and not Program.objects.filter(code=options["program"]).exists():
             raise CommandError(programs.unknown_code(options["program"]))
-        params: dict[str, str | list[str]] = {"status": options["status"]}
+        params: dict[str, str | list[str]] = {
+            "status": options["status"],
+            "output_kind": options["output_kind"],
+        }
         for name in ("as_of", "due_from", "due_to"):
             if options[name]:
                 params[name] = _date_arg(options[name])
-        for name in ("program", "lead", "q", "sort"):
+        for name in ("program", "lead", "q", "output", "sort"):
             if options[name]:
                 params[name] = str(options[name])
         queryset, state = filter_tasks(operator(), params)
