@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tasks", "0006_merge_20261202_0012"),
+        ("tasks", "0007_merge_table_import_and_expected_output"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
