@@ -218,6 +218,7 @@ class _Context:
     groups: _Groups | None = None
     directive: Any = None  # the Directive (or Pending one) named at import for tables
     planned: dict[str, _Planned] = field(default_factory=dict)  # table row number -> plan
+    numbers: set[str] = field(default_factory=set)  # table row numbers checked so far
 
     def resolve_agency(self, name: str, on: dt.date | None) -> Any:
         """The agency ``name`` stands for on ``on``, or None when the system does not know it.
@@ -649,6 +650,8 @@ def _validate(row: SourceRow, context: _Context) -> _Planned | None:
     summary, program, references = context.summary, context.program, context.references
     errors_before = len(summary.rejected)
     unsettled = False
+    if row.number:
+        context.numbers.add(row.number)
 
     def reject(column: str, vi: str, en: str) -> None:
         summary.reject(row.row, column, f"{row.label}: {vi}", f"{row.label}: {en}", row.label)
@@ -725,7 +728,9 @@ def _validate(row: SourceRow, context: _Context) -> _Planned | None:
     parent = context.planned.get(row.parent_number or "") if row.parent_number else None
     if not leads and parent is not None:
         leads = list(parent.leads)  # a sub-row ("3.1") shares its task's lead unless it names one
-    if not leads and not unsettled:
+    # A sub-row of a row refused or still unsettled waits for it (the row's problem is listed).
+    waits = parent is None and row.parent_number in context.numbers
+    if not leads and not unsettled and not waits:
         dropped = "; các cơ quan đã bỏ qua" if row.leads else ""
         reject(
             lead_column,
