@@ -12,6 +12,7 @@ from pathlib import PurePath
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -153,18 +154,23 @@ def confirm(request: HttpRequest) -> HttpResponse:
     if program is None:
         _discard(request)
         return redirect("import-upload")
-    job = start_import(
-        program=program,
-        user=request.user,
-        token=pending["token"],
-        filename=pending["name"],
-        options={
-            "kind": pending.get("kind", ""),
-            "columns": pending.get("columns") or {},
-            "directive": pending.get("directive", ""),
-            "resolutions": pending.get("resolutions") or [],
-        },
-    )
+    try:
+        job = start_import(
+            program=program,
+            user=request.user,
+            token=pending["token"],
+            filename=pending["name"],
+            options={
+                "kind": pending.get("kind", ""),
+                "columns": pending.get("columns") or {},
+                "directive": pending.get("directive", ""),
+                "resolutions": pending.get("resolutions") or [],
+            },
+        )
+    except IntegrityError:  # a double click: the first click's job has this file
+        job = ImportJob.objects.filter(token=pending["token"], user=request.user).first()
+        if job is None:
+            raise
     request.session.pop(SESSION_KEY, None)  # the job owns the staged file now
     return redirect("import-job", pk=job.pk)
 
