@@ -618,11 +618,14 @@ class ImportJob(models.Model):
     The uploaded file waits in the staging folder under ``token`` until the job has run; the
     options are those of ``importers.service.import_file`` (columns, directive, resolutions).
     ``done``/``total`` count the rows written so far; ``summary`` is the import's JSON summary.
+    A ``dry_run`` job is the check before confirming (kiểm tra trước khi nhập): it writes and
+    rolls back, and leaves the staged file for the import; one real job per staged file.
     """
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    token = models.CharField(max_length=64, unique=True)
+    token = models.CharField(max_length=64)
+    dry_run = models.BooleanField(default=False)
     filename = models.CharField(_("file"), max_length=255)
     options = models.JSONField(default=dict, blank=True)
     state = models.CharField(
@@ -640,6 +643,11 @@ class ImportJob(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("import job")
         verbose_name_plural = _("import jobs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["token"], condition=models.Q(dry_run=False), name="one_import_per_file"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.state})"

@@ -5,7 +5,8 @@ commits; :func:`run_import` (the job ``imports.run``) claims it with one conditi
 job delivered twice runs once, imports the staged file through ``service.import_file`` and
 records the outcome. The import writes everything in one transaction: a failure, or a file
 refused at this point, leaves nothing written and the job ``failed`` with its reason. The staged
-file is deleted after the run, whatever its outcome.
+file is deleted after the run, whatever its outcome. A dry-run job (the check before
+confirming) runs the same way, rolls back, and keeps the staged file.
 
 Progress (``done``/``total``) is written while the import's transaction is open, so it is
 written on a connection of its own that commits at once. SQLite admits one writer at a time:
@@ -45,12 +46,23 @@ REASON_REFUSED = gettext_noop("The file was refused; nothing was imported.")
 REASON_ERROR = gettext_noop("The import stopped on an unexpected error; nothing was imported.")
 
 
-def start_import(*, program, user, token: str, filename: str, options: dict) -> ImportJob:
-    """Record the job of importing the staged file ``token``; queue it after commit."""
+def start_import(
+    *, program, user, token: str, filename: str, options: dict, dry_run: bool = False
+) -> ImportJob:
+    """Record the job of importing (or, ``dry_run``, checking) the staged file ``token``;
+    queue it after commit, or run it at once where jobs run in-process (tests, no worker)."""
     with transaction.atomic():
         job = ImportJob.objects.create(
-            program=program, user=user, token=token, filename=filename, options=options
+            program=program,
+            user=user,
+            token=token,
+            filename=filename,
+            options=options,
+            dry_run=dry_run,
         )
+    if run_import_job.app.conf.task_always_eager:  # no worker configured: run it here
+        run_import(job.pk)
+    else:
         transaction.on_commit(lambda: _enqueue(job.pk))
     return job
 
@@ -63,7 +75,8 @@ def _enqueue(pk: int) -> None:
         job = ImportJob.objects.get(pk=pk)
         if job.state == ImportState.QUEUED:
             _finish(job, ImportState.FAILED, reason=REASON_QUEUE)
-            staging.staged(job.token).unlink(missing_ok=True)
+            if not job.dry_run:
+                staging.staged(job.token).unlink(missing_ok=True)
 
 
 def import_options(options: dict[str, Any]) -> dict[str, Any]:
@@ -99,6 +112,7 @@ def run_import(pk: int) -> ImportJob | None:
             filename=job.filename,
             program=job.program,
             by=job.user,
+            dry_run=job.dry_run,
             progress=ProgressRecorder(job.pk),
             **import_options(job.options),
         )
@@ -106,8 +120,9 @@ def run_import(pk: int) -> ImportJob | None:
         log.exception("import job %s failed", pk)
         return _finish(job, ImportState.FAILED, reason=REASON_ERROR)
     finally:
-        path.unlink(missing_ok=True)
-    refused = not summary.ok or getattr(summary, "needs_resolution", False)
+        if not job.dry_run:
+            path.unlink(missing_ok=True)
+    refused = not job.dry_run and (not summary.ok or summary.needs_resolution)
     return _finish(
         job,
         ImportState.FAILED if refused else ImportState.DONE,
@@ -121,8 +136,8 @@ def _finish(job: ImportJob, state: str, *, summary=None, reason: str = "") -> Im
     fields = ["state", "reason", "finished_at"]
     if summary is not None:
         job.summary = summary
-        rows = len(summary.get("rows") or ())
-        job.done = job.total = rows if state == ImportState.DONE else 0
+        written = state == ImportState.DONE and summary.get("ok")
+        job.done = job.total = len(summary.get("rows") or ()) if written else 0
         fields += ["summary", "done", "total"]
     job.save(update_fields=fields)
     return job

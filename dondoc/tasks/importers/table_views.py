@@ -3,7 +3,8 @@ what, then one review of the names the system does not know, then the dry run to
 
 Step 2 (``columns``) shows the recognised mapping, one select per column of the file, and the
 first rows read with it (section rows marked); content and lead agency must be mapped. Step 3
-(``check``) runs the import as a dry run with that mapping and lists every unknown agency,
+(``check``) runs the import as a dry run with that mapping — a job of the queue like the import
+itself, so a long table is checked with its progress shown — and lists every unknown agency,
 member and document once, each to be mapped to an existing one, created or dropped; the
 choices are kept in the session and the dry run is shown again until nothing is left unknown.
 """
@@ -22,9 +23,9 @@ from dondoc.core.params import is_id
 from dondoc.core.text import fold
 from dondoc.orgs.models import Member, OrgKind, OrgUnit
 from dondoc.tasks.importers import staging
-from dondoc.tasks.importers.jobs import import_options
+from dondoc.tasks.importers.jobs import start_import
 from dondoc.tasks.importers.references import guess_org_kind
-from dondoc.tasks.importers.service import import_file, inspect_table
+from dondoc.tasks.importers.service import inspect_table
 from dondoc.tasks.importers.table import TASK_COLUMNS, read_table
 from dondoc.tasks.importers.views import (
     DIRECTIVE_MAX,
@@ -32,7 +33,7 @@ from dondoc.tasks.importers.views import (
     require_import,
     save_pending,
 )
-from dondoc.tasks.models import Directive, Program
+from dondoc.tasks.models import Directive, ImportJob, ImportState, Program
 
 #: What each column of a task table may hold (our keys), as the page names them.
 FIELD_LABELS = {
@@ -262,9 +263,9 @@ def read_resolutions(post, program: Program) -> tuple[list[list], list[str]]:
     return resolutions, errors
 
 
-def _unknown_rows(summary, chosen: dict[tuple[str, str], dict]) -> list[dict[str, Any]]:
+def _unknown_rows(summary: dict, chosen: dict[tuple[str, str], dict]) -> list[dict[str, Any]]:
     rows = []
-    for unknown in getattr(summary, "unknowns", None) or ():
+    for unknown in summary.get("unknowns") or ():
         kind, name = unknown["kind"], unknown["name"]
         suggestions = unknown.get("suggestions") or []
         choice = chosen.get((kind, name)) or (
@@ -295,6 +296,36 @@ def _mapped_search(resolutions: list[list], program: Program) -> dict[tuple[str,
     return chosen
 
 
+def _check_job(request: HttpRequest, pending: dict, program: Program) -> ImportJob:
+    """The dry run of the upload with the choices made so far: the session's current one, or
+    a new one (queued like an import: a long table is checked with its progress shown)."""
+    options = {
+        "kind": "table",
+        "columns": pending["columns"],
+        "directive": pending.get("directive", ""),
+        "resolutions": pending.get("resolutions") or [],
+    }
+    current = pending.get("check") or {}
+    mine = ImportJob.objects.filter(user=request.user, dry_run=True)
+    if current.get("options") == options and "again" not in request.GET:
+        job = mine.filter(pk=current.get("job")).first()
+        if job is not None:
+            return job
+    mine.filter(pk=current.get("job")).delete()
+    job = start_import(
+        program=program,
+        user=request.user,
+        token=pending["token"],
+        filename=pending["name"],
+        options=options,
+        dry_run=True,
+    )
+    pending["check"] = {"job": job.pk, "options": options}
+    save_pending(request, pending)
+    job.refresh_from_db()  # run already when no worker is configured
+    return job
+
+
 @require_http_methods(["GET", "POST"])
 def check(request: HttpRequest) -> HttpResponse:
     refused = _no_table(request)
@@ -313,14 +344,18 @@ def check(request: HttpRequest) -> HttpResponse:
             pending["resolutions"] = resolutions
             save_pending(request, pending)
             return redirect("import-check")
-    summary = import_file(
-        _staged_bytes(pending),
-        filename=pending["name"],
-        program=program,
-        by=request.user,
-        dry_run=True,
-        **import_options(pending),
+    job = _check_job(request, pending, program)
+    context = {"section": "import", "job": job, "program": program, "pending": pending}
+    if job.state == ImportState.DONE and job.summary:
+        context |= _check_context(job.summary, pending, program)
+    context["errors"] = errors
+    template = "importers/_check.html" if request.headers.get("HX-Request") == "true" else None
+    return render(
+        request, template or "importers/check.html", context, status=400 if errors else 200
     )
+
+
+def _check_context(summary: dict, pending: dict, program: Program) -> dict[str, Any]:
     chosen = _mapped_search(pending.get("resolutions") or [], program)
     unknowns = _unknown_rows(summary, chosen)
     listed = {(row["kind"], row["name"]) for row in unknowns}
@@ -342,26 +377,20 @@ def check(request: HttpRequest) -> HttpResponse:
         mapped_elsewhere = choice.get("action") == "map" and choice.get("id") not in suggested
         row["search"] = choice.get("label", "") if mapped_elsewhere else ""
     kinds = sorted({row["kind"] for row in unknowns})
-    undecided = [u for u in getattr(summary, "unknowns", None) or () if not u.get("resolution")]
-    needs_resolution = bool(getattr(summary, "needs_resolution", False))
-    context = {
-        "section": "import",
+    undecided = [u for u in summary.get("unknowns") or () if not u.get("resolution")]
+    needs_resolution = bool(summary.get("needs_resolution"))
+    return {
         "summary": summary,
-        "program": program,
-        "pending": pending,
         "unknowns": unknowns,
         "datalists": {kind: [label for _pk, label in choices_of(kind, program)] for kind in kinds},
         "org_kinds": OrgKind.choices,
         "columns_used": [
             (FIELD_LABELS.get(key, key), heading)
-            for key, heading in (getattr(summary, "columns", None) or {}).items()
+            for key, heading in (summary.get("columns") or {}).items()
         ],
         "needs_resolution": needs_resolution,
-        "confirmable": summary.ok and not needs_resolution,
+        "confirmable": summary.get("ok") and not needs_resolution,
         # Names still undecided are refusals of their own; the list of refusals is shown
         # only when the file has others, which a new upload must correct.
-        "show_summary": not needs_resolution or len(summary.rejected) > len(undecided),
-        "errors": errors,
-        "table": True,
+        "show_summary": not needs_resolution or len(summary["rejected"]) > len(undecided),
     }
-    return render(request, "importers/check.html", context, status=400 if errors else 200)

@@ -69,7 +69,7 @@ def test_clerk_imports_a_foreign_table_deciding_three_unknown_agencies(
     expect(page.locator("#import-job")).to_contain_text("Xây dựng chiến lược dữ liệu số.")
     both_widths(page, "import-4-done")
 
-    job = ImportJob.objects.get()
+    job = ImportJob.objects.get(dry_run=False)
     assert Task.objects.filter(program=program).count() == 4
     assert OrgUnit.objects.filter(name=CREATE).exists()
     assert not OrgUnit.objects.filter(name=DROP).exists()

@@ -149,7 +149,7 @@ def test_unknown_names_are_listed_once_decided_and_the_job_imports_the_table(
     with django_capture_on_commit_callbacks(execute=True):
         confirmed = signed_in.post(reverse("import-confirm"))
 
-    job = ImportJob.objects.get()
+    job = ImportJob.objects.get(dry_run=False)
     assert confirmed["Location"] == reverse("import-job", args=[job.pk])
     assert job.state == ImportState.DONE, job.summary
     assert job.done == job.total == 4
@@ -161,6 +161,23 @@ def test_unknown_names_are_listed_once_decided_and_the_job_imports_the_table(
     page = signed_in.get(reverse("import-job", args=[job.pk])).content.decode()
     assert "hx-trigger" not in page  # finished: no more polling
     assert "Xây dựng chiến lược dữ liệu số." in page
+
+
+def test_the_check_page_follows_a_long_check_then_shows_its_outcome(signed_in):
+    upload(signed_in, plan_csv(), "ke-hoach.csv", directive=DIRECTIVE)
+    mapping = {"col-1": "content", "col-2": "lead"}
+    signed_in.post(reverse("import-columns"), mapping)
+    signed_in.get(reverse("import-check"))
+    check = ImportJob.objects.get(dry_run=True)
+    ImportJob.objects.filter(pk=check.pk).update(state="running", done=100, total=400)
+
+    running = signed_in.get(reverse("import-check"), HTTP_HX_REQUEST="true").content.decode()
+    ImportJob.objects.filter(pk=check.pk).update(state="done")
+    done = signed_in.get(reverse("import-check"), HTTP_HX_REQUEST="true").content.decode()
+
+    assert 'hx-trigger="every 1s"' in running and 'value="100"' in running
+    assert "hx-trigger" not in done and "Viện Chiến lược Số" in done
+    assert staging.staged(signed_in.session[views.SESSION_KEY]["token"]).is_file()
 
 
 def test_a_job_refused_at_run_time_writes_nothing_and_says_why(ready, clerk):
