@@ -39,7 +39,7 @@ class GroupInline(PolicyAdmin, admin.TabularInline):
 
 @admin.register(Program)
 class ProgramAdmin(PolicyAdmin, SimpleHistoryAdmin):
-    list_display = ["code", "name", "resolution", "adopted_on"]
+    list_display = ["code", "name", "resolution", "adopted_on", "archived_on"]
     search_fields = ["code", "name", "resolution"]
     inlines = [GroupInline]
 

@@ -415,9 +415,11 @@ def add_group(*, program, title: str, by=None) -> SolutionGroup:
     """A new solution group of ``program`` (nhóm nhiệm vụ, giải pháp), numbered after the
     existing ones; an imported table's section that matches none of them."""
     last = SolutionGroup.objects.filter(program=program).order_by("-number").first()
-    return SolutionGroup.objects.create(
+    group = SolutionGroup(
         program=program, number=(last.number + 1) if last else 1, title=title[:400]
     )
+    _as_user(group, by).save()
+    return group
 
 
 @transaction.atomic
