@@ -23,6 +23,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dondoc.settings")
 app = Celery("dondoc")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["dondoc.outbox", "dondoc.notifications", "dondoc.accounts"])
+app.autodiscover_tasks(["dondoc.tasks.importers"], related_name="jobs")
 
 
 def _schedule() -> dict:

@@ -685,3 +685,59 @@ class TaskChange(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.task_id} {self.get_kind_display()} ({self.changed_on:%d/%m/%Y})"
+
+
+class ImportState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(models.Model):
+    """An import confirmed on the page, run by the job queue (lần nhập dữ liệu).
+
+    The uploaded file waits in the staging folder under ``token`` until the job has run; the
+    options are those of ``importers.service.import_file`` (columns, directive, resolutions).
+    ``done``/``total`` count the rows written so far; ``summary`` is the import's JSON summary.
+    A ``dry_run`` job is the check before confirming (kiểm tra trước khi nhập): it writes and
+    rolls back, and leaves the staged file for the import; one real job per staged file.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64)
+    dry_run = models.BooleanField(default=False)
+    filename = models.CharField(_("file"), max_length=255)
+    options = models.JSONField(default=dict, blank=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=ImportState.choices, default=ImportState.QUEUED
+    )
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["token"], condition=models.Q(dry_run=False), name="one_import_per_file"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (ImportState.DONE, ImportState.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.done * 100 // self.total) if self.total else 0

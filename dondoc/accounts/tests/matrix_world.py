@@ -38,7 +38,7 @@ from dondoc.reports.periods import Period
 from dondoc.reports.services import generate_quarterly
 from dondoc.rounds import services as rounds
 from dondoc.tasks import services as tasks
-from dondoc.tasks.models import Directive, DirectiveKind, Program
+from dondoc.tasks.models import Directive, DirectiveKind, ImportJob, Program
 
 VN = dt.timezone(dt.timedelta(hours=7))
 #: The matrix runs on this day: Q2/2025 is being reported (due 05/07), Q1 is locked.
@@ -255,6 +255,9 @@ def build_world() -> World:
     indicator = Indicator.objects.create(
         program=program, code="7", name="Quy mô kinh tế số so với GDP", unit="%"
     )
+    import_job = ImportJob.objects.create(
+        program=program, user=clerk, token="matrix", filename="ke-hoach.csv", state="done"
+    )
 
     world = World(users=users, sessions=sessions, tokens=keys)
     world.ids.update(
@@ -280,6 +283,7 @@ def build_world() -> World:
         portal_a=portal_a.pk,
         portal_attachment_a=portal_a.attachments.get().pk,
         portal_public=portal_public.pk,
+        import_job=import_job.pk,
     )
     world.ids["portal_code_a"] = portal_a.display_code
     return world

@@ -309,7 +309,18 @@ ROWS: list[Row] = [
     # Importing tasks: the Standing Office only. ----------------------------------------------
     page("import-upload", Needs("import.run")),
     post("import-upload", Needs("import.run")),
+    page("import-columns", Needs("import.run")),  # nothing uploaded: back to the upload
+    post("import-columns", Needs("import.run")),
+    page("import-check", Needs("import.run")),
+    post("import-check", Needs("import.run")),
     post("import-confirm", Needs("import.run")),
+    # An import job is its author's alone: another clerk gets 404.
+    page(
+        "import-job",
+        Needs("import.run"),
+        Mine("standing_office"),
+        args=lambda w: [w.import_job],
+    ),
     page("import-template-csv", Needs("import.run")),
     page("import-template-xlsx", Needs("import.run")),
     # Reporting rounds, submissions, action plans, scorecards, an agency's own view. ----------

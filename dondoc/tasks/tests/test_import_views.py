@@ -26,7 +26,9 @@ def upload(client, data: bytes, name="tasks.csv"):
     return client.post(reverse("import-upload"), {"file": SimpleUploadedFile(name, data)})
 
 
-def test_clerk_sees_the_dry_run_then_confirms(client, clerk, ready):
+def test_clerk_sees_the_dry_run_then_confirms(
+    client, clerk, ready, django_capture_on_commit_callbacks
+):
     signed_in(client, clerk)
     before = count_all_rows()
 
@@ -39,9 +41,12 @@ def test_clerk_sees_the_dry_run_then_confirms(client, clerk, ready):
     staged = views.staging_dir() / client.session[views.SESSION_KEY]["token"]
     assert staged.is_file()
 
-    done = client.post(reverse("import-confirm"))
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = client.post(reverse("import-confirm"))
+    done = client.get(confirmed["Location"])  # the job's page: it ran
 
     assert done.status_code == 200
+    assert "Xây dựng, ban hành Danh mục" in done.content.decode()
     assert Task.objects.count() == 3
     assert not staged.exists()
     assert views.SESSION_KEY not in client.session
