@@ -184,6 +184,9 @@ MEDIA_ROOT = Path(env.string("DONDOC_MEDIA_ROOT", str(DATA_DIR / "media")))
 DONDOC_MAX_UPLOAD_BYTES = env.integer("DONDOC_MAX_UPLOAD_MB", 20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = DONDOC_MAX_UPLOAD_BYTES + 1024 * 1024
 DONDOC_DUE_SOON_DAYS = env.integer("DONDOC_DUE_SOON_DAYS", 14)
+#: An indicator value moving more than this many percent from the last period asks the
+#: reporter to confirm it (a warning, not an error).
+DONDOC_INDICATOR_JUMP_PERCENT = env.integer("DONDOC_INDICATOR_JUMP_PERCENT", 50)
 
 EMAIL_BACKEND = env.string(
     "DONDOC_EMAIL_BACKEND",
