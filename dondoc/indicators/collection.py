@@ -189,21 +189,60 @@ def current_values(
 def previous_values(
     slots: list[Slot], period: ReportPeriod
 ) -> dict[tuple[int, int | None], IndicatorValue]:
-    """The last submitted or approved value of each slot before ``period``, any source."""
+    """The last submitted or approved value of each slot before ``period``, any source.
+
+    A unit formed by a merger has no series of its own before it: its previous value is then
+    the roll-up of its predecessors' values for their last period (sum or mean, as
+    ``rolled_up``), an unsaved ``IndicatorValue``."""
     if not slots:
         return {}
-    rows = IndicatorValue.objects.filter(
-        indicator_id__in={s.indicator.pk for s in slots},
-        period_end__lt=period.start,
-        state__in=ANSWERED,
-        value__isnull=False,
-    ).order_by("indicator_id", "org_unit_id", "-period_end", "-id")
+    carrier: dict[int | None, int | None] = {None: None}
+    for slot in slots:
+        if slot.unit is not None and slot.unit.pk not in carrier:
+            for pk in slot.unit.lineage_ids():
+                carrier.setdefault(pk, slot.unit.pk)
+    units = [pk for pk in carrier if pk is not None]
+    rows = (
+        IndicatorValue.objects.filter(
+            Q(org_unit_id__in=units) | Q(org_unit__isnull=True),
+            indicator_id__in={s.indicator.pk for s in slots},
+            period_end__lt=period.start,
+            state__in=ANSWERED,
+            value__isnull=False,
+        )
+        .select_related("indicator")
+        .order_by("-period_end", "-id")
+    )
     wanted = {(s.indicator.pk, s.unit.pk if s.unit else None) for s in slots}
     found: dict[tuple[int, int | None], IndicatorValue] = {}
+    merged: dict[tuple[int, int | None], list[IndicatorValue]] = defaultdict(list)
     for row in rows:
-        key = (row.indicator_id, row.org_unit_id)
-        if key in wanted:
-            found.setdefault(key, row)
+        key = (row.indicator_id, carrier.get(row.org_unit_id, -1))
+        if key not in wanted or key in found:
+            continue
+        if row.org_unit_id == key[1]:
+            found[key] = row
+        elif (not merged[key] or merged[key][0].period_end == row.period_end) and (
+            row.org_unit_id not in {r.org_unit_id for r in merged[key]}
+        ):
+            merged[key].append(row)
+    for key, parts in merged.items():
+        if key in found or not parts:
+            continue
+        first = parts[0]
+        values = [p.value for p in parts]
+        total = sum(values, Decimal(0))
+        if first.indicator.aggregation != Aggregation.SUM:
+            total = total / len(values)
+        found[key] = IndicatorValue(
+            indicator=first.indicator,
+            org_unit_id=key[1],
+            period_start=first.period_start,
+            period_end=first.period_end,
+            period_label=first.period_label,
+            value=total,
+            state=ValueState.APPROVED,
+        )
     return found
 
 
