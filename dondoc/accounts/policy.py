@@ -102,7 +102,6 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "indicator.enter": {_SO: ALL, _RE: OWN, _HE: OWN},
     "indicator.submit": {_SO: ALL, _HE: OWN},
     "indicator.approve": {_SO: ALL, _TR: ALL},
-    "indicator.reporting_status": {_SO: ALL, _TR: ALL, _ME: ALL, _OB: ALL},
     "brief.agency": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: OWN, _HE: OWN, _OB: ALL},
 }
 

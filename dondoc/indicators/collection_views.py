@@ -155,7 +155,7 @@ def _post(request, agency, period, rows, action: str):
         if not may_enter(user, agency):
             raise Http404
         if action == "submit" and not can(user, "indicator.submit", agency):
-            raise PermissionDenied
+            raise Http404
         if action == "upload":
             upload = request.FILES.get("file")
             if upload is None:

@@ -224,7 +224,12 @@ def build_world() -> World:
         _token, keys[column] = ApiToken.issue(user, "matrix", scopes="read,write")
 
     indicator = Indicator.objects.create(
-        program=program, code="7", name="Quy mô kinh tế số so với GDP", unit="%"
+        program=program,
+        code="7",
+        name="Quy mô kinh tế số so với GDP",
+        unit="%",
+        levels=["national"],  # agency A enters the national figure
+        responsible_agency=agency_a,
     )
 
     world = World(users=users, sessions=sessions, tokens=keys)
