@@ -36,7 +36,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from dondoc.core.collation import vi_sort_key
-from dondoc.core.dates import MAX_DATE, MIN_DATE, DateError, Period, parse_period
+from dondoc.core.dates import MAX_DATE, MIN_DATE, DateError, Period, parse_date, parse_period
 from dondoc.indicators.checks import Verdict, check_children_sum, check_value
 from dondoc.indicators.models import (
     Aggregation,
@@ -82,6 +82,7 @@ def _years() -> dict[str, int]:
     return {"low": MIN_DATE.year, "high": MAX_DATE.year}
 
 
+_SPAN = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})\s*$")
 _YEAR = re.compile(r"^\s*(?:năm|nam)?\s*(\d{4})\s*$", re.IGNORECASE)
 
 
@@ -90,6 +91,12 @@ def parse_report_period(text: str) -> ReportPeriod:
     match = _YEAR.match(str(text))
     if match:
         return year_period(int(match.group(1)))
+    match = _SPAN.match(str(text))
+    if match:  # a round's own period, as ``period_of`` writes it
+        start, end = parse_date(match.group(1)), parse_date(match.group(2))
+        if start > end:
+            raise DateError(_("The period cannot end before it starts."))
+        return period_of(start, end)
     quarter = parse_period(text)
     return ReportPeriod(quarter.start, quarter.end, quarter.code, quarter.title)
 

@@ -41,8 +41,13 @@ from dondoc.tasks.filters import choose_program
 
 
 def period_param(request: HttpRequest) -> ReportPeriod:
-    """The ``period`` parameter ("2025-Q2", "Quý II/2025", "2025"); the current quarter when
-    absent; 400 with the reason when it cannot be read."""
+    """The ``period`` parameter ("2025-Q2", "Quý II/2025", "2025"), or the period of the
+    reporting round ``round``; the current quarter when absent; 400 with the reason when it
+    cannot be read."""
+    round_pk = int_param(request.GET, "round", minimum=1)
+    if round_pk is not None:
+        round_ = get_object_or_404(ReportingRound, pk=round_pk)
+        return period_of(round_.period_start, round_.period_end)
     text = (request.GET.get("period") or "").strip()
     if not text:
         quarter = Period.containing(timezone.localdate())

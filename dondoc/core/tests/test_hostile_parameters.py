@@ -66,6 +66,7 @@ PARAMETERS = (
     "org_unit",
     "period_from",
     "period_to",
+    "round",
 )
 
 #: A harmless value of each kind, to find which parameters a page reads.

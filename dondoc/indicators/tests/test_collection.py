@@ -178,3 +178,7 @@ def test_periods_read_quarters_and_years():
     assert parse_report_period("2025").label == "Năm 2025"
     assert parse_report_period("2025-Q1").previous().code == "2024-Q4"
     assert parse_report_period("2025").previous().code == "2024"
+    span = parse_report_period("2025-04-01_2025-05-31")
+    assert (
+        parse_report_period(span.code) == span and span.previous().code == "2025-01-30_2025-03-31"
+    )

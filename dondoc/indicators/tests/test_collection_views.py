@@ -13,6 +13,7 @@ from dondoc.core.xlsx_reader import read_xlsx_table
 from dondoc.indicators import services
 from dondoc.indicators.models import IndicatorValue, ValueState
 from dondoc.indicators.tests.collection_world import Q2, Q3
+from dondoc.rounds.services import open_round
 
 ENTRY = reverse("indicators:entry")
 
@@ -189,3 +190,23 @@ def test_reporting_status_counts_before_and_after_the_merger(
     assert "1/2" in after.content.decode() and "Hà Nội" in after.content.decode()
     bad = client.get(reverse("indicators:reporting-status") + "?period=Quý V/2025")
     assert bad.status_code == 400
+
+
+def test_a_quarterly_round_asks_for_the_indicator_values(
+    entering, client, tracker, tq_new, clerk, share
+):
+    round_ = open_round(
+        program=share.program,
+        title="Quý III/2025",
+        period_start=Q3.start,
+        period_end=Q3.end,
+        due_on=Q3.end,
+        agencies=[tq_new],
+        requires_indicator_values=True,
+        by=clerk,
+    )
+    page = entering.get(f"{ENTRY}?agency={tq_new.pk}&round={round_.pk}").content.decode()
+    assert "Quý III/2025" in page and "Tỷ lệ hộ gia đình có cáp quang" in page
+    client.force_login(tracker)
+    status = client.get(reverse("indicators:reporting-status") + "?period=2025-Q3")
+    assert "Quý III/2025 (" in status.content.decode()  # the round, with its due date
