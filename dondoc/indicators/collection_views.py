@@ -171,8 +171,13 @@ def _post(request, agency, period, rows, action: str):
             checked = entry.entries_from_post(request.POST, rows)
         entry.validate(checked, rows, all_required=action == "submit")
         confirmed = bool(request.POST.get("confirm"))
-        if not checked.ok or (checked.warnings and not confirmed):
+        if not checked.ok:
             messages.error(request, _("Nothing was saved: please correct the problems below."))
+            return checked
+        if checked.warnings and not confirmed:
+            messages.warning(
+                request, _("Nothing was saved yet: check the figures below and confirm them.")
+            )
             return checked
         try:
             with transaction.atomic():
