@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
@@ -23,7 +22,7 @@ from ninja import Status as Reply
 from ninja.errors import HttpError
 from pydantic import AfterValidator, Field
 
-from dondoc.accounts.policy import Scope, can, scope_of, user_org_ids
+from dondoc.accounts.policy import can
 from dondoc.api import schemas as s
 from dondoc.core.dates import DateError
 from dondoc.core.params import MAX_NUMBER
@@ -35,8 +34,9 @@ from dondoc.indicators.collection import (
     expected_slots,
     parse_report_period,
     previous_values,
+    visible_values,
 )
-from dondoc.indicators.models import Indicator, IndicatorValue, ValueState
+from dondoc.indicators.models import Indicator, IndicatorValue
 from dondoc.orgs.models import OrgUnit
 from dondoc.tasks.models import Program
 
@@ -155,21 +155,6 @@ def value_item(value: IndicatorValue) -> dict:
         "version": value.version,
         "source": value.source,
     }
-
-
-def visible_values(user, queryset):
-    """Approved values, plus the unapproved values of the user's agencies (or all of them for
-    the Working Group and the Standing Office)."""
-    if Scope.ALL in (scope_of(user, "indicator.approve"), scope_of(user, "indicator.enter")):
-        return queryset
-    approved = Q(state=ValueState.APPROVED)
-    if scope_of(user, "indicator.enter") is None:
-        return queryset.filter(approved)
-    own = user_org_ids(user)
-    mine = Q(org_unit_id__in=own) | Q(
-        org_unit__isnull=True, indicator__responsible_agency_id__in=own
-    )
-    return queryset.filter(approved | mine)
 
 
 def _require_view(request: HttpRequest) -> None:

@@ -35,6 +35,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from dondoc.accounts.policy import Scope, scope_of, user_org_ids
 from dondoc.core.collation import vi_sort_key
 from dondoc.core.dates import MAX_DATE, MIN_DATE, DateError, Period, parse_date, parse_period
 from dondoc.indicators.checks import Verdict, check_children_sum, check_value
@@ -172,6 +173,21 @@ def slots_for_agency(
 def owner_id(value: IndicatorValue) -> int | None:
     """The unit a value belongs to, for scoping: its own, or the responsible agency's."""
     return value.org_unit_id or value.indicator.responsible_agency_id
+
+
+def visible_values(user, queryset: QuerySet) -> QuerySet:
+    """Approved values, plus the unapproved values of the user's agencies (or all of them for
+    the Working Group and the Standing Office): a draft stays inside its agency."""
+    if Scope.ALL in (scope_of(user, "indicator.approve"), scope_of(user, "indicator.enter")):
+        return queryset
+    approved = Q(state=ValueState.APPROVED)
+    if scope_of(user, "indicator.enter") is None:
+        return queryset.filter(approved)
+    own = user_org_ids(user)
+    mine = Q(org_unit_id__in=own) | Q(
+        org_unit__isnull=True, indicator__responsible_agency_id__in=own
+    )
+    return queryset.filter(approved | mine)
 
 
 def collected(queryset: QuerySet | None = None) -> QuerySet:

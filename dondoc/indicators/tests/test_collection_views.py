@@ -210,3 +210,15 @@ def test_a_quarterly_round_asks_for_the_indicator_values(
     client.force_login(tracker)
     status = client.get(reverse("indicators:reporting-status") + "?period=2025-Q3")
     assert "Quý III/2025 (" in status.content.decode()  # the round, with its due date
+
+
+def test_the_indicator_page_shows_a_draft_only_inside_its_agency(
+    client, share, tq_new, tq_reporter, other_reporter, tracker
+):
+    services.save_value(
+        share, org_unit=tq_new, period_start=Q3.start, period_end=Q3.end, value=Decimal("77.7")
+    )
+    url = reverse("indicators:detail", args=[share.pk])
+    for user, shown in [(tq_reporter, True), (tracker, True), (other_reporter, False)]:
+        client.force_login(user)
+        assert ("77,7" in client.get(url).content.decode()) is shown, user
