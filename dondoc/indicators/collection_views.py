@@ -127,6 +127,7 @@ def _render(request, agency, period, rows, checked, status: int = 200) -> HttpRe
             "may_review": may_review(user, agency),
             "has_open": any(s in (ValueState.DRAFT, ValueState.RETURNED) for s in states),
             "has_submitted": ValueState.SUBMITTED in states,
+            "editable": any(not row.locked for row in rows),
             "previous_period": period.previous(),
         },
         status=status,
