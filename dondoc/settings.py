@@ -190,6 +190,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = DONDOC_MAX_UPLOAD_BYTES + 1024 * 1024
 #: folder the web server serves.
 DONDOC_PRIVATE_ROOT = Path(env.string("DONDOC_PRIVATE_ROOT", str(DATA_DIR / "private")))
 DONDOC_DUE_SOON_DAYS = env.integer("DONDOC_DUE_SOON_DAYS", 14)
+#: An indicator value moving more than this many percent from the last period asks the
+#: reporter to confirm it (a warning, not an error).
+DONDOC_INDICATOR_JUMP_PERCENT = env.integer("DONDOC_INDICATOR_JUMP_PERCENT", 50)
 
 EMAIL_BACKEND = env.string(
     "DONDOC_EMAIL_BACKEND",

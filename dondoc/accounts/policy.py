@@ -100,6 +100,12 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "brief.member": {_SO: ALL, _TR: ALL, _ME: ALL, _OB: ALL},
     # The indicator set (bộ chỉ số): every signed-in user reads the catalogue and its values.
     "indicator.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: ALL, _HE: ALL, _OB: ALL},
+    # Collection of values (DHIS2's data entry and approval): the agency's reporter saves
+    # drafts, its head submits them, the Working Group or the Standing Office approves them or
+    # returns them with a comment. Another agency's values do not exist for the user (404).
+    "indicator.enter": {_SO: ALL, _RE: OWN, _HE: OWN},
+    "indicator.submit": {_SO: ALL, _HE: OWN},
+    "indicator.approve": {_SO: ALL, _TR: ALL},
     "brief.agency": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: OWN, _HE: OWN, _OB: ALL},
     # The public portal's back office (cổng góp ý): the Standing Office triages, routes,
     # moderates and publishes; an agency sees and answers what was sent to it. Submitters'

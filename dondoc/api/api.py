@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from dondoc.api import followups, reference, tasks
+from dondoc.api import followups, indicators, reference, tasks
 from dondoc.api.auth import BearerToken, SessionAuth
 from dondoc.api.schemas import ErrorOut
 from dondoc.core.transitions import Conflict
@@ -69,6 +69,7 @@ api = DondocAPI(
 api.add_router("", tasks.router)
 api.add_router("", reference.router)
 api.add_router("", followups.router)
+api.add_router("", indicators.router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, errors: list | None = None):

@@ -216,6 +216,7 @@ class ValueState(models.TextChoices):
     DRAFT = "draft", _("Draft")  # nháp
     SUBMITTED = "submitted", _("Submitted")  # đã gửi
     APPROVED = "approved", _("Approved")  # đã duyệt
+    RETURNED = "returned", _("Returned")  # trả lại để chỉnh sửa, with the reviewer's comment
 
 
 class IndicatorValue(models.Model):
@@ -245,6 +246,11 @@ class IndicatorValue(models.Model):
         _("state"), max_length=16, choices=ValueState.choices, default=ValueState.DRAFT
     )
     comment = models.TextField(_("comment"), blank=True)
+    review_comment = models.TextField(_("reviewer's comment"), blank=True)
+    jump_confirmed = models.BooleanField(_("change from the last period confirmed"), default=False)
+    #: Raised by every change of a collected value: a form carries the version it was loaded
+    #: at, and a stale form is a conflict (``dondoc.core.transitions``).
+    version = models.PositiveIntegerField(_("version"), default=1)
     source_directive = models.ForeignKey(
         "tasks.Directive",
         verbose_name=_("source document"),

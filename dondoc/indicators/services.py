@@ -1,20 +1,31 @@
 """Every write to the indicator set: catalogue entries, their targets, their values.
 
-Each function runs inside the caller's transaction (importers and the NQ57 loader hold one for
-the whole file) and writes only what differs, so loading the same catalogue twice changes
-nothing and leaves no history rows.
+The catalogue's functions run inside the caller's transaction (importers and the NQ57 loader
+hold one for the whole file) and write only what differs, so loading the same catalogue twice
+changes nothing and leaves no history rows. Collection (drafts, submission, approval, return)
+is at the end: checked transitions under a lock.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from dondoc.indicators.models import DEFINITION_FIELDS, Indicator, IndicatorValue, Target
+from dondoc.core.transitions import Conflict, locked
+from dondoc.indicators.models import (
+    DEFINITION_FIELDS,
+    Indicator,
+    IndicatorValue,
+    Target,
+    ValueState,
+)
 from dondoc.indicators.targets import ParsedTarget
 
 
@@ -170,3 +181,200 @@ def record_value(
         row._history_user = by
     row.save()
     return row, True
+
+
+# Collection: drafts, submission, approval (thu thập, gửi, phê duyệt số liệu) -----------------
+#
+#     draft ──submit──▶ submitted ──approve──▶ approved
+#       ▲                   │
+#       └──── (edited) ── returned ◀──return (with a comment)
+#
+# The reporter saves drafts, the agency head submits them, the Working Group or the Standing
+# Office approves or returns them. Every step re-reads the rows under a lock and checks the
+# state it expects and, when the caller sends it, the version its page was loaded at: two
+# clicks give one success and one ``Conflict``.
+
+
+def _as(row: IndicatorValue, by) -> IndicatorValue:
+    if by is not None:
+        row._history_user = by
+    return row
+
+
+def _state_message(row: IndicatorValue) -> str:
+    name = f"{row.indicator.code}" + (f" – {row.org_unit.name}" if row.org_unit_id else "")
+    if row.state == ValueState.SUBMITTED:
+        return _("The value of %(name)s has already been submitted.") % {"name": name}
+    if row.state == ValueState.APPROVED:
+        return _("The value of %(name)s has already been approved.") % {"name": name}
+    if row.state == ValueState.RETURNED:
+        return _("The value of %(name)s was returned for correction.") % {"name": name}
+    return _("The value of %(name)s is still a draft.") % {"name": name}
+
+
+def _check_version(row: IndicatorValue, version: int | None) -> None:
+    if version is not None and version != row.version:
+        raise Conflict(
+            _(
+                "The value of %(code)s was changed after you opened the page; reload it to "
+                "see the latest figure."
+            )
+            % {"code": row.indicator.code},
+            current=row,
+        )
+
+
+@transaction.atomic
+def save_value(
+    indicator: Indicator,
+    *,
+    org_unit,
+    period_start: dt.date,
+    period_end: dt.date,
+    period_label: str = "",
+    value: Decimal | None,
+    not_available: str = "",
+    comment: str = "",
+    jump_confirmed: bool = False,
+    by=None,
+    version: int | None = None,
+) -> tuple[IndicatorValue, bool]:
+    """Save the draft value of one slot (indicator, unit, period); a returned value becomes a
+    draft again. A submitted or approved value is not changed: ``Conflict``. Returns the row
+    and whether anything changed."""
+    locked(Indicator, indicator.pk, no_key=True)  # one writer per indicator: one row per slot
+    existing = (
+        IndicatorValue.objects.filter(
+            indicator=indicator,
+            org_unit=org_unit,
+            period_start=period_start,
+            period_end=period_end,
+            source="",
+        )
+        .order_by("id")
+        .first()
+    )
+    fields = {
+        "value": value,
+        "not_available": "" if value is not None else not_available.strip()[:300],
+        "comment": comment.strip(),
+        "jump_confirmed": jump_confirmed,
+    }
+    if existing is None:
+        row = IndicatorValue(
+            indicator=indicator,
+            indicator_version=indicator.version,
+            org_unit=org_unit,
+            period_start=period_start,
+            period_end=period_end,
+            period_label=period_label,
+            state=ValueState.DRAFT,
+            recorded_by=by,
+            recorded_on=timezone.localdate(),
+            **fields,
+        )
+        _as(row, by).save()
+        return row, True
+    row = locked(IndicatorValue.objects.select_related("indicator", "org_unit"), existing.pk)
+    if row.state in (ValueState.SUBMITTED, ValueState.APPROVED):
+        raise Conflict(_state_message(row), current=row)
+    _check_version(row, version)
+    changed = [n for n, v in fields.items() if not _same(getattr(row, n), v)]
+    if not changed and row.state == ValueState.DRAFT:
+        return row, False
+    for name in changed:
+        setattr(row, name, fields[name])
+    row.state = ValueState.DRAFT
+    row.indicator_version = indicator.version
+    row.recorded_by, row.recorded_on = by, timezone.localdate()
+    row.version += 1
+    _as(row, by).save()
+    return row, True
+
+
+def _lock_all(values: Iterable[IndicatorValue]) -> list[IndicatorValue]:
+    ids = sorted({v.pk for v in values})
+    rows = list(
+        IndicatorValue.objects.select_for_update(of=("self",))
+        .select_related("indicator", "org_unit")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    if len(rows) != len(ids):
+        raise Conflict(_("One of these values no longer exists."))
+    return rows
+
+
+def _move(
+    values: Iterable[IndicatorValue],
+    *,
+    by,
+    allowed: tuple[str, ...],
+    to: str,
+    versions: dict[int, int] | None,
+    review_comment: str | None = None,
+) -> list[IndicatorValue]:
+    rows = _lock_all(values)
+    versions = versions or {}
+    for row in rows:
+        if row.state not in allowed:
+            raise Conflict(_state_message(row), current=row)
+        _check_version(row, versions.get(row.pk))
+    for row in rows:
+        row.state = to
+        row.version += 1
+        names = ["state", "version"]
+        if review_comment is not None:
+            row.review_comment = review_comment
+            names.append("review_comment")
+        _as(row, by).save(update_fields=names)
+    return rows
+
+
+@transaction.atomic
+def submit_values(
+    values: Iterable[IndicatorValue], *, by, versions: dict[int, int] | None = None
+) -> list[IndicatorValue]:
+    """The agency head submits drafts (and corrected returned values): all or nothing."""
+    return _move(
+        values,
+        by=by,
+        allowed=(ValueState.DRAFT, ValueState.RETURNED),
+        to=ValueState.SUBMITTED,
+        versions=versions,
+    )
+
+
+@transaction.atomic
+def approve_values(
+    values: Iterable[IndicatorValue], *, by, versions: dict[int, int] | None = None
+) -> list[IndicatorValue]:
+    """The Working Group or the Standing Office approves submitted values: all or nothing."""
+    return _move(
+        values,
+        by=by,
+        allowed=(ValueState.SUBMITTED,),
+        to=ValueState.APPROVED,
+        versions=versions,
+        review_comment="",
+    )
+
+
+@transaction.atomic
+def return_values(
+    values: Iterable[IndicatorValue],
+    *,
+    by,
+    comment: str,
+    versions: dict[int, int] | None = None,
+) -> list[IndicatorValue]:
+    """Submitted values go back to the agency with the reviewer's comment (required)."""
+    assert comment.strip(), "a returned value says why"
+    return _move(
+        values,
+        by=by,
+        allowed=(ValueState.SUBMITTED,),
+        to=ValueState.RETURNED,
+        versions=versions,
+        review_comment=comment.strip(),
+    )

@@ -1,10 +1,17 @@
 from django.urls import path
 
-from dondoc.indicators import views
+from dondoc.indicators import collection_views, views
 
 app_name = "indicators"
 
 urlpatterns = [
     path("", views.indicator_list, name="list"),
     path("<int:pk>/", views.indicator_detail, name="detail"),
+]
+
+# Collection: an agency's values for a period, its template, who has reported.
+urlpatterns += [
+    path("entry/", collection_views.entry_form, name="entry"),
+    path("entry/template.xlsx", collection_views.entry_template, name="entry-template"),
+    path("reporting-status/", collection_views.reporting_status, name="reporting-status"),
 ]

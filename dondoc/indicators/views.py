@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from dondoc.accounts.policy import can
 from dondoc.core.params import date_param
+from dondoc.indicators.collection import visible_values
 from dondoc.indicators.models import Indicator
 from dondoc.indicators.queries import catalogue
 from dondoc.tasks.filters import choose_program
@@ -48,9 +49,9 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = get_object_or_404(Indicator, pk=pk)
     as_of = date_param(request.GET, "as_of", timezone.localdate())
     row = catalogue(Indicator.objects.filter(pk=indicator.pk), as_of)[0]
-    values = indicator.values.select_related("org_unit", "source_directive").order_by(
-        "-period_end", "org_unit__name", "-id"
-    )
+    values = visible_values(
+        request.user, indicator.values.select_related("org_unit", "source_directive")
+    ).order_by("-period_end", "org_unit__name", "-id")
     return render(
         request,
         "indicators/indicator_detail.html",

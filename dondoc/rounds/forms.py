@@ -77,6 +77,11 @@ class RoundForm(forms.Form):
     requires_task_updates = forms.BooleanField(
         label=_("A progress update on each open task"), required=False, initial=True
     )
+    requires_indicator_values = forms.BooleanField(
+        label=_("The indicator values of the period"),
+        required=False,
+        help_text=_("Each agency also enters the values of its indicators for the period."),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -153,6 +153,7 @@ def round_open(request: HttpRequest) -> HttpResponse:
             kinds=data["kinds"],
             agencies=data["agencies"],
             requires_task_updates=data["requires_task_updates"],
+            requires_indicator_values=data["requires_indicator_values"],
             by=request.user,
         )
         messages.success(

@@ -253,7 +253,12 @@ def build_world() -> World:
         _token, keys[column] = ApiToken.issue(user, "matrix", scopes="read,write")
 
     indicator = Indicator.objects.create(
-        program=program, code="7", name="Quy mô kinh tế số so với GDP", unit="%"
+        program=program,
+        code="7",
+        name="Quy mô kinh tế số so với GDP",
+        unit="%",
+        levels=["national"],  # agency A enters the national figure
+        responsible_agency=agency_a,
     )
     import_job = ImportJob.objects.create(
         program=program, user=clerk, token="matrix", filename="ke-hoach.csv", state="done"

@@ -120,7 +120,18 @@ class InAgency:
         return None if column in OWN | OTHER else NOT_FOUND
 
 
-Check = Needs | Mine | AuthorOr | Always | InAgency
+@dataclass(frozen=True)
+class AnyOf:
+    """The view lets through whoever passes one of ``checks``; the first refusal otherwise."""
+
+    checks: tuple[Needs, ...]
+
+    def verdict(self, column: str, denied: Outcome) -> Outcome | None:
+        verdicts = [check.verdict(column, denied) for check in self.checks]
+        return None if None in verdicts else verdicts[0]
+
+
+Check = Needs | Mine | AuthorOr | Always | InAgency | AnyOf
 
 
 @dataclass(frozen=True)
@@ -135,7 +146,7 @@ class Row:
     denied: Outcome = FORBIDDEN  # the answer to a role without the action
     anonymous: Outcome = LOGIN
     case: str = ""
-    path: str = ""  # for a URL pattern without a name
+    path: str | Callable[[World], str] = ""  # for a URL pattern without a name, or a query
     multipart: bool = False  # API only: a multipart body instead of JSON
     # column -> a known permission bug not fixed yet: the cell is xfail(strict=True)
     bugs: dict[str, str] = field(default_factory=dict, hash=False)
@@ -182,6 +193,15 @@ def task_a(w: World) -> list[int]:
 
 
 VIEW_TASK_A = Needs("task.view", own=True)
+
+
+ENTER_OR_REVIEW_A = AnyOf(
+    (Needs("indicator.enter", own=True), Needs("indicator.approve", own=True))
+)
+
+
+def entry_a(w: World) -> str:
+    return reverse("indicators:entry") + f"?agency={w.agency_a}&period=2025-Q3"
 
 
 def observer(w: World) -> list[int]:
@@ -306,6 +326,45 @@ ROWS: list[Row] = [
     # The indicator set: every signed-in user reads it. ---------------------------------------
     page("indicators:list", Needs("indicator.view")),
     page("indicators:detail", Needs("indicator.view"), args=lambda w: [w.indicator]),
+    # Collection: agency A's values for a period; its reporter and head, and the reviewers.
+    page("indicators:entry", ENTER_OR_REVIEW_A, path=entry_a, **HIDDEN),
+    post(
+        "indicators:entry",
+        ENTER_OR_REVIEW_A,
+        Needs("indicator.enter", own=True),
+        path=entry_a,
+        body={"action": "save"},
+        case="save A's drafts",
+        **HIDDEN,
+    ),
+    post(
+        "indicators:entry",
+        ENTER_OR_REVIEW_A,
+        Needs("indicator.enter", own=True),
+        Needs("indicator.submit", own=True),
+        path=entry_a,
+        body={"action": "submit"},
+        case="submit A's values",
+        **HIDDEN,
+    ),
+    post(
+        "indicators:entry",
+        ENTER_OR_REVIEW_A,
+        Needs("indicator.approve", own=True),
+        path=entry_a,
+        body={"action": "approve"},
+        case="approve A's values",
+        **HIDDEN,
+    ),
+    page(
+        "indicators:entry-template",
+        Needs("indicator.enter", own=True),
+        path=lambda w: (
+            reverse("indicators:entry-template") + f"?agency={w.agency_a}&period=2025-Q3"
+        ),
+        **HIDDEN,
+    ),
+    page("indicators:reporting-status", Needs("indicator.view")),
     # Importing tasks: the Standing Office only. ----------------------------------------------
     page("import-upload", Needs("import.run")),
     post("import-upload", Needs("import.run")),
@@ -639,6 +698,20 @@ ROWS: list[Row] = [
         args=lambda w: {"member_id": w.person},
     ),
     op("GET", "/api/programs", Needs("task.view")),
+    op("GET", "/api/indicators", Needs("indicator.view")),
+    op(
+        "GET",
+        "/api/indicators/{indicator_id}/values",
+        Needs("indicator.view"),
+        args=lambda w: {"indicator_id": w.indicator},
+    ),
+    op(
+        "POST",
+        "/api/indicators/{indicator_id}/values",
+        Needs("indicator.enter", own=True),
+        args=lambda w: {"indicator_id": w.indicator},
+        body={"period": "2025-Q3", "value": "18,3"},
+    ),
 ]
 
 #: URL prefixes left to a few representative rows, with the reason.
@@ -788,7 +861,8 @@ def call(client: Client, world: World, row: Row, column: str) -> HttpResponse:
         if column != ANONYMOUS:
             headers["Authorization"] = f"Bearer {world.tokens[column]}"
     else:
-        url = row.path or reverse(row.endpoint, args=args or [])
+        path = row.path(world) if callable(row.path) else row.path
+        url = path or reverse(row.endpoint, args=args or [])
         if column != ANONYMOUS:
             client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[column]
     if row.method == "GET":

@@ -65,6 +65,10 @@ PARAMETERS = (
     "object_id",
     "period",
     "next",
+    "org_unit",
+    "period_from",
+    "period_to",
+    "round",
 )
 
 #: A harmless value of each kind, to find which parameters a page reads.
@@ -72,7 +76,18 @@ BENIGN = (
     {name: "1" for name in PARAMETERS}
     | {
         name: "10/04/2025"
-        for name in ("as_of", "on", "start", "end", "due_from", "due_to", "date_from", "date_to")
+        for name in (
+            "as_of",
+            "on",
+            "start",
+            "end",
+            "due_from",
+            "due_to",
+            "date_from",
+            "date_to",
+            "period_from",
+            "period_to",
+        )
     }
     | {"valid_on": "10/04/2025", "q": "luat", "program": "NQ57", "period": "Quý I/2025"}
 )
@@ -127,7 +142,7 @@ def _url(w: World, key: str, row: Row | None) -> str:
     if key.startswith("/"):
         return key.format(**(args or {}))
     if row and row.path:
-        return row.path
+        return (row.path(w) if callable(row.path) else row.path).split("?")[0]
     return reverse(key, args=args or [])
 
 
