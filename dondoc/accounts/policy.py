@@ -96,6 +96,10 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "brief.member": {_SO: ALL, _TR: ALL, _ME: ALL, _OB: ALL},
     # The indicator set (bộ chỉ số): every signed-in user reads the catalogue and its values.
     "indicator.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: ALL, _HE: ALL, _OB: ALL},
+    # Progress of the indicator set: the Standing Office overrides a status (with a reason) and
+    # changes the weights of the composite score (dated, so old scores stay reproducible).
+    "indicator.override_status": {_SO: ALL},
+    "indicator.change_weight": {_SO: ALL},
     "brief.agency": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: OWN, _HE: OWN, _OB: ALL},
 }
 
