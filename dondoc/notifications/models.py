@@ -25,6 +25,7 @@ class NotificationKind(models.TextChoices):
     SUBMISSION_RETURNED = "submission_returned", _("A submission was returned")
     EXPLANATION_REQUESTED = "explanation_requested", _("An explanation was requested")
     EXPLANATION_REPLIED = "explanation_replied", _("An explanation was received")
+    INDICATOR_WARNING = "indicator_warning", _("An indicator is at risk or its value is missing")
 
 
 class EmailState(models.TextChoices):
