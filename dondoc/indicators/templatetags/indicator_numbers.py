@@ -63,3 +63,16 @@ def decimal_figure(value, digits: int = 2) -> str:
     if value is None:
         return "—"
     return figure(round(Decimal(str(value)), int(digits)))
+
+
+#: Why a status is "not assessed" (``status.Assessment.reason``), translated.
+REASONS = {
+    "qualitative target, assessed by hand": _("qualitative target, assessed by hand"),
+    "one value only: no growth to measure": _("one value only: no growth to measure"),
+    "the due date is not after the baseline": _("the due date is not after the baseline"),
+}
+
+
+@register.filter
+def reason_label(reason: str) -> str:
+    return str(REASONS.get(reason, reason))
