@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
@@ -30,7 +30,7 @@ def figure(value: Decimal | None) -> str:
 #: Label and badge class of each status (status.IndicatorStatus values).
 STATUS_LABELS = {
     "target_achieved": (_("Target achieved"), "status-completed"),
-    "on_track": (_("On track"), "status-in-progress"),
+    "on_track": (pgettext_lazy("indicator status", "On track"), "status-in-progress"),
     "acceleration_needed": (_("Acceleration needed"), "status-regular"),
     "limited_progress": (_("Limited progress"), "status-due-soon"),
     "deterioration": (_("Deterioration"), "status-overdue"),
