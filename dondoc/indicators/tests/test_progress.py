@@ -140,6 +140,8 @@ def test_pages_show_bands_components_chart_scores_and_exports(client, committee_
 
     scores = client.get(reverse("indicators:scores"), {"as_of": "31/12/2026"}).content.decode()
     assert reverse("indicators:detail", args=[a.pk]) in scores
+    assert "Cao 2,0, Trung bình 1,5, Thấp 1,0" in scores and "từ 0 % đến 100 %" in scores
+    assert "Cơ quan Thống kê Canada" in text and "Từ 95 % trở lên" in text
 
     csv = client.get(reverse("indicators:export", args=[a.pk, "csv"]))
     assert csv["Content-Type"].startswith("text/csv") and "150" in csv.content.decode("utf-8-sig")

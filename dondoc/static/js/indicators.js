@@ -98,6 +98,9 @@
     el.style.height = "560px";
     window.echarts.registerMap("vn-" + data.count, data.geometry);
     var values = data.data.map(function (d) { return d.value; });
+    var low = values.length ? Math.min.apply(null, values) : 0;
+    var high = values.length ? Math.max.apply(null, values) : 1;
+    if (high <= low) high = low + 1;
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
     chart.setOption({
       animation: false,
@@ -107,8 +110,8 @@
       } },
       toolbox: { right: 8, feature: { saveAsImage: { title: data.names.save } } },
       visualMap: {
-        min: values.length ? Math.min.apply(null, values) : 0,
-        max: values.length ? Math.max.apply(null, values) : 1,
+        min: low,
+        max: high,
         left: 8,
         bottom: 8,
         calculable: true,
