@@ -106,6 +106,10 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "indicator.enter": {_SO: ALL, _RE: OWN, _HE: OWN},
     "indicator.submit": {_SO: ALL, _HE: OWN},
     "indicator.approve": {_SO: ALL, _TR: ALL},
+    # Progress of the indicator set: the Standing Office overrides a status (with a reason) and
+    # changes the weights of the composite score (dated, so old scores stay reproducible).
+    "indicator.override_status": {_SO: ALL},
+    "indicator.change_weight": {_SO: ALL},
     "brief.agency": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: OWN, _HE: OWN, _OB: ALL},
     # The public portal's back office (cổng góp ý): the Standing Office triages, routes,
     # moderates and publishes; an agency sees and answers what was sent to it. Submitters'

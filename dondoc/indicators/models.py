@@ -295,3 +295,70 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.period_end:%d/%m/%Y}: {self.value}"
+
+
+class StatusOverride(models.Model):
+    """A status set by hand (đánh giá thủ công), with its reason; the rows are the history.
+
+    The override in force on a date is the latest row created by then; a row with an empty
+    ``status`` lifts the override (the computed status applies again).
+    """
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="status_overrides"
+    )
+    status = models.CharField(_("status"), max_length=32, blank=True)  # status.IndicatorStatus
+    reason = models.TextField(_("reason"))
+    set_on = models.DateField(_("effective from"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["indicator", "-set_on", "-id"]
+        verbose_name = _("status override")
+        verbose_name_plural = _("status overrides")
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.set_on:%d/%m/%Y}: {self.status or '-'}"
+
+
+class WeightChange(models.Model):
+    """A dated weight of an indicator in the composite score (trọng số).
+
+    The weight on a date is that of the latest change effective on or before it; without one,
+    the catalogue's ``Indicator.weight``. Rows are never edited, so a past score recomputes.
+    """
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="weight_changes"
+    )
+    weight = models.DecimalField(_("weight"), max_digits=4, decimal_places=2)
+    effective_on = models.DateField(_("effective from"))
+    reason = models.TextField(_("reason"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["indicator", "effective_on", "id"]
+        verbose_name = _("weight change")
+        verbose_name_plural = _("weight changes")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(weight__gt=0), name="weight_change_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.effective_on:%d/%m/%Y}: {self.weight}"

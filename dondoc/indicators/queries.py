@@ -12,8 +12,14 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
-from dondoc.indicators.models import Indicator, IndicatorValue, Target, ValueState
-from dondoc.indicators.status import Goal, IndicatorStatus, assess
+from dondoc.indicators.models import (
+    Indicator,
+    IndicatorValue,
+    StatusOverride,
+    Target,
+    ValueState,
+)
+from dondoc.indicators.status import Assessment, Goal, IndicatorStatus, evaluate
 
 
 @dataclass
@@ -23,6 +29,12 @@ class Row:
     latest: IndicatorValue | None
     status: IndicatorStatus
     children: list[Row] = field(default_factory=list)
+    assessment: Assessment | None = None  # the computed status and its components
+    override: StatusOverride | None = None  # a status set by hand, in force on the date
+
+    @property
+    def computed_status(self) -> IndicatorStatus:
+        return self.assessment.status if self.assessment else self.status
 
     def targets_in(self, year: int) -> list[Target]:
         return [t for t in self.targets if t.due_on.year == year]
@@ -58,25 +70,69 @@ def goals(targets: list[Target]) -> list[Goal]:
     return [Goal(t.due_on, t.operator, t.value, t.low, t.high) for t in targets]
 
 
+def national_series(indicator_ids, as_of: dt.date) -> dict[int, list[tuple[dt.date, object]]]:
+    """Approved national values of each indicator, period ended by ``as_of``, oldest first."""
+    series: dict[int, list[tuple[dt.date, object]]] = {}
+    rows = (
+        IndicatorValue.objects.filter(
+            indicator_id__in=indicator_ids,
+            org_unit__isnull=True,
+            state=ValueState.APPROVED,
+            period_end__lte=as_of,
+            value__isnull=False,
+        )
+        .order_by("indicator_id", "period_end", "id")
+        .values_list("indicator_id", "period_end", "value")
+    )
+    for indicator_id, period_end, value in rows:
+        series.setdefault(indicator_id, []).append((period_end, value))
+    return series
+
+
+def overrides_in_force(indicator_ids, as_of: dt.date) -> dict[int, StatusOverride]:
+    """The latest override of each indicator set on or before ``as_of`` (empty = lifted)."""
+    found: dict[int, StatusOverride] = {}
+    rows = StatusOverride.objects.filter(
+        indicator_id__in=indicator_ids, set_on__lte=as_of
+    ).order_by("indicator_id", "-set_on", "-id")
+    for row in rows:
+        found.setdefault(row.indicator_id, row)
+    return {k: v for k, v in found.items() if v.status}
+
+
+def assess_indicator(
+    indicator: Indicator, targets, series, as_of: dt.date, *, own_baseline: bool = True
+) -> Assessment:
+    """Assess a series; ``own_baseline`` False (a unit's series) starts from its first value."""
+    baseline = (
+        (indicator.baseline_on, indicator.baseline_value)
+        if own_baseline and indicator.baseline_value is not None and indicator.baseline_on
+        else None
+    )
+    return evaluate(goals(targets), series, as_of, indicator.direction, baseline)
+
+
 def catalogue(queryset: QuerySet, as_of: dt.date) -> list[Row]:
-    """Rows of the indicators of ``queryset`` in catalogue order (queries: three)."""
+    """Rows of the indicators of ``queryset`` in catalogue order (queries: five)."""
     indicators = list(
         queryset.select_related("group", "responsible_agency", "program").prefetch_related(
             "targets"
         )
     )
-    latest = latest_values([i.pk for i in indicators], as_of)
+    ids = [i.pk for i in indicators]
+    latest = latest_values(ids, as_of)
+    series = national_series(ids, as_of)
+    overrides = overrides_in_force(ids, as_of)
     rows = []
     for indicator in indicators:
         targets = list(indicator.targets.all())
         value = latest.get(indicator.pk)
-        status = assess(
-            goals(targets),
-            value.value if value else None,
-            as_of,
-            indicator.direction,
+        assessment = assess_indicator(indicator, targets, series.get(indicator.pk, []), as_of)
+        override = overrides.get(indicator.pk)
+        status = IndicatorStatus(override.status) if override else assessment.status
+        rows.append(
+            Row(indicator, targets, value, status, assessment=assessment, override=override)
         )
-        rows.append(Row(indicator, targets, value, status))
     return rows
 
 
@@ -118,6 +174,29 @@ def row_json(row: Row) -> dict:
             "source": latest.source,
         },
         "status": str(row.status),
+        "computed_status": str(row.computed_status),
+        "override": None
+        if row.override is None
+        else {"status": row.override.status, "reason": row.override.reason},
+        "components": components(row.assessment),
+    }
+
+
+def components(a: Assessment | None) -> dict | None:
+    """The figures the status was computed from (Statistics Canada's method)."""
+    if a is None:
+        return None
+    return {
+        "baseline": None if a.baseline is None else [a.baseline.on.isoformat(), a.baseline.value],
+        "latest": None if a.latest is None else [a.latest.on.isoformat(), a.latest.value],
+        "target": a.target,
+        "due_on": a.due_on.isoformat() if a.due_on else None,
+        "years_elapsed": a.years_elapsed,
+        "observed_rate": a.observed_rate,
+        "required_rate": a.required_rate,
+        "ratio": a.ratio,
+        "method": a.method,
+        "reason": a.reason,
     }
 
 

@@ -23,8 +23,10 @@ from dondoc.indicators.models import (
     DEFINITION_FIELDS,
     Indicator,
     IndicatorValue,
+    StatusOverride,
     Target,
     ValueState,
+    WeightChange,
 )
 from dondoc.indicators.targets import ParsedTarget
 
@@ -346,6 +348,23 @@ def submit_values(
 
 
 @transaction.atomic
+def override_status(
+    indicator: Indicator, *, status: str, reason: str, set_on: dt.date, by=None
+) -> StatusOverride:
+    """Set the indicator's status by hand from ``set_on`` (empty ``status`` lifts it). The reason
+    is required; earlier overrides stay as history."""
+    from dondoc.indicators.status import IndicatorStatus
+
+    if status and status not in {s.value for s in IndicatorStatus}:
+        raise ValueError(f"unknown status {status!r}")
+    if not reason.strip():
+        raise ValueError("a reason is required")
+    return StatusOverride.objects.create(
+        indicator=indicator, status=status, reason=reason.strip(), set_on=set_on, set_by=by
+    )
+
+
+@transaction.atomic
 def approve_values(
     values: Iterable[IndicatorValue], *, by, versions: dict[int, int] | None = None
 ) -> list[IndicatorValue]:
@@ -377,4 +396,22 @@ def return_values(
         to=ValueState.RETURNED,
         versions=versions,
         review_comment=comment.strip(),
+    )
+
+
+@transaction.atomic
+def change_weight(
+    indicator: Indicator, *, weight: Decimal, effective_on: dt.date, reason: str, by=None
+) -> WeightChange:
+    """Give the indicator a new weight from ``effective_on``; scores before it keep the old."""
+    if weight <= 0:
+        raise ValueError("a weight is positive")
+    if not reason.strip():
+        raise ValueError("a reason is required")
+    return WeightChange.objects.create(
+        indicator=indicator,
+        weight=weight,
+        effective_on=effective_on,
+        reason=reason.strip(),
+        changed_by=by,
     )

@@ -1,22 +1,50 @@
-"""Read-only pages of the indicator set: the catalogue and one indicator."""
+"""Pages of the indicator set: the catalogue with status bands, one indicator with its chart,
+map and status components, exports, the Standing Office's overrides and weights, and the
+composite scores."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from decimal import Decimal, InvalidOperation
 from itertools import groupby
+from pathlib import Path
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
 from dondoc.accounts.policy import can
-from dondoc.core.params import date_param
+from dondoc.core.forms import DateField, first_errors
+from dondoc.core.params import date_param, is_id
+from dondoc.core.spreadsheet import append_row, csv_bytes, new_workbook, workbook_bytes
+from dondoc.indicators import composite, services
 from dondoc.indicators.collection import visible_values
-from dondoc.indicators.models import Indicator
+from dondoc.indicators.models import (
+    WEIGHTS,
+    Indicator,
+    IndicatorKind,
+    IndicatorValue,
+    ValueState,
+    WeightChange,
+)
 from dondoc.indicators.queries import catalogue
+from dondoc.indicators.status import AT_RISK, IndicatorStatus
+from dondoc.indicators.templatetags.indicator_numbers import STATUS_LABELS
+from dondoc.orgs.models import OrgKind
 from dondoc.tasks.filters import choose_program
+from dondoc.tasks.models import SolutionGroup
+
+MAP_DIR = Path(__file__).resolve().parent / "data" / "map"
+#: The 34 provinces from this date; the 63 before (Resolution 202/2025/QH15).
+MERGED_ON = dt.date(2025, 7, 1)
 
 
 def _require(request: HttpRequest, action: str) -> None:
@@ -31,15 +59,55 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     as_of = date_param(request.GET, "as_of", timezone.localdate())
     program = choose_program(request.GET.get("program"))
     rows = catalogue(Indicator.objects.filter(program=program), as_of) if program else []
+    bands = _bands(rows)
+    chosen = {
+        "status": request.GET.get("status", "") if request.GET.get("status") in _STATUSES else "",
+        "kind": request.GET.get("kind", "") if request.GET.get("kind") in IndicatorKind else "",
+        "group": request.GET.get("group", "") if is_id(request.GET.get("group") or "") else "",
+    }
+    if chosen["status"] == "at_risk":
+        rows = [r for r in rows if r.status in AT_RISK]
+    elif chosen["status"]:
+        rows = [r for r in rows if r.status == chosen["status"]]
+    if chosen["kind"]:
+        rows = [r for r in rows if r.indicator.kind == chosen["kind"]]
+    if chosen["group"]:
+        rows = [r for r in rows if r.indicator.group_id == int(chosen["group"])]
     rows.sort(key=lambda r: r.indicator.group.number if r.indicator.group else 99)
     sections = [
         (group, list(items)) for group, items in groupby(rows, key=lambda r: r.indicator.group)
     ]
+    groups = SolutionGroup.objects.filter(program=program).order_by("number") if program else []
     return render(
         request,
         "indicators/indicator_list.html",
-        {"program": program, "sections": sections, "as_of": as_of, "count": len(rows)},
+        {
+            "program": program,
+            "sections": sections,
+            "as_of": as_of,
+            "count": len(rows),
+            "bands": bands,
+            "chosen": chosen,
+            "groups": groups,
+            "kinds": IndicatorKind.choices,
+            "statuses": [(k, v[0]) for k, v in STATUS_LABELS.items()],
+            "filtered": any(chosen.values()),
+        },
     )
+
+
+_STATUSES = {s.value for s in IndicatorStatus} | {"at_risk"}
+
+
+def _bands(rows) -> list[dict]:
+    """How many indicators hold each status (the band above the list)."""
+    counts = {key: 0 for key in STATUS_LABELS}
+    for row in rows:
+        counts[str(row.status)] = counts.get(str(row.status), 0) + 1
+    return [
+        {"status": key, "label": label, "css": css, "count": counts[key]}
+        for key, (label, css) in STATUS_LABELS.items()
+    ]
 
 
 @login_required
@@ -52,14 +120,280 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     values = visible_values(
         request.user, indicator.values.select_related("org_unit", "source_directive")
     ).order_by("-period_end", "org_unit__name", "-id")
+    breakdown = _breakdown(indicator, as_of)
+    manage = {
+        "override": can(request.user, "indicator.override_status"),
+        "weight": can(request.user, "indicator.change_weight"),
+    }
     return render(
         request,
         "indicators/indicator_detail.html",
         {
             "indicator": row.indicator,
             "row": row,
+            "a": row.assessment,
             "values": values,
             "children": indicator.children.order_by("sort_key"),
             "as_of": as_of,
+            "chart": _chart(row),
+            "breakdown": breakdown,
+            "map_data": _map(breakdown, as_of) if breakdown else None,
+            "overrides": indicator.status_overrides.select_related("set_by"),
+            "weights": indicator.weight_changes.select_related("changed_by").order_by(
+                "-effective_on", "-id"
+            ),
+            "weight_now": composite.weights_on([indicator], as_of)[indicator.pk],
+            "manage": manage,
+            "override_form": OverrideForm(initial={"set_on": timezone.localdate()}),
+            "weight_form": WeightForm(initial={"effective_on": timezone.localdate()}),
+        },
+    )
+
+
+def _chart(row) -> dict:
+    """The time series for the chart: approved national values, targets, projection."""
+    a = row.assessment
+    values = [
+        [v.period_end.isoformat(), float(v.value)]
+        for v in row.indicator.values.filter(
+            org_unit__isnull=True, state=ValueState.APPROVED, value__isnull=False
+        ).order_by("period_end", "id")
+    ]
+    targets = []
+    for t in row.targets:
+        number = (
+            t.value
+            if t.operator != "range"
+            else (t.low if row.indicator.direction != "lower" else t.high)
+        )
+        if number is not None:
+            targets.append({"date": t.due_on.isoformat(), "value": float(number), "text": t.text})
+    return {
+        "title": f"{row.indicator.code}. {row.indicator.name}"[:120],
+        "unit": row.indicator.unit,
+        "values": values,
+        "targets": targets,
+        "projection": [[p.on.isoformat(), round(p.value, 4)] for p in a.projection] if a else [],
+        "baseline": [a.baseline.on.isoformat(), a.baseline.value] if a and a.baseline else None,
+        "names": {
+            "values": _("Recorded value"),
+            "targets": _("Target"),
+            "projection": _("Projection at the observed rate"),
+            "baseline": _("Baseline"),
+            "save": _("Save as image"),
+        },
+    }
+
+
+def _breakdown(indicator: Indicator, as_of: dt.date) -> list[IndicatorValue]:
+    """The latest approved value of each organisation unit, period ended by ``as_of``."""
+    rows = (
+        indicator.values.filter(
+            org_unit__isnull=False, state=ValueState.APPROVED, period_end__lte=as_of
+        )
+        .select_related("org_unit")
+        .order_by("org_unit_id", "-period_end", "-id")
+    )
+    latest: dict[int, IndicatorValue] = {}
+    for row in rows:
+        latest.setdefault(row.org_unit_id, row)
+    return sorted(latest.values(), key=lambda v: v.org_unit.name)
+
+
+def _map(breakdown: list[IndicatorValue], as_of: dt.date) -> dict | None:
+    """Province values on the map of the day: the 34 provinces from 01/07/2025, else the 63."""
+    provinces = [v for v in breakdown if v.org_unit.kind == OrgKind.PROVINCE]
+    if not provinces:
+        return None
+    name = "vn-34.json" if as_of >= MERGED_ON else "vn-63.json"
+    geometry = json.loads((MAP_DIR / name).read_text(encoding="utf-8"))
+    names = {f["properties"]["code"]: f["properties"]["name"] for f in geometry["features"]}
+    for feature in geometry["features"]:
+        feature["properties"] = {"name": feature["properties"]["name"]}
+    data = [
+        {"name": names[v.org_unit.code], "value": float(v.value)}
+        for v in provinces
+        if v.value is not None and v.org_unit.code in names
+    ]
+    return {
+        "geometry": geometry,
+        "data": data,
+        "count": len(geometry["features"]),
+        "names": {"save": _("Save as image")},
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Exports
+
+
+EXPORT_HEADINGS = (
+    gettext_lazy("Code"),
+    gettext_lazy("Indicator"),
+    gettext_lazy("Unit"),
+    gettext_lazy("Organisation unit"),
+    gettext_lazy("Period"),
+    gettext_lazy("Period start"),
+    gettext_lazy("Period end"),
+    gettext_lazy("Value"),
+    gettext_lazy("Not available because"),
+    gettext_lazy("State"),
+    gettext_lazy("Source"),
+)
+
+
+@login_required
+@require_GET
+def indicator_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The indicator's values as XLSX or CSV: every unit, and the states the user may read
+    (approved values, plus the drafts of the user's own agencies — as on the page)."""
+    _require(request, "indicator.view")
+    indicator = get_object_or_404(Indicator, pk=pk)
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    rows = [
+        [
+            indicator.code,
+            indicator.name,
+            indicator.unit,
+            v.org_unit.name if v.org_unit else _("National"),
+            v.period_label,
+            v.period_start,
+            v.period_end,
+            v.value,
+            v.not_available,
+            v.get_state_display(),
+            v.source,
+        ]
+        for v in visible_values(request.user, indicator.values.select_related("org_unit")).order_by(
+            "period_end", "org_unit__name", "id"
+        )
+    ]
+    headings = [str(h) for h in EXPORT_HEADINGS]
+    filename = f"indicator-{indicator.code}.{fmt}"
+    if fmt == "csv":
+        body = csv_bytes([headings, *rows])
+        content_type = "text/csv; charset=utf-8"
+    else:
+        workbook = new_workbook()
+        sheet = workbook.active
+        sheet.title = indicator.code[:31]
+        append_row(sheet, headings)
+        for row in rows:
+            append_row(sheet, row)
+        body = workbook_bytes(workbook)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --------------------------------------------------------------------------------------------
+# Status overrides and weights (Standing Office)
+
+
+class OverrideForm(forms.Form):
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[("", gettext_lazy("Computed status (lift the override)"))]
+        + [(k, v[0]) for k, v in STATUS_LABELS.items()],
+    )
+    set_on = DateField(label=gettext_lazy("Effective from"))
+    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WeightForm(forms.Form):
+    weight = forms.ChoiceField(
+        label=gettext_lazy("Weight"),
+        choices=[
+            (WEIGHTS["high"], gettext_lazy("High (2.0)")),
+            (WEIGHTS["medium"], gettext_lazy("Medium (1.5)")),
+            (WEIGHTS["low"], gettext_lazy("Low (1.0)")),
+        ],
+    )
+    effective_on = DateField(label=gettext_lazy("Effective from"))
+    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+@login_required
+@require_POST
+def indicator_override(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "indicator.override_status")
+    indicator = get_object_or_404(Indicator, pk=pk)
+    form = OverrideForm(request.POST)
+    if form.is_valid():
+        services.override_status(
+            indicator,
+            status=form.cleaned_data["status"],
+            reason=form.cleaned_data["reason"],
+            set_on=form.cleaned_data["set_on"],
+            by=request.user,
+        )
+        messages.success(request, _("The status was recorded with its reason."))
+    else:
+        messages.error(request, first_errors(form))
+    return redirect("indicators:detail", pk=indicator.pk)
+
+
+@login_required
+@require_POST
+def indicator_weight(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "indicator.change_weight")
+    indicator = get_object_or_404(Indicator, pk=pk)
+    form = WeightForm(request.POST)
+    if form.is_valid():
+        try:
+            weight = Decimal(form.cleaned_data["weight"])
+        except InvalidOperation:  # pragma: no cover - the choices are numbers
+            raise Http404 from None
+        services.change_weight(
+            indicator,
+            weight=weight,
+            effective_on=form.cleaned_data["effective_on"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+        messages.success(request, _("The new weight was recorded from its date."))
+    else:
+        messages.error(request, first_errors(form))
+    return redirect("indicators:detail", pk=indicator.pk)
+
+
+# --------------------------------------------------------------------------------------------
+# Composite scores
+
+
+@login_required
+@require_GET
+def indicator_scores(request: HttpRequest) -> HttpResponse:
+    _require(request, "indicator.view")
+    as_of = date_param(request.GET, "as_of", timezone.localdate())
+    program = choose_program(request.GET.get("program"))
+    indicators = (
+        list(
+            Indicator.objects.filter(program=program)
+            .select_related("group", "responsible_agency")
+            .prefetch_related("targets")
+        )
+        if program
+        else []
+    )
+    scores = composite.indicator_scores(indicators, as_of)
+    return render(
+        request,
+        "indicators/scores.html",
+        {
+            "program": program,
+            "as_of": as_of,
+            "scores": scores,
+            "groups": composite.by_group(scores),
+            "agencies": composite.by_agency(scores),
+            "provinces": composite.by_province(indicators, as_of),
+            "weight_changes": WeightChange.objects.filter(
+                indicator__in=indicators, effective_on__lte=as_of
+            )
+            .select_related("indicator")
+            .order_by("-effective_on", "-id")[:50],
         },
     )

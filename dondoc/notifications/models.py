@@ -26,6 +26,7 @@ class NotificationKind(models.TextChoices):
     EXPLANATION_REQUESTED = "explanation_requested", _("An explanation was requested")
     EXPLANATION_REPLIED = "explanation_replied", _("An explanation was received")
     PORTAL_ANSWER_DUE = "portal_answer_due", _("A citizen's submission awaits an answer")
+    INDICATOR_WARNING = "indicator_warning", _("An indicator is at risk or its value is missing")
 
 
 class EmailState(models.TextChoices):

@@ -11,7 +11,10 @@ notifications. The reporting-round rules apply only when the rounds app is insta
   not submitted;
 - a round closed (due date plus grace days passed) with nothing submitted by some agencies:
   those agencies' users, and one summary for the Standing Office;
-- a submission returned for correction: the users of its agency.
+- a submission returned for correction: the users of its agency;
+- an indicator turned at risk (limited progress, deterioration) or whose value is missing
+  after its period's due date (``indicators/warnings.py``): the users of its responsible
+  agency, the Working Group and the Standing Office; once per status reached and per period.
 """
 
 from __future__ import annotations
@@ -227,3 +230,38 @@ def events(today: dt.date, prefs: dict[int, NotificationPreference]) -> Iterator
     yield from round_events(today, audience, horizon)
     for rule in EXTRA_RULES:
         yield from rule(today, audience, horizon)
+    yield from indicator_events(today, audience)
+
+
+def indicator_events(today: dt.date, audience: Audience) -> Iterator[Event]:
+    """Indicators at risk on ``today``, and values missing after their due date."""
+    from dondoc.indicators.models import Indicator
+    from dondoc.indicators.templatetags.indicator_numbers import status_label
+    from dondoc.indicators.warnings import indicator_warnings
+
+    for warning in indicator_warnings(Indicator.objects.all(), today):
+        indicator = warning.indicator
+        users = [*audience.trackers, *audience.office]
+        if indicator.responsible_agency_id:
+            users += audience.agency(indicator.responsible_agency_id)
+        url = reverse("indicators:detail", args=[indicator.pk])
+        if warning.kind == "at_risk":
+            yield Event(
+                kind=NotificationKind.INDICATOR_WARNING,
+                key=f"indicator_at_risk:{indicator.pk}:{warning.status}",
+                subject=_("Indicator %(code)s: %(status)s")
+                % {"code": indicator.code, "status": status_label(warning.status)},
+                body=indicator.name,
+                url=url,
+                users=users,
+            )
+        else:
+            yield Event(
+                kind=NotificationKind.INDICATOR_WARNING,
+                key=f"indicator_missing:{indicator.pk}:{warning.expected_end:%Y%m%d}",
+                subject=_("Indicator %(code)s: no value for the period ended %(date)s")
+                % {"code": indicator.code, "date": _date(warning.expected_end)},
+                body=indicator.name,
+                url=url,
+                users=users,
+            )

@@ -206,8 +206,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         overdue=figures.overdue_tasks(base, as_of),
         overdue_link=link(None, "overdue") + "&sort=deadline",
         is_today=as_of == timezone.localdate(),
+        indicator_warnings=_indicator_warnings(request, program, as_of),
     )
     return render(request, "tasks/dashboard.html", context)
+
+
+def _indicator_warnings(request: HttpRequest, program: Program, as_of) -> list:
+    """Indicators that need attention (chỉ số cần chú ý), for those who may read them."""
+    if not can(request.user, "indicator.view"):
+        return []
+    from dondoc.indicators.models import Indicator
+    from dondoc.indicators.warnings import indicator_warnings
+
+    return indicator_warnings(Indicator.objects.filter(program=program), as_of)
 
 
 # Task list and exports ------------------------------------------------------------------------

@@ -365,6 +365,27 @@ ROWS: list[Row] = [
         **HIDDEN,
     ),
     page("indicators:reporting-status", Needs("indicator.view")),
+    page("indicators:scores", Needs("indicator.view")),
+    page("indicators:export", Needs("indicator.view"), args=lambda w: [w.indicator, "xlsx"]),
+    page(
+        "indicators:export",
+        Needs("indicator.view"),
+        args=lambda w: [w.indicator, "csv"],
+        case="csv",
+    ),
+    # Overriding a status and changing a weight: the Standing Office only.
+    post(
+        "indicators:override",
+        Needs("indicator.override_status"),
+        args=lambda w: [w.indicator],
+        body={"status": "on_track", "set_on": "01/07/2025", "reason": "Đánh giá của Tổ"},
+    ),
+    post(
+        "indicators:weight",
+        Needs("indicator.change_weight"),
+        args=lambda w: [w.indicator],
+        body={"weight": "2.0", "effective_on": "01/07/2025", "reason": "Ưu tiên"},
+    ),
     # Importing tasks: the Standing Office only. ----------------------------------------------
     page("import-upload", Needs("import.run")),
     post("import-upload", Needs("import.run")),

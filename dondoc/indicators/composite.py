@@ -1,0 +1,154 @@
+"""Composite scores of the indicator set (điểm số động), recomputable for any past date.
+
+The rule, stated on the scores page as well:
+
+* each indicator carries a weight: High 2.0, Medium 1.5, Low 1.0; the weight on a date is the
+  latest ``WeightChange`` effective on or before it, else the catalogue's weight;
+* an indicator's completion is the share of the way from its baseline to the target of its
+  current milestone covered by its latest approved value on the date (``status.completion``),
+  kept between 0 and 1;
+* its score is completion × weight;
+* a composite index (per solution group, per responsible agency, per province) is the
+  weighted mean of the completions of its indicators: Σ score / Σ weight, in per cent.
+  Indicators without a value or with a qualitative target are left out and listed as such.
+
+Nothing is cached: the figures come from the values and weight changes as they stood.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from dondoc.indicators.models import Indicator, IndicatorValue, ValueState, WeightChange
+from dondoc.indicators.queries import assess_indicator, national_series
+from dondoc.orgs.models import OrgKind
+
+
+@dataclass
+class Score:
+    indicator: Indicator
+    weight: Decimal
+    completion: float | None  # capped to [0, 1]; None when it cannot be computed
+    latest_value: float | None = None
+    latest_on: dt.date | None = None
+    target: float | None = None
+    due_on: dt.date | None = None
+
+    @property
+    def score(self) -> float | None:
+        return None if self.completion is None else self.completion * float(self.weight)
+
+
+@dataclass
+class Index:
+    """A composite index over ``scores`` (a group, an agency or a province)."""
+
+    key: object
+    label: str
+    scores: list[Score] = field(default_factory=list)
+
+    @property
+    def counted(self) -> list[Score]:
+        return [s for s in self.scores if s.completion is not None]
+
+    @property
+    def weight(self) -> float:
+        return sum(float(s.weight) for s in self.counted)
+
+    @property
+    def value(self) -> float | None:
+        """Σ score / Σ weight, in per cent; None when no indicator counts."""
+        if not self.counted:
+            return None
+        return 100 * sum(s.score for s in self.counted) / self.weight
+
+    @property
+    def left_out(self) -> list[Score]:
+        return [s for s in self.scores if s.completion is None]
+
+
+def weights_on(indicators: list[Indicator], on: dt.date) -> dict[int, Decimal]:
+    """The weight of each indicator in force on ``on``."""
+    weights = {i.pk: i.weight for i in indicators}
+    changes = WeightChange.objects.filter(indicator_id__in=weights, effective_on__lte=on).order_by(
+        "effective_on", "id"
+    )
+    for change in changes:
+        weights[change.indicator_id] = change.weight
+    return weights
+
+
+def _score(indicator, targets, series, weight, as_of, own_baseline=True) -> Score:
+    a = assess_indicator(indicator, targets, series, as_of, own_baseline=own_baseline)
+    share = a.completion
+    if share is not None:
+        share = min(1.0, max(0.0, share))
+    return Score(
+        indicator,
+        weight,
+        share,
+        a.latest.value if a.latest else None,
+        a.latest.on if a.latest else None,
+        a.target,
+        a.due_on,
+    )
+
+
+def indicator_scores(indicators: list[Indicator], as_of: dt.date) -> list[Score]:
+    """Scores of national values (``targets`` prefetched on the indicators)."""
+    weights = weights_on(indicators, as_of)
+    series = national_series([i.pk for i in indicators], as_of)
+    return [
+        _score(i, list(i.targets.all()), series.get(i.pk, []), weights[i.pk], as_of)
+        for i in indicators
+    ]
+
+
+def by_group(scores: list[Score]) -> list[Index]:
+    found: dict[object, Index] = {}
+    for s in scores:
+        group = s.indicator.group
+        key = group.pk if group else None
+        label = f"{group.number}. {group.title}" if group else ""
+        found.setdefault(key, Index(key, label)).scores.append(s)
+    return sorted(found.values(), key=lambda x: (x.key is None, x.label))
+
+
+def by_agency(scores: list[Score]) -> list[Index]:
+    found: dict[object, Index] = {}
+    for s in scores:
+        agency = s.indicator.responsible_agency
+        if agency is None:
+            continue
+        found.setdefault(agency.pk, Index(agency, agency.name)).scores.append(s)
+    return sorted(found.values(), key=lambda x: x.label)
+
+
+def by_province(indicators: list[Indicator], as_of: dt.date) -> list[Index]:
+    """Each province's index over its own approved values, against the national targets."""
+    weights = weights_on(indicators, as_of)
+    by_id = {i.pk: i for i in indicators}
+    rows = (
+        IndicatorValue.objects.filter(
+            indicator_id__in=by_id,
+            org_unit__kind=OrgKind.PROVINCE,
+            state=ValueState.APPROVED,
+            period_end__lte=as_of,
+            value__isnull=False,
+        )
+        .order_by("org_unit_id", "indicator_id", "period_end", "id")
+        .values_list("org_unit_id", "org_unit__name", "indicator_id", "period_end", "value")
+    )
+    series: dict[tuple[int, int], list] = {}
+    names: dict[int, str] = {}
+    for unit_id, unit_name, indicator_id, period_end, value in rows:
+        names[unit_id] = unit_name
+        series.setdefault((unit_id, indicator_id), []).append((period_end, value))
+    found: dict[int, Index] = {}
+    for (unit_id, indicator_id), points in series.items():
+        i = by_id[indicator_id]
+        score = _score(i, list(i.targets.all()), points, weights[indicator_id], as_of, False)
+        found.setdefault(unit_id, Index(unit_id, names[unit_id])).scores.append(score)
+    return sorted(found.values(), key=lambda x: x.label)
