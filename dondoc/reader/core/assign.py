@@ -39,7 +39,8 @@ PROPOSE_AT = 0.5
 KEEP_AT = 0.3
 
 _VERBS = (
-    r"(?<!ban )(?<!ban chi )chi dao|chu tri|xay dung|trinh|ban hanh|hoan thanh|hoan thien|trien khai"
+    r"(?<!ban )(?<!ban chi )chi dao|chu tri|xay dung|trinh|ban hanh|hoan thanh|hoan thien"
+    r"|trien khai"
     r"|nghien cuu|de xuat|ra soat|sua doi|bo sung|to chuc|thuc hien|tiep thu|theo doi|huong dan"
     r"|bao cao|tham muu|chuan bi|tong hop|kiem tra|don doc|lap|cap nhat|day manh|phat trien"
     r"|thanh lap|bo tri|dieu chinh|quan ly|khai thac|phat dong|xay dung|danh gia|soan thao"
@@ -361,7 +362,7 @@ def _value_agencies(text: str, a: int, b: int, index: _Index, confidence: float)
     for m in mentions:
         _add(out, _field(text, m.start, m.end, confidence, m.id, m.name))
     start = a
-    for piece in re.split(r"([;,])", text[a:b]) + [""]:
+    for piece in [*re.split(r"([;,])", text[a:b]), ""]:
         if piece in (";", ","):
             start += 1
             continue
