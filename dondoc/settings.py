@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "dondoc.notifications",
     "dondoc.audit",
     "dondoc.portal",
+    "dondoc.reader",
 ]
 
 MIDDLEWARE = [
