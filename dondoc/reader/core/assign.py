@@ -1,0 +1,618 @@
+"""Finding the work a directive assigns (nhận diện nhiệm vụ được giao).
+
+Candidates are the enumerated items of the body and the sentences of its plain paragraphs.
+Each is scored on features a reader looks for:
+
+* an assignee: a member named or designated by office before an assignment verb ("Đồng chí Bộ
+  trưởng Bộ Công an … chỉ đạo"), an agency as subject ("Bộ Tài chính chủ trì"), or anyone
+  after "giao", "đề nghị", "yêu cầu";
+* an assignment verb (chỉ đạo, xây dựng, trình, ban hành, hoàn thành, triển khai, nghiên cứu,
+  đề xuất, rà soát, sửa đổi, bổ sung, tổ chức…), or an item opening with one;
+* its place: an item after "…các nhiệm vụ cụ thể sau đây:", under "Nhiệm vụ" or "Tổ chức thực
+  hiện", with field lines ("Cơ quan chủ trì: …");
+* against: the recital before "…như sau:", evaluations ("đã đạt được", "đánh giá cao"),
+  principles, exhortations ("cần…", "tránh…") with no one named, closing formulas.
+
+An item with an inline enumeration (1)…5) is a parent task with one task per sub-item; an
+item whose later sentences open with an assignment verb ("Quản lý, khai thác…") gives one
+task per sentence under it. Sub-tasks take the parent's member, agencies and deadline unless
+they state their own; items take the deadline of the sentence that introduced them ("Ngay
+trong quý I cần phải thực hiện tốt các nhiệm vụ cụ thể sau đây:").
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from dondoc.reader.core.resolve import Mention, Resolver, is_not_assignee
+from dondoc.reader.core.structure import FIELD_LABELS, SECTION_STYLES, Structure
+from dondoc.reader.core.types import Field, Proposal
+from dondoc.reader.core.when import DeadlinePhrase, find_deadlines
+
+__all__ = ["PROPOSE_AT", "propose_tasks"]
+
+#: Confidence from which a proposal is pre-selected for review; lower ones are hints.
+PROPOSE_AT = 0.5
+#: Candidates scoring below this are not returned at all.
+KEEP_AT = 0.3
+
+_VERBS = (
+    r"(?<!ban )(?<!ban chi )chi dao|chu tri|xay dung|trinh|ban hanh|hoan thanh|hoan thien|trien khai"
+    r"|nghien cuu|de xuat|ra soat|sua doi|bo sung|to chuc|thuc hien|tiep thu|theo doi|huong dan"
+    r"|bao cao|tham muu|chuan bi|tong hop|kiem tra|don doc|lap|cap nhat|day manh|phat trien"
+    r"|thanh lap|bo tri|dieu chinh|quan ly|khai thac|phat dong|xay dung|danh gia|soan thao"
+    r"|phe duyet|trien khai thi diem|ra soat|sap xep|kien toan|tuyen truyen|dao tao|ung dung"
+    r"|dau tu|ho tro|cung cap|ket noi|chia se|so hoa|thi diem|nang cap|tang cuong|tap trung"
+    r"|khan truong|chu dong|phoi hop|lam tot"
+)
+VERB = re.compile(r"(?<![\w])(?:" + _VERBS + r")(?![\w])")
+_IMPERATIVE = re.compile(
+    r"(?:khan truong |tap trung |chu dong |tiep tuc |kip thoi |som )?(?:chi dao|chu tri|xay dung"
+    r"|trinh|ban hanh|hoan thanh|hoan thien|trien khai|nghien cuu|de xuat|ra soat|sua doi"
+    r"|bo sung|to chuc|thuc hien|tiep thu|theo doi|huong dan|bao cao|tham muu|chuan bi"
+    r"|tong hop|kiem tra|don doc|lap |cap nhat|day manh|phat trien|thanh lap|bo tri|dieu chinh"
+    r"|quan ly|khai thac|phat dong|soan thao|phe duyet|sap xep|kien toan|tuyen truyen|dao tao"
+    r"|ung dung|dau tu|ho tro|cung cap|ket noi|chia se|so hoa|thi diem|nang cap|tang cuong"
+    r"|lam tot|dua |xac dinh|lua chon|danh gia)"
+)
+_TRIGGER = re.compile(
+    r"(?<![\w])(?<!duoc )(?<!da )(?<!dap ung )(?<!theo )(?<!cac )(?<!nhung )(?<!voi )(?<!moi )"
+    r"(?:giao(?= (?:cho |dong chi|d/c|bo |ban |cac |uy ban|ubnd|van phong|co quan|thanh tra"
+    r"|ngan hang|tong cuc|cuc |vu |so |vien |dang uy|kiem toan|tap doan|dai |trung tam))"
+    r"|de nghi|yeu cau)(?![\w])(?!\s*:)"
+)
+_GENERIC = re.compile(
+    r"(?:cac|toan the|tung) (?:dong chi|bo|nganh|co quan|dia phuong|don vi|tinh|thanh vien|"
+    r"thanh pho|tap doan|doanh nghiep)[\w ,]{0,60}?(?= (?:chu dong|khan truong|tap trung|tiep tuc|"
+    r"" + _VERBS + r")(?![\w]))"
+)
+_EVALUATION = re.compile(
+    r"^(?:[\w ,]{0,60}?)(?:da (?:duoc )?(?:dat duoc|to chuc|thong qua|phan cong|hoan thanh|ban hanh"
+    r"|trien khai)|danh gia cao|co ban nhat tri|co ban thong nhat|nhat tri|ghi nhan|bieu duong"
+    r"|tin tuong)"
+)
+_EXHORTATION = re.compile(
+    r"^(?:can |phai |tranh |viec |day la |ngoai ra|trong qua trinh|trong tung|nhung |cac nha |"
+    r"ban chi dao (?:se|khong|dang|va)|tham gia |co the )"
+)
+_CLOSING = re.compile(
+    r"thong bao de|biet,? thuc hien|chiu trach nhiem thi hanh|co hieu luc|phat huy tinh than"
+    r"|tinh than trach nhiem|quyet tam cao"
+)
+_PASSIVE = re.compile(r"\bse duoc\b|\bduoc giao\b")
+_SECTION_BAD = re.compile(
+    r"quan diem|muc dich|yeu cau|muc tieu|tinh hinh|ket qua dat duoc|danh gia|boi canh|can cu"
+    r"|y nghia|nguyen tac"
+)
+_SECTION_GOOD = re.compile(r"nhiem vu|giai phap|to chuc thuc hien|phan cong|trach nhiem")
+_INTRO = re.compile(r"(?:sau day|nhu sau|sau|cu the)\s*:\s*$")
+_INTRO_TASKS = re.compile(r"nhiem vu|giao|de nghi|yeu cau|thuc hien|trien khai|tap trung")
+_RECITAL_END = re.compile(
+    r"(?:nhu sau|sau day)\s*:\s*$|^quyet nghi\s*:?\s*$|^(?:quyet dinh|chi thi)\s*:\s*$"
+)
+_OUTPUT = re.compile(
+    r"(?:trinh|ban hanh|xay dung|hoan thien|phe duyet|sua doi, bo sung|sua doi|ky ban hanh"
+    r"|de xuat|lap)\b[^.;:]{0,90}?\b(?P<doc>de an|nghi dinh|nghi quyet|quyet dinh|thong tu"
+    r"|chi thi|chuong trinh|ke hoach|du an luat|luat|bao cao|chien luoc|danh muc|bo chi so"
+    r"|huong dan|quy che|co che|chinh sach|du thao)\b"
+)
+_LABEL_VALUE = re.compile(
+    r"(?P<label>co quan chu tri|don vi chu tri|chu tri|co quan phoi hop|don vi phoi hop|phoi hop"
+    r"|thoi gian hoan thanh|thoi gian thuc hien|thoi gian|thoi han|tien do|san pham|ket qua"
+    r"|hinh thuc van ban)\s*:\s*(?P<value>[^;\n]*)"
+)
+_AGENCY_HEAD = (
+    r"(?:Bộ|Ban|Văn phòng|Ủy ban|Uỷ ban|UBND|Cục|Vụ|Viện|Sở|Tổng cục|Trung tâm|Thanh tra|Kiểm toán"
+    r"|Ngân hàng|Đài|Thông tấn xã|Học viện|Đại học|Tập đoàn|Hội đồng|Đảng ủy|Đảng uỷ"
+    r"|Ban cán sự đảng|Quỹ|Cơ quan|Tổng công ty|Công an|Các bộ|Các cơ quan|Các địa phương"
+    r"|Các đơn vị|Các tỉnh)"
+)
+UNKNOWN_AGENCY = re.compile(
+    _AGENCY_HEAD + r"(?:\s+(?:[A-ZĐÀ-Ỹa-zđà-ỹ&]|-\s)[\w&]*(?:,(?= [A-ZĐ]))?){0,10}"
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZĐÀ-Ỹ\"“])|(?<=\.\")\s+|(?<=[;:])\s+(?=\()")
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    key: str
+    label: str
+    parent: int | None = None  # index into the candidate list
+    part: int | None = None
+    in_list: bool = False  # an item after an intro naming tasks
+    section_score: float = 0.0
+    recital: bool = False
+    inherited: DeadlinePhrase | None = None
+    fields: list[tuple[int, int]] = field(default_factory=list)
+    children: list[int] = field(default_factory=list)
+    is_item: bool = False
+
+
+class _Index:
+    """Mentions and deadline phrases of the whole text, looked up by range."""
+
+    def __init__(self, mentions: list[Mention], deadlines: list[DeadlinePhrase]) -> None:
+        self.mentions = mentions
+        self.mention_starts = [m.start for m in mentions]
+        self.deadlines = deadlines
+        self.deadline_starts = [d.start for d in deadlines]
+
+    def mentions_in(self, a: int, b: int) -> list[Mention]:
+        i = bisect.bisect_left(self.mention_starts, a)
+        out = []
+        while i < len(self.mentions) and self.mentions[i].start < b:
+            if self.mentions[i].end <= b:
+                out.append(self.mentions[i])
+            i += 1
+        return out
+
+    def deadlines_in(self, a: int, b: int) -> list[DeadlinePhrase]:
+        i = bisect.bisect_left(self.deadline_starts, a)
+        out = []
+        while i < len(self.deadlines) and self.deadlines[i].start < b:
+            if self.deadlines[i].end <= b:
+                out.append(self.deadlines[i])
+            i += 1
+        return out
+
+
+def _strip_span(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a] in " \n\t:;,-–":
+        a += 1
+    while b > a and text[b - 1] in " \n\t;,:":
+        b -= 1
+    return a, b
+
+
+def _sentences(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    pieces = []
+    start = a
+    for m in _SENTENCE_END.finditer(text, a, b):
+        pieces.append((start, m.start()))
+        start = m.end()
+    pieces.append((start, b))
+    return [s for s in (_strip_span(text, x, y) for x, y in pieces) if s[1] - s[0] > 3]
+
+
+def _collect(structure: Structure, text: str, folded: str, index: _Index) -> list[_Candidate]:
+    """Candidate task units in document order, with parents, context and inherited deadline."""
+    parts = structure.parts
+    candidates: list[_Candidate] = []
+    recital_end = _recital_end(structure, folded)
+    children: dict[int, list[int]] = {}
+    for i, part in enumerate(parts):
+        if part.parent is not None:
+            children.setdefault(part.parent, []).append(i)
+    section_scores: dict[int, float] = {}
+    intro_of: dict[int | None, DeadlinePhrase | None] = {}  # parent part -> current intro
+    listed: dict[int | None, bool] = {}
+    part_candidate: dict[int, int] = {}
+    year = structure.header.date.year if structure.header.date else None
+    for i, part in enumerate(parts):
+        if part.kind in ("header", "footer"):
+            continue
+        a0, b0 = structure.text_spans.get(i, part.span)
+        a, b = _strip_span(text, a0, b0)
+        own_folded = folded[a:b]
+        raw_folded = folded[a0:b0].rstrip()
+        parent_score = section_scores.get(part.parent, 0.0) if part.parent is not None else 0.0
+        score = parent_score
+        if part.kind == "section" and part.title:
+            if _SECTION_BAD.search(folded[a : a + 80]):
+                score = -0.35
+            elif _SECTION_GOOD.search(folded[a : a + 80]):
+                score = max(parent_score, 0.15)
+        section_scores[i] = score
+        recital = b <= recital_end
+        if part.kind == "paragraph":
+            # a paragraph closes the previous intro at its level and may open a new one
+            intro = None
+            listed[part.parent] = False
+            if _INTRO.search(raw_folded):
+                intro = _first_deadline(own_folded, a, year)
+                listed[part.parent] = bool(_INTRO_TASKS.search(own_folded))
+            intro_of[part.parent] = intro
+            if i in children and any(parts[c].kind == "item" for c in children[i]):
+                # inline enumeration inside a paragraph: the paragraph is a candidate lead
+                pass
+            for s, e in _sentences(text, a, b):
+                if _INTRO.search(folded[s : e + 1]) and not _TRIGGER.search(folded[s:e]):
+                    continue
+                cand = _Candidate(s, e, "", "", part=i, section_score=score, recital=recital)
+                candidates.append(cand)
+            if i in children:
+                part_candidate[i] = len(candidates) - 1 if candidates else -1
+            continue
+        is_heading = (
+            part.kind == "section"
+            and part.title
+            and i not in structure.field_lines
+            and (i in children or not _IMPERATIVE.match(own_folded) or own_folded.startswith("ve "))
+        )
+        if is_heading:
+            intro_of[i] = _first_deadline(own_folded, a, year)
+            listed[i] = bool(_SECTION_GOOD.search(own_folded))
+            continue
+        parent = part.parent
+        inherited = intro_of.get(parent)
+        in_list = listed.get(parent, False)
+        parent_cand = part_candidate.get(parent) if parent is not None else None
+        if parent_cand is not None and parent_cand >= 0 and parts[parent].kind != "section":
+            pc = candidates[parent_cand]
+            inherited = inherited or pc.inherited
+            in_list = in_list or pc.in_list
+        cand = _Candidate(
+            a,
+            b,
+            part.key,
+            part.label,
+            parent=parent_cand if parent_cand is not None and parent_cand >= 0 else None,
+            part=i,
+            in_list=in_list,
+            section_score=score,
+            recital=recital,
+            inherited=inherited,
+            fields=structure.field_lines.get(i, []),
+            is_item=True,
+        )
+        candidates.append(cand)
+        part_candidate[i] = len(candidates) - 1
+        if cand.parent is not None:
+            candidates[cand.parent].children.append(len(candidates) - 1)
+        intro_of.setdefault(i, None)
+        if _INTRO.search(raw_folded):
+            intro_of[i] = _first_deadline(own_folded, a, year) or inherited
+            listed[i] = True
+    return candidates
+
+
+def _first_deadline(folded_part: str, offset: int, year: int | None) -> DeadlinePhrase | None:
+    phrases = find_deadlines(folded_part, year)
+    if not phrases:
+        return None
+    p = phrases[0]
+    return DeadlinePhrase(p.start + offset, p.end + offset, p.text, p.prefixed)
+
+
+def _recital_end(structure: Structure, folded: str) -> int:
+    limit = len(folded) * 0.6
+    for i, part in enumerate(structure.parts):
+        if part.kind in ("header", "footer"):
+            continue
+        if part.kind in ("section",) or part.span[0] > limit:
+            return part.span[0]
+        a, b = structure.text_spans.get(i, part.span)
+        if part.kind == "paragraph" and _RECITAL_END.search(folded[a:b].strip()):
+            return b
+    return structure.body_start
+
+
+@dataclass
+class _Found:
+    members: list[Field]
+    leads: list[Field]
+    coordinators: list[Field]
+    assignee: bool
+    generic: bool
+
+
+def _field(
+    text: str,
+    a: int,
+    b: int,
+    confidence: float,
+    resolved: int | None = None,
+    value: str | None = None,
+) -> Field:
+    return Field(value if value is not None else text[a:b], (a, b), confidence, resolved)
+
+
+def _add(fields: list[Field], new: Field) -> None:
+    for f in fields:
+        if (f.resolved_id is not None and f.resolved_id == new.resolved_id) or (
+            f.resolved_id is None
+            and new.resolved_id is None
+            and f.value.lower() == new.value.lower()
+        ):
+            return
+    fields.append(new)
+
+
+def _split_agencies(
+    text: str, folded: str, a: int, b: int, index: _Index, confidence: float
+) -> list[Field]:
+    """Agencies named in a value ("Bộ Tài chính, Bộ Công an và các cơ quan liên quan")."""
+    out: list[Field] = []
+    covered: list[tuple[int, int]] = []
+    for m in index.mentions_in(a, b):
+        if m.kind == "agency":
+            _add(out, _field(text, m.start, m.end, confidence, m.id, m.name))
+            covered.append((m.start, m.end))
+    for m in UNKNOWN_AGENCY.finditer(text, a, b):
+        s, e = m.span()
+        name = text[s:e].strip(" ,")
+        if any(x < e and s < y for x, y in covered) or len(name) < 4:
+            continue
+        name = re.split(r"\s+(?:và|phối hợp|chủ trì|thực hiện|có liên quan)\b", name)[0].strip(" ,")
+        if name.lower().startswith(("các ", "cơ quan")) and len(name.split()) < 3:
+            continue
+        _add(out, _field(text, s, s + len(name), confidence * 0.8, None, name))
+    return out
+
+
+def _assignees(
+    cand: _Candidate, text: str, folded: str, index: _Index, resolver: Resolver
+) -> _Found:
+    a, b = cand.start, cand.end
+    f = folded[a:b]
+    found = _Found([], [], [], False, False)
+    mentions = index.mentions_in(a, b)
+    verb = VERB.search(f)
+    trigger = _TRIGGER.search(f)
+    subject_end = a + (verb.start() if verb else len(f))
+    zone_start = a
+    if trigger:
+        zone_start = a + trigger.end()
+        after = VERB.search(f, trigger.end())
+        subject_end = a + (after.start() if after else len(f))
+        found.assignee = True
+    if verb is None and trigger is None:
+        mentions = []
+    for m in mentions:
+        if m.start < zone_start or m.start >= subject_end:
+            continue
+        before = folded[max(a, m.start - 6) : m.start]
+        if re.search(r"(?:do|cua|voi|cho|tu|tai|trinh|ve|tren)\s$", before):
+            continue
+        if m.kind == "member":
+            name = m.name or text[m.start : m.end]
+            conf = 0.9 if m.id is not None else 0.5
+            _add(found.members, _field(text, m.start, m.end, conf, m.id, name))
+            office = folded[m.start : m.end]
+            agencies = resolver.office_agencies(office) if m.via_office else []
+            if not agencies and m.member is not None and not m.via_office:
+                agency = resolver.member_agency(m.member)
+                agencies = [agency] if agency else []
+            for agency in agencies:
+                _add(found.leads, Field(agency.name, (m.start, m.end), 0.7, agency.id))
+            found.assignee = True
+        elif m.kind == "agency" and not is_not_assignee(folded[m.start : m.end]):
+            _add(found.leads, _field(text, m.start, m.end, 0.85, m.id, m.name))
+            found.assignee = True
+            if verb and f[verb.start() : verb.end()] == "chi dao" and m.agency is not None:
+                for member in resolver.members_leading(m.agency):
+                    _add(found.members, Field(member.name, (m.start, m.end), 0.6, member.id))
+    # unknown agency as subject: "Cục Chuyển đổi số quốc gia chủ trì, …"
+    if not found.leads:
+        head = text[zone_start:subject_end]
+        m = UNKNOWN_AGENCY.match(head.lstrip())
+        if m and not is_not_assignee(folded[zone_start:subject_end].lstrip()):
+            s = zone_start + (len(head) - len(head.lstrip()))
+            name = m.group(0).strip(" ,")
+            if len(name.split()) >= 2 and not name.lower().startswith(("các đồng chí",)):
+                _add(found.leads, _field(text, s, s + len(name), 0.6, None, name))
+                found.assignee = True
+    # "chỉ đạo Bộ Công an làm tốt …": the agency directed leads
+    if verb and f[verb.start() : verb.end()] == "chi dao":
+        for m in mentions:
+            if m.kind == "agency" and m.start - (a + verb.end()) in (1, 2):
+                _add(found.leads, _field(text, m.start, m.end, 0.8, m.id, m.name))
+    # coordinators: "phối hợp với A, B và …"
+    co = re.search(r"phoi hop (?:voi|cung)\s+", f)
+    if co:
+        stop = VERB.search(f, co.end())
+        end = a + (stop.start() if stop else len(f))
+        punct = re.search(r"[;.:]", f[co.end() :])
+        if punct:
+            end = min(end, a + co.end() + punct.start())
+        for item in _split_agencies(text, folded, a + co.end(), end, index, 0.8):
+            _add(found.coordinators, item)
+    if not found.assignee and trigger is None and _GENERIC.match(f):
+        found.generic = True
+    if trigger and not found.members and not found.leads:
+        found.generic = True
+    return found
+
+
+def _labelled(cand: _Candidate, text: str, folded: str, index: _Index, year: int | None) -> dict:
+    out: dict = {}
+    ranges = [(cand.start, cand.end), *cand.fields]
+    for a, b in ranges:
+        for m in _LABEL_VALUE.finditer(folded, a, b):
+            label = m.group("label")
+            vs, ve = _strip_span(text, m.start("value"), m.end("value"))
+            if ve <= vs:
+                continue
+            if "chu tri" in label:
+                out.setdefault("leads", []).extend(
+                    _split_agencies(text, folded, vs, ve, index, 0.95)
+                )
+            elif "phoi hop" in label:
+                out.setdefault("coordinators", []).extend(
+                    _split_agencies(text, folded, vs, ve, index, 0.9)
+                )
+            elif label in ("san pham", "ket qua", "hinh thuc van ban"):
+                out["output"] = _field(text, vs, ve.__int__() if False else ve, 0.9)
+            else:
+                phrases = find_deadlines(folded[vs:ve], year)
+                if phrases:
+                    p = phrases[0]
+                    out["deadline"] = Field(p.text, (vs + p.start, vs + p.end), 0.95)
+                else:
+                    out["deadline"] = _field(text, vs, ve, 0.7)
+    return out
+
+
+_ATTACHED = re.compile(
+    r"(?:thong qua|hoan thanh|ban hanh|trinh|van hanh|xong|dua vao|bao cao|hoan thien|ket thuc"
+    r"|phe duyet|to chuc|trien khai|khoi cong|nghiem thu)[^.;]{0,60}$"
+)
+
+
+def _deadline(cand: _Candidate, folded: str, index: _Index) -> Field | None:
+    phrases = [p for p in index.deadlines_in(cand.start, cand.end)]
+    for p in phrases:
+        lead_in = folded[max(cand.start, p.start - 70) : p.start]
+        if cand.inherited is None and (p.prefixed or p.text == "Thường xuyên"):
+            return Field(p.text, (p.start, p.end), 0.85)
+        if cand.inherited is not None and p.prefixed and _ATTACHED.search(lead_in):
+            return Field(p.text, (p.start, p.end), 0.8)
+    if cand.inherited is not None:
+        p = cand.inherited
+        return Field(p.text, (p.start, p.end), 0.75)
+    return None
+
+
+def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> float:
+    f = folded[cand.start : cand.end]
+    score = 0.2 + cand.section_score
+    if found.assignee and (found.members or found.leads):
+        score += 0.4
+    elif found.generic:
+        score += 0.25
+    if VERB.search(f):
+        score += 0.1
+    if _IMPERATIVE.match(f):
+        score += 0.15
+    if cand.in_list:
+        score += 0.25
+    if has_fields:
+        score += 0.3
+    if cand.recital:
+        score -= 0.5
+    trigger = _TRIGGER.search(f)
+    if _EVALUATION.match(f) and not trigger:
+        score -= 0.35
+    if _EXHORTATION.match(f) and not found.assignee:
+        score -= 0.2
+    if _CLOSING.search(f):
+        score -= 0.5
+    if _PASSIVE.search(f) and not trigger:
+        score -= 0.2
+    if len(f.split()) < 7 and not VERB.search(f):
+        score -= 0.3
+    return max(0.0, min(0.98, score))
+
+
+def _output(cand: _Candidate, text: str, folded: str) -> Field | None:
+    m = _OUTPUT.search(folded, cand.start, cand.end)
+    if not m:
+        return None
+    s = m.start("doc")
+    stop = re.search(
+        r"[,;.:]| de | nham | trong (?:quy|thang|nam)| truoc ngay", folded[s : cand.end]
+    )
+    e = s + (stop.start() if stop else cand.end - s)
+    e = min(e, s + 160)
+    return Field(text[s:e].strip(), (s, e), 0.7)
+
+
+def _split_sentences(cand: _Candidate, text: str, folded: str) -> list[tuple[int, int]]:
+    """Sentences of an item that each assign work: the first, and any later one opening
+    with an assignment verb ("Quản lý, khai thác, bảo vệ hiệu quả khoáng sản…")."""
+    sentences = _sentences(text, cand.start, cand.end)
+    if len(sentences) < 2:
+        return []
+    groups = [list(sentences[0])]
+    for s, e in sentences[1:]:
+        if _IMPERATIVE.match(folded[s:e]) and not _EXHORTATION.match(folded[s:e]):
+            groups.append([s, e])
+        else:
+            groups[-1][1] = e
+    return [tuple(g) for g in groups] if len(groups) >= 2 else []
+
+
+def propose_tasks(
+    text: str, folded: str, structure: Structure, resolver: Resolver
+) -> list[Proposal]:
+    """Proposed tasks of a structured text, in document order."""
+    year = structure.header.date.year if structure.header.date else None
+    index = _Index(resolver.mentions(folded), find_deadlines(folded, year))
+    candidates = _collect(structure, text, folded, index)
+    proposals: list[Proposal | None] = [None] * len(candidates)
+    sentence_counter: dict[int | None, int] = {}
+    for n, cand in enumerate(candidates):
+        found = _assignees(cand, text, folded, index, resolver)
+        labelled = _labelled(cand, text, folded, index, year)
+        parent = proposals[cand.parent] if cand.parent is not None else None
+        for item in labelled.get("leads", []):
+            _add(found.leads, item)
+        for item in labelled.get("coordinators", []):
+            _add(found.coordinators, item)
+        if labelled.get("leads"):
+            found.assignee = True
+        score = _score(cand, folded, found, bool(cand.fields) or bool(labelled))
+        if parent is not None:
+            score = max(
+                score,
+                min(parent.confidence, 0.9)
+                if VERB.search(folded[cand.start : cand.end])
+                else score,
+            )
+        deadline = labelled.get("deadline") or _deadline(cand, folded, index)
+        if deadline is None and parent is not None:
+            deadline = parent.deadline
+        members = found.members or (list(parent.members) if parent else [])
+        leads = found.leads or (list(parent.leads) if parent else [])
+        coordinators = found.coordinators or (list(parent.coordinators) if parent else [])
+        key = cand.key
+        if not key:
+            part = structure.parts[cand.part] if cand.part is not None else None
+            base = part.key if part else ""
+            count = sentence_counter.get(cand.part, 0) + 1
+            sentence_counter[cand.part] = count
+            key = f"{base}.s{count}" if base else f"s{count}"
+        proposal = Proposal(
+            key=key,
+            parent_key=parent.key if parent else None,
+            content=_content(text, cand.start, cand.end),
+            members=members,
+            leads=leads,
+            coordinators=coordinators,
+            deadline=deadline,
+            due=None,
+            expected_output=labelled.get("output") or _output(cand, text, folded),
+            confidence=score,
+            span=(cand.start, cand.end),
+            label=cand.label,
+        )
+        if score < KEEP_AT:
+            continue
+        proposals[n] = proposal
+    result: list[Proposal] = []
+    for n, proposal in enumerate(proposals):
+        if proposal is None:
+            continue
+        cand = candidates[n]
+        result.append(proposal)
+        if cand.children or not cand.is_item or proposal.parent_key is not None:
+            continue
+        pieces = _split_sentences(cand, text, folded) if proposal.members or proposal.leads else []
+        for k, (s, e) in enumerate(pieces, start=1):
+            result.append(
+                Proposal(
+                    key=f"{proposal.key}.{k}",
+                    parent_key=proposal.key,
+                    content=_content(text, s, e),
+                    members=list(proposal.members),
+                    leads=list(proposal.leads),
+                    coordinators=list(proposal.coordinators),
+                    deadline=proposal.deadline,
+                    expected_output=_output(_Candidate(s, e, "", ""), text, folded),
+                    confidence=proposal.confidence,
+                    span=(s, e),
+                    label=f"{proposal.label}.{k}",
+                )
+            )
+    return result
+
+
+def _content(text: str, a: int, b: int) -> str:
+    return re.sub(r"\s+", " ", text[a:b]).strip()
+
+
+__all__ += ["FIELD_LABELS", "SECTION_STYLES"]

@@ -1,0 +1,189 @@
+"""Cleaning extracted text (chuẩn hóa văn bản) before it is read.
+
+Text out of a PDF or a scanned-then-typed notice carries noise the seeds show:
+
+* diacritics set apart from their letter ("chuyê ̉n"), or as spacing marks ("chuye^n");
+* misreadings of common words ("chuyên đổi số" for "chuyển đổi số");
+* words and sentences broken across lines and pages ("khoa học\\n\\ncao, kể cả");
+* page numbers ("- 3 -", "Trang 3/12") and running headers or footers repeated on every page.
+
+``normalise(text)`` returns the cleaned text and, for each of its characters, the offset of
+the character of the original it came from (``Normalised.origin``), so a span in the cleaned
+text can be traced back. ``fold_same_length`` gives the lowercase, diacritic-free copy the
+rules match on: same length, so a match's offsets are offsets in the cleaned text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+__all__ = ["Normalised", "fold_same_length", "normalise"]
+
+#: Bound on what is read: longer input is cut (about 400 pages of a notice).
+MAX_CHARS = 1_500_000
+
+# Spacing forms of the Vietnamese tone marks some PDF writers emit, as combining marks.
+_SPACING_MARKS = {
+    "\u00b4": "\u0301",  # acute
+    "\u02ca": "\u0301",
+    "\u0060": "\u0300",  # grave
+    "\u02cb": "\u0300",
+    "\u02dc": "\u0303",  # tilde
+    "\u02c0": "\u0309",  # hook above (approximate)
+}
+# Word-level misreadings seen in extracted notices, folded-key -> (wrong, right).
+_FIXES = [
+    (re.compile(r"\b([Cc])huyên đổi số"), r"\1huyển đổi số"),
+    (re.compile(r"\bCHUYÊN ĐỔI SỐ"), "CHUYỂN ĐỔI SỐ"),
+    (re.compile(r"\b([Cc])huyên đối số"), r"\1huyển đổi số"),
+]
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-–—]\s*\d{1,4}\s*[-–—]|\d{1,4}|(?:trang|page)\s+\d{1,4}(?:\s*/\s*\d{1,4})?"
+    r"|\d{1,4}\s*/\s*\d{1,4})\s*$",
+    re.IGNORECASE,
+)
+_ENUM_START = re.compile(r"^\s*(?:\(?\d{1,3}[.)]|[IVXLC]{1,6}\.|[a-zđ]\)|[-–•+*])")
+_END_PUNCT = '.;:!?…"”)'
+
+
+@dataclass
+class Normalised:
+    text: str
+    origin: list[int]
+
+
+_fold_cache: dict[str, str] = {}
+
+
+def _fold_char(ch: str) -> str:
+    folded = _fold_cache.get(ch)
+    if folded is None:
+        if ch in "đĐ":
+            folded = "d"
+        else:
+            base = unicodedata.normalize("NFD", ch)[:1] or ch
+            folded = base.lower()
+            if len(folded) != 1:
+                folded = ch
+        _fold_cache[ch] = folded
+    return folded
+
+
+def fold_same_length(text: str) -> str:
+    """Lowercase, diacritic-free copy of NFC ``text`` with one character per character."""
+    return "".join([_fold_char(ch) for ch in text])
+
+
+class _Builder:
+    """Text assembled piece by piece, each piece remembering where it came from."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.origin: list[int] = []
+
+    def add(self, text: str, start: int) -> None:
+        self.parts.append(text)
+        self.origin.extend(range(start, start + len(text)))
+
+    def add_char(self, ch: str, at: int) -> None:
+        self.parts.append(ch)
+        self.origin.append(at)
+
+    def result(self) -> Normalised:
+        return Normalised("".join(self.parts), self.origin)
+
+
+def _clean_line(line: str) -> str:
+    """Join detached diacritics to their letter and fix known misreadings; NFC."""
+    if any(mark in line for mark in _SPACING_MARKS):
+        line = re.sub(
+            r"(?<=\w)\s?([\u00b4\u02ca\u0060\u02cb\u02dc\u02c0])",
+            lambda m: _SPACING_MARKS[m.group(1)],
+            line,
+        )
+    line = re.sub(r"[ \t]+(?=[\u0300-\u036f])", "", line)
+    line = unicodedata.normalize("NFC", line)
+    # a combining mark left at a word's start after NFC belongs to the letter before the space
+    line = re.sub(
+        r"(\w) ([\u0300-\u036f]+)",
+        lambda m: unicodedata.normalize("NFC", m.group(1) + m.group(2)),
+        line,
+    )
+    for pattern, replacement in _FIXES:
+        line = pattern.sub(replacement, line)
+    line = line.replace("\u00a0", " ").replace("\t", " ")
+    return re.sub(r" {2,}", " ", line).strip()
+
+
+def _repeated_lines(lines: list[str]) -> set[str]:
+    """Short lines that recur on many pages: running headers and footers."""
+    counts = Counter(line for line in lines if 0 < len(line) <= 80)
+    pages = sum(1 for line in lines if line == "\f") + 1
+    floor = max(3, pages // 2) if pages > 2 else 10**9
+    return {
+        line
+        for line, n in counts.items()
+        if n >= floor and not _ENUM_START.match(line) and line not in {"*", "-"}
+    }
+
+
+def normalise(text: str) -> Normalised:
+    """The cleaned text of ``text`` with each character's origin. Never raises."""
+    text = (text or "")[:MAX_CHARS]
+    raw_lines: list[tuple[str, int]] = []
+    position = 0
+    for raw in re.split(r"(\r\n|\r|\n|\f)", text):
+        if raw in ("\r\n", "\r", "\n"):
+            position += len(raw)
+            continue
+        if raw == "\f":
+            raw_lines.append(("\f", position))
+            position += 1
+            continue
+        raw_lines.append((raw, position))
+        position += len(raw)
+    cleaned = [(_clean_line(line) if line != "\f" else "\f", start) for line, start in raw_lines]
+    repeated = _repeated_lines([line for line, _ in cleaned])
+    kept = [
+        (line, start)
+        for line, start in cleaned
+        if (line != "\f" and line not in repeated and not _PAGE_NUMBER.match(line or "x"))
+        or line == ""
+    ]
+    # Paragraphs: non-empty lines, with blank-line gaps remembered.
+    out = _Builder()
+    previous = ""
+    gap = False
+    for line, start in kept:
+        if not line:
+            gap = True
+            continue
+        if previous:
+            joined = False
+            if (
+                previous.endswith("-")
+                and len(previous) > 1
+                and previous[-2].isalpha()
+                and (line[:1].islower())
+            ):
+                # "phát tri-" + "ển": a word broken with a hyphen
+                out.parts[-1] = out.parts[-1][:-1]
+                out.origin.pop()
+                joined = True
+            elif (
+                previous[-1] not in _END_PUNCT
+                and not previous.isupper()
+                and line[:1].islower()
+                and not _ENUM_START.match(line)
+            ):
+                out.add_char(" ", start)
+                joined = True
+            if not joined:
+                out.add("\n\n" if gap else "\n", start - 1 if start else 0)
+        out.add(line, start)
+        previous = line
+        gap = False
+    return out.result()

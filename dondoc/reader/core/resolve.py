@@ -1,0 +1,213 @@
+"""Finding members and agencies in the text and resolving them through the register.
+
+Matching is done on the folded text (``fold_same_length``), so "Bo Cong an", "BỘ CÔNG AN" and
+"Bộ Công an" are one mention; offsets are offsets in the normalised text. A party committee's
+name also matches the body it leads: "Đảng ủy Bộ Tài chính" is found as "Bộ Tài chính".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from dondoc.reader.core.normalise import fold_same_length
+from dondoc.reader.core.types import Register, RegisterAgency, RegisterMember
+
+_COMMITTEE_PREFIXES = ("dang uy ", "ban can su dang ", "dang doan ")
+#: Offices whose holder directs a bloc rather than one body: the bloc's party committee.
+OFFICE_AGENCIES = {
+    "thuong truc ban bi thu": "Đảng ủy các cơ quan Đảng Trung ương",
+    "chu tich mat tran to quoc viet nam": "Đảng ủy Mặt trận Tổ quốc Việt Nam",
+}
+#: Bodies that issue or receive directives rather than lead tasks in them.
+NOT_ASSIGNEES = ("ban chi dao", "bo chinh tri", "ban bi thu", "ban chap hanh trung uong")
+
+_OFFICE_HEADS = (
+    r"(?:pho\s+)?(?:thu tuong|truong ban|bo truong|chu tich|thuong truc|chanh van phong|"
+    r"tong bi thu|bi thu|thong doc|tong kiem toan|tong thanh tra|chu nhiem|truong ban)"
+)
+#: "Đồng chí Bộ trưởng Bộ Công an, thành viên Ban Chỉ đạo": an office named after "đồng chí".
+UNRESOLVED_OFFICE = re.compile(
+    r"(?:dong chi|d/c)\s+("
+    + _OFFICE_HEADS
+    + r"(?:\s+(?!chi dao\b|chu tri\b|trinh\b|theo\b|va dong chi\b"
+    r"|de nghi\b|yeu cau\b|giao (?!duc)\b)[\w&-]+){0,9})"
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    kind: str  # "member" | "agency"
+    id: int | None
+    name: str  # canonical name (member's full name, agency's official name) or text
+    via_office: bool = False
+    agency: RegisterAgency | None = None
+    member: RegisterMember | None = None
+
+
+def _valid(start: date | None, end: date | None, on: date | None) -> bool:
+    if on is None:
+        return True
+    return (start is None or start <= on) and (end is None or on <= end)
+
+
+def _alternation(keys: list[str]) -> re.Pattern | None:
+    keys = sorted({k for k in keys if len(k) >= 3}, key=len, reverse=True)
+    if not keys:
+        return None
+    return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(k) for k in keys) + r")(?![\w])")
+
+
+def _space(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class Resolver:
+    """The register prepared for one reading date."""
+
+    def __init__(self, register: Register | None, on: date | None) -> None:
+        register = register or Register()
+        self.on = on
+        self.agency_by_key: dict[str, RegisterAgency] = {}
+        self.agencies = register.agencies
+        by_id = {a.id: a for a in register.agencies}
+        for agency in register.agencies:
+            for name in (agency.name, *agency.aliases):
+                key = _space(fold_same_length(name))
+                keys = [key]
+                for prefix in _COMMITTEE_PREFIXES:
+                    if key.startswith(prefix) and len(key) > len(prefix) + 3:
+                        keys.append(key[len(prefix) :])
+                for k in keys:
+                    current = self.agency_by_key.get(k)
+                    if current is None or (
+                        not _valid(current.valid_from, current.valid_to, on)
+                        and _valid(agency.valid_from, agency.valid_to, on)
+                    ):
+                        self.agency_by_key[k] = agency
+        self.successor = {
+            a.id: by_id[a.successor_id]
+            for a in register.agencies
+            if a.successor_id is not None and a.successor_id in by_id
+        }
+        self.agency_pattern = _alternation(list(self.agency_by_key))
+        self.member_by_key: dict[str, RegisterMember] = {}
+        self.office_keys: set[str] = set()
+        for member in register.members:
+            if not _valid(member.valid_from, member.valid_to, on):
+                continue
+            self.member_by_key.setdefault(_space(fold_same_length(member.name)), member)
+            for office, start, end in member.offices:
+                if _valid(start, end, on):
+                    key = _space(fold_same_length(office))
+                    self.member_by_key.setdefault(key, member)
+                    self.office_keys.add(key)
+        self.member_pattern = _alternation(list(self.member_by_key))
+
+    def agency(self, folded_name: str) -> RegisterAgency | None:
+        """The agency a folded name designates on the reading's date (its successor if gone)."""
+        agency = self.agency_by_key.get(_space(folded_name))
+        if agency is None:
+            return None
+        seen = 0
+        while not _valid(agency.valid_from, agency.valid_to, self.on) and seen < 5:
+            successor = self.successor.get(agency.id)
+            if successor is None or (self.on and agency.valid_from and self.on < agency.valid_from):
+                break
+            agency, seen = successor, seen + 1
+        return agency
+
+    def mentions(self, folded: str) -> list[Mention]:
+        """Members (by name or office) and agencies mentioned in the folded text, in order,
+        without overlaps (a member's office wins over the agency inside it)."""
+        found: list[Mention] = []
+        taken: list[tuple[int, int]] = []
+        if self.member_pattern is not None:
+            for m in self.member_pattern.finditer(folded):
+                key = m.group(0)
+                before = folded[max(0, m.start() - 4) : m.start()]
+                if key in self.office_keys and (before.endswith("pho ") or before.endswith("thu ")):
+                    continue
+                member = self.member_by_key[key]
+                found.append(
+                    Mention(
+                        m.start(),
+                        m.end(),
+                        "member",
+                        member.id,
+                        member.name,
+                        via_office=key in self.office_keys,
+                        member=member,
+                    )
+                )
+                taken.append((m.start(), m.end()))
+        for m in UNRESOLVED_OFFICE.finditer(folded):
+            start, end = m.span(1)
+            text = folded[start:end].rstrip(" ,")
+            end = start + len(text)
+            if any(s < end and start < e for s, e in taken):
+                continue
+            found.append(Mention(start, end, "member", None, "", via_office=True))
+            taken.append((start, end))
+        if self.agency_pattern is not None:
+            for m in self.agency_pattern.finditer(folded):
+                if any(s < m.end() and m.start() < e for s, e in taken):
+                    continue
+                agency = self.agency(m.group(0))
+                if agency is None:
+                    continue
+                found.append(
+                    Mention(m.start(), m.end(), "agency", agency.id, agency.name, agency=agency)
+                )
+        found.sort(key=lambda x: x.start)
+        return found
+
+    def office_agency(self, folded_office: str) -> RegisterAgency | None:
+        """The agency an office implies: "bo truong bo cong an" -> Bộ Công an's committee."""
+        for key, name in OFFICE_AGENCIES.items():
+            if key in folded_office:
+                return self.agency(fold_same_length(name))
+        if self.agency_pattern is None:
+            return None
+        for m in self.agency_pattern.finditer(folded_office):
+            agency = self.agency(m.group(0))
+            if agency is not None:
+                return agency
+        return None
+
+    def office_agencies(self, folded_office: str) -> list[RegisterAgency]:
+        """All agencies an office text implies ("Thường trực Ban Bí thư, Chủ tịch Mặt trận
+        Tổ quốc Việt Nam" implies two)."""
+        found: list[RegisterAgency] = []
+        for key, name in OFFICE_AGENCIES.items():
+            if key in folded_office:
+                agency = self.agency(fold_same_length(name))
+                if agency and agency not in found:
+                    found.append(agency)
+        if found or self.agency_pattern is None:
+            return found
+        for m in self.agency_pattern.finditer(folded_office):
+            agency = self.agency(m.group(0))
+            if agency is not None and agency not in found:
+                found.append(agency)
+        return found
+
+    def members_leading(self, agency: RegisterAgency) -> list[RegisterMember]:
+        """Members whose agency is ``agency``: "Ban cán sự đảng Chính phủ chỉ đạo" is the
+        Prime Minister's charge."""
+        return [m for m in self.member_by_key.values() if m.agency_id == agency.id][:1]
+
+    def member_agency(self, member: RegisterMember) -> RegisterAgency | None:
+        if member.agency_id is None:
+            return None
+        for agency in self.agencies:
+            if agency.id == member.agency_id:
+                return agency
+        return None
+
+
+def is_not_assignee(folded_name: str) -> bool:
+    return any(folded_name.startswith(n) for n in NOT_ASSIGNEES)

@@ -1,0 +1,303 @@
+"""The parts of a directive (cấu trúc văn bản): header, sections, enumerations.
+
+The normalised text is cut into blocks (lines). A block may open with a marker: a section
+("I.", "1.", "1.2.", "Điều 3.") or an item ("(1)", "1)", "a)", "-", "+"). Markers nest by
+first appearance, the way a reader sees them: a style met for the first time opens a deeper
+level, a style already open closes the levels under it. A block without a marker closes the
+open items and sits in the innermost section, unless it is a field line of the item above
+("Cơ quan chủ trì: …", "Thời gian hoàn thành: …"). Enumerations written inline ("…chỉ đạo
+các cơ quan chức năng: 1) Có hình thức… 2) Nghiên cứu…") become items of their block when the
+numbers run 1, 2, 3… in order.
+
+``parse_header`` reads the number and symbol ("Số 01-TB/BCĐTW"), the place and date ("Hà Nội,
+ngày 22 tháng 01 năm 2025"), the issuer's lines and the kind of document from its title.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from dondoc.reader.core.types import Header, Part
+
+SECTION_STYLES = ("article", "roman", "num_dot", "dotted")
+_MARKERS = [
+    ("article", re.compile(r"(?:Điều|Dieu|ĐIỀU)\s+(\d{1,3})\s*[.:]\s*")),
+    ("roman", re.compile(r"([IVXL]{1,6})\s*[.)]\s+(?=\S)")),
+    ("dotted", re.compile(r"(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(?=\S)")),
+    ("num_dot", re.compile(r"(\d{1,2})\.\s*(?=\S)(?!\d)")),
+    ("paren", re.compile(r"\((\d{1,2})\)\s*")),
+    ("num_paren", re.compile(r"(\d{1,2})\)\s*")),
+    ("alpha", re.compile(r"([a-zđ])\)\s*")),
+    ("alpha_paren", re.compile(r"\(([a-zđ])\)\s*")),
+    ("dash", re.compile(r"([-–•])\s+")),
+    ("plus", re.compile(r"(\+)\s+")),
+]
+_INLINE = {
+    "paren": re.compile(r"(?:(?<=[\s:;.,])|^)\((\d{1,2})\)\s"),
+    "num_paren": re.compile(r"(?:(?<=[\s:;.,])|^)(\d{1,2})\)\s"),
+    "alpha": re.compile(r"(?:(?<=[\s:;.,])|^)([a-zđ])\)\s"),
+}
+FIELD_LABELS = re.compile(
+    r"^(?:[-–•+]\s*)?(?P<label>c(?:o|ơ) quan (?:chu tri|chủ trì)|đơn vị chủ trì|don vi chu tri"
+    r"|c(?:o|ơ) quan (?:phoi hop|phối hợp)|đơn vị phối hợp|don vi phoi hop"
+    r"|thời gian(?: hoàn thành| thực hiện)?|thoi gian(?: hoan thanh| thuc hien)?|thời hạn|thoi han"
+    r"|tiến độ|tien do|sản phẩm|san pham|kết quả|ket qua|hình thức văn bản|hinh thuc van ban"
+    r"|chủ trì|chu tri|phối hợp|phoi hop)\s*:",
+    re.IGNORECASE,
+)
+_KINDS = [
+    ("plan", re.compile(r"^(?:KẾ HOẠCH|KE HOACH)\b")),
+    ("resolution", re.compile(r"^(?:NGHỊ QUYẾT|NGHI QUYET)\b")),
+    ("conclusion", re.compile(r"^(?:KẾT LUẬN|KET LUAN)\b")),
+    ("notice", re.compile(r"^(?:THÔNG BÁO|THONG BAO)\b")),
+    ("decision", re.compile(r"^(?:QUYẾT ĐỊNH|QUYET DINH)\b")),
+    ("directive", re.compile(r"^(?:CHỈ THỊ|CHI THI)\b")),
+    ("programme", re.compile(r"^(?:CHƯƠNG TRÌNH|CHUONG TRINH)\b")),
+    ("official_letter", re.compile(r"^(?:CÔNG ĐIỆN|CONG DIEN)\b")),
+]
+_NUMBER = re.compile(
+    r"\bS(?:ố|o)\s*:?\s*(\d{1,5}[A-Za-zĐđ]?)\s*([-/])\s*([A-Za-zĐđ0-9][\w\-/Đđ.&]*)", re.UNICODE
+)
+_DATE = re.compile(
+    r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})|ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})"
+    r"\s+nam\s+(\d{4})",
+    re.IGNORECASE,
+)
+_SKIP_ISSUER = re.compile(
+    r"^(?:ĐẢNG CỘNG SẢN VIỆT NAM|CỘNG HÒA XÃ HỘI|CỘNG HOÀ XÃ HỘI|Độc lập|\*|-+|_+)", re.IGNORECASE
+)
+_FOOTER = re.compile(
+    r"^(?:Nơi nhận|Noi nhan|KT\.|TM\.|TL\.|T/L|Q\.|SAO Y|Đã ký|CHÁNH VĂN PHÒNG|BỘ TRƯỞNG$"
+    r"|THỦ TƯỚNG$|PHÓ THỦ TƯỚNG$)",
+)
+
+
+@dataclass
+class Block:
+    start: int
+    end: int
+    style: str | None = None  # marker style
+    label: str = ""
+    number: str = ""
+    body: int = 0  # offset where the text after the marker starts
+    field_line: bool = False
+    zone: str = "body"  # header | body | footer
+
+
+@dataclass
+class Structure:
+    header: Header
+    parts: list[Part]
+    body_start: int
+    # part index -> (start, end) of its own text (marker excluded)
+    text_spans: dict[int, tuple[int, int]] = field(default_factory=dict)
+    field_lines: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+
+
+def _blocks(text: str) -> list[Block]:
+    blocks = []
+    position = 0
+    for line in text.split("\n"):
+        start, end = position, position + len(line)
+        position = end + 1
+        stripped = line.strip()
+        if not stripped:
+            continue
+        lead = len(line) - len(line.lstrip())
+        blocks.append(Block(start + lead, end))
+    return blocks
+
+
+def _marker(text: str) -> tuple[str, str, int] | None:
+    for style, pattern in _MARKERS:
+        m = pattern.match(text)
+        if m:
+            if style == "roman" and not re.fullmatch(
+                r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})", m.group(1)
+            ):
+                continue
+            if style == "num_dot" and re.match(r"\d{1,2}\.\d", text):
+                continue
+            return style, m.group(1), m.end()
+    return None
+
+
+def parse_header(text: str, folded: str, limit: int) -> tuple[Header, int]:
+    """The header and the offset where the body starts."""
+    header = Header()
+    area = text[:limit]
+    m = _NUMBER.search(area)
+    if m:
+        header.number = f"{m.group(1)}{m.group(2)}{m.group(3)}".rstrip(".")
+        header.symbol = m.group(3).rstrip(".")
+    d = _DATE.search(area)
+    if d:
+        parts = [g for g in d.groups() if g is not None]
+        try:
+            header.date = date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            header.date = None
+    lines = [(match.start(), match.group(0).strip()) for match in re.finditer(r"[^\n]+", area)]
+    issuer = []
+    body_start = 0
+    title_at = None
+    for index, (start, line) in enumerate(lines):
+        if title_at is None:
+            for kind, pattern in _KINDS:
+                if pattern.match(line) and len(line) < 200:
+                    header.kind = kind
+                    title_at = index
+                    rest = line[len(pattern.match(line).group(0)) :].strip()
+                    title_lines = [rest] if rest else []
+                    body_start = start + len(line)
+                    for following_start, following in lines[index + 1 : index + 5]:
+                        if (
+                            len(following) > 160
+                            or _marker(following)
+                            or following.startswith(
+                                ("Căn cứ", "Ngày", "Thực hiện", "Trên cơ sở", "Sau khi")
+                            )
+                        ):
+                            break
+                        title_lines.append(following)
+                        body_start = following_start + len(following)
+                    header.title = " ".join(title_lines)[:400]
+                    break
+            if title_at is None and not _SKIP_ISSUER.match(line) and line.isupper():
+                if not _NUMBER.search(line) and len(issuer) < 6:
+                    issuer.append(line)
+    header.issuer_text = " ".join(issuer)[:300]
+    if header.kind == "notice" and re.search(
+        r"ket luan cua (?:pho )?thu tuong|tb-vpcp", folded[:limit] + " " + header.symbol.lower()
+    ):
+        header.kind = "conclusion"
+    if header.kind == "notice" and "tb-vpcp" in fold_lower(header.symbol):
+        header.kind = "conclusion"
+    return header, body_start
+
+
+def fold_lower(text: str) -> str:
+    return text.lower().replace("đ", "d")
+
+
+def inline_chain(text: str, style: str) -> list[tuple[int, int, str]]:
+    """Inline markers of one style numbered 1, 2, 3… (a, b, c…) in order: (start, body, label)."""
+    pattern = _INLINE[style]
+    chain: list[tuple[int, int, str]] = []
+    expected = 1
+    for m in pattern.finditer(text):
+        label = m.group(1)
+        value = int(label) if label.isdigit() else ord(label) - ord("a") + 1
+        if label == "đ":
+            value = 5
+        if value == expected:
+            chain.append((m.start(), m.end(), label))
+            expected += 1
+        elif value == 1 and len(chain) < 2:
+            chain = [(m.start(), m.end(), label)]
+            expected = 2
+    return chain if len(chain) >= 2 else []
+
+
+def parse_structure(text: str, folded: str) -> Structure:
+    """Header and parts of the normalised text."""
+    header, body_start = parse_header(text, folded, min(len(text), 3000))
+    blocks = _blocks(text)
+    parts: list[Part] = []
+    structure = Structure(header, parts, body_start)
+    stack: list[tuple[str, int]] = []  # (style, part index)
+    counters: dict[tuple[int | None, str], int] = {}
+    footer = False
+    for block in blocks:
+        line = text[block.start : block.end]
+        if block.end <= body_start:
+            parts.append(Part("header", "", "header", (block.start, block.end)))
+            continue
+        if _FOOTER.match(line):
+            footer = True
+        elif footer and (len(line) > 200 or (_marker(line) and _marker(line)[0] in SECTION_STYLES)):
+            footer = False
+        if footer:
+            parts.append(Part("footer", "", "footer", (block.start, block.end)))
+            continue
+        if FIELD_LABELS.match(line) and stack:
+            owner = stack[-1][1]
+            structure.field_lines.setdefault(owner, []).append((block.start, block.end))
+            continue
+        marker = _marker(line)
+        if marker is None:
+            while stack and stack[-1][0] not in SECTION_STYLES:
+                stack.pop()
+            parent = stack[-1][1] if stack else None
+            n = counters.get((parent, "p"), 0) + 1
+            counters[(parent, "p")] = n
+            key = f"{parts[parent].key}.p{n}" if parent is not None else f"p{n}"
+            parts.append(Part("paragraph", "", key, (block.start, block.end), len(stack), parent))
+            index = len(parts) - 1
+            structure.text_spans[index] = (block.start, block.end)
+            _add_inline(text, parts, structure, index, block.start, block.end)
+            continue
+        style, label, length = marker
+        styles = [s for s, _ in stack]
+        if style in styles:
+            del stack[styles.index(style) :]
+        parent = stack[-1][1] if stack else None
+        if style in ("dash", "plus"):
+            n = counters.get((parent, style), 0) + 1
+            counters[(parent, style)] = n
+            own = f"{'-' if style == 'dash' else '+'}{n}"
+        else:
+            own = label
+        key = f"{parts[parent].key}.{own}" if parent is not None else own
+        kind = "section" if style in SECTION_STYLES else "item"
+        shown = {
+            "paren": f"({label})",
+            "num_paren": f"{label})",
+            "alpha": f"{label})",
+            "alpha_paren": f"({label})",
+            "roman": f"{label}.",
+            "num_dot": f"{label}.",
+            "dotted": f"{label}.",
+            "article": f"Điều {label}.",
+        }.get(style, label)
+        title = line[length:].strip() if kind == "section" and len(line) < 160 else ""
+        parts.append(
+            Part(kind, shown, key, (block.start, block.end), len(stack), parent, title=title)
+        )
+        index = len(parts) - 1
+        structure.text_spans[index] = (block.start + length, block.end)
+        stack.append((style, index))
+        _add_inline(text, parts, structure, index, block.start + length, block.end)
+    return structure
+
+
+def _add_inline(
+    text: str, parts: list[Part], structure: Structure, index: int, start: int, end: int
+) -> None:
+    """Items written inline in a block become its children."""
+    segment = text[start:end]
+    for style in ("num_paren", "paren", "alpha"):
+        chain = inline_chain(segment, style)
+        if not chain:
+            continue
+        if chain[0][0] == 0:
+            continue  # the block's own marker, not an inline list
+        structure.text_spans[index] = (start, start + chain[0][0])
+        parent = parts[index]
+        for position, (at, body, label) in enumerate(chain):
+            stop = chain[position + 1][0] if position + 1 < len(chain) else len(segment)
+            shown = f"({label})" if style == "paren" else f"{label})"
+            parts.append(
+                Part(
+                    "item",
+                    shown,
+                    f"{parent.key}.{label}",
+                    (start + at, start + stop),
+                    parent.level + 1,
+                    index,
+                )
+            )
+            structure.text_spans[len(parts) - 1] = (start + body, start + stop)
+        return

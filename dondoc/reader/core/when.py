@@ -1,0 +1,99 @@
+"""Deadline phrases inside running text (thời hạn trong câu), read on the folded text.
+
+``find_deadlines(folded, year)`` lists the phrases that set a time for work: "trong quý
+II/2025", "trước ngày 31 tháng 3 năm 2025", "Ngay trong quý I" (the year taken from the
+notice), "trong tháng 4/2025", "trong năm 2025", "Thường xuyên". Each gets a canonical text
+("Quý II/2025", "Trước ngày 31/3/2025") that ``dondoc.tasks.deadlines.parse_deadline`` reads
+into a due date. Bare dates are not deadlines ("Nghị quyết số 57-NQ/TW, ngày 22/12/2024"); a
+month, a year or a day needs a word that makes it one (trong, trước, chậm nhất, hoàn thành...).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_ROMAN_OUT = {1: "I", 2: "II", 3: "III", 4: "IV"}
+_PREFIX = (
+    r"(?P<prefix>(?:(?:ngay|ngay tu|chi|chu yeu)\s+)?"
+    r"(?:trong|truoc|cham nhat(?:\s+(?:la|vao|trong|truoc))?|den het|den|xong trong|xong truoc"
+    r"|hoan thanh trong|hoan thanh truoc|hoan thanh|vao|cuoi|dau|tu)\s+)"
+)
+_YEAR = r"(?:\s*(?:/|nam|-)\s*(?P<year>(?:19|20)\d\d))?"
+_PATTERNS = [
+    (
+        "date",
+        re.compile(
+            _PREFIX + r"(?:ngay\s+)?(?P<d>\d{1,2})\s*(?:/|-|\s+thang\s+)(?P<m>\d{1,2})"
+            r"\s*(?:/|-|\s+nam\s+)(?P<year>(?:19|20)\d\d)\b"
+        ),
+    ),
+    (
+        "quarter",
+        re.compile(r"(?P<prefix>(?:[a-z]+\s+){0,2})quy\s+(?P<q>iv|i{1,3}|[1-4])\b" + _YEAR),
+    ),
+    ("half", re.compile(_PREFIX + r"?(?P<h>6 thang (?:dau|cuoi) nam)\s*(?P<year>(?:19|20)\d\d)?")),
+    ("month", re.compile(_PREFIX + r"thang\s+(?P<m>\d{1,2})\b" + _YEAR)),
+    ("year", re.compile(_PREFIX + r"(?:nam\s+)?(?P<year>(?:19|20)\d\d)\b(?!\s*[-/]\s*\d)")),
+    ("continuous", re.compile(r"\b(?P<c>thuong xuyen|hang nam|hang quy|hang thang|dinh ky)\b")),
+]
+
+
+@dataclass(frozen=True)
+class DeadlinePhrase:
+    start: int
+    end: int
+    text: str  # canonical: "Quý I/2025"
+    prefixed: bool  # introduced by trong/trước/chậm nhất...
+
+
+def find_deadlines(folded: str, year: int | None) -> list[DeadlinePhrase]:
+    """Deadline phrases of a folded text, in order, without overlaps."""
+    found: list[DeadlinePhrase] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(folded):
+            start, end = m.span()
+            if any(s < end and start < e for s, e in taken):
+                continue
+            groups = m.groupdict()
+            prefix = (groups.get("prefix") or "").strip()
+            text = _canonical(kind, groups, year)
+            if text is None:
+                continue
+            if kind == "year" and not prefix:
+                continue
+            if kind == "continuous" and groups["c"] == "dinh ky":
+                continue
+            found.append(DeadlinePhrase(start, end, text, bool(prefix)))
+            taken.append((start, end))
+    found.sort(key=lambda p: p.start)
+    return found
+
+
+def _canonical(kind: str, g: dict, year: int | None) -> str | None:
+    y = g.get("year") or (str(year) if year else None)
+    if kind == "date":
+        before = (g.get("prefix") or "").strip().startswith(("truoc", "cham", "den"))
+        word = "Trước ngày" if before else "Ngày"
+        return f"{word} {int(g['d'])}/{int(g['m'])}/{g['year']}"
+    if kind == "quarter":
+        q = _ROMAN.get(g["q"])
+        return f"Quý {_ROMAN_OUT[q]}/{y}" if q and y else None
+    if kind == "half":
+        half = "6 tháng đầu năm" if "dau" in g["h"] else "6 tháng cuối năm"
+        return f"{half} {y}" if y else None
+    if kind == "month":
+        month = int(g["m"])
+        return f"Tháng {month}/{y}" if y and 1 <= month <= 12 else None
+    if kind == "year":
+        return f"Năm {y}"
+    if kind == "continuous":
+        return {
+            "thuong xuyen": "Thường xuyên",
+            "hang nam": "Hằng năm",
+            "hang quy": "Hằng quý",
+            "hang thang": "Hằng tháng",
+        }[g["c"]]
+    return None
