@@ -109,7 +109,7 @@ def card_from(proposal: Proposal, number: int, names: _Names) -> dict:
         "id": f"c{number}",
         "key": proposal.key,
         "parent_key": proposal.parent_key,
-        "label": proposal.label or label_for(proposal.key),
+        "label": label_for(proposal.key) or proposal.label,
         "content": normalize_spaces(proposal.content),
         "members": names.entries("members", proposal.members),
         "leads": names.entries("leads", proposal.leads),

@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tasks', '0008_merge_restatements_groups_and_table_import'),
+        ("tasks", "0008_merge_restatements_groups_and_table_import"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='directive',
-            name='text',
-            field=models.TextField(blank=True, verbose_name='text'),
+            model_name="directive",
+            name="text",
+            field=models.TextField(blank=True, verbose_name="text"),
         ),
         migrations.AddField(
-            model_name='historicaldirective',
-            name='text',
-            field=models.TextField(blank=True, verbose_name='text'),
+            model_name="historicaldirective",
+            name="text",
+            field=models.TextField(blank=True, verbose_name="text"),
         ),
         migrations.AddField(
-            model_name='tasksource',
-            name='span_end',
+            model_name="tasksource",
+            name="span_end",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='tasksource',
-            name='span_start',
+            model_name="tasksource",
+            name="span_start",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
     ]
