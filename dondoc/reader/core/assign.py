@@ -39,7 +39,8 @@ PROPOSE_AT = 0.5
 KEEP_AT = 0.3
 
 _VERBS = (
-    r"(?<!ban )(?<!ban chi )chi dao|chu tri|xay dung|trinh|ban hanh|hoan thanh|hoan thien|trien khai"
+    r"(?<!ban )(?<!ban chi )chi dao|chu tri|xay dung|trinh|ban hanh|hoan thanh|hoan thien"
+    r"|trien khai"
     r"|nghien cuu|de xuat|ra soat|sua doi|bo sung|to chuc|thuc hien|tiep thu|theo doi|huong dan"
     r"|bao cao|tham muu|chuan bi|tong hop|kiem tra|don doc|lap|cap nhat|day manh|phat trien"
     r"|thanh lap|bo tri|dieu chinh|quan ly|khai thac|phat dong|xay dung|danh gia|soan thao"
@@ -64,9 +65,10 @@ _TRIGGER = re.compile(
     r"|de nghi|yeu cau)(?![\w])(?!\s*:)"
 )
 _GENERIC = re.compile(
-    r"(?:cac|toan the|tung) (?:dong chi|bo|nganh|co quan|dia phuong|don vi|tinh|thanh vien|"
-    r"thanh pho|tap doan|doanh nghiep)[\w ,]{0,60}?(?= (?:chu dong|khan truong|tap trung|tiep tuc|"
-    r"" + _VERBS + r")(?![\w]))"
+    r"(?:(?:thu truong|giam doc|chu tich|bo truong|nguoi dung dau)[\w ,]{0,80}?"
+    r"|(?:cac|toan the|tung) (?:dong chi|bo|nganh|co quan|dia phuong|don vi|tinh|thanh vien"
+    r"|thanh pho|tap doan|doanh nghiep)[\w ,]{0,60}?)"
+    r"(?= (?:chu dong|khan truong|tap trung|tiep tuc|" + _VERBS + r")(?![\w]))"
 )
 _EVALUATION = re.compile(
     r"^(?:[\w ,]{0,60}?)(?:da (?:duoc )?(?:dat duoc|to chuc|thong qua|phan cong|hoan thanh|ban hanh"
@@ -81,7 +83,7 @@ _CLOSING = re.compile(
     r"thong bao de|biet,? thuc hien|chiu trach nhiem thi hanh|co hieu luc|phat huy tinh than"
     r"|tinh than trach nhiem|quyet tam cao"
 )
-_PASSIVE = re.compile(r"\bse duoc\b|\bduoc giao\b")
+_PASSIVE = re.compile(r"\bse duoc\b")
 _SECTION_BAD = re.compile(
     r"quan diem|muc dich|yeu cau|muc tieu|tinh hinh|ket qua dat duoc|danh gia|boi canh|can cu"
     r"|y nghia|nguyen tac"
@@ -101,7 +103,8 @@ _OUTPUT = re.compile(
 _LABEL_VALUE = re.compile(
     r"(?P<label>co quan chu tri|don vi chu tri|chu tri|co quan phoi hop|don vi phoi hop|phoi hop"
     r"|thoi gian hoan thanh|thoi gian thuc hien|thoi gian|thoi han|tien do|san pham|ket qua"
-    r"|hinh thuc van ban)\s*:\s*(?P<value>[^;\n]*)"
+    r"|hinh thuc van ban)\s*:\s*(?P<value>(?:(?!;\s*(?:co quan|don vi|thoi gian|thoi han|tien do"
+    r"|san pham|ket qua|chu tri|phoi hop))[^\n])*)"
 )
 _AGENCY_HEAD = (
     r"(?:Bộ|Ban|Văn phòng|Ủy ban|Uỷ ban|UBND|Cục|Vụ|Viện|Sở|Tổng cục|Trung tâm|Thanh tra|Kiểm toán"
@@ -231,7 +234,14 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
             part.kind == "section"
             and part.title
             and i not in structure.field_lines
-            and (i in children or not _IMPERATIVE.match(own_folded) or own_folded.startswith("ve "))
+            and (
+                any(parts[c].kind != "paragraph" for c in children.get(i, []))
+                or own_folded.startswith("ve ")
+                or (
+                    not text[a:b].rstrip().endswith((".", ";"))
+                    and (not _IMPERATIVE.match(own_folded) or len(own_folded.split()) <= 6)
+                )
+            )
         )
         if is_heading:
             intro_of[i] = _first_deadline(own_folded, a, year)
@@ -344,6 +354,30 @@ def _split_agencies(
     return out
 
 
+def _value_agencies(text: str, a: int, b: int, index: _Index, confidence: float) -> list[Field]:
+    """Agencies of a field's value: each piece between commas or semicolons is one name,
+    unless the register knows names inside it ("Bộ Văn hóa, Thể thao và Du lịch")."""
+    out: list[Field] = []
+    mentions = [m for m in index.mentions_in(a, b) if m.kind == "agency"]
+    for m in mentions:
+        _add(out, _field(text, m.start, m.end, confidence, m.id, m.name))
+    start = a
+    for piece in [*re.split(r"([;,])", text[a:b]), ""]:
+        if piece in (";", ","):
+            start += 1
+            continue
+        s, e = _strip_span(text, start, start + len(piece))
+        start += len(piece)
+        if e - s < 3 or any(m.start < e and s < m.end for m in mentions):
+            continue
+        name = text[s:e].rstrip(". ")
+        if re.match(r"(?:các|những)\s", name, re.IGNORECASE) and len(name.split()) <= 4:
+            continue
+        if re.match(_AGENCY_HEAD, name):
+            _add(out, _field(text, s, s + len(name), confidence * 0.8, None, name))
+    return out
+
+
 def _assignees(
     cand: _Candidate, text: str, folded: str, index: _Index, resolver: Resolver
 ) -> _Found:
@@ -393,7 +427,9 @@ def _assignees(
         if m and not is_not_assignee(folded[zone_start:subject_end].lstrip()):
             s = zone_start + (len(head) - len(head.lstrip()))
             name = m.group(0).strip(" ,")
-            if len(name.split()) >= 2 and not name.lower().startswith(("các đồng chí",)):
+            if len(name.split()) >= 2 and not name.lower().startswith(
+                ("các đồng chí", "bộ trưởng")
+            ):
                 _add(found.leads, _field(text, s, s + len(name), 0.6, None, name))
                 found.assignee = True
     # "chỉ đạo Bộ Công an làm tốt …": the agency directed leads
@@ -402,7 +438,7 @@ def _assignees(
             if m.kind == "agency" and m.start - (a + verb.end()) in (1, 2):
                 _add(found.leads, _field(text, m.start, m.end, 0.8, m.id, m.name))
     # coordinators: "phối hợp với A, B và …"
-    co = re.search(r"phoi hop (?:voi|cung)\s+", f)
+    co = re.search(r"phoi hop (?:chat che |thuong xuyen )?(?:voi|cung)\s+", f)
     if co:
         stop = VERB.search(f, co.end())
         end = a + (stop.start() if stop else len(f))
@@ -457,7 +493,7 @@ def _deadline(cand: _Candidate, folded: str, index: _Index) -> Field | None:
     phrases = [p for p in index.deadlines_in(cand.start, cand.end)]
     for p in phrases:
         lead_in = folded[max(cand.start, p.start - 70) : p.start]
-        if cand.inherited is None and (p.prefixed or p.text == "Thường xuyên"):
+        if cand.inherited is None and (p.prefixed or p.text.startswith(("Thường", "Hằng"))):
             return Field(p.text, (p.start, p.end), 0.85)
         if cand.inherited is not None and p.prefixed and _ATTACHED.search(lead_in):
             return Field(p.text, (p.start, p.end), 0.8)

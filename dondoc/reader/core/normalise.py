@@ -121,7 +121,7 @@ def _clean_line(line: str) -> str:
 def _repeated_lines(lines: list[str]) -> set[str]:
     """Short lines that recur on many pages: running headers and footers."""
     counts = Counter(line for line in lines if 0 < len(line) <= 80)
-    pages = sum(1 for line in lines if line == "\f") + 1
+    pages = sum(1 for line in lines if line == "\f" or _PAGE_NUMBER.match(line or "x")) + 1
     floor = max(3, pages // 2) if pages > 2 else 10**9
     return {
         line

@@ -32,7 +32,7 @@ UNRESOLVED_OFFICE = re.compile(
     r"(?:dong chi|d/c)\s+("
     + _OFFICE_HEADS
     + r"(?:\s+(?!chi dao\b|chu tri\b|trinh\b|theo\b|va dong chi\b"
-    r"|de nghi\b|yeu cau\b|giao (?!duc)\b)[\w&-]+){0,9})"
+    r"|de nghi\b|yeu cau\b)[\w&-]+){0,9})"
 )
 
 

@@ -165,9 +165,14 @@ def parse_header(text: str, folded: str, limit: int) -> tuple[Header, int]:
                         body_start = following_start + len(following)
                     header.title = " ".join(title_lines)[:400]
                     break
-            if title_at is None and not _SKIP_ISSUER.match(line) and line.isupper():
-                if not _NUMBER.search(line) and len(issuer) < 6:
-                    issuer.append(line)
+            if (
+                title_at is None
+                and not _SKIP_ISSUER.match(line)
+                and line.isupper()
+                and not _NUMBER.search(line)
+                and len(issuer) < 6
+            ):
+                issuer.append(line)
     header.issuer_text = " ".join(issuer)[:300]
     if header.kind == "notice" and re.search(
         r"ket luan cua (?:pho )?thu tuong|tb-vpcp", folded[:limit] + " " + header.symbol.lower()

@@ -95,5 +95,5 @@ def _canonical(kind: str, g: dict, year: int | None) -> str | None:
             "hang nam": "Hằng năm",
             "hang quy": "Hằng quý",
             "hang thang": "Hằng tháng",
-        }[g["c"]]
+        }.get(g["c"])
     return None

@@ -1,0 +1,72 @@
+"""Quality and speed of the directive reader.
+
+    uv run python bench/reader_quality.py [--set annotated|heldout|all] [--misses]
+
+Prints, per set: detection precision / recall / F1 (proposals with confidence >= 0.5), and the
+accuracy of members, lead agencies, coordinating agencies and deadline over matched tasks; then
+the time to read a generated 100-page document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from dondoc.reader.core import read_directive  # noqa: E402
+from dondoc.reader.core.nq57 import nq57_register  # noqa: E402
+from dondoc.reader.core.quality import load_set, score_set  # noqa: E402
+
+SETS = {
+    "annotated": ROOT / "dondoc/reader/tests/annotated",
+    "heldout": ROOT / "dondoc/reader/tests/heldout",
+}
+
+
+def hundred_pages() -> str:
+    """About 100 pages (3,000 characters each) of notice-like text."""
+    texts = [text for _, text, _ in load_set(SETS["annotated"])]
+    out, size, page = [], 0, 0
+    while size < 300_000:
+        for text in texts:
+            out.append(text)
+            page += 1
+            out.append(f"\n- {page} -\n")
+            size += len(text)
+    return "\n".join(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--set", default="all", choices=["annotated", "heldout", "all"])
+    parser.add_argument("--misses", action="store_true")
+    args = parser.parse_args()
+    register = nq57_register()
+    names = list(SETS) if args.set == "all" else [args.set]
+    for name in names:
+        if not SETS[name].is_dir():
+            print(f"{name}: no set")
+            continue
+        s = score_set(SETS[name], register)
+        print(
+            f"{name}: documents={len(load_set(SETS[name]))} gold={s.gold} proposed={s.proposed} "
+            f"matched={s.matched}  precision={s.precision:.2f} recall={s.recall:.2f} "
+            f"F1={s.f1:.2f}  members={s.accuracy('members'):.2f} leads={s.accuracy('leads'):.2f} "
+            f"coordinating={s.accuracy('coordinating'):.2f} deadline={s.accuracy('deadline'):.2f}"
+        )
+        if args.misses:
+            for miss in s.misses:
+                print("   ", miss)
+    text = hundred_pages()
+    started = time.perf_counter()
+    reading = read_directive(text, register=register)
+    elapsed = time.perf_counter() - started
+    print(f"100 pages ({len(text):,} characters): {elapsed:.2f} s, {len(reading.tasks)} proposals")
+
+
+if __name__ == "__main__":
+    main()
