@@ -58,6 +58,22 @@ def label_for(key: str) -> str:
     return f"({parts[0]})" + "".join(f".{p}" for p in parts[1:])
 
 
+_DOTTED = re.compile(r"^(\d+)\.(\d+)\.?$")
+
+
+def full_label(proposal: Proposal, by_key: dict[str, Proposal], depth: int = 0) -> str:
+    """The item label a source shows, with its parent's: "3)" under "(5)" -> "(5).3"."""
+    label = (proposal.label or "").strip()
+    if not label:
+        return label_for(proposal.key)
+    parent = by_key.get(proposal.parent_key or "")
+    if parent is None or label.startswith("(") or depth > 5:
+        dotted = _DOTTED.match(label)
+        return f"({dotted[1]}).{dotted[2]}" if dotted else label
+    own = label.strip("(). ").rsplit(".", 1)[-1]
+    return f"{full_label(parent, by_key, depth + 1)}.{own}"
+
+
 # -- From a reading to cards ---------------------------------------------------------------
 
 
@@ -102,14 +118,14 @@ class _Names:
         return out
 
 
-def card_from(proposal: Proposal, number: int, names: _Names) -> dict:
+def card_from(proposal: Proposal, number: int, names: _Names, label: str = "") -> dict:
     deadline = proposal.deadline.value if proposal.deadline else ""
     due = proposal.due or parse_deadline(deadline).due if deadline else proposal.due
     return {
         "id": f"c{number}",
         "key": proposal.key,
         "parent_key": proposal.parent_key,
-        "label": label_for(proposal.key) or proposal.label,
+        "label": (label or label_for(proposal.key))[:64],
         "content": normalize_spaces(proposal.content),
         "members": names.entries("members", proposal.members),
         "leads": names.entries("leads", proposal.leads),
@@ -200,7 +216,10 @@ def create_draft(*, program, reading: Reading, by, source_name: str = "") -> Rea
     header = _header_from(reading, program)
     on = dt.date.fromisoformat(header["date"]) if header["date"] else None
     names = _Names(program, on)
-    cards = [card_from(p, i, names) for i, p in enumerate(reading.tasks, start=1)]
+    by_key = {p.key: p for p in reading.tasks}
+    cards = [
+        card_from(p, i, names, full_label(p, by_key)) for i, p in enumerate(reading.tasks, start=1)
+    ]
     propose_matches(program, cards, on)
     return ReadingDraft.objects.create(
         program=program,

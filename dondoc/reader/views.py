@@ -145,6 +145,7 @@ def _context(request: HttpRequest, draft: ReadingDraft, **extra) -> dict:
     task_ids = {c["task_id"] for c in cards if c["task_id"]}
     task_ids |= {c["match"]["task_id"] for c in cards if c.get("match")}
     tasks = Task.objects.in_bulk(task_ids)
+    labels = {c["key"]: c["label"] for c in cards if c.get("key")}
     shown = []
     for c in cards:
         start, end = c["span"]
@@ -166,6 +167,7 @@ def _context(request: HttpRequest, draft: ReadingDraft, **extra) -> dict:
             {
                 **c,
                 "quote": quote,
+                "parent_label": labels.get(c["parent_key"] or "") or c["parent_key"],
                 "low": c["confidence"] < drafts.LOW_CONFIDENCE,
                 "due_date": dt.date.fromisoformat(c["due"]) if c["due"] else None,
                 "roles": roles,

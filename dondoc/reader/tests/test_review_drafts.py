@@ -206,3 +206,16 @@ def test_label_for_keys():
     assert drafts.label_for("5.3") == "(5).3"
     assert drafts.label_for("11") == "(11)"
     assert drafts.label_for("") == ""
+
+
+def test_full_labels_join_the_parent_item():
+    from dondoc.reader.core.types import Proposal
+
+    five = Proposal(key="2.5", parent_key=None, content="", label="(5)")
+    sub = Proposal(key="2.5.3", parent_key="2.5", content="", label="3)")
+    four = Proposal(key="2.4.1", parent_key="2.4", content="", label="(4).1")
+    by_key = {p.key: p for p in (five, sub, four)}
+    assert drafts.full_label(sub, by_key) == "(5).3"
+    assert drafts.full_label(four, by_key) == "(4).1"
+    assert drafts.full_label(Proposal("5.1", None, "", label="5.1."), {}) == "(5).1"
+    assert drafts.full_label(Proposal("5.3", "5", ""), {}) == "(5).3"

@@ -97,3 +97,19 @@ def test_a_reporter_may_not_read_directives(client, reporter, draft):
     client.force_login(reporter)
     assert client.get(reverse("reader-start")).status_code == 403
     assert client.get(reverse("reader-review", args=[draft.pk])).status_code == 403
+
+
+def test_the_real_reader_on_notice_01_gives_a_review_with_its_numbered_items(
+    client, clerk, program, committee
+):
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "annotated" / "notice_01_tb_bcdtw.txt").read_text()
+    client.force_login(clerk)
+    response = client.post(reverse("reader-start"), {"program": "NQ57", "text": text})
+    assert response.status_code == 302
+    draft = ReadingDraft.objects.get()
+    labels = {c["label"] for c in draft.proposals}
+    assert {"(1)", "(5).3", "(11)"} <= labels, sorted(labels)
+    page = client.get(response.url)
+    assert page.status_code == 200 and b"<mark data-cards=" in page.content
