@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("dondoc.followups.urls")),
     path("audit/", include("dondoc.audit.urls")),
     path("", include("dondoc.portal.urls")),
+    path("directives/read/", include("dondoc.reader.urls")),
     path("", include("dondoc.tasks.urls")),
     path("", include("dondoc.orgs.urls")),
 ]

@@ -56,6 +56,8 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "task.history": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: OWN, _HE: OWN, _OB: ALL},
     "duplicate.review": {_SO: ALL, _TR: ALL},
     "directive.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: ALL, _HE: ALL, _OB: ALL},
+    # Reading a directive's text into proposed tasks, reviewing and accepting them.
+    "directive.read": {_SO: ALL, _TR: ALL},
     "org.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: ALL, _HE: ALL, _OB: ALL},
     "member.view": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: ALL, _HE: ALL, _OB: ALL},
     "import.run": {_SO: ALL},

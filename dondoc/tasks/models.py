@@ -141,6 +141,9 @@ class Directive(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     source_file = models.FileField(_("source file"), upload_to="directives/%Y/", blank=True)
     source_name = models.CharField(_("source name"), max_length=300, blank=True)
+    # The document's text as read on the review screen (normalised): the spans of the tasks it
+    # assigned (``TaskSource.span_start``/``span_end``) are character offsets into it.
+    text = models.TextField(_("text"), blank=True)
     history = HistoricalRecords(bases=[AuditedHistory])
 
     class Meta:
@@ -285,6 +288,9 @@ class TaskSource(models.Model):
     directive = models.ForeignKey(Directive, on_delete=models.PROTECT, related_name="sources")
     label = models.CharField(_("item"), max_length=64, blank=True)  # "(3)", "Phụ lục 2, STT 15"
     wording = models.TextField(_("wording"), blank=True)
+    # Where the task was read in ``directive.text`` (nguồn trích dẫn), when it was read there.
+    span_start = models.PositiveIntegerField(null=True, blank=True)
+    span_end = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -295,6 +301,14 @@ class TaskSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.directive} {self.label}".strip()
+
+    @property
+    def passage(self) -> str:
+        """The passage of the directive's text the task was read from, or ""."""
+        text = self.directive.text
+        if self.span_start is None or self.span_end is None or not text:
+            return ""
+        return text[self.span_start : self.span_end].strip()
 
 
 class AgencyRole(models.TextChoices):

@@ -497,6 +497,17 @@ def ensure_directive(
 
 
 @transaction.atomic
+def record_directive_text(directive: Directive, text: str, *, by=None) -> bool:
+    """Keep the text a directive was read from (the spans of its tasks' sources point into
+    it), when it has none yet; whether it was recorded."""
+    if directive.text or not text:
+        return False
+    directive.text = text
+    _as_user(directive, by).save(update_fields=["text"])
+    return True
+
+
+@transaction.atomic
 def add_group(*, program, title: str, by=None) -> SolutionGroup:
     """A new solution group of ``program`` (nhóm nhiệm vụ, giải pháp), numbered after the
     existing ones; an imported table's section that matches none of them."""

@@ -264,6 +264,15 @@ def build_world() -> World:
         program=program, user=clerk, token="matrix", filename="ke-hoach.csv", state="done"
     )
 
+    from dondoc.reader.core.types import Header, Reading
+    from dondoc.reader.drafts import create_draft
+
+    reading = create_draft(
+        program=program,
+        reading=Reading(header=Header(number="02-TB/BCĐTW"), parts=[], tasks=[], text="Văn bản"),
+        by=clerk,
+    )
+
     world = World(users=users, sessions=sessions, tokens=keys)
     world.ids.update(
         program=program.pk,
@@ -285,6 +294,7 @@ def build_world() -> World:
         notification_a=notification.pk,
         token_a=token_a.pk,
         indicator=indicator.pk,
+        reading=reading.pk,
         portal_a=portal_a.pk,
         portal_attachment_a=portal_a.attachments.get().pk,
         portal_public=portal_public.pk,

@@ -298,6 +298,11 @@ ROWS: list[Row] = [
     ),
     page("directive-list", Needs("directive.view")),
     page("directive-detail", Needs("directive.view"), args=lambda w: [w.notice]),
+    # Reading a directive into proposed tasks: the Standing Office and the Working Group.
+    page("reader-start", Needs("directive.read")),
+    post("reader-start", Needs("directive.read")),
+    page("reader-review", Needs("directive.read"), args=lambda w: [w.reading]),
+    post("reader-review", Needs("directive.read"), args=lambda w: [w.reading]),
     page("duplicate-list", Needs("duplicate.review")),
     post(
         "duplicate-decide",
