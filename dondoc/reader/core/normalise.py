@@ -55,12 +55,11 @@ class Normalised:
     origin: list[int]
 
 
-_fold_cache: dict[str, str] = {}
+class _FoldTable(dict):
+    """``str.translate`` table filled on first sight of each character."""
 
-
-def _fold_char(ch: str) -> str:
-    folded = _fold_cache.get(ch)
-    if folded is None:
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
         if ch in "đĐ":
             folded = "d"
         else:
@@ -68,13 +67,16 @@ def _fold_char(ch: str) -> str:
             folded = base.lower()
             if len(folded) != 1:
                 folded = ch
-        _fold_cache[ch] = folded
-    return folded
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
 
 
 def fold_same_length(text: str) -> str:
     """Lowercase, diacritic-free copy of NFC ``text`` with one character per character."""
-    return "".join([_fold_char(ch) for ch in text])
+    return text.translate(_FOLD)
 
 
 class _Builder:
