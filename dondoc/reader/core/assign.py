@@ -46,11 +46,12 @@ _VERBS = (
     r"|thanh lap|bo tri|dieu chinh|quan ly|khai thac|phat dong|xay dung|danh gia|soan thao"
     r"|phe duyet|trien khai thi diem|ra soat|sap xep|kien toan|tuyen truyen|dao tao|ung dung"
     r"|dau tu|ho tro|cung cap|ket noi|chia se|so hoa|thi diem|nang cap|tang cuong|tap trung"
-    r"|khan truong|chu dong|phoi hop|lam tot"
+    r"|khan truong|chu dong|phoi hop|lam tot|chiu trach nhiem"
 )
 VERB = re.compile(r"(?<![\w])(?:" + _VERBS + r")(?![\w])")
 _IMPERATIVE = re.compile(
-    r"(?:khan truong |tap trung |chu dong |tiep tuc |kip thoi |som )?(?:chi dao|chu tri|xay dung"
+    r"(?:khan truong |tap trung |chu dong |tiep tuc |kip thoi |som "
+    r"|dinh ky (?:hang (?:thang|quy|nam|tuan) )?)?(?:chi dao|chu tri|xay dung"
     r"|trinh|ban hanh|hoan thanh|hoan thien|trien khai|nghien cuu|de xuat|ra soat|sua doi"
     r"|bo sung|to chuc|thuc hien|tiep thu|theo doi|huong dan|bao cao|tham muu|chuan bi"
     r"|tong hop|kiem tra|don doc|lap |cap nhat|day manh|phat trien|thanh lap|bo tri|dieu chinh"
@@ -84,6 +85,18 @@ _CLOSING = re.compile(
     r"|tinh than trach nhiem|quyet tam cao"
 )
 _PASSIVE = re.compile(r"\bse duoc\b")
+#: A look back rather than work ahead: "Thời gian qua, …", "Tuy nhiên, …".
+_REVIEW = re.compile(
+    r"^(?:trong )?(?:thoi gian qua|tuy nhien|nhin chung|qua \d|sau \d+ thang|ket qua)"
+)
+#: A call on attitude, not a task: "… phải coi chuyển đổi số là nhiệm vụ …".
+_ATTITUDE = re.compile(r"(?<![\w])(?:phai|can) (?:coi|xem|xac dinh)(?![\w])")
+_RESPONSIBLE = re.compile(r"(?<![\w])chiu trach nhiem(?![\w])")
+#: "… nghiêm túc quán triệt, thực hiện Thông báo này": the closing call of a notice.
+_WHOLE_DOCUMENT = re.compile(
+    r"(?:thuc hien|quan triet|trien khai)[\w ,]{0,20}(?:thong bao|ket luan|chi thi|nghi quyet"
+    r"|quyet dinh) nay\s*\.?$"
+)
 _SECTION_BAD = re.compile(
     r"quan diem|muc dich|yeu cau|muc tieu|tinh hinh|ket qua dat duoc|danh gia|boi canh|can cu"
     r"|y nghia|nguyen tac"
@@ -125,9 +138,16 @@ _NAME_STOP = re.compile(
     r"|lien quan|can cu)(?![\w])"
 )
 _NAME_STOP_WORDS = frozenset(
-    "hằng hàng sớm cần phải là có không được đã sẽ đang chịu theo trong tại để nhằm với cho của"
-    " từ đến do các mọi từng những này thuộc giao khi nếu và/hoặc".split()
+    re.split(
+        r"\s+",
+        "hằng hàng sớm cần phải là có không được đã sẽ đang chịu theo trong tại để nhằm với cho"
+        " của từ đến do các mọi từng những này thuộc giao khi nếu và/hoặc",
+    )
 )
+
+
+#: Heads whose name goes on in lowercase: "Ủy ban nhân dân tỉnh", "Ban cán sự đảng Bộ …".
+_LOWER_NAMED = re.compile(r"(?:uy ban nhan dan|ban can su dang|dang uy|hoi dong)\b")
 
 
 def agency_name_end(text: str, folded: str, start: int, limit: int) -> int:
@@ -139,6 +159,13 @@ def agency_name_end(text: str, folded: str, start: int, limit: int) -> int:
     if head is None:
         return start
     end = pos = head.end()
+    first = _WORD.match(text, pos, limit)
+    if first is None or "," in first.group(1):
+        return start
+    if not (first.group(2)[:1].isupper() or first.group(2)[:1].isdigit()) and not (
+        _LOWER_NAMED.match(folded, start)
+    ):
+        return start  # "Bộ trưởng", "Trung tâm dữ liệu quốc gia": an office, a thing
     pending = False  # a "và" waiting for the word after it
     for _ in range(16):
         m = _WORD.match(text, pos, limit)
@@ -321,9 +348,10 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
             )
         )
         if is_heading:
-            if _SECTION_BAD.search(folded[a : a + 80]):
+            title = folded[a : min(b, a + 80)]
+            if _SECTION_BAD.search(title):
                 score = -0.35
-            elif _SECTION_GOOD.search(folded[a : a + 80]):
+            elif _SECTION_GOOD.search(title):
                 score = max(parent_score, 0.15)
             section_scores[i] = score
             intro_of[i] = _first_deadline(own_folded, a, year)
@@ -502,6 +530,27 @@ def _value_agencies(text: str, a: int, b: int, index: _Index, confidence: float)
     return out
 
 
+_HEADS_OF = re.compile(r"(?:chu tich|giam doc|thu truong|lanh dao|nguoi dung dau|bo truong)\s$")
+
+
+def _trigger(f: str, verb: re.Match | None) -> re.Match | None:
+    """ "giao", "đề nghị", "yêu cầu" where they hand out work: before the first verb or opening
+    a clause ("…, giao Bộ Công an …"), not inside an object ("ngân sách … giao cho Bộ")."""
+    for m in _TRIGGER.finditer(f):
+        if (
+            verb is None
+            or m.start() < verb.start()
+            or f[max(0, m.start() - 2) : m.start()]
+            in (
+                ", ",
+                "; ",
+                ": ",
+            )
+        ):
+            return m
+    return None
+
+
 def _assignees(
     cand: _Candidate, text: str, folded: str, index: _Index, resolver: Resolver
 ) -> _Found:
@@ -510,7 +559,7 @@ def _assignees(
     found = _Found([], [], [], False, False)
     mentions = index.mentions_in(a, b)
     verb = VERB.search(f)
-    trigger = _TRIGGER.search(f)
+    trigger = _trigger(f, verb)
     subject_end = a + (verb.start() if verb else len(f))
     zone_start = a
     if trigger:
@@ -542,9 +591,11 @@ def _assignees(
             continue
         if any(s <= m.start < e for s, e in inside):
             continue
-        before = folded[max(a, m.start - 6) : m.start]
-        if re.search(r"(?:do|cua|voi|cho|tu|tai|trinh|ve|tren|truoc)\s$", before):
+        before = folded[max(a, m.start - 20) : m.start]
+        if re.search(r"(?<![\w])(?:do|cua|voi|cho|tu|tai|trinh|ve|tren|truoc)\s$", before):
             continue
+        if m.kind == "group" and _HEADS_OF.search(before):
+            continue  # "Chủ tịch Ủy ban nhân dân các tỉnh": the persons, not the group
         if m.kind == "member":
             name = m.name or text[m.start : m.end]
             conf = 0.9 if m.id is not None else 0.5
@@ -662,7 +713,20 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score += 0.3
     if cand.recital:
         score -= 0.5
-    trigger = _TRIGGER.search(f)
+    verb = VERB.search(f)
+    trigger = _trigger(f, verb)
+    if verb and re.search(
+        r"(?<![\w])da (?:duoc )?(?:\w+ )?$", f[max(0, verb.start() - 12) : verb.start()]
+    ):
+        score -= 0.4  # its work is done: "Bộ Công an đã chủ trì, phối hợp …"
+    if _REVIEW.match(f):
+        score -= 0.35
+    if _ATTITUDE.search(f):
+        score -= 0.4
+    if _RESPONSIBLE.search(f) and not (cand.inherited or find_deadlines(f, None)):
+        score -= 0.5
+    if _WHOLE_DOCUMENT.search(f) and not (found.leads or found.members):
+        score -= 0.5
     if _EVALUATION.match(f) and not trigger:
         score -= 0.35
     if _EXHORTATION.match(f) and not found.assignee:

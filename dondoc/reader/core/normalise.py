@@ -125,10 +125,20 @@ def _repeated_lines(lines: list[str]) -> set[str]:
     counts = Counter(line for line in lines if 0 < len(line) <= 80)
     pages = sum(1 for line in lines if line == "\f" or _PAGE_NUMBER.match(line or "x")) + 1
     floor = max(3, pages // 2) if pages > 2 else 10**9
+    # a line beside a page number on two pages or more is a running header or footer too
+    beside: Counter = Counter()
+    filled = [line for line in lines if line]
+    for n, line in enumerate(filled):
+        if line == "\f" or _PAGE_NUMBER.match(line):
+            for other in filled[max(0, n - 1) : n] + filled[n + 1 : n + 2]:
+                if 0 < len(other) <= 120 and other != "\f" and not _PAGE_NUMBER.match(other):
+                    beside[other] += 1
     return {
         line
         for line, n in counts.items()
-        if n >= floor and not _ENUM_START.match(line) and line not in {"*", "-"}
+        if (n >= floor or beside[line] >= 2)
+        and not _ENUM_START.match(line)
+        and line not in {"*", "-"}
     }
 
 

@@ -9,8 +9,8 @@ Over matched pairs, a field is right when the sets agree after resolving names t
 register (an alias and the official name are one agency; the phrasings of a collective
 agency, "UBND các tỉnh, thành phố trực thuộc Trung ương" and "Các tỉnh, thành phố", are one
 group); a member the reader could only name by an office it could not resolve ("Trưởng Ban
-Tổ chức Trung ương") is neither right nor wrong when the annotation lists nobody. A deadline is right when the due dates agree, or,
-without a due date, when the phrases agree.
+Tổ chức Trung ương") is neither right nor wrong when the annotation lists nobody. A deadline
+is right when the due dates agree, or, without a due date, when the phrases agree.
 """
 
 from __future__ import annotations

@@ -1,12 +1,13 @@
 """The parts of a directive (cấu trúc văn bản): header, sections, enumerations.
 
 The normalised text is cut into blocks (lines). A block may open with a marker: a section
-("I.", "1.", "1.2.", "Điều 3.") or an item ("(1)", "1)", "a)", "-", "+", "Nhiệm vụ 1."). Markers nest by
-first appearance, the way a reader sees them: a style met for the first time opens a deeper
-level, a style already open closes the levels under it. A block without a marker closes the
-open items and sits in the innermost section, unless it is a field line of the part just above
-(item, section or paragraph: "Cơ quan chủ trì: …; thời gian hoàn thành: …"). Enumerations written inline ("…chỉ đạo
-các cơ quan chức năng: 1) Có hình thức… 2) Nghiên cứu…") become items of their block when the
+("I.", "1.", "1.2.", "Điều 3.") or an item ("(1)", "1)", "a)", "-", "+", "Nhiệm vụ 1.").
+Markers nest by first appearance, the way a reader sees them: a style met for the first time
+opens a deeper level, a style already open closes the levels under it. A block without a
+marker closes the open items and sits in the innermost section, unless it is a field line of
+the part just above (item, section or paragraph: "Cơ quan chủ trì: …; thời gian hoàn thành:
+…"). Enumerations written inline ("…chỉ đạo các cơ quan chức năng: 1) Có hình thức… 2) Nghiên
+cứu…") become items of their block when the
 numbers run 1, 2, 3… in order.
 
 ``parse_header`` reads the number and symbol ("Số 01-TB/BCĐTW"), the place and date ("Hà Nội,

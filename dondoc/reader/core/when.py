@@ -17,7 +17,7 @@ from dataclasses import dataclass
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _ROMAN_OUT = {1: "I", 2: "II", 3: "III", 4: "IV"}
 _PREFIX = (
-    r"(?P<prefix>(?:(?:ngay|ngay tu|chi|chu yeu)\s+)?"
+    r"(?<![\w])(?P<prefix>(?:(?:ngay|ngay tu|chi|chu yeu)\s+)?"
     r"(?:trong|truoc|cham nhat(?:\s+(?:la|vao|trong|truoc))?|den het|den|xong trong|xong truoc"
     r"|hoan thanh trong|hoan thanh truoc|hoan thanh|vao|cuoi|dau|tu)\s+)"
 )
