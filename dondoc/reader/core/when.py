@@ -37,7 +37,13 @@ _PATTERNS = [
     ("half", re.compile(_PREFIX + r"?(?P<h>6 thang (?:dau|cuoi) nam)\s*(?P<year>(?:19|20)\d\d)?")),
     ("month", re.compile(_PREFIX + r"thang\s+(?P<m>\d{1,2})\b" + _YEAR)),
     ("year", re.compile(_PREFIX + r"(?:nam\s+)?(?P<year>(?:19|20)\d\d)\b(?!\s*[-/]\s*\d)")),
-    ("continuous", re.compile(r"\b(?P<c>thuong xuyen|hang nam|hang quy|hang thang|dinh ky)\b")),
+    # "đặt hàng năm 2026" (to order for 2026) is no "hằng năm"
+    (
+        "continuous",
+        re.compile(
+            r"\b(?P<c>thuong xuyen|hang nam|hang quy|hang thang|dinh ky)\b(?!\s+(?:19|20)\d\d)"
+        ),
+    ),
     (
         "meeting",
         re.compile(
