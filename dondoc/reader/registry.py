@@ -3,16 +3,18 @@
 ``build_register(program, on=None)`` lists the program's committee members with their offices
 (from ``Member.position``, dated by ``term_from``/``term_to`` and by "đến dd/mm/yyyy" in the
 position) and every organisation unit with its short name and aliases, so the pure reader can
-resolve "Đồng chí Bộ trưởng Bộ Công an" to a member and "Bộ Công an" to a unit.
+resolve "Đồng chí Bộ trưởng Bộ Công an" to a member and "Bộ Công an" to a unit; and the
+collective agencies (``OrgGroup``) with their phrases, so "Các bộ, ngành, địa phương" resolves
+to its group.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from dondoc.orgs.models import Member, OrgUnit
+from dondoc.orgs.models import Member, OrgGroup, OrgUnit
 from dondoc.reader.core.offices import split_offices
-from dondoc.reader.core.types import Register, RegisterAgency, RegisterMember
+from dondoc.reader.core.types import Register, RegisterAgency, RegisterGroup, RegisterMember
 
 
 def build_register(program=None, on: dt.date | None = None) -> Register:
@@ -48,4 +50,8 @@ def build_register(program=None, on: dt.date | None = None) -> Register:
                     agency_name=member.org_unit.name if member.org_unit else "",
                 )
             )
-    return Register(members=members, agencies=agencies)
+    groups = [
+        RegisterGroup(id=group.pk, name=group.name, phrases=tuple(group.phrase_list()[1:]))
+        for group in OrgGroup.objects.order_by("pk")
+    ]
+    return Register(members=members, agencies=agencies, groups=groups)

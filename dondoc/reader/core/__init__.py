@@ -16,6 +16,7 @@ from dondoc.reader.core.types import (
     Reading,
     Register,
     RegisterAgency,
+    RegisterGroup,
     RegisterMember,
     Span,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "Reading",
     "Register",
     "RegisterAgency",
+    "RegisterGroup",
     "RegisterMember",
     "Span",
     "read_directive",

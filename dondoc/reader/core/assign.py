@@ -46,11 +46,12 @@ _VERBS = (
     r"|thanh lap|bo tri|dieu chinh|quan ly|khai thac|phat dong|xay dung|danh gia|soan thao"
     r"|phe duyet|trien khai thi diem|ra soat|sap xep|kien toan|tuyen truyen|dao tao|ung dung"
     r"|dau tu|ho tro|cung cap|ket noi|chia se|so hoa|thi diem|nang cap|tang cuong|tap trung"
-    r"|khan truong|chu dong|phoi hop|lam tot"
+    r"|khan truong|chu dong|phoi hop|lam tot|chiu trach nhiem"
 )
 VERB = re.compile(r"(?<![\w])(?:" + _VERBS + r")(?![\w])")
 _IMPERATIVE = re.compile(
-    r"(?:khan truong |tap trung |chu dong |tiep tuc |kip thoi |som )?(?:chi dao|chu tri|xay dung"
+    r"(?:khan truong |tap trung |chu dong |tiep tuc |kip thoi |som "
+    r"|dinh ky (?:hang (?:thang|quy|nam|tuan) )?)?(?:chi dao|chu tri|xay dung"
     r"|trinh|ban hanh|hoan thanh|hoan thien|trien khai|nghien cuu|de xuat|ra soat|sua doi"
     r"|bo sung|to chuc|thuc hien|tiep thu|theo doi|huong dan|bao cao|tham muu|chuan bi"
     r"|tong hop|kiem tra|don doc|lap |cap nhat|day manh|phat trien|thanh lap|bo tri|dieu chinh"
@@ -84,12 +85,24 @@ _CLOSING = re.compile(
     r"|tinh than trach nhiem|quyet tam cao"
 )
 _PASSIVE = re.compile(r"\bse duoc\b")
+#: A look back rather than work ahead: "Thời gian qua, …", "Tuy nhiên, …".
+_REVIEW = re.compile(
+    r"^(?:trong )?(?:thoi gian qua|tuy nhien|nhin chung|qua \d|sau \d+ thang|ket qua)"
+)
+#: A call on attitude, not a task: "… phải coi chuyển đổi số là nhiệm vụ …".
+_ATTITUDE = re.compile(r"(?<![\w])(?:phai|can) (?:coi|xem|xac dinh)(?![\w])")
+_RESPONSIBLE = re.compile(r"(?<![\w])chiu trach nhiem(?![\w])")
+#: "… nghiêm túc quán triệt, thực hiện Thông báo này": the closing call of a notice.
+_WHOLE_DOCUMENT = re.compile(
+    r"(?:thuc hien|quan triet|trien khai)[\w ,]{0,20}(?:thong bao|ket luan|chi thi|nghi quyet"
+    r"|quyet dinh) nay\s*\.?$"
+)
 _SECTION_BAD = re.compile(
     r"quan diem|muc dich|yeu cau|muc tieu|tinh hinh|ket qua dat duoc|danh gia|boi canh|can cu"
     r"|y nghia|nguyen tac"
 )
 _SECTION_GOOD = re.compile(r"nhiem vu|giai phap|to chuc thuc hien|phan cong|trach nhiem")
-_INTRO = re.compile(r"(?:sau day|nhu sau|sau|cu the)\s*:\s*$")
+_INTRO = re.compile(r":\s*$")
 _INTRO_TASKS = re.compile(r"nhiem vu|giao|de nghi|yeu cau|thuc hien|trien khai|tap trung")
 _RECITAL_END = re.compile(
     r"(?:nhu sau|sau day)\s*:\s*$|^quyet nghi\s*:?\s*$|^(?:quyet dinh|chi thi)\s*:\s*$"
@@ -115,6 +128,99 @@ _AGENCY_HEAD = (
 UNKNOWN_AGENCY = re.compile(
     _AGENCY_HEAD + r"(?:\s+(?:[A-ZĐÀ-Ỹa-zđà-ỹ&]|-\s)[\w&]*(?:,(?= [A-ZĐ]))?){0,10}"
 )
+_HEAD = re.compile(r"(?<![\w])" + _AGENCY_HEAD + r"(?![\w])")
+_WORD = re.compile(r"(\s*,\s*|\s+-\s+|\s+)([^\s,;.:()\[\]\"“”]+)")
+#: Words in lowercase that end an agency's name: verbs and adverbs (matched folded: "Vụ Kế
+#: hoạch - Tài chính bảo đảm kinh phí", "Bộ Công an định kỳ hằng tháng tổng hợp") and function
+#: words (matched with their diacritics, so "tài chính" is not "tại").
+_NAME_STOP = re.compile(
+    r"(?:" + _VERBS + r"|bao dam|dinh ky|thuong xuyen|kip thoi|tiep tuc|nghiem tuc|quyet liet"
+    r"|lien quan|can cu)(?![\w])"
+)
+_NAME_STOP_WORDS = frozenset(
+    re.split(
+        r"\s+",
+        "hằng hàng sớm cần phải là có không được đã sẽ đang chịu theo trong tại để nhằm với cho"
+        " của từ đến do các mọi từng những này thuộc giao khi nếu và/hoặc",
+    )
+)
+
+
+#: Heads whose name goes on in lowercase: "Ủy ban nhân dân tỉnh", "Ban cán sự đảng Bộ …".
+_LOWER_NAMED = re.compile(r"(?:uy ban nhan dan|ban can su dang|dang uy|hoi dong)\b")
+
+
+def agency_name_end(text: str, folded: str, start: int, limit: int) -> int:
+    """End of the agency name opening at ``start`` ("Cục Tin học và Thống kê tài chính",
+    "Vụ Kế hoạch - Tài chính", "Cục Thông tin, Thống kê"): words run on until a verb or a
+    function word in lowercase, a comma before a lowercase word or a new agency, or "và"
+    before a new agency or "các"."""
+    head = _HEAD.match(text, start, limit)
+    if head is None:
+        return start
+    end = pos = head.end()
+    first = _WORD.match(text, pos, limit)
+    if first is None or "," in first.group(1):
+        return start
+    if not (first.group(2)[:1].isupper() or first.group(2)[:1].isdigit()) and not (
+        _LOWER_NAMED.match(folded, start)
+    ):
+        return start  # "Bộ trưởng", "Trung tâm dữ liệu quốc gia": an office, a thing
+    pending = False  # a "và" waiting for the word after it
+    for _ in range(16):
+        m = _WORD.match(text, pos, limit)
+        if m is None:
+            break
+        sep, word, ws = m.group(1), m.group(2), m.start(2)
+        folded_word = folded[ws : m.end(2)]
+        capital = word[:1].isupper() or word[:1].isdigit()
+        if "," in sep and (not capital or pending):
+            break
+        if _HEAD.match(text, ws, limit) and ("," in sep or pending):
+            break
+        if folded_word == "va" and not pending:
+            pending = True
+            pos = m.end(2)
+            continue
+        if not capital and (word.lower() in _NAME_STOP_WORDS or _NAME_STOP.match(folded, ws)):
+            break
+        pending = False
+        end = pos = m.end(2)
+    return end
+
+
+def _mention_field(text: str, m: Mention, confidence: float) -> Field:
+    kind = {"agency": "unit", "group": "group"}.get(m.kind, "")
+    return Field(m.name, (m.start, m.end), confidence, m.id, kind)
+
+
+def _unknown_agencies(
+    text: str, folded: str, a: int, b: int, known: list[Mention], confidence: float
+) -> list[tuple[int, int]]:
+    """Names of agencies the register does not know, in a range, as spans; a known agency
+    inside a longer name ("Văn phòng Bộ Công an") is part of it, one in parentheses after a
+    name ("Cục Thuế (Bộ Tài chính)") only says whose it is."""
+    spans: list[tuple[int, int]] = []
+    pos = a
+    while True:
+        m = _HEAD.search(text, pos, b)
+        if m is None:
+            break
+        s = m.start()
+        e = agency_name_end(text, folded, s, b)
+        pos = max(e, m.end())
+        if text[s:e].lower().startswith("các ") or len(text[s:e].split()) < 2:
+            continue
+        same = [k for k in known if k.start == s]
+        if same:  # the register's name wins where both start
+            pos = max(m.end(), same[0].end)
+            continue
+        if any(k.start < s < k.end for k in known):
+            continue
+        spans.append((s, e))
+    return spans
+
+
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZĐÀ-Ỹ\"“])|(?<=\.\")\s+|(?<=[;:])\s+(?=\()")
 
 
@@ -133,6 +239,7 @@ class _Candidate:
     fields: list[tuple[int, int]] = field(default_factory=list)
     children: list[int] = field(default_factory=list)
     is_item: bool = False
+    lead_in: tuple[int, int] | None = None  # the heading or sentence introducing the item
 
 
 class _Index:
@@ -182,7 +289,8 @@ def _sentences(text: str, a: int, b: int) -> list[tuple[int, int]]:
 
 
 def _collect(structure: Structure, text: str, folded: str, index: _Index) -> list[_Candidate]:
-    """Candidate task units in document order, with parents, context and inherited deadline."""
+    """Candidate task units in document order, with parents, context and inherited deadline
+    and lead-in (the sentence or heading that introduced them)."""
     parts = structure.parts
     candidates: list[_Candidate] = []
     recital_end = _recital_end(structure, folded)
@@ -192,6 +300,7 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
             children.setdefault(part.parent, []).append(i)
     section_scores: dict[int, float] = {}
     intro_of: dict[int | None, DeadlinePhrase | None] = {}  # parent part -> current intro
+    lead_in_of: dict[int | None, tuple[int, int] | None] = {}  # parent part -> its span
     listed: dict[int | None, bool] = {}
     part_candidate: dict[int, int] = {}
     year = structure.header.date.year if structure.header.date else None
@@ -204,24 +313,19 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
         raw_folded = folded[a0:b0].rstrip()
         parent_score = section_scores.get(part.parent, 0.0) if part.parent is not None else 0.0
         score = parent_score
-        if part.kind == "section" and part.title:
-            if _SECTION_BAD.search(folded[a : a + 80]):
-                score = -0.35
-            elif _SECTION_GOOD.search(folded[a : a + 80]):
-                score = max(parent_score, 0.15)
-        section_scores[i] = score
         recital = b <= recital_end
-        if part.kind == "paragraph":
+        fields = structure.field_lines.get(i, [])
+        if part.kind == "paragraph" and not fields:
             # a paragraph closes the previous intro at its level and may open a new one
             intro = None
             listed[part.parent] = False
+            lead_in_of[part.parent] = None
             if _INTRO.search(raw_folded):
                 intro = _first_deadline(own_folded, a, year)
                 listed[part.parent] = bool(_INTRO_TASKS.search(own_folded))
+                if not recital:
+                    lead_in_of[part.parent] = _last_sentence(text, a, b)
             intro_of[part.parent] = intro
-            if i in children and any(parts[c].kind == "item" for c in children[i]):
-                # inline enumeration inside a paragraph: the paragraph is a candidate lead
-                pass
             for s, e in _sentences(text, a, b):
                 if _INTRO.search(folded[s : e + 1]) and not _TRIGGER.search(folded[s:e]):
                     continue
@@ -233,7 +337,7 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
         is_heading = (
             part.kind == "section"
             and part.title
-            and i not in structure.field_lines
+            and not fields
             and (
                 any(parts[c].kind != "paragraph" for c in children.get(i, []))
                 or own_folded.startswith("ve ")
@@ -244,11 +348,26 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
             )
         )
         if is_heading:
+            title = folded[a : min(b, a + 80)]
+            if _SECTION_BAD.search(title):
+                score = -0.35
+            elif _SECTION_GOOD.search(title):
+                score = max(parent_score, 0.15)
+            section_scores[i] = score
             intro_of[i] = _first_deadline(own_folded, a, year)
             listed[i] = bool(_SECTION_GOOD.search(own_folded))
+            lead_in_of[i] = None
+            if _agency_heading(text, folded, a, b, index):
+                # "1. Bộ Khoa học và Công nghệ:": the items below are its tasks
+                lead_in_of[i] = (a, b)
+                listed[i] = True
+            elif _INTRO.search(raw_folded) and not recital:
+                lead_in_of[i] = (a, b)
             continue
+        section_scores[i] = score
         parent = part.parent
         inherited = intro_of.get(parent)
+        lead_in = lead_in_of.get(parent)
         in_list = listed.get(parent, False)
         parent_cand = part_candidate.get(parent) if parent is not None else None
         if parent_cand is not None and parent_cand >= 0 and parts[parent].kind != "section":
@@ -266,8 +385,9 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
             section_score=score,
             recital=recital,
             inherited=inherited,
-            fields=structure.field_lines.get(i, []),
+            fields=fields,
             is_item=True,
+            lead_in=lead_in,
         )
         candidates.append(cand)
         part_candidate[i] = len(candidates) - 1
@@ -278,6 +398,32 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
             intro_of[i] = _first_deadline(own_folded, a, year) or inherited
             listed[i] = True
     return candidates
+
+
+def _last_sentence(text: str, a: int, b: int) -> tuple[int, int]:
+    pieces = _sentences(text, a, b)
+    return pieces[-1] if pieces else (a, b)
+
+
+_HEADING_OPENERS = re.compile(r"(?:doi voi|giao|de nghi|ve phia)\s+")
+
+
+def _agency_heading(text: str, folded: str, a: int, b: int, index: _Index) -> bool:
+    """A heading that only names who does the items below ("1. Bộ Khoa học và Công nghệ:",
+    "5. Các bộ, ngành, địa phương:", "Đối với Ủy ban nhân dân các tỉnh, thành phố:")."""
+    end = b
+    while end > a and text[end - 1] in " :.-–":
+        end -= 1
+    opener = _HEADING_OPENERS.match(folded, a, end)
+    start = opener.end() if opener else a
+    if end - start < 3:
+        return False
+    for m in index.mentions_in(start, end):
+        if m.kind in ("agency", "group") and m.start == start and m.end >= end - 1:
+            return True
+    if _HEAD.match(text, start, end):
+        return agency_name_end(text, folded, start, end) >= end - 1
+    return False
 
 
 def _first_deadline(folded_part: str, offset: int, year: int | None) -> DeadlinePhrase | None:
@@ -323,7 +469,11 @@ def _field(
 
 def _add(fields: list[Field], new: Field) -> None:
     for f in fields:
-        if (f.resolved_id is not None and f.resolved_id == new.resolved_id) or (
+        if (
+            f.resolved_id is not None
+            and f.resolved_id == new.resolved_id
+            and f.resolved_kind == new.resolved_kind
+        ) or (
             f.resolved_id is None
             and new.resolved_id is None
             and f.value.lower() == new.value.lower()
@@ -335,22 +485,24 @@ def _add(fields: list[Field], new: Field) -> None:
 def _split_agencies(
     text: str, folded: str, a: int, b: int, index: _Index, confidence: float
 ) -> list[Field]:
-    """Agencies named in a value ("Bộ Tài chính, Bộ Công an và các cơ quan liên quan")."""
+    """Agencies named in a value ("Bộ Tài chính, Bộ Công an và các cơ quan liên quan",
+    "Cục Tin học và Thống kê tài chính (Bộ Tài chính)"), in order."""
+    known = [m for m in index.mentions_in(a, b) if m.kind in ("agency", "group")]
+    unknown = _unknown_agencies(text, folded, a, b, known, confidence)
+    found: list[tuple[int, Field]] = []
+    for m in known:
+        if any(s < m.start < e for s, e in unknown):
+            continue
+        if text[max(a, m.start - 2) : m.start].strip().endswith("(") and any(
+            x.start < m.start for x in known
+        ) | any(s < m.start for s, _ in unknown):
+            continue  # "Cục Thuế (Bộ Tài chính)": whose unit it is
+        found.append((m.start, _mention_field(text, m, confidence)))
+    for s, e in unknown:
+        found.append((s, _field(text, s, e, confidence * 0.8, None, text[s:e])))
     out: list[Field] = []
-    covered: list[tuple[int, int]] = []
-    for m in index.mentions_in(a, b):
-        if m.kind == "agency":
-            _add(out, _field(text, m.start, m.end, confidence, m.id, m.name))
-            covered.append((m.start, m.end))
-    for m in UNKNOWN_AGENCY.finditer(text, a, b):
-        s, e = m.span()
-        name = text[s:e].strip(" ,")
-        if any(x < e and s < y for x, y in covered) or len(name) < 4:
-            continue
-        name = re.split(r"\s+(?:và|phối hợp|chủ trì|thực hiện|có liên quan)\b", name)[0].strip(" ,")
-        if name.lower().startswith(("các ", "cơ quan")) and len(name.split()) < 3:
-            continue
-        _add(out, _field(text, s, s + len(name), confidence * 0.8, None, name))
+    for _, item in sorted(found, key=lambda x: x[0]):
+        _add(out, item)
     return out
 
 
@@ -358,9 +510,9 @@ def _value_agencies(text: str, a: int, b: int, index: _Index, confidence: float)
     """Agencies of a field's value: each piece between commas or semicolons is one name,
     unless the register knows names inside it ("Bộ Văn hóa, Thể thao và Du lịch")."""
     out: list[Field] = []
-    mentions = [m for m in index.mentions_in(a, b) if m.kind == "agency"]
+    mentions = [m for m in index.mentions_in(a, b) if m.kind in ("agency", "group")]
     for m in mentions:
-        _add(out, _field(text, m.start, m.end, confidence, m.id, m.name))
+        _add(out, _mention_field(text, m, confidence))
     start = a
     for piece in [*re.split(r"([;,])", text[a:b]), ""]:
         if piece in (";", ","):
@@ -378,6 +530,27 @@ def _value_agencies(text: str, a: int, b: int, index: _Index, confidence: float)
     return out
 
 
+_HEADS_OF = re.compile(r"(?:chu tich|giam doc|thu truong|lanh dao|nguoi dung dau|bo truong)\s$")
+
+
+def _trigger(f: str, verb: re.Match | None) -> re.Match | None:
+    """ "giao", "đề nghị", "yêu cầu" where they hand out work: before the first verb or opening
+    a clause ("…, giao Bộ Công an …"), not inside an object ("ngân sách … giao cho Bộ")."""
+    for m in _TRIGGER.finditer(f):
+        if (
+            verb is None
+            or m.start() < verb.start()
+            or f[max(0, m.start() - 2) : m.start()]
+            in (
+                ", ",
+                "; ",
+                ": ",
+            )
+        ):
+            return m
+    return None
+
+
 def _assignees(
     cand: _Candidate, text: str, folded: str, index: _Index, resolver: Resolver
 ) -> _Found:
@@ -386,7 +559,7 @@ def _assignees(
     found = _Found([], [], [], False, False)
     mentions = index.mentions_in(a, b)
     verb = VERB.search(f)
-    trigger = _TRIGGER.search(f)
+    trigger = _trigger(f, verb)
     subject_end = a + (verb.start() if verb else len(f))
     zone_start = a
     if trigger:
@@ -396,47 +569,56 @@ def _assignees(
         found.assignee = True
     if verb is None and trigger is None:
         mentions = []
+    agencies = [m for m in mentions if m.kind in ("agency", "group")]
+    # a name the register does not know, or knows only inside a longer one, opening the
+    # subject: "Cục Chuyển đổi số quốc gia chủ trì", "Văn phòng Bộ Công an tổng hợp"
+    head_at = zone_start + (
+        len(text[zone_start:subject_end]) - len(text[zone_start:subject_end].lstrip())
+    )
+    unknown = [
+        (s, e)
+        for s, e in _unknown_agencies(
+            text, folded, head_at, max(subject_end, head_at), agencies, 0.6
+        )
+        if not is_not_assignee(folded[s:e])
+    ]
+    for s, e in unknown[:1] if unknown and unknown[0][0] == head_at else []:
+        _add(found.leads, _field(text, s, e, 0.6, None, text[s:e]))
+        found.assignee = True
+    inside = [(s, e) for s, e in unknown[:1] if s == head_at]
     for m in mentions:
         if m.start < zone_start or m.start >= subject_end:
             continue
-        before = folded[max(a, m.start - 6) : m.start]
-        if re.search(r"(?:do|cua|voi|cho|tu|tai|trinh|ve|tren)\s$", before):
+        if any(s <= m.start < e for s, e in inside):
             continue
+        before = folded[max(a, m.start - 20) : m.start]
+        if re.search(r"(?<![\w])(?:do|cua|voi|cho|tu|tai|trinh|ve|tren|truoc)\s$", before):
+            continue
+        if m.kind == "group" and _HEADS_OF.search(before):
+            continue  # "Chủ tịch Ủy ban nhân dân các tỉnh": the persons, not the group
         if m.kind == "member":
             name = m.name or text[m.start : m.end]
             conf = 0.9 if m.id is not None else 0.5
             _add(found.members, _field(text, m.start, m.end, conf, m.id, name))
             office = folded[m.start : m.end]
-            agencies = resolver.office_agencies(office) if m.via_office else []
-            if not agencies and m.member is not None and not m.via_office:
+            implied = resolver.office_agencies(office) if m.via_office else []
+            if not implied and m.member is not None and not m.via_office:
                 agency = resolver.member_agency(m.member)
-                agencies = [agency] if agency else []
-            for agency in agencies:
-                _add(found.leads, Field(agency.name, (m.start, m.end), 0.7, agency.id))
+                implied = [agency] if agency else []
+            for agency in implied:
+                _add(found.leads, Field(agency.name, (m.start, m.end), 0.7, agency.id, "unit"))
             found.assignee = True
-        elif m.kind == "agency" and not is_not_assignee(folded[m.start : m.end]):
-            _add(found.leads, _field(text, m.start, m.end, 0.85, m.id, m.name))
+        elif m.kind in ("agency", "group") and not is_not_assignee(folded[m.start : m.end]):
+            _add(found.leads, _mention_field(text, m, 0.85))
             found.assignee = True
             if verb and f[verb.start() : verb.end()] == "chi dao" and m.agency is not None:
                 for member in resolver.members_leading(m.agency):
                     _add(found.members, Field(member.name, (m.start, m.end), 0.6, member.id))
-    # unknown agency as subject: "Cục Chuyển đổi số quốc gia chủ trì, …"
-    if not found.leads:
-        head = text[zone_start:subject_end]
-        m = UNKNOWN_AGENCY.match(head.lstrip())
-        if m and not is_not_assignee(folded[zone_start:subject_end].lstrip()):
-            s = zone_start + (len(head) - len(head.lstrip()))
-            name = m.group(0).strip(" ,")
-            if len(name.split()) >= 2 and not name.lower().startswith(
-                ("các đồng chí", "bộ trưởng")
-            ):
-                _add(found.leads, _field(text, s, s + len(name), 0.6, None, name))
-                found.assignee = True
     # "chỉ đạo Bộ Công an làm tốt …": the agency directed leads
     if verb and f[verb.start() : verb.end()] == "chi dao":
-        for m in mentions:
-            if m.kind == "agency" and m.start - (a + verb.end()) in (1, 2):
-                _add(found.leads, _field(text, m.start, m.end, 0.8, m.id, m.name))
+        for m in agencies:
+            if m.start - (a + verb.end()) in (1, 2):
+                _add(found.leads, _mention_field(text, m, 0.8))
     # coordinators: "phối hợp với A, B và …"
     co = re.search(r"phoi hop (?:chat che |thuong xuyen )?(?:voi|cung)\s+", f)
     if co:
@@ -483,23 +665,34 @@ def _labelled(cand: _Candidate, text: str, folded: str, index: _Index, year: int
     return out
 
 
-_ATTACHED = re.compile(
-    r"(?:thong qua|hoan thanh|ban hanh|trinh|van hanh|xong|dua vao|bao cao|hoan thien|ket thuc"
-    r"|phe duyet|to chuc|trien khai|khoi cong|nghiem thu)[^.;]{0,60}$"
-)
+#: Words before a time that make it the time the work is due ("hoàn thành trước ngày …").
+_DUE_WORDS = re.compile(r"(?<![\w])(?:trong|truoc|cham nhat|den het|xong|hoan thanh|tai)(?![\w])")
 
 
 def _deadline(cand: _Candidate, folded: str, index: _Index) -> Field | None:
-    phrases = [p for p in index.deadlines_in(cand.start, cand.end)]
-    for p in phrases:
-        lead_in = folded[max(cand.start, p.start - 70) : p.start]
-        if cand.inherited is None and (p.prefixed or p.text.startswith(("Thường", "Hằng"))):
-            return Field(p.text, (p.start, p.end), 0.85)
-        if cand.inherited is not None and p.prefixed and _ATTACHED.search(lead_in):
-            return Field(p.text, (p.start, p.end), 0.8)
+    """The item's own time when it states one ("trước ngày 15/9/2025", "trong tháng 8/2025",
+    "hằng quý", "tại phiên họp tiếp theo"), else the time of the sentence or heading that
+    introduced it ("Trong quý III/2025, tập trung …:"), else a looser time in the item."""
+    phrases = index.deadlines_in(cand.start, cand.end)
+    own = [
+        p
+        for p in phrases
+        if p.text.startswith(("Hằng", "Tại"))
+        or (p.prefixed and _DUE_WORDS.match(folded, p.start))
+        or (p.prefixed and _DUE_WORDS.search(folded[p.start : p.end].split("quy")[0]))
+    ]
+    if cand.inherited is not None:
+        # a time opening the item frames it ("Trong năm 2025 mọi thủ tục …"); the list's
+        # time still governs
+        own = [p for p in own if p.start > cand.start + 2]
+    if own:
+        return Field(own[0].text, (own[0].start, own[0].end), 0.85)
     if cand.inherited is not None:
         p = cand.inherited
         return Field(p.text, (p.start, p.end), 0.75)
+    for p in phrases:
+        if p.prefixed or p.text.startswith("Thường"):
+            return Field(p.text, (p.start, p.end), 0.7)
     return None
 
 
@@ -520,7 +713,20 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score += 0.3
     if cand.recital:
         score -= 0.5
-    trigger = _TRIGGER.search(f)
+    verb = VERB.search(f)
+    trigger = _trigger(f, verb)
+    if verb and re.search(
+        r"(?<![\w])da (?:duoc )?(?:\w+ )?$", f[max(0, verb.start() - 12) : verb.start()]
+    ):
+        score -= 0.4  # its work is done: "Bộ Công an đã chủ trì, phối hợp …"
+    if _REVIEW.match(f):
+        score -= 0.35
+    if _ATTITUDE.search(f):
+        score -= 0.4
+    if _RESPONSIBLE.search(f) and not (cand.inherited or find_deadlines(f, None)):
+        score -= 0.5
+    if _WHOLE_DOCUMENT.search(f) and not (found.leads or found.members):
+        score -= 0.5
     if _EVALUATION.match(f) and not trigger:
         score -= 0.35
     if _EXHORTATION.match(f) and not found.assignee:
@@ -562,6 +768,20 @@ def _split_sentences(cand: _Candidate, text: str, folded: str) -> list[tuple[int
     return [tuple(g) for g in groups] if len(groups) >= 2 else []
 
 
+def _lead_in_assignees(
+    span: tuple[int, int], text: str, folded: str, index: _Index, resolver: Resolver
+) -> _Found:
+    """Who the heading or sentence introducing a list gives its items to."""
+    a, b = span
+    if _agency_heading(text, folded, a, b, index):
+        leads = _split_agencies(text, folded, a, b, index, 0.75)
+        return _Found([], leads, [], bool(leads), False)
+    found = _assignees(_Candidate(a, b, "", ""), text, folded, index, resolver)
+    if not found.assignee:
+        return _Found([], [], [], False, False)
+    return found
+
+
 def propose_tasks(
     text: str, folded: str, structure: Structure, resolver: Resolver
 ) -> list[Proposal]:
@@ -571,16 +791,34 @@ def propose_tasks(
     candidates = _collect(structure, text, folded, index)
     proposals: list[Proposal | None] = [None] * len(candidates)
     sentence_counter: dict[int | None, int] = {}
+    lead_ins: dict[tuple[int, int], _Found] = {}
     for n, cand in enumerate(candidates):
         found = _assignees(cand, text, folded, index, resolver)
         labelled = _labelled(cand, text, folded, index, year)
         parent = proposals[cand.parent] if cand.parent is not None else None
-        for item in labelled.get("leads", []):
-            _add(found.leads, item)
-        for item in labelled.get("coordinators", []):
-            _add(found.coordinators, item)
+        # stated fields ("Cơ quan chủ trì: …") say it better than the sentence
         if labelled.get("leads"):
+            found.leads = labelled["leads"]
             found.assignee = True
+        if labelled.get("coordinators"):
+            found.coordinators = labelled["coordinators"]
+        if (
+            not found.leads
+            and not found.members
+            and cand.lead_in is not None
+            and not (parent and (parent.leads or parent.members))
+        ):
+            # items under "1. Bộ Khoa học và Công nghệ:" or "Giao Bộ Y tế chủ trì: a) …"
+            inherited = lead_ins.get(cand.lead_in)
+            if inherited is None:
+                inherited = _lead_in_assignees(cand.lead_in, text, folded, index, resolver)
+                lead_ins[cand.lead_in] = inherited
+            if inherited.leads or inherited.members:
+                found.leads = list(inherited.leads)
+                found.members = list(inherited.members)
+                found.assignee = True
+                if not found.coordinators:
+                    found.coordinators = list(inherited.coordinators)
         score = _score(cand, folded, found, bool(cand.fields) or bool(labelled))
         if parent is not None:
             score = max(

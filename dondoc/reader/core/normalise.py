@@ -55,12 +55,11 @@ class Normalised:
     origin: list[int]
 
 
-_fold_cache: dict[str, str] = {}
+class _FoldTable(dict):
+    """``str.translate`` table filled on first sight of each character."""
 
-
-def _fold_char(ch: str) -> str:
-    folded = _fold_cache.get(ch)
-    if folded is None:
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
         if ch in "đĐ":
             folded = "d"
         else:
@@ -68,13 +67,16 @@ def _fold_char(ch: str) -> str:
             folded = base.lower()
             if len(folded) != 1:
                 folded = ch
-        _fold_cache[ch] = folded
-    return folded
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
 
 
 def fold_same_length(text: str) -> str:
     """Lowercase, diacritic-free copy of NFC ``text`` with one character per character."""
-    return "".join([_fold_char(ch) for ch in text])
+    return text.translate(_FOLD)
 
 
 class _Builder:
@@ -123,10 +125,20 @@ def _repeated_lines(lines: list[str]) -> set[str]:
     counts = Counter(line for line in lines if 0 < len(line) <= 80)
     pages = sum(1 for line in lines if line == "\f" or _PAGE_NUMBER.match(line or "x")) + 1
     floor = max(3, pages // 2) if pages > 2 else 10**9
+    # a line beside a page number on two pages or more is a running header or footer too
+    beside: Counter = Counter()
+    filled = [line for line in lines if line]
+    for n, line in enumerate(filled):
+        if line == "\f" or _PAGE_NUMBER.match(line):
+            for other in filled[max(0, n - 1) : n] + filled[n + 1 : n + 2]:
+                if 0 < len(other) <= 120 and other != "\f" and not _PAGE_NUMBER.match(other):
+                    beside[other] += 1
     return {
         line
         for line, n in counts.items()
-        if n >= floor and not _ENUM_START.match(line) and line not in {"*", "-"}
+        if (n >= floor or beside[line] >= 2)
+        and not _ENUM_START.match(line)
+        and line not in {"*", "-"}
     }
 
 

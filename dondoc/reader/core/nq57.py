@@ -9,10 +9,11 @@ from functools import cache
 from pathlib import Path
 
 from dondoc.reader.core.offices import split_offices
-from dondoc.reader.core.types import Register, RegisterAgency, RegisterMember
+from dondoc.reader.core.types import Register, RegisterAgency, RegisterGroup, RegisterMember
 
 _ROOT = Path(__file__).resolve().parents[2]
 UNITS = _ROOT / "orgs" / "data" / "units.json"
+GROUPS = _ROOT / "orgs" / "data" / "groups.json"
 PROGRAM = _ROOT / "tasks" / "data" / "nq57.json"
 
 
@@ -47,4 +48,8 @@ def nq57_register() -> Register:
         )
         for n, m in enumerate(data["members"], start=1)
     ]
-    return Register(members=members, agencies=agencies)
+    groups = [
+        RegisterGroup(id=n, name=g["name"], phrases=tuple(g.get("phrases", [])))
+        for n, g in enumerate(json.loads(GROUPS.read_text(encoding="utf-8"))["groups"], start=1)
+    ]
+    return Register(members=members, agencies=agencies, groups=groups)

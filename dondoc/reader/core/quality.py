@@ -6,10 +6,11 @@ one when their contents overlap enough: token F1 ≥ 0.5 on folded words, paired
 best-first. Proposals below ``PROPOSE_AT`` confidence are hints and are not counted.
 
 Over matched pairs, a field is right when the sets agree after resolving names through the
-register (an alias and the official name are one agency); a member the reader could only name
-by an office it could not resolve ("Trưởng Ban Tổ chức Trung ương") is neither right nor
-wrong when the annotation lists nobody. A deadline is right when the due dates agree, or,
-without a due date, when the phrases agree.
+register (an alias and the official name are one agency; the phrasings of a collective
+agency, "UBND các tỉnh, thành phố trực thuộc Trung ương" and "Các tỉnh, thành phố", are one
+group); a member the reader could only name by an office it could not resolve ("Trưởng Ban
+Tổ chức Trung ương") is neither right nor wrong when the annotation lists nobody. A deadline
+is right when the due dates agree, or, without a due date, when the phrases agree.
 """
 
 from __future__ import annotations
@@ -89,7 +90,10 @@ def _key(text: str) -> str:
 
 def _agency_key(name: str, resolver: Resolver) -> str:
     agency = resolver.agency(_key(name))
-    return _key(agency.name) if agency else _key(name)
+    if agency:
+        return _key(agency.name)
+    group = resolver.group(name)
+    return f"group {_key(group.name)}" if group else _key(name)
 
 
 def _members_right(proposal: Proposal, gold: list[str]) -> bool:

@@ -3,6 +3,9 @@
 Matching is done on the folded text (``fold_same_length``), so "Bo Cong an", "BỘ CÔNG AN" and
 "Bộ Công an" are one mention; offsets are offsets in the normalised text. A party committee's
 name also matches the body it leads: "Đảng ủy Bộ Tài chính" is found as "Bộ Tài chính".
+Collective agencies ("Các bộ, ngành, địa phương", "UBND các tỉnh, thành phố trực thuộc Trung
+ương") are found by their phrases, with punctuation, "và" and the "UBND"/"trực thuộc Trung
+ương" wrappers ignored; "các bộ, ngành liên quan" names some ministries and is no group.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from dondoc.reader.core.normalise import fold_same_length
-from dondoc.reader.core.types import Register, RegisterAgency, RegisterMember
+from dondoc.reader.core.types import Register, RegisterAgency, RegisterGroup, RegisterMember
 
 _COMMITTEE_PREFIXES = ("dang uy ", "ban can su dang ", "dang doan ")
 #: Offices whose holder directs a bloc rather than one body: the bloc's party committee.
@@ -40,12 +43,48 @@ UNRESOLVED_OFFICE = re.compile(
 class Mention:
     start: int
     end: int
-    kind: str  # "member" | "agency"
+    kind: str  # "member" | "agency" | "group"
     id: int | None
     name: str  # canonical name (member's full name, agency's official name) or text
     via_office: bool = False
     agency: RegisterAgency | None = None
     member: RegisterMember | None = None
+    group: RegisterGroup | None = None
+
+
+_GROUP_WRAPPERS = re.compile(r"^(?:ubnd|uy ban nhan dan|dang uy|ban can su dang|ban thuong vu)\s+")
+_GROUP_TAIL = re.compile(r"\s*\btruc thuoc (?:trung uong|tw)\b")
+
+
+def group_key(text: str) -> str:
+    """The form a collective phrase is compared under, as ``dondoc.orgs.groups.group_key``:
+    "UBND các tỉnh, thành phố trực thuộc Trung ương" -> "cac tinh thanh pho"."""
+    key = fold_same_length(re.sub(r"\s+", " ", text or "").strip())
+    key = re.sub(r"[,.;:()\[\]\"“”'…/&-]+", " ", key)
+    key = re.sub(r"\bva\b", " ", key)
+    key = _GROUP_TAIL.sub(" ", re.sub(r"\s+", " ", key).strip())
+    key = _GROUP_WRAPPERS.sub("", key.strip())
+    if key and not key.startswith("cac "):
+        key = f"cac {key}"
+    return re.sub(r"\s+", " ", key).strip()
+
+
+def _group_regex(keys: list[str]) -> re.Pattern | None:
+    """Folded text naming one of the groups: "(ubnd) (các) tỉnh, thành phố (trực thuộc TW)"."""
+    bodies = []
+    for key in sorted(set(keys), key=len, reverse=True):
+        words = key.split()[1:]  # without the leading "cac"
+        if not words:
+            continue
+        joined = r"(?:\s*[,;]\s*(?:va\s+)?|\s+va\s+|\s+)".join(re.escape(w) for w in words)
+        bodies.append(joined)
+    if not bodies:
+        return None
+    return re.compile(
+        r"(?<![\w])(?:(?:ubnd|uy ban nhan dan|dang uy|ban can su dang|ban thuong vu)\s+)?"
+        r"(?:cac\s+)?(?:" + "|".join(bodies) + r")(?:\s+truc thuoc (?:trung uong|tw))?(?![\w])"
+        r"(?!\s*,?\s*(?:co\s+)?lien quan)"
+    )
 
 
 def _valid(start: date | None, end: date | None, on: date | None) -> bool:
@@ -106,6 +145,15 @@ class Resolver:
                     self.member_by_key.setdefault(key, member)
                     self.office_keys.add(key)
         self.member_pattern = _alternation(list(self.member_by_key))
+        self.group_by_key: dict[str, RegisterGroup] = {}
+        for group in register.groups:
+            for phrase in (group.name, *group.phrases):
+                self.group_by_key.setdefault(group_key(phrase), group)
+        self.group_pattern = _group_regex(list(self.group_by_key))
+
+    def group(self, name: str) -> RegisterGroup | None:
+        """The collective agency a phrase names, or None."""
+        return self.group_by_key.get(group_key(name))
 
     def agency(self, folded_name: str) -> RegisterAgency | None:
         """The agency a folded name designates on the reading's date (its successor if gone)."""
@@ -124,7 +172,7 @@ class Resolver:
         """Members (by name or office) and agencies mentioned in the folded text, in order,
         without overlaps (a member's office wins over the agency inside it)."""
         found: list[Mention] = []
-        taken: list[tuple[int, int]] = []
+        taken = bytearray(len(folded) + 1)  # 1 where a mention already is
         if self.member_pattern is not None:
             for m in self.member_pattern.finditer(folded):
                 key = m.group(0)
@@ -143,18 +191,29 @@ class Resolver:
                         member=member,
                     )
                 )
-                taken.append((m.start(), m.end()))
+                taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
         for m in UNRESOLVED_OFFICE.finditer(folded):
             start, end = m.span(1)
             text = folded[start:end].rstrip(" ,")
             end = start + len(text)
-            if any(s < end and start < e for s, e in taken):
+            if 1 in taken[start:end]:
                 continue
             found.append(Mention(start, end, "member", None, "", via_office=True))
-            taken.append((start, end))
+            taken[start:end] = b"\x01" * (end - start)
+        if self.group_pattern is not None:
+            for m in self.group_pattern.finditer(folded):
+                if 1 in taken[m.start() : m.end()]:
+                    continue
+                group = self.group(m.group(0))
+                if group is None:
+                    continue
+                found.append(
+                    Mention(m.start(), m.end(), "group", group.id, group.name, group=group)
+                )
+                taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
         if self.agency_pattern is not None:
             for m in self.agency_pattern.finditer(folded):
-                if any(s < m.end() and m.start() < e for s, e in taken):
+                if 1 in taken[m.start() : m.end()]:
                     continue
                 agency = self.agency(m.group(0))
                 if agency is None:

@@ -1,12 +1,13 @@
 """The parts of a directive (cấu trúc văn bản): header, sections, enumerations.
 
 The normalised text is cut into blocks (lines). A block may open with a marker: a section
-("I.", "1.", "1.2.", "Điều 3.") or an item ("(1)", "1)", "a)", "-", "+"). Markers nest by
-first appearance, the way a reader sees them: a style met for the first time opens a deeper
-level, a style already open closes the levels under it. A block without a marker closes the
-open items and sits in the innermost section, unless it is a field line of the item above
-("Cơ quan chủ trì: …", "Thời gian hoàn thành: …"). Enumerations written inline ("…chỉ đạo
-các cơ quan chức năng: 1) Có hình thức… 2) Nghiên cứu…") become items of their block when the
+("I.", "1.", "1.2.", "Điều 3.") or an item ("(1)", "1)", "a)", "-", "+", "Nhiệm vụ 1.").
+Markers nest by first appearance, the way a reader sees them: a style met for the first time
+opens a deeper level, a style already open closes the levels under it. A block without a
+marker closes the open items and sits in the innermost section, unless it is a field line of
+the part just above (item, section or paragraph: "Cơ quan chủ trì: …; thời gian hoàn thành:
+…"). Enumerations written inline ("…chỉ đạo các cơ quan chức năng: 1) Có hình thức… 2) Nghiên
+cứu…") become items of their block when the
 numbers run 1, 2, 3… in order.
 
 ``parse_header`` reads the number and symbol ("Số 01-TB/BCĐTW"), the place and date ("Hà Nội,
@@ -23,6 +24,10 @@ from dondoc.reader.core.types import Header, Part
 
 SECTION_STYLES = ("article", "roman", "num_dot", "dotted")
 _MARKERS = [
+    (
+        "task_word",
+        re.compile(r"(?:Nhiệm vụ|Nhiem vu|NHIỆM VỤ|Nội dung|Noi dung)\s+(\d{1,3})\s*[.:]\s*"),
+    ),
     ("article", re.compile(r"(?:Điều|Dieu|ĐIỀU)\s+(\d{1,3})\s*[.:]\s*")),
     ("roman", re.compile(r"([IVXL]{1,6})\s*[.)]\s+(?=\S)")),
     ("dotted", re.compile(r"(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(?=\S)")),
@@ -215,6 +220,7 @@ def parse_structure(text: str, folded: str) -> Structure:
     stack: list[tuple[str, int]] = []  # (style, part index)
     counters: dict[tuple[int | None, str], int] = {}
     footer = False
+    last: int | None = None  # the last part with text of its own
     for block in blocks:
         line = text[block.start : block.end]
         if block.end <= body_start:
@@ -227,8 +233,9 @@ def parse_structure(text: str, folded: str) -> Structure:
         if footer:
             parts.append(Part("footer", "", "footer", (block.start, block.end)))
             continue
-        if FIELD_LABELS.match(line) and stack:
-            owner = stack[-1][1]
+        if FIELD_LABELS.match(line) and (stack or last is not None):
+            # fields belong to the task just above: an item, a section or a paragraph
+            owner = last if last is not None else stack[-1][1]
             structure.field_lines.setdefault(owner, []).append((block.start, block.end))
             continue
         marker = _marker(line)
@@ -243,6 +250,7 @@ def parse_structure(text: str, folded: str) -> Structure:
             index = len(parts) - 1
             structure.text_spans[index] = (block.start, block.end)
             _add_inline(text, parts, structure, index, block.start, block.end)
+            last = index
             continue
         style, label, length = marker
         styles = [s for s, _ in stack]
@@ -266,6 +274,7 @@ def parse_structure(text: str, folded: str) -> Structure:
             "num_dot": f"{label}.",
             "dotted": f"{label}.",
             "article": f"Điều {label}.",
+            "task_word": f"Nhiệm vụ {label}.",
         }.get(style, label)
         title = line[length:].strip() if kind == "section" and len(line) < 160 else ""
         parts.append(
@@ -275,6 +284,7 @@ def parse_structure(text: str, folded: str) -> Structure:
         structure.text_spans[index] = (block.start + length, block.end)
         stack.append((style, index))
         _add_inline(text, parts, structure, index, block.start + length, block.end)
+        last = index
     return structure
 
 

@@ -19,6 +19,7 @@ __all__ = [
     "Reading",
     "Register",
     "RegisterAgency",
+    "RegisterGroup",
     "RegisterMember",
     "Span",
 ]
@@ -33,6 +34,9 @@ class Field:
     span: Span | None = None
     confidence: float = 1.0
     resolved_id: int | None = None
+    #: what ``resolved_id`` designates for an agency field: "unit", or "group" for a collective
+    #: agency ("Các bộ, ngành, địa phương"); "" when unresolved or a member.
+    resolved_kind: str = ""
 
     def as_dict(self) -> dict:
         return {
@@ -40,6 +44,7 @@ class Field:
             "span": list(self.span) if self.span else None,
             "confidence": round(self.confidence, 2),
             "resolved_id": self.resolved_id,
+            "resolved_kind": self.resolved_kind,
         }
 
 
@@ -163,10 +168,21 @@ class RegisterAgency:
     successor_id: int | None = None
 
 
+@dataclass(frozen=True)
+class RegisterGroup:
+    """A collective agency (cơ quan tập thể) with the phrases documents use for it: "Các bộ,
+    ngành, địa phương", "UBND các tỉnh, thành phố trực thuộc Trung ương"."""
+
+    id: int | None
+    name: str
+    phrases: tuple[str, ...] = ()
+
+
 @dataclass
 class Register:
-    """Members and agencies a reading resolves names against (sổ đăng ký), so the core stays
-    free of the database; ``dondoc.reader.registry`` builds one from it."""
+    """Members, agencies and collective agencies a reading resolves names against (sổ đăng
+    ký), so the core stays free of the database; ``dondoc.reader.registry`` builds one from it."""
 
     members: list[RegisterMember] = field(default_factory=list)
     agencies: list[RegisterAgency] = field(default_factory=list)
+    groups: list[RegisterGroup] = field(default_factory=list)

@@ -2,7 +2,8 @@
 
 ``find_deadlines(folded, year)`` lists the phrases that set a time for work: "trong quý
 II/2025", "trước ngày 31 tháng 3 năm 2025", "Ngay trong quý I" (the year taken from the
-notice), "trong tháng 4/2025", "trong năm 2025", "Thường xuyên". Each gets a canonical text
+notice), "trong tháng 4/2025", "trong năm 2025", "Thường xuyên", "hằng quý", "tại phiên họp
+tiếp theo" (kept as text, without a date). Each gets a canonical text
 ("Quý II/2025", "Trước ngày 31/3/2025") that ``dondoc.tasks.deadlines.parse_deadline`` reads
 into a due date. Bare dates are not deadlines ("Nghị quyết số 57-NQ/TW, ngày 22/12/2024"); a
 month, a year or a day needs a word that makes it one (trong, trước, chậm nhất, hoàn thành...).
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _ROMAN_OUT = {1: "I", 2: "II", 3: "III", 4: "IV"}
 _PREFIX = (
-    r"(?P<prefix>(?:(?:ngay|ngay tu|chi|chu yeu)\s+)?"
+    r"(?<![\w])(?P<prefix>(?:(?:ngay|ngay tu|chi|chu yeu)\s+)?"
     r"(?:trong|truoc|cham nhat(?:\s+(?:la|vao|trong|truoc))?|den het|den|xong trong|xong truoc"
     r"|hoan thanh trong|hoan thanh truoc|hoan thanh|vao|cuoi|dau|tu)\s+)"
 )
@@ -31,13 +32,38 @@ _PATTERNS = [
     ),
     (
         "quarter",
-        re.compile(r"(?P<prefix>(?:[a-z]+\s+){0,2})quy\s+(?P<q>iv|i{1,3}|[1-4])\b" + _YEAR),
+        re.compile(r"(?<![\w])quy\s+(?P<q>iv|i{1,3}|[1-4])\b" + _YEAR),
     ),
     ("half", re.compile(_PREFIX + r"?(?P<h>6 thang (?:dau|cuoi) nam)\s*(?P<year>(?:19|20)\d\d)?")),
     ("month", re.compile(_PREFIX + r"thang\s+(?P<m>\d{1,2})\b" + _YEAR)),
     ("year", re.compile(_PREFIX + r"(?:nam\s+)?(?P<year>(?:19|20)\d\d)\b(?!\s*[-/]\s*\d)")),
-    ("continuous", re.compile(r"\b(?P<c>thuong xuyen|hang nam|hang quy|hang thang|dinh ky)\b")),
+    # "đặt hàng năm 2026" (to order for 2026) is no "hằng năm"
+    (
+        "continuous",
+        re.compile(
+            r"\b(?P<c>thuong xuyen|hang nam|hang quy|hang thang|dinh ky)\b(?!\s+(?:19|20)\d\d)"
+        ),
+    ),
+    (
+        "meeting",
+        re.compile(
+            r"(?P<prefix>tai\s+)(?P<meeting>phien hop|cuoc hop|hoi nghi|ky hop)\s+"
+            r"(?P<next>tiep theo|gan nhat|toi|sau)\b"
+        ),
+    ),
 ]
+_MEETINGS = {
+    "phien hop": "phiên họp",
+    "cuoc hop": "cuộc họp",
+    "hoi nghi": "hội nghị",
+    "ky hop": "kỳ họp",
+}
+_NEXT = {"tiep theo": "tiếp theo", "gan nhat": "gần nhất", "toi": "tới", "sau": "sau"}
+
+
+_QUARTER_PREFIX = re.compile(r"(?<![\w])(?:[a-z]+\s+){1,2}$")
+#: "đến năm 2030", "từ năm 2026": a horizon or a start, not a time for the work to be done.
+_HORIZON = re.compile(r"den|tu|vao")
 
 
 @dataclass(frozen=True)
@@ -51,23 +77,32 @@ class DeadlinePhrase:
 def find_deadlines(folded: str, year: int | None) -> list[DeadlinePhrase]:
     """Deadline phrases of a folded text, in order, without overlaps."""
     found: list[DeadlinePhrase] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(folded) + 1)
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(folded):
             start, end = m.span()
-            if any(s < end and start < e for s, e in taken):
-                continue
             groups = m.groupdict()
+            if kind == "quarter":
+                # the two words before "quý" say whether it is a time for work
+                before = _QUARTER_PREFIX.search(folded, max(0, start - 40), start)
+                if before:
+                    start = before.start()
+                groups["prefix"] = before.group(0) if before else ""
+            if 1 in taken[start:end]:
+                continue
             prefix = (groups.get("prefix") or "").strip()
             text = _canonical(kind, groups, year)
             if text is None:
                 continue
-            if kind == "year" and not prefix:
+            if kind == "year" and (not prefix or _HORIZON.fullmatch(prefix)):
                 continue
-            if kind == "continuous" and groups["c"] == "dinh ky":
-                continue
+            if kind == "continuous" and (
+                groups["c"] == "dinh ky"
+                or folded[max(0, start - 6) : start].endswith((" chi ", "nguon "))
+            ):
+                continue  # "chi thường xuyên": recurrent spending, not a rhythm of work
             found.append(DeadlinePhrase(start, end, text, bool(prefix)))
-            taken.append((start, end))
+            taken[start:end] = b"\x01" * (end - start)
     found.sort(key=lambda p: p.start)
     return found
 
@@ -75,7 +110,7 @@ def find_deadlines(folded: str, year: int | None) -> list[DeadlinePhrase]:
 def _canonical(kind: str, g: dict, year: int | None) -> str | None:
     y = g.get("year") or (str(year) if year else None)
     if kind == "date":
-        before = (g.get("prefix") or "").strip().startswith(("truoc", "cham", "den"))
+        before = re.search(r"\b(?:truoc|cham nhat|den)\b", g.get("prefix") or "") is not None
         word = "Trước ngày" if before else "Ngày"
         return f"{word} {int(g['d'])}/{int(g['m'])}/{g['year']}"
     if kind == "quarter":
@@ -89,6 +124,8 @@ def _canonical(kind: str, g: dict, year: int | None) -> str | None:
         return f"Tháng {month}/{y}" if y and 1 <= month <= 12 else None
     if kind == "year":
         return f"Năm {y}"
+    if kind == "meeting":
+        return f"Tại {_MEETINGS[g['meeting']]} {_NEXT[g['next']]}"
     if kind == "continuous":
         return {
             "thuong xuyen": "Thường xuyên",

@@ -60,3 +60,17 @@ def test_damaged_docx_and_unknown_kinds_are_refused():
         read_file(b"not a zip", "a.docx")
     with pytest.raises(Unreadable):
         read_file(b"x", "a.exe")
+
+
+@pytest.mark.django_db
+def test_register_from_the_database_resolves_collective_agencies_to_groups():
+    from dondoc.orgs.models import OrgGroup
+    from dondoc.reader.core import read_directive
+    from dondoc.reader.registry import build_register
+
+    register = build_register()
+    group = OrgGroup.objects.get(code="bo-nganh-dia-phuong")
+    assert group.name in {g.name for g in register.groups}
+    text = "KẾ HOẠCH\n\nII. NHIỆM VỤ\n1. Các bộ, ngành và địa phương rà soát thủ tục hành chính."
+    lead = read_directive(text, register=register).tasks[0].leads[0]
+    assert (lead.resolved_id, lead.resolved_kind) == (group.pk, "group")

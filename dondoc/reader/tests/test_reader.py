@@ -186,3 +186,140 @@ def test_never_raises_on_fragments_of_real_notices_and_stays_fast(lines, joiner)
         for field in [*task.members, *task.leads, *task.coordinators]:
             if field.span:
                 assert 0 <= field.span[0] <= field.span[1] <= len(reading.text)
+
+
+def test_long_agency_names_are_kept_whole():
+    text = HEAD + (
+        "II. NHIỆM VỤ CỤ THỂ\n"
+        "1. Hoàn thiện cơ sở dữ liệu tài chính\n"
+        "- Cơ quan chủ trì: Cục Tin học và Thống kê tài chính\n"
+        "- Cơ quan phối hợp: Viện Chiến lược và Chính sách tài chính, Vụ Pháp chế; "
+        "Cục Thông tin, Thống kê\n"
+        "2. Vụ Kế hoạch - Tài chính bảo đảm kinh phí thực hiện Kế hoạch trong năm 2025.\n"
+        "3. Phối hợp hướng dẫn giải ngân; cơ quan chủ trì: Cục Thuế (Bộ Tài chính); "
+        "thời gian hoàn thành: Quý IV/2025.\n"
+    )
+    tasks = by_key(read(text))
+    assert [a.value for a in tasks["II.1"].leads] == ["Cục Tin học và Thống kê tài chính"]
+    assert [a.value for a in tasks["II.1"].coordinators] == [
+        "Viện Chiến lược và Chính sách tài chính",
+        "Vụ Pháp chế",
+        "Cục Thông tin, Thống kê",
+    ]
+    assert [a.value for a in tasks["II.2"].leads] == ["Vụ Kế hoạch - Tài chính"]
+    assert [a.value for a in tasks["II.3"].leads] == ["Cục Thuế"]
+
+
+def test_collective_agencies_resolve_to_their_group():
+    text = HEAD + (
+        "II. NHIỆM VỤ\n"
+        "1. Các bộ, ngành và địa phương rà soát thủ tục hành chính trong tháng 8/2025.\n"
+        "2. UBND các tỉnh, thành phố trực thuộc Trung ương bố trí vốn đối ứng trong năm 2025.\n"
+        "3. Bộ Công an chủ trì, phối hợp với các bộ, ngành liên quan kết nối dữ liệu dân cư.\n"
+    )
+    tasks = by_key(read(text))
+    first, second = tasks["II.1"].leads, tasks["II.2"].leads
+    assert [(a.value, a.resolved_kind) for a in first] == [("Các bộ, ngành, địa phương", "group")]
+    assert first[0].resolved_id is not None
+    assert [a.value for a in second] == ["Các tỉnh, thành phố"]
+    assert tasks["II.3"].coordinators == []  # "các bộ, ngành liên quan" is no group
+
+
+def test_items_under_an_agency_heading_or_a_lead_in_take_its_lead():
+    text = HEAD + (
+        "II. NHIỆM VỤ, GIẢI PHÁP\n"
+        "1. Bộ Khoa học và Công nghệ:\n"
+        "a) Xây dựng Chiến lược quốc gia về trí tuệ nhân tạo, trình Thủ tướng Chính phủ "
+        "trong quý IV năm 2025.\n"
+        "b) Bộ Nội vụ hướng dẫn sắp xếp tổ chức khoa học và công nghệ công lập.\n"
+        "2. Giao Bộ Tài chính chủ trì, phối hợp với Bộ Tư pháp thực hiện các nhiệm vụ sau:\n"
+        "- Hướng dẫn cơ chế khoán chi đến sản phẩm cuối cùng, hoàn thành trong năm 2025.\n"
+    )
+    tasks = by_key(read(text))
+    assert [a.value for a in tasks["II.1.a"].leads] == ["Đảng ủy Bộ Khoa học và Công nghệ"]
+    assert tasks["II.1.a"].due == date(2025, 12, 31)
+    assert [a.value for a in tasks["II.1.b"].leads] == ["Đảng ủy Bộ Nội vụ"]  # its own wins
+    dash = tasks["II.2.-1"]
+    assert [a.value for a in dash.leads] == ["Đảng ủy Bộ Tài chính"]
+    assert [a.value for a in dash.coordinators] == ["Đảng ủy Bộ Tư pháp"]
+    assert "II.1" not in tasks  # the heading is no task
+
+
+def test_a_sections_time_governs_its_items_unless_an_item_states_its_own():
+    text = HEAD + (
+        "II. NHIỆM VỤ TRỌNG TÂM\n"
+        "Trong quý III/2025, tập trung thực hiện các nhiệm vụ cụ thể sau:\n"
+        "1. Bộ Tư pháp rà soát các văn bản quy phạm pháp luật về khoa học, công nghệ.\n"
+        "2. Bộ Tài chính hướng dẫn giải ngân kinh phí, hoàn thành trước ngày 15/9/2025.\n"
+        "3. Bộ Nội vụ cập nhật dữ liệu cán bộ trong tháng 8/2025.\n"
+        "4. Bộ Công an báo cáo kết quả kết nối dữ liệu tại phiên họp tiếp theo.\n"
+        "5. Văn phòng Chính phủ tổng hợp tình hình, báo cáo Chính phủ hằng tháng.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["II.1"].due == date(2025, 9, 30)
+    assert tasks["II.2"].deadline.value == "Trước ngày 15/9/2025"
+    assert tasks["II.2"].due == date(2025, 9, 15)
+    assert tasks["II.3"].due == date(2025, 8, 31)
+    assert (tasks["II.4"].deadline.value, tasks["II.4"].due) == ("Tại phiên họp tiếp theo", None)
+    assert (tasks["II.5"].deadline.value, tasks["II.5"].due) == ("Hằng tháng", None)
+
+
+def test_field_lines_after_a_task_paragraph_belong_to_it():
+    text = HEAD + (
+        "II. NHIỆM VỤ VÀ PHÂN CÔNG\n"
+        "Nhiệm vụ 1. Xây dựng danh mục công nghệ chiến lược\n"
+        "Cơ quan chủ trì: Vụ Khoa học kỹ thuật và công nghệ; cơ quan phối hợp: Vụ Pháp chế; "
+        "thời gian hoàn thành: trước ngày 30 tháng 11 năm 2025; sản phẩm: Quyết định của "
+        "Thủ tướng Chính phủ.\n\n"
+        "Hướng dẫn các địa phương xây dựng cơ sở dữ liệu khoa học và công nghệ\n"
+        "Cơ quan chủ trì: Cục Thông tin, Thống kê; "
+        "thời gian hoàn thành: hoàn thành trong năm 2025\n"
+    )
+    reading = read(text)
+    first = by_key(reading)["II.1"]
+    assert [a.value for a in first.leads] == ["Vụ Khoa học kỹ thuật và công nghệ"]
+    assert first.deadline.value == "Trước ngày 30/11/2025"
+    assert first.expected_output.value.startswith("Quyết định")
+    second = next(t for t in reading.tasks if t.content.startswith("Hướng dẫn các địa phương"))
+    assert [a.value for a in second.leads] == ["Cục Thông tin, Thống kê"]
+    assert second.due == date(2025, 12, 31)
+    assert not any(t.key == "II" for t in reading.tasks)
+
+
+def test_recitals_general_calls_and_closings_are_not_proposed():
+    text = HEAD + (
+        "I. KẾT QUẢ\n"
+        "Bộ Khoa học và Công nghệ đã chủ trì, phối hợp với các bộ, ngành trình Chính phủ ban "
+        "hành các nghị định hướng dẫn Luật.\n"
+        "II. NHIỆM VỤ\n"
+        "1. Thời gian qua, Bộ Công an đã chủ trì, phối hợp hoàn thành Trung tâm dữ liệu.\n"
+        "2. Các bộ, ngành, địa phương phải coi chuyển đổi số là nhiệm vụ chính trị trọng tâm.\n"
+        "3. Thủ trưởng các đơn vị chịu trách nhiệm về tiến độ và chất lượng sản phẩm.\n"
+        "4. Bộ Tài chính chủ trì hướng dẫn giải ngân kinh phí trong quý IV/2025.\n"
+        "Ban Chỉ đạo yêu cầu các cơ quan, đơn vị nghiêm túc quán triệt, thực hiện Thông báo này.\n"
+    )
+    proposed = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert [t.key for t in proposed] == ["II.4"]
+
+
+def test_normalise_drops_a_running_header_beside_page_numbers_on_two_pages():
+    text = normalise(
+        "a) Bộ Tài chính báo cáo Thủ tướng Chính\n\nThông báo kết luận cuộc họp\nTrang 2/3\n\n"
+        "phủ trong tháng 10/2025.\nb) Nội dung.\n\nThông báo kết luận cuộc họp\nTrang 3/3\n"
+        "c) Kết thúc."
+    ).text
+    assert "Thông báo kết luận" not in text
+    assert "báo cáo Thủ tướng Chính phủ trong tháng 10/2025." in text
+
+
+def test_quality_counts_phrasings_of_one_group_as_the_same_agency():
+    from dondoc.reader.core.quality import _agency_key
+    from dondoc.reader.core.resolve import Resolver
+
+    resolver = Resolver(REGISTER, date(2025, 7, 1))
+    assert _agency_key("UBND các tỉnh, thành phố trực thuộc Trung ương", resolver) == _agency_key(
+        "Các tỉnh, thành phố", resolver
+    )
+    assert _agency_key("Các bộ, ngành và địa phương", resolver) != _agency_key(
+        "Các bộ, ngành", resolver
+    )
