@@ -1,10 +1,12 @@
 """Quality and speed of the directive reader.
 
-    uv run python bench/reader_quality.py [--set annotated|heldout|all] [--misses]
+    uv run python bench/reader_quality.py [--set annotated|heldout|heldout2|all] [--misses]
 
 Prints, per set: detection precision / recall / F1 (proposals with confidence >= 0.5), and the
 accuracy of members, lead agencies, coordinating agencies and deadline over matched tasks; then
-the time to read a generated 100-page document.
+the time to read a generated 100-page document. ``annotated`` is the set the rules were written
+against; ``heldout`` and ``heldout2`` were written by other hands and are never used to tune
+them (``heldout2`` was written after a round of rule changes, so it is the fresher measure).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dondoc.reader.core.quality import load_set, score_set  # noqa: E402
 SETS = {
     "annotated": ROOT / "dondoc/reader/tests/annotated",
     "heldout": ROOT / "dondoc/reader/tests/heldout",
+    "heldout2": ROOT / "dondoc/reader/tests/heldout2",
 }
 
 
@@ -42,7 +45,7 @@ def hundred_pages() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--set", default="all", choices=["annotated", "heldout", "all"])
+    parser.add_argument("--set", default="all", choices=[*SETS, "all"])
     parser.add_argument("--misses", action="store_true")
     args = parser.parse_args()
     register = nq57_register()
