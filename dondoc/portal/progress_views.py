@@ -6,20 +6,21 @@ status reads only published progress updates, never a draft), and the indicators
 with their latest approved national value and their targets. Every aggregate says on the page
 how it is computed.
 
-The figures are plain data kept in the cache for ``DONDOC_PROGRESS_CACHE_SECONDS`` (60 s) per
+The rendered page is kept in the cache for ``DONDOC_PROGRESS_CACHE_SECONDS`` (60 s) per
 program, day and language, and the response may be kept as long by browsers and proxies: the
-page is public, a minute of staleness is accepted. Nothing on the page reads the session or
-sets a cookie, so any shared cache may keep it.
+page is public, a minute of staleness is accepted (also after a program stops being public).
+Nothing on the page depends on the visitor or sets a cookie.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
@@ -32,6 +33,8 @@ from dondoc.tasks import dashboard
 from dondoc.tasks.models import Program, Task
 from dondoc.tasks.queries import tasks_as_of
 
+#: What a program's code may be (a slug of at most 32 characters).
+_CODE = re.compile(r"[-a-zA-Z0-9_]{1,32}")
 #: The columns of the table by solution group (keys of ``dashboard.figures``).
 COLUMNS = ("assigned", "completed", "open", "overdue")
 
@@ -89,10 +92,29 @@ def _number(value) -> str:
 
 @require_GET
 def progress(request: HttpRequest) -> HttpResponse:
+    """The page, rendered once per program, day and language and kept for the cache's time.
+
+    The cache is asked before the database: within the minute a request costs one cache
+    read. Nothing in the page depends on the visitor (no form, no token, no session)."""
+    code = (request.GET.get("program") or "").strip()
+    if code and not _CODE.fullmatch(code):
+        raise Http404  # no program has such a code
+    today = timezone.localdate()
+    seconds = settings.DONDOC_PROGRESS_CACHE_SECONDS
+    key = f"dondoc:progress:{code or '-'}:{today.isoformat()}:{get_language()}"
+    html = cache.get(key)
+    if html is None:
+        html = _render(request, code, today, seconds)
+        cache.set(key, html, seconds)
+    response = HttpResponse(html)
+    patch_cache_control(response, public=True, max_age=seconds)
+    return response
+
+
+def _render(request: HttpRequest, code: str, today: dt.date, seconds: int) -> str:
     programs = public_programs()
     if not programs:
         raise Http404
-    code = (request.GET.get("program") or "").strip()[:40]
     if code:
         program = next((p for p in programs if p.code == code), None)
         if program is None:
@@ -100,22 +122,14 @@ def progress(request: HttpRequest) -> HttpResponse:
     else:
         default = portal_program()
         program = next((p for p in programs if default and p.pk == default.pk), programs[0])
-    today = timezone.localdate()
-    key = f"dondoc:progress:{program.pk}:{today.isoformat()}:{get_language()}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = progress_figures(program, today)
-        cache.set(key, figures, settings.DONDOC_PROGRESS_CACHE_SECONDS)
-    response = render(
-        request,
+    return render_to_string(
         "portal/progress.html",
         {
             "program": program,
             "programs": programs,
             "today": today,
-            "figures": figures,
-            "max_age": settings.DONDOC_PROGRESS_CACHE_SECONDS,
+            "figures": progress_figures(program, today),
+            "max_age": seconds,
         },
+        request=request,
     )
-    patch_cache_control(response, public=True, max_age=settings.DONDOC_PROGRESS_CACHE_SECONDS)
-    return response
