@@ -86,8 +86,10 @@ def progress_figures(program: Program, today: dt.date) -> dict:
 
 
 def _number(value) -> str:
-    text = format(value.normalize(), "f")
-    return text.replace(".", ",")
+    """"11.700", "236,6": Vietnamese groups thousands with a dot, decimals with a comma."""
+    whole, _dot, decimals = format(value.normalize(), "f").partition(".")
+    grouped = f"{int(whole):,}".replace(",", ".")
+    return f"{grouped},{decimals}" if decimals else grouped
 
 
 @require_GET
