@@ -86,7 +86,7 @@ def progress_figures(program: Program, today: dt.date) -> dict:
 
 
 def _number(value) -> str:
-    """"11.700", "236,6": Vietnamese groups thousands with a dot, decimals with a comma."""
+    """ "11.700", "236,6": Vietnamese groups thousands with a dot, decimals with a comma."""
     whole, _dot, decimals = format(value.normalize(), "f").partition(".")
     grouped = f"{int(whole):,}".replace(",", ".")
     return f"{grouped},{decimals}" if decimals else grouped
