@@ -228,6 +228,8 @@ DONDOC_PORTAL_HIDE_AFTER_REPORTS = env.integer("DONDOC_PORTAL_HIDE_AFTER_REPORTS
 DONDOC_PORTAL_ANSWER_DAYS = env.integer("DONDOC_PORTAL_ANSWER_DAYS", 30)
 #: The program whose solution groups the public form offers (its code); the first one if unset.
 DONDOC_PORTAL_PROGRAM = env.string("DONDOC_PORTAL_PROGRAM", "")
+#: Seconds the public progress page's figures are kept (cache and ``Cache-Control: max-age``).
+DONDOC_PROGRESS_CACHE_SECONDS = env.integer("DONDOC_PROGRESS_CACHE_SECONDS", 60)
 
 # Cache (rate limits): Redis in production, a database table needing no service otherwise.
 CACHE_URL = env.string("DONDOC_CACHE_URL", "")

@@ -165,6 +165,13 @@ class Submission(models.Model):
         return self.state == State.PUBLISHED and self.consent_to_publish and not self.hidden
 
     @property
+    def summary(self) -> str:
+        """The description cut at 300 characters for the public list (a plain slice: Django's
+        ``truncatechars`` costs a third of the page's time at twenty items)."""
+        text = self.description
+        return text if len(text) <= 300 else text[:299].rstrip() + "…"
+
+    @property
     def public_author(self) -> str:
         if self.public_name != PublicName.SHOW:
             return ""

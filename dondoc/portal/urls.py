@@ -4,7 +4,7 @@ like the application's other pages."""
 
 from django.urls import path
 
-from dondoc.portal import public_views, views
+from dondoc.portal import progress_views, public_views, views
 
 app_name = "portal"
 
@@ -18,9 +18,12 @@ urlpatterns = [
     path("gop-y/cong-khai/<int:pk>/", public_views.published_detail, name="published-detail"),
     path("gop-y/cong-khai/<int:pk>/bao-cao/", public_views.report, name="report"),
     path("gop-y/tep/<int:pk>/", public_views.attachment, name="attachment"),
+    # The program's progress, public: "tiến độ".
+    path("tien-do/", progress_views.progress, name="progress"),
     # The back office.
     path("portal/", views.queue, name="queue"),
     path("portal/bulk/", views.bulk, name="bulk"),
+    path("portal/stats/", views.stats, name="stats"),
     path("portal/<int:pk>/", views.detail, name="detail"),
     path("portal/<int:pk>/classify/", views.classify, name="classify"),
     path("portal/<int:pk>/route/", views.route, name="route"),

@@ -13,16 +13,24 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dondoc.accounts.policy import can
+from dondoc.accounts.policy import Scope, can, scope_of, user_org_ids
+from dondoc.core.dates import DateError
 from dondoc.core.params import int_param, page_number
 from dondoc.core.text import fold
 from dondoc.core.transitions import Conflict
 from dondoc.orgs.models import OrgUnit
 from dondoc.portal import services
-from dondoc.portal.access import get_submission_for_user, suggestions, visible_submissions
+from dondoc.portal import stats as portal_stats
+from dondoc.portal.access import (
+    get_submission_for_user,
+    portal_program,
+    suggestions,
+    visible_submissions,
+)
 from dondoc.portal.forms import (
     AnswerForm,
     BulkForm,
@@ -319,3 +327,47 @@ def note(request: HttpRequest, pk: int) -> HttpResponse:
         return _detail(request, submission, status=400, note=form)
     services.add_note(submission, by=request.user, text=form.cleaned_data["text"])
     return redirect("portal:detail", pk=pk)
+
+
+@login_required
+def stats(request: HttpRequest) -> HttpResponse:
+    """Counts by kind, group, agency and state for a period, and the median time to answer.
+
+    An agency sees the figures of the items sent to it; a period that cannot be read is
+    answered 400 with the reason."""
+    _require(request, "portal.view")
+    program = portal_program()
+    text = (request.GET.get("period") or "").strip()[:40]
+    error = ""
+    span = portal_stats.current_span(timezone.localdate())
+    if text:
+        try:
+            span = portal_stats.parse_span(text)
+        except DateError as exc:
+            error = str(exc)
+    figures = None
+    if program is not None and not error:
+        org_ids = (
+            None
+            if scope_of(request.user, "portal.view") is Scope.ALL
+            else user_org_ids(request.user)
+        )
+        figures = portal_stats.compute(program, span, org_ids=org_ids)
+    return render(
+        request,
+        "portal/stats.html",
+        {
+            "program": program,
+            "figures": figures,
+            "span": span,
+            "period": text,
+            "error": error,
+            "breakdowns": [
+                (_("Handled, by solution group"), figures.by_group),
+                (_("Handled, by agency"), figures.by_agency),
+            ]
+            if figures
+            else [],
+        },
+        status=400 if error else 200,
+    )

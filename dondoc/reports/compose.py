@@ -403,6 +403,14 @@ def compose_quarterly(
     body.append(Block("table", table=Table.from_exporter(data.exporters["by_group"], data.groups)))
     body.append(Block("subheading", "2. " + h["by_lead"]))
     body.append(Block("table", table=Table.from_exporter(data.exporters["by_lead"], data.leads)))
+    if data.portal:
+        from dondoc.reports.portal import portal_sentence
+
+        body.append(Block("subheading", "3. Tiếp nhận sáng kiến, kiến nghị"))
+        body.append(Block("para", portal_sentence(data.portal, data.period.label())))
+        body.append(
+            Block("table", table=Table.from_exporter(data.exporters["portal"], data.portal))
+        )
 
     body.append(_roman_heading(template, 2, h["assessment_section"]))
     body.append(Block("subheading", "1. " + h["assessment"]))

@@ -69,6 +69,12 @@ class Program(models.Model):
             "when on, an update stays a draft of its agency until the head approves it."
         ),
     )
+    #: Shown on the public progress page (trang tiến độ công khai) when on.
+    public = models.BooleanField(
+        _("public progress page"),
+        default=False,
+        help_text=_("When on, anybody may see the program's task counts on the public page."),
+    )
     archived_on = models.DateField(
         _("archived on"),
         null=True,

@@ -207,6 +207,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         overdue_link=link(None, "overdue") + "&sort=deadline",
         is_today=as_of == timezone.localdate(),
         indicator_warnings=_indicator_warnings(request, program, as_of),
+        portal_figures=_portal_panel(request.user, program, as_of),
     )
     return render(request, "tasks/dashboard.html", context)
 
@@ -219,6 +220,19 @@ def _indicator_warnings(request: HttpRequest, program: Program, as_of) -> list:
     from dondoc.indicators.warnings import indicator_warnings
 
     return indicator_warnings(Indicator.objects.filter(program=program), as_of)
+
+
+def _portal_panel(user: Any, program: Program, as_of: dt.date):
+    """The portal's figures for the quarter of the date, for roles that see the portal (an
+    agency: the items sent to it); None for the others."""
+    from dondoc.accounts.policy import Scope, scope_of, user_org_ids
+    from dondoc.portal import stats as portal_stats
+
+    scope = scope_of(user, "portal.view")
+    if scope is None:
+        return None
+    org_ids = None if scope is Scope.ALL else user_org_ids(user)
+    return portal_stats.compute(program, portal_stats.current_span(as_of), as_of, org_ids=org_ids)
 
 
 # Task list and exports ------------------------------------------------------------------------

@@ -98,7 +98,9 @@ def _user(username: str, role: str, *units: OrgUnit, **extra) -> User:
 
 def build_world() -> World:
     """Create the world (call inside a transaction that is rolled back afterwards)."""
-    program = Program.objects.create(code="NQ57", name="Nghị quyết 57-NQ/TW", resolution="57")
+    program = Program.objects.create(
+        code="NQ57", name="Nghị quyết 57-NQ/TW", resolution="57", public=True
+    )
     committee = OrgUnit.objects.create(
         code="bcd-tw", kind=OrgKind.COMMITTEE, name="Ban Chỉ đạo Trung ương", short_name="BCĐ"
     )

@@ -602,6 +602,7 @@ ROWS: list[Row] = [
     page("portal:published-json", **PUBLIC),
     page("portal:published-detail", args=lambda w: [w.portal_public], **PUBLIC),
     post("portal:report", args=lambda w: [w.portal_public], **PUBLIC),
+    page("portal:progress", **PUBLIC),  # the program's public progress page
     page(
         "portal:attachment",
         Needs("portal.view", own=True),
@@ -611,6 +612,7 @@ ROWS: list[Row] = [
     ),
     # The portal's back office: the item is routed to agency A.
     page("portal:queue", Needs("portal.view")),
+    page("portal:stats", Needs("portal.view")),
     post("portal:bulk", Needs("portal.triage")),
     page("portal:detail", Needs("portal.view", own=True), args=lambda w: [w.portal_a]),
     *(

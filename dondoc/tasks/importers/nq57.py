@@ -149,6 +149,7 @@ def load_program(summary: LoadSummary, units: dict[str, OrgUnit], data: dict) ->
             adopted_on=_day(spec["adopted_on"]),
             committee_name=spec["committee_name"],
             standing_office=units[spec["standing_office"]],
+            public=True,  # the resolution's progress is public (trang tiến độ công khai)
         )
         program.save()
         summary.created["programs"] += 1
