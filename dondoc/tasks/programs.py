@@ -40,6 +40,7 @@ PROGRAM_FIELDS = (
     "committee_name",
     "standing_office",
     "updates_need_approval",
+    "public",
 )
 MAX_GROUP_NUMBER = 999
 #: ``history_change_reason`` holds this many characters.
@@ -262,6 +263,7 @@ def create_program(
     groups: Iterable[GroupSpec | tuple] = (),
     description: str = "",
     updates_need_approval: bool = True,
+    public: bool = False,
 ) -> Program:
     """A new program with its solution groups (``(number, title)`` pairs, or none)."""
     data = _check_fields(
@@ -282,6 +284,7 @@ def create_program(
         adopted_on=adopted_on,
         standing_office=standing_office,
         updates_need_approval=updates_need_approval,
+        public=public,
     )
     _save(program, by)
     for spec in specs:

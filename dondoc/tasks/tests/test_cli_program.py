@@ -75,10 +75,12 @@ def test_list_edit_archive(program):
         "--remove-group",
         "7",
         "--no-approval",
+        "--public",
     )
     program.refresh_from_db()
     assert program.committee_name == "Ban Chỉ đạo Trung ương"
     assert program.updates_need_approval is False
+    assert program.public is True
     assert list(program.groups.values_list("number", flat=True)) == [1, 2, 3, 4, 5, 6, 8]
     run("archive", "NQ57", "--reason", "Kết thúc")
     assert json.loads(run("list", "--json")) == []

@@ -95,6 +95,7 @@ def program_item(program: Program) -> dict:
         "committee_name": program.committee_name,
         "standing_office": program.standing_office.name if program.standing_office else None,
         "updates_need_approval": program.updates_need_approval,
+        "public": program.public,
         "archived_on": program.archived_on.isoformat() if program.archived_on else None,
         "task_count": getattr(program, "task_count", None),
         "groups": [{"number": g.number, "title": g.title} for g in program.groups.all()],
@@ -132,6 +133,15 @@ class Command(BaseCommand):
         approval = edit.add_mutually_exclusive_group()
         approval.add_argument("--approval", dest="approval", action="store_true", default=None)
         approval.add_argument("--no-approval", dest="approval", action="store_false")
+        public = edit.add_mutually_exclusive_group()
+        public.add_argument(
+            "--public",
+            dest="public",
+            action="store_true",
+            default=None,
+            help="Show the program's figures on the public progress page.",
+        )
+        public.add_argument("--not-public", dest="public", action="store_false")
         edit.add_argument("--json", action="store_true")
 
         for name, helptext in (("archive", "Archive"), ("unarchive", "Make active again")):
@@ -193,6 +203,8 @@ class Command(BaseCommand):
             fields["code"] = options["new_code"]
         if options["approval"] is not None:
             fields["updates_need_approval"] = options["approval"]
+        if options["public"] is not None:
+            fields["public"] = options["public"]
         groups = None
         if options["group"] or options["remove_group"]:
             wanted = {g.number: g for g in program.groups.all()}
