@@ -124,6 +124,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     manage = {
         "override": can(request.user, "indicator.override_status"),
         "weight": can(request.user, "indicator.change_weight"),
+        "publish": can(request.user, "indicator.publish"),
     }
     return render(
         request,
@@ -143,6 +144,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "-effective_on", "-id"
             ),
             "weight_now": composite.weights_on([indicator], as_of)[indicator.pk],
+            "public_changes": public_changes(indicator),
             "manage": manage,
             "override_form": OverrideForm(initial={"set_on": timezone.localdate()}),
             "weight_form": WeightForm(initial={"effective_on": timezone.localdate()}),
@@ -357,6 +359,39 @@ def indicator_weight(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The new weight was recorded from its date."))
     else:
         messages.error(request, first_errors(form))
+    return redirect("indicators:detail", pk=indicator.pk)
+
+
+def public_changes(indicator: Indicator) -> list[dict]:
+    """When the public flag changed and by whom, newest first (from the row's history)."""
+    records = list(indicator.history.select_related("history_user").order_by("history_date"))
+    changes, before = [], None
+    for record in records:
+        if before is not None and record.public != before:
+            changes.append(
+                {"public": record.public, "on": record.history_date, "by": record.history_user}
+            )
+        before = record.public
+    return changes[::-1]
+
+
+@login_required
+@require_POST
+def indicator_public(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the indicator on the public progress page (``public=1``) or withdraw it (``0``)."""
+    _require(request, "indicator.publish")
+    indicator = get_object_or_404(Indicator, pk=pk)
+    wanted = request.POST.get("public")
+    if wanted not in ("0", "1"):
+        messages.error(request, _("Choose whether the indicator is public."))
+        return redirect("indicators:detail", pk=indicator.pk)
+    if services.set_public(indicator, public=wanted == "1", by=request.user):
+        messages.success(
+            request,
+            _("The indicator is now shown on the public progress page.")
+            if indicator.public
+            else _("The indicator is no longer shown on the public progress page."),
+        )
     return redirect("indicators:detail", pk=indicator.pk)
 
 

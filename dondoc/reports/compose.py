@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from dondoc.reports.indicators import DOCUMENT_COLUMNS, groups_of, summary_sentence
 from dondoc.reports.models import DocumentFormat, ReportTemplate
 from dondoc.reports.periods import day_month, long_date, short_date, two_digits
 from dondoc.reports.presets import resolution_name
@@ -403,6 +404,8 @@ def compose_quarterly(
     body.append(Block("table", table=Table.from_exporter(data.exporters["by_group"], data.groups)))
     body.append(Block("subheading", "2. " + h["by_lead"]))
     body.append(Block("table", table=Table.from_exporter(data.exporters["by_lead"], data.leads)))
+    if data.indicators:
+        body.extend(indicator_blocks(data, "3. " + h["indicators"]))
 
     body.append(_roman_heading(template, 2, h["assessment_section"]))
     body.append(Block("subheading", "1. " + h["assessment"]))
@@ -441,6 +444,23 @@ def compose_quarterly(
         ),
     ]
     return doc
+
+
+def indicator_blocks(data: QuarterlyData, heading: str) -> list[Block]:
+    """The indicator set's results: a sentence of counts, then one table per solution group
+    ("a) Nhóm 1. …"), the indicators at risk first."""
+    exporter = data.exporters["indicators"]
+    blocks = [
+        Block("subheading", heading),
+        Block("para", summary_sentence(data.indicators, data.scope.as_of)),
+    ]
+    letters = "abcdefghiklmnopqrstuvxy"
+    for index, (group, rows) in enumerate(groups_of(data.indicators)):
+        letter = letters[index] if index < len(letters) else str(index + 1)
+        blocks.append(Block("subheading", f"{letter}) {group}", italic=True))
+        table = Table.from_exporter(exporter, rows, keys=DOCUMENT_COLUMNS)
+        blocks.append(Block("table", table=table))
+    return blocks
 
 
 def _number_only(line: str) -> str:

@@ -579,6 +579,7 @@ class QuarterlyData:
     group_count: int = 0
     completeness: list = field(default_factory=list)  # agencies.CompletenessRow, by round
     action_plans: list = field(default_factory=list)  # agencies.ActionPlanRow
+    indicators: list = field(default_factory=list)  # indicators.IndicatorHighlight
 
     @property
     def next_period(self) -> Period:
@@ -606,6 +607,8 @@ class QuarterlyData:
             snapshot["completeness"] = dump(self.completeness)
         if self.action_plans:
             snapshot["action_plans"] = dump(self.action_plans)
+        if self.indicators:
+            snapshot["indicators"] = dump(self.indicators)
         return snapshot
 
     def snapshot_hash(self) -> str:
@@ -633,6 +636,7 @@ def quarterly_data(scope: ReportScope) -> QuarterlyData:
     """Compute the quarterly report for ``scope`` (which must have a period)."""
     # The agencies' sections read the rounds app and build on the classes above.
     from dondoc.reports.agencies import ActionPlanExporter, CompletenessExporter
+    from dondoc.reports.indicators import IndicatorHighlightsExporter
 
     period = scope.period_or_current()
     exporters: dict[str, Exporter] = {
@@ -646,6 +650,7 @@ def quarterly_data(scope: ReportScope) -> QuarterlyData:
             NextQuarterExporter,
             CompletenessExporter,
             ActionPlanExporter,
+            IndicatorHighlightsExporter,
         )
     }
     held = list(
@@ -671,4 +676,5 @@ def quarterly_data(scope: ReportScope) -> QuarterlyData:
         group_count=SolutionGroup.objects.filter(program=scope.program).count(),
         completeness=exporters["completeness"].rows(),
         action_plans=exporters["action_plans"].rows(),
+        indicators=exporters["indicators"].rows(),
     )

@@ -104,6 +104,7 @@ def quarterly_xlsx(report: QuarterlyReport) -> bytes:
         "by_lead": data.leads,
         "completeness": data.completeness,
         "action_plans": data.action_plans,
+        "indicators": data.indicators,
     }
     for key, name in (
         ("by_session", "Theo phiên họp"),
@@ -111,9 +112,10 @@ def quarterly_xlsx(report: QuarterlyReport) -> bytes:
         ("by_lead", "Theo cơ quan chủ trì"),
         ("completeness", "Tình hình gửi báo cáo"),
         ("action_plans", "Kế hoạch hành động"),
+        ("indicators", "Bộ chỉ số"),
     ):
         exporter, rows = ex[key], rows_of[key]
-        if key in ("completeness", "action_plans") and not rows:
+        if key in ("completeness", "action_plans", "indicators") and not rows:
             continue  # no round or no action plan by the date: the report says nothing
         sheets.append(
             (
