@@ -112,6 +112,8 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     # changes the weights of the composite score (dated, so old scores stay reproducible).
     "indicator.override_status": {_SO: ALL},
     "indicator.change_weight": {_SO: ALL},
+    # Which indicators the public progress page shows (công khai): the Standing Office decides.
+    "indicator.publish": {_SO: ALL},
     "brief.agency": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: OWN, _HE: OWN, _OB: ALL},
     # The public portal's back office (cổng góp ý): the Standing Office triages, routes,
     # moderates and publishes; an agency sees and answers what was sent to it. Submitters'

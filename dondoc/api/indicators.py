@@ -65,6 +65,7 @@ class IndicatorOut(Schema):
     parent: str | None = Field(None, description="The parent indicator's code.")
     responsible_agency: s.Ref | None
     version: int
+    public: bool = Field(False, description="Shown on the public progress page.")
 
 
 class IndicatorPage(Schema):
@@ -136,6 +137,7 @@ def indicator_item(indicator: Indicator) -> dict:
         "parent": indicator.parent.code if indicator.parent_id else None,
         "responsible_agency": _ref(indicator.responsible_agency),
         "version": indicator.version,
+        "public": indicator.public,
     }
 
 
@@ -164,6 +166,7 @@ def _require_view(request: HttpRequest) -> None:
 
 class IndicatorFilters(Schema):
     program: s.QueryText = Field(None, description="Program code, e.g. NQ57 (default: all).")
+    public: bool | None = Field(None, description="Only the public (true) or other (false) ones.")
     limit: int = Field(100, ge=1, le=MAX_LIMIT)
     offset: s.Offset = 0
 
@@ -177,6 +180,8 @@ def list_indicators(request: HttpRequest, filters: Query[IndicatorFilters]):
         if program is None:
             raise HttpError(404, f"No program with code {filters.program!r}.")
         queryset = queryset.filter(program=program)
+    if filters.public is not None:
+        queryset = queryset.filter(public=filters.public)
     count = queryset.count()
     page = queryset[filters.offset : filters.offset + filters.limit]
     return {"count": count, "items": [indicator_item(i) for i in page]}

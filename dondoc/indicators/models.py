@@ -269,6 +269,9 @@ class IndicatorValue(models.Model):
         related_name="+",
     )
     recorded_on = models.DateField(_("recorded on"), null=True, blank=True)
+    #: The day the value was approved (ngày phê duyệt), set with the state in one transaction;
+    #: a report as of an earlier day leaves it out, so a past report does not change.
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords(bases=[AuditedHistory])
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from dondoc.indicators.models import (
     Indicator,
@@ -48,13 +49,31 @@ class Row:
         return self.targets_in(2045)
 
 
-def latest_values(indicator_ids, as_of: dt.date) -> dict[int, IndicatorValue]:
-    """The latest approved national value of each indicator, period ended by ``as_of``."""
+def approved_by(known_on: dt.date | None) -> Q:
+    """Approved values, and with ``known_on`` only those approved on or before that day (a
+    value without its approval day counts from the day it was recorded, else its period end)."""
+    approved = Q(state=ValueState.APPROVED)
+    if known_on is None:
+        return approved
+    return approved & Q(known__lte=known_on)
+
+
+def _approved(queryset, known_on: dt.date | None):
+    if known_on is not None:
+        queryset = queryset.alias(known=Coalesce("approved_on", "recorded_on", "period_end"))
+    return queryset.filter(approved_by(known_on))
+
+
+def latest_values(
+    indicator_ids, as_of: dt.date, known_on: dt.date | None = None
+) -> dict[int, IndicatorValue]:
+    """The latest approved national value of each indicator, period ended by ``as_of``
+    (approved by ``known_on`` when given)."""
     rows = (
-        IndicatorValue.objects.filter(
+        _approved(IndicatorValue.objects.all(), known_on)
+        .filter(
             indicator_id__in=indicator_ids,
             org_unit__isnull=True,
-            state=ValueState.APPROVED,
             period_end__lte=as_of,
         )
         .order_by("indicator_id", "-period_end", "-id")
@@ -70,14 +89,17 @@ def goals(targets: list[Target]) -> list[Goal]:
     return [Goal(t.due_on, t.operator, t.value, t.low, t.high) for t in targets]
 
 
-def national_series(indicator_ids, as_of: dt.date) -> dict[int, list[tuple[dt.date, object]]]:
-    """Approved national values of each indicator, period ended by ``as_of``, oldest first."""
+def national_series(
+    indicator_ids, as_of: dt.date, known_on: dt.date | None = None
+) -> dict[int, list[tuple[dt.date, object]]]:
+    """Approved national values of each indicator, period ended by ``as_of``, oldest first
+    (approved by ``known_on`` when given)."""
     series: dict[int, list[tuple[dt.date, object]]] = {}
     rows = (
-        IndicatorValue.objects.filter(
+        _approved(IndicatorValue.objects.all(), known_on)
+        .filter(
             indicator_id__in=indicator_ids,
             org_unit__isnull=True,
-            state=ValueState.APPROVED,
             period_end__lte=as_of,
             value__isnull=False,
         )
@@ -89,12 +111,16 @@ def national_series(indicator_ids, as_of: dt.date) -> dict[int, list[tuple[dt.da
     return series
 
 
-def overrides_in_force(indicator_ids, as_of: dt.date) -> dict[int, StatusOverride]:
-    """The latest override of each indicator set on or before ``as_of`` (empty = lifted)."""
+def overrides_in_force(
+    indicator_ids, as_of: dt.date, known_on: dt.date | None = None
+) -> dict[int, StatusOverride]:
+    """The latest override of each indicator set on or before ``as_of`` (empty = lifted); with
+    ``known_on``, only overrides entered by the end of that day."""
     found: dict[int, StatusOverride] = {}
-    rows = StatusOverride.objects.filter(
-        indicator_id__in=indicator_ids, set_on__lte=as_of
-    ).order_by("indicator_id", "-set_on", "-id")
+    rows = StatusOverride.objects.filter(indicator_id__in=indicator_ids, set_on__lte=as_of)
+    if known_on is not None:
+        rows = rows.filter(created_at__date__lte=known_on)
+    rows = rows.order_by("indicator_id", "-set_on", "-id")
     for row in rows:
         found.setdefault(row.indicator_id, row)
     return {k: v for k, v in found.items() if v.status}
@@ -112,17 +138,20 @@ def assess_indicator(
     return evaluate(goals(targets), series, as_of, indicator.direction, baseline)
 
 
-def catalogue(queryset: QuerySet, as_of: dt.date) -> list[Row]:
-    """Rows of the indicators of ``queryset`` in catalogue order (queries: five)."""
+def catalogue(queryset: QuerySet, as_of: dt.date, *, known_on: dt.date | None = None) -> list[Row]:
+    """Rows of the indicators of ``queryset`` in catalogue order (queries: five).
+
+    ``known_on`` recomputes the catalogue as it could be read that day: values approved and
+    overrides entered later are left out (a report keeps its figures)."""
     indicators = list(
         queryset.select_related("group", "responsible_agency", "program").prefetch_related(
             "targets"
         )
     )
     ids = [i.pk for i in indicators]
-    latest = latest_values(ids, as_of)
-    series = national_series(ids, as_of)
-    overrides = overrides_in_force(ids, as_of)
+    latest = latest_values(ids, as_of, known_on)
+    series = national_series(ids, as_of, known_on)
+    overrides = overrides_in_force(ids, as_of, known_on)
     rows = []
     for indicator in indicators:
         targets = list(indicator.targets.all())
@@ -148,6 +177,7 @@ def row_json(row: Row) -> dict:
         "group": i.group.number if i.group else None,
         "parent": i.code.rsplit(".", 1)[0] if i.parent_id else None,
         "version": i.version,
+        "public": i.public,
         "source": i.source,
         "targets": [
             {

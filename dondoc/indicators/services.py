@@ -177,6 +177,9 @@ def record_value(
         source_directive=source_directive,
         comment=comment,
         recorded_on=recorded_on,
+        # A value recorded as approved (a figure from a published document) is approved on the
+        # day it is recorded as known.
+        approved_on=(recorded_on or timezone.localdate()) if state == ValueState.APPROVED else None,
         recorded_by=by,
     )
     if by is not None:
@@ -315,6 +318,7 @@ def _move(
     to: str,
     versions: dict[int, int] | None,
     review_comment: str | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> list[IndicatorValue]:
     rows = _lock_all(values)
     versions = versions or {}
@@ -329,6 +333,9 @@ def _move(
         if review_comment is not None:
             row.review_comment = review_comment
             names.append("review_comment")
+        for name, value in (extra or {}).items():
+            setattr(row, name, value)
+            names.append(name)
         _as(row, by).save(update_fields=names)
     return rows
 
@@ -368,7 +375,8 @@ def override_status(
 def approve_values(
     values: Iterable[IndicatorValue], *, by, versions: dict[int, int] | None = None
 ) -> list[IndicatorValue]:
-    """The Working Group or the Standing Office approves submitted values: all or nothing."""
+    """The Working Group or the Standing Office approves submitted values: all or nothing.
+    The day of approval is kept (``approved_on``) so reports as of earlier days leave them out."""
     return _move(
         values,
         by=by,
@@ -376,6 +384,7 @@ def approve_values(
         to=ValueState.APPROVED,
         versions=versions,
         review_comment="",
+        extra={"approved_on": timezone.localdate()},
     )
 
 
@@ -415,3 +424,18 @@ def change_weight(
         reason=reason.strip(),
         changed_by=by,
     )
+
+
+@transaction.atomic
+def set_public(indicator: Indicator, *, public: bool, by=None) -> bool:
+    """Show the indicator on the public progress page, or withdraw it (Standing Office). The
+    row's history keeps who changed the flag and when; returns whether it changed."""
+    row = locked(Indicator, indicator.pk)
+    if row.public == public:
+        return False
+    row.public = public
+    if by is not None:
+        row._history_user = by
+    row.save(update_fields=["public"])
+    indicator.public = public
+    return True

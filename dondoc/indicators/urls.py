@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/values.<str:fmt>", views.indicator_export, name="export"),
     path("<int:pk>/override/", views.indicator_override, name="override"),
     path("<int:pk>/weight/", views.indicator_weight, name="weight"),
+    path("<int:pk>/public/", views.indicator_public, name="public"),
 ]
 
 # Collection: an agency's values for a period, its template, who has reported.

@@ -124,6 +124,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     manage = {
         "override": can(request.user, "indicator.override_status"),
         "weight": can(request.user, "indicator.change_weight"),
+        "publish": can(request.user, "indicator.publish"),
     }
     return render(
         request,
@@ -135,14 +136,15 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "values": values,
             "children": indicator.children.order_by("sort_key"),
             "as_of": as_of,
-            "chart": _chart(row),
+            "chart": _chart(row, as_of),
             "breakdown": breakdown,
-            "map_data": _map(breakdown, as_of) if breakdown else None,
+            "map_data": _map(indicator, breakdown, as_of) if breakdown else None,
             "overrides": indicator.status_overrides.select_related("set_by"),
             "weights": indicator.weight_changes.select_related("changed_by").order_by(
                 "-effective_on", "-id"
             ),
             "weight_now": composite.weights_on([indicator], as_of)[indicator.pk],
+            "public_changes": public_changes(indicator),
             "manage": manage,
             "override_form": OverrideForm(initial={"set_on": timezone.localdate()}),
             "weight_form": WeightForm(initial={"effective_on": timezone.localdate()}),
@@ -150,7 +152,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _chart(row) -> dict:
+def _chart(row, as_of: dt.date) -> dict:
     """The time series for the chart: approved national values, targets, projection."""
     a = row.assessment
     values = [
@@ -172,6 +174,7 @@ def _chart(row) -> dict:
         "title": f"{row.indicator.code}. {row.indicator.name}"[:120],
         "unit": row.indicator.unit,
         "values": values,
+        "rollup": [] if values else province_rollup(row.indicator, as_of),
         "targets": targets,
         "projection": [[p.on.isoformat(), round(p.value, 4)] for p in a.projection] if a else [],
         "baseline": [a.baseline.on.isoformat(), a.baseline.value] if a and a.baseline else None,
@@ -180,9 +183,38 @@ def _chart(row) -> dict:
             "targets": _("Target"),
             "projection": _("Projection at the observed rate"),
             "baseline": _("Baseline"),
+            "rollup": _("Rolled up from the provinces"),
             "save": _("Save as image"),
         },
     }
+
+
+#: How provinces' values of one period combine into a national figure, by aggregation.
+_COMBINE = {
+    "sum": sum,
+    "mean": lambda xs: sum(xs) / len(xs),
+    "weighted_mean": lambda xs: sum(xs) / len(xs),  # the weights are not collected: plain mean
+    "min": min,
+    "max": max,
+}
+
+
+def province_rollup(indicator: Indicator, as_of: dt.date) -> list[list]:
+    """For an indicator collected from the provinces without a national figure: each period's
+    approved province values combined by the indicator's aggregation (none: nothing)."""
+    combine = _COMBINE.get(indicator.aggregation)
+    if combine is None:
+        return []
+    by_period: dict[dt.date, list[float]] = {}
+    rows = indicator.values.filter(
+        org_unit__kind=OrgKind.PROVINCE,
+        state=ValueState.APPROVED,
+        value__isnull=False,
+        period_end__lte=as_of,
+    ).values_list("period_end", "value")
+    for period_end, value in rows:
+        by_period.setdefault(period_end, []).append(float(value))
+    return [[end.isoformat(), round(combine(xs), 4)] for end, xs in sorted(by_period.items())]
 
 
 def _breakdown(indicator: Indicator, as_of: dt.date) -> list[IndicatorValue]:
@@ -200,7 +232,7 @@ def _breakdown(indicator: Indicator, as_of: dt.date) -> list[IndicatorValue]:
     return sorted(latest.values(), key=lambda v: v.org_unit.name)
 
 
-def _map(breakdown: list[IndicatorValue], as_of: dt.date) -> dict | None:
+def _map(indicator: Indicator, breakdown: list[IndicatorValue], as_of: dt.date) -> dict | None:
     """Province values on the map of the day: the 34 provinces from 01/07/2025, else the 63."""
     provinces = [v for v in breakdown if v.org_unit.kind == OrgKind.PROVINCE]
     if not provinces:
@@ -218,6 +250,8 @@ def _map(breakdown: list[IndicatorValue], as_of: dt.date) -> dict | None:
     return {
         "geometry": geometry,
         "data": data,
+        # Lower is better (a rank): the best province is the darkest, as for higher is better.
+        "direction": indicator.direction,
         "count": len(geometry["features"]),
         "names": {"save": _("Save as image")},
     }
@@ -357,6 +391,39 @@ def indicator_weight(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The new weight was recorded from its date."))
     else:
         messages.error(request, first_errors(form))
+    return redirect("indicators:detail", pk=indicator.pk)
+
+
+def public_changes(indicator: Indicator) -> list[dict]:
+    """When the public flag changed and by whom, newest first (from the row's history)."""
+    records = list(indicator.history.select_related("history_user").order_by("history_date"))
+    changes, before = [], None
+    for record in records:
+        if before is not None and record.public != before:
+            changes.append(
+                {"public": record.public, "on": record.history_date, "by": record.history_user}
+            )
+        before = record.public
+    return changes[::-1]
+
+
+@login_required
+@require_POST
+def indicator_public(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the indicator on the public progress page (``public=1``) or withdraw it (``0``)."""
+    _require(request, "indicator.publish")
+    indicator = get_object_or_404(Indicator, pk=pk)
+    wanted = request.POST.get("public")
+    if wanted not in ("0", "1"):
+        messages.error(request, _("Choose whether the indicator is public."))
+        return redirect("indicators:detail", pk=indicator.pk)
+    if services.set_public(indicator, public=wanted == "1", by=request.user):
+        messages.success(
+            request,
+            _("The indicator is now shown on the public progress page.")
+            if indicator.public
+            else _("The indicator is no longer shown on the public progress page."),
+        )
     return redirect("indicators:detail", pk=indicator.pk)
 
 

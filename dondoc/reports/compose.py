@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from dondoc.reports.indicators import DOCUMENT_COLUMNS, groups_of, summary_sentence
 from dondoc.reports.models import DocumentFormat, ReportTemplate
 from dondoc.reports.periods import day_month, long_date, short_date, two_digits
 from dondoc.reports.presets import resolution_name
@@ -403,10 +404,14 @@ def compose_quarterly(
     body.append(Block("table", table=Table.from_exporter(data.exporters["by_group"], data.groups)))
     body.append(Block("subheading", "2. " + h["by_lead"]))
     body.append(Block("table", table=Table.from_exporter(data.exporters["by_lead"], data.leads)))
+    number = 3  # the optional parts below are numbered in the order they appear
+    if data.indicators:
+        body.extend(indicator_blocks(data, f"{number}. " + h["indicators"]))
+        number += 1
     if data.portal:
         from dondoc.reports.portal import portal_sentence
 
-        body.append(Block("subheading", "3. Tiếp nhận sáng kiến, kiến nghị"))
+        body.append(Block("subheading", f"{number}. Tiếp nhận sáng kiến, kiến nghị"))
         body.append(Block("para", portal_sentence(data.portal, data.period.label())))
         body.append(
             Block("table", table=Table.from_exporter(data.exporters["portal"], data.portal))
@@ -449,6 +454,23 @@ def compose_quarterly(
         ),
     ]
     return doc
+
+
+def indicator_blocks(data: QuarterlyData, heading: str) -> list[Block]:
+    """The indicator set's results: a sentence of counts, then one table per solution group
+    ("a) Nhóm 1. …"), the indicators at risk first."""
+    exporter = data.exporters["indicators"]
+    blocks = [
+        Block("subheading", heading),
+        Block("para", summary_sentence(data.indicators, data.scope.as_of)),
+    ]
+    letters = "abcdefghiklmnopqrstuvxy"
+    for index, (group, rows) in enumerate(groups_of(data.indicators)):
+        letter = letters[index] if index < len(letters) else str(index + 1)
+        blocks.append(Block("subheading", f"{letter}) {group}", italic=True))
+        table = Table.from_exporter(exporter, rows, keys=DOCUMENT_COLUMNS)
+        blocks.append(Block("table", table=table))
+    return blocks
 
 
 def _number_only(line: str) -> str:

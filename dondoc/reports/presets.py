@@ -24,6 +24,7 @@ DEFAULT_HEADINGS: dict[str, str] = {
     "by_session": "Kết quả theo phiên họp",
     "by_group": "Kết quả theo nhóm nhiệm vụ, giải pháp",
     "by_lead": "Kết quả theo cơ quan chủ trì",
+    "indicators": "Kết quả thực hiện Bộ chỉ số",
     "assessment_section": "Đánh giá chung",
     "assessment": "Kết quả đạt được",
     "bottlenecks": "Tồn tại, hạn chế",

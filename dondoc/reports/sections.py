@@ -579,6 +579,7 @@ class QuarterlyData:
     group_count: int = 0
     completeness: list = field(default_factory=list)  # agencies.CompletenessRow, by round
     action_plans: list = field(default_factory=list)  # agencies.ActionPlanRow
+    indicators: list = field(default_factory=list)  # indicators.IndicatorHighlight
     portal: list = field(default_factory=list)  # portal.PortalRow
 
     @property
@@ -607,6 +608,8 @@ class QuarterlyData:
             snapshot["completeness"] = dump(self.completeness)
         if self.action_plans:
             snapshot["action_plans"] = dump(self.action_plans)
+        if self.indicators:
+            snapshot["indicators"] = dump(self.indicators)
         if self.portal:
             snapshot["portal"] = dump(self.portal)
         return snapshot
@@ -636,6 +639,7 @@ def quarterly_data(scope: ReportScope) -> QuarterlyData:
     """Compute the quarterly report for ``scope`` (which must have a period)."""
     # The agencies' sections read the rounds app and build on the classes above.
     from dondoc.reports.agencies import ActionPlanExporter, CompletenessExporter
+    from dondoc.reports.indicators import IndicatorHighlightsExporter
     from dondoc.reports.portal import PortalExporter
 
     period = scope.period_or_current()
@@ -650,6 +654,7 @@ def quarterly_data(scope: ReportScope) -> QuarterlyData:
             NextQuarterExporter,
             CompletenessExporter,
             ActionPlanExporter,
+            IndicatorHighlightsExporter,
             PortalExporter,
         )
     }
@@ -676,5 +681,6 @@ def quarterly_data(scope: ReportScope) -> QuarterlyData:
         group_count=SolutionGroup.objects.filter(program=scope.program).count(),
         completeness=exporters["completeness"].rows(),
         action_plans=exporters["action_plans"].rows(),
+        indicators=exporters["indicators"].rows(),
         portal=exporters["portal"].rows(),
     )

@@ -104,6 +104,7 @@ def quarterly_xlsx(report: QuarterlyReport) -> bytes:
         "by_lead": data.leads,
         "completeness": data.completeness,
         "action_plans": data.action_plans,
+        "indicators": data.indicators,
         "portal": data.portal,
     }
     for key, name in (
@@ -112,10 +113,11 @@ def quarterly_xlsx(report: QuarterlyReport) -> bytes:
         ("by_lead", "Theo cơ quan chủ trì"),
         ("completeness", "Tình hình gửi báo cáo"),
         ("action_plans", "Kế hoạch hành động"),
+        ("indicators", "Bộ chỉ số"),
         ("portal", "Tiếp nhận sáng kiến, kiến nghị"),
     ):
         exporter, rows = ex[key], rows_of[key]
-        if key in ("completeness", "action_plans", "portal") and not rows:
+        if key in ("completeness", "action_plans", "indicators", "portal") and not rows:
             continue  # no round or no action plan by the date: the report says nothing
         sheets.append(
             (

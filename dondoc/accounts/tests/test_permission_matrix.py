@@ -391,6 +391,12 @@ ROWS: list[Row] = [
         args=lambda w: [w.indicator],
         body={"weight": "2.0", "effective_on": "01/07/2025", "reason": "Ưu tiên"},
     ),
+    post(
+        "indicators:public",
+        Needs("indicator.publish"),
+        args=lambda w: [w.indicator],
+        body={"public": "1"},
+    ),
     # Importing tasks: the Standing Office only. ----------------------------------------------
     page("import-upload", Needs("import.run")),
     post("import-upload", Needs("import.run")),

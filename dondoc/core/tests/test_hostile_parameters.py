@@ -69,6 +69,7 @@ PARAMETERS = (
     "period_from",
     "period_to",
     "round",
+    "public",
 )
 
 #: A harmless value of each kind, to find which parameters a page reads.

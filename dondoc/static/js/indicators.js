@@ -18,9 +18,23 @@
     return getComputedStyle(document.body).fontFamily;
   }
 
+  var DAY = 24 * 3600 * 1000;
+
+  function pad(side) {
+    return function (range) {
+      var room = Math.max((range.max - range.min) * 0.04, 45 * DAY);
+      return side < 0 ? range.min - room : range.max + room;
+    };
+  }
+
+  function gridTop(el) {
+    return el.clientWidth < 560 ? 80 : 48;
+  }
+
   function drawSeries(el) {
     var data = readJson(el.dataset.series);
-    if (!data || (!data.values.length && !data.targets.length)) {
+    var rollup = data && data.rollup ? data.rollup : [];
+    if (!data || (!data.values.length && !rollup.length && !data.targets.length)) {
       el.hidden = true;
       return;
     }
@@ -55,6 +69,17 @@
         }
       }
     ];
+    if (rollup.length) {
+      series.push({
+        name: n.rollup,
+        type: "line",
+        data: rollup,
+        symbol: "rect",
+        symbolSize: 8,
+        lineStyle: { width: 2, type: "dashed", color: "#2e7d32" },
+        itemStyle: { color: "#2e7d32" }
+      });
+    }
     if (data.projection.length > 1) {
       series.push({
         name: n.projection,
@@ -79,14 +104,19 @@
       animation: false,
       textStyle: { fontFamily: font() },
       tooltip: { trigger: "item", confine: true },
-      legend: { top: 0 },
-      grid: { left: 56, right: 24, top: 48, bottom: 32 },
+      // Clear of the "save as image" button; on a phone the legend wraps to two lines.
+      legend: { top: 0, left: 8, right: 40 },
+      grid: { left: 56, right: 24, top: gridTop(el), bottom: 32 },
       toolbox: { right: 8, feature: { saveAsImage: { title: n.save, name: data.title } } },
-      xAxis: { type: "time" },
+      // A little room on both sides, so a first or a lone point is not drawn on the edge.
+      xAxis: { type: "time", min: pad(-1), max: pad(1) },
       yAxis: { type: "value", name: data.unit, scale: true },
       series: series
     });
-    window.addEventListener("resize", function () { chart.resize(); });
+    window.addEventListener("resize", function () {
+      chart.setOption({ grid: { top: gridTop(el) } });
+      chart.resize();
+    });
   }
 
   function drawMap(el) {
@@ -115,7 +145,10 @@
         left: 8,
         bottom: 8,
         calculable: true,
-        inRange: { color: ["#e3eef9", "#1f5f99"] }
+        // Darker is better: for a lower-is-better indicator (a rank) the low values are dark.
+        inRange: {
+          color: data.direction === "lower" ? ["#1f5f99", "#e3eef9"] : ["#e3eef9", "#1f5f99"]
+        }
       },
       series: [{
         type: "map",
