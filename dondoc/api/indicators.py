@@ -17,6 +17,7 @@ from typing import Annotated
 from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja import Status as Reply
 from ninja.errors import HttpError
@@ -37,6 +38,7 @@ from dondoc.indicators.collection import (
     visible_values,
 )
 from dondoc.indicators.models import Indicator, IndicatorValue
+from dondoc.indicators.national import Point, national_figures
 from dondoc.orgs.models import OrgUnit
 from dondoc.tasks.models import Program
 
@@ -53,6 +55,23 @@ ShortText = Annotated[str, Field("", max_length=300), AfterValidator(_short)]
 LongText = Annotated[str, Field("", max_length=2000), AfterValidator(_short)]
 
 
+class RollupOut(Schema):
+    reported: int = Field(..., description="Units whose values were rolled up.")
+    expected: int = Field(..., description="Units expected (the provinces existing on the day).")
+    level: str
+    complete: bool
+
+
+class LatestOut(Schema):
+    value: str | None = Field(None, description="A decimal number as text; None: not available.")
+    period_start: dt.date
+    period_end: dt.date
+    period: str
+    rolled_up: RollupOut | None = Field(
+        None, description="Set when no national value exists and the units' values are rolled up."
+    )
+
+
 class IndicatorOut(Schema):
     id: int
     code: str
@@ -66,6 +85,9 @@ class IndicatorOut(Schema):
     responsible_agency: s.Ref | None
     version: int
     public: bool = Field(False, description="Shown on the public progress page.")
+    latest: LatestOut | None = Field(
+        None, description="The latest approved national figure, period ended by today."
+    )
 
 
 class IndicatorPage(Schema):
@@ -124,7 +146,20 @@ def _ref(unit: OrgUnit | None) -> dict | None:
     return None if unit is None else {"id": unit.pk, "name": unit.name}
 
 
-def indicator_item(indicator: Indicator) -> dict:
+def latest_item(point: Point | None) -> dict | None:
+    if point is None:
+        return None
+    row = point.row
+    return {
+        "value": _number(row.value),
+        "period_start": row.period_start,
+        "period_end": row.period_end,
+        "period": row.period_label,
+        "rolled_up": point.coverage.as_json() if point.coverage else None,
+    }
+
+
+def indicator_item(indicator: Indicator, latest: Point | None = None) -> dict:
     return {
         "id": indicator.pk,
         "code": indicator.code,
@@ -138,6 +173,7 @@ def indicator_item(indicator: Indicator) -> dict:
         "responsible_agency": _ref(indicator.responsible_agency),
         "version": indicator.version,
         "public": indicator.public,
+        "latest": latest_item(latest),
     }
 
 
@@ -183,8 +219,9 @@ def list_indicators(request: HttpRequest, filters: Query[IndicatorFilters]):
     if filters.public is not None:
         queryset = queryset.filter(public=filters.public)
     count = queryset.count()
-    page = queryset[filters.offset : filters.offset + filters.limit]
-    return {"count": count, "items": [indicator_item(i) for i in page]}
+    page = list(queryset[filters.offset : filters.offset + filters.limit])
+    figures = national_figures(page, timezone.localdate())
+    return {"count": count, "items": [indicator_item(i, figures[i.pk].latest) for i in page]}
 
 
 class ValueFilters(Schema):

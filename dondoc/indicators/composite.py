@@ -5,7 +5,8 @@ The rule, stated on the scores page as well:
 * each indicator carries a weight: High 2.0, Medium 1.5, Low 1.0; the weight on a date is the
   latest ``WeightChange`` effective on or before it, else the catalogue's weight;
 * an indicator's completion is the share of the way from its baseline to the target of its
-  current milestone covered by its latest approved value on the date (``status.completion``),
+  current milestone covered by its latest approved national figure on the date (the national
+  value, else the roll-up of the provinces': ``national.national_figures``; ``status.completion``),
   kept between 0 and 1;
 * its score is completion × weight;
 * a composite index (per solution group, per responsible agency, per province) is the
@@ -22,7 +23,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from dondoc.indicators.models import Indicator, IndicatorValue, ValueState, WeightChange
-from dondoc.indicators.queries import assess_indicator, national_series
+from dondoc.indicators.national import national_figures
+from dondoc.indicators.queries import assess_indicator
 from dondoc.orgs.models import OrgKind
 
 
@@ -97,11 +99,12 @@ def _score(indicator, targets, series, weight, as_of, own_baseline=True) -> Scor
 
 
 def indicator_scores(indicators: list[Indicator], as_of: dt.date) -> list[Score]:
-    """Scores of national values (``targets`` prefetched on the indicators)."""
+    """Scores of the national figures, rolled up from the units where there is no national
+    value (``targets`` prefetched on the indicators)."""
     weights = weights_on(indicators, as_of)
-    series = national_series([i.pk for i in indicators], as_of)
+    series = national_figures(indicators, as_of)
     return [
-        _score(i, list(i.targets.all()), series.get(i.pk, []), weights[i.pk], as_of)
+        _score(i, list(i.targets.all()), series[i.pk].pairs(), weights[i.pk], as_of)
         for i in indicators
     ]
 

@@ -20,6 +20,7 @@ from dondoc.indicators.models import (
     Target,
     ValueState,
 )
+from dondoc.indicators.national import Coverage, NationalSeries, national_figures
 from dondoc.indicators.status import Assessment, Goal, IndicatorStatus, evaluate
 
 
@@ -32,6 +33,13 @@ class Row:
     children: list[Row] = field(default_factory=list)
     assessment: Assessment | None = None  # the computed status and its components
     override: StatusOverride | None = None  # a status set by hand, in force on the date
+    national: NationalSeries | None = None  # the series the status was computed from
+
+    @property
+    def coverage(self) -> Coverage | None:
+        """How many units the latest value was rolled up from; None for a national value."""
+        latest = self.national.latest if self.national else None
+        return latest.coverage if latest else None
 
     @property
     def computed_status(self) -> IndicatorStatus:
@@ -139,28 +147,38 @@ def assess_indicator(
 
 
 def catalogue(queryset: QuerySet, as_of: dt.date, *, known_on: dt.date | None = None) -> list[Row]:
-    """Rows of the indicators of ``queryset`` in catalogue order (queries: five).
+    """Rows of the indicators of ``queryset`` in catalogue order (queries: six).
 
-    ``known_on`` recomputes the catalogue as it could be read that day: values approved and
-    overrides entered later are left out (a report keeps its figures)."""
+    The national figure of a period is the national value, else the roll-up of the units'
+    values (``national.national_figures``). ``known_on`` recomputes the catalogue as it could
+    be read that day: values approved and overrides entered later are left out (a report
+    keeps its figures)."""
     indicators = list(
         queryset.select_related("group", "responsible_agency", "program").prefetch_related(
             "targets"
         )
     )
     ids = [i.pk for i in indicators]
-    latest = latest_values(ids, as_of, known_on)
-    series = national_series(ids, as_of, known_on)
+    figures = national_figures(indicators, as_of, known_on=known_on)
     overrides = overrides_in_force(ids, as_of, known_on)
     rows = []
     for indicator in indicators:
         targets = list(indicator.targets.all())
-        value = latest.get(indicator.pk)
-        assessment = assess_indicator(indicator, targets, series.get(indicator.pk, []), as_of)
+        national = figures[indicator.pk]
+        value = national.latest.row if national.latest else None
+        assessment = assess_indicator(indicator, targets, national.pairs(), as_of)
         override = overrides.get(indicator.pk)
         status = IndicatorStatus(override.status) if override else assessment.status
         rows.append(
-            Row(indicator, targets, value, status, assessment=assessment, override=override)
+            Row(
+                indicator,
+                targets,
+                value,
+                status,
+                assessment=assessment,
+                override=override,
+                national=national,
+            )
         )
     return rows
 
@@ -202,7 +220,9 @@ def row_json(row: Row) -> dict:
             "period_end": latest.period_end.isoformat(),
             "period": latest.period_label,
             "source": latest.source,
+            "rolled_up": None if row.coverage is None else row.coverage.as_json(),
         },
+        "rollup_notes": row.national.notes if row.national else [],
         "status": str(row.status),
         "computed_status": str(row.computed_status),
         "override": None

@@ -153,14 +153,12 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _chart(row, as_of: dt.date) -> dict:
-    """The time series for the chart: approved national values, targets, projection."""
+    """The time series for the chart: the national figure (national values, and apart the
+    periods rolled up from the provinces: ``national.national_figures``), targets, projection."""
     a = row.assessment
-    values = [
-        [v.period_end.isoformat(), float(v.value)]
-        for v in row.indicator.values.filter(
-            org_unit__isnull=True, state=ValueState.APPROVED, value__isnull=False
-        ).order_by("period_end", "id")
-    ]
+    points = row.national.points if row.national else []
+    values = [[p.on.isoformat(), float(p.row.value)] for p in points if not p.rolled_up]
+    rollup = [[p.on.isoformat(), round(float(p.row.value), 4)] for p in points if p.rolled_up]
     targets = []
     for t in row.targets:
         number = (
@@ -174,7 +172,7 @@ def _chart(row, as_of: dt.date) -> dict:
         "title": f"{row.indicator.code}. {row.indicator.name}"[:120],
         "unit": row.indicator.unit,
         "values": values,
-        "rollup": [] if values else province_rollup(row.indicator, as_of),
+        "rollup": rollup,
         "targets": targets,
         "projection": [[p.on.isoformat(), round(p.value, 4)] for p in a.projection] if a else [],
         "baseline": [a.baseline.on.isoformat(), a.baseline.value] if a and a.baseline else None,
@@ -187,34 +185,6 @@ def _chart(row, as_of: dt.date) -> dict:
             "save": _("Save as image"),
         },
     }
-
-
-#: How provinces' values of one period combine into a national figure, by aggregation.
-_COMBINE = {
-    "sum": sum,
-    "mean": lambda xs: sum(xs) / len(xs),
-    "weighted_mean": lambda xs: sum(xs) / len(xs),  # the weights are not collected: plain mean
-    "min": min,
-    "max": max,
-}
-
-
-def province_rollup(indicator: Indicator, as_of: dt.date) -> list[list]:
-    """For an indicator collected from the provinces without a national figure: each period's
-    approved province values combined by the indicator's aggregation (none: nothing)."""
-    combine = _COMBINE.get(indicator.aggregation)
-    if combine is None:
-        return []
-    by_period: dict[dt.date, list[float]] = {}
-    rows = indicator.values.filter(
-        org_unit__kind=OrgKind.PROVINCE,
-        state=ValueState.APPROVED,
-        value__isnull=False,
-        period_end__lte=as_of,
-    ).values_list("period_end", "value")
-    for period_end, value in rows:
-        by_period.setdefault(period_end, []).append(float(value))
-    return [[end.isoformat(), round(combine(xs), 4)] for end, xs in sorted(by_period.items())]
 
 
 def _breakdown(indicator: Indicator, as_of: dt.date) -> list[IndicatorValue]:

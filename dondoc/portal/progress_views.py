@@ -3,7 +3,8 @@
 It shows, for a program marked public (``Program.public``), the task counts by solution group
 and status as of today, from the dashboard's own figures (``tasks/dashboard.py``: a task's
 status reads only published progress updates, never a draft), and the indicators marked public
-with their latest approved national value and their targets. Every aggregate says on the page
+with their latest approved national figure (the national value, else the roll-up of the
+provinces' values, saying from how many) and their targets. Every aggregate says on the page
 how it is computed.
 
 The rendered page is kept in the cache for ``DONDOC_PROGRESS_CACHE_SECONDS`` (60 s) per
@@ -27,6 +28,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from dondoc.indicators.models import Indicator
+from dondoc.indicators.national import min_coverage
 from dondoc.indicators.queries import catalogue
 from dondoc.portal.access import portal_program
 from dondoc.tasks import dashboard
@@ -71,6 +73,7 @@ def progress_figures(program: Program, today: dt.date) -> dict:
                 "value": _number(latest.value) if latest and latest.value is not None else "",
                 "period_end": latest.period_end if latest else None,
                 "period": latest.period_label if latest else "",
+                "rollup": row.coverage.as_json() if row.coverage else None,
                 "targets": [
                     {"due_on": t.due_on, "text": t.text, "scope": t.scope} for t in row.targets
                 ],
@@ -82,6 +85,7 @@ def progress_figures(program: Program, today: dt.date) -> dict:
         "overdue_rate": _percent(totals["overdue"], totals["open"]),
         "groups": groups,
         "indicators": indicators,
+        "rollup_min": min_coverage(),
     }
 
 

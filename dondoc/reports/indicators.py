@@ -1,9 +1,11 @@
 """The report's section on the indicator set (kết quả thực hiện Bộ chỉ số).
 
-For each solution group, its indicators with the latest approved national value as of the
-report's date, the target of the next milestone, and the status by the indicator app's method
-(Statistics Canada's; a status set by hand is written with its reason and the computed one
-beside it). Indicators at risk (limited progress, deterioration) come first in their group.
+For each solution group, its indicators with the latest approved national figure as of the
+report's date (the national value, else the roll-up of the provinces' values, written "tổng
+hợp từ 31/34 tỉnh, thành phố" with a warning when some have not reported), the target of the
+next milestone, and the status by the indicator app's method (Statistics Canada's; a status
+set by hand is written with its reason and the computed one beside it). Indicators at risk
+(limited progress, deterioration) come first in their group.
 
 Reproducible: the figures are ``indicators.queries.catalogue(..., known_on=as_of)``, so a value
 approved or an override entered after the report's date does not change the report. The
@@ -19,6 +21,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from dondoc.indicators.models import Indicator, Target
+from dondoc.indicators.national import Coverage
 from dondoc.indicators.queries import Row, catalogue
 from dondoc.indicators.status import AT_RISK, IndicatorStatus
 from dondoc.indicators.units import RANK_UNITS
@@ -51,7 +54,10 @@ class IndicatorHighlight:
     name: str
     unit: str
     value: str  # "25,5 %", "" without an approved value
-    value_period: str  # "Quý II/2025" or "30/6/2025"
+    #: "Quý II/2025" or "30/6/2025"; for a roll-up with its coverage: "Quý II/2025; tổng hợp
+    #: từ 31/34 tỉnh, thành phố, chưa đủ số liệu" (no field of its own: the snapshot hash of
+    #: reports with national values stays as it was)
+    value_period: str
     target: str  # "≥ 80 %" (scoped targets of one milestone joined by "; ")
     target_due: str  # "31/12/2030"
     status: str  # IndicatorStatus value in force (an override counts)
@@ -102,6 +108,13 @@ def _with_unit(text: str, unit: str) -> str:
     return text
 
 
+def rollup_words(coverage: Coverage | None) -> str:
+    """ "tổng hợp từ 31/34 tỉnh, thành phố, chưa đủ số liệu" — "" for a national value."""
+    if coverage is None:
+        return ""
+    return coverage.text + ("" if coverage.complete else ", chưa đủ số liệu")
+
+
 def next_milestone(targets: list[Target], as_of: dt.date) -> list[Target]:
     """The targets of the first milestone due on or after the date, else of the last one."""
     if not targets:
@@ -133,7 +146,14 @@ def _highlight(row: Row, number: int, as_of: dt.date) -> IndicatorHighlight:
         name=indicator.name,
         unit=unit,
         value=value,
-        value_period=(latest.period_label or short_date(latest.period_end)) if latest else "",
+        value_period="; ".join(
+            filter(
+                None,
+                [latest.period_label or short_date(latest.period_end), rollup_words(row.coverage)],
+            )
+        )
+        if latest
+        else "",
         target="; ".join(_with_unit(t.text, unit) for t in milestone),
         target_due=short_date(milestone[0].due_on) if milestone else "",
         status=str(row.status),

@@ -51,7 +51,30 @@ def test_the_catalogue_lists_indicators(client, tq_reporter, share, firms):  # n
         "parent": None,
         "responsible_agency": None,
         "version": 1,
+        "public": False,
+        "latest": None,
     }
+
+
+def test_the_latest_value_is_rolled_up_from_the_provinces_without_a_national_one(
+    client,
+    tq_reporter,  # noqa: F811
+    share,  # noqa: F811
+    tq_new,  # noqa: F811
+):
+    IndicatorValue.objects.create(
+        indicator=share,
+        org_unit=tq_new,
+        period_start=Q3.start,
+        period_end=Q3.end,
+        period_label=Q3.label,
+        value=Decimal("25.5"),
+        state=ValueState.APPROVED,
+    )
+    body = client.get("/api/indicators?program=NQ57", headers=_auth(tq_reporter)).json()
+    latest = body["items"][0]["latest"]
+    assert latest["value"] == "25.5" and latest["period"] == Q3.label
+    assert latest["rolled_up"]["reported"] == 1  # of Hà Nội and the new Tuyên Quang
 
 
 def test_a_reporter_posts_a_draft_and_the_head_submits(

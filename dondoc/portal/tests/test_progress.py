@@ -10,7 +10,14 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from dondoc.indicators import services as indicators
-from dondoc.indicators.models import Target
+from dondoc.indicators.collection import parse_report_period
+from dondoc.indicators.models import IndicatorValue, Target
+from dondoc.indicators.tests.collection_world import (  # noqa: F401  (fixtures)
+    hg_old,
+    share,
+    tq_new,
+    tq_old,
+)
 from dondoc.tasks import services
 from dondoc.tasks.models import ClosureKind, Program, UpdateState
 
@@ -121,3 +128,28 @@ def test_only_public_programs_are_offered(client, public_program):
     public_program.save()
     cache.clear()  # a minute later
     assert client.get(reverse("portal:progress")).status_code == 404
+
+
+def test_a_province_only_indicator_shows_its_roll_up_and_warns_when_incomplete(
+    client,
+    program,
+    share,  # noqa: F811
+    tq_new,  # noqa: F811
+):
+    program.public = True
+    program.save()
+    share.public = True
+    share.save()
+    period = parse_report_period("2025-Q3")
+    IndicatorValue.objects.create(
+        indicator=share,
+        org_unit=tq_new,
+        period_start=period.start,
+        period_end=period.end,
+        period_label=period.label,
+        value=Decimal("25.5"),
+        state="approved",
+    )
+    text = client.get(reverse("portal:progress")).content.decode()
+    assert "25,5" in text and "tổng hợp từ 1/2 tỉnh, thành phố" in text
+    assert "chưa đủ số liệu" in text

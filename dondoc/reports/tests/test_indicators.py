@@ -9,8 +9,15 @@ from docx import Document
 from openpyxl import load_workbook
 
 from dondoc.indicators import services as indicators
-from dondoc.indicators.models import ValueState
+from dondoc.indicators.collection import parse_report_period
+from dondoc.indicators.models import IndicatorValue, ValueState
 from dondoc.indicators.targets import parse_targets
+from dondoc.indicators.tests.collection_world import (  # noqa: F401  (fixtures)
+    hg_old,
+    share,
+    tq_new,
+    tq_old,
+)
 from dondoc.reports import services
 from dondoc.reports.periods import Period
 from dondoc.reports.tests.conftest import on_day
@@ -176,3 +183,31 @@ def test_a_program_without_indicators_has_no_section(program):
     assert report.data.indicators == []
     assert "indicators" not in report.data.snapshot()
     assert not any("Bộ chỉ số" in b.text for b in report.document.body)
+
+
+def test_a_province_only_indicator_is_rolled_up_as_known_on_the_report_date(
+    share,  # noqa: F811
+    hanoi,
+    tq_old,  # noqa: F811
+    hg_old,  # noqa: F811
+):
+    Q1_2025 = parse_report_period("2025-Q1")
+    for unit, value, approved_on in (
+        (hanoi, "20", dt.date(2025, 4, 5)),
+        (tq_old, "40", dt.date(2025, 4, 5)),
+        (hg_old, "90", dt.date(2025, 4, 20)),  # after the report's date
+    ):
+        IndicatorValue.objects.create(
+            indicator=share,
+            org_unit=unit,
+            period_start=Q1_2025.start,
+            period_end=Q1_2025.end,
+            period_label=Q1_2025.label,
+            value=Decimal(value),
+            state=ValueState.APPROVED,
+            approved_on=approved_on,
+        )
+    (row,) = build().data.indicators
+    assert row.value_cell == ("30%\n(Quý I/2025; tổng hợp từ 2/3 tỉnh, thành phố, chưa đủ số liệu)")
+    (later,) = build(dt.date(2025, 4, 30)).data.indicators
+    assert later.value_cell == "50%\n(Quý I/2025; tổng hợp từ 3/3 tỉnh, thành phố)"

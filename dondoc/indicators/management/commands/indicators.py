@@ -63,8 +63,12 @@ class Command(BaseCommand):
         for row in rows:
             latest = row.latest
             shown = (
-                f"{latest.value.normalize():f} ({latest.period_end:%d/%m/%Y})" if latest else "—"
+                f"{latest.value.normalize():f} ({latest.period_end:%d/%m/%Y})"
+                if latest and latest.value is not None
+                else "—"
             )
+            if row.coverage:
+                shown += f" [{row.coverage.reported}/{row.coverage.expected}]"
             targets = "; ".join(f"{t.due_on.year}: {t.text}" for t in row.targets)
             self.stdout.write(
                 f"{row.indicator.code:>6}  {row.indicator.name[:60]:60}  {row.indicator.unit:12}"
