@@ -194,6 +194,9 @@ DONDOC_DUE_SOON_DAYS = env.integer("DONDOC_DUE_SOON_DAYS", 14)
 #: An indicator value moving more than this many percent from the last period asks the
 #: reporter to confirm it (a warning, not an error).
 DONDOC_INDICATOR_JUMP_PERCENT = env.integer("DONDOC_INDICATOR_JUMP_PERCENT", 50)
+#: The share of expected units (per cent) that must have reported before their values roll
+#: up into a national figure (``indicators/national.py``).
+DONDOC_INDICATOR_ROLLUP_MIN_COVERAGE = env.integer("DONDOC_INDICATOR_ROLLUP_MIN_COVERAGE", 50)
 
 EMAIL_BACKEND = env.string(
     "DONDOC_EMAIL_BACKEND",
