@@ -181,25 +181,20 @@ def validate(row: SourceRow, context: ImportContext) -> Planned | None:
     elif row.section is not None:
         group = context.groups.for_section(row.section)
 
-    result_on = completed_on = None
-    if row.result_on:
-        result_on = parse_day(row.result_on)
-        if result_on is None:
+    def day(column: str, text: str) -> dt.date | None:
+        found = parse_day(text) if text else None
+        if text and found is None:
             reject(
-                "ngay_ket_qua",
-                f"ngày “{row.result_on}” không đúng dạng dd/mm/yyyy.",
-                f"date “{row.result_on}” is not dd/mm/yyyy.",
+                column,
+                f"ngày “{text}” không đúng dạng dd/mm/yyyy.",
+                f"date “{text}” is not dd/mm/yyyy.",
             )
-    elif row.result and row.origin == "template":
+        return found
+
+    result_on = day("ngay_ket_qua", row.result_on)
+    if not row.result_on and row.result and row.origin == "template":
         reject("ngay_ket_qua", "có kết quả nhưng thiếu ngày.", "a result without its date.")
-    if row.completed_on:
-        completed_on = parse_day(row.completed_on)
-        if completed_on is None:
-            reject(
-                "hoan_thanh",
-                f"ngày “{row.completed_on}” không đúng dạng dd/mm/yyyy.",
-                f"date “{row.completed_on}” is not dd/mm/yyyy.",
-            )
+    completed_on = day("hoan_thanh", row.completed_on)
 
     if len(summary.rejected) > errors_before or unsettled:
         return None
