@@ -20,6 +20,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from dondoc.reader.core.tables import rewrite_tables
+
 __all__ = ["Normalised", "fold_same_length", "normalise"]
 
 #: Bound on what is read: longer input is cut (about 400 pages of a notice).
@@ -157,6 +159,8 @@ def normalise(text: str) -> Normalised:
             continue
         raw_lines.append((raw, position))
         position += len(raw)
+    if "\t" in text or "   " in text:
+        raw_lines = rewrite_tables(raw_lines)
     cleaned = [(_clean_line(line) if line != "\f" else "\f", start) for line, start in raw_lines]
     repeated = _repeated_lines([line for line, _ in cleaned])
     kept = [
