@@ -506,6 +506,12 @@ def _split_agencies(
     return out
 
 
+#: Words that open a name in a field besides the agency heads: "Bảo hiểm xã hội tỉnh", "Các
+#: doanh nghiệp viễn thông", "Kho bạc Nhà nước".
+_FIELD_HEAD = re.compile(
+    r"(?:cac|bao hiem xa hoi|kho bac|toa an|vien kiem sat|hiep hoi|lien doan|doan thanh nien"
+    r"|hoi lien hiep|truong|benh vien|cong ty)(?![\w])"
+)
 _RELATED = re.compile(r"(?:co )?lien quan\s*\.?$")
 
 
@@ -514,8 +520,8 @@ def _field_agencies(
 ) -> list[Field]:
     """Agencies of a stated field ("Cơ quan phối hợp: Công an tỉnh, Sở Tài chính"): the
     pieces between commas and semicolons, a piece in lowercase going on the name before it
-    ("Các sở, ban, ngành", "UBND các huyện, thị xã, thành phố"), as does a short one in
-    capitals without an agency word of its own ("Cục Thông tin, Thống kê"); a piece the
+    ("Các sở, ban, ngành", "UBND các huyện, thị xã, thành phố"), as does one in capitals
+    without an agency word of its own ("Cục Khoa học, Công nghệ và Thông tin"); a piece the
     register knows from its start gives its mentions, another one opening in capitals is a
     name as written; "các cơ quan liên quan" names nobody."""
     known = [m for m in index.mentions_in(a, b) if m.kind in ("agency", "group")]
@@ -528,8 +534,8 @@ def _field_agencies(
             inside_known = any(k.start < s < k.end for k in known)
             # "Cục Thông tin, Thống kê": a short capitalised piece without a head of its own
             coordinate = (
-                len(text[s:e].split()) <= 2
-                and not _HEAD.match(text, s, e)
+                not _HEAD.match(text, s, e)
+                and not _FIELD_HEAD.match(folded, s, e)
                 and not any(k.start == s for k in known)
             )
             if pieces and (text[s].islower() or inside_known or coordinate):

@@ -100,6 +100,21 @@ class _Builder:
         return Normalised("".join(self.parts), self.origin)
 
 
+#: Two word pieces with a run of spaces between them ("hướng d  ẫn", "nền tả  ng").
+_SPLIT_WORD = re.compile(r"(?<![\w])(\w+) {2,}(?=(\w+)(?![\w]))")
+_VOWEL = re.compile(r"[aeiouy]")
+
+
+def _join_split_word(m: re.Match) -> str:
+    """A word broken by a run of spaces is joined when one piece cannot be a Vietnamese
+    syllable: lowercase letters without a vowel ("d" + "ẫn", "tả" + "ng", "s" + "ẻ")."""
+    left, right = m.group(1), m.group(2)
+    for piece in (left, right):
+        if piece.isalpha() and piece.islower() and not _VOWEL.search(fold_same_length(piece)):
+            return left
+    return m.group(0)
+
+
 def _clean_line(line: str) -> str:
     """Join detached diacritics to their letter and fix known misreadings; NFC."""
     if any(mark in line for mark in _SPACING_MARKS):
@@ -118,6 +133,8 @@ def _clean_line(line: str) -> str:
     )
     for pattern, replacement in _FIXES:
         line = pattern.sub(replacement, line)
+    if "  " in line:
+        line = _SPLIT_WORD.sub(_join_split_word, line)
     line = line.replace("\u00a0", " ").replace("\t", " ")
     return re.sub(r" {2,}", " ", line).strip()
 

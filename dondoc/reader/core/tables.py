@@ -55,11 +55,21 @@ def _cells(line: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group(0)) for m in _RUNS.finditer(line)]
 
 
-def _heading(line: str) -> list[tuple[int, str]] | None:
-    """The columns of a heading row ((position, key) in order), or None."""
+def _heading(line: str, more: list[str] = ()) -> list[tuple[int, str]] | None:
+    """The columns of a heading row ((position, key) in order), or None; ``more`` are the
+    lines the headings wrapped onto ("Cơ quan" over "chủ trì")."""
     cells = _cells(line)
     if len(cells) < 3:
         return None
+    if more:
+        texts = [text for _p, text in cells]
+        starts = [p for p, _t in cells]
+        for extra in more:
+            for position, text in _cells(extra):
+                column = position if "\t" in extra else _nearest(position, starts)
+                if 0 <= column < len(texts):
+                    texts[column] = f"{texts[column]} {text}"
+        cells = list(zip(starts, texts, strict=True))
     columns, used = [], set()
     for position, text in cells:
         folded = _fold(text)
@@ -84,6 +94,40 @@ def _nearest(position: int, starts: list[int], after: int = -1) -> int:
         if distance is None or d < distance:
             best, distance = index, d
     return best if best is not None else len(starts) - 1
+
+
+def _opens_row(line: str) -> bool:
+    cells = _cells(line)
+    return len(cells) >= 2 and line[:1] not in (" ", "\t") and bool(_NUMBER.match(cells[0][1]))
+
+
+def _heading_lines(lines: list[tuple[str, int]], n: int) -> list[str]:
+    """The lines right under a heading line that continue its headings (indented, or all in
+    lowercase), at most two."""
+    out = []
+    for line, _start in lines[n + 1 : n + 3]:
+        cells = _cells(line)
+        if not cells or line == "\f" or _opens_row(line):
+            break
+        if line[:1] in (" ", "\t") or all(text[:1].islower() for _p, text in cells):
+            out.append(line)
+        else:
+            break
+    return out
+
+
+def _row_follows(lines: list[tuple[str, int]], n: int) -> bool:
+    """Whether a numbered row comes within the next two lines that have text."""
+    seen = 0
+    for line, _start in lines[n + 1 :]:
+        if not line.strip() or line == "\f":
+            continue
+        if _opens_row(line):
+            return True
+        seen += 1
+        if seen >= 2:
+            return False
+    return False
 
 
 def _render(row: dict[str, str]) -> list[str]:
@@ -117,6 +161,11 @@ def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
     while n < len(lines):
         line, start = lines[n]
         columns = _heading(line) if line != "\f" and len(line) < 2000 else None
+        wrapped = _heading_lines(lines, n) if line != "\f" and len(line) < 2000 else []
+        if wrapped:
+            columns = _heading(line, wrapped) or columns
+            if columns is not None:
+                n += len(wrapped)
         if columns is None:
             out.append((line, start))
             n += 1
@@ -146,6 +195,14 @@ def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
                     r"[-–\s\d/]+|(?:trang|page)\s*\d+.*", first, re.IGNORECASE
                 ):
                     n += 1  # a page number between rows
+                    continue
+                if len(cells) <= 2 and len(stripped) < 200 and _row_follows(lines, n):
+                    # a group row without a number ("A. NHIỆM VỤ CHUNG"): kept as it is
+                    if row is not None:
+                        out.extend((text, row_start) for text in _render(row))
+                    row = None
+                    out.append((" ".join(c for _p, c in cells), at))
+                    n += 1
                     continue
                 break
             if opens:
