@@ -116,8 +116,9 @@ _OUTPUT = re.compile(
 _LABEL_VALUE = re.compile(
     r"(?P<label>co quan chu tri|don vi chu tri|chu tri|co quan phoi hop|don vi phoi hop|phoi hop"
     r"|thoi gian hoan thanh|thoi gian thuc hien|thoi gian|thoi han|tien do|san pham|ket qua"
-    r"|hinh thuc van ban)\s*:\s*(?P<value>(?:(?!;\s*(?:co quan|don vi|thoi gian|thoi han|tien do"
-    r"|san pham|ket qua|chu tri|phoi hop))[^\n])*)"
+    r"|hinh thuc van ban|(?:thanh vien|lanh dao|dong chi) phu trach)\s*:\s*"
+    r"(?P<value>(?:(?!;\s*(?:co quan|don vi|thoi gian|thoi han|tien do|san pham|ket qua|chu tri"
+    r"|phoi hop|thanh vien|lanh dao|dong chi))[^\n])*)"
 )
 _AGENCY_HEAD = (
     r"(?:Bộ|Ban|Văn phòng|Ủy ban|Uỷ ban|UBND|Cục|Vụ|Viện|Sở|Tổng cục|Trung tâm|Thanh tra|Kiểm toán"
@@ -704,7 +705,17 @@ def _labelled(cand: _Candidate, text: str, folded: str, index: _Index, year: int
             vs, ve = _strip_span(text, m.start("value"), m.end("value"))
             if ve <= vs:
                 continue
-            if "chu tri" in label:
+            if "phu trach" in label:
+                # "Thành viên phụ trách: Đồng chí Nguyễn Mạnh Hùng": the supervising member
+                for m in index.mentions_in(vs, ve):
+                    if m.kind == "member":
+                        name = m.name or text[m.start : m.end]
+                        conf = 0.9 if m.id is not None else 0.5
+                        _add(
+                            out.setdefault("members", []),
+                            _field(text, m.start, m.end, conf, m.id, name),
+                        )
+            elif "chu tri" in label:
                 out.setdefault("leads", []).extend(
                     _field_agencies(text, folded, vs, ve, index, 0.95)
                 )
@@ -865,6 +876,9 @@ def propose_tasks(
             found.assignee = True
         if labelled.get("coordinators"):
             found.coordinators = labelled["coordinators"]
+        if labelled.get("members"):
+            found.members = labelled["members"]
+            found.assignee = True
         if (
             not found.leads
             and not found.members

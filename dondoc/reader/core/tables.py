@@ -29,6 +29,7 @@ _HEADINGS = [
     ("coordinating", re.compile(r"phoi hop")),
     ("deadline", re.compile(r"thoi gian|thoi han|tien do")),
     ("output", re.compile(r"san pham|ket qua|hinh thuc")),
+    ("members", re.compile(r"phu trach")),
     ("content", re.compile(r"noi dung|nhiem vu|cong viec|ten de an|giai phap")),
 ]
 _LABELS = {
@@ -36,6 +37,7 @@ _LABELS = {
     "coordinating": "Cơ quan phối hợp",
     "deadline": "Thời gian hoàn thành",
     "output": "Sản phẩm",
+    "members": "Thành viên phụ trách",
 }
 _NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){0,3}|[IVXL]{1,6})\.?$")
 _ROMAN = re.compile(r"^[IVXL]{1,6}\.?$")

@@ -386,3 +386,13 @@ def test_a_peoples_committee_is_its_province_on_the_documents_date():
     later = merged.replace("năm 2025", "năm 2026").replace("/2025", "/2026")
     (task,) = read(later).tasks
     assert [f.value for f in task.leads] == ["Tỉnh ủy Tuyên Quang"]
+
+
+def test_a_tables_supervising_member_column_names_the_member():
+    table = (
+        "TT\tNội dung\tCơ quan chủ trì\tThời hạn\tThành viên phụ trách\n"
+        "1\tXây dựng đề án dữ liệu\tBộ Tài chính\tQuý II/2025\tĐồng chí Nguyễn Văn Thắng\n"
+    )
+    (task,) = read(HEAD + "I. NHIỆM VỤ\n" + table).tasks
+    assert [f.value for f in task.members] == ["Nguyễn Văn Thắng"]
+    assert task.members[0].resolved_id is not None and task.due == date(2025, 6, 30)
