@@ -8,7 +8,12 @@ A card is one proposed task as a plain dict kept in ``ReadingDraft.proposals``::
      "confidence": 0.8, "span": [start, end], "state": "proposed" | "accepted" | "dropped",
      "match": {"task_id": 12, "score": 0.93, "kind": "same" | "maybe",
                "proposal": "link" | "restate"} | None,
-     "choice": "new" | "link" | "restate", "task_id": None}
+     "choice": "new" | "link" | "restate", "task_id": None,
+     "group_id": 3 | None}
+
+``group_id`` is the program's solution group (nhóm nhiệm vụ, giải pháp) the accepted task goes
+into: suggested from the card's content by ``tasks.grouping.suggest_group`` (as the importer
+does), changed by the clerk on the card.
 
 where a ``Name`` is ``{"name": "Bộ Công an", "ref": "unit:7" | "group:2" | "member:4" | ""}``
 (an empty ``ref``: the name matched nobody; the screen asks to map it).
@@ -37,9 +42,10 @@ from dondoc.reader.core.types import Field, Proposal, Reading
 from dondoc.reader.models import DraftState, ReadingDraft
 from dondoc.tasks import manage, services
 from dondoc.tasks.deadlines import DeadlineKind, parse_deadline
+from dondoc.tasks.grouping import group_keywords, suggest_group
 from dondoc.tasks.importers.names import MemberResolver, OrgResolver, name_key
 from dondoc.tasks.matching import CandidateIndex
-from dondoc.tasks.models import Directive, DirectiveKind, Task, TaskSource
+from dondoc.tasks.models import Directive, DirectiveKind, SolutionGroup, Task, TaskSource
 
 ROLES = ("members", "leads", "coordinators")
 PROPOSED, ACCEPTED, DROPPED = "proposed", "accepted", "dropped"
@@ -84,15 +90,30 @@ class _Names:
         self.orgs = OrgResolver()
         self.members = MemberResolver(program)
         self.on = on
+        self._ids: dict[str, set[int]] = {}
 
-    def ref(self, role: str, name: str, resolved_id: int | None = None) -> str:
+    def _known(self, kind: str) -> set[int]:
+        """Ids of the units (or collective agencies) there are, loaded once."""
+        if kind not in self._ids:
+            model = OrgGroup if kind == "group" else OrgUnit
+            self._ids[kind] = set(model.objects.values_list("pk", flat=True))
+        return self._ids[kind]
+
+    def ref(
+        self, role: str, name: str, resolved_id: int | None = None, resolved_kind: str = ""
+    ) -> str:
+        """``"member:4"``, ``"unit:7"`` or ``"group:2"`` for a name, ``""`` when it matched
+        nobody; an agency the reader resolved says whether it is a unit or a collective
+        agency (``resolved_kind``), checked against the database."""
         if role == "members":
             if resolved_id is not None:
                 return f"member:{resolved_id}"
             member = self.members.resolve(name)
             return f"member:{member.pk}" if member else ""
         if resolved_id is not None:
-            return f"unit:{resolved_id}"
+            kind = "group" if resolved_kind == "group" else "unit"
+            if resolved_id in self._known(kind):
+                return f"{kind}:{resolved_id}"
         found = self.orgs.resolve_agency(name, self.on)
         if isinstance(found, OrgGroup):
             return f"group:{found.pk}"
@@ -104,7 +125,12 @@ class _Names:
             name = normalize_spaces(f.value)
             if name and name_key(name) not in seen:
                 seen.add(name_key(name))
-                out.append({"name": name, "ref": self.ref(role, name, f.resolved_id)})
+                out.append(
+                    {
+                        "name": name,
+                        "ref": self.ref(role, name, f.resolved_id, f.resolved_kind),
+                    }
+                )
         return out
 
     def rename(self, role: str, names: Sequence[str], before: Sequence[dict]) -> list[dict]:
@@ -141,7 +167,20 @@ def card_from(proposal: Proposal, number: int, names: _Names, label: str = "") -
         "match": None,
         "choice": NEW,
         "task_id": None,
+        "group_id": None,
     }
+
+
+def suggest_groups(program, cards: Iterable[dict]) -> None:
+    """Each card without a solution group gets the one its content suggests, if any."""
+    keywords = group_keywords(program)
+    if not keywords:
+        return
+    for c in cards:
+        if not c.get("group_id"):
+            group = suggest_group(c["content"], keywords)
+            c["group_id"] = group.pk if group is not None else None
+            c["group_suggested"] = group is not None
 
 
 def _issuer_for(text: str, program) -> OrgUnit | None:
@@ -221,6 +260,7 @@ def create_draft(*, program, reading: Reading, by, source_name: str = "") -> Rea
         card_from(p, i, names, full_label(p, by_key)) for i, p in enumerate(reading.tasks, start=1)
     ]
     propose_matches(program, cards, on)
+    suggest_groups(program, cards)
     return ReadingDraft.objects.create(
         program=program,
         created_by=by,
@@ -293,6 +333,8 @@ class CardEdit:
     leads: list[str] = field(default_factory=list)
     coordinators: list[str] = field(default_factory=list)
     choice: str = NEW
+    #: the solution group chosen on the card (None: none)
+    group_id: int | None = None
 
 
 def edit_card(draft: ReadingDraft, card_id: str, edit: CardEdit, *, version, by) -> None:
@@ -308,6 +350,9 @@ def edit_card(draft: ReadingDraft, card_id: str, edit: CardEdit, *, version, by)
         for role in ROLES:
             c[role] = names.rename(role, getattr(edit, role), c[role])
         c["choice"] = edit.choice if (edit.choice == NEW or c["match"]) else NEW
+        groups = SolutionGroup.objects.filter(program=fresh.program, pk=edit.group_id)
+        c["group_id"] = edit.group_id if edit.group_id and groups.exists() else None
+        c["group_suggested"] = False
         c["confidence"] = max(c["confidence"], 1.0)  # a person has read it
 
     _change(draft, version, apply)
@@ -338,8 +383,8 @@ def merge_cards(draft: ReadingDraft, card_ids: Sequence[str], *, version, by) ->
             for role in ROLES:
                 have = {name_key(e["name"]) for e in keep[role]}
                 keep[role] += [e for e in other[role] if name_key(e["name"]) not in have]
-            for name in ("deadline", "due", "output"):
-                keep[name] = keep[name] or other[name]
+            for name in ("deadline", "due", "output", "group_id"):
+                keep[name] = keep.get(name) or other.get(name)
             keep["span"] = [
                 min(keep["span"][0], other["span"][0]),
                 max(keep["span"][1], other["span"][1]),
@@ -525,11 +570,15 @@ def _accept_one(draft, c, directive, by_key, keep_spans, by, result: Accepted) -
         parent_card = by_key.get(c["parent_key"]) if c["parent_key"] else None
         if parent_card and parent_card["state"] == ACCEPTED and parent_card["task_id"]:
             parent = Task.objects.filter(pk=parent_card["task_id"]).first()
+        group = None
+        if c.get("group_id"):
+            group = SolutionGroup.objects.filter(program=draft.program, pk=c["group_id"]).first()
         task = services.create_task(
             program=draft.program,
             content=c["content"],
             assigned_on=directive.date,
             deadline=c["deadline"] or None,
+            group=group,
             parent=parent,
             sources=sources,
             leads=leads,

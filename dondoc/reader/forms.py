@@ -79,6 +79,7 @@ class CardForm(forms.Form):
     )
     deadline = forms.CharField(label=_("Deadline"), max_length=200, required=False)
     output = forms.CharField(label=_("Expected output"), max_length=1000, required=False)
+    group = forms.IntegerField(label=_("Solution group"), required=False, min_value=1)
     choice = forms.ChoiceField(
         label=_("On accepting"),
         choices=[

@@ -29,7 +29,7 @@ from dondoc.reader.core import read_directive, read_file
 from dondoc.reader.forms import ACCEPTED_FILES, MAX_TEXT, CardForm, HeaderForm, SplitForm, StartForm
 from dondoc.reader.models import DraftState, ReadingDraft
 from dondoc.reader.registry import build_register
-from dondoc.tasks.models import Task
+from dondoc.tasks.models import SolutionGroup, Task
 from dondoc.tasks.programs import picker_programs
 
 
@@ -146,6 +146,8 @@ def _context(request: HttpRequest, draft: ReadingDraft, **extra) -> dict:
     task_ids |= {c["match"]["task_id"] for c in cards if c.get("match")}
     tasks = Task.objects.in_bulk(task_ids)
     labels = {c["key"]: c["label"] for c in cards if c.get("key")}
+    groups = list(SolutionGroup.objects.filter(program=draft.program).order_by("number"))
+    group_names = {g.pk: f"{g.number}. {g.title}" for g in groups}
     shown = []
     for c in cards:
         start, end = c["span"]
@@ -177,6 +179,7 @@ def _context(request: HttpRequest, draft: ReadingDraft, **extra) -> dict:
                 "split_second": c["content"][at:].strip(),
                 "match_task": tasks.get(match["task_id"]) if match else None,
                 "task": tasks.get(c["task_id"]) if c["task_id"] else None,
+                "group_name": group_names.get(c.get("group_id") or 0, ""),
             }
         )
     header = draft.header
@@ -197,6 +200,7 @@ def _context(request: HttpRequest, draft: ReadingDraft, **extra) -> dict:
         "segments": drafts.marked_segments(text, cards),
         "header_form": header_form,
         "proposed": proposed,
+        "groups": groups,
         "section": "directives",
         **extra,
     }
@@ -265,6 +269,7 @@ def read_review(request: HttpRequest, pk: int) -> HttpResponse:
                 leads=form.names("leads"),
                 coordinators=form.names("coordinators"),
                 choice=data["choice"],
+                group_id=data["group"],
             )
             drafts.edit_card(draft, card_id, edit, version=version, by=request.user)
             flash = _("The card was saved.")

@@ -595,6 +595,7 @@ def directive_list(request: HttpRequest) -> HttpResponse:
     directives = (
         Directive.objects.filter(program=program)
         .select_related("issuer")
+        .defer("text")  # the full text is for the review screen, not the list
         .annotate(
             task_count=Count(
                 "sources__task",
@@ -620,7 +621,9 @@ def directive_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request, "directive.view")
-    directive = get_object_or_404(Directive.objects.select_related("issuer", "program"), pk=pk)
+    directive = get_object_or_404(
+        Directive.objects.select_related("issuer", "program").defer("text"), pk=pk
+    )
     today = timezone.localdate()
     tasks = visible_tasks(
         request.user,

@@ -116,8 +116,9 @@ _OUTPUT = re.compile(
 _LABEL_VALUE = re.compile(
     r"(?P<label>co quan chu tri|don vi chu tri|chu tri|co quan phoi hop|don vi phoi hop|phoi hop"
     r"|thoi gian hoan thanh|thoi gian thuc hien|thoi gian|thoi han|tien do|san pham|ket qua"
-    r"|hinh thuc van ban)\s*:\s*(?P<value>(?:(?!;\s*(?:co quan|don vi|thoi gian|thoi han|tien do"
-    r"|san pham|ket qua|chu tri|phoi hop))[^\n])*)"
+    r"|hinh thuc van ban|(?:thanh vien|lanh dao|dong chi) phu trach)\s*:\s*"
+    r"(?P<value>(?:(?!;\s*(?:co quan|don vi|thoi gian|thoi han|tien do|san pham|ket qua|chu tri"
+    r"|phoi hop|thanh vien|lanh dao|dong chi))[^\n])*)"
 )
 _AGENCY_HEAD = (
     r"(?:Bộ|Ban|Văn phòng|Ủy ban|Uỷ ban|UBND|Cục|Vụ|Viện|Sở|Tổng cục|Trung tâm|Thanh tra|Kiểm toán"
@@ -506,6 +507,57 @@ def _split_agencies(
     return out
 
 
+#: Words that open a name in a field besides the agency heads: "Bảo hiểm xã hội tỉnh", "Các
+#: doanh nghiệp viễn thông", "Kho bạc Nhà nước".
+_FIELD_HEAD = re.compile(
+    r"(?:cac|bao hiem xa hoi|kho bac|toa an|vien kiem sat|hiep hoi|lien doan|doan thanh nien"
+    r"|hoi lien hiep|truong|benh vien|cong ty)(?![\w])"
+)
+_RELATED = re.compile(r"(?:co )?lien quan\s*\.?$")
+
+
+def _field_agencies(
+    text: str, folded: str, a: int, b: int, index: _Index, confidence: float
+) -> list[Field]:
+    """Agencies of a stated field ("Cơ quan phối hợp: Công an tỉnh, Sở Tài chính"): the
+    pieces between commas and semicolons, a piece in lowercase going on the name before it
+    ("Các sở, ban, ngành", "UBND các huyện, thị xã, thành phố"), as does one in capitals
+    without an agency word of its own ("Cục Khoa học, Công nghệ và Thông tin"); a piece the
+    register knows from its start gives its mentions, another one opening in capitals is a
+    name as written; "các cơ quan liên quan" names nobody."""
+    known = [m for m in index.mentions_in(a, b) if m.kind in ("agency", "group")]
+    pieces: list[list[int]] = []
+    start = a
+    for m in [*re.finditer(r"[;,]", text[a:b]), None]:
+        stop = a + m.start() if m else b
+        s, e = _strip_span(text, start, stop)
+        if e > s:
+            inside_known = any(k.start < s < k.end for k in known)
+            # "Cục Thông tin, Thống kê": a short capitalised piece without a head of its own
+            coordinate = (
+                not _HEAD.match(text, s, e)
+                and not _FIELD_HEAD.match(folded, s, e)
+                and not any(k.start == s for k in known)
+            )
+            if pieces and (text[s].islower() or inside_known or coordinate):
+                pieces[-1][1] = e
+            else:
+                pieces.append([s, e])
+        start = stop + 1
+    out: list[Field] = []
+    for s, e in pieces:
+        e = s + len(text[s:e].split(" (")[0].rstrip(". "))
+        if _RELATED.search(folded[s:e]):
+            continue
+        mine = [k for k in known if s <= k.start < e]
+        if mine and mine[0].start == s:
+            for k in mine:
+                _add(out, _mention_field(text, k, confidence))
+        elif text[s : s + 1].isupper() and e - s >= 3:
+            _add(out, _field(text, s, e, confidence * 0.8, None, text[s:e]))
+    return out
+
+
 def _value_agencies(text: str, a: int, b: int, index: _Index, confidence: float) -> list[Field]:
     """Agencies of a field's value: each piece between commas or semicolons is one name,
     unless the register knows names inside it ("Bộ Văn hóa, Thể thao và Du lịch")."""
@@ -622,7 +674,15 @@ def _assignees(
     # coordinators: "phối hợp với A, B và …"
     co = re.search(r"phoi hop (?:chat che |thuong xuyen )?(?:voi|cung)\s+", f)
     if co:
-        stop = VERB.search(f, co.end())
+        # the work after the partners ends them, not a verb inside a name ("Ban Tổ chức")
+        stop = next(
+            (
+                v
+                for v in VERB.finditer(f, co.end())
+                if not any(m.start <= a + v.start() < m.end for m in mentions)
+            ),
+            None,
+        )
         end = a + (stop.start() if stop else len(f))
         punct = re.search(r"[;.:]", f[co.end() :])
         if punct:
@@ -645,13 +705,23 @@ def _labelled(cand: _Candidate, text: str, folded: str, index: _Index, year: int
             vs, ve = _strip_span(text, m.start("value"), m.end("value"))
             if ve <= vs:
                 continue
-            if "chu tri" in label:
+            if "phu trach" in label:
+                # "Thành viên phụ trách: Đồng chí Nguyễn Mạnh Hùng": the supervising member
+                for m in index.mentions_in(vs, ve):
+                    if m.kind == "member":
+                        name = m.name or text[m.start : m.end]
+                        conf = 0.9 if m.id is not None else 0.5
+                        _add(
+                            out.setdefault("members", []),
+                            _field(text, m.start, m.end, conf, m.id, name),
+                        )
+            elif "chu tri" in label:
                 out.setdefault("leads", []).extend(
-                    _split_agencies(text, folded, vs, ve, index, 0.95)
+                    _field_agencies(text, folded, vs, ve, index, 0.95)
                 )
             elif "phoi hop" in label:
                 out.setdefault("coordinators", []).extend(
-                    _split_agencies(text, folded, vs, ve, index, 0.9)
+                    _field_agencies(text, folded, vs, ve, index, 0.9)
                 )
             elif label in ("san pham", "ket qua", "hinh thuc van ban"):
                 out["output"] = _field(text, vs, ve.__int__() if False else ve, 0.9)
@@ -716,7 +786,7 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
     verb = VERB.search(f)
     trigger = _trigger(f, verb)
     if verb and re.search(
-        r"(?<![\w])da (?:duoc )?(?:\w+ )?$", f[max(0, verb.start() - 12) : verb.start()]
+        r"(?<![\w])da (?:duoc )?(?:\w+ ){0,2}$", f[max(0, verb.start() - 18) : verb.start()]
     ):
         score -= 0.4  # its work is done: "Bộ Công an đã chủ trì, phối hợp …"
     if _REVIEW.match(f):
@@ -787,7 +857,11 @@ def propose_tasks(
 ) -> list[Proposal]:
     """Proposed tasks of a structured text, in document order."""
     year = structure.header.date.year if structure.header.date else None
-    index = _Index(resolver.mentions(folded), find_deadlines(folded, year))
+    # an agency's name opens in capitals: "là cơ quan thường trực" names no one
+    mentions = [
+        m for m in resolver.mentions(folded) if m.kind != "agency" or not text[m.start].islower()
+    ]
+    index = _Index(mentions, find_deadlines(folded, year))
     candidates = _collect(structure, text, folded, index)
     proposals: list[Proposal | None] = [None] * len(candidates)
     sentence_counter: dict[int | None, int] = {}
@@ -802,6 +876,9 @@ def propose_tasks(
             found.assignee = True
         if labelled.get("coordinators"):
             found.coordinators = labelled["coordinators"]
+        if labelled.get("members"):
+            found.members = labelled["members"]
+            found.assignee = True
         if (
             not found.leads
             and not found.members

@@ -20,6 +20,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from dondoc.reader.core.tables import rewrite_tables
+
 __all__ = ["Normalised", "fold_same_length", "normalise"]
 
 #: Bound on what is read: longer input is cut (about 400 pages of a notice).
@@ -98,6 +100,21 @@ class _Builder:
         return Normalised("".join(self.parts), self.origin)
 
 
+#: Two word pieces with a run of spaces between them ("hướng d  ẫn", "nền tả  ng").
+_SPLIT_WORD = re.compile(r"(?<![\w])(\w+) {2,}(?=(\w+)(?![\w]))")
+_VOWEL = re.compile(r"[aeiouy]")
+
+
+def _join_split_word(m: re.Match) -> str:
+    """A word broken by a run of spaces is joined when one piece cannot be a Vietnamese
+    syllable: lowercase letters without a vowel ("d" + "ẫn", "tả" + "ng", "s" + "ẻ")."""
+    left, right = m.group(1), m.group(2)
+    for piece in (left, right):
+        if piece.isalpha() and piece.islower() and not _VOWEL.search(fold_same_length(piece)):
+            return left
+    return m.group(0)
+
+
 def _clean_line(line: str) -> str:
     """Join detached diacritics to their letter and fix known misreadings; NFC."""
     if any(mark in line for mark in _SPACING_MARKS):
@@ -116,6 +133,8 @@ def _clean_line(line: str) -> str:
     )
     for pattern, replacement in _FIXES:
         line = pattern.sub(replacement, line)
+    if "  " in line:
+        line = _SPLIT_WORD.sub(_join_split_word, line)
     line = line.replace("\u00a0", " ").replace("\t", " ")
     return re.sub(r" {2,}", " ", line).strip()
 
@@ -157,6 +176,8 @@ def normalise(text: str) -> Normalised:
             continue
         raw_lines.append((raw, position))
         position += len(raw)
+    if "\t" in text or "   " in text:
+        raw_lines = rewrite_tables(raw_lines)
     cleaned = [(_clean_line(line) if line != "\f" else "\f", start) for line, start in raw_lines]
     repeated = _repeated_lines([line for line, _ in cleaned])
     kept = [

@@ -15,6 +15,19 @@ _ROOT = Path(__file__).resolve().parents[2]
 UNITS = _ROOT / "orgs" / "data" / "units.json"
 GROUPS = _ROOT / "orgs" / "data" / "groups.json"
 PROGRAM = _ROOT / "tasks" / "data" / "nq57.json"
+PROVINCES = _ROOT / "orgs" / "data" / "provinces.json"
+
+
+def _provinces() -> list[dict]:
+    """The provinces as units (their Party committees): the 63 until 30/06/2025, each merged
+    one succeeded by the province it joined, and the 34 from 01/07/2025."""
+    data = json.loads(PROVINCES.read_text(encoding="utf-8"))
+    out = [dict(spec) for spec in data["unchanged"]]
+    for spec in data["merged"]:
+        out.append({**spec, "valid_from": data["new_valid_from"]})
+        for old in spec["predecessors"]:
+            out.append({**old, "valid_to": data["old_valid_to"], "successor": spec["code"]})
+    return out
 
 
 def _date(text: str | None) -> date | None:
@@ -23,7 +36,7 @@ def _date(text: str | None) -> date | None:
 
 @cache
 def nq57_register() -> Register:
-    units = json.loads(UNITS.read_text(encoding="utf-8"))["units"]
+    units = json.loads(UNITS.read_text(encoding="utf-8"))["units"] + _provinces()
     ids = {unit["code"]: n for n, unit in enumerate(units, start=1)}
     agencies = [
         RegisterAgency(

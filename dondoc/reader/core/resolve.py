@@ -87,6 +87,25 @@ def _group_regex(keys: list[str]) -> re.Pattern | None:
     )
 
 
+_PROVINCE = re.compile(r"^(tinh|thanh) uy (?:tp |thanh pho )?(.{3,})$")
+
+
+def _province_keys(key: str) -> list[str]:
+    """A province recorded as its Party committee ("Tỉnh ủy Quảng Ninh", "Thành ủy Hà Nội")
+    is also what a document calls its People's Committee: "UBND tỉnh Quảng Ninh", "Ủy ban nhân
+    dân thành phố Hà Nội"."""
+    m = _PROVINCE.match(key)
+    if m is None:
+        return []
+    place = m.group(2)
+    kinds = ["tinh"] if m.group(1) == "tinh" else ["thanh pho", "tp"]
+    return [
+        f"{head} {kind} {place}"
+        for head in ("ubnd", "uy ban nhan dan", "hdnd", "hoi dong nhan dan")
+        for kind in kinds
+    ]
+
+
 def _valid(start: date | None, end: date | None, on: date | None) -> bool:
     if on is None:
         return True
@@ -120,6 +139,7 @@ class Resolver:
                 for prefix in _COMMITTEE_PREFIXES:
                     if key.startswith(prefix) and len(key) > len(prefix) + 3:
                         keys.append(key[len(prefix) :])
+                keys += _province_keys(key)
                 for k in keys:
                     current = self.agency_by_key.get(k)
                     if current is None or (

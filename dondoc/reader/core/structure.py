@@ -49,7 +49,8 @@ FIELD_LABELS = re.compile(
     r"|c(?:o|ơ) quan (?:phoi hop|phối hợp)|đơn vị phối hợp|don vi phoi hop"
     r"|thời gian(?: hoàn thành| thực hiện)?|thoi gian(?: hoan thanh| thuc hien)?|thời hạn|thoi han"
     r"|tiến độ|tien do|sản phẩm|san pham|kết quả|ket qua|hình thức văn bản|hinh thuc van ban"
-    r"|chủ trì|chu tri|phối hợp|phoi hop)\s*:",
+    r"|chủ trì|chu tri|phối hợp|phoi hop"
+    r"|(?:thành viên|lãnh đạo|đồng chí|thanh vien|lanh dao|dong chi) (?:phụ trách|phu trach))\s*:",
     re.IGNORECASE,
 )
 _KINDS = [

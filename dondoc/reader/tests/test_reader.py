@@ -323,3 +323,76 @@ def test_quality_counts_phrasings_of_one_group_as_the_same_agency():
     assert _agency_key("Các bộ, ngành và địa phương", resolver) != _agency_key(
         "Các bộ, ngành", resolver
     )
+
+
+def test_normalise_joins_a_word_broken_by_a_run_of_spaces_only_where_a_piece_is_no_syllable():
+    text = normalise("hướng d  ẫn, chia s  ẻ, nền tả  ng; khoa  học; BỘ X      ĐẢNG").text
+    assert text == "hướng dẫn, chia sẻ, nền tảng; khoa học; BỘ X ĐẢNG"
+
+
+PDF_TABLE = """STT   Nội dung nhiệm vụ                 Cơ quan         Cơ quan           Thời gian    Sản phẩm
+                                        chủ trì         phối hợp          hoàn thành
+A     NHIỆM VỤ CHUNG
+1     Ban hành Kế hoạch chuyển đổi      Sở Nội vụ       Công an tỉnh, Sở  Quý I/2025   Kế hoạch
+      số tỉnh giai đoạn 2025-2030                       Tài chính
+2
+2.1   Xây dựng cơ sở dữ liệu cán bộ     UBND tỉnh Lạng  Các sở, ban,      Trước ngày   Cơ sở dữ
+                                        Sơn             ngành             30/9/2025    liệu
+"""  # noqa: E501
+
+
+def test_a_table_out_of_a_pdf_gives_one_task_per_row_with_its_cells():
+    reading = read(HEAD + "I. NHIỆM VỤ\n" + PDF_TABLE)
+    tasks = {t.content: t for t in reading.tasks}
+    first = tasks["Ban hành Kế hoạch chuyển đổi số tỉnh giai đoạn 2025-2030"]
+    assert [f.value for f in first.leads] == ["Sở Nội vụ"]
+    assert [f.value for f in first.coordinators] == ["Công an tỉnh", "Sở Tài chính"]
+    assert first.deadline.value == "Quý I/2025"
+    assert first.expected_output.value == "Kế hoạch"
+    second = tasks["Xây dựng cơ sở dữ liệu cán bộ"]
+    assert [(f.value, f.resolved_kind) for f in second.leads] == [("Tỉnh ủy Lạng Sơn", "unit")]
+    assert [f.value for f in second.coordinators] == ["Các sở, ban, ngành"]
+    assert second.due == date(2025, 9, 30)
+
+
+def test_a_tab_separated_table_joins_a_rows_wrapped_cells_and_skips_a_repeated_heading():
+    table = (
+        "TT\tNhiệm vụ\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời hạn\n"
+        "1\tXây dựng Khung năng lực số\tVụ Giáo dục Trung học\tBộ Công an\tTrước ngày\n"
+        "\tcho người học\t\t\t30/6/2025\n"
+        "\n- 2 -\n\n"
+        "TT\tNhiệm vụ\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời hạn\n"
+        "2\tTập huấn kỹ năng số cho nhà giáo\tCục Nhà giáo\t\tHằng năm\n"
+    )
+    tasks = read(HEAD + "I. NHIỆM VỤ\n" + table).tasks
+    assert [t.content for t in tasks] == [
+        "Xây dựng Khung năng lực số cho người học",
+        "Tập huấn kỹ năng số cho nhà giáo",
+    ]
+    assert tasks[0].due == date(2025, 6, 30) and tasks[1].deadline.value == "Hằng năm"
+    assert [f.value for f in tasks[1].leads] == ["Cục Nhà giáo"] and not tasks[1].coordinators
+
+
+def test_a_peoples_committee_is_its_province_on_the_documents_date():
+    text = (
+        HEAD + "1. Giao Ủy ban nhân dân tỉnh Lạng Sơn chủ trì xây dựng đề án, trong quý II/2025.\n"
+    )
+    (task,) = read(text).tasks
+    assert [f.value for f in task.leads] == ["Tỉnh ủy Lạng Sơn"]
+    merged = text.replace("Lạng Sơn", "Hà Giang")
+    (task,) = read(merged).tasks
+    assert [f.value for f in task.leads] == ["Tỉnh ủy Hà Giang"]
+    # after the merger of 01/07/2025 the province it joined answers for it
+    later = merged.replace("năm 2025", "năm 2026").replace("/2025", "/2026")
+    (task,) = read(later).tasks
+    assert [f.value for f in task.leads] == ["Tỉnh ủy Tuyên Quang"]
+
+
+def test_a_tables_supervising_member_column_names_the_member():
+    table = (
+        "TT\tNội dung\tCơ quan chủ trì\tThời hạn\tThành viên phụ trách\n"
+        "1\tXây dựng đề án dữ liệu\tBộ Tài chính\tQuý II/2025\tĐồng chí Nguyễn Văn Thắng\n"
+    )
+    (task,) = read(HEAD + "I. NHIỆM VỤ\n" + table).tasks
+    assert [f.value for f in task.members] == ["Nguyễn Văn Thắng"]
+    assert task.members[0].resolved_id is not None and task.due == date(2025, 6, 30)

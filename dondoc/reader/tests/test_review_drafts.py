@@ -219,3 +219,47 @@ def test_full_labels_join_the_parent_item():
     assert drafts.full_label(four, by_key) == "(4).1"
     assert drafts.full_label(Proposal("5.1", None, "", label="5.1."), {}) == "(5).1"
     assert drafts.full_label(Proposal("5.3", "5", ""), {}) == "(5).3"
+
+
+def test_a_collective_agency_the_reader_resolved_maps_to_its_group_and_leads_the_task(
+    program, committee, most, clerk
+):
+    from dondoc.orgs.models import OrgGroup
+    from dondoc.reader.core.types import Field
+
+    group = OrgGroup.objects.order_by("-pk").first()
+    reading = sample_reading()
+    # the reader's id is the group's: the card must not take it for a unit's
+    reading.tasks[1].leads = [Field(group.name, None, 0.9, group.pk, "group")]
+    reading.tasks[2].leads = [Field("Bộ Khoa học và Công nghệ", None, 0.9, most.pk, "unit")]
+    draft = drafts.create_draft(program=program, reading=reading, by=clerk)
+    by_key = cards(draft)
+    assert by_key["5.1"]["leads"] == [{"name": group.name, "ref": f"group:{group.pk}"}]
+    assert by_key["5.2"]["leads"][0]["ref"] == f"unit:{most.pk}"
+    drafts.accept_cards(draft, ["c2"], version=draft.version, by=clerk)
+    task = Task.objects.get(pk=cards(draft)["5.1"]["task_id"])
+    assert task.lead_groups() == [group] and not task.task_agencies.exists()
+
+
+def test_an_accepted_task_gets_the_solution_group_its_content_suggests_or_the_one_chosen(
+    program, committee, most, member_person, clerk
+):
+    from dondoc.tasks.models import SolutionGroup
+
+    minerals, law = SolutionGroup.objects.filter(program=program).order_by("number")[2:4]
+    SolutionGroup.objects.filter(pk=minerals.pk).update(keywords="khoáng sản\nđất hiếm")
+    SolutionGroup.objects.filter(pk=law.pk).update(keywords="luật\nnghị định")
+    draft = drafts.create_draft(program=program, reading=sample_reading(), by=clerk)
+    by_key = cards(draft)
+    assert by_key["3"]["group_id"] == minerals.pk and by_key["3"]["group_suggested"]
+    assert by_key["5.1"]["group_id"] == law.pk
+    assert by_key["5.3"]["group_id"] is None
+    c = by_key["3"]
+    edit = drafts.CardEdit(
+        content=c["content"], parent_key="", deadline=c["deadline"], output="", group_id=law.pk
+    )
+    drafts.edit_card(draft, "c1", edit, version=draft.version, by=clerk)
+    drafts.accept_cards(draft, ["c1", "c2"], version=draft.version, by=clerk)
+    accepted = cards(draft)
+    assert Task.objects.get(pk=accepted["3"]["task_id"]).group == law
+    assert Task.objects.get(pk=accepted["5.1"]["task_id"]).group == law

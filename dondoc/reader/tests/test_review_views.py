@@ -113,3 +113,33 @@ def test_the_real_reader_on_notice_01_gives_a_review_with_its_numbered_items(
     assert {"(1)", "(5).3", "(11)"} <= labels, sorted(labels)
     page = client.get(response.url)
     assert page.status_code == 200 and b"<mark data-cards=" in page.content
+
+
+def test_the_card_shows_the_suggested_solution_group_and_the_edit_changes_it(
+    client, clerk, program, committee, most, hanoi, member_person
+):
+    from dondoc.tasks.models import SolutionGroup
+
+    minerals, law = SolutionGroup.objects.filter(program=program).order_by("number")[2:4]
+    SolutionGroup.objects.filter(pk=minerals.pk).update(keywords="khoáng sản")
+    draft = drafts.create_draft(program=program, reading=sample_reading(), by=clerk)
+    client.force_login(clerk)
+    url = reverse("reader-review", args=[draft.pk])
+    page = client.get(url).content.decode()
+    assert f"{minerals.number}. {minerals.title}" in page and 'name="group"' in page
+    c = draft.proposals[0]
+    response = client.post(
+        url,
+        {
+            "action": "edit",
+            "card": c["id"],
+            "version": draft.version,
+            "content": c["content"],
+            "deadline": c["deadline"],
+            "choice": "new",
+            "group": str(law.pk),
+        },
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.proposals[0]["group_id"] == law.pk

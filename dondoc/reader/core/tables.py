@@ -1,0 +1,240 @@
+"""Task tables as text (bảng nhiệm vụ dạng văn bản), pure: no Django.
+
+A plan's appendix out of a PDF ("pdftotext -layout") or a copied table arrives as lines whose
+cells are separated by tabs or runs of two spaces or more, a row's cells wrapped over the next
+lines under their columns, page numbers and repeated headings between rows::
+
+    STT   Nội dung nhiệm vụ        Cơ quan chủ trì       Cơ quan phối hợp   Thời gian   Sản phẩm
+    I     THỂ CHẾ, CHÍNH SÁCH
+    1     Ban hành Kế hoạch ...    Sở Khoa học và Công   Các sở, ban,       Quý I/2025  Kế hoạch
+          giai đoạn 2025 - 2030    nghệ                  ngành
+
+``rewrite_tables(lines)`` finds such a table by its heading row and writes each row the way
+the structure reader already reads a plan: "1. Ban hành Kế hoạch … giai đoạn 2025 - 2030"
+and under it one field line "Cơ quan chủ trì: …; Cơ quan phối hợp: …; Thời gian hoàn thành:
+…; Sản phẩm: …" (a group row "I" becomes a section "I. THỂ CHẾ, CHÍNH SÁCH", a sub-row
+"6.1" an item under row 6).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["rewrite_tables"]
+
+_HEADINGS = [
+    ("stt", re.compile(r"^(?:stt|tt|so tt|so thu tu)$")),
+    ("lead", re.compile(r"chu tri")),
+    ("coordinating", re.compile(r"phoi hop")),
+    ("deadline", re.compile(r"thoi gian|thoi han|tien do")),
+    ("output", re.compile(r"san pham|ket qua|hinh thuc")),
+    ("members", re.compile(r"phu trach")),
+    ("content", re.compile(r"noi dung|nhiem vu|cong viec|ten de an|giai phap")),
+]
+_LABELS = {
+    "lead": "Cơ quan chủ trì",
+    "coordinating": "Cơ quan phối hợp",
+    "deadline": "Thời gian hoàn thành",
+    "output": "Sản phẩm",
+    "members": "Thành viên phụ trách",
+}
+_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){0,3}|[IVXL]{1,6})\.?$")
+_ROMAN = re.compile(r"^[IVXL]{1,6}\.?$")
+_RUNS = re.compile(r"\S+(?: \S+)*")
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[^\w ]+", " ", text).strip()
+
+
+def _cells(line: str) -> list[tuple[int, str]]:
+    """(position, text) of each cell: by index for tabs, by column for runs of spaces."""
+    if "\t" in line:
+        return [(i, c.strip()) for i, c in enumerate(line.split("\t")) if c.strip()]
+    return [(m.start(), m.group(0)) for m in _RUNS.finditer(line)]
+
+
+def _heading(line: str, more: list[str] = ()) -> list[tuple[int, str]] | None:
+    """The columns of a heading row ((position, key) in order), or None; ``more`` are the
+    lines the headings wrapped onto ("Cơ quan" over "chủ trì")."""
+    cells = _cells(line)
+    if len(cells) < 3:
+        return None
+    if more:
+        texts = [text for _p, text in cells]
+        starts = [p for p, _t in cells]
+        for extra in more:
+            for position, text in _cells(extra):
+                column = position if "\t" in extra else _nearest(position, starts)
+                if 0 <= column < len(texts):
+                    texts[column] = f"{texts[column]} {text}"
+        cells = list(zip(starts, texts, strict=True))
+    columns, used = [], set()
+    for position, text in cells:
+        folded = _fold(text)
+        for key, pattern in _HEADINGS:
+            if key not in used and pattern.search(folded):
+                columns.append((position, key))
+                used.add(key)
+                break
+        else:
+            columns.append((position, ""))
+    if "content" in used and len(used & {"lead", "coordinating", "deadline", "output"}) >= 2:
+        return columns
+    return None
+
+
+def _nearest(position: int, starts: list[int], after: int = -1) -> int:
+    best, distance = None, None
+    for index, start in enumerate(starts):
+        if index <= after:
+            continue
+        d = abs(start - position)
+        if distance is None or d < distance:
+            best, distance = index, d
+    return best if best is not None else len(starts) - 1
+
+
+def _opens_row(line: str) -> bool:
+    cells = _cells(line)
+    return len(cells) >= 2 and line[:1] not in (" ", "\t") and bool(_NUMBER.match(cells[0][1]))
+
+
+def _heading_lines(lines: list[tuple[str, int]], n: int) -> list[str]:
+    """The lines right under a heading line that continue its headings (indented, or all in
+    lowercase), at most two."""
+    out = []
+    for line, _start in lines[n + 1 : n + 3]:
+        cells = _cells(line)
+        if not cells or line == "\f" or _opens_row(line):
+            break
+        if line[:1] in (" ", "\t") or all(text[:1].islower() for _p, text in cells):
+            out.append(line)
+        else:
+            break
+    return out
+
+
+def _row_follows(lines: list[tuple[str, int]], n: int) -> bool:
+    """Whether a numbered row comes within the next two lines that have text."""
+    seen = 0
+    for line, _start in lines[n + 1 :]:
+        if not line.strip() or line == "\f":
+            continue
+        if _opens_row(line):
+            return True
+        seen += 1
+        if seen >= 2:
+            return False
+    return False
+
+
+def _render(row: dict[str, str]) -> list[str]:
+    number = row.get("stt", "").rstrip(".")
+    content = re.sub(r"\s+", " ", row.get("content", "")).strip()
+    if not number and not content:
+        return []
+    lines = [f"{number}. {content}" if number else content]
+    fields = [
+        f"{label}: {' '.join(row[key].split())}"
+        for key, label in _LABELS.items()
+        if row.get(key, "").strip()
+    ]
+    if fields and not _ROMAN.match(number or "x"):
+        lines.append("; ".join(fields))
+    return lines
+
+
+def _join(before: str, more: str) -> str:
+    if not before:
+        return more
+    if before.endswith("-") and more[:1].islower():
+        return before[:-1] + more
+    return f"{before} {more}"
+
+
+def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The ``(line, start)`` list with every task table written as items and field lines."""
+    out: list[tuple[str, int]] = []
+    n = 0
+    while n < len(lines):
+        line, start = lines[n]
+        if "\t" not in line and "  " not in line.strip():
+            out.append((line, start))  # one cell: no heading row (the common case, fast)
+            n += 1
+            continue
+        columns = _heading(line) if line != "\f" and len(line) < 2000 else None
+        wrapped = _heading_lines(lines, n) if line != "\f" and len(line) < 2000 else []
+        if wrapped:
+            columns = _heading(line, wrapped) or columns
+            if columns is not None:
+                n += len(wrapped)
+        if columns is None:
+            out.append((line, start))
+            n += 1
+            continue
+        keys = [key for _p, key in columns]
+        heading_starts = [p for p, _k in columns]
+        starts = list(heading_starts)
+        tabbed = "\t" in line
+        row: dict[str, str] | None = None
+        row_start = start
+        n += 1
+        while n < len(lines):
+            line, at = lines[n]
+            stripped = line.strip()
+            if not stripped or line == "\f":
+                n += 1
+                continue
+            if _heading(line) is not None:  # the heading repeated on a new page
+                n += 1
+                continue
+            cells = _cells(line)
+            first = cells[0][1] if cells else ""
+            indented = line[:1] in (" ", "\t")
+            opens = bool(_NUMBER.match(first)) and len(cells) >= 2 and not indented
+            if not opens and not (indented and row is not None):
+                if len(cells) == 1 and re.fullmatch(
+                    r"[-–\s\d/]+|(?:trang|page)\s*\d+.*", first, re.IGNORECASE
+                ):
+                    n += 1  # a page number between rows
+                    continue
+                if len(cells) <= 2 and len(stripped) < 200 and _row_follows(lines, n):
+                    # a group row without a number ("A. NHIỆM VỤ CHUNG"): kept as it is
+                    if row is not None:
+                        out.extend((text, row_start) for text in _render(row))
+                    row = None
+                    out.append((" ".join(c for _p, c in cells), at))
+                    n += 1
+                    continue
+                break
+            if opens:
+                if row is not None:
+                    out.extend((text, row_start) for text in _render(row))
+                row, row_start = {}, at
+                positions: list[int] = []
+                after = -1
+                for index, (position, text) in enumerate(cells):
+                    column = position if tabbed else _nearest(position, heading_starts, after)
+                    column = min(column, len(keys) - 1)
+                    if index == 0:
+                        column = 0
+                    after = column
+                    key = keys[column]
+                    row[key] = _join(row.get(key, ""), text)
+                    positions.append(column)
+                    if not tabbed:
+                        starts[column] = position
+            else:
+                for position, text in cells:
+                    column = position if tabbed else _nearest(position, starts)
+                    column = min(column, len(keys) - 1)
+                    key = keys[column]
+                    row[key] = _join(row.get(key, ""), text)
+            n += 1
+        if row is not None:
+            out.extend((text, row_start) for text in _render(row))
+    return out
