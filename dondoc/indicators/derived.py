@@ -143,6 +143,7 @@ def plan(indicators: Iterable[Indicator]) -> Plan:
     by_code = {(i.program_id, i.code): i for i in Indicator.objects.filter(program_id__in=programs)}
     for indicator in indicators:  # the caller's instances (prefetched targets and all)
         by_code[(indicator.program_id, indicator.code)] = indicator
+    cycle = _("the formulas lead round in a circle")
     state: dict[int, str] = {}  # pk -> "visiting" | "done"
     base_ids: set[int] = set()
 
@@ -158,7 +159,7 @@ def plan(indicators: Iterable[Indicator]) -> Plan:
                 result.base.append(indicator)
             return None
         if state.get(pk) == "visiting":
-            return _("the formula leads back to this indicator")
+            return cycle
         state[pk] = "visiting"
         parts = []
         reason = None
@@ -171,7 +172,7 @@ def plan(indicators: Iterable[Indicator]) -> Plan:
             if why:
                 reason = (
                     why
-                    if part.pk == pk
+                    if why == cycle
                     else _("“%(code)s” cannot be computed: %(why)s") % {"code": code, "why": why}
                 )
                 break

@@ -37,14 +37,9 @@ def _value(indicator, period, value, unit=None, approved_on=None, state=ValueSta
 
 
 def _indicator(program, code, unit="người", **extra) -> Indicator:
+    extra.setdefault("levels", ["national"])
     return Indicator.objects.create(
-        program=program,
-        code=code,
-        name=f"Chỉ số {code}",
-        unit=unit,
-        levels=["national"],
-        frequency="quarter",
-        **extra,
+        program=program, code=code, name=f"Chỉ số {code}", unit=unit, frequency="quarter", **extra
     )
 
 
@@ -112,7 +107,7 @@ def test_known_on_needs_both_inputs_approved_by_that_day(ratio):
 
 
 def test_a_derived_indicator_of_derived_indicators_and_its_own_scale(ratio, program):
-    share, trained, staff = ratio
+    _share, trained, staff = ratio
     per_thousand = _indicator(
         program, "4", numerator_code="3", denominator_code="3.2", scale=Decimal(1000)
     )
@@ -129,7 +124,7 @@ def test_a_cycle_stored_by_hand_gives_no_value_and_says_why(program):
     _indicator(program, "B", numerator_code="A", denominator_code="C")
     _indicator(program, "C")
     series = national_figures([a], LATE)[a.pk]
-    assert series.points == [] and "leads back" in series.notes[0]
+    assert series.points == [] and "vòng lặp" in series.notes[0]
 
 
 def test_province_values_derive_per_province_and_the_national_figure_from_the_roll_ups(
@@ -176,7 +171,7 @@ def test_status_and_composite_read_the_derived_series(ratio):
 
 
 def test_nobody_reports_a_derived_indicator(ratio, most, hanoi):
-    share, trained, staff = ratio
+    share, _trained, _staff = ratio
     assert expected_slots(share, Q3.end, [hanoi]) == []
     slots = slots_for_agency(Indicator.objects.all(), most, Q3)
     assert {s.indicator.code for s in slots} == {"3.1", "3.2"}
