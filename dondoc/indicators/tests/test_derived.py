@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from dondoc.core.transitions import Conflict
+from dondoc.core.xlsx_reader import read_xlsx_table
 from dondoc.indicators import composite, services
 from dondoc.indicators.collection import completeness, expected_slots, slots_for_agency
 from dondoc.indicators.derived import Formula, parse_formula, unit_series
@@ -259,3 +260,17 @@ def test_the_importer_refuses_a_bad_formula_naming_the_row_and_column(
     assert (problem.row, problem.column) == (2, "Công thức")
     assert reason in problem.reason_en and problem.reason_vi
     assert not program.indicators.exists()
+
+
+def test_the_entry_template_and_reporting_status_leave_it_out(client, reporter, ratio, most):
+    share, trained, _staff = ratio
+    share.name = "Tỷ lệ cán bộ được đào tạo"
+    share.save()
+    client.force_login(reporter)
+    query = {"agency": most.pk, "period": "2025-Q3", "program": "NQ57"}
+    template = client.get(reverse("indicators:entry-template"), query)
+    cells = {str(c) for row in read_xlsx_table(template.content) for c in row if c}
+    assert trained.name in cells and share.name not in cells
+    status = client.get(reverse("indicators:reporting-status"), {"period": "2025-Q3"})
+    assert trained.name in status.content.decode()
+    assert share.name not in status.content.decode()
