@@ -600,4 +600,4 @@ def write_entries(program, entries: list[Entry], counts: Counter, *, by=None) ->
         written[entry.code] = indicator
         counts[outcome] += 1
         counts["targets changed"] += services.set_targets(indicator, entry.targets, by=by)
-    services.check_formulas(program)
+    services.check_formulas(program, [e.code for e in entries])

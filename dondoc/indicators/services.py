@@ -107,10 +107,11 @@ def upsert_indicator(
     return indicator, outcome
 
 
-def check_formulas(program) -> None:
-    """Refuse (``ValueError``, vi and en) a formula of ``program`` naming a missing indicator,
-    the indicator itself, or leading back to itself: run after writing a catalogue, inside its
-    transaction, so a bad set is rolled back."""
+def check_formulas(program, codes: Iterable[str] | None = None) -> None:
+    """Refuse (``ValueError``, vi and en) a formula of ``program`` (of ``codes`` when given)
+    naming a missing indicator, the indicator itself, or leading back to itself: run after
+    writing a catalogue, inside its transaction, so a bad set is rolled back."""
+    wanted = None if codes is None else set(codes)
     graph = {
         code: (numerator, denominator)
         for code, numerator, denominator in program.indicators.values_list(
@@ -118,7 +119,7 @@ def check_formulas(program) -> None:
         )
     }
     for code, (numerator, denominator) in graph.items():
-        if numerator and denominator:
+        if numerator and denominator and (wanted is None or code in wanted):
             problem = formula_problem(code, numerator, denominator, graph)
             if problem:
                 raise ValueError(f"{code}: {problem[0]} / {problem[1]}")

@@ -202,6 +202,8 @@ def test_figures_stay_within_four_queries_for_many_derived_indicators(
     assert all(figures[i.pk].pairs() == [(Q2.end, Decimal("0.25"))] for i in more)
     with django_assert_max_num_queries(2):
         unit_series([share, *more], LATE)
+    with django_assert_max_num_queries(7):  # the catalogue's six, and the inputs
+        catalogue(Indicator.objects.filter(program=program), LATE)
 
 
 def test_the_page_says_what_it_is_computed_from_with_links(client, clerk, ratio):
