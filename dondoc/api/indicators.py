@@ -85,6 +85,11 @@ class IndicatorOut(Schema):
     responsible_agency: s.Ref | None
     version: int
     public: bool = Field(False, description="Shown on the public progress page.")
+    formula: str | None = Field(
+        None,
+        description="A derived indicator's formula (“3.1 / 3.2 × 100”): its values are "
+        "computed from the two indicators, never entered.",
+    )
     latest: LatestOut | None = Field(
         None, description="The latest approved national figure, period ended by today."
     )
@@ -173,6 +178,7 @@ def indicator_item(indicator: Indicator, latest: Point | None = None) -> dict:
         "responsible_agency": _ref(indicator.responsible_agency),
         "version": indicator.version,
         "public": indicator.public,
+        "formula": indicator.formula_text or None,
         "latest": latest_item(latest),
     }
 

@@ -141,7 +141,10 @@ class Slot:
 
 
 def expected_slots(indicator: Indicator, day: dt.date, provinces: list[OrgUnit]) -> list[Slot]:
-    """The values ``indicator`` expects for a period ending on ``day``."""
+    """The values ``indicator`` expects for a period ending on ``day`` (none for a derived
+    indicator: it is computed from its inputs, nobody reports it)."""
+    if indicator.derived:
+        return []
     levels = set(indicator.levels or [])
     slots: list[Slot] = []
     agency = indicator.responsible_agency

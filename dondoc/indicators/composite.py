@@ -22,7 +22,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from dondoc.indicators.models import Indicator, IndicatorValue, ValueState, WeightChange
+from dondoc.indicators.derived import unit_series
+from dondoc.indicators.models import Indicator, WeightChange
 from dondoc.indicators.national import national_figures
 from dondoc.indicators.queries import assess_indicator
 from dondoc.orgs.models import OrgKind
@@ -130,25 +131,17 @@ def by_agency(scores: list[Score]) -> list[Index]:
 
 
 def by_province(indicators: list[Indicator], as_of: dt.date) -> list[Index]:
-    """Each province's index over its own approved values, against the national targets."""
+    """Each province's index over its own approved values (a derived indicator's computed from
+    the province's values of its inputs), against the national targets."""
     weights = weights_on(indicators, as_of)
     by_id = {i.pk: i for i in indicators}
-    rows = (
-        IndicatorValue.objects.filter(
-            indicator_id__in=by_id,
-            org_unit__kind=OrgKind.PROVINCE,
-            state=ValueState.APPROVED,
-            period_end__lte=as_of,
-            value__isnull=False,
-        )
-        .order_by("org_unit_id", "indicator_id", "period_end", "id")
-        .values_list("org_unit_id", "org_unit__name", "indicator_id", "period_end", "value")
-    )
+    values = unit_series(indicators, as_of, unit_kinds=[OrgKind.PROVINCE])
     series: dict[tuple[int, int], list] = {}
     names: dict[int, str] = {}
-    for unit_id, unit_name, indicator_id, period_end, value in rows:
-        names[unit_id] = unit_name
-        series.setdefault((unit_id, indicator_id), []).append((period_end, value))
+    for indicator_id, units in values.items():
+        for unit_id, rows in units.items():
+            names[unit_id] = rows[0].org_unit.name
+            series[(unit_id, indicator_id)] = [(r.period_end, r.value) for r in rows]
     found: dict[int, Index] = {}
     for (unit_id, indicator_id), points in series.items():
         i = by_id[indicator_id]

@@ -40,6 +40,7 @@ from dondoc.core.tabular import InputRefused, decode_text, read_csv_table
 from dondoc.core.text import fold
 from dondoc.core.xlsx_reader import read_xlsx_table
 from dondoc.indicators import services
+from dondoc.indicators.derived import formula_problem, looks_like_formula, parse_formula
 from dondoc.indicators.models import Direction, Frequency, IndicatorKind
 from dondoc.indicators.targets import ParsedTarget, parse_number, parse_targets
 from dondoc.indicators.units import RANK_UNITS, resolve_unit
@@ -70,7 +71,8 @@ INDICATOR_COLUMNS: dict[str, list[str]] = {
     "frequency": ["Tần suất", "Kỳ báo cáo", "Tần suất thu thập"],
     "baseline": ["Giá trị cơ sở", "Số liệu cơ sở"],
     "baseline_year": ["Năm cơ sở", "Thời điểm cơ sở"],
-    "definition": ["Định nghĩa", "Khái niệm", "Cách tính"],
+    "definition": ["Định nghĩa", "Khái niệm"],
+    "formula": ["Công thức", "Công thức tính", "Cách tính", "Phương pháp tính"],
     "weight": ["Trọng số", "Mức độ ưu tiên"],
 }
 
@@ -88,6 +90,7 @@ LABELS = {
     "baseline": ("Giá trị cơ sở", "Baseline"),
     "baseline_year": ("Năm cơ sở", "Baseline year"),
     "weight": ("Trọng số", "Weight"),
+    "formula": ("Công thức", "Formula"),
     "file": ("Tệp", "File"),
 }
 
@@ -319,6 +322,7 @@ class _Reader:
                 continue  # a note ("Trong đó:") or a heading without a code
             self.entry(number, code, name, get, cells, section_due, group)
         self.check_parents()
+        self.check_formulas()
         return self.result
 
     def entry(self, number, code, name, get, cells, section_due, group) -> None:
@@ -465,7 +469,7 @@ class _Reader:
                     f"Weight “{text}” is not valid (High, Medium, Low or a number).",
                 )
                 weight = Decimal("1.0")
-        return {
+        fields = {
             "name": "",  # filled by the caller
             "definition": get("definition"),
             "unit": unit or "",
@@ -481,6 +485,55 @@ class _Reader:
             "weight": weight,
             "source": self.source[:300],
         }
+        if "formula" in self.columns:
+            fields.update(self.formula(number, get("formula"), fields))
+        return fields
+
+    def formula(self, number: int, text: str, fields: dict[str, Any]) -> dict[str, Any]:
+        """A derived indicator's codes and factor ("= 3.1 / 3.2 × 100"); a text that is no
+        formula ("Tổng số … chia cho …") is the definition when the row has none."""
+        formula = parse_formula(text)
+        if formula is None:
+            if looks_like_formula(text):
+                self.problem(
+                    number,
+                    "formula",
+                    f"Không đọc được công thức “{text}” (ví dụ: = 3.1 / 3.2 × 100).",
+                    f"Cannot read the formula “{text}” (e.g. = 3.1 / 3.2 × 100).",
+                )
+            elif text and not fields["definition"]:
+                fields["definition"] = text
+            return {"numerator_code": "", "denominator_code": "", "scale": None}
+        return {
+            "numerator_code": formula.numerator,
+            "denominator_code": formula.denominator,
+            "scale": formula.factor,
+        }
+
+    def check_formulas(self) -> None:
+        """Inputs of each formula exist in the program (or the file), differ from the
+        indicator, and no formula leads back to itself."""
+        graph = {
+            code: (numerator, denominator)
+            for code, numerator, denominator in self.program.indicators.values_list(
+                "code", "numerator_code", "denominator_code"
+            )
+        }
+        for entry in self.entries.values():
+            if "numerator_code" in entry.fields:
+                graph[entry.code] = (
+                    entry.fields["numerator_code"],
+                    entry.fields["denominator_code"],
+                )
+            else:
+                graph.setdefault(entry.code, ("", ""))
+        for entry in self.entries.values():
+            numerator, denominator = graph[entry.code]
+            if not (numerator and denominator) or "numerator_code" not in entry.fields:
+                continue
+            problem = formula_problem(entry.code, numerator, denominator, graph)
+            if problem:
+                self.problem(entry.row, "formula", *problem)
 
     def check_parents(self) -> None:
         known = set(self.entries) | set(self.program.indicators.values_list("code", flat=True))
@@ -547,3 +600,4 @@ def write_entries(program, entries: list[Entry], counts: Counter, *, by=None) ->
         written[entry.code] = indicator
         counts[outcome] += 1
         counts["targets changed"] += services.set_targets(indicator, entry.targets, by=by)
+    services.check_formulas(program, [e.code for e in entries])

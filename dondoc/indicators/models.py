@@ -17,6 +17,7 @@ not alter what a value means (responsible agency, weight, public flag) keep the 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -73,6 +74,7 @@ DEFINITION_FIELDS = (
     "weight_indicator_id",
     "numerator_code",
     "denominator_code",
+    "scale",
 )
 
 
@@ -142,6 +144,9 @@ class Indicator(models.Model):
     baseline_on = models.DateField(_("baseline date"), null=True, blank=True)
     numerator_code = models.CharField(_("numerator indicator"), max_length=32, blank=True)
     denominator_code = models.CharField(_("denominator indicator"), max_length=32, blank=True)
+    #: A derived indicator's factor: numerator / denominator × scale. Empty: 100 for a "%"
+    #: unit, else 1 (``effective_scale``).
+    scale = models.DecimalField(_("scale"), max_digits=20, decimal_places=6, null=True, blank=True)
     weight = models.DecimalField(_("weight"), max_digits=4, decimal_places=2, default=1)
     public = models.BooleanField(_("public"), default=False)
     source = models.CharField(_("source"), max_length=300, blank=True)  # "57-NQ/TW, mục II.1"
@@ -170,7 +175,24 @@ class Indicator(models.Model):
 
     @property
     def derived(self) -> bool:
+        """Computed from two other indicators (chỉ số tính toán), never entered."""
         return bool(self.numerator_code and self.denominator_code)
+
+    @property
+    def effective_scale(self):
+        """The factor of a derived indicator: its ``scale``, else 100 for "%", else 1."""
+        if self.scale is not None:
+            return self.scale
+        return Decimal(100) if self.unit == "%" else Decimal(1)
+
+    @property
+    def formula_text(self) -> str:
+        """ "3.1 / 3.2 × 100" (empty when not derived)."""
+        if not self.derived:
+            return ""
+        scale = self.effective_scale
+        factor = "" if scale == 1 else f" × {format(scale.normalize(), 'f')}"
+        return f"{self.numerator_code} / {self.denominator_code}{factor}"
 
 
 def code_sort_key(code: str) -> str:

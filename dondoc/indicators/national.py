@@ -21,7 +21,9 @@ is made only when at least ``DONDOC_INDICATOR_ROLLUP_MIN_COVERAGE`` (50) % repor
 the report write it as "tổng hợp từ 31/34 tỉnh, thành phố" and warn when it is incomplete.
 
 ``known_on`` reads the values approved by that day (``approved_on``, else the day recorded,
-else the period's end), as a report does. Three queries for any number of indicators. A unit
+else the period's end), as a report does. Three queries for any number of indicators (a
+fourth finds the inputs of derived indicators, whose series are computed from theirs:
+``derived``). A unit
 is assumed to have one approved value per period (collection keeps one row per slot).
 """
 
@@ -46,16 +48,15 @@ from django.db.models import (
     Min,
     OuterRef,
     Q,
-    QuerySet,
     Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from dondoc.indicators.collection import carrier_on
+from dondoc.indicators.derived import approved, divide, plan
 from dondoc.indicators.models import Aggregation, Indicator, IndicatorValue, Level, ValueState
 from dondoc.orgs.models import OrgKind, OrgUnit
 
@@ -102,6 +103,8 @@ class Point:
 
     row: IndicatorValue
     coverage: Coverage | None = None  # set on a roll-up
+    #: a derived indicator's point: the numerator's and the denominator's points
+    inputs: tuple[Point, Point] | None = None
 
     @property
     def rolled_up(self) -> bool:
@@ -125,16 +128,6 @@ class NationalSeries:
         return [(p.on, p.row.value) for p in self.points]
 
 
-def approved(queryset: QuerySet, known_on: dt.date | None) -> QuerySet:
-    """Approved values, approved by ``known_on`` when given (as ``queries.approved_by``)."""
-    queryset = queryset.filter(state=ValueState.APPROVED)
-    if known_on is None:
-        return queryset
-    return queryset.alias(known=Coalesce("approved_on", "recorded_on", "period_end")).filter(
-        known__lte=known_on
-    )
-
-
 def rollup_level(indicator: Indicator) -> str | None:
     """The level whose values roll up into the national figure, None when none does."""
     if indicator.aggregation == Aggregation.NONE:
@@ -146,8 +139,39 @@ def rollup_level(indicator: Indicator) -> str | None:
 def national_figures(
     indicators: Iterable[Indicator], as_of: dt.date, *, known_on: dt.date | None = None
 ) -> dict[int, NationalSeries]:
-    """The national series of each indicator, periods ended by ``as_of`` (see the module)."""
+    """The national series of each indicator, periods ended by ``as_of`` (see the module).
+
+    A derived indicator's series is computed from its inputs' national series
+    (``derived``), for the periods where both have a figure; its own rows are never read."""
     indicators = list(indicators)
+    formulas = plan(indicators)
+    found = _read_figures(formulas.base, as_of, known_on)
+    for indicator in formulas.derived:
+        top, bottom = formulas.inputs[indicator.pk]
+        found[indicator.pk] = _derive(indicator, found[top.pk], found[bottom.pk])
+    for pk, reason in formulas.broken.items():
+        found[pk] = NationalSeries(notes=[_("Not computed: %(reason)s.") % {"reason": reason}])
+    return {i.pk: found[i.pk] for i in indicators}
+
+
+def _derive(indicator: Indicator, top: NationalSeries, bottom: NationalSeries) -> NationalSeries:
+    """numerator / denominator × scale, period by period (``derived.divide``)."""
+    tops = {(p.row.period_start, p.on): p for p in top.points}
+    bottoms = {(p.row.period_start, p.on): p for p in bottom.points}
+    values, notes = divide(
+        indicator,
+        {k: p.row for k, p in tops.items()},
+        {k: p.row for k, p in bottoms.items()},
+    )
+    keys = [(v.period_start, v.period_end) for v in values]
+    points = [Point(v, inputs=(tops[k], bottoms[k])) for v, k in zip(values, keys, strict=True)]
+    return NationalSeries(points=points, latest=points[-1] if points else None, notes=notes)
+
+
+def _read_figures(
+    indicators: list[Indicator], as_of: dt.date, known_on: dt.date | None
+) -> dict[int, NationalSeries]:
+    """The national series of indicators that are not derived (three queries)."""
     found = {i.pk: NationalSeries() for i in indicators}
     nationals = approved(
         IndicatorValue.objects.filter(

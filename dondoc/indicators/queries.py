@@ -197,6 +197,7 @@ def row_json(row: Row) -> dict:
         "version": i.version,
         "public": i.public,
         "source": i.source,
+        "formula": i.formula_text or None,  # a derived indicator: computed, never entered
         "targets": [
             {
                 "date": t.due_on.isoformat(),

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dondoc.core.transitions import Conflict, locked
+from dondoc.indicators.derived import formula_problem
 from dondoc.indicators.models import (
     DEFINITION_FIELDS,
     Indicator,
@@ -106,6 +107,24 @@ def upsert_indicator(
     return indicator, outcome
 
 
+def check_formulas(program, codes: Iterable[str] | None = None) -> None:
+    """Refuse (``ValueError``, vi and en) a formula of ``program`` (of ``codes`` when given)
+    naming a missing indicator, the indicator itself, or leading back to itself: run after
+    writing a catalogue, inside its transaction, so a bad set is rolled back."""
+    wanted = None if codes is None else set(codes)
+    graph = {
+        code: (numerator, denominator)
+        for code, numerator, denominator in program.indicators.values_list(
+            "code", "numerator_code", "denominator_code"
+        )
+    }
+    for code, (numerator, denominator) in graph.items():
+        if numerator and denominator and (wanted is None or code in wanted):
+            problem = formula_problem(code, numerator, denominator, graph)
+            if problem:
+                raise ValueError(f"{code}: {problem[0]} / {problem[1]}")
+
+
 def _key(fields: dict[str, Any]) -> tuple:
     return tuple(
         str(Decimal(v).normalize()) if isinstance(v, Decimal) else v for v in fields.values()
@@ -153,7 +172,10 @@ def record_value(
 ) -> tuple[IndicatorValue, bool]:
     """Record a value of ``indicator`` for a period and unit (national when ``org_unit`` is
     None), under the catalogue version in force. A value already recorded with the same
-    figure and source is returned unchanged (``created`` False)."""
+    figure and source is returned unchanged (``created`` False). A derived indicator is
+    computed, never recorded: ``Conflict``."""
+    if indicator.derived:
+        raise Conflict(_("This indicator is computed from others; it is not entered."))
     existing = IndicatorValue.objects.filter(
         indicator=indicator,
         org_unit=org_unit,
@@ -246,7 +268,9 @@ def save_value(
 ) -> tuple[IndicatorValue, bool]:
     """Save the draft value of one slot (indicator, unit, period); a returned value becomes a
     draft again. A submitted or approved value is not changed: ``Conflict``. Returns the row
-    and whether anything changed."""
+    and whether anything changed. A derived indicator is computed, never entered: ``Conflict``."""
+    if indicator.derived:
+        raise Conflict(_("This indicator is computed from others; it is not entered."))
     locked(Indicator, indicator.pk, no_key=True)  # one writer per indicator: one row per slot
     existing = (
         IndicatorValue.objects.filter(

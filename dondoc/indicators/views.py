@@ -27,6 +27,7 @@ from dondoc.core.params import date_param, is_id
 from dondoc.core.spreadsheet import append_row, csv_bytes, new_workbook, workbook_bytes
 from dondoc.indicators import composite, services
 from dondoc.indicators.collection import visible_values
+from dondoc.indicators.derived import unit_series
 from dondoc.indicators.models import (
     WEIGHTS,
     Indicator,
@@ -135,6 +136,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "a": row.assessment,
             "values": values,
             "children": indicator.children.order_by("sort_key"),
+            "formula": _formula(indicator),
             "as_of": as_of,
             "chart": _chart(row, as_of),
             "breakdown": breakdown,
@@ -150,6 +152,23 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "weight_form": WeightForm(initial={"effective_on": timezone.localdate()}),
         },
     )
+
+
+def _formula(indicator: Indicator) -> dict | None:
+    """A derived indicator's inputs, for "Tính từ 3.1 / 3.2 × 100" with links to both."""
+    if not indicator.derived:
+        return None
+    codes = (indicator.numerator_code, indicator.denominator_code)
+    found = {
+        i.code: i for i in Indicator.objects.filter(program_id=indicator.program_id, code__in=codes)
+    }
+    scale = indicator.effective_scale
+    return {
+        "numerator": found.get(codes[0]),
+        "denominator": found.get(codes[1]),
+        "codes": codes,
+        "factor": "" if scale == 1 else format(scale.normalize(), "f"),
+    }
 
 
 def _chart(row, as_of: dt.date) -> dict:
@@ -188,7 +207,11 @@ def _chart(row, as_of: dt.date) -> dict:
 
 
 def _breakdown(indicator: Indicator, as_of: dt.date) -> list[IndicatorValue]:
-    """The latest approved value of each organisation unit, period ended by ``as_of``."""
+    """The latest approved value of each organisation unit, period ended by ``as_of`` (a
+    derived indicator's computed from the unit's values of its inputs)."""
+    if indicator.derived:
+        series = unit_series([indicator], as_of)[indicator.pk]
+        return sorted((rows[-1] for rows in series.values()), key=lambda v: v.org_unit.name)
     rows = (
         indicator.values.filter(
             org_unit__isnull=False, state=ValueState.APPROVED, period_end__lte=as_of

@@ -52,6 +52,7 @@ def test_the_catalogue_lists_indicators(client, tq_reporter, share, firms):  # n
         "responsible_agency": None,
         "version": 1,
         "public": False,
+        "formula": None,
         "latest": None,
     }
 
