@@ -26,7 +26,7 @@ from dondoc.tasks.importers import template as tpl
 from dondoc.tasks.models import Task
 from dondoc.tasks.tests.test_import_report import count_all_rows
 
-ROWS = 150
+ROWS = 300
 
 
 def big_template(rows: int) -> bytes:
@@ -118,7 +118,9 @@ def test_an_import_killed_half_way_changes_nothing_and_a_rerun_completes_it(prog
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline, "the import never started writing"
         time.sleep(0.05)
-    time.sleep(1.0)  # well into the rows
+    time.sleep(0.3)  # into the rows, well before the commit
+    # Still inside its transaction: a kill after the commit would prove nothing.
+    assert database.writing(), "the import committed before it could be killed: raise ROWS"
     process.send_signal(signal.SIGKILL)
     process.communicate()
     assert process.returncode == -signal.SIGKILL, "the import ended before it was killed"
