@@ -155,8 +155,14 @@ def table_rows(count: int, seed: int = 57) -> list[list[str]]:
     rows = [
         ["KẾ HOẠCH THỰC HIỆN CHƯƠNG TRÌNH HÀNH ĐỘNG"],
         [],
-        ["TT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp"]
-        + ["Thời gian hoàn thành", "Sản phẩm"],
+        [
+            "TT",
+            "Nội dung nhiệm vụ",
+            "Cơ quan chủ trì",
+            "Cơ quan phối hợp",
+            "Thời gian hoàn thành",
+            "Sản phẩm",
+        ],
         ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)"],
     ]
     per_section = count // len(ROMAN)
