@@ -20,6 +20,7 @@ from dondoc.accounts import policy
 from dondoc.core.text import fold
 from dondoc.tasks.deadlines import Deadline, DeadlineKind, format_deadline, parse_deadline
 from dondoc.tasks.outputs import OUTPUT_KIND_LABELS
+from dondoc.tasks.rows import RowWriter
 from dondoc.tasks.status import STATUS_COLOURS, STATUS_LABELS, Status
 
 register = template.Library()
@@ -111,6 +112,15 @@ def status_badge(value: str | None) -> str:
     if not value:
         return ""
     return format_html('<span class="badge {}">{}</span>', status_class(value), status_text(value))
+
+
+@register.simple_tag
+def task_rows(tasks: Any, numbered: bool = False, labels: Any = None, start: Any = 1) -> str:
+    """The ``<tr>`` of the task table (``tasks/_task_table.html``): numbered from ``start``
+    when ``numbered``, with an "Item" column when ``labels`` (task id -> label) is given."""
+    return RowWriter().rows(
+        tasks, start=int(start or 1) if numbered else None, labels=labels or None
+    )
 
 
 @register.simple_tag(takes_context=True)
