@@ -97,7 +97,10 @@ def group_reporting(
     """For each group of ``task``: its members valid on ``day``, split into those that have a
     published progress update on the task recorded by ``day`` (and from ``since`` when given)
     and those that have not. An update of a unit merged since counts for its successor."""
-    task_groups = list(task.task_groups.select_related("group").order_by("role", "id"))
+    if "task_groups" in getattr(task, "_prefetched_objects_cache", {}):  # the task page's
+        task_groups = sorted(task.task_groups.all(), key=lambda tg: (tg.role, tg.pk))
+    else:
+        task_groups = list(task.task_groups.select_related("group").order_by("role", "id"))
     if not task_groups:
         return []
     updates = ProgressUpdate.objects.published().filter(

@@ -465,6 +465,8 @@ def related_tasks(task: Task, user: Any) -> list[RelatedTask]:
         else:
             kind = "related"
         found.append(RelatedTask(other, kind, relation.source))
+    if not found:
+        return []
     visible = set(
         visible_tasks(user, Task.objects.filter(pk__in=[r.task.pk for r in found])).values_list(
             "pk", flat=True
