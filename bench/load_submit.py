@@ -596,6 +596,8 @@ class Session:
         self.budget = args["max_requests"]  # requests left
         self.today = args["today"]  # dd/mm/yyyy on the server's calendar
         self.deadline = float("inf")  # no request starts after it
+        self.landed = "/"  # where the last redirect pointed
+        self.status = 0  # of the last response
 
     def call(
         self,
@@ -603,10 +605,10 @@ class Session:
         method: str,
         path: str,
         *,
-        expect: int,
+        expect: int | tuple[int, ...],
         fields: list[tuple[str, str]] | None = None,
         files: tuple[str, ...] = (),
-        location: str = "",
+        location: str | tuple[str, ...] = (),
     ) -> str | None:
         """The body of the response when it is what a working server answers, else None."""
         if self.budget <= 0 or time.monotonic() >= self.deadline:
@@ -619,10 +621,12 @@ class Session:
         try:
             status, where, html = self.browser.request(method, path, body, content_type)
             problem = ""
-            if status != expect:
+            self.status = status
+            if status not in (expect if isinstance(expect, tuple) else (expect,)):
                 problem = f"{status}"
-            elif location and where != location:
+            elif location and where not in location:
                 problem = f"{status} to {where}"
+            self.landed = where
         except Exception as exc:  # a failed request is counted, not fatal
             html, problem = "", repr(exc)
         self.tally.latencies[kind].append((time.perf_counter() - started) * 1000)
@@ -643,10 +647,15 @@ class Session:
             ("username", self.reporter.username),
             ("password", PASSWORD),
         ]
-        if self.call("login", "POST", "/login/", expect=302, fields=fields, location="/") is None:
+        # A reporter's home is the reporting rounds of its agency; others land on the dashboard.
+        home = ("/", "/rounds/home/")
+        if self.call("login", "POST", "/login/", expect=302, fields=fields, location=home) is None:
             return False
-        if self.call("dashboard", "GET", "/", expect=200) is None:
-            return False
+        for _hop in range(3):  # the home page may send on to the agency's current round
+            if self.call("dashboard", "GET", self.landed, expect=(200, 302)) is None:
+                return False
+            if self.status == 200:
+                break
         self.tally.logged_in += 1
         return True
 
@@ -674,7 +683,7 @@ class Session:
                 expect=302,
                 fields=fields,
                 files=(f"t{task_pk}-files",),
-                location=url,
+                location=(url,),
             )
             if done is not None:
                 self.tally.confirmed.append(text)
@@ -695,7 +704,7 @@ class Session:
             expect=302,
             fields=fields,
             files=("files",),
-            location=task_url,
+            location=(task_url,),
         )
         if done is not None:
             self.tally.confirmed.append(text)

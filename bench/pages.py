@@ -33,13 +33,24 @@ os.environ["DONDOC_DEBUG"] = "false"
 
 BUDGET_MS = 300.0
 BUDGET_RATIO = 3.0
+PAGES = ("dashboard", "task list (filtered)", "task detail", "api list (filtered)")
+#: The continuous-integration check (``--ci``): ratios page p50 / hand-written SQL p50 measured
+#: on a small dataset, committed; a ratio more than 50 % above its baseline fails.
+BASELINE = Path(__file__).resolve().parent / "baseline.json"
+CI_TASKS = 5_000
+#: What --ci --write-baseline measures unless --page says otherwise; --ci checks the pages of
+#: the baseline.
+CI_PAGES = PAGES[1:]
+CI_TOLERANCE = 0.5
 PROGRAM = "SYNTH"
 USERNAME = "bench-standing-office"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, default=30, help="Timed requests per page.")
+    parser.add_argument(
+        "--n", type=int, default=None, help="Timed requests per page (30; 15 with --ci)."
+    )
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--as-of", default="2026-06-30", help="Status date (YYYY-MM-DD).")
     parser.add_argument("--q", default="du lieu", help="Search text of the filtered list.")
@@ -48,9 +59,38 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="Create the database if missing, migrate, and run `synth` if SYNTH is absent.",
     )
-    parser.add_argument("--tasks", type=int, default=50_000, help="Tasks for --prepare.")
+    parser.add_argument(
+        "--tasks",
+        type=int,
+        default=None,
+        help=f"Tasks for --prepare (50,000; {CI_TASKS:,} with --ci).",
+    )
     parser.add_argument("--json", action="store_true", help="Print the results as JSON.")
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--page",
+        action="append",
+        choices=PAGES,
+        help="Time only this page (repeatable; default: every page).",
+    )
+    parser.add_argument(
+        "--ci",
+        action="store_true",
+        help="The continuous-integration check: prepare a small dataset (--tasks, default "
+        f"{CI_TASKS:,}) if missing, time the pages of {BASELINE.name} in --rounds rounds and "
+        f"fail when the median ratio page/SQL of a page exceeds its baseline by more than "
+        f"{CI_TOLERANCE:.0%}.",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="Rounds of timings for --ci.")
+    parser.add_argument(
+        "--write-baseline",
+        action="store_true",
+        help=f"With --ci: write the measured ratios to {BASELINE.name} instead of comparing.",
+    )
+    args = parser.parse_args(argv)
+    args.prepare = args.prepare or args.ci
+    args.n = args.n or (15 if args.ci else 30)
+    args.tasks = args.tasks or (CI_TASKS if args.ci else 50_000)
+    return args
 
 
 def create_postgres_database_if_missing() -> None:
@@ -434,7 +474,6 @@ def main(argv: list[str] | None = None) -> int:
     from django.conf import settings
     from django.db import connection
     from django.db.models import Count
-    from django.test import Client, override_settings
 
     from dondoc.accounts.models import Role, User
     from dondoc.core.text import fold
@@ -484,10 +523,47 @@ def main(argv: list[str] | None = None) -> int:
         "api list (filtered)": raw.api_list,
     }
 
+    if args.page:
+        pages = {name: url for name, url in pages.items() if name in args.page}
+    elif args.ci:
+        checked = CI_PAGES if args.write_baseline else read_baseline()["ratios"]
+        pages = {name: url for name, url in pages.items() if name in checked}
+    # The process as production starts it (``dondoc/wsgi.py``): what start-up loaded is frozen
+    # out of the garbage collector's sight.
+    from dondoc.wsgi import freeze_startup_heap
+
+    freeze_startup_heap()
+    load_start = os.getloadavg()[0]
+    rounds = []
+    for _round in range(args.rounds if args.ci else 1):
+        rounds.append(measure(pages, sql_for, user, args.n, args.warmup))
+    results = rounds[0]
+    meta = {
+        "database": connection.vendor,
+        "debug": settings.DEBUG,
+        # 1-minute load average before and after the timings: other work skews the figures.
+        "load_average": [round(load_start, 2), round(os.getloadavg()[0], 2)],
+        "tasks": program.tasks.count(),
+        "as_of": args.as_of,
+        "n": args.n,
+    }
+    if args.ci:
+        return ci_check(meta, rounds, write=args.write_baseline)
+    if args.json:
+        print(json.dumps({"meta": meta, "results": results}, indent=2))
+    else:
+        print_table(meta, results)
+    return 0
+
+
+def measure(pages: dict, sql_for: dict, user, n: int, warmup: int) -> list[dict]:
+    """Time each page, its hand-written SQL and its own SELECTs replayed, ``n`` times each."""
+    from django.conf import settings
+    from django.test import Client, override_settings
+
     static = {**settings.STORAGES, "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # fmt: skip
     results = []
-    load_start = os.getloadavg()[0]
     with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"], STORAGES=static):
         client = Client()
         client.force_login(user)
@@ -498,40 +574,70 @@ def main(argv: list[str] | None = None) -> int:
                 if response.status_code != 200:
                     raise SystemExit(f"{url} answered {response.status_code}")
 
-            page = timed(get, args.n, args.warmup)
-            sql = timed(sql_for[name], args.n, args.warmup)
-            own = timed(replay(captured_selects(get)), args.n, args.warmup)
+            page = timed(get, n, warmup)
+            sql = timed(sql_for[name], n, warmup)
+            own = timed(replay(captured_selects(get)), n, warmup)
             # The reference is the faster of the two database-only timings: the strictest.
             page_p95 = percentile(page, 95)
             sql_p95 = min(percentile(sql, 95), percentile(own, 95))
+            sql_p50 = percentile(sql, 50)
             results.append(
                 {
                     "page": name,
                     "url": url,
                     "page_p50_ms": round(percentile(page, 50), 1),
                     "page_p95_ms": round(page_p95, 1),
-                    "sql_p50_ms": round(percentile(sql, 50), 1),
+                    "sql_p50_ms": round(sql_p50, 1),
                     "sql_p95_ms": round(percentile(sql, 95), 1),
                     "page_sql_p50_ms": round(percentile(own, 50), 1),
                     "page_sql_p95_ms": round(percentile(own, 95), 1),
                     "ratio": round(page_p95 / sql_p95, 2) if sql_p95 else None,
+                    # Medians against the hand-written SQL alone: what --ci compares.
+                    "ratio_p50": round(percentile(page, 50) / sql_p50, 2) if sql_p50 else None,
                     "within_budget": page_p95 < BUDGET_MS and page_p95 <= BUDGET_RATIO * sql_p95,
                 }
             )
-    meta = {
-        "database": connection.vendor,
-        "debug": settings.DEBUG,
-        # 1-minute load average before and after the timings: other work skews the figures.
-        "load_average": [round(load_start, 2), round(os.getloadavg()[0], 2)],
-        "tasks": program.tasks.count(),
-        "as_of": args.as_of,
-        "n": args.n,
-    }
-    if args.json:
-        print(json.dumps({"meta": meta, "results": results}, indent=2))
-    else:
-        print_table(meta, results)
-    return 0
+    return results
+
+
+def read_baseline() -> dict:
+    return json.loads(BASELINE.read_text(encoding="utf-8"))
+
+
+def _ratios(rounds: list[list[dict]], name: str) -> list[float]:
+    return [x["ratio_p50"] for run in rounds for x in run if x["page"] == name]
+
+
+def ci_check(meta: dict, rounds: list[list[dict]], *, write: bool) -> int:
+    """Compare the median over ``rounds`` of each page's ratio (page p50 / hand-written SQL
+    p50) with the committed baseline; 1 when one is more than ``CI_TOLERANCE`` above it.
+
+    Ratios, not times: a loaded or slower machine stretches the page and its SQL alike.
+    Medians of p50s over several rounds: one slow moment moves neither.
+    """
+    ratios = {r["page"]: round(statistics.median(_ratios(rounds, r["page"])), 2) for r in rounds[0]}
+    load = meta["load_average"]
+    print(f"{meta['database']}, {meta['tasks']} tasks, {len(rounds)} rounds of {meta['n']} "
+          f"requests, load average {load[0]} → {load[1]}")  # fmt: skip
+    if write:  # the pages measured replace theirs; the others keep their baseline
+        kept = read_baseline()["ratios"] if BASELINE.exists() else {}
+        BASELINE.write_text(
+            json.dumps({"tasks": meta["tasks"], "ratios": kept | ratios}, indent=2) + "\n",
+            encoding="utf-8",
+        )
+        print(f"Wrote {BASELINE.name}: {ratios}")
+        return 0
+    baseline = read_baseline()["ratios"]
+    failed = False
+    for name, ratio in ratios.items():
+        limit = baseline[name] * (1 + CI_TOLERANCE)
+        verdict = "ok" if ratio <= limit else "REGRESSED"
+        failed |= ratio > limit
+        runs = ", ".join(f"{x['page_p50_ms']}/{x['sql_p50_ms']}" for run in rounds for x in run
+                         if x["page"] == name)  # fmt: skip
+        print(f"{name:<22} ratio {ratio:>6.2f}  baseline {baseline[name]:>6.2f}  "
+              f"limit {limit:>6.2f}  {verdict}  (page/sql p50 ms: {runs})")  # fmt: skip
+    return 1 if failed else 0
 
 
 def print_table(meta: dict, results: list[dict]) -> None:

@@ -16,6 +16,8 @@ default and against the original one with ``deadline="original"``.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Literal
 
@@ -26,6 +28,7 @@ from django.db.models import (
     CharField,
     Count,
     DateField,
+    Expression,
     F,
     OuterRef,
     Q,
@@ -92,6 +95,116 @@ def effective_kind_field(as_of: dt.date) -> Case:
     return _effective_field(as_of, "deadline_kind", "deadline_kind", CharField())
 
 
+def _status_pieces(as_of: dt.date, soon: dt.date) -> QuerySet:
+    """Every piece of the status SQL, annotated on ``Task`` the way the ORM spells it: the
+    closure and deadline in force on ``as_of``, the status against each deadline and
+    ``late_against_original``. ``with_status`` and its siblings compile these once per
+    (database, date, "due soon" date) and reuse the SQL (``_Compiled``)."""
+    qs = Task.objects.annotate(
+        closure_kind_as_of=_closure_field(as_of, "status_change", "closure_kind", CharField()),
+        closure_on_as_of=_closure_field(as_of, "effective_on", "closure_on", DateField()),
+        due_on_as_of=effective_due_field(as_of),
+        deadline_kind_as_of=effective_kind_field(as_of),
+    )
+    qs = qs.annotate(
+        status=_status_case(as_of, soon, "due_on_as_of", "deadline_kind_as_of"),
+        status_original=_status_case(as_of, soon, "due_on", "deadline_kind"),
+    )
+    late = [s.value for s in LATE_STATUSES]
+    changed = DeadlineChange.objects.filter(effective_on__lte=as_of).values("task_id")
+    # Only tasks whose deadline changed by then evaluate the status against the original
+    # deadline (an uncorrelated IN, computed once per query).
+    return qs.annotate(
+        late_against_original=Case(
+            When(~Q(pk__in=changed), then=Value(False)),
+            When(
+                Q(status_original__in=late) & ~Q(status__in=[*late, Status.CANCELLED.value]),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+_OUTPUT_FIELDS = {
+    "closure_kind_as_of": CharField,
+    "closure_on_as_of": DateField,
+    "due_on_as_of": DateField,
+    "deadline_kind_as_of": CharField,
+    "status": CharField,
+    "status_original": CharField,
+    "late_against_original": BooleanField,
+}
+_COMPILED: OrderedDict[tuple, tuple[list[str], tuple]] = OrderedDict()
+_COMPILED_MAX = 256
+#: Aliases of the subqueries inside a piece, renamed so that they cannot meet the alias of the
+#: task table in the query the piece is placed in (which may itself be a subquery's "U0").
+_INNER_ALIAS = re.compile(r"(?<![\w\"])U(\d+)(?![\w\"])")
+
+
+def _compile_piece(connection, name: str, as_of: dt.date, soon: dt.date):
+    """The SQL of piece ``name`` split where the task table's alias goes, and its params."""
+    key = (connection.alias, connection.vendor, name, as_of, soon)
+    found = _COMPILED.get(key)
+    if found is not None:
+        return found
+    query = _status_pieces(as_of, soon).query
+    sql, params = query.get_compiler(connection=connection).compile(query.annotations[name])
+    sql = _INNER_ALIAS.sub(r"ds_u\1", sql)
+    table = connection.ops.quote_name(Task._meta.db_table)
+    parts = sql.split(table + ".")
+    if sql.count(table) != len(parts) - 1:  # the table named other than as a column's owner
+        raise AssertionError(f"Unexpected SQL for {name}: {sql}")
+    found = _COMPILED[key] = (parts, tuple(params))
+    if len(_COMPILED) > _COMPILED_MAX:
+        _COMPILED.popitem(last=False)
+    return found
+
+
+class _Compiled(Expression):
+    """A piece of the status SQL (``_status_pieces``), compiled once and reused.
+
+    Building and compiling the status CASE, with its correlated subqueries spelled out again
+    wherever a value is used, costs milliseconds of Python on every query; the SQL only
+    depends on the database, the date and the "due soon" date. Only the alias of the task
+    table changes from one query to the next: it is read from the task's primary key column,
+    resolved in the query like any expression (and relabelled with it inside a subquery).
+    The SQL is the same text the ORM writes for the pieces (``_status_pieces``).
+    """
+
+    def __init__(self, name: str, as_of: dt.date, soon: dt.date) -> None:
+        super().__init__(output_field=_OUTPUT_FIELDS[name]())
+        self.name, self.as_of, self.soon = name, as_of, soon
+        self.pk = F("pk")
+
+    def get_source_expressions(self) -> list:
+        return [self.pk]
+
+    def set_source_expressions(self, exprs: list) -> None:
+        (self.pk,) = exprs
+
+    def as_sql(self, compiler, connection):
+        pk_sql, _ = compiler.compile(self.pk)
+        alias = pk_sql.rsplit(".", 1)[0]
+        parts, params = _compile_piece(connection, self.name, self.as_of, self.soon)
+        return "(" + f"{alias}.".join(parts) + ")", list(params)
+
+    @property
+    def identity(self) -> tuple:
+        return (type(self), self.name, self.as_of, self.soon, self.pk)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Compiled) and self.identity == other.identity
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.as_of, self.soon))
+
+
+def _soon(as_of: dt.date, soon_days: int | None) -> dt.date:
+    return as_of + dt.timedelta(days=due_soon_days() if soon_days is None else soon_days)
+
+
 def with_status(
     queryset: QuerySet,
     as_of: dt.date,
@@ -108,23 +221,23 @@ def with_status(
     """
     if deadline not in ("effective", "original"):
         raise ValueError(f"deadline must be 'effective' or 'original', not {deadline!r}")
-    soon = as_of + dt.timedelta(days=due_soon_days() if soon_days is None else soon_days)
+    soon = _soon(as_of, soon_days)
     qs = queryset
     if "closure_kind_as_of" not in qs.query.annotations:
         qs = qs.annotate(
-            closure_kind_as_of=_closure_field(as_of, "status_change", "closure_kind", CharField()),
-            closure_on_as_of=_closure_field(as_of, "effective_on", "closure_on", DateField()),
+            closure_kind_as_of=_Compiled("closure_kind_as_of", as_of, soon),
+            closure_on_as_of=_Compiled("closure_on_as_of", as_of, soon),
         )
     if deadline == "effective":
         if "due_on_as_of" not in qs.query.annotations:
             qs = qs.annotate(
-                due_on_as_of=effective_due_field(as_of),
-                deadline_kind_as_of=effective_kind_field(as_of),
+                due_on_as_of=_Compiled("due_on_as_of", as_of, soon),
+                deadline_kind_as_of=_Compiled("deadline_kind_as_of", as_of, soon),
             )
-        due, kind = "due_on_as_of", "deadline_kind_as_of"
+        piece = "status"
     else:
-        due, kind = "due_on", "deadline_kind"
-    return qs.annotate(**{name: _status_case(as_of, soon, due, kind)})
+        piece = "status_original"
+    return qs.annotate(**{name: _Compiled(piece, as_of, soon)})
 
 
 def _status_case(as_of: dt.date, soon: dt.date, due: str, kind: str) -> Case:
@@ -165,7 +278,7 @@ def with_both_statuses(
 def with_late_against_original(
     queryset: QuerySet, as_of: dt.date, soon_days: int | None = None
 ) -> QuerySet:
-    """Annotate ``status`` (``with_status``, unless already there for the same date) and
+    """Annotate ``status`` (``with_status``, unless already there) and
     ``late_against_original``: past the original deadline although within the one in force on
     ``as_of`` (``status.late_against_original``). Only tasks whose deadline changed by then
     evaluate the status against the original deadline (an uncorrelated IN, computed once per
@@ -173,22 +286,8 @@ def with_late_against_original(
     qs = queryset
     if "status" not in qs.query.annotations:
         qs = with_status(qs, as_of, soon_days)
-    if "status_original" not in qs.query.annotations:
-        soon = as_of + dt.timedelta(days=due_soon_days() if soon_days is None else soon_days)
-        # Not selected: only the tasks whose deadline changed evaluate it.
-        qs = qs.alias(status_original=_status_case(as_of, soon, "due_on", "deadline_kind"))
-    late = [s.value for s in LATE_STATUSES]
-    changed = DeadlineChange.objects.filter(effective_on__lte=as_of).values("task_id")
     return qs.annotate(
-        late_against_original=Case(
-            When(~Q(pk__in=changed), then=Value(False)),
-            When(
-                Q(status_original__in=late) & ~Q(status__in=[*late, Status.CANCELLED.value]),
-                then=Value(True),
-            ),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
+        late_against_original=_Compiled("late_against_original", as_of, _soon(as_of, soon_days))
     )
 
 

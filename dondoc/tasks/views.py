@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -255,8 +256,25 @@ def _list_context(request: HttpRequest, state: FilterState) -> dict[str, Any]:
         .exclude(Q(kind="commune") & ~Q(pk=state.lead or 0))
         .order_by("kind", vi_order("name"))
     )
-    # The option lists read only what an option shows.
+    groups = (
+        SolutionGroup.objects.filter(program=program).only("id", "number", "title")
+        if program
+        else []
+    )
+    members = Member.objects.filter(program=program).only("id", "full_name") if program else []
+    directives = (
+        Directive.objects.filter(program=program).order_by("-date").only("id", "number", "date")
+        if program
+        else []
+    )
+    leads = leads.only("id", "name", "short_name")
+    # The option lists read only what an option shows, and are written by ``select_options``
+    # (hundreds of options through the template engine cost more than the page's SQL).
     return {
+        "lead_options": [(u.pk, str(u)) for u in leads],
+        "group_options": [(g.pk, f"{g.number}. {Truncator(g.title).chars(60)}") for g in groups],
+        "member_options": [(m.pk, m.full_name) for m in members],
+        "directive_options": [(d.pk, str(d)) for d in directives],
         "state": state,
         "programs": _programs(program),
         "program": program,
@@ -267,18 +285,6 @@ def _list_context(request: HttpRequest, state: FilterState) -> dict[str, Any]:
             ("completed", _("Completed (on time or late)")),
         ],
         "status_classes": {s.value: STATUS_COLOURS[s] for s in Status},
-        "groups": SolutionGroup.objects.filter(program=program).only("id", "number", "title")
-        if program
-        else [],
-        "leads": leads.only("id", "name", "short_name"),
-        "members": Member.objects.filter(program=program).only("id", "full_name")
-        if program
-        else [],
-        "directives": Directive.objects.filter(program=program)
-        .order_by("-date")
-        .only("id", "number", "date")
-        if program
-        else [],
         "output_kinds": [(kind, output_kind_text(kind)) for kind in OUTPUT_KINDS],
         "sorts": [
             ("deadline", _("Deadline, earliest first")),
@@ -473,6 +479,8 @@ def related_tasks(task: Task, user: Any) -> list[RelatedTask]:
         else:
             kind = "related"
         found.append(RelatedTask(other, kind, relation.source))
+    if not found:
+        return []
     visible = set(
         visible_tasks(user, Task.objects.filter(pk__in=[r.task.pk for r in found])).values_list(
             "pk", flat=True

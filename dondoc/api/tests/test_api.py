@@ -547,3 +547,14 @@ def test_merged_tasks_are_left_out_of_lists(client, clerk, tasks, program):
     detail = client.get(f"/api/tasks/{tasks[task_key].pk}", **bearer(clerk)).json()
     assert detail["merged_tasks"] == [dup.pk]
     assert Task.objects.get(pk=dup.pk).merged_into_id == tasks[task_key].pk
+
+
+def test_the_list_answers_exactly_the_shape_of_its_schema(client, clerk, tasks):
+    # The list is sent without validating it again: each item must already be what the
+    # schema says, no field more or less, every value of the declared type.
+    from dondoc.api.schemas import TaskPage
+
+    for params in ({"as_of": AS_OF}, {"as_of": AS_OF, "status": "completed"}):
+        body = client.get("/api/tasks", params, **bearer(clerk)).json()
+        assert body["items"]
+        assert TaskPage.model_validate(body).model_dump(mode="json") == body

@@ -12,7 +12,8 @@ from typing import Any
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -20,6 +21,7 @@ from dondoc.accounts import policy
 from dondoc.core.text import fold
 from dondoc.tasks.deadlines import Deadline, DeadlineKind, format_deadline, parse_deadline
 from dondoc.tasks.outputs import OUTPUT_KIND_LABELS
+from dondoc.tasks.rows import RowWriter
 from dondoc.tasks.status import STATUS_COLOURS, STATUS_LABELS, Status
 
 register = template.Library()
@@ -111,6 +113,29 @@ def status_badge(value: str | None) -> str:
     if not value:
         return ""
     return format_html('<span class="badge {}">{}</span>', status_class(value), status_text(value))
+
+
+@register.simple_tag
+def task_rows(tasks: Any, numbered: bool = False, labels: Any = None, start: Any = 1) -> str:
+    """The ``<tr>`` of the task table (``tasks/_task_table.html``): numbered from ``start``
+    when ``numbered``, with an "Item" column when ``labels`` (task id -> label) is given."""
+    return RowWriter().rows(
+        tasks, start=int(start or 1) if numbered else None, labels=labels or None
+    )
+
+
+@register.simple_tag
+def select_options(choices: Any, selected: Any = None) -> str:
+    """The ``<option>`` elements of (value, label) pairs, the one equal to ``selected`` marked:
+    a list of hundreds of options without a template loop per option."""
+    chosen = "" if selected in (None, "") else str(selected)
+    return mark_safe(  # every value and label is escaped here
+        "".join(
+            f'<option value="{conditional_escape(value)}"'
+            f"{' selected' if str(value) == chosen else ''}>{conditional_escape(label)}</option>"
+            for value, label in choices
+        )
+    )
 
 
 @register.simple_tag(takes_context=True)

@@ -554,3 +554,50 @@ def test_language_switch_to_english_shows_english_labels(client, clerk, dataset)
     body = client.get("/", {"as_of": APRIL}).content.decode()
     assert '<html lang="en">' in body
     assert "Overdue tasks" in body
+
+
+def test_task_rows_escape_the_text_and_link_each_task_agency_and_member(
+    client, tracker, program, most, member_person
+):
+    task = services.create_task(
+        program=program,
+        content="Đánh giá <script>alert(1)</script> & công bố",
+        assigned_on=dt.date(2025, 1, 22),
+        deadline="Quý I/2025",
+        leads=[most],
+        members=[member_person],
+        expected_output="Báo cáo <b>tổng hợp</b>",
+    )
+    client.force_login(tracker)
+    page = client.get("/tasks/", {"as_of": APRIL}).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "Đánh giá &lt;script&gt;alert(1)&lt;/script&gt; &amp; công bố" in page
+    assert "Báo cáo &lt;b&gt;tổng hợp&lt;/b&gt;" in page
+    assert f'href="{reverse("task-detail", args=[task.pk])}"' in page
+    assert f'href="{reverse("org-detail", args=[most.pk])}"' in page
+    assert f'href="{reverse("member-detail", args=[member_person.pk])}"' in page
+    assert '<td class="num cell-number">1</td>' in page
+    assert "31/03/2025" in page  # the deadline, dd/mm/yyyy
+    assert 'class="badge status-' in page  # the status badge
+
+
+def test_task_detail_queries_do_not_grow_with_the_timeline(
+    client, clerk, dataset, django_assert_max_num_queries
+):
+    task = dataset["land"]
+    client.force_login(clerk)
+
+    def count() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"/tasks/{task.pk}/").status_code == 200
+        return len(ctx.captured_queries)
+
+    services.post_update(task, by=clerk, text="Lần 1", reported_on=dt.date(2025, 2, 1))
+    few = count()
+    for n in range(8):
+        services.post_update(task, by=clerk, text=f"Lần {n + 2}", reported_on=dt.date(2025, 3, 1))
+    with django_assert_max_num_queries(few):
+        client.get(f"/tasks/{task.pk}/")
