@@ -17,6 +17,7 @@ not alter what a value means (responsible agency, weight, public flag) keep the 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -362,3 +363,55 @@ class WeightChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.effective_on:%d/%m/%Y}: {self.weight}"
+
+
+class IndicatorRollup(models.Model):
+    """The roll-up (tổng hợp) of the approved values of organisation units, per indicator,
+    period and area: ``area`` empty is the whole country, else a province (its own value and
+    those of its communes). Count, sum, minimum and maximum are kept, so every aggregation
+    (sum, mean, min, max) reads from one row.
+
+    Maintained by ``rollup.refresh`` in the transaction that approves a value (never a cache
+    that can lag behind): the read paths of the pages and the benchmark trust it.
+    """
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="rollups")
+    area = models.ForeignKey(
+        "orgs.OrgUnit", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    count = models.PositiveIntegerField()
+    total = models.DecimalField(max_digits=28, decimal_places=6)
+    minimum = models.DecimalField(max_digits=20, decimal_places=6)
+    maximum = models.DecimalField(max_digits=20, decimal_places=6)
+
+    class Meta:
+        ordering = ["indicator", "area", "period_end"]
+        indexes = [
+            models.Index(
+                fields=["indicator", "area", "period_end"], name="indicator_rollup_lookup"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.area_id or '-'} {self.period_end}: {self.total}"
+
+    def value_for(self, aggregation: str) -> Decimal | None:
+        return rollup_value(aggregation, self.count, self.total, self.minimum, self.maximum)
+
+
+def rollup_value(aggregation: str, count, total, minimum, maximum) -> Decimal | None:
+    """The figure of a roll-up row for an indicator's aggregation; None when it does not roll
+    up (``none``; a weighted mean needs its weights, not kept here)."""
+    if not count:
+        return None
+    if aggregation == Aggregation.SUM:
+        return total
+    if aggregation == Aggregation.MEAN:
+        return total / count
+    if aggregation == Aggregation.MIN:
+        return minimum
+    if aggregation == Aggregation.MAX:
+        return maximum
+    return None
