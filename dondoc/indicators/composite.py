@@ -21,9 +21,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
+
 from dondoc.indicators.models import Indicator, IndicatorValue, ValueState, WeightChange
 from dondoc.indicators.queries import assess_indicator, national_series
-from dondoc.orgs.models import OrgKind
+from dondoc.orgs.models import OrgKind, OrgUnit
 
 
 @dataclass
@@ -127,28 +129,56 @@ def by_agency(scores: list[Score]) -> list[Index]:
 
 
 def by_province(indicators: list[Indicator], as_of: dt.date) -> list[Index]:
-    """Each province's index over its own approved values, against the national targets."""
+    """Each province's index over its own approved values, against the national targets.
+
+    A province's series enters only through its first and latest approved values by
+    ``as_of`` (the baseline and the latest point of ``status.evaluate``), so they are fetched
+    per (province, indicator) with two index probes each, in one statement, rather than every
+    value of every province."""
     weights = weights_on(indicators, as_of)
     by_id = {i.pk: i for i in indicators}
-    rows = (
-        IndicatorValue.objects.filter(
-            indicator_id__in=by_id,
-            org_unit__kind=OrgKind.PROVINCE,
-            state=ValueState.APPROVED,
-            period_end__lte=as_of,
-            value__isnull=False,
+    if not by_id:
+        return []
+    qn = connection.ops.quote_name
+    values, units = qn(IndicatorValue._meta.db_table), qn(OrgUnit._meta.db_table)
+    params: dict[str, object] = {f"i{n}": pk for n, pk in enumerate(by_id)}
+    params.update(approved=ValueState.APPROVED.value, as_of=as_of, province=OrgKind.PROVINCE)
+    marks = ", ".join(f"%({name})s" for name in params if name.startswith("i"))
+
+    def end(order: str) -> str:
+        return (
+            f"(SELECT v.id FROM {values} v WHERE v.indicator_id = i.id AND v.org_unit_id = u.id "
+            "AND v.state = %(approved)s AND v.value IS NOT NULL AND v.period_end <= %(as_of)s "
+            f"ORDER BY v.period_end {order}, v.id {order} LIMIT 1)"
         )
-        .order_by("org_unit_id", "indicator_id", "period_end", "id")
-        .values_list("org_unit_id", "org_unit__name", "indicator_id", "period_end", "value")
+
+    sql = (
+        "SELECT p.unit_id, p.unit_name, p.indicator_id, p.first_id, f.period_end, f.value, "
+        "p.last_id, l.period_end, l.value FROM ("
+        f"SELECT u.id AS unit_id, u.name AS unit_name, i.id AS indicator_id, "
+        f"{end('ASC')} AS first_id, {end('DESC')} AS last_id "
+        f"FROM {units} u CROSS JOIN {qn(Indicator._meta.db_table)} i "
+        f"WHERE u.kind = %(province)s AND i.id IN ({marks})"
+        f") p JOIN {values} f ON f.id = p.first_id JOIN {values} l ON l.id = p.last_id"
     )
-    series: dict[tuple[int, int], list] = {}
-    names: dict[int, str] = {}
-    for unit_id, unit_name, indicator_id, period_end, value in rows:
-        names[unit_id] = unit_name
-        series.setdefault((unit_id, indicator_id), []).append((period_end, value))
     found: dict[int, Index] = {}
-    for (unit_id, indicator_id), points in series.items():
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        rows = cur.fetchall()
+    for unit_id, unit_name, indicator_id, first_id, *first, last_id, last_end, last in rows:
         i = by_id[indicator_id]
+        points = (
+            [_point(*first)] if first_id == last_id else [_point(*first), _point(last_end, last)]
+        )
         score = _score(i, list(i.targets.all()), points, weights[indicator_id], as_of, False)
-        found.setdefault(unit_id, Index(unit_id, names[unit_id])).scores.append(score)
+        found.setdefault(unit_id, Index(unit_id, unit_name)).scores.append(score)
+    for index in found.values():
+        index.scores.sort(key=lambda s: s.indicator.pk)  # as before: by indicator id
     return sorted(found.values(), key=lambda x: x.label)
+
+
+def _point(end, value) -> tuple[dt.date, Decimal]:
+    """A (date, value) of a raw row: SQLite may hand dates as text and decimals as floats."""
+    if isinstance(end, str):
+        end = dt.date.fromisoformat(end)
+    return end, value if isinstance(value, Decimal) else Decimal(str(value))

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from dondoc.indicators.models import (
     Indicator,
+    IndicatorRollup,
     IndicatorValue,
     StatusOverride,
     Target,
     ValueState,
+    rollup_value,
 )
 from dondoc.indicators.status import Assessment, Goal, IndicatorStatus, evaluate
 
@@ -48,22 +51,44 @@ class Row:
         return self.targets_in(2045)
 
 
-def latest_values(indicator_ids, as_of: dt.date) -> dict[int, IndicatorValue]:
-    """The latest approved national value of each indicator, period ended by ``as_of``."""
-    rows = (
+def _ends(indicator_ids, as_of: dt.date, newest: bool) -> Subquery:
+    """The id of each indicator's first (or latest) approved national value by ``as_of``, in
+    the order a series is read (period end, then id): one index probe per indicator."""
+    order = ("-period_end", "-id") if newest else ("period_end", "id")
+    return Subquery(
         IndicatorValue.objects.filter(
-            indicator_id__in=indicator_ids,
+            indicator_id=OuterRef("pk"),
+            org_unit__isnull=True,
+            state=ValueState.APPROVED,
+            period_end__lte=as_of,
+            value__isnull=False,
+        )
+        .order_by(*order)
+        .values("id")[:1]
+    )
+
+
+def latest_values(indicator_ids, as_of: dt.date) -> dict[int, IndicatorValue]:
+    """The latest approved national value of each indicator, period ended by ``as_of``
+    (a "not available" counts: it is the latest answer)."""
+    latest_id = Subquery(
+        IndicatorValue.objects.filter(
+            indicator_id=OuterRef("pk"),
             org_unit__isnull=True,
             state=ValueState.APPROVED,
             period_end__lte=as_of,
         )
-        .order_by("indicator_id", "-period_end", "-id")
-        .select_related("source_directive")
+        .order_by("-period_end", "-id")
+        .values("id")[:1]
     )
-    latest: dict[int, IndicatorValue] = {}
-    for row in rows:
-        latest.setdefault(row.indicator_id, row)
-    return latest
+    ids = (
+        Indicator.objects.filter(pk__in=list(indicator_ids))
+        .annotate(latest_id=latest_id)
+        .exclude(latest_id=None)
+        .values_list("latest_id", flat=True)
+    )
+    rows = IndicatorValue.objects.filter(pk__in=list(ids)).select_related("source_directive")
+    return {row.indicator_id: row for row in rows}
 
 
 def goals(targets: list[Target]) -> list[Goal]:
@@ -87,6 +112,32 @@ def national_series(indicator_ids, as_of: dt.date) -> dict[int, list[tuple[dt.da
     for indicator_id, period_end, value in rows:
         series.setdefault(indicator_id, []).append((period_end, value))
     return series
+
+
+def national_endpoints(indicator_ids, as_of: dt.date) -> dict[int, list[tuple[dt.date, object]]]:
+    """The first and the latest point of ``national_series``: all the status, the completion
+    and the projection use (``status.evaluate`` reads only the baseline and the latest value),
+    in two index probes per indicator instead of the whole series."""
+    pairs = (
+        Indicator.objects.filter(pk__in=list(indicator_ids))
+        .annotate(
+            first_id=_ends(indicator_ids, as_of, False), last_id=_ends(indicator_ids, as_of, True)
+        )
+        .exclude(first_id=None)
+        .values_list("pk", "first_id", "last_id")
+    )
+    pairs = list(pairs)
+    wanted = {i for _pk, first, last in pairs for i in (first, last)}
+    points = dict(
+        (pk, (end, value))
+        for pk, end, value in IndicatorValue.objects.filter(pk__in=wanted).values_list(
+            "pk", "period_end", "value"
+        )
+    )
+    return {
+        pk: [points[first]] if first == last else [points[first], points[last]]
+        for pk, first, last in pairs
+    }
 
 
 def overrides_in_force(indicator_ids, as_of: dt.date) -> dict[int, StatusOverride]:
@@ -121,7 +172,7 @@ def catalogue(queryset: QuerySet, as_of: dt.date) -> list[Row]:
     )
     ids = [i.pk for i in indicators]
     latest = latest_values(ids, as_of)
-    series = national_series(ids, as_of)
+    series = national_endpoints(ids, as_of)
     overrides = overrides_in_force(ids, as_of)
     rows = []
     for indicator in indicators:
@@ -205,3 +256,77 @@ def _num(value) -> str | None:
         return None
     text = format(value.normalize(), "f")
     return text
+
+
+# The roll-up of unit values (``rollup.py``) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RollupPoint:
+    """One period of a roll-up: the figure by the indicator's aggregation and how many units'
+    approved values it comes from."""
+
+    period_start: dt.date
+    period_end: dt.date
+    value: Decimal | None
+    count: int
+
+
+def rollup_series(
+    indicator: Indicator, *, area_id: int | None = None, as_of: dt.date | None = None
+) -> list[RollupPoint]:
+    """The roll-up of ``indicator`` for the country (``area_id`` None) or a province, period by
+    period, oldest first: read from the roll-up table (one index range)."""
+    rows = IndicatorRollup.objects.filter(indicator_id=indicator.pk)
+    rows = rows.filter(area__isnull=True) if area_id is None else rows.filter(area_id=area_id)
+    if as_of is not None:
+        rows = rows.filter(period_end__lte=as_of)
+    aggregation = indicator.aggregation
+    return [
+        RollupPoint(start, end, rollup_value(aggregation, count, total, low, high), count)
+        for start, end, count, total, low, high in rows.order_by("period_end").values_list(
+            "period_start", "period_end", "count", "total", "minimum", "maximum"
+        )
+    ]
+
+
+@dataclass
+class ProvinceFigure:
+    code: str
+    name: str
+    kind: str
+    value: Decimal | None
+    count: int
+
+
+def province_rollup(
+    indicator: Indicator, as_of: dt.date
+) -> tuple[RollupPoint | None, list[ProvinceFigure]]:
+    """The latest period ended by ``as_of`` with approved unit values, and each province's
+    roll-up for it (its own value and its communes'): what the map colours."""
+    national = (
+        IndicatorRollup.objects.filter(
+            indicator_id=indicator.pk, area__isnull=True, period_end__lte=as_of
+        )
+        .order_by("-period_end")
+        .values_list("period_start", "period_end", "count", "total", "minimum", "maximum")
+        .first()
+    )
+    if national is None:
+        return None, []
+    start, end, count, total, low, high = national
+    aggregation = indicator.aggregation
+    period = RollupPoint(start, end, rollup_value(aggregation, count, total, low, high), count)
+    rows = (
+        IndicatorRollup.objects.filter(
+            indicator_id=indicator.pk, area__isnull=False, period_start=start, period_end=end
+        )
+        .order_by("area__name")
+        .values_list(
+            "area__code", "area__name", "area__kind", "count", "total", "minimum", "maximum"
+        )
+    )
+    return period, [
+        ProvinceFigure(code, name, kind, rollup_value(aggregation, n, t, lo, hi), n)
+        for code, name, kind, n, t, lo, hi in rows
+    ]

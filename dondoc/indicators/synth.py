@@ -235,17 +235,28 @@ NULL = "\\N"  # COPY's text format
 
 
 def _copy(blocks: Iterator[list[Row]], texts: _Periods, log) -> int:
-    """COPY the rows into the values table (secondary indexes dropped, then rebuilt)."""
+    """COPY the rows into the values table, its secondary indexes and foreign keys dropped
+    first and made again afterwards: one pass each instead of 10 million index insertions
+    and (deferred) foreign-key checks."""
     table = IndicatorValue._meta.db_table
     spans, recorded = texts.text, texts.recorded_text
     count = 0
     with connection.cursor() as cur:
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # check what is pending: tables unlock
         cur.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
             "AND indexname NOT IN (SELECT conname FROM pg_constraint)",
             [table],
         )
         indexes = cur.fetchall()
+        cur.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'f'",
+            [table],
+        )
+        foreign_keys = cur.fetchall()
+        for name, _definition in foreign_keys:
+            cur.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
         for name, _definition in indexes:
             cur.execute(f'DROP INDEX "{name}"')
         raw = cur.cursor  # psycopg 3's own cursor
@@ -265,9 +276,12 @@ def _copy(blocks: Iterator[list[Row]], texts: _Periods, log) -> int:
                 count += len(block)
                 if count // 1_000_000 != (count - len(block)) // 1_000_000:
                     log(f"{count} values copied…")
-        log(f"Building {len(indexes)} indexes again…")
+        log(f"Building {len(indexes)} indexes and {len(foreign_keys)} foreign keys again…")
         for _name, definition in indexes:
             cur.execute(definition)
+        for name, definition in foreign_keys:
+            cur.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+        cur.execute("SET CONSTRAINTS ALL DEFERRED")
     return count
 
 

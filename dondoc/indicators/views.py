@@ -5,6 +5,7 @@ composite scores."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from decimal import Decimal, InvalidOperation
 from itertools import groupby
@@ -14,6 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -32,16 +34,19 @@ from dondoc.indicators.models import (
     Indicator,
     IndicatorKind,
     IndicatorValue,
+    Level,
     ValueState,
     WeightChange,
 )
-from dondoc.indicators.queries import catalogue
+from dondoc.indicators.queries import catalogue, province_rollup, rollup_series
 from dondoc.indicators.status import AT_RISK, IndicatorStatus
 from dondoc.indicators.templatetags.indicator_numbers import STATUS_LABELS
-from dondoc.orgs.models import OrgKind
+from dondoc.orgs.models import OrgKind, OrgUnit
 from dondoc.tasks.filters import choose_program
 from dondoc.tasks.models import SolutionGroup
 
+#: Values listed on the indicator page, newest first; the exports hold all of them.
+VALUES_SHOWN = 200
 MAP_DIR = Path(__file__).resolve().parent / "data" / "map"
 #: The 34 provinces from this date; the 63 before (Resolution 202/2025/QH15).
 MERGED_ON = dt.date(2025, 7, 1)
@@ -120,7 +125,8 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     values = visible_values(
         request.user, indicator.values.select_related("org_unit", "source_directive")
     ).order_by("-period_end", "org_unit__name", "-id")
-    breakdown = _breakdown(indicator, as_of)
+    breakdown, communes = _breakdown(indicator, as_of)
+    values_count = values.count()
     manage = {
         "override": can(request.user, "indicator.override_status"),
         "weight": can(request.user, "indicator.change_weight"),
@@ -132,12 +138,15 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "indicator": row.indicator,
             "row": row,
             "a": row.assessment,
-            "values": values,
+            "values": values[:VALUES_SHOWN],
+            "values_count": values_count,
+            "values_shown": min(values_count, VALUES_SHOWN),
             "children": indicator.children.order_by("sort_key"),
             "as_of": as_of,
             "chart": _chart(row),
             "breakdown": breakdown,
-            "map_data": _map(breakdown, as_of) if breakdown else None,
+            "communes": communes,
+            "map_data": _map(indicator, as_of),
             "overrides": indicator.status_overrides.select_related("set_by"),
             "weights": indicator.weight_changes.select_related("changed_by").order_by(
                 "-effective_on", "-id"
@@ -151,13 +160,19 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _chart(row) -> dict:
-    """The time series for the chart: approved national values, targets, projection."""
+    """The time series for the chart: approved national values, the roll-up of the units'
+    approved values (from the roll-up table), targets, projection."""
     a = row.assessment
     values = [
         [v.period_end.isoformat(), float(v.value)]
         for v in row.indicator.values.filter(
             org_unit__isnull=True, state=ValueState.APPROVED, value__isnull=False
         ).order_by("period_end", "id")
+    ]
+    rollup = [
+        [p.period_end.isoformat(), float(p.value)]
+        for p in rollup_series(row.indicator)
+        if p.value is not None
     ]
     targets = []
     for t in row.targets:
@@ -172,11 +187,13 @@ def _chart(row) -> dict:
         "title": f"{row.indicator.code}. {row.indicator.name}"[:120],
         "unit": row.indicator.unit,
         "values": values,
+        "rollup": rollup,
         "targets": targets,
         "projection": [[p.on.isoformat(), round(p.value, 4)] for p in a.projection] if a else [],
         "baseline": [a.baseline.on.isoformat(), a.baseline.value] if a and a.baseline else None,
         "names": {
             "values": _("Recorded value"),
+            "rollup": _("Roll-up of the units' approved values"),
             "targets": _("Target"),
             "projection": _("Projection at the observed rate"),
             "baseline": _("Baseline"),
@@ -185,40 +202,68 @@ def _chart(row) -> dict:
     }
 
 
-def _breakdown(indicator: Indicator, as_of: dt.date) -> list[IndicatorValue]:
-    """The latest approved value of each organisation unit, period ended by ``as_of``."""
-    rows = (
-        indicator.values.filter(
-            org_unit__isnull=False, state=ValueState.APPROVED, period_end__lte=as_of
+def _breakdown(indicator: Indicator, as_of: dt.date) -> tuple[list[IndicatorValue], int]:
+    """The latest approved value of each organisation unit other than a commune, period ended
+    by ``as_of`` (one index probe per unit), and how many communes have values: they are
+    counted in their province's figure on the map, not listed one by one."""
+    latest_id = Subquery(
+        IndicatorValue.objects.filter(
+            indicator_id=indicator.pk,
+            org_unit_id=OuterRef("pk"),
+            state=ValueState.APPROVED,
+            period_end__lte=as_of,
         )
-        .select_related("org_unit")
-        .order_by("org_unit_id", "-period_end", "-id")
+        .order_by("-period_end", "-id")
+        .values("id")[:1]
     )
-    latest: dict[int, IndicatorValue] = {}
-    for row in rows:
-        latest.setdefault(row.org_unit_id, row)
-    return sorted(latest.values(), key=lambda v: v.org_unit.name)
+    ids = (
+        OrgUnit.objects.exclude(kind=OrgKind.COMMUNE)
+        .annotate(latest_id=latest_id)
+        .exclude(latest_id=None)
+        .values_list("latest_id", flat=True)
+    )
+    rows = IndicatorValue.objects.filter(pk__in=list(ids)).select_related("org_unit")
+    communes = 0
+    if Level.COMMUNE in (indicator.levels or []):
+        communes = (
+            indicator.values.filter(
+                org_unit__kind=OrgKind.COMMUNE,
+                state=ValueState.APPROVED,
+                period_end__lte=as_of,
+            )
+            .values("org_unit_id")
+            .distinct()
+            .count()
+        )
+    return sorted(rows, key=lambda v: v.org_unit.name), communes
 
 
-def _map(breakdown: list[IndicatorValue], as_of: dt.date) -> dict | None:
-    """Province values on the map of the day: the 34 provinces from 01/07/2025, else the 63."""
-    provinces = [v for v in breakdown if v.org_unit.kind == OrgKind.PROVINCE]
-    if not provinces:
-        return None
-    name = "vn-34.json" if as_of >= MERGED_ON else "vn-63.json"
+@functools.cache
+def _geometry(name: str) -> tuple[str, dict[str, str]]:
+    """The map's GeoJSON as text (properties reduced to the name) and its names by code; read
+    once: the shipped files do not change while the process runs."""
     geometry = json.loads((MAP_DIR / name).read_text(encoding="utf-8"))
     names = {f["properties"]["code"]: f["properties"]["name"] for f in geometry["features"]}
     for feature in geometry["features"]:
         feature["properties"] = {"name": feature["properties"]["name"]}
-    data = [
-        {"name": names[v.org_unit.code], "value": float(v.value)}
-        for v in provinces
-        if v.value is not None and v.org_unit.code in names
-    ]
+    return json.dumps(geometry, ensure_ascii=False), names
+
+
+def _map(indicator: Indicator, as_of: dt.date) -> dict | None:
+    """Each province's roll-up (its own value and its communes') for the latest period with
+    approved values, on the map of the day: the 34 provinces from 01/07/2025, else the 63."""
+    period, figures = province_rollup(indicator, as_of)
+    provinces = [f for f in figures if f.kind == OrgKind.PROVINCE and f.value is not None]
+    if not provinces:
+        return None
+    text, names = _geometry("vn-34.json" if as_of >= MERGED_ON else "vn-63.json")
+    geometry = json.loads(text)
+    data = [{"name": names[f.code], "value": float(f.value)} for f in provinces if f.code in names]
     return {
         "geometry": geometry,
         "data": data,
         "count": len(geometry["features"]),
+        "period": f"{period.period_start:%d/%m/%Y} – {period.period_end:%d/%m/%Y}",
         "names": {"save": _("Save as image")},
     }
 

@@ -1,4 +1,4 @@
-/* Indicator pages: the time series (values, targets, projection) and the province map, drawn
+/* Indicator pages: the time series (values, roll-up of units, targets, projection) and the province map, drawn
    with ECharts from <script type="application/json"> blocks. ECharts' own "save as image"
    exports a PNG of either. */
 (function () {
@@ -55,6 +55,16 @@
         }
       }
     ];
+    if (data.rollup && data.rollup.length) {
+      series.push({
+        name: n.rollup,
+        type: "line",
+        data: data.rollup,
+        symbolSize: 4,
+        lineStyle: { width: 1.5, color: "#2e7d5b" },
+        itemStyle: { color: "#2e7d5b" }
+      });
+    }
     if (data.projection.length > 1) {
       series.push({
         name: n.projection,

@@ -1,0 +1,248 @@
+"""The roll-up table follows approvals in their own transaction, and the fast read paths
+(roll-up, endpoints of a series, provinces' composite) give the figures of the plain ones.
+
+Run on SQLite by default and on PostgreSQL with ``DATABASE_URL=postgres://…``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from dondoc.indicators import composite, rollup, services
+from dondoc.indicators.models import (
+    Indicator,
+    IndicatorRollup,
+    IndicatorValue,
+    Target,
+    ValueState,
+)
+from dondoc.indicators.queries import (
+    assess_indicator,
+    catalogue,
+    national_series,
+    province_rollup,
+    rollup_series,
+)
+from dondoc.indicators.tests.collection_world import Q2, Q3
+from dondoc.orgs.models import OrgKind, OrgUnit
+
+pytestmark = pytest.mark.django_db
+
+
+class Rollback(Exception):
+    pass
+
+
+def _submitted(indicator, unit, period, value, by=None):
+    row, _changed = services.save_value(
+        indicator,
+        org_unit=unit,
+        period_start=period.start,
+        period_end=period.end,
+        period_label=period.label,
+        value=Decimal(value),
+        by=by,
+    )
+    (row,) = services.submit_values([row], by=by)
+    return row
+
+
+def _snapshot():
+    return sorted(
+        IndicatorRollup.objects.values_list(
+            "indicator_id", "area_id", "period_end", "count", "total", "minimum", "maximum"
+        ),
+        key=lambda r: (r[0], r[1] or 0, r[2]),
+    )
+
+
+@pytest.fixture
+def commune(tq_new) -> OrgUnit:
+    return OrgUnit.objects.create(
+        code="xa-minh-xuan", kind=OrgKind.COMMUNE, name="Đảng ủy xã Minh Xuân", parent=tq_new
+    )
+
+
+def test_approving_a_value_changes_the_roll_up_in_the_same_transaction(
+    firms, share, hanoi, tq_new, commune, tracker
+):
+    hanoi_firms = _submitted(firms, hanoi, Q3, "120")
+    tq_firms = _submitted(firms, tq_new, Q3, "30")
+    commune_firms = _submitted(firms, commune, Q3, "5")
+    services.approve_values([hanoi_firms], by=tracker)
+    assert [(p.value, p.count) for p in rollup_series(firms)] == [(Decimal(120), 1)]
+
+    with pytest.raises(Rollback), transaction.atomic():
+        services.approve_values([tq_firms, commune_firms], by=tracker)
+        # Inside the approving transaction, before it commits: already rolled up.
+        assert [(p.value, p.count) for p in rollup_series(firms)] == [(Decimal(155), 3)]
+        assert [p.value for p in rollup_series(firms, area_id=tq_new.pk)] == [Decimal(35)]
+        raise Rollback
+    # Rolled back with the approval: the roll-up never shows what was not approved.
+    assert [(p.value, p.count) for p in rollup_series(firms)] == [(Decimal(120), 1)]
+    assert rollup_series(firms, area_id=tq_new.pk) == []
+
+    services.approve_values([tq_firms, commune_firms], by=tracker)
+    period, provinces = province_rollup(firms, Q3.end)
+    assert (period.period_end, period.value, period.count) == (Q3.end, Decimal(155), 3)
+    assert {(f.code, f.value, f.count) for f in provinces} == {
+        (hanoi.code, Decimal(120), 1),
+        (tq_new.code, Decimal(35), 2),
+    }
+    # A mean reads the same row differently; submitted values do not count.
+    _submitted(share, tq_new, Q3, "40")
+    services.approve_values([_submitted(share, hanoi, Q3, "60")], by=tracker)
+    assert [p.value for p in rollup_series(share)] == [Decimal(60)]
+
+
+def test_the_maintained_roll_up_equals_a_rebuild_from_the_values(
+    firms, share, hanoi, tq_old, hg_old, tq_new, commune, tracker
+):
+    approved = [
+        _submitted(firms, tq_old, Q2, "10"),
+        _submitted(firms, hg_old, Q2, "7"),
+        _submitted(firms, hanoi, Q2, "100"),
+        _submitted(share, hanoi, Q2, "55.5"),
+        _submitted(share, commune, Q3, "12.25"),
+        _submitted(share, tq_new, Q3, "20"),
+    ]
+    services.approve_values(approved[:3], by=tracker)
+    services.approve_values(approved[3:], by=tracker)
+    services.return_values([_submitted(share, hanoi, Q3, "99")], by=tracker, comment="Sai")
+    maintained = _snapshot()
+    # firms Q2: the country and 3 provinces; share Q2: the country, Hà Nội; share Q3: the
+    # country, the new Tuyên Quang (its own value and its commune's).
+    assert len(maintained) == 4 + 2 + 2
+    rollup.rebuild()
+    assert _snapshot() == maintained
+
+
+def _by_province_plainly(indicators, as_of):
+    """The provinces' composite as it was computed before: every value of every province."""
+    weights = composite.weights_on(indicators, as_of)
+    by_id = {i.pk: i for i in indicators}
+    rows = (
+        IndicatorValue.objects.filter(
+            indicator_id__in=by_id,
+            org_unit__kind=OrgKind.PROVINCE,
+            state=ValueState.APPROVED,
+            period_end__lte=as_of,
+            value__isnull=False,
+        )
+        .order_by("org_unit_id", "indicator_id", "period_end", "id")
+        .values_list("org_unit_id", "org_unit__name", "indicator_id", "period_end", "value")
+    )
+    series, names = {}, {}
+    for unit_id, name, indicator_id, period_end, value in rows:
+        names[unit_id] = name
+        series.setdefault((unit_id, indicator_id), []).append((period_end, value))
+    found = {}
+    for (unit_id, indicator_id), points in series.items():
+        i = by_id[indicator_id]
+        score = composite._score(
+            i, list(i.targets.all()), points, weights[indicator_id], as_of, False
+        )
+        found.setdefault(unit_id, composite.Index(unit_id, names[unit_id])).scores.append(score)
+    return sorted(found.values(), key=lambda x: x.label)
+
+
+def _figures(indexes):
+    return [
+        (
+            x.key,
+            x.label,
+            x.value,
+            [(s.indicator.pk, s.completion, s.latest_value) for s in x.scores],
+        )
+        for x in indexes
+    ]
+
+
+def test_fast_read_paths_give_the_figures_of_the_whole_series(
+    program, firms, share, hanoi, tq_new, tq_old
+):
+    """Synthetic monthly series, gaps, a "not available", a duplicate period, a lower-is-better
+    indicator: the provinces' composite and the catalogue read only each series' ends."""
+    call_command(
+        "synth", "--tasks", "0", "--indicators", "6", "--units", "70", "--periods", "14",
+        stdout=io.StringIO(), stderr=io.StringIO(),
+    )  # fmt: skip
+    synth = list(Indicator.objects.filter(program__code="SYNTH").prefetch_related("targets"))
+    for indicator in (firms, share):
+        Target.objects.create(
+            indicator=indicator, due_on=dt.date(2030, 12, 31), operator="ge",
+            value=Decimal(200), text="≥ 200",
+        )  # fmt: skip
+    for unit, months, value in ((hanoi, 1, "50"), (hanoi, 3, "80"), (tq_old, 2, "9")):
+        for indicator in (firms, share):
+            for source in ("", "báo cáo"):  # two approved values of one period
+                IndicatorValue.objects.create(
+                    indicator=indicator, org_unit=unit, state=ValueState.APPROVED,
+                    period_start=dt.date(2025, months, 1), period_end=dt.date(2025, months, 28),
+                    value=Decimal(value) + len(source), source=source,
+                )  # fmt: skip
+    IndicatorValue.objects.create(
+        indicator=firms, org_unit=tq_new, state=ValueState.APPROVED, not_available="Chưa có",
+        period_start=dt.date(2025, 9, 1), period_end=dt.date(2025, 9, 30),
+    )  # fmt: skip
+    mine = list(Indicator.objects.filter(pk__in=[firms.pk, share.pk]).prefetch_related("targets"))
+    for as_of in (dt.date(2025, 3, 31), dt.date(2026, 6, 30)):
+        expected = _figures(_by_province_plainly(synth + mine, as_of))
+        assert _figures(composite.by_province(synth + mine, as_of)) == expected
+        assert expected, "the synthetic provinces have scores"
+
+        series = national_series([i.pk for i in synth], as_of)
+        for row in catalogue(Indicator.objects.filter(program__code="SYNTH"), as_of):
+            i = row.indicator
+            whole = assess_indicator(i, row.targets, series.get(i.pk, []), as_of)
+            assert row.assessment == whole
+            latest = i.values.filter(
+                org_unit=None, state=ValueState.APPROVED, period_end__lte=as_of
+            ).order_by("-period_end", "-id")
+            assert row.latest == latest.first()
+
+
+def test_synth_writes_indicator_values_at_tiny_scale_and_their_roll_up():
+    out = io.StringIO()
+    call_command(
+        "synth", "--tasks", "0", "--indicators", "8", "--units", "84", "--periods", "6",
+        stdout=out, stderr=io.StringIO(),
+    )  # fmt: skip
+    assert "8 indicators" in out.getvalue()
+    indicators = Indicator.objects.filter(program__code="SYNTH")
+    assert indicators.count() == 8
+    assert OrgUnit.objects.filter(code__startswith="synth-c-", kind=OrgKind.COMMUNE).count() == 20
+    values = IndicatorValue.objects.filter(indicator__in=indicators)
+    levels = {tuple(i.levels) for i in indicators}
+    assert levels == {("commune",), ("province",), ("ministry",)}
+    # Each unit of an indicator's level, each month, about 2 % missing; one national figure.
+    expected = sum(
+        {"commune": 20, "province": 34, "ministry": 30}[i.levels[0]] * 6 for i in indicators
+    )
+    units = values.exclude(org_unit=None).count()
+    assert 0.95 * expected <= units <= expected
+    assert values.filter(org_unit=None).count() == 8 * 6
+    approved = values.filter(state=ValueState.APPROVED).count()
+    assert approved > 0.75 * values.count()
+    assert values.filter(state=ValueState.SUBMITTED).exists()
+    assert values.filter(value=None).exclude(not_available="").exists()
+    assert all(i.targets.exists() for i in indicators)
+    # The roll-up was built with the values and matches a rebuild.
+    built = _snapshot()
+    assert built and len(built) == IndicatorRollup.objects.count()
+    rollup.rebuild()
+    assert _snapshot() == built
+    # The national figure of an approved month is the units' roll-up (all states counted
+    # when generated; the months before the last three are nearly all approved).
+    out = io.StringIO()
+    call_command(
+        "synth", "--tasks", "0", "--indicators", "3", "--units", "70", "--periods", "2",
+        "--replace", stdout=out, stderr=io.StringIO(),
+    )  # fmt: skip
+    assert Indicator.objects.filter(program__code="SYNTH").count() == 3
+    assert IndicatorValue.objects.filter(indicator__program__code="SYNTH").count() < 400
