@@ -21,11 +21,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
-
-from dondoc.indicators.models import Indicator, IndicatorValue, ValueState, WeightChange
-from dondoc.indicators.queries import assess_indicator, national_series
-from dondoc.orgs.models import OrgKind, OrgUnit
+from dondoc.indicators.models import (
+    Indicator,
+    IndicatorSeriesEnds,
+    IndicatorValue,
+    ValueState,
+    WeightChange,
+)
+from dondoc.indicators.queries import assess_indicator, goals, national_endpoints
+from dondoc.indicators.status import current_completion
+from dondoc.orgs.models import OrgKind
 
 
 @dataclass
@@ -82,8 +87,16 @@ def weights_on(indicators: list[Indicator], on: dt.date) -> dict[int, Decimal]:
     return weights
 
 
-def _score(indicator, targets, series, weight, as_of, own_baseline=True) -> Score:
-    a = assess_indicator(indicator, targets, series, as_of, own_baseline=own_baseline)
+def _score(indicator, targets, series, weight, as_of, own_baseline=True, goal_list=None) -> Score:
+    a = assess_indicator(
+        indicator,
+        targets,
+        series,
+        as_of,
+        own_baseline=own_baseline,
+        goal_list=goal_list,
+        project=False,
+    )
     share = a.completion
     if share is not None:
         share = min(1.0, max(0.0, share))
@@ -101,7 +114,7 @@ def _score(indicator, targets, series, weight, as_of, own_baseline=True) -> Scor
 def indicator_scores(indicators: list[Indicator], as_of: dt.date) -> list[Score]:
     """Scores of national values (``targets`` prefetched on the indicators)."""
     weights = weights_on(indicators, as_of)
-    series = national_series([i.pk for i in indicators], as_of)
+    series = national_endpoints([i.pk for i in indicators], as_of)
     return [
         _score(i, list(i.targets.all()), series.get(i.pk, []), weights[i.pk], as_of)
         for i in indicators
@@ -132,53 +145,69 @@ def by_province(indicators: list[Indicator], as_of: dt.date) -> list[Index]:
     """Each province's index over its own approved values, against the national targets.
 
     A province's series enters only through its first and latest approved values by
-    ``as_of`` (the baseline and the latest point of ``status.evaluate``), so they are fetched
-    per (province, indicator) with two index probes each, in one statement, rather than every
-    value of every province."""
+    ``as_of`` (the baseline and the latest point of ``status.evaluate``): they are read from
+    the maintained ``IndicatorSeriesEnds`` (one row per province and indicator); only a
+    series whose latest value is after ``as_of`` (a past date) has its latest value by then
+    looked up, by an index probe. Only the completion is computed (``current_completion``)."""
     weights = weights_on(indicators, as_of)
     by_id = {i.pk: i for i in indicators}
     if not by_id:
         return []
-    qn = connection.ops.quote_name
-    values, units = qn(IndicatorValue._meta.db_table), qn(OrgUnit._meta.db_table)
-    params: dict[str, object] = {f"i{n}": pk for n, pk in enumerate(by_id)}
-    params.update(approved=ValueState.APPROVED.value, as_of=as_of, province=OrgKind.PROVINCE)
-    marks = ", ".join(f"%({name})s" for name in params if name.startswith("i"))
-
-    def end(order: str) -> str:
-        return (
-            f"(SELECT v.id FROM {values} v WHERE v.indicator_id = i.id AND v.org_unit_id = u.id "
-            "AND v.state = %(approved)s AND v.value IS NOT NULL AND v.period_end <= %(as_of)s "
-            f"ORDER BY v.period_end {order}, v.id {order} LIMIT 1)"
+    rows = list(
+        IndicatorSeriesEnds.objects.filter(
+            indicator_id__in=list(by_id),
+            unit_kind=OrgKind.PROVINCE,
+            first_on__lte=as_of,
+        ).values_list(
+            "org_unit_id", "org_unit__name", "indicator_id", "first_id", "first_on",
+            "first_value", "last_id", "last_on", "last_value",
         )
-
-    sql = (
-        "SELECT p.unit_id, p.unit_name, p.indicator_id, p.first_id, f.period_end, f.value, "
-        "p.last_id, l.period_end, l.value FROM ("
-        f"SELECT u.id AS unit_id, u.name AS unit_name, i.id AS indicator_id, "
-        f"{end('ASC')} AS first_id, {end('DESC')} AS last_id "
-        f"FROM {units} u CROSS JOIN {qn(Indicator._meta.db_table)} i "
-        f"WHERE u.kind = %(province)s AND i.id IN ({marks})"
-        f") p JOIN {values} f ON f.id = p.first_id JOIN {values} l ON l.id = p.last_id"
-    )
+    )  # fmt: skip
+    later = [(r[2], r[0]) for r in rows if r[7] > as_of]
+    latest_by = _latest_by(later, as_of) if later else {}
+    goal_lists = {pk: goals(list(i.targets.all())) for pk, i in by_id.items()}
     found: dict[int, Index] = {}
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        rows = cur.fetchall()
-    for unit_id, unit_name, indicator_id, first_id, *first, last_id, last_end, last in rows:
+    for unit_id, unit_name, indicator_id, first_id, *first, last_id, last_on, last in rows:
+        if last_on > as_of:
+            last_id, last_on, last = latest_by[(indicator_id, unit_id)]
         i = by_id[indicator_id]
-        points = (
-            [_point(*first)] if first_id == last_id else [_point(*first), _point(last_end, last)]
+        points = [tuple(first)] if first_id == last_id else [tuple(first), (last_on, last)]
+        share, latest, target, due = current_completion(
+            goal_lists[indicator_id], points, as_of, i.direction
         )
-        score = _score(i, list(i.targets.all()), points, weights[indicator_id], as_of, False)
+        if share is not None:
+            share = min(1.0, max(0.0, share))
+        score = Score(
+            i,
+            weights[indicator_id],
+            share,
+            latest.value if latest else None,
+            latest.on if latest else None,
+            target,
+            due,
+        )
         found.setdefault(unit_id, Index(unit_id, unit_name)).scores.append(score)
     for index in found.values():
         index.scores.sort(key=lambda s: s.indicator.pk)  # as before: by indicator id
     return sorted(found.values(), key=lambda x: x.label)
 
 
-def _point(end, value) -> tuple[dt.date, Decimal]:
-    """A (date, value) of a raw row: SQLite may hand dates as text and decimals as floats."""
-    if isinstance(end, str):
-        end = dt.date.fromisoformat(end)
-    return end, value if isinstance(value, Decimal) else Decimal(str(value))
+def _latest_by(pairs: list[tuple[int, int]], as_of: dt.date) -> dict[tuple[int, int], tuple]:
+    """The latest approved value (with a figure) by ``as_of`` of each (indicator, unit):
+    (id, period end, value), one index probe each."""
+    found = {}
+    for indicator_id, unit_id in pairs:
+        row = (
+            IndicatorValue.objects.filter(
+                indicator_id=indicator_id,
+                org_unit_id=unit_id,
+                state=ValueState.APPROVED,
+                value__isnull=False,
+                period_end__lte=as_of,
+            )
+            .order_by("-period_end", "-id")
+            .values_list("id", "period_end", "value")
+            .first()
+        )
+        found[(indicator_id, unit_id)] = row
+    return found

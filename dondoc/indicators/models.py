@@ -415,3 +415,38 @@ def rollup_value(aggregation: str, count, total, minimum, maximum) -> Decimal | 
     if aggregation == Aggregation.MAX:
         return maximum
     return None
+
+
+class IndicatorSeriesEnds(models.Model):
+    """The first and the latest approved value (with a figure) of one unit's series of an
+    indicator: all that the status and the composite score read of a series
+    (``status.evaluate`` uses only the baseline and the latest point).
+
+    Maintained with the roll-up (``rollup.refresh``) in the approving transaction; the
+    provinces' composite reads it instead of probing every (province, indicator) pair."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    org_unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    #: The unit's kind, copied (a unit keeps its kind): the provinces' 2 % of the rows are then
+    #: one index range, not a scan of every commune's series.
+    unit_kind = models.CharField(max_length=16)
+    count = models.PositiveIntegerField()
+    first_id = models.BigIntegerField()  # the IndicatorValue
+    first_on = models.DateField()
+    first_value = models.DecimalField(max_digits=20, decimal_places=6)
+    last_id = models.BigIntegerField()
+    last_on = models.DateField()
+    last_value = models.DecimalField(max_digits=20, decimal_places=6)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org_unit", "indicator"], name="indicator_series_ends_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit_kind", "indicator"], name="indicator_series_ends_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.org_unit_id}: {self.first_on} – {self.last_on}"

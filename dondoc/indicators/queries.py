@@ -51,7 +51,7 @@ class Row:
         return self.targets_in(2045)
 
 
-def _ends(indicator_ids, as_of: dt.date, newest: bool) -> Subquery:
+def _ends(as_of: dt.date, newest: bool) -> Subquery:
     """The id of each indicator's first (or latest) approved national value by ``as_of``, in
     the order a series is read (period end, then id): one index probe per indicator."""
     order = ("-period_end", "-id") if newest else ("period_end", "id")
@@ -68,10 +68,9 @@ def _ends(indicator_ids, as_of: dt.date, newest: bool) -> Subquery:
     )
 
 
-def latest_values(indicator_ids, as_of: dt.date) -> dict[int, IndicatorValue]:
-    """The latest approved national value of each indicator, period ended by ``as_of``
-    (a "not available" counts: it is the latest answer)."""
-    latest_id = Subquery(
+def _latest_any(as_of: dt.date) -> Subquery:
+    """The id of an indicator's latest approved national value (a "not available" too)."""
+    return Subquery(
         IndicatorValue.objects.filter(
             indicator_id=OuterRef("pk"),
             org_unit__isnull=True,
@@ -81,9 +80,48 @@ def latest_values(indicator_ids, as_of: dt.date) -> dict[int, IndicatorValue]:
         .order_by("-period_end", "-id")
         .values("id")[:1]
     )
+
+
+def national_ends(
+    indicator_ids, as_of: dt.date
+) -> tuple[dict[int, IndicatorValue], dict[int, list[tuple[dt.date, object]]]]:
+    """``latest_values`` and ``national_endpoints`` in two statements: the ids (three index
+    probes per indicator), then the rows."""
+    ids = list(
+        Indicator.objects.filter(pk__in=list(indicator_ids))
+        .annotate(
+            latest_id=_latest_any(as_of),
+            first_id=_ends(as_of, False),
+            last_id=_ends(as_of, True),
+        )
+        .values_list("pk", "latest_id", "first_id", "last_id")
+    )
+    return _rows_of_ends(ids)
+
+
+def _rows_of_ends(ids: list[tuple[int, int | None, int | None, int | None]]):
+    """(indicator, latest id, first id, last id) -> the latest rows and the series' ends."""
+    wanted = {pk for _i, *ends in ids for pk in ends if pk is not None}
+    rows = {
+        row.pk: row
+        for row in IndicatorValue.objects.filter(pk__in=wanted).select_related("source_directive")
+    }
+    latest = {i: rows[latest_id] for i, latest_id, _f, _l in ids if latest_id is not None}
+    series = {}
+    for i, _latest, first_id, last_id in ids:
+        if first_id is None:
+            continue
+        ends = [first_id] if first_id == last_id else [first_id, last_id]
+        series[i] = [(rows[pk].period_end, rows[pk].value) for pk in ends]
+    return latest, series
+
+
+def latest_values(indicator_ids, as_of: dt.date) -> dict[int, IndicatorValue]:
+    """The latest approved national value of each indicator, period ended by ``as_of``
+    (a "not available" counts: it is the latest answer)."""
     ids = (
         Indicator.objects.filter(pk__in=list(indicator_ids))
-        .annotate(latest_id=latest_id)
+        .annotate(latest_id=_latest_any(as_of))
         .exclude(latest_id=None)
         .values_list("latest_id", flat=True)
     )
@@ -120,9 +158,7 @@ def national_endpoints(indicator_ids, as_of: dt.date) -> dict[int, list[tuple[dt
     in two index probes per indicator instead of the whole series."""
     pairs = (
         Indicator.objects.filter(pk__in=list(indicator_ids))
-        .annotate(
-            first_id=_ends(indicator_ids, as_of, False), last_id=_ends(indicator_ids, as_of, True)
-        )
+        .annotate(first_id=_ends(as_of, False), last_id=_ends(as_of, True))
         .exclude(first_id=None)
         .values_list("pk", "first_id", "last_id")
     )
@@ -152,33 +188,53 @@ def overrides_in_force(indicator_ids, as_of: dt.date) -> dict[int, StatusOverrid
 
 
 def assess_indicator(
-    indicator: Indicator, targets, series, as_of: dt.date, *, own_baseline: bool = True
+    indicator: Indicator,
+    targets,
+    series,
+    as_of: dt.date,
+    *,
+    own_baseline: bool = True,
+    goal_list: list[Goal] | None = None,
+    project: bool = True,
 ) -> Assessment:
-    """Assess a series; ``own_baseline`` False (a unit's series) starts from its first value."""
+    """Assess a series; ``own_baseline`` False (a unit's series) starts from its first value.
+    ``goal_list``: the targets already as ``goals(targets)`` (many series, one indicator)."""
     baseline = (
         (indicator.baseline_on, indicator.baseline_value)
         if own_baseline and indicator.baseline_value is not None and indicator.baseline_on
         else None
     )
-    return evaluate(goals(targets), series, as_of, indicator.direction, baseline)
+    if goal_list is None:
+        goal_list = goals(targets)
+    return evaluate(goal_list, series, as_of, indicator.direction, baseline, project=project)
 
 
-def catalogue(queryset: QuerySet, as_of: dt.date) -> list[Row]:
-    """Rows of the indicators of ``queryset`` in catalogue order (queries: five)."""
+def catalogue(queryset: QuerySet, as_of: dt.date, *, project: bool = True) -> list[Row]:
+    """Rows of the indicators of ``queryset`` in catalogue order (queries: four).
+
+    The status reads only the first and the latest national value of each series
+    (``status.evaluate``): their ids ride on the indicators' own query (index probes), the
+    rows come in one more. ``project`` False leaves the projection out (the list does not
+    show it)."""
     indicators = list(
-        queryset.select_related("group", "responsible_agency", "program").prefetch_related(
-            "targets"
+        # Prefetched, not joined: 200 indicators share a program, 7 groups and a few dozen
+        # agencies, made once each instead of once per row.
+        queryset.prefetch_related("targets", "group", "responsible_agency", "program").annotate(
+            latest_id=_latest_any(as_of),
+            first_id=_ends(as_of, False),
+            last_id=_ends(as_of, True),
         )
     )
     ids = [i.pk for i in indicators]
-    latest = latest_values(ids, as_of)
-    series = national_endpoints(ids, as_of)
+    latest, series = _rows_of_ends([(i.pk, i.latest_id, i.first_id, i.last_id) for i in indicators])
     overrides = overrides_in_force(ids, as_of)
     rows = []
     for indicator in indicators:
         targets = list(indicator.targets.all())
         value = latest.get(indicator.pk)
-        assessment = assess_indicator(indicator, targets, series.get(indicator.pk, []), as_of)
+        assessment = assess_indicator(
+            indicator, targets, series.get(indicator.pk, []), as_of, project=project
+        )
         override = overrides.get(indicator.pk)
         status = IndicatorStatus(override.status) if override else assessment.status
         rows.append(
@@ -303,30 +359,29 @@ def province_rollup(
     indicator: Indicator, as_of: dt.date
 ) -> tuple[RollupPoint | None, list[ProvinceFigure]]:
     """The latest period ended by ``as_of`` with approved unit values, and each province's
-    roll-up for it (its own value and its communes'): what the map colours."""
-    national = (
+    roll-up for it (its own value and its communes'): what the map colours. One statement:
+    the period is a subquery on the national rows."""
+    latest_end = Subquery(
         IndicatorRollup.objects.filter(
             indicator_id=indicator.pk, area__isnull=True, period_end__lte=as_of
         )
         .order_by("-period_end")
-        .values_list("period_start", "period_end", "count", "total", "minimum", "maximum")
-        .first()
+        .values("period_end")[:1]
     )
-    if national is None:
-        return None, []
-    start, end, count, total, low, high = national
-    aggregation = indicator.aggregation
-    period = RollupPoint(start, end, rollup_value(aggregation, count, total, low, high), count)
-    rows = (
-        IndicatorRollup.objects.filter(
-            indicator_id=indicator.pk, area__isnull=False, period_start=start, period_end=end
-        )
+    rows = list(
+        IndicatorRollup.objects.filter(indicator_id=indicator.pk, period_end=latest_end)
         .order_by("area__name")
         .values_list(
-            "area__code", "area__name", "area__kind", "count", "total", "minimum", "maximum"
+            "area_id", "area__code", "area__name", "area__kind", "period_start", "period_end",
+            "count", "total", "minimum", "maximum",
         )
-    )
-    return period, [
-        ProvinceFigure(code, name, kind, rollup_value(aggregation, n, t, lo, hi), n)
-        for code, name, kind, n, t, lo, hi in rows
-    ]
+    )  # fmt: skip
+    aggregation = indicator.aggregation
+    period, figures = None, []
+    for area, code, name, kind, start, end, n, t, lo, hi in rows:
+        value = rollup_value(aggregation, n, t, lo, hi)
+        if area is None:
+            period = RollupPoint(start, end, value, n)
+        else:
+            figures.append(ProvinceFigure(code, name, kind, value, n))
+    return period, figures

@@ -350,13 +350,25 @@ def _targets(rng, created, plans, national, spans) -> None:
 
 def delete(program_id: int) -> None:
     """Remove the indicators of a program and everything hanging on them (raw deletes)."""
-    from dondoc.indicators.models import IndicatorRollup, StatusOverride, WeightChange
+    from dondoc.indicators.models import (
+        IndicatorRollup,
+        IndicatorSeriesEnds,
+        StatusOverride,
+        WeightChange,
+    )
 
     qn = connection.ops.quote_name
     ind = qn(Indicator._meta.db_table)
     of_program = f"IN (SELECT id FROM {ind} WHERE program_id = %s)"
     with transaction.atomic(), connection.cursor() as cur:
-        for model in (IndicatorRollup, IndicatorValue, Target, StatusOverride, WeightChange):
+        for model in (
+            IndicatorRollup,
+            IndicatorSeriesEnds,
+            IndicatorValue,
+            Target,
+            StatusOverride,
+            WeightChange,
+        ):
             cur.execute(
                 f"DELETE FROM {qn(model._meta.db_table)} WHERE indicator_id {of_program}",
                 [program_id],

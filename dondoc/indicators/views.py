@@ -63,7 +63,11 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     _require(request, "indicator.view")
     as_of = date_param(request.GET, "as_of", timezone.localdate())
     program = choose_program(request.GET.get("program"))
-    rows = catalogue(Indicator.objects.filter(program=program), as_of) if program else []
+    rows = (
+        catalogue(Indicator.objects.filter(program=program), as_of, project=False)
+        if program
+        else []
+    )
     bands = _bands(rows)
     chosen = {
         "status": request.GET.get("status", "") if request.GET.get("status") in _STATUSES else "",
@@ -239,14 +243,14 @@ def _breakdown(indicator: Indicator, as_of: dt.date) -> tuple[list[IndicatorValu
 
 
 @functools.cache
-def _geometry(name: str) -> tuple[str, dict[str, str]]:
-    """The map's GeoJSON as text (properties reduced to the name) and its names by code; read
-    once: the shipped files do not change while the process runs."""
+def _geometry(name: str) -> tuple[dict, dict[str, str]]:
+    """The map's GeoJSON (properties reduced to the name) and its names by code, read once:
+    the shipped files do not change while the process runs. Shared: never modify it."""
     geometry = json.loads((MAP_DIR / name).read_text(encoding="utf-8"))
     names = {f["properties"]["code"]: f["properties"]["name"] for f in geometry["features"]}
     for feature in geometry["features"]:
         feature["properties"] = {"name": feature["properties"]["name"]}
-    return json.dumps(geometry, ensure_ascii=False), names
+    return geometry, names
 
 
 def _map(indicator: Indicator, as_of: dt.date) -> dict | None:
@@ -256,8 +260,7 @@ def _map(indicator: Indicator, as_of: dt.date) -> dict | None:
     provinces = [f for f in figures if f.kind == OrgKind.PROVINCE and f.value is not None]
     if not provinces:
         return None
-    text, names = _geometry("vn-34.json" if as_of >= MERGED_ON else "vn-63.json")
-    geometry = json.loads(text)
+    geometry, names = _geometry("vn-34.json" if as_of >= MERGED_ON else "vn-63.json")
     data = [{"name": names[f.code], "value": float(f.value)} for f in provinces if f.code in names]
     return {
         "geometry": geometry,

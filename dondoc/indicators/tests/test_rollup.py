@@ -17,6 +17,7 @@ from dondoc.indicators import composite, rollup, services
 from dondoc.indicators.models import (
     Indicator,
     IndicatorRollup,
+    IndicatorSeriesEnds,
     IndicatorValue,
     Target,
     ValueState,
@@ -53,12 +54,19 @@ def _submitted(indicator, unit, period, value, by=None):
 
 
 def _snapshot():
-    return sorted(
+    rollups = sorted(
         IndicatorRollup.objects.values_list(
             "indicator_id", "area_id", "period_end", "count", "total", "minimum", "maximum"
         ),
         key=lambda r: (r[0], r[1] or 0, r[2]),
     )
+    ends = sorted(
+        IndicatorSeriesEnds.objects.values_list(
+            "indicator_id", "org_unit_id", "count", "first_id", "first_on", "first_value",
+            "last_id", "last_on", "last_value",
+        )
+    )  # fmt: skip
+    return rollups, ends
 
 
 @pytest.fixture
@@ -115,9 +123,11 @@ def test_the_maintained_roll_up_equals_a_rebuild_from_the_values(
     services.approve_values(approved[3:], by=tracker)
     services.return_values([_submitted(share, hanoi, Q3, "99")], by=tracker, comment="Sai")
     maintained = _snapshot()
+    assert (firms.pk, tq_old.pk, 1) in {e[:3] for e in maintained[1]}
     # firms Q2: the country and 3 provinces; share Q2: the country, Hà Nội; share Q3: the
     # country, the new Tuyên Quang (its own value and its commune's).
-    assert len(maintained) == 4 + 2 + 2
+    assert len(maintained[0]) == 4 + 2 + 2
+    assert len(maintained[1]) == 6  # one series per (indicator, unit) with an approved value
     rollup.rebuild()
     assert _snapshot() == maintained
 
@@ -190,6 +200,7 @@ def test_fast_read_paths_give_the_figures_of_the_whole_series(
         indicator=firms, org_unit=tq_new, state=ValueState.APPROVED, not_available="Chưa có",
         period_start=dt.date(2025, 9, 1), period_end=dt.date(2025, 9, 30),
     )  # fmt: skip
+    rollup.rebuild()  # the values above were written directly, not through the services
     mine = list(Indicator.objects.filter(pk__in=[firms.pk, share.pk]).prefetch_related("targets"))
     for as_of in (dt.date(2025, 3, 31), dt.date(2026, 6, 30)):
         expected = _figures(_by_province_plainly(synth + mine, as_of))
@@ -234,7 +245,9 @@ def test_synth_writes_indicator_values_at_tiny_scale_and_their_roll_up():
     assert all(i.targets.exists() for i in indicators)
     # The roll-up was built with the values and matches a rebuild.
     built = _snapshot()
-    assert built and len(built) == IndicatorRollup.objects.count()
+    assert built[0] and len(built[0]) == IndicatorRollup.objects.count()
+    series = values.filter(org_unit__isnull=False, state=ValueState.APPROVED, value__isnull=False)
+    assert len(built[1]) == series.values("indicator", "org_unit").distinct().count()
     rollup.rebuild()
     assert _snapshot() == built
     # The national figure of an approved month is the units' roll-up (all states counted
