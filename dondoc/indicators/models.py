@@ -402,10 +402,13 @@ class IndicatorRollup(models.Model):
 
 
 def rollup_value(aggregation: str, count, total, minimum, maximum) -> Decimal | None:
-    """The figure of a roll-up row for an indicator's aggregation; None when it does not roll
-    up (``none``; a weighted mean needs its weights, not kept here)."""
+    """The figure of a roll-up row for an indicator's aggregation. One value is itself,
+    whatever the aggregation (a province reporting alone); several do not roll up under
+    ``none``, nor under a weighted mean (its weights are not kept here): None."""
     if not count:
         return None
+    if count == 1:
+        return total
     if aggregation == Aggregation.SUM:
         return total
     if aggregation == Aggregation.MEAN:
