@@ -210,24 +210,35 @@ def assess_indicator(
 
 
 def catalogue(queryset: QuerySet, as_of: dt.date, *, project: bool = True) -> list[Row]:
-    """Rows of the indicators of ``queryset`` in catalogue order (queries: four).
+    """Rows of the indicators of ``queryset`` in catalogue order (queries: four, and one more
+    when an override is in force).
 
     The status reads only the first and the latest national value of each series
     (``status.evaluate``): their ids ride on the indicators' own query (index probes), the
     rows come in one more. ``project`` False leaves the projection out (the list does not
     show it)."""
     indicators = list(
-        # Prefetched, not joined: 200 indicators share a program, 7 groups and a few dozen
-        # agencies, made once each instead of once per row.
-        queryset.prefetch_related("targets", "group", "responsible_agency", "program").annotate(
+        # The program prefetched (one object for all rows), the rest joined.
+        queryset.select_related("group", "responsible_agency")
+        .prefetch_related("targets", "program")
+        .annotate(
             latest_id=_latest_any(as_of),
             first_id=_ends(as_of, False),
             last_id=_ends(as_of, True),
+            override_id=Subquery(
+                StatusOverride.objects.filter(indicator_id=OuterRef("pk"), set_on__lte=as_of)
+                .order_by("-set_on", "-id")
+                .values("id")[:1]
+            ),
         )
     )
-    ids = [i.pk for i in indicators]
     latest, series = _rows_of_ends([(i.pk, i.latest_id, i.first_id, i.last_id) for i in indicators])
-    overrides = overrides_in_force(ids, as_of)
+    override_ids = [i.override_id for i in indicators if i.override_id is not None]
+    overrides = (
+        {o.indicator_id: o for o in StatusOverride.objects.filter(pk__in=override_ids) if o.status}
+        if override_ids
+        else {}
+    )
     rows = []
     for indicator in indicators:
         targets = list(indicator.targets.all())
