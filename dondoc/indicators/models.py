@@ -387,3 +387,93 @@ class WeightChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.effective_on:%d/%m/%Y}: {self.weight}"
+
+
+class IndicatorRollup(models.Model):
+    """The roll-up (tổng hợp) of the approved values of organisation units, per indicator,
+    period and area: ``area`` empty is the whole country, else a province (its own value and
+    those of its communes). Count, sum, minimum and maximum are kept, so every aggregation
+    (sum, mean, min, max) reads from one row.
+
+    Maintained by ``rollup.refresh`` in the transaction that approves a value (never a cache
+    that can lag behind): the read paths of the pages and the benchmark trust it.
+    """
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="rollups")
+    area = models.ForeignKey(
+        "orgs.OrgUnit", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    count = models.PositiveIntegerField()
+    total = models.DecimalField(max_digits=28, decimal_places=6)
+    minimum = models.DecimalField(max_digits=20, decimal_places=6)
+    maximum = models.DecimalField(max_digits=20, decimal_places=6)
+
+    class Meta:
+        ordering = ["indicator", "area", "period_end"]
+        indexes = [
+            models.Index(
+                fields=["indicator", "area", "period_end"], name="indicator_rollup_lookup"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.area_id or '-'} {self.period_end}: {self.total}"
+
+    def value_for(self, aggregation: str) -> Decimal | None:
+        return rollup_value(aggregation, self.count, self.total, self.minimum, self.maximum)
+
+
+def rollup_value(aggregation: str, count, total, minimum, maximum) -> Decimal | None:
+    """The figure of a roll-up row for an indicator's aggregation. One value is itself,
+    whatever the aggregation (a province reporting alone); several do not roll up under
+    ``none``, nor under a weighted mean (its weights are not kept here): None."""
+    if not count:
+        return None
+    if count == 1:
+        return total
+    if aggregation == Aggregation.SUM:
+        return total
+    if aggregation == Aggregation.MEAN:
+        return total / count
+    if aggregation == Aggregation.MIN:
+        return minimum
+    if aggregation == Aggregation.MAX:
+        return maximum
+    return None
+
+
+class IndicatorSeriesEnds(models.Model):
+    """The first and the latest approved value (with a figure) of one unit's series of an
+    indicator: all that the status and the composite score read of a series
+    (``status.evaluate`` uses only the baseline and the latest point).
+
+    Maintained with the roll-up (``rollup.refresh``) in the approving transaction; the
+    provinces' composite reads it instead of probing every (province, indicator) pair."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    org_unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    #: The unit's kind, copied (a unit keeps its kind): the provinces' 2 % of the rows are then
+    #: one index range, not a scan of every commune's series.
+    unit_kind = models.CharField(max_length=16)
+    count = models.PositiveIntegerField()
+    first_id = models.BigIntegerField()  # the IndicatorValue
+    first_on = models.DateField()
+    first_value = models.DecimalField(max_digits=20, decimal_places=6)
+    last_id = models.BigIntegerField()
+    last_on = models.DateField()
+    last_value = models.DecimalField(max_digits=20, decimal_places=6)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org_unit", "indicator"], name="indicator_series_ends_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit_kind", "indicator"], name="indicator_series_ends_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.org_unit_id}: {self.first_on} – {self.last_on}"

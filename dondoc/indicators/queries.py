@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from dondoc.indicators.models import (
     Indicator,
+    IndicatorRollup,
     IndicatorValue,
     StatusOverride,
     Target,
     ValueState,
+    rollup_value,
 )
 from dondoc.indicators.national import Coverage, NationalSeries, national_figures
 from dondoc.indicators.status import Assessment, Goal, IndicatorStatus, evaluate
@@ -256,3 +259,76 @@ def _num(value) -> str | None:
         return None
     text = format(value.normalize(), "f")
     return text
+
+
+# The roll-up of unit values (``rollup.py``) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RollupPoint:
+    """One period of a roll-up: the figure by the indicator's aggregation and how many units'
+    approved values it comes from."""
+
+    period_start: dt.date
+    period_end: dt.date
+    value: Decimal | None
+    count: int
+
+
+def rollup_series(
+    indicator: Indicator, *, area_id: int | None = None, as_of: dt.date | None = None
+) -> list[RollupPoint]:
+    """The roll-up of ``indicator`` for the country (``area_id`` None) or a province, period by
+    period, oldest first: read from the roll-up table (one index range)."""
+    rows = IndicatorRollup.objects.filter(indicator_id=indicator.pk)
+    rows = rows.filter(area__isnull=True) if area_id is None else rows.filter(area_id=area_id)
+    if as_of is not None:
+        rows = rows.filter(period_end__lte=as_of)
+    aggregation = indicator.aggregation
+    return [
+        RollupPoint(start, end, rollup_value(aggregation, count, total, low, high), count)
+        for start, end, count, total, low, high in rows.order_by("period_end").values_list(
+            "period_start", "period_end", "count", "total", "minimum", "maximum"
+        )
+    ]
+
+
+@dataclass
+class ProvinceFigure:
+    code: str
+    name: str
+    kind: str
+    value: Decimal | None
+    count: int
+
+
+def province_rollup(
+    indicator: Indicator, as_of: dt.date
+) -> tuple[RollupPoint | None, list[ProvinceFigure]]:
+    """The latest period ended by ``as_of`` with approved unit values, and each province's
+    roll-up for it (its own value and its communes'): what the map colours. One statement:
+    the period is a subquery on the national rows."""
+    latest_end = Subquery(
+        IndicatorRollup.objects.filter(
+            indicator_id=indicator.pk, area__isnull=True, period_end__lte=as_of
+        )
+        .order_by("-period_end")
+        .values("period_end")[:1]
+    )
+    rows = list(
+        IndicatorRollup.objects.filter(indicator_id=indicator.pk, period_end=latest_end)
+        .order_by("area__name")
+        .values_list(
+            "area_id", "area__code", "area__name", "area__kind", "period_start", "period_end",
+            "count", "total", "minimum", "maximum",
+        )
+    )  # fmt: skip
+    aggregation = indicator.aggregation
+    period, figures = None, []
+    for area, code, name, kind, start, end, n, t, lo, hi in rows:
+        value = rollup_value(aggregation, n, t, lo, hi)
+        if area is None:
+            period = RollupPoint(start, end, value, n)
+        else:
+            figures.append(ProvinceFigure(code, name, kind, value, n))
+    return period, figures

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dondoc.core.transitions import Conflict, locked
+from dondoc.indicators import rollup
 from dondoc.indicators.derived import formula_problem
 from dondoc.indicators.models import (
     DEFINITION_FIELDS,
@@ -207,6 +208,8 @@ def record_value(
     if by is not None:
         row._history_user = by
     row.save()
+    if state == ValueState.APPROVED:
+        rollup.refresh_values([row])
     return row, True
 
 
@@ -344,6 +347,10 @@ def _move(
     review_comment: str | None = None,
     extra: dict[str, Any] | None = None,
 ) -> list[IndicatorValue]:
+    values = list(values)
+    if ValueState.APPROVED in (to, *allowed):
+        # The roll-up's lock first (indicators, then values), as ``save_value`` takes them.
+        rollup.lock_indicators({v.indicator_id for v in values})
     rows = _lock_all(values)
     versions = versions or {}
     for row in rows:
@@ -361,6 +368,8 @@ def _move(
             setattr(row, name, value)
             names.append(name)
         _as(row, by).save(update_fields=names)
+    if ValueState.APPROVED in (to, *allowed):
+        rollup.refresh_values(rows)  # same transaction: the roll-up is never behind
     return rows
 
 

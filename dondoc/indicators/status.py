@@ -207,11 +207,14 @@ def evaluate(
     as_of: dt.date,
     direction: str,
     baseline: tuple[dt.date, Decimal | float] | None = None,
+    *,
+    project: bool = True,
 ) -> Assessment:
     """Assess an indicator on ``as_of`` from its ``series`` of (period end, value).
 
     Values after ``as_of`` and empty values ("not available") are ignored. ``baseline`` is the
-    indicator's recorded baseline, if any.
+    indicator's recorded baseline, if any. ``project`` False leaves the projection out (a
+    composite score does not show it); nothing else changes.
     """
     points = sorted(
         (Point(on, float(v)) for on, v in series if v is not None and on <= as_of),
@@ -242,7 +245,7 @@ def evaluate(
     milestones = _milestones(goals, base, latest, observed, method, direction)
     projection = (
         _project(latest, observed, method, max(g.due_on for g in goals))
-        if observed is not None
+        if observed is not None and project
         else []
     )
     common.update(
@@ -304,3 +307,32 @@ def assess(
     if value is None:
         return IndicatorStatus.NO_DATA
     return evaluate(goals, [(as_of, value)], as_of, direction).status
+
+
+def current_completion(
+    goals: Sequence[Goal],
+    series: Sequence[tuple[dt.date, Decimal | float | None]],
+    as_of: dt.date,
+    direction: str,
+    baseline: tuple[dt.date, Decimal | float] | None = None,
+) -> tuple[float | None, Point | None, float | None, dt.date | None]:
+    """``evaluate(...)``'s completion toward the current milestone, its latest point, target
+    and due date, without the rest of the assessment (rates, other milestones, projection):
+    the composite score of many series needs only these. Same rules, same figures."""
+    points = sorted(
+        (Point(on, float(v)) for on, v in series if v is not None and on <= as_of),
+        key=lambda p: p.on,
+    )
+    if not points:
+        return None, None, None, None
+    latest = points[-1]
+    base = Point(baseline[0], float(baseline[1])) if baseline else points[0]
+    if base.on > latest.on:
+        base = points[0]
+    numeric = [g for g in milestone(goals, as_of) if aim(g, direction) is not None]
+    if direction == "qualitative" or not numeric:
+        return None, latest, None, None
+    target = aim(numeric[0], direction)
+    base_value = base.value if base.on < latest.on else None
+    share = completion(base_value, latest.value, target, direction)
+    return share, latest, target, numeric[0].due_on

@@ -93,6 +93,9 @@ MINISTRIES = [
     ("central", "Ủy ban Kiểm tra Trung ương", "UBKT TW"),
 ]
 
+#: The units ``--units`` counts besides the communes: the 34 provinces and the ministries.
+UNITS_BESIDES_COMMUNES = 34 + len(MINISTRIES)
+
 
 def _words(text: str) -> list[str]:
     return text.split()
@@ -197,6 +200,8 @@ class Summary:
     directives: int = 0
     tasks: int = 0
     updates: int = 0
+    indicators: int = 0
+    values: int = 0
     seconds: float = 0.0
     counts: dict = field(default_factory=dict)
 
@@ -288,6 +293,9 @@ def delete_synth(log: Callable[[str], None] = lambda _m: None) -> None:
     qn = connection.ops.quote_name
     with transaction.atomic(), connection.cursor() as cur:
         if program is not None:
+            from dondoc.indicators import synth as indicator_synth
+
+            indicator_synth.delete(program.pk)
             task_t = qn(Task._meta.db_table)
             in_tasks = f"IN (SELECT id FROM {task_t} WHERE program_id = %s)"
             for model, column in (
@@ -485,10 +493,15 @@ def generate(
     until: dt.date = DEFAULT_UNTIL,
     communes: int = 3_300,
     directives: int = 200,
+    indicators: int = 0,
+    periods: int = 60,
     replace: bool = False,
     log: Callable[[str], None] = lambda _m: None,
 ) -> Summary:
-    """Create the SYNTH dataset; raise ``SynthExists`` if present and ``replace`` is False."""
+    """Create the SYNTH dataset; raise ``SynthExists`` if present and ``replace`` is False.
+
+    ``indicators`` > 0 adds that many indicators with ``periods`` monthly values for each of
+    their units (``dondoc.indicators.synth``)."""
     started = time.monotonic()
     if Program.objects.filter(code=PROGRAM_CODE).exists():
         if not replace:
@@ -531,6 +544,13 @@ def generate(
             )
             summary.tasks += count
             log(f"{summary.tasks} tasks, {summary.updates} updates…")
+    if indicators > 0:
+        from dondoc.indicators import synth as indicator_synth
+
+        summary.values = indicator_synth.generate(
+            program, groups, units, indicators=indicators, periods=periods, seed=seed, log=log
+        )
+        summary.indicators = indicators
     if connection.vendor == "postgresql" or connection.vendor == "sqlite":
         with connection.cursor() as cur:
             cur.execute("ANALYZE")

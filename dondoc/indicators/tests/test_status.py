@@ -134,3 +134,46 @@ def test_the_projection_runs_to_the_last_milestone():
     assert a.projection[-1].value > a.projection[1].value > 120
     assert [m.due_on.year for m in a.milestones] == [2030, 2045]
     assert a.milestones[0].projected == pytest.approx(120 * 1.2 ** (4 / 6), rel=1e-2)
+
+
+def test_current_completion_and_the_ends_of_a_series_give_what_evaluate_gives():
+    """The composite reads a series' two ends and only the completion: same figures as the
+    whole assessment of the whole series, in both directions, with ranges, qualitative and
+    several milestones, zero and negative values, gaps and values after the date."""
+    import random
+
+    from dondoc.indicators.status import current_completion
+
+    rng = random.Random(57)
+    ops = ["ge", "gt", "le", "lt", "eq", "range", "text"]
+    for _ in range(400):
+        direction = rng.choice(["higher", "lower", "qualitative"])
+        goals = []
+        for due in rng.sample([D(2025, 12, 31), D(2030, 12, 31), D(2045, 12, 31)], 2):
+            op = rng.choice(ops)
+            low = rng.choice([0, 5, 40])
+            goals.append(
+                goal(op, low=low, high=low + 10, due=due)
+                if op == "range"
+                else goal(op, None if op == "text" else rng.choice([0, 3, 80, 200]), due=due)
+            )
+        series = [
+            (
+                D(2020 + rng.randint(0, 8), rng.randint(1, 12), 28),
+                rng.choice([None, 0, -4, 10, 55, 120]),
+            )
+            for _ in range(rng.randint(0, 6))
+        ]
+        as_of = D(2020 + rng.randint(0, 8), 6, 30)
+        points = sorted(
+            ((on, v) for on, v in series if v is not None and on <= as_of), key=lambda p: p[0]
+        )
+        ends = points[:1] + points[-1:] if len(points) > 1 else points
+        whole = evaluate(goals, series, as_of, direction)
+        share, latest, target, due = current_completion(goals, ends, as_of, direction)
+        assert (share, latest, target, due) == (
+            whole.completion,
+            whole.latest,
+            whole.target,
+            whole.due_on,
+        )

@@ -1,6 +1,7 @@
 """``dondoc synth``: fill the database with a synthetic national dataset (program SYNTH).
 
     dondoc synth --tasks 50000 --seed 1 --updates-per-task 10 [--replace]
+    dondoc synth --tasks 0 --indicators 200 --units 3400 --periods 60 --replace
 
 For load tests and the benchmark in ``bench/``; it never touches other programs.
 """
@@ -23,6 +24,17 @@ class Command(BaseCommand):
         parser.add_argument("--communes", type=int, default=3_300)
         parser.add_argument("--directives", type=int, default=200)
         parser.add_argument(
+            "--indicators", type=int, default=0, help="Indicators with monthly values (0: none)."
+        )
+        parser.add_argument("--periods", type=int, default=60, help="Months of indicator values.")
+        parser.add_argument(
+            "--units",
+            type=int,
+            default=None,
+            help="Organisation units in all (34 provinces, the ministries, the rest communes); "
+            "sets --communes.",
+        )
+        parser.add_argument(
             "--until",
             default=synth.DEFAULT_UNTIL.isoformat(),
             help="Last date of the data (directives, updates); YYYY-MM-DD or dd/mm/yyyy.",
@@ -40,6 +52,16 @@ class Command(BaseCommand):
             until = parse_date(options["until"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        if options["indicators"] < 0 or options["periods"] < 1:
+            raise CommandError("--indicators must not be negative, --periods at least 1.")
+        communes = options["communes"]
+        if options["units"] is not None:
+            communes = options["units"] - synth.UNITS_BESIDES_COMMUNES
+            if communes < 0:
+                raise CommandError(
+                    f"--units must be at least {synth.UNITS_BESIDES_COMMUNES} "
+                    "(provinces and ministries)."
+                )
         verbose = options["verbosity"] > 0
         try:
             summary = synth.generate(
@@ -47,7 +69,9 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 updates_per_task=options["updates_per_task"],
                 until=until,
-                communes=options["communes"],
+                communes=communes,
+                indicators=options["indicators"],
+                periods=options["periods"],
                 directives=options["directives"],
                 replace=options["replace"],
                 log=(lambda m: self.stderr.write(m)) if verbose else (lambda _m: None),
@@ -56,6 +80,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"SYNTH: {summary.org_units} org units, {summary.members} members, "
-            f"{summary.directives} directives, {summary.tasks} tasks, {summary.updates} updates "
+            f"{summary.directives} directives, {summary.tasks} tasks, {summary.updates} updates, "
+            f"{summary.indicators} indicators, {summary.values} indicator values "
             f"in {summary.seconds:.1f} s."
         )
