@@ -1,8 +1,9 @@
 """Figures of the dashboard: counts by solution group, lead agency and supervising member.
 
-One query (``breakdowns``) computes the status of every task as of the date
-(``queries.with_status``) once and counts it overall, by solution group, lead agency and
-member, and names the most overdue tasks; labels take one more query per breakdown. Rows
+One query (``breakdowns``) reads the status of every task as of the date from the status
+spans the services keep (``spans``: the span of each task covering the date, no status
+computed per request) and counts it overall, by solution group, lead agency and member, and
+names the most overdue tasks; labels take one more query per breakdown. Rows
 carry the same figures the quarterly report writes: assigned, completed (on time, late), in
 progress, of which overdue, and the due soon / on track / regular / no deadline split of the
 tasks still open.
@@ -15,14 +16,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import connections
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from dondoc.core.collation import vi_sort_key
 from dondoc.orgs.carriers import carriers_on
 from dondoc.orgs.models import Member, OrgGroup, OrgUnit
 from dondoc.tasks.models import AgencyRole, SolutionGroup, Task, TaskAgency, TaskAgencyGroup
-from dondoc.tasks.queries import counts_from_groups, with_both_statuses
+from dondoc.tasks.queries import counts_from_groups
 from dondoc.tasks.status import Status
 
 #: Columns of a breakdown table: (key, label, ``status`` parameter of the task list link).
@@ -160,13 +161,24 @@ def _breakdown_sql(qs: QuerySet, as_of: dt.date) -> tuple[str, tuple]:
     task once even when it is co-led by both (the scorecards count the same way), and the
     tasks of the collective agencies it is a member of on ``as_of``.
 
-    The status comes from ``queries.with_both_statuses`` (the only place it is spelled out);
-    its query becomes a common table expression read by each part, so every task's status is
-    computed once. Rows: (part, key, status, status against the original deadline, number of
-    tasks, deadline in force).
+    The status is that of the task's status span covering ``as_of`` (``spans``, which the
+    services keep in the transaction of every write; ``queries.with_both_statuses`` computes
+    the same from the timeline); the tasks of ``qs`` with it become a common table expression
+    read by each part. Rows: (part, key, status, status against the original deadline, number
+    of tasks, deadline in force).
     """
-    statuses = with_both_statuses(qs, as_of).order_by()
-    statuses = statuses.values("id", "group_id", "status", "status_original", "due_on_as_of")
+    # One filter() call: both conditions apply to the same span.
+    statuses = (
+        qs.order_by()
+        .filter(status_spans__valid_from__lte=as_of, status_spans__valid_to__gt=as_of)
+        .values(
+            "id",
+            "group_id",
+            status=F("status_spans__status"),
+            status_original=F("status_spans__status_original"),
+            due_on_as_of=F("status_spans__due_on"),
+        )
+    )
     connection = connections[qs.db]
     inner, params = statuses.query.get_compiler(connection=connection).as_sql()
     agencies = _lead_pairs_sql(connection)

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dondoc.tasks import services
+from dondoc.tasks import services, spans
 from dondoc.tasks.deadlines import DeadlineKind, parse_deadline
 from dondoc.tasks.models import (
     AgencyRole,
@@ -276,6 +276,7 @@ def change_deadline(
         by=by,
     )
     services._as_user(change, by).save()
+    spans.refresh([task.pk])
     _touch(task, by)
     new = _deadline_label(change.deadline_text, change.due_on)
     _record(task, ChangeKind.DEADLINE, by=by, reason=reason, summary=f"{old} → {new}", on=day)

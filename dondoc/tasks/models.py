@@ -741,3 +741,38 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int:
         return min(100, self.done * 100 // self.total) if self.total else 0
+
+
+class TaskStatusSpan(models.Model):
+    """The task's status from ``valid_from`` (inclusive) to ``valid_to`` (exclusive), as of
+    those dates (``dondoc.tasks.spans``). Kept by ``spans.refresh`` in the transaction of every
+    write that changes a timeline or a deadline; never edited by hand."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="status_spans")
+    valid_from = models.DateField()
+    valid_to = models.DateField()
+    status = models.CharField(max_length=20)
+    #: Against the deadline as first assigned.
+    status_original = models.CharField(max_length=20)
+    #: The deadline in force.
+    due_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["task", "valid_from"], name="status_span_task_from"),
+            models.CheckConstraint(
+                condition=models.Q(valid_from__lt=models.F("valid_to")),
+                name="status_span_not_empty",
+            ),
+        ]
+        indexes = [
+            # The spans covering a date: those ending after it, read with what they say.
+            models.Index(
+                fields=["valid_to", "valid_from"],
+                include=["task", "status", "status_original", "due_on"],
+                name="status_span_dates_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.task_id} {self.valid_from}–{self.valid_to}: {self.status}"
