@@ -23,7 +23,7 @@ from dondoc.core.collation import vi_sort_key
 from dondoc.orgs.carriers import carriers_on
 from dondoc.orgs.models import Member, OrgGroup, OrgUnit
 from dondoc.tasks.models import AgencyRole, SolutionGroup, Task, TaskAgency, TaskAgencyGroup
-from dondoc.tasks.queries import counts_from_groups
+from dondoc.tasks.queries import counts_from_groups, with_both_statuses
 from dondoc.tasks.status import Status
 
 #: Columns of a breakdown table: (key, label, ``status`` parameter of the task list link).
@@ -153,22 +153,19 @@ def _lead_pairs_sql(connection) -> str:
     )"""
 
 
-def _breakdown_sql(qs: QuerySet, as_of: dt.date) -> tuple[str, tuple]:
-    """One statement that counts tasks by status overall and per group, lead agency and
-    member, and names the most overdue tasks.
+#: Where ``breakdowns`` reads the statuses: the maintained spans, or the timeline itself.
+SOURCES = ("spans", "timeline")
 
-    A lead agency's count includes the tasks of the units merged into it by ``as_of``, each
-    task once even when it is co-led by both (the scorecards count the same way), and the
-    tasks of the collective agencies it is a member of on ``as_of``.
 
-    The status is that of the task's status span covering ``as_of`` (``spans``, which the
-    services keep in the transaction of every write; ``queries.with_both_statuses`` computes
-    the same from the timeline); the tasks of ``qs`` with it become a common table expression
-    read by each part. Rows: (part, key, status, status against the original deadline, number
-    of tasks, deadline in force).
-    """
+def _statuses(qs: QuerySet, as_of: dt.date, source: str) -> QuerySet:
+    """(id, group_id, status, status_original, due_on_as_of) of the tasks of ``qs``."""
+    if source == "timeline":
+        statuses = with_both_statuses(qs, as_of).order_by()
+        return statuses.values("id", "group_id", "status", "status_original", "due_on_as_of")
+    if source != "spans":
+        raise ValueError(f"source must be one of {SOURCES}, not {source!r}")
     # One filter() call: both conditions apply to the same span.
-    statuses = (
+    return (
         qs.order_by()
         .filter(status_spans__valid_from__lte=as_of, status_spans__valid_to__gt=as_of)
         .values(
@@ -179,6 +176,24 @@ def _breakdown_sql(qs: QuerySet, as_of: dt.date) -> tuple[str, tuple]:
             due_on_as_of=F("status_spans__due_on"),
         )
     )
+
+
+def _breakdown_sql(qs: QuerySet, as_of: dt.date, source: str = "spans") -> tuple[str, tuple]:
+    """One statement that counts tasks by status overall and per group, lead agency and
+    member, and names the most overdue tasks.
+
+    A lead agency's count includes the tasks of the units merged into it by ``as_of``, each
+    task once even when it is co-led by both (the scorecards count the same way), and the
+    tasks of the collective agencies it is a member of on ``as_of``.
+
+    The status is that of the task's status span covering ``as_of`` (``spans``, which the
+    services keep in the transaction of every write), or with ``source="timeline"`` the one
+    ``queries.with_both_statuses`` computes from the timeline (what ``check-figures``
+    compares with); the tasks of ``qs`` with it become a common table expression read by each
+    part. Rows: (part, key, status, status against the original deadline, number of tasks,
+    deadline in force).
+    """
+    statuses = _statuses(qs, as_of, source)
     connection = connections[qs.db]
     inner, params = statuses.query.get_compiler(connection=connection).as_sql()
     agencies = _lead_pairs_sql(connection)
@@ -206,16 +221,17 @@ def _breakdown_sql(qs: QuerySet, as_of: dt.date) -> tuple[str, tuple]:
     return sql, (*params, Status.OVERDUE.value, *lead_params)
 
 
-def breakdowns(qs: QuerySet, as_of: dt.date) -> Breakdowns:
+def breakdowns(qs: QuerySet, as_of: dt.date, source: str = "spans") -> Breakdowns:
     """The dashboard's counts of the tasks of ``qs`` on ``as_of``, in one query.
 
     The result is kept on the queryset object, so the breakdowns of one page (given the same
-    ``qs``) share it.
+    ``qs``) share it. ``source="timeline"`` computes each status from the timeline instead of
+    reading the maintained spans (the same figures, slower: for checking).
     """
     cache = qs.__dict__.setdefault("_dondoc_breakdowns", {})
-    if as_of in cache:
-        return cache[as_of]
-    sql, params = _breakdown_sql(qs, as_of)
+    if (as_of, source) in cache:
+        return cache[as_of, source]
+    sql, params = _breakdown_sql(qs, as_of, source)
     with connections[qs.db].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -231,13 +247,13 @@ def breakdowns(qs: QuerySet, as_of: dt.date) -> Breakdowns:
         counts = grouped[part].setdefault(key, dict.fromkeys(STATUS_VALUES, 0))
         counts[status] += n
     overdue.sort(key=lambda pair: (pair[1], pair[0]))
-    cache[as_of] = Breakdowns(
+    cache[as_of, source] = Breakdowns(
         counts=counts_from_groups(totals),
         by={part: {k: figures(c) for k, c in keyed.items()} for part, keyed in grouped.items()},
         overdue=overdue,
         statuses=grouped,
     )
-    return cache[as_of]
+    return cache[as_of, source]
 
 
 def _as_date(value) -> dt.date:
