@@ -86,11 +86,7 @@ def _random_writes(rng, program, notice, later, units, members, clerk, reporter,
     tasks: list[Task] = []
     for step in range(70):
         live = [t for t in Task.objects.filter(program=program, merged_into__isnull=True)]
-        action = rng.choice(
-            [*WRITES, "create", "draft"]
-            if live
-            else ["create", "bulk"]
-        )
+        action = rng.choice([*WRITES, "create", "draft"] if live else ["create", "bulk"])
         task = rng.choice(live) if live else None
         day = _day(rng, 0, 300)
         if action == "create":
