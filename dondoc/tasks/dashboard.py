@@ -22,8 +22,16 @@ from django.utils.translation import gettext_lazy as _
 from dondoc.core.collation import vi_sort_key
 from dondoc.orgs.carriers import carriers_on
 from dondoc.orgs.models import Member, OrgGroup, OrgUnit
-from dondoc.tasks.models import AgencyRole, SolutionGroup, Task, TaskAgency, TaskAgencyGroup
-from dondoc.tasks.queries import counts_from_groups, with_both_statuses
+from dondoc.tasks.models import (
+    AgencyRole,
+    SolutionGroup,
+    SpanPart,
+    Task,
+    TaskAgency,
+    TaskAgencyGroup,
+    TaskStatusSpan,
+)
+from dondoc.tasks.queries import counts_from_groups, tasks_as_of, with_both_statuses
 from dondoc.tasks.status import Status
 
 #: Columns of a breakdown table: (key, label, ``status`` parameter of the task list link).
@@ -132,23 +140,33 @@ def _carrier_sql(column: str, carriers: dict[int, int]) -> str:
 def _lead_pairs_sql(connection) -> str:
     """(task_id, org_unit_id) of every lead: the lead units, and the members valid on the date
     of each collective lead agency ("Các tỉnh, thành phố": each province leads the task).
-    Parameters: the lead role twice, then the date twice."""
+    Parameters: the lead role, the date twice, the lead role."""
     q = connection.ops.quote_name
     agencies, groups = q(TaskAgency._meta.db_table), q(TaskAgencyGroup._meta.db_table)
+    return f"""(
+        SELECT task_id, org_unit_id FROM {agencies} WHERE role = %s
+        UNION ALL
+        SELECT tg.task_id, u.id FROM {groups} tg
+        JOIN {_group_units_sql(connection)} u ON u.group_id = tg.group_id
+        WHERE tg.role = %s
+    )"""
+
+
+def _group_units_sql(connection) -> str:
+    """(group_id, id) of the member units of every collective agency valid on the date
+    (``orgs.groups``: the units of its kinds, and those it names). Parameters: the date
+    twice."""
+    q = connection.ops.quote_name
     units, org_groups = q(OrgUnit._meta.db_table), q(OrgGroup._meta.db_table)
     explicit = q(OrgGroup.units.through._meta.db_table)
     return f"""(
-        SELECT task_id, org_unit_id FROM {agencies} WHERE role = %s
-        UNION
-        SELECT tg.task_id, u.id FROM {groups} tg
-        JOIN {org_groups} og ON og.id = tg.group_id
+        SELECT og.id AS group_id, u.id AS id FROM {org_groups} og
         JOIN {units} u ON (
             ',' || og.kinds || ',' LIKE '%%,' || u.kind || ',%%'
             OR EXISTS (SELECT 1 FROM {explicit} x WHERE x.orggroup_id = og.id
                        AND x.orgunit_id = u.id)
         )
-        WHERE tg.role = %s
-        AND (u.valid_from IS NULL OR u.valid_from <= %s)
+        WHERE (u.valid_from IS NULL OR u.valid_from <= %s)
         AND (u.valid_to IS NULL OR u.valid_to >= %s)
     )"""
 
@@ -164,10 +182,14 @@ def _statuses(qs: QuerySet, as_of: dt.date, source: str) -> QuerySet:
         return statuses.values("id", "group_id", "status", "status_original", "due_on_as_of")
     if source != "spans":
         raise ValueError(f"source must be one of {SOURCES}, not {source!r}")
-    # One filter() call: both conditions apply to the same span.
+    # One filter() call: the conditions apply to the same span.
     return (
         qs.order_by()
-        .filter(status_spans__valid_from__lte=as_of, status_spans__valid_to__gt=as_of)
+        .filter(
+            status_spans__part=SpanPart.TASK,
+            status_spans__valid_from__lte=as_of,
+            status_spans__valid_to__gt=as_of,
+        )
         .values(
             "id",
             "group_id",
@@ -217,8 +239,64 @@ def _breakdown_sql(qs: QuerySet, as_of: dt.date, source: str = "spans") -> tuple
         FROM s JOIN {members} m ON m.task_id = s.id
         GROUP BY m.member_id, s.status
     """
-    lead_params = (AgencyRole.LEAD.value, AgencyRole.LEAD.value, as_of, as_of)
+    lead_params = (AgencyRole.LEAD.value, as_of, as_of, AgencyRole.LEAD.value)
     return sql, (*params, Status.OVERDUE.value, *lead_params)
+
+
+def _program_sql(connection, program_id: int, as_of: dt.date) -> tuple[str, tuple]:
+    """``_breakdown_sql`` for every task of a program (``tasks_as_of``): one scan of the
+    status span rows covering ``as_of``, which carry whom each task is counted under, so no
+    task, agency or member table is read. A lead row of a task with one lead unit is counted
+    as is; those of tasks with several (``shared``), and the member units of collective lead
+    groups on the date, are counted once per task and unit carrying the work."""
+    spans = connection.ops.quote_name(TaskStatusSpan._meta.db_table)
+    carriers = carriers_on(as_of)
+    lead, group_lead = _carrier_sql("key", carriers), _carrier_sql("u.id", carriers)
+    sql = f"""
+        WITH f AS {_cte_keyword(connection)} (
+            SELECT task_id, part, key, shared, status, status_original, due_on FROM {spans}
+            WHERE program_id = %s AND valid_to > %s AND valid_from <= %s
+        )
+        SELECT * FROM (
+            SELECT 'overdue', task_id, status, NULL, 0, due_on FROM f
+            WHERE part = 'task' AND status = %s ORDER BY due_on, task_id LIMIT {OVERDUE_LIMIT:d}
+        ) o
+        UNION ALL
+        SELECT 'group', key, status, status_original, COUNT(*), NULL FROM f
+        WHERE part = 'task' GROUP BY key, status, status_original
+        UNION ALL
+        SELECT 'lead', {lead}, status, NULL, COUNT(*), NULL FROM f
+        WHERE part = 'lead' AND NOT shared GROUP BY {lead}, status
+        UNION ALL
+        SELECT 'lead', lead, status, NULL, COUNT(DISTINCT task_id), NULL FROM (
+            SELECT task_id, {lead} AS lead, status FROM f
+            WHERE part = 'lead' AND shared
+            UNION ALL
+            SELECT f.task_id, {group_lead}, f.status FROM f
+            JOIN {_group_units_sql(connection)} u ON u.group_id = f.key
+            WHERE f.part = 'lead_group'
+        ) l GROUP BY lead, status
+        UNION ALL
+        SELECT 'member', key, status, NULL, COUNT(*), NULL FROM f
+        WHERE part = 'member' GROUP BY key, status
+    """
+    return sql, (program_id, as_of, as_of, Status.OVERDUE.value, as_of, as_of)
+
+
+def _whole_program(qs: QuerySet, as_of: dt.date) -> int | None:
+    """The program whose every task on ``as_of`` ``qs`` is (``tasks_as_of`` of the program's
+    tasks, unnarrowed), or None."""
+    program_id = None
+    for child in qs.query.where.children:
+        target = getattr(getattr(child, "lhs", None), "target", None)
+        if target is not None and target.name == "program" and child.lookup_name == "exact":
+            program_id = getattr(child.rhs, "pk", child.rhs)
+    if program_id is None or qs.model is not Task:
+        return None
+    whole = tasks_as_of(as_of, Task.objects.filter(program_id=program_id))
+    if str(qs.order_by().query) != str(whole.order_by().query):
+        return None
+    return int(program_id)
 
 
 def breakdowns(qs: QuerySet, as_of: dt.date, source: str = "spans") -> Breakdowns:
@@ -231,7 +309,11 @@ def breakdowns(qs: QuerySet, as_of: dt.date, source: str = "spans") -> Breakdown
     cache = qs.__dict__.setdefault("_dondoc_breakdowns", {})
     if (as_of, source) in cache:
         return cache[as_of, source]
-    sql, params = _breakdown_sql(qs, as_of, source)
+    program_id = _whole_program(qs, as_of) if source == "spans" else None
+    if program_id is not None:
+        sql, params = _program_sql(connections[qs.db], program_id, as_of)
+    else:
+        sql, params = _breakdown_sql(qs, as_of, source)
     with connections[qs.db].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

@@ -176,6 +176,7 @@ def edit(
         )
         task.group = group
     services._as_user(task, by).save()
+    spans.refresh([task.pk])  # counted under its (new) solution group
     if _set_sources(task, sources):
         changed.append(_("assigning documents"))
     _record(task, ChangeKind.EDITED, by=by, reason=reason, summary="; ".join(changed))

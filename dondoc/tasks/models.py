@@ -743,12 +743,29 @@ class ImportJob(models.Model):
         return min(100, self.done * 100 // self.total) if self.total else 0
 
 
+class SpanPart(models.TextChoices):
+    """What a status span row counts the task under (``dondoc.tasks.spans``)."""
+
+    TASK = "task", _("Task")  # one per task; ``key`` is its solution group
+    LEAD = "lead", _("Lead agency")  # one per lead unit
+    LEAD_GROUP = "lead_group", _("Collective lead agency")  # one per lead group (OrgGroup)
+    MEMBER = "member", _("Supervising member")  # one per supervising member
+
+
 class TaskStatusSpan(models.Model):
     """The task's status from ``valid_from`` (inclusive) to ``valid_to`` (exclusive), as of
-    those dates (``dondoc.tasks.spans``). Kept by ``spans.refresh`` in the transaction of every
-    write that changes a timeline or a deadline; never edited by hand."""
+    those dates, counted under ``part`` and ``key`` (``dondoc.tasks.spans``). Kept by
+    ``spans.refresh`` in the transaction of every write that changes a timeline, a deadline,
+    an assignment or whom a task is counted under; never edited by hand."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="status_spans")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    part = models.CharField(max_length=12, choices=SpanPart.choices)
+    #: The solution group (part "task"), org unit, org group or member counted under.
+    key = models.BigIntegerField(null=True, blank=True)
+    #: A lead row of a task with more than one lead (units or groups): count it once per unit
+    #: carrying the work (``orgs.carriers``), not once per row.
+    shared = models.BooleanField(default=False)
     valid_from = models.DateField()
     valid_to = models.DateField()
     status = models.CharField(max_length=20)
@@ -759,20 +776,21 @@ class TaskStatusSpan(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["task", "valid_from"], name="status_span_task_from"),
             models.CheckConstraint(
                 condition=models.Q(valid_from__lt=models.F("valid_to")),
                 name="status_span_not_empty",
             ),
         ]
         indexes = [
-            # The spans covering a date: those ending after it, read with what they say.
+            models.Index(fields=["task", "part", "valid_from"], name="status_span_task_idx"),
+            # The rows covering a date, per program and part, read from the index alone.
             models.Index(
-                fields=["valid_to", "valid_from"],
-                include=["task", "status", "status_original", "due_on"],
+                fields=["program", "part", "valid_to", "valid_from"],
+                include=["key", "shared", "status", "status_original", "task", "due_on"],
                 name="status_span_dates_idx",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"#{self.task_id} {self.valid_from}–{self.valid_to}: {self.status}"
+        span = f"{self.valid_from}–{self.valid_to}"
+        return f"#{self.task_id} {self.part} {self.key} {span}: {self.status}"

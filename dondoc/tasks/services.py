@@ -207,6 +207,8 @@ def _add_agencies(
                 new[key] = TaskAgency(task=task, org_unit=unit, role=role)
     TaskAgency.objects.bulk_create(new.values(), ignore_conflicts=True)
     added = bool(new)
+    if any(role == AgencyRole.LEAD for _unit, role in new):
+        spans.refresh([task.pk])  # a bulk insert sends no signal
     for group, role in groups:
         _link, created = TaskAgencyGroup.objects.get_or_create(task=task, group=group, role=role)
         added |= created
@@ -558,10 +560,11 @@ def link_task(
             task.members.add(*missing)
             changed = True
     fields: list[str] = []
+    refresh_spans = False
     if assigned_on is not None and assigned_on < task.assigned_on:
         task.assigned_on = assigned_on
         fields.append("assigned_on")
-    refresh_spans = False
+        refresh_spans = True
     if deadline and task.deadline_kind == "none" and not task.deadline_text:
         apply_deadline(task, deadline)
         fields += ["deadline_text", "deadline_kind", "due_on", "deadline_period"]
