@@ -243,44 +243,60 @@ def _breakdown_sql(qs: QuerySet, as_of: dt.date, source: str = "spans") -> tuple
     return sql, (*params, Status.OVERDUE.value, *lead_params)
 
 
-def _program_sql(connection, program_id: int, as_of: dt.date) -> tuple[str, tuple]:
-    """``_breakdown_sql`` for every task of a program (``tasks_as_of``): one scan of the
-    status span rows covering ``as_of``, which carry whom each task is counted under, so no
-    task, agency or member table is read. A lead row of a task with one lead unit is counted
-    as is; those of tasks with several (``shared``), and the member units of collective lead
-    groups on the date, are counted once per task and unit carrying the work."""
+def _program_sql(
+    connection, program_id: int, as_of: dt.date, carriers: dict[int, int]
+) -> tuple[str, tuple]:
+    """``_breakdown_sql`` for every task of a program (``tasks_as_of``) from the status span
+    rows covering ``as_of``, which carry whom each task is counted under: no task, agency or
+    member table is read, and each part is one index-only range scan of its own rows.
+
+    A lead row of a task with one lead unit is counted by unit as is (part ``lead_unit``: the
+    caller adds each unit's counts to the unit carrying its work, exactly, since no task is
+    counted twice); those of tasks with several leads (``shared``), and the member units of
+    collective lead groups on the date, are counted once per task and carrier in SQL."""
     spans = connection.ops.quote_name(TaskStatusSpan._meta.db_table)
-    carriers = carriers_on(as_of)
+    covering = "program_id = %s AND part = %s AND valid_to > %s AND valid_from <= %s"
     lead, group_lead = _carrier_sql("key", carriers), _carrier_sql("u.id", carriers)
     sql = f"""
-        WITH f AS {_cte_keyword(connection)} (
-            SELECT task_id, part, key, shared, status, status_original, due_on FROM {spans}
-            WHERE program_id = %s AND valid_to > %s AND valid_from <= %s
-        )
         SELECT * FROM (
-            SELECT 'overdue', task_id, status, NULL, 0, due_on FROM f
-            WHERE part = 'task' AND status = %s ORDER BY due_on, task_id LIMIT {OVERDUE_LIMIT:d}
+            SELECT 'overdue', task_id, status, NULL, 0, due_on FROM {spans}
+            WHERE {covering} AND status = %s ORDER BY due_on, task_id LIMIT {OVERDUE_LIMIT:d}
         ) o
         UNION ALL
-        SELECT 'group', key, status, status_original, COUNT(*), NULL FROM f
-        WHERE part = 'task' GROUP BY key, status, status_original
+        SELECT 'group', key, status, status_original, COUNT(*), NULL FROM {spans}
+        WHERE {covering} GROUP BY key, status, status_original
         UNION ALL
-        SELECT 'lead', {lead}, status, NULL, COUNT(*), NULL FROM f
-        WHERE part = 'lead' AND NOT shared GROUP BY {lead}, status
+        SELECT 'lead_unit', key, status, NULL, COUNT(*), NULL FROM {spans}
+        WHERE {covering} AND NOT shared GROUP BY key, status
         UNION ALL
         SELECT 'lead', lead, status, NULL, COUNT(DISTINCT task_id), NULL FROM (
-            SELECT task_id, {lead} AS lead, status FROM f
-            WHERE part = 'lead' AND shared
+            SELECT task_id, {lead} AS lead, status FROM {spans}
+            WHERE {covering} AND shared
             UNION ALL
-            SELECT f.task_id, {group_lead}, f.status FROM f
+            SELECT f.task_id, {group_lead}, f.status FROM {spans} f
             JOIN {_group_units_sql(connection)} u ON u.group_id = f.key
-            WHERE f.part = 'lead_group'
+            WHERE {covering.replace("program_id", "f.program_id")}
         ) l GROUP BY lead, status
         UNION ALL
-        SELECT 'member', key, status, NULL, COUNT(*), NULL FROM f
-        WHERE part = 'member' GROUP BY key, status
+        SELECT 'member', key, status, NULL, COUNT(*), NULL FROM {spans}
+        WHERE {covering} GROUP BY key, status
     """
-    return sql, (program_id, as_of, as_of, Status.OVERDUE.value, as_of, as_of)
+
+    def part(name: SpanPart) -> tuple:
+        return (program_id, name.value, as_of, as_of)
+
+    params = (
+        *part(SpanPart.TASK),
+        Status.OVERDUE.value,
+        *part(SpanPart.TASK),
+        *part(SpanPart.LEAD),
+        *part(SpanPart.LEAD),
+        as_of,
+        as_of,
+        *part(SpanPart.LEAD_GROUP),
+        *part(SpanPart.MEMBER),
+    )
+    return sql, params
 
 
 def _whole_program(qs: QuerySet, as_of: dt.date) -> int | None:
@@ -310,8 +326,10 @@ def breakdowns(qs: QuerySet, as_of: dt.date, source: str = "spans") -> Breakdown
     if (as_of, source) in cache:
         return cache[as_of, source]
     program_id = _whole_program(qs, as_of) if source == "spans" else None
+    carriers: dict[int, int] = {}
     if program_id is not None:
-        sql, params = _program_sql(connections[qs.db], program_id, as_of)
+        carriers = carriers_on(as_of)
+        sql, params = _program_sql(connections[qs.db], program_id, as_of, carriers)
     else:
         sql, params = _breakdown_sql(qs, as_of, source)
     with connections[qs.db].cursor() as cursor:
@@ -326,6 +344,8 @@ def breakdowns(qs: QuerySet, as_of: dt.date, source: str = "spans") -> Breakdown
             continue
         if part == "group":  # every task is in one group (or none): they add up to the total
             totals.append((status, status_original, n))
+        elif part == "lead_unit":  # the only lead of its tasks: counted with its carrier's
+            part, key = "lead", carriers.get(key, key)
         counts = grouped[part].setdefault(key, dict.fromkeys(STATUS_VALUES, 0))
         counts[status] += n
     overdue.sort(key=lambda pair: (pair[1], pair[0]))
