@@ -15,8 +15,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import F, Prefetch, QuerySet
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from dondoc.core.collation import vi_sort_key
@@ -260,7 +263,8 @@ def _program_sql(
     sql = f"""
         SELECT * FROM (
             SELECT 'overdue', task_id, status, NULL, 0, due_on FROM {spans}
-            WHERE {covering} AND status = %s ORDER BY due_on, task_id LIMIT {OVERDUE_LIMIT:d}
+            WHERE {covering} AND status = 'overdue' ORDER BY due_on, task_id
+            LIMIT {OVERDUE_LIMIT:d}
         ) o
         UNION ALL
         SELECT 'group', key, status, status_original, COUNT(*), NULL FROM {spans}
@@ -287,7 +291,6 @@ def _program_sql(
 
     params = (
         *part(SpanPart.TASK),
-        Status.OVERDUE.value,
         *part(SpanPart.TASK),
         *part(SpanPart.LEAD),
         *part(SpanPart.LEAD),
@@ -310,7 +313,10 @@ def _whole_program(qs: QuerySet, as_of: dt.date) -> int | None:
     if program_id is None or qs.model is not Task:
         return None
     whole = tasks_as_of(as_of, Task.objects.filter(program_id=program_id))
-    if str(qs.order_by().query) != str(whole.order_by().query):
+    try:
+        if str(qs.order_by().query) != str(whole.order_by().query):
+            return None
+    except EmptyResultSet:  # ``qs.none()``
         return None
     return int(program_id)
 
@@ -434,6 +440,21 @@ def overdue_tasks(qs: QuerySet, as_of: dt.date, limit: int = OVERDUE_LIMIT) -> l
         task.days_late = (as_of - task.due_in_force).days
     tasks.sort(key=lambda t: (-t.days_late, t.pk))
     return tasks
+
+
+def cells_html(cells: Iterable[tuple[str, int, str]]) -> str:
+    """The ``<td>`` cells of a breakdown row from its (column, count, link) cells: a count
+    links to the task list when it has a link, a zero is muted."""
+    parts = []
+    for key, n, href in cells:
+        if not n:
+            inner = '<span class="zero">0</span>'
+        elif href:
+            inner = f'<a href="{escape(href)}">{int(n):d}</a>'
+        else:
+            inner = f"{int(n):d}"
+        parts.append(f'<td class="num col-{escape(key)}">{inner}</td>')
+    return mark_safe("".join(parts))  # every value is escaped or an integer
 
 
 def chart_data(rows: Iterable[Row], link) -> dict:

@@ -789,6 +789,13 @@ class TaskStatusSpan(models.Model):
                 include=["key", "shared", "status", "status_original", "task", "due_on"],
                 name="status_span_dates_idx",
             ),
+            # The most overdue tasks on a date: read in deadline order, stopping at ten.
+            models.Index(
+                fields=["program", "due_on", "task"],
+                include=["valid_from", "valid_to"],
+                condition=models.Q(part="task", status="overdue"),
+                name="status_span_overdue_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -250,6 +250,9 @@ def test_every_write_path_keeps_the_spans_a_recomputation_gives(written):
 @pytest.mark.parametrize("as_of", DATES)
 def test_dashboard_figures_from_spans_equal_those_from_the_timeline(written, as_of):
     qs = tasks_as_of(as_of, Task.objects.filter(program=written))
+    assert dashboard._whole_program(qs, as_of) == written.pk  # read from the rows alone
+    assert dashboard._whole_program(qs.filter(group=None), as_of) is None
+    assert dashboard._whole_program(qs.none(), as_of) is None
     kept = dashboard.breakdowns(qs, as_of)
     fresh = dashboard.breakdowns(qs, as_of, source="timeline")
     assert kept.counts == fresh.counts
