@@ -242,11 +242,11 @@ class RawSQL:
             rows = self._run(
                 cur,
                 f"""SELECT * FROM (SELECT 'overdue', task_id, status, NULL, 0, due_on
-                               {cover} 'task' AND status = 'overdue'
+                               {cover} 'task' AND NOT shared AND status = 'overdue'
                                ORDER BY due_on, task_id LIMIT 10) o
                 UNION ALL
-                SELECT 'group', key, status, status_original, COUNT(*), NULL {cover} 'task'
-                GROUP BY key, status, status_original
+                SELECT 'group', key, status, status_original, COUNT(*), NULL
+                {cover} 'task' AND NOT shared GROUP BY key, status, status_original
                 UNION ALL
                 SELECT 'lead', key, status, NULL, COUNT(*), NULL {cover} 'lead' AND NOT shared
                 GROUP BY key, status
@@ -254,8 +254,8 @@ class RawSQL:
                 SELECT 'lead', key, status, NULL, COUNT(DISTINCT task_id), NULL
                 {cover} 'lead' AND shared GROUP BY key, status
                 UNION ALL
-                SELECT 'member', key, status, NULL, COUNT(*), NULL {cover} 'member'
-                GROUP BY key, status""",
+                SELECT 'member', key, status, NULL, COUNT(*), NULL
+                {cover} 'member' AND NOT shared GROUP BY key, status""",
             )
             # The twelve lead agencies with the most overdue (then open, then assigned) tasks.
             rank: dict[int, list[int]] = {}

@@ -258,7 +258,10 @@ def _program_sql(
     counted twice); those of tasks with several leads (``shared``), and the member units of
     collective lead groups on the date, are counted once per task and carrier in SQL."""
     spans = connection.ops.quote_name(TaskStatusSpan._meta.db_table)
-    covering = "program_id = %s AND part = %s AND valid_to > %s AND valid_from <= %s"
+    # ``shared`` is in the index before the dates: each part's scan reads only its own rows.
+    covering = (
+        "program_id = %s AND part = %s AND shared = %s AND valid_to > %s AND valid_from <= %s"
+    )
     lead, group_lead = _carrier_sql("key", carriers), _carrier_sql("u.id", carriers)
     sql = f"""
         SELECT * FROM (
@@ -271,11 +274,11 @@ def _program_sql(
         WHERE {covering} GROUP BY key, status, status_original
         UNION ALL
         SELECT 'lead_unit', key, status, NULL, COUNT(*), NULL FROM {spans}
-        WHERE {covering} AND NOT shared GROUP BY key, status
+        WHERE {covering} GROUP BY key, status
         UNION ALL
         SELECT 'lead', lead, status, NULL, COUNT(DISTINCT task_id), NULL FROM (
             SELECT task_id, {lead} AS lead, status FROM {spans}
-            WHERE {covering} AND shared
+            WHERE {covering}
             UNION ALL
             SELECT f.task_id, {group_lead}, f.status FROM {spans} f
             JOIN {_group_units_sql(connection)} u ON u.group_id = f.key
@@ -286,17 +289,17 @@ def _program_sql(
         WHERE {covering} GROUP BY key, status
     """
 
-    def part(name: SpanPart) -> tuple:
-        return (program_id, name.value, as_of, as_of)
+    def part(name: SpanPart, shared: bool = False) -> tuple:
+        return (program_id, name.value, shared, as_of, as_of)
 
     params = (
         *part(SpanPart.TASK),
         *part(SpanPart.TASK),
         *part(SpanPart.LEAD),
-        *part(SpanPart.LEAD),
+        *part(SpanPart.LEAD, shared=True),
         as_of,
         as_of,
-        *part(SpanPart.LEAD_GROUP),
+        *part(SpanPart.LEAD_GROUP, shared=True),  # a collective lead is always shared
         *part(SpanPart.MEMBER),
     )
     return sql, params

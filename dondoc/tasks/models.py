@@ -783,9 +783,10 @@ class TaskStatusSpan(models.Model):
         ]
         indexes = [
             models.Index(fields=["task", "part", "valid_from"], name="status_span_task_idx"),
-            # The rows covering a date, per program and part, read from the index alone.
+            # The rows covering a date, per program and part (lead rows: shared or not), read
+            # from the index alone.
             models.Index(
-                fields=["program", "part", "valid_to", "valid_from"],
+                fields=["program", "part", "shared", "valid_to", "valid_from"],
                 include=["key", "shared", "status", "status_original", "task", "due_on"],
                 name="status_span_dates_idx",
             ),
