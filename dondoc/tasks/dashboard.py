@@ -12,7 +12,7 @@ tasks still open.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
@@ -35,7 +35,7 @@ from dondoc.tasks.models import (
     TaskStatusSpan,
 )
 from dondoc.tasks.queries import counts_from_groups, tasks_as_of, with_both_statuses
-from dondoc.tasks.status import Status
+from dondoc.tasks.status import OPEN_STATUSES, Status
 
 #: Columns of a breakdown table: (key, label, ``status`` parameter of the task list link).
 COLUMNS: tuple[tuple[str, object, str], ...] = (
@@ -101,6 +101,28 @@ def figures(by_status: dict) -> dict[str, int]:
 
 
 STATUS_VALUES = tuple(s.value for s in Status)
+OPEN_VALUES = tuple(s.value for s in OPEN_STATUSES)
+
+
+class LazyFigures(Mapping):
+    """``figures`` of each key's counts per status, computed when read: a page shows a dozen
+    of the thousands of lead agencies."""
+
+    def __init__(self, statuses: dict) -> None:
+        self._statuses = statuses
+        self._figures: dict = {}
+
+    def __getitem__(self, key):
+        if key not in self._figures:
+            self._figures[key] = figures(self._statuses[key])
+        return self._figures[key]
+
+    def __iter__(self):
+        return iter(self._statuses)
+
+    def __len__(self) -> int:
+        return len(self._statuses)
+
 
 #: Most overdue tasks the breakdown query returns (the dashboard lists ten).
 OVERDUE_LIMIT = 10
@@ -113,8 +135,8 @@ class Breakdowns:
     #: ``queries.status_counts`` of the tasks.
     counts: dict
     #: Figures per key: ``by["lead"][org unit id]``, ``by["member"][member id]``,
-    #: ``by["group"][solution group id or None]``.
-    by: dict[str, dict[int | None, dict[str, int]]]
+    #: ``by["group"][solution group id or None]`` (computed when read).
+    by: dict[str, Mapping[int | None, dict[str, int]]]
     #: (task id, deadline in force) of the most overdue tasks, most overdue first.
     overdue: list[tuple[int, dt.date]]
     #: Tasks per ``Status`` value, keyed like ``by``.
@@ -360,7 +382,7 @@ def breakdowns(qs: QuerySet, as_of: dt.date, source: str = "spans") -> Breakdown
     overdue.sort(key=lambda pair: (pair[1], pair[0]))
     cache[as_of, source] = Breakdowns(
         counts=counts_from_groups(totals),
-        by={part: {k: figures(c) for k, c in keyed.items()} for part, keyed in grouped.items()},
+        by={part: LazyFigures(keyed) for part, keyed in grouped.items()},
         overdue=overdue,
         statuses=grouped,
     )
@@ -391,11 +413,17 @@ def by_group(qs: QuerySet, as_of: dt.date, program) -> list[Row]:
 
 def by_lead(qs: QuerySet, as_of: dt.date, limit: int | None = 12) -> list[Row]:
     """Counts per lead agency (cơ quan chủ trì), most overdue first."""
-    counts = breakdowns(qs, as_of).by["lead"]
+    found = breakdowns(qs, as_of)
+    counts = found.by["lead"]
+
+    def rank(c: dict[str, int]) -> tuple[int, int, int]:  # figures()' overdue, open, assigned
+        open_ = sum(c[s] for s in OPEN_VALUES)
+        return (-c[Status.OVERDUE], -open_, -open_ - c[Status.COMPLETED_ON_TIME]
+                - c[Status.COMPLETED_LATE])  # fmt: skip
+
+    # Ranked from the counts per status: the figures of thousands of units are not needed.
     ranked = sorted(
-        ((-c["overdue"], -c["open"], -c["assigned"]), pk)
-        for pk, c in counts.items()
-        if pk is not None and c["assigned"]
+        (r, pk) for pk, c in found.statuses["lead"].items() if pk is not None and (r := rank(c))[2]
     )
     if limit and len(ranked) > limit:  # names only for the top rows (and those tied with them)
         ranked = [r for r in ranked if r[0] <= ranked[limit - 1][0]]
