@@ -784,16 +784,17 @@ class TaskStatusSpan(models.Model):
         indexes = [
             models.Index(fields=["task", "part", "valid_from"], name="status_span_task_idx"),
             # The rows covering a date, per program and part (lead rows: shared or not), read
-            # from the index alone.
+            # from the index alone (what is read is in the key: SQLite has no INCLUDE).
             models.Index(
-                fields=["program", "part", "shared", "valid_to", "valid_from"],
-                include=["key", "shared", "status", "status_original", "task", "due_on"],
+                fields=[
+                    *("program", "part", "shared", "valid_to", "valid_from"),
+                    *("key", "status", "status_original", "task"),
+                ],
                 name="status_span_dates_idx",
             ),
             # The most overdue tasks on a date: read in deadline order, stopping at ten.
             models.Index(
-                fields=["program", "due_on", "task"],
-                include=["valid_from", "valid_to"],
+                fields=["program", "due_on", "task", "valid_from", "valid_to"],
                 condition=models.Q(part="task", status="overdue"),
                 name="status_span_overdue_idx",
             ),
