@@ -168,6 +168,7 @@ def tables() -> dict[str, str]:
         Task,
         TaskAgency,
         TaskSource,
+        TaskStatusSpan,
     )
 
     models = {
@@ -182,6 +183,7 @@ def tables() -> dict[str, str]:
         "program": Program,
         "attachment": Attachment,
         "task_members": Task.members.through,
+        "span": TaskStatusSpan,
         "extension": DeadlineExtension,
         "explanation": ExplanationRequest,
         "duplicate": DuplicateCandidate,
@@ -269,24 +271,28 @@ class RawSQL:
         t = self.t
         with connection.cursor() as cur:
             self._run(cur, f"SELECT id, code, name FROM {t['program']} ORDER BY id", {})
-            # One pass: the status of every task, counted overall (by group), by lead agency
-            # and by member, and the ten most overdue.
+            # The maintained figures: the status span rows covering the date, counted overall
+            # (by group), by lead agency and by member, and the ten most overdue. (Units
+            # merged into another are added to it in Python, as the page does.)
+            cover = (f"FROM {t['span']} WHERE program_id = %(p)s AND valid_to > %(d)s "
+                     "AND valid_from <= %(d)s AND part =")  # fmt: skip
             rows = self._run(
                 cur,
-                f"""{status_cte(t)}
-                SELECT * FROM (SELECT 'overdue', id, status, NULL, 0, due_as_of FROM s
-                               WHERE status = 'overdue' ORDER BY due_as_of, id LIMIT 10) o
+                f"""SELECT * FROM (SELECT 'overdue', task_id, status, NULL, 0, due_on
+                               {cover} 'task' AND NOT shared AND status = 'overdue'
+                               ORDER BY due_on, task_id LIMIT 10) o
                 UNION ALL
-                SELECT 'group', group_id, status, status_original, COUNT(*), NULL FROM s
-                GROUP BY group_id, status, status_original
+                SELECT 'group', key, status, status_original, COUNT(*), NULL
+                {cover} 'task' AND NOT shared GROUP BY key, status, status_original
                 UNION ALL
-                SELECT 'lead', a.org_unit_id, s.status, NULL, COUNT(*), NULL FROM s
-                JOIN {t["agency"]} a ON a.task_id = s.id AND a.role = 'lead'
-                GROUP BY a.org_unit_id, s.status
+                SELECT 'lead', key, status, NULL, COUNT(*), NULL {cover} 'lead' AND NOT shared
+                GROUP BY key, status
                 UNION ALL
-                SELECT 'member', m.member_id, s.status, NULL, COUNT(*), NULL FROM s
-                JOIN {t["task_members"]} m ON m.task_id = s.id
-                GROUP BY m.member_id, s.status""",
+                SELECT 'lead', key, status, NULL, COUNT(DISTINCT task_id), NULL
+                {cover} 'lead' AND shared GROUP BY key, status
+                UNION ALL
+                SELECT 'member', key, status, NULL, COUNT(*), NULL
+                {cover} 'member' AND NOT shared GROUP BY key, status""",
             )
             # The twelve lead agencies with the most overdue (then open, then assigned) tasks.
             rank: dict[int, list[int]] = {}

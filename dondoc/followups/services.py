@@ -22,6 +22,7 @@ from dondoc.core.transitions import Conflict, locked
 from dondoc.followups.models import DeadlineExtension, ExplanationRequest, ExplanationState
 from dondoc.notifications import services as notifications
 from dondoc.notifications.models import NotificationKind
+from dondoc.tasks import spans
 from dondoc.tasks.manage import deadline_in_force
 from dondoc.tasks.models import DeadlineChange, DeadlineOrigin, Task
 
@@ -289,6 +290,7 @@ def grant_extension(
         by=by,
     )
     _as_user(change, by).save()
+    spans.refresh([task.pk])
     if current is not None:
         _decide(current, by=by, state=ExplanationState.GRANTED, note=reason)
         _refresh(request, current)

@@ -18,7 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from dondoc.accounts.admin import PolicyAdmin, ReadOnlyPolicyAdmin
 from dondoc.core.transitions import locked
 from dondoc.core.uploads import check_upload
-from dondoc.tasks import services
+from dondoc.tasks import services, spans
 from dondoc.tasks.models import (
     Attachment,
     Directive,
@@ -169,6 +169,7 @@ class TaskAdmin(PolicyAdmin, SimpleHistoryAdmin):
         services.apply_deadline(obj, obj.deadline_text)
         obj._history_user = request.user
         super().save_model(request, obj, form, change)
+        spans.refresh([obj.pk])  # the deadline as first assigned may have changed
 
 
 class AttachmentInline(ReadOnlyPolicyAdmin, admin.TabularInline):

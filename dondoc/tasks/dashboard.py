@@ -1,8 +1,9 @@
 """Figures of the dashboard: counts by solution group, lead agency and supervising member.
 
-One query (``breakdowns``) computes the status of every task as of the date
-(``queries.with_status``) once and counts it overall, by solution group, lead agency and
-member, and names the most overdue tasks; labels take one more query per breakdown. Rows
+One query (``breakdowns``) reads the status of every task as of the date from the status
+spans the services keep (``spans``: the span of each task covering the date, no status
+computed per request) and counts it overall, by solution group, lead agency and member, and
+names the most overdue tasks; labels take one more query per breakdown. Rows
 carry the same figures the quarterly report writes: assigned, completed (on time, late), in
 progress, of which overdue, and the due soon / on track / regular / no deadline split of the
 tasks still open.
@@ -11,19 +12,30 @@ tasks still open.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from dondoc.core.collation import vi_sort_key
 from dondoc.orgs.carriers import carriers_on
 from dondoc.orgs.models import Member, OrgGroup, OrgUnit
-from dondoc.tasks.models import AgencyRole, SolutionGroup, Task, TaskAgency, TaskAgencyGroup
-from dondoc.tasks.queries import counts_from_groups, with_both_statuses
-from dondoc.tasks.status import Status
+from dondoc.tasks.models import (
+    AgencyRole,
+    SolutionGroup,
+    SpanPart,
+    Task,
+    TaskAgency,
+    TaskAgencyGroup,
+    TaskStatusSpan,
+)
+from dondoc.tasks.queries import counts_from_groups, tasks_as_of, with_both_statuses
+from dondoc.tasks.status import OPEN_STATUSES, Status
 
 #: Columns of a breakdown table: (key, label, ``status`` parameter of the task list link).
 COLUMNS: tuple[tuple[str, object, str], ...] = (
@@ -89,6 +101,28 @@ def figures(by_status: dict) -> dict[str, int]:
 
 
 STATUS_VALUES = tuple(s.value for s in Status)
+OPEN_VALUES = tuple(s.value for s in OPEN_STATUSES)
+
+
+class LazyFigures(Mapping):
+    """``figures`` of each key's counts per status, computed when read: a page shows a dozen
+    of the thousands of lead agencies."""
+
+    def __init__(self, statuses: dict) -> None:
+        self._statuses = statuses
+        self._figures: dict = {}
+
+    def __getitem__(self, key):
+        if key not in self._figures:
+            self._figures[key] = figures(self._statuses[key])
+        return self._figures[key]
+
+    def __iter__(self):
+        return iter(self._statuses)
+
+    def __len__(self) -> int:
+        return len(self._statuses)
+
 
 #: Most overdue tasks the breakdown query returns (the dashboard lists ten).
 OVERDUE_LIMIT = 10
@@ -101,8 +135,8 @@ class Breakdowns:
     #: ``queries.status_counts`` of the tasks.
     counts: dict
     #: Figures per key: ``by["lead"][org unit id]``, ``by["member"][member id]``,
-    #: ``by["group"][solution group id or None]``.
-    by: dict[str, dict[int | None, dict[str, int]]]
+    #: ``by["group"][solution group id or None]`` (computed when read).
+    by: dict[str, Mapping[int | None, dict[str, int]]]
     #: (task id, deadline in force) of the most overdue tasks, most overdue first.
     overdue: list[tuple[int, dt.date]]
     #: Tasks per ``Status`` value, keyed like ``by``.
@@ -131,28 +165,67 @@ def _carrier_sql(column: str, carriers: dict[int, int]) -> str:
 def _lead_pairs_sql(connection) -> str:
     """(task_id, org_unit_id) of every lead: the lead units, and the members valid on the date
     of each collective lead agency ("Các tỉnh, thành phố": each province leads the task).
-    Parameters: the lead role twice, then the date twice."""
+    Parameters: the lead role, the date twice, the lead role."""
     q = connection.ops.quote_name
     agencies, groups = q(TaskAgency._meta.db_table), q(TaskAgencyGroup._meta.db_table)
+    return f"""(
+        SELECT task_id, org_unit_id FROM {agencies} WHERE role = %s
+        UNION ALL
+        SELECT tg.task_id, u.id FROM {groups} tg
+        JOIN {_group_units_sql(connection)} u ON u.group_id = tg.group_id
+        WHERE tg.role = %s
+    )"""
+
+
+def _group_units_sql(connection) -> str:
+    """(group_id, id) of the member units of every collective agency valid on the date
+    (``orgs.groups``: the units of its kinds, and those it names). Parameters: the date
+    twice."""
+    q = connection.ops.quote_name
     units, org_groups = q(OrgUnit._meta.db_table), q(OrgGroup._meta.db_table)
     explicit = q(OrgGroup.units.through._meta.db_table)
     return f"""(
-        SELECT task_id, org_unit_id FROM {agencies} WHERE role = %s
-        UNION
-        SELECT tg.task_id, u.id FROM {groups} tg
-        JOIN {org_groups} og ON og.id = tg.group_id
+        SELECT og.id AS group_id, u.id AS id FROM {org_groups} og
         JOIN {units} u ON (
             ',' || og.kinds || ',' LIKE '%%,' || u.kind || ',%%'
             OR EXISTS (SELECT 1 FROM {explicit} x WHERE x.orggroup_id = og.id
                        AND x.orgunit_id = u.id)
         )
-        WHERE tg.role = %s
-        AND (u.valid_from IS NULL OR u.valid_from <= %s)
+        WHERE (u.valid_from IS NULL OR u.valid_from <= %s)
         AND (u.valid_to IS NULL OR u.valid_to >= %s)
     )"""
 
 
-def _breakdown_sql(qs: QuerySet, as_of: dt.date) -> tuple[str, tuple]:
+#: Where ``breakdowns`` reads the statuses: the maintained spans, or the timeline itself.
+SOURCES = ("spans", "timeline")
+
+
+def _statuses(qs: QuerySet, as_of: dt.date, source: str) -> QuerySet:
+    """(id, group_id, status, status_original, due_on_as_of) of the tasks of ``qs``."""
+    if source == "timeline":
+        statuses = with_both_statuses(qs, as_of).order_by()
+        return statuses.values("id", "group_id", "status", "status_original", "due_on_as_of")
+    if source != "spans":
+        raise ValueError(f"source must be one of {SOURCES}, not {source!r}")
+    # One filter() call: the conditions apply to the same span.
+    return (
+        qs.order_by()
+        .filter(
+            status_spans__part=SpanPart.TASK,
+            status_spans__valid_from__lte=as_of,
+            status_spans__valid_to__gt=as_of,
+        )
+        .values(
+            "id",
+            "group_id",
+            status=F("status_spans__status"),
+            status_original=F("status_spans__status_original"),
+            due_on_as_of=F("status_spans__due_on"),
+        )
+    )
+
+
+def _breakdown_sql(qs: QuerySet, as_of: dt.date, source: str = "spans") -> tuple[str, tuple]:
     """One statement that counts tasks by status overall and per group, lead agency and
     member, and names the most overdue tasks.
 
@@ -160,13 +233,14 @@ def _breakdown_sql(qs: QuerySet, as_of: dt.date) -> tuple[str, tuple]:
     task once even when it is co-led by both (the scorecards count the same way), and the
     tasks of the collective agencies it is a member of on ``as_of``.
 
-    The status comes from ``queries.with_both_statuses`` (the only place it is spelled out);
-    its query becomes a common table expression read by each part, so every task's status is
-    computed once. Rows: (part, key, status, status against the original deadline, number of
-    tasks, deadline in force).
+    The status is that of the task's status span covering ``as_of`` (``spans``, which the
+    services keep in the transaction of every write), or with ``source="timeline"`` the one
+    ``queries.with_both_statuses`` computes from the timeline (what ``check-figures``
+    compares with); the tasks of ``qs`` with it become a common table expression read by each
+    part. Rows: (part, key, status, status against the original deadline, number of tasks,
+    deadline in force).
     """
-    statuses = with_both_statuses(qs, as_of).order_by()
-    statuses = statuses.values("id", "group_id", "status", "status_original", "due_on_as_of")
+    statuses = _statuses(qs, as_of, source)
     connection = connections[qs.db]
     inner, params = statuses.query.get_compiler(connection=connection).as_sql()
     agencies = _lead_pairs_sql(connection)
@@ -190,20 +264,105 @@ def _breakdown_sql(qs: QuerySet, as_of: dt.date) -> tuple[str, tuple]:
         FROM s JOIN {members} m ON m.task_id = s.id
         GROUP BY m.member_id, s.status
     """
-    lead_params = (AgencyRole.LEAD.value, AgencyRole.LEAD.value, as_of, as_of)
+    lead_params = (AgencyRole.LEAD.value, as_of, as_of, AgencyRole.LEAD.value)
     return sql, (*params, Status.OVERDUE.value, *lead_params)
 
 
-def breakdowns(qs: QuerySet, as_of: dt.date) -> Breakdowns:
+def _program_sql(
+    connection, program_id: int, as_of: dt.date, carriers: dict[int, int]
+) -> tuple[str, tuple]:
+    """``_breakdown_sql`` for every task of a program (``tasks_as_of``) from the status span
+    rows covering ``as_of``, which carry whom each task is counted under: no task, agency or
+    member table is read, and each part is one index-only range scan of its own rows.
+
+    A lead row of a task with one lead unit is counted by unit as is (part ``lead_unit``: the
+    caller adds each unit's counts to the unit carrying its work, exactly, since no task is
+    counted twice); those of tasks with several leads (``shared``), and the member units of
+    collective lead groups on the date, are counted once per task and carrier in SQL."""
+    spans = connection.ops.quote_name(TaskStatusSpan._meta.db_table)
+    # ``shared`` is in the index before the dates: each part's scan reads only its own rows.
+    covering = (
+        "program_id = %s AND part = %s AND shared = %s AND valid_to > %s AND valid_from <= %s"
+    )
+    lead, group_lead = _carrier_sql("key", carriers), _carrier_sql("u.id", carriers)
+    sql = f"""
+        SELECT * FROM (
+            SELECT 'overdue', task_id, status, NULL, 0, due_on FROM {spans}
+            WHERE {covering} AND status = 'overdue' ORDER BY due_on, task_id
+            LIMIT {OVERDUE_LIMIT:d}
+        ) o
+        UNION ALL
+        SELECT 'group', key, status, status_original, COUNT(*), NULL FROM {spans}
+        WHERE {covering} GROUP BY key, status, status_original
+        UNION ALL
+        SELECT 'lead_unit', key, status, NULL, COUNT(*), NULL FROM {spans}
+        WHERE {covering} GROUP BY key, status
+        UNION ALL
+        SELECT 'lead', lead, status, NULL, COUNT(DISTINCT task_id), NULL FROM (
+            SELECT task_id, {lead} AS lead, status FROM {spans}
+            WHERE {covering}
+            UNION ALL
+            SELECT f.task_id, {group_lead}, f.status FROM {spans} f
+            JOIN {_group_units_sql(connection)} u ON u.group_id = f.key
+            WHERE {covering.replace("program_id", "f.program_id")}
+        ) l GROUP BY lead, status
+        UNION ALL
+        SELECT 'member', key, status, NULL, COUNT(*), NULL FROM {spans}
+        WHERE {covering} GROUP BY key, status
+    """
+
+    def part(name: SpanPart, shared: bool = False) -> tuple:
+        return (program_id, name.value, shared, as_of, as_of)
+
+    params = (
+        *part(SpanPart.TASK),
+        *part(SpanPart.TASK),
+        *part(SpanPart.LEAD),
+        *part(SpanPart.LEAD, shared=True),
+        as_of,
+        as_of,
+        *part(SpanPart.LEAD_GROUP, shared=True),  # a collective lead is always shared
+        *part(SpanPart.MEMBER),
+    )
+    return sql, params
+
+
+def _whole_program(qs: QuerySet, as_of: dt.date) -> int | None:
+    """The program whose every task on ``as_of`` ``qs`` is (``tasks_as_of`` of the program's
+    tasks, unnarrowed), or None."""
+    program_id = None
+    for child in qs.query.where.children:
+        target = getattr(getattr(child, "lhs", None), "target", None)
+        if target is not None and target.name == "program" and child.lookup_name == "exact":
+            program_id = getattr(child.rhs, "pk", child.rhs)
+    if program_id is None or qs.model is not Task:
+        return None
+    whole = tasks_as_of(as_of, Task.objects.filter(program_id=program_id))
+    try:
+        if str(qs.order_by().query) != str(whole.order_by().query):
+            return None
+    except EmptyResultSet:  # ``qs.none()``
+        return None
+    return int(program_id)
+
+
+def breakdowns(qs: QuerySet, as_of: dt.date, source: str = "spans") -> Breakdowns:
     """The dashboard's counts of the tasks of ``qs`` on ``as_of``, in one query.
 
     The result is kept on the queryset object, so the breakdowns of one page (given the same
-    ``qs``) share it.
+    ``qs``) share it. ``source="timeline"`` computes each status from the timeline instead of
+    reading the maintained spans (the same figures, slower: for checking).
     """
     cache = qs.__dict__.setdefault("_dondoc_breakdowns", {})
-    if as_of in cache:
-        return cache[as_of]
-    sql, params = _breakdown_sql(qs, as_of)
+    if (as_of, source) in cache:
+        return cache[as_of, source]
+    program_id = _whole_program(qs, as_of) if source == "spans" else None
+    carriers: dict[int, int] = {}
+    if program_id is not None:
+        carriers = carriers_on(as_of)
+        sql, params = _program_sql(connections[qs.db], program_id, as_of, carriers)
+    else:
+        sql, params = _breakdown_sql(qs, as_of, source)
     with connections[qs.db].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -216,16 +375,18 @@ def breakdowns(qs: QuerySet, as_of: dt.date) -> Breakdowns:
             continue
         if part == "group":  # every task is in one group (or none): they add up to the total
             totals.append((status, status_original, n))
+        elif part == "lead_unit":  # the only lead of its tasks: counted with its carrier's
+            part, key = "lead", carriers.get(key, key)
         counts = grouped[part].setdefault(key, dict.fromkeys(STATUS_VALUES, 0))
         counts[status] += n
     overdue.sort(key=lambda pair: (pair[1], pair[0]))
-    cache[as_of] = Breakdowns(
+    cache[as_of, source] = Breakdowns(
         counts=counts_from_groups(totals),
-        by={part: {k: figures(c) for k, c in keyed.items()} for part, keyed in grouped.items()},
+        by={part: LazyFigures(keyed) for part, keyed in grouped.items()},
         overdue=overdue,
         statuses=grouped,
     )
-    return cache[as_of]
+    return cache[as_of, source]
 
 
 def _as_date(value) -> dt.date:
@@ -252,11 +413,17 @@ def by_group(qs: QuerySet, as_of: dt.date, program) -> list[Row]:
 
 def by_lead(qs: QuerySet, as_of: dt.date, limit: int | None = 12) -> list[Row]:
     """Counts per lead agency (cơ quan chủ trì), most overdue first."""
-    counts = breakdowns(qs, as_of).by["lead"]
+    found = breakdowns(qs, as_of)
+    counts = found.by["lead"]
+
+    def rank(c: dict[str, int]) -> tuple[int, int, int]:  # figures()' overdue, open, assigned
+        open_ = sum(c[s] for s in OPEN_VALUES)
+        return (-c[Status.OVERDUE], -open_, -open_ - c[Status.COMPLETED_ON_TIME]
+                - c[Status.COMPLETED_LATE])  # fmt: skip
+
+    # Ranked from the counts per status: the figures of thousands of units are not needed.
     ranked = sorted(
-        ((-c["overdue"], -c["open"], -c["assigned"]), pk)
-        for pk, c in counts.items()
-        if pk is not None and c["assigned"]
+        (r, pk) for pk, c in found.statuses["lead"].items() if pk is not None and (r := rank(c))[2]
     )
     if limit and len(ranked) > limit:  # names only for the top rows (and those tied with them)
         ranked = [r for r in ranked if r[0] <= ranked[limit - 1][0]]
@@ -304,6 +471,21 @@ def overdue_tasks(qs: QuerySet, as_of: dt.date, limit: int = OVERDUE_LIMIT) -> l
         task.days_late = (as_of - task.due_in_force).days
     tasks.sort(key=lambda t: (-t.days_late, t.pk))
     return tasks
+
+
+def cells_html(cells: Iterable[tuple[str, int, str]]) -> str:
+    """The ``<td>`` cells of a breakdown row from its (column, count, link) cells: a count
+    links to the task list when it has a link, a zero is muted."""
+    parts = []
+    for key, n, href in cells:
+        if not n:
+            inner = '<span class="zero">0</span>'
+        elif href:
+            inner = f'<a href="{escape(href)}">{int(n):d}</a>'
+        else:
+            inner = f"{int(n):d}"
+        parts.append(f'<td class="num col-{escape(key)}">{inner}</td>')
+    return mark_safe("".join(parts))  # every value is escaped or an integer
 
 
 def chart_data(rows: Iterable[Row], link) -> dict:

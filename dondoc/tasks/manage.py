@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dondoc.tasks import services
+from dondoc.tasks import services, spans
 from dondoc.tasks.deadlines import DeadlineKind, parse_deadline
 from dondoc.tasks.models import (
     AgencyRole,
@@ -176,6 +176,7 @@ def edit(
         )
         task.group = group
     services._as_user(task, by).save()
+    spans.refresh([task.pk])  # counted under its (new) solution group
     if _set_sources(task, sources):
         changed.append(_("assigning documents"))
     _record(task, ChangeKind.EDITED, by=by, reason=reason, summary="; ".join(changed))
@@ -276,6 +277,7 @@ def change_deadline(
         by=by,
     )
     services._as_user(change, by).save()
+    spans.refresh([task.pk])
     _touch(task, by)
     new = _deadline_label(change.deadline_text, change.due_on)
     _record(task, ChangeKind.DEADLINE, by=by, reason=reason, summary=f"{old} → {new}", on=day)

@@ -761,3 +761,65 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int:
         return min(100, self.done * 100 // self.total) if self.total else 0
+
+
+class SpanPart(models.TextChoices):
+    """What a status span row counts the task under (``dondoc.tasks.spans``)."""
+
+    TASK = "task", _("Task")  # one per task; ``key`` is its solution group
+    LEAD = "lead", _("Lead agency")  # one per lead unit
+    LEAD_GROUP = "lead_group", _("Collective lead agency")  # one per lead group (OrgGroup)
+    MEMBER = "member", _("Supervising member")  # one per supervising member
+
+
+class TaskStatusSpan(models.Model):
+    """The task's status from ``valid_from`` (inclusive) to ``valid_to`` (exclusive), as of
+    those dates, counted under ``part`` and ``key`` (``dondoc.tasks.spans``). Kept by
+    ``spans.refresh`` in the transaction of every write that changes a timeline, a deadline,
+    an assignment or whom a task is counted under; never edited by hand."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="status_spans")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    part = models.CharField(max_length=12, choices=SpanPart.choices)
+    #: The solution group (part "task"), org unit, org group or member counted under.
+    key = models.BigIntegerField(null=True, blank=True)
+    #: A lead row of a task with more than one lead (units or groups): count it once per unit
+    #: carrying the work (``orgs.carriers``), not once per row.
+    shared = models.BooleanField(default=False)
+    valid_from = models.DateField()
+    valid_to = models.DateField()
+    status = models.CharField(max_length=20)
+    #: Against the deadline as first assigned.
+    status_original = models.CharField(max_length=20)
+    #: The deadline in force.
+    due_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_from__lt=models.F("valid_to")),
+                name="status_span_not_empty",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["task", "part", "valid_from"], name="status_span_task_idx"),
+            # The rows covering a date, per program and part (lead rows: shared or not), read
+            # from the index alone (what is read is in the key: SQLite has no INCLUDE).
+            models.Index(
+                fields=[
+                    *("program", "part", "shared", "valid_to", "valid_from"),
+                    *("key", "status", "status_original", "task"),
+                ],
+                name="status_span_dates_idx",
+            ),
+            # The most overdue tasks on a date: read in deadline order, stopping at ten.
+            models.Index(
+                fields=["program", "due_on", "task", "valid_from", "valid_to"],
+                condition=models.Q(part="task", status="overdue"),
+                name="status_span_overdue_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        span = f"{self.valid_from}–{self.valid_to}"
+        return f"#{self.task_id} {self.part} {self.key} {span}: {self.status}"

@@ -23,6 +23,7 @@ from dondoc.core.text import normalize_spaces
 from dondoc.core.transitions import Conflict, locked
 from dondoc.core.uploads import CheckedUpload
 from dondoc.orgs.models import OrgGroup
+from dondoc.tasks import spans
 from dondoc.tasks.deadlines import parse_deadline
 from dondoc.tasks.models import (
     AgencyRole,
@@ -97,6 +98,7 @@ def create_task(
     members = list(dict.fromkeys(members))
     if members:
         task.members.add(*members)
+    spans.refresh([task.pk])
     return task
 
 
@@ -164,6 +166,7 @@ def create_tasks(specs: Sequence[NewTask], *, by=None) -> list[Task]:
     TaskAgency.objects.bulk_create(agencies.values(), batch_size=1000)
     TaskAgencyGroup.objects.bulk_create(groups.values(), batch_size=1000)
     Task.members.through.objects.bulk_create(members.values(), batch_size=1000)
+    spans.refresh([task.pk for task in tasks])
     return tasks
 
 
@@ -204,6 +207,8 @@ def _add_agencies(
                 new[key] = TaskAgency(task=task, org_unit=unit, role=role)
     TaskAgency.objects.bulk_create(new.values(), ignore_conflicts=True)
     added = bool(new)
+    if any(role == AgencyRole.LEAD for _unit, role in new):
+        spans.refresh([task.pk])  # a bulk insert sends no signal
     for group, role in groups:
         _link, created = TaskAgencyGroup.objects.get_or_create(task=task, group=group, role=role)
         added |= created
@@ -242,6 +247,7 @@ def refresh_closure(task: Task) -> None:
             "updated_at",
         ]
     )
+    spans.refresh([task.pk])
 
 
 @dataclass(frozen=True)
@@ -348,6 +354,7 @@ def merge_tasks(keep: Task, duplicate: Task, *, by=None) -> Task:
     duplicate.merged_into = keep
     _as_user(duplicate, by).save(update_fields=["merged_into", "updated_at"])
     refresh_closure(keep)
+    spans.refresh([duplicate.pk])  # its timeline moved to ``keep``
     return keep
 
 
@@ -564,12 +571,15 @@ def link_task(
             task.members.add(*missing)
             changed = True
     fields: list[str] = []
+    refresh_spans = False
     if assigned_on is not None and assigned_on < task.assigned_on:
         task.assigned_on = assigned_on
         fields.append("assigned_on")
+        refresh_spans = True
     if deadline and task.deadline_kind == "none" and not task.deadline_text:
         apply_deadline(task, deadline)
         fields += ["deadline_text", "deadline_kind", "due_on", "deadline_period"]
+        refresh_spans = True
     expected_output = normalize_spaces(expected_output)
     if expected_output and not task.expected_output:
         task.expected_output = expected_output
@@ -577,6 +587,8 @@ def link_task(
     if fields:
         _as_user(task, by).save(update_fields=[*fields, "updated_at"])
         changed = True
+    if refresh_spans:
+        spans.refresh([task.pk])
     return changed
 
 

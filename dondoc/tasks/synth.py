@@ -28,6 +28,7 @@ from django.db import connection, transaction
 
 from dondoc.core.text import fold
 from dondoc.orgs.models import Member, OrgKind, OrgUnit
+from dondoc.tasks import spans
 from dondoc.tasks.deadlines import parse_deadline
 from dondoc.tasks.models import (
     AgencyRole,
@@ -40,6 +41,7 @@ from dondoc.tasks.models import (
     Task,
     TaskAgency,
     TaskSource,
+    TaskStatusSpan,
 )
 
 PROGRAM_CODE = "SYNTH"
@@ -300,6 +302,7 @@ def delete_synth(log: Callable[[str], None] = lambda _m: None) -> None:
             in_tasks = f"IN (SELECT id FROM {task_t} WHERE program_id = %s)"
             for model, column in (
                 (ProgressUpdate, "task_id"),
+                (TaskStatusSpan, "task_id"),
                 (TaskAgency, "task_id"),
                 (TaskSource, "task_id"),
                 (Task.members.through, "task_id"),
@@ -544,6 +547,8 @@ def generate(
             )
             summary.tasks += count
             log(f"{summary.tasks} tasks, {summary.updates} updates…")
+        # The status spans the dashboard counts, as the services keep them.
+        log(f"{spans.rebuild([program.pk])} status spans.")
     if indicators > 0:
         from dondoc.indicators import synth as indicator_synth
 

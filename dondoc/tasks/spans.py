@@ -1,0 +1,381 @@
+"""Status spans (khoảng trạng thái): each task's status on every date, kept in the database.
+
+A task's status on a date depends only on its timeline and that date: the closure in force
+(updates *recorded* by then, ``status.closure_as_of``), the deadline in force
+(``status.deadline_as_of``) and how far the date is from it. Between two of the dates where one
+of these can change — an update recorded, a deadline change taking effect, the first day a
+deadline is "due soon", the day after it (overdue) — the status is constant. ``TaskStatusSpan``
+rows record these pieces: on any date D with ``valid_from <= D < valid_to`` the task's status
+is ``status`` (against the deadline in force), ``status_original`` (against the deadline as
+first assigned), with ``due_on`` the deadline in force. A task's spans cover every date from
+its assignment (``assigned_on``) on, exactly once; a task merged into another has none.
+
+Each piece is written once per way the dashboard counts the task (``SpanPart``): once as the
+task (``key``: its solution group), once per lead unit, per collective lead group and per
+supervising member, so that counting by any of them is one scan of the rows covering a date,
+without joining the task's agencies and members (the collective groups' member units valid on
+the date, and the units merged into another by then, are applied when reading).
+
+``refresh(task_ids)`` recomputes the rows of the tasks in the caller's transaction; every
+service that changes a timeline, a deadline, an assignment date, a solution group, the lead
+agencies or the members calls it (agencies and members also through the model signals
+``connect_signals`` registers, which the admin's inlines send), so the figures are never stale
+and no daily job is needed: "today" is just a date a span covers. ``differences`` recomputes
+every row from scratch and compares (``dondoc check-figures``).
+
+The spans are computed with ``status.status_as_of`` for ``settings.DONDOC_DUE_SOON_DAYS``;
+after changing that setting, ``rebuild()`` them (``dondoc check-figures --repair``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from dondoc.tasks.models import (
+    PUBLISHED_STATES,
+    AgencyRole,
+    DeadlineChange,
+    ProgressUpdate,
+    SpanPart,
+    Task,
+    TaskAgency,
+    TaskAgencyGroup,
+    TaskStatusSpan,
+)
+from dondoc.tasks.queries import due_soon_days
+from dondoc.tasks.status import (
+    Closure,
+    DeadlineInForce,
+    closure_as_of,
+    deadline_as_of,
+    status_as_of,
+)
+
+__all__ = [
+    "FIRST_DAY",
+    "LAST_DAY",
+    "Span",
+    "compute",
+    "differences",
+    "rebuild",
+    "refresh",
+]
+
+#: The spans of a task start on this day and end (exclusive) on ``LAST_DAY``: every date a
+#: page can ask for (``core.dates`` admits 1945–2100) lies between.
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2200, 1, 1)
+
+#: Tasks read and written per batch.
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Span:
+    """From ``valid_from`` (inclusive) to ``valid_to`` (exclusive)."""
+
+    valid_from: dt.date
+    valid_to: dt.date
+    status: str
+    status_original: str
+    due_on: dt.date | None
+
+
+def compute(
+    *,
+    deadline_kind: str,
+    due_on: dt.date | None,
+    closures: Sequence[Closure],
+    changes: Sequence[DeadlineInForce],
+    soon_days: int,
+) -> list[Span]:
+    """The spans of a task with this original deadline, its published closures (timeline
+    order) and its deadline changes (order of ``effective_on``, then entry)."""
+    dues = {due_on, *(c.due for c in changes)} - {None}
+    cuts = {FIRST_DAY}
+    cuts.update(c.recorded_on for c in closures)
+    cuts.update(c.effective_on for c in changes)
+    for due in dues:
+        # Due soon from ``soon_days`` before the due date; overdue from the day after.
+        for day in (due - dt.timedelta(days=soon_days), due + dt.timedelta(days=1)):
+            cuts.add(day)
+    days = sorted(d for d in cuts if FIRST_DAY <= d < LAST_DAY)
+    spans: list[Span] = []
+    for i, day in enumerate(days):
+        end = days[i + 1] if i + 1 < len(days) else LAST_DAY
+        closure = closure_as_of(closures, day)
+        kind, due = deadline_as_of(deadline_kind, due_on, changes, day)
+        status = status_as_of(
+            as_of=day, deadline_kind=kind, due=due, closure=closure, due_soon_days=soon_days
+        )
+        original = status_as_of(
+            as_of=day,
+            deadline_kind=deadline_kind,
+            due=due_on,
+            closure=closure,
+            due_soon_days=soon_days,
+        )
+        last = spans[-1] if spans else None
+        if last and (last.status, last.status_original, last.due_on) == (status, original, due):
+            spans[-1] = Span(last.valid_from, end, status.value, original.value, due)
+        else:
+            spans.append(Span(day, end, status.value, original.value, due))
+    return spans
+
+
+@dataclass(frozen=True)
+class Row:
+    """One stored row: a span of a task counted under ``part`` and ``key``."""
+
+    task_id: int
+    part: str
+    key: int | None
+    valid_from: dt.date
+    valid_to: dt.date
+    status: str
+    status_original: str
+    due_on: dt.date | None
+    shared: bool
+    program_id: int
+
+    def sort_key(self) -> tuple:
+        return (self.task_id, self.part, self.key or 0, self.valid_from)
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), BATCH):
+        yield list(ids[start : start + BATCH])
+
+
+def _computed(ids: list[int], soon_days: int, models: dict | None = None) -> list[Row]:
+    """The rows of the tasks ``ids`` computed from their timeline and assignment now.
+    ``models`` replaces the models by name (the historical ones of a migration)."""
+    m = {
+        "Task": Task,
+        "ProgressUpdate": ProgressUpdate,
+        "DeadlineChange": DeadlineChange,
+        "TaskAgency": TaskAgency,
+        "TaskAgencyGroup": TaskAgencyGroup,
+    }
+    m.update(models or {})
+    closures: dict[int, list[Closure]] = defaultdict(list)
+    events = (
+        m["ProgressUpdate"]
+        .objects.filter(task_id__in=ids, state__in=PUBLISHED_STATES)
+        .exclude(status_change="")
+        .order_by("task_id", "recorded_on", "id")
+        .values_list("task_id", "status_change", "effective_on", "recorded_on")
+    )
+    for task_id, kind, effective, recorded in events:
+        closures[task_id].append(Closure(kind, effective, recorded))
+    changes: dict[int, list[DeadlineInForce]] = defaultdict(list)
+    rows = (
+        m["DeadlineChange"]
+        .objects.filter(task_id__in=ids)
+        .order_by("task_id", "effective_on", "id")
+        .values_list("task_id", "deadline_kind", "due_on", "effective_on")
+    )
+    for task_id, kind, due, effective in rows:
+        changes[task_id].append(DeadlineInForce(kind, due, effective))
+    keys: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    lead = AgencyRole.LEAD.value
+    for task_id, unit in (
+        m["TaskAgency"]
+        .objects.filter(task_id__in=ids, role=lead)
+        .order_by("task_id", "org_unit_id")
+        .values_list("task_id", "org_unit_id")
+    ):
+        keys[task_id].append((SpanPart.LEAD.value, unit))
+    for task_id, group in (
+        m["TaskAgencyGroup"]
+        .objects.filter(task_id__in=ids, role=lead)
+        .order_by("task_id", "group_id")
+        .values_list("task_id", "group_id")
+    ):
+        keys[task_id].append((SpanPart.LEAD_GROUP.value, group))
+    through = m["Task"].members.through
+    for task_id, member in (
+        through.objects.filter(task_id__in=ids)
+        .order_by("task_id", "member_id")
+        .values_list("task_id", "member_id")
+    ):
+        keys[task_id].append((SpanPart.MEMBER.value, member))
+    tasks = (
+        m["Task"]
+        .objects.filter(pk__in=ids, merged_into__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "program_id", "group_id", "assigned_on", "deadline_kind", "due_on")
+    )
+    result: list[Row] = []
+    for pk, program_id, group_id, assigned_on, kind, due in tasks:
+        task_spans = compute(
+            deadline_kind=kind,
+            due_on=due,
+            closures=closures.get(pk, ()),
+            changes=changes.get(pk, ()),
+            soon_days=soon_days,
+        )
+        parts = [(SpanPart.TASK.value, group_id), *keys.get(pk, ())]
+        leads = sum(1 for part, _key in parts if part != SpanPart.MEMBER and part != "task")
+        shared = leads > 1 or any(part == SpanPart.LEAD_GROUP for part, _key in parts)
+        for span in task_spans:
+            if span.valid_to <= assigned_on:
+                continue  # before the task was assigned
+            start = max(span.valid_from, assigned_on)
+            for part, key in parts:
+                result.append(
+                    Row(
+                        task_id=pk,
+                        part=part,
+                        key=key,
+                        valid_from=start,
+                        valid_to=span.valid_to,
+                        status=span.status,
+                        status_original=span.status_original,
+                        due_on=span.due_on,
+                        shared=shared and part in (SpanPart.LEAD, SpanPart.LEAD_GROUP),
+                        program_id=program_id,
+                    )
+                )
+    return result
+
+
+def _stored(ids: list[int]) -> list[Row]:
+    fields = [f.name for f in dataclasses.fields(Row)]
+    rows = TaskStatusSpan.objects.filter(task_id__in=ids).values_list(*fields)
+    return [Row(*values) for values in rows]
+
+
+@transaction.atomic
+def refresh(task_ids: Iterable[int], *, models: dict | None = None) -> int:
+    """Recompute the spans of the tasks ``task_ids`` from their timeline, in the caller's
+    transaction; returns the number of spans written.
+
+    The task rows are locked first (in id order), so that two writes to one task at once
+    recompute one after the other, the second reading what the first committed.
+    """
+    ids = sorted({int(pk) for pk in task_ids})
+    if not ids:
+        return 0
+    written = 0
+    soon = due_soon_days()
+    m = {"Task": Task, "TaskStatusSpan": TaskStatusSpan, **(models or {})}
+    for chunk in _chunks(ids):
+        list(
+            m["Task"]
+            .objects.select_for_update(no_key=True)
+            .filter(pk__in=chunk)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        computed = _computed(chunk, soon, models)
+        m["TaskStatusSpan"].objects.filter(task_id__in=chunk).delete()
+        model = m["TaskStatusSpan"]
+        rows = [model(**dataclasses.asdict(row)) for row in computed]
+        model.objects.bulk_create(rows, batch_size=1000)
+        written += len(rows)
+    return written
+
+
+def rebuild(program_ids: Iterable[int] | None = None) -> int:
+    """Recompute the spans of every task (of the programs ``program_ids``)."""
+    tasks = Task.objects.all()
+    if program_ids is not None:
+        tasks = tasks.filter(program_id__in=list(program_ids))
+    return refresh(tasks.order_by("pk").values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A task whose stored rows are not those its timeline and assignment give."""
+
+    task_id: int
+    stored: list[Row]
+    expected: list[Row]
+
+    def describe(self) -> str:
+        def show(rows: list[Row]) -> str:
+            return "; ".join(
+                f"{r.part} {r.key}{' shared' if r.shared else ''} "
+                f"{r.valid_from:%d/%m/%Y}–{r.valid_to:%d/%m/%Y} {r.status}/{r.status_original}"
+                + (f" due {r.due_on:%d/%m/%Y}" if r.due_on else "")
+                for r in rows
+            )
+
+        return (
+            f"task #{self.task_id}: stored [{show(self.stored)}], expected [{show(self.expected)}]"
+        )
+
+
+def differences(program_ids: Iterable[int] | None = None) -> Iterator[Difference]:
+    """Each task whose stored rows differ from those recomputed now."""
+    tasks = Task.objects.all()
+    if program_ids is not None:
+        tasks = tasks.filter(program_id__in=list(program_ids))
+    ids = list(tasks.order_by("pk").values_list("pk", flat=True))
+    soon = due_soon_days()
+    for chunk in _chunks(ids):
+        stored: dict[int, list[Row]] = defaultdict(list)
+        expected: dict[int, list[Row]] = defaultdict(list)
+        for row in _stored(chunk):
+            stored[row.task_id].append(row)
+        for row in _computed(chunk, soon):
+            expected[row.task_id].append(row)
+        for pk in chunk:
+            a = sorted(stored.get(pk, []), key=Row.sort_key)
+            b = sorted(expected.get(pk, []), key=Row.sort_key)
+            if a != b:
+                yield Difference(pk, a, b)
+    # Rows of tasks that no longer exist cannot be: the foreign key deletes them.
+
+
+def _direct(sender, kwargs) -> bool:
+    """Not a row deleted because its task or program is (``origin``: what was deleted)."""
+    origin = kwargs.get("origin")
+    return origin is None or getattr(origin, "model", type(origin)) is sender
+
+
+def _refresh_task(sender, instance, **kwargs) -> None:
+    """A lead agency (unit or group) added or removed: count the task under it, or not."""
+    if instance.role == AgencyRole.LEAD and _direct(sender, kwargs):
+        refresh([instance.task_id])
+
+
+def _refresh_members(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """Supervising members added or removed (either side of the relation)."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        refresh([instance.pk])
+    elif pk_set:
+        refresh(pk_set)
+    elif action == "post_clear":
+        refresh(Task.objects.values_list("pk", flat=True))  # rare: a member's tasks cleared
+
+
+def _ungroup(sender, instance, **kwargs) -> None:
+    """A solution group deleted: its tasks become unclassified, counted so."""
+    ids = list(instance.tasks.values_list("pk", flat=True))
+    if ids and _direct(sender, kwargs):
+        Task.objects.filter(pk__in=ids).update(group=None)
+        refresh(ids)
+
+
+def connect_signals() -> None:
+    """Keep the rows when agencies, members or groups change through the models (the admin's
+    inlines, related managers): called once, from the app's ``ready``."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+
+    from dondoc.tasks.models import SolutionGroup
+
+    for model in (TaskAgency, TaskAgencyGroup):
+        post_save.connect(_refresh_task, sender=model, dispatch_uid=f"spans-{model.__name__}-s")
+        post_delete.connect(_refresh_task, sender=model, dispatch_uid=f"spans-{model.__name__}-d")
+    m2m_changed.connect(_refresh_members, sender=Task.members.through, dispatch_uid="spans-m")
+    pre_delete.connect(_ungroup, sender=SolutionGroup, dispatch_uid="spans-group")
