@@ -324,11 +324,11 @@ def update_program(
 
 def _set_groups(program: Program, specs: list[GroupSpec], by) -> None:
     _check_groups(specs)
+    # Lock the rows first: PostgreSQL refuses FOR UPDATE on a grouped (counted) query.
+    list(SolutionGroup.objects.select_for_update().filter(program=program).values_list("pk"))
     existing = {
         g.pk: g
-        for g in SolutionGroup.objects.select_for_update()
-        .filter(program=program)
-        .annotate(task_count=Count("tasks"))
+        for g in SolutionGroup.objects.filter(program=program).annotate(task_count=Count("tasks"))
     }
     by_number = {g.number: g for g in existing.values()}
     claimed = {spec.pk for spec in specs if spec.pk is not None}
