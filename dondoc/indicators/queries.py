@@ -75,51 +75,8 @@ def _approved(queryset, known_on: dt.date | None):
     return queryset.filter(approved_by(known_on))
 
 
-def latest_values(
-    indicator_ids, as_of: dt.date, known_on: dt.date | None = None
-) -> dict[int, IndicatorValue]:
-    """The latest approved national value of each indicator, period ended by ``as_of``
-    (approved by ``known_on`` when given)."""
-    rows = (
-        _approved(IndicatorValue.objects.all(), known_on)
-        .filter(
-            indicator_id__in=indicator_ids,
-            org_unit__isnull=True,
-            period_end__lte=as_of,
-        )
-        .order_by("indicator_id", "-period_end", "-id")
-        .select_related("source_directive")
-    )
-    latest: dict[int, IndicatorValue] = {}
-    for row in rows:
-        latest.setdefault(row.indicator_id, row)
-    return latest
-
-
 def goals(targets: list[Target]) -> list[Goal]:
     return [Goal(t.due_on, t.operator, t.value, t.low, t.high) for t in targets]
-
-
-def national_series(
-    indicator_ids, as_of: dt.date, known_on: dt.date | None = None
-) -> dict[int, list[tuple[dt.date, object]]]:
-    """Approved national values of each indicator, period ended by ``as_of``, oldest first
-    (approved by ``known_on`` when given)."""
-    series: dict[int, list[tuple[dt.date, object]]] = {}
-    rows = (
-        _approved(IndicatorValue.objects.all(), known_on)
-        .filter(
-            indicator_id__in=indicator_ids,
-            org_unit__isnull=True,
-            period_end__lte=as_of,
-            value__isnull=False,
-        )
-        .order_by("indicator_id", "period_end", "id")
-        .values_list("indicator_id", "period_end", "value")
-    )
-    for indicator_id, period_end, value in rows:
-        series.setdefault(indicator_id, []).append((period_end, value))
-    return series
 
 
 def overrides_in_force(
