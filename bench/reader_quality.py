@@ -27,6 +27,8 @@ SETS = {
     "annotated": ROOT / "dondoc/reader/tests/annotated",
     "heldout": ROOT / "dondoc/reader/tests/heldout",
     "heldout2": ROOT / "dondoc/reader/tests/heldout2",
+    "heldout3": ROOT / "dondoc/reader/tests/heldout3",
+    "heldout4": ROOT / "dondoc/reader/tests/heldout4",
 }
 
 
