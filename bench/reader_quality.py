@@ -29,6 +29,7 @@ SETS = {
     "heldout2": ROOT / "dondoc/reader/tests/heldout2",
     "heldout3": ROOT / "dondoc/reader/tests/heldout3",
     "heldout4": ROOT / "dondoc/reader/tests/heldout4",
+    "heldout5": ROOT / "dondoc/reader/tests/heldout5",
 }
 
 
