@@ -152,7 +152,6 @@ def _context(request: HttpRequest, draft: ReadingDraft, **extra) -> dict:
     for c in cards:
         start, end = c["span"]
         quote = text[start:end].strip()
-        at = drafts.split_point(c["content"])
         roles = {}
         for role in drafts.ROLES:
             roles[role] = [
@@ -175,8 +174,7 @@ def _context(request: HttpRequest, draft: ReadingDraft, **extra) -> dict:
                 "roles": roles,
                 "unresolved": any(not e["ref"] for r in drafts.ROLES for e in c[r]),
                 "lines": {r: "\n".join(e["name"] for e in c[r]) for r in drafts.ROLES},
-                "split_first": c["content"][:at].strip(),
-                "split_second": c["content"][at:].strip(),
+                "split_at": drafts.split_point(c["content"]),
                 "match_task": tasks.get(match["task_id"]) if match else None,
                 "task": tasks.get(c["task_id"]) if c["task_id"] else None,
                 "group_name": group_names.get(c.get("group_id") or 0, ""),
@@ -286,11 +284,14 @@ def read_review(request: HttpRequest, pk: int) -> HttpResponse:
             form = SplitForm(request.POST)
             if not form.is_valid():
                 return _render(request, draft, status=400, problem=first_errors(form))
+            if not all(drafts.split_at(form.cleaned_data["content"], form.cleaned_data["at"])):
+                problem = _("Put the cursor in the text where the second task begins, then split.")
+                return _render(request, draft, status=400, problem=problem)
             drafts.split_card(
                 draft,
                 card_id,
-                form.cleaned_data["first"],
-                form.cleaned_data["second"],
+                form.cleaned_data["content"],
+                form.cleaned_data["at"],
                 version=version,
                 by=request.user,
             )
