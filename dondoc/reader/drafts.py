@@ -250,8 +250,11 @@ def propose_matches(program, cards: list[dict], on: dt.date | None) -> None:
 
 
 @transaction.atomic
-def create_draft(*, program, reading: Reading, by, source_name: str = "") -> ReadingDraft:
-    """Keep ``reading`` as a draft of ``program`` to review, its cards resolved and matched."""
+def create_draft(
+    *, program, reading: Reading, by, source_name: str = "", assisted: dict | None = None
+) -> ReadingDraft:
+    """Keep ``reading`` as a draft of ``program`` to review, its cards resolved and matched;
+    ``assisted`` says which fields of which task (by index) came from the language model."""
     header = _header_from(reading, program)
     on = dt.date.fromisoformat(header["date"]) if header["date"] else None
     names = _Names(program, on)
@@ -259,6 +262,8 @@ def create_draft(*, program, reading: Reading, by, source_name: str = "") -> Rea
     cards = [
         card_from(p, i, names, full_label(p, by_key)) for i, p in enumerate(reading.tasks, start=1)
     ]
+    for index, fields in (assisted or {}).items():
+        cards[index]["assisted"] = list(fields)
     propose_matches(program, cards, on)
     suggest_groups(program, cards)
     return ReadingDraft.objects.create(
@@ -342,6 +347,7 @@ def edit_card(draft: ReadingDraft, card_id: str, edit: CardEdit, *, version, by)
         c["group_id"] = edit.group_id if edit.group_id and groups.exists() else None
         c["group_suggested"] = False
         c["confidence"] = max(c["confidence"], 1.0)  # a person has read it
+        c["assisted"] = []
 
     _change(draft, version, apply)
 

@@ -24,9 +24,9 @@ ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 SEED = Path(__file__).parent / "annotated" / "notice_01_tb_bcdtw.txt"
 
 
-def shot(page, name: str) -> None:
+def shot(page, name: str, *, full_page: bool = True) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
 
 
 def seed_docx(folder: Path) -> Path:
@@ -58,11 +58,13 @@ def test_clerk_uploads_notice_01_edits_splits_merges_and_accepts_its_tasks(
     expect(page.locator("article.proposal")).to_have_count(
         len(ReadingDraft.objects.get().proposals)
     )
+    shot(page, "reader-review-desktop-top", full_page=False)
 
     # Hovering a card lights its passage in the text.
     card(page, "(9)").locator(".proposal-content").hover()
     expect(page.locator("#doc-text mark.lit").first).to_contain_text("Bộ trưởng Bộ Khoa học")
     shot(page, "reader-review-desktop")
+    shot(page, "reader-review-desktop-hover", full_page=False)
 
     # Edit (9): its lead agency and a deadline of its own.
     nine = card(page, "(9)")
@@ -136,3 +138,6 @@ def test_clerk_uploads_notice_01_edits_splits_merges_and_accepts_its_tasks(
     page.goto(page.base_url + f"/directives/read/{ReadingDraft.objects.get().pk}/")
     expect(page.locator("details.review-text")).not_to_have_attribute("open", "")
     shot(page, "reader-review-phone")
+    shot(page, "reader-review-phone-top", full_page=False)
+    page.locator("article.proposal.state-proposed").first.scroll_into_view_if_needed()
+    shot(page, "reader-review-phone-card", full_page=False)
