@@ -191,6 +191,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = DONDOC_MAX_UPLOAD_BYTES + 1024 * 1024
 #: folder the web server serves.
 DONDOC_PRIVATE_ROOT = Path(env.string("DONDOC_PRIVATE_ROOT", str(DATA_DIR / "private")))
 DONDOC_DUE_SOON_DAYS = env.integer("DONDOC_DUE_SOON_DAYS", 14)
+
+# Directive reading: an optional OpenAI-compatible chat-completions endpoint asked about the
+# items the rule-based reader is least sure of (docs/reader.md). Off unless URL and model are set.
+DONDOC_READER_LLM_URL = env.string("DONDOC_READER_LLM_URL", "")
+DONDOC_READER_LLM_MODEL = env.string("DONDOC_READER_LLM_MODEL", "")
+DONDOC_READER_LLM_KEY = env.string("DONDOC_READER_LLM_KEY", "")
+DONDOC_READER_LLM_TIMEOUT = env.integer("DONDOC_READER_LLM_TIMEOUT", 20)
 #: An indicator value moving more than this many percent from the last period asks the
 #: reporter to confirm it (a warning, not an error).
 DONDOC_INDICATOR_JUMP_PERCENT = env.integer("DONDOC_INDICATOR_JUMP_PERCENT", 50)

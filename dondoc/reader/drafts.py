@@ -250,8 +250,11 @@ def propose_matches(program, cards: list[dict], on: dt.date | None) -> None:
 
 
 @transaction.atomic
-def create_draft(*, program, reading: Reading, by, source_name: str = "") -> ReadingDraft:
-    """Keep ``reading`` as a draft of ``program`` to review, its cards resolved and matched."""
+def create_draft(
+    *, program, reading: Reading, by, source_name: str = "", assisted: dict | None = None
+) -> ReadingDraft:
+    """Keep ``reading`` as a draft of ``program`` to review, its cards resolved and matched;
+    ``assisted`` says which fields of which task (by index) came from the language model."""
     header = _header_from(reading, program)
     on = dt.date.fromisoformat(header["date"]) if header["date"] else None
     names = _Names(program, on)
@@ -259,6 +262,8 @@ def create_draft(*, program, reading: Reading, by, source_name: str = "") -> Rea
     cards = [
         card_from(p, i, names, full_label(p, by_key)) for i, p in enumerate(reading.tasks, start=1)
     ]
+    for index, fields in (assisted or {}).items():
+        cards[index]["assisted"] = list(fields)
     propose_matches(program, cards, on)
     suggest_groups(program, cards)
     return ReadingDraft.objects.create(
@@ -311,18 +316,6 @@ def _next_id(draft: ReadingDraft) -> str:
     return f"c{max(numbers, default=0) + 1}"
 
 
-def _span_of(text: str, part: str, within: Sequence[int]) -> list[int]:
-    """Where ``part`` (or its beginning) lies in ``text`` inside the span ``within``."""
-    start, end = int(within[0]), int(within[1])
-    probe = part[:40].strip()
-    at = text.find(probe, start, end) if probe else -1
-    if at < 0:
-        return [start, end]
-    tail = part[-40:].strip()
-    stop = text.find(tail, at, end) if tail else -1
-    return [at, stop + len(tail) if stop >= 0 else min(end, at + len(part))]
-
-
 @dataclass
 class CardEdit:
     content: str
@@ -354,6 +347,7 @@ def edit_card(draft: ReadingDraft, card_id: str, edit: CardEdit, *, version, by)
         c["group_id"] = edit.group_id if edit.group_id and groups.exists() else None
         c["group_suggested"] = False
         c["confidence"] = max(c["confidence"], 1.0)  # a person has read it
+        c["assisted"] = []
 
     _change(draft, version, apply)
 
@@ -397,11 +391,50 @@ def merge_cards(draft: ReadingDraft, card_ids: Sequence[str], *, version, by) ->
     return _change(draft, version, apply)
 
 
-def split_card(draft: ReadingDraft, card_id: str, first: str, second: str, *, version, by) -> str:
-    """Split a card in two: ``first`` stays on it, ``second`` becomes a new card after it."""
-    first, second = normalize_spaces(first), normalize_spaces(second)
+def split_at(content: str, at: int | None) -> tuple[str, str]:
+    """``content`` cut where the clerk's caret stood (``at``, an offset into it); without a
+    caret (no JavaScript), at its first line break. Empty parts when there is no cut."""
+    content = content.replace("\r\n", "\n").replace("\r", "\n")
+    if at is None or not 0 < at < len(content):
+        at = content.find("\n")
+        if at < 0:
+            return "", ""
+    return normalize_spaces(content[:at]), normalize_spaces(content[at:])
+
+
+def _words_pattern(part: str) -> re.Pattern[str] | None:
+    words = re.findall(r"\w+", part)[:6]
+    if not words:
+        return None
+    return re.compile(r"\W+".join(re.escape(w) for w in words), re.IGNORECASE)
+
+
+def split_span(
+    text: str, span: Sequence[int], first: str, second: str
+) -> tuple[list[int], list[int]]:
+    """The card's passage ``span`` cut in two where ``second`` begins in the document (its
+    first words, whatever the spacing), else in proportion to where the content was cut."""
+    start, end = int(span[0]), int(span[1])
+    pattern = _words_pattern(second)
+    found = pattern.search(text, start, end) if pattern else None
+    if found is not None and found.start() > start:
+        cut = found.start()
+    else:
+        share = len(first) / max(1, len(first) + len(second))
+        cut = start + round((end - start) * share)
+    stop = cut
+    while stop > start and text[stop - 1].isspace():
+        stop -= 1
+    return [start, max(stop, start)], [cut, end]
+
+
+def split_card(draft: ReadingDraft, card_id: str, content: str, at: int | None, *, version, by):
+    """Split a card in two at ``at``, the caret's offset in ``content`` (the card's text as
+    the clerk left it): the first part stays on the card, the rest becomes a new card after
+    it; the passage is cut where the second part begins."""
+    first, second = split_at(content, at)
     if not first or not second:
-        raise Conflict(_("Both parts of a split need some text."))
+        raise Conflict(_("Put the cursor in the text where the second task begins, then split."))
 
     def apply(fresh: ReadingDraft) -> str:
         c = _open(fresh, card_id)
@@ -413,10 +446,8 @@ def split_card(draft: ReadingDraft, card_id: str, first: str, second: str, *, ve
             "match": None,
             "choice": NEW,
         }
-        within = c["span"]
+        c["span"], other["span"] = split_span(fresh.text, c["span"], first, second)
         c["content"] = first
-        c["span"] = _span_of(fresh.text, first, within)
-        other["span"] = _span_of(fresh.text, second, within)
         at = fresh.proposals.index(c)
         fresh.proposals.insert(at + 1, other)
         return other["id"]

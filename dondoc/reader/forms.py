@@ -95,6 +95,11 @@ class CardForm(forms.Form):
 
 
 class SplitForm(forms.Form):
+    """A card's text and where to cut it: ``at`` is the caret's offset in ``content`` (sent by
+    the page's script); without it the text is cut at its first line break."""
+
     version = VersionField()
-    first = forms.CharField(label=_("First part"), widget=forms.Textarea(attrs={"rows": 3}))
-    second = forms.CharField(label=_("Second part"), widget=forms.Textarea(attrs={"rows": 3}))
+    content = forms.CharField(
+        label=_("Content"), strip=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    at = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)

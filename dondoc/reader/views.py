@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -24,7 +25,7 @@ from dondoc.core.forms import first_errors
 from dondoc.core.transitions import Conflict
 from dondoc.core.uploads import check_upload
 from dondoc.orgs.models import Member, OrgGroup, OrgUnit
-from dondoc.reader import drafts
+from dondoc.reader import assist, drafts
 from dondoc.reader.core import read_directive, read_file
 from dondoc.reader.forms import ACCEPTED_FILES, MAX_TEXT, CardForm, HeaderForm, SplitForm, StartForm
 from dondoc.reader.models import DraftState, ReadingDraft
@@ -39,6 +40,18 @@ def _require(request: HttpRequest) -> HttpResponse | None:
     if not can(request.user, "directive.read"):
         raise PermissionDenied
     return None
+
+
+def _endpoint() -> assist.Endpoint | None:
+    """The optional language-model endpoint for hard items (None: not configured)."""
+    if not (settings.DONDOC_READER_LLM_URL and settings.DONDOC_READER_LLM_MODEL):
+        return None
+    return assist.Endpoint(
+        url=settings.DONDOC_READER_LLM_URL,
+        model=settings.DONDOC_READER_LLM_MODEL,
+        key=settings.DONDOC_READER_LLM_KEY,
+        timeout=float(settings.DONDOC_READER_LLM_TIMEOUT),
+    )
 
 
 def _clean_text(text: str) -> str:
@@ -74,9 +87,15 @@ def read_start(request: HttpRequest) -> HttpResponse:
             errors.append(_("No text could be read from this file."))
         if not errors:
             program = form.cleaned_data["program"]
-            reading = read_directive(text, register=build_register(program))
+            register = build_register(program)
+            reading = read_directive(text, register=register)
+            assisted = assist.refine(reading, register, _endpoint(), below=drafts.LOW_CONFIDENCE)
             draft = drafts.create_draft(
-                program=program, reading=reading, by=request.user, source_name=name
+                program=program,
+                reading=reading,
+                by=request.user,
+                source_name=name,
+                assisted=assisted,
             )
             return redirect("reader-review", draft.pk)
     elif request.method == "POST":
@@ -148,11 +167,17 @@ def _context(request: HttpRequest, draft: ReadingDraft, **extra) -> dict:
     labels = {c["key"]: c["label"] for c in cards if c.get("key")}
     groups = list(SolutionGroup.objects.filter(program=draft.program).order_by("number"))
     group_names = {g.pk: f"{g.number}. {g.title}" for g in groups}
+    assisted = {
+        "content": _("Content"),
+        "members": _("Supervising members"),
+        "leads": _("Lead agencies"),
+        "coordinating": _("Coordinating agencies"),
+        "deadline_text": _("Deadline"),
+    }
     shown = []
     for c in cards:
         start, end = c["span"]
         quote = text[start:end].strip()
-        at = drafts.split_point(c["content"])
         roles = {}
         for role in drafts.ROLES:
             roles[role] = [
@@ -175,11 +200,11 @@ def _context(request: HttpRequest, draft: ReadingDraft, **extra) -> dict:
                 "roles": roles,
                 "unresolved": any(not e["ref"] for r in drafts.ROLES for e in c[r]),
                 "lines": {r: "\n".join(e["name"] for e in c[r]) for r in drafts.ROLES},
-                "split_first": c["content"][:at].strip(),
-                "split_second": c["content"][at:].strip(),
+                "split_at": drafts.split_point(c["content"]),
                 "match_task": tasks.get(match["task_id"]) if match else None,
                 "task": tasks.get(c["task_id"]) if c["task_id"] else None,
                 "group_name": group_names.get(c.get("group_id") or 0, ""),
+                "assisted_names": [assisted[f] for f in c.get("assisted", ()) if f in assisted],
             }
         )
     header = draft.header
@@ -286,11 +311,14 @@ def read_review(request: HttpRequest, pk: int) -> HttpResponse:
             form = SplitForm(request.POST)
             if not form.is_valid():
                 return _render(request, draft, status=400, problem=first_errors(form))
+            if not all(drafts.split_at(form.cleaned_data["content"], form.cleaned_data["at"])):
+                problem = _("Put the cursor in the text where the second task begins, then split.")
+                return _render(request, draft, status=400, problem=problem)
             drafts.split_card(
                 draft,
                 card_id,
-                form.cleaned_data["first"],
-                form.cleaned_data["second"],
+                form.cleaned_data["content"],
+                form.cleaned_data["at"],
                 version=version,
                 by=request.user,
             )

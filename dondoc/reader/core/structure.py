@@ -262,6 +262,8 @@ def parse_structure(text: str, folded: str) -> Structure:
             n = counters.get((parent, style), 0) + 1
             counters[(parent, style)] = n
             own = f"{'-' if style == 'dash' else '+'}{n}"
+        elif style == "dotted" and parent is not None:
+            own = _own_number(parts[parent].key, label)
         else:
             own = label
         key = f"{parts[parent].key}.{own}" if parent is not None else own
@@ -287,6 +289,18 @@ def parse_structure(text: str, folded: str) -> Structure:
         _add_inline(text, parts, structure, index, block.start + length, block.end)
         last = index
     return structure
+
+
+def _own_number(parent_key: str, label: str) -> str:
+    """A dotted number without the part its parent's key already holds: "6.1" under
+    "III.6" is "1" (the key reads "III.6.1", not "III.6.6.1"); "6.1.2" under "III.6.1" is
+    "2"; a number that does not continue its parent's is kept whole."""
+    above = parent_key.split(".")
+    pieces = label.split(".")
+    for length in range(min(len(above), len(pieces) - 1), 0, -1):
+        if above[-length:] == pieces[:length]:
+            return ".".join(pieces[length:])
+    return label
 
 
 def _add_inline(

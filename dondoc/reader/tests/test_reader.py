@@ -396,3 +396,22 @@ def test_a_tables_supervising_member_column_names_the_member():
     (task,) = read(HEAD + "I. NHIỆM VỤ\n" + table).tasks
     assert [f.value for f in task.members] == ["Nguyễn Văn Thắng"]
     assert task.members[0].resolved_id is not None and task.due == date(2025, 6, 30)
+
+
+def test_sub_row_keys_do_not_repeat_their_parents_number():
+    text = HEAD + (
+        "III. NHIỆM VỤ\n"
+        "6. Chuyển đổi số trong giáo dục và y tế\n"
+        "6.1. Sở Giáo dục và Đào tạo chủ trì triển khai học bạ số trong quý IV/2025.\n"
+        "6.1.1. Sở Giáo dục và Đào tạo chủ trì xây dựng kho học liệu số trong năm 2025.\n"
+        "6.2. Sở Y tế chủ trì triển khai bệnh án điện tử trong quý IV/2025.\n"
+        "7. Sở Tài chính chủ trì bố trí kinh phí trong năm 2025.\n"
+    )
+    keys = [p.key for p in read(text).parts if p.kind in ("section", "item")]
+    assert keys == ["III", "III.6", "III.6.1", "III.6.1.1", "III.6.2", "III.7"]
+
+
+def test_a_sub_row_of_a_task_table_is_keyed_under_its_row_once():
+    reading = read((ANNOTATED / "plan_ubnd_province_pdf_table.txt").read_text(encoding="utf-8"))
+    keys = {t.key for t in reading.tasks}
+    assert {"III.6.1", "III.6.2"} <= keys and not any(".6.6." in k for k in keys)

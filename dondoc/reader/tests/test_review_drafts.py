@@ -121,19 +121,37 @@ def test_merge_joins_contents_names_and_spans(draft, clerk):
     }
 
 
-def test_split_makes_two_cards_each_with_its_own_passage(draft, clerk):
-    drafts.split_card(
-        draft,
-        "c1",
-        "Quản lý, khai thác khoáng sản.",
-        "đặc biệt là đất hiếm.",
-        version=draft.version,
-        by=clerk,
-    )
+def test_split_at_the_cursor_makes_two_cards_each_with_its_own_passage(draft, clerk):
+    content = draft.proposals[0]["content"]
+    at = content.index("đặc biệt")
+    drafts.split_card(draft, "c1", content, at, version=draft.version, by=clerk)
     first, second = draft.proposals[0], draft.proposals[1]
-    assert first["content"] == "Quản lý, khai thác khoáng sản." and first["key"] == "3"
+    assert (
+        first["content"] == "Quản lý, khai thác, bảo vệ hiệu quả khoáng sản,"
+        and first["key"] == "3"
+    )
     assert second["id"] == "c5" and second["content"] == "đặc biệt là đất hiếm."
-    assert NOTICE[second["span"][0] : second["span"][1]].startswith("đặc biệt là đất hiếm")
+    first_passage = NOTICE[first["span"][0] : first["span"][1]]
+    second_passage = NOTICE[second["span"][0] : second["span"][1]]
+    assert first_passage.startswith("(3)") and first_passage.endswith("khoáng sản,")
+    assert second_passage.startswith("đặc biệt là đất hiếm") and second_passage.endswith("2025.")
+
+
+def test_without_a_cursor_the_text_is_split_at_its_line_break(draft, clerk):
+    text = "Quản lý, khai thác khoáng sản,\r\nđặc biệt là đất hiếm."
+    drafts.split_card(draft, "c1", text, None, version=draft.version, by=clerk)
+    assert [c["content"] for c in draft.proposals[:2]] == [
+        "Quản lý, khai thác khoáng sản,",
+        "đặc biệt là đất hiếm.",
+    ]
+
+
+def test_a_split_with_the_cursor_at_an_end_and_no_line_break_is_refused(draft, clerk):
+    content = draft.proposals[0]["content"]
+    for at in (0, len(content), None):
+        with pytest.raises(Conflict):
+            drafts.split_card(draft, "c1", content, at, version=draft.version, by=clerk)
+    assert len(draft.proposals) == 4
 
 
 def test_accepting_creates_directive_and_tasks_with_source_label_and_passage(

@@ -143,3 +143,55 @@ def test_the_card_shows_the_suggested_solution_group_and_the_edit_changes_it(
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.proposals[0]["group_id"] == law.pk
+
+
+def test_split_posts_the_cursor_offset_and_the_server_cuts_there(client, clerk, draft):
+    client.force_login(clerk)
+    url = reverse("reader-review", args=[draft.pk])
+    page = client.get(url).content.decode()
+    assert 'class="split-form"' in page and 'name="at"' in page and 'name="first"' not in page
+    content = draft.proposals[1]["content"]  # (5).1 "Xây dựng Luật Khoa học, công nghệ …"
+    at = content.index("công nghệ")
+    response = client.post(
+        url,
+        {"action": "split", "card": "c2", "version": draft.version, "content": content, "at": at},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    draft.refresh_from_db()
+    first, second = draft.proposals[1], draft.proposals[2]
+    assert (first["content"], second["content"]) == (
+        "Xây dựng Luật Khoa học,",
+        "công nghệ và đổi mới sáng tạo.",
+    )
+    assert NOTICE[second["span"][0] : second["span"][1]].startswith("công nghệ và đổi mới")
+
+
+def test_split_without_javascript_cuts_at_the_line_break_and_redirects(client, clerk, draft):
+    client.force_login(clerk)
+    url = reverse("reader-review", args=[draft.pk])
+    text = "Xây dựng Luật Khoa học,\r\ncông nghệ và đổi mới sáng tạo."
+    response = client.post(
+        url, {"action": "split", "card": "c2", "version": draft.version, "content": text, "at": ""}
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert [c["content"] for c in draft.proposals[1:3]] == [
+        "Xây dựng Luật Khoa học,",
+        "công nghệ và đổi mới sáng tạo.",
+    ]
+
+
+def test_split_without_a_cut_says_where_to_put_the_cursor(client, clerk, draft):
+    client.force_login(clerk)
+    url = reverse("reader-review", args=[draft.pk])
+    content = draft.proposals[1]["content"]
+    response = client.post(
+        url,
+        {"action": "split", "card": "c2", "version": draft.version, "content": content},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 400
+    assert "cursor" in response.content.decode() or "con trỏ" in response.content.decode()
+    draft.refresh_from_db()
+    assert len(draft.proposals) == 4

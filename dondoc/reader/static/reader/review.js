@@ -43,6 +43,31 @@
     if (card) { card.scrollIntoView({ block: "center" }); card.focus({ preventScroll: true }); }
   });
 
+  // Split at the cursor: the form sends where the caret stands in the card's text (in
+  // characters, as the server counts them). Without this script the text is cut at its first
+  // line break.
+  function codePoints(text) { return Array.from(text).length; }
+
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!form.classList || !form.classList.contains("split-form")) { return; }
+    var area = form.querySelector("textarea[name=content]");
+    var at = form.querySelector("input[name=at]");
+    if (area && at) { at.value = String(codePoints(area.value.slice(0, area.selectionStart))); }
+  }, true);
+
+  // Opening "Split" puts the caret at the suggested place (the sentence end nearest the middle).
+  document.addEventListener("toggle", function (e) {
+    var details = e.target;
+    if (!details.classList || !details.classList.contains("proposal-split") || !details.open) { return; }
+    var area = details.querySelector("textarea[data-split-at]");
+    if (!area) { return; }
+    var n = parseInt(area.dataset.splitAt, 10) || 0;
+    var index = Array.from(area.value).slice(0, n).join("").length;
+    area.focus();
+    area.setSelectionRange(index, index);
+  }, true);
+
   // A stale form (409) or a refused one (400) shows its message in place of the review.
   document.addEventListener("htmx:beforeSwap", function (e) {
     if (e.detail.xhr.status === 409 || e.detail.xhr.status === 400) {
