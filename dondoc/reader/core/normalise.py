@@ -47,6 +47,7 @@ _PAGE_NUMBER = re.compile(
     r"|\d{1,4}\s*/\s*\d{1,4})\s*$",
     re.IGNORECASE,
 )
+_NUMBERED_RUNNING = re.compile(r"^\d{1,4}\s+|\s+\d{1,4}$")
 _ENUM_START = re.compile(r"^\s*(?:\(?\d{1,3}[.)]|[IVXLC]{1,6}\.|[a-zđ]\)|[-–•+*])")
 _END_PUNCT = '.;:!?…"”)'
 
@@ -152,10 +153,18 @@ def _repeated_lines(lines: list[str]) -> set[str]:
             for other in filled[max(0, n - 1) : n] + filled[n + 1 : n + 2]:
                 if 0 < len(other) <= 120 and other != "\f" and not _PAGE_NUMBER.match(other):
                     beside[other] += 1
+    # a running header carrying its page number ("CÔNG BÁO/Số 245/… 37", "38 CÔNG BÁO/Số 245/…")
+    numbered: dict[str, str] = {}
+    for line in counts:
+        if (len(line) > 12 and line[-1:].isdigit()) or line[:1].isdigit():
+            bare = _NUMBERED_RUNNING.sub("", line)
+            if bare != line and len(bare) >= 10 and bare[-1:] not in ".;:":
+                numbered[line] = bare
+    runs = Counter(numbered.values())
     return {
         line
         for line, n in counts.items()
-        if (n >= floor or beside[line] >= 2)
+        if (n >= floor or beside[line] >= 2 or runs[numbered.get(line, "")] >= 2)
         and not _ENUM_START.match(line)
         and line not in {"*", "-"}
     }
