@@ -268,6 +268,19 @@ class _Index:
             i += 1
         return out
 
+    def first_deadline(self, a: int, b: int) -> DeadlinePhrase | None:
+        """The first phrase of a part ("Trong quý III/2025, tập trung …:"), cut to the part
+        where its leading words ("… thực hiện" + "quý I") reach into the line before."""
+        i = max(0, bisect.bisect_left(self.deadline_starts, a) - 1)
+        while i < len(self.deadlines) and self.deadlines[i].start < b:
+            p = self.deadlines[i]
+            if p.end > a and p.end <= b:
+                if p.start < a:
+                    return DeadlinePhrase(a, p.end, p.text, p.prefixed)
+                return p
+            i += 1
+        return None
+
     def deadlines_in(self, a: int, b: int) -> list[DeadlinePhrase]:
         i = bisect.bisect_left(self.deadline_starts, a)
         out = []
@@ -313,7 +326,6 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
     part_candidate: dict[int, int] = {}
     open_heading: dict[int | None, tuple[int, int]] = {}  # addressee heading, no item yet
     approving: set[int] = set()  # "Điều 1. Phê duyệt …" and the sections under it
-    year = structure.header.date.year if structure.header.date else None
     for i, part in enumerate(parts):
         if part.kind in ("header", "footer"):
             continue
@@ -331,7 +343,7 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
             listed[part.parent] = False
             lead_in_of[part.parent] = None
             if _INTRO.search(raw_folded):
-                intro = _first_deadline(own_folded, a, year)
+                intro = index.first_deadline(a, b)
                 listed[part.parent] = bool(_INTRO_TASKS.search(own_folded))
                 if not recital:
                     lead_in_of[part.parent] = _last_sentence(text, a, b)
@@ -382,7 +394,7 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
             section_scores[i] = score
             # a heading's own time, else the time its section set ("Trong năm 2026, tập trung
             # … các nhiệm vụ sau:" above "3.6. Ban Thường vụ các tỉnh ủy, thành ủy:")
-            intro_of[i] = _first_deadline(own_folded, a, year) or (
+            intro_of[i] = index.first_deadline(a, b) or (
                 intro_of.get(part.parent) if part.parent is not None else None
             )
             listed[i] = bool(_SECTION_GOOD.search(own_folded))
@@ -429,7 +441,7 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
             candidates[cand.parent].children.append(len(candidates) - 1)
         intro_of.setdefault(i, None)
         if _INTRO.search(raw_folded):
-            intro_of[i] = _first_deadline(own_folded, a, year) or inherited
+            intro_of[i] = index.first_deadline(a, b) or inherited
             listed[i] = True
     return candidates
 
@@ -495,14 +507,6 @@ def _agency_heading(text: str, folded: str, a: int, b: int, index: _Index) -> bo
     if _HEAD.match(text, start, end):
         return agency_name_end(text, folded, start, end) >= end - 1
     return False
-
-
-def _first_deadline(folded_part: str, offset: int, year: int | None) -> DeadlinePhrase | None:
-    phrases = find_deadlines(folded_part, year)
-    if not phrases:
-        return None
-    p = phrases[0]
-    return DeadlinePhrase(p.start + offset, p.end + offset, p.text, p.prefixed)
 
 
 def _recital_end(structure: Structure, folded: str) -> int:
@@ -1129,8 +1133,11 @@ def _localise(
     proposal.coordinators = [f for f in proposal.coordinators if not local(f)]
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
 def _content(text: str, a: int, b: int) -> str:
-    return re.sub(r"\s+", " ", text[a:b]).strip()
+    return _WHITESPACE.sub(" ", text[a:b]).strip()
 
 
 __all__ += ["FIELD_LABELS", "SECTION_STYLES"]

@@ -112,11 +112,35 @@ def _valid(start: date | None, end: date | None, on: date | None) -> bool:
     return (start is None or start <= on) and (end is None or on <= end)
 
 
+def _trie_regex(keys: list[str]) -> str:
+    """One regex for many literal keys, factored by common prefixes (a trie), so the engine
+    tries one branch per character instead of every key at every position. Longer keys win
+    where one is a prefix of another, as in a longest-first alternation."""
+    trie: dict = {}
+    for key in keys:
+        node = trie
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def build(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in node.items() if ch != ""]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # where a key ends, the longer ones are optional (greedy, and given back when the
+        # word goes on)
+        return "(?:" + body + ")?" if ends else body
+
+    return build(trie)
+
+
 def _alternation(keys: list[str]) -> re.Pattern | None:
     keys = sorted({k for k in keys if len(k) >= 3}, key=len, reverse=True)
     if not keys:
         return None
-    return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(k) for k in keys) + r")(?![\w])")
+    return re.compile(r"(?<![\w])(?:" + _trie_regex(keys) + r")(?![\w])")
 
 
 def _space(text: str) -> str:
