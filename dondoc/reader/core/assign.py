@@ -1136,8 +1136,20 @@ def _localise(
 _WHITESPACE = re.compile(r"\s+")
 
 
+#: In an urging letter, the reference to the earlier assignment and its old time ("(giao tại
+#: Thông báo số 12-TB/BCĐTW, thời hạn quý II/2025)") and the new time after the work.
+_RESTATED = re.compile(
+    r"\s*\((?:giao tại|thời hạn|theo Thông báo|tại Thông báo)[^()]*\)"
+    r"|\s*[;,]?\s*thời hạn mới\s*:[^;]*$",
+    re.IGNORECASE,
+)
+
+
 def _content(text: str, a: int, b: int) -> str:
-    return _WHITESPACE.sub(" ", text[a:b]).strip()
+    content = _WHITESPACE.sub(" ", text[a:b]).strip()
+    if "hời hạn" in content or "giao tại" in content:
+        content = _RESTATED.sub("", content).rstrip(" ;,")
+    return content
 
 
 __all__ += ["FIELD_LABELS", "SECTION_STYLES"]
