@@ -529,6 +529,10 @@ class _Found:
     coordinators: list[Field]
     assignee: bool
     generic: bool
+    # the first assignment verb and hand-out word of the candidate, for its score
+    verb: re.Match | None = None
+    trigger: re.Match | None = None
+    searched: bool = False
 
 
 def _field(
@@ -686,6 +690,7 @@ def _assignees(
     mentions = index.mentions_in(a, b)
     verb = VERB.search(f)
     trigger = _trigger(f, verb)
+    found.verb, found.trigger, found.searched = verb, trigger, True
     subject_end = a + (verb.start() if verb else len(f))
     zone_start = a
     if trigger:
@@ -861,7 +866,12 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score += 0.4
     elif found.generic:
         score += 0.25
-    if VERB.search(f):
+    if found.searched:
+        verb, trigger = found.verb, found.trigger
+    else:
+        verb = VERB.search(f)
+        trigger = _trigger(f, verb)
+    if verb:
         score += 0.1
     if _IMPERATIVE.match(f):
         score += 0.15
@@ -871,8 +881,6 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score += 0.3
     if cand.recital:
         score -= 0.5
-    verb = VERB.search(f)
-    trigger = _trigger(f, verb)
     if verb and re.search(
         r"(?<![\w])da (?:duoc )?(?:\w+ ){0,2}$", f[max(0, verb.start() - 18) : verb.start()]
     ):
@@ -897,7 +905,7 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score -= 0.4  # the writer's own intent: "Cơ quan thường trực sẽ tổng hợp …"
     if trigger and found.generic and _CALL.search(f):
         score -= 0.4  # "đề nghị các cấp ủy, cơ quan tiếp tục quan tâm chỉ đạo …"
-    if len(f.split()) < 7 and not VERB.search(f):
+    if len(f.split()) < 7 and not verb:
         score -= 0.3
     return max(0.0, min(0.98, score))
 

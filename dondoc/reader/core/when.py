@@ -87,9 +87,9 @@ class DeadlinePhrase:
 #: Every phrase holds one of these (a digit, "quý", "thường xuyên", "hằng", "định kỳ", a
 #: meeting): the patterns run only around them, which on a long text is most of the speed.
 _ANCHOR = re.compile(
-    r"(?:thang|nam|ngay|quy)\s+\d|\d\s*[/-]\s*\d|(?:19|20)\d\d|quy\s+[iv1-4]|xuyen"
-    r"|hang (?:nam|quy|thang|tuan)|dinh ky|(?:phien|cuoc|ky) hop|hoi nghi|\d thang"
-)
+    r"thang\s+\d|nam\s+\d|ngay\s+\d|quy\s+\d|\d\s*[/-]\s*\d|19\d\d|20\d\d|quy\s+[iv1-4]|xuyen"
+    r"|hang (?:nam|quy|thang|tuan)|dinh ky|phien hop|cuoc hop|ky hop|hoi nghi|\d thang"
+)  # flat: each branch opens with a literal, which the regex engine scans for quickly
 _REACH = 48  # "chậm nhất trong", "ngay từ hoàn thành trước ngày" before the anchor
 _REACH_AFTER = 28  # the rest of a date or a quarter's year after it
 
