@@ -453,7 +453,9 @@ def _assigning_lead_in(text: str, folded: str, a: int, b: int, index: _Index) ->
     if b - a > 160 or not (text[a:b] + text[b : b + 2]).rstrip().endswith(":"):
         return False
     mentions = index.mentions_in(a, b)
-    if not mentions or mentions[0].start > a + 1 or mentions[0].kind == "group":
+    opener = _MEMBER_HEADING.match(folded, a)  # "Đồng chí Bộ trưởng Bộ Công an chỉ đạo:"
+    first = opener.end() if opener else a
+    if not mentions or mentions[0].start > first + 1 or mentions[0].kind == "group":
         return False
     verb = VERB.search(folded, mentions[0].end, b)
     if verb is None or _agency_heading(text, folded, a, b, index):
@@ -474,13 +476,20 @@ _HEADING_OPENERS = re.compile(
 #: "Nhiệm vụ do đồng chí … chỉ đạo", "Nhiệm vụ giao Đảng ủy Bộ Tài chính": a heading naming
 #: who answers for the items below, by name, by office or by agency.
 _ADDRESSEE_HEADING = re.compile(r"nhiem vu (?:do|giao cho|giao|cua|danh cho)\s")
+_MEMBER_HEADING = re.compile(r"(?:dong chi|d/c)\s")
 _HEADING_TAIL = re.compile(r"\s+(?:chi dao|chu tri|phu trach|thuc hien)\s*$")
 
 
 def _addressee_heading(text: str, folded: str, a: int, b: int, index: _Index) -> bool:
     """A short heading "Nhiệm vụ do đồng chí Thủ tướng Chính phủ chỉ đạo" or "Nhiệm vụ giao
     Ban Thường vụ các tỉnh ủy: Lai Châu, Điện Biên" that names members or agencies."""
-    if b - a > 200 or text[a:b].rstrip().endswith(".") or not _ADDRESSEE_HEADING.match(folded, a):
+    if b - a > 200 or text[a:b].rstrip().endswith("."):
+        return False
+    if _MEMBER_HEADING.match(folded, a):
+        # "2. Đồng chí Nguyễn Văn Thắng, Bộ trưởng Bộ Tài chính:" alone, assigning nothing itself
+        if VERB.search(folded, a, b):
+            return False
+    elif not _ADDRESSEE_HEADING.match(folded, a):
         return False
     return any(
         m.kind in ("member", "agency", "group") and not is_not_assignee(folded[m.start : m.end])
