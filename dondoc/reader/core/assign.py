@@ -26,6 +26,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from dondoc.reader.core.normalise import fold_same_length
 from dondoc.reader.core.resolve import Mention, Resolver, is_not_assignee
 from dondoc.reader.core.structure import FIELD_LABELS, SECTION_STYLES, Structure
 from dondoc.reader.core.types import Field, Proposal
@@ -85,6 +86,8 @@ _CLOSING = re.compile(
     r"|tinh than trach nhiem|quyet tam cao"
 )
 _PASSIVE = re.compile(r"\bse duoc\b")
+#: A call on everyone to keep at it rather than a task: "tiếp tục quan tâm chỉ đạo".
+_CALL = re.compile(r"(?<![\w])(?:tiep tuc )?quan tam,? chi dao(?![\w])")
 #: A look back rather than work ahead: "Thời gian qua, …", "Tuy nhiên, …".
 _REVIEW = re.compile(
     r"^(?:trong )?(?:thoi gian qua|tuy nhien|nhin chung|qua \d|sau \d+ thang|ket qua)"
@@ -100,6 +103,10 @@ _WHOLE_DOCUMENT = re.compile(
 _SECTION_BAD = re.compile(
     r"quan diem|muc dich|yeu cau|muc tieu|tinh hinh|ket qua dat duoc|danh gia|boi canh|can cu"
     r"|y nghia|nguyen tac"
+)
+_APPROVES = re.compile(
+    r"phe duyet (?:chuong trinh|de an|ke hoach|chien luoc|quy hoach|du an)[^:]*"
+    r"(?:noi dung|nhu sau|sau day)[^:]*:?\s*$"
 )
 _SECTION_GOOD = re.compile(r"nhiem vu|giai phap|to chuc thuc hien|phan cong|trach nhiem")
 _INTRO = re.compile(r":\s*$")
@@ -136,7 +143,7 @@ _WORD = re.compile(r"(\s*,\s*|\s+-\s+|\s+)([^\s,;.:()\[\]\"“”]+)")
 #: words (matched with their diacritics, so "tài chính" is not "tại").
 _NAME_STOP = re.compile(
     r"(?:" + _VERBS + r"|bao dam|dinh ky|thuong xuyen|kip thoi|tiep tuc|nghiem tuc|quyet liet"
-    r"|lien quan|can cu)(?![\w])"
+    r"|lien quan|can cu|lanh dao)(?![\w])"
 )
 _NAME_STOP_WORDS = frozenset(
     re.split(
@@ -261,6 +268,19 @@ class _Index:
             i += 1
         return out
 
+    def first_deadline(self, a: int, b: int) -> DeadlinePhrase | None:
+        """The first phrase of a part ("Trong quý III/2025, tập trung …:"), cut to the part
+        where its leading words ("… thực hiện" + "quý I") reach into the line before."""
+        i = max(0, bisect.bisect_left(self.deadline_starts, a) - 1)
+        while i < len(self.deadlines) and self.deadlines[i].start < b:
+            p = self.deadlines[i]
+            if p.end > a and p.end <= b:
+                if p.start < a:
+                    return DeadlinePhrase(a, p.end, p.text, p.prefixed)
+                return p
+            i += 1
+        return None
+
     def deadlines_in(self, a: int, b: int) -> list[DeadlinePhrase]:
         i = bisect.bisect_left(self.deadline_starts, a)
         out = []
@@ -304,7 +324,8 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
     lead_in_of: dict[int | None, tuple[int, int] | None] = {}  # parent part -> its span
     listed: dict[int | None, bool] = {}
     part_candidate: dict[int, int] = {}
-    year = structure.header.date.year if structure.header.date else None
+    open_heading: dict[int | None, tuple[int, int]] = {}  # addressee heading, no item yet
+    approving: set[int] = set()  # "Điều 1. Phê duyệt …" and the sections under it
     for i, part in enumerate(parts):
         if part.kind in ("header", "footer"):
             continue
@@ -322,23 +343,39 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
             listed[part.parent] = False
             lead_in_of[part.parent] = None
             if _INTRO.search(raw_folded):
-                intro = _first_deadline(own_folded, a, year)
+                intro = index.first_deadline(a, b)
                 listed[part.parent] = bool(_INTRO_TASKS.search(own_folded))
                 if not recital:
                     lead_in_of[part.parent] = _last_sentence(text, a, b)
             intro_of[part.parent] = intro
+            heading = open_heading.pop(part.parent, None)
             for s, e in _sentences(text, a, b):
                 if _INTRO.search(folded[s : e + 1]) and not _TRIGGER.search(folded[s:e]):
                     continue
-                cand = _Candidate(s, e, "", "", part=i, section_score=score, recital=recital)
+                cand = _Candidate(
+                    s, e, "", "", part=i, section_score=score, recital=recital, lead_in=heading
+                )
                 candidates.append(cand)
             if i in children:
                 part_candidate[i] = len(candidates) - 1 if candidates else -1
+            continue
+        if part.parent in approving:
+            approving.add(i)
+            parent_score = score = -0.35
+        if part.kind == "section" and part.parent is None and _APPROVES.match(own_folded):
+            # "Điều 1. Phê duyệt Chương trình … với những nội dung chủ yếu sau:": what is
+            # approved (objectives, solutions) is the programme; work is handed out later
+            approving.add(i)
+            section_scores[i] = -0.35
+            intro_of[i] = None
+            listed[i] = False
+            lead_in_of[i] = None
             continue
         is_heading = (
             part.kind == "section"
             and part.title
             and not fields
+            and not _assigning_lead_in(text, folded, a, b, index)
             and (
                 any(parts[c].kind != "paragraph" for c in children.get(i, []))
                 or own_folded.startswith("ve ")
@@ -350,23 +387,31 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
         )
         if is_heading:
             title = folded[a : min(b, a + 80)]
-            if _SECTION_BAD.search(title):
+            if _SECTION_BAD.search(title) or i in approving:
                 score = -0.35
             elif _SECTION_GOOD.search(title):
                 score = max(parent_score, 0.15)
             section_scores[i] = score
-            intro_of[i] = _first_deadline(own_folded, a, year)
+            # a heading's own time, else the time its section set ("Trong năm 2026, tập trung
+            # … các nhiệm vụ sau:" above "3.6. Ban Thường vụ các tỉnh ủy, thành ủy:")
+            intro_of[i] = index.first_deadline(a, b) or (
+                intro_of.get(part.parent) if part.parent is not None else None
+            )
             listed[i] = bool(_SECTION_GOOD.search(own_folded))
             lead_in_of[i] = None
-            if _agency_heading(text, folded, a, b, index):
+            if _agency_heading(text, folded, a, b, index) or _addressee_heading(
+                text, folded, a, b, index
+            ):
                 # "1. Bộ Khoa học và Công nghệ:": the items below are its tasks
                 lead_in_of[i] = (a, b)
                 listed[i] = True
+                open_heading[i] = (a, b)  # and so is a paragraph right under it
             elif _INTRO.search(raw_folded) and not recital:
                 lead_in_of[i] = (a, b)
             continue
         section_scores[i] = score
         parent = part.parent
+        open_heading.pop(parent, None)
         inherited = intro_of.get(parent)
         lead_in = lead_in_of.get(parent)
         in_list = listed.get(parent, False)
@@ -396,9 +441,27 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
             candidates[cand.parent].children.append(len(candidates) - 1)
         intro_of.setdefault(i, None)
         if _INTRO.search(raw_folded):
-            intro_of[i] = _first_deadline(own_folded, a, year) or inherited
+            intro_of[i] = index.first_deadline(a, b) or inherited
             listed[i] = True
     return candidates
+
+
+def _assigning_lead_in(text: str, folded: str, a: int, b: int, index: _Index) -> bool:
+    """A numbered lead-in that itself assigns: a named body or member, then work, then a
+    colon ("3.1. Đảng ủy Chính phủ lãnh đạo, chỉ đạo:"); it is a task and the parent of the
+    items below, unlike a heading that only names the body ("1. Bộ Tài chính:")."""
+    if b - a > 160 or not (text[a:b] + text[b : b + 2]).rstrip().endswith(":"):
+        return False
+    mentions = index.mentions_in(a, b)
+    opener = _MEMBER_HEADING.match(folded, a)  # "Đồng chí Bộ trưởng Bộ Công an chỉ đạo:"
+    first = opener.end() if opener else a
+    if not mentions or mentions[0].start > first + 1 or mentions[0].kind == "group":
+        return False
+    verb = VERB.search(folded, mentions[0].end, b)
+    if verb is None or _agency_heading(text, folded, a, b, index):
+        return False
+    between = folded[mentions[0].end : verb.start()].strip(" ,")
+    return len(between.split()) <= 3 and not any(m.start >= verb.end() for m in mentions)
 
 
 def _last_sentence(text: str, a: int, b: int) -> tuple[int, int]:
@@ -406,7 +469,32 @@ def _last_sentence(text: str, a: int, b: int) -> tuple[int, int]:
     return pieces[-1] if pieces else (a, b)
 
 
-_HEADING_OPENERS = re.compile(r"(?:doi voi|giao|de nghi|ve phia)\s+")
+_HEADING_OPENERS = re.compile(
+    r"(?:nhiem vu (?:do|giao cho|giao|cua|danh cho)\s+(?:dong chi\s+)?|doi voi|giao|de nghi"
+    r"|ve phia)\s*"
+)
+#: "Nhiệm vụ do đồng chí … chỉ đạo", "Nhiệm vụ giao Đảng ủy Bộ Tài chính": a heading naming
+#: who answers for the items below, by name, by office or by agency.
+_ADDRESSEE_HEADING = re.compile(r"nhiem vu (?:do|giao cho|giao|cua|danh cho)\s")
+_MEMBER_HEADING = re.compile(r"(?:dong chi|d/c)\s")
+_HEADING_TAIL = re.compile(r"\s+(?:chi dao|chu tri|phu trach|thuc hien)\s*$")
+
+
+def _addressee_heading(text: str, folded: str, a: int, b: int, index: _Index) -> bool:
+    """A short heading "Nhiệm vụ do đồng chí Thủ tướng Chính phủ chỉ đạo" or "Nhiệm vụ giao
+    Ban Thường vụ các tỉnh ủy: Lai Châu, Điện Biên" that names members or agencies."""
+    if b - a > 200 or text[a:b].rstrip().endswith("."):
+        return False
+    if _MEMBER_HEADING.match(folded, a):
+        # "2. Đồng chí Nguyễn Văn Thắng, Bộ trưởng Bộ Tài chính:" alone, assigning nothing itself
+        if VERB.search(folded, a, b):
+            return False
+    elif not _ADDRESSEE_HEADING.match(folded, a):
+        return False
+    return any(
+        m.kind in ("member", "agency", "group") and not is_not_assignee(folded[m.start : m.end])
+        for m in index.mentions_in(a, b)
+    )
 
 
 def _agency_heading(text: str, folded: str, a: int, b: int, index: _Index) -> bool:
@@ -415,6 +503,9 @@ def _agency_heading(text: str, folded: str, a: int, b: int, index: _Index) -> bo
     end = b
     while end > a and text[end - 1] in " :.-–":
         end -= 1
+    tail = _HEADING_TAIL.search(folded, a, end) if _ADDRESSEE_HEADING.match(folded, a) else None
+    if tail:
+        end = tail.start()
     opener = _HEADING_OPENERS.match(folded, a, end)
     start = opener.end() if opener else a
     if end - start < 3:
@@ -425,14 +516,6 @@ def _agency_heading(text: str, folded: str, a: int, b: int, index: _Index) -> bo
     if _HEAD.match(text, start, end):
         return agency_name_end(text, folded, start, end) >= end - 1
     return False
-
-
-def _first_deadline(folded_part: str, offset: int, year: int | None) -> DeadlinePhrase | None:
-    phrases = find_deadlines(folded_part, year)
-    if not phrases:
-        return None
-    p = phrases[0]
-    return DeadlinePhrase(p.start + offset, p.end + offset, p.text, p.prefixed)
 
 
 def _recital_end(structure: Structure, folded: str) -> int:
@@ -455,6 +538,10 @@ class _Found:
     coordinators: list[Field]
     assignee: bool
     generic: bool
+    # the first assignment verb and hand-out word of the candidate, for its score
+    verb: re.Match | None = None
+    trigger: re.Match | None = None
+    searched: bool = False
 
 
 def _field(
@@ -612,6 +699,7 @@ def _assignees(
     mentions = index.mentions_in(a, b)
     verb = VERB.search(f)
     trigger = _trigger(f, verb)
+    found.verb, found.trigger, found.searched = verb, trigger, True
     subject_end = a + (verb.start() if verb else len(f))
     zone_start = a
     if trigger:
@@ -622,6 +710,8 @@ def _assignees(
     if verb is None and trigger is None:
         mentions = []
     agencies = [m for m in mentions if m.kind in ("agency", "group")]
+    # "Đảng ủy Chính phủ lãnh đạo, chỉ đạo:" over a list: the body's items, no member implied
+    lead_in_list = text[b : b + 2].lstrip().startswith(":") or f.rstrip().endswith(":")
     # a name the register does not know, or knows only inside a longer one, opening the
     # subject: "Cục Chuyển đổi số quốc gia chủ trì", "Văn phòng Bộ Công an tổng hợp"
     head_at = zone_start + (
@@ -663,11 +753,23 @@ def _assignees(
         elif m.kind in ("agency", "group") and not is_not_assignee(folded[m.start : m.end]):
             _add(found.leads, _mention_field(text, m, 0.85))
             found.assignee = True
-            if verb and f[verb.start() : verb.end()] == "chi dao" and m.agency is not None:
+            if (
+                verb
+                and f[verb.start() : verb.end()] == "chi dao"
+                and m.agency is not None
+                and not lead_in_list
+            ):
                 for member in resolver.members_leading(m.agency):
                     _add(found.members, Field(member.name, (m.start, m.end), 0.6, member.id))
     # "chỉ đạo Bộ Công an làm tốt …": the agency directed leads
-    if verb and f[verb.start() : verb.end()] == "chi dao":
+    # (not in an item that opens with "Chỉ đạo" under a parent or heading that names the
+    # subject: "Đảng ủy Chính phủ lãnh đạo, chỉ đạo: - Chỉ đạo các bộ, ngành …")
+    opens_with_verb = verb is not None and verb.start() <= 1
+    if (
+        verb
+        and f[verb.start() : verb.end()] == "chi dao"
+        and not (opens_with_verb and (cand.parent is not None or cand.lead_in is not None))
+    ):
         for m in agencies:
             if m.start - (a + verb.end()) in (1, 2):
                 _add(found.leads, _mention_field(text, m, 0.8))
@@ -747,7 +849,7 @@ def _deadline(cand: _Candidate, folded: str, index: _Index) -> Field | None:
     own = [
         p
         for p in phrases
-        if p.text.startswith(("Hằng", "Tại"))
+        if p.text.startswith(("Hằng", "Tại", "Định kỳ"))
         or (p.prefixed and _DUE_WORDS.match(folded, p.start))
         or (p.prefixed and _DUE_WORDS.search(folded[p.start : p.end].split("quy")[0]))
     ]
@@ -773,7 +875,12 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score += 0.4
     elif found.generic:
         score += 0.25
-    if VERB.search(f):
+    if found.searched:
+        verb, trigger = found.verb, found.trigger
+    else:
+        verb = VERB.search(f)
+        trigger = _trigger(f, verb)
+    if verb:
         score += 0.1
     if _IMPERATIVE.match(f):
         score += 0.15
@@ -783,8 +890,6 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score += 0.3
     if cand.recital:
         score -= 0.5
-    verb = VERB.search(f)
-    trigger = _trigger(f, verb)
     if verb and re.search(
         r"(?<![\w])da (?:duoc )?(?:\w+ ){0,2}$", f[max(0, verb.start() - 18) : verb.start()]
     ):
@@ -805,7 +910,11 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score -= 0.5
     if _PASSIVE.search(f) and not trigger:
         score -= 0.2
-    if len(f.split()) < 7 and not VERB.search(f):
+    if not trigger and verb and f[max(0, verb.start() - 3) : verb.start()] == "se ":
+        score -= 0.4  # the writer's own intent: "Cơ quan thường trực sẽ tổng hợp …"
+    if trigger and found.generic and _CALL.search(f):
+        score -= 0.4  # "đề nghị các cấp ủy, cơ quan tiếp tục quan tâm chỉ đạo …"
+    if len(f.split()) < 7 and not verb:
         score -= 0.3
     return max(0.0, min(0.98, score))
 
@@ -843,6 +952,23 @@ def _lead_in_assignees(
 ) -> _Found:
     """Who the heading or sentence introducing a list gives its items to."""
     a, b = span
+    if _addressee_heading(text, folded, a, b, index):
+        found = _Found([], [], [], True, False)
+        for m in index.mentions_in(a, b):
+            if m.kind == "member":
+                if m.id is None:
+                    continue
+                _add(found.members, _field(text, m.start, m.end, 0.85, m.id, m.name))
+                implied = resolver.office_agencies(folded[m.start : m.end]) if m.via_office else []
+                if not implied and m.member is not None:
+                    agency = resolver.member_agency(m.member)
+                    implied = [agency] if agency else []
+                for agency in implied:
+                    _add(found.leads, Field(agency.name, (m.start, m.end), 0.7, agency.id, "unit"))
+            elif not found.members and not is_not_assignee(folded[m.start : m.end]):
+                _add(found.leads, _mention_field(text, m, 0.75))
+        found.assignee = bool(found.members or found.leads)
+        return found
     if _agency_heading(text, folded, a, b, index):
         leads = _split_agencies(text, folded, a, b, index, 0.75)
         return _Found([], leads, [], bool(leads), False)
@@ -934,11 +1060,14 @@ def propose_tasks(
         if score < KEEP_AT:
             continue
         proposals[n] = proposal
+    province = home_province(structure.header.issuer_text, resolver)
     result: list[Proposal] = []
     for n, proposal in enumerate(proposals):
         if proposal is None:
             continue
         cand = candidates[n]
+        if province is not None:
+            _localise(proposal, text, folded, province, (cand.start, cand.end))
         result.append(proposal)
         if cand.children or not cand.is_item or proposal.parent_key is not None:
             continue
@@ -962,8 +1091,82 @@ def propose_tasks(
     return result
 
 
+_LOCAL_BODY = re.compile(
+    r"^(?:cac )?(?:so|phong|chi cuc|cong an|ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan)\b"
+    r"|(?<![\w])(?:tinh uy|thanh uy|huyen uy|thi uy|quan uy|dang uy xa|dang uy phuong)(?![\w])"
+    r"|(?<![\w])(?:tinh|huyen|thi xa|xa|phuong|cap huyen|cap xa|thanh pho)(?![\w])"
+)
+#: Partners the conventions leave out: companies, universities, unnamed "các sở, ngành".
+_NOT_RECORDED = re.compile(
+    r"^(?:cac |nhung )?(?:doanh nghiep|cong ty|tap doan|truong|dai hoc|hoc vien|vien)\b"
+)
+
+
+def home_province(header_text: str, resolver: Resolver):
+    """The province whose own directive this is ("ĐẢNG BỘ TỈNH QUẢNG NINH / TỈNH ỦY", "ỦY BAN
+    NHÂN DÂN THÀNH PHỐ HÀ NỘI"): its Party committee, or None for a central document."""
+    folded = " ".join(fold_same_length(header_text).split())
+    if not folded:
+        return None
+    for key in resolver.agency_by_key:
+        m = re.match(r"^(tinh|thanh) uy (.{3,})$", key)
+        if m is None:
+            continue
+        place = m.group(2)
+        kind = "tinh" if m.group(1) == "tinh" else "thanh pho"
+        if re.search(rf"(?<![\w]){kind} {re.escape(place)}(?![\w])", folded):
+            return resolver.agency(key)
+    return None
+
+
+def _localise(
+    proposal: Proposal, text: str, folded: str, province, cand_span: tuple[int, int]
+) -> None:
+    """In a province's own programme every body of the province (its boards, departments,
+    People's Committee, police, districts) acts for the province: the lead is the province's
+    Party committee and its own bodies are no partners; bodies outside it (a ministry) stay."""
+
+    def local(f: Field) -> bool:
+        if f.resolved_kind == "unit" and f.resolved_id == province.id:
+            return True
+        if f.resolved_kind == "group":
+            return False
+        written = " ".join(folded[f.span[0] : f.span[1]].split())
+        if f.resolved_id is not None and not _LOCAL_BODY.search(written):
+            return False
+        return bool(_LOCAL_BODY.search(written)) or bool(_NOT_RECORDED.match(written))
+
+    home = Field(province.name, cand_span, 0.7, province.id, "unit")
+    leads = [f for f in proposal.leads if not local(f)]
+    if len(leads) < len(proposal.leads):
+        leads.insert(0, home)
+    elif not proposal.leads:
+        a, b = cand_span
+        verb = VERB.search(folded, a, b)
+        subject = folded[a : verb.start() if verb else a]
+        if _LOCAL_BODY.search(subject) or not subject.strip(" ,;:-"):
+            leads = [home]
+    proposal.leads = leads
+    proposal.coordinators = [f for f in proposal.coordinators if not local(f)]
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+#: In an urging letter, the reference to the earlier assignment and its old time ("(giao tại
+#: Thông báo số 12-TB/BCĐTW, thời hạn quý II/2025)") and the new time after the work.
+_RESTATED = re.compile(
+    r"\s*\((?:giao tại|thời hạn|theo Thông báo|tại Thông báo)[^()]*\)"
+    r"|\s*[;,]?\s*thời hạn mới\s*:[^;]*$",
+    re.IGNORECASE,
+)
+
+
 def _content(text: str, a: int, b: int) -> str:
-    return re.sub(r"\s+", " ", text[a:b]).strip()
+    content = _WHITESPACE.sub(" ", text[a:b]).strip()
+    if "hời hạn" in content or "giao tại" in content:
+        content = _RESTATED.sub("", content).rstrip(" ;,")
+    return content
 
 
 __all__ += ["FIELD_LABELS", "SECTION_STYLES"]

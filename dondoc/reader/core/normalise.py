@@ -47,6 +47,7 @@ _PAGE_NUMBER = re.compile(
     r"|\d{1,4}\s*/\s*\d{1,4})\s*$",
     re.IGNORECASE,
 )
+_NUMBERED_RUNNING = re.compile(r"^\d{1,4}\s+|\s+\d{1,4}$")
 _ENUM_START = re.compile(r"^\s*(?:\(?\d{1,3}[.)]|[IVXLC]{1,6}\.|[a-zđ]\)|[-–•+*])")
 _END_PUNCT = '.;:!?…"”)'
 
@@ -115,28 +116,36 @@ def _join_split_word(m: re.Match) -> str:
     return m.group(0)
 
 
+_DETACHED_SPACING = re.compile(r"(?<=\w)\s?([\u00b4\u02ca\u0060\u02cb\u02dc\u02c0])")
+_SPACE_BEFORE_MARK = re.compile(r"[ \t]+(?=[\u0300-\u036f])")
+_MARK_AFTER_SPACE = re.compile(r"(\w) ([\u0300-\u036f]+)")
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+_SPACES = re.compile(r" {2,}")
+
+
 def _clean_line(line: str) -> str:
     """Join detached diacritics to their letter and fix known misreadings; NFC."""
     if any(mark in line for mark in _SPACING_MARKS):
-        line = re.sub(
-            r"(?<=\w)\s?([\u00b4\u02ca\u0060\u02cb\u02dc\u02c0])",
-            lambda m: _SPACING_MARKS[m.group(1)],
-            line,
+        line = _DETACHED_SPACING.sub(lambda m: _SPACING_MARKS[m.group(1)], line)
+    if _COMBINING.search(line):
+        line = _SPACE_BEFORE_MARK.sub("", line)
+        line = unicodedata.normalize("NFC", line)
+        # a combining mark left at a word's start after NFC belongs to the letter before the
+        # space
+        line = _MARK_AFTER_SPACE.sub(
+            lambda m: unicodedata.normalize("NFC", m.group(1) + m.group(2)), line
         )
-    line = re.sub(r"[ \t]+(?=[\u0300-\u036f])", "", line)
-    line = unicodedata.normalize("NFC", line)
-    # a combining mark left at a word's start after NFC belongs to the letter before the space
-    line = re.sub(
-        r"(\w) ([\u0300-\u036f]+)",
-        lambda m: unicodedata.normalize("NFC", m.group(1) + m.group(2)),
-        line,
-    )
-    for pattern, replacement in _FIXES:
-        line = pattern.sub(replacement, line)
+    elif not unicodedata.is_normalized("NFC", line):
+        line = unicodedata.normalize("NFC", line)
+    if "ổi số" in line or "ối số" in line or "ỔI SỐ" in line:
+        for pattern, replacement in _FIXES:
+            line = pattern.sub(replacement, line)
     if "  " in line:
         line = _SPLIT_WORD.sub(_join_split_word, line)
     line = line.replace("\u00a0", " ").replace("\t", " ")
-    return re.sub(r" {2,}", " ", line).strip()
+    if "  " in line:
+        line = _SPACES.sub(" ", line)
+    return line.strip()
 
 
 def _repeated_lines(lines: list[str]) -> set[str]:
@@ -152,10 +161,18 @@ def _repeated_lines(lines: list[str]) -> set[str]:
             for other in filled[max(0, n - 1) : n] + filled[n + 1 : n + 2]:
                 if 0 < len(other) <= 120 and other != "\f" and not _PAGE_NUMBER.match(other):
                     beside[other] += 1
+    # a running header carrying its page number ("CÔNG BÁO/Số 245/… 37", "38 CÔNG BÁO/Số 245/…")
+    numbered: dict[str, str] = {}
+    for line in counts:
+        if (len(line) > 12 and line[-1:].isdigit()) or line[:1].isdigit():
+            bare = _NUMBERED_RUNNING.sub("", line)
+            if bare != line and len(bare) >= 10 and bare[-1:] not in ".;:":
+                numbered[line] = bare
+    runs = Counter(numbered.values())
     return {
         line
         for line, n in counts.items()
-        if (n >= floor or beside[line] >= 2)
+        if (n >= floor or beside[line] >= 2 or runs[numbered.get(line, "")] >= 2)
         and not _ENUM_START.match(line)
         and line not in {"*", "-"}
     }

@@ -112,11 +112,35 @@ def _valid(start: date | None, end: date | None, on: date | None) -> bool:
     return (start is None or start <= on) and (end is None or on <= end)
 
 
+def _trie_regex(keys: list[str]) -> str:
+    """One regex for many literal keys, factored by common prefixes (a trie), so the engine
+    tries one branch per character instead of every key at every position. Longer keys win
+    where one is a prefix of another, as in a longest-first alternation."""
+    trie: dict = {}
+    for key in keys:
+        node = trie
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def build(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in node.items() if ch != ""]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # where a key ends, the longer ones are optional (greedy, and given back when the
+        # word goes on)
+        return "(?:" + body + ")?" if ends else body
+
+    return build(trie)
+
+
 def _alternation(keys: list[str]) -> re.Pattern | None:
     keys = sorted({k for k in keys if len(k) >= 3}, key=len, reverse=True)
     if not keys:
         return None
-    return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(k) for k in keys) + r")(?![\w])")
+    return re.compile(r"(?<![\w])(?:" + _trie_regex(keys) + r")(?![\w])")
 
 
 def _space(text: str) -> str:
@@ -170,6 +194,29 @@ class Resolver:
             for phrase in (group.name, *group.phrases):
                 self.group_by_key.setdefault(group_key(phrase), group)
         self.group_pattern = _group_regex(list(self.group_by_key))
+        ministries = self.group("Các bộ, ngành")
+        provinces = self.group("Các tỉnh, thành phố")
+        self.all_group = self.group("Các bộ, ngành, địa phương")
+        self.split_groups = {g.name for g in (ministries, provinces) if g is not None}
+        if len(self.split_groups) < 2:
+            self.all_group = None
+
+    def _merge_groups(self, groups: list[Mention], folded: str) -> list[Mention]:
+        """ "Các bộ, cơ quan ngang bộ, …, Ủy ban nhân dân các tỉnh, thành phố": the ministries
+        and the provinces named side by side are the group of both."""
+        out: list[Mention] = []
+        for m in groups:
+            last = out[-1] if out else None
+            if (
+                last is not None
+                and {last.name, m.name} == self.split_groups
+                and re.fullmatch(r"\s*[,;]?\s*(?:va\s+)?", folded[last.end : m.start])
+            ):
+                g = self.all_group
+                out[-1] = Mention(last.start, m.end, "group", g.id, g.name, group=g)
+                continue
+            out.append(m)
+        return out
 
     def group(self, name: str) -> RegisterGroup | None:
         """The collective agency a phrase names, or None."""
@@ -231,6 +278,9 @@ class Resolver:
                     Mention(m.start(), m.end(), "group", group.id, group.name, group=group)
                 )
                 taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+        groups = [x for x in found if x.kind == "group"]
+        if len(groups) >= 2 and self.all_group is not None:
+            found = [x for x in found if x.kind != "group"] + self._merge_groups(groups, folded)
         if self.agency_pattern is not None:
             for m in self.agency_pattern.finditer(folded):
                 if 1 in taken[m.start() : m.end()]:

@@ -195,6 +195,8 @@ def fold_lower(text: str) -> str:
 
 def inline_chain(text: str, style: str) -> list[tuple[int, int, str]]:
     """Inline markers of one style numbered 1, 2, 3… (a, b, c…) in order: (start, body, label)."""
+    if ")" not in text:
+        return []  # every inline marker closes a bracket: most blocks have none
     pattern = _INLINE[style]
     chain: list[tuple[int, int, str]] = []
     expected = 1

@@ -132,6 +132,23 @@ def _row_follows(lines: list[tuple[str, int]], n: int) -> bool:
     return False
 
 
+def _page_break(lines: list[tuple[str, int]], n: int) -> bool:
+    """Whether the heading row comes back within the next lines with text, past page numbers
+    and other running lines: line ``n`` is then page furniture, not a row."""
+    seen = 0
+    for line, _start in lines[n + 1 : n + 8]:
+        if not line.strip() or line == "\f":
+            continue
+        if _heading(line) is not None:
+            return True
+        if len(line.strip()) > 120 or _opens_row(line):
+            return False
+        seen += 1
+        if seen >= 3:
+            return False
+    return False
+
+
 def _render(row: dict[str, str]) -> list[str]:
     number = row.get("stt", "").rstrip(".")
     content = re.sub(r"\s+", " ", row.get("content", "")).strip()
@@ -181,6 +198,7 @@ def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
         starts = list(heading_starts)
         tabbed = "\t" in line
         row: dict[str, str] | None = None
+        last_column = len(keys) - 1  # where the row's last line stopped (tabbed tables)
         row_start = start
         n += 1
         while n < len(lines):
@@ -196,6 +214,27 @@ def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
             first = cells[0][1] if cells else ""
             indented = line[:1] in (" ", "\t")
             opens = bool(_NUMBER.match(first)) and len(cells) >= 2 and not indented
+            if (
+                tabbed
+                and not opens
+                and row is not None
+                and "\t" in line
+                and first[:1].islower()
+                and last_column < len(keys) - 1
+            ):
+                # a tabbed row whose cell wrapped onto the next line: that line goes on from
+                # the column the row's line stopped in ("… dữ liệu các" / "ngành giao thông …")
+                for index, text in enumerate(line.split("\t")):
+                    column = min(last_column + index, len(keys) - 1)
+                    if text.strip():
+                        row[keys[column]] = _join(row.get(keys[column], ""), text.strip())
+                last_column = min(last_column + line.count("\t"), len(keys) - 1)
+                n += 1
+                continue
+            if not opens and not indented and _page_break(lines, n):
+                # a running footer or header before the heading repeated on the next page
+                n += 1
+                continue
             if not opens and not (indented and row is not None):
                 if len(cells) == 1 and re.fullmatch(
                     r"[-–\s\d/]+|(?:trang|page)\s*\d+.*", first, re.IGNORECASE
@@ -228,6 +267,7 @@ def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
                     positions.append(column)
                     if not tabbed:
                         starts[column] = position
+                last_column = len(line.split("\t")) - 1 if tabbed else len(keys) - 1
             else:
                 for position, text in cells:
                     column = position if tabbed else _nearest(position, starts)

@@ -23,6 +23,14 @@ _PREFIX = (
 )
 _YEAR = r"(?:\s*(?:/|nam|-)\s*(?P<year>(?:19|20)\d\d))?"
 _PATTERNS = [
+    # "trước ngày 15 tháng 12 hằng năm": a day of every year
+    (
+        "annual",
+        re.compile(
+            r"(?<![\w])(?P<prefix>(?:truoc|cham nhat|trong|den|vao)\s+)?ngay\s+(?P<d>\d{1,2})"
+            r"\s*(?:/|\s+thang\s+)(?P<m>\d{1,2})\s+hang nam\b"
+        ),
+    ),
     (
         "date",
         re.compile(
@@ -41,7 +49,9 @@ _PATTERNS = [
     (
         "continuous",
         re.compile(
-            r"\b(?P<c>thuong xuyen|hang nam|hang quy|hang thang|dinh ky)\b(?!\s+(?:19|20)\d\d)"
+            r"\b(?P<c>(?:dinh ky\s+)?(?:(?:6|sau|3|ba) thang,?\s+)?(?:hang nam|hang quy|hang thang"
+            r"|hang tuan)|dinh ky (?:6|sau|3|ba) thang|thuong xuyen|dinh ky)\b"
+            r"(?!\s+(?:19|20)\d\d)"
         ),
     ),
     (
@@ -74,12 +84,37 @@ class DeadlinePhrase:
     prefixed: bool  # introduced by trong/trước/chậm nhất...
 
 
+#: Every phrase holds one of these (a digit, "quý", "thường xuyên", "hằng", "định kỳ", a
+#: meeting): the patterns run only around them, which on a long text is most of the speed.
+_ANCHOR = re.compile(
+    r"thang\s+\d|nam\s+\d|ngay\s+\d|quy\s+\d|\d\s*[/-]\s*\d|19\d\d|20\d\d|quy\s+[iv1-4]|xuyen"
+    r"|hang (?:nam|quy|thang|tuan)|dinh ky|phien hop|cuoc hop|ky hop|hoi nghi|\d thang"
+)  # flat: each branch opens with a literal, which the regex engine scans for quickly
+_REACH = 48  # "chậm nhất trong", "ngay từ hoàn thành trước ngày" before the anchor
+_REACH_AFTER = 28  # the rest of a date or a quarter's year after it
+
+
+def _windows(folded: str) -> list[tuple[int, int]]:
+    """Stretches of the text within reach of an anchor, merged, in order."""
+    if len(folded) < 4000:
+        return [(0, len(folded))]
+    out: list[list[int]] = []
+    for m in _ANCHOR.finditer(folded):
+        a, b = max(0, m.start() - _REACH), min(len(folded), m.end() + _REACH_AFTER)
+        if out and a <= out[-1][1]:
+            out[-1][1] = b
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
 def find_deadlines(folded: str, year: int | None) -> list[DeadlinePhrase]:
     """Deadline phrases of a folded text, in order, without overlaps."""
     found: list[DeadlinePhrase] = []
     taken = bytearray(len(folded) + 1)
+    windows = _windows(folded)
     for kind, pattern in _PATTERNS:
-        for m in pattern.finditer(folded):
+        for m in (m for ws, we in windows for m in pattern.finditer(folded, ws, we)):
             start, end = m.span()
             groups = m.groupdict()
             if kind == "quarter":
@@ -97,7 +132,7 @@ def find_deadlines(folded: str, year: int | None) -> list[DeadlinePhrase]:
             if kind == "year" and (not prefix or _HORIZON.fullmatch(prefix)):
                 continue
             if kind == "continuous" and (
-                groups["c"] == "dinh ky"
+                groups["c"].strip() == "dinh ky"
                 or folded[max(0, start - 6) : start].endswith((" chi ", "nguon "))
             ):
                 continue  # "chi thường xuyên": recurrent spending, not a rhythm of work
@@ -127,10 +162,37 @@ def _canonical(kind: str, g: dict, year: int | None) -> str | None:
     if kind == "meeting":
         return f"Tại {_MEETINGS[g['meeting']]} {_NEXT[g['next']]}"
     if kind == "continuous":
-        return {
-            "thuong xuyen": "Thường xuyên",
-            "hang nam": "Hằng năm",
-            "hang quy": "Hằng quý",
-            "hang thang": "Hằng tháng",
-        }.get(g["c"])
+        return _written(g["c"])
+    if kind == "annual":
+        prefix = (g.get("prefix") or "").strip()
+        return _written(f"{prefix} ngay {int(g['d'])} thang {int(g['m'])} hang nam".strip())
     return None
+
+
+_WORDS = {
+    "thuong": "thường",
+    "xuyen": "xuyên",
+    "hang": "hằng",
+    "nam": "năm",
+    "quy": "quý",
+    "thang": "tháng",
+    "tuan": "tuần",
+    "dinh": "định",
+    "ky": "kỳ",
+    "sau": "sáu",
+    "truoc": "trước",
+    "cham": "chậm",
+    "nhat": "nhất",
+    "ngay": "ngày",
+    "trong": "trong",
+    "den": "đến",
+    "vao": "vào",
+}
+
+
+def _written(folded_phrase: str) -> str:
+    """A recurring phrase as written ("định kỳ 6 tháng, hằng năm"), rebuilt from its folded
+    words, capitalised: "Định kỳ 6 tháng, hằng năm", "Hằng quý"."""
+    out = re.sub(r"[a-z]+", lambda m: _WORDS.get(m.group(0), m.group(0)), folded_phrase)
+    out = " ".join(out.split())
+    return out[:1].upper() + out[1:]

@@ -415,3 +415,72 @@ def test_a_sub_row_of_a_task_table_is_keyed_under_its_row_once():
     reading = read((ANNOTATED / "plan_ubnd_province_pdf_table.txt").read_text(encoding="utf-8"))
     keys = {t.key for t in reading.tasks}
     assert {"III.6.1", "III.6.2"} <= keys and not any(".6.6." in k for k in keys)
+
+
+LETTER = (
+    "BAN CHỈ ĐẠO TRUNG ƯƠNG\nCƠ QUAN THƯỜNG TRỰC\nSố 130-CV/CQTTBCĐ\n"
+    "Hà Nội, ngày 15 tháng 11 năm 2025\n\n"
+    "Cơ quan thường trực đề nghị các đồng chí chỉ đạo hoàn thành các nhiệm vụ sau:\n\n"
+    "1. Nhiệm vụ do đồng chí Bộ trưởng Bộ Công an chỉ đạo\n\n"
+    "- Hoàn thành Cơ sở dữ liệu quốc gia về dân cư giai đoạn 2 (giao tại Thông báo số "
+    "12-TB/BCĐTW, thời hạn quý II/2025); thời hạn mới: trước ngày 31/12/2025.\n\n"
+    "2. Nhiem vu giao Ban Thường vụ các tỉnh ủy: Lai Châu, Cao Bằng\n\n"
+    "- Kiện toàn bộ phận chuyên trách chuyển đổi số của tỉnh; thời hạn mới: trong tháng "
+    "12/2025.\n\n"
+    "Cơ quan thường trực sẽ tổng hợp tình hình, báo cáo Ban Chỉ đạo tại phiên họp tiếp theo.\n"
+)
+
+
+def test_addressee_headings_of_an_urging_letter_give_member_agency_and_new_deadline():
+    tasks = [t for t in read(LETTER).tasks if t.confidence >= 0.5]
+    assert [t.content for t in tasks] == [
+        "Hoàn thành Cơ sở dữ liệu quốc gia về dân cư giai đoạn 2",
+        "Kiện toàn bộ phận chuyên trách chuyển đổi số của tỉnh",
+    ]
+    first, second = tasks
+    assert [m.value for m in first.members] == ["Lương Tam Quang"]
+    assert [a.value for a in first.leads] == ["Đảng ủy Công an Trung ương"]
+    assert first.due == date(2025, 12, 31)
+    assert [a.value for a in second.leads] == ["Tỉnh ủy Lai Châu", "Tỉnh ủy Cao Bằng"]
+    assert second.due == date(2025, 12, 31)
+
+
+PROVINCE_PLAN = (
+    "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HÀ NỘI\nSố: 120/KH-UBND\n\nHà Nội, ngày 10 tháng 8 năm 2025\n\n"
+    "KẾ HOẠCH\nTriển khai chuyển đổi số năm 2025\n\nI. NHIỆM VỤ\n"
+    "STT\tNhiệm vụ\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian hoàn thành\n"
+    "1\tXây dựng nền tảng dữ liệu dùng chung của\n"
+    "thành phố\tSở Khoa học và Công nghệ\tCông an thành phố; Bộ Công an\tQuý IV/2025\n"
+    "\nUBND THÀNH PHỐ HÀ NỘI - Kế hoạch số 120/KH-UBND\n7\n"
+    "STT\tNhiệm vụ\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian hoàn thành\n"
+    "2\tBáo cáo kết quả chuyển đổi số\tVăn phòng UBND thành phố\tCác sở, ngành\t"
+    "Định kỳ 6 tháng, hằng năm\n"
+)
+
+
+def test_a_provinces_table_across_pages_has_the_province_as_lead_and_outside_partners():
+    tasks = by_key(read(PROVINCE_PLAN))
+    assert set(tasks) == {"I.1", "I.2"}
+    assert tasks["I.1"].content == "Xây dựng nền tảng dữ liệu dùng chung của thành phố"
+    for task in tasks.values():
+        assert [a.value for a in task.leads] == ["Thành ủy Hà Nội"]
+    assert [a.value for a in tasks["I.1"].coordinators] == ["Đảng ủy Công an Trung ương"]
+    assert tasks["I.2"].coordinators == []
+    assert tasks["I.2"].deadline.value == "Định kỳ 6 tháng, hằng năm"
+    assert tasks["I.2"].due is None
+
+
+def test_a_decision_approving_a_programme_assigns_only_in_its_later_articles():
+    text = (
+        "THỦ TƯỚNG CHÍNH PHỦ\nSố: 276/QĐ-TTg\nHà Nội, ngày 14 tháng 02 năm 2025\n\nQUYẾT ĐỊNH\n"
+        "Phê duyệt Chương trình\n\nQUYẾT ĐỊNH:\n\n"
+        "Điều 1. Phê duyệt Chương trình phát triển nhân lực số với những nội dung chủ yếu sau:\n\n"
+        "I. NHIỆM VỤ, GIẢI PHÁP\n\n"
+        "1. Hoàn thiện cơ chế, chính sách về đào tạo nhân lực công nghệ số.\n\n"
+        "Điều 2. Tổ chức thực hiện\n\n"
+        "1. Bộ Giáo dục và Đào tạo chủ trì xây dựng kế hoạch triển khai Chương trình, ban hành "
+        "trong quý II năm 2025.\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert [t.key for t in tasks] == ["2.1"]
+    assert [a.value for a in tasks[0].leads] == ["Đảng ủy Bộ Giáo dục và Đào tạo"]
