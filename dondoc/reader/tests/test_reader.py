@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from pathlib import Path
 
@@ -178,10 +177,9 @@ def test_never_raises_on_arbitrary_text(text):
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=30), st.sampled_from(["\n", " ", "\n\n", ""]))
-def test_never_raises_on_fragments_of_real_notices_and_stays_fast(lines, joiner):
-    started = time.perf_counter()
+def test_never_raises_on_fragments_of_real_notices(lines, joiner):
+    # Speed is measured by bench/reader_quality.py (100 pages), not by a wall clock here.
     reading = read(joiner.join(lines))
-    assert time.perf_counter() - started < 1.0
     for task in reading.tasks:
         for field in [*task.members, *task.leads, *task.coordinators]:
             if field.span:
