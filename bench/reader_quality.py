@@ -32,6 +32,7 @@ SETS = {
     "heldout2": ROOT / "dondoc/reader/tests/heldout2",
     "heldout4": ROOT / "dondoc/reader/tests/heldout4",
     "heldout5": ROOT / "dondoc/reader/tests/heldout5",
+    "heldout6": ROOT / "dondoc/reader/tests/heldout6",
 }
 
 
