@@ -103,7 +103,7 @@ def indicator_scores(indicators: list[Indicator], as_of: dt.date) -> list[Score]
     """Scores of the national figures, rolled up from the units where there is no national
     value (``targets`` prefetched on the indicators)."""
     weights = weights_on(indicators, as_of)
-    series = national_figures(indicators, as_of)
+    series = national_figures(indicators, as_of, ends_only=True)
     return [
         _score(i, list(i.targets.all()), series[i.pk].pairs(), weights[i.pk], as_of)
         for i in indicators

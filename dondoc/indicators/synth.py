@@ -114,7 +114,7 @@ def generate(
             count = _executemany(rows, texts)
         log(f"{count} indicator values written in {time.monotonic() - started:.0f} s.")
         _targets(rng, created, plans, national, spans)
-        rollup.rebuild([i.pk for i in created])
+        rollup.rebuild()  # every indicator: the units changed too (their structure is stamped)
         log(f"Roll-up built at {time.monotonic() - started:.0f} s.")
     return count
 

@@ -59,7 +59,11 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     _require(request, "indicator.view")
     as_of = date_param(request.GET, "as_of", timezone.localdate())
     program = choose_program(request.GET.get("program"))
-    rows = catalogue(Indicator.objects.filter(program=program), as_of) if program else []
+    rows = (
+        catalogue(Indicator.objects.filter(program=program), as_of, ends_only=True)
+        if program
+        else []
+    )
     bands = _bands(rows)
     chosen = {
         "status": request.GET.get("status", "") if request.GET.get("status") in _STATUSES else "",
