@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from dondoc.indicators.derived import unit_series
-from dondoc.indicators.models import Indicator, WeightChange
+from dondoc.indicators.models import Indicator, IndicatorSeriesEnds, WeightChange
 from dondoc.indicators.national import national_figures
 from dondoc.indicators.queries import assess_indicator
 from dondoc.orgs.models import OrgKind
@@ -130,20 +130,46 @@ def by_agency(scores: list[Score]) -> list[Index]:
     return sorted(found.values(), key=lambda x: x.label)
 
 
-def by_province(indicators: list[Indicator], as_of: dt.date) -> list[Index]:
+def by_province(indicators: list[Indicator], as_of: dt.date, *, exact: bool = False) -> list[Index]:
     """Each province's index over its own approved values (a derived indicator's computed from
-    the province's values of its inputs), against the national targets."""
+    the province's values of its inputs), against the national targets.
+
+    A score reads only the first and the latest value of a series (``status.evaluate``): they
+    come from ``IndicatorSeriesEnds``, maintained with the approvals, for every series whose
+    latest value ended by ``as_of``; the other series (a past date) and derived indicators are
+    read from the values (every series with ``exact``)."""
     weights = weights_on(indicators, as_of)
     by_id = {i.pk: i for i in indicators}
-    values = unit_series(indicators, as_of, unit_kinds=[OrgKind.PROVINCE])
     series: dict[tuple[int, int], list] = {}
     names: dict[int, str] = {}
+    direct = [] if exact else [i.pk for i in indicators if not i.derived]
+    later: set[int] = set()
+    ends = IndicatorSeriesEnds.objects.filter(
+        unit_kind=OrgKind.PROVINCE, indicator_id__in=direct
+    ).values_list(
+        "indicator_id", "org_unit_id", "org_unit__name", "first_id", "first_on", "first_value",
+        "last_id", "last_on", "last_value",
+    )  # fmt: skip
+    for pk, unit_id, name, first_id, first_on, first, last_id, last_on, last in ends:
+        if last_on > as_of:
+            later.add(pk)
+            continue
+        names[unit_id] = name
+        series[(unit_id, pk)] = (
+            [(last_on, last)] if first_id == last_id else [(first_on, first), (last_on, last)]
+        )
+    slow = [i for i in indicators if exact or i.derived or i.pk in later]
+    for pk in later:
+        for key in [k for k in series if k[1] == pk]:
+            del series[key]
+    values = unit_series(slow, as_of, unit_kinds=[OrgKind.PROVINCE]) if slow else {}
     for indicator_id, units in values.items():
         for unit_id, rows in units.items():
             names[unit_id] = rows[0].org_unit.name
             series[(unit_id, indicator_id)] = [(r.period_end, r.value) for r in rows]
     found: dict[int, Index] = {}
-    for (unit_id, indicator_id), points in series.items():
+    order = {i.pk: n for n, i in enumerate(indicators)}
+    for (unit_id, indicator_id), points in sorted(series.items(), key=lambda kv: order[kv[0][1]]):
         i = by_id[indicator_id]
         score = _score(i, list(i.targets.all()), points, weights[indicator_id], as_of, False)
         found.setdefault(unit_id, Index(unit_id, names[unit_id])).scores.append(score)

@@ -169,10 +169,10 @@ def national_figures(
     the status and the score read (``status.evaluate``), for lists of many indicators."""
     indicators = list(indicators)
     formulas = plan(indicators)
-    fast = not exact and table_answers(as_of, known_on)
+    provinces = None if exact else _answers(as_of, known_on)
     inputs = {pk for pair in formulas.inputs.values() for pk in (pair[0].pk, pair[1].pk)}
     found = _read_figures(
-        formulas.base, as_of, known_on, fast=fast, ends_only=ends_only, full=inputs
+        formulas.base, as_of, known_on, provinces=provinces, ends_only=ends_only, full=inputs
     )
     for indicator in formulas.derived:
         top, bottom = formulas.inputs[indicator.pk]
@@ -233,7 +233,7 @@ def _read_figures(
     as_of: dt.date,
     known_on: dt.date | None,
     *,
-    fast: bool = False,
+    provinces: int | None = None,
     ends_only: bool = False,
     full: set[int] = frozenset(),
 ) -> dict[int, NationalSeries]:
@@ -253,8 +253,8 @@ def _read_figures(
         if row.value is not None:
             found[row.indicator_id].points.append(point)
             national_ends[row.indicator_id].add(row.period_end)
-    if fast:
-        rolled = _rollups_from_table(indicators, as_of, found)
+    if provinces is not None:  # the table answers
+        rolled = _rollups_from_table(indicators, as_of, found, provinces)
     else:
         rolled = _rollups(indicators, as_of, known_on, found)
     for pk, series in found.items():
@@ -290,9 +290,15 @@ class Rolled:
     missing_weights: int = 0
 
 
-def structure() -> tuple[str, dt.date | None]:
-    """The units' structure as a fingerprint, and the first day it is in force (the day after
-    the last recorded change): one aggregate over the units that values roll up through."""
+def structure(on: dt.date | None = None) -> tuple[str, dt.date | None, int]:
+    """The units' structure as a fingerprint, the first day it is in force (the day after
+    the last recorded change), and the number of provinces existing ``on`` that day: one
+    aggregate over the units that values roll up through."""
+    valid = Q(kind=OrgKind.PROVINCE)
+    if on is not None:
+        valid &= (Q(valid_from__isnull=True) | Q(valid_from__lte=on)) & (
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+        )
     got = OrgUnit.objects.filter(
         kind__in=[OrgKind.PROVINCE, OrgKind.MINISTRY, OrgKind.COMMUNE]
     ).aggregate(
@@ -302,10 +308,24 @@ def structure() -> tuple[str, dt.date | None]:
         end=Max("valid_to"),
         parents=Sum(F("parent_id")),
         successors=Sum(F("successor_id")),
+        provinces=Count("id", filter=valid),
     )
     days = [d for d in (got["start"], got["end"] and got["end"] + dt.timedelta(days=1)) if d]
     text = "|".join(str(got[k]) for k in ("n", "top", "start", "end", "parents", "successors"))
-    return text, max(days) if days else None
+    return text, max(days) if days else None, got["provinces"]
+
+
+def _answers(as_of: dt.date, known_on: dt.date | None) -> int | None:
+    """The number of provinces on ``as_of`` when ``table_answers``, else None."""
+    from dondoc.indicators.models import IndicatorRollupStructure
+
+    if known_on is not None and known_on < max(as_of, dt.date.today()):
+        return None
+    text, since, provinces = structure(as_of)
+    if since is not None and as_of < since:
+        return None
+    built = IndicatorRollupStructure.objects.values_list("fingerprint", flat=True).first()
+    return provinces if built == text else None
 
 
 def table_answers(as_of: dt.date, known_on: dt.date | None) -> bool:
@@ -313,15 +333,7 @@ def table_answers(as_of: dt.date, known_on: dt.date | None) -> bool:
     compute them: values as known now (no ``known_on``, or one on or after both today and
     ``as_of``), ``as_of`` under the units' current structure, and the table computed with
     that structure (two small queries)."""
-    from dondoc.indicators.models import IndicatorRollupStructure
-
-    if known_on is not None and known_on < max(as_of, dt.date.today()):
-        return False
-    text, since = structure()
-    if since is not None and as_of < since:
-        return False
-    built = IndicatorRollupStructure.objects.values_list("fingerprint", flat=True).first()
-    return built == text
+    return _answers(as_of, known_on) is not None
 
 
 def _rollable(
@@ -591,7 +603,7 @@ def _rollups(
 
 
 def _rollups_from_table(
-    indicators: list[Indicator], as_of: dt.date, found: dict[int, NationalSeries]
+    indicators: list[Indicator], as_of: dt.date, found: dict[int, NationalSeries], provinces: int
 ) -> dict[int, list[Point]]:
     """The same points read from ``IndicatorNationalRollup`` (``table_answers`` said it
     holds them): the periods ended by ``as_of`` without an approved national figure."""
@@ -600,13 +612,6 @@ def _rollups_from_table(
     by_id = _rollable(indicators, found)
     if not by_id:
         return {}
-    provinces = sum(
-        1
-        for f, t in OrgUnit.objects.filter(kind=OrgKind.PROVINCE).values_list(
-            "valid_from", "valid_to"
-        )
-        if (f is None or f <= as_of) and (t is None or as_of <= t)
-    )
     has_national = IndicatorValue.objects.filter(
         indicator_id=OuterRef("indicator_id"),
         org_unit__isnull=True,

@@ -129,10 +129,12 @@ def _ends_sql(where: str) -> str:
         return f"{alias}.state = '{ValueState.APPROVED.value}' AND {alias}.value IS NOT NULL"
 
     def probe(order: str) -> str:
+        # as ``derived.unit_series`` orders a series: by end, then start; of two rows of one
+        # period the later
         return (
             f"(SELECT w.id FROM {t['v']} w WHERE w.indicator_id = v.indicator_id "
             f"AND w.org_unit_id = v.org_unit_id AND {approved('w')} "
-            f"ORDER BY w.period_end {order}, w.id {order} LIMIT 1)"
+            f"ORDER BY w.period_end {order}, w.period_start {order}, w.id DESC LIMIT 1)"
         )
 
     return (
@@ -267,6 +269,6 @@ def rebuild(indicator_ids: Iterable[int] | None = None) -> None:
 
 def stamp_structure() -> None:
     """Record the units' structure the national roll-ups were computed with."""
-    text, _since = national.structure()
+    text, _since, _provinces = national.structure()
     IndicatorRollupStructure.objects.all().delete()
     IndicatorRollupStructure.objects.create(fingerprint=text)

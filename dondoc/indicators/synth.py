@@ -351,6 +351,7 @@ def _targets(rng, created, plans, national, spans) -> None:
 def delete(program_id: int) -> None:
     """Remove the indicators of a program and everything hanging on them (raw deletes)."""
     from dondoc.indicators.models import (
+        IndicatorNationalRollup,
         IndicatorRollup,
         IndicatorSeriesEnds,
         StatusOverride,
@@ -362,6 +363,7 @@ def delete(program_id: int) -> None:
     of_program = f"IN (SELECT id FROM {ind} WHERE program_id = %s)"
     with transaction.atomic(), connection.cursor() as cur:
         for model in (
+            IndicatorNationalRollup,
             IndicatorRollup,
             IndicatorSeriesEnds,
             IndicatorValue,

@@ -16,7 +16,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from dondoc.indicators import rollup
+from dondoc.indicators import composite, rollup
 from dondoc.indicators.collection import parse_report_period
 from dondoc.indicators.models import Indicator, IndicatorNationalRollup, IndicatorValue, Target
 from dondoc.indicators.national import national_figures, table_answers
@@ -152,12 +152,27 @@ def test_the_tables_give_the_figures_computed_from_the_values(world):
                     as_of,
                     known_on,
                 )
+            if known_on is None:
+                assert _indexes(indicators, as_of) == _indexes(indicators, as_of, exact=True)
     assert answered >= 2  # the tables did answer (after the merger, values as known now)
     # The figures are not trivial: communes, a weighted mean, coverage notes.
     figures = national_figures(indicators, AS_OF[2])
     assert figures[world["weighted"].pk].points
     assert figures[world["weighted"].pk].notes  # the period with a missing weight
     assert figures[world["derived"].pk].points
+
+
+def _indexes(indicators, as_of, *, exact=False) -> list:
+    for i in indicators:
+        Target.objects.get_or_create(
+            indicator=i, due_on=dt.date(2030, 12, 31), operator="ge",
+            defaults={"value": Decimal(5000), "text": "≥ 5000"},
+        )  # fmt: skip
+    chosen = list(Indicator.objects.filter(pk__in=[i.pk for i in indicators]).order_by("code"))
+    return [
+        (x.label, x.value, [(s.indicator.code, s.completion, s.latest_on) for s in x.scores])
+        for x in composite.by_province(chosen, as_of, exact=exact)
+    ]
 
 
 def test_commune_values_stand_in_for_a_province_without_its_own(program, hanoi, tq_new):  # noqa: F811
