@@ -25,7 +25,8 @@ from decimal import Decimal
 from dondoc.indicators.derived import unit_series
 from dondoc.indicators.models import Indicator, IndicatorSeriesEnds, WeightChange
 from dondoc.indicators.national import national_figures
-from dondoc.indicators.queries import assess_indicator
+from dondoc.indicators.queries import goals
+from dondoc.indicators.status import current_completion
 from dondoc.orgs.models import OrgKind
 
 
@@ -83,19 +84,31 @@ def weights_on(indicators: list[Indicator], on: dt.date) -> dict[int, Decimal]:
     return weights
 
 
-def _score(indicator, targets, series, weight, as_of, own_baseline=True) -> Score:
-    a = assess_indicator(indicator, targets, series, as_of, own_baseline=own_baseline)
-    share = a.completion
+def _score(indicator, targets, series, weight, as_of, own_baseline=True, goals_=None) -> Score:
+    """The score of a series: ``status.current_completion``, which gives ``evaluate``'s
+    completion, latest point, target and due date without the rest of the assessment."""
+    baseline = (
+        (indicator.baseline_on, indicator.baseline_value)
+        if own_baseline and indicator.baseline_value is not None and indicator.baseline_on
+        else None
+    )
+    share, latest, target, due_on = current_completion(
+        goals_ if goals_ is not None else goals(targets),
+        series,
+        as_of,
+        indicator.direction,
+        baseline,
+    )
     if share is not None:
         share = min(1.0, max(0.0, share))
     return Score(
         indicator,
         weight,
         share,
-        a.latest.value if a.latest else None,
-        a.latest.on if a.latest else None,
-        a.target,
-        a.due_on,
+        latest.value if latest else None,
+        latest.on if latest else None,
+        target,
+        due_on,
     )
 
 
@@ -169,8 +182,9 @@ def by_province(indicators: list[Indicator], as_of: dt.date, *, exact: bool = Fa
             series[(unit_id, indicator_id)] = [(r.period_end, r.value) for r in rows]
     found: dict[int, Index] = {}
     order = {i.pk: n for n, i in enumerate(indicators)}
+    aims = {i.pk: goals(list(i.targets.all())) for i in indicators}
     for (unit_id, indicator_id), points in sorted(series.items(), key=lambda kv: order[kv[0][1]]):
         i = by_id[indicator_id]
-        score = _score(i, list(i.targets.all()), points, weights[indicator_id], as_of, False)
+        score = _score(i, None, points, weights[indicator_id], as_of, False, aims[indicator_id])
         found.setdefault(unit_id, Index(unit_id, names[unit_id])).scores.append(score)
     return sorted(found.values(), key=lambda x: x.label)

@@ -97,7 +97,13 @@ def overrides_in_force(
 
 
 def assess_indicator(
-    indicator: Indicator, targets, series, as_of: dt.date, *, own_baseline: bool = True
+    indicator: Indicator,
+    targets,
+    series,
+    as_of: dt.date,
+    *,
+    own_baseline: bool = True,
+    project: bool = True,
 ) -> Assessment:
     """Assess a series; ``own_baseline`` False (a unit's series) starts from its first value."""
     baseline = (
@@ -105,7 +111,7 @@ def assess_indicator(
         if own_baseline and indicator.baseline_value is not None and indicator.baseline_on
         else None
     )
-    return evaluate(goals(targets), series, as_of, indicator.direction, baseline)
+    return evaluate(goals(targets), series, as_of, indicator.direction, baseline, project=project)
 
 
 #: Bands from worst to best: a parent without figures of its own takes its sub-indicators'
@@ -167,7 +173,10 @@ def catalogue(
         targets = list(indicator.targets.all())
         national = figures[indicator.pk]
         value = national.latest.row if national.latest else None
-        assessment = assess_indicator(indicator, targets, national.pairs(), as_of)
+        # a list shows no projection: ``ends_only`` leaves it out (nothing else changes)
+        assessment = assess_indicator(
+            indicator, targets, national.pairs(), as_of, project=not ends_only
+        )
         override = overrides.get(indicator.pk)
         status = IndicatorStatus(override.status) if override else assessment.status
         rows.append(
