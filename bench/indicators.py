@@ -3,16 +3,22 @@
 Against the synthetic indicator set (``dondoc synth --tasks 0 --indicators 200 --units 3400
 --periods 60``: about 10 million values), times N warm calls of the code the pages run:
 
-- **national roll-up**: one indicator's roll-up of its units' approved values over its 60
-  months (``queries.rollup_series``), for a commune-level indicator (3,300 units a month);
-- **province map**: the map's data for the latest month (``views._map``: the provinces'
-  roll-ups, matched to the shipped boundaries);
-- **indicator list**: the catalogue with statuses (``queries.catalogue``: targets, latest
-  national value, status and its components, overrides) for the 200 indicators;
+- **national roll-up**: one indicator's national series over its 60 months
+  (``national.national_figures``: national values, else the provinces' roll-up with its
+  coverage), for a commune-level indicator (3,300 units a month, rolled up through their
+  provinces);
+- **province map**: the indicator page's map (``views._breakdown`` then ``views._map``: each
+  province's latest approved value, matched to the shipped boundaries), for a
+  province-level indicator (``--map-code``);
+- **indicator list**: the list page's catalogue with statuses (``queries.catalogue(...,
+  ends_only=True)``: targets, first and latest national figure, roll-ups and their coverage
+  notes, status and its components, overrides, parents' status from their children) for the
+  200 indicators;
 - **provinces' composite**: the composite index of every province (``composite.by_province``);
 
-and hand-written SQL fetching the same figures: straight from the values table ("raw"), and,
-for the two roll-up paths, from the roll-up table ("rollup"). It prints p50 and p95 in
+and hand-written SQL fetching the same figures: straight from the values table ("raw"), and
+from the maintained tables the code reads ("rollup": ``IndicatorNationalRollup``,
+``IndicatorRollup``, ``IndicatorSeriesEnds``). It prints p50 and p95 in
 milliseconds, the ratio of the code's p95 to the lower SQL p95, and the load average. The
 code and the SQL are called in turn, call after call, so both meet the same load.
 
@@ -50,7 +56,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--n", type=int, default=30, help="Timed calls per path.")
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--as-of", default="2026-06-30", help="Date of the figures.")
-    parser.add_argument("--code", default="4", help="Indicator of the roll-up and the map.")
+    parser.add_argument("--code", default="4", help="Indicator of the national roll-up.")
+    parser.add_argument("--map-code", default="2", help="Indicator of the map (province level).")
     parser.add_argument(
         "--prepare",
         action="store_true",
@@ -86,10 +93,12 @@ def prepare(args: argparse.Namespace) -> None:
 class RawSQL:
     """Hand-written SQL for each path: what a careful hand would send for the same figures."""
 
-    def __init__(self, program_id: int, indicator_id: int, as_of: dt.date) -> None:
+    def __init__(self, program_id: int, indicator_id: int, as_of: dt.date, map_id: int) -> None:
         from dondoc.indicators.models import (
             Indicator,
+            IndicatorNationalRollup,
             IndicatorRollup,
+            IndicatorSeriesEnds,
             IndicatorValue,
             StatusOverride,
             Target,
@@ -105,8 +114,10 @@ class RawSQL:
             "o": StatusOverride._meta.db_table,
             "w": WeightChange._meta.db_table,
             "u": OrgUnit._meta.db_table,
+            "n": IndicatorNationalRollup._meta.db_table,
+            "e": IndicatorSeriesEnds._meta.db_table,
         }
-        self.p = {"p": program_id, "i": indicator_id, "d": as_of}
+        self.p = {"p": program_id, "i": indicator_id, "d": as_of, "m": map_id}
 
     def _run(self, sql: str) -> list:
         from django.db import connection
@@ -125,33 +136,29 @@ class RawSQL:
         )
 
     def rollup_table(self) -> None:
+        # the national values, and the national roll-ups of the other periods
         self._run(
-            "SELECT period_start, period_end, count, total, minimum, maximum FROM {r} "
-            "WHERE indicator_id = %(i)s AND area_id IS NULL AND period_end <= %(d)s "
-            "ORDER BY period_end"
+            "SELECT v.id, v.period_start, v.period_end, v.period_label, v.value, v.source, "
+            "v.source_directive_id FROM {v} v WHERE v.indicator_id = %(i)s "
+            "AND v.org_unit_id IS NULL AND v.state = 'approved' AND v.period_end <= %(d)s "
+            "ORDER BY v.period_end, v.id"
         )
+        self._run(
+            "SELECT r.period_start, r.period_end, r.period_label, r.value, r.reported, r.units, "
+            "r.missing_weights FROM {n} r WHERE r.indicator_id = %(i)s AND r.period_end <= %(d)s "
+            "AND NOT EXISTS (SELECT 1 FROM {v} v WHERE v.indicator_id = r.indicator_id "
+            "AND v.org_unit_id IS NULL AND v.period_end = r.period_end "
+            "AND v.state = 'approved' AND v.value IS NOT NULL) ORDER BY r.period_end"
+        )
+        self._run("SELECT valid_from, valid_to FROM {u} WHERE kind = 'province'")
 
-    # Province map
+    # Province map: each unit's latest approved value of the indicator, with its unit.
     def map_raw(self) -> None:
         self._run(
-            "WITH last AS (SELECT MAX(period_end) AS e FROM {v} WHERE indicator_id = %(i)s "
-            "AND org_unit_id IS NOT NULL AND state = 'approved' AND value IS NOT NULL "
-            "AND period_end <= %(d)s) "
-            "SELECT a.code, a.name, COUNT(*), SUM(v.value), MIN(v.value), MAX(v.value) "
-            "FROM {v} v JOIN {u} u ON u.id = v.org_unit_id "
-            "JOIN {u} a ON a.id = CASE WHEN u.kind = 'province' THEN u.id "
-            "WHEN u.kind = 'commune' THEN u.parent_id END "
-            "WHERE v.indicator_id = %(i)s AND v.period_end = (SELECT e FROM last) "
-            "AND v.state = 'approved' AND v.value IS NOT NULL AND a.kind = 'province' "
-            "GROUP BY a.code, a.name"
-        )
-
-    def map_table(self) -> None:
-        self._run(
-            "SELECT a.code, a.name, r.count, r.total, r.minimum, r.maximum FROM {r} r "
-            "JOIN {u} a ON a.id = r.area_id WHERE r.indicator_id = %(i)s AND r.period_end = "
-            "(SELECT MAX(period_end) FROM {r} WHERE indicator_id = %(i)s AND area_id IS NULL "
-            "AND period_end <= %(d)s) AND a.kind = 'province'"
+            "SELECT DISTINCT ON (v.org_unit_id) v.org_unit_id, u.code, u.name, u.kind, "
+            "v.period_end, v.value FROM {v} v JOIN {u} u ON u.id = v.org_unit_id "
+            "WHERE v.indicator_id = %(m)s AND v.state = 'approved' AND v.period_end <= %(d)s "
+            "ORDER BY v.org_unit_id, v.period_end DESC, v.id DESC"
         )
 
     # Indicator list with statuses: the catalogue, targets, first and latest national values,
@@ -173,6 +180,16 @@ class RawSQL:
             " ORDER BY v.period_end DESC, v.id DESC LIMIT 1) l ON TRUE "
             "WHERE i.program_id = %(p)s ORDER BY i.sort_key"
         )
+        self._run(  # the roll-ups of the periods without a national value
+            "SELECT r.indicator_id, r.period_start, r.period_end, r.period_label, r.value, "
+            "r.reported, r.units, r.missing_weights FROM {n} r JOIN {i} i "
+            "ON i.id = r.indicator_id WHERE i.program_id = %(p)s AND r.period_end <= %(d)s "
+            "AND NOT EXISTS (SELECT 1 FROM {v} v WHERE v.indicator_id = r.indicator_id "
+            "AND v.org_unit_id IS NULL AND v.period_end = r.period_end "
+            "AND v.state = 'approved' AND v.value IS NOT NULL) "
+            "ORDER BY r.indicator_id, r.period_end"
+        )
+        self._run("SELECT valid_from, valid_to FROM {u} WHERE kind = 'province'")
         self._run(
             "SELECT t.* FROM {tg} t JOIN {i} i ON i.id = t.indicator_id "
             "WHERE i.program_id = %(p)s ORDER BY t.indicator_id, t.due_on"
@@ -212,6 +229,24 @@ class RawSQL:
             "ORDER BY w.effective_on, w.id"
         )
 
+    def composite_table(self) -> None:
+        # what the page reads: the maintained ends of the provinces' series
+        self._run(
+            "SELECT e.indicator_id, e.org_unit_id, u.name, e.first_id, e.first_on, "
+            "e.first_value, e.last_id, e.last_on, e.last_value FROM {e} e "
+            "JOIN {u} u ON u.id = e.org_unit_id JOIN {i} i ON i.id = e.indicator_id "
+            "WHERE e.unit_kind = 'province' AND i.program_id = %(p)s"
+        )
+        self._run(
+            "SELECT t.* FROM {tg} t JOIN {i} i ON i.id = t.indicator_id "
+            "WHERE i.program_id = %(p)s ORDER BY t.indicator_id, t.due_on"
+        )
+        self._run(
+            "SELECT w.indicator_id, w.weight FROM {w} w JOIN {i} i ON i.id = w.indicator_id "
+            "WHERE i.program_id = %(p)s AND w.effective_on <= %(d)s "
+            "ORDER BY w.effective_on, w.id"
+        )
+
 
 def interleaved(code, references: dict, n: int, warmup: int):
     """Time ``code`` and each reference in turn, call after call, so that both meet the same
@@ -239,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.conf import settings
     from django.db import connection
 
-    from dondoc.indicators import composite, queries, views
+    from dondoc.indicators import composite, national, queries, views
     from dondoc.indicators.models import Indicator, IndicatorValue
 
     program_indicators = Indicator.objects.filter(program__code=PROGRAM)
@@ -252,7 +287,8 @@ def main(argv: list[str] | None = None) -> int:
         print("The hand-written SQL is PostgreSQL's (LATERAL, DISTINCT ON).", file=sys.stderr)
         return 2
     as_of = dt.date.fromisoformat(args.as_of)
-    raw = RawSQL(indicator.program_id, indicator.pk, as_of)
+    mapped = program_indicators.filter(code=args.map_code).first() or indicator
+    raw = RawSQL(indicator.program_id, indicator.pk, as_of, mapped.pk)
 
     def provinces() -> None:
         chosen = list(
@@ -264,18 +300,21 @@ def main(argv: list[str] | None = None) -> int:
 
     paths = {
         "national roll-up": (
-            lambda: queries.rollup_series(indicator, as_of=as_of),
+            lambda: national.national_figures([indicator], as_of),
             {"raw": raw.rollup_raw, "rollup": raw.rollup_table},
         ),
         "province map": (
-            lambda: views._map(indicator, as_of),
-            {"raw": raw.map_raw, "rollup": raw.map_table},
+            lambda: views._map(mapped, views._breakdown(mapped, as_of), as_of),
+            {"raw": raw.map_raw},
         ),
         "indicator list": (
-            lambda: queries.catalogue(program_indicators, as_of),
+            lambda: queries.catalogue(program_indicators, as_of, ends_only=True),
             {"raw": raw.catalogue},
         ),
-        "provinces' composite": (provinces, {"raw": raw.composite}),
+        "provinces' composite": (
+            provinces,
+            {"raw": raw.composite, "rollup": raw.composite_table},
+        ),
     }
     results = []
     load_start = os.getloadavg()
@@ -302,6 +341,8 @@ def main(argv: list[str] | None = None) -> int:
         "values": IndicatorValue.objects.filter(indicator__program__code=PROGRAM).count(),
         "indicators": program_indicators.count(),
         "indicator": f"{indicator.code} ({', '.join(indicator.levels)}, {indicator.aggregation})",
+        "map_indicator": f"{mapped.code} ({', '.join(mapped.levels)}, {mapped.aggregation})",
+        "table_answers": national.table_answers(as_of, None),
         "as_of": args.as_of,
         "n": args.n,
     }
@@ -315,7 +356,8 @@ def main(argv: list[str] | None = None) -> int:
 def print_table(meta: dict, results: list[dict]) -> None:
     print(
         f"{meta['database']}, {meta['indicators']} indicators, {meta['values']} values, "
-        f"indicator {meta['indicator']}, as of {meta['as_of']}, {meta['n']} warm calls (ms); "
+        f"indicator {meta['indicator']}, map {meta['map_indicator']}, as of {meta['as_of']} "
+        f"(national roll-up table answers: {meta['table_answers']}), {meta['n']} warm calls (ms); "
         f"load average (1, 5, 15 min) {meta['load_average'][0]} → {meta['load_average'][1]}"
     )
     header = ("path", "p50", "p95", "raw p50", "raw p95", "rollup p95", "ratio", "budget")

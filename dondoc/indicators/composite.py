@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from dondoc.indicators.derived import unit_series
-from dondoc.indicators.models import Indicator, WeightChange
+from dondoc.indicators.models import Indicator, IndicatorSeriesEnds, WeightChange
 from dondoc.indicators.national import national_figures
-from dondoc.indicators.queries import assess_indicator
+from dondoc.indicators.queries import goals
+from dondoc.indicators.status import current_completion
 from dondoc.orgs.models import OrgKind
 
 
@@ -83,19 +84,31 @@ def weights_on(indicators: list[Indicator], on: dt.date) -> dict[int, Decimal]:
     return weights
 
 
-def _score(indicator, targets, series, weight, as_of, own_baseline=True) -> Score:
-    a = assess_indicator(indicator, targets, series, as_of, own_baseline=own_baseline)
-    share = a.completion
+def _score(indicator, targets, series, weight, as_of, own_baseline=True, goals_=None) -> Score:
+    """The score of a series: ``status.current_completion``, which gives ``evaluate``'s
+    completion, latest point, target and due date without the rest of the assessment."""
+    baseline = (
+        (indicator.baseline_on, indicator.baseline_value)
+        if own_baseline and indicator.baseline_value is not None and indicator.baseline_on
+        else None
+    )
+    share, latest, target, due_on = current_completion(
+        goals_ if goals_ is not None else goals(targets),
+        series,
+        as_of,
+        indicator.direction,
+        baseline,
+    )
     if share is not None:
         share = min(1.0, max(0.0, share))
     return Score(
         indicator,
         weight,
         share,
-        a.latest.value if a.latest else None,
-        a.latest.on if a.latest else None,
-        a.target,
-        a.due_on,
+        latest.value if latest else None,
+        latest.on if latest else None,
+        target,
+        due_on,
     )
 
 
@@ -103,7 +116,7 @@ def indicator_scores(indicators: list[Indicator], as_of: dt.date) -> list[Score]
     """Scores of the national figures, rolled up from the units where there is no national
     value (``targets`` prefetched on the indicators)."""
     weights = weights_on(indicators, as_of)
-    series = national_figures(indicators, as_of)
+    series = national_figures(indicators, as_of, ends_only=True)
     return [
         _score(i, list(i.targets.all()), series[i.pk].pairs(), weights[i.pk], as_of)
         for i in indicators
@@ -130,21 +143,48 @@ def by_agency(scores: list[Score]) -> list[Index]:
     return sorted(found.values(), key=lambda x: x.label)
 
 
-def by_province(indicators: list[Indicator], as_of: dt.date) -> list[Index]:
+def by_province(indicators: list[Indicator], as_of: dt.date, *, exact: bool = False) -> list[Index]:
     """Each province's index over its own approved values (a derived indicator's computed from
-    the province's values of its inputs), against the national targets."""
+    the province's values of its inputs), against the national targets.
+
+    A score reads only the first and the latest value of a series (``status.evaluate``): they
+    come from ``IndicatorSeriesEnds``, maintained with the approvals, for every series whose
+    latest value ended by ``as_of``; the other series (a past date) and derived indicators are
+    read from the values (every series with ``exact``)."""
     weights = weights_on(indicators, as_of)
     by_id = {i.pk: i for i in indicators}
-    values = unit_series(indicators, as_of, unit_kinds=[OrgKind.PROVINCE])
     series: dict[tuple[int, int], list] = {}
     names: dict[int, str] = {}
+    direct = [] if exact else [i.pk for i in indicators if not i.derived]
+    later: set[int] = set()
+    ends = IndicatorSeriesEnds.objects.filter(
+        unit_kind=OrgKind.PROVINCE, indicator_id__in=direct
+    ).values_list(
+        "indicator_id", "org_unit_id", "org_unit__name", "first_id", "first_on", "first_value",
+        "last_id", "last_on", "last_value",
+    )  # fmt: skip
+    for pk, unit_id, name, first_id, first_on, first, last_id, last_on, last in ends:
+        if last_on > as_of:
+            later.add(pk)
+            continue
+        names[unit_id] = name
+        series[(unit_id, pk)] = (
+            [(last_on, last)] if first_id == last_id else [(first_on, first), (last_on, last)]
+        )
+    slow = [i for i in indicators if exact or i.derived or i.pk in later]
+    for pk in later:
+        for key in [k for k in series if k[1] == pk]:
+            del series[key]
+    values = unit_series(slow, as_of, unit_kinds=[OrgKind.PROVINCE]) if slow else {}
     for indicator_id, units in values.items():
         for unit_id, rows in units.items():
             names[unit_id] = rows[0].org_unit.name
             series[(unit_id, indicator_id)] = [(r.period_end, r.value) for r in rows]
     found: dict[int, Index] = {}
-    for (unit_id, indicator_id), points in series.items():
+    order = {i.pk: n for n, i in enumerate(indicators)}
+    aims = {i.pk: goals(list(i.targets.all())) for i in indicators}
+    for (unit_id, indicator_id), points in sorted(series.items(), key=lambda kv: order[kv[0][1]]):
         i = by_id[indicator_id]
-        score = _score(i, list(i.targets.all()), points, weights[indicator_id], as_of, False)
+        score = _score(i, None, points, weights[indicator_id], as_of, False, aims[indicator_id])
         found.setdefault(unit_id, Index(unit_id, names[unit_id])).scores.append(score)
     return sorted(found.values(), key=lambda x: x.label)

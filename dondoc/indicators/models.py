@@ -391,9 +391,9 @@ class WeightChange(models.Model):
 
 class IndicatorRollup(models.Model):
     """The roll-up (tổng hợp) of the approved values of organisation units, per indicator,
-    period and area: ``area`` empty is the whole country, else a province (its own value and
-    those of its communes). Count, sum, minimum and maximum are kept, so every aggregation
-    (sum, mean, min, max) reads from one row.
+    period and area: ``area`` empty is the whole country, else a province (its own values;
+    when it has none for the period, those of its communes). Count, sum, minimum, maximum and
+    a weighted mean's parts are kept, so every aggregation reads from one row.
 
     Maintained by ``rollup.refresh`` in the transaction that approves a value (never a cache
     that can lag behind): the read paths of the pages and the benchmark trust it.
@@ -409,6 +409,11 @@ class IndicatorRollup(models.Model):
     total = models.DecimalField(max_digits=28, decimal_places=6)
     minimum = models.DecimalField(max_digits=20, decimal_places=6)
     maximum = models.DecimalField(max_digits=20, decimal_places=6)
+    #: A weighted mean's parts: Σ value × weight, Σ weight, and how many values had a weight
+    #: (the unit's value of the indicator named as weight, same period).
+    weighted = models.DecimalField(max_digits=38, decimal_places=12, null=True, blank=True)
+    weights = models.DecimalField(max_digits=28, decimal_places=6, null=True, blank=True)
+    weighed = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["indicator", "area", "period_end"]
@@ -422,17 +427,26 @@ class IndicatorRollup(models.Model):
         return f"{self.indicator_id} {self.area_id or '-'} {self.period_end}: {self.total}"
 
     def value_for(self, aggregation: str) -> Decimal | None:
-        return rollup_value(aggregation, self.count, self.total, self.minimum, self.maximum)
+        return rollup_value(
+            aggregation, self.count, self.total, self.minimum, self.maximum,
+            weighted=self.weighted, weights=self.weights, weighed=self.weighed,
+        )  # fmt: skip
 
 
-def rollup_value(aggregation: str, count, total, minimum, maximum) -> Decimal | None:
+def rollup_value(
+    aggregation: str, count, total, minimum, maximum, *, weighted=None, weights=None, weighed=0
+) -> Decimal | None:
     """The figure of a roll-up row for an indicator's aggregation. One value is itself,
     whatever the aggregation (a province reporting alone); several do not roll up under
-    ``none``, nor under a weighted mean (its weights are not kept here): None."""
+    ``none``; a weighted mean needs every value's weight and weights not adding up to zero."""
     if not count:
         return None
     if count == 1:
         return total
+    if aggregation == Aggregation.WEIGHTED_MEAN:
+        if weighed < count or not weights:
+            return None
+        return Decimal(weighted) / Decimal(weights)
     if aggregation == Aggregation.SUM:
         return total
     if aggregation == Aggregation.MEAN:
@@ -477,3 +491,49 @@ class IndicatorSeriesEnds(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.org_unit_id}: {self.first_on} – {self.last_on}"
+
+
+class IndicatorNationalRollup(models.Model):
+    """The national figure rolled up from the units for one indicator and period, exactly as
+    ``national.national_figures`` computes it (provinces' own values, else their communes';
+    provinces merged into their successors; the indicator's aggregation), with the units'
+    structure in force after its last recorded change (``IndicatorRollupStructure``).
+
+    Kept for every period, whether or not a national value exists (the reader prefers the
+    national value); coverage against the expected units is judged when read, since it
+    depends on the date. Maintained by ``rollup.refresh`` in the approving transaction."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    period_label = models.CharField(max_length=80, blank=True)
+    #: The figure as text: the exact ``Decimal`` the computation gave (no rounding by a
+    #: column type, on any database); empty when it could not be rolled up.
+    value = models.CharField(max_length=80, blank=True)
+    reported = models.PositiveIntegerField()  # units (provinces or ministries) with a figure
+    units = models.PositiveIntegerField()  # values counted (a weighted mean's note)
+    missing_weights = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period_end", "period_start"],
+                name="indicator_national_rollup_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.period_end}: {self.value or '-'}"
+
+
+class IndicatorRollupStructure(models.Model):
+    """One row: the fingerprint of the organisation units' structure (validity dates,
+    successors, parents) that ``IndicatorNationalRollup`` was computed with. When the units
+    change (a merger recorded), the fingerprint no longer matches and the readers compute
+    from the values until the tables are rebuilt (``dondoc check-figures --repair``)."""
+
+    fingerprint = models.CharField(max_length=200)
+    built_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.fingerprint

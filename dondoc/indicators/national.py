@@ -129,23 +129,51 @@ class NationalSeries:
 
 
 def rollup_level(indicator: Indicator) -> str | None:
-    """The level whose values roll up into the national figure, None when none does."""
+    """The level whose values roll up into the national figure, None when none does: the
+    provinces (an indicator collected from communes rolls up through its provinces), else
+    the ministries."""
     if indicator.aggregation == Aggregation.NONE:
         return None
     levels = set(indicator.levels or [])
+    if Level.COMMUNE in levels:
+        levels.add(Level.PROVINCE)
     return next((level for level, _kind in ROLLUP_LEVELS if level in levels), None)
 
 
+def takes_communes(indicator: Indicator) -> bool:
+    """Whether communes' values stand in for a province that has none of its own."""
+    return Level.COMMUNE in (indicator.levels or []) and rollup_level(indicator) == Level.PROVINCE
+
+
 def national_figures(
-    indicators: Iterable[Indicator], as_of: dt.date, *, known_on: dt.date | None = None
+    indicators: Iterable[Indicator],
+    as_of: dt.date,
+    *,
+    known_on: dt.date | None = None,
+    ends_only: bool = False,
+    exact: bool = False,
 ) -> dict[int, NationalSeries]:
     """The national series of each indicator, periods ended by ``as_of`` (see the module).
 
     A derived indicator's series is computed from its inputs' national series
-    (``derived``), for the periods where both have a figure; its own rows are never read."""
+    (``derived``), for the periods where both have a figure; its own rows are never read.
+
+    The roll-ups are read from ``IndicatorNationalRollup`` when it answers the question
+    exactly (``table_answers``: the figures as known now, on a date under the units'
+    current structure); otherwise, a past "known on" day or a date before the last merger,
+    they are computed from the values. Both give the same figures (tested); ``exact`` always
+    computes from the values (``dondoc check-figures`` compares the two).
+
+    ``ends_only``: of the national values, only the first and the latest with a figure are
+    read (and the latest, "not available" or not), with every rolled-up point: all that
+    the status and the score read (``status.evaluate``), for lists of many indicators."""
     indicators = list(indicators)
     formulas = plan(indicators)
-    found = _read_figures(formulas.base, as_of, known_on)
+    provinces = None if exact else _answers(as_of, known_on)
+    inputs = {pk for pair in formulas.inputs.values() for pk in (pair[0].pk, pair[1].pk)}
+    found = _read_figures(
+        formulas.base, as_of, known_on, provinces=provinces, ends_only=ends_only, full=inputs
+    )
     for indicator in formulas.derived:
         top, bottom = formulas.inputs[indicator.pk]
         found[indicator.pk] = _derive(indicator, found[top.pk], found[bottom.pk])
@@ -168,26 +196,67 @@ def _derive(indicator: Indicator, top: NationalSeries, bottom: NationalSeries) -
     return NationalSeries(points=points, latest=points[-1] if points else None, notes=notes)
 
 
+def _national_rows(ids: list[int], as_of: dt.date, known_on: dt.date | None, ends_only: bool):
+    """The approved national rows (no unit) of the indicators, oldest first; ``ends_only``:
+    only each one's first and latest with a figure, and its latest."""
+    rows = approved(
+        IndicatorValue.objects.filter(
+            indicator_id__in=ids, org_unit__isnull=True, period_end__lte=as_of
+        ),
+        known_on,
+    )
+    if ends_only and ids:
+
+        def probe(order: tuple[str, str], figure: bool):
+            q = approved(
+                IndicatorValue.objects.filter(
+                    indicator_id=OuterRef("pk"), org_unit__isnull=True, period_end__lte=as_of
+                ),
+                known_on,
+            )
+            if figure:
+                q = q.filter(value__isnull=False)
+            return Subquery(q.order_by(*order).values("id")[:1])
+
+        ends = Indicator.objects.filter(pk__in=ids).values_list(
+            probe(("period_end", "id"), True),
+            probe(("-period_end", "-id"), True),
+            probe(("-period_end", "-id"), False),
+        )
+        chosen = {pk for trio in ends for pk in trio if pk is not None}
+        rows = IndicatorValue.objects.filter(pk__in=chosen)
+    return rows.select_related("source_directive").order_by("indicator_id", "period_end", "id")
+
+
 def _read_figures(
-    indicators: list[Indicator], as_of: dt.date, known_on: dt.date | None
+    indicators: list[Indicator],
+    as_of: dt.date,
+    known_on: dt.date | None,
+    *,
+    provinces: int | None = None,
+    ends_only: bool = False,
+    full: set[int] = frozenset(),
 ) -> dict[int, NationalSeries]:
     """The national series of indicators that are not derived (three queries)."""
     found = {i.pk: NationalSeries() for i in indicators}
-    nationals = approved(
-        IndicatorValue.objects.filter(
-            indicator_id__in=list(found), org_unit__isnull=True, period_end__lte=as_of
-        ),
-        known_on,
-    ).select_related("source_directive")
+    ids = list(found)
+    nationals = list(_national_rows([pk for pk in ids if pk in full], as_of, known_on, False))
+    if ends_only:
+        nationals += _national_rows([pk for pk in ids if pk not in full], as_of, known_on, True)
+    else:
+        nationals += _national_rows([pk for pk in ids if pk not in full], as_of, known_on, False)
     national_ends: dict[int, set[dt.date]] = defaultdict(set)
     latest: dict[int, Point] = {}
-    for row in nationals.order_by("indicator_id", "period_end", "id"):
+    for row in sorted(nationals, key=lambda r: (r.indicator_id, r.period_end, r.id)):
         point = Point(row)
         latest[row.indicator_id] = point
         if row.value is not None:
             found[row.indicator_id].points.append(point)
             national_ends[row.indicator_id].add(row.period_end)
-    rolled = _rollups(indicators, as_of, known_on, found)
+    if provinces is not None:  # the table answers
+        rolled = _rollups_from_table(indicators, as_of, found, provinces)
+    else:
+        rolled = _rollups(indicators, as_of, known_on, found)
     for pk, series in found.items():
         extra = [p for p in rolled.get(pk, []) if p.on not in national_ends[pk]]
         if extra:
@@ -203,68 +272,147 @@ def _read_figures(
     return found
 
 
-def _rollups(
-    indicators: list[Indicator],
-    as_of: dt.date,
-    known_on: dt.date | None,
-    found: dict[int, NationalSeries],
-) -> dict[int, list[Point]]:
-    """Rolled-up points of each indicator, for periods without a national value."""
+# The roll-up -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rolled:
+    """One period's roll-up before its coverage is judged against the units expected on a
+    date: what ``IndicatorNationalRollup`` keeps."""
+
+    indicator_id: int
+    start: dt.date
+    end: dt.date
+    label: str
+    value: Decimal | None  # None: not rolled up (a weighted mean's weights)
+    reported: int  # carrying units with a figure
+    units: int  # values counted
+    missing_weights: int = 0
+
+
+def structure(on: dt.date | None = None) -> tuple[str, dt.date | None, int]:
+    """The units' structure as a fingerprint, the first day it is in force (the day after
+    the last recorded change), and the number of provinces existing ``on`` that day: one
+    aggregate over the units that values roll up through."""
+    valid = Q(kind=OrgKind.PROVINCE)
+    if on is not None:
+        valid &= (Q(valid_from__isnull=True) | Q(valid_from__lte=on)) & (
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+        )
+    got = OrgUnit.objects.filter(
+        kind__in=[OrgKind.PROVINCE, OrgKind.MINISTRY, OrgKind.COMMUNE]
+    ).aggregate(
+        n=Count("id"),
+        top=Max("id"),
+        start=Max("valid_from"),
+        end=Max("valid_to"),
+        parents=Sum(F("parent_id")),
+        successors=Sum(F("successor_id")),
+        provinces=Count("id", filter=valid),
+    )
+    days = [d for d in (got["start"], got["end"] and got["end"] + dt.timedelta(days=1)) if d]
+    text = "|".join(str(got[k]) for k in ("n", "top", "start", "end", "parents", "successors"))
+    return text, max(days) if days else None, got["provinces"]
+
+
+def _answers(as_of: dt.date, known_on: dt.date | None) -> int | None:
+    """The number of provinces on ``as_of`` when ``table_answers``, else None."""
+    from dondoc.indicators.models import IndicatorRollupStructure
+
+    if known_on is not None and known_on < max(as_of, dt.date.today()):
+        return None
+    text, since, provinces = structure(as_of)
+    if since is not None and as_of < since:
+        return None
+    built = IndicatorRollupStructure.objects.values_list("fingerprint", flat=True).first()
+    return provinces if built == text else None
+
+
+def table_answers(as_of: dt.date, known_on: dt.date | None) -> bool:
+    """Whether ``IndicatorNationalRollup`` holds the roll-ups as ``national_figures`` would
+    compute them: values as known now (no ``known_on``, or one on or after both today and
+    ``as_of``), ``as_of`` under the units' current structure, and the table computed with
+    that structure (two small queries)."""
+    return _answers(as_of, known_on) is not None
+
+
+def _rollable(
+    indicators: list[Indicator], found: dict[int, NationalSeries]
+) -> dict[int, Indicator]:
+    """The indicators that roll up; a weighted mean without its weight gets a note."""
     by_id: dict[int, Indicator] = {}
     for indicator in indicators:
-        level = rollup_level(indicator)
-        if level is None:
+        if rollup_level(indicator) is None:
             continue
         if indicator.aggregation == Aggregation.WEIGHTED_MEAN and not indicator.weight_indicator_id:
-            found[indicator.pk].notes.append(
-                _("Not rolled up: a weighted mean needs its weight indicator, and none is named.")
-            )
+            if indicator.pk in found:
+                found[indicator.pk].notes.append(
+                    _("Not rolled up: a weighted mean needs its weight indicator, and none is "
+                      "named.")
+                )  # fmt: skip
             continue
         by_id[indicator.pk] = indicator
-    if not by_id:
-        return {}
-    kinds = dict(ROLLUP_LEVELS)
-    units = {
+    return by_id
+
+
+def _rolled_units() -> dict[int, OrgUnit]:
+    return {
         u.pk: u
-        for u in OrgUnit.objects.filter(kind__in=list(kinds.values())).only(
+        for u in OrgUnit.objects.filter(kind__in=[k for _l, k in ROLLUP_LEVELS]).only(
             "pk", "kind", "valid_from", "valid_to", "successor_id"
         )
     }
-    provinces = sum(
-        1 for u in units.values() if u.kind == OrgKind.PROVINCE and u.is_valid_on(as_of)
-    )
-    moved: dict[int, int | None] = {}  # units gone by ``as_of`` -> the unit carrying them
-    for unit in units.values():
-        if not unit.is_valid_on(as_of):
-            carrier = carrier_on(unit, as_of, units)
-            moved[unit.pk] = carrier.pk if carrier else None
-    carriers: dict[int, list[int]] = defaultdict(list)
-    for pk, carrier in moved.items():
-        if carrier is not None:
-            carriers[carrier].append(pk)
-    carrier_expr = (
-        Case(
-            *[When(org_unit_id__in=pks, then=Value(c)) for c, pks in carriers.items()],
-            default=F("org_unit_id"),
-            output_field=IntegerField(),
-        )
-        if carriers
-        else F("org_unit_id")
-    )
-    by_level = Q()
+
+
+def compute(
+    by_id: dict[int, Indicator],
+    *,
+    on: dt.date,
+    units: dict[int, OrgUnit],
+    until: dt.date | None = None,
+    known_on: dt.date | None = None,
+    pairs: Iterable[tuple[int, dt.date, dt.date]] | None = None,
+    skip_national: bool = False,
+) -> dict[int, list[Rolled]]:
+    """The roll-up of each period of the indicators (oldest first), the units carried by
+    those existing on ``on``. A province's figure is its own values, else (an indicator
+    collected from communes) its communes'; a mean is taken per province, then per carrying
+    unit, then over the carriers. One grouped query."""
+    if not by_id:
+        return {}
+    scope = Q()
     for level, kind in ROLLUP_LEVELS:
         ids = [pk for pk, i in by_id.items() if rollup_level(i) == level]
         if ids:
-            by_level |= Q(indicator_id__in=ids, org_unit__kind=kind)
-    has_national = approved(
-        IndicatorValue.objects.filter(
-            indicator_id=OuterRef("indicator_id"),
-            org_unit__isnull=True,
-            period_end=OuterRef("period_end"),
-            value__isnull=False,
-        ),
-        known_on,
-    )
+            scope |= Q(indicator_id__in=ids, org_unit__kind=kind)
+    communal = [pk for pk, i in by_id.items() if takes_communes(i)]
+    if communal:
+        scope |= Q(
+            indicator_id__in=communal,
+            org_unit__kind=OrgKind.COMMUNE,
+            org_unit__parent__isnull=False,
+        )
+    rows = approved(IndicatorValue.objects.filter(scope, value__isnull=False), known_on)
+    if until is not None:
+        rows = rows.filter(period_end__lte=until)
+    if pairs is not None:
+        chosen = Q()
+        for pk, start, end in pairs:
+            chosen |= Q(indicator_id=pk, period_start=start, period_end=end)
+        if not chosen:
+            return {}
+        rows = rows.filter(chosen)
+    if skip_national:
+        has_national = approved(
+            IndicatorValue.objects.filter(
+                indicator_id=OuterRef("indicator_id"),
+                org_unit__isnull=True,
+                period_end=OuterRef("period_end"),
+                value__isnull=False,
+            ),
+            known_on,
+        )
+        rows = rows.filter(~Exists(has_national))
     weight = approved(
         IndicatorValue.objects.filter(
             indicator_id=OuterRef("indicator__weight_indicator_id"),
@@ -275,17 +423,10 @@ def _rollups(
         ),
         known_on,
     ).order_by("-id")
-    number = DecimalField(max_digits=30, decimal_places=6)
-    rows = (
-        approved(
-            IndicatorValue.objects.filter(
-                by_level, value__isnull=False, period_end__lte=as_of
-            ).exclude(org_unit_id__in=[pk for pk, c in moved.items() if c is None]),
-            known_on,
-        )
-        .filter(~Exists(has_national))
-        .alias(
-            carrier=carrier_expr,
+    number = DecimalField(max_digits=38, decimal_places=12)
+    commune = Q(org_unit__kind=OrgKind.COMMUNE)
+    grouped = (
+        rows.alias(
             weight=Case(
                 When(
                     indicator__aggregation=Aggregation.WEIGHTED_MEAN,
@@ -295,101 +436,201 @@ def _rollups(
                 output_field=number,
             ),
         )
-        .annotate(  # a mean is taken per carrying unit first; the others need no groups
-            part=Case(
-                When(indicator__aggregation=Aggregation.MEAN, then=carrier_expr),
-                default=Value(0),
+        .annotate(
+            area=Case(
+                When(commune, then=F("org_unit__parent_id")),
+                default=F("org_unit_id"),
                 output_field=IntegerField(),
-            )
+            ),
+            own=Case(When(commune, then=Value(0)), default=Value(1), output_field=IntegerField()),
         )
-        .values("indicator_id", "period_start", "period_end", "part")
+        .values("indicator_id", "period_start", "period_end", "area", "own")
         .annotate(
             label=Max("period_label"),
             total=Sum("value"),
             n=Count("id"),
             low=Min("value"),
             high=Max("value"),
-            reported=Count("carrier", distinct=True),
             weighted=Sum(ExpressionWrapper(F("value") * F("weight"), output_field=number)),
             weights=Sum("weight"),
             weighed=Count("weight"),
         )
-        .order_by("indicator_id", "period_end", "period_start")
+        .order_by()
     )
     periods: dict[tuple[int, dt.date, dt.date], list[dict]] = defaultdict(list)
-    for row in rows:
+    for row in grouped:
         periods[(row["indicator_id"], row["period_start"], row["period_end"])].append(row)
-    points: dict[int, dict[dt.date, Point]] = defaultdict(dict)
-    for (pk, start, end), parts in periods.items():
-        indicator = by_id[pk]
-        level = rollup_level(indicator)
-        expected = provinces if level == Level.PROVINCE else 1
-        value, reported, note = _combine(indicator, parts)
-        label = parts[0]["label"] or f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
-        expected = max(expected, reported)
-        if note:
-            found[pk].notes.append(f"{label}: {note}")
+    carriers: dict[int, int | None] = {}
+
+    def carrier(area: int) -> int | None:
+        if area not in carriers:
+            unit = units.get(area)
+            if unit is None:  # not a province or ministry: itself
+                carriers[area] = area
+            else:
+                found = carrier_on(unit, on, units)
+                carriers[area] = found.pk if found else None
+        return carriers[area]
+
+    result: dict[int, list[Rolled]] = defaultdict(list)
+    for pk, start, end in sorted(periods, key=lambda k: (k[0], k[2], k[1])):
+        parts = periods[(pk, start, end)]
+        owned = {p["area"] for p in parts if p["own"]}
+        by_carrier: dict[int, list[dict]] = defaultdict(list)
+        for p in parts:
+            if p["own"] or p["area"] not in owned:
+                c = carrier(p["area"])
+                if c is not None:
+                    by_carrier[c].append(p)
+        if not by_carrier:
             continue
-        if reported * 100 < expected * min_coverage():
-            found[pk].notes.append(
+        result[pk].append(_combine(by_id[pk], pk, start, end, by_carrier))
+    return result
+
+
+def _combine(
+    indicator: Indicator, pk: int, start: dt.date, end: dt.date, by_carrier: dict[int, list[dict]]
+) -> Rolled:
+    """The national figure of one period from its groups, by carrying unit."""
+    kept = [p for parts in by_carrier.values() for p in parts]
+    label = max((p["label"] or "" for p in kept), default="")
+    n = sum(p["n"] for p in kept)
+    reported = len(by_carrier)
+    aggregation = indicator.aggregation
+
+    def done(value: Decimal | None, missing: int = 0) -> Rolled:
+        return Rolled(pk, start, end, label, value, reported, n, missing)
+
+    if aggregation == Aggregation.MEAN:
+        means = []
+        for parts in by_carrier.values():
+            figures = [Decimal(p["total"]) / p["n"] for p in parts]
+            means.append(
+                figures[0] if len(figures) == 1 else sum(figures, Decimal(0)) / len(figures)
+            )
+        return done(means[0] if len(means) == 1 else sum(means, Decimal(0)) / len(means))
+    if aggregation == Aggregation.SUM:
+        return done(sum((Decimal(p["total"]) for p in kept), Decimal(0)))
+    if aggregation == Aggregation.MIN:
+        return done(min(Decimal(p["low"]) for p in kept))
+    if aggregation == Aggregation.MAX:
+        return done(max(Decimal(p["high"]) for p in kept))
+    weighed = sum(p["weighed"] for p in kept)
+    if weighed < n:
+        return done(None, n - weighed)
+    weights = sum((Decimal(p["weights"]) for p in kept if p["weights"] is not None), Decimal(0))
+    if not weights:
+        return done(None)
+    weighted = sum((Decimal(p["weighted"]) for p in kept if p["weighted"] is not None), Decimal(0))
+    return done(weighted / weights)
+
+
+def _points(
+    indicator: Indicator, rolled: list[Rolled], provinces: int, series: NationalSeries
+) -> list[Point]:
+    """The rolled-up points of an indicator once coverage is judged against the units
+    expected on the date (``provinces`` existing then; a ministry: one); notes for the rest."""
+    level = rollup_level(indicator)
+    points: dict[dt.date, Point] = {}
+    for r in rolled:
+        label = r.label or f"{r.start:%d/%m/%Y} – {r.end:%d/%m/%Y}"
+        expected = max(provinces if level == Level.PROVINCE else 1, r.reported)
+        if r.value is None:
+            if r.missing_weights:
+                note = _(
+                    "not rolled up: %(missing)s of %(n)s units have no value of the weight "
+                    "indicator for the period."
+                ) % {"missing": r.missing_weights, "n": r.units}
+            else:
+                note = _("not rolled up: the weights add up to zero.")
+            series.notes.append(f"{label}: {note}")
+            continue
+        if r.reported * 100 < expected * min_coverage():
+            series.notes.append(
                 _(
                     "%(period)s: only %(reported)s of %(expected)s units reported, below "
                     "%(min)s %%: not rolled up."
                 )
                 % {
                     "period": label,
-                    "reported": reported,
+                    "reported": r.reported,
                     "expected": expected,
                     "min": min_coverage(),
                 }
             )
             continue
-        coverage = Coverage(reported, expected, level)
         point = Point(
             IndicatorValue(
                 indicator=indicator,
-                period_start=start,
-                period_end=end,
+                period_start=r.start,
+                period_end=r.end,
                 period_label=label,
-                value=value,
+                value=r.value,
                 state=ValueState.APPROVED,
             ),
-            coverage,
+            Coverage(r.reported, expected, level),
         )
-        held = points[pk].get(end)  # a quarter and a year ending the same day: most units
-        if held is None or (reported, end - start) > (
+        held = points.get(r.end)  # a quarter and a year ending the same day: most units
+        if held is None or (r.reported, r.end - r.start) > (
             held.coverage.reported,
             held.on - held.row.period_start,
         ):
-            points[pk][end] = point
-    return {pk: [by_end[end] for end in sorted(by_end)] for pk, by_end in points.items()}
+            points[r.end] = point
+    return [points[end] for end in sorted(points)]
 
 
-def _combine(indicator: Indicator, parts: list[dict]) -> tuple[Decimal | None, int, str]:
-    """The national figure of one period from its grouped rows: (value, units, why not)."""
-    aggregation = indicator.aggregation
-    if aggregation == Aggregation.MEAN:  # one part per carrying unit
-        means = [Decimal(p["total"]) / p["n"] for p in parts]
-        return sum(means, Decimal(0)) / len(means), len(means), ""
-    (part,) = parts
-    reported = part["reported"]
-    if aggregation == Aggregation.SUM:
-        return Decimal(part["total"]), reported, ""
-    if aggregation == Aggregation.MIN:
-        return Decimal(part["low"]), reported, ""
-    if aggregation == Aggregation.MAX:
-        return Decimal(part["high"]), reported, ""
-    missing = part["n"] - part["weighed"]
-    if not missing and not part["weights"]:
-        return None, reported, _("not rolled up: the weights add up to zero.")
-    if missing:
-        return (
-            None,
-            reported,
-            _(
-                "not rolled up: %(missing)s of %(n)s units have no value of the weight "
-                "indicator for the period."
-            )
-            % {"missing": missing, "n": part["n"]},
+def _provinces_on(units: dict[int, OrgUnit], day: dt.date) -> int:
+    return sum(1 for u in units.values() if u.kind == OrgKind.PROVINCE and u.is_valid_on(day))
+
+
+def _rollups(
+    indicators: list[Indicator],
+    as_of: dt.date,
+    known_on: dt.date | None,
+    found: dict[int, NationalSeries],
+) -> dict[int, list[Point]]:
+    """Rolled-up points of each indicator, for periods without a national value, computed
+    from the values (the exact path)."""
+    by_id = _rollable(indicators, found)
+    if not by_id:
+        return {}
+    units = _rolled_units()
+    rolled = compute(
+        by_id, on=as_of, units=units, until=as_of, known_on=known_on, skip_national=True
+    )
+    provinces = _provinces_on(units, as_of)
+    return {pk: _points(by_id[pk], rows, provinces, found[pk]) for pk, rows in rolled.items()}
+
+
+def _rollups_from_table(
+    indicators: list[Indicator], as_of: dt.date, found: dict[int, NationalSeries], provinces: int
+) -> dict[int, list[Point]]:
+    """The same points read from ``IndicatorNationalRollup`` (``table_answers`` said it
+    holds them): the periods ended by ``as_of`` without an approved national figure."""
+    from dondoc.indicators.models import IndicatorNationalRollup
+
+    by_id = _rollable(indicators, found)
+    if not by_id:
+        return {}
+    has_national = IndicatorValue.objects.filter(
+        indicator_id=OuterRef("indicator_id"),
+        org_unit__isnull=True,
+        period_end=OuterRef("period_end"),
+        value__isnull=False,
+        state=ValueState.APPROVED,
+    )
+    rows = (
+        IndicatorNationalRollup.objects.filter(indicator_id__in=list(by_id), period_end__lte=as_of)
+        .filter(~Exists(has_national))
+        .order_by("indicator_id", "period_end", "period_start")
+        .values_list(
+            "indicator_id", "period_start", "period_end", "period_label", "value", "reported",
+            "units", "missing_weights",
         )
-    return Decimal(part["weighted"]) / Decimal(part["weights"]), reported, ""
+    )  # fmt: skip
+    rolled: dict[int, list[Rolled]] = defaultdict(list)
+    for pk, start, end, label, value, reported, n, missing in rows:
+        rolled[pk].append(
+            Rolled(pk, start, end, label, Decimal(value) if value else None, reported, n, missing)
+        )
+    return {pk: _points(by_id[pk], rows, provinces, found[pk]) for pk, rows in rolled.items()}

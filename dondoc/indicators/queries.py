@@ -37,6 +37,8 @@ class Row:
     assessment: Assessment | None = None  # the computed status and its components
     override: StatusOverride | None = None  # a status set by hand, in force on the date
     national: NationalSeries | None = None  # the series the status was computed from
+    #: the status comes from the sub-indicators (a parent without figures of its own)
+    from_children: bool = False
 
     @property
     def coverage(self) -> Coverage | None:
@@ -95,7 +97,13 @@ def overrides_in_force(
 
 
 def assess_indicator(
-    indicator: Indicator, targets, series, as_of: dt.date, *, own_baseline: bool = True
+    indicator: Indicator,
+    targets,
+    series,
+    as_of: dt.date,
+    *,
+    own_baseline: bool = True,
+    project: bool = True,
 ) -> Assessment:
     """Assess a series; ``own_baseline`` False (a unit's series) starts from its first value."""
     baseline = (
@@ -103,30 +111,72 @@ def assess_indicator(
         if own_baseline and indicator.baseline_value is not None and indicator.baseline_on
         else None
     )
-    return evaluate(goals(targets), series, as_of, indicator.direction, baseline)
+    return evaluate(goals(targets), series, as_of, indicator.direction, baseline, project=project)
 
 
-def catalogue(queryset: QuerySet, as_of: dt.date, *, known_on: dt.date | None = None) -> list[Row]:
+#: Bands from worst to best: a parent without figures of its own takes its sub-indicators'
+#: worst band (docs/indicators.md).
+WORST_FIRST = (
+    IndicatorStatus.DETERIORATION,
+    IndicatorStatus.LIMITED_PROGRESS,
+    IndicatorStatus.ACCELERATION_NEEDED,
+    IndicatorStatus.ON_TRACK,
+    IndicatorStatus.ACHIEVED,
+)
+
+
+def _from_children(rows: list[Row]) -> None:
+    """A parent ("11") with no figure of its own and no status set by hand takes the worst
+    band of its sub-indicators ("11.1"–"11.12") that have one (no data and qualitative ones
+    are left out): one sub-indicator falling behind is a bottleneck of the whole."""
+    kids: dict[int, list[Row]] = {}
+    for row in rows:
+        if row.indicator.parent_id:
+            kids.setdefault(row.indicator.parent_id, []).append(row)
+    for row in rows:
+        children = kids.get(row.indicator.pk)
+        if not children:
+            continue
+        row.children = children
+        if row.override is not None or row.computed_status != IndicatorStatus.NO_DATA:
+            continue
+        banded = [c.status for c in children if c.status in WORST_FIRST]
+        if banded:
+            row.status = min(banded, key=WORST_FIRST.index)
+            row.from_children = True
+
+
+def catalogue(
+    queryset: QuerySet,
+    as_of: dt.date,
+    *,
+    known_on: dt.date | None = None,
+    ends_only: bool = False,
+) -> list[Row]:
     """Rows of the indicators of ``queryset`` in catalogue order (queries: six).
 
     The national figure of a period is the national value, else the roll-up of the units'
     values (``national.national_figures``). ``known_on`` recomputes the catalogue as it could
     be read that day: values approved and overrides entered later are left out (a report
-    keeps its figures)."""
+    keeps its figures). ``ends_only``: the rows' national series hold only what the status
+    reads (``national.national_figures``), for lists."""
     indicators = list(
         queryset.select_related("group", "responsible_agency", "program").prefetch_related(
             "targets"
         )
     )
     ids = [i.pk for i in indicators]
-    figures = national_figures(indicators, as_of, known_on=known_on)
+    figures = national_figures(indicators, as_of, known_on=known_on, ends_only=ends_only)
     overrides = overrides_in_force(ids, as_of, known_on)
     rows = []
     for indicator in indicators:
         targets = list(indicator.targets.all())
         national = figures[indicator.pk]
         value = national.latest.row if national.latest else None
-        assessment = assess_indicator(indicator, targets, national.pairs(), as_of)
+        # a list shows no projection: ``ends_only`` leaves it out (nothing else changes)
+        assessment = assess_indicator(
+            indicator, targets, national.pairs(), as_of, project=not ends_only
+        )
         override = overrides.get(indicator.pk)
         status = IndicatorStatus(override.status) if override else assessment.status
         rows.append(
@@ -140,6 +190,7 @@ def catalogue(queryset: QuerySet, as_of: dt.date, *, known_on: dt.date | None = 
                 national=national,
             )
         )
+    _from_children(rows)
     return rows
 
 
@@ -185,6 +236,7 @@ def row_json(row: Row) -> dict:
         },
         "rollup_notes": row.national.notes if row.national else [],
         "status": str(row.status),
+        "status_from_children": row.from_children,
         "computed_status": str(row.computed_status),
         "override": None
         if row.override is None

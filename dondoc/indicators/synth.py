@@ -114,7 +114,7 @@ def generate(
             count = _executemany(rows, texts)
         log(f"{count} indicator values written in {time.monotonic() - started:.0f} s.")
         _targets(rng, created, plans, national, spans)
-        rollup.rebuild([i.pk for i in created])
+        rollup.rebuild()  # every indicator: the units changed too (their structure is stamped)
         log(f"Roll-up built at {time.monotonic() - started:.0f} s.")
     return count
 
@@ -351,6 +351,7 @@ def _targets(rng, created, plans, national, spans) -> None:
 def delete(program_id: int) -> None:
     """Remove the indicators of a program and everything hanging on them (raw deletes)."""
     from dondoc.indicators.models import (
+        IndicatorNationalRollup,
         IndicatorRollup,
         IndicatorSeriesEnds,
         StatusOverride,
@@ -362,6 +363,7 @@ def delete(program_id: int) -> None:
     of_program = f"IN (SELECT id FROM {ind} WHERE program_id = %s)"
     with transaction.atomic(), connection.cursor() as cur:
         for model in (
+            IndicatorNationalRollup,
             IndicatorRollup,
             IndicatorSeriesEnds,
             IndicatorValue,

@@ -5,6 +5,7 @@ composite scores."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from decimal import Decimal, InvalidOperation
 from itertools import groupby
@@ -14,6 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -59,7 +61,11 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     _require(request, "indicator.view")
     as_of = date_param(request.GET, "as_of", timezone.localdate())
     program = choose_program(request.GET.get("program"))
-    rows = catalogue(Indicator.objects.filter(program=program), as_of) if program else []
+    rows = (
+        catalogue(Indicator.objects.filter(program=program), as_of, ends_only=True)
+        if program
+        else []
+    )
     bands = _bands(rows)
     chosen = {
         "status": request.GET.get("status", "") if request.GET.get("status") in _STATUSES else "",
@@ -219,10 +225,24 @@ def _breakdown(indicator: Indicator, as_of: dt.date) -> list[IndicatorValue]:
         .select_related("org_unit")
         .order_by("org_unit_id", "-period_end", "-id")
     )
+    if connection.vendor == "postgresql":  # each unit's latest row only, not its whole series
+        rows = rows.distinct("org_unit_id")
     latest: dict[int, IndicatorValue] = {}
     for row in rows:
         latest.setdefault(row.org_unit_id, row)
     return sorted(latest.values(), key=lambda v: v.org_unit.name)
+
+
+@functools.cache
+def _geometry(name: str) -> tuple[dict, dict[str, str]]:
+    """A shipped boundary file, its features keeping only their names, and the names by
+    province code: read once per process (the files change only with a release); never
+    modified by the callers."""
+    geometry = json.loads((MAP_DIR / name).read_text(encoding="utf-8"))
+    names = {f["properties"]["code"]: f["properties"]["name"] for f in geometry["features"]}
+    for feature in geometry["features"]:
+        feature["properties"] = {"name": feature["properties"]["name"]}
+    return geometry, names
 
 
 def _map(indicator: Indicator, breakdown: list[IndicatorValue], as_of: dt.date) -> dict | None:
@@ -230,11 +250,7 @@ def _map(indicator: Indicator, breakdown: list[IndicatorValue], as_of: dt.date) 
     provinces = [v for v in breakdown if v.org_unit.kind == OrgKind.PROVINCE]
     if not provinces:
         return None
-    name = "vn-34.json" if as_of >= MERGED_ON else "vn-63.json"
-    geometry = json.loads((MAP_DIR / name).read_text(encoding="utf-8"))
-    names = {f["properties"]["code"]: f["properties"]["name"] for f in geometry["features"]}
-    for feature in geometry["features"]:
-        feature["properties"] = {"name": feature["properties"]["name"]}
+    geometry, names = _geometry("vn-34.json" if as_of >= MERGED_ON else "vn-63.json")
     data = [
         {"name": names[v.org_unit.code], "value": float(v.value)}
         for v in provinces

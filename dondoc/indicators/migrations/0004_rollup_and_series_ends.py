@@ -5,10 +5,8 @@ from django.db import migrations, models
 
 
 def build_rollups(apps, schema_editor):
-    """Roll up the values approved before the tables existed."""
-    from dondoc.indicators.rollup import rebuild
-
-    rebuild()
+    """Roll up the values approved before the tables existed: done by
+    ``0007_weighted_and_national_rollup`` (the code of today writes columns added there)."""
 
 
 class Migration(migrations.Migration):

@@ -56,7 +56,7 @@ class Command(BaseCommand):
         queryset = Indicator.objects.all()
         if options["program"]:
             queryset = queryset.filter(program=self._program(options["program"]))
-        rows = catalogue(queryset, as_of)
+        rows = catalogue(queryset, as_of, ends_only=True)
         if options["json"]:
             self._write_json([row_json(r) for r in rows])
             return
