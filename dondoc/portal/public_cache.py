@@ -12,8 +12,10 @@ The token is read *before* the database, so a page rendered while a change commi
 under the old token and never served after it. A lost token (eviction, a cleared cache) is
 replaced by a new one, which matches no entry.
 
-Only visitors without a session or a pending message get the shared copy; a signed-in user or
-a visitor who just reported an item gets the page rendered for them. Responses say
+Nothing on these pages depends on who asks (the header shows no user), so every visitor gets
+the shared copy, signed in or not, except one with a message waiting in the messages cookie
+(after reporting an item): that page is rendered for them, with the message. A message too long
+for the cookie (kept in the session) waits for the next page rendered for the visitor. Responses say
 ``Cache-Control: public, no-cache`` with an ``ETag``: browsers and proxies may keep the page
 but must ask again each time, and the answer to an unchanged page is a bodyless 304.
 """
@@ -54,9 +56,8 @@ def _generation(found: str | None) -> str:
 
 
 def shared(request: HttpRequest) -> bool:
-    """Whether this visitor gets the copy shared by all anonymous visitors."""
-    cookies = request.COOKIES
-    return settings.SESSION_COOKIE_NAME not in cookies and MESSAGES_COOKIE not in cookies
+    """Whether this visitor gets the shared copy: not when a message waits to be shown."""
+    return MESSAGES_COOKIE not in request.COOKIES
 
 
 def cached_page(

@@ -155,7 +155,13 @@ def receipt(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return render(request, "portal/track.html", {"form": TrackForm()})
+
+        def page(extra: dict) -> str:
+            return render_to_string(
+                "portal/track.html", {"form": TrackForm(), **extra}, request=request
+            )
+
+        return HttpResponse(public_cache.cached_form(request, "track", (), page))
     form = TrackForm(request.POST)
     if not ratelimit.hit("portal-track", client_ip(request) or "?", limit=TRACK_LIMIT, window=3600):
         return render(

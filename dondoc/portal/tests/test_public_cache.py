@@ -149,3 +149,30 @@ def test_the_language_switch_needs_no_token(program):
     )
     assert response.status_code == 302 and response["Location"] == reverse("portal:published")
     assert browser.get(reverse("portal:published"))["Content-Language"] == "en"
+
+
+def test_the_kept_follow_page_carries_each_visitors_own_token(program):
+    tokens = set()
+    for _ in range(2):
+        browser = Client(enforce_csrf_checks=True)
+        page = browser.get(reverse("portal:track")).content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+        tokens.add(token)
+        answer = browser.post(
+            reverse("portal:track"), {"csrfmiddlewaretoken": token, "code": "ABCD-EFGH-JK"}
+        )
+        assert answer.status_code == 404  # checked (not refused as forged): no such code
+    assert len(tokens) == 2
+
+
+def test_a_visitor_who_reports_sees_the_thanks_on_the_kept_page(
+    program, clerk, django_capture_on_commit_callbacks
+):
+    item = published(program, clerk, "Hạ tầng số", django_capture_on_commit_callbacks)
+    url = reverse("portal:published-detail", args=[item.pk])
+    browser = Client()
+    browser.get(reverse("portal:published"))  # a session from anywhere does not matter
+    assert "Hạ tầng số" in browser.get(url).content.decode()  # now kept
+    page = browser.post(reverse("portal:report", args=[item.pk]), follow=True)
+    assert "Cảm ơn" in page.content.decode()
+    assert "Cảm ơn" not in browser.get(url).content.decode()  # shown once
