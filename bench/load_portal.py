@@ -72,8 +72,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="One submission (form GET + POST) per this many page views of a visitor (0: none).",
     )
     parser.add_argument("--prepare", action="store_true", help="Create, migrate and fill.")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3).")
-    parser.add_argument("--threads", type=int, default=4, help="Threads per worker (default 4).")
+    # The documented setting (gunicorn.conf.py).
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4).")
+    parser.add_argument("--threads", type=int, default=2, help="Threads per worker (default 2).")
     parser.add_argument(
         "--load-processes", type=int, default=2, help="Processes the visitors run in."
     )

@@ -236,6 +236,9 @@ DONDOC_PORTAL_MAX_FILE_BYTES = env.integer("DONDOC_PORTAL_MAX_FILE_MB", 10) * 10
 DONDOC_PORTAL_MAX_FILES = env.integer("DONDOC_PORTAL_MAX_FILES", 3)
 DONDOC_PORTAL_HIDE_AFTER_REPORTS = env.integer("DONDOC_PORTAL_HIDE_AFTER_REPORTS", 3)
 DONDOC_PORTAL_ANSWER_DAYS = env.integer("DONDOC_PORTAL_ANSWER_DAYS", 30)
+#: Seconds a public portal page (published list, item, feeds) is kept in the cache; any change
+#: to a submission makes the kept pages stale at once (``portal/public_cache.py``).
+DONDOC_PORTAL_CACHE_SECONDS = env.integer("DONDOC_PORTAL_CACHE_SECONDS", 60)
 #: The program whose solution groups the public form offers (its code); the first one if unset.
 DONDOC_PORTAL_PROGRAM = env.string("DONDOC_PORTAL_PROGRAM", "")
 #: Seconds the public progress page's figures are kept (cache and ``Cache-Control: max-age``).

@@ -12,3 +12,24 @@ class PortalConfig(AppConfig):
         from dondoc.portal.reminders import answer_events
 
         rules.register(answer_events)
+
+        # Every saved or deleted submission or attachment makes the cached public pages stale,
+        # whoever changed it (a service, the admin, a shell): the one place no write escapes.
+        from django.db.models.signals import post_delete, post_save
+
+        from dondoc.portal.models import Submission, SubmissionAttachment
+
+        for model in (Submission, SubmissionAttachment):
+            for signal in (post_save, post_delete):
+                signal.connect(_stale, sender=model)
+
+
+def _stale(sender, instance, created: bool = False, **kwargs) -> None:
+    """A new submission or file is not public (publication is a later save): the cached pages
+    stay valid, and a citizen's submission does not empty the cache."""
+    from dondoc.portal.models import State, Submission
+    from dondoc.portal.public_cache import bump_after_commit
+
+    if created and not (sender is Submission and instance.state == State.PUBLISHED):
+        return
+    bump_after_commit()

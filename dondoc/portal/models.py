@@ -166,22 +166,30 @@ class Submission(models.Model):
 
     @property
     def summary(self) -> str:
-        """The description cut at 300 characters for the public list (a plain slice: Django's
-        ``truncatechars`` costs a third of the page's time at twenty items)."""
-        text = self.description
-        return text if len(text) <= 300 else text[:299].rstrip() + "…"
+        return summary(self.description)
 
     @property
     def public_author(self) -> str:
-        if self.public_name != PublicName.SHOW:
-            return ""
-        if self.submitter_kind == SubmitterKind.ORGANISATION and self.organisation:
-            return self.organisation
-        return self.name
+        return public_author(vars(self))
 
     def policy_org_ids(self) -> set[int]:
         """The agency it was sent to owns it (``policy.can`` with an ``OWN`` scope)."""
         return {self.routed_to_id} if self.routed_to_id else set()
+
+
+def summary(text: str) -> str:
+    """The description cut at 300 characters for the public list (a plain slice: Django's
+    ``truncatechars`` costs a third of the page's time at twenty items)."""
+    return text if len(text) <= 300 else text[:299].rstrip() + "…"
+
+
+def public_author(values: dict) -> str:
+    """The name shown to the public (empty: anonymous), from a submission's field values."""
+    if values["public_name"] != PublicName.SHOW:
+        return ""
+    if values["submitter_kind"] == SubmitterKind.ORGANISATION and values["organisation"]:
+        return values["organisation"]
+    return values["name"]
 
 
 def attachment_path(instance: SubmissionAttachment, filename: str) -> str:

@@ -10,7 +10,8 @@ how it is computed.
 The rendered page is kept in the cache for ``DONDOC_PROGRESS_CACHE_SECONDS`` (60 s) per
 program, day and language, and the response may be kept as long by browsers and proxies: the
 page is public, a minute of staleness is accepted (also after a program stops being public).
-Nothing on the page depends on the visitor or sets a cookie.
+Nothing on the page depends on the visitor or sets a cookie (the language switch needs no
+token).
 """
 
 from __future__ import annotations

@@ -20,20 +20,32 @@ from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+from django.views.i18n import set_language as django_set_language
 
 from dondoc.core import ratelimit
 from dondoc.core.history import client_ip
 from dondoc.core.params import page_number
 from dondoc.core.text import fold
-from dondoc.portal import services
+from dondoc.portal import public_cache, services
 from dondoc.portal.access import may_view, portal_program
 from dondoc.portal.codes import normalise
 from dondoc.portal.forms import SubmissionForm, TrackForm
-from dondoc.portal.models import State, Submission, SubmissionAttachment
+from dondoc.portal.models import (
+    Kind,
+    State,
+    Submission,
+    SubmissionAttachment,
+    public_author,
+    summary,
+)
 
 #: Session keys: the submission just sent (its receipt), and those whose code was given.
 RECEIPT = "portal_receipt"
@@ -41,6 +53,13 @@ SEEN = "portal_seen"
 #: Code look-ups allowed per address and hour (guessing is hopeless anyway: 31**10 codes).
 TRACK_LIMIT = 100
 PAGE_SIZE = 20
+HTML = "text/html; charset=utf-8"
+
+
+#: The language switch of the public pages: Django's own view without the CSRF check, so the
+#: pages carry no token, set no cookie and can be shared by every visitor. A forged request
+#: can do no more than change the visitor's language.
+set_language = csrf_exempt(django_set_language)
 
 
 def _remember(request: HttpRequest, pk: int) -> None:
@@ -59,10 +78,15 @@ def submit(request: HttpRequest) -> HttpResponse:
     program = portal_program()
     if program is None:
         raise Http404
-    groups = list(program.groups.all())
     if request.method != "POST":
-        form = SubmissionForm(groups=groups)
-        return render(request, "portal/submit.html", {"form": form, "program": program})
+
+        def page(extra: dict) -> str:
+            form = SubmissionForm(groups=list(program.groups.all()))
+            context = {"form": form, "program": program, **extra}
+            return render_to_string("portal/submit.html", context, request=request)
+
+        return HttpResponse(public_cache.cached_form(request, "submit", (program.pk,), page))
+    groups = list(program.groups.all())
     form = SubmissionForm(request.POST, request.FILES, groups=groups)
     if not form.is_valid():
         return render(request, "portal/submit.html", {"form": form, "program": program}, status=400)
@@ -131,7 +155,13 @@ def receipt(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return render(request, "portal/track.html", {"form": TrackForm()})
+
+        def page(extra: dict) -> str:
+            return render_to_string(
+                "portal/track.html", {"form": TrackForm(), **extra}, request=request
+            )
+
+        return HttpResponse(public_cache.cached_form(request, "track", (), page))
     form = TrackForm(request.POST)
     if not ratelimit.hit("portal-track", client_ip(request) or "?", limit=TRACK_LIMIT, window=3600):
         return render(
@@ -163,13 +193,60 @@ def track(request: HttpRequest) -> HttpResponse:
 
 def published_list(request: HttpRequest) -> HttpResponse:
     query = (request.GET.get("q") or "").strip()[:200]
-    items = published()
-    for word in fold(query).split():
-        items = items.filter(search_folded__contains=word)
-    page = Paginator(items.order_by("-published_on", "-pk"), PAGE_SIZE).get_page(
-        page_number(request.GET)
+    words = tuple(fold(query).split())
+    number = page_number(request.GET)
+    return public_cache.cached_page(
+        request,
+        "published",
+        (query, number),  # as typed: the page shows it in the search box
+        lambda: (_render_list(request, query, words, number), HTML),
     )
-    return render(request, "portal/published.html", {"page": page, "q": query})
+
+
+def _render_list(request: HttpRequest, query: str, words: tuple[str, ...], number: int) -> str:
+    """The list from plain values, its rows written without the template engine (twenty rows
+    through ``{% for %}`` cost most of the page's time)."""
+    items = published()
+    for word in words:
+        items = items.filter(search_folded__contains=word)
+    rows = items.order_by("-published_on", "-pk").values(*LIST_FIELDS)
+    page = Paginator(rows, PAGE_SIZE).get_page(number)
+    return render_to_string(
+        "portal/published.html",
+        {"page": page, "q": query, "rows": mark_safe(_rows_html(page.object_list))},
+        request=request,
+    )
+
+
+LIST_FIELDS = (
+    "pk", "title", "description", "kind", "group__number", "group__title",
+    "public_name", "submitter_kind", "name", "organisation", "published_on",
+)  # fmt: skip
+
+
+def _rows_html(rows) -> str:
+    kinds = {value: str(label) for value, label in Kind.choices}
+    anonymous = _("Anonymous")
+    # The item's address is the list's address followed by its id (see urls.py).
+    base = reverse("portal:published")
+    html = []
+    for row in rows:
+        group = f"{row['group__number']}. {row['group__title']}" if row["group__number"] else ""
+        author = public_author(row) or anonymous
+        meta = " · ".join(
+            filter(None, [kinds.get(row["kind"], row["kind"]), group, author, _date(row)])
+        )
+        html.append(
+            f'<article class="item">\n<h2><a href="{base}{row["pk"]}/">{escape(row["title"])}'
+            f'</a></h2>\n<p class="meta">{escape(meta)}</p>\n'
+            f'<p class="text">{escape(summary(row["description"]))}</p>\n</article>'
+        )
+    return "\n".join(html)
+
+
+def _date(row: dict) -> str:
+    day = row["published_on"]
+    return day.strftime("%d/%m/%Y") if day else ""
 
 
 def _public(pk: int) -> Submission:
@@ -180,18 +257,26 @@ def _public(pk: int) -> Submission:
 
 
 def published_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    submission = _public(pk)
-    return render(
-        request,
-        "portal/published_detail.html",
-        {"submission": submission, "attachments": submission.attachments.filter(public=True)},
-    )
+    def page() -> tuple[str, str]:
+        submission = _public(pk)
+        html = render_to_string(
+            "portal/published_detail.html",
+            {"submission": submission, "attachments": submission.attachments.filter(public=True)},
+            request=request,
+        )
+        return html, HTML
+
+    return public_cache.cached_page(request, "item", (pk,), page)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, pk: int) -> HttpResponse:
-    """ "Report this": one report per address and item a day counts."""
+    """ "Report this": a page that asks to confirm (the item's page carries no form, so it
+    sets no cookie and is shared by all visitors), then the report; one report per address
+    and item a day counts."""
     submission = _public(pk)
+    if request.method != "POST":
+        return render(request, "portal/report.html", {"submission": submission})
     if ratelimit.hit(f"portal-report-{pk}", client_ip(request) or "?", limit=1, window=86400):
         submission = services.report_abuse(submission)
     messages.success(request, _("Thank you: the Standing Office will look at this item."))
@@ -255,8 +340,27 @@ class PublishedFeed(Feed):
         return item.public_author or _("Anonymous")
 
 
-def published_json(request: HttpRequest) -> JsonResponse:
+def published_atom(request: HttpRequest) -> HttpResponse:
+    """The Atom feed, kept as the other public pages are."""
+
+    def feed() -> tuple[bytes, str]:
+        response = PublishedFeed()(request)
+        return response.content, response["Content-Type"]
+
+    return public_cache.cached_page(request, "atom", (), feed)
+
+
+def published_json(request: HttpRequest) -> HttpResponse:
     """JSON Feed 1.1 of the published items (newest 50)."""
+
+    def feed() -> tuple[bytes, str]:
+        response = _json_feed()
+        return response.content, response["Content-Type"]
+
+    return public_cache.cached_page(request, "json", (), feed)
+
+
+def _json_feed() -> JsonResponse:
     base = settings.DONDOC_SITE_URL
     items = [
         {

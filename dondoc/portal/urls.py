@@ -13,11 +13,12 @@ urlpatterns = [
     path("gop-y/da-gui/", public_views.receipt, name="receipt"),
     path("gop-y/theo-doi/", public_views.track, name="track"),
     path("gop-y/cong-khai/", public_views.published_list, name="published"),
-    path("gop-y/cong-khai/atom/", public_views.PublishedFeed(), name="published-atom"),
+    path("gop-y/cong-khai/atom/", public_views.published_atom, name="published-atom"),
     path("gop-y/cong-khai/json/", public_views.published_json, name="published-json"),
     path("gop-y/cong-khai/<int:pk>/", public_views.published_detail, name="published-detail"),
     path("gop-y/cong-khai/<int:pk>/bao-cao/", public_views.report, name="report"),
     path("gop-y/tep/<int:pk>/", public_views.attachment, name="attachment"),
+    path("gop-y/ngon-ngu/", public_views.set_language, name="language"),
     # The program's progress, public: "tiến độ".
     path("tien-do/", progress_views.progress, name="progress"),
     # The back office.

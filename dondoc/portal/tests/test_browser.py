@@ -142,3 +142,50 @@ def test_citizen_sends_office_routes_agency_answers_and_it_is_published(
     expect(phone.locator("main")).not_to_contain_text("Trần Thị Bình")  # anonymous by default
     shot(phone, "6-published")
     assert serious_violations(phone) == []
+
+
+def test_public_pages_fit_a_phone_without_sideways_scrolling(phone, program, clerk):
+    """At 390×844 no public page is wider than the screen, the menu's links all show and
+    take the keyboard focus in order, and axe-core finds no serious problem."""
+    from dondoc.portal import services
+
+    phone.set_default_timeout(60_000)  # a shared, busy test machine; no timing is checked
+    program.public = True
+    program.save(update_fields=["public"])
+    item = services.submit(
+        program=program,
+        kind="initiative",
+        title="Bản đồ số trữ lượng đất hiếm phục vụ quản lý khai thác bền vững",
+        description="Xây dựng bản đồ số về trữ lượng đất hiếm. " * 10,
+        name="An",
+        consent_to_publish=True,
+    )
+    services.answer(item, text="Đã tiếp thu", by=clerk)
+    services.publish(item, by=clerk)
+    pages = {
+        "form": "/gop-y/",
+        "follow": "/gop-y/theo-doi/",
+        "published": "/gop-y/cong-khai/",
+        "search": "/gop-y/cong-khai/?q=dat+hiem",
+        "item": f"/gop-y/cong-khai/{item.pk}/",
+        "report": f"/gop-y/cong-khai/{item.pk}/bao-cao/",
+        "progress": "/tien-do/",
+    }
+    for name, path in pages.items():
+        phone.goto(phone.base_url + path)
+        width = phone.evaluate("document.scrollingElement.scrollWidth")
+        assert width <= PHONE["width"], f"{path}: {width} px wide"
+        links = phone.locator(".site-nav a")
+        expect(links).to_have_count(4)
+        for n in range(4):
+            box = links.nth(n).bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], path
+        shot(phone, f"phone-{name}")
+        assert serious_violations(phone) == [], path
+    # The keyboard: the skip link, the brand, then the menu's links in order.
+    phone.goto(phone.base_url + "/gop-y/cong-khai/")
+    focused = []
+    for _ in range(6):
+        phone.keyboard.press("Tab")
+        focused.append(phone.evaluate("document.activeElement.getAttribute('href')"))
+    assert focused[2:6] == ["/gop-y/", "/gop-y/theo-doi/", "/gop-y/cong-khai/", "/tien-do/"]
