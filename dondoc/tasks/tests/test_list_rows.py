@@ -93,3 +93,20 @@ def test_rows_read_as_values_write_the_same_table_and_api_items_as_model_objects
 def test_rows_past_the_last_page_count_the_rows(tasks, clerk):
     qs, _state = filter_tasks(clerk, {"as_of": AS_OF})
     assert task_rows(qs, 50, 50) == ([], 3)
+
+
+def test_the_lead_filter_finds_the_collective_agencies_groups_of_finds(tasks, most, hanoi):
+    from dondoc.tasks.collective import groups_of
+    from dondoc.tasks.filters import _groups_containing
+
+    for units in ({most.pk}, {hanoi.pk}, {most.pk, hanoi.pk}):
+        for day in (dt.date(2025, 6, 30), dt.date(2025, 7, 1)):
+            expected = {g.pk for g in groups_of(units, day)}
+            assert expected and _groups_containing(units, day) == expected
+    hanoi.valid_to = dt.date(2025, 6, 30)
+    hanoi.save()
+    assert _groups_containing({hanoi.pk}, dt.date(2025, 7, 1)) == set()
+    group = OrgGroup.objects.create(code="rieng", name="Nhóm riêng", kinds="")
+    group.units.add(hanoi)
+    assert group.pk in _groups_containing({hanoi.pk}, dt.date(2025, 6, 30))
+    assert group.pk in {g.pk for g in groups_of({hanoi.pk}, dt.date(2025, 6, 30))}
