@@ -23,11 +23,10 @@ from dondoc.api.serialize import (
     task_detail_queryset,
     task_item,
     update_item,
-    with_related,
 )
 from dondoc.core.uploads import check_upload
 from dondoc.tasks import reporting, services
-from dondoc.tasks.filters import filter_tasks, rows_and_total
+from dondoc.tasks.filters import filter_tasks, task_rows
 from dondoc.tasks.models import Program, ProgressUpdate, Task, TaskAgency
 from dondoc.tasks.queries import (
     status_counts,
@@ -108,7 +107,10 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilters]):
     if filters.program and not Program.objects.filter(code=filters.program).exists():
         raise HttpError(404, f"No program with code {filters.program!r}.")
     queryset, _state = filter_tasks(request.user, filter_params(filters))
-    page, count = rows_and_total(with_related(queryset), filters.offset, filters.limit)
+    # Plain values and one query per relation, no model objects (``filter_tasks``' rows).
+    page, count = task_rows(
+        queryset, filters.offset, filters.limit, annotations=("closure_on_as_of",)
+    )
     absolute = request.build_absolute_uri
     counts: dict[int, int] = {}  # members of each collective agency, counted once
     items = [task_item(task, absolute, counts) for task in page]

@@ -58,6 +58,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dondoc.accounts.policy import visible_tasks
+from dondoc.core.collation import vi_order
 from dondoc.core.params import date_param, is_id
 from dondoc.core.text import fold
 from dondoc.orgs.carriers import carried_ids
@@ -223,6 +224,28 @@ def status_values(names: list[str]) -> set[str]:
     return out
 
 
+def _groups_containing(unit_ids: set[int], on: dt.date) -> set[int]:
+    """The ids of the collective agencies of which any of the units is a member on ``on``:
+    what ``collective.groups_of`` finds (``OrgGroup.objects.containing``), read as values in
+    two queries instead of three queries of model objects."""
+    from dondoc.orgs.models import OrgGroup, OrgUnit
+
+    kinds, ids = set(), set()
+    for pk, kind, valid_from, valid_to in OrgUnit.objects.filter(pk__in=unit_ids).values_list(
+        "pk", "kind", "valid_from", "valid_to"
+    ):
+        if (valid_from is None or valid_from <= on) and (valid_to is None or on <= valid_to):
+            kinds.add(kind)
+            ids.add(pk)
+    if not ids:
+        return set()
+    found = set()
+    for pk, group_kinds, unit_id in OrgGroup.objects.values_list("pk", "kinds", "units__id"):
+        if unit_id in ids or kinds & {k.strip() for k in group_kinds.split(",") if k.strip()}:
+            found.add(pk)
+    return found
+
+
 def _lead_name() -> Subquery:
     first_lead = (
         TaskAgency.objects.filter(task=OuterRef("pk"), role=AgencyRole.LEAD)
@@ -294,7 +317,8 @@ def filter_tasks(user: Any, params: Mapping[str, Any]) -> tuple[QuerySet, Filter
     # An agency's tasks include those of the collective agencies it is a member of that day.
     if state.lead:  # with the units merged into it by then, as the dashboard counts them
         ids = carried_ids(state.lead, as_of)
-        qs = qs.filter(involving(ids, roles=[AgencyRole.LEAD], on=as_of))
+        groups = _groups_containing(ids, as_of)
+        qs = qs.filter(involving(ids, roles=[AgencyRole.LEAD], on=as_of, group_ids=groups))
     if state.agency:
         from dondoc.orgs.models import OrgUnit
 
@@ -375,3 +399,155 @@ def rows_and_total(qs: QuerySet, offset: int, limit: int) -> tuple[list, int]:
     if rows:
         return rows, rows[0].total_rows
     return rows, (qs.count() if offset else 0)
+
+
+# Rows without model objects ---------------------------------------------------------------------
+
+#: The task columns a row of the task table or an item of the API list reads.
+ROW_FIELDS = (
+    "id",
+    "content",
+    "program_id",
+    "program__code",
+    "group_id",
+    "group__number",
+    "group__title",
+    "deadline_text",
+    "deadline_kind",
+    "due_on",
+    "expected_output",
+    "output_kind",
+    "assigned_on",
+    "closure_on",
+)
+
+
+class _Related(list):
+    """A fetched relation: reads like a prefetched manager (``task.members.all()``)."""
+
+    def all(self) -> _Related:
+        return self
+
+
+class _Ref:
+    """A related object reduced to the attributes a row reads; ``str()`` as the model's."""
+
+    __slots__ = ("code", "date", "full_name", "name", "number", "pk", "short_name", "title")
+
+    def __init__(self, pk: int, **values: Any) -> None:
+        for name in self.__slots__:
+            setattr(self, name, values.get(name))
+        self.pk = pk
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    def __str__(self) -> str:  # an organisation unit's short name, as ``OrgUnit.__str__``
+        return self.short_name or self.name or ""
+
+
+class _Link:
+    """A task's agency, group or source row: the role or label and the object it names."""
+
+    __slots__ = (
+        "directive",
+        "directive_id",
+        "group",
+        "group_id",
+        "label",
+        "org_unit",
+        "org_unit_id",
+        "role",
+    )
+
+    def __init__(self, **values: Any) -> None:
+        for name in self.__slots__:
+            setattr(self, name, values.get(name))
+
+
+class TaskRow:
+    """A task of a list page, read as plain values: what ``rows.RowWriter`` and
+    ``api.serialize.task_item`` read of a task fetched with ``with_display_relations``, built
+    without making model objects (a page of 50 tasks made ~900 of them)."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
+        self.pk = values["id"]
+        self.program = _Ref(values["program_id"], code=values["program__code"])
+        gid = values["group_id"]
+        self.group = (
+            _Ref(gid, number=values["group__number"], title=values["group__title"]) if gid else None
+        )
+        self.task_agencies = _Related()
+        self.task_groups = _Related()
+        self.members = _Related()
+        self.sources = _Related()
+
+
+def task_rows(
+    qs: QuerySet, offset: int, limit: int, annotations: tuple[str, ...] = ()
+) -> tuple[list[TaskRow], int]:
+    """``rows_and_total`` for display: rows ``offset`` to ``offset + limit`` of ``qs`` (tasks
+    from ``filter_tasks``) as ``TaskRow`` with their agencies, collective agencies, members and
+    sources, and the number of rows of ``qs``.
+
+    The task's columns and the ``annotations`` named (besides ``status``, ``due_on_as_of`` and
+    ``late_against_original``) are read as values, so the status expression is written only
+    where it is used; the total rides on the rows. Then one query per relation, reading only
+    the names shown. Five queries in all, as with ``with_display_relations``, but no model
+    objects.
+    """
+    from dondoc.orgs.models import OrgGroup
+
+    names = (*ROW_FIELDS, "status", "due_on_as_of", "late_against_original", *annotations)
+    values = list(
+        qs.annotate(total_rows=Window(Count("pk"))).values(*names, "total_rows")[
+            offset : offset + limit
+        ]
+    )
+    if not values:
+        return [], (qs.count() if offset else 0)
+    rows = [TaskRow(v) for v in values]
+    by_id = {row.pk: row for row in rows}
+    ids = list(by_id)
+    for task_id, role, unit_id, name, short in (
+        TaskAgency.objects.filter(task_id__in=ids)
+        .order_by("role", "id")
+        .values_list("task_id", "role", "org_unit_id", "org_unit__name", "org_unit__short_name")
+    ):
+        by_id[task_id].task_agencies.append(
+            _Link(
+                role=role, org_unit_id=unit_id, org_unit=_Ref(unit_id, name=name, short_name=short)
+            )
+        )
+    group_links = list(
+        TaskAgencyGroup.objects.filter(task_id__in=ids)
+        .order_by("role", "id")
+        .values_list("task_id", "role", "group_id")
+    )
+    if group_links:  # collective agencies are few: their objects (``members_on``) are wanted
+        groups = OrgGroup.objects.in_bulk({g for _t, _r, g in group_links})
+        for task_id, role, group_id in group_links:
+            by_id[task_id].task_groups.append(
+                _Link(role=role, group_id=group_id, group=groups[group_id])
+            )
+    for task_id, member_id, full_name in (
+        Task.members.through.objects.filter(task_id__in=ids)
+        .order_by("member__sort_order", vi_order("member__full_name"), "member_id")
+        .values_list("task_id", "member_id", "member__full_name")
+    ):
+        by_id[task_id].members.append(_Ref(member_id, full_name=full_name))
+    for task_id, label, directive_id, number, date in (
+        TaskSource.objects.filter(task_id__in=ids)
+        .order_by("directive__date", "id")
+        .values_list("task_id", "label", "directive_id", "directive__number", "directive__date")
+    ):
+        by_id[task_id].sources.append(
+            _Link(
+                label=label,
+                directive_id=directive_id,
+                directive=_Ref(directive_id, number=number, date=date),
+            )
+        )
+    return rows, values[0]["total_rows"]

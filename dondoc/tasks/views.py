@@ -56,6 +56,7 @@ from dondoc.tasks.filters import (
     choose_program,
     filter_tasks,
     rows_and_total,
+    task_rows,
     with_display_relations,
 )
 from dondoc.tasks.forms import DuplicateDecisionForm, ProgressUpdateForm
@@ -261,25 +262,35 @@ def _list_context(request: HttpRequest, state: FilterState) -> dict[str, Any]:
         .exclude(Q(kind="commune") & ~Q(pk=state.lead or 0))
         .order_by("kind", vi_order("name"))
     )
+    # The option lists read only what an option shows, as plain values, and are written by
+    # ``select_options`` (hundreds of options through the template engine cost more than the
+    # page's SQL).
     groups = (
-        SolutionGroup.objects.filter(program=program).only("id", "number", "title")
+        SolutionGroup.objects.filter(program=program).values_list("id", "number", "title")
         if program
         else []
     )
-    members = Member.objects.filter(program=program).only("id", "full_name") if program else []
+    members = (
+        Member.objects.filter(program=program).values_list("id", "full_name") if program else []
+    )
     directives = (
-        Directive.objects.filter(program=program).order_by("-date").only("id", "number", "date")
+        Directive.objects.filter(program=program)
+        .order_by("-date")
+        .values_list("id", "number", "date")
         if program
         else []
     )
-    leads = leads.only("id", "name", "short_name")
-    # The option lists read only what an option shows, and are written by ``select_options``
-    # (hundreds of options through the template engine cost more than the page's SQL).
     return {
-        "lead_options": [(u.pk, str(u)) for u in leads],
-        "group_options": [(g.pk, f"{g.number}. {Truncator(g.title).chars(60)}") for g in groups],
-        "member_options": [(m.pk, m.full_name) for m in members],
-        "directive_options": [(d.pk, str(d)) for d in directives],
+        "lead_options": [
+            (pk, short or name) for pk, name, short in leads.values_list("id", "name", "short_name")
+        ],
+        "group_options": [
+            (pk, f"{number}. {Truncator(title).chars(60)}") for pk, number, title in groups
+        ],
+        "member_options": list(members),
+        "directive_options": [
+            (pk, f"{number} ({date:%d/%m/%Y})") for pk, number, date in directives
+        ],
         "state": state,
         "programs": _programs(program),
         "program": program,
@@ -315,12 +326,24 @@ def _page(qs, wanted: int) -> Page:
     return paginator.get_page(wanted)
 
 
+def _row_page(qs, wanted: int) -> Page:
+    """``_page`` for the task table: the rows as ``filters.TaskRow`` (values, no model
+    objects; ``filters.task_rows``). Out of range, the last page as ``_page`` gives it."""
+    if wanted >= 1:
+        rows, total = task_rows(qs, (wanted - 1) * PAGE_SIZE, PAGE_SIZE)
+        if rows or not total:
+            paginator = Paginator(qs, PAGE_SIZE)
+            paginator.count = total
+            return Page(rows, wanted if rows else 1, paginator)
+    return _page(with_display_relations(qs), wanted)
+
+
 @login_required
 @require_GET
 def task_list(request: HttpRequest) -> HttpResponse:
     require(request, "task.view")
     qs, state = filter_tasks(request.user, request.GET)
-    page = _page(with_display_relations(qs), page_number(request.GET))
+    page = _row_page(qs, page_number(request.GET))
     context = {
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
