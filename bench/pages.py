@@ -175,6 +175,8 @@ def tables() -> dict[str, str]:
         Task,
         TaskAgency,
         TaskAgencyGroup,
+        TaskChange,
+        TaskRelation,
         TaskSource,
         TaskStatusSpan,
     )
@@ -199,6 +201,9 @@ def tables() -> dict[str, str]:
         "org_group_units": OrgGroup.units.through,
         "explanation": ExplanationRequest,
         "duplicate": DuplicateCandidate,
+        "relation": TaskRelation,
+        "task_groups": TaskAgencyGroup,
+        "task_change": TaskChange,
         "task_history": Task.history.model,
         "update_history": ProgressUpdate.history.model,
         "user": User,
@@ -430,30 +435,47 @@ class RawSQL:
             self._related(cur, [row[0] for row in self._rows(cur)])
 
     def task_detail(self) -> None:
+        """Everything the task page shows a Standing Office user (who sees every task, the
+        published timeline and no agency's drafts), the status read from the maintained span
+        covering the date, as the page reads it."""
         from django.db import connection
 
         t, pk = self.t, int(self.task_id)
         with connection.cursor() as cur:
             self._run(
                 cur,
-                f"""{status_cte(t, f"AND t.id = {pk}")}
-                SELECT s.status, k.*, p.code, p.name, g.number, g.title, par.content
-                FROM s JOIN {t["task"]} k ON k.id = s.id
-                JOIN {t["program"]} p ON p.id = k.program_id
+                f"""SELECT sp.status, sp.status_original, k.*, p.code, p.name, g.number, g.title,
+                       par.content
+                FROM {t["task"]} k JOIN {t["program"]} p ON p.id = k.program_id
+                LEFT JOIN {t["span"]} sp ON sp.task_id = k.id AND sp.part = 'task'
+                     AND sp.valid_from <= %(d)s AND sp.valid_to > %(d)s
                 LEFT JOIN {t["group"]} g ON g.id = k.group_id
-                LEFT JOIN {t["task"]} par ON par.id = k.parent_id""",
+                LEFT JOIN {t["task"]} par ON par.id = k.parent_id
+                WHERE k.id = {pk}""",
             )
             self._agencies(cur, [pk])
-            self._run(cur, f"SELECT s.label, s.wording, d.id, d.number, d.date, i.name "
+            self._run(cur, f"SELECT tg.role, o.id, o.name FROM {t['task_groups']} tg "
+                           f"JOIN {t['org_group']} o ON o.id = tg.group_id "
+                           f"WHERE tg.task_id = {pk} ORDER BY tg.role, tg.id", {})  # fmt: skip
+            # The passage of the directive's text the task was read from, not the whole text.
+            self._run(cur, f"SELECT s.label, s.wording, d.id, d.number, d.date, i.name, "
+                           "SUBSTR(d.text, s.span_start + 1, s.span_end - s.span_start) "
                            f"FROM {t['source']} s JOIN {t['directive']} d ON d.id = s.directive_id "
                            f"LEFT JOIN {t['unit']} i ON i.id = d.issuer_id WHERE s.task_id = {pk} "
                            "ORDER BY d.date", {})  # fmt: skip
             self._run(cur, f"SELECT m.id, m.full_name, m.position FROM {t['task_members']} tm "
                            f"JOIN {t['member']} m ON m.id = tm.member_id WHERE tm.task_id = {pk} "
                            "ORDER BY m.sort_order, m.full_name", {})  # fmt: skip
-            self._run(cur, f"SELECT id, content FROM {t['task']} WHERE parent_id = {pk} "
-                           "AND merged_into_id IS NULL", {})  # fmt: skip
-            self._run(cur, f"SELECT id, content FROM {t['task']} WHERE merged_into_id = {pk}", {})
+            # The tasks linked to this one: sub-tasks, merged duplicates, related tasks.
+            self._run(cur, f"""SELECT 'sub', id, content, NULL FROM {t['task']}
+                           WHERE parent_id = {pk} AND merged_into_id IS NULL
+                           UNION ALL SELECT 'merged', id, content, NULL FROM {t['task']}
+                           WHERE merged_into_id = {pk}
+                           UNION ALL SELECT r.kind, o.id, o.content, d.number
+                           FROM {t['relation']} r JOIN {t['task']} o
+                           ON o.id = CASE WHEN r.task_id = {pk} THEN r.related_id ELSE r.task_id END
+                           LEFT JOIN {t['directive']} d ON d.id = r.source_id
+                           WHERE r.task_id = {pk} OR r.related_id = {pk}""", {})  # fmt: skip
             self._run(cur, f"SELECT d.id, d.score, d.task_id, d.candidate_id, a.content, b.content "
                            f"FROM {t['duplicate']} d JOIN {t['task']} a ON a.id = d.task_id "
                            f"JOIN {t['task']} b ON b.id = d.candidate_id WHERE d.state = 'pending' "
@@ -462,12 +484,14 @@ class RawSQL:
             updates = self._run(
                 cur,
                 f"""SELECT u.id, u.reported_on, u.recorded_on, u.text, u.status_change,
-                       u.effective_on, o.name, o.short_name, w.username, w.first_name,
-                       w.last_name, d.number
+                       u.effective_on, u.state, o.name, o.short_name, w.username, w.full_name,
+                       d.number, c.reported_on
                 FROM {t["update"]} u LEFT JOIN {t["unit"]} o ON o.id = u.agency_id
                 LEFT JOIN {t["user"]} w ON w.id = u.author_id
                 LEFT JOIN {t["directive"]} d ON d.id = u.source_id
-                WHERE u.task_id = {pk} ORDER BY u.reported_on DESC, u.id DESC""",
+                LEFT JOIN {t["update"]} c ON c.id = u.corrects_id
+                WHERE u.task_id = {pk} AND u.state IN ('published', 'corrected')
+                ORDER BY u.reported_on DESC, u.id DESC""",
                 {},
             )
             ids = in_list([u[0] for u in updates])
@@ -475,15 +499,24 @@ class RawSQL:
                            f"WHERE update_id IN ({ids})", {})  # fmt: skip
             # The change history: every historical record of the task and of its updates.
             for table, key in (("task_history", "id"), ("update_history", "task_id")):
-                self._run(cur, f"SELECT h.*, w.username, w.first_name, w.last_name "
+                self._run(cur, f"SELECT h.*, w.username, w.full_name "
                                f"FROM {t[table]} h LEFT JOIN {t['user']} w "
                                f"ON w.id = h.history_user_id WHERE h.{key} = {pk} "
                                "ORDER BY h.history_date, h.history_id", {})  # fmt: skip
-            # The explanations and extensions panel.
+            # The explanations and extensions panel, the deadline history and the task's changes.
             self._run(cur, f"SELECT r.*, o.name FROM {t['explanation']} r "
                            f"LEFT JOIN {t['unit']} o ON o.id = r.agency_id "
                            f"WHERE r.task_id = {pk}", {})  # fmt: skip
             self._run(cur, f"SELECT * FROM {t['extension']} WHERE task_id = {pk}", {})
+            self._run(cur, f"SELECT c.*, w.full_name, d.number, d.date "
+                           f"FROM {t['deadline_change']} c "
+                           f"LEFT JOIN {t['user']} w ON w.id = c.by_id "
+                           f"LEFT JOIN {t['directive']} d ON d.id = c.source_id "
+                           f"WHERE c.task_id = {pk} ORDER BY c.effective_on, c.id", {})  # fmt: skip
+            self._run(cur, f"SELECT c.*, w.full_name FROM {t['task_change']} c "
+                           f"LEFT JOIN {t['user']} w ON w.id = c.by_id "
+                           f"WHERE c.task_id = {pk} ORDER BY c.created_at DESC, c.id DESC",
+                           {})  # fmt: skip
 
 
 def replay(statements: list[str]) -> Callable[[], None]:

@@ -103,8 +103,9 @@ class ExtensionForm(forms.Form):
     def __init__(self, *args: Any, task, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.task = task
-        if not self.is_bound:
-            self.initial["version"] = deadline_version(task.pk)
+        if not self.is_bound:  # 0 without a deadline change (the task page knows: ``has_...``)
+            changed = getattr(task, "has_deadline_changes", True)
+            self.initial["version"] = deadline_version(task.pk) if changed else 0
 
     def clean_new_due_on(self) -> dt.date:
         new_due = self.cleaned_data["new_due_on"]

@@ -37,13 +37,21 @@ def followups_panel(context: dict[str, Any], task: Any) -> dict[str, Any] | None
     request = context.get("request")
     user = getattr(request, "user", None)
     today = timezone.localdate()
-    requests = list(
-        task.explanation_requests.select_related(
-            "agency", "requested_by", "replied_by", "decided_by"
-        ).order_by("-requested_at", "-pk")
+    # The task page knows whether there is anything to read (``has_...``, see
+    # ``tasks.views._probes``); elsewhere the panel asks.
+    requests = (
+        list(
+            task.explanation_requests.select_related(
+                "agency", "requested_by", "replied_by", "decided_by"
+            ).order_by("-requested_at", "-pk")
+        )
+        if getattr(task, "has_explanations", True)
+        else []
     )
-    extensions = list(
-        task.deadline_extensions.select_related("granted_by").order_by("granted_on", "pk")
+    extensions = (
+        list(task.deadline_extensions.select_related("granted_by").order_by("granted_on", "pk"))
+        if getattr(task, "has_extensions", True)
+        else []
     )
     in_force = [e for e in extensions if e.granted_on <= today]
     current = in_force[-1] if in_force else None

@@ -75,7 +75,12 @@ def task_manage_panel(context: dict[str, Any], task: Any) -> dict[str, Any]:
             False,
         )
     ]
-    changes = task.deadline_changes.select_related("by", "source").order_by("effective_on", "id")
+    # The task page knows whether there is anything to read (``has_...``, see ``views._probes``).
+    changes = (
+        task.deadline_changes.select_related("by", "source").order_by("effective_on", "id")
+        if getattr(task, "has_deadline_changes", True)
+        else []
+    )
     for change in changes:
         rows.append(
             DeadlineRow(
@@ -99,7 +104,7 @@ def task_manage_panel(context: dict[str, Any], task: Any) -> dict[str, Any]:
         "actions": actions,
         "deadlines": rows if len(rows) > 1 else [],
         "deadline_now": rows[current].shown if current else "",
-        "changes": list(
-            task.changes.select_related("by", "related").order_by("-created_at", "-id")
-        ),
+        "changes": list(task.changes.select_related("by", "related").order_by("-created_at", "-id"))
+        if getattr(task, "has_changes", True)
+        else [],
     }
