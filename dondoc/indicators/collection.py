@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from dondoc.accounts.policy import Scope, indicator_units, scope_of, user_org_ids
@@ -425,23 +425,28 @@ def completeness(indicators: Iterable[Indicator], period: ReportPeriod) -> list[
             answered[(indicator_id, unit_id)] = state
     commune_level = [i.pk for i in indicators if Level.COMMUNE in (i.levels or [])]
     communes = communes_on(period.end).count() if commune_level else 0
-    by_commune: dict[int, dict[int, str]] = defaultdict(dict)
+    by_commune: dict[int, dict[str, int]] = {}
     if commune_level:
         valid = communes_on(period.end).values("pk")
-        for indicator_id, unit_id, state in values.filter(
-            indicator_id__in=commune_level, org_unit_id__in=valid
-        ).values_list("indicator_id", "org_unit_id", "state"):
-            if by_commune[indicator_id].get(unit_id) != ValueState.APPROVED:
-                by_commune[indicator_id][unit_id] = state
+        counted = (
+            values.filter(indicator_id__in=commune_level, org_unit_id__in=valid)
+            .order_by()
+            .values("indicator_id")
+            .annotate(
+                submitted=Count("org_unit_id", distinct=True),
+                approved=Count("org_unit_id", distinct=True, filter=Q(state=ValueState.APPROVED)),
+            )
+        )
+        by_commune = {row["indicator_id"]: row for row in counted}
     rows = []
     for indicator in indicators:
         slots = slots_of[indicator.pk]
         row = Completeness(indicator, expected=slots)
         if indicator.pk in commune_level:
-            states = by_commune[indicator.pk].values()
+            counts = by_commune.get(indicator.pk, {})
             row.communes_expected = communes
-            row.communes_submitted = len(states)
-            row.communes_approved = sum(1 for s in states if s == ValueState.APPROVED)
+            row.communes_submitted = counts.get("submitted", 0)
+            row.communes_approved = counts.get("approved", 0)
         if not slots and not row.communes_expected:
             continue
         for slot in slots:
