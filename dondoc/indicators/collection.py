@@ -427,9 +427,14 @@ def completeness(indicators: Iterable[Indicator], period: ReportPeriod) -> list[
     communes = communes_on(period.end).count() if commune_level else 0
     by_commune: dict[int, dict[str, int]] = {}
     if commune_level:
-        valid = communes_on(period.end).values("pk")
+        day = period.end
         counted = (
-            values.filter(indicator_id__in=commune_level, org_unit_id__in=valid)
+            values.filter(
+                Q(org_unit__valid_from__isnull=True) | Q(org_unit__valid_from__lte=day),
+                Q(org_unit__valid_to__isnull=True) | Q(org_unit__valid_to__gte=day),
+                indicator_id__in=commune_level,
+                org_unit__kind=OrgKind.COMMUNE,
+            )
             .order_by()
             .values("indicator_id")
             .annotate(
