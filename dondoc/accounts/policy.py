@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from dondoc.accounts.models import Role
 
@@ -123,6 +123,11 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "portal.answer": {_SO: ALL, _TR: ALL, _RE: OWN, _HE: OWN},
 }
 
+#: Actions a province holds for its communes and wards (xã, phường): a commune seldom has an
+#: account, so the province's reporter enters its communes' indicator values and its head
+#: submits them; a commune that has an account acts for itself as any agency does.
+PROVINCE_ANSWERS_FOR_COMMUNES = frozenset({"indicator.enter", "indicator.submit"})
+
 #: Actions held by superusers alone, whatever their role: the raw Django admin, where a slip
 #: changes reference data with no check of the application's rules. People and organisation
 #: units are managed in the application's own pages.
@@ -217,11 +222,28 @@ def can(user: User | Any, action: str, obj: Any = None) -> bool:
     from dondoc.orgs.models import OrgUnit
 
     if isinstance(obj, OrgUnit):
-        return obj.pk in user_org_ids(user)
+        own = user_org_ids(user)
+        if obj.pk in own:
+            return True
+        return (
+            action in PROVINCE_ANSWERS_FOR_COMMUNES
+            and obj.kind == "commune"
+            and obj.parent_id in own
+        )
     owners = getattr(obj, "policy_org_ids", None)  # rounds, submissions, action plans
     if owners is not None:
         return not user_org_ids(user).isdisjoint(owners())
     return False
+
+
+def indicator_units(user: User | Any, field: str = "org_unit") -> Q:
+    """The values whose unit (``field``) the user answers for in collection: the user's own
+    units (and those merged into them), and the communes of the user's provinces. A province
+    sees and writes only its own communes' values, never another province's."""
+    own = user_org_ids(user)
+    return Q(**{f"{field}_id__in": own}) | Q(
+        **{f"{field}__kind": "commune", f"{field}__parent_id__in": own}
+    )
 
 
 def visible_tasks(user: User | Any, queryset: QuerySet) -> QuerySet:

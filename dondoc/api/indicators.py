@@ -39,7 +39,7 @@ from dondoc.indicators.collection import (
 )
 from dondoc.indicators.models import Indicator, IndicatorValue
 from dondoc.indicators.national import Point, national_figures
-from dondoc.orgs.models import OrgUnit
+from dondoc.orgs.models import OrgKind, OrgUnit
 from dondoc.tasks.models import Program
 
 router = Router(tags=["indicators"])
@@ -304,10 +304,12 @@ def post_value(request: HttpRequest, indicator_id: int, payload: ValueIn):
         period: ReportPeriod = parse_report_period(payload.period)
     except DateError as error:
         return _unprocessable("period", str(error))
-    provinces = [unit] if unit is not None and unit.is_valid_on(period.end) else []
+    valid = [unit] if unit is not None and unit.is_valid_on(period.end) else []
+    provinces = [u for u in valid if u.kind == OrgKind.PROVINCE]
+    communes = [u for u in valid if u.kind == OrgKind.COMMUNE]
     slots = [
         slot
-        for slot in expected_slots(indicator, period.end, provinces)
+        for slot in expected_slots(indicator, period.end, provinces, communes)
         if (slot.unit.pk if slot.unit else None) == payload.org_unit
     ]
     if not slots:

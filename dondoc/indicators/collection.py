@@ -4,6 +4,10 @@ Who reports an indicator follows its levels and its responsible agency:
 
 - level ``province``: every province or city valid on the period's last day reports its own
   value (63 for periods ending before 01/07/2025, 34 after: ``OrgUnit.valid_from/valid_to``);
+- level ``commune``: every commune or ward (xã, phường: ``OrgUnit`` of kind commune whose
+  parent is its province) valid on the period's last day has a value. A commune seldom has an
+  account: its province's reporter enters its communes' values (the province's commune form and
+  template) and the province's head submits them; a commune with an account enters its own;
 - level ``ministry``: the responsible agency reports its own value;
 - level ``national``: the responsible agency reports the national figure (no organisation unit).
 
@@ -14,8 +18,10 @@ Periods are quarters ("2025-Q2", "Quý II/2025") or years ("2025", "Năm 2025").
 here carry no ``source`` text; values seeded from documents (the NQ57 loader) carry theirs.
 
 Completeness counts, per indicator, the expected units whose value for the period has been
-submitted or approved (a "not available" with its reason counts: the unit has answered), as
-Open SDG's reporting-status page does: "31/34 tỉnh, thành phố đã báo cáo".
+submitted (submitted or approved) and, apart, approved (a "not available" with its reason
+counts: the unit has answered), as Open SDG's reporting-status page does: "31/34 tỉnh, thành
+phố đã báo cáo, 28 đã duyệt". The approved count is the headline: only approved values feed
+the national figure. Communes are counted, not listed (thousands of them).
 
 Roll-up: for a period before a merger, ``rolled_up`` maps each predecessor's value to the unit
 that carries it on a later date (``OrgUnit.successor``), summed for a sum-aggregated indicator
@@ -32,10 +38,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from dondoc.accounts.policy import Scope, scope_of, user_org_ids
+from dondoc.accounts.policy import Scope, indicator_units, scope_of, user_org_ids
 from dondoc.core.collation import vi_sort_key
 from dondoc.core.dates import MAX_DATE, MIN_DATE, DateError, Period, parse_date, parse_period
 from dondoc.indicators.checks import Verdict, check_children_sum, check_value
@@ -130,6 +136,19 @@ def provinces_on(day: dt.date) -> list[OrgUnit]:
     return units
 
 
+def communes_on(day: dt.date, province: OrgUnit | None = None) -> QuerySet:
+    """The communes and wards existing on ``day`` (of ``province`` and the units merged into
+    it, when given)."""
+    units = valid_on(OrgUnit.objects.filter(kind=OrgKind.COMMUNE), day)
+    if province is not None:
+        units = units.filter(parent_id__in=province.lineage_ids())
+    return units
+
+
+def sorted_units(units: Iterable[OrgUnit]) -> list[OrgUnit]:
+    return sorted(units, key=lambda u: vi_sort_key(u.name))
+
+
 @dataclass(frozen=True)
 class Slot:
     """One value expected for a period: of ``indicator`` for ``unit`` (None: national),
@@ -140,9 +159,15 @@ class Slot:
     agency: OrgUnit | None
 
 
-def expected_slots(indicator: Indicator, day: dt.date, provinces: list[OrgUnit]) -> list[Slot]:
-    """The values ``indicator`` expects for a period ending on ``day`` (none for a derived
-    indicator: it is computed from its inputs, nobody reports it)."""
+def expected_slots(
+    indicator: Indicator,
+    day: dt.date,
+    provinces: list[OrgUnit],
+    communes: Iterable[OrgUnit] = (),
+) -> list[Slot]:
+    """The values ``indicator`` expects for a period ending on ``day`` from ``provinces`` and
+    ``communes`` (none for a derived indicator: it is computed from its inputs, nobody
+    reports it). A commune's slot is entered by the commune itself or its province."""
     if indicator.derived:
         return []
     levels = set(indicator.levels or [])
@@ -154,16 +179,42 @@ def expected_slots(indicator: Indicator, day: dt.date, provinces: list[OrgUnit])
         slots.append(Slot(indicator, agency, agency))
     if Level.PROVINCE in levels:
         slots.extend(Slot(indicator, unit, unit) for unit in provinces)
+    if Level.COMMUNE in levels:
+        slots.extend(Slot(indicator, unit, unit) for unit in communes)
     return slots
 
 
 def slots_for_agency(
-    indicators: Iterable[Indicator], agency: OrgUnit, period: ReportPeriod
+    indicators: Iterable[Indicator],
+    agency: OrgUnit,
+    period: ReportPeriod,
+    *,
+    communes: bool = False,
 ) -> list[Slot]:
-    """The values ``agency`` enters for ``period``: only its own indicators."""
-    provinces = (
-        [agency] if agency.kind == OrgKind.PROVINCE and agency.is_valid_on(period.end) else []
-    )
+    """The values ``agency`` enters for ``period``: only its own indicators.
+
+    ``communes``: for a province, the values of its communes instead of its own (the
+    commune-level indicators, commune by commune). A commune's own form holds its values."""
+    valid = agency.is_valid_on(period.end)
+    if communes:
+        if agency.kind != OrgKind.PROVINCE:
+            return []
+        units = sorted_units(communes_on(period.end, agency))
+        indicators = [i for i in indicators if Level.COMMUNE in (i.levels or [])]
+        return [
+            slot
+            for unit in units
+            for indicator in indicators
+            for slot in expected_slots(indicator, period.end, [], [unit])
+        ]
+    if agency.kind == OrgKind.COMMUNE:
+        return [
+            slot
+            for indicator in indicators
+            for slot in expected_slots(indicator, period.end, [], [agency] if valid else [])
+            if slot.unit is not None and slot.unit.pk == agency.pk
+        ]
+    provinces = [agency] if agency.kind == OrgKind.PROVINCE and valid else []
     lineage = agency.lineage_ids() | {agency.pk}
     return [
         slot
@@ -179,16 +230,16 @@ def owner_id(value: IndicatorValue) -> int | None:
 
 
 def visible_values(user, queryset: QuerySet) -> QuerySet:
-    """Approved values, plus the unapproved values of the user's agencies (or all of them for
-    the Working Group and the Standing Office): a draft stays inside its agency."""
+    """Approved values, plus the unapproved values of the user's agencies and of the communes
+    of the user's provinces (or all of them for the Working Group and the Standing Office): a
+    draft stays inside its agency and its province."""
     if Scope.ALL in (scope_of(user, "indicator.approve"), scope_of(user, "indicator.enter")):
         return queryset
     approved = Q(state=ValueState.APPROVED)
     if scope_of(user, "indicator.enter") is None:
         return queryset.filter(approved)
-    own = user_org_ids(user)
-    mine = Q(org_unit_id__in=own) | Q(
-        org_unit__isnull=True, indicator__responsible_agency_id__in=own
+    mine = indicator_units(user) | Q(
+        org_unit__isnull=True, indicator__responsible_agency_id__in=user_org_ids(user)
     )
     return queryset.filter(approved | mine)
 
@@ -320,12 +371,25 @@ def check_consistency(
 
 @dataclass
 class Completeness:
-    """Reported/expected for one indicator and period, with the units still missing."""
+    """Who has answered one indicator for one period.
+
+    ``expected`` lists the provinces, ministries and national figures expected (communes are
+    only counted: ``communes_expected``); ``submitted`` those whose value is submitted or
+    approved, ``approved`` those approved, ``missing`` those with no submitted value yet."""
 
     indicator: Indicator
     expected: list[Slot] = field(default_factory=list)
-    reported: list[Slot] = field(default_factory=list)
+    submitted: list[Slot] = field(default_factory=list)
+    approved: list[Slot] = field(default_factory=list)
     missing: list[Slot] = field(default_factory=list)
+    communes_expected: int = 0
+    communes_submitted: int = 0
+    communes_approved: int = 0
+
+    @property
+    def reported(self) -> list[Slot]:
+        """The units that have answered (submitted or approved)."""
+        return self.submitted
 
     @property
     def province_count(self) -> bool:
@@ -333,33 +397,71 @@ class Completeness:
 
     @property
     def ratio(self) -> float:
-        return len(self.reported) / len(self.expected) if self.expected else 0.0
+        """The approved share: what feeds the national figure."""
+        return len(self.approved) / len(self.expected) if self.expected else 0.0
+
+    @property
+    def commune_ratio(self) -> float:
+        return self.communes_approved / self.communes_expected if self.communes_expected else 0.0
 
 
 def completeness(indicators: Iterable[Indicator], period: ReportPeriod) -> list[Completeness]:
-    """For each indicator expecting values in ``period``: who has answered (two queries)."""
+    """For each indicator expecting values in ``period``: who has submitted and who is
+    approved (four queries, whatever the number of communes)."""
     provinces = provinces_on(period.end)
-    indicators = list(indicators)
+    indicators = [i for i in indicators if not i.derived]
     slots_of = {i.pk: expected_slots(i, period.end, provinces) for i in indicators}
-    answered = set(
-        collected()
-        .filter(
-            indicator_id__in=list(slots_of),
-            period_start=period.start,
-            period_end=period.end,
-            state__in=ANSWERED,
-        )
-        .values_list("indicator_id", "org_unit_id")
+    values = collected().filter(
+        indicator_id__in=list(slots_of),
+        period_start=period.start,
+        period_end=period.end,
+        state__in=ANSWERED,
     )
+    answered: dict[tuple[int, int | None], str] = {}
+    for indicator_id, unit_id, state in values.exclude(org_unit__kind=OrgKind.COMMUNE).values_list(
+        "indicator_id", "org_unit_id", "state"
+    ):
+        if answered.get((indicator_id, unit_id)) != ValueState.APPROVED:
+            answered[(indicator_id, unit_id)] = state
+    commune_level = [i.pk for i in indicators if Level.COMMUNE in (i.levels or [])]
+    communes = communes_on(period.end).count() if commune_level else 0
+    by_commune: dict[int, dict[str, int]] = {}
+    if commune_level:
+        day = period.end
+        counted = (
+            values.filter(
+                Q(org_unit__valid_from__isnull=True) | Q(org_unit__valid_from__lte=day),
+                Q(org_unit__valid_to__isnull=True) | Q(org_unit__valid_to__gte=day),
+                indicator_id__in=commune_level,
+                org_unit__kind=OrgKind.COMMUNE,
+            )
+            .order_by()
+            .values("indicator_id")
+            .annotate(
+                submitted=Count("org_unit_id", distinct=True),
+                approved=Count("org_unit_id", distinct=True, filter=Q(state=ValueState.APPROVED)),
+            )
+        )
+        by_commune = {row["indicator_id"]: row for row in counted}
     rows = []
     for indicator in indicators:
         slots = slots_of[indicator.pk]
-        if not slots:
-            continue
         row = Completeness(indicator, expected=slots)
+        if indicator.pk in commune_level:
+            counts = by_commune.get(indicator.pk, {})
+            row.communes_expected = communes
+            row.communes_submitted = counts.get("submitted", 0)
+            row.communes_approved = counts.get("approved", 0)
+        if not slots and not row.communes_expected:
+            continue
         for slot in slots:
-            key = (indicator.pk, slot.unit.pk if slot.unit else None)
-            (row.reported if key in answered else row.missing).append(slot)
+            state = answered.get((indicator.pk, slot.unit.pk if slot.unit else None))
+            if state is None:
+                row.missing.append(slot)
+                continue
+            row.submitted.append(slot)
+            if state == ValueState.APPROVED:
+                row.approved.append(slot)
         rows.append(row)
     return rows
 

@@ -4,6 +4,12 @@ reporting status (who has reported each indicator).
 The entry form belongs to an agency: its reporter saves drafts, its head submits them, the
 Working Group and the Standing Office approve or return them. Anybody else, and anybody of
 another agency, finds no such page (404).
+
+A province has a second form for the period, ``&communes=1``: the values of its communes and
+wards for the commune-level indicators (a commune seldom has an account, so its province
+enters them), with its own template. A commune with an account has its own form. Whether a
+user may enter a commune's values is the policy's answer (``can(user, "indicator.enter",
+commune)``): another province's communes do not exist for the user (404).
 """
 
 from __future__ import annotations
@@ -28,13 +34,14 @@ from dondoc.core.transitions import Conflict
 from dondoc.indicators import entry, services
 from dondoc.indicators.collection import (
     ReportPeriod,
+    communes_on,
     completeness,
     parse_report_period,
     period_of,
 )
-from dondoc.indicators.models import Indicator, IndicatorValue, ValueState
+from dondoc.indicators.models import Indicator, IndicatorValue, Level, ValueState
 from dondoc.indicators.templatetags.indicator_numbers import figure
-from dondoc.orgs.models import OrgUnit
+from dondoc.orgs.models import OrgKind, OrgUnit
 from dondoc.rounds.models import ReportingRound
 from dondoc.tasks.exports import XLSX_CONTENT_TYPE
 from dondoc.tasks.filters import choose_program
@@ -85,9 +92,20 @@ def _indicators(request: HttpRequest):
     return Indicator.objects.filter(program=program)
 
 
-def _here(agency: OrgUnit, period: ReportPeriod) -> str:
-    query = urlencode({"agency": agency.pk, "period": period.code})
-    return f"{reverse('indicators:entry')}?{query}"
+def _here(agency: OrgUnit, period: ReportPeriod, communes: bool = False) -> str:
+    query = {"agency": agency.pk, "period": period.code}
+    if communes:
+        query["communes"] = 1
+    return f"{reverse('indicators:entry')}?{urlencode(query)}"
+
+
+def communes_param(request: HttpRequest, agency: OrgUnit) -> bool:
+    """``communes=1``: the province's form of its communes' values (a province only)."""
+    if request.GET.get("communes") not in ("1", "true"):
+        return False
+    if agency.kind != OrgKind.PROVINCE:
+        raise Http404
+    return True
 
 
 @login_required
@@ -99,17 +117,19 @@ def entry_form(request: HttpRequest) -> HttpResponse:
     agency = get_agency_for_entry(request)
     if agency is None:
         return _choose_agency(request, period)
-    rows = entry.entry_rows(_indicators(request), agency, period)
+    communes = communes_param(request, agency)
+    indicators = _indicators(request)
+    rows = entry.entry_rows(indicators, agency, period, communes=communes)
     checked, action = None, request.POST.get("action", "")
     if request.method == "POST":
-        response = _post(request, agency, period, rows, action)
+        response = _post(request, agency, period, rows, action, communes)
         if isinstance(response, HttpResponse):
             return response
         checked = response
-    return _render(request, agency, period, rows, checked)
+    return _render(request, agency, period, rows, checked, communes, indicators)
 
 
-def _render(request, agency, period, rows, checked, status: int = 200) -> HttpResponse:
+def _render(request, agency, period, rows, checked, communes, indicators) -> HttpResponse:
     user = request.user
     states = [row.current.state for row in rows if row.current]
     for row in rows:
@@ -129,9 +149,20 @@ def _render(request, agency, period, rows, checked, status: int = 200) -> HttpRe
             "has_submitted": ValueState.SUBMITTED in states,
             "editable": any(not row.locked for row in rows),
             "previous_period": period.previous(),
+            "communes": communes,
+            "commune_count": _commune_count(agency, period, indicators, communes),
         },
-        status=status,
     )
+
+
+def _commune_count(agency, period, indicators, communes: bool) -> int:
+    """On a province's own form: how many of its communes have values to enter (0 when no
+    indicator is collected from communes): the link to their form."""
+    if communes or agency.kind != OrgKind.PROVINCE:
+        return 0
+    if not any(Level.COMMUNE in (i.levels or []) for i in indicators if not i.derived):
+        return 0
+    return communes_on(period.end, agency).count()
 
 
 def _shown(row: entry.EntryRow, post) -> dict:
@@ -155,7 +186,7 @@ def _shown(row: entry.EntryRow, post) -> dict:
     }
 
 
-def _post(request, agency, period, rows, action: str):
+def _post(request, agency, period, rows, action: str, communes: bool):
     user = request.user
     if action in ("save", "submit", "upload"):
         if not may_enter(user, agency):
@@ -184,18 +215,18 @@ def _post(request, agency, period, rows, action: str):
             with transaction.atomic():
                 changed = entry.save_entries(checked, period, by=user, confirmed=confirmed)
                 if action == "submit":
-                    submitted = _open_values(agency, period)
+                    submitted = _open_values(agency, period, rows)
                     services.submit_values(submitted, by=user)
         except Conflict as conflict:
             messages.error(request, str(conflict))
-            return redirect(_here(agency, period))
+            return redirect(_here(agency, period, communes))
         if action == "submit":
             messages.success(
                 request, _("%(n)s values submitted for approval.") % {"n": len(submitted)}
             )
         else:
             messages.success(request, _("Drafts saved: %(n)s changed.") % {"n": changed})
-        return redirect(_here(agency, period))
+        return redirect(_here(agency, period, communes))
     if action in ("approve", "return"):
         if not may_review(user, agency):
             raise Http404
@@ -203,10 +234,10 @@ def _post(request, agency, period, rows, action: str):
         if action == "return" and not comment:
             checked = entry.Checked(errors=[_("Say why the values are returned.")])
             return checked
-        values = _submitted_values(agency, period)
+        values = _submitted_values(agency, period, rows)
         if not values:
             messages.error(request, _("There are no submitted values to review."))
-            return redirect(_here(agency, period))
+            return redirect(_here(agency, period, communes))
         try:
             if action == "approve":
                 services.approve_values(values, by=user, versions=_versions(request.POST))
@@ -218,7 +249,7 @@ def _post(request, agency, period, rows, action: str):
                 messages.success(request, _("%(n)s values returned.") % {"n": len(values)})
         except Conflict as conflict:
             messages.error(request, str(conflict))
-        return redirect(_here(agency, period))
+        return redirect(_here(agency, period, communes))
     raise BadParameter(_("Unknown action."))
 
 
@@ -230,25 +261,31 @@ def _versions(post) -> dict[int, int]:
     return versions
 
 
-def _agency_values(agency: OrgUnit, period: ReportPeriod):
+def _agency_values(agency: OrgUnit, period: ReportPeriod, rows: list[entry.EntryRow]):
+    """The collected values of the form's rows (those of its indicators and units only: the
+    province's own form does not submit its communes' values, nor the reverse)."""
     lineage = agency.lineage_ids()
+    units = {row.slot.unit.pk for row in rows if row.slot.unit is not None}
     return IndicatorValue.objects.filter(
-        Q(org_unit_id__in=lineage)
+        Q(org_unit_id__in=units)
         | Q(org_unit__isnull=True, indicator__responsible_agency_id__in=lineage),
+        indicator_id__in={row.indicator.pk for row in rows},
         source="",
         period_start=period.start,
         period_end=period.end,
     )
 
 
-def _open_values(agency, period) -> list[IndicatorValue]:
+def _open_values(agency, period, rows) -> list[IndicatorValue]:
     return list(
-        _agency_values(agency, period).filter(state__in=[ValueState.DRAFT, ValueState.RETURNED])
+        _agency_values(agency, period, rows).filter(
+            state__in=[ValueState.DRAFT, ValueState.RETURNED]
+        )
     )
 
 
-def _submitted_values(agency, period) -> list[IndicatorValue]:
-    return list(_agency_values(agency, period).filter(state=ValueState.SUBMITTED))
+def _submitted_values(agency, period, rows) -> list[IndicatorValue]:
+    return list(_agency_values(agency, period, rows).filter(state=ValueState.SUBMITTED))
 
 
 def _choose_agency(request: HttpRequest, period: ReportPeriod) -> HttpResponse:
@@ -263,18 +300,24 @@ def _choose_agency(request: HttpRequest, period: ReportPeriod) -> HttpResponse:
             period_start=period.start,
             period_end=period.end,
         )
-        .select_related("org_unit", "indicator__responsible_agency")
+        .select_related("org_unit__parent", "indicator__responsible_agency")
         .order_by("id")
     )
-    agencies: dict[int, OrgUnit] = {}
+    # A commune's values wait on its province's commune form.
+    forms: dict[tuple[int, bool], dict] = {}
     for value in waiting:
-        unit = value.org_unit or value.indicator.responsible_agency
+        unit, communes = value.org_unit or value.indicator.responsible_agency, False
+        if unit is not None and unit.kind == OrgKind.COMMUNE and unit.parent is not None:
+            unit, communes = unit.parent, True
         if unit is not None and may_review(request.user, unit):
-            agencies.setdefault(unit.pk, unit)
+            forms.setdefault(
+                (unit.pk, communes),
+                {"agency": unit, "communes": communes, "url": _here(unit, period, communes)},
+            )
     return render(
         request,
         "indicators/entry_choose.html",
-        {"period": period, "agencies": list(agencies.values())},
+        {"period": period, "forms": list(forms.values())},
     )
 
 
@@ -286,12 +329,16 @@ def entry_template(request: HttpRequest) -> HttpResponse:
     agency = get_agency_for_entry(request)
     if agency is None or not may_enter(request.user, agency):
         raise Http404
-    rows = entry.entry_rows(_indicators(request), agency, period)
-    content = entry.write_template(rows, f"{agency.name} · {period.label}")
+    communes = communes_param(request, agency)
+    rows = entry.entry_rows(_indicators(request), agency, period, communes=communes)
+    title = f"{agency.name} · {period.label}"
+    if communes:
+        title = f"{agency.name} · {_('communes and wards')} · {period.label}"
+    content = entry.write_template(rows, title)
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = (
-        f'attachment; filename="so-lieu-chi-tieu-{agency.pk}-{period.code}.xlsx"'
-    )
+    name = f"so-lieu-chi-tieu-{agency.pk}{'-cap-xa' if communes else ''}-{period.code}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+
     return response
 
 
@@ -299,7 +346,9 @@ def entry_template(request: HttpRequest) -> HttpResponse:
 @require_GET
 def reporting_status(request: HttpRequest) -> HttpResponse:
     """``/indicators/reporting-status/?period=``: for each indicator, how many of the expected
-    units have reported ("31/34 tỉnh, thành phố đã báo cáo") and which are missing."""
+    units have submitted a value and how many are approved ("31/34 tỉnh, thành phố đã báo cáo,
+    28 đã duyệt"), which are missing, and for commune-level indicators how many communes.
+    The headline is the approved count: only approved values feed the national figure."""
     if not can(request.user, "indicator.view"):
         raise PermissionDenied
     period = period_param(request)
@@ -319,7 +368,11 @@ def reporting_status(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "own": own,
             "rounds": rounds,
-            "reported": sum(len(r.reported) for r in rows),
+            "approved": sum(len(r.approved) for r in rows),
+            "submitted": sum(len(r.submitted) for r in rows),
             "expected": sum(len(r.expected) for r in rows),
+            "communes_approved": sum(r.communes_approved for r in rows),
+            "communes_submitted": sum(r.communes_submitted for r in rows),
+            "communes_expected": sum(r.communes_expected for r in rows),
         },
     )

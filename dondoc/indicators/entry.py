@@ -75,6 +75,12 @@ class EntryRow:
         return self.slot.indicator
 
     @property
+    def name(self) -> str:
+        """How a problem names the row: "21", or "21 (Phường Minh Xuân)" for a unit's."""
+        unit = self.slot.unit
+        return self.indicator.code + (f" ({unit.name})" if unit else "")
+
+    @property
     def locked(self) -> bool:
         """Submitted or approved: the reporter no longer changes it."""
         return self.current is not None and self.current.state in (
@@ -83,9 +89,15 @@ class EntryRow:
         )
 
 
-def entry_rows(indicators, agency, period: ReportPeriod) -> list[EntryRow]:
+def entry_rows(
+    indicators, agency, period: ReportPeriod, *, communes: bool = False
+) -> list[EntryRow]:
+    """The form's rows; ``communes``: a province's form of its communes' values."""
     slots = slots_for_agency(
-        indicators.select_related("responsible_agency", "parent"), agency, period
+        indicators.select_related("responsible_agency", "parent"),
+        agency,
+        period,
+        communes=communes,
     )
     current = current_values(slots, period)
     previous = previous_values(slots, period)
@@ -143,7 +155,7 @@ def entries_from_post(post, rows: list[EntryRow]) -> Checked:
         if row.locked:
             continue
         key = row.key
-        where = row.indicator.code + (f" ({row.slot.unit.name})" if row.slot.unit else "")
+        where = row.name
         text = (post.get(f"v-{key}") or "").strip()
         reason = (post.get(f"r-{key}") or "").strip()[:300] if post.get(f"na-{key}") else ""
         comment = (post.get(f"c-{key}") or "").strip()[:MAX_TEXT]
@@ -238,23 +250,24 @@ def validate(checked: Checked, rows: list[EntryRow], *, all_required: bool = Fal
         for e in checked.entries
     }
     by_unit: dict = {}
+    names: dict = {}
     for row in rows:
         unit_id = row.slot.unit.pk if row.slot.unit else None
         entry = posted.get((unit_id, row.indicator.pk))
         value = entry.value if entry else (row.current.value if row.current else None)
         by_unit.setdefault(unit_id, {})[row.indicator.pk] = value
+        names[(unit_id, row.indicator.pk)] = row.name
     indicators = [row.indicator for row in rows]
-    for values in by_unit.values():
+    for unit_id, values in by_unit.items():
         for parent_id, errors in check_consistency(values, indicators).items():
-            code = next(i.code for i in indicators if i.pk == parent_id)
-            checked.errors.extend(_problem(code, e) for e in errors)
+            checked.errors.extend(_problem(names[(unit_id, parent_id)], e) for e in errors)
     if all_required:
         answered = {(e.row.key) for e in checked.entries}
         for row in rows:
             if row.key not in answered and row.current is None:
                 checked.errors.append(
                     _problem(
-                        row.indicator.code,
+                        row.name,
                         _("Enter a value, or tick “not available” and give the reason."),
                     )
                 )

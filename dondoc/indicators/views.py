@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from dondoc.accounts.policy import can
+from dondoc.core.collation import vi_sort_key
 from dondoc.core.forms import DateField, first_errors
 from dondoc.core.params import date_param, is_id
 from dondoc.core.spreadsheet import append_row, csv_bytes, new_workbook, workbook_bytes
@@ -35,13 +37,14 @@ from dondoc.indicators.models import (
     Indicator,
     IndicatorKind,
     IndicatorValue,
+    Level,
     ValueState,
     WeightChange,
 )
 from dondoc.indicators.queries import catalogue
 from dondoc.indicators.status import AT_RISK, IndicatorStatus
 from dondoc.indicators.templatetags.indicator_numbers import STATUS_LABELS
-from dondoc.orgs.models import OrgKind
+from dondoc.orgs.models import OrgKind, OrgUnit
 from dondoc.tasks.filters import choose_program
 from dondoc.tasks.models import SolutionGroup
 
@@ -128,6 +131,8 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, indicator.values.select_related("org_unit", "source_directive")
     ).order_by("-period_end", "org_unit__name", "-id")
     breakdown = _breakdown(indicator, as_of)
+    area = _area(request)
+    counts = _commune_counts(indicator, as_of)
     manage = {
         "override": can(request.user, "indicator.override_status"),
         "weight": can(request.user, "indicator.change_weight"),
@@ -146,6 +151,10 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "as_of": as_of,
             "chart": _chart(row, as_of),
             "breakdown": breakdown,
+            "breakdown_rows": _breakdown_rows(breakdown, counts),
+            "communes": sum(counts.values()),
+            "area": area,
+            "area_rows": _breakdown(indicator, as_of, area=area) if area else [],
             "map_data": _map(indicator, breakdown, as_of) if breakdown else None,
             "overrides": indicator.status_overrides.select_related("set_by"),
             "weights": indicator.weight_changes.select_related("changed_by").order_by(
@@ -158,6 +167,16 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "weight_form": WeightForm(initial={"effective_on": timezone.localdate()}),
         },
     )
+
+
+def _area(request: HttpRequest) -> OrgUnit | None:
+    """``area``: the province whose communes' values the breakdown opens (drill-down)."""
+    pk = request.GET.get("area")
+    if not pk:
+        return None
+    if not is_id(pk):
+        raise Http404
+    return get_object_or_404(OrgUnit, pk=int(pk), kind=OrgKind.PROVINCE)
 
 
 def _formula(indicator: Indicator) -> dict | None:
@@ -212,16 +231,30 @@ def _chart(row, as_of: dt.date) -> dict:
     }
 
 
-def _breakdown(indicator: Indicator, as_of: dt.date) -> list[IndicatorValue]:
+def _breakdown(
+    indicator: Indicator, as_of: dt.date, *, area: OrgUnit | None = None
+) -> list[IndicatorValue]:
     """The latest approved value of each organisation unit, period ended by ``as_of`` (a
-    derived indicator's computed from the unit's values of its inputs)."""
+    derived indicator's computed from the unit's values of its inputs): the provinces,
+    ministries and other units, or with ``area`` the communes and wards of that province."""
+    if area is not None:
+        units = Q(org_unit__kind=OrgKind.COMMUNE, org_unit__parent_id__in=area.lineage_ids())
+    else:
+        units = Q(org_unit__isnull=False) & ~Q(org_unit__kind=OrgKind.COMMUNE)
     if indicator.derived:
-        series = unit_series([indicator], as_of)[indicator.pk]
-        return sorted((rows[-1] for rows in series.values()), key=lambda v: v.org_unit.name)
-    rows = (
-        indicator.values.filter(
-            org_unit__isnull=False, state=ValueState.APPROVED, period_end__lte=as_of
+        kinds = (
+            [OrgKind.COMMUNE]
+            if area is not None
+            else [k for k in OrgKind.values if k != OrgKind.COMMUNE]
         )
+        series = unit_series([indicator], as_of, unit_kinds=kinds)[indicator.pk]
+        latest_rows = [rows[-1] for rows in series.values()]
+        if area is not None:
+            lineage = area.lineage_ids()
+            latest_rows = [v for v in latest_rows if v.org_unit.parent_id in lineage]
+        return sorted(latest_rows, key=lambda v: vi_sort_key(v.org_unit.name))
+    rows = (
+        indicator.values.filter(units, state=ValueState.APPROVED, period_end__lte=as_of)
         .select_related("org_unit")
         .order_by("org_unit_id", "-period_end", "-id")
     )
@@ -230,7 +263,53 @@ def _breakdown(indicator: Indicator, as_of: dt.date) -> list[IndicatorValue]:
     latest: dict[int, IndicatorValue] = {}
     for row in rows:
         latest.setdefault(row.org_unit_id, row)
-    return sorted(latest.values(), key=lambda v: v.org_unit.name)
+    return sorted(latest.values(), key=lambda v: vi_sort_key(v.org_unit.name))
+
+
+def _commune_counts(indicator: Indicator, as_of: dt.date) -> dict[int, int]:
+    """Province id -> how many of its communes have an approved value (period ended by
+    ``as_of``): the drill-down links of the breakdown. One grouped query."""
+    if Level.COMMUNE not in (indicator.levels or []) and not indicator.derived:
+        return {}
+    rows = (
+        IndicatorValue.objects.filter(
+            indicator_id__in=_base_ids(indicator),
+            org_unit__kind=OrgKind.COMMUNE,
+            org_unit__parent__isnull=False,
+            state=ValueState.APPROVED,
+            period_end__lte=as_of,
+        )
+        .order_by()
+        .values("org_unit__parent_id")
+        .annotate(n=Count("org_unit_id", distinct=True))
+    )
+    return {row["org_unit__parent_id"]: row["n"] for row in rows}
+
+
+def _base_ids(indicator: Indicator) -> list[int]:
+    """The indicator, or for a derived one its numerator (a commune counts when it has it)."""
+    if not indicator.derived:
+        return [indicator.pk]
+    return list(
+        Indicator.objects.filter(
+            program_id=indicator.program_id, code=indicator.numerator_code
+        ).values_list("pk", flat=True)
+    )
+
+
+def _breakdown_rows(breakdown: list[IndicatorValue], counts: dict[int, int]) -> list[dict]:
+    """The table of the breakdown: each unit's value and, for a province, how many of its
+    communes have values (a province whose communes alone report is listed too)."""
+    rows = [
+        {"unit": v.org_unit, "value": v, "communes": counts.get(v.org_unit_id, 0)}
+        for v in breakdown
+    ]
+    listed = {v.org_unit_id for v in breakdown}
+    missing = [pk for pk in counts if pk not in listed]
+    for unit in OrgUnit.objects.filter(pk__in=missing):
+        rows.append({"unit": unit, "value": None, "communes": counts[unit.pk]})
+    rows.sort(key=lambda r: vi_sort_key(r["unit"].name))
+    return rows
 
 
 @functools.cache

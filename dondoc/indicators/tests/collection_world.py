@@ -8,7 +8,12 @@
   ``firms_ai`` ("trong đó: doanh nghiệp AI");
 - ``economy``: the national share of the digital economy, entered by the ministry;
 - ``tq_reporter``, ``tq_head``: the new Tuyên Quang's reporter and head; ``hg_reporter`` a
-  reporter of old Hà Giang (so of no current province).
+  reporter of old Hà Giang (so of no current province);
+- communes and wards from 01/07/2025 (real names): ``tq_wards`` Phường Minh Xuân, Phường Nông
+  Tiến, Phường Hà Giang 1 of the new Tuyên Quang, ``hn_wards`` Phường Hoàn Kiếm, Phường Ba Đình
+  of Hà Nội; ``online``: "Tỷ lệ hồ sơ thủ tục hành chính được giải quyết trực tuyến" (%, mean),
+  collected from provinces and communes; ``hn_reporter`` Hà Nội's reporter; ``ward_reporter``
+  the reporter of Phường Hà Giang 1, a ward with an account of its own.
 
 Import the fixtures with ``from dondoc.indicators.tests.collection_world import *``.
 """
@@ -38,11 +43,16 @@ __all__ = [
     "firms_ai",
     "head",
     "hg_old",
+    "hn_reporter",
+    "hn_wards",
+    "online",
     "share",
     "tq_head",
     "tq_new",
     "tq_old",
     "tq_reporter",
+    "tq_wards",
+    "ward_reporter",
 ]
 
 
@@ -133,3 +143,48 @@ def tq_head(tq_new):
 @pytest.fixture
 def head(most):
     return _user("head", Role.AGENCY_HEAD, most)
+
+
+def _commune(code: str, name: str, parent: OrgUnit) -> OrgUnit:
+    return OrgUnit.objects.create(
+        code=code, kind=OrgKind.COMMUNE, name=name, parent=parent, valid_from=MERGER
+    )
+
+
+@pytest.fixture
+def tq_wards(tq_new) -> list[OrgUnit]:
+    return [
+        _commune("tq-minh-xuan", "Phường Minh Xuân", tq_new),
+        _commune("tq-nong-tien", "Phường Nông Tiến", tq_new),
+        _commune("tq-ha-giang-1", "Phường Hà Giang 1", tq_new),
+    ]
+
+
+@pytest.fixture
+def hn_wards(hanoi) -> list[OrgUnit]:
+    return [
+        _commune("hn-hoan-kiem", "Phường Hoàn Kiếm", hanoi),
+        _commune("hn-ba-dinh", "Phường Ba Đình", hanoi),
+    ]
+
+
+@pytest.fixture
+def online(program, hanoi, tq_old, hg_old, tq_wards, hn_wards) -> Indicator:
+    return _indicator(
+        program,
+        "31",
+        "Tỷ lệ hồ sơ thủ tục hành chính được giải quyết trực tuyến",
+        "%",
+        "mean",
+        ["province", "commune"],
+    )
+
+
+@pytest.fixture
+def hn_reporter(hanoi):
+    return _user("hn-reporter", Role.REPORTER, hanoi)
+
+
+@pytest.fixture
+def ward_reporter(tq_wards):
+    return _user("ward-reporter", Role.REPORTER, tq_wards[2])
