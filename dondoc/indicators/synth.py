@@ -281,6 +281,10 @@ def _copy(blocks: Iterator[list[Row]], texts: _Periods, log) -> int:
             cur.execute(definition)
         for name, definition in foreign_keys:
             cur.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+        # Statistics now, not when autovacuum gets round to it: without them the planner
+        # takes the freshly loaded table for empty and picks nested loops (seen: grouped
+        # completeness counts at 34-75 s instead of 0.2-0.4 s).
+        cur.execute(f'ANALYZE "{table}"')
         cur.execute("SET CONSTRAINTS ALL DEFERRED")
     return count
 
