@@ -65,6 +65,7 @@ __all__ = [
     "differences",
     "rebuild",
     "refresh",
+    "task_rows",
 ]
 
 #: The spans of a task start on this day and end (exclusive) on ``LAST_DAY``: every date a
@@ -214,35 +215,68 @@ def _computed(ids: list[int], soon_days: int, models: dict | None = None) -> lis
     )
     result: list[Row] = []
     for pk, program_id, group_id, assigned_on, kind, due in tasks:
-        task_spans = compute(
+        result += task_rows(
+            pk,
+            program_id=program_id,
+            group_id=group_id,
+            assigned_on=assigned_on,
             deadline_kind=kind,
             due_on=due,
             closures=closures.get(pk, ()),
             changes=changes.get(pk, ()),
+            keys=keys.get(pk, ()),
             soon_days=soon_days,
         )
-        parts = [(SpanPart.TASK.value, group_id), *keys.get(pk, ())]
-        leads = sum(1 for part, _key in parts if part != SpanPart.MEMBER and part != "task")
-        shared = leads > 1 or any(part == SpanPart.LEAD_GROUP for part, _key in parts)
-        for span in task_spans:
-            if span.valid_to <= assigned_on:
-                continue  # before the task was assigned
-            start = max(span.valid_from, assigned_on)
-            for part, key in parts:
-                result.append(
-                    Row(
-                        task_id=pk,
-                        part=part,
-                        key=key,
-                        valid_from=start,
-                        valid_to=span.valid_to,
-                        status=span.status,
-                        status_original=span.status_original,
-                        due_on=span.due_on,
-                        shared=shared and part in (SpanPart.LEAD, SpanPart.LEAD_GROUP),
-                        program_id=program_id,
-                    )
+    return result
+
+
+def task_rows(
+    pk: int,
+    *,
+    program_id: int,
+    group_id: int | None,
+    assigned_on: dt.date,
+    deadline_kind: str,
+    due_on: dt.date | None,
+    closures: Sequence[Closure],
+    changes: Sequence[DeadlineInForce],
+    keys: Sequence[tuple[str, int]],
+    soon_days: int,
+) -> list[Row]:
+    """The rows of one task from what they depend on: its assignment, original deadline,
+    published closures (timeline order), deadline changes, and the (part, key) pairs it is
+    counted under besides its solution group (lead units, lead groups, members). Used both
+    when reading from the database (``refresh``) and by a generator that has them in hand."""
+    task_spans = compute(
+        deadline_kind=deadline_kind,
+        due_on=due_on,
+        closures=closures,
+        changes=changes,
+        soon_days=soon_days,
+    )
+    parts = [(SpanPart.TASK.value, group_id), *keys]
+    leads = sum(1 for part, _key in parts if part != SpanPart.MEMBER and part != "task")
+    shared = leads > 1 or any(part == SpanPart.LEAD_GROUP for part, _key in parts)
+    result: list[Row] = []
+    for span in task_spans:
+        if span.valid_to <= assigned_on:
+            continue  # before the task was assigned
+        start = max(span.valid_from, assigned_on)
+        for part, key in parts:
+            result.append(
+                Row(
+                    task_id=pk,
+                    part=part,
+                    key=key,
+                    valid_from=start,
+                    valid_to=span.valid_to,
+                    status=span.status,
+                    status_original=span.status_original,
+                    due_on=span.due_on,
+                    shared=shared and part in (SpanPart.LEAD, SpanPart.LEAD_GROUP),
+                    program_id=program_id,
                 )
+            )
     return result
 
 

@@ -9,9 +9,12 @@ supervising members and a timeline of progress updates, some completing or cance
 
 Everything lives apart from real data: its own program (code ``SYNTH``) and organisation units
 whose codes start with ``synth-``. It is a data generator, not a user's write, so it inserts
-with ``bulk_create`` instead of the services (no change history is recorded), and fills the
-cached closure columns exactly as ``services.refresh_closure`` would. The same seed gives the
-same dataset.
+rows directly instead of going through the services (no change history is recorded): with
+``COPY`` on PostgreSQL, the tables' secondary indexes dropped during the load and built again
+after. It fills the cached closure columns exactly as ``services.refresh_closure`` would, and
+the status spans with ``spans.task_rows`` from the timeline it has just made (as
+``spans.refresh`` would from the database; ``dondoc check-figures`` compares). The same seed
+gives the same dataset.
 """
 
 from __future__ import annotations
@@ -20,11 +23,12 @@ import datetime as dt
 import json
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from dondoc.core.text import fold
 from dondoc.orgs.models import Member, OrgKind, OrgUnit
@@ -38,11 +42,15 @@ from dondoc.tasks.models import (
     Program,
     ProgressUpdate,
     SolutionGroup,
+    SpanPart,
     Task,
     TaskAgency,
     TaskSource,
     TaskStatusSpan,
+    UpdateState,
 )
+from dondoc.tasks.queries import due_soon_days
+from dondoc.tasks.status import Closure
 
 PROGRAM_CODE = "SYNTH"
 CODE_PREFIX = "synth-"
@@ -531,9 +539,15 @@ def generate(
         summary.members, summary.directives = len(members), len(docs)
         log(f"{summary.org_units} org units, {len(members)} members, {len(docs)} directives.")
         deadlines: dict[str, object] = {}
+        folded: dict[str, str] = {}
+        soon_days = due_soon_days()
+        models = (Task, TaskSource, TaskAgency, Task.members.through, ProgressUpdate)
+        writer = _Writer((*models, TaskStatusSpan))
+        status_spans = 0
         for first in range(0, tasks, BATCH):
             count = min(BATCH, tasks - first)
-            summary.updates += _task_batch(
+            updates, written = _task_batch(
+                writer,
                 rng,
                 program,
                 groups,
@@ -541,14 +555,23 @@ def generate(
                 members,
                 docs,
                 deadlines,
+                folded,
+                soon_days,
                 count,
                 updates_per_task,
                 until,
             )
+            summary.updates += updates
+            status_spans += written
             summary.tasks += count
-            log(f"{summary.tasks} tasks, {summary.updates} updates…")
-        # The status spans the dashboard counts, as the services keep them.
-        log(f"{spans.rebuild([program.pk])} status spans.")
+            if summary.tasks % 50_000 < BATCH or summary.tasks == tasks:
+                log(
+                    f"{summary.tasks} tasks, {summary.updates} updates, "
+                    f"{status_spans} status spans… ({time.monotonic() - started:.0f} s)"
+                )
+        writer.finish(log)
+        summary.counts["status_spans"] = status_spans
+        log(f"Indexes built ({time.monotonic() - started:.0f} s).")
     if indicators > 0:
         from dondoc.indicators import synth as indicator_synth
 
@@ -563,7 +586,103 @@ def generate(
     return summary
 
 
-def _task_batch(rng, program, groups, units, members, docs, deadlines, count, per_task, until):
+class _Writer:
+    """Rows (tuples in the order of ``columns``) into tables: ``COPY`` on PostgreSQL (the
+    tables' secondary indexes and foreign keys dropped first and made again by ``finish``:
+    one pass each instead of millions of index insertions), ``executemany`` elsewhere."""
+
+    def __init__(self, models: Sequence[type]) -> None:
+        self.postgres = connection.vendor == "postgresql"
+        self.tables = [m._meta.db_table for m in models]
+        self.indexes: list[str] = []
+        self.foreign_keys: list[tuple[str, str, str]] = []
+        self.now = timezone.now()
+        if not self.postgres:
+            self.now = connection.ops.adapt_datetimefield_value(self.now)
+            return
+        with connection.cursor() as cur:
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # check what is pending: tables unlock
+            for table in self.tables:
+                cur.execute(
+                    "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
+                    "AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+                    [table],
+                )
+                for name, definition in cur.fetchall():
+                    self.indexes.append(definition)
+                    cur.execute(f'DROP INDEX "{name}"')
+                cur.execute(
+                    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE conrelid = %s::regclass AND contype = 'f'",
+                    [table],
+                )
+                for name, definition in cur.fetchall():
+                    self.foreign_keys.append((table, name, definition))
+                    cur.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+
+    def ids(self, model: type, count: int) -> list[int]:
+        """``count`` new primary keys of ``model``'s table."""
+        table = connection.ops.quote_name(model._meta.db_table)
+        with connection.cursor() as cur:
+            if self.postgres:
+                cur.execute(
+                    f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
+                    "FROM generate_series(1, %s)",
+                    [count],
+                )
+                return [pk for (pk,) in cur.fetchall()]
+            cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+            (last,) = cur.fetchone()
+            return list(range(last + 1, last + 1 + count))
+
+    def write(self, model: type, columns: Sequence[str], rows: list[tuple]) -> None:
+        if not rows:
+            return
+        qn = connection.ops.quote_name
+        table = qn(model._meta.db_table)
+        names = ", ".join(qn(c) for c in columns)
+        with connection.cursor() as cur:
+            if self.postgres:
+                with cur.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * len(columns))
+                cur.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+
+    def finish(self, log: Callable[[str], None]) -> None:
+        """Build the indexes and foreign keys dropped at the start again."""
+        if not self.postgres:
+            return
+        log(f"Building {len(self.indexes)} indexes and {len(self.foreign_keys)} foreign keys…")
+        with connection.cursor() as cur:
+            for definition in self.indexes:
+                cur.execute(definition)
+            for table, name, definition in self.foreign_keys:
+                cur.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+            cur.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+TASK_COLUMNS = (
+    "id", "program_id", "group_id", "content", "content_folded", "assigned_on",
+    "deadline_text", "deadline_kind", "due_on", "deadline_period", "closure_kind", "closure_on",
+    "status_events_from", "status_events_to", "expected_output", "expected_output_folded",
+    "output_kind", "created_at", "updated_at",
+)  # fmt: skip
+UPDATE_COLUMNS = (
+    "task_id", "reported_on", "recorded_on", "agency_id", "text", "status_change",
+    "effective_on", "state", "version", "created_at",
+)  # fmt: skip
+SPAN_COLUMNS = (
+    "task_id", "program_id", "part", "key", "shared", "valid_from", "valid_to", "status",
+    "status_original", "due_on",
+)  # fmt: skip
+
+
+def _task_batch(
+    writer, rng, program, groups, units, members, docs, deadlines, folded, soon_days,
+    count, per_task, until,
+):  # fmt: skip
     rows = []
     for _ in range(count):
         directive = rng.choice(docs)
@@ -598,49 +717,64 @@ def _task_batch(rng, program, groups, units, members, docs, deadlines, count, pe
         )
         extra = rng.choice(docs) if rng.random() < 0.1 else None
         timeline = _timeline(rng, assigned, deadline.due, until, per_task)
-        events = [(kind, eff, rec) for _rep, rec, _t, kind, eff in timeline if kind]
-        task = Task(
-            program=program,
-            group=rng.choice(groups),
-            content=content,
-            content_folded=fold(content),
-            assigned_on=assigned,
-            deadline_text=deadline.phrase,
-            deadline_kind=deadline.kind.value,
-            due_on=deadline.due,
-            deadline_period=deadline.period or "",
-            **_closure(events),
-        )
+        group = rng.choice(groups)
         chosen = rng.sample(members, 2 if rng.random() < 0.15 else 1)
-        rows.append((task, directive, extra, leads, coordinators, chosen, timeline))
-    created = Task.objects.bulk_create([r[0] for r in rows], batch_size=BATCH)
-    sources, agencies, task_members, updates = [], [], [], []
-    through = Task.members.through
-    for task, (_t, directive, extra, leads, coordinators, chosen, timeline) in zip(
-        created, rows, strict=True
-    ):
-        sources.append(TaskSource(task=task, directive=directive, label=f"({task.pk % 40 + 1})"))
+        rows.append(
+            (content, assigned, deadline, group, directive, extra, leads, coordinators, chosen,
+             timeline)
+        )  # fmt: skip
+    ids = writer.ids(Task, len(rows))
+    tasks, sources, agencies, task_members, updates, span_rows = [], [], [], [], [], []
+    now, published = writer.now, UpdateState.PUBLISHED.value
+    lead, coordinating = AgencyRole.LEAD.value, AgencyRole.COORDINATING.value
+    member_part = SpanPart.MEMBER.value
+    for pk, row in zip(ids, rows, strict=True):
+        content, assigned, deadline, group, directive, extra, leads, coordinators = row[:8]
+        chosen, timeline = row[8:]
+        events = [(kind, eff, rec) for _rep, rec, _t, kind, eff in timeline if kind]
+        closure = _closure(events)
+        if content not in folded:
+            folded[content] = fold(content)
+        tasks.append(
+            (pk, program.pk, group.pk, content, folded[content], assigned, deadline.phrase,
+             deadline.kind.value, deadline.due, deadline.period or "", closure["closure_kind"],
+             closure["closure_on"], closure["status_events_from"], closure["status_events_to"],
+             "", "", "", now, now)
+        )  # fmt: skip
+        sources.append((pk, directive.pk, f"({pk % 40 + 1})", ""))
         if extra is not None and extra.pk != directive.pk:
-            sources.append(TaskSource(task=task, directive=extra, label="nhắc lại"))
-        agencies += [TaskAgency(task=task, org_unit=u, role=AgencyRole.LEAD) for u in leads]
-        agencies += [
-            TaskAgency(task=task, org_unit=u, role=AgencyRole.COORDINATING) for u in coordinators
+            sources.append((pk, extra.pk, "nhắc lại", ""))
+        agencies += [(pk, u.pk, lead) for u in leads]
+        agencies += [(pk, u.pk, coordinating) for u in coordinators]
+        task_members += [(pk, m.pk) for m in chosen]
+        agency = leads[0].pk
+        updates += [
+            (pk, reported, recorded, agency, text, kind, effective, published, 1, now)
+            for reported, recorded, text, kind, effective in timeline
         ]
-        task_members += [through(task_id=task.pk, member_id=m.pk) for m in chosen]
-        for reported, recorded, text, kind, effective in timeline:
-            updates.append(
-                ProgressUpdate(
-                    task=task,
-                    reported_on=reported,
-                    recorded_on=recorded,
-                    agency=leads[0],
-                    text=text,
-                    status_change=kind,
-                    effective_on=effective,
-                )
+        # The status spans the dashboard counts, as ``spans.refresh`` computes them.
+        keys = [(SpanPart.LEAD.value, u.pk) for u in sorted(leads, key=lambda u: u.pk)]
+        keys += [(member_part, m.pk) for m in sorted(chosen, key=lambda m: m.pk)]
+        span_rows += [
+            (pk, r.program_id, r.part, r.key, r.shared, r.valid_from, r.valid_to, r.status,
+             r.status_original, r.due_on)
+            for r in spans.task_rows(
+                pk,
+                program_id=program.pk,
+                group_id=group.pk,
+                assigned_on=assigned,
+                deadline_kind=deadline.kind.value,
+                due_on=deadline.due,
+                closures=[Closure(kind, eff, rec) for kind, eff, rec in events],
+                changes=(),
+                keys=keys,
+                soon_days=soon_days,
             )
-    TaskSource.objects.bulk_create(sources, batch_size=BATCH)
-    TaskAgency.objects.bulk_create(agencies, batch_size=BATCH)
-    through.objects.bulk_create(task_members, batch_size=BATCH)
-    ProgressUpdate.objects.bulk_create(updates, batch_size=BATCH)
-    return len(updates)
+        ]  # fmt: skip
+    writer.write(Task, TASK_COLUMNS, tasks)
+    writer.write(TaskSource, ("task_id", "directive_id", "label", "wording"), sources)
+    writer.write(TaskAgency, ("task_id", "org_unit_id", "role"), agencies)
+    writer.write(Task.members.through, ("task_id", "member_id"), task_members)
+    writer.write(ProgressUpdate, UPDATE_COLUMNS, updates)
+    writer.write(TaskStatusSpan, SPAN_COLUMNS, span_rows)
+    return len(updates), len(span_rows)

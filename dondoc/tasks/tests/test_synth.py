@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 
 from dondoc.core.text import fold
 from dondoc.orgs.models import OrgUnit
-from dondoc.tasks import services, synth
-from dondoc.tasks.models import Program, ProgressUpdate, Task, TaskAgency
+from dondoc.tasks import services, spans, synth
+from dondoc.tasks.models import Program, ProgressUpdate, Task, TaskAgency, TaskStatusSpan
 from dondoc.tasks.queries import status_counts, tasks_as_of
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +56,15 @@ def test_cached_closure_columns_match_what_refresh_closure_computes():
     ]
     assert stored == recomputed
     assert any(kind == "completed" for kind, *_ in stored)
+
+
+def test_status_spans_written_by_the_generator_are_those_a_recomputation_gives():
+    run("--tasks", "300")
+    program = Program.objects.get(code="SYNTH")
+    assert TaskStatusSpan.objects.filter(program=program).count() > 300
+    assert TaskStatusSpan.objects.filter(program=program, part="member").exists()
+    assert TaskStatusSpan.objects.filter(program=program, shared=True).exists()
+    assert list(spans.differences([program.pk])) == []
 
 
 def test_the_same_seed_gives_the_same_dataset():
