@@ -490,11 +490,36 @@ def _addressee_heading(text: str, folded: str, a: int, b: int, index: _Index) ->
         if VERB.search(folded, a, b):
             return False
     elif not _ADDRESSEE_HEADING.match(folded, a):
-        return False
+        return _named_only(text, folded, a, b, index)
     return any(
         m.kind in ("member", "agency", "group") and not is_not_assignee(folded[m.start : m.end])
         for m in index.mentions_in(a, b)
     )
+
+
+_NAMES_JOIN = re.compile(r"[\s,;]*(?:va\s+)?")
+
+
+def _named_only(text: str, folded: str, a: int, b: int, index: _Index) -> bool:
+    """ "Đối với Chính phủ, Thủ tướng Chính phủ", "Đề nghị Bộ trưởng Bộ Công an:": a heading
+    made only of an opener and the bodies and members it addresses, one of them a member."""
+    end = b
+    while end > a and text[end - 1] in " :.-–":
+        end -= 1
+    opener = _HEADING_OPENERS.match(folded, a, end)
+    if opener is None or end - opener.end() < 3:
+        return False
+    mentions = index.mentions_in(opener.end(), end)
+    if not any(m.kind == "member" and m.id is not None for m in mentions):
+        return False
+    at = opener.end()
+    for m in mentions:
+        if m.end <= at:
+            continue  # "Chính phủ" inside "Thủ tướng Chính phủ"
+        if m.start < at or not _NAMES_JOIN.fullmatch(folded, at, m.start):
+            return False
+        at = m.end
+    return end - at <= 1
 
 
 def _agency_heading(text: str, folded: str, a: int, b: int, index: _Index) -> bool:
@@ -1061,6 +1086,7 @@ def propose_tasks(
             continue
         proposals[n] = proposal
     province = home_province(structure.header.issuer_text, resolver)
+    ministry = home_ministry(structure.header.issuer_text, resolver)
     result: list[Proposal] = []
     for n, proposal in enumerate(proposals):
         if proposal is None:
@@ -1068,6 +1094,9 @@ def propose_tasks(
         cand = candidates[n]
         if province is not None:
             _localise(proposal, text, folded, province, (cand.start, cand.end))
+        elif ministry is not None:
+            _own_departments(proposal, ministry)
+        _partners_not_leads(proposal)
         result.append(proposal)
         if cand.children or not cand.is_item or proposal.parent_key is not None:
             continue
@@ -1117,6 +1146,47 @@ def home_province(header_text: str, resolver: Resolver):
         if re.search(rf"(?<![\w]){kind} {re.escape(place)}(?![\w])", folded):
             return resolver.agency(key)
     return None
+
+
+def home_ministry(header_text: str, resolver: Resolver):
+    """The ministry whose own document this is ("BỘ GIÁO DỤC VÀ ĐÀO TẠO" over the number),
+    or None."""
+    folded = " ".join(fold_same_length(header_text).split())
+    if not folded.startswith("bo ") or resolver.agency_pattern is None:
+        return None
+    m = resolver.agency_pattern.match(folded)
+    return resolver.agency(m.group(0)) if m else None
+
+
+#: A ministry's own departments: "Vụ Giáo dục Đại học", "Cục Nhà giáo …", "Văn phòng Bộ".
+_DEPARTMENT = re.compile(r"^(?:vu|cuc|tong cuc|thanh tra bo|van phong bo|thanh tra|van phong)\s")
+
+
+def _own_departments(proposal: Proposal, ministry) -> None:
+    """In a ministry's own document its departments (Vụ, Cục) act for the ministry: an agency
+    the register does not know and that is named as a department is the ministry."""
+
+    def own(fields: list[Field]) -> list[Field]:
+        out: list[Field] = []
+        for f in fields:
+            if f.resolved_id is None and _DEPARTMENT.match(fold_same_length(f.value).lower()):
+                f = Field(ministry.name, f.span, f.confidence, ministry.id, "unit")
+            if not any(o.resolved_id is not None and o.resolved_id == f.resolved_id for o in out):
+                out.append(f)
+        return out
+
+    proposal.leads = own(proposal.leads)
+    proposal.coordinators = own(proposal.coordinators)
+
+
+def _partners_not_leads(proposal: Proposal) -> None:
+    """A coordinating agency that is the lead itself ("Giao Ủy ban … của Quốc hội chủ trì, phối
+    hợp với các Ủy ban của Quốc hội") is not repeated."""
+    leads = {(f.resolved_kind, f.resolved_id) for f in proposal.leads if f.resolved_id is not None}
+    if leads:
+        proposal.coordinators = [
+            f for f in proposal.coordinators if (f.resolved_kind, f.resolved_id) not in leads
+        ]
 
 
 def _localise(
