@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dondoc.reader.core.normalise import fold_same_length
 from dondoc.reader.core.resolve import Mention, Resolver, is_not_assignee
@@ -95,6 +95,18 @@ _REVIEW = re.compile(
 #: A call on attitude, not a task: "… phải coi chuyển đổi số là nhiệm vụ …".
 _ATTITUDE = re.compile(r"(?<![\w])(?:phai|can) (?:coi|xem|xac dinh)(?![\w])")
 _RESPONSIBLE = re.compile(r"(?<![\w])chiu trach nhiem(?![\w])")
+#: A call on a whole category rather than a task: "Người đứng đầu cấp ủy, cơ quan, đơn vị phải
+#: trực tiếp …", "Mỗi cán bộ, đảng viên phải …", "Các cấp ủy, tổ chức đảng phải …".
+_DUTY = re.compile(
+    r"^(?:nguoi dung dau|moi|tung|toan the|cac cap uy|cap uy|can bo, dang vien)[\w ,]{0,60}?"
+    r" (?:phai|can) "
+)
+#: Where the money comes from, not work: "Kinh phí phục vụ hoạt động kiểm tra do ngân sách
+#: Đảng bảo đảm", "Kinh phí thực hiện Kế hoạch được bố trí từ …".
+_FUNDING = re.compile(
+    r"^kinh phi (?:thuc hien|phuc vu|to chuc|cho|trien khai)[\w ,.-]{0,80}?"
+    r" (?:do|tu|duoc|bao dam|bo tri|theo)(?![\w])"
+)
 #: "… nghiêm túc quán triệt, thực hiện Thông báo này": the closing call of a notice.
 _WHOLE_DOCUMENT = re.compile(
     r"(?:thuc hien|quan triet|trien khai)[\w ,]{0,20}(?:thong bao|ket luan|chi thi|nghi quyet"
@@ -220,6 +232,9 @@ def _unknown_agencies(
         if text[s:e].lower().startswith("các ") or len(text[s:e].split()) < 2:
             continue
         same = [k for k in known if k.start == s]
+        if not same and folded.startswith("ban thuong vu ", s):
+            # "Ban Thường vụ Tỉnh ủy Lào Cai": the province's committee itself
+            same = [k for k in known if k.start == s + 14]
         if same:  # the register's name wins where both start
             pos = max(m.end(), same[0].end)
             continue
@@ -381,7 +396,13 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
                 or own_folded.startswith("ve ")
                 or (
                     not text[a:b].rstrip().endswith((".", ";"))
-                    and (not _IMPERATIVE.match(own_folded) or len(own_folded.split()) <= 6)
+                    and (
+                        not _IMPERATIVE.match(own_folded)
+                        or len(own_folded.split()) <= 6
+                        # "2. Đẩy mạnh bồi dưỡng kỹ năng số cho cán bộ, đảng viên" over the
+                        # paragraphs that say who does what: the point's title
+                        or (len(own_folded.split()) <= 16 and bool(children.get(i)))
+                    )
                 )
             )
         )
@@ -723,6 +744,17 @@ def _assignees(
     found = _Found([], [], [], False, False)
     mentions = index.mentions_in(a, b)
     verb = VERB.search(f)
+    if verb is not None and any(m.start <= a + verb.start() < m.end for m in mentions):
+        # "Ban Tổ chức Trung ương, Đảng ủy Bộ Xây dựng cử cán bộ": the work is the first verb
+        # outside the names
+        verb = next(
+            (
+                v
+                for v in VERB.finditer(f, verb.end())
+                if not any(m.start <= a + v.start() < m.end for m in mentions)
+            ),
+            verb,
+        )
     trigger = _trigger(f, verb)
     found.verb, found.trigger, found.searched = verb, trigger, True
     subject_end = a + (verb.start() if verb else len(f))
@@ -853,7 +885,7 @@ def _labelled(cand: _Candidate, text: str, folded: str, index: _Index, year: int
             elif label in ("san pham", "ket qua", "hinh thuc van ban"):
                 out["output"] = _field(text, vs, ve.__int__() if False else ve, 0.9)
             else:
-                phrases = find_deadlines(folded[vs:ve], year)
+                phrases = find_deadlines(folded[vs:ve], year, text[vs:ve])
                 if phrases:
                     p = phrases[0]
                     out["deadline"] = Field(p.text, (vs + p.start, vs + p.end), 0.95)
@@ -882,11 +914,17 @@ def _deadline(cand: _Candidate, folded: str, index: _Index) -> Field | None:
         # a time opening the item frames it ("Trong năm 2025 mọi thủ tục …"); the list's
         # time still governs
         own = [p for p in own if p.start > cand.start + 2]
+    # "trình Quốc hội tại Kỳ họp thứ 9; hoàn thành trong tháng 5/2025": the time the work is
+    # done by, or the list's time, says more than the session it goes to
+    sessions = [p for p in own if p.text.startswith("Tại ") and any(c.isdigit() for c in p.text)]
+    own = [p for p in own if p not in sessions]
     if own:
         return Field(own[0].text, (own[0].start, own[0].end), 0.85)
     if cand.inherited is not None:
         p = cand.inherited
         return Field(p.text, (p.start, p.end), 0.75)
+    if sessions:
+        return Field(sessions[0].text, (sessions[0].start, sessions[0].end), 0.75)
     for p in phrases:
         if p.prefixed or p.text.startswith("Thường"):
             return Field(p.text, (p.start, p.end), 0.7)
@@ -923,6 +961,8 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score -= 0.35
     if _ATTITUDE.search(f):
         score -= 0.4
+    if (_DUTY.match(f) or _FUNDING.match(f)) and not trigger:
+        score -= 0.6
     if _RESPONSIBLE.search(f) and not (cand.inherited or find_deadlines(f, None)):
         score -= 0.5
     if _WHOLE_DOCUMENT.search(f) and not (found.leads or found.members):
@@ -972,6 +1012,30 @@ def _split_sentences(cand: _Candidate, text: str, folded: str) -> list[tuple[int
     return [tuple(g) for g in groups] if len(groups) >= 2 else []
 
 
+def _second_assignment(
+    cand: _Candidate, text: str, folded: str, index: _Index
+) -> tuple[int, int] | None:
+    """The span of a second assignment after a semicolon that opens with work and states its
+    own time, when the first states one too; else None ("…; hoàn thành trong quý II" is the
+    first's time, not a second task)."""
+    a, b = cand.start, cand.end
+    if cand.inherited is not None:
+        return None
+    for m in re.finditer(r";\s+", folded[a:b]):
+        s = a + m.end()
+        if folded.startswith("hoan thanh", s) or not _IMPERATIVE.match(folded, s):
+            continue
+        own = [
+            p
+            for p in index.deadlines_in(a, s)
+            if p.prefixed or p.text.startswith(("Hằng", "Định kỳ"))
+        ]
+        later = [p for p in index.deadlines_in(s, b) if p.prefixed]
+        if own and later:
+            return (s, b)
+    return None
+
+
 def _lead_in_assignees(
     span: tuple[int, int], text: str, folded: str, index: _Index, resolver: Resolver
 ) -> _Found:
@@ -1012,7 +1076,7 @@ def propose_tasks(
     mentions = [
         m for m in resolver.mentions(folded) if m.kind != "agency" or not text[m.start].islower()
     ]
-    index = _Index(mentions, find_deadlines(folded, year))
+    index = _Index(mentions, find_deadlines(folded, year, text))
     candidates = _collect(structure, text, folded, index)
     proposals: list[Proposal | None] = [None] * len(candidates)
     sentence_counter: dict[int | None, int] = {}
@@ -1097,6 +1161,35 @@ def propose_tasks(
         elif ministry is not None:
             _own_departments(proposal, ministry)
         _partners_not_leads(proposal)
+        second = _second_assignment(cand, text, folded, index) if not cand.children else None
+        if second is not None and (proposal.leads or proposal.members):
+            # "… định kỳ hằng năm báo cáo Ban Bí thư; tổ chức sơ kết 2 năm … trong quý IV/2027":
+            # two assignments, each with its own time, are two tasks for the same bodies
+            s, e = second
+            end = s - 1
+            while end > cand.start and text[end - 1] in " ;":
+                end -= 1
+            first_deadline = _deadline(_Candidate(cand.start, end, "", ""), folded, index)
+            later = _deadline(_Candidate(s, e, "", ""), folded, index)
+            proposal.content = _content(text, cand.start, end)
+            proposal.span = (cand.start, end)
+            proposal.deadline = first_deadline
+            result.append(proposal)
+            result.append(
+                replace(
+                    proposal,
+                    key=f"{proposal.key}.2",
+                    label=f"{proposal.label} (2)",
+                    content=_content(text, s, e),
+                    members=list(proposal.members),
+                    leads=list(proposal.leads),
+                    coordinators=list(proposal.coordinators),
+                    deadline=later,
+                    span=(s, e),
+                    expected_output=_output(_Candidate(s, e, "", ""), text, folded),
+                )
+            )
+            continue
         result.append(proposal)
         if cand.children or not cand.is_item or proposal.parent_key is not None:
             continue
