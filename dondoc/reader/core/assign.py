@@ -1012,6 +1012,19 @@ def _split_sentences(cand: _Candidate, text: str, folded: str) -> list[tuple[int
     return [tuple(g) for g in groups] if len(groups) >= 2 else []
 
 
+def _prose_label(base: str, sentence: int) -> str:
+    """How a clerk cites a sentence of running text: "III.2, đoạn 1, câu 2" for the second
+    sentence of the first paragraph under III.2 (key "III.2.p1.s2"), "Đoạn 3, câu 1" at the top
+    level."""
+    section, _, paragraph = base.rpartition(".p") if ".p" in base else ("", "", "")
+    if not paragraph and base.startswith("p"):
+        paragraph = base[1:]
+    if not paragraph.isdigit():
+        return f"{base}, câu {sentence}" if base else f"Câu {sentence}"
+    where = f"đoạn {paragraph}, câu {sentence}"
+    return f"{section}, {where}" if section else where[:1].upper() + where[1:]
+
+
 def _second_assignment(
     cand: _Candidate, text: str, folded: str, index: _Index
 ) -> tuple[int, int] | None:
@@ -1125,13 +1138,14 @@ def propose_tasks(
         members = found.members or (list(parent.members) if parent else [])
         leads = found.leads or (list(parent.leads) if parent else [])
         coordinators = found.coordinators or (list(parent.coordinators) if parent else [])
-        key = cand.key
+        key, label = cand.key, cand.label
         if not key:
             part = structure.parts[cand.part] if cand.part is not None else None
             base = part.key if part else ""
             count = sentence_counter.get(cand.part, 0) + 1
             sentence_counter[cand.part] = count
             key = f"{base}.s{count}" if base else f"s{count}"
+            label = _prose_label(base, count)
         proposal = Proposal(
             key=key,
             parent_key=parent.key if parent else None,
@@ -1144,7 +1158,7 @@ def propose_tasks(
             expected_output=labelled.get("output") or _output(cand, text, folded),
             confidence=score,
             span=(cand.start, cand.end),
-            label=cand.label,
+            label=label,
         )
         if score < KEEP_AT:
             continue
@@ -1178,8 +1192,8 @@ def propose_tasks(
             result.append(
                 replace(
                     proposal,
-                    key=f"{proposal.key}.2",
-                    label=f"{proposal.label} (2)",
+                    key=f"{proposal.key}b",
+                    label=f"{proposal.label}b" if proposal.label else "",
                     content=_content(text, s, e),
                     members=list(proposal.members),
                     leads=list(proposal.leads),

@@ -237,7 +237,7 @@ def test_items_under_an_agency_heading_or_a_lead_in_take_its_lead():
     assert [a.value for a in tasks["II.1.a"].leads] == ["Đảng ủy Bộ Khoa học và Công nghệ"]
     assert tasks["II.1.a"].due == date(2025, 12, 31)
     assert [a.value for a in tasks["II.1.b"].leads] == ["Đảng ủy Bộ Nội vụ"]  # its own wins
-    dash = tasks["II.2.-1"]
+    dash = tasks["II.2.1"]
     assert [a.value for a in dash.leads] == ["Đảng ủy Bộ Tài chính"]
     assert [a.value for a in dash.coordinators] == ["Đảng ủy Bộ Tư pháp"]
     assert "II.1" not in tasks  # the heading is no task
@@ -588,3 +588,22 @@ def test_calls_on_every_head_and_the_funding_sentence_are_not_proposed():
     )
     proposed = [t.key for t in read(text).tasks if t.confidence >= 0.5]
     assert proposed == ["II.3"]
+
+
+def test_dash_items_are_numbered_and_prose_sentences_cited_by_paragraph_and_sentence():
+    text = HEAD + (
+        "II. TỔ CHỨC THỰC HIỆN\n"
+        "Bộ Nội vụ xây dựng đề án trong quý II/2025. Bộ Tư pháp thẩm định đề án trong quý "
+        "III/2025.\n"
+        "- Bộ Tài chính bố trí kinh phí trong năm 2025.\n"
+        "- Bộ Công an bảo đảm an ninh mạng trong năm 2025.\n"
+        "1. Bộ Y tế xây dựng hồ sơ sức khỏe điện tử trong năm 2025.\n"
+    )
+    tasks = read(text).tasks
+    assert [(t.key, t.label) for t in tasks] == [
+        ("II.p1.s1", "II, đoạn 1, câu 1"),
+        ("II.p1.s2", "II, đoạn 1, câu 2"),
+        ("II.1", ""),
+        ("II.2", ""),
+        ("II.2.1", "1."),
+    ]
