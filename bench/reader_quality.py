@@ -1,15 +1,14 @@
 """Quality and speed of the directive reader.
 
-    uv run python bench/reader_quality.py [--set annotated|heldout|heldout2|heldout4|all]
-        [--misses]
+    uv run python bench/reader_quality.py [--set annotated|heldout|heldout2|all] [--misses]
 
 Prints, per set: detection precision / recall / F1 (proposals with confidence >= 0.5), and the
 accuracy of members, lead agencies, coordinating agencies and deadline over matched tasks; then
 the time to read a generated 100-page document. ``annotated`` is the set the rules were written
 against; ``heldout`` and ``heldout2`` were written by other hands and are never used to tune
 them (``heldout2`` was written after a round of rule changes, so it is the fresher measure).
-A third held-out set was read once, then used to write rules and moved into ``annotated``;
-``heldout4`` is read only when present.
+A third and a fourth held-out set were each read once, then used to write rules and moved
+into ``annotated``; ``heldout5`` is read only when present.
 """
 
 from __future__ import annotations
@@ -30,7 +29,6 @@ SETS = {
     "annotated": ROOT / "dondoc/reader/tests/annotated",
     "heldout": ROOT / "dondoc/reader/tests/heldout",
     "heldout2": ROOT / "dondoc/reader/tests/heldout2",
-    "heldout4": ROOT / "dondoc/reader/tests/heldout4",
     "heldout5": ROOT / "dondoc/reader/tests/heldout5",
     "heldout6": ROOT / "dondoc/reader/tests/heldout6",
 }

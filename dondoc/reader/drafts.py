@@ -57,10 +57,13 @@ _KINDS = {"conclusion": DirectiveKind.NOTICE, **{k.value: k.value for k in Direc
 
 
 def label_for(key: str) -> str:
-    """The item label of a task's key as sources write it: "5.3" -> "(5).3", "5" -> "(5)"."""
+    """The item label of a task's key as sources write it: "5.3" -> "(5).3", "5" -> "(5)";
+    a key under a section or an article stays as it is: "III.2.1"."""
     parts = [p for p in (key or "").split(".") if p]
     if not parts:
         return ""
+    if not parts[0].isdigit():
+        return ".".join(parts)
     return f"({parts[0]})" + "".join(f".{p}" for p in parts[1:])
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dondoc.reader.core.normalise import fold_same_length
 from dondoc.reader.core.resolve import Mention, Resolver, is_not_assignee
@@ -95,6 +95,18 @@ _REVIEW = re.compile(
 #: A call on attitude, not a task: "… phải coi chuyển đổi số là nhiệm vụ …".
 _ATTITUDE = re.compile(r"(?<![\w])(?:phai|can) (?:coi|xem|xac dinh)(?![\w])")
 _RESPONSIBLE = re.compile(r"(?<![\w])chiu trach nhiem(?![\w])")
+#: A call on a whole category rather than a task: "Người đứng đầu cấp ủy, cơ quan, đơn vị phải
+#: trực tiếp …", "Mỗi cán bộ, đảng viên phải …", "Các cấp ủy, tổ chức đảng phải …".
+_DUTY = re.compile(
+    r"^(?:nguoi dung dau|moi|tung|toan the|cac cap uy|cap uy|can bo, dang vien)[\w ,]{0,60}?"
+    r" (?:phai|can) "
+)
+#: Where the money comes from, not work: "Kinh phí phục vụ hoạt động kiểm tra do ngân sách
+#: Đảng bảo đảm", "Kinh phí thực hiện Kế hoạch được bố trí từ …".
+_FUNDING = re.compile(
+    r"^kinh phi (?:thuc hien|phuc vu|to chuc|cho|trien khai)[\w ,.-]{0,80}?"
+    r" (?:do|tu|duoc|bao dam|bo tri|theo)(?![\w])"
+)
 #: "… nghiêm túc quán triệt, thực hiện Thông báo này": the closing call of a notice.
 _WHOLE_DOCUMENT = re.compile(
     r"(?:thuc hien|quan triet|trien khai)[\w ,]{0,20}(?:thong bao|ket luan|chi thi|nghi quyet"
@@ -220,6 +232,9 @@ def _unknown_agencies(
         if text[s:e].lower().startswith("các ") or len(text[s:e].split()) < 2:
             continue
         same = [k for k in known if k.start == s]
+        if not same and folded.startswith("ban thuong vu ", s):
+            # "Ban Thường vụ Tỉnh ủy Lào Cai": the province's committee itself
+            same = [k for k in known if k.start == s + 14]
         if same:  # the register's name wins where both start
             pos = max(m.end(), same[0].end)
             continue
@@ -381,7 +396,13 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
                 or own_folded.startswith("ve ")
                 or (
                     not text[a:b].rstrip().endswith((".", ";"))
-                    and (not _IMPERATIVE.match(own_folded) or len(own_folded.split()) <= 6)
+                    and (
+                        not _IMPERATIVE.match(own_folded)
+                        or len(own_folded.split()) <= 6
+                        # "2. Đẩy mạnh bồi dưỡng kỹ năng số cho cán bộ, đảng viên" over the
+                        # paragraphs that say who does what: the point's title
+                        or (len(own_folded.split()) <= 16 and bool(children.get(i)))
+                    )
                 )
             )
         )
@@ -490,11 +511,36 @@ def _addressee_heading(text: str, folded: str, a: int, b: int, index: _Index) ->
         if VERB.search(folded, a, b):
             return False
     elif not _ADDRESSEE_HEADING.match(folded, a):
-        return False
+        return _named_only(text, folded, a, b, index)
     return any(
         m.kind in ("member", "agency", "group") and not is_not_assignee(folded[m.start : m.end])
         for m in index.mentions_in(a, b)
     )
+
+
+_NAMES_JOIN = re.compile(r"[\s,;]*(?:va\s+)?")
+
+
+def _named_only(text: str, folded: str, a: int, b: int, index: _Index) -> bool:
+    """ "Đối với Chính phủ, Thủ tướng Chính phủ", "Đề nghị Bộ trưởng Bộ Công an:": a heading
+    made only of an opener and the bodies and members it addresses, one of them a member."""
+    end = b
+    while end > a and text[end - 1] in " :.-–":
+        end -= 1
+    opener = _HEADING_OPENERS.match(folded, a, end)
+    if opener is None or end - opener.end() < 3:
+        return False
+    mentions = index.mentions_in(opener.end(), end)
+    if not any(m.kind == "member" and m.id is not None for m in mentions):
+        return False
+    at = opener.end()
+    for m in mentions:
+        if m.end <= at:
+            continue  # "Chính phủ" inside "Thủ tướng Chính phủ"
+        if m.start < at or not _NAMES_JOIN.fullmatch(folded, at, m.start):
+            return False
+        at = m.end
+    return end - at <= 1
 
 
 def _agency_heading(text: str, folded: str, a: int, b: int, index: _Index) -> bool:
@@ -698,6 +744,17 @@ def _assignees(
     found = _Found([], [], [], False, False)
     mentions = index.mentions_in(a, b)
     verb = VERB.search(f)
+    if verb is not None and any(m.start <= a + verb.start() < m.end for m in mentions):
+        # "Ban Tổ chức Trung ương, Đảng ủy Bộ Xây dựng cử cán bộ": the work is the first verb
+        # outside the names
+        verb = next(
+            (
+                v
+                for v in VERB.finditer(f, verb.end())
+                if not any(m.start <= a + v.start() < m.end for m in mentions)
+            ),
+            verb,
+        )
     trigger = _trigger(f, verb)
     found.verb, found.trigger, found.searched = verb, trigger, True
     subject_end = a + (verb.start() if verb else len(f))
@@ -828,7 +885,7 @@ def _labelled(cand: _Candidate, text: str, folded: str, index: _Index, year: int
             elif label in ("san pham", "ket qua", "hinh thuc van ban"):
                 out["output"] = _field(text, vs, ve.__int__() if False else ve, 0.9)
             else:
-                phrases = find_deadlines(folded[vs:ve], year)
+                phrases = find_deadlines(folded[vs:ve], year, text[vs:ve])
                 if phrases:
                     p = phrases[0]
                     out["deadline"] = Field(p.text, (vs + p.start, vs + p.end), 0.95)
@@ -857,11 +914,17 @@ def _deadline(cand: _Candidate, folded: str, index: _Index) -> Field | None:
         # a time opening the item frames it ("Trong năm 2025 mọi thủ tục …"); the list's
         # time still governs
         own = [p for p in own if p.start > cand.start + 2]
+    # "trình Quốc hội tại Kỳ họp thứ 9; hoàn thành trong tháng 5/2025": the time the work is
+    # done by, or the list's time, says more than the session it goes to
+    sessions = [p for p in own if p.text.startswith("Tại ") and any(c.isdigit() for c in p.text)]
+    own = [p for p in own if p not in sessions]
     if own:
         return Field(own[0].text, (own[0].start, own[0].end), 0.85)
     if cand.inherited is not None:
         p = cand.inherited
         return Field(p.text, (p.start, p.end), 0.75)
+    if sessions:
+        return Field(sessions[0].text, (sessions[0].start, sessions[0].end), 0.75)
     for p in phrases:
         if p.prefixed or p.text.startswith("Thường"):
             return Field(p.text, (p.start, p.end), 0.7)
@@ -898,6 +961,8 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score -= 0.35
     if _ATTITUDE.search(f):
         score -= 0.4
+    if (_DUTY.match(f) or _FUNDING.match(f)) and not trigger:
+        score -= 0.6
     if _RESPONSIBLE.search(f) and not (cand.inherited or find_deadlines(f, None)):
         score -= 0.5
     if _WHOLE_DOCUMENT.search(f) and not (found.leads or found.members):
@@ -947,6 +1012,43 @@ def _split_sentences(cand: _Candidate, text: str, folded: str) -> list[tuple[int
     return [tuple(g) for g in groups] if len(groups) >= 2 else []
 
 
+def _prose_label(base: str, sentence: int) -> str:
+    """How a clerk cites a sentence of running text: "III.2, đoạn 1, câu 2" for the second
+    sentence of the first paragraph under III.2 (key "III.2.p1.s2"), "Đoạn 3, câu 1" at the top
+    level."""
+    section, _, paragraph = base.rpartition(".p") if ".p" in base else ("", "", "")
+    if not paragraph and base.startswith("p"):
+        paragraph = base[1:]
+    if not paragraph.isdigit():
+        return f"{base}, câu {sentence}" if base else f"Câu {sentence}"
+    where = f"đoạn {paragraph}, câu {sentence}"
+    return f"{section}, {where}" if section else where[:1].upper() + where[1:]
+
+
+def _second_assignment(
+    cand: _Candidate, text: str, folded: str, index: _Index
+) -> tuple[int, int] | None:
+    """The span of a second assignment after a semicolon that opens with work and states its
+    own time, when the first states one too; else None ("…; hoàn thành trong quý II" is the
+    first's time, not a second task)."""
+    a, b = cand.start, cand.end
+    if cand.inherited is not None:
+        return None
+    for m in re.finditer(r";\s+", folded[a:b]):
+        s = a + m.end()
+        if folded.startswith("hoan thanh", s) or not _IMPERATIVE.match(folded, s):
+            continue
+        own = [
+            p
+            for p in index.deadlines_in(a, s)
+            if p.prefixed or p.text.startswith(("Hằng", "Định kỳ"))
+        ]
+        later = [p for p in index.deadlines_in(s, b) if p.prefixed]
+        if own and later:
+            return (s, b)
+    return None
+
+
 def _lead_in_assignees(
     span: tuple[int, int], text: str, folded: str, index: _Index, resolver: Resolver
 ) -> _Found:
@@ -987,7 +1089,7 @@ def propose_tasks(
     mentions = [
         m for m in resolver.mentions(folded) if m.kind != "agency" or not text[m.start].islower()
     ]
-    index = _Index(mentions, find_deadlines(folded, year))
+    index = _Index(mentions, find_deadlines(folded, year, text))
     candidates = _collect(structure, text, folded, index)
     proposals: list[Proposal | None] = [None] * len(candidates)
     sentence_counter: dict[int | None, int] = {}
@@ -1036,13 +1138,14 @@ def propose_tasks(
         members = found.members or (list(parent.members) if parent else [])
         leads = found.leads or (list(parent.leads) if parent else [])
         coordinators = found.coordinators or (list(parent.coordinators) if parent else [])
-        key = cand.key
+        key, label = cand.key, cand.label
         if not key:
             part = structure.parts[cand.part] if cand.part is not None else None
             base = part.key if part else ""
             count = sentence_counter.get(cand.part, 0) + 1
             sentence_counter[cand.part] = count
             key = f"{base}.s{count}" if base else f"s{count}"
+            label = _prose_label(base, count)
         proposal = Proposal(
             key=key,
             parent_key=parent.key if parent else None,
@@ -1055,12 +1158,13 @@ def propose_tasks(
             expected_output=labelled.get("output") or _output(cand, text, folded),
             confidence=score,
             span=(cand.start, cand.end),
-            label=cand.label,
+            label=label,
         )
         if score < KEEP_AT:
             continue
         proposals[n] = proposal
     province = home_province(structure.header.issuer_text, resolver)
+    ministry = home_ministry(structure.header.issuer_text, resolver)
     result: list[Proposal] = []
     for n, proposal in enumerate(proposals):
         if proposal is None:
@@ -1068,6 +1172,38 @@ def propose_tasks(
         cand = candidates[n]
         if province is not None:
             _localise(proposal, text, folded, province, (cand.start, cand.end))
+        elif ministry is not None:
+            _own_departments(proposal, ministry)
+        _partners_not_leads(proposal)
+        second = _second_assignment(cand, text, folded, index) if not cand.children else None
+        if second is not None and (proposal.leads or proposal.members):
+            # "… định kỳ hằng năm báo cáo Ban Bí thư; tổ chức sơ kết 2 năm … trong quý IV/2027":
+            # two assignments, each with its own time, are two tasks for the same bodies
+            s, e = second
+            end = s - 1
+            while end > cand.start and text[end - 1] in " ;":
+                end -= 1
+            first_deadline = _deadline(_Candidate(cand.start, end, "", ""), folded, index)
+            later = _deadline(_Candidate(s, e, "", ""), folded, index)
+            proposal.content = _content(text, cand.start, end)
+            proposal.span = (cand.start, end)
+            proposal.deadline = first_deadline
+            result.append(proposal)
+            result.append(
+                replace(
+                    proposal,
+                    key=f"{proposal.key}b",
+                    label=f"{proposal.label}b" if proposal.label else "",
+                    content=_content(text, s, e),
+                    members=list(proposal.members),
+                    leads=list(proposal.leads),
+                    coordinators=list(proposal.coordinators),
+                    deadline=later,
+                    span=(s, e),
+                    expected_output=_output(_Candidate(s, e, "", ""), text, folded),
+                )
+            )
+            continue
         result.append(proposal)
         if cand.children or not cand.is_item or proposal.parent_key is not None:
             continue
@@ -1117,6 +1253,47 @@ def home_province(header_text: str, resolver: Resolver):
         if re.search(rf"(?<![\w]){kind} {re.escape(place)}(?![\w])", folded):
             return resolver.agency(key)
     return None
+
+
+def home_ministry(header_text: str, resolver: Resolver):
+    """The ministry whose own document this is ("BỘ GIÁO DỤC VÀ ĐÀO TẠO" over the number),
+    or None."""
+    folded = " ".join(fold_same_length(header_text).split())
+    if not folded.startswith("bo ") or resolver.agency_pattern is None:
+        return None
+    m = resolver.agency_pattern.match(folded)
+    return resolver.agency(m.group(0)) if m else None
+
+
+#: A ministry's own departments: "Vụ Giáo dục Đại học", "Cục Nhà giáo …", "Văn phòng Bộ".
+_DEPARTMENT = re.compile(r"^(?:vu|cuc|tong cuc|thanh tra bo|van phong bo|thanh tra|van phong)\s")
+
+
+def _own_departments(proposal: Proposal, ministry) -> None:
+    """In a ministry's own document its departments (Vụ, Cục) act for the ministry: an agency
+    the register does not know and that is named as a department is the ministry."""
+
+    def own(fields: list[Field]) -> list[Field]:
+        out: list[Field] = []
+        for f in fields:
+            if f.resolved_id is None and _DEPARTMENT.match(fold_same_length(f.value).lower()):
+                f = Field(ministry.name, f.span, f.confidence, ministry.id, "unit")
+            if not any(o.resolved_id is not None and o.resolved_id == f.resolved_id for o in out):
+                out.append(f)
+        return out
+
+    proposal.leads = own(proposal.leads)
+    proposal.coordinators = own(proposal.coordinators)
+
+
+def _partners_not_leads(proposal: Proposal) -> None:
+    """A coordinating agency that is the lead itself ("Giao Ủy ban … của Quốc hội chủ trì, phối
+    hợp với các Ủy ban của Quốc hội") is not repeated."""
+    leads = {(f.resolved_kind, f.resolved_id) for f in proposal.leads if f.resolved_id is not None}
+    if leads:
+        proposal.coordinators = [
+            f for f in proposal.coordinators if (f.resolved_kind, f.resolved_id) not in leads
+        ]
 
 
 def _localise(

@@ -9,6 +9,7 @@ from dondoc.reader.core.normalise import fold_same_length, normalise
 from dondoc.reader.core.resolve import Resolver
 from dondoc.reader.core.structure import parse_structure
 from dondoc.reader.core.types import Header, Reading, Register
+from dondoc.reader.core.when import meeting_month
 from dondoc.tasks.deadlines import DeadlineKind, parse_deadline
 
 log = logging.getLogger(__name__)
@@ -34,5 +35,7 @@ def read_directive(text: str, *, register: Register | None = None) -> Reading:
     for task in tasks:
         if task.deadline is not None:
             deadline = parse_deadline(task.deadline.value)
+            if deadline.kind != DeadlineKind.DATE and (month := meeting_month(task.deadline.value)):
+                deadline = parse_deadline(month)
             task.due = deadline.due if deadline.kind == DeadlineKind.DATE else None
     return Reading(structure.header, structure.parts, tasks, clean)

@@ -53,6 +53,7 @@ class Mention:
 
 
 _GROUP_WRAPPERS = re.compile(r"^(?:ubnd|uy ban nhan dan|dang uy|ban can su dang|ban thuong vu)\s+")
+_PARTY_COMMITTEES = re.compile(r"(?<![\w])(?:tinh uy|dang uy)(?![\w])")
 _GROUP_TAIL = re.compile(r"\s*\btruc thuoc (?:trung uong|tw)\b")
 
 
@@ -211,6 +212,9 @@ class Resolver:
                 last is not None
                 and {last.name, m.name} == self.split_groups
                 and re.fullmatch(r"\s*[,;]?\s*(?:va\s+)?", folded[last.end : m.start])
+                # "Các tỉnh ủy, thành ủy và đảng ủy các bộ, ngành": Party committees of both
+                # kinds, named as two groups, not the government's "bộ, ngành, địa phương"
+                and not _PARTY_COMMITTEES.search(folded, last.start, m.end)
             ):
                 g = self.all_group
                 out[-1] = Mention(last.start, m.end, "group", g.id, g.name, group=g)

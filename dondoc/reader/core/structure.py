@@ -222,6 +222,7 @@ def parse_structure(text: str, folded: str) -> Structure:
     structure = Structure(header, parts, body_start)
     stack: list[tuple[str, int]] = []  # (style, part index)
     counters: dict[tuple[int | None, str], int] = {}
+    keys: set[str] = set()
     footer = False
     last: int | None = None  # the last part with text of its own
     for block in blocks:
@@ -261,14 +262,19 @@ def parse_structure(text: str, folded: str) -> Structure:
             del stack[styles.index(style) :]
         parent = stack[-1][1] if stack else None
         if style in ("dash", "plus"):
+            # dash items take running numbers under their heading ("3.1.2"), as a clerk cites
+            # them; the marker only where that number is taken ("3.1.-2")
             n = counters.get((parent, style), 0) + 1
             counters[(parent, style)] = n
-            own = f"{'-' if style == 'dash' else '+'}{n}"
+            own = str(n)
+            if (f"{parts[parent].key}.{own}" if parent is not None else own) in keys:
+                own = f"{'-' if style == 'dash' else '+'}{n}"
         elif style == "dotted" and parent is not None:
             own = _own_number(parts[parent].key, label)
         else:
             own = label
         key = f"{parts[parent].key}.{own}" if parent is not None else own
+        keys.add(key)
         kind = "section" if style in SECTION_STYLES else "item"
         shown = {
             "paren": f"({label})",
@@ -280,6 +286,8 @@ def parse_structure(text: str, folded: str) -> Structure:
             "dotted": f"{label}.",
             "article": f"Điều {label}.",
             "task_word": f"Nhiệm vụ {label}.",
+            "dash": "",  # cited by its key's number
+            "plus": "",
         }.get(style, label)
         title = line[length:].strip() if kind == "section" and len(line) < 160 else ""
         parts.append(

@@ -26,7 +26,9 @@ __all__ = ["rewrite_tables"]
 _HEADINGS = [
     ("stt", re.compile(r"^(?:stt|tt|so tt|so thu tu)$")),
     ("lead", re.compile(r"chu tri")),
-    ("coordinating", re.compile(r"phoi hop")),
+    ("coordinating", re.compile(r"phoi hop|tham gia")),
+    # a timetable's "Đơn vị được kiểm tra": the work is done at each unit in turn
+    ("object", re.compile(r"duoc (?:kiem tra|giam sat|khao sat|lam viec)|^doi tuong")),
     ("deadline", re.compile(r"thoi gian|thoi han|tien do")),
     ("output", re.compile(r"san pham|ket qua|hinh thuc")),
     ("members", re.compile(r"phu trach")),
@@ -82,7 +84,8 @@ def _heading(line: str, more: list[str] = ()) -> list[tuple[int, str]] | None:
                 break
         else:
             columns.append((position, ""))
-    if "content" in used and len(used & {"lead", "coordinating", "deadline", "output"}) >= 2:
+    fields = used & {"lead", "coordinating", "deadline", "output"}
+    if used & {"content", "object"} and len(fields) >= 2:
         return columns
     return None
 
@@ -149,9 +152,56 @@ def _page_break(lines: list[tuple[str, int]], n: int) -> bool:
     return False
 
 
-def _render(row: dict[str, str]) -> list[str]:
+#: "(đồng chí Bộ trưởng Nguyễn Mạnh Hùng làm Trưởng đoàn)" in the lead's cell: who heads it.
+_LEADER = re.compile(r"\s*\(((?:đồng chí|đ/c)\s[^()]+)\)", re.IGNORECASE)
+_ACTIVITY = re.compile(r"duoc (kiem tra|giam sat|khao sat|lam viec)")
+
+
+def _subject(lines: list[tuple[str, int]], upto: int, activity: str) -> str:
+    """What a timetable's work is, from the document's title ("KẾ HOẠCH / kiểm tra việc thực
+    hiện Nghị quyết … tại một số tỉnh ủy …"): the title's words up to "tại"; else the activity
+    itself ("Kiểm tra")."""
+    for n in range(min(upto, 60)):
+        line = lines[n][0].strip()
+        if not _fold(line).startswith(activity + " "):
+            continue
+        title = [line]
+        for more, _at in lines[n + 1 : n + 4]:
+            if not more.strip() or (more.strip()[:1].isupper() and not title[-1].endswith(",")):
+                break
+            title.append(more.strip())
+        words = " ".join(title).split()
+        folded = [_fold(w) for w in words]
+        if "tai" in folded:
+            words = words[: folded.index("tai")]
+        return " ".join(words)
+    return activity
+
+
+_UNDER = re.compile(r"^(\d{1,2})\.\s+\S")
+
+
+def _under(lines: list[tuple[str, int]], n: int) -> str:
+    """The number of the numbered heading right above a table ("2. Lịch kiểm tra và thành
+    phần Đoàn"), whose items its rows are; "" when there is none."""
+    for line, _at in reversed(lines[max(0, n - 3) : n]):
+        if line.strip():
+            m = _UNDER.match(line.strip())
+            return m.group(1) if m and len(line) < 160 and not line.rstrip().endswith(".") else ""
+    return ""
+
+
+def _render(row: dict[str, str], subject: str = "", under: str = "") -> list[str]:
     number = row.get("stt", "").rstrip(".")
+    if under and number.isdigit():
+        number = f"{under}.{number}"
     content = re.sub(r"\s+", " ", row.get("content", "")).strip()
+    place = " ".join(row.get("object", "").split())
+    if not content and place and subject:
+        content = f"{subject[:1].upper()}{subject[1:]} tại {place}"
+    leader = _LEADER.search(row.get("lead", ""))
+    if leader and not row.get("members"):
+        row = {**row, "lead": _LEADER.sub("", row["lead"]), "members": leader.group(1)}
     if not number and not content:
         return []
     lines = [f"{number}. {content}" if number else content]
@@ -195,6 +245,9 @@ def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
             continue
         keys = [key for _p, key in columns]
         heading_starts = [p for p, _k in columns]
+        activity = _ACTIVITY.search(_fold(line)) if "object" in keys else None
+        subject = _subject(lines, n, activity.group(1)) if activity else ""
+        under = _under(lines, n)
         starts = list(heading_starts)
         tabbed = "\t" in line
         row: dict[str, str] | None = None
@@ -244,7 +297,7 @@ def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
                 if len(cells) <= 2 and len(stripped) < 200 and _row_follows(lines, n):
                     # a group row without a number ("A. NHIỆM VỤ CHUNG"): kept as it is
                     if row is not None:
-                        out.extend((text, row_start) for text in _render(row))
+                        out.extend((text, row_start) for text in _render(row, subject, under))
                     row = None
                     out.append((" ".join(c for _p, c in cells), at))
                     n += 1
@@ -252,7 +305,7 @@ def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
                 break
             if opens:
                 if row is not None:
-                    out.extend((text, row_start) for text in _render(row))
+                    out.extend((text, row_start) for text in _render(row, subject, under))
                 row, row_start = {}, at
                 positions: list[int] = []
                 after = -1
@@ -276,5 +329,5 @@ def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
                     row[key] = _join(row.get(key, ""), text)
             n += 1
         if row is not None:
-            out.extend((text, row_start) for text in _render(row))
+            out.extend((text, row_start) for text in _render(row, subject, under))
     return out

@@ -52,13 +52,27 @@ _PATTERNS = [
             r"\b(?P<c>(?:dinh ky\s+)?(?:(?:6|sau|3|ba) thang,?\s+)?(?:hang nam|hang quy|hang thang"
             r"|hang tuan)|dinh ky (?:6|sau|3|ba) thang|thuong xuyen|dinh ky)\b"
             r"(?!\s+(?:19|20)\d\d)"
+            # the days it falls on: "(trước ngày 15/6 và ngày 15/12)", ", trước ngày 25"
+            r"(?P<on>\s*\((?:truoc|vao|cham nhat|trong)\s[^()]{3,40}\)"
+            r"|,?\s+(?:truoc|vao|cham nhat) ngay \d{1,2}(?=\s*[;,.]|\s*$))?"
         ),
     ),
     (
         "meeting",
         re.compile(
             r"(?P<prefix>tai\s+)(?P<meeting>phien hop|cuoc hop|hoi nghi|ky hop)\s+"
-            r"(?P<next>tiep theo|gan nhat|toi|sau)\b"
+            r"(?:(?P<next>tiep theo|gan nhat|toi|sau)\b"
+            # "tại Kỳ họp thứ 10", "tại phiên họp Chính phủ thường kỳ tháng 3 năm 2026"
+            r"|(?P<rest>thu \d{1,3}\b|(?:[a-z]+\s+){0,4}?thang\s+\d{1,2}\s*(?:/|nam)\s*"
+            r"(?:19|20)\d\d\b))"
+        ),
+    ),
+    # "chậm nhất 07 ngày làm việc trước ngày kiểm tra": a time before another event
+    (
+        "relative",
+        re.compile(
+            r"(?<![\w])(?P<prefix>cham nhat|truoc|sau|trong(?: vong)?)\s+\d{1,3}\s+ngay"
+            r"(?: lam viec)?\s+(?:truoc|sau|ke tu)\s+(?:ngay|khi)(?:\s+[a-z]+){1,2}"
         ),
     ),
 ]
@@ -89,6 +103,7 @@ class DeadlinePhrase:
 _ANCHOR = re.compile(
     r"thang\s+\d|nam\s+\d|ngay\s+\d|quy\s+\d|\d\s*[/-]\s*\d|19\d\d|20\d\d|quy\s+[iv1-4]|xuyen"
     r"|hang (?:nam|quy|thang|tuan)|dinh ky|phien hop|cuoc hop|ky hop|hoi nghi|\d thang"
+    r"|\d ngay(?: lam viec)?"
 )  # flat: each branch opens with a literal, which the regex engine scans for quickly
 _REACH = 48  # "chậm nhất trong", "ngay từ hoàn thành trước ngày" before the anchor
 _REACH_AFTER = 28  # the rest of a date or a quarter's year after it
@@ -108,9 +123,11 @@ def _windows(folded: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out]
 
 
-def find_deadlines(folded: str, year: int | None) -> list[DeadlinePhrase]:
-    """Deadline phrases of a folded text, in order, without overlaps."""
+def find_deadlines(folded: str, year: int | None, text: str = "") -> list[DeadlinePhrase]:
+    """Deadline phrases of a folded text, in order, without overlaps; ``text`` is the same
+    text unfolded, for phrases kept as written ("Tại Kỳ họp thứ 10")."""
     found: list[DeadlinePhrase] = []
+    text_of = text if len(text) == len(folded) else ""
     taken = bytearray(len(folded) + 1)
     windows = _windows(folded)
     for kind, pattern in _PATTERNS:
@@ -126,7 +143,10 @@ def find_deadlines(folded: str, year: int | None) -> list[DeadlinePhrase]:
             if 1 in taken[start:end]:
                 continue
             prefix = (groups.get("prefix") or "").strip()
-            text = _canonical(kind, groups, year)
+            if kind == "relative" or (kind == "meeting" and groups.get("rest")):
+                text = _as_written(text_of[start:end] if text_of else folded[start:end])
+            else:
+                text = _canonical(kind, groups, year)
             if text is None:
                 continue
             if kind == "year" and (not prefix or _HORIZON.fullmatch(prefix)):
@@ -162,7 +182,7 @@ def _canonical(kind: str, g: dict, year: int | None) -> str | None:
     if kind == "meeting":
         return f"Tại {_MEETINGS[g['meeting']]} {_NEXT[g['next']]}"
     if kind == "continuous":
-        return _written(g["c"])
+        return _written(g["c"] + (g.get("on") or ""))
     if kind == "annual":
         prefix = (g.get("prefix") or "").strip()
         return _written(f"{prefix} ngay {int(g['d'])} thang {int(g['m'])} hang nam".strip())
@@ -187,6 +207,7 @@ _WORDS = {
     "trong": "trong",
     "den": "đến",
     "vao": "vào",
+    "va": "và",
 }
 
 
@@ -196,3 +217,20 @@ def _written(folded_phrase: str) -> str:
     out = re.sub(r"[a-z]+", lambda m: _WORDS.get(m.group(0), m.group(0)), folded_phrase)
     out = " ".join(out.split())
     return out[:1].upper() + out[1:]
+
+
+def _as_written(phrase: str) -> str:
+    phrase = " ".join(phrase.split())
+    return phrase[:1].upper() + phrase[1:]
+
+
+_MEETING_MONTH = re.compile(r"tháng\s+(\d{1,2})\s*(?:/|năm)\s*((?:19|20)\d\d)", re.IGNORECASE)
+
+
+def meeting_month(value: str) -> str | None:
+    """ "Tại phiên họp Chính phủ thường kỳ tháng 3 năm 2026" is due with its month: "Tháng
+    3/2026"; None for any other phrase."""
+    if not value.startswith("Tại "):
+        return None
+    m = _MEETING_MONTH.search(value)
+    return f"Tháng {int(m.group(1))}/{m.group(2)}" if m else None

@@ -237,7 +237,7 @@ def test_items_under_an_agency_heading_or_a_lead_in_take_its_lead():
     assert [a.value for a in tasks["II.1.a"].leads] == ["Đảng ủy Bộ Khoa học và Công nghệ"]
     assert tasks["II.1.a"].due == date(2025, 12, 31)
     assert [a.value for a in tasks["II.1.b"].leads] == ["Đảng ủy Bộ Nội vụ"]  # its own wins
-    dash = tasks["II.2.-1"]
+    dash = tasks["II.2.1"]
     assert [a.value for a in dash.leads] == ["Đảng ủy Bộ Tài chính"]
     assert [a.value for a in dash.coordinators] == ["Đảng ủy Bộ Tư pháp"]
     assert "II.1" not in tasks  # the heading is no task
@@ -482,3 +482,128 @@ def test_a_decision_approving_a_programme_assigns_only_in_its_later_articles():
     tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
     assert [t.key for t in tasks] == ["2.1"]
     assert [a.value for a in tasks[0].leads] == ["Đảng ủy Bộ Giáo dục và Đào tạo"]
+
+
+def test_a_heading_addressing_the_government_and_its_prime_minister_heads_its_items():
+    text = HEAD.replace("KẾ HOẠCH", "BÁO CÁO") + (
+        "III. KIẾN NGHỊ\n"
+        "1. Đối với Chính phủ, Thủ tướng Chính phủ\n"
+        "a) Chỉ đạo rà soát hệ thống văn bản quy phạm pháp luật; hoàn thành trong năm 2026.\n"
+        "b) Ban hành đầy đủ các văn bản quy định chi tiết Luật.\n"
+    )
+    tasks = by_key(read(text))
+    for key in ("III.1.a", "III.1.b"):
+        assert tasks[key].confidence >= 0.5
+        assert [m.value for m in tasks[key].members] == ["Phạm Minh Chính"]
+        assert [f.value for f in tasks[key].leads] == ["Đảng ủy Chính phủ"]
+    assert "III.1" not in tasks
+
+
+def test_a_ministrys_departments_act_for_the_ministry_in_its_own_document():
+    text = HEAD.replace("BỘ X", "BỘ GIÁO DỤC VÀ ĐÀO TẠO") + (
+        "Điều 2. Tổ chức thực hiện\n"
+        "1. Vụ Kế hoạch - Tài chính chủ trì, phối hợp với Cục Khoa học, Công nghệ và Thông tin, "
+        "Bộ Tài chính bố trí đủ kinh phí thực hiện các nhiệm vụ; hoàn thành trong quý II/2025.\n"
+    )
+    (task,) = read(text).tasks
+    assert [f.value for f in task.leads] == ["Đảng ủy Bộ Giáo dục và Đào tạo"]
+    assert [f.value for f in task.coordinators] == ["Đảng ủy Bộ Tài chính"]  # not the lead again
+
+
+def test_a_timetable_gives_one_inspection_per_unit_led_by_the_team_leaders_unit():
+    text = (
+        "CƠ QUAN THƯỜNG TRỰC\nSố 12-KH/CQTTBCĐ\nHà Nội, ngày 15 tháng 8 năm 2025\n\nKẾ HOẠCH\n"
+        "kiểm tra việc thực hiện Nghị quyết số 57-NQ/TW của Bộ Chính trị tại một số\n"
+        "tỉnh ủy năm 2025\n\n"
+        "III. THỜI GIAN, THÀNH PHẦN ĐOÀN KIỂM TRA\n"
+        "1. Đối tượng kiểm tra: Tỉnh ủy Lào Cai, Thành ủy Hải Phòng.\n"
+        "2. Lịch kiểm tra\n"
+        "STT\tĐơn vị được kiểm tra\tThời gian kiểm tra\tĐơn vị chủ trì Đoàn\tĐơn vị tham gia\n"
+        "1\tTỉnh ủy Lào Cai\tTừ ngày 08 đến\tVăn phòng Trung ương\tBộ Tài chính\n"
+        "\t\tngày 10/9/2025\tĐảng\t\n"
+        "2\tThành ủy Hải Phòng\tTháng 10/2025\tBộ Khoa học và Công nghệ\tBộ Công an\n"
+        "\t\t\t(đồng chí Bộ trưởng\t\n"
+        "\t\t\tNguyễn Mạnh Hùng làm\t\n"
+        "\t\t\tTrưởng đoàn)\t\n"
+    )
+    tasks = by_key(read(text))
+    first, second = tasks["III.2.1"], tasks["III.2.2"]
+    assert first.content == (
+        "Kiểm tra việc thực hiện Nghị quyết số 57-NQ/TW của Bộ Chính trị tại Tỉnh ủy Lào Cai"
+    )
+    assert first.due == date(2025, 9, 10)
+    assert [f.value for f in first.leads] == [
+        "Văn phòng Trung ương Đảng – Cơ quan thường trực Ban Chỉ đạo"
+    ]
+    assert [f.value for f in first.coordinators] == ["Đảng ủy Bộ Tài chính"]
+    assert [f.value for f in second.leads] == ["Đảng ủy Bộ Khoa học và Công nghệ"]
+    assert [m.value for m in second.members] == ["Nguyễn Mạnh Hùng"]
+
+
+def test_session_relative_and_recurring_times_are_kept_as_written():
+    text = HEAD + (
+        "II. NHIỆM VỤ\n"
+        "1. Bộ Tư pháp thẩm định dự án Luật, trình Quốc hội tại Kỳ họp thứ 10.\n"
+        "2. Bộ Tư pháp trình Quốc hội tại Kỳ họp thứ 10; hoàn thành trong tháng 5/2025.\n"
+        "3. Văn phòng Chính phủ tổng hợp, báo cáo tại phiên họp Chính phủ thường kỳ tháng 3 "
+        "năm 2026.\n"
+        "4. Bộ Nội vụ gửi báo cáo chậm nhất 07 ngày làm việc trước ngày kiểm tra.\n"
+        "5. Bộ Nội vụ định kỳ 6 tháng (trước ngày 15/6 và ngày 15/12) tổng hợp, báo cáo.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["II.1"].deadline.value == "Tại Kỳ họp thứ 10" and tasks["II.1"].due is None
+    assert tasks["II.2"].due == date(2025, 5, 31)  # the time the work is done by wins
+    assert tasks["II.3"].due == date(2026, 3, 31)
+    assert tasks["II.4"].deadline.value == "Chậm nhất 07 ngày làm việc trước ngày kiểm tra"
+    assert tasks["II.4"].due is None
+    assert tasks["II.5"].deadline.value == "Định kỳ 6 tháng (trước ngày 15/6 và ngày 15/12)"
+
+
+def test_two_assignments_with_their_own_times_in_one_item_are_two_tasks():
+    text = HEAD + (
+        "II. TỔ CHỨC THỰC HIỆN\n"
+        "- Ban Tổ chức Trung ương theo dõi việc thực hiện, định kỳ hằng năm báo cáo Ban Bí thư; "
+        "tổ chức sơ kết 2 năm thực hiện trong quý IV/2027.\n"
+        "- Bộ Nội vụ xây dựng đề án; hoàn thành trong quý II/2025.\n"
+    )
+    tasks = read(text).tasks
+    assert [(t.content, t.deadline.value) for t in tasks] == [
+        (
+            "Ban Tổ chức Trung ương theo dõi việc thực hiện, định kỳ hằng năm báo cáo Ban Bí thư",
+            "Định kỳ hằng năm",
+        ),
+        ("tổ chức sơ kết 2 năm thực hiện trong quý IV/2027.", "Quý IV/2027"),
+        ("Bộ Nội vụ xây dựng đề án; hoàn thành trong quý II/2025.", "Quý II/2025"),
+    ]
+    assert [f.value for f in tasks[1].leads] == ["Ban Tổ chức Trung ương"]
+
+
+def test_calls_on_every_head_and_the_funding_sentence_are_not_proposed():
+    text = HEAD + (
+        "II. NHIỆM VỤ\n"
+        "1. Người đứng đầu cấp ủy, cơ quan, đơn vị phải trực tiếp lãnh đạo, chỉ đạo chuyển đổi "
+        "số tại cơ quan, đơn vị mình hằng năm.\n"
+        "2. Kinh phí phục vụ hoạt động kiểm tra do ngân sách Đảng bảo đảm theo quy định.\n"
+        "3. Bộ Nội vụ xây dựng đề án trong quý II/2025.\n"
+    )
+    proposed = [t.key for t in read(text).tasks if t.confidence >= 0.5]
+    assert proposed == ["II.3"]
+
+
+def test_dash_items_are_numbered_and_prose_sentences_cited_by_paragraph_and_sentence():
+    text = HEAD + (
+        "II. TỔ CHỨC THỰC HIỆN\n"
+        "Bộ Nội vụ xây dựng đề án trong quý II/2025. Bộ Tư pháp thẩm định đề án trong quý "
+        "III/2025.\n"
+        "- Bộ Tài chính bố trí kinh phí trong năm 2025.\n"
+        "- Bộ Công an bảo đảm an ninh mạng trong năm 2025.\n"
+        "1. Bộ Y tế xây dựng hồ sơ sức khỏe điện tử trong năm 2025.\n"
+    )
+    tasks = read(text).tasks
+    assert [(t.key, t.label) for t in tasks] == [
+        ("II.p1.s1", "II, đoạn 1, câu 1"),
+        ("II.p1.s2", "II, đoạn 1, câu 2"),
+        ("II.1", ""),
+        ("II.2", ""),
+        ("II.2.1", "1."),
+    ]

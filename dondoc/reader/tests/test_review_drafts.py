@@ -224,6 +224,7 @@ def test_label_for_keys():
     assert drafts.label_for("5.3") == "(5).3"
     assert drafts.label_for("11") == "(11)"
     assert drafts.label_for("") == ""
+    assert drafts.label_for("III.2.1") == "III.2.1"  # a dash item under section III.2
 
 
 def test_full_labels_join_the_parent_item():
