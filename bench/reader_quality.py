@@ -31,6 +31,7 @@ SETS = {
     "heldout2": ROOT / "dondoc/reader/tests/heldout2",
     "heldout5": ROOT / "dondoc/reader/tests/heldout5",
     "heldout6": ROOT / "dondoc/reader/tests/heldout6",
+    "heldout7": ROOT / "dondoc/reader/tests/heldout7",
 }
 
 
