@@ -218,13 +218,15 @@ def _national_rows(ids: list[int], as_of: dt.date, known_on: dt.date | None, end
                 q = q.filter(value__isnull=False)
             return Subquery(q.order_by(*order).values("id")[:1])
 
-        ends = Indicator.objects.filter(pk__in=ids).values_list(
-            probe(("period_end", "id"), True),
-            probe(("-period_end", "-id"), True),
-            probe(("-period_end", "-id"), False),
+        # one statement: the rows whose id one of the three probes gives (each probe reads
+        # one or two entries of the national rows' index)
+        indicators = Indicator.objects.filter(pk__in=ids).order_by()
+        ends = (
+            indicators.values_list(probe(("period_end", "id"), True))
+            .union(indicators.values_list(probe(("-period_end", "-id"), True)))
+            .union(indicators.values_list(probe(("-period_end", "-id"), False)))
         )
-        chosen = {pk for trio in ends for pk in trio if pk is not None}
-        rows = IndicatorValue.objects.filter(pk__in=chosen)
+        rows = IndicatorValue.objects.filter(pk__in=ends)
     return rows.select_related("source_directive").order_by("indicator_id", "period_end", "id")
 
 

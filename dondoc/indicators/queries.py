@@ -165,11 +165,17 @@ def catalogue(
     # the targets in one query, without the per-indicator querysets of a prefetch
     targeted: dict[int, list[Target]] = {pk: [] for pk in ids}
     by_id = {i.pk: i for i in indicators}
-    for target in Target.objects.filter(indicator_id__in=ids).order_by("indicator", "due_on", "id"):
-        Target.indicator.field.set_cached_value(target, by_id[target.indicator_id])
-        targeted[target.indicator_id].append(target)
+    # the indicators as a subquery, not 200 literal ids: building and sending such a list
+    # costs more than the database's reading it
+    chosen = queryset.values("pk")
+    for target in Target.objects.filter(indicator_id__in=chosen).order_by(
+        "indicator", "due_on", "id"
+    ):
+        if target.indicator_id in by_id:  # (an indicator added meanwhile is not listed)
+            Target.indicator.field.set_cached_value(target, by_id[target.indicator_id])
+            targeted[target.indicator_id].append(target)
     figures = national_figures(indicators, as_of, known_on=known_on, ends_only=ends_only)
-    overrides = overrides_in_force(ids, as_of, known_on)
+    overrides = overrides_in_force(chosen, as_of, known_on)
     rows = []
     for indicator in indicators:
         targets = targeted[indicator.pk]
