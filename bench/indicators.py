@@ -18,7 +18,10 @@ Against the synthetic indicator set (``dondoc synth --tasks 0 --indicators 200 -
 
 and hand-written SQL fetching the same figures: straight from the values table ("raw"), and
 from the maintained tables the code reads ("rollup": ``IndicatorNationalRollup``,
-``IndicatorRollup``, ``IndicatorSeriesEnds``). It prints p50 and p95 in
+``IndicatorRollup``, ``IndicatorSeriesEnds``). The SQL reads what the page shows: the list's
+indicators with their group, agency and programme, the first and latest national value with
+a figure and the latest row; the composite's indicators (direction, weight, labels) besides
+the series' ends, targets and weight changes. It prints p50 and p95 in
 milliseconds, the ratio of the code's p95 to the lower SQL p95, and the load average. The
 code and the SQL are called in turn, call after call, so both meet the same load.
 
@@ -105,6 +108,7 @@ class RawSQL:
             WeightChange,
         )
         from dondoc.orgs.models import OrgUnit
+        from dondoc.tasks.models import Program, SolutionGroup
 
         self.t = {
             "v": IndicatorValue._meta.db_table,
@@ -116,6 +120,8 @@ class RawSQL:
             "u": OrgUnit._meta.db_table,
             "n": IndicatorNationalRollup._meta.db_table,
             "e": IndicatorSeriesEnds._meta.db_table,
+            "g": SolutionGroup._meta.db_table,
+            "pr": Program._meta.db_table,
         }
         self.p = {"p": program_id, "i": indicator_id, "d": as_of, "m": map_id}
 
@@ -173,11 +179,19 @@ class RawSQL:
             "(SELECT v.period_end FROM {v} v WHERE v.indicator_id = i.id AND v.org_unit_id IS NULL"
             " AND v.state = 'approved' AND v.value IS NOT NULL AND v.period_end <= %(d)s "
             " ORDER BY v.period_end, v.id LIMIT 1) AS first_on, "
-            "l.value, l.period_end, l.period_label, l.source "
+            "l.value, l.period_end, l.period_label, l.source, f.value, f.period_end, "
+            "g.number, g.title, a.name, pr.code "
             "FROM {i} i LEFT JOIN LATERAL (SELECT v.value, v.period_end, v.period_label, v.source "
             " FROM {v} v WHERE v.indicator_id = i.id AND v.org_unit_id IS NULL "
             " AND v.state = 'approved' AND v.period_end <= %(d)s "
             " ORDER BY v.period_end DESC, v.id DESC LIMIT 1) l ON TRUE "
+            "LEFT JOIN LATERAL (SELECT v.value, v.period_end FROM {v} v "
+            " WHERE v.indicator_id = i.id AND v.org_unit_id IS NULL AND v.state = 'approved' "
+            " AND v.value IS NOT NULL AND v.period_end <= %(d)s "
+            " ORDER BY v.period_end DESC, v.id DESC LIMIT 1) f ON TRUE "
+            "LEFT JOIN {g} g ON g.id = i.group_id "
+            "LEFT JOIN {u} a ON a.id = i.responsible_agency_id "
+            "JOIN {pr} pr ON pr.id = i.program_id "
             "WHERE i.program_id = %(p)s ORDER BY i.sort_key"
         )
         self._run(  # the roll-ups of the periods without a national value
@@ -202,7 +216,17 @@ class RawSQL:
 
     # Provinces' composite: every province's first and latest approved value of each indicator,
     # the targets and the weights in force.
+    def indicators(self) -> None:
+        """The indicators with their group and agency: a composite needs each one's direction,
+        weight and labels (the page loads them once for every index)."""
+        self._run(
+            "SELECT i.*, g.*, a.* FROM {i} i LEFT JOIN {g} g ON g.id = i.group_id "
+            "LEFT JOIN {u} a ON a.id = i.responsible_agency_id WHERE i.program_id = %(p)s "
+            "ORDER BY i.sort_key"
+        )
+
     def composite(self) -> None:
+        self.indicators()
         self._run(
             "SELECT DISTINCT ON (v.org_unit_id, v.indicator_id) v.org_unit_id, v.indicator_id, "
             "v.period_end, v.value FROM {v} v JOIN {u} u ON u.id = v.org_unit_id "
@@ -231,6 +255,7 @@ class RawSQL:
 
     def composite_table(self) -> None:
         # what the page reads: the maintained ends of the provinces' series
+        self.indicators()
         self._run(
             "SELECT e.indicator_id, e.org_unit_id, u.name, e.first_id, e.first_on, "
             "e.first_value, e.last_id, e.last_on, e.last_value FROM {e} e "

@@ -26,7 +26,7 @@ from dondoc.indicators.derived import unit_series
 from dondoc.indicators.models import Indicator, IndicatorSeriesEnds, WeightChange
 from dondoc.indicators.national import national_figures
 from dondoc.indicators.queries import goals
-from dondoc.indicators.status import current_completion
+from dondoc.indicators.status import completion, current_aim, current_completion
 from dondoc.orgs.models import OrgKind
 
 
@@ -153,7 +153,11 @@ def by_province(indicators: list[Indicator], as_of: dt.date, *, exact: bool = Fa
     read from the values (every series with ``exact``)."""
     weights = weights_on(indicators, as_of)
     by_id = {i.pk: i for i in indicators}
-    series: dict[tuple[int, int], list] = {}
+    order = {i.pk: n for n, i in enumerate(indicators)}
+    aims = {i.pk: goals(list(i.targets.all())) for i in indicators}
+    #: what every series of an indicator is measured against (``status.current_aim``)
+    aimed = {pk: current_aim(g, as_of, by_id[pk].direction) for pk, g in aims.items()}
+    scores: list[tuple[int, int, Score]] = []  # (indicator's rank, unit, score)
     names: dict[int, str] = {}
     direct = [] if exact else [i.pk for i in indicators if not i.derived]
     later: set[int] = set()
@@ -164,27 +168,37 @@ def by_province(indicators: list[Indicator], as_of: dt.date, *, exact: bool = Fa
         "last_id", "last_on", "last_value",
     )  # fmt: skip
     for pk, unit_id, name, first_id, first_on, first, last_id, last_on, last in ends:
+        if pk in later:
+            continue
         if last_on > as_of:
             later.add(pk)
             continue
         names[unit_id] = name
-        series[(unit_id, pk)] = (
-            [(last_on, last)] if first_id == last_id else [(first_on, first), (last_on, last)]
+        # ``_score`` of the series [(first_on, first), (last_on, last)] without building it:
+        # both ends carry a figure and ended by ``as_of``; the unit's own first value is the
+        # baseline, counted only when it is earlier than the latest (``current_completion``)
+        i = by_id[pk]
+        latest = float(last)
+        share = target = due_on = None
+        if aimed[pk] is not None:
+            target, due_on = aimed[pk]
+            base = float(first) if first_id != last_id and first_on < last_on else None
+            share = min(1.0, max(0.0, completion(base, latest, target, i.direction)))
+        scores.append(
+            (order[pk], unit_id, Score(i, weights[pk], share, latest, last_on, target, due_on))
         )
+    if later:
+        scores = [s for s in scores if s[2].indicator.pk not in later]
     slow = [i for i in indicators if exact or i.derived or i.pk in later]
-    for pk in later:
-        for key in [k for k in series if k[1] == pk]:
-            del series[key]
     values = unit_series(slow, as_of, unit_kinds=[OrgKind.PROVINCE]) if slow else {}
     for indicator_id, units in values.items():
         for unit_id, rows in units.items():
             names[unit_id] = rows[0].org_unit.name
-            series[(unit_id, indicator_id)] = [(r.period_end, r.value) for r in rows]
+            points = [(r.period_end, r.value) for r in rows]
+            i = by_id[indicator_id]
+            score = _score(i, None, points, weights[indicator_id], as_of, False, aims[indicator_id])
+            scores.append((order[indicator_id], unit_id, score))
     found: dict[int, Index] = {}
-    order = {i.pk: n for n, i in enumerate(indicators)}
-    aims = {i.pk: goals(list(i.targets.all())) for i in indicators}
-    for (unit_id, indicator_id), points in sorted(series.items(), key=lambda kv: order[kv[0][1]]):
-        i = by_id[indicator_id]
-        score = _score(i, None, points, weights[indicator_id], as_of, False, aims[indicator_id])
+    for _rank, unit_id, score in sorted(scores, key=lambda s: s[0]):
         found.setdefault(unit_id, Index(unit_id, names[unit_id])).scores.append(score)
     return sorted(found.values(), key=lambda x: x.label)

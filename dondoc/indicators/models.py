@@ -306,6 +306,14 @@ class IndicatorValue(models.Model):
                 fields=["indicator", "org_unit", "period_end"], name="indicator_value_lookup"
             ),
             models.Index(fields=["period_end", "state"], name="indicator_value_period"),
+            # The national rows (no unit) in period order, ties by id: the list's probes for
+            # each indicator's first and latest national value read one or two entries
+            # instead of sorting the indicator's 60 rows (``national._national_rows``).
+            models.Index(
+                fields=["indicator", "period_end", "id"],
+                condition=models.Q(org_unit__isnull=True),
+                name="indicator_value_national",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

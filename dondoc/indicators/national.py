@@ -218,13 +218,15 @@ def _national_rows(ids: list[int], as_of: dt.date, known_on: dt.date | None, end
                 q = q.filter(value__isnull=False)
             return Subquery(q.order_by(*order).values("id")[:1])
 
-        ends = Indicator.objects.filter(pk__in=ids).values_list(
-            probe(("period_end", "id"), True),
-            probe(("-period_end", "-id"), True),
-            probe(("-period_end", "-id"), False),
+        # one statement: the rows whose id one of the three probes gives (each probe reads
+        # one or two entries of the national rows' index)
+        indicators = Indicator.objects.filter(pk__in=ids).order_by()
+        ends = (
+            indicators.values_list(probe(("period_end", "id"), True))
+            .union(indicators.values_list(probe(("-period_end", "-id"), True)))
+            .union(indicators.values_list(probe(("-period_end", "-id"), False)))
         )
-        chosen = {pk for trio in ends for pk in trio if pk is not None}
-        rows = IndicatorValue.objects.filter(pk__in=chosen)
+        rows = IndicatorValue.objects.filter(pk__in=ends)
     return rows.select_related("source_directive").order_by("indicator_id", "period_end", "id")
 
 
@@ -294,10 +296,26 @@ def structure(on: dt.date | None = None) -> tuple[str, dt.date | None, int]:
     """The units' structure as a fingerprint, the first day it is in force (the day after
     the last recorded change), and the number of provinces existing ``on`` that day: one
     aggregate over the units that values roll up through."""
+    text, since, provinces, _built = _structure(on)
+    return text, since, provinces
+
+
+def _structure(
+    on: dt.date | None, *, built: bool = False
+) -> tuple[str, dt.date | None, int, str | None]:
+    """``structure(on)``, and with ``built`` the fingerprint ``IndicatorRollupStructure``
+    was stamped with, read by the same statement (a reader asks both on every call)."""
+    from dondoc.indicators.models import IndicatorRollupStructure
+
     valid = Q(kind=OrgKind.PROVINCE)
     if on is not None:
         valid &= (Q(valid_from__isnull=True) | Q(valid_from__lte=on)) & (
             Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+        )
+    stamp = {}
+    if built:
+        stamp["built"] = Max(
+            Subquery(IndicatorRollupStructure.objects.order_by("pk").values("fingerprint")[:1])
         )
     got = OrgUnit.objects.filter(
         kind__in=[OrgKind.PROVINCE, OrgKind.MINISTRY, OrgKind.COMMUNE]
@@ -309,22 +327,20 @@ def structure(on: dt.date | None = None) -> tuple[str, dt.date | None, int]:
         parents=Sum(F("parent_id")),
         successors=Sum(F("successor_id")),
         provinces=Count("id", filter=valid),
+        **stamp,
     )
     days = [d for d in (got["start"], got["end"] and got["end"] + dt.timedelta(days=1)) if d]
     text = "|".join(str(got[k]) for k in ("n", "top", "start", "end", "parents", "successors"))
-    return text, max(days) if days else None, got["provinces"]
+    return text, max(days) if days else None, got["provinces"], got.get("built")
 
 
 def _answers(as_of: dt.date, known_on: dt.date | None) -> int | None:
-    """The number of provinces on ``as_of`` when ``table_answers``, else None."""
-    from dondoc.indicators.models import IndicatorRollupStructure
-
+    """The number of provinces on ``as_of`` when ``table_answers``, else None (one query)."""
     if known_on is not None and known_on < max(as_of, dt.date.today()):
         return None
-    text, since, provinces = structure(as_of)
+    text, since, provinces, built = _structure(as_of, built=True)
     if since is not None and as_of < since:
         return None
-    built = IndicatorRollupStructure.objects.values_list("fingerprint", flat=True).first()
     return provinces if built == text else None
 
 
@@ -332,7 +348,7 @@ def table_answers(as_of: dt.date, known_on: dt.date | None) -> bool:
     """Whether ``IndicatorNationalRollup`` holds the roll-ups as ``national_figures`` would
     compute them: values as known now (no ``known_on``, or one on or after both today and
     ``as_of``), ``as_of`` under the units' current structure, and the table computed with
-    that structure (two small queries)."""
+    that structure (one query; without any unit, never: the exact path answers)."""
     return _answers(as_of, known_on) is not None
 
 
@@ -560,14 +576,7 @@ def _points(
             )
             continue
         point = Point(
-            IndicatorValue(
-                indicator=indicator,
-                period_start=r.start,
-                period_end=r.end,
-                period_label=label,
-                value=r.value,
-                state=ValueState.APPROVED,
-            ),
+            unsaved_value(indicator, r.start, r.end, label, r.value),
             Coverage(r.reported, expected, level),
         )
         held = points.get(r.end)  # a quarter and a year ending the same day: most units
@@ -577,6 +586,34 @@ def _points(
         ):
             points[r.end] = point
     return [points[end] for end in sorted(points)]
+
+
+_DEFAULTS: dict[str, object] | None = None
+
+
+def unsaved_value(
+    indicator: Indicator, start: dt.date, end: dt.date, label: str, value: Decimal
+) -> IndicatorValue:
+    """An unsaved approved row of ``indicator`` (a rolled-up figure): the same object as
+    ``IndicatorValue(indicator=..., period_start=..., ..., state=APPROVED)``, built as the ORM
+    builds the rows it reads (values in field order), several times faster than keyword
+    arguments; a list of 200 indicators makes one each."""
+    global _DEFAULTS
+    if _DEFAULTS is None:
+        _DEFAULTS = {
+            f.attname: f.get_default() for f in IndicatorValue._meta.concrete_fields
+        }  # the defaults are constants (no callable returning a new object)
+    given = {
+        "indicator_id": indicator.pk,
+        "period_start": start,
+        "period_end": end,
+        "period_label": label,
+        "value": value,
+        "state": ValueState.APPROVED,
+    }
+    row = IndicatorValue(*(given.get(k, d) for k, d in _DEFAULTS.items()))
+    IndicatorValue.indicator.field.set_cached_value(row, indicator)
+    return row
 
 
 def _provinces_on(units: dict[int, OrgUnit], day: dt.date) -> int:

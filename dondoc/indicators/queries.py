@@ -160,17 +160,25 @@ def catalogue(
     be read that day: values approved and overrides entered later are left out (a report
     keeps its figures). ``ends_only``: the rows' national series hold only what the status
     reads (``national.national_figures``), for lists."""
-    indicators = list(
-        queryset.select_related("group", "responsible_agency", "program").prefetch_related(
-            "targets"
-        )
-    )
+    indicators = list(queryset.select_related("group", "responsible_agency", "program"))
     ids = [i.pk for i in indicators]
+    # the targets in one query, without the per-indicator querysets of a prefetch
+    targeted: dict[int, list[Target]] = {pk: [] for pk in ids}
+    by_id = {i.pk: i for i in indicators}
+    # the indicators as a subquery, not 200 literal ids: building and sending such a list
+    # costs more than the database's reading it
+    chosen = queryset.values("pk")
+    for target in Target.objects.filter(indicator_id__in=chosen).order_by(
+        "indicator", "due_on", "id"
+    ):
+        if target.indicator_id in by_id:  # (an indicator added meanwhile is not listed)
+            Target.indicator.field.set_cached_value(target, by_id[target.indicator_id])
+            targeted[target.indicator_id].append(target)
     figures = national_figures(indicators, as_of, known_on=known_on, ends_only=ends_only)
-    overrides = overrides_in_force(ids, as_of, known_on)
+    overrides = overrides_in_force(chosen, as_of, known_on)
     rows = []
     for indicator in indicators:
-        targets = list(indicator.targets.all())
+        targets = targeted[indicator.pk]
         national = figures[indicator.pk]
         value = national.latest.row if national.latest else None
         # a list shows no projection: ``ends_only`` leaves it out (nothing else changes)

@@ -329,10 +329,23 @@ def current_completion(
     base = Point(baseline[0], float(baseline[1])) if baseline else points[0]
     if base.on > latest.on:
         base = points[0]
-    numeric = [g for g in milestone(goals, as_of) if aim(g, direction) is not None]
-    if direction == "qualitative" or not numeric:
+    aimed = current_aim(goals, as_of, direction)
+    if aimed is None:
         return None, latest, None, None
-    target = aim(numeric[0], direction)
+    target, due_on = aimed
     base_value = base.value if base.on < latest.on else None
     share = completion(base_value, latest.value, target, direction)
-    return share, latest, target, numeric[0].due_on
+    return share, latest, target, due_on
+
+
+def current_aim(
+    goals: Sequence[Goal], as_of: dt.date, direction: str
+) -> tuple[float, dt.date] | None:
+    """The number and the due date ``current_completion`` measures against (the first
+    numeric target of the current milestone); None for a qualitative indicator or target.
+    It depends on the indicator alone: many series of one indicator (every province's) need
+    it once."""
+    numeric = [g for g in milestone(goals, as_of) if aim(g, direction) is not None]
+    if direction == "qualitative" or not numeric:
+        return None
+    return aim(numeric[0], direction), numeric[0].due_on

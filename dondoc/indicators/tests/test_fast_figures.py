@@ -170,7 +170,14 @@ def _indexes(indicators, as_of, *, exact=False) -> list:
         )  # fmt: skip
     chosen = list(Indicator.objects.filter(pk__in=[i.pk for i in indicators]).order_by("code"))
     return [
-        (x.label, x.value, [(s.indicator.code, s.completion, s.latest_on) for s in x.scores])
+        (
+            x.label,
+            x.value,
+            [
+                (s.indicator.code, s.completion, s.latest_on, s.latest_value, s.target, s.due_on)
+                for s in x.scores
+            ],
+        )
         for x in composite.by_province(chosen, as_of, exact=exact)
     ]
 

@@ -10,7 +10,7 @@ import pytest
 from django.utils import translation
 
 from dondoc.indicators.models import Indicator, IndicatorValue, Target, ValueState
-from dondoc.indicators.national import national_figures
+from dondoc.indicators.national import national_figures, unsaved_value
 from dondoc.indicators.queries import catalogue, row_json
 from dondoc.indicators.status import IndicatorStatus
 from dondoc.indicators.tests.collection_world import Q2, Q3
@@ -128,11 +128,26 @@ def test_min_max_and_none(share, hanoi, tq_new):
         assert (figures.latest.row.value if figures.latest else None) == expected
 
 
-def test_the_catalogue_reads_all_indicators_in_eight_queries(
+def test_the_catalogue_reads_all_indicators_in_seven_queries(
     reported, firms, firms_ai, economy, django_assert_max_num_queries
 ):
-    # indicators, targets, units' structure, the table's stamp, national values, roll-ups
-    # (the units and the grouped values, or the table), overrides
+    # indicators, targets, units' structure with the table's stamp, national values,
+    # roll-ups (the units and the grouped values, or the table), overrides
     queryset = Indicator.objects.filter(program=reported.program)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(7):
         catalogue(queryset, LATE)
+
+
+def test_a_rolled_up_row_is_the_row_keyword_arguments_would_make(share):
+    fast = unsaved_value(share, Q2.start, Q2.end, Q2.label, Decimal("12.5"))
+    slow = IndicatorValue(
+        indicator=share,
+        period_start=Q2.start,
+        period_end=Q2.end,
+        period_label=Q2.label,
+        value=Decimal("12.5"),
+        state=ValueState.APPROVED,
+    )
+    fields = [f.attname for f in IndicatorValue._meta.concrete_fields]
+    assert [getattr(fast, k) for k in fields] == [getattr(slow, k) for k in fields]
+    assert fast.indicator is share and fast.pk is None and fast._state.adding
