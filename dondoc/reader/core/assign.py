@@ -360,8 +360,11 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
             if _INTRO.search(raw_folded):
                 intro = index.first_deadline(a, b)
                 listed[part.parent] = bool(_INTRO_TASKS.search(own_folded))
-                if not recital:
-                    lead_in_of[part.parent] = _last_sentence(text, a, b)
+                last = _last_sentence(text, a, b)
+                if not recital or _trigger(folded[last[0] : last[1]], None):
+                    # "Thực hiện …, Bộ Khoa học và Công nghệ đề nghị Ủy ban nhân dân các tỉnh
+                    # … thực hiện một số nội dung sau:": after the recital, the request
+                    lead_in_of[part.parent] = last
             intro_of[part.parent] = intro
             heading = open_heading.pop(part.parent, None)
             for s, e in _sentences(text, a, b):
@@ -761,11 +764,29 @@ def _assignees(
     zone_start = a
     if trigger:
         zone_start = a + trigger.end()
-        after = VERB.search(f, trigger.end())
+        # the work after the addressees, not a verb inside a name ("Bộ Giáo dục và Đào tạo")
+        after = next(
+            (
+                v
+                for v in VERB.finditer(f, trigger.end())
+                if not any(m.start <= a + v.start() < m.end for m in mentions)
+            ),
+            None,
+        )
         subject_end = a + (after.start() if after else len(f))
         found.assignee = True
     if verb is None and trigger is None:
-        mentions = []
+        # no verb the rules know ("Bộ Quốc phòng, Bộ Công an theo chức năng … bảo đảm an
+        # ninh"): only the names that open the sentence, one after another, are its subject
+        run, pos = [], a + len(f) - len(f.lstrip())
+        for m in mentions:
+            if m.start != pos:
+                break
+            run.append(m)
+            join = _NAMES_JOIN.match(folded, m.end, b)
+            pos = join.end() if join else m.end
+        # a bare list of ministries with no work is no assignment
+        mentions = run if len(run) > 1 else []
     agencies = [m for m in mentions if m.kind in ("agency", "group")]
     # "Đảng ủy Chính phủ lãnh đạo, chỉ đạo:" over a list: the body's items, no member implied
     lead_in_list = text[b : b + 2].lstrip().startswith(":") or f.rstrip().endswith(":")
@@ -830,6 +851,24 @@ def _assignees(
         for m in agencies:
             if m.start - (a + verb.end()) in (1, 2):
                 _add(found.leads, _mention_field(text, m, 0.8))
+    colon = f.find(":")
+    if (
+        f.startswith("doi voi ")
+        and colon > 0
+        and _trigger(f[:colon], None) is None
+        and not any(x.kind == "member" for x in index.mentions_in(a, a + colon))
+    ):
+        # "Đối với Thành phố Hà Nội, Thành phố Hồ Chí Minh …: đề nghị báo cáo …": those named
+        named = [
+            m
+            for m in index.mentions_in(a, a + colon)
+            if m.kind in ("agency", "group") and not is_not_assignee(folded[m.start : m.end])
+        ]
+        if named:
+            found.leads = []
+            for m in named:
+                _add(found.leads, _mention_field(text, m, 0.8))
+            found.assignee = True
     # coordinators: "phối hợp với A, B và …"
     co = re.search(r"phoi hop (?:chat che |thuong xuyen )?(?:voi|cung)\s+", f)
     if co:
@@ -1165,11 +1204,19 @@ def propose_tasks(
         proposals[n] = proposal
     province = home_province(structure.header.issuer_text, resolver)
     ministry = home_ministry(structure.header.issuer_text, resolver)
+    issuers = _issuing_ministries(structure.header.issuer_text, resolver)
     result: list[Proposal] = []
     for n, proposal in enumerate(proposals):
         if proposal is None:
             continue
         cand = candidates[n]
+        if len(issuers) > 1 and not proposal.leads and not proposal.members:
+            # a joint document: "Hai Bộ phối hợp …", "Hằng năm, hai Bộ tổ chức sơ kết …"
+            verb = VERB.search(folded, cand.start, cand.end)
+            if _BOTH.search(folded, cand.start, verb.start() if verb else cand.end):
+                proposal.leads = [
+                    Field(u.name, (cand.start, cand.end), 0.7, u.id, "unit") for u in issuers
+                ]
         if province is not None:
             _localise(proposal, text, folded, province, (cand.start, cand.end))
         elif ministry is not None:
@@ -1225,6 +1272,22 @@ def propose_tasks(
                 )
             )
     return result
+
+
+_BOTH = re.compile(r"(?<![\w])(?:hai|ca hai|cac) bo(?![\w])")
+
+
+def _issuing_ministries(header_text: str, resolver: Resolver) -> list:
+    """The ministries issuing a joint document ("BỘ GIÁO DỤC VÀ ĐÀO TẠO - BỘ KHOA HỌC VÀ
+    CÔNG NGHỆ" over the number), in order."""
+    folded = " ".join(fold_same_length(header_text).split())
+    if not folded.startswith("bo "):
+        return []
+    out = []
+    for m in resolver.mentions(folded):
+        if m.kind == "agency" and m.agency is not None and m.agency not in out:
+            out.append(m.agency)
+    return out
 
 
 _LOCAL_BODY = re.compile(
