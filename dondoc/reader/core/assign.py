@@ -83,8 +83,11 @@ _EXHORTATION = re.compile(
 )
 _CLOSING = re.compile(
     r"thong bao de|biet,? thuc hien|chiu trach nhiem thi hanh|co hieu luc|phat huy tinh than"
-    r"|tinh than trach nhiem|quyet tam cao"
+    r"|tinh than trach nhiem|quyet tam cao|tran trong cam on"
 )
+#: An opening phrase before the subject: "Trên cơ sở báo cáo của các địa phương, Bộ … sẽ tổng
+#: hợp …" (its "báo cáo" is not the work).
+_OPENING = re.compile(r"(?:tren co so|sau khi)\b[^,;:]{0,200},\s*")
 _PASSIVE = re.compile(r"\bse duoc\b")
 #: A call on everyone to keep at it rather than a task: "tiếp tục quan tâm chỉ đạo".
 _CALL = re.compile(r"(?<![\w])(?:tiep tuc )?quan tam,? chi dao(?![\w])")
@@ -361,10 +364,13 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
                 intro = index.first_deadline(a, b)
                 listed[part.parent] = bool(_INTRO_TASKS.search(own_folded))
                 last = _last_sentence(text, a, b)
-                if not recital or _trigger(folded[last[0] : last[1]], None):
+                request = None if not recital else _TRIGGER.search(folded, last[0], last[1])
+                if not recital:
+                    lead_in_of[part.parent] = last
+                elif request is not None:
                     # "Thực hiện …, Bộ Khoa học và Công nghệ đề nghị Ủy ban nhân dân các tỉnh
                     # … thực hiện một số nội dung sau:": after the recital, the request
-                    lead_in_of[part.parent] = last
+                    lead_in_of[part.parent] = (request.start(), last[1])
             intro_of[part.parent] = intro
             heading = open_heading.pop(part.parent, None)
             for s, e in _sentences(text, a, b):
@@ -422,7 +428,9 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
                 intro_of.get(part.parent) if part.parent is not None else None
             )
             listed[i] = bool(_SECTION_GOOD.search(own_folded))
-            lead_in_of[i] = None
+            # "3. Về đăng ký nhiệm vụ năm 2026" under "… đề nghị Ủy ban nhân dân các tỉnh …
+            # thực hiện một số nội dung sau:": a topic keeps the request's addressees
+            lead_in_of[i] = lead_in_of.get(part.parent) if own_folded.startswith("ve ") else None
             if _agency_heading(text, folded, a, b, index) or _addressee_heading(
                 text, folded, a, b, index
             ):
@@ -746,7 +754,8 @@ def _assignees(
     f = folded[a:b]
     found = _Found([], [], [], False, False)
     mentions = index.mentions_in(a, b)
-    verb = VERB.search(f)
+    opening = _OPENING.match(f)
+    verb = VERB.search(f, opening.end() if opening else 0)
     if verb is not None and any(m.start <= a + verb.start() < m.end for m in mentions):
         # "Ban Tổ chức Trung ương, Đảng ủy Bộ Xây dựng cử cán bộ": the work is the first verb
         # outside the names
@@ -1014,8 +1023,15 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score -= 0.5
     if _PASSIVE.search(f) and not trigger:
         score -= 0.2
-    if not trigger and verb and f[max(0, verb.start() - 3) : verb.start()] == "se ":
-        score -= 0.4  # the writer's own intent: "Cơ quan thường trực sẽ tổng hợp …"
+    if (
+        not trigger
+        and verb
+        and f[max(0, verb.start() - 3) : verb.start()] == "se "
+        and not re.search(r"(?<![\w])truoc ngay \d", f)
+    ):
+        # the writer's own intent: "Cơ quan thường trực sẽ tổng hợp …"; a commitment by a
+        # stated day ("… sẽ tổng hợp, báo cáo … trước ngày 31 tháng 01 năm 2026") is a task
+        score -= 0.4
     if trigger and found.generic and _CALL.search(f):
         score -= 0.4  # "đề nghị các cấp ủy, cơ quan tiếp tục quan tâm chỉ đạo …"
     if len(f.split()) < 7 and not verb:
