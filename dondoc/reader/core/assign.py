@@ -87,6 +87,7 @@ _CLOSING = re.compile(
 )
 #: An opening phrase before the subject: "Trên cơ sở báo cáo của các địa phương, Bộ … sẽ tổng
 #: hợp …" (its "báo cáo" is not the work).
+_APPOSITION = re.compile(r"\s*[-–]\s*")
 _OPENING = re.compile(r"(?:tren co so|sau khi)\b[^,;:]{0,200},\s*")
 _PASSIVE = re.compile(r"\bse duoc\b")
 #: A call on everyone to keep at it rather than a task: "tiếp tục quan tâm chỉ đạo".
@@ -815,9 +816,16 @@ def _assignees(
         _add(found.leads, _field(text, s, e, 0.6, None, text[s:e]))
         found.assignee = True
     inside = [(s, e) for s, e in unknown[:1] if s == head_at]
+    previous_end = -1
     for m in mentions:
         if m.start < zone_start or m.start >= subject_end:
             continue
+        apposition = _APPOSITION.fullmatch(folded, previous_end, m.start) and folded.startswith(
+            "co quan ", m.start
+        )
+        previous_end = m.end
+        if apposition:
+            continue  # "Bộ Khoa học và Công nghệ - Cơ quan thường trực Ban Chỉ đạo": its role
         if any(s <= m.start < e for s, e in inside):
             continue
         before = folded[max(a, m.start - 20) : m.start]
@@ -1222,10 +1230,17 @@ def propose_tasks(
     ministry = home_ministry(structure.header.issuer_text, resolver)
     issuers = _issuing_ministries(structure.header.issuer_text, resolver)
     result: list[Proposal] = []
+    named_only: set[str] = set()
     for n, proposal in enumerate(proposals):
         if proposal is None:
             continue
         cand = candidates[n]
+        if cand.children and _agency_heading(text, folded, cand.start, cand.end, index):
+            # "a) Bộ Tài chính:" over "- …" items: it names who does them, it is no task
+            named_only.add(proposal.key)
+            continue
+        if proposal.parent_key in named_only:
+            proposal.parent_key = None
         if len(issuers) > 1 and not proposal.leads and not proposal.members:
             # a joint document: "Hai Bộ phối hợp …", "Hằng năm, hai Bộ tổ chức sơ kết …"
             verb = VERB.search(folded, cand.start, cand.end)
