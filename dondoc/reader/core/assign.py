@@ -975,7 +975,12 @@ def _deadline(cand: _Candidate, folded: str, index: _Index) -> Field | None:
     sessions = [p for p in own if p.text.startswith("Tại ") and any(c.isdigit() for c in p.text)]
     own = [p for p in own if p not in sessions]
     if own:
-        return Field(own[0].text, (own[0].start, own[0].end), 0.85)
+        first = own[0]
+        if first.text.startswith("Năm "):
+            # "dự án … hỗ trợ trong năm 2026, gửi … trước ngày 15 tháng 01 năm 2026": the year
+            # is what the work is for, the day is when it is due
+            first = next((p for p in own if p.text.startswith("Trước ngày")), first)
+        return Field(first.text, (first.start, first.end), 0.85)
     if cand.inherited is not None:
         p = cand.inherited
         return Field(p.text, (p.start, p.end), 0.75)

@@ -665,3 +665,17 @@ def test_a_point_naming_only_a_ministry_is_no_task_and_a_role_after_a_dash_is_no
         (None, ["Bộ Tài chính"]),
         (None, ["Đảng ủy Bộ Khoa học và Công nghệ"]),
     ]
+
+
+def test_a_recurring_day_of_the_month_is_kept_and_a_day_beats_the_year_the_work_is_for():
+    text = HEAD + (
+        "II. NHIỆM VỤ\n"
+        "1. Bộ Tài chính báo cáo tình hình giải ngân định kỳ hằng tháng, trước ngày 05 của "
+        "tháng sau.\n"
+        "2. Bộ Xây dựng đề xuất các dự án cần hỗ trợ trong năm 2026, gửi Bộ Tài chính trước "
+        "ngày 15 tháng 01 năm 2026.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["II.1"].deadline.value == "Định kỳ hằng tháng, trước ngày 05 của tháng sau"
+    assert tasks["II.1"].due is None
+    assert tasks["II.2"].due == date(2026, 1, 15)
