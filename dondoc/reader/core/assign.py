@@ -853,6 +853,9 @@ def _assignees(
                 and f[verb.start() : verb.end()] == "chi dao"
                 and m.agency is not None
                 and not lead_in_list
+                # a ministry named without its minister ("Bộ Giáo dục và Đào tạo chỉ đạo các
+                # đại học …") has no member; its Party committee directing is its head's charge
+                and not folded.startswith("bo ", m.start)
             ):
                 for member in resolver.members_leading(m.agency):
                     _add(found.members, Field(member.name, (m.start, m.end), 0.6, member.id))

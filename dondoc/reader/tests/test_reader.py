@@ -679,3 +679,14 @@ def test_a_recurring_day_of_the_month_is_kept_and_a_day_beats_the_year_the_work_
     assert tasks["II.1"].deadline.value == "Định kỳ hằng tháng, trước ngày 05 của tháng sau"
     assert tasks["II.1"].due is None
     assert tasks["II.2"].due == date(2026, 1, 15)
+
+
+def test_a_ministry_directing_without_its_minister_implies_no_member():
+    text = HEAD + (
+        "II. NHIỆM VỤ\n"
+        "- Bộ Giáo dục và Đào tạo chỉ đạo các đại học quốc gia rà soát phòng thí nghiệm dùng "
+        "chung trong năm 2025.\n"
+    )
+    (task,) = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert task.members == []
+    assert [f.value for f in task.leads] == ["Đảng ủy Bộ Giáo dục và Đào tạo"]
