@@ -7,8 +7,8 @@ accuracy of members, lead agencies, coordinating agencies and deadline over matc
 the time to read a generated 100-page document. ``annotated`` is the set the rules were written
 against; ``heldout`` and ``heldout2`` were written by other hands and are never used to tune
 them (``heldout2`` was written after a round of rule changes, so it is the fresher measure).
-A third and a fourth held-out set were each read once, then used to write rules and moved
-into ``annotated``; ``heldout5`` is read only when present.
+A third, a fourth and a fifth held-out set were each read once, then used to write rules and
+moved into ``annotated``; ``heldout6`` is read only when present.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ SETS = {
     "annotated": ROOT / "dondoc/reader/tests/annotated",
     "heldout": ROOT / "dondoc/reader/tests/heldout",
     "heldout2": ROOT / "dondoc/reader/tests/heldout2",
-    "heldout5": ROOT / "dondoc/reader/tests/heldout5",
     "heldout6": ROOT / "dondoc/reader/tests/heldout6",
     "heldout7": ROOT / "dondoc/reader/tests/heldout7",
 }

@@ -83,8 +83,12 @@ _EXHORTATION = re.compile(
 )
 _CLOSING = re.compile(
     r"thong bao de|biet,? thuc hien|chiu trach nhiem thi hanh|co hieu luc|phat huy tinh than"
-    r"|tinh than trach nhiem|quyet tam cao"
+    r"|tinh than trach nhiem|quyet tam cao|tran trong cam on"
 )
+#: An opening phrase before the subject: "Trên cơ sở báo cáo của các địa phương, Bộ … sẽ tổng
+#: hợp …" (its "báo cáo" is not the work).
+_APPOSITION = re.compile(r"\s*[-–]\s*")
+_OPENING = re.compile(r"(?:tren co so|sau khi)\b[^,;:]{0,200},\s*")
 _PASSIVE = re.compile(r"\bse duoc\b")
 #: A call on everyone to keep at it rather than a task: "tiếp tục quan tâm chỉ đạo".
 _CALL = re.compile(r"(?<![\w])(?:tiep tuc )?quan tam,? chi dao(?![\w])")
@@ -360,8 +364,14 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
             if _INTRO.search(raw_folded):
                 intro = index.first_deadline(a, b)
                 listed[part.parent] = bool(_INTRO_TASKS.search(own_folded))
+                last = _last_sentence(text, a, b)
+                request = None if not recital else _TRIGGER.search(folded, last[0], last[1])
                 if not recital:
-                    lead_in_of[part.parent] = _last_sentence(text, a, b)
+                    lead_in_of[part.parent] = last
+                elif request is not None:
+                    # "Thực hiện …, Bộ Khoa học và Công nghệ đề nghị Ủy ban nhân dân các tỉnh
+                    # … thực hiện một số nội dung sau:": after the recital, the request
+                    lead_in_of[part.parent] = (request.start(), last[1])
             intro_of[part.parent] = intro
             heading = open_heading.pop(part.parent, None)
             for s, e in _sentences(text, a, b):
@@ -419,7 +429,9 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
                 intro_of.get(part.parent) if part.parent is not None else None
             )
             listed[i] = bool(_SECTION_GOOD.search(own_folded))
-            lead_in_of[i] = None
+            # "3. Về đăng ký nhiệm vụ năm 2026" under "… đề nghị Ủy ban nhân dân các tỉnh …
+            # thực hiện một số nội dung sau:": a topic keeps the request's addressees
+            lead_in_of[i] = lead_in_of.get(part.parent) if own_folded.startswith("ve ") else None
             if _agency_heading(text, folded, a, b, index) or _addressee_heading(
                 text, folded, a, b, index
             ):
@@ -743,7 +755,8 @@ def _assignees(
     f = folded[a:b]
     found = _Found([], [], [], False, False)
     mentions = index.mentions_in(a, b)
-    verb = VERB.search(f)
+    opening = _OPENING.match(f)
+    verb = VERB.search(f, opening.end() if opening else 0)
     if verb is not None and any(m.start <= a + verb.start() < m.end for m in mentions):
         # "Ban Tổ chức Trung ương, Đảng ủy Bộ Xây dựng cử cán bộ": the work is the first verb
         # outside the names
@@ -761,11 +774,29 @@ def _assignees(
     zone_start = a
     if trigger:
         zone_start = a + trigger.end()
-        after = VERB.search(f, trigger.end())
+        # the work after the addressees, not a verb inside a name ("Bộ Giáo dục và Đào tạo")
+        after = next(
+            (
+                v
+                for v in VERB.finditer(f, trigger.end())
+                if not any(m.start <= a + v.start() < m.end for m in mentions)
+            ),
+            None,
+        )
         subject_end = a + (after.start() if after else len(f))
         found.assignee = True
     if verb is None and trigger is None:
-        mentions = []
+        # no verb the rules know ("Bộ Quốc phòng, Bộ Công an theo chức năng … bảo đảm an
+        # ninh"): only the names that open the sentence, one after another, are its subject
+        run, pos = [], a + len(f) - len(f.lstrip())
+        for m in mentions:
+            if m.start != pos:
+                break
+            run.append(m)
+            join = _NAMES_JOIN.match(folded, m.end, b)
+            pos = join.end() if join else m.end
+        # a bare list of ministries with no work is no assignment
+        mentions = run if len(run) > 1 else []
     agencies = [m for m in mentions if m.kind in ("agency", "group")]
     # "Đảng ủy Chính phủ lãnh đạo, chỉ đạo:" over a list: the body's items, no member implied
     lead_in_list = text[b : b + 2].lstrip().startswith(":") or f.rstrip().endswith(":")
@@ -785,9 +816,16 @@ def _assignees(
         _add(found.leads, _field(text, s, e, 0.6, None, text[s:e]))
         found.assignee = True
     inside = [(s, e) for s, e in unknown[:1] if s == head_at]
+    previous_end = -1
     for m in mentions:
         if m.start < zone_start or m.start >= subject_end:
             continue
+        apposition = _APPOSITION.fullmatch(folded, previous_end, m.start) and folded.startswith(
+            "co quan ", m.start
+        )
+        previous_end = m.end
+        if apposition:
+            continue  # "Bộ Khoa học và Công nghệ - Cơ quan thường trực Ban Chỉ đạo": its role
         if any(s <= m.start < e for s, e in inside):
             continue
         before = folded[max(a, m.start - 20) : m.start]
@@ -815,6 +853,9 @@ def _assignees(
                 and f[verb.start() : verb.end()] == "chi dao"
                 and m.agency is not None
                 and not lead_in_list
+                # a ministry named without its minister ("Bộ Giáo dục và Đào tạo chỉ đạo các
+                # đại học …") has no member; its Party committee directing is its head's charge
+                and not folded.startswith("bo ", m.start)
             ):
                 for member in resolver.members_leading(m.agency):
                     _add(found.members, Field(member.name, (m.start, m.end), 0.6, member.id))
@@ -830,6 +871,24 @@ def _assignees(
         for m in agencies:
             if m.start - (a + verb.end()) in (1, 2):
                 _add(found.leads, _mention_field(text, m, 0.8))
+    colon = f.find(":")
+    if (
+        f.startswith("doi voi ")
+        and colon > 0
+        and _trigger(f[:colon], None) is None
+        and not any(x.kind == "member" for x in index.mentions_in(a, a + colon))
+    ):
+        # "Đối với Thành phố Hà Nội, Thành phố Hồ Chí Minh …: đề nghị báo cáo …": those named
+        named = [
+            m
+            for m in index.mentions_in(a, a + colon)
+            if m.kind in ("agency", "group") and not is_not_assignee(folded[m.start : m.end])
+        ]
+        if named:
+            found.leads = []
+            for m in named:
+                _add(found.leads, _mention_field(text, m, 0.8))
+            found.assignee = True
     # coordinators: "phối hợp với A, B và …"
     co = re.search(r"phoi hop (?:chat che |thuong xuyen )?(?:voi|cung)\s+", f)
     if co:
@@ -919,7 +978,12 @@ def _deadline(cand: _Candidate, folded: str, index: _Index) -> Field | None:
     sessions = [p for p in own if p.text.startswith("Tại ") and any(c.isdigit() for c in p.text)]
     own = [p for p in own if p not in sessions]
     if own:
-        return Field(own[0].text, (own[0].start, own[0].end), 0.85)
+        first = own[0]
+        if first.text.startswith("Năm "):
+            # "dự án … hỗ trợ trong năm 2026, gửi … trước ngày 15 tháng 01 năm 2026": the year
+            # is what the work is for, the day is when it is due
+            first = next((p for p in own if p.text.startswith("Trước ngày")), first)
+        return Field(first.text, (first.start, first.end), 0.85)
     if cand.inherited is not None:
         p = cand.inherited
         return Field(p.text, (p.start, p.end), 0.75)
@@ -975,8 +1039,15 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score -= 0.5
     if _PASSIVE.search(f) and not trigger:
         score -= 0.2
-    if not trigger and verb and f[max(0, verb.start() - 3) : verb.start()] == "se ":
-        score -= 0.4  # the writer's own intent: "Cơ quan thường trực sẽ tổng hợp …"
+    if (
+        not trigger
+        and verb
+        and f[max(0, verb.start() - 3) : verb.start()] == "se "
+        and not re.search(r"(?<![\w])truoc ngay \d", f)
+    ):
+        # the writer's own intent: "Cơ quan thường trực sẽ tổng hợp …"; a commitment by a
+        # stated day ("… sẽ tổng hợp, báo cáo … trước ngày 31 tháng 01 năm 2026") is a task
+        score -= 0.4
     if trigger and found.generic and _CALL.search(f):
         score -= 0.4  # "đề nghị các cấp ủy, cơ quan tiếp tục quan tâm chỉ đạo …"
     if len(f.split()) < 7 and not verb:
@@ -1165,11 +1236,26 @@ def propose_tasks(
         proposals[n] = proposal
     province = home_province(structure.header.issuer_text, resolver)
     ministry = home_ministry(structure.header.issuer_text, resolver)
+    issuers = _issuing_ministries(structure.header.issuer_text, resolver)
     result: list[Proposal] = []
+    named_only: set[str] = set()
     for n, proposal in enumerate(proposals):
         if proposal is None:
             continue
         cand = candidates[n]
+        if cand.children and _agency_heading(text, folded, cand.start, cand.end, index):
+            # "a) Bộ Tài chính:" over "- …" items: it names who does them, it is no task
+            named_only.add(proposal.key)
+            continue
+        if proposal.parent_key in named_only:
+            proposal.parent_key = None
+        if len(issuers) > 1 and not proposal.leads and not proposal.members:
+            # a joint document: "Hai Bộ phối hợp …", "Hằng năm, hai Bộ tổ chức sơ kết …"
+            verb = VERB.search(folded, cand.start, cand.end)
+            if _BOTH.search(folded, cand.start, verb.start() if verb else cand.end):
+                proposal.leads = [
+                    Field(u.name, (cand.start, cand.end), 0.7, u.id, "unit") for u in issuers
+                ]
         if province is not None:
             _localise(proposal, text, folded, province, (cand.start, cand.end))
         elif ministry is not None:
@@ -1225,6 +1311,22 @@ def propose_tasks(
                 )
             )
     return result
+
+
+_BOTH = re.compile(r"(?<![\w])(?:hai|ca hai|cac) bo(?![\w])")
+
+
+def _issuing_ministries(header_text: str, resolver: Resolver) -> list:
+    """The ministries issuing a joint document ("BỘ GIÁO DỤC VÀ ĐÀO TẠO - BỘ KHOA HỌC VÀ
+    CÔNG NGHỆ" over the number), in order."""
+    folded = " ".join(fold_same_length(header_text).split())
+    if not folded.startswith("bo "):
+        return []
+    out = []
+    for m in resolver.mentions(folded):
+        if m.kind == "agency" and m.agency is not None and m.agency not in out:
+            out.append(m.agency)
+    return out
 
 
 _LOCAL_BODY = re.compile(

@@ -100,7 +100,9 @@ def _province_keys(key: str) -> list[str]:
         return []
     place = m.group(2)
     kinds = ["tinh"] if m.group(1) == "tinh" else ["thanh pho", "tp"]
-    return [
+    # a city by its own name: "Thành phố Hồ Chí Minh"
+    own = [f"thanh pho {place}"] if m.group(1) == "thanh" else []
+    return own + [
         f"{head} {kind} {place}"
         for head in ("ubnd", "uy ban nhan dan", "hdnd", "hoi dong nhan dan")
         for kind in kinds

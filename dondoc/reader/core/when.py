@@ -54,7 +54,10 @@ _PATTERNS = [
             r"(?!\s+(?:19|20)\d\d)"
             # the days it falls on: "(trước ngày 15/6 và ngày 15/12)", ", trước ngày 25"
             r"(?P<on>\s*\((?:truoc|vao|cham nhat|trong)\s[^()]{3,40}\)"
-            r"|,?\s+(?:truoc|vao|cham nhat) ngay \d{1,2}(?=\s*[;,.]|\s*$))?"
+            # ", trước ngày 20 của tháng cuối quý", ", trước ngày 05 của tháng sau"
+            r"|,?\s+(?:truoc|vao|cham nhat) ngay \d{1,2}"
+            r"(?:\s+cua (?:thang|quy)(?:\s+(?:dau|cuoi|sau|tiep theo|ke tiep|quy|nam))*)?"
+            r"(?=\s*[;,.]|\s*$))?"
         ),
     ),
     (
@@ -144,6 +147,9 @@ def find_deadlines(folded: str, year: int | None, text: str = "") -> list[Deadli
                 continue
             prefix = (groups.get("prefix") or "").strip()
             if kind == "relative" or (kind == "meeting" and groups.get("rest")):
+                text = _as_written(text_of[start:end] if text_of else folded[start:end])
+            elif kind == "continuous" and text_of and " cua " in (groups.get("on") or ""):
+                # its day in words the folded form cannot rebuild ("tháng sau"): as written
                 text = _as_written(text_of[start:end] if text_of else folded[start:end])
             else:
                 text = _canonical(kind, groups, year)

@@ -607,3 +607,86 @@ def test_dash_items_are_numbered_and_prose_sentences_cited_by_paragraph_and_sent
         ("II.2", ""),
         ("II.2.1", "1."),
     ]
+
+
+def test_a_ministry_letter_gives_its_items_to_the_addressees_of_its_request():
+    text = (
+        "BỘ KHOA HỌC VÀ CÔNG NGHỆ\nSố: 12/BKHCN-KHTC\nHà Nội, ngày 05 tháng 12 năm 2025\n\n"
+        "Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương.\n\n"
+        "Thực hiện chỉ đạo của Thủ tướng Chính phủ, Bộ Khoa học và Công nghệ đề nghị Ủy ban "
+        "nhân dân các tỉnh, thành phố trực thuộc Trung ương thực hiện một số nội dung sau:\n\n"
+        "1. Báo cáo kết quả thực hiện năm 2025 trước ngày 20 tháng 12 năm 2025.\n\n"
+        "2. Về đăng ký nhiệm vụ năm 2026\n\n"
+        "a) Đăng ký danh mục nhiệm vụ cấp tỉnh trước ngày 15 tháng 01 năm 2026.\n\n"
+        "3. Đối với Thành phố Hà Nội, Thành phố Hồ Chí Minh: đề nghị báo cáo riêng kết quả "
+        "thí điểm trước ngày 31 tháng 12 năm 2025.\n\n"
+        "Trên cơ sở báo cáo của các địa phương, Bộ Khoa học và Công nghệ sẽ tổng hợp, báo cáo "
+        "Thủ tướng Chính phủ trước ngày 31 tháng 01 năm 2026.\n\n"
+        "Bộ Khoa học và Công nghệ trân trọng cảm ơn sự phối hợp của Quý Ủy ban.\n"
+    )
+    tasks = {t.key: t for t in read(text).tasks if t.confidence >= 0.5}
+    assert [f.value for f in tasks["1"].leads] == ["Các tỉnh, thành phố"]
+    assert [f.value for f in tasks["2.a"].leads] == ["Các tỉnh, thành phố"]
+    assert [f.value for f in tasks["3"].leads] == [
+        "Thành ủy Hà Nội",
+        "Thành ủy Thành phố Hồ Chí Minh",
+    ]
+    (closing,) = [t for k, t in tasks.items() if k not in ("1", "2.a", "3")]
+    assert closing.content.startswith("Trên cơ sở báo cáo")
+    assert [f.value for f in closing.leads] == ["Đảng ủy Bộ Khoa học và Công nghệ"]
+
+
+def test_both_ministries_of_a_joint_plan_lead_what_the_two_do_together():
+    text = (
+        "BỘ GIÁO DỤC VÀ ĐÀO TẠO - BỘ KHOA HỌC VÀ CÔNG NGHỆ\nSố: 07/KHLT-BGDĐT-BKHCN\n"
+        "Hà Nội, ngày 20 tháng 5 năm 2025\n\nKẾ HOẠCH LIÊN TỊCH\nPhối hợp phát triển nhân lực\n\n"
+        "II. NHIỆM VỤ\n"
+        "- Hai Bộ phối hợp xây dựng tiêu chí lựa chọn nhóm nghiên cứu mạnh trong năm 2025.\n"
+        "- Giao Vụ Khoa học (Bộ Giáo dục và Đào tạo) và Vụ Công nghệ (Bộ Khoa học và Công "
+        "nghệ) làm đầu mối theo dõi, tổng hợp tình hình thực hiện định kỳ 6 tháng.\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    both = {"Đảng ủy Bộ Giáo dục và Đào tạo", "Đảng ủy Bộ Khoa học và Công nghệ"}
+    assert [{f.value for f in t.leads} for t in tasks] == [both, both]
+
+
+def test_a_point_naming_only_a_ministry_is_no_task_and_a_role_after_a_dash_is_no_lead():
+    text = (
+        "CHÍNH PHỦ\nSố: 200/NQ-CP\nHà Nội, ngày 08 tháng 11 năm 2025\n\nNGHỊ QUYẾT\n"
+        "Phiên họp Chính phủ thường kỳ tháng 10 năm 2025\n\nQUYẾT NGHỊ:\n\n"
+        "1. Về nhiệm vụ trọng tâm\n\na) Bộ Tài chính:\n\n"
+        "- Tổng hợp tình hình giải ngân vốn đầu tư công, báo cáo Thủ tướng Chính phủ trước "
+        "ngày 30 tháng 11 năm 2025.\n\n"
+        "b) Bộ Khoa học và Công nghệ - Cơ quan thường trực Ban Chỉ đạo theo dõi, đôn đốc việc "
+        "thực hiện, báo cáo định kỳ hằng quý.\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert [(t.parent_key, [f.value for f in t.leads]) for t in tasks] == [
+        (None, ["Bộ Tài chính"]),
+        (None, ["Đảng ủy Bộ Khoa học và Công nghệ"]),
+    ]
+
+
+def test_a_recurring_day_of_the_month_is_kept_and_a_day_beats_the_year_the_work_is_for():
+    text = HEAD + (
+        "II. NHIỆM VỤ\n"
+        "1. Bộ Tài chính báo cáo tình hình giải ngân định kỳ hằng tháng, trước ngày 05 của "
+        "tháng sau.\n"
+        "2. Bộ Xây dựng đề xuất các dự án cần hỗ trợ trong năm 2026, gửi Bộ Tài chính trước "
+        "ngày 15 tháng 01 năm 2026.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["II.1"].deadline.value == "Định kỳ hằng tháng, trước ngày 05 của tháng sau"
+    assert tasks["II.1"].due is None
+    assert tasks["II.2"].due == date(2026, 1, 15)
+
+
+def test_a_ministry_directing_without_its_minister_implies_no_member():
+    text = HEAD + (
+        "II. NHIỆM VỤ\n"
+        "- Bộ Giáo dục và Đào tạo chỉ đạo các đại học quốc gia rà soát phòng thí nghiệm dùng "
+        "chung trong năm 2025.\n"
+    )
+    (task,) = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert task.members == []
+    assert [f.value for f in task.leads] == ["Đảng ủy Bộ Giáo dục và Đào tạo"]
