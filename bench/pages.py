@@ -211,66 +211,6 @@ def tables() -> dict[str, str]:
     return {name: model._meta.db_table for name, model in models.items()}
 
 
-def status_cte(t: dict[str, str], where: str = "") -> str:
-    """Tasks of the program assigned by %(d)s, with ``status`` as of %(d)s judged against the
-    deadline in force then (the latest deadline change in force by then: an extension granted,
-    a deadline changed or restated), ``status_original`` judged against the original deadline,
-    and ``late_against_original``: what ``dondoc.tasks.queries.with_status`` and
-    ``with_late_against_original`` compute. Only the published record of the timeline counts.
-    (Marking ``c`` or ``s`` MATERIALIZED is slower: it stops the filters of a list from reaching
-    the scan.)
-    """
-    closure = """
-        CASE WHEN t.status_events_from IS NULL OR t.status_events_from > %(d)s THEN NULL
-             WHEN t.status_events_to <= %(d)s THEN t.{cached}
-             ELSE (SELECT u.{column} FROM {update} u
-                   WHERE u.task_id = t.id AND u.recorded_on <= %(d)s AND u.status_change <> ''
-                   AND u.state IN ('published', 'corrected')
-                   ORDER BY u.recorded_on DESC, u.id DESC LIMIT 1) END"""
-    in_force = f"""
-        CASE WHEN t.id IN (SELECT task_id FROM {t["deadline_change"]} WHERE effective_on <= %(d)s)
-             THEN (SELECT e.{{column}} FROM {t["deadline_change"]} e
-                   WHERE e.task_id = t.id AND e.effective_on <= %(d)s
-                   ORDER BY e.effective_on DESC, e.id DESC LIMIT 1)
-             ELSE t.{{column}} END"""
-
-    def status(due: str, kind: str) -> str:
-        return f"""CASE
-        WHEN ck = 'cancelled' THEN 'cancelled'
-        WHEN ck = 'completed' AND ({due} IS NULL OR con <= {due}) THEN 'completed_on_time'
-        WHEN ck = 'completed' THEN 'completed_late'
-        WHEN {kind} IN ('continuous', 'recurring') THEN 'regular'
-        WHEN {due} IS NULL OR {kind} IN ('none', 'unrecognised') THEN 'no_deadline'
-        WHEN {due} < %(d)s THEN 'overdue'
-        WHEN {due} <= %(soon)s THEN 'due_soon'
-        ELSE 'in_progress' END"""
-
-    late = "('overdue', 'completed_late')"
-    return f"""
-    WITH c AS (
-      SELECT t.id, t.content, t.due_on, t.deadline_kind, t.deadline_text, t.group_id,
-             t.assigned_on, t.expected_output, t.output_kind,
-             {closure.format(cached="closure_kind", column="status_change", **t)} AS ck,
-             {closure.format(cached="closure_on", column="effective_on", **t)} AS con,
-             {in_force.format(column="due_on")} AS due_as_of,
-             {in_force.format(column="deadline_kind")} AS kind_as_of,
-             t.id IN (SELECT task_id FROM {t["deadline_change"]} WHERE effective_on <= %(d)s)
-               AS changed
-      FROM {t["task"]} t
-      WHERE t.program_id = %(p)s AND t.merged_into_id IS NULL AND t.assigned_on <= %(d)s
-      {where}
-    ), s AS (
-      SELECT c.*, {status("due_as_of", "kind_as_of")} AS status,
-             {status("due_on", "deadline_kind")} AS status_original
-      FROM c
-    ), s2 AS (
-      SELECT s.*, (changed AND status_original IN {late}
-                   AND status NOT IN ('overdue', 'completed_late', 'cancelled'))
-                  AS late_against_original
-      FROM s
-    )"""
-
-
 def in_list(ids: list[int]) -> str:
     return ", ".join(str(int(i)) for i in ids) or "NULL"
 
@@ -369,17 +309,44 @@ class RawSQL:
                        f"JOIN {t['directive']} d ON d.id = s.directive_id WHERE s.task_id IN "
                        f"({in_list(ids)}) ORDER BY d.date, s.id", {})  # fmt: skip
 
-    def _rows(self, cur) -> list:
+    def _rows(self, cur, completion: bool = False) -> list:
         """The first 50 filtered rows, with their group and program, and the total.
 
-        The lead agency's tasks are those it leads itself or through a collective agency it is
-        a member of on the date (a group of its kind, or naming it); the units whose work it
-        carries on the date (merged into it) are added by the page too; the benchmark's unit
-        carries none."""
+        The status, the deadline in force and "late against the original deadline" are read
+        from each task's maintained status span covering the date, as the pages read them
+        (``filters.filtered_rows``; the same rows and figures the timeline gives, checked at
+        50,000 tasks on three dates). The API's completion date (``completion``) is the
+        timeline's closure in force, as the API reads it. The lead agency's tasks are those it
+        leads itself or through a collective agency it is a member of on the date (a group of
+        its kind, or naming it); the units whose work it carries on the date (merged into it)
+        are added by the page too; the benchmark's unit carries none."""
         t = self.t
         lead = int(self.lead)
-        where = (
-            f"""AND t.id IN (
+        con = (
+            f"""CASE WHEN t.status_events_from IS NULL OR t.status_events_from > %(d)s THEN NULL
+                     WHEN t.status_events_to <= %(d)s THEN t.closure_on
+                     ELSE (SELECT u.effective_on FROM {t["update"]} u
+                           WHERE u.task_id = t.id AND u.recorded_on <= %(d)s
+                           AND u.status_change <> '' AND u.state IN ('published', 'corrected')
+                           ORDER BY u.recorded_on DESC, u.id DESC LIMIT 1) END"""
+            if completion
+            else "NULL"
+        )
+        return self._run(
+            cur,
+            f"""SELECT t.id, t.content, t.due_on, sp.due_on, t.deadline_text, t.deadline_kind,
+                   t.assigned_on, sp.status, g.id, g.number, g.title, p.code,
+                   t.expected_output, t.output_kind, t.closure_on, {con},
+                   (sp.status_original IN ('overdue', 'completed_late')
+                    AND sp.status NOT IN ('overdue', 'completed_late', 'cancelled')),
+                   COUNT(*) OVER ()
+            FROM {t["task"]} t
+            JOIN {t["span"]} sp ON sp.task_id = t.id AND sp.part = 'task'
+                 AND sp.valid_from <= %(d)s AND sp.valid_to > %(d)s
+            LEFT JOIN {t["group"]} g ON g.id = t.group_id
+            JOIN {t["program"]} p ON p.id = t.program_id
+            WHERE t.program_id = %(p)s AND t.merged_into_id IS NULL AND t.assigned_on <= %(d)s
+            AND t.id IN (
               SELECT a.task_id FROM {t["agency"]} a WHERE a.org_unit_id = {lead} AND a.role = 'lead'
               UNION
               SELECT g.task_id FROM {t["agency_group"]} g WHERE g.role = 'lead' AND g.group_id IN (
@@ -388,19 +355,9 @@ class RawSQL:
                 AND (u.valid_to IS NULL OR u.valid_to >= %(d)s)
                 AND (',' || REPLACE(o.kinds, ' ', '') || ',' LIKE '%%,' || u.kind || ',%%'
                      OR EXISTS (SELECT 1 FROM {t["org_group_units"]} x
-                                WHERE x.orggroup_id = o.id AND x.orgunit_id = u.id))))"""
-            " AND t.content_folded LIKE %(like)s"
-        )
-        return self._run(
-            cur,
-            f"""{status_cte(t, where)}
-            SELECT s.id, s.content, s.due_on, s.due_as_of, s.deadline_text, s.deadline_kind,
-                   s.assigned_on, s.status, g.id, g.number, g.title, p.code,
-                   s.expected_output, s.output_kind, s.con, s.late_against_original,
-                   COUNT(*) OVER ()
-            FROM s2 s LEFT JOIN {t["group"]} g ON g.id = s.group_id
-            JOIN {t["program"]} p ON p.id = %(p)s
-            WHERE s.status = 'overdue' ORDER BY s.due_on, s.id LIMIT 50""",
+                                WHERE x.orggroup_id = o.id AND x.orgunit_id = u.id))))
+            AND t.content_folded LIKE %(like)s AND sp.status = 'overdue'
+            ORDER BY t.due_on, t.id LIMIT 50""",
         )
 
     def task_list(self) -> None:
@@ -432,7 +389,7 @@ class RawSQL:
         from django.db import connection
 
         with connection.cursor() as cur:
-            self._related(cur, [row[0] for row in self._rows(cur)])
+            self._related(cur, [row[0] for row in self._rows(cur, completion=True)])
 
     def task_detail(self) -> None:
         """Everything the task page shows a Standing Office user (who sees every task, the

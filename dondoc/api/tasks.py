@@ -26,7 +26,7 @@ from dondoc.api.serialize import (
 )
 from dondoc.core.uploads import check_upload
 from dondoc.tasks import reporting, services
-from dondoc.tasks.filters import filter_tasks, task_rows
+from dondoc.tasks.filters import filtered_rows
 from dondoc.tasks.models import Program, ProgressUpdate, Task, TaskAgency
 from dondoc.tasks.queries import (
     status_counts,
@@ -106,10 +106,14 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilters]):
         raise HttpError(403, "You may not view tasks.")
     if filters.program and not Program.objects.filter(code=filters.program).exists():
         raise HttpError(404, f"No program with code {filters.program!r}.")
-    queryset, _state = filter_tasks(request.user, filter_params(filters))
-    # Plain values and one query per relation, no model objects (``filter_tasks``' rows).
-    page, count = task_rows(
-        queryset, filters.offset, filters.limit, annotations=("closure_on_as_of",)
+    # Plain values and one query per relation, no model objects (``filter_tasks``' rows), the
+    # statuses from the maintained status spans.
+    _qs, _state, page, count = filtered_rows(
+        request.user,
+        filter_params(filters),
+        filters.offset,
+        filters.limit,
+        annotations=("closure_on_as_of",),
     )
     absolute = request.build_absolute_uri
     counts: dict[int, int] = {}  # members of each collective agency, counted once

@@ -67,8 +67,8 @@ from dondoc.tasks.filters import (
     FilterState,
     choose_program,
     filter_tasks,
+    filtered_rows,
     rows_and_total,
-    task_rows,
     with_display_relations,
 )
 from dondoc.tasks.forms import DuplicateDecisionForm, ProgressUpdateForm
@@ -443,24 +443,24 @@ def _page(qs, wanted: int) -> Page:
     return paginator.get_page(wanted)
 
 
-def _row_page(qs, wanted: int) -> Page:
-    """``_page`` for the task table: the rows as ``filters.TaskRow`` (values, no model
-    objects; ``filters.task_rows``). Out of range, the last page as ``_page`` gives it."""
-    if wanted >= 1:
-        rows, total = task_rows(qs, (wanted - 1) * PAGE_SIZE, PAGE_SIZE)
-        if rows or not total:
-            paginator = Paginator(qs, PAGE_SIZE)
-            paginator.count = total
-            return Page(rows, wanted if rows else 1, paginator)
-    return _page(with_display_relations(qs), wanted)
+def _row_page(request: HttpRequest, wanted: int) -> tuple[Page, FilterState]:
+    """``_page`` for the task table, filtered by the request: the rows as
+    ``filters.TaskRow`` (values, no model objects), their statuses from the maintained status
+    spans (``filters.filtered_rows``). Out of range, the last page as ``_page`` gives it."""
+    offset = (wanted - 1) * PAGE_SIZE  # ``page_number`` is at least 1
+    qs, state, rows, total = filtered_rows(request.user, request.GET, offset, PAGE_SIZE)
+    if rows or not total:
+        paginator = Paginator(qs, PAGE_SIZE)
+        paginator.count = total
+        return Page(rows, wanted if rows else 1, paginator), state
+    return _page(with_display_relations(qs), wanted), state
 
 
 @login_required
 @require_GET
 def task_list(request: HttpRequest) -> HttpResponse:
     require(request, "task.view")
-    qs, state = filter_tasks(request.user, request.GET)
-    page = _row_page(qs, page_number(request.GET))
+    page, state = _row_page(request, page_number(request.GET))
     context = {
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
