@@ -57,6 +57,7 @@ from django.db.models import (
     When,
     Window,
 )
+from django.db.models.query import EmptyQuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -599,6 +600,8 @@ def task_rows(
     """
     from dondoc.orgs.models import OrgGroup
 
+    if isinstance(qs, EmptyQuerySet):  # no program to list (``filter_tasks``): no status either
+        return [], 0
     names = (*ROW_FIELDS, "status", "due_on_as_of", "late_against_original", *annotations)
     spans = "span_id" in qs.query.annotations
     windows = {"total_rows": Window(Count("pk"))}

@@ -609,6 +609,8 @@ ROWS: list[Row] = [
     page("portal:published-detail", args=lambda w: [w.portal_public], **PUBLIC),
     post("portal:report", args=lambda w: [w.portal_public], **PUBLIC),
     page("portal:progress", **PUBLIC),  # the program's public progress page
+    # The public pages' language switch: no CSRF token, so that they set no cookie.
+    post("portal:language", body={"language": "vi"}, **PUBLIC),
     page(
         "portal:attachment",
         Needs("portal.view", own=True),
