@@ -243,6 +243,10 @@ class RawSQL:
             "AND v.period_end <= %(d)s "
             "ORDER BY v.org_unit_id, v.indicator_id, v.period_end, v.id"
         )
+        self._targets_and_weights()
+
+    def _targets_and_weights(self) -> None:
+        # the targets and the weights in force, as the composite reads them
         self._run(
             "SELECT t.* FROM {tg} t JOIN {i} i ON i.id = t.indicator_id "
             "WHERE i.program_id = %(p)s ORDER BY t.indicator_id, t.due_on"
@@ -262,15 +266,7 @@ class RawSQL:
             "JOIN {u} u ON u.id = e.org_unit_id JOIN {i} i ON i.id = e.indicator_id "
             "WHERE e.unit_kind = 'province' AND i.program_id = %(p)s"
         )
-        self._run(
-            "SELECT t.* FROM {tg} t JOIN {i} i ON i.id = t.indicator_id "
-            "WHERE i.program_id = %(p)s ORDER BY t.indicator_id, t.due_on"
-        )
-        self._run(
-            "SELECT w.indicator_id, w.weight FROM {w} w JOIN {i} i ON i.id = w.indicator_id "
-            "WHERE i.program_id = %(p)s AND w.effective_on <= %(d)s "
-            "ORDER BY w.effective_on, w.id"
-        )
+        self._targets_and_weights()
 
 
 def interleaved(code, references: dict, n: int, warmup: int):
