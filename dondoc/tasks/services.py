@@ -92,13 +92,14 @@ def create_task(
     )
     apply_deadline(task, deadline)
     _as_user(task, by).save()
-    # A new task has no sources, agencies or members yet: each kind is one insert.
-    _add_sources(task, sources, have=set())
-    _add_agencies(task, leads=leads, coordinators=coordinators, have=set())
-    members = list(dict.fromkeys(members))
-    if members:
-        task.members.add(*members)
-    spans.refresh([task.pk])
+    with spans.deferred():  # one recomputation of its spans, not one per kind of link
+        # A new task has no sources, agencies or members yet: each kind is one insert.
+        _add_sources(task, sources, have=set())
+        _add_agencies(task, leads=leads, coordinators=coordinators, have=set())
+        members = list(dict.fromkeys(members))
+        if members:
+            task.members.add(*members)
+        spans.refresh([task.pk])
     return task
 
 

@@ -33,6 +33,8 @@ import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -286,14 +288,43 @@ def _stored(ids: list[int]) -> list[Row]:
     return [Row(*values) for values in rows]
 
 
+#: The tasks whose refresh waits for the end of the :func:`deferred` block in progress.
+_deferred: ContextVar[set[int] | None] = ContextVar("spans_deferred", default=None)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Recompute each task's spans once, at the end of the block, however many writes inside
+    it ask for a refresh (creating a task adds its agencies and members: one refresh, not
+    three). The block must run inside the writes' transaction; nothing in it may read the
+    spans it changes. Nested blocks leave the work to the outermost one; an exception drops it,
+    as the transaction is rolled back.
+    """
+    if _deferred.get() is not None:
+        yield
+        return
+    ids: set[int] = set()
+    token = _deferred.set(ids)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    refresh(ids)
+
+
 @transaction.atomic
 def refresh(task_ids: Iterable[int], *, models: dict | None = None) -> int:
     """Recompute the spans of the tasks ``task_ids`` from their timeline, in the caller's
-    transaction; returns the number of spans written.
+    transaction; returns the number of spans written (0 inside a :func:`deferred` block, which
+    does the work at its end).
 
     The task rows are locked first (in id order), so that two writes to one task at once
     recompute one after the other, the second reading what the first committed.
     """
+    pending = _deferred.get()
+    if pending is not None and models is None:
+        pending.update(int(pk) for pk in task_ids)
+        return 0
     ids = sorted({int(pk) for pk in task_ids})
     if not ids:
         return 0
