@@ -65,6 +65,7 @@ __all__ = [
     "differences",
     "rebuild",
     "refresh",
+    "stored_rows",
     "task_rows",
 ]
 
@@ -280,7 +281,8 @@ def task_rows(
     return result
 
 
-def _stored(ids: list[int]) -> list[Row]:
+def stored_rows(ids: list[int]) -> list[Row]:
+    """The stored rows of the tasks ``ids``."""
     fields = [f.name for f in dataclasses.fields(Row)]
     rows = TaskStatusSpan.objects.filter(task_id__in=ids).values_list(*fields)
     return [Row(*values) for values in rows]
@@ -309,12 +311,22 @@ def refresh(task_ids: Iterable[int], *, models: dict | None = None) -> int:
             .values_list("pk", flat=True)
         )
         computed = _computed(chunk, soon, models)
+        before = stored_rows(chunk) if models is None else None
         m["TaskStatusSpan"].objects.filter(task_id__in=chunk).delete()
         model = m["TaskStatusSpan"]
         rows = [model(**dataclasses.asdict(row)) for row in computed]
         model.objects.bulk_create(rows, batch_size=1000)
         written += len(rows)
+        if before is not None:  # not in a migration, before checkpoints exist
+            _count_at_checkpoints(before, computed)
     return written
+
+
+def _count_at_checkpoints(before: list[Row], after: list[Row]) -> None:
+    """The counts kept at checkpoints follow the rows, in the same transaction."""
+    from dondoc.tasks import checkpoints
+
+    checkpoints.apply(before, after)
 
 
 def rebuild(program_ids: Iterable[int] | None = None) -> int:
@@ -357,7 +369,7 @@ def differences(program_ids: Iterable[int] | None = None) -> Iterator[Difference
     for chunk in _chunks(ids):
         stored: dict[int, list[Row]] = defaultdict(list)
         expected: dict[int, list[Row]] = defaultdict(list)
-        for row in _stored(chunk):
+        for row in stored_rows(chunk):
             stored[row.task_id].append(row)
         for row in _computed(chunk, soon):
             expected[row.task_id].append(row)
