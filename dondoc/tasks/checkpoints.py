@@ -4,7 +4,7 @@ On a date D the dashboard counts, per solution group, lead agency and member, th
 rows covering D (``spans``): at 500,000 tasks that is more than a million rows per request. The
 count on D is also the count on a nearby day C plus the rows starting between C and D minus
 those ending between them. ``StatusCount`` keeps, for each checkpoint C of a program
-(``StatusCheckpoint``, the 1st and the 16th of every month), the number of span rows covering
+(``StatusCheckpoint``, the 15th and the last day of every month), the number of span rows covering
 C per part (``task``, ``lead``, ``member``; the shared lead rows and the collective leads are
 counted from the spans, per task), key and status: a request reads the counts of the checkpoint
 nearest to D and the few span rows starting or ending between the two days
@@ -25,6 +25,7 @@ at a time anyway). ``differences`` recounts every checkpoint from the spans and 
 from __future__ import annotations
 
 import bisect
+import calendar
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -41,27 +42,27 @@ __all__ = ["PARTS", "apply", "differences", "extend", "grid", "recount"]
 #: The span parts counted at checkpoints (their rows that are not shared).
 PARTS = (SpanPart.TASK.value, SpanPart.LEAD.value, SpanPart.MEMBER.value)
 
-#: Days of the month that are checkpoints.
-DAYS_OF_MONTH = (1, 16)
-
 #: Counts written per statement.
 BATCH = 500
 
 
+def _month(year: int, month: int) -> list[dt.date]:
+    """The checkpoints of a month: its 15th and its last day (the dates reports are made as of:
+    a month's, a quarter's, a half-year's end)."""
+    last = calendar.monthrange(year, month)[1]
+    return [dt.date(year, month, 15), dt.date(year, month, last)]
+
+
 def grid(first: dt.date, last: dt.date) -> list[dt.date]:
     """The checkpoint days from the one on or before ``first`` to the one on or after ``last``."""
-    floor = first.replace(day=max(d for d in DAYS_OF_MONTH if d <= first.day))
+    year, month = (first.year - 1, 12) if first.month == 1 else (first.year, first.month - 1)
     days: list[dt.date] = []
-    year, month = floor.year, floor.month
-    while True:
-        for d in DAYS_OF_MONTH:
-            day = dt.date(year, month, d)
-            if day < floor:
-                continue
-            days.append(day)
-            if day >= last:
-                return days
+    while not days or days[-1] < last:
+        days += _month(year, month)
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    start = max(i for i, day in enumerate(days) if day <= first)
+    end = min(i for i, day in enumerate(days) if day >= last)
+    return days[start : max(start, end) + 1]
 
 
 def _count_key(row) -> tuple | None:

@@ -17,14 +17,17 @@ from dondoc.tasks.queries import tasks_as_of
 START = dt.date(2025, 1, 10)
 
 
-def test_checkpoints_are_the_first_and_sixteenth_around_the_range():
+def test_checkpoints_are_the_15th_and_the_last_day_of_each_month_around_the_range():
     assert checkpoints.grid(dt.date(2025, 1, 20), dt.date(2025, 3, 1)) == [
-        dt.date(2025, 1, 16), dt.date(2025, 2, 1), dt.date(2025, 2, 16), dt.date(2025, 3, 1)
+        dt.date(2025, 1, 15), dt.date(2025, 1, 31), dt.date(2025, 2, 15), dt.date(2025, 2, 28),
+        dt.date(2025, 3, 15),
     ]  # fmt: skip
-    assert checkpoints.grid(dt.date(2025, 12, 16), dt.date(2025, 12, 17)) == [
-        dt.date(2025, 12, 16), dt.date(2026, 1, 1)
+    assert checkpoints.grid(dt.date(2025, 1, 1), dt.date(2025, 1, 2)) == [
+        dt.date(2024, 12, 31), dt.date(2025, 1, 15)
     ]  # fmt: skip
-    assert checkpoints.grid(dt.date(2025, 1, 1), dt.date(2025, 1, 1)) == [dt.date(2025, 1, 1)]
+    assert checkpoints.grid(dt.date(2024, 2, 15), dt.date(2024, 2, 29)) == [
+        dt.date(2024, 2, 15), dt.date(2024, 2, 29)
+    ]  # fmt: skip
 
 
 @pytest.fixture
@@ -71,9 +74,9 @@ def test_a_write_changes_the_counts_of_the_checkpoints_it_covers_in_its_transact
             program=program, day=day, part="lead", key=most.pk, status="overdue"
         ).values_list("n", flat=True)
 
-    # Due 31/03/2025, completed on 03/05/2025: overdue on 16/04, no longer on 16/05.
-    assert list(overdue_on(dt.date(2025, 4, 16))) == [1]
-    assert list(overdue_on(dt.date(2025, 5, 16))) in ([], [0])
+    # Due 31/03/2025, completed on 03/05/2025: overdue on 15/04, no longer on 15/05.
+    assert list(overdue_on(dt.date(2025, 4, 15))) == [1]
+    assert list(overdue_on(dt.date(2025, 5, 15))) in ([], [0])
     assert list(checkpoints.differences()) == []
     for day in (dt.date(2025, 4, 10), dt.date(2025, 5, 3), dt.date(2025, 7, 20)):
         _same_figures(program, day)
@@ -103,6 +106,7 @@ def test_the_daily_job_adds_the_checkpoints_due_up_to_today(counted, program, ti
     from dondoc.tasks.jobs import add_checkpoints
 
     time_machine.move_to(dt.datetime(2026, 2, 20, 12, 0), tick=False)
-    assert add_checkpoints() == 4  # 16/01, 01/02, 16/02 and 01/03, the one after today
-    assert StatusCheckpoint.objects.filter(program=program).latest("day").day == dt.date(2026, 3, 1)
+    assert add_checkpoints() == 3  # 31/01, 15/02 and 28/02, the one after today
+    latest = StatusCheckpoint.objects.filter(program=program).latest("day")
+    assert latest.day == dt.date(2026, 2, 28)
     assert list(checkpoints.differences()) == []

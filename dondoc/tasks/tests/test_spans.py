@@ -243,7 +243,7 @@ def written(program, notice, most, hanoi, member_person, clerk, reporter, commit
     other = Member.objects.create(program=program, full_name="Trần Văn B", position="Ủy viên")
     head = _user("head", Role.AGENCY_HEAD, most)
     # Checkpoints before any task: every write below keeps their counts.
-    assert checkpoints.extend([program.pk], since=START, until=dt.date(2026, 1, 1)) == 25
+    assert checkpoints.extend([program.pk], since=START, until=dt.date(2026, 1, 1)) == 26
     # The reporter reports on the tasks its agency leads; make every task led by it reachable.
     _random_writes(random.Random(11), program, notice, later, [most, most, hanoi],
                    [member_person, other], clerk, reporter, head, collective)  # fmt: skip
@@ -273,9 +273,9 @@ def test_dashboard_figures_from_spans_equal_those_from_the_timeline(written, as_
     assert kept.by == fresh.by
     assert kept.statuses == fresh.statuses
     assert kept.overdue == fresh.overdue
-    # Read from the checkpoint after the date (31/03 -> 01/04), before it (03/04 -> 01/04), on
-    # it, and without any checkpoint: the same figures.
-    for day in (as_of + dt.timedelta(days=3), dt.date(2025, 4, 1)):
+    # Read on a checkpoint (``DATES`` but 01/01/2026), from the one before the date
+    # (03/04 -> 31/03), the one after it (13/04 -> 15/04), and without any: the same figures.
+    for day in (as_of + dt.timedelta(days=3), dt.date(2025, 4, 13)):
         later = tasks_as_of(day, Task.objects.filter(program=written))
         assert dashboard.breakdowns(later, day).by == (
             dashboard.breakdowns(later, day, source="timeline").by
