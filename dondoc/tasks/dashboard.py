@@ -318,7 +318,8 @@ def _counted_sql(connection, program_id: int, as_of: dt.date) -> tuple[str, list
         ]
         params += [program_id, part, program_id, part, program_id, part, as_of, as_of]
     union = "\n UNION ALL ".join(pieces)
-    sql = f"""SELECT part, key, status, status_original, SUM(n) AS n FROM ({union}) x
+    sql = f"""SELECT part, key, status, status_original, CAST(SUM(n) AS integer) AS n
+        FROM ({union}) x
         GROUP BY part, key, status, status_original"""
     return cte, cte_params, sql, params
 
@@ -430,7 +431,6 @@ def breakdowns(qs: QuerySet, as_of: dt.date, source: str = "spans") -> Breakdown
         if part == "overdue":
             overdue.append((key, _as_date(due)))
             continue
-        n = int(n)  # a sum: a decimal on PostgreSQL
         if not n:  # a count kept at a checkpoint that the rows since bring to nothing
             continue
         part = _COUNTED_AS.get(part, part)
@@ -439,7 +439,10 @@ def breakdowns(qs: QuerySet, as_of: dt.date, source: str = "spans") -> Breakdown
             totals.append((status, status_original, n))
         elif part == "lead_unit":  # the only lead of its tasks: counted with its carrier's
             part, key = "lead", carriers.get(key, key)
-        counts = grouped[part].setdefault(key, dict.fromkeys(STATUS_VALUES, 0))
+        keyed = grouped[part]
+        counts = keyed.get(key)
+        if counts is None:  # not ``setdefault``: that builds a dict for every row
+            counts = keyed[key] = dict.fromkeys(STATUS_VALUES, 0)
         counts[status] += n
     overdue.sort(key=lambda pair: (pair[1], pair[0]))
     cache[as_of, source] = Breakdowns(
@@ -478,15 +481,18 @@ def by_lead(qs: QuerySet, as_of: dt.date, limit: int | None = 12) -> list[Row]:
     found = breakdowns(qs, as_of)
     counts = found.by["lead"]
 
-    def rank(c: dict[str, int]) -> tuple[int, int, int]:  # figures()' overdue, open, assigned
-        open_ = sum(c[s] for s in OPEN_VALUES)
-        return (-c[Status.OVERDUE], -open_, -open_ - c[Status.COMPLETED_ON_TIME]
-                - c[Status.COMPLETED_LATE])  # fmt: skip
-
-    # Ranked from the counts per status: the figures of thousands of units are not needed.
-    ranked = sorted(
-        (r, pk) for pk, c in found.statuses["lead"].items() if pk is not None and (r := rank(c))[2]
-    )
+    # Ranked from the counts per status (figures()' overdue, open, assigned): the figures of
+    # thousands of units are not needed.
+    overdue, soon, on_track = Status.OVERDUE.value, Status.DUE_SOON.value, Status.IN_PROGRESS.value
+    regular, no_deadline = Status.REGULAR.value, Status.NO_DEADLINE.value
+    on_time, late = Status.COMPLETED_ON_TIME.value, Status.COMPLETED_LATE.value
+    ranked = []
+    for pk, c in found.statuses["lead"].items():
+        open_ = c[overdue] + c[soon] + c[on_track] + c[regular] + c[no_deadline]
+        assigned = open_ + c[on_time] + c[late]
+        if pk is not None and assigned:
+            ranked.append(((-c[overdue], -open_, -assigned), pk))
+    ranked.sort()
     if limit and len(ranked) > limit:  # names only for the top rows (and those tied with them)
         ranked = [r for r in ranked if r[0] <= ranked[limit - 1][0]]
     units = OrgUnit.objects.in_bulk([pk for _rank, pk in ranked])
