@@ -291,7 +291,8 @@ def stored_rows(ids: list[int]) -> list[Row]:
 @transaction.atomic
 def refresh(task_ids: Iterable[int], *, models: dict | None = None) -> int:
     """Recompute the spans of the tasks ``task_ids`` from their timeline, in the caller's
-    transaction; returns the number of spans written.
+    transaction; returns the number of spans written (none for tasks whose rows are already
+    those).
 
     The task rows are locked first (in id order), so that two writes to one task at once
     recompute one after the other, the second reading what the first committed.
@@ -312,6 +313,10 @@ def refresh(task_ids: Iterable[int], *, models: dict | None = None) -> int:
         )
         computed = _computed(chunk, soon, models)
         before = stored_rows(chunk) if models is None else None
+        if before is not None and sorted(before, key=Row.sort_key) == sorted(
+            computed, key=Row.sort_key
+        ):
+            continue  # unchanged (an update without a status change): nothing to write
         m["TaskStatusSpan"].objects.filter(task_id__in=chunk).delete()
         model = m["TaskStatusSpan"]
         rows = [model(**dataclasses.asdict(row)) for row in computed]
