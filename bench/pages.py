@@ -172,6 +172,8 @@ def tables() -> dict[str, str]:
         Program,
         ProgressUpdate,
         SolutionGroup,
+        StatusCheckpoint,
+        StatusCount,
         Task,
         TaskAgency,
         TaskAgencyGroup,
@@ -194,6 +196,8 @@ def tables() -> dict[str, str]:
         "attachment": Attachment,
         "task_members": Task.members.through,
         "span": TaskStatusSpan,
+        "checkpoint": StatusCheckpoint,
+        "count": StatusCount,
         "extension": DeadlineExtension,
         "deadline_change": DeadlineChange,
         "agency_group": TaskAgencyGroup,
@@ -244,9 +248,26 @@ class RawSQL:
         t = self.t
         with connection.cursor() as cur:
             self._run(cur, f"SELECT id, code, name FROM {t['program']} ORDER BY id", {})
-            # The maintained figures: the status span rows covering the date, counted overall
-            # (by group), by lead agency and by member, and the ten most overdue. (Units
+            # The maintained figures: the counts kept at the checkpoint nearest to the date,
+            # corrected by the status span rows starting or ending between the two days
+            # (overall by group, by lead agency leading alone, by member); the shared lead
+            # rows covering the date, counted once per task; and the ten most overdue. (Units
             # merged into another are added to it in Python, as the page does.)
+            day = self.p["d"]
+            days = [r[0] for r in self._run(cur, f"SELECT day FROM {t['checkpoint']} "
+                                                 "WHERE program_id = %(p)s", self.p)]  # fmt: skip
+            near = min(days, key=lambda c: (abs((c - day).days), c)) if days else None
+            lo, hi = (near, day) if near is not None and near <= day else (day, near)
+            sign = 1 if near is not None and near <= day else -1
+            q = {**self.p, "c": near, "lo": lo, "hi": hi, "sign": sign}
+            own = "FROM {span} WHERE program_id = %(p)s AND part = '{part}' AND NOT shared"
+            moved = [
+                f"""SELECT '{part}', COALESCE(key, 0), status, {orig}, {mult} * COUNT(*)
+                {own.format(span=t["span"], part=part)} AND {col} > %(lo)s
+                AND {col} <= %(hi)s GROUP BY 2, 3, 4"""
+                for part, orig in (("task", "status_original"), ("lead", "''"), ("member", "''"))
+                for col, mult in (("valid_from", "%(sign)s"), ("valid_to", "-%(sign)s"))
+            ]
             cover = (f"FROM {t['span']} WHERE program_id = %(p)s AND valid_to > %(d)s "
                      "AND valid_from <= %(d)s AND part =")  # fmt: skip
             rows = self._run(
@@ -255,22 +276,20 @@ class RawSQL:
                                {cover} 'task' AND NOT shared AND status = 'overdue'
                                ORDER BY due_on, task_id LIMIT 10) o
                 UNION ALL
-                SELECT 'group', key, status, status_original, COUNT(*), NULL
-                {cover} 'task' AND NOT shared GROUP BY key, status, status_original
-                UNION ALL
-                SELECT 'lead', key, status, NULL, COUNT(*), NULL {cover} 'lead' AND NOT shared
-                GROUP BY key, status
+                SELECT part, key, status, status_original, SUM(n), NULL FROM (
+                  SELECT part, key, status, status_original, n FROM {t["count"]}
+                  WHERE program_id = %(p)s AND day = %(c)s
+                  UNION ALL {" UNION ALL ".join(moved)}) k
+                GROUP BY part, key, status, status_original
                 UNION ALL
                 SELECT 'lead', key, status, NULL, COUNT(DISTINCT task_id), NULL
-                {cover} 'lead' AND shared GROUP BY key, status
-                UNION ALL
-                SELECT 'member', key, status, NULL, COUNT(*), NULL
-                {cover} 'member' AND NOT shared GROUP BY key, status""",
+                {cover} 'lead' AND shared GROUP BY key, status""",
+                q,
             )
             # The twelve lead agencies with the most overdue (then open, then assigned) tasks.
             rank: dict[int, list[int]] = {}
             for part, key, status, _original, n, _due in rows:
-                if part == "lead":
+                if part == "lead" and n:
                     r = rank.setdefault(key, [0, 0, 0])
                     r[0] -= n if status == "overdue" else 0
                     r[1] -= n if status in OPEN else 0

@@ -7,7 +7,9 @@ Run a worker with ``celery -A dondoc worker`` and the scheduler with ``celery -A
 What the scheduler runs:
 - ``outbox.sweep`` and ``notifications.sweep`` every ``DONDOC_SWEEP_SECONDS``: deliver whatever
   is still pending, so a job lost before it reached the broker is never a lost e-mail;
-- ``notifications.remind`` every day at ``DONDOC_REMIND_AT``: the rules of ``dondoc notify``.
+- ``notifications.remind`` every day at ``DONDOC_REMIND_AT``: the rules of ``dondoc notify``;
+- ``figures.checkpoints`` every day at 00:10: the dashboard's checkpoints due up to today
+  (``dondoc.tasks.checkpoints``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dondoc.settings")
 app = Celery("dondoc")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["dondoc.outbox", "dondoc.notifications", "dondoc.accounts"])
-app.autodiscover_tasks(["dondoc.tasks.importers"], related_name="jobs")
+app.autodiscover_tasks(["dondoc.tasks.importers", "dondoc.tasks"], related_name="jobs")
 
 
 def _schedule() -> dict:
@@ -39,6 +41,10 @@ def _schedule() -> dict:
         "notifications-remind": {
             "task": "notifications.remind",
             "schedule": crontab(hour=hour, minute=minute),
+        },
+        "figures-checkpoints": {
+            "task": "figures.checkpoints",
+            "schedule": crontab(hour=0, minute=10),
         },
     }
 

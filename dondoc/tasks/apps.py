@@ -7,6 +7,7 @@ class TasksConfig(AppConfig):
     verbose_name = "Tasks"
 
     def ready(self) -> None:
-        from dondoc.tasks import spans
+        from dondoc.tasks import checkpoints, spans
 
         spans.connect_signals()
+        checkpoints.connect_signals()

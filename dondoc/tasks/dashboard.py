@@ -25,10 +25,13 @@ from django.utils.translation import gettext_lazy as _
 from dondoc.core.collation import vi_sort_key
 from dondoc.orgs.carriers import carriers_on
 from dondoc.orgs.models import Member, OrgGroup, OrgUnit
+from dondoc.tasks import checkpoints
 from dondoc.tasks.models import (
     AgencyRole,
     SolutionGroup,
     SpanPart,
+    StatusCheckpoint,
+    StatusCount,
     Task,
     TaskAgency,
     TaskAgencyGroup,
@@ -268,35 +271,94 @@ def _breakdown_sql(qs: QuerySet, as_of: dt.date, source: str = "spans") -> tuple
     return sql, (*params, Status.OVERDUE.value, *lead_params)
 
 
+def _distance_sql(connection) -> str:
+    """Days between the column ``day`` and a date parameter, on either side."""
+    if connection.vendor == "postgresql":
+        return "ABS(day - CAST(%s AS date))"
+    return "ABS(julianday(day) - julianday(%s))"
+
+
+def _counted_sql(connection, program_id: int, as_of: dt.date) -> tuple[str, list, str, list]:
+    """The rows covering ``as_of`` of the parts kept at checkpoints (``checkpoints.PARTS``,
+    not shared), counted per part, key, status (and status against the original deadline for
+    part "task"): the counts of the checkpoint nearest to ``as_of``, plus (or, for a checkpoint
+    after it, minus) the rows starting between the two days, minus (plus) those ending between
+    them. Without a checkpoint, the rows covering ``as_of`` are counted. Returns the common
+    table expression naming the checkpoint, the statement and its parameters (those of the
+    expression first); rows: (part, key or 0, status, status_original or '', number)."""
+    q = connection.ops.quote_name
+    spans, counts = q(TaskStatusSpan._meta.db_table), q(StatusCount._meta.db_table)
+    points = q(StatusCheckpoint._meta.db_table)
+    cte = f"""c AS (
+        SELECT day, CASE WHEN day <= %s THEN day ELSE %s END AS lo,
+               CASE WHEN day <= %s THEN %s ELSE day END AS hi,
+               CASE WHEN day <= %s THEN 1 ELSE -1 END AS sign
+        FROM {points} WHERE program_id = %s ORDER BY {_distance_sql(connection)}, day LIMIT 1
+    )"""
+    cte_params = [as_of, as_of, as_of, as_of, as_of, program_id, as_of]
+    original = f"CASE WHEN part = '{SpanPart.TASK.value}' THEN status_original ELSE '' END"
+    keyed = f"part, COALESCE(key, 0), status, {original}"
+    pieces = [
+        f"""SELECT part, key, status, status_original, n FROM {counts}
+            WHERE program_id = %s AND day = (SELECT day FROM c)"""
+    ]
+    params: list = [program_id]
+    for part in checkpoints.PARTS:
+        own = "program_id = %s AND part = %s AND shared = FALSE"
+        pieces += [
+            f"""SELECT {keyed}, (SELECT sign FROM c) * COUNT(*) FROM {spans}
+                WHERE {own} AND valid_from > (SELECT lo FROM c)
+                AND valid_from <= (SELECT hi FROM c) GROUP BY {keyed}""",
+            f"""SELECT {keyed}, -(SELECT sign FROM c) * COUNT(*) FROM {spans}
+                WHERE {own} AND valid_to > (SELECT lo FROM c)
+                AND valid_to <= (SELECT hi FROM c) GROUP BY {keyed}""",
+            f"""SELECT {keyed}, COUNT(*) FROM {spans}
+                WHERE {own} AND valid_to > %s AND valid_from <= %s
+                AND NOT EXISTS (SELECT 1 FROM c) GROUP BY {keyed}""",
+        ]
+        params += [program_id, part, program_id, part, program_id, part, as_of, as_of]
+    union = "\n UNION ALL ".join(pieces)
+    sql = f"""SELECT part, key, status, status_original, CAST(SUM(n) AS integer) AS n
+        FROM ({union}) x
+        GROUP BY part, key, status, status_original"""
+    return cte, cte_params, sql, params
+
+
+#: The dashboard's name of each part kept at checkpoints (``_program_sql`` rows).
+_COUNTED_AS = {SpanPart.TASK.value: "group", SpanPart.LEAD.value: "lead_unit",
+               SpanPart.MEMBER.value: "member"}  # fmt: skip
+
+
 def _program_sql(
     connection, program_id: int, as_of: dt.date, carriers: dict[int, int]
 ) -> tuple[str, tuple]:
-    """``_breakdown_sql`` for every task of a program (``tasks_as_of``) from the status span
-    rows covering ``as_of``, which carry whom each task is counted under: no task, agency or
-    member table is read, and each part is one index-only range scan of its own rows.
+    """``_breakdown_sql`` for every task of a program (``tasks_as_of``) from what is kept: no
+    task, agency or member table is read.
 
-    A lead row of a task with one lead unit is counted by unit as is (part ``lead_unit``: the
-    caller adds each unit's counts to the unit carrying its work, exactly, since no task is
-    counted twice); those of tasks with several leads (``shared``), and the member units of
-    collective lead groups on the date, are counted once per task and carrier in SQL."""
+    Counts by solution group, by lead unit of the tasks it leads alone and by member are those
+    of the nearest checkpoint corrected by the span rows starting or ending since
+    (``_counted_sql``, ``checkpoints``): a few thousand rows, not one per task. A lead row of
+    a task with one lead unit is counted by unit as is (part ``lead_unit``: the caller adds
+    each unit's counts to the unit carrying its work, exactly, since no task is counted twice);
+    those of tasks with several leads (``shared``), and the member units of collective lead
+    groups on the date, are counted once per task and carrier from the span rows covering the
+    date, as are the most overdue tasks (``status_span_overdue_idx``)."""
     spans = connection.ops.quote_name(TaskStatusSpan._meta.db_table)
     # ``shared`` is in the index before the dates: each part's scan reads only its own rows.
     covering = (
         "program_id = %s AND part = %s AND shared = %s AND valid_to > %s AND valid_from <= %s"
     )
     lead, group_lead = _carrier_sql("key", carriers), _carrier_sql("u.id", carriers)
+    cte, cte_params, counted, counted_params = _counted_sql(connection, program_id, as_of)
     sql = f"""
+        WITH {cte}
         SELECT * FROM (
             SELECT 'overdue', task_id, status, NULL, 0, due_on FROM {spans}
             WHERE {covering} AND status = 'overdue' ORDER BY due_on, task_id
             LIMIT {OVERDUE_LIMIT:d}
         ) o
         UNION ALL
-        SELECT 'group', key, status, status_original, COUNT(*), NULL FROM {spans}
-        WHERE {covering} GROUP BY key, status, status_original
-        UNION ALL
-        SELECT 'lead_unit', key, status, NULL, COUNT(*), NULL FROM {spans}
-        WHERE {covering} GROUP BY key, status
+        SELECT part, key, status, status_original, n, NULL FROM ({counted}) k
         UNION ALL
         SELECT 'lead', lead, status, NULL, COUNT(DISTINCT task_id), NULL FROM (
             SELECT task_id, {lead} AS lead, status FROM {spans}
@@ -306,23 +368,19 @@ def _program_sql(
             JOIN {_group_units_sql(connection)} u ON u.group_id = f.key
             WHERE {covering.replace("program_id", "f.program_id")}
         ) l GROUP BY lead, status
-        UNION ALL
-        SELECT 'member', key, status, NULL, COUNT(*), NULL FROM {spans}
-        WHERE {covering} GROUP BY key, status
     """
 
     def part(name: SpanPart, shared: bool = False) -> tuple:
         return (program_id, name.value, shared, as_of, as_of)
 
     params = (
+        *cte_params,
         *part(SpanPart.TASK),
-        *part(SpanPart.TASK),
-        *part(SpanPart.LEAD),
+        *counted_params,
         *part(SpanPart.LEAD, shared=True),
         as_of,
         as_of,
         *part(SpanPart.LEAD_GROUP, shared=True),  # a collective lead is always shared
-        *part(SpanPart.MEMBER),
     )
     return sql, params
 
@@ -373,11 +431,18 @@ def breakdowns(qs: QuerySet, as_of: dt.date, source: str = "spans") -> Breakdown
         if part == "overdue":
             overdue.append((key, _as_date(due)))
             continue
+        if not n:  # a count kept at a checkpoint that the rows since bring to nothing
+            continue
+        part = _COUNTED_AS.get(part, part)
         if part == "group":  # every task is in one group (or none): they add up to the total
+            key = key or None  # kept at checkpoints as 0
             totals.append((status, status_original, n))
         elif part == "lead_unit":  # the only lead of its tasks: counted with its carrier's
             part, key = "lead", carriers.get(key, key)
-        counts = grouped[part].setdefault(key, dict.fromkeys(STATUS_VALUES, 0))
+        keyed = grouped[part]
+        counts = keyed.get(key)
+        if counts is None:  # not ``setdefault``: that builds a dict for every row
+            counts = keyed[key] = dict.fromkeys(STATUS_VALUES, 0)
         counts[status] += n
     overdue.sort(key=lambda pair: (pair[1], pair[0]))
     cache[as_of, source] = Breakdowns(
@@ -416,15 +481,18 @@ def by_lead(qs: QuerySet, as_of: dt.date, limit: int | None = 12) -> list[Row]:
     found = breakdowns(qs, as_of)
     counts = found.by["lead"]
 
-    def rank(c: dict[str, int]) -> tuple[int, int, int]:  # figures()' overdue, open, assigned
-        open_ = sum(c[s] for s in OPEN_VALUES)
-        return (-c[Status.OVERDUE], -open_, -open_ - c[Status.COMPLETED_ON_TIME]
-                - c[Status.COMPLETED_LATE])  # fmt: skip
-
-    # Ranked from the counts per status: the figures of thousands of units are not needed.
-    ranked = sorted(
-        (r, pk) for pk, c in found.statuses["lead"].items() if pk is not None and (r := rank(c))[2]
-    )
+    # Ranked from the counts per status (figures()' overdue, open, assigned): the figures of
+    # thousands of units are not needed.
+    overdue, soon, on_track = Status.OVERDUE.value, Status.DUE_SOON.value, Status.IN_PROGRESS.value
+    regular, no_deadline = Status.REGULAR.value, Status.NO_DEADLINE.value
+    on_time, late = Status.COMPLETED_ON_TIME.value, Status.COMPLETED_LATE.value
+    ranked = []
+    for pk, c in found.statuses["lead"].items():
+        open_ = c[overdue] + c[soon] + c[on_track] + c[regular] + c[no_deadline]
+        assigned = open_ + c[on_time] + c[late]
+        if pk is not None and assigned:
+            ranked.append(((-c[overdue], -open_, -assigned), pk))
+    ranked.sort()
     if limit and len(ranked) > limit:  # names only for the top rows (and those tied with them)
         ranked = [r for r in ranked if r[0] <= ranked[limit - 1][0]]
     units = OrgUnit.objects.in_bulk([pk for _rank, pk in ranked])

@@ -812,6 +812,15 @@ class TaskStatusSpan(models.Model):
                 ],
                 name="status_span_dates_idx",
             ),
+            # The rows starting between a checkpoint and a date (``checkpoints``); those ending
+            # are read through the index above.
+            models.Index(
+                fields=[
+                    *("program", "part", "shared", "valid_from"),
+                    *("key", "status", "status_original"),
+                ],
+                name="status_span_starts_idx",
+            ),
             # The most overdue tasks on a date: read in deadline order, stopping at ten.
             models.Index(
                 fields=["program", "due_on", "task", "valid_from", "valid_to"],
@@ -823,3 +832,49 @@ class TaskStatusSpan(models.Model):
     def __str__(self) -> str:
         span = f"{self.valid_from}–{self.valid_to}"
         return f"#{self.task_id} {self.part} {self.key} {span}: {self.status}"
+
+
+class StatusCheckpoint(models.Model):
+    """A day on which the status counts of a program are kept (``dondoc.tasks.checkpoints``):
+    the dashboard reads the counts of the nearest one and the span rows starting or ending
+    between it and the date asked."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["program", "day"], name="status_checkpoint_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id} {self.day}"
+
+
+class StatusCount(models.Model):
+    """How many status span rows of ``part`` and ``key`` (not shared) cover ``day``, a
+    checkpoint of the program, per status (and, for part "task", per status against the
+    original deadline). Kept by ``spans.refresh`` in the same transaction as the spans
+    (``checkpoints.apply``); never edited by hand."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    part = models.CharField(max_length=12, choices=SpanPart.choices)
+    #: As the span's ``key``; 0 for "no solution group" (a unique key cannot hold NULL alike
+    #: on both databases).
+    key = models.BigIntegerField()
+    status = models.CharField(max_length=20)
+    #: Blank except for part "task".
+    status_original = models.CharField(max_length=20, blank=True)
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "day", "part", "key", "status", "status_original"],
+                name="status_count_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.part} {self.key} {self.status}: {self.n}"

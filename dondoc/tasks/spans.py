@@ -67,6 +67,7 @@ __all__ = [
     "differences",
     "rebuild",
     "refresh",
+    "stored_rows",
     "task_rows",
 ]
 
@@ -282,7 +283,8 @@ def task_rows(
     return result
 
 
-def _stored(ids: list[int]) -> list[Row]:
+def stored_rows(ids: list[int]) -> list[Row]:
+    """The stored rows of the tasks ``ids``."""
     fields = [f.name for f in dataclasses.fields(Row)]
     rows = TaskStatusSpan.objects.filter(task_id__in=ids).values_list(*fields)
     return [Row(*values) for values in rows]
@@ -315,8 +317,8 @@ def deferred() -> Iterator[None]:
 @transaction.atomic
 def refresh(task_ids: Iterable[int], *, models: dict | None = None) -> int:
     """Recompute the spans of the tasks ``task_ids`` from their timeline, in the caller's
-    transaction; returns the number of spans written (0 inside a :func:`deferred` block, which
-    does the work at its end).
+    transaction; returns the number of spans written (none for tasks whose rows are already
+    those, and 0 inside a :func:`deferred` block, which does the work at its end).
 
     The task rows are locked first (in id order), so that two writes to one task at once
     recompute one after the other, the second reading what the first committed.
@@ -340,12 +342,26 @@ def refresh(task_ids: Iterable[int], *, models: dict | None = None) -> int:
             .values_list("pk", flat=True)
         )
         computed = _computed(chunk, soon, models)
+        before = stored_rows(chunk) if models is None else None
+        if before is not None and sorted(before, key=Row.sort_key) == sorted(
+            computed, key=Row.sort_key
+        ):
+            continue  # unchanged (an update without a status change): nothing to write
         m["TaskStatusSpan"].objects.filter(task_id__in=chunk).delete()
         model = m["TaskStatusSpan"]
         rows = [model(**dataclasses.asdict(row)) for row in computed]
         model.objects.bulk_create(rows, batch_size=1000)
         written += len(rows)
+        if before is not None:  # not in a migration, before checkpoints exist
+            _count_at_checkpoints(before, computed)
     return written
+
+
+def _count_at_checkpoints(before: list[Row], after: list[Row]) -> None:
+    """The counts kept at checkpoints follow the rows, in the same transaction."""
+    from dondoc.tasks import checkpoints
+
+    checkpoints.apply(before, after)
 
 
 def rebuild(program_ids: Iterable[int] | None = None) -> int:
@@ -388,7 +404,7 @@ def differences(program_ids: Iterable[int] | None = None) -> Iterator[Difference
     for chunk in _chunks(ids):
         stored: dict[int, list[Row]] = defaultdict(list)
         expected: dict[int, list[Row]] = defaultdict(list)
-        for row in _stored(chunk):
+        for row in stored_rows(chunk):
             stored[row.task_id].append(row)
         for row in _computed(chunk, soon):
             expected[row.task_id].append(row)

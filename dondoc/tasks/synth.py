@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from dondoc.core.text import fold
 from dondoc.orgs.models import Member, OrgKind, OrgUnit
-from dondoc.tasks import spans
+from dondoc.tasks import checkpoints, spans
 from dondoc.tasks.deadlines import parse_deadline
 from dondoc.tasks.models import (
     AgencyRole,
@@ -43,6 +43,8 @@ from dondoc.tasks.models import (
     ProgressUpdate,
     SolutionGroup,
     SpanPart,
+    StatusCheckpoint,
+    StatusCount,
     Task,
     TaskAgency,
     TaskSource,
@@ -326,7 +328,7 @@ def delete_synth(log: Callable[[str], None] = lambda _m: None) -> None:
                 "WHERE program_id = %s",
                 [program.pk],
             )
-            for model in (Task, Directive, Member, SolutionGroup):
+            for model in (StatusCount, StatusCheckpoint, Task, Directive, Member, SolutionGroup):
                 cur.execute(
                     f"DELETE FROM {qn(model._meta.db_table)} WHERE program_id = %s", [program.pk]
                 )
@@ -572,6 +574,9 @@ def generate(
         writer.finish(log)
         summary.counts["status_spans"] = status_spans
         log(f"Indexes built ({time.monotonic() - started:.0f} s).")
+        # The dashboard's counts at checkpoints up to today, counted from the spans in SQL.
+        added = checkpoints.extend([program.pk], until=max(until, timezone.localdate()))
+        log(f"{added} checkpoints counted ({time.monotonic() - started:.0f} s).")
     if indicators > 0:
         from dondoc.indicators import synth as indicator_synth
 

@@ -15,8 +15,16 @@ from django.core.management.base import CommandError
 from dondoc.accounts.models import Role
 from dondoc.conftest import _user
 from dondoc.followups.services import grant_extension
-from dondoc.tasks import dashboard, manage, reporting, services, spans
-from dondoc.tasks.models import AgencyRole, Task, TaskAgency, TaskStatusSpan, UpdateState
+from dondoc.tasks import checkpoints, dashboard, manage, reporting, services, spans
+from dondoc.tasks.models import (
+    AgencyRole,
+    StatusCheckpoint,
+    StatusCount,
+    Task,
+    TaskAgency,
+    TaskStatusSpan,
+    UpdateState,
+)
 from dondoc.tasks.queries import tasks_as_of, with_status
 from dondoc.tasks.status import (
     Closure,
@@ -234,6 +242,8 @@ def written(program, notice, most, hanoi, member_person, clerk, reporter, commit
     )  # fmt: skip
     other = Member.objects.create(program=program, full_name="Trần Văn B", position="Ủy viên")
     head = _user("head", Role.AGENCY_HEAD, most)
+    # Checkpoints before any task: every write below keeps their counts.
+    assert checkpoints.extend([program.pk], since=START, until=dt.date(2026, 1, 1)) == 26
     # The reporter reports on the tasks its agency leads; make every task led by it reachable.
     _random_writes(random.Random(11), program, notice, later, [most, most, hanoi],
                    [member_person, other], clerk, reporter, head, collective)  # fmt: skip
@@ -245,6 +255,9 @@ def test_every_write_path_keeps_the_spans_a_recomputation_gives(written):
     assert Task.objects.filter(program=written).count() > 20
     assert TaskStatusSpan.objects.exists()
     assert [d.describe() for d in spans.differences()] == []
+    # The counts kept at checkpoints are only ever added to: a miss at any write would stay.
+    assert StatusCount.objects.filter(program=written).exclude(n=0).count() > 100
+    assert [d.describe() for d in checkpoints.differences()] == []
 
 
 @pytest.mark.django_db
@@ -260,6 +273,15 @@ def test_dashboard_figures_from_spans_equal_those_from_the_timeline(written, as_
     assert kept.by == fresh.by
     assert kept.statuses == fresh.statuses
     assert kept.overdue == fresh.overdue
+    # Read on a checkpoint (``DATES`` but 01/01/2026), from the one before the date
+    # (03/04 -> 31/03), the one after it (13/04 -> 15/04), and without any: the same figures.
+    for day in (as_of + dt.timedelta(days=3), dt.date(2025, 4, 13)):
+        later = tasks_as_of(day, Task.objects.filter(program=written))
+        assert dashboard.breakdowns(later, day).by == (
+            dashboard.breakdowns(later, day, source="timeline").by
+        ), day
+    StatusCheckpoint.objects.filter(program=written).delete()
+    assert dashboard.breakdowns(qs.all(), as_of).statuses == kept.statuses
     # A narrowed set (a solution group) reads the spans through its tasks: the same figures.
     group = written.groups.order_by("number").first()
     narrowed = qs.filter(group=group)

@@ -1,14 +1,18 @@
 """``dondoc check-figures``: recompute the maintained status figures from scratch and compare.
 
     dondoc check-figures [--program NQ57] [--dates 31/03/2025 30/06/2025 ...] [--repair]
+                         [--checkpoints]
 
-The dashboard counts the status spans the services keep (``dondoc.tasks.spans``). This
-command recomputes every task's spans from its timeline and compares them with the stored
-ones, then, for each date (today by default), compares every figure of the dashboard — overall,
-by solution group, lead agency and member, and the most overdue tasks — read from the spans
-with the same figures computed from the timeline. Any difference is printed and the command
-exits non-zero; ``--repair`` then rewrites the spans of the tasks that differ (after the
-due-soon setting changed, for instance).
+The dashboard counts the status spans the services keep (``dondoc.tasks.spans``), through the
+counts kept at checkpoints (``dondoc.tasks.checkpoints``). This command recomputes every
+task's spans from its timeline and compares them with the stored ones, recounts every
+checkpoint from the spans and compares, then, for each date (today by default), compares
+every figure of the dashboard — overall, by solution group, lead agency and member, and the
+most overdue tasks — read from what is kept with the same figures computed from the timeline.
+Any difference is printed and the command exits non-zero; ``--repair`` then rewrites the
+spans of the tasks that differ (after the due-soon setting changed, for instance) and
+recounts the checkpoints. ``--checkpoints`` first adds the checkpoints due up to today (what
+the daily ``figures.checkpoints`` job does).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from dondoc.core.dates import DateError, parse_date
-from dondoc.tasks import dashboard, spans
+from dondoc.tasks import checkpoints, dashboard, spans
 from dondoc.tasks.models import Program, Task
 from dondoc.tasks.queries import tasks_as_of
 
@@ -34,7 +38,14 @@ class Command(BaseCommand):
             "--dates", nargs="*", default=[], help="Dates to compare (default: today)."
         )
         parser.add_argument(
-            "--repair", action="store_true", help="Rewrite the spans of the tasks that differ."
+            "--repair",
+            action="store_true",
+            help="Rewrite the spans of the tasks that differ and recount the checkpoints.",
+        )
+        parser.add_argument(
+            "--checkpoints",
+            action="store_true",
+            help="First add the checkpoints due up to today, counted from the spans.",
         )
 
     def handle(self, *args, **options) -> None:
@@ -48,6 +59,9 @@ class Command(BaseCommand):
         except (DateError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         program_ids = list(programs.values_list("pk", flat=True))
+        if options["checkpoints"]:
+            added = checkpoints.extend(program_ids)
+            self.stdout.write(f"Added {added} checkpoints.")
 
         wrong = []
         for difference in spans.differences(program_ids):
@@ -57,12 +71,23 @@ class Command(BaseCommand):
         if len(wrong) > SHOWN:
             self.stdout.write(f"... and {len(wrong) - SHOWN} more tasks whose spans differ.")
         problems = len(wrong)
-        for program in programs:
-            for day in dates:
-                problems += self._compare(program, day)
         if wrong and options["repair"]:
             spans.refresh(wrong)
             self.stdout.write(f"Rewrote the spans of {len(wrong)} tasks.")
+        miscounted = 0
+        for difference in checkpoints.differences(program_ids):
+            if miscounted < SHOWN:
+                self.stdout.write(f"checkpoint differs: {difference.describe()}")
+            miscounted += 1
+        if miscounted > SHOWN:
+            self.stdout.write(f"... and {miscounted - SHOWN} more checkpoint counts differ.")
+        problems += miscounted
+        if (wrong or miscounted) and options["repair"]:
+            done = checkpoints.recount(program_ids)
+            self.stdout.write(f"Recounted {done} checkpoints.")
+        for program in programs:
+            for day in dates:
+                problems += self._compare(program, day)
         if problems:
             raise CommandError(f"{problems} differences between the maintained figures and "
                                "the timeline.")  # fmt: skip
