@@ -258,7 +258,7 @@ class IncomingFile:
     checked: CheckedUpload
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # no savepoint of its own when nested
 def post_update(
     task: Task,
     *,
@@ -308,7 +308,7 @@ def post_update(
     return update
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # no savepoint of its own when nested
 def add_attachments(
     update: ProgressUpdate, *, files: Sequence[IncomingFile], by=None
 ) -> list[Attachment]:

@@ -96,13 +96,14 @@ def test_rows_past_the_last_page_count_the_rows(tasks, clerk):
 
 
 def test_the_lead_filter_finds_the_collective_agencies_groups_of_finds(tasks, most, hanoi):
+    from dondoc.tasks.collective import group_ids_of as _groups_containing
     from dondoc.tasks.collective import groups_of
-    from dondoc.tasks.filters import _groups_containing
 
     for units in ({most.pk}, {hanoi.pk}, {most.pk, hanoi.pk}):
         for day in (dt.date(2025, 6, 30), dt.date(2025, 7, 1)):
             expected = {g.pk for g in groups_of(units, day)}
             assert expected and _groups_containing(units, day) == expected
+        assert _groups_containing(units) == {g.pk for g in groups_of(units)}
     hanoi.valid_to = dt.date(2025, 6, 30)
     hanoi.save()
     assert _groups_containing({hanoi.pk}, dt.date(2025, 7, 1)) == set()
