@@ -111,3 +111,24 @@ def test_the_lead_filter_finds_the_collective_agencies_groups_of_finds(tasks, mo
     group.units.add(hanoi)
     assert group.pk in _groups_containing({hanoi.pk}, dt.date(2025, 6, 30))
     assert group.pk in {g.pk for g in groups_of({hanoi.pk}, dt.date(2025, 6, 30))}
+
+
+def test_the_filter_options_written_once_mark_the_selected_one_as_written_each_time():
+    from dondoc.tasks.templatetags.dondoc import RenderedOptions, options_html, select_options
+
+    choices = [(1, "Bộ <KH&CN>"), (12, "Hà Nội"), (2, 'A "quoted" name')]
+    written = RenderedOptions(options_html(choices))
+    for selected in (None, "", 1, "12", 2, 99):
+        assert select_options(written, selected) == select_options(choices, selected)
+
+
+def test_the_filter_options_follow_their_data(client, tasks, clerk, program):
+    from dondoc.orgs.models import Member
+
+    client.force_login(clerk)
+    member = Member.objects.create(program=program, full_name="Ủy viên Một")
+    assert "Ủy viên Một" in client.get(f"/tasks/?program={program.code}").content.decode()
+    member.full_name = "Ủy viên Hai"
+    member.save()
+    page = client.get(f"/tasks/?program={program.code}").content.decode()
+    assert "Ủy viên Hai" in page and "Ủy viên Một" not in page
