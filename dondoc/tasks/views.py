@@ -637,6 +637,22 @@ def task_history(task: Task, user: Any) -> list[HistoryEntry]:
     return entries
 
 
+@login_required
+@require_GET
+def task_history_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The task's change history (``task_history``): the list alone for the task page, which
+    asks for it when the reader opens its history; a page of its own otherwise."""
+    task = get_task_for_user(request, pk)
+    require(request, "task.history", task)
+    context = {"task": task, "history": task_history(task, request.user)}
+    if _is_htmx(request):
+        response = render(request, "tasks/_history.html", context)
+    else:
+        response = render(request, "tasks/history.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
 @dataclass(frozen=True)
 class RelatedTask:
     """Another task linked to this one: ``restates`` (this one restates it), ``restated_by``
@@ -782,9 +798,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "updates": updates,
         "timeline": timeline,
         "drafts_only": form is not None and not reporting.publishes_directly(request.user, task),
-        "history": task_history(task, request.user)
-        if can(request.user, "task.history", task)
-        else None,
+        "may_history": can(request.user, "task.history", task),
         "duplicates": duplicates,
         "form": form,
         "may_set_status": may_set_status,
