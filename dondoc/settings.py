@@ -98,6 +98,9 @@ TEMPLATES = [
     }
 ]
 
+#: Form widgets: the plain inputs written in Python, the same HTML as Django's templates.
+FORM_RENDERER = "dondoc.core.renderer.FormRenderer"
+
 DATABASE_URL = env.string("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}

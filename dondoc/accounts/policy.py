@@ -162,10 +162,21 @@ def user_org_ids(user: User) -> set[int]:
     from dondoc.orgs.models import OrgUnit
 
     ids: set[int] = set()
+    lineages: dict[int, set[int]] = {}
     for unit in OrgUnit.objects.filter(users=user):
-        ids |= unit.lineage_ids()
+        lineages[unit.pk] = unit.lineage_ids()
+        ids |= lineages[unit.pk]
+    user._dondoc_lineages = lineages
     user._dondoc_org_ids = ids
     return ids
+
+
+def lineage_of(user: User, unit: Any) -> set[int]:
+    """``unit.lineage_ids()``, read once per request when ``unit`` is one of the user's own
+    units (``user_org_ids`` read it already)."""
+    user_org_ids(user)
+    known = getattr(user, "_dondoc_lineages", {}).get(unit.pk)
+    return set(known) if known is not None else unit.lineage_ids()
 
 
 def user_group_ids(user: User) -> set[int]:
@@ -173,9 +184,9 @@ def user_group_ids(user: User) -> set[int]:
     cached = getattr(user, "_dondoc_group_ids", None)
     if cached is not None:
         return cached
-    from dondoc.tasks.collective import groups_of
+    from dondoc.tasks.collective import group_ids_of
 
-    ids = {group.pk for group in groups_of(user_org_ids(user))}
+    ids = group_ids_of(user_org_ids(user))
     user._dondoc_group_ids = ids
     return ids
 

@@ -14,12 +14,19 @@ from dondoc.tasks.status import OPEN_STATUSES
 
 
 def agency_tasks(
-    agency: OrgUnit, as_of: dt.date, *, program=None, roles: tuple[str, ...] = (AgencyRole.LEAD,)
+    agency: OrgUnit,
+    as_of: dt.date,
+    *,
+    program=None,
+    roles: tuple[str, ...] = (AgencyRole.LEAD,),
+    lineage: set[int] | None = None,
 ) -> QuerySet:
     """Tasks of ``agency`` (and of the units merged into it) assigned by ``as_of``, annotated
     with their status on that date. A task of a collective agency ("Các tỉnh, thành phố") is
-    the task of each of its members valid on that date."""
-    qs = Task.objects.filter(involving(agency.lineage_ids(), roles=roles, on=as_of))
+    the task of each of its members valid on that date. ``lineage``: the agency's
+    ``lineage_ids()`` when the caller has them already."""
+    ids = lineage if lineage is not None else agency.lineage_ids()
+    qs = Task.objects.filter(involving(ids, roles=roles, on=as_of))
     if program is not None:
         qs = qs.filter(program=program)
     return with_status(tasks_as_of(as_of, qs), as_of)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dondoc.accounts.policy import can, visible_updates
+from dondoc.accounts.policy import can, lineage_of, visible_updates
 from dondoc.orgs.models import OrgUnit
 from dondoc.rounds import services
 from dondoc.rounds.completeness import REPORT_STATUS_LABELS, expected_agencies, report_status
@@ -45,6 +45,7 @@ def get_submission_for_user(
     )
     probe = submission or Submission(round=round_, agency=agency)
     probe.round = round_
+    probe.agency = agency  # the same row: no second read when a service asks for it
     action = "submission.view_draft" if probe.is_draft else "submission.view"
     _require(request, action, probe)
     return round_, agency, submission
@@ -100,7 +101,12 @@ def submission_detail(request: HttpRequest, pk: int, agency_pk: int) -> HttpResp
         spoken_of = SubmissionUpdate.objects.filter(submission=submission)
         reported |= Q(pk__in=spoken_of.values("update__task_id"))
     tasks = list(
-        agency_tasks(agency, round_.data_as_of, program=round_.program_id)
+        agency_tasks(
+            agency,
+            round_.data_as_of,
+            program=round_.program_id,
+            lineage=lineage_of(user, agency),
+        )
         .filter(reported)
         .order_by("due_on", "pk")
     )

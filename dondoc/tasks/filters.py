@@ -67,7 +67,7 @@ from dondoc.core.params import date_param, is_id
 from dondoc.core.text import fold
 from dondoc.orgs.carriers import carried_ids
 from dondoc.tasks import programs
-from dondoc.tasks.collective import involving
+from dondoc.tasks.collective import group_ids_of, involving
 from dondoc.tasks.models import (
     AgencyRole,
     Program,
@@ -235,28 +235,6 @@ def status_values(names: list[str]) -> set[str]:
     return out
 
 
-def _groups_containing(unit_ids: set[int], on: dt.date) -> set[int]:
-    """The ids of the collective agencies of which any of the units is a member on ``on``:
-    what ``collective.groups_of`` finds (``OrgGroup.objects.containing``), read as values in
-    two queries instead of three queries of model objects."""
-    from dondoc.orgs.models import OrgGroup, OrgUnit
-
-    kinds, ids = set(), set()
-    for pk, kind, valid_from, valid_to in OrgUnit.objects.filter(pk__in=unit_ids).values_list(
-        "pk", "kind", "valid_from", "valid_to"
-    ):
-        if (valid_from is None or valid_from <= on) and (valid_to is None or on <= valid_to):
-            kinds.add(kind)
-            ids.add(pk)
-    if not ids:
-        return set()
-    found = set()
-    for pk, group_kinds, unit_id in OrgGroup.objects.values_list("pk", "kinds", "units__id"):
-        if unit_id in ids or kinds & {k.strip() for k in group_kinds.split(",") if k.strip()}:
-            found.add(pk)
-    return found
-
-
 def _lead_name() -> Subquery:
     first_lead = (
         TaskAgency.objects.filter(task=OuterRef("pk"), role=AgencyRole.LEAD)
@@ -392,7 +370,7 @@ def filter_tasks(
     # An agency's tasks include those of the collective agencies it is a member of that day.
     if state.lead:  # with the units merged into it by then, as the dashboard counts them
         ids = carried_ids(state.lead, as_of)
-        groups = _groups_containing(ids, as_of)
+        groups = group_ids_of(ids, as_of)
         qs = qs.filter(involving(ids, roles=[AgencyRole.LEAD], on=as_of, group_ids=groups))
     if state.agency:
         from dondoc.orgs.models import OrgUnit

@@ -83,7 +83,8 @@ def record_update(
     direct = publishes_directly(by, task)
     state = UpdateState.PUBLISHED if direct else UpdateState.DRAFT
     try:
-        with transaction.atomic():
+        # A savepoint only where a second post of the same form may collide on its token.
+        with transaction.atomic(savepoint=key is not None):
             update = post_update(
                 task,
                 by=by,

@@ -259,7 +259,7 @@ class IncomingFile:
     checked: CheckedUpload
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # no savepoint of its own when nested
 def post_update(
     task: Task,
     *,
@@ -309,7 +309,7 @@ def post_update(
     return update
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # no savepoint of its own when nested
 def add_attachments(
     update: ProgressUpdate, *, files: Sequence[IncomingFile], by=None
 ) -> list[Attachment]:

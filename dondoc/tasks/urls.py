@@ -8,6 +8,7 @@ urlpatterns = [
     path("tasks/export.xlsx", views.task_export, {"fmt": "xlsx"}, name="task-export-xlsx"),
     path("tasks/export.csv", views.task_export, {"fmt": "csv"}, name="task-export-csv"),
     path("tasks/<int:pk>/", views.task_detail, name="task-detail"),
+    path("tasks/<int:pk>/history/", views.task_history_page, name="task-history"),
     path("updates/<int:pk>/edit/", update_views.draft_edit, name="update-edit"),
     path("updates/<int:pk>/withdraw/", update_views.draft_withdraw, name="update-withdraw"),
     path("updates/<int:pk>/approve/", update_views.draft_approve, name="update-approve"),

@@ -7,6 +7,8 @@ Every view asks the permission table first (``policy.can``) and narrows tasks wi
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -34,6 +36,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -96,7 +99,12 @@ from dondoc.tasks.outputs import OUTPUT_KINDS
 from dondoc.tasks.programs import picker_programs
 from dondoc.tasks.queries import tasks_as_of, with_late_against_original, with_status
 from dondoc.tasks.status import STATUS_COLOURS, Status, late_against_original
-from dondoc.tasks.templatetags.dondoc import output_kind_text, status_text
+from dondoc.tasks.templatetags.dondoc import (
+    RenderedOptions,
+    options_html,
+    output_kind_text,
+    status_text,
+)
 from dondoc.tasks.timeline import TimelineWriter
 
 PAGE_SIZE = 50
@@ -362,6 +370,29 @@ def _portal_panel(user: Any, program: Program, as_of: dt.date):
 # Task list and exports ------------------------------------------------------------------------
 
 
+#: The filter form's option lists as written, keyed by the rows they were written from (and
+#: the language): the rows are read on every request, so a list is never older than its data,
+#: and equal rows give equal HTML whoever asks. Bounded; the oldest entry goes first.
+_OPTIONS_WRITTEN: dict[tuple, RenderedOptions] = {}
+_OPTIONS_KEPT = 64
+_OPTIONS_LOCK = threading.Lock()
+
+
+def _options(kind: str, rows: Any, labels: Callable[[list], list]) -> RenderedOptions:
+    """``rows`` (read now) as ``<option>`` HTML through ``labels`` (rows to (value, label)),
+    written once per distinct rows."""
+    rows = tuple(rows)
+    key = (kind, get_language(), rows)
+    written = _OPTIONS_WRITTEN.get(key)
+    if written is None:
+        written = RenderedOptions(options_html(labels(list(rows))))
+        with _OPTIONS_LOCK:
+            if len(_OPTIONS_WRITTEN) >= _OPTIONS_KEPT:
+                _OPTIONS_WRITTEN.pop(next(iter(_OPTIONS_WRITTEN)))
+            _OPTIONS_WRITTEN[key] = written
+    return written
+
+
 def _list_context(request: HttpRequest, state: FilterState) -> dict[str, Any]:
     program = state.program
     from dondoc.orgs.models import Member, OrgUnit
@@ -398,16 +429,24 @@ def _list_context(request: HttpRequest, state: FilterState) -> dict[str, Any]:
         else []
     )
     return {
-        "lead_options": [
-            (pk, short or name) for pk, name, short in leads.values_list("id", "name", "short_name")
-        ],
-        "group_options": [
-            (pk, f"{number}. {Truncator(title).chars(60)}") for pk, number, title in groups
-        ],
-        "member_options": list(members),
-        "directive_options": [
-            (pk, f"{number} ({date:%d/%m/%Y})") for pk, number, date in directives
-        ],
+        "lead_options": _options(
+            "lead",
+            leads.values_list("id", "name", "short_name"),
+            lambda rows: [(pk, short or name) for pk, name, short in rows],
+        ),
+        "group_options": _options(
+            "group",
+            groups,
+            lambda rows: [
+                (pk, f"{number}. {Truncator(title).chars(60)}") for pk, number, title in rows
+            ],
+        ),
+        "member_options": _options("member", members, list),
+        "directive_options": _options(
+            "directive",
+            directives,
+            lambda rows: [(pk, f"{number} ({date:%d/%m/%Y})") for pk, number, date in rows],
+        ),
         "state": state,
         "programs": _programs(program),
         "program": program,
@@ -598,6 +637,22 @@ def task_history(task: Task, user: Any) -> list[HistoryEntry]:
     return entries
 
 
+@login_required
+@require_GET
+def task_history_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The task's change history (``task_history``): the list alone for the task page, which
+    asks for it when the reader opens its history; a page of its own otherwise."""
+    task = get_task_for_user(request, pk)
+    require(request, "task.history", task)
+    context = {"task": task, "history": task_history(task, request.user)}
+    if _is_htmx(request):
+        response = render(request, "tasks/_history.html", context)
+    else:
+        response = render(request, "tasks/history.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
 @dataclass(frozen=True)
 class RelatedTask:
     """Another task linked to this one: ``restates`` (this one restates it), ``restated_by``
@@ -743,9 +798,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "updates": updates,
         "timeline": timeline,
         "drafts_only": form is not None and not reporting.publishes_directly(request.user, task),
-        "history": task_history(task, request.user)
-        if can(request.user, "task.history", task)
-        else None,
+        "may_history": can(request.user, "task.history", task),
         "duplicates": duplicates,
         "form": form,
         "may_set_status": may_set_status,

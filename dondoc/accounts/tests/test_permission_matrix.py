@@ -248,6 +248,7 @@ ROWS: list[Row] = [
     page("task-export-csv", Needs("task.export")),
     page("task-detail", VIEW_TASK_A, args=task_a),
     post("task-detail", VIEW_TASK_A, Needs("task.post_update", own=True), args=task_a),
+    page("task-history", VIEW_TASK_A, Needs("task.history", own=True), args=task_a),
     page("attachment-download", VIEW_TASK_A, args=lambda w: [w.attachment_a]),
     # Steps on one progress update: another agency's draft does not exist for anybody else.
     page(

@@ -9,6 +9,8 @@ import io
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dondoc.rounds import services
@@ -269,3 +271,59 @@ def test_round_pages_keep_their_query_count(
     url = reverse("rounds:submission", args=[world["round"].pk, world["most"].pk])
     with django_assert_max_num_queries(30):
         assert client.get(url).status_code == 200
+
+
+def _statements(client, url, data):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(url, data)
+    assert response.status_code == 302
+    # The test runs in a transaction of its own: the outermost ``atomic`` of the request is
+    # a savepoint here where it is BEGIN/COMMIT in production.
+    return [q["sql"].split(None, 1)[0].upper() for q in ctx.captured_queries]
+
+
+def _work(statements):
+    return [s for s in statements if s not in ("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT")]
+
+
+def test_a_progress_update_posted_from_the_submission_page_keeps_its_query_count(
+    client, world, reporter, most_tasks
+):
+    """The post reads the reporter's units and their lineage once, the collective agencies as
+    values, and opens one savepoint (``record_update`` inside ``add_update``): 21 statements,
+    where it made 30 (lineage read twice, groups read with their units, four savepoints)."""
+    client.force_login(reporter)
+    task = most_tasks[1]
+    url = reverse("rounds:submission", args=[world["round"].pk, world["most"].pk])
+    fields = {f"t{task.pk}-reported_on": "2025-07-01"}
+    _statements(client, url, {"action": "prepare", "task": task.pk, **fields,
+                              f"t{task.pk}-text": "Lần đầu"})  # fmt: skip
+    statements = _statements(client, url, {"action": "prepare", "task": task.pk, **fields,
+                                           f"t{task.pk}-text": "Lần hai"})  # fmt: skip
+    assert statements.count("SAVEPOINT") == 1 + 1  # + the outermost atomic, here
+    # 21 with BEGIN, COMMIT and the savepoint with its release
+    assert len(_work(statements)) == 21 - 4, statements
+    update = world["draft"].updates.get(task=task, text="Lần hai")
+    assert update.history.count() == 1  # audited
+    assert world["draft"].events.filter(kind="update", task=task).count() == 2
+
+
+def test_a_progress_update_posted_from_a_task_page_keeps_its_query_count(
+    client, world, reporter, most_tasks
+):
+    """No savepoint without a form token (nothing to collide on); with one, a single savepoint
+    so that a second post of the same form finds the first update."""
+    client.force_login(reporter)
+    task = most_tasks[1]
+    url = reverse("task-detail", args=[task.pk])
+    _statements(client, url, {"text": "Lần đầu", "reported_on": "01/07/2025"})
+    statements = _statements(client, url, {"text": "Lần hai", "reported_on": "01/07/2025"})
+    assert statements.count("SAVEPOINT") == 0 + 1  # the outermost atomic, here
+    assert len(_work(statements)) == 12 - 2, statements  # 12 with BEGIN and COMMIT
+    token = {"text": "Lần ba", "reported_on": "01/07/2025", "form_token": "a" * 32}
+    statements = _statements(client, url, token)
+    assert statements.count("SAVEPOINT") == 1 + 1, statements
+    assert len(_work(statements)) == 12 - 2 + 1, statements  # + the token's look-up
+    assert _statements(client, url, token).count("INSERT") == 0  # the same form again
+    update = task.updates.get(text="Lần ba")
+    assert update.history.count() == 1

@@ -124,10 +124,37 @@ def task_rows(tasks: Any, numbered: bool = False, labels: Any = None, start: Any
     )
 
 
+def options_html(choices: Any) -> str:
+    """The ``<option>`` elements of (value, label) pairs, none selected, escaped."""
+    return "".join(
+        f'<option value="{conditional_escape(value)}">{conditional_escape(label)}</option>'
+        for value, label in choices
+    )
+
+
+def mark_selected(html: str, selected: Any) -> str:
+    """``html`` of ``options_html`` with the option of value ``selected`` marked selected (the
+    first one, as ``select_options`` marks every equal one: values are ids, unique)."""
+    if selected in (None, ""):
+        return html
+    opening = f'<option value="{conditional_escape(str(selected))}">'
+    return html.replace(opening, f"{opening[:-1]} selected>", 1)
+
+
+class RenderedOptions:
+    """Option lists written once: ``select_options`` marks the selected one in the HTML."""
+
+    def __init__(self, html: str) -> None:
+        self.html = html
+
+
 @register.simple_tag
 def select_options(choices: Any, selected: Any = None) -> str:
     """The ``<option>`` elements of (value, label) pairs, the one equal to ``selected`` marked:
-    a list of hundreds of options without a template loop per option."""
+    a list of hundreds of options without a template loop per option. ``choices`` may be
+    ``RenderedOptions`` (written already)."""
+    if isinstance(choices, RenderedOptions):
+        return mark_safe(mark_selected(choices.html, selected))  # escaped when written
     chosen = "" if selected in (None, "") else str(selected)
     return mark_safe(  # every value and label is escaped here
         "".join(

@@ -96,13 +96,14 @@ def test_rows_past_the_last_page_count_the_rows(tasks, clerk):
 
 
 def test_the_lead_filter_finds_the_collective_agencies_groups_of_finds(tasks, most, hanoi):
+    from dondoc.tasks.collective import group_ids_of as _groups_containing
     from dondoc.tasks.collective import groups_of
-    from dondoc.tasks.filters import _groups_containing
 
     for units in ({most.pk}, {hanoi.pk}, {most.pk, hanoi.pk}):
         for day in (dt.date(2025, 6, 30), dt.date(2025, 7, 1)):
             expected = {g.pk for g in groups_of(units, day)}
             assert expected and _groups_containing(units, day) == expected
+        assert _groups_containing(units) == {g.pk for g in groups_of(units)}
     hanoi.valid_to = dt.date(2025, 6, 30)
     hanoi.save()
     assert _groups_containing({hanoi.pk}, dt.date(2025, 7, 1)) == set()
@@ -110,3 +111,24 @@ def test_the_lead_filter_finds_the_collective_agencies_groups_of_finds(tasks, mo
     group.units.add(hanoi)
     assert group.pk in _groups_containing({hanoi.pk}, dt.date(2025, 6, 30))
     assert group.pk in {g.pk for g in groups_of({hanoi.pk}, dt.date(2025, 6, 30))}
+
+
+def test_the_filter_options_written_once_mark_the_selected_one_as_written_each_time():
+    from dondoc.tasks.templatetags.dondoc import RenderedOptions, options_html, select_options
+
+    choices = [(1, "Bộ <KH&CN>"), (12, "Hà Nội"), (2, 'A "quoted" name')]
+    written = RenderedOptions(options_html(choices))
+    for selected in (None, "", 1, "12", 2, 99):
+        assert select_options(written, selected) == select_options(choices, selected)
+
+
+def test_the_filter_options_follow_their_data(client, tasks, clerk, program):
+    from dondoc.orgs.models import Member
+
+    client.force_login(clerk)
+    member = Member.objects.create(program=program, full_name="Ủy viên Một")
+    assert "Ủy viên Một" in client.get(f"/tasks/?program={program.code}").content.decode()
+    member.full_name = "Ủy viên Hai"
+    member.save()
+    page = client.get(f"/tasks/?program={program.code}").content.decode()
+    assert "Ủy viên Hai" in page and "Ủy viên Một" not in page

@@ -7,6 +7,8 @@ import html
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -333,9 +335,9 @@ def test_reporter_posts_an_update_with_an_attachment_and_sees_it(client, reporte
     assert "Đã trình dự thảo đề án." in body
     assert reverse("attachment-download", args=[attachment.pk]) in body
     assert "de-an.pdf" in body
-    history = page.context["history"]
-    assert any(e.subject == "update" and e.kind == "+" and e.who == reporter for e in history)
     assert any(str(m) for m in page.context["messages"])
+    history = client.get(reverse("task-history", args=[task.pk])).context["history"]
+    assert any(e.subject == "update" and e.kind == "+" and e.who == reporter for e in history)
 
     download = client.get(reverse("attachment-download", args=[attachment.pk]))
     assert download.status_code == 200
@@ -443,9 +445,27 @@ def test_history_shows_changed_fields_old_and_new(client, clerk, dataset):
         task, by=clerk, text="Xong", status_change="completed", effective_on=dt.date(2025, 4, 2)
     )
     client.force_login(clerk)
-    history = client.get(f"/tasks/{task.pk}/").context["history"]
+    history = client.get(f"/tasks/{task.pk}/history/").context["history"]
     changes = [c for e in history for c in e.changes if e.subject == "task"]
     assert any(c.new == "02/04/2025" for c in changes)
+
+
+def test_the_task_page_reads_its_history_only_when_the_reader_opens_it(client, clerk, dataset):
+    task = dataset["rare_earths"]
+    services.post_update(
+        task, by=clerk, text="Xong", status_change="completed", effective_on=dt.date(2025, 4, 2)
+    )
+    client.force_login(clerk)
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert not any("_historical" in q["sql"] for q in ctx.captured_queries)
+    url = reverse("task-history", args=[task.pk])
+    assert f'hx-get="{url}" hx-trigger="toggle once"' in page and f'href="{url}"' in page
+    fragment = client.get(url, headers={"HX-Request": "true"})
+    assert fragment.content.decode().lstrip().startswith('<ul class="history">')
+    assert "02/04/2025" in fragment.content.decode()
+    full = client.get(url).content.decode()  # without scripts: a page of its own
+    assert "<html" in full and '<ul class="history">' in full
 
 
 # Exports ------------------------------------------------------------------------------------
