@@ -430,6 +430,20 @@ def compute(
     periods: dict[tuple[int, dt.date, dt.date], list[dict]] = defaultdict(list)
     for row in grouped:
         periods[(row["indicator_id"], row["period_start"], row["period_end"])].append(row)
+    return combine(by_id, periods, on=on, units=units)
+
+
+def combine(
+    by_id: dict[int, Indicator],
+    periods: dict[tuple[int, dt.date, dt.date], list[dict]],
+    *,
+    on: dt.date,
+    units: dict[int, OrgUnit],
+) -> dict[int, list[Rolled]]:
+    """``compute``'s second half: the national figure of each (indicator, start, end) from its
+    groups of values by area (rows with ``area``, ``own`` — 1 for a province's or ministry's
+    own values, 0 for its communes' —, ``label``, ``total``, ``n``, ``low``, ``high``,
+    ``weighted``, ``weights``, ``weighed``, as the grouped query gives them)."""
     carriers: dict[int, int | None] = {}
 
     def carrier(area: int) -> int | None:

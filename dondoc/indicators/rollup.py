@@ -173,6 +173,11 @@ def _write_national(indicator_ids: list[int], pairs: list[Pair] | None) -> None:
         rows.delete()
     by_id = national._rollable(list(Indicator.objects.filter(pk__in=indicator_ids)), {})
     rolled = national.compute(by_id, on=MAX_DATE, units=national._rolled_units(), pairs=pairs)
+    write_national(rolled)
+
+
+def write_national(rolled: dict[int, list[national.Rolled]]) -> None:
+    """Insert the national roll-ups ``national.compute`` (or ``national.combine``) gave."""
     IndicatorNationalRollup.objects.bulk_create(
         [
             IndicatorNationalRollup(
