@@ -7,9 +7,10 @@ Against the synthetic indicator set (``dondoc synth --tasks 0 --indicators 200 -
   (``national.national_figures``: national values, else the provinces' roll-up with its
   coverage), for a commune-level indicator (3,300 units a month, rolled up through their
   provinces);
-- **province map**: the indicator page's map (``views._breakdown`` then ``views._map``: each
-  province's latest approved value, matched to the shipped boundaries), for a
-  province-level indicator (``--map-code``);
+- **province map**: the indicator page's breakdown and map (``views._breakdown`` then
+  ``views._map``: each unit's latest approved value, and each province's figure of the latest
+  period, its own value else its communes' roll-up, matched to the shipped boundaries), for
+  a province-level indicator (``--map-code``);
 - **indicator list**: the list page's catalogue with statuses (``queries.catalogue(...,
   ends_only=True)``: targets, first and latest national figure, roll-ups and their coverage
   notes, status and its components, overrides, parents' status from their children) for the
@@ -158,13 +159,23 @@ class RawSQL:
         )
         self._run("SELECT valid_from, valid_to FROM {u} WHERE kind = 'province'")
 
-    # Province map: each unit's latest approved value of the indicator, with its unit.
+    # Province map: each unit's latest approved value of the indicator, with its unit (the
+    # table beside the map), and the provinces' roll-up of the latest period (the map).
     def map_raw(self) -> None:
         self._run(
             "SELECT DISTINCT ON (v.org_unit_id) v.org_unit_id, u.code, u.name, u.kind, "
             "v.period_end, v.value FROM {v} v JOIN {u} u ON u.id = v.org_unit_id "
             "WHERE v.indicator_id = %(m)s AND v.state = 'approved' AND v.period_end <= %(d)s "
             "ORDER BY v.org_unit_id, v.period_end DESC, v.id DESC"
+        )
+        # the map's figures: each province's roll-up for the latest period (its own value, else
+        # its communes')
+        self._run(
+            "SELECT r.area_id, u.code, u.name, u.kind, r.period_start, r.period_end, r.count, "
+            "r.total, r.minimum, r.maximum, r.weighted, r.weights, r.weighed FROM {r} r "
+            "LEFT JOIN {u} u ON u.id = r.area_id WHERE r.indicator_id = %(m)s "
+            "AND r.period_end = (SELECT MAX(x.period_end) FROM {r} x WHERE x.indicator_id = %(m)s "
+            "AND x.area_id IS NULL AND x.period_end <= %(d)s) ORDER BY u.name"
         )
 
     # Indicator list with statuses: the catalogue, targets, first and latest national values,
@@ -295,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.conf import settings
     from django.db import connection
 
-    from dondoc.indicators import composite, national, queries, views
+    from dondoc.indicators import composite, national, queries, reads, views
     from dondoc.indicators.models import Indicator, IndicatorValue
 
     program_indicators = Indicator.objects.filter(program__code=PROGRAM)
@@ -312,12 +323,8 @@ def main(argv: list[str] | None = None) -> int:
     raw = RawSQL(indicator.program_id, indicator.pk, as_of, mapped.pk)
 
     def provinces() -> None:
-        chosen = list(
-            program_indicators.select_related("group", "responsible_agency").prefetch_related(
-                "targets"
-            )
-        )
-        composite.by_province(chosen, as_of)
+        # as the scores page loads them (``views.indicator_scores``)
+        composite.by_province(reads.with_targets(program_indicators), as_of)
 
     paths = {
         "national roll-up": (
@@ -337,6 +344,11 @@ def main(argv: list[str] | None = None) -> int:
             {"raw": raw.composite, "rollup": raw.composite_table},
         ),
     }
+    # The process as production starts it (``dondoc/wsgi.py``), as ``pages.py`` does: what
+    # start-up loaded is frozen out of the garbage collector's sight.
+    from dondoc.wsgi import freeze_startup_heap
+
+    freeze_startup_heap()
     results = []
     load_start = os.getloadavg()
     for name, (code, references) in paths.items():

@@ -52,7 +52,7 @@ from dondoc.indicators.models import (
     Level,
     ValueState,
 )
-from dondoc.orgs.models import OrgKind, OrgUnit
+from dondoc.orgs.models import OrgKind, OrgUnit, lineages
 
 #: States in which a unit has answered for the period.
 ANSWERED = (ValueState.SUBMITTED, ValueState.APPROVED)
@@ -274,9 +274,11 @@ def previous_values(
     if not slots:
         return {}
     carrier: dict[int | None, int | None] = {None: None}
+    # every unit's lineage in one query (a commune form holds a whole province's communes)
+    family = lineages(s.unit.pk for s in slots if s.unit is not None)
     for slot in slots:
         if slot.unit is not None and slot.unit.pk not in carrier:
-            for pk in slot.unit.lineage_ids():
+            for pk in family[slot.unit.pk]:
                 carrier.setdefault(pk, slot.unit.pk)
     units = [pk for pk in carrier if pk is not None]
     rows = (

@@ -22,8 +22,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from dondoc.indicators import reads
 from dondoc.indicators.derived import unit_series
-from dondoc.indicators.models import Indicator, IndicatorSeriesEnds, WeightChange
+from dondoc.indicators.models import Indicator
 from dondoc.indicators.national import national_figures
 from dondoc.indicators.queries import goals
 from dondoc.indicators.status import completion, current_aim, current_completion
@@ -76,11 +77,8 @@ class Index:
 def weights_on(indicators: list[Indicator], on: dt.date) -> dict[int, Decimal]:
     """The weight of each indicator in force on ``on``."""
     weights = {i.pk: i.weight for i in indicators}
-    changes = WeightChange.objects.filter(indicator_id__in=weights, effective_on__lte=on).order_by(
-        "effective_on", "id"
-    )
-    for change in changes:
-        weights[change.indicator_id] = change.weight
+    for pk, weight in reads.weight_changes(list(weights), on):
+        weights[pk] = weight
     return weights
 
 
@@ -114,11 +112,11 @@ def _score(indicator, targets, series, weight, as_of, own_baseline=True, goals_=
 
 def indicator_scores(indicators: list[Indicator], as_of: dt.date) -> list[Score]:
     """Scores of the national figures, rolled up from the units where there is no national
-    value (``targets`` prefetched on the indicators)."""
+    value (the indicators' targets loaded by ``reads.with_targets`` or prefetched)."""
     weights = weights_on(indicators, as_of)
     series = national_figures(indicators, as_of, ends_only=True)
     return [
-        _score(i, list(i.targets.all()), series[i.pk].pairs(), weights[i.pk], as_of)
+        _score(i, reads.targets_of(i), series[i.pk].pairs(), weights[i.pk], as_of)
         for i in indicators
     ]
 
@@ -154,19 +152,14 @@ def by_province(indicators: list[Indicator], as_of: dt.date, *, exact: bool = Fa
     weights = weights_on(indicators, as_of)
     by_id = {i.pk: i for i in indicators}
     order = {i.pk: n for n, i in enumerate(indicators)}
-    aims = {i.pk: goals(list(i.targets.all())) for i in indicators}
+    aims = {i.pk: goals(reads.targets_of(i)) for i in indicators}
     #: what every series of an indicator is measured against (``status.current_aim``)
     aimed = {pk: current_aim(g, as_of, by_id[pk].direction) for pk, g in aims.items()}
     scores: list[tuple[int, int, Score]] = []  # (indicator's rank, unit, score)
     names: dict[int, str] = {}
     direct = [] if exact else [i.pk for i in indicators if not i.derived]
     later: set[int] = set()
-    ends = IndicatorSeriesEnds.objects.filter(
-        unit_kind=OrgKind.PROVINCE, indicator_id__in=direct
-    ).values_list(
-        "indicator_id", "org_unit_id", "org_unit__name", "first_id", "first_on", "first_value",
-        "last_id", "last_on", "last_value",
-    )  # fmt: skip
+    ends = reads.series_ends(OrgKind.PROVINCE, direct)
     for pk, unit_id, name, first_id, first_on, first, last_id, last_on, last in ends:
         if pk in later:
             continue

@@ -55,6 +55,7 @@ from django.db.models import (
 )
 from django.utils.translation import gettext as _
 
+from dondoc.indicators import reads
 from dondoc.indicators.collection import carrier_on
 from dondoc.indicators.derived import approved, divide, plan
 from dondoc.indicators.models import Aggregation, Indicator, IndicatorValue, Level, ValueState
@@ -199,35 +200,11 @@ def _derive(indicator: Indicator, top: NationalSeries, bottom: NationalSeries) -
 def _national_rows(ids: list[int], as_of: dt.date, known_on: dt.date | None, ends_only: bool):
     """The approved national rows (no unit) of the indicators, oldest first; ``ends_only``:
     only each one's first and latest with a figure, and its latest."""
-    rows = approved(
-        IndicatorValue.objects.filter(
-            indicator_id__in=ids, org_unit__isnull=True, period_end__lte=as_of
-        ),
-        known_on,
-    )
-    if ends_only and ids:
-
-        def probe(order: tuple[str, str], figure: bool):
-            q = approved(
-                IndicatorValue.objects.filter(
-                    indicator_id=OuterRef("pk"), org_unit__isnull=True, period_end__lte=as_of
-                ),
-                known_on,
-            )
-            if figure:
-                q = q.filter(value__isnull=False)
-            return Subquery(q.order_by(*order).values("id")[:1])
-
-        # one statement: the rows whose id one of the three probes gives (each probe reads
-        # one or two entries of the national rows' index)
-        indicators = Indicator.objects.filter(pk__in=ids).order_by()
-        ends = (
-            indicators.values_list(probe(("period_end", "id"), True))
-            .union(indicators.values_list(probe(("-period_end", "-id"), True)))
-            .union(indicators.values_list(probe(("-period_end", "-id"), False)))
-        )
-        rows = IndicatorValue.objects.filter(pk__in=ends)
-    return rows.select_related("source_directive").order_by("indicator_id", "period_end", "id")
+    if ends_only:
+        # one plain statement (``reads.national_ends``): the rows whose id one of three
+        # probes gives, each reading one or two entries of the national rows' index
+        return reads.national_ends(ids, as_of, known_on)
+    return reads.national_rows(ids, as_of, known_on)
 
 
 def _read_figures(
@@ -242,11 +219,11 @@ def _read_figures(
     """The national series of indicators that are not derived (three queries)."""
     found = {i.pk: NationalSeries() for i in indicators}
     ids = list(found)
-    nationals = list(_national_rows([pk for pk in ids if pk in full], as_of, known_on, False))
-    if ends_only:
-        nationals += _national_rows([pk for pk in ids if pk not in full], as_of, known_on, True)
-    else:
-        nationals += _national_rows([pk for pk in ids if pk not in full], as_of, known_on, False)
+    whole = [pk for pk in ids if pk in full]
+    nationals = list(_national_rows(whole, as_of, known_on, False)) if whole else []
+    rest = [pk for pk in ids if pk not in full]
+    if rest:
+        nationals += _national_rows(rest, as_of, known_on, ends_only)
     national_ends: dict[int, set[dt.date]] = defaultdict(set)
     latest: dict[int, Point] = {}
     for row in sorted(nationals, key=lambda r: (r.indicator_id, r.period_end, r.id)):
@@ -305,30 +282,7 @@ def _structure(
 ) -> tuple[str, dt.date | None, int, str | None]:
     """``structure(on)``, and with ``built`` the fingerprint ``IndicatorRollupStructure``
     was stamped with, read by the same statement (a reader asks both on every call)."""
-    from dondoc.indicators.models import IndicatorRollupStructure
-
-    valid = Q(kind=OrgKind.PROVINCE)
-    if on is not None:
-        valid &= (Q(valid_from__isnull=True) | Q(valid_from__lte=on)) & (
-            Q(valid_to__isnull=True) | Q(valid_to__gte=on)
-        )
-    stamp = {}
-    if built:
-        stamp["built"] = Max(
-            Subquery(IndicatorRollupStructure.objects.order_by("pk").values("fingerprint")[:1])
-        )
-    got = OrgUnit.objects.filter(
-        kind__in=[OrgKind.PROVINCE, OrgKind.MINISTRY, OrgKind.COMMUNE]
-    ).aggregate(
-        n=Count("id"),
-        top=Max("id"),
-        start=Max("valid_from"),
-        end=Max("valid_to"),
-        parents=Sum(F("parent_id")),
-        successors=Sum(F("successor_id")),
-        provinces=Count("id", filter=valid),
-        **stamp,
-    )
+    got = reads.structure(on, built=built)
     days = [d for d in (got["start"], got["end"] and got["end"] + dt.timedelta(days=1)) if d]
     text = "|".join(str(got[k]) for k in ("n", "top", "start", "end", "parents", "successors"))
     return text, max(days) if days else None, got["provinces"], got.get("built")
@@ -476,6 +430,20 @@ def compute(
     periods: dict[tuple[int, dt.date, dt.date], list[dict]] = defaultdict(list)
     for row in grouped:
         periods[(row["indicator_id"], row["period_start"], row["period_end"])].append(row)
+    return combine(by_id, periods, on=on, units=units)
+
+
+def combine(
+    by_id: dict[int, Indicator],
+    periods: dict[tuple[int, dt.date, dt.date], list[dict]],
+    *,
+    on: dt.date,
+    units: dict[int, OrgUnit],
+) -> dict[int, list[Rolled]]:
+    """``compute``'s second half: the national figure of each (indicator, start, end) from its
+    groups of values by area (rows with ``area``, ``own`` — 1 for a province's or ministry's
+    own values, 0 for its communes' —, ``label``, ``total``, ``n``, ``low``, ``high``,
+    ``weighted``, ``weights``, ``weighed``, as the grouped query gives them)."""
     carriers: dict[int, int | None] = {}
 
     def carrier(area: int) -> int | None:
@@ -644,27 +612,10 @@ def _rollups_from_table(
 ) -> dict[int, list[Point]]:
     """The same points read from ``IndicatorNationalRollup`` (``table_answers`` said it
     holds them): the periods ended by ``as_of`` without an approved national figure."""
-    from dondoc.indicators.models import IndicatorNationalRollup
-
     by_id = _rollable(indicators, found)
     if not by_id:
         return {}
-    has_national = IndicatorValue.objects.filter(
-        indicator_id=OuterRef("indicator_id"),
-        org_unit__isnull=True,
-        period_end=OuterRef("period_end"),
-        value__isnull=False,
-        state=ValueState.APPROVED,
-    )
-    rows = (
-        IndicatorNationalRollup.objects.filter(indicator_id__in=list(by_id), period_end__lte=as_of)
-        .filter(~Exists(has_national))
-        .order_by("indicator_id", "period_end", "period_start")
-        .values_list(
-            "indicator_id", "period_start", "period_end", "period_label", "value", "reported",
-            "units", "missing_weights",
-        )
-    )  # fmt: skip
+    rows = reads.national_rollups(list(by_id), as_of)
     rolled: dict[int, list[Rolled]] = defaultdict(list)
     for pk, start, end, label, value, reported, n, missing in rows:
         rolled[pk].append(

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from dondoc.indicators import reads
 from dondoc.indicators.models import (
     Indicator,
     IndicatorRollup,
@@ -87,10 +88,13 @@ def overrides_in_force(
     """The latest override of each indicator set on or before ``as_of`` (empty = lifted); with
     ``known_on``, only overrides entered by the end of that day."""
     found: dict[int, StatusOverride] = {}
-    rows = StatusOverride.objects.filter(indicator_id__in=indicator_ids, set_on__lte=as_of)
-    if known_on is not None:
-        rows = rows.filter(created_at__date__lte=known_on)
-    rows = rows.order_by("indicator_id", "-set_on", "-id")
+    if known_on is None and isinstance(indicator_ids, list):
+        rows = reads.overrides(indicator_ids, as_of)
+    else:
+        rows = StatusOverride.objects.filter(indicator_id__in=indicator_ids, set_on__lte=as_of)
+        if known_on is not None:
+            rows = rows.filter(created_at__date__lte=known_on)
+        rows = rows.order_by("indicator_id", "-set_on", "-id")
     for row in rows:
         found.setdefault(row.indicator_id, row)
     return {k: v for k, v in found.items() if v.status}
@@ -160,22 +164,14 @@ def catalogue(
     be read that day: values approved and overrides entered later are left out (a report
     keeps its figures). ``ends_only``: the rows' national series hold only what the status
     reads (``national.national_figures``), for lists."""
-    indicators = list(queryset.select_related("group", "responsible_agency", "program"))
+    # plain SQL written once, and one group, agency and programme object shared by their
+    # indicators (``reads``): the ORM's building of these queries and objects cost more than
+    # the database's reading them
+    indicators = reads.indicators(queryset)
     ids = [i.pk for i in indicators]
-    # the targets in one query, without the per-indicator querysets of a prefetch
-    targeted: dict[int, list[Target]] = {pk: [] for pk in ids}
-    by_id = {i.pk: i for i in indicators}
-    # the indicators as a subquery, not 200 literal ids: building and sending such a list
-    # costs more than the database's reading it
-    chosen = queryset.values("pk")
-    for target in Target.objects.filter(indicator_id__in=chosen).order_by(
-        "indicator", "due_on", "id"
-    ):
-        if target.indicator_id in by_id:  # (an indicator added meanwhile is not listed)
-            Target.indicator.field.set_cached_value(target, by_id[target.indicator_id])
-            targeted[target.indicator_id].append(target)
+    targeted = reads.targets(indicators)
     figures = national_figures(indicators, as_of, known_on=known_on, ends_only=ends_only)
-    overrides = overrides_in_force(chosen, as_of, known_on)
+    overrides = overrides_in_force(ids, as_of, known_on)
     rows = []
     for indicator in indicators:
         targets = targeted[indicator.pk]
@@ -337,13 +333,13 @@ def province_rollup(
         .order_by("area__name")
         .values_list(
             "area_id", "area__code", "area__name", "area__kind", "period_start", "period_end",
-            "count", "total", "minimum", "maximum",
+            "count", "total", "minimum", "maximum", "weighted", "weights", "weighed",
         )
     )  # fmt: skip
     aggregation = indicator.aggregation
     period, figures = None, []
-    for area, code, name, kind, start, end, n, t, lo, hi in rows:
-        value = rollup_value(aggregation, n, t, lo, hi)
+    for area, code, name, kind, start, end, n, t, lo, hi, wd, ws, wn in rows:
+        value = rollup_value(aggregation, n, t, lo, hi, weighted=wd, weights=ws, weighed=wn)
         if area is None:
             period = RollupPoint(start, end, value, n)
         else:

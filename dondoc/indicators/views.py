@@ -29,7 +29,7 @@ from dondoc.core.collation import vi_sort_key
 from dondoc.core.forms import DateField, first_errors
 from dondoc.core.params import date_param, is_id
 from dondoc.core.spreadsheet import append_row, csv_bytes, new_workbook, workbook_bytes
-from dondoc.indicators import composite, services
+from dondoc.indicators import composite, reads, services
 from dondoc.indicators.collection import visible_values
 from dondoc.indicators.derived import unit_series
 from dondoc.indicators.models import (
@@ -41,7 +41,8 @@ from dondoc.indicators.models import (
     ValueState,
     WeightChange,
 )
-from dondoc.indicators.queries import catalogue
+from dondoc.indicators.national import takes_communes
+from dondoc.indicators.queries import catalogue, province_rollup
 from dondoc.indicators.status import AT_RISK, IndicatorStatus
 from dondoc.indicators.templatetags.indicator_numbers import STATUS_LABELS
 from dondoc.orgs.models import OrgKind, OrgUnit
@@ -155,7 +156,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "communes": sum(counts.values()),
             "area": area,
             "area_rows": _breakdown(indicator, as_of, area=area) if area else [],
-            "map_data": _map(indicator, breakdown, as_of) if breakdown else None,
+            "map_data": _map(indicator, breakdown, as_of),
             "overrides": indicator.status_overrides.select_related("set_by"),
             "weights": indicator.weight_changes.select_related("changed_by").order_by(
                 "-effective_on", "-id"
@@ -325,22 +326,50 @@ def _geometry(name: str) -> tuple[dict, dict[str, str]]:
 
 
 def _map(indicator: Indicator, breakdown: list[IndicatorValue], as_of: dt.date) -> dict | None:
-    """Province values on the map of the day: the 34 provinces from 01/07/2025, else the 63."""
-    provinces = [v for v in breakdown if v.org_unit.kind == OrgKind.PROVINCE]
-    if not provinces:
-        return None
+    """Province figures on the map of the day: the 34 provinces from 01/07/2025, else the 63.
+
+    One period, the latest ended by ``as_of`` with approved unit values, and each province's
+    figure for it as the national roll-up counts it (``queries.province_rollup``): the
+    province's own value, else the roll-up of its communes' values by the indicator's
+    aggregation. A derived indicator, never stored, shows each province's latest value
+    computed from its inputs (``breakdown``), and its legend says so."""
     geometry, names = _geometry("vn-34.json" if as_of >= MERGED_ON else "vn-63.json")
+    period = None
+    if indicator.derived:
+        figures = [
+            (v.org_unit.code, v.value, None)
+            for v in breakdown
+            if v.org_unit.kind == OrgKind.PROVINCE
+        ]
+        legend = _("Map: each province's latest approved value, computed from its inputs.")
+    else:
+        point, provinces = province_rollup(indicator, as_of)
+        figures = [(p.code, p.value, p.count) for p in provinces if p.kind == OrgKind.PROVINCE]
+        if point is not None:
+            period = f"{point.period_start:%d/%m/%Y} – {point.period_end:%d/%m/%Y}"
+        legend = (
+            _(
+                "Map: each province's approved value for %(period)s, else the roll-up of its "
+                "communes' values (%(aggregation)s)."
+            )
+            if takes_communes(indicator)
+            else _("Map: each province's approved value for %(period)s.")
+        ) % {"period": period, "aggregation": indicator.get_aggregation_display().lower()}
     data = [
-        {"name": names[v.org_unit.code], "value": float(v.value)}
-        for v in provinces
-        if v.value is not None and v.org_unit.code in names
+        {"name": names[code], "value": float(value)}
+        for code, value, _count in figures
+        if value is not None and code in names
     ]
+    if not data:
+        return None
     return {
         "geometry": geometry,
         "data": data,
         # Lower is better (a rank): the best province is the darkest, as for higher is better.
         "direction": indicator.direction,
         "count": len(geometry["features"]),
+        "period": period,
+        "legend": legend,
         "names": {"save": _("Save as image")},
     }
 
@@ -525,15 +554,8 @@ def indicator_scores(request: HttpRequest) -> HttpResponse:
     _require(request, "indicator.view")
     as_of = date_param(request.GET, "as_of", timezone.localdate())
     program = choose_program(request.GET.get("program"))
-    indicators = (
-        list(
-            Indicator.objects.filter(program=program)
-            .select_related("group", "responsible_agency")
-            .prefetch_related("targets")
-        )
-        if program
-        else []
-    )
+    # with their targets, group and agency: two plain queries (``reads.with_targets``)
+    indicators = reads.with_targets(Indicator.objects.filter(program=program)) if program else []
     scores = composite.indicator_scores(indicators, as_of)
     return render(
         request,

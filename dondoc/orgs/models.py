@@ -8,8 +8,9 @@ so tasks and figures recorded against it follow the successor.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -80,7 +81,8 @@ class OrgUnit(models.Model):
         return unit
 
     def lineage_ids(self) -> set[int]:
-        """This unit and every unit merged into it, directly or through earlier mergers."""
+        """This unit and every unit merged into it, directly or through earlier mergers
+        (``lineages`` gives those of many units in one query)."""
         ids, frontier = {self.pk}, [self.pk]
         while frontier:
             frontier = list(
@@ -225,3 +227,25 @@ class OrgGroup(models.Model):
         if on is not None and not unit.is_valid_on(on):
             return False
         return unit.kind in self.kind_list or self.units.filter(pk=unit.pk).exists()
+
+
+def lineages(ids: Iterable[int]) -> dict[int, set[int]]:
+    """``OrgUnit.lineage_ids`` of each of ``ids`` in one query: a recursive walk from the
+    units back through ``successor`` (a commune form of a whole province asks it for every
+    commune)."""
+    ids = sorted(set(ids))
+    found: dict[int, set[int]] = {pk: {pk} for pk in ids}
+    if not ids:
+        return found
+    table = connection.ops.quote_name(OrgUnit._meta.db_table)
+    sql = (
+        "WITH RECURSIVE lineage(root, id) AS ("
+        f"SELECT id, id FROM {table} WHERE id IN ({', '.join(['%s'] * len(ids))}) "
+        f"UNION SELECT l.root, u.id FROM {table} u INNER JOIN lineage l ON u.successor_id = l.id"
+        ") SELECT root, id FROM lineage"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        for root, pk in cursor.fetchall():
+            found[root].add(pk)
+    return found

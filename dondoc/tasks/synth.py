@@ -585,8 +585,10 @@ def generate(
         )
         summary.indicators = indicators
     if connection.vendor == "postgresql" or connection.vendor == "sqlite":
+        analysed = time.monotonic()
         with connection.cursor() as cur:
             cur.execute("ANALYZE")
+        log(f"Statistics of every table: {time.monotonic() - analysed:.1f} s.")
     summary.seconds = time.monotonic() - started
     return summary
 

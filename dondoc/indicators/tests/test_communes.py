@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dondoc.accounts.models import ApiToken
@@ -15,9 +17,15 @@ from dondoc.accounts.policy import can
 from dondoc.core.spreadsheet import append_row, new_workbook, workbook_bytes
 from dondoc.core.xlsx_reader import read_xlsx_table
 from dondoc.indicators import services
-from dondoc.indicators.collection import completeness, slots_for_agency, visible_values
+from dondoc.indicators.collection import (
+    completeness,
+    previous_values,
+    slots_for_agency,
+    visible_values,
+)
 from dondoc.indicators.models import Indicator, IndicatorValue, ValueState
-from dondoc.indicators.tests.collection_world import Q2, Q3
+from dondoc.indicators.tests.collection_world import MERGER, Q2, Q3
+from dondoc.orgs.models import OrgKind, OrgUnit
 
 ENTRY = reverse("indicators:entry")
 TEMPLATE = reverse("indicators:entry-template")
@@ -330,3 +338,39 @@ def test_a_commune_has_no_commune_form(client, online, ward_reporter, tq_wards, 
     client.force_login(ward_reporter)
     url = f"{ENTRY}?agency={tq_wards[2].pk}&period={Q3.code}&communes={flag}"
     assert client.get(url).status_code == 404
+
+
+def test_the_commune_form_reads_every_communes_previous_value_in_two_queries(
+    online, tq_new, tq_old, tq_wards
+):
+    # a ward formed on 01/07/2025 from two old communes: its previous value is theirs, rolled up
+    olds = [
+        OrgUnit.objects.create(
+            code=f"tq-cu-{n}",
+            kind=OrgKind.COMMUNE,
+            name=f"Xã cũ {n}",
+            parent=tq_old,
+            valid_to=Q2.end,
+            successor=tq_wards[0],
+        )
+        for n in range(2)
+    ]
+    for unit, figure in ((olds[0], 40), (olds[1], 60), (tq_wards[1], 75)):
+        IndicatorValue.objects.create(
+            indicator=online, org_unit=unit, period_start=Q2.start, period_end=Q2.end,
+            value=Decimal(figure), state=ValueState.APPROVED,
+        )  # fmt: skip
+
+    def read() -> tuple[int, dict]:
+        slots = slots_for_agency([online], tq_new, Q3, communes=True)
+        with CaptureQueriesContext(connection) as queries:
+            found = previous_values(slots, Q3)
+        return len(queries), {unit: row.value for (_i, unit), row in found.items()}
+
+    count, previous = read()
+    assert previous == {tq_wards[0].pk: Decimal(50), tq_wards[1].pk: Decimal(75)}  # a mean
+    assert count == 2  # the lineages, then the values
+    for n in range(6):  # more communes, the same statements
+        OrgUnit.objects.create(code=f"tq-moi-{n}", kind=OrgKind.COMMUNE, name=f"Phường {n}",
+                               parent=tq_new, valid_from=MERGER)  # fmt: skip
+    assert read() == (2, previous)
