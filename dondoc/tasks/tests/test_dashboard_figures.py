@@ -63,10 +63,16 @@ def _figures(qs, as_of) -> dict[str, int]:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("as_of", [dt.date(2025, 3, 31), dt.date(2025, 7, 15), dt.date(2026, 1, 1)])
 def test_one_query_breakdowns_match_counting_each_agency_member_and_group_apart(
-    mixed, program, as_of, django_assert_num_queries
+    mixed, program, django_assert_num_queries, subtests
 ):
+    # One set of tasks for the three dates: writing it is the slow part.
+    for as_of in (dt.date(2025, 3, 31), dt.date(2025, 7, 15), dt.date(2026, 1, 1)):
+        with subtests.test(as_of=as_of):
+            _breakdowns_agree(program, as_of, django_assert_num_queries)
+
+
+def _breakdowns_agree(program, as_of: dt.date, django_assert_num_queries) -> None:
     qs = tasks_as_of(as_of, Task.objects.filter(program=program))
     with django_assert_num_queries(2):  # the units merged by then, and the figures
         found = dashboard.breakdowns(qs, as_of)
