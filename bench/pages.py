@@ -130,6 +130,11 @@ def prepare(tasks: int) -> None:
     call_command("migrate", verbosity=0)
     if not Program.objects.filter(code=PROGRAM).exists():
         call_command("synth", tasks=tasks)
+    # A database kept between runs gets the checkpoints the daily job would have added since
+    # (or all of them, if it was made before checkpoints existed).
+    from dondoc.tasks import checkpoints
+
+    checkpoints.extend()
     if connection.vendor == "postgresql":
         # What autovacuum does some time after a bulk load: planner statistics and the
         # visibility map (index-only scans).
