@@ -511,6 +511,14 @@ _HEADING_OPENERS = re.compile(
 _ADDRESSEE_HEADING = re.compile(r"nhiem vu (?:do|giao cho|giao|cua|danh cho)\s")
 _MEMBER_HEADING = re.compile(r"(?:dong chi|d/c)\s")
 _HEADING_TAIL = re.compile(r"\s+(?:chi dao|chu tri|phu trach|thuc hien)\s*$")
+#: "Bộ trưởng, Thủ trưởng các bộ, …, Chủ tịch Ủy ban nhân dân các tỉnh, …:": the heads of the
+#: bodies a heading names answer for them, so the bodies do the items.
+_HEADS_OPENER = re.compile(
+    r"(?:(?:bo truong|thu truong|chu tich|giam doc|lanh dao|nguoi dung dau)(?:\s*,\s*|\s+va\s+|\s+))+"
+)
+#: "1. Chính phủ có trách nhiệm:", "4. Ủy ban nhân dân … có trách nhiệm:": a heading naming the
+#: bodies whose duties follow.
+_DUTY_TAIL = re.compile(r"\s+(?:co|chiu) (?:trach nhiem|nhiem vu)\s*$")
 
 
 def _addressee_heading(text: str, folded: str, a: int, b: int, index: _Index) -> bool:
@@ -540,12 +548,15 @@ def _named_only(text: str, folded: str, a: int, b: int, index: _Index) -> bool:
     while end > a and text[end - 1] in " :.-–":
         end -= 1
     opener = _HEADING_OPENERS.match(folded, a, end)
-    if opener is None or end - opener.end() < 3:
+    at = opener.end() if opener else a
+    if end - at < 3 or (
+        opener is None and not (text[a:b] + text[b : b + 2]).rstrip().endswith(":")
+    ):
         return False
-    mentions = index.mentions_in(opener.end(), end)
+    # "1. Bộ trưởng Bộ Khoa học và Công nghệ:": a member by office alone, over its points
+    mentions = index.mentions_in(at, end)
     if not any(m.kind == "member" and m.id is not None for m in mentions):
         return False
-    at = opener.end()
     for m in mentions:
         if m.end <= at:
             continue  # "Chính phủ" inside "Thủ tướng Chính phủ"
@@ -562,9 +573,10 @@ def _agency_heading(text: str, folded: str, a: int, b: int, index: _Index) -> bo
     while end > a and text[end - 1] in " :.-–":
         end -= 1
     tail = _HEADING_TAIL.search(folded, a, end) if _ADDRESSEE_HEADING.match(folded, a) else None
+    tail = tail or _DUTY_TAIL.search(folded, a, end)
     if tail:
         end = tail.start()
-    opener = _HEADING_OPENERS.match(folded, a, end)
+    opener = _HEADING_OPENERS.match(folded, a, end) or _HEADS_OPENER.match(folded, a, end)
     start = opener.end() if opener else a
     if end - start < 3:
         return False
@@ -945,12 +957,21 @@ def _labelled(cand: _Candidate, text: str, folded: str, index: _Index, year: int
                 out["output"] = _field(text, vs, ve.__int__() if False else ve, 0.9)
             else:
                 phrases = find_deadlines(folded[vs:ve], year, text[vs:ve])
-                if phrases:
+                month = _BARE_MONTH.fullmatch(folded, vs, ve)
+                if not phrases and month and year and 1 <= int(month.group(1)) <= 12:
+                    # "Thời gian: Tháng 4" in a yearly programme: the month of its year, as a
+                    # quarter without a year is ("Quý II")
+                    out["deadline"] = Field(f"Tháng {int(month.group(1))}/{year}", (vs, ve), 0.9)
+                elif phrases:
                     p = phrases[0]
                     out["deadline"] = Field(p.text, (vs + p.start, vs + p.end), 0.95)
                 else:
                     out["deadline"] = _field(text, vs, ve, 0.7)
     return out
+
+
+#: A field's value that is a month alone: "Tháng 4".
+_BARE_MONTH = re.compile(r"thang\s+(\d{1,2})\s*\.?")
 
 
 #: Words before a time that make it the time the work is due ("hoàn thành trước ngày …").

@@ -88,6 +88,13 @@ def _group_regex(keys: list[str]) -> re.Pattern | None:
     )
 
 
+#: Between two groups named side by side: a comma or "và", and the title of the second's
+#: heads ("Bộ trưởng, Thủ trưởng các bộ, cơ quan ngang bộ, Chủ tịch Ủy ban nhân dân các tỉnh").
+_GROUPS_JOIN = re.compile(
+    r"\s*[,;]?\s*(?:va\s+)?(?:(?:chu tich|thu truong|giam doc|lanh dao|nguoi dung dau)\s+)?"
+)
+
+
 _PROVINCE = re.compile(r"^(tinh|thanh) uy (?:tp |thanh pho )?(.{3,})$")
 
 
@@ -213,7 +220,7 @@ class Resolver:
             if (
                 last is not None
                 and {last.name, m.name} == self.split_groups
-                and re.fullmatch(r"\s*[,;]?\s*(?:va\s+)?", folded[last.end : m.start])
+                and _GROUPS_JOIN.fullmatch(folded, last.end, m.start)
                 # "Các tỉnh ủy, thành ủy và đảng ủy các bộ, ngành": Party committees of both
                 # kinds, named as two groups, not the government's "bộ, ngành, địa phương"
                 and not _PARTY_COMMITTEES.search(folded, last.start, m.end)

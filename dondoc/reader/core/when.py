@@ -56,8 +56,14 @@ _PATTERNS = [
             r"(?P<on>\s*\((?:truoc|vao|cham nhat|trong)\s[^()]{3,40}\)"
             # ", trước ngày 20 của tháng cuối quý", ", trước ngày 05 của tháng sau"
             r"|,?\s+(?:truoc|vao|cham nhat) ngay \d{1,2}"
-            r"(?:\s+cua (?:thang|quy)(?:\s+(?:dau|cuoi|sau|tiep theo|ke tiep|quy|nam))*)?"
+            r"(?:\s+cua (?:thang|quy)(?:\s+(?:dau|cuoi|sau|tiep theo|ke tiep|quy|nam))*"
+            # ", trước ngày 15 tháng 6 và ngày 15 tháng 12": the days of each half-year
+            r"|(?:\s*/\s*|\s+thang\s+)\d{1,2}(?:\s+va\s+ngay\s+\d{1,2}(?:\s*/\s*|\s+thang\s+)"
+            r"\d{1,2})*)?"
             r"(?=\s*[;,.]|\s*$))?"
+            # "định kỳ 6 tháng (trước ngày 10/6) và hằng năm (trước ngày 10/12)": two rhythms
+            r"(?P<more>\s+va\s+(?:hang nam|hang quy|hang thang)"
+            r"\s*\((?:truoc|vao|cham nhat|trong)\s[^()]{3,40}\))?"
         ),
     ),
     (
@@ -188,7 +194,7 @@ def _canonical(kind: str, g: dict, year: int | None) -> str | None:
     if kind == "meeting":
         return f"Tại {_MEETINGS[g['meeting']]} {_NEXT[g['next']]}"
     if kind == "continuous":
-        return _written(g["c"] + (g.get("on") or ""))
+        return _written(g["c"] + (g.get("on") or "") + (g.get("more") or ""))
     if kind == "annual":
         prefix = (g.get("prefix") or "").strip()
         return _written(f"{prefix} ngay {int(g['d'])} thang {int(g['m'])} hang nam".strip())
