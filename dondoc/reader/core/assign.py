@@ -514,7 +514,8 @@ _HEADING_TAIL = re.compile(r"\s+(?:chi dao|chu tri|phu trach|thuc hien)\s*$")
 #: "Bộ trưởng, Thủ trưởng các bộ, …, Chủ tịch Ủy ban nhân dân các tỉnh, …:": the heads of the
 #: bodies a heading names answer for them, so the bodies do the items.
 _HEADS_OPENER = re.compile(
-    r"(?:(?:bo truong|thu truong|chu tich|giam doc|lanh dao|nguoi dung dau)(?:\s*,\s*|\s+va\s+|\s+))+"
+    r"(?:(?:bo truong|thu truong|chu tich|giam doc|lanh dao|nguoi dung dau)"
+    r"(?:\s*,\s*|\s+va\s+|\s+))+"
 )
 #: "1. Chính phủ có trách nhiệm:", "4. Ủy ban nhân dân … có trách nhiệm:": a heading naming the
 #: bodies whose duties follow.
