@@ -147,7 +147,9 @@ _AGENCY_HEAD = (
     r"(?:Bộ|Ban|Văn phòng|Ủy ban|Uỷ ban|UBND|Cục|Vụ|Viện|Sở|Tổng cục|Trung tâm|Thanh tra|Kiểm toán"
     r"|Ngân hàng|Đài|Thông tấn xã|Học viện|Đại học|Tập đoàn|Hội đồng|Đảng ủy|Đảng uỷ"
     r"|Ban cán sự đảng|Quỹ|Cơ quan|Tổng công ty|Công an|Các bộ|Các cơ quan|Các địa phương"
-    r"|Các đơn vị|Các tỉnh)"
+    r"|Các đơn vị|Các tỉnh"
+    # a department written without its diacritics: "Vu Ngan sach nha nuoc chu tri"
+    r"|Vu|Cuc|Tong cuc|Van phong|Uy ban)"
 )
 UNKNOWN_AGENCY = re.compile(
     _AGENCY_HEAD + r"(?:\s+(?:[A-ZĐÀ-Ỹa-zđà-ỹ&]|-\s)[\w&]*(?:,(?= [A-ZĐ]))?){0,10}"
@@ -761,6 +763,20 @@ def _trigger(f: str, verb: re.Match | None) -> re.Match | None:
     return None
 
 
+_PREVIOUS_WORD = re.compile(r"(\w+) $")
+
+
+def _in_name(text: str, at: int, mentions: list[Mention]) -> bool:
+    """Whether a verb at ``at`` belongs to a name: inside a known one, or in capitals right
+    after a word in capitals ("Giao Vụ Tổ chức cán bộ chủ trì": the work is "chủ trì")."""
+    if any(m.start <= at < m.end for m in mentions):
+        return True
+    if not text[at : at + 1].isupper():
+        return False
+    before = _PREVIOUS_WORD.search(text, max(0, at - 30), at)
+    return before is not None and before.group(1)[:1].isupper()
+
+
 def _assignees(
     cand: _Candidate, text: str, folded: str, index: _Index, resolver: Resolver
 ) -> _Found:
@@ -770,18 +786,24 @@ def _assignees(
     mentions = index.mentions_in(a, b)
     opening = _OPENING.match(f)
     verb = VERB.search(f, opening.end() if opening else 0)
-    if verb is not None and any(m.start <= a + verb.start() < m.end for m in mentions):
+    if verb is not None and _in_name(text, a + verb.start(), mentions):
         # "Ban Tổ chức Trung ương, Đảng ủy Bộ Xây dựng cử cán bộ": the work is the first verb
         # outside the names
         verb = next(
             (
                 v
                 for v in VERB.finditer(f, verb.end())
-                if not any(m.start <= a + v.start() < m.end for m in mentions)
+                if not _in_name(text, a + v.start(), mentions)
             ),
             verb,
         )
     trigger = _trigger(f, verb)
+    if trigger is not None and verb is None:
+        # "… thẩm định yêu cầu bảo đảm an ninh": a noun, not a request, when no addressee
+        # follows it
+        after = a + trigger.end() + len(f[trigger.end() :]) - len(f[trigger.end() :].lstrip())
+        if not any(m.start == after for m in mentions) and not _HEAD.match(text, after):
+            trigger = None
     found.verb, found.trigger, found.searched = verb, trigger, True
     subject_end = a + (verb.start() if verb else len(f))
     zone_start = a
@@ -792,7 +814,7 @@ def _assignees(
             (
                 v
                 for v in VERB.finditer(f, trigger.end())
-                if not any(m.start <= a + v.start() < m.end for m in mentions)
+                if not _in_name(text, a + v.start(), mentions)
             ),
             None,
         )
@@ -1173,6 +1195,11 @@ def _lead_in_assignees(
     return found
 
 
+#: A province or city by its kind in lowercase and its name in capitals ("Thành phố Hà Nội,
+#: Thành phố Hồ Chí Minh và thành phố Đà Nẵng", "tỉnh Lai Châu"): the name says who it is.
+_PLACE_IN_LOWER = re.compile(r"(?:thành phố|tỉnh) [A-ZĐÀ-Ỹ]")
+
+
 def propose_tasks(
     text: str, folded: str, structure: Structure, resolver: Resolver
 ) -> list[Proposal]:
@@ -1180,7 +1207,9 @@ def propose_tasks(
     year = structure.header.date.year if structure.header.date else None
     # an agency's name opens in capitals: "là cơ quan thường trực" names no one
     mentions = [
-        m for m in resolver.mentions(folded) if m.kind != "agency" or not text[m.start].islower()
+        m
+        for m in resolver.mentions(folded)
+        if m.kind != "agency" or not text[m.start].islower() or _PLACE_IN_LOWER.match(text, m.start)
     ]
     index = _Index(mentions, find_deadlines(folded, year, text))
     candidates = _collect(structure, text, folded, index)
@@ -1282,6 +1311,11 @@ def propose_tasks(
             _localise(proposal, text, folded, province, (cand.start, cand.end))
         elif ministry is not None:
             _own_departments(proposal, ministry)
+            if not proposal.leads and _OWN_UNITS.match(folded, cand.start):
+                # "Các đơn vị thuộc Bộ cập nhật …" in the ministry's own notice: the ministry
+                proposal.leads = [
+                    Field(ministry.name, (cand.start, cand.end), 0.7, ministry.id, "unit")
+                ]
         _partners_not_leads(proposal)
         second = _second_assignment(cand, text, folded, index) if not cand.children else None
         if second is not None and (proposal.leads or proposal.members):
@@ -1358,7 +1392,9 @@ _LOCAL_BODY = re.compile(
 )
 #: Partners the conventions leave out: companies, universities, unnamed "các sở, ngành".
 _NOT_RECORDED = re.compile(
-    r"^(?:cac |nhung )?(?:doanh nghiep|cong ty|tap doan|truong|dai hoc|hoc vien|vien)\b"
+    r"^(?:cac |nhung )?(?:doanh nghiep|cong ty|tap doan|truong|dai hoc|hoc vien|vien"
+    # the province's newspaper and broadcaster: "Báo và Phát thanh, Truyền hình Thái Nguyên"
+    r"|bao (?!cao|dam|hiem|ve)|dai phat thanh)\b"
 )
 
 
@@ -1391,6 +1427,10 @@ def home_ministry(header_text: str, resolver: Resolver):
 
 #: A ministry's own departments: "Vụ Giáo dục Đại học", "Cục Nhà giáo …", "Văn phòng Bộ".
 _DEPARTMENT = re.compile(r"^(?:vu|cuc|tong cuc|thanh tra bo|van phong bo|thanh tra|van phong)\s")
+
+
+#: A ministry's units as a whole: "Các đơn vị thuộc Bộ", "các đơn vị trực thuộc Bộ".
+_OWN_UNITS = re.compile(r"cac (?:co quan, )?don vi (?:truc )?thuoc bo\b")
 
 
 def _own_departments(proposal: Proposal, ministry) -> None:
