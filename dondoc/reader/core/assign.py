@@ -97,7 +97,12 @@ _REVIEW = re.compile(
     r"^(?:trong )?(?:thoi gian qua|tuy nhien|nhin chung|qua \d|sau \d+ thang|ket qua)"
 )
 #: A call on attitude, not a task: "… phải coi chuyển đổi số là nhiệm vụ …".
-_ATTITUDE = re.compile(r"(?<![\w])(?:phai|can) (?:coi|xem|xac dinh)(?![\w])")
+_ATTITUDE = re.compile(
+    r"(?<![\w])(?:phai|can) (?:coi|xem|xac dinh)(?![\w])"
+    # "quán triệt, xác định … là nhiệm vụ chính trị trọng tâm": how to regard the work
+    r"|(?<![\w])(?:xac dinh|coi|xem) [^.;:]{0,160}?\bla (?:mot )?nhiem vu (?:chinh tri )?"
+    r"(?:trong tam|hang dau|quan trong|then chot|thuong xuyen)"
+)
 _RESPONSIBLE = re.compile(r"(?<![\w])chiu trach nhiem(?![\w])")
 #: A call on a whole category rather than a task: "Người đứng đầu cấp ủy, cơ quan, đơn vị phải
 #: trực tiếp …", "Mỗi cán bộ, đảng viên phải …", "Các cấp ủy, tổ chức đảng phải …".
@@ -120,6 +125,8 @@ _SECTION_BAD = re.compile(
     r"quan diem|muc dich|yeu cau|muc tieu|tinh hinh|ket qua dat duoc|danh gia|boi canh|can cu"
     r"|y nghia|nguyen tac"
 )
+#: "Điều 4. Thẩm quyền và thời hạn cấp Giấy chứng nhận": who may decide what, not work.
+_COMPETENCE = re.compile(r"tham quyen|giai thich tu ngu|pham vi dieu chinh|hieu luc thi hanh")
 _APPROVES = re.compile(
     r"phe duyet (?:chuong trinh|de an|ke hoach|chien luoc|quy hoach|du an)[^:]*"
     r"(?:noi dung|nhu sau|sau day)[^:]*:?\s*$"
@@ -420,7 +427,11 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
         )
         if is_heading:
             title = folded[a : min(b, a + 80)]
-            if _SECTION_BAD.search(title) or i in approving:
+            if (
+                _SECTION_BAD.search(title)
+                or (_COMPETENCE.search(title) and not _SECTION_GOOD.search(title))
+                or i in approving
+            ):
                 score = -0.35
             elif _SECTION_GOOD.search(title):
                 score = max(parent_score, 0.15)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _ROMAN_OUT = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -76,6 +77,12 @@ _PATTERNS = [
             r"(?:19|20)\d\d\b))"
         ),
     ),
+    # "Ngay trong tuần này", "trong tuần tới": due at the end of that week, counted from the
+    # document's date (see ``week_end``)
+    (
+        "week",
+        re.compile(r"(?<![\w])(?P<prefix>(?:ngay\s+)?trong\s+)tuan\s+(?:nay|toi|sau)(?![\w])"),
+    ),
     # "chậm nhất 07 ngày làm việc trước ngày kiểm tra": a time before another event
     (
         "relative",
@@ -112,7 +119,7 @@ class DeadlinePhrase:
 _ANCHOR = re.compile(
     r"thang\s+\d|nam\s+\d|ngay\s+\d|quy\s+\d|\d\s*[/-]\s*\d|19\d\d|20\d\d|quy\s+[iv1-4]|xuyen"
     r"|hang (?:nam|quy|thang|tuan)|dinh ky|phien hop|cuoc hop|ky hop|hoi nghi|\d thang"
-    r"|\d ngay(?: lam viec)?"
+    r"|\d ngay(?: lam viec)?|trong tuan"
 )  # flat: each branch opens with a literal, which the regex engine scans for quickly
 _REACH = 48  # "chậm nhất trong", "ngay từ hoàn thành trước ngày" before the anchor
 _REACH_AFTER = 28  # the rest of a date or a quarter's year after it
@@ -152,7 +159,7 @@ def find_deadlines(folded: str, year: int | None, text: str = "") -> list[Deadli
             if 1 in taken[start:end]:
                 continue
             prefix = (groups.get("prefix") or "").strip()
-            if kind == "relative" or (kind == "meeting" and groups.get("rest")):
+            if kind in ("relative", "week") or (kind == "meeting" and groups.get("rest")):
                 text = _as_written(text_of[start:end] if text_of else folded[start:end])
             elif kind == "continuous" and text_of and " cua " in (groups.get("on") or ""):
                 # its day in words the folded form cannot rebuild ("tháng sau"): as written
@@ -246,3 +253,17 @@ def meeting_month(value: str) -> str | None:
         return None
     m = _MEETING_MONTH.search(value)
     return f"Tháng {int(m.group(1))}/{m.group(2)}" if m else None
+
+
+_WEEK = re.compile(r"trong\s+tuần\s+(này|tới|sau)", re.IGNORECASE)
+
+
+def week_end(value: str, on: date | None) -> str | None:
+    """ "Ngay trong tuần này" in a document of Tuesday 02/12/2025 is due on the Sunday of that
+    week: "Trước ngày 7/12/2025" ("tuần tới", "tuần sau": the Sunday after); None for any other
+    phrase or without the document's date."""
+    m = _WEEK.search(value)
+    if m is None or on is None:
+        return None
+    sunday = on + timedelta(days=6 - on.weekday() + (0 if m.group(1).lower() == "này" else 7))
+    return f"Trước ngày {sunday.day}/{sunday.month}/{sunday.year}"
