@@ -110,6 +110,12 @@ _DUTY = re.compile(
     r"^(?:nguoi dung dau|moi|tung|toan the|cac cap uy|cap uy|can bo, dang vien)[\w ,]{0,60}?"
     r" (?:phai|can) "
 )
+#: A rule for whoever is given work, not an assignment: "Các cơ quan được giao chủ trì chuẩn
+#: bị đề án gửi dự thảo … chậm nhất 10 ngày làm việc trước phiên họp".
+_WHOEVER = re.compile(
+    r"^(?:thu truong )?(?:cac|nhung|moi) (?:co quan|don vi|bo|so|dia phuong)[\w ]{0,30}?"
+    r" duoc giao (?:chu tri|nhiem vu|thuc hien)(?![\w])"
+)
 #: Where the money comes from, not work: "Kinh phí phục vụ hoạt động kiểm tra do ngân sách
 #: Đảng bảo đảm", "Kinh phí thực hiện Kế hoạch được bố trí từ …".
 _FUNDING = re.compile(
@@ -1080,7 +1086,7 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score -= 0.35
     if _ATTITUDE.search(f):
         score -= 0.4
-    if (_DUTY.match(f) or _FUNDING.match(f)) and not trigger:
+    if (_DUTY.match(f) or _FUNDING.match(f) or _WHOEVER.match(f)) and not trigger:
         score -= 0.6
     if _RESPONSIBLE.search(f) and not (cand.inherited or find_deadlines(f, None)):
         score -= 0.5
