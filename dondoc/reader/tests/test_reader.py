@@ -690,3 +690,139 @@ def test_a_ministry_directing_without_its_minister_implies_no_member():
     (task,) = [t for t in read(text).tasks if t.confidence >= 0.5]
     assert task.members == []
     assert [f.value for f in task.leads] == ["Đảng ủy Bộ Giáo dục và Đào tạo"]
+
+
+def test_a_minister_named_by_office_alone_heads_the_points_below():
+    text = HEAD.replace("KẾ HOẠCH", "CÔNG ĐIỆN") + (
+        "Thủ tướng Chính phủ yêu cầu:\n"
+        "1. Bộ trưởng Bộ Công an:\n"
+        "a) Hoàn thành cấp căn cước điện tử cho người dân trước ngày 30/6/2025.\n"
+        "b) Kết nối dữ liệu cư trú với các hệ thống của bộ, ngành.\n"
+        "2. Bo truong Bo Giao duc va Dao tao:\n"
+        "a) Ban hành chuẩn kỹ năng số cho giáo viên trong tháng 8/2025.\n"
+    )
+    tasks = by_key(read(text))
+    assert "1" not in tasks and "2" not in tasks  # the headings name, they assign nothing
+    for key in ("1.a", "1.b"):
+        assert tasks[key].confidence >= 0.5
+        assert [m.value for m in tasks[key].members] == ["Lương Tam Quang"]
+        assert [f.value for f in tasks[key].leads] == ["Đảng ủy Công an Trung ương"]
+    assert [m.value for m in tasks["2.a"].members] == ["Nguyễn Kim Sơn"]
+    assert [f.value for f in tasks["2.a"].leads] == ["Đảng ủy Bộ Giáo dục và Đào tạo"]
+
+
+def test_heads_of_ministries_and_provinces_named_together_are_both_groups_in_one():
+    text = HEAD + (
+        "II. NHIỆM VỤ\n"
+        "1. Bộ trưởng, Thủ trưởng các bộ, cơ quan ngang bộ, Chủ tịch Ủy ban nhân dân các "
+        "tỉnh, thành phố trực thuộc Trung ương:\n"
+        "a) Rà soát danh mục dịch vụ công trực tuyến trong quý II/2025.\n"
+        "2. Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương:\n"
+        "a) Bố trí kinh phí cho trung tâm dữ liệu của tỉnh.\n"
+    )
+    tasks = by_key(read(text))
+    assert [f.value for f in tasks["II.1.a"].leads] == ["Các bộ, ngành, địa phương"]
+    assert [f.value for f in tasks["II.2.a"].leads] == ["Các tỉnh, thành phố"]
+    assert tasks["II.2.a"].confidence >= 0.5
+
+
+def test_a_heading_stating_the_duties_of_bodies_and_a_city_written_in_lowercase():
+    text = HEAD.replace("KẾ HOẠCH", "NGHỊ QUYẾT") + (
+        "Điều 5. Tổ chức thực hiện\n"
+        "1. Chính phủ có trách nhiệm:\n"
+        "a) Ban hành nghị định hướng dẫn trong quý III/2025;\n"
+        "2. Ủy ban nhân dân tỉnh Lào Cai và thành phố Hải Phòng có trách nhiệm:\n"
+        "a) Bố trí mặt bằng cho khu thử nghiệm trong năm 2026.\n"
+        "3. Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam giám sát việc thực hiện Nghị quyết.\n"
+    )
+    tasks = by_key(read(text))
+    assert [f.value for f in tasks["5.1.a"].leads] == ["Đảng ủy Chính phủ"]
+    assert [f.value for f in tasks["5.2.a"].leads] == ["Tỉnh ủy Lào Cai", "Thành ủy Hải Phòng"]
+    assert [f.value for f in tasks["5.3"].leads] == [
+        "Đảng ủy Mặt trận Tổ quốc Việt Nam, các đoàn thể Trung ương"
+    ]
+
+
+def test_an_article_on_competences_assigns_nothing():
+    text = HEAD.replace("KẾ HOẠCH", "NGHỊ QUYẾT") + (
+        "QUYẾT NGHỊ:\n"
+        "Điều 3. Thẩm quyền cấp phép\n"
+        "1. Bộ trưởng Bộ Tài chính quyết định cấp, thu hồi giấy phép thí điểm sàn tài sản số.\n"
+        "Điều 4. Tổ chức thực hiện\n"
+        "1. Bộ Tài chính xây dựng quy trình cấp phép trong quý IV/2025.\n"
+    )
+    proposed = [t.key for t in read(text).tasks if t.confidence >= 0.5]
+    assert proposed == ["4.1"]
+
+
+def test_names_without_a_known_verb_lead_even_before_a_noun_that_reads_like_a_request():
+    text = HEAD + (
+        "II. NHIỆM VỤ\n"
+        "1. Bộ Công an, Bộ Quốc phòng theo chức năng được giao thẩm tra yêu cầu an toàn "
+        "đối với thiết bị của hệ thống.\n"
+    )
+    (task,) = read(text).tasks
+    assert [f.value for f in task.leads] == ["Đảng ủy Công an Trung ương", "Quân ủy Trung ương"]
+
+
+def test_a_ministrys_own_units_named_in_capitals_without_diacritics_or_as_a_whole():
+    text = HEAD.replace("BỘ X", "BỘ GIÁO DỤC VÀ ĐÀO TẠO") + (
+        "II. NHIỆM VỤ\n"
+        "1. Giao Vụ Tổ chức cán bộ chủ trì xây dựng quy chế chuyên gia trong quý II/2025.\n"
+        "2. Vu Ke hoach - Tai chinh chu tri, phoi hop voi Bộ Tài chính lập dự toán năm 2026.\n"
+        "3. Các đơn vị thuộc Bộ cập nhật tiến độ nhiệm vụ trên hệ thống định kỳ hằng tháng.\n"
+    )
+    tasks = by_key(read(text))
+    for key in ("II.1", "II.2", "II.3"):
+        assert [f.value for f in tasks[key].leads] == ["Đảng ủy Bộ Giáo dục và Đào tạo"], key
+    assert [f.value for f in tasks["II.2"].coordinators] == ["Đảng ủy Bộ Tài chính"]
+
+
+def test_a_yearly_programme_month_this_week_and_two_recurring_days():
+    text = HEAD + (
+        "II. NHIỆM VỤ\n"
+        "1. Tổng kết công tác năm của Ban Chỉ đạo.\n"
+        "Cơ quan chủ trì: Bộ Tài chính; thời gian hoàn thành: Tháng 11\n"
+        "2. Ngay trong tuần này, Bộ Nội vụ hoàn thành hồ sơ nhân sự của đề án.\n"
+        "3. Bộ Nội vụ hoàn thành danh sách chuyên gia trong tuần tới.\n"
+        "4. Bộ Tư pháp báo cáo kết quả định kỳ 6 tháng, trước ngày 20 tháng 6 và ngày 20 "
+        "tháng 12.\n"
+        "5. Bộ Tư pháp báo cáo định kỳ 6 tháng (trước ngày 5/6) và hằng năm (trước ngày 5/12).\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["II.1"].due == date(2025, 11, 30)  # the programme's year
+    assert tasks["II.2"].due == date(2025, 3, 9)  # Wednesday 05/03/2025: that Sunday
+    assert tasks["II.3"].due == date(2025, 3, 16)
+    assert tasks["II.4"].deadline.value == (
+        "Định kỳ 6 tháng, trước ngày 20 tháng 6 và ngày 20 tháng 12"
+    )
+    assert tasks["II.5"].deadline.value == (
+        "Định kỳ 6 tháng (trước ngày 5/6) và hằng năm (trước ngày 5/12)"
+    )
+    assert tasks["II.5"].due is None
+
+
+def test_calls_on_attitude_and_rules_for_whoever_is_given_work_are_not_proposed():
+    text = HEAD + (
+        "II. NHIỆM VỤ\n"
+        "1. Yêu cầu các đơn vị quán triệt, xác định chuyển đổi số là nhiệm vụ trọng tâm của "
+        "năm.\n"
+        "2. Các cơ quan được giao chủ trì gửi hồ sơ về Bộ Tài chính chậm nhất 05 ngày làm việc "
+        "trước phiên họp.\n"
+        "3. Bộ Tài chính tổng hợp hồ sơ trong tháng 6/2025.\n"
+    )
+    proposed = [t.key for t in read(text).tasks if t.confidence >= 0.5]
+    assert proposed == ["II.3"]
+
+
+def test_a_provinces_newspaper_is_no_recorded_partner():
+    text = (
+        "ỦY BAN NHÂN DÂN TỈNH LÀO CAI\nSố: 20/KH-UBND\nLào Cai, ngày 05 tháng 3 năm 2025\n\n"
+        "KẾ HOẠCH\nThực hiện Nghị quyết\n\nII. NHIỆM VỤ\n"
+        "1. Tuyên truyền về chuyển đổi số trên các phương tiện thông tin.\n"
+        "Cơ quan chủ trì: Sở Văn hóa, Thể thao và Du lịch; cơ quan phối hợp: Báo và Phát thanh, "
+        "Truyền hình Lào Cai, Bộ Khoa học và Công nghệ; thời gian: Thường xuyên\n"
+    )
+    (task,) = read(text).tasks
+    assert [f.value for f in task.leads] == ["Tỉnh ủy Lào Cai"]
+    assert [f.value for f in task.coordinators] == ["Đảng ủy Bộ Khoa học và Công nghệ"]
