@@ -101,6 +101,8 @@ _MEETINGS = {
 _NEXT = {"tiep theo": "tiếp theo", "gan nhat": "gần nhất", "toi": "tới", "sau": "sau"}
 
 
+#: Words every phrase of a kind holds.
+_NEEDS = {"annual": "hang nam", "half": "6 thang", "week": "trong tuan", "quarter": "quy"}
 _QUARTER_PREFIX = re.compile(r"(?<![\w])(?:[a-z]+\s+){1,2}$")
 #: "đến năm 2030", "từ năm 2026": a horizon or a start, not a time for the work to be done.
 _HORIZON = re.compile(r"den|tu|vao")
@@ -147,6 +149,9 @@ def find_deadlines(folded: str, year: int | None, text: str = "") -> list[Deadli
     taken = bytearray(len(folded) + 1)
     windows = _windows(folded)
     for kind, pattern in _PATTERNS:
+        needed = _NEEDS.get(kind)
+        if needed is not None and needed not in folded:
+            continue  # a kind whose words are nowhere in the text: no pass over its windows
         for m in (m for ws, we in windows for m in pattern.finditer(folded, ws, we)):
             start, end = m.span()
             groups = m.groupdict()
