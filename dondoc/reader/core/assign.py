@@ -94,16 +94,25 @@ _PASSIVE = re.compile(r"\bse duoc\b")
 _CALL = re.compile(r"(?<![\w])(?:tiep tuc )?quan tam,? chi dao(?![\w])")
 #: A look back rather than work ahead: "Thời gian qua, …", "Tuy nhiên, …".
 _REVIEW = re.compile(
-    r"^(?:trong )?(?:thoi gian qua|tuy nhien|nhin chung|qua \d|sau \d+ thang|ket qua)"
+    r"^(?:trong )?(?:thoi gian qua|tuy nhien|nhin chung|qua \d|sau \d+ thang|ket qua"
+    # "Sau hơn một năm vận hành …, các bộ, ngành đã …": results after a period
+    r"|sau (?:hon )?(?:\d+|mot|hai|ba|bon|nam|sau) (?:nam|thang|quy)\b[^.;]{0,200}? da )"
 )
 #: A call on attitude, not a task: "… phải coi chuyển đổi số là nhiệm vụ …".
 _ATTITUDE = re.compile(
-    r"(?<![\w])(?:phai|can) (?:coi|xem|xac dinh)(?![\w])"
+    r"(?<![\w])(?:phai|can) (?:coi|xem|xac dinh|nhan thuc(?: ro| dung| day du)?)(?![\w])"
     # "quán triệt, xác định … là nhiệm vụ chính trị trọng tâm": how to regard the work
     r"|(?<![\w])(?:xac dinh|coi|xem) [^.;:]{0,160}?\bla (?:mot )?nhiem vu (?:chinh tri )?"
     r"(?:trong tam|hang dau|quan trong|then chot|thuong xuyen)"
 )
 _RESPONSIBLE = re.compile(r"(?<![\w])chiu trach nhiem(?![\w])")
+#: What to do if something goes wrong, not work: "Trong quá trình thực hiện, nếu có vướng
+#: mắc, đề nghị … phản ánh về …".
+_CONDITIONAL = re.compile(
+    r"(?:^|, )neu (?:co |gap |phat sinh )?(?:kho khan|vuong mac|phat sinh|van de)(?![\w])"
+)
+#: "Ban Thường vụ Thành ủy đề nghị:": the opening of requests that follow, none itself.
+_REQUESTS_OPEN = re.compile(r"(?<![\w])(?:de nghi|kien nghi|yeu cau|de xuat)\s*:?\s*$")
 #: A call on a whole category rather than a task: "Người đứng đầu cấp ủy, cơ quan, đơn vị phải
 #: trực tiếp …", "Mỗi cán bộ, đảng viên phải …", "Các cấp ủy, tổ chức đảng phải …".
 _DUTY = re.compile(
@@ -504,16 +513,40 @@ def _assigning_lead_in(text: str, folded: str, a: int, b: int, index: _Index) ->
     items below, unlike a heading that only names the body ("1. Bộ Tài chính:")."""
     if b - a > 160 or not (text[a:b] + text[b : b + 2]).rstrip().endswith(":"):
         return False
+    return _lead_in_work(text, folded, a, b, index) is not None
+
+
+#: "Đồng chí Bộ trưởng Bộ Công an chỉ đạo:", "Đề nghị đồng chí Bộ trưởng … chỉ đạo:".
+_LEAD_IN_OPENER = re.compile(r"(?:de nghi\s+|giao\s+)?(?:(?:dong chi|d/c)\s+)?")
+
+
+def _lead_in_work(text: str, folded: str, a: int, b: int, index: _Index) -> int | None:
+    """Where the work of an assigning lead-in starts ("chỉ đạo" in "Đề nghị đồng chí Bộ trưởng
+    Bộ Công an chỉ đạo:"), or None when the line is no such lead-in."""
     mentions = index.mentions_in(a, b)
-    opener = _MEMBER_HEADING.match(folded, a)  # "Đồng chí Bộ trưởng Bộ Công an chỉ đạo:"
+    opener = _LEAD_IN_OPENER.match(folded, a)
     first = opener.end() if opener else a
-    if not mentions or mentions[0].start > first + 1 or mentions[0].kind == "group":
-        return False
-    verb = VERB.search(folded, mentions[0].end, b)
+    if mentions and mentions[0].start <= first + 1:
+        if mentions[0].kind == "group":
+            return None
+        name_end = mentions[0].end
+    elif _HEAD.match(text, first, b):
+        # a body the register does not know ("Đảng ủy Ủy ban nhân dân thành phố")
+        name_end = agency_name_end(text, folded, first, b)
+    else:
+        return None
+    verb = VERB.search(folded, name_end, b)
     if verb is None or _agency_heading(text, folded, a, b, index):
-        return False
-    between = folded[mentions[0].end : verb.start()].strip(" ,")
-    return len(between.split()) <= 3 and not any(m.start >= verb.end() for m in mentions)
+        return None
+    between = folded[name_end : verb.start()].strip(" ,")
+    # "Đảng ủy Ủy ban nhân dân thành phố lãnh đạo, chỉ đạo Ủy ban nhân dân thành phố:": the
+    # body directed is the object of the work, not a second addressee
+    directs = folded.startswith(("lanh dao", "chi dao"), verb.start())
+    if len(between.split()) <= 3 and (directs or not any(m.start >= verb.end() for m in mentions)):
+        if between == "lanh dao":  # "lãnh đạo, chỉ đạo": both words are the work
+            return folded.index("lanh dao", name_end)
+        return verb.start()
+    return None
 
 
 def _last_sentence(text: str, a: int, b: int) -> tuple[int, int]:
@@ -598,6 +631,9 @@ def _agency_heading(text: str, folded: str, a: int, b: int, index: _Index) -> bo
         end = tail.start()
     opener = _HEADING_OPENERS.match(folded, a, end) or _HEADS_OPENER.match(folded, a, end)
     start = opener.end() if opener else a
+    # "Đề nghị Chủ tịch Ủy ban nhân dân các tỉnh, …:": a request to the heads of the bodies
+    heads = _HEADS_OPENER.match(folded, start, end) if opener else None
+    start = heads.end() if heads else start
     if end - start < 3:
         return False
     for m in index.mentions_in(start, end):
@@ -1098,6 +1134,10 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score -= 0.2
     if _CLOSING.search(f):
         score -= 0.5
+    if _CONDITIONAL.search(f) and not find_deadlines(f, None):
+        score -= 0.5
+    if _REQUESTS_OPEN.search(f) and len(f) < 120:
+        score -= 0.6
     if _PASSIVE.search(f) and not trigger:
         score -= 0.2
     if (
@@ -1235,6 +1275,13 @@ def propose_tasks(
     lead_ins: dict[tuple[int, int], _Found] = {}
     for n, cand in enumerate(candidates):
         found = _assignees(cand, text, folded, index, resolver)
+        if (
+            cand.children
+            and not (found.leads or found.members)
+            and _agency_heading(text, folded, cand.start, cand.end, index)
+        ):
+            # "a) Đề nghị Chủ tịch Ủy ban nhân dân các tỉnh, …:": the bodies its items go to
+            found = _lead_in_assignees((cand.start, cand.end), text, folded, index, resolver)
         labelled = _labelled(cand, text, folded, index, year)
         parent = proposals[cand.parent] if cand.parent is not None else None
         # stated fields ("Cơ quan chủ trì: …") say it better than the sentence
@@ -1285,10 +1332,18 @@ def propose_tasks(
             sentence_counter[cand.part] = count
             key = f"{base}.s{count}" if base else f"s{count}"
             label = _prose_label(base, count)
+        content = _content(text, cand.start, cand.end)
+        if cand.children and _assigning_lead_in(text, folded, cand.start, cand.end, index):
+            # "Đề nghị đồng chí Bộ trưởng Bộ Công an chỉ đạo:" → "Chỉ đạo.": the work, its
+            # addressee being the task's member and lead
+            work = _content(
+                text, _lead_in_work(text, folded, cand.start, cand.end, index), cand.end
+            )
+            content = f"{work[:1].upper()}{work[1:].rstrip(' :')}."
         proposal = Proposal(
             key=key,
             parent_key=parent.key if parent else None,
-            content=_content(text, cand.start, cand.end),
+            content=content,
             members=members,
             leads=leads,
             coordinators=coordinators,

@@ -48,6 +48,9 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _NUMBERED_RUNNING = re.compile(r"^\d{1,4}\s+|\s+\d{1,4}$")
+#: A running footer giving the document's kind and number beside the page number, even on one
+#: page break only: "Hướng dẫn số 28-HD/BTCTW   2", "Kế hoạch số 46/KH-UBND 3".
+_NUMBER_FOOTER = re.compile(r"^\S+(?: \S+){0,3} (?:số|SỐ) [\w.-]*\d[\w.-]*/[\w/.-]+\s+\d{1,4}$")
 _ENUM_START = re.compile(r"^\s*(?:\(?\d{1,3}[.)]|[IVXLC]{1,6}\.|[a-zđ]\)|[-–•+*])")
 _END_PUNCT = '.;:!?…"”)'
 
@@ -200,7 +203,12 @@ def normalise(text: str) -> Normalised:
     kept = [
         (line, start)
         for line, start in cleaned
-        if (line != "\f" and line not in repeated and not _PAGE_NUMBER.match(line or "x"))
+        if (
+            line != "\f"
+            and line not in repeated
+            and not _PAGE_NUMBER.match(line or "x")
+            and not (len(line) <= 80 and _NUMBER_FOOTER.match(line))
+        )
         or line == ""
     ]
     # Paragraphs: non-empty lines, with blank-line gaps remembered.

@@ -235,6 +235,9 @@ def parse_structure(text: str, folded: str) -> Structure:
         elif footer and (len(line) > 200 or (_marker(line) and _marker(line)[0] in SECTION_STYLES)):
             footer = False
         if footer:
+            # what follows the signature block (an appendix) opens its own sections
+            stack.clear()
+            last = None
             parts.append(Part("footer", "", "footer", (block.start, block.end)))
             continue
         if FIELD_LABELS.match(line) and (stack or last is not None):
