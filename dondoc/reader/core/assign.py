@@ -636,8 +636,17 @@ def _agency_heading(text: str, folded: str, a: int, b: int, index: _Index) -> bo
     start = heads.end() if heads else start
     if end - start < 3:
         return False
+    at = start
     for m in index.mentions_in(start, end):
         if m.kind in ("agency", "group") and m.start == start and m.end >= end - 1:
+            return True
+        # "Các tỉnh ủy, thành ủy, đảng ủy trực thuộc Trung ương": bodies named side by side
+        if m.kind not in ("agency", "group") or m.end <= at:
+            continue
+        if m.start < at or not _NAMES_JOIN.fullmatch(folded, at, m.start):
+            break
+        at = m.end
+        if at >= end - 1 and at > start:
             return True
     if _HEAD.match(text, start, end):
         return agency_name_end(text, folded, start, end) >= end - 1
@@ -1054,6 +1063,9 @@ _BARE_MONTH = re.compile(r"thang\s+(\d{1,2})\s*\.?")
 _DUE_WORDS = re.compile(r"(?<![\w])(?:trong|truoc|cham nhat|den het|xong|hoan thanh|tai)(?![\w])")
 
 
+_DONE_SO = re.compile(r"(?:thuc hien|trien khai|[;,]) $")
+
+
 def _deadline(cand: _Candidate, folded: str, index: _Index) -> Field | None:
     """The item's own time when it states one ("trước ngày 15/9/2025", "trong tháng 8/2025",
     "hằng quý", "tại phiên họp tiếp theo"), else the time of the sentence or heading that
@@ -1063,13 +1075,20 @@ def _deadline(cand: _Candidate, folded: str, index: _Index) -> Field | None:
         p
         for p in phrases
         if p.text.startswith(("Hằng", "Tại", "Định kỳ"))
+        # "…; thực hiện thường xuyên": the item's own rhythm, not a word of its work
+        or (p.text.startswith("Thường") and _DONE_SO.search(folded, max(0, p.start - 14), p.start))
         or (p.prefixed and _DUE_WORDS.match(folded, p.start))
         or (p.prefixed and _DUE_WORDS.search(folded[p.start : p.end].split("quy")[0]))
     ]
     if cand.inherited is not None:
         # a time opening the item frames it ("Trong năm 2025 mọi thủ tục …"); the list's
         # time still governs
-        own = [p for p in own if p.start > cand.start + 2]
+        own = [
+            p
+            for p in own
+            # "Định kỳ hằng tháng báo cáo …": a rhythm opening the item is its own
+            if p.start > cand.start + 2 or p.text.startswith(("Định kỳ", "Hằng"))
+        ]
     # "trình Quốc hội tại Kỳ họp thứ 9; hoàn thành trong tháng 5/2025": the time the work is
     # done by, or the list's time, says more than the session it goes to
     sessions = [p for p in own if p.text.startswith("Tại ") and any(c.isdigit() for c in p.text)]
@@ -1255,6 +1274,8 @@ def _lead_in_assignees(
 #: A province or city by its kind in lowercase and its name in capitals ("Thành phố Hà Nội,
 #: Thành phố Hồ Chí Minh và thành phố Đà Nẵng", "tỉnh Lai Châu"): the name says who it is.
 _PLACE_IN_LOWER = re.compile(r"(?:thành phố|tỉnh) [A-ZĐÀ-Ỹ]")
+#: "…, đảng ủy trực thuộc Trung ương" in lowercase still names the committees.
+_UNDER_CENTRAL_WORDS = ("dang uy truc thuoc", "cac dang uy truc thuoc")
 
 
 def propose_tasks(
@@ -1266,7 +1287,10 @@ def propose_tasks(
     mentions = [
         m
         for m in resolver.mentions(folded)
-        if m.kind != "agency" or not text[m.start].islower() or _PLACE_IN_LOWER.match(text, m.start)
+        if m.kind != "agency"
+        or not text[m.start].islower()
+        or _PLACE_IN_LOWER.match(text, m.start)
+        or folded.startswith(_UNDER_CENTRAL_WORDS, m.start)
     ]
     index = _Index(mentions, find_deadlines(folded, year, text))
     candidates = _collect(structure, text, folded, index)

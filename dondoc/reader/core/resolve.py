@@ -157,6 +157,19 @@ def _space(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+#: "(các) đảng ủy trực thuộc Trung ương" ("Các tỉnh ủy, thành ủy, đảng ủy trực thuộc Trung
+#: ương"): the Party committees directly under the Central Committee, each a body of its own.
+_UNDER_CENTRAL = re.compile(r"(?<![\w])(?:cac )?dang uy truc thuoc (?:trung uong|tw)(?![\w])")
+CENTRAL_PARTY_COMMITTEES = (
+    "Đảng ủy các cơ quan Đảng Trung ương",
+    "Đảng ủy Chính phủ",
+    "Đảng ủy Quốc hội",
+    "Đảng ủy Mặt trận Tổ quốc Việt Nam, các đoàn thể Trung ương",
+    "Quân ủy Trung ương",
+    "Đảng ủy Công an Trung ương",
+)
+
+
 class Resolver:
     """The register prepared for one reading date."""
 
@@ -280,6 +293,15 @@ class Resolver:
                 continue
             found.append(Mention(start, end, "member", None, "", via_office=True))
             taken[start:end] = b"\x01" * (end - start)
+        if "truc thuoc" in folded:
+            for m in _UNDER_CENTRAL.finditer(folded):
+                if 1 in taken[m.start() : m.end()]:
+                    continue
+                for agency in self._central_committees():
+                    found.append(
+                        Mention(m.start(), m.end(), "agency", agency.id, agency.name, agency=agency)
+                    )
+                    taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
         if self.group_pattern is not None:
             for m in self.group_pattern.finditer(folded):
                 if 1 in taken[m.start() : m.end()]:
@@ -306,6 +328,14 @@ class Resolver:
                 )
         found.sort(key=lambda x: x.start)
         return found
+
+    def _central_committees(self) -> list[RegisterAgency]:
+        out = []
+        for name in CENTRAL_PARTY_COMMITTEES:
+            agency = self.agency(_space(fold_same_length(name)))
+            if agency is not None and agency not in out:
+                out.append(agency)
+        return out
 
     def office_agency(self, folded_office: str) -> RegisterAgency | None:
         """The agency an office implies: "bo truong bo cong an" -> Bộ Công an's committee."""

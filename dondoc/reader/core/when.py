@@ -29,7 +29,9 @@ _PATTERNS = [
         "annual",
         re.compile(
             r"(?<![\w])(?P<prefix>(?:truoc|cham nhat|trong|den|vao)\s+)?ngay\s+(?P<d>\d{1,2})"
-            r"\s*(?:/|\s+thang\s+)(?P<m>\d{1,2})\s+hang nam\b"
+            r"(?:\s*(?:/|\s+thang\s+)(?P<m>\d{1,2})\s+hang nam"
+            # "trước ngày 20 hằng tháng": a day of every month
+            r"|\s+(?P<monthly>hang thang))\b"
         ),
     ),
     (
@@ -102,7 +104,7 @@ _NEXT = {"tiep theo": "tiếp theo", "gan nhat": "gần nhất", "toi": "tới",
 
 
 #: Words every phrase of a kind holds.
-_NEEDS = {"annual": "hang nam", "half": "6 thang", "week": "trong tuan", "quarter": "quy"}
+_NEEDS = {"annual": "hang ", "half": "6 thang", "week": "trong tuan", "quarter": "quy"}
 _QUARTER_PREFIX = re.compile(r"(?<![\w])(?:[a-z]+\s+){1,2}$")
 #: "đến năm 2030", "từ năm 2026": a horizon or a start, not a time for the work to be done.
 _HORIZON = re.compile(r"den|tu|vao")
@@ -209,6 +211,8 @@ def _canonical(kind: str, g: dict, year: int | None) -> str | None:
         return _written(g["c"] + (g.get("on") or "") + (g.get("more") or ""))
     if kind == "annual":
         prefix = (g.get("prefix") or "").strip()
+        if g.get("monthly"):
+            return _written(f"{prefix} ngay {int(g['d'])} hang thang".strip())
         return _written(f"{prefix} ngay {int(g['d'])} thang {int(g['m'])} hang nam".strip())
     return None
 
