@@ -1216,6 +1216,9 @@ def _prose_label(base: str, sentence: int) -> str:
     return f"{section}, {where}" if section else where[:1].upper() + where[1:]
 
 
+_DELIVERY = re.compile(r"(?:bao cao|trinh|gui)(?![\w])")
+
+
 def _second_assignment(
     cand: _Candidate, text: str, folded: str, index: _Index
 ) -> tuple[int, int] | None:
@@ -1223,8 +1226,6 @@ def _second_assignment(
     own time, when the first states one too; else None ("…; hoàn thành trong quý II" is the
     first's time, not a second task)."""
     a, b = cand.start, cand.end
-    if cand.inherited is not None:
-        return None
     for m in re.finditer(r";\s+", folded[a:b]):
         s = a + m.end()
         if folded.startswith("hoan thanh", s) or not _IMPERATIVE.match(folded, s):
@@ -1235,6 +1236,11 @@ def _second_assignment(
             if p.prefixed or p.text.startswith(("Hằng", "Định kỳ"))
         ]
         later = [p for p in index.deadlines_in(s, b) if p.prefixed]
+        if cand.inherited is not None and not _DELIVERY.match(folded, s):
+            # under a section's time ("Từ nay đến hết năm 2025, …:"), the first part takes
+            # it when it states none, and a second part with a time of its own is a task
+            # (not "…; báo cáo Bộ Chính trị trong quý II/2026", the first one's delivery)
+            own = own or [cand.inherited]
         if own and later:
             return (s, b)
     return None
@@ -1421,7 +1427,9 @@ def propose_tasks(
             end = s - 1
             while end > cand.start and text[end - 1] in " ;":
                 end -= 1
-            first_deadline = _deadline(_Candidate(cand.start, end, "", ""), folded, index)
+            first_deadline = _deadline(
+                _Candidate(cand.start, end, "", "", inherited=cand.inherited), folded, index
+            )
             later = _deadline(_Candidate(s, e, "", ""), folded, index)
             proposal.content = _content(text, cand.start, end)
             proposal.span = (cand.start, end)
@@ -1484,8 +1492,12 @@ def _issuing_ministries(header_text: str, resolver: Resolver) -> list:
 _LOCAL_BODY = re.compile(
     r"^(?:cac )?(?:so|phong|chi cuc|cong an|ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan)\b"
     r"|(?<![\w])(?:tinh uy|thanh uy|huyen uy|thi uy|quan uy|dang uy xa|dang uy phuong)(?![\w])"
-    r"|(?<![\w])(?:tinh|huyen|thi xa|xa|phuong|cap huyen|cap xa|thanh pho)(?![\w])"
+    r"|(?<![\w])(?:tinh|huyen|thi xa|xa|phuong|dac khu|cap huyen|cap xa|thanh pho)(?![\w])"
 )
+#: "Đảng ủy các xã, phường, đặc khu": the committees of the province's communes.
+_LOCAL_COMMITTEES = re.compile(r"dang uy (?:cac )?(?:xa|phuong|dac khu)(?![\w])")
+#: "Bộ Khoa học và Công nghệ phối hợp với thành phố xây dựng …": the province itself.
+_WITH_HOME = re.compile(r"phoi hop voi (?:tinh|thanh pho)(?![\w])")
 #: Partners the conventions leave out: companies, universities, unnamed "các sở, ngành".
 _NOT_RECORDED = re.compile(
     r"^(?:cac |nhung )?(?:doanh nghiep|cong ty|tap doan|truong|dai hoc|hoc vien|vien"
@@ -1569,6 +1581,8 @@ def _localise(
         if f.resolved_kind == "group":
             return False
         written = " ".join(folded[f.span[0] : f.span[1]].split())
+        if f.resolved_id is None and _LOCAL_COMMITTEES.match(folded, f.span[0]):
+            return True
         if f.resolved_id is not None and not _LOCAL_BODY.search(written):
             return False
         return bool(_LOCAL_BODY.search(written)) or bool(_NOT_RECORDED.match(written))
@@ -1585,6 +1599,18 @@ def _localise(
             leads = [home]
     proposal.leads = leads
     proposal.coordinators = [f for f in proposal.coordinators if not local(f)]
+    with_home = _WITH_HOME.search(folded, *cand_span)
+    if (
+        with_home
+        # the lead's own work, not "phân công đơn vị đầu mối phối hợp với tỉnh"
+        and any(with_home.start() - 2 <= f.span[1] <= with_home.start() for f in proposal.leads)
+        and not text[with_home.end() + 1 : with_home.end() + 2].isupper()
+        and all(f.resolved_id != province.id for f in proposal.leads + proposal.coordinators)
+    ):
+        # a central body asked to work "with the city" has the city as its partner
+        proposal.coordinators.append(
+            Field(province.name, with_home.span(), 0.7, province.id, "unit")
+        )
 
 
 _WHITESPACE = re.compile(r"\s+")
