@@ -826,3 +826,138 @@ def test_a_provinces_newspaper_is_no_recorded_partner():
     (task,) = read(text).tasks
     assert [f.value for f in task.leads] == ["Tỉnh ủy Lào Cai"]
     assert [f.value for f in task.coordinators] == ["Đảng ủy Bộ Khoa học và Công nghệ"]
+
+
+CITY = (
+    "ĐẢNG BỘ THÀNH PHỐ ĐÀ NẴNG\nTHÀNH ỦY\nSố 12-KL/TU\nĐà Nẵng, ngày 10 tháng 9 năm 2025\n\n"
+    "KẾT LUẬN\ncủa Ban Thường vụ Thành ủy\n\n"
+)
+
+
+def test_an_appendix_table_after_the_signature_opens_its_own_groups_past_a_page_header():
+    text = HEAD + (
+        "Điều 2. Tổ chức thực hiện\n"
+        "1. Bộ Tài chính chủ trì rà soát định mức chi trong tháng 6/2025.\n\n"
+        "Nơi nhận:\n- Như Điều 2;\n- Lưu: VT.\tBỘ TRƯỞNG\n\n"
+        "Phụ lục\nDANH MỤC NHIỆM VỤ\n\n"
+        "TT\tNhiệm vụ\tCơ quan chủ trì\tCơ quan phối hợp\tThời hạn\n"
+        "I\tTHỂ CHẾ\n"
+        "1\tXây dựng quy chế quản lý dữ liệu\tBộ Công an\tBộ Tư pháp\tQuý IV/2025\n"
+        "2\tSửa đổi thông tư về lưu trữ điện tử\tBộ Nội vụ\tBộ Tư pháp\tQuý I/2026\n"
+        "12\tCÔNG BÁO/Số 45/Ngày 9-3-2025\n"
+        "TT\tNhiệm vụ\tCơ quan chủ trì\tCơ quan phối hợp\tThời hạn\n"
+        "II\tHẠ TẦNG\n"
+        "3\tNâng cấp mạng truyền số liệu chuyên dùng\tBộ Công an\tBộ Tài chính\tNăm 2026\n"
+    )
+    proposed = {t.key: t.content for t in read(text).tasks if t.confidence >= 0.5}
+    assert not any("HẠ TẦNG" in c or "CÔNG BÁO" in c for c in proposed.values())
+    assert proposed["II.3"].startswith("Nâng cấp mạng")  # in its group, not under Điều 2
+
+
+def test_a_footer_with_the_documents_number_and_page_is_dropped_even_once():
+    text = normalise(
+        "a) Rà soát quy chế làm việc;\n\nHướng dẫn số 15-HD/BTCTW\t3\n\nb) Báo cáo."
+    ).text
+    assert "15-HD" not in text
+
+
+def test_a_request_to_the_chairmen_of_the_provinces_heads_its_points():
+    text = HEAD + (
+        "3. Nhiệm vụ cụ thể:\n"
+        "a) Đề nghị Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương:\n"
+        "- Rà soát quy trình cấp phép xây dựng trên môi trường điện tử.\n"
+        "- Bố trí cán bộ đầu mối về dữ liệu đất đai.\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert [t.key for t in tasks] == ["3.a.1", "3.a.2"]
+    assert all([f.value for f in t.leads] == ["Các tỉnh, thành phố"] for t in tasks)
+
+
+def test_a_request_to_a_minister_by_office_to_direct_is_a_parent_whose_content_is_the_work():
+    text = HEAD + (
+        "3. Nhiệm vụ cụ thể:\n"
+        "c) Đề nghị đồng chí Bộ trưởng Bộ Tài chính chỉ đạo:\n"
+        "- Hoàn thiện cơ sở dữ liệu về tài sản công.\n"
+        "- Hướng dẫn các địa phương cập nhật dữ liệu tài sản công.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["3.c"].content == "Chỉ đạo."
+    assert [m.value for m in tasks["3.c"].members] == ["Nguyễn Văn Thắng"]
+    assert tasks["3.c.1"].parent_key == "3.c"
+
+
+def test_a_committee_directing_a_body_of_the_city_is_a_parent_task():
+    text = CITY + (
+        "2. Nhiệm vụ:\n"
+        "2.1. Đảng ủy Sở Xây dựng lãnh đạo, chỉ đạo Sở Xây dựng:\n"
+        "a) Số hóa hồ sơ cấp phép xây dựng.\n"
+        "b) Công khai quy hoạch trên Cổng thông tin của thành phố.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["2.1"].content == "Lãnh đạo, chỉ đạo Sở Xây dựng."
+    assert tasks["2.1.a"].parent_key == "2.1"
+
+
+def test_results_after_a_period_conditional_help_and_an_opening_request_are_not_tasks():
+    text = CITY + (
+        "1. Sau hơn sáu tháng triển khai, các sở, ngành đã cơ bản hoàn thành việc số hóa hồ sơ.\n"
+        "2. Các cấp ủy cần nhận thức rõ chuyển đổi số là nhiệm vụ chính trị trọng tâm.\n"
+        "3. Kiến nghị\nBan Thường vụ Thành ủy đề nghị:\n"
+        "3.1. Bộ Xây dựng hướng dẫn thành phố lập quy hoạch đô thị số trong quý IV/2025.\n\n"
+        "Trong quá trình thực hiện, nếu có vướng mắc, đề nghị các đơn vị phản ánh về Văn "
+        "phòng Thành ủy.\n"
+    )
+    proposed = [t.key for t in read(text).tasks if t.confidence >= 0.5]
+    assert proposed == ["3.1"]
+
+
+def test_rhythms_a_day_of_every_month_and_a_second_task_under_a_section_time():
+    text = CITY + (
+        "2. Từ nay đến hết năm 2025, các cơ quan tập trung thực hiện các nhiệm vụ sau:\n"
+        "2.1. Sở Tài chính báo cáo tình hình giải ngân trước ngày 25 hằng tháng.\n"
+        "2.2. Sở Nội vụ chỉ đạo bồi dưỡng kỹ năng số cho công chức; thực hiện thường xuyên.\n"
+        "2.3. Đảng ủy các xã, phường:\n"
+        "- Định kỳ hằng quý báo cáo kết quả về Văn phòng Thành ủy.\n"
+        "2.4. Công an thành phố bảo đảm an toàn hệ thống thông tin; tổ chức diễn tập ứng cứu sự "
+        "cố trước ngày 30/11/2025.\n"
+        "2.5. Sở Y tế rà soát hồ sơ sức khỏe điện tử; báo cáo Thành ủy trước ngày 15/11/2025.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["2.1"].deadline.value == "Trước ngày 25 hằng tháng"
+    assert tasks["2.1"].due is None
+    assert tasks["2.2"].deadline.value == "Thường xuyên"
+    assert tasks["2.3.1"].deadline.value == "Định kỳ hằng quý"
+    assert [f.value for f in tasks["2.3.1"].leads] == ["Thành ủy Đà Nẵng"]
+    assert tasks["2.4"].due == date(2025, 12, 31)
+    assert tasks["2.4b"].due == date(2025, 11, 30)
+    assert "2.5b" not in tasks
+
+
+def test_a_central_body_working_with_the_city_has_it_as_partner_but_not_when_helping_it():
+    text = CITY + (
+        "3. Kiến nghị với Trung ương\n"
+        "3.1. Bộ Tài chính phối hợp với thành phố xây dựng đề án trung tâm tài chính trong "
+        "quý I/2026.\n"
+        "3.2. Bộ Công an hướng dẫn, hỗ trợ thành phố kết nối dữ liệu dân cư trong quý I/2026.\n"
+    )
+    tasks = by_key(read(text))
+    assert [f.value for f in tasks["3.1"].coordinators] == ["Thành ủy Đà Nẵng"]
+    assert tasks["3.2"].coordinators == []
+
+
+def test_the_party_committees_directly_under_the_central_committee_each_lead():
+    text = HEAD + (
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Các tỉnh ủy, thành ủy, đảng ủy trực thuộc Trung ương:\n"
+        "a) Ban hành kế hoạch thực hiện Hướng dẫn này trước ngày 30/6/2025.\n"
+    )
+    (task,) = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert {f.value for f in task.leads} == {
+        "Các tỉnh, thành phố",
+        "Đảng ủy các cơ quan Đảng Trung ương",
+        "Đảng ủy Chính phủ",
+        "Đảng ủy Quốc hội",
+        "Đảng ủy Mặt trận Tổ quốc Việt Nam, các đoàn thể Trung ương",
+        "Quân ủy Trung ương",
+        "Đảng ủy Công an Trung ương",
+    }
