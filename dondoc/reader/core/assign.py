@@ -1153,9 +1153,9 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score -= 0.2
     if _CLOSING.search(f):
         score -= 0.5
-    if _CONDITIONAL.search(f) and not find_deadlines(f, None):
+    if "neu " in f and _CONDITIONAL.search(f) and not find_deadlines(f, None):
         score -= 0.5
-    if _REQUESTS_OPEN.search(f) and len(f) < 120:
+    if len(f) < 120 and _REQUESTS_OPEN.search(f):
         score -= 0.6
     if _PASSIVE.search(f) and not trigger:
         score -= 0.2
