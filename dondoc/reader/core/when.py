@@ -41,6 +41,14 @@ _PATTERNS = [
             r"\s*(?:/|-|\s+nam\s+)(?P<year>(?:19|20)\d\d)\b"
         ),
     ),
+    # "trước khai giảng năm học 2026 - 2027 (ngày 05/9/2026)": an event and its day in brackets
+    (
+        "event",
+        re.compile(
+            r"(?<![\w])(?P<prefix>(?:hoan thanh\s+)?truoc\s+)(?:[a-z0-9]+[\s,-]+){1,8}?\(\s*ngay\s+"
+            r"(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<year>(?:19|20)\d\d)\s*\)"
+        ),
+    ),
     (
         "quarter",
         re.compile(r"(?<![\w])quy\s+(?P<q>iv|i{1,3}|[1-4])\b" + _YEAR),
@@ -104,7 +112,13 @@ _NEXT = {"tiep theo": "tiếp theo", "gan nhat": "gần nhất", "toi": "tới",
 
 
 #: Words every phrase of a kind holds.
-_NEEDS = {"annual": "hang ", "half": "6 thang", "week": "trong tuan", "quarter": "quy"}
+_NEEDS = {
+    "event": ("(ngay", "( ngay"),
+    "annual": ("hang nam", "hang thang"),
+    "half": ("6 thang",),
+    "week": ("trong tuan",),
+    "quarter": ("quy",),
+}
 _QUARTER_PREFIX = re.compile(r"(?<![\w])(?:[a-z]+\s+){1,2}$")
 #: "đến năm 2030", "từ năm 2026": a horizon or a start, not a time for the work to be done.
 _HORIZON = re.compile(r"den|tu|vao")
@@ -152,7 +166,7 @@ def find_deadlines(folded: str, year: int | None, text: str = "") -> list[Deadli
     windows = _windows(folded)
     for kind, pattern in _PATTERNS:
         needed = _NEEDS.get(kind)
-        if needed is not None and needed not in folded:
+        if needed is not None and not any(word in folded for word in needed):
             continue  # a kind whose words are nowhere in the text: no pass over its windows
         for m in (m for ws, we in windows for m in pattern.finditer(folded, ws, we)):
             start, end = m.span()
@@ -190,7 +204,7 @@ def find_deadlines(folded: str, year: int | None, text: str = "") -> list[Deadli
 
 def _canonical(kind: str, g: dict, year: int | None) -> str | None:
     y = g.get("year") or (str(year) if year else None)
-    if kind == "date":
+    if kind in ("date", "event"):
         before = re.search(r"\b(?:truoc|cham nhat|den)\b", g.get("prefix") or "") is not None
         word = "Trước ngày" if before else "Ngày"
         return f"{word} {int(g['d'])}/{int(g['m'])}/{g['year']}"

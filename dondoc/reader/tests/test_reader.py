@@ -961,3 +961,13 @@ def test_the_party_committees_directly_under_the_central_committee_each_lead():
         "Quân ủy Trung ương",
         "Đảng ủy Công an Trung ương",
     }
+
+
+def test_an_event_with_its_day_in_brackets_is_due_that_day():
+    text = HEAD + (
+        "II. NHIỆM VỤ\n"
+        "Trong quý III/2025, các cơ quan thực hiện các nhiệm vụ sau:\n"
+        "1. Bộ Tài chính bố trí kinh phí, hoàn thành trước kỳ họp Quốc hội (ngày 20/10/2025).\n"
+    )
+    (task,) = read(text).tasks
+    assert task.due == date(2025, 10, 20)
