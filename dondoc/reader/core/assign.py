@@ -511,9 +511,14 @@ def _assigning_lead_in(text: str, folded: str, a: int, b: int, index: _Index) ->
     """A numbered lead-in that itself assigns: a named body or member, then work, then a
     colon ("3.1. Đảng ủy Chính phủ lãnh đạo, chỉ đạo:"); it is a task and the parent of the
     items below, unlike a heading that only names the body ("1. Bộ Tài chính:")."""
+    return _assigning_lead_in_work(text, folded, a, b, index) is not None
+
+
+def _assigning_lead_in_work(text: str, folded: str, a: int, b: int, index: _Index) -> int | None:
+    """Where the work of a numbered lead-in that itself assigns starts, or None."""
     if b - a > 160 or not (text[a:b] + text[b : b + 2]).rstrip().endswith(":"):
-        return False
-    return _lead_in_work(text, folded, a, b, index) is not None
+        return None
+    return _lead_in_work(text, folded, a, b, index)
 
 
 #: "Đồng chí Bộ trưởng Bộ Công an chỉ đạo:", "Đề nghị đồng chí Bộ trưởng … chỉ đạo:".
@@ -1363,13 +1368,16 @@ def propose_tasks(
             key = f"{base}.s{count}" if base else f"s{count}"
             label = _prose_label(base, count)
         content = _content(text, cand.start, cand.end)
-        if cand.children and _assigning_lead_in(text, folded, cand.start, cand.end, index):
+        work = (
+            _assigning_lead_in_work(text, folded, cand.start, cand.end, index)
+            if cand.children
+            else None
+        )
+        if work is not None:
             # "Đề nghị đồng chí Bộ trưởng Bộ Công an chỉ đạo:" → "Chỉ đạo.": the work, its
             # addressee being the task's member and lead
-            work = _content(
-                text, _lead_in_work(text, folded, cand.start, cand.end, index), cand.end
-            )
-            content = f"{work[:1].upper()}{work[1:].rstrip(' :')}."
+            work_text = _content(text, work, cand.end)
+            content = f"{work_text[:1].upper()}{work_text[1:].rstrip(' :')}."
         proposal = Proposal(
             key=key,
             parent_key=parent.key if parent else None,

@@ -207,7 +207,7 @@ def normalise(text: str) -> Normalised:
             line != "\f"
             and line not in repeated
             and not _PAGE_NUMBER.match(line or "x")
-            and not (len(line) <= 80 and _NUMBER_FOOTER.match(line))
+            and not (len(line) <= 80 and "/" in line and _NUMBER_FOOTER.match(line))
         )
         or line == ""
     ]
