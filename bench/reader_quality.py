@@ -32,6 +32,7 @@ SETS = {
     "heldout2": ROOT / "dondoc/reader/tests/heldout2",
     "heldout6": ROOT / "dondoc/reader/tests/heldout6",
     "heldout7": ROOT / "dondoc/reader/tests/heldout7",
+    "heldout10": ROOT / "dondoc/reader/tests/heldout10",
 }
 
 

@@ -352,6 +352,10 @@ def _sentences(text: str, a: int, b: int) -> list[tuple[int, int]]:
     return [s for s in (_strip_span(text, x, y) for x, y in pieces) if s[1] - s[0] > 3]
 
 
+#: A section's time in brackets: "(Các nhiệm vụ dưới đây hoàn thành trong năm 2025, …)".
+_TIME_NOTE = re.compile(r"\((?:cac )?nhiem vu[^()]*\)\.?$")
+
+
 def _collect(structure: Structure, text: str, folded: str, index: _Index) -> list[_Candidate]:
     """Candidate task units in document order, with parents, context and inherited deadline
     and lead-in (the sentence or heading that introduced them)."""
@@ -396,6 +400,12 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
                     # "Thực hiện …, Bộ Khoa học và Công nghệ đề nghị Ủy ban nhân dân các tỉnh
                     # … thực hiện một số nội dung sau:": after the recital, the request
                     lead_in_of[part.parent] = (request.start(), last[1])
+            note = _TIME_NOTE.match(raw_folded[len(raw_folded) - len(raw_folded.lstrip()) :])
+            if note is not None and index.first_deadline(a, b) is not None:
+                # "(Các nhiệm vụ dưới đây hoàn thành trong năm 2025, trừ nhiệm vụ có thời hạn
+                # riêng.)" under a section's title: the section's time, no task
+                intro_of[part.parent] = index.first_deadline(a, b)
+                continue
             intro_of[part.parent] = intro
             heading = open_heading.pop(part.parent, None)
             for s, e in _sentences(text, a, b):
@@ -844,6 +854,10 @@ def _in_name(text: str, at: int, mentions: list[Mention]) -> bool:
     return before is not None and before.group(1)[:1].isupper()
 
 
+#: "…, do Cục … chủ trì": the unit that leads, named after the work.
+_LED_BY = re.compile(r"(?:,\s*|\s)do\s+([^;:]{3,160}?)\s+chu tri(?![\w])")
+
+
 def _assignees(
     cand: _Candidate, text: str, folded: str, index: _Index, resolver: Resolver
 ) -> _Found:
@@ -1009,6 +1023,25 @@ def _assignees(
             end = min(end, a + co.end() + punct.start())
         for item in _split_agencies(text, folded, a + co.end(), end, index, 0.8):
             _add(found.coordinators, item)
+    by = _LED_BY.search(f) if not found.leads and not found.members else None
+    if by is not None:
+        # "Tổ chức quán triệt …, do Cục Công tác đảng … chủ trì, phối hợp với …": the unit named
+        # after the work leads it
+        s, e = a + by.start(1), a + by.end(1)
+        named = [
+            m
+            for m in mentions
+            if s <= m.start < e
+            and m.kind in ("agency", "group")
+            and not is_not_assignee(folded[m.start : m.end])
+        ]
+        for m in named:
+            _add(found.leads, _mention_field(text, m, 0.8))
+        if not named:
+            for us, ue in _unknown_agencies(text, folded, s, e, [], 0.6)[:1]:
+                if us == s:
+                    _add(found.leads, _field(text, us, ue, 0.6, None, text[us:ue]))
+        found.assignee = found.assignee or bool(found.leads)
     if not found.assignee and trigger is None and _GENERIC.match(f):
         found.generic = True
     if trigger and not found.members and not found.leads:
@@ -1535,10 +1568,22 @@ def home_ministry(header_text: str, resolver: Resolver):
     """The ministry whose own document this is ("BỘ GIÁO DỤC VÀ ĐÀO TẠO" over the number),
     or None."""
     folded = " ".join(fold_same_length(header_text).split())
-    if not folded.startswith("bo ") or resolver.agency_pattern is None:
+    if resolver.agency_pattern is None:
         return None
-    m = resolver.agency_pattern.match(folded)
-    return resolver.agency(m.group(0)) if m else None
+    if folded.startswith("bo "):
+        m = resolver.agency_pattern.match(folded)
+        return resolver.agency(m.group(0)) if m else None
+    if folded.startswith(("dang uy ", "ban can su dang ")):
+        # "ĐẢNG ỦY CÔNG AN TRUNG ƯƠNG", "ĐẢNG ỦY BỘ TÀI CHÍNH": a ministry's Party committee
+        m = resolver.agency_pattern.match(folded)
+        agency = resolver.agency(m.group(0)) if m else None
+        if agency is not None and _MINISTRY_COMMITTEE.match(fold_same_length(agency.name).lower()):
+            return agency
+    return None
+
+
+#: The Party committees of ministries: "Đảng ủy Bộ …", of the police and of the army.
+_MINISTRY_COMMITTEE = re.compile(r"dang uy (?:bo |cong an trung uong$)|quan uy trung uong$")
 
 
 #: A ministry's own departments: "Vụ Giáo dục Đại học", "Cục Nhà giáo …", "Văn phòng Bộ".

@@ -53,6 +53,16 @@ _NUMBERED_RUNNING = re.compile(r"^\d{1,4}\s+|\s+\d{1,4}$")
 _NUMBER_FOOTER = re.compile(r"^\S+(?: \S+){0,3} (?:số|SỐ) [\w.-]*\d[\w.-]*/[\w/.-]+\s+\d{1,4}$")
 _ENUM_START = re.compile(r"^\s*(?:\(?\d{1,3}[.)]|[IVXLC]{1,6}\.|[a-zđ]\)|[-–•+*])")
 _END_PUNCT = '.;:!?…"”)'
+# A line ending in a word that cannot close a heading or a paragraph ("… phối hợp với", "… trước
+# ngày", "… do", "… Ban") goes on with the next line even when that starts with a capital
+# ("Bộ Khoa học và / Công nghệ", "trước ngày / 30/6/2025").
+_OPEN_END = re.compile(
+    r"(?:^|\s)(?:và|do|với|của|cho|các|về|tại|theo|từ|đến|hoặc|những|để|là|trong|ngày|tháng|năm|va|voi"
+    r"|cua|ngay|Ban|Bộ|Cục|Sở|Văn phòng|Ủy ban|Đảng ủy)$"
+)
+_FIELD_START = re.compile(
+    r"^(?:[-–•+]\s*)?(?:đơn vị|cơ quan|thời|sản phẩm|chủ trì|phối hợp)[^:]{0,20}:", re.IGNORECASE
+)
 
 
 @dataclass
@@ -232,10 +242,11 @@ def normalise(text: str) -> Normalised:
                 out.origin.pop()
                 joined = True
             elif (
-                previous[-1] not in _END_PUNCT
+                (previous[-1] not in _END_PUNCT or (previous[-1] in '"”' and line[:1].islower()))
                 and not previous.isupper()
-                and line[:1].islower()
+                and (line[:1].islower() or (_OPEN_END.search(previous) and line[:1].isalnum()))
                 and not _ENUM_START.match(line)
+                and not _FIELD_START.match(line)
             ):
                 out.add_char(" ", start)
                 joined = True

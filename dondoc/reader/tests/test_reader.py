@@ -971,3 +971,33 @@ def test_an_event_with_its_day_in_brackets_is_due_that_day():
     )
     (task,) = read(text).tasks
     assert task.due == date(2025, 10, 20)
+
+
+def test_a_line_ending_in_a_word_that_cannot_close_it_goes_on_with_a_capital():
+    out = normalise("Phối hợp với Bộ Tài chính và\nBộ Nội vụ xây dựng đề án trước ngày\n30/6/2026.")
+    assert out.text == "Phối hợp với Bộ Tài chính và Bộ Nội vụ xây dựng đề án trước ngày 30/6/2026."
+
+
+def test_a_unit_named_after_the_work_leads_it_and_in_a_ministry_party_committee_is_the_ministry():
+    text = (
+        "ĐẢNG ỦY BỘ TÀI CHÍNH\nSố 12-KH/ĐU\nHà Nội, ngày 05 tháng 3 năm 2026\n\nKẾ HOẠCH\n"
+        "II. NHIỆM VỤ\n"
+        "1. Xây dựng cơ sở dữ liệu về đầu tư công, do Cục Tin học và Thống kê chủ trì, phối "
+        "hợp với Bộ Nội vụ; hoàn thành trong quý II/2026.\n"
+    )
+    (task,) = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert [f.value for f in task.leads] == ["Đảng ủy Bộ Tài chính"]
+    assert [f.value for f in task.coordinators] == ["Đảng ủy Bộ Nội vụ"]
+
+
+def test_a_bracketed_time_under_a_section_title_is_the_time_of_its_items():
+    text = HEAD + (
+        "II. NHIỆM VỤ\n"
+        "(Các nhiệm vụ sau hoàn thành trong năm 2026, trừ nhiệm vụ có thời hạn riêng.)\n"
+        "1. Bộ Tài chính rà soát các quy định về quỹ đầu tư mạo hiểm.\n"
+        "2. Bộ Nội vụ xây dựng đề án thu hút chuyên gia trong quý III/2026.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["II.1"].due == date(2026, 12, 31)
+    assert tasks["II.2"].due == date(2026, 9, 30)
+    assert len([t for t in read(text).tasks if t.confidence >= 0.5]) == 2
