@@ -47,7 +47,7 @@ _VERBS = (
     r"|thanh lap|bo tri|dieu chinh|quan ly|khai thac|phat dong|xay dung|danh gia|soan thao"
     r"|phe duyet|trien khai thi diem|ra soat|sap xep|kien toan|tuyen truyen|dao tao|ung dung"
     r"|dau tu|ho tro|cung cap|ket noi|chia se|so hoa|thi diem|nang cap|tang cuong|tap trung"
-    r"|khan truong|chu dong|phoi hop|lam tot|chiu trach nhiem"
+    r"|khan truong|chu dong|phoi hop|lam tot|chiu trach nhiem|giam sat"
 )
 VERB = re.compile(r"(?<![\w])(?:" + _VERBS + r")(?![\w])")
 _IMPERATIVE = re.compile(
@@ -63,7 +63,8 @@ _IMPERATIVE = re.compile(
 _TRIGGER = re.compile(
     r"(?<![\w])(?<!duoc )(?<!da )(?<!dap ung )(?<!theo )(?<!cac )(?<!nhung )(?<!voi )(?<!moi )"
     r"(?:giao(?= (?:cho |dong chi|d/c|bo |ban |cac |uy ban|ubnd|van phong|co quan|thanh tra"
-    r"|ngan hang|tong cuc|cuc |vu |so |vien |dang uy|kiem toan|tap doan|dai |trung tam))"
+    r"|ngan hang|tong cuc|cuc |vu |so |vien |dang uy|kiem toan|tap doan|dai |trung tam"
+    r"|thuong truc |hoi dong))"
     r"|de nghi|yeu cau)(?![\w])(?!\s*:)"
 )
 _GENERIC = re.compile(
@@ -167,7 +168,7 @@ _LABEL_VALUE = re.compile(
 )
 _AGENCY_HEAD = (
     r"(?:Bộ|Ban|Văn phòng|Ủy ban|Uỷ ban|UBND|Cục|Vụ|Viện|Sở|Tổng cục|Trung tâm|Thanh tra|Kiểm toán"
-    r"|Ngân hàng|Đài|Thông tấn xã|Học viện|Đại học|Tập đoàn|Hội đồng|Đảng ủy|Đảng uỷ"
+    r"|Ngân hàng|Đài|Thông tấn xã|Học viện|Đại học|Tập đoàn|Hội đồng|Đảng ủy|Đảng uỷ|Thường trực"
     r"|Ban cán sự đảng|Quỹ|Cơ quan|Tổng công ty|Công an|Các bộ|Các cơ quan|Các địa phương"
     r"|Các đơn vị|Các tỉnh"
     # a department written without its diacritics: "Vu Ngan sach nha nuoc chu tri"
@@ -692,6 +693,10 @@ class _Found:
     verb: re.Match | None = None
     trigger: re.Match | None = None
     searched: bool = False
+    # where ", do Cục … chủ trì" begins after the work: the content ends there
+    led_by: int | None = None
+    # where the work begins after an opening "Giao …"/"Đề nghị …" and its addressees
+    work_at: int | None = None
 
 
 def _field(
@@ -737,6 +742,10 @@ def _split_agencies(
             continue  # "Cục Thuế (Bộ Tài chính)": whose unit it is
         found.append((m.start, _mention_field(text, m, confidence)))
     for s, e in unknown:
+        if text[max(a, s - 2) : s].strip().endswith("(") and any(
+            m.end <= s and not text[m.end : s].strip(" (") for m in known
+        ):
+            continue  # "Bộ Quốc phòng (Bộ Tư lệnh Tác chiến …)": the body's own unit
         found.append((s, _field(text, s, e, confidence * 0.8, None, text[s:e])))
     out: list[Field] = []
     for _, item in sorted(found, key=lambda x: x[0]):
@@ -858,6 +867,9 @@ def _in_name(text: str, at: int, mentions: list[Mention]) -> bool:
 _LED_BY = re.compile(r"(?:,\s*|\s)do\s+([^;:]{3,160}?)\s+chu tri(?![\w])")
 
 
+_DONE_WORD = re.compile(r"(?:hoan thanh|thuc hien)(?![\w])")
+
+
 def _assignees(
     cand: _Candidate, text: str, folded: str, index: _Index, resolver: Resolver
 ) -> _Found:
@@ -901,6 +913,13 @@ def _assignees(
         )
         subject_end = a + (after.start() if after else len(f))
         found.assignee = True
+        if (
+            after is not None
+            and trigger.start() == len(f) - len(f.lstrip())
+            # "Giao Bo Tu phap tham dinh …, hoàn thành trong …": a time's connective, not the work
+            and not (f[: after.start()].endswith(", ") and _DONE_WORD.match(f, after.start()))
+        ):
+            found.work_at = subject_end
     if verb is None and trigger is None:
         # no verb the rules know ("Bộ Quốc phòng, Bộ Công an theo chức năng … bảo đảm an
         # ninh"): only the names that open the sentence, one after another, are its subject
@@ -1042,6 +1061,8 @@ def _assignees(
                 if us == s:
                     _add(found.leads, _field(text, us, ue, 0.6, None, text[us:ue]))
         found.assignee = found.assignee or bool(found.leads)
+        if found.leads and by.start() > 0:
+            found.led_by = a + by.start()
     if not found.assignee and trigger is None and _GENERIC.match(f):
         found.generic = True
     if trigger and not found.members and not found.leads:
@@ -1104,11 +1125,22 @@ _DUE_WORDS = re.compile(r"(?<![\w])(?:trong|truoc|cham nhat|den het|xong|hoan th
 _DONE_SO = re.compile(r"(?:thuc hien|trien khai|[;,]) $")
 
 
+_BUDGET_BEFORE = re.compile(r"(?:ngan sach|du toan|kinh phi)(?: nha nuoc| dia phuong)? $")
+
+
 def _deadline(cand: _Candidate, folded: str, index: _Index) -> Field | None:
     """The item's own time when it states one ("trước ngày 15/9/2025", "trong tháng 8/2025",
     "hằng quý", "tại phiên họp tiếp theo"), else the time of the sentence or heading that
     introduced it ("Trong quý III/2025, tập trung …:"), else a looser time in the item."""
-    phrases = index.deadlines_in(cand.start, cand.end)
+    phrases = [
+        p
+        for p in index.deadlines_in(cand.start, cand.end)
+        # "bố trí kinh phí trong dự toán ngân sách hằng năm": the budget's rhythm, no time
+        if not (
+            p.text.startswith("Hằng")
+            and _BUDGET_BEFORE.search(folded, max(0, p.start - 30), p.start)
+        )
+    ]
     own = [
         p
         for p in phrases
@@ -1401,6 +1433,12 @@ def propose_tasks(
             key = f"{base}.s{count}" if base else f"s{count}"
             label = _prose_label(base, count)
         content = _content(text, cand.start, cand.end)
+        if found.led_by is not None:
+            content = _content(text, cand.start, found.led_by).rstrip(" ,;") + "."
+        if found.work_at is not None and (found.leads or found.members) and not cand.children:
+            # "Giao Thường trực Hội đồng nhân dân tỉnh, các Ban … giám sát việc …": the work
+            work_text = _content(text, found.work_at, cand.end)
+            content = f"{work_text[:1].upper()}{work_text[1:]}"
         work = (
             _assigning_lead_in_work(text, folded, cand.start, cand.end, index)
             if cand.children

@@ -84,7 +84,9 @@ _PATTERNS = [
             r"(?:(?P<next>tiep theo|gan nhat|toi|sau)\b"
             # "tại Kỳ họp thứ 10", "tại phiên họp Chính phủ thường kỳ tháng 3 năm 2026"
             r"|(?P<rest>thu \d{1,3}\b|(?:[a-z]+\s+){0,4}?thang\s+\d{1,2}\s*(?:/|nam)\s*"
-            r"(?:19|20)\d\d\b))"
+            r"(?:19|20)\d\d\b"
+            # "tại kỳ họp thường lệ giữa năm 2028": a session in a part of a year
+            r"|thuong le (?:giua|cuoi|dau) nam (?:19|20)\d\d\b))"
         ),
     ),
     # "Ngay trong tuần này", "trong tuần tới": due at the end of that week, counted from the
