@@ -533,7 +533,11 @@ def _assigning_lead_in_work(text: str, folded: str, a: int, b: int, index: _Inde
 
 
 #: "Đồng chí Bộ trưởng Bộ Công an chỉ đạo:", "Đề nghị đồng chí Bộ trưởng … chỉ đạo:".
-_LEAD_IN_OPENER = re.compile(r"(?:de nghi\s+|giao\s+)?(?:(?:dong chi|d/c)\s+)?")
+#: A report's proposal: "Đề nghị Ban Chỉ đạo giao Đảng ủy Chính phủ lãnh đạo, chỉ đạo:".
+_LEAD_IN_OPENER = re.compile(
+    r"(?:(?:de nghi|kien nghi)\s+(?:ban chi dao\s+(?:giao|yeu cau)\s+)?|giao\s+)?"
+    r"(?:(?:dong chi|d/c)\s+)?"
+)
 
 
 def _lead_in_work(text: str, folded: str, a: int, b: int, index: _Index) -> int | None:
@@ -551,6 +555,25 @@ def _lead_in_work(text: str, folded: str, a: int, b: int, index: _Index) -> int 
         name_end = agency_name_end(text, folded, first, b)
     else:
         return None
+    if (
+        mentions
+        and mentions[0].kind == "member"
+        and not mentions[0].via_office
+        and folded.startswith(",", name_end)
+    ):
+        # "Đề nghị đồng chí Nguyễn Mạnh Hùng, Ủy viên Ban Chỉ đạo, Bộ trưởng Bộ … chỉ đạo:":
+        # the member's offices after the name
+        later = next(
+            (
+                v
+                for v in VERB.finditer(folded, name_end, b)
+                if not any(m.start <= v.start() < m.end for m in mentions)
+            ),
+            None,
+        )
+        gap = folded[name_end : later.start()] if later else ""
+        if later is not None and len(gap.split()) <= 14 and not re.search(r"[;:.]", gap):
+            name_end = later.start()
     verb = VERB.search(folded, name_end, b)
     if verb is None or _agency_heading(text, folded, a, b, index):
         return None
@@ -1161,7 +1184,11 @@ def _deadline(cand: _Candidate, folded: str, index: _Index) -> Field | None:
         ]
     # "trình Quốc hội tại Kỳ họp thứ 9; hoàn thành trong tháng 5/2025": the time the work is
     # done by, or the list's time, says more than the session it goes to
-    sessions = [p for p in own if p.text.startswith("Tại ") and any(c.isdigit() for c in p.text)]
+    sessions = [
+        p
+        for p in own
+        if p.text.startswith("Tại ") and (any(c.isdigit() for c in p.text) or " thứ " in p.text)
+    ]
     own = [p for p in own if p not in sessions]
     if own:
         first = own[0]
@@ -1179,6 +1206,10 @@ def _deadline(cand: _Candidate, folded: str, index: _Index) -> Field | None:
         if p.prefixed or p.text.startswith("Thường"):
             return Field(p.text, (p.start, p.end), 0.7)
     return None
+
+
+_GIVEN_BEFORE = re.compile(r"(?<![\w])da (?:duoc )?giao(?![\w])")
+_FIGURES = re.compile(r"[^\d]{3,120}?(?:\s+[\d.,%]+){2,}\s*")
 
 
 def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> float:
@@ -1203,10 +1234,16 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score += 0.3
     if cand.recital:
         score -= 0.5
-    if verb and re.search(
-        r"(?<![\w])da (?:duoc )?(?:\w+ ){0,2}$", f[max(0, verb.start() - 18) : verb.start()]
+    if verb and (
+        re.search(
+            r"(?<![\w])da (?:duoc )?(?:\w+,? ){0,2}$", f[max(0, verb.start() - 18) : verb.start()]
+        )
+        # "Ban Chỉ đạo đã giao Bộ Tài chính hoàn thành …": work handed out before
+        or _GIVEN_BEFORE.search(f, 0, verb.start())
     ):
         score -= 0.4  # its work is done: "Bộ Công an đã chủ trì, phối hợp …"
+    if not verb and _FIGURES.fullmatch(f):
+        score -= 0.6  # a row of figures: "Đảng ủy Chính phủ 186 139 15"
     if _REVIEW.match(f):
         score -= 0.35
     if _ATTITUDE.search(f):
@@ -1232,7 +1269,7 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
     if (
         not trigger
         and verb
-        and f[max(0, verb.start() - 3) : verb.start()] == "se "
+        and re.search(r"(?<![\w])se (?:tiep tuc )?$", f[max(0, verb.start() - 12) : verb.start()])
         and not re.search(r"(?<![\w])truoc ngay \d", f)
     ):
         # the writer's own intent: "Cơ quan thường trực sẽ tổng hợp …"; a commitment by a

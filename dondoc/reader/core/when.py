@@ -55,6 +55,11 @@ _PATTERNS = [
     ),
     ("half", re.compile(_PREFIX + r"?(?P<h>6 thang (?:dau|cuoi) nam)\s*(?P<year>(?:19|20)\d\d)?")),
     ("month", re.compile(_PREFIX + r"thang\s+(?P<m>\d{1,2})\b" + _YEAR)),
+    # "trong năm 2026 và các năm tiếp theo": from a year on, kept as written, no due day
+    (
+        "onward",
+        re.compile(_PREFIX + r"?nam\s+(?:19|20)\d\d\s+va cac nam (?:tiep theo|sau)(?![\w])"),
+    ),
     ("year", re.compile(_PREFIX + r"(?:nam\s+)?(?P<year>(?:19|20)\d\d)\b(?!\s*[-/]\s*\d)")),
     # "đặt hàng năm 2026" (to order for 2026) is no "hằng năm"
     (
@@ -80,10 +85,12 @@ _PATTERNS = [
     (
         "meeting",
         re.compile(
-            r"(?P<prefix>tai\s+)(?P<meeting>phien hop|cuoc hop|hoi nghi|ky hop)\s+"
+            r"(?P<prefix>(?:tai|truoc)\s+)(?P<meeting>phien hop|cuoc hop|hoi nghi|ky hop)\s+"
             r"(?:(?P<next>tiep theo|gan nhat|toi|sau)\b"
-            # "tại Kỳ họp thứ 10", "tại phiên họp Chính phủ thường kỳ tháng 3 năm 2026"
-            r"|(?P<rest>thu \d{1,3}\b|(?:[a-z]+\s+){0,4}?thang\s+\d{1,2}\s*(?:/|nam)\s*"
+            # "tại Kỳ họp thứ 10", "tại phiên họp Chính phủ thường kỳ tháng 3 năm 2026",
+            # "tại Kỳ họp thứ hai, Quốc hội khóa XVI", "trước Phiên họp thứ mười"
+            r"|(?P<rest>thu (?:\d{1,3}|nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi(?: (?:mot|hai|ba"
+            r"|bon|lam|nam|sau|bay|tam|chin))?)\b(?:,? (?:cua )?quoc hoi khoa [xvil]+\b)?|(?:[a-z]+\s+){0,4}?thang\s+\d{1,2}\s*(?:/|nam)\s*"
             r"(?:19|20)\d\d\b"
             # "tại kỳ họp thường lệ giữa năm 2028": a session in a part of a year
             r"|thuong le (?:giua|cuoi|dau) nam (?:19|20)\d\d\b))"
@@ -120,6 +127,7 @@ _NEEDS = {
     "half": ("6 thang",),
     "week": ("trong tuan",),
     "quarter": ("quy",),
+    "onward": ("cac nam",),
 }
 _QUARTER_PREFIX = re.compile(r"(?<![\w])(?:[a-z]+\s+){1,2}$")
 #: "đến năm 2030", "từ năm 2026": a horizon or a start, not a time for the work to be done.
@@ -182,7 +190,7 @@ def find_deadlines(folded: str, year: int | None, text: str = "") -> list[Deadli
             if 1 in taken[start:end]:
                 continue
             prefix = (groups.get("prefix") or "").strip()
-            if kind in ("relative", "week") or (kind == "meeting" and groups.get("rest")):
+            if kind in ("relative", "week", "onward") or (kind == "meeting" and groups.get("rest")):
                 text = _as_written(text_of[start:end] if text_of else folded[start:end])
             elif kind == "continuous" and text_of and " cua " in (groups.get("on") or ""):
                 # its day in words the folded form cannot rebuild ("tháng sau"): as written
