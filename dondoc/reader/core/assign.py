@@ -101,7 +101,9 @@ _REVIEW = re.compile(
 )
 #: A call on attitude, not a task: "… phải coi chuyển đổi số là nhiệm vụ …".
 _ATTITUDE = re.compile(
-    r"(?<![\w])(?:phai|can) (?:coi|xem|xac dinh|nhan thuc(?: ro| dung| day du)?)(?![\w])"
+    r"(?<![\w])(?:phai|can) (?:coi|xem|xac dinh|nhan thuc(?: ro| dung| day du)?"
+    # "Các bộ, ngành phải thay đổi tư duy quản lý": a way of thinking, no work
+    r"|thay doi tu duy|doi moi tu duy)(?![\w])"
     # "quán triệt, xác định … là nhiệm vụ chính trị trọng tâm": how to regard the work
     r"|(?<![\w])(?:xac dinh|coi|xem) [^.;:]{0,160}?\bla (?:mot )?nhiem vu (?:chinh tri )?"
     r"(?:trong tam|hang dau|quan trong|then chot|thuong xuyen)"
@@ -1246,8 +1248,11 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score -= 0.6  # a row of figures: "Đảng ủy Chính phủ 186 139 15"
     if _REVIEW.match(f):
         score -= 0.35
-    if _ATTITUDE.search(f):
+    attitude = _ATTITUDE.search(f)
+    if attitude:
         score -= 0.4
+        if verb and attitude.start() <= verb.start() <= attitude.end() + 1:
+            score -= 0.1  # "thay đổi tư duy quản lý": a noun after the attitude, no work
     if (_DUTY.match(f) or _FUNDING.match(f) or _WHOEVER.match(f)) and not trigger:
         score -= 0.6
     if _RESPONSIBLE.search(f) and not (cand.inherited or find_deadlines(f, None)):
@@ -1535,6 +1540,13 @@ def propose_tasks(
                     Field(ministry.name, (cand.start, cand.end), 0.7, ministry.id, "unit")
                 ]
         _partners_not_leads(proposal)
+        # "Đề nghị Tập đoàn Viettel, Công ty cổ phần FPT nghiên cứu …": enterprises are asked,
+        # but the register holds no enterprise to lead
+        proposal.leads = [
+            f
+            for f in proposal.leads
+            if f.resolved_id is not None or not _ENTERPRISE.match(fold_same_length(f.value).lower())
+        ]
         second = _second_assignment(cand, text, folded, index) if not cand.children else None
         if second is not None and (proposal.leads or proposal.members):
             # "… định kỳ hằng năm báo cáo Ban Bí thư; tổ chức sơ kết 2 năm … trong quý IV/2027":
@@ -1620,6 +1632,9 @@ _NOT_RECORDED = re.compile(
     # the province's newspaper and broadcaster: "Báo và Phát thanh, Truyền hình Thái Nguyên"
     r"|bao (?!cao|dam|hiem|ve)|dai phat thanh)\b"
 )
+
+
+_ENTERPRISE = re.compile(r"(?:cac |nhung )?(?:doanh nghiep|cong ty|tap doan|tong cong ty)\b")
 
 
 def home_province(header_text: str, resolver: Resolver):

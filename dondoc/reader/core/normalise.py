@@ -60,6 +60,9 @@ _OPEN_END = re.compile(
     r"(?:^|\s)(?:và|do|với|của|cho|các|về|tại|theo|từ|đến|hoặc|những|để|là|trong|ngày|tháng|năm|va|voi"
     r"|cua|ngay|Ban|Bộ|Cục|Sở|Văn phòng|Ủy ban|Đảng ủy)$"
 )
+_BARE_ROMAN = re.compile(r"[IVXL]{1,6}[.;,]?")
+#: A line this long that ends without punctuation was wrapped by the page's width.
+_FULL_LINE = 80
 _FIELD_START = re.compile(
     r"^(?:[-–•+]\s*)?(?:đơn vị|cơ quan|thời|sản phẩm|chủ trì|phối hợp)[^:]{0,20}:", re.IGNORECASE
 )
@@ -244,8 +247,15 @@ def normalise(text: str) -> Normalised:
             elif (
                 (previous[-1] not in _END_PUNCT or (previous[-1] in '"”' and line[:1].islower()))
                 and not previous.isupper()
-                and (line[:1].islower() or (_OPEN_END.search(previous) and line[:1].isalnum()))
-                and not _ENUM_START.match(line)
+                and (
+                    line[:1].islower()
+                    or (_OPEN_END.search(previous) and line[:1].isalnum())
+                    # a full line of running text wrapped before a name: "… do doanh nghiệp /
+                    # Việt Nam làm chủ", "…, báo cáo / Thủ tướng Chính phủ …"
+                    or (not gap and len(previous) >= _FULL_LINE and line[:1].isupper())
+                )
+                # a Roman number alone ends a name ("Quốc hội khóa / XVI."), it opens no part
+                and (not _ENUM_START.match(line) or _BARE_ROMAN.fullmatch(line))
                 and not _FIELD_START.match(line)
             ):
                 out.add_char(" ", start)
