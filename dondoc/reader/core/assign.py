@@ -165,7 +165,8 @@ _LABEL_VALUE = re.compile(
     r"(?P<label>co quan chu tri|don vi chu tri|chu tri|co quan phoi hop|don vi phoi hop|phoi hop"
     r"|thoi gian hoan thanh|thoi gian thuc hien|thoi gian|thoi han|tien do|san pham|ket qua"
     r"|hinh thuc van ban|(?:thanh vien|lanh dao|dong chi) phu trach)\s*:\s*"
-    r"(?P<value>(?:(?!;\s*(?:co quan|don vi|thoi gian|thoi han|tien do|san pham|ket qua|chu tri"
+    # the next field after ";" or after a full stop ("…: Bộ Nội vụ. Thời hạn: quý III/2025.")
+    r"(?P<value>(?:(?![;.]\s*(?:co quan|don vi|thoi gian|thoi han|tien do|san pham|ket qua|chu tri"
     r"|phoi hop|thanh vien|lanh dao|dong chi))[^\n])*)"
 )
 _AGENCY_HEAD = (
@@ -1534,7 +1535,27 @@ def propose_tasks(
             _localise(proposal, text, folded, province, (cand.start, cand.end))
         elif ministry is not None:
             _own_departments(proposal, ministry)
-            if not proposal.leads and _OWN_UNITS.match(folded, cand.start):
+            verb = VERB.search(folded, cand.start, cand.end)
+            subject = (cand.start, verb.start() if verb else cand.end)
+            if _OWN_UNITS.search(folded, *subject) and (
+                not proposal.leads or all(_UNDER_MINISTRY.match(f.value) for f in proposal.leads)
+            ):
+                # "Cấp ủy, thủ trưởng các đơn vị thuộc Bộ, Công an các địa phương căn cứ …"
+                proposal.leads = []
+            if _police(ministry):
+                # the provinces' police are the ministry's own units ("Công an các tỉnh, thành
+                # phố trực thuộc Trung ương" in the Public Security's own plan)
+                if proposal.leads and all(
+                    _PROVINCIAL_POLICE.match(folded, f.span[0])
+                    or _PROVINCIAL_POLICE.match(folded, max(0, f.span[0] - 8))
+                    for f in proposal.leads
+                ):
+                    proposal.leads = []
+                if not proposal.leads and _PROVINCIAL_POLICE.search(folded, *subject):
+                    proposal.leads = [
+                        Field(ministry.name, (cand.start, cand.end), 0.7, ministry.id, "unit")
+                    ]
+            if not proposal.leads and _OWN_UNITS.search(folded, *subject):
                 # "Các đơn vị thuộc Bộ cập nhật …" in the ministry's own notice: the ministry
                 proposal.leads = [
                     Field(ministry.name, (cand.start, cand.end), 0.7, ministry.id, "unit")
@@ -1682,6 +1703,17 @@ _DEPARTMENT = re.compile(r"^(?:vu|cuc|tong cuc|thanh tra bo|van phong bo|thanh t
 
 #: A ministry's units as a whole: "Các đơn vị thuộc Bộ", "các đơn vị trực thuộc Bộ".
 _OWN_UNITS = re.compile(r"cac (?:co quan, )?don vi (?:truc )?thuoc bo\b")
+
+
+_UNDER_MINISTRY = re.compile(r"^(?:Các tỉnh, thành phố)$")
+#: The provinces' police: "Công an các tỉnh, thành phố …", "Công an các địa phương".
+_PROVINCIAL_POLICE = re.compile(
+    r"(?:giao )?cong an (?:cac (?:tinh|dia phuong|don vi, dia phuong)|cap tinh|tinh, thanh pho)"
+)
+
+
+def _police(ministry) -> bool:
+    return fold_same_length(ministry.name).lower() == "dang uy cong an trung uong"
 
 
 def _own_departments(proposal: Proposal, ministry) -> None:
