@@ -200,7 +200,15 @@ def find_deadlines(folded: str, year: int | None, text: str = "") -> list[Deadli
                 text = _canonical(kind, groups, year)
             if text is None:
                 continue
-            if kind == "year" and (not prefix or _HORIZON.fullmatch(prefix)):
+            if (
+                kind == "year"
+                and (
+                    not prefix
+                    or _HORIZON.fullmatch(prefix)
+                    # "tại kỳ họp thường lệ cuối năm 2027": the session's, read as a meeting
+                    or folded[max(0, start - 10) : start].endswith("thuong le ")
+                )
+            ):
                 continue
             if kind == "continuous" and (
                 groups["c"].strip() == "dinh ky"

@@ -1001,3 +1001,106 @@ def test_a_bracketed_time_under_a_section_title_is_the_time_of_its_items():
     assert tasks["II.1"].due == date(2026, 12, 31)
     assert tasks["II.2"].due == date(2026, 9, 30)
     assert len([t for t in read(text).tasks if t.confidence >= 0.5]) == 2
+
+
+def test_a_full_wrapped_line_goes_on_with_a_name_and_a_roman_number_alone_ends_one():
+    first = "Bộ Khoa học và Công nghệ tổng hợp danh mục sản phẩm công nghệ số do doanh nghiệp"
+    second = (
+        "Việt Nam làm chủ, trình Quốc hội xem xét tại kỳ họp thường lệ gần nhất của Quốc hội khóa"
+    )
+    out = normalise(f"{first}\n{second}\nXV.")
+    assert "\n" not in out.text
+
+
+PROVINCE_COUNCIL = (
+    "HỘI ĐỒNG NHÂN DÂN                 CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+    "   TỈNH NGHỆ AN                          Độc lập - Tự do - Hạnh phúc\n"
+    "Số: 30/2026/NQ-HĐND                   Nghệ An, ngày 05 tháng 3 năm 2026\n\n"
+    "NGHỊ QUYẾT\nVề chính sách hỗ trợ\n\n"
+)
+
+
+def test_a_peoples_council_resolution_is_the_provinces_and_its_standing_board_supervises():
+    text = PROVINCE_COUNCIL + (
+        "Điều 3. Tổ chức thực hiện\n"
+        "1. Giao Ủy ban nhân dân tỉnh tổ chức thực hiện, trong đó:\n"
+        "a) Bố trí kinh phí trong dự toán ngân sách hằng năm;\n"
+        "b) Sơ kết, trình Hội đồng nhân dân tỉnh tại kỳ họp thường lệ cuối năm 2027.\n"
+        "2. Giao Thường trực Hội đồng nhân dân tỉnh, các Ban của Hội đồng nhân dân tỉnh giám "
+        "sát việc thực hiện Nghị quyết này.\n"
+    )
+    tasks = by_key(read(text))
+    assert {f.value for t in tasks.values() for f in t.leads} == {"Tỉnh ủy Nghệ An"}
+    assert tasks["3.1.a"].deadline is None
+    assert tasks["3.1.b"].deadline.value == "Tại kỳ họp thường lệ cuối năm 2027"
+    assert tasks["3.2"].content == "Giám sát việc thực hiện Nghị quyết này."
+
+
+def test_a_reports_proposals_give_work_to_the_bodies_and_members_it_names():
+    text = HEAD + (
+        "III. ĐỀ XUẤT\n"
+        "Cơ quan thường trực đề nghị Ban Chỉ đạo giao các nhiệm vụ sau (hoàn thành trong quý "
+        "IV/2025, trừ nhiệm vụ có thời hạn riêng):\n"
+        "1. Đề nghị Ban Chỉ đạo giao Đảng ủy Chính phủ lãnh đạo, chỉ đạo:\n"
+        "a) Ban hành nghị định về dữ liệu mở;\n"
+        "b) Sửa đổi luật về đầu tư công, trình Quốc hội tại Kỳ họp thứ hai, Quốc hội khóa XVI.\n"
+        "2. Đề nghị đồng chí Nguyễn Mạnh Hùng, Ủy viên Ban Chỉ đạo, Bộ trưởng Bộ Khoa học và "
+        "Công nghệ chỉ đạo:\n"
+        "- Xây dựng bộ chỉ số đổi mới sáng tạo trước Phiên họp thứ mười.\n"
+        "3. Đề nghị Ban Chỉ đạo giao các bộ, ngành, địa phương cập nhật tiến độ, thực hiện "
+        "trong năm 2025 và các năm tiếp theo.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["III.1"].content == "Lãnh đạo, chỉ đạo."
+    assert tasks["III.1.a"].parent_key == "III.1"
+    assert [f.value for f in tasks["III.1.a"].leads] == ["Đảng ủy Chính phủ"]
+    # a session gives way to the section's time, a time before a session does not
+    assert tasks["III.1.b"].due == date(2025, 12, 31)
+    assert tasks["III.2"].content == "Chỉ đạo."
+    assert [f.value for f in tasks["III.2.1"].members] == ["Nguyễn Mạnh Hùng"]
+    assert tasks["III.2.1"].deadline.value == "Trước Phiên họp thứ mười"
+    assert tasks["III.3"].deadline.value == "Trong năm 2025 và các năm tiếp theo"
+    assert tasks["III.3"].due is None
+
+
+def test_figures_work_handed_out_before_and_the_senders_intent_are_no_tasks():
+    text = HEAD + (
+        "I. KẾT QUẢ\n"
+        "Đảng ủy Chính phủ 120 98 12\n"
+        "Tại phiên họp thứ năm, Ban Chỉ đạo đã giao Bộ Tài chính hoàn thành hướng dẫn trước "
+        "ngày 30/9/2025; đến nay đã hoàn thành.\n"
+        "Cơ quan thường trực sẽ tiếp tục theo dõi, đôn đốc và báo cáo Ban Chỉ đạo.\n"
+    )
+    assert [t for t in read(text).tasks if t.confidence >= 0.5] == []
+
+
+def test_enterprises_asked_for_work_lead_nothing_and_changing_minds_is_no_task():
+    text = HEAD + (
+        "II. KẾT LUẬN\n"
+        "1. Doanh nghiệp là trung tâm; các bộ, ngành phải thay đổi tư duy quản lý.\n"
+        "2. Đề nghị Tập đoàn Viettel nghiên cứu chip chuyên dụng trong quý IV/2025.\n"
+    )
+    proposed = {t.key: t for t in read(text).tasks if t.confidence >= 0.5}
+    assert list(proposed) == ["II.2"]
+    assert proposed["II.2"].leads == []
+
+
+def test_a_field_after_a_full_stop_and_the_provinces_police_in_the_polices_own_plan():
+    text = (
+        "ĐẢNG ỦY CÔNG AN TRUNG ƯƠNG\nSố 40-KH/ĐUCATW\nHà Nội, ngày 05 tháng 3 năm 2026\n\n"
+        "KẾ HOẠCH\n"
+        "II. NHIỆM VỤ\n"
+        "1. Xây dựng đề án đào tạo chuyên gia an ninh mạng.\n"
+        "Đơn vị chủ trì: Cục Đào tạo; đơn vị phối hợp: Bộ Nội vụ. Thời hạn: quý III/2026.\n"
+        "2. Công an các tỉnh, thành phố trực thuộc Trung ương số hóa hồ sơ cư trú trước ngày "
+        "31/10/2026.\n"
+        "3. Triển khai bảo vệ hệ thống thông tin, do Cục An ninh mạng chủ trì, phối hợp với Bộ "
+        "Quốc phòng (Bộ Tư lệnh Tác chiến không gian mạng); hoàn thành trong quý IV/2026.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["II.1"].due == date(2026, 9, 30)
+    assert [f.value for f in tasks["II.1"].coordinators] == ["Đảng ủy Bộ Nội vụ"]
+    assert [f.value for f in tasks["II.2"].leads] == ["Đảng ủy Công an Trung ương"]
+    assert [f.value for f in tasks["II.3"].leads] == ["Đảng ủy Công an Trung ương"]
+    assert [f.value for f in tasks["II.3"].coordinators] == ["Quân ủy Trung ương"]
+    assert tasks["II.3"].content == "Triển khai bảo vệ hệ thống thông tin."
