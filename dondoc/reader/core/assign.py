@@ -1538,7 +1538,7 @@ def propose_tasks(
             verb = VERB.search(folded, cand.start, cand.end)
             subject = (cand.start, verb.start() if verb else cand.end)
             if _OWN_UNITS.search(folded, *subject) and (
-                not proposal.leads or all(_UNDER_MINISTRY.match(f.value) for f in proposal.leads)
+                not proposal.leads or all(_PROVINCES_ONLY.match(f.value) for f in proposal.leads)
             ):
                 # "Cấp ủy, thủ trưởng các đơn vị thuộc Bộ, Công an các địa phương căn cứ …"
                 proposal.leads = []
@@ -1705,7 +1705,8 @@ _DEPARTMENT = re.compile(r"^(?:vu|cuc|tong cuc|thanh tra bo|van phong bo|thanh t
 _OWN_UNITS = re.compile(r"cac (?:co quan, )?don vi (?:truc )?thuoc bo\b")
 
 
-_UNDER_MINISTRY = re.compile(r"^(?:Các tỉnh, thành phố)$")
+#: Leads that are only the provinces' group, read from "Công an các địa phương" and the like.
+_PROVINCES_ONLY = re.compile(r"^Các tỉnh, thành phố$")
 #: The provinces' police: "Công an các tỉnh, thành phố …", "Công an các địa phương".
 _PROVINCIAL_POLICE = re.compile(
     r"(?:giao )?cong an (?:cac (?:tinh|dia phuong|don vi, dia phuong)|cap tinh|tinh, thanh pho)"
