@@ -47,7 +47,7 @@ _VERBS = (
     r"|thanh lap|bo tri|dieu chinh|quan ly|khai thac|phat dong|xay dung|danh gia|soan thao"
     r"|phe duyet|trien khai thi diem|ra soat|sap xep|kien toan|tuyen truyen|dao tao|ung dung"
     r"|dau tu|ho tro|cung cap|ket noi|chia se|so hoa|thi diem|nang cap|tang cuong|tap trung"
-    r"|khan truong|chu dong|phoi hop|lam tot|chiu trach nhiem"
+    r"|khan truong|chu dong|phoi hop|lam tot|chiu trach nhiem|giam sat"
 )
 VERB = re.compile(r"(?<![\w])(?:" + _VERBS + r")(?![\w])")
 _IMPERATIVE = re.compile(
@@ -63,7 +63,8 @@ _IMPERATIVE = re.compile(
 _TRIGGER = re.compile(
     r"(?<![\w])(?<!duoc )(?<!da )(?<!dap ung )(?<!theo )(?<!cac )(?<!nhung )(?<!voi )(?<!moi )"
     r"(?:giao(?= (?:cho |dong chi|d/c|bo |ban |cac |uy ban|ubnd|van phong|co quan|thanh tra"
-    r"|ngan hang|tong cuc|cuc |vu |so |vien |dang uy|kiem toan|tap doan|dai |trung tam))"
+    r"|ngan hang|tong cuc|cuc |vu |so |vien |dang uy|kiem toan|tap doan|dai |trung tam"
+    r"|thuong truc |hoi dong))"
     r"|de nghi|yeu cau)(?![\w])(?!\s*:)"
 )
 _GENERIC = re.compile(
@@ -94,16 +95,38 @@ _PASSIVE = re.compile(r"\bse duoc\b")
 _CALL = re.compile(r"(?<![\w])(?:tiep tuc )?quan tam,? chi dao(?![\w])")
 #: A look back rather than work ahead: "Thời gian qua, …", "Tuy nhiên, …".
 _REVIEW = re.compile(
-    r"^(?:trong )?(?:thoi gian qua|tuy nhien|nhin chung|qua \d|sau \d+ thang|ket qua)"
+    r"^(?:trong )?(?:thoi gian qua|tuy nhien|nhin chung|qua \d|sau \d+ thang|ket qua"
+    # "Sau hơn một năm vận hành …, các bộ, ngành đã …": results after a period
+    r"|sau (?:hon )?(?:\d+|mot|hai|ba|bon|nam|sau) (?:nam|thang|quy)\b[^.;]{0,200}? da )"
 )
 #: A call on attitude, not a task: "… phải coi chuyển đổi số là nhiệm vụ …".
-_ATTITUDE = re.compile(r"(?<![\w])(?:phai|can) (?:coi|xem|xac dinh)(?![\w])")
+_ATTITUDE = re.compile(
+    r"(?<![\w])(?:phai|can) (?:coi|xem|xac dinh|nhan thuc(?: ro| dung| day du)?"
+    # "Các bộ, ngành phải thay đổi tư duy quản lý": a way of thinking, no work
+    r"|thay doi tu duy|doi moi tu duy)(?![\w])"
+    # "quán triệt, xác định … là nhiệm vụ chính trị trọng tâm": how to regard the work
+    r"|(?<![\w])(?:xac dinh|coi|xem) [^.;:]{0,160}?\bla (?:mot )?nhiem vu (?:chinh tri )?"
+    r"(?:trong tam|hang dau|quan trong|then chot|thuong xuyen)"
+)
 _RESPONSIBLE = re.compile(r"(?<![\w])chiu trach nhiem(?![\w])")
+#: What to do if something goes wrong, not work: "Trong quá trình thực hiện, nếu có vướng
+#: mắc, đề nghị … phản ánh về …".
+_CONDITIONAL = re.compile(
+    r"(?:^|, )neu (?:co |gap |phat sinh )?(?:kho khan|vuong mac|phat sinh|van de)(?![\w])"
+)
+#: "Ban Thường vụ Thành ủy đề nghị:": the opening of requests that follow, none itself.
+_REQUESTS_OPEN = re.compile(r"(?<![\w])(?:de nghi|kien nghi|yeu cau|de xuat)\s*:?\s*$")
 #: A call on a whole category rather than a task: "Người đứng đầu cấp ủy, cơ quan, đơn vị phải
 #: trực tiếp …", "Mỗi cán bộ, đảng viên phải …", "Các cấp ủy, tổ chức đảng phải …".
 _DUTY = re.compile(
     r"^(?:nguoi dung dau|moi|tung|toan the|cac cap uy|cap uy|can bo, dang vien)[\w ,]{0,60}?"
     r" (?:phai|can) "
+)
+#: A rule for whoever is given work, not an assignment: "Các cơ quan được giao chủ trì chuẩn
+#: bị đề án gửi dự thảo … chậm nhất 10 ngày làm việc trước phiên họp".
+_WHOEVER = re.compile(
+    r"^(?:thu truong )?(?:cac|nhung|moi) (?:co quan|don vi|bo|so|dia phuong)[\w ]{0,30}?"
+    r" duoc giao (?:chu tri|nhiem vu|thuc hien)(?![\w])"
 )
 #: Where the money comes from, not work: "Kinh phí phục vụ hoạt động kiểm tra do ngân sách
 #: Đảng bảo đảm", "Kinh phí thực hiện Kế hoạch được bố trí từ …".
@@ -120,6 +143,8 @@ _SECTION_BAD = re.compile(
     r"quan diem|muc dich|yeu cau|muc tieu|tinh hinh|ket qua dat duoc|danh gia|boi canh|can cu"
     r"|y nghia|nguyen tac"
 )
+#: "Điều 4. Thẩm quyền và thời hạn cấp Giấy chứng nhận": who may decide what, not work.
+_COMPETENCE = re.compile(r"tham quyen|giai thich tu ngu|pham vi dieu chinh|hieu luc thi hanh")
 _APPROVES = re.compile(
     r"phe duyet (?:chuong trinh|de an|ke hoach|chien luoc|quy hoach|du an)[^:]*"
     r"(?:noi dung|nhu sau|sau day)[^:]*:?\s*$"
@@ -140,14 +165,17 @@ _LABEL_VALUE = re.compile(
     r"(?P<label>co quan chu tri|don vi chu tri|chu tri|co quan phoi hop|don vi phoi hop|phoi hop"
     r"|thoi gian hoan thanh|thoi gian thuc hien|thoi gian|thoi han|tien do|san pham|ket qua"
     r"|hinh thuc van ban|(?:thanh vien|lanh dao|dong chi) phu trach)\s*:\s*"
-    r"(?P<value>(?:(?!;\s*(?:co quan|don vi|thoi gian|thoi han|tien do|san pham|ket qua|chu tri"
+    # the next field after ";" or after a full stop ("…: Bộ Nội vụ. Thời hạn: quý III/2025.")
+    r"(?P<value>(?:(?![;.]\s*(?:co quan|don vi|thoi gian|thoi han|tien do|san pham|ket qua|chu tri"
     r"|phoi hop|thanh vien|lanh dao|dong chi))[^\n])*)"
 )
 _AGENCY_HEAD = (
     r"(?:Bộ|Ban|Văn phòng|Ủy ban|Uỷ ban|UBND|Cục|Vụ|Viện|Sở|Tổng cục|Trung tâm|Thanh tra|Kiểm toán"
-    r"|Ngân hàng|Đài|Thông tấn xã|Học viện|Đại học|Tập đoàn|Hội đồng|Đảng ủy|Đảng uỷ"
+    r"|Ngân hàng|Đài|Thông tấn xã|Học viện|Đại học|Tập đoàn|Hội đồng|Đảng ủy|Đảng uỷ|Thường trực"
     r"|Ban cán sự đảng|Quỹ|Cơ quan|Tổng công ty|Công an|Các bộ|Các cơ quan|Các địa phương"
-    r"|Các đơn vị|Các tỉnh)"
+    r"|Các đơn vị|Các tỉnh"
+    # a department written without its diacritics: "Vu Ngan sach nha nuoc chu tri"
+    r"|Vu|Cuc|Tong cuc|Van phong|Uy ban)"
 )
 UNKNOWN_AGENCY = re.compile(
     _AGENCY_HEAD + r"(?:\s+(?:[A-ZĐÀ-Ỹa-zđà-ỹ&]|-\s)[\w&]*(?:,(?= [A-ZĐ]))?){0,10}"
@@ -328,6 +356,10 @@ def _sentences(text: str, a: int, b: int) -> list[tuple[int, int]]:
     return [s for s in (_strip_span(text, x, y) for x, y in pieces) if s[1] - s[0] > 3]
 
 
+#: A section's time in brackets: "(Các nhiệm vụ dưới đây hoàn thành trong năm 2025, …)".
+_TIME_NOTE = re.compile(r"\((?:cac )?nhiem vu[^()]*\)\.?$")
+
+
 def _collect(structure: Structure, text: str, folded: str, index: _Index) -> list[_Candidate]:
     """Candidate task units in document order, with parents, context and inherited deadline
     and lead-in (the sentence or heading that introduced them)."""
@@ -372,6 +404,12 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
                     # "Thực hiện …, Bộ Khoa học và Công nghệ đề nghị Ủy ban nhân dân các tỉnh
                     # … thực hiện một số nội dung sau:": after the recital, the request
                     lead_in_of[part.parent] = (request.start(), last[1])
+            note = _TIME_NOTE.match(raw_folded[len(raw_folded) - len(raw_folded.lstrip()) :])
+            if note is not None and index.first_deadline(a, b) is not None:
+                # "(Các nhiệm vụ dưới đây hoàn thành trong năm 2025, trừ nhiệm vụ có thời hạn
+                # riêng.)" under a section's title: the section's time, no task
+                intro_of[part.parent] = index.first_deadline(a, b)
+                continue
             intro_of[part.parent] = intro
             heading = open_heading.pop(part.parent, None)
             for s, e in _sentences(text, a, b):
@@ -418,7 +456,11 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
         )
         if is_heading:
             title = folded[a : min(b, a + 80)]
-            if _SECTION_BAD.search(title) or i in approving:
+            if (
+                _SECTION_BAD.search(title)
+                or (_COMPETENCE.search(title) and not _SECTION_GOOD.search(title))
+                or i in approving
+            ):
                 score = -0.35
             elif _SECTION_GOOD.search(title):
                 score = max(parent_score, 0.15)
@@ -483,18 +525,70 @@ def _assigning_lead_in(text: str, folded: str, a: int, b: int, index: _Index) ->
     """A numbered lead-in that itself assigns: a named body or member, then work, then a
     colon ("3.1. Đảng ủy Chính phủ lãnh đạo, chỉ đạo:"); it is a task and the parent of the
     items below, unlike a heading that only names the body ("1. Bộ Tài chính:")."""
+    return _assigning_lead_in_work(text, folded, a, b, index) is not None
+
+
+def _assigning_lead_in_work(text: str, folded: str, a: int, b: int, index: _Index) -> int | None:
+    """Where the work of a numbered lead-in that itself assigns starts, or None."""
     if b - a > 160 or not (text[a:b] + text[b : b + 2]).rstrip().endswith(":"):
-        return False
+        return None
+    return _lead_in_work(text, folded, a, b, index)
+
+
+#: "Đồng chí Bộ trưởng Bộ Công an chỉ đạo:", "Đề nghị đồng chí Bộ trưởng … chỉ đạo:".
+#: A report's proposal: "Đề nghị Ban Chỉ đạo giao Đảng ủy Chính phủ lãnh đạo, chỉ đạo:".
+_LEAD_IN_OPENER = re.compile(
+    r"(?:(?:de nghi|kien nghi)\s+(?:ban chi dao\s+(?:giao|yeu cau)\s+)?|giao\s+)?"
+    r"(?:(?:dong chi|d/c)\s+)?"
+)
+
+
+def _lead_in_work(text: str, folded: str, a: int, b: int, index: _Index) -> int | None:
+    """Where the work of an assigning lead-in starts ("chỉ đạo" in "Đề nghị đồng chí Bộ trưởng
+    Bộ Công an chỉ đạo:"), or None when the line is no such lead-in."""
     mentions = index.mentions_in(a, b)
-    opener = _MEMBER_HEADING.match(folded, a)  # "Đồng chí Bộ trưởng Bộ Công an chỉ đạo:"
+    opener = _LEAD_IN_OPENER.match(folded, a)
     first = opener.end() if opener else a
-    if not mentions or mentions[0].start > first + 1 or mentions[0].kind == "group":
-        return False
-    verb = VERB.search(folded, mentions[0].end, b)
+    if mentions and mentions[0].start <= first + 1:
+        if mentions[0].kind == "group":
+            return None
+        name_end = mentions[0].end
+    elif _HEAD.match(text, first, b):
+        # a body the register does not know ("Đảng ủy Ủy ban nhân dân thành phố")
+        name_end = agency_name_end(text, folded, first, b)
+    else:
+        return None
+    if (
+        mentions
+        and mentions[0].kind == "member"
+        and not mentions[0].via_office
+        and folded.startswith(",", name_end)
+    ):
+        # "Đề nghị đồng chí Nguyễn Mạnh Hùng, Ủy viên Ban Chỉ đạo, Bộ trưởng Bộ … chỉ đạo:":
+        # the member's offices after the name
+        later = next(
+            (
+                v
+                for v in VERB.finditer(folded, name_end, b)
+                if not any(m.start <= v.start() < m.end for m in mentions)
+            ),
+            None,
+        )
+        gap = folded[name_end : later.start()] if later else ""
+        if later is not None and len(gap.split()) <= 14 and not re.search(r"[;:.]", gap):
+            name_end = later.start()
+    verb = VERB.search(folded, name_end, b)
     if verb is None or _agency_heading(text, folded, a, b, index):
-        return False
-    between = folded[mentions[0].end : verb.start()].strip(" ,")
-    return len(between.split()) <= 3 and not any(m.start >= verb.end() for m in mentions)
+        return None
+    between = folded[name_end : verb.start()].strip(" ,")
+    # "Đảng ủy Ủy ban nhân dân thành phố lãnh đạo, chỉ đạo Ủy ban nhân dân thành phố:": the
+    # body directed is the object of the work, not a second addressee
+    directs = folded.startswith(("lanh dao", "chi dao"), verb.start())
+    if len(between.split()) <= 3 and (directs or not any(m.start >= verb.end() for m in mentions)):
+        if between == "lanh dao":  # "lãnh đạo, chỉ đạo": both words are the work
+            return folded.index("lanh dao", name_end)
+        return verb.start()
+    return None
 
 
 def _last_sentence(text: str, a: int, b: int) -> tuple[int, int]:
@@ -511,6 +605,15 @@ _HEADING_OPENERS = re.compile(
 _ADDRESSEE_HEADING = re.compile(r"nhiem vu (?:do|giao cho|giao|cua|danh cho)\s")
 _MEMBER_HEADING = re.compile(r"(?:dong chi|d/c)\s")
 _HEADING_TAIL = re.compile(r"\s+(?:chi dao|chu tri|phu trach|thuc hien)\s*$")
+#: "Bộ trưởng, Thủ trưởng các bộ, …, Chủ tịch Ủy ban nhân dân các tỉnh, …:": the heads of the
+#: bodies a heading names answer for them, so the bodies do the items.
+_HEADS_OPENER = re.compile(
+    r"(?:(?:bo truong|thu truong|chu tich|giam doc|lanh dao|nguoi dung dau)"
+    r"(?:\s*,\s*|\s+va\s+|\s+))+"
+)
+#: "1. Chính phủ có trách nhiệm:", "4. Ủy ban nhân dân … có trách nhiệm:": a heading naming the
+#: bodies whose duties follow.
+_DUTY_TAIL = re.compile(r"\s+(?:co|chiu) (?:trach nhiem|nhiem vu)\s*$")
 
 
 def _addressee_heading(text: str, folded: str, a: int, b: int, index: _Index) -> bool:
@@ -540,12 +643,15 @@ def _named_only(text: str, folded: str, a: int, b: int, index: _Index) -> bool:
     while end > a and text[end - 1] in " :.-–":
         end -= 1
     opener = _HEADING_OPENERS.match(folded, a, end)
-    if opener is None or end - opener.end() < 3:
+    at = opener.end() if opener else a
+    if end - at < 3 or (
+        opener is None and not (text[a:b] + text[b : b + 2]).rstrip().endswith(":")
+    ):
         return False
-    mentions = index.mentions_in(opener.end(), end)
+    # "1. Bộ trưởng Bộ Khoa học và Công nghệ:": a member by office alone, over its points
+    mentions = index.mentions_in(at, end)
     if not any(m.kind == "member" and m.id is not None for m in mentions):
         return False
-    at = opener.end()
     for m in mentions:
         if m.end <= at:
             continue  # "Chính phủ" inside "Thủ tướng Chính phủ"
@@ -562,14 +668,27 @@ def _agency_heading(text: str, folded: str, a: int, b: int, index: _Index) -> bo
     while end > a and text[end - 1] in " :.-–":
         end -= 1
     tail = _HEADING_TAIL.search(folded, a, end) if _ADDRESSEE_HEADING.match(folded, a) else None
+    tail = tail or _DUTY_TAIL.search(folded, a, end)
     if tail:
         end = tail.start()
-    opener = _HEADING_OPENERS.match(folded, a, end)
+    opener = _HEADING_OPENERS.match(folded, a, end) or _HEADS_OPENER.match(folded, a, end)
     start = opener.end() if opener else a
+    # "Đề nghị Chủ tịch Ủy ban nhân dân các tỉnh, …:": a request to the heads of the bodies
+    heads = _HEADS_OPENER.match(folded, start, end) if opener else None
+    start = heads.end() if heads else start
     if end - start < 3:
         return False
+    at = start
     for m in index.mentions_in(start, end):
         if m.kind in ("agency", "group") and m.start == start and m.end >= end - 1:
+            return True
+        # "Các tỉnh ủy, thành ủy, đảng ủy trực thuộc Trung ương": bodies named side by side
+        if m.kind not in ("agency", "group") or m.end <= at:
+            continue
+        if m.start < at or not _NAMES_JOIN.fullmatch(folded, at, m.start):
+            break
+        at = m.end
+        if at >= end - 1 and at > start:
             return True
     if _HEAD.match(text, start, end):
         return agency_name_end(text, folded, start, end) >= end - 1
@@ -600,6 +719,10 @@ class _Found:
     verb: re.Match | None = None
     trigger: re.Match | None = None
     searched: bool = False
+    # where ", do Cục … chủ trì" begins after the work: the content ends there
+    led_by: int | None = None
+    # where the work begins after an opening "Giao …"/"Đề nghị …" and its addressees
+    work_at: int | None = None
 
 
 def _field(
@@ -645,6 +768,10 @@ def _split_agencies(
             continue  # "Cục Thuế (Bộ Tài chính)": whose unit it is
         found.append((m.start, _mention_field(text, m, confidence)))
     for s, e in unknown:
+        if text[max(a, s - 2) : s].strip().endswith("(") and any(
+            m.end <= s and not text[m.end : s].strip(" (") for m in known
+        ):
+            continue  # "Bộ Quốc phòng (Bộ Tư lệnh Tác chiến …)": the body's own unit
         found.append((s, _field(text, s, e, confidence * 0.8, None, text[s:e])))
     out: list[Field] = []
     for _, item in sorted(found, key=lambda x: x[0]):
@@ -748,6 +875,27 @@ def _trigger(f: str, verb: re.Match | None) -> re.Match | None:
     return None
 
 
+_PREVIOUS_WORD = re.compile(r"(\w+) $")
+
+
+def _in_name(text: str, at: int, mentions: list[Mention]) -> bool:
+    """Whether a verb at ``at`` belongs to a name: inside a known one, or in capitals right
+    after a word in capitals ("Giao Vụ Tổ chức cán bộ chủ trì": the work is "chủ trì")."""
+    if any(m.start <= at < m.end for m in mentions):
+        return True
+    if not text[at : at + 1].isupper():
+        return False
+    before = _PREVIOUS_WORD.search(text, max(0, at - 30), at)
+    return before is not None and before.group(1)[:1].isupper()
+
+
+#: "…, do Cục … chủ trì": the unit that leads, named after the work.
+_LED_BY = re.compile(r"(?:,\s*|\s)do\s+([^;:]{3,160}?)\s+chu tri(?![\w])")
+
+
+_DONE_WORD = re.compile(r"(?:hoan thanh|thuc hien)(?![\w])")
+
+
 def _assignees(
     cand: _Candidate, text: str, folded: str, index: _Index, resolver: Resolver
 ) -> _Found:
@@ -757,18 +905,24 @@ def _assignees(
     mentions = index.mentions_in(a, b)
     opening = _OPENING.match(f)
     verb = VERB.search(f, opening.end() if opening else 0)
-    if verb is not None and any(m.start <= a + verb.start() < m.end for m in mentions):
+    if verb is not None and _in_name(text, a + verb.start(), mentions):
         # "Ban Tổ chức Trung ương, Đảng ủy Bộ Xây dựng cử cán bộ": the work is the first verb
         # outside the names
         verb = next(
             (
                 v
                 for v in VERB.finditer(f, verb.end())
-                if not any(m.start <= a + v.start() < m.end for m in mentions)
+                if not _in_name(text, a + v.start(), mentions)
             ),
             verb,
         )
     trigger = _trigger(f, verb)
+    if trigger is not None and verb is None:
+        # "… thẩm định yêu cầu bảo đảm an ninh": a noun, not a request, when no addressee
+        # follows it
+        after = a + trigger.end() + len(f[trigger.end() :]) - len(f[trigger.end() :].lstrip())
+        if not any(m.start == after for m in mentions) and not _HEAD.match(text, after):
+            trigger = None
     found.verb, found.trigger, found.searched = verb, trigger, True
     subject_end = a + (verb.start() if verb else len(f))
     zone_start = a
@@ -779,12 +933,19 @@ def _assignees(
             (
                 v
                 for v in VERB.finditer(f, trigger.end())
-                if not any(m.start <= a + v.start() < m.end for m in mentions)
+                if not _in_name(text, a + v.start(), mentions)
             ),
             None,
         )
         subject_end = a + (after.start() if after else len(f))
         found.assignee = True
+        if (
+            after is not None
+            and trigger.start() == len(f) - len(f.lstrip())
+            # "Giao Bo Tu phap tham dinh …, hoàn thành trong …": a time's connective, not the work
+            and not (f[: after.start()].endswith(", ") and _DONE_WORD.match(f, after.start()))
+        ):
+            found.work_at = subject_end
     if verb is None and trigger is None:
         # no verb the rules know ("Bộ Quốc phòng, Bộ Công an theo chức năng … bảo đảm an
         # ninh"): only the names that open the sentence, one after another, are its subject
@@ -907,6 +1068,27 @@ def _assignees(
             end = min(end, a + co.end() + punct.start())
         for item in _split_agencies(text, folded, a + co.end(), end, index, 0.8):
             _add(found.coordinators, item)
+    by = _LED_BY.search(f) if not found.leads and not found.members else None
+    if by is not None:
+        # "Tổ chức quán triệt …, do Cục Công tác đảng … chủ trì, phối hợp với …": the unit named
+        # after the work leads it
+        s, e = a + by.start(1), a + by.end(1)
+        named = [
+            m
+            for m in mentions
+            if s <= m.start < e
+            and m.kind in ("agency", "group")
+            and not is_not_assignee(folded[m.start : m.end])
+        ]
+        for m in named:
+            _add(found.leads, _mention_field(text, m, 0.8))
+        if not named:
+            for us, ue in _unknown_agencies(text, folded, s, e, [], 0.6)[:1]:
+                if us == s:
+                    _add(found.leads, _field(text, us, ue, 0.6, None, text[us:ue]))
+        found.assignee = found.assignee or bool(found.leads)
+        if found.leads and by.start() > 0:
+            found.led_by = a + by.start()
     if not found.assignee and trigger is None and _GENERIC.match(f):
         found.generic = True
     if trigger and not found.members and not found.leads:
@@ -945,7 +1127,12 @@ def _labelled(cand: _Candidate, text: str, folded: str, index: _Index, year: int
                 out["output"] = _field(text, vs, ve.__int__() if False else ve, 0.9)
             else:
                 phrases = find_deadlines(folded[vs:ve], year, text[vs:ve])
-                if phrases:
+                month = _BARE_MONTH.fullmatch(folded, vs, ve)
+                if not phrases and month and year and 1 <= int(month.group(1)) <= 12:
+                    # "Thời gian: Tháng 4" in a yearly programme: the month of its year, as a
+                    # quarter without a year is ("Quý II")
+                    out["deadline"] = Field(f"Tháng {int(month.group(1))}/{year}", (vs, ve), 0.9)
+                elif phrases:
                     p = phrases[0]
                     out["deadline"] = Field(p.text, (vs + p.start, vs + p.end), 0.95)
                 else:
@@ -953,29 +1140,58 @@ def _labelled(cand: _Candidate, text: str, folded: str, index: _Index, year: int
     return out
 
 
+#: A field's value that is a month alone: "Tháng 4".
+_BARE_MONTH = re.compile(r"thang\s+(\d{1,2})\s*\.?")
+
+
 #: Words before a time that make it the time the work is due ("hoàn thành trước ngày …").
 _DUE_WORDS = re.compile(r"(?<![\w])(?:trong|truoc|cham nhat|den het|xong|hoan thanh|tai)(?![\w])")
+
+
+_DONE_SO = re.compile(r"(?:thuc hien|trien khai|[;,]) $")
+
+
+_BUDGET_BEFORE = re.compile(r"(?:ngan sach|du toan|kinh phi)(?: nha nuoc| dia phuong)? $")
 
 
 def _deadline(cand: _Candidate, folded: str, index: _Index) -> Field | None:
     """The item's own time when it states one ("trước ngày 15/9/2025", "trong tháng 8/2025",
     "hằng quý", "tại phiên họp tiếp theo"), else the time of the sentence or heading that
     introduced it ("Trong quý III/2025, tập trung …:"), else a looser time in the item."""
-    phrases = index.deadlines_in(cand.start, cand.end)
+    phrases = [
+        p
+        for p in index.deadlines_in(cand.start, cand.end)
+        # "bố trí kinh phí trong dự toán ngân sách hằng năm": the budget's rhythm, no time
+        if not (
+            p.text.startswith("Hằng")
+            and _BUDGET_BEFORE.search(folded, max(0, p.start - 30), p.start)
+        )
+    ]
     own = [
         p
         for p in phrases
         if p.text.startswith(("Hằng", "Tại", "Định kỳ"))
+        # "…; thực hiện thường xuyên": the item's own rhythm, not a word of its work
+        or (p.text.startswith("Thường") and _DONE_SO.search(folded, max(0, p.start - 14), p.start))
         or (p.prefixed and _DUE_WORDS.match(folded, p.start))
         or (p.prefixed and _DUE_WORDS.search(folded[p.start : p.end].split("quy")[0]))
     ]
     if cand.inherited is not None:
         # a time opening the item frames it ("Trong năm 2025 mọi thủ tục …"); the list's
         # time still governs
-        own = [p for p in own if p.start > cand.start + 2]
+        own = [
+            p
+            for p in own
+            # "Định kỳ hằng tháng báo cáo …": a rhythm opening the item is its own
+            if p.start > cand.start + 2 or p.text.startswith(("Định kỳ", "Hằng"))
+        ]
     # "trình Quốc hội tại Kỳ họp thứ 9; hoàn thành trong tháng 5/2025": the time the work is
     # done by, or the list's time, says more than the session it goes to
-    sessions = [p for p in own if p.text.startswith("Tại ") and any(c.isdigit() for c in p.text)]
+    sessions = [
+        p
+        for p in own
+        if p.text.startswith("Tại ") and (any(c.isdigit() for c in p.text) or " thứ " in p.text)
+    ]
     own = [p for p in own if p not in sessions]
     if own:
         first = own[0]
@@ -993,6 +1209,10 @@ def _deadline(cand: _Candidate, folded: str, index: _Index) -> Field | None:
         if p.prefixed or p.text.startswith("Thường"):
             return Field(p.text, (p.start, p.end), 0.7)
     return None
+
+
+_GIVEN_BEFORE = re.compile(r"(?<![\w])da (?:duoc )?giao(?![\w])")
+_FIGURES = re.compile(r"[^\d]{3,120}?(?:\s+[\d.,%]+){2,}\s*")
 
 
 def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> float:
@@ -1017,15 +1237,24 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score += 0.3
     if cand.recital:
         score -= 0.5
-    if verb and re.search(
-        r"(?<![\w])da (?:duoc )?(?:\w+ ){0,2}$", f[max(0, verb.start() - 18) : verb.start()]
+    if verb and (
+        re.search(
+            r"(?<![\w])da (?:duoc )?(?:\w+,? ){0,2}$", f[max(0, verb.start() - 18) : verb.start()]
+        )
+        # "Ban Chỉ đạo đã giao Bộ Tài chính hoàn thành …": work handed out before
+        or _GIVEN_BEFORE.search(f, 0, verb.start())
     ):
         score -= 0.4  # its work is done: "Bộ Công an đã chủ trì, phối hợp …"
+    if not verb and _FIGURES.fullmatch(f):
+        score -= 0.6  # a row of figures: "Đảng ủy Chính phủ 186 139 15"
     if _REVIEW.match(f):
         score -= 0.35
-    if _ATTITUDE.search(f):
+    attitude = _ATTITUDE.search(f)
+    if attitude:
         score -= 0.4
-    if (_DUTY.match(f) or _FUNDING.match(f)) and not trigger:
+        if verb and attitude.start() <= verb.start() <= attitude.end() + 1:
+            score -= 0.1  # "thay đổi tư duy quản lý": a noun after the attitude, no work
+    if (_DUTY.match(f) or _FUNDING.match(f) or _WHOEVER.match(f)) and not trigger:
         score -= 0.6
     if _RESPONSIBLE.search(f) and not (cand.inherited or find_deadlines(f, None)):
         score -= 0.5
@@ -1037,12 +1266,16 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score -= 0.2
     if _CLOSING.search(f):
         score -= 0.5
+    if "neu " in f and _CONDITIONAL.search(f) and not find_deadlines(f, None):
+        score -= 0.5
+    if len(f) < 120 and _REQUESTS_OPEN.search(f):
+        score -= 0.6
     if _PASSIVE.search(f) and not trigger:
         score -= 0.2
     if (
         not trigger
         and verb
-        and f[max(0, verb.start() - 3) : verb.start()] == "se "
+        and re.search(r"(?<![\w])se (?:tiep tuc )?$", f[max(0, verb.start() - 12) : verb.start()])
         and not re.search(r"(?<![\w])truoc ngay \d", f)
     ):
         # the writer's own intent: "Cơ quan thường trực sẽ tổng hợp …"; a commitment by a
@@ -1096,6 +1329,9 @@ def _prose_label(base: str, sentence: int) -> str:
     return f"{section}, {where}" if section else where[:1].upper() + where[1:]
 
 
+_DELIVERY = re.compile(r"(?:bao cao|trinh|gui)(?![\w])")
+
+
 def _second_assignment(
     cand: _Candidate, text: str, folded: str, index: _Index
 ) -> tuple[int, int] | None:
@@ -1103,8 +1339,6 @@ def _second_assignment(
     own time, when the first states one too; else None ("…; hoàn thành trong quý II" is the
     first's time, not a second task)."""
     a, b = cand.start, cand.end
-    if cand.inherited is not None:
-        return None
     for m in re.finditer(r";\s+", folded[a:b]):
         s = a + m.end()
         if folded.startswith("hoan thanh", s) or not _IMPERATIVE.match(folded, s):
@@ -1115,6 +1349,11 @@ def _second_assignment(
             if p.prefixed or p.text.startswith(("Hằng", "Định kỳ"))
         ]
         later = [p for p in index.deadlines_in(s, b) if p.prefixed]
+        if cand.inherited is not None and not _DELIVERY.match(folded, s):
+            # under a section's time ("Từ nay đến hết năm 2025, …:"), the first part takes
+            # it when it states none, and a second part with a time of its own is a task
+            # (not "…; báo cáo Bộ Chính trị trong quý II/2026", the first one's delivery)
+            own = own or [cand.inherited]
         if own and later:
             return (s, b)
     return None
@@ -1151,6 +1390,13 @@ def _lead_in_assignees(
     return found
 
 
+#: A province or city by its kind in lowercase and its name in capitals ("Thành phố Hà Nội,
+#: Thành phố Hồ Chí Minh và thành phố Đà Nẵng", "tỉnh Lai Châu"): the name says who it is.
+_PLACE_IN_LOWER = re.compile(r"(?:thành phố|tỉnh) [A-ZĐÀ-Ỹ]")
+#: "…, đảng ủy trực thuộc Trung ương" in lowercase still names the committees.
+_UNDER_CENTRAL_WORDS = ("dang uy truc thuoc", "cac dang uy truc thuoc")
+
+
 def propose_tasks(
     text: str, folded: str, structure: Structure, resolver: Resolver
 ) -> list[Proposal]:
@@ -1158,7 +1404,12 @@ def propose_tasks(
     year = structure.header.date.year if structure.header.date else None
     # an agency's name opens in capitals: "là cơ quan thường trực" names no one
     mentions = [
-        m for m in resolver.mentions(folded) if m.kind != "agency" or not text[m.start].islower()
+        m
+        for m in resolver.mentions(folded)
+        if m.kind != "agency"
+        or not text[m.start].islower()
+        or _PLACE_IN_LOWER.match(text, m.start)
+        or folded.startswith(_UNDER_CENTRAL_WORDS, m.start)
     ]
     index = _Index(mentions, find_deadlines(folded, year, text))
     candidates = _collect(structure, text, folded, index)
@@ -1167,6 +1418,13 @@ def propose_tasks(
     lead_ins: dict[tuple[int, int], _Found] = {}
     for n, cand in enumerate(candidates):
         found = _assignees(cand, text, folded, index, resolver)
+        if (
+            cand.children
+            and not (found.leads or found.members)
+            and _agency_heading(text, folded, cand.start, cand.end, index)
+        ):
+            # "a) Đề nghị Chủ tịch Ủy ban nhân dân các tỉnh, …:": the bodies its items go to
+            found = _lead_in_assignees((cand.start, cand.end), text, folded, index, resolver)
         labelled = _labelled(cand, text, folded, index, year)
         parent = proposals[cand.parent] if cand.parent is not None else None
         # stated fields ("Cơ quan chủ trì: …") say it better than the sentence
@@ -1217,10 +1475,27 @@ def propose_tasks(
             sentence_counter[cand.part] = count
             key = f"{base}.s{count}" if base else f"s{count}"
             label = _prose_label(base, count)
+        content = _content(text, cand.start, cand.end)
+        if found.led_by is not None:
+            content = _content(text, cand.start, found.led_by).rstrip(" ,;") + "."
+        if found.work_at is not None and (found.leads or found.members) and not cand.children:
+            # "Giao Thường trực Hội đồng nhân dân tỉnh, các Ban … giám sát việc …": the work
+            work_text = _content(text, found.work_at, cand.end)
+            content = f"{work_text[:1].upper()}{work_text[1:]}"
+        work = (
+            _assigning_lead_in_work(text, folded, cand.start, cand.end, index)
+            if cand.children
+            else None
+        )
+        if work is not None:
+            # "Đề nghị đồng chí Bộ trưởng Bộ Công an chỉ đạo:" → "Chỉ đạo.": the work, its
+            # addressee being the task's member and lead
+            work_text = _content(text, work, cand.end)
+            content = f"{work_text[:1].upper()}{work_text[1:].rstrip(' :')}."
         proposal = Proposal(
             key=key,
             parent_key=parent.key if parent else None,
-            content=_content(text, cand.start, cand.end),
+            content=content,
             members=members,
             leads=leads,
             coordinators=coordinators,
@@ -1260,7 +1535,39 @@ def propose_tasks(
             _localise(proposal, text, folded, province, (cand.start, cand.end))
         elif ministry is not None:
             _own_departments(proposal, ministry)
+            verb = VERB.search(folded, cand.start, cand.end)
+            subject = (cand.start, verb.start() if verb else cand.end)
+            if _OWN_UNITS.search(folded, *subject) and (
+                not proposal.leads or all(_PROVINCES_ONLY.match(f.value) for f in proposal.leads)
+            ):
+                # "Cấp ủy, thủ trưởng các đơn vị thuộc Bộ, Công an các địa phương căn cứ …"
+                proposal.leads = []
+            if _police(ministry):
+                # the provinces' police are the ministry's own units ("Công an các tỉnh, thành
+                # phố trực thuộc Trung ương" in the Public Security's own plan)
+                if proposal.leads and all(
+                    _PROVINCIAL_POLICE.match(folded, f.span[0])
+                    or _PROVINCIAL_POLICE.match(folded, max(0, f.span[0] - 8))
+                    for f in proposal.leads
+                ):
+                    proposal.leads = []
+                if not proposal.leads and _PROVINCIAL_POLICE.search(folded, *subject):
+                    proposal.leads = [
+                        Field(ministry.name, (cand.start, cand.end), 0.7, ministry.id, "unit")
+                    ]
+            if not proposal.leads and _OWN_UNITS.search(folded, *subject):
+                # "Các đơn vị thuộc Bộ cập nhật …" in the ministry's own notice: the ministry
+                proposal.leads = [
+                    Field(ministry.name, (cand.start, cand.end), 0.7, ministry.id, "unit")
+                ]
         _partners_not_leads(proposal)
+        # "Đề nghị Tập đoàn Viettel, Công ty cổ phần FPT nghiên cứu …": enterprises are asked,
+        # but the register holds no enterprise to lead
+        proposal.leads = [
+            f
+            for f in proposal.leads
+            if f.resolved_id is not None or not _ENTERPRISE.match(fold_same_length(f.value).lower())
+        ]
         second = _second_assignment(cand, text, folded, index) if not cand.children else None
         if second is not None and (proposal.leads or proposal.members):
             # "… định kỳ hằng năm báo cáo Ban Bí thư; tổ chức sơ kết 2 năm … trong quý IV/2027":
@@ -1269,7 +1576,9 @@ def propose_tasks(
             end = s - 1
             while end > cand.start and text[end - 1] in " ;":
                 end -= 1
-            first_deadline = _deadline(_Candidate(cand.start, end, "", ""), folded, index)
+            first_deadline = _deadline(
+                _Candidate(cand.start, end, "", "", inherited=cand.inherited), folded, index
+            )
             later = _deadline(_Candidate(s, e, "", ""), folded, index)
             proposal.content = _content(text, cand.start, end)
             proposal.span = (cand.start, end)
@@ -1332,12 +1641,21 @@ def _issuing_ministries(header_text: str, resolver: Resolver) -> list:
 _LOCAL_BODY = re.compile(
     r"^(?:cac )?(?:so|phong|chi cuc|cong an|ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan)\b"
     r"|(?<![\w])(?:tinh uy|thanh uy|huyen uy|thi uy|quan uy|dang uy xa|dang uy phuong)(?![\w])"
-    r"|(?<![\w])(?:tinh|huyen|thi xa|xa|phuong|cap huyen|cap xa|thanh pho)(?![\w])"
+    r"|(?<![\w])(?:tinh|huyen|thi xa|xa|phuong|dac khu|cap huyen|cap xa|thanh pho)(?![\w])"
 )
+#: "Đảng ủy các xã, phường, đặc khu": the committees of the province's communes.
+_LOCAL_COMMITTEES = re.compile(r"dang uy (?:cac )?(?:xa|phuong|dac khu)(?![\w])")
+#: "Bộ Khoa học và Công nghệ phối hợp với thành phố xây dựng …": the province itself.
+_WITH_HOME = re.compile(r"phoi hop voi (?:tinh|thanh pho)(?![\w])")
 #: Partners the conventions leave out: companies, universities, unnamed "các sở, ngành".
 _NOT_RECORDED = re.compile(
-    r"^(?:cac |nhung )?(?:doanh nghiep|cong ty|tap doan|truong|dai hoc|hoc vien|vien)\b"
+    r"^(?:cac |nhung )?(?:doanh nghiep|cong ty|tap doan|truong|dai hoc|hoc vien|vien"
+    # the province's newspaper and broadcaster: "Báo và Phát thanh, Truyền hình Thái Nguyên"
+    r"|bao (?!cao|dam|hiem|ve)|dai phat thanh)\b"
 )
+
+
+_ENTERPRISE = re.compile(r"(?:cac |nhung )?(?:doanh nghiep|cong ty|tap doan|tong cong ty)\b")
 
 
 def home_province(header_text: str, resolver: Resolver):
@@ -1361,14 +1679,42 @@ def home_ministry(header_text: str, resolver: Resolver):
     """The ministry whose own document this is ("BỘ GIÁO DỤC VÀ ĐÀO TẠO" over the number),
     or None."""
     folded = " ".join(fold_same_length(header_text).split())
-    if not folded.startswith("bo ") or resolver.agency_pattern is None:
+    if resolver.agency_pattern is None:
         return None
-    m = resolver.agency_pattern.match(folded)
-    return resolver.agency(m.group(0)) if m else None
+    if folded.startswith("bo "):
+        m = resolver.agency_pattern.match(folded)
+        return resolver.agency(m.group(0)) if m else None
+    if folded.startswith(("dang uy ", "ban can su dang ")):
+        # "ĐẢNG ỦY CÔNG AN TRUNG ƯƠNG", "ĐẢNG ỦY BỘ TÀI CHÍNH": a ministry's Party committee
+        m = resolver.agency_pattern.match(folded)
+        agency = resolver.agency(m.group(0)) if m else None
+        if agency is not None and _MINISTRY_COMMITTEE.match(fold_same_length(agency.name).lower()):
+            return agency
+    return None
+
+
+#: The Party committees of ministries: "Đảng ủy Bộ …", of the police and of the army.
+_MINISTRY_COMMITTEE = re.compile(r"dang uy (?:bo |cong an trung uong$)|quan uy trung uong$")
 
 
 #: A ministry's own departments: "Vụ Giáo dục Đại học", "Cục Nhà giáo …", "Văn phòng Bộ".
 _DEPARTMENT = re.compile(r"^(?:vu|cuc|tong cuc|thanh tra bo|van phong bo|thanh tra|van phong)\s")
+
+
+#: A ministry's units as a whole: "Các đơn vị thuộc Bộ", "các đơn vị trực thuộc Bộ".
+_OWN_UNITS = re.compile(r"cac (?:co quan, )?don vi (?:truc )?thuoc bo\b")
+
+
+#: Leads that are only the provinces' group, read from "Công an các địa phương" and the like.
+_PROVINCES_ONLY = re.compile(r"^Các tỉnh, thành phố$")
+#: The provinces' police: "Công an các tỉnh, thành phố …", "Công an các địa phương".
+_PROVINCIAL_POLICE = re.compile(
+    r"(?:giao )?cong an (?:cac (?:tinh|dia phuong|don vi, dia phuong)|cap tinh|tinh, thanh pho)"
+)
+
+
+def _police(ministry) -> bool:
+    return fold_same_length(ministry.name).lower() == "dang uy cong an trung uong"
 
 
 def _own_departments(proposal: Proposal, ministry) -> None:
@@ -1411,6 +1757,8 @@ def _localise(
         if f.resolved_kind == "group":
             return False
         written = " ".join(folded[f.span[0] : f.span[1]].split())
+        if f.resolved_id is None and _LOCAL_COMMITTEES.match(folded, f.span[0]):
+            return True
         if f.resolved_id is not None and not _LOCAL_BODY.search(written):
             return False
         return bool(_LOCAL_BODY.search(written)) or bool(_NOT_RECORDED.match(written))
@@ -1427,6 +1775,18 @@ def _localise(
             leads = [home]
     proposal.leads = leads
     proposal.coordinators = [f for f in proposal.coordinators if not local(f)]
+    with_home = _WITH_HOME.search(folded, *cand_span)
+    if (
+        with_home
+        # the lead's own work, not "phân công đơn vị đầu mối phối hợp với tỉnh"
+        and any(with_home.start() - 2 <= f.span[1] <= with_home.start() for f in proposal.leads)
+        and not text[with_home.end() + 1 : with_home.end() + 2].isupper()
+        and all(f.resolved_id != province.id for f in proposal.leads + proposal.coordinators)
+    ):
+        # a central body asked to work "with the city" has the city as its partner
+        proposal.coordinators.append(
+            Field(province.name, with_home.span(), 0.7, province.id, "unit")
+        )
 
 
 _WHITESPACE = re.compile(r"\s+")

@@ -48,8 +48,24 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _NUMBERED_RUNNING = re.compile(r"^\d{1,4}\s+|\s+\d{1,4}$")
+#: A running footer giving the document's kind and number beside the page number, even on one
+#: page break only: "Hướng dẫn số 28-HD/BTCTW   2", "Kế hoạch số 46/KH-UBND 3".
+_NUMBER_FOOTER = re.compile(r"^\S+(?: \S+){0,3} (?:số|SỐ) [\w.-]*\d[\w.-]*/[\w/.-]+\s+\d{1,4}$")
 _ENUM_START = re.compile(r"^\s*(?:\(?\d{1,3}[.)]|[IVXLC]{1,6}\.|[a-zđ]\)|[-–•+*])")
 _END_PUNCT = '.;:!?…"”)'
+# A line ending in a word that cannot close a heading or a paragraph ("… phối hợp với", "… trước
+# ngày", "… do", "… Ban") goes on with the next line even when that starts with a capital
+# ("Bộ Khoa học và / Công nghệ", "trước ngày / 30/6/2025").
+_OPEN_END = re.compile(
+    r"(?:^|\s)(?:và|do|với|của|cho|các|về|tại|theo|từ|đến|hoặc|những|để|là|trong|ngày|tháng|năm|va|voi"
+    r"|cua|ngay|Ban|Bộ|Cục|Sở|Văn phòng|Ủy ban|Đảng ủy)$"
+)
+_BARE_ROMAN = re.compile(r"[IVXL]{1,6}[.;,]?")
+#: A line this long that ends without punctuation was wrapped by the page's width.
+_FULL_LINE = 80
+_FIELD_START = re.compile(
+    r"^(?:[-–•+]\s*)?(?:đơn vị|cơ quan|thời|sản phẩm|chủ trì|phối hợp)[^:]{0,20}:", re.IGNORECASE
+)
 
 
 @dataclass
@@ -200,7 +216,12 @@ def normalise(text: str) -> Normalised:
     kept = [
         (line, start)
         for line, start in cleaned
-        if (line != "\f" and line not in repeated and not _PAGE_NUMBER.match(line or "x"))
+        if (
+            line != "\f"
+            and line not in repeated
+            and not _PAGE_NUMBER.match(line or "x")
+            and not (len(line) <= 80 and "/" in line and _NUMBER_FOOTER.match(line))
+        )
         or line == ""
     ]
     # Paragraphs: non-empty lines, with blank-line gaps remembered.
@@ -224,10 +245,18 @@ def normalise(text: str) -> Normalised:
                 out.origin.pop()
                 joined = True
             elif (
-                previous[-1] not in _END_PUNCT
+                (previous[-1] not in _END_PUNCT or (previous[-1] in '"”' and line[:1].islower()))
                 and not previous.isupper()
-                and line[:1].islower()
-                and not _ENUM_START.match(line)
+                and (
+                    line[:1].islower()
+                    or (_OPEN_END.search(previous) and line[:1].isalnum())
+                    # a full line of running text wrapped before a name: "… do doanh nghiệp /
+                    # Việt Nam làm chủ", "…, báo cáo / Thủ tướng Chính phủ …"
+                    or (not gap and len(previous) >= _FULL_LINE and line[:1].isupper())
+                )
+                # a Roman number alone ends a name ("Quốc hội khóa / XVI."), it opens no part
+                and (not _ENUM_START.match(line) or _BARE_ROMAN.fullmatch(line))
+                and not _FIELD_START.match(line)
             ):
                 out.add_char(" ", start)
                 joined = True

@@ -88,6 +88,13 @@ def _group_regex(keys: list[str]) -> re.Pattern | None:
     )
 
 
+#: Between two groups named side by side: a comma or "và", and the title of the second's
+#: heads ("Bộ trưởng, Thủ trưởng các bộ, cơ quan ngang bộ, Chủ tịch Ủy ban nhân dân các tỉnh").
+_GROUPS_JOIN = re.compile(
+    r"\s*[,;]?\s*(?:va\s+)?(?:(?:chu tich|thu truong|giam doc|lanh dao|nguoi dung dau)\s+)?"
+)
+
+
 _PROVINCE = re.compile(r"^(tinh|thanh) uy (?:tp |thanh pho )?(.{3,})$")
 
 
@@ -148,6 +155,19 @@ def _alternation(keys: list[str]) -> re.Pattern | None:
 
 def _space(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
+
+
+#: "(các) đảng ủy trực thuộc Trung ương" ("Các tỉnh ủy, thành ủy, đảng ủy trực thuộc Trung
+#: ương"): the Party committees directly under the Central Committee, each a body of its own.
+_UNDER_CENTRAL = re.compile(r"dang uy truc thuoc (?:trung uong|tw)(?![\w])")
+CENTRAL_PARTY_COMMITTEES = (
+    "Đảng ủy các cơ quan Đảng Trung ương",
+    "Đảng ủy Chính phủ",
+    "Đảng ủy Quốc hội",
+    "Đảng ủy Mặt trận Tổ quốc Việt Nam, các đoàn thể Trung ương",
+    "Quân ủy Trung ương",
+    "Đảng ủy Công an Trung ương",
+)
 
 
 class Resolver:
@@ -213,7 +233,7 @@ class Resolver:
             if (
                 last is not None
                 and {last.name, m.name} == self.split_groups
-                and re.fullmatch(r"\s*[,;]?\s*(?:va\s+)?", folded[last.end : m.start])
+                and _GROUPS_JOIN.fullmatch(folded, last.end, m.start)
                 # "Các tỉnh ủy, thành ủy và đảng ủy các bộ, ngành": Party committees of both
                 # kinds, named as two groups, not the government's "bộ, ngành, địa phương"
                 and not _PARTY_COMMITTEES.search(folded, last.start, m.end)
@@ -273,6 +293,15 @@ class Resolver:
                 continue
             found.append(Mention(start, end, "member", None, "", via_office=True))
             taken[start:end] = b"\x01" * (end - start)
+        for m in _UNDER_CENTRAL.finditer(folded):  # a literal opens it: a fast scan
+            start = m.start() - 4 if folded.endswith(" cac ", 0, m.start()) else m.start()
+            if 1 in taken[start : m.end()] or folded[start - 1 : start].isalnum():
+                continue
+            for agency in self._central_committees():
+                found.append(
+                    Mention(start, m.end(), "agency", agency.id, agency.name, agency=agency)
+                )
+            taken[start : m.end()] = b"\x01" * (m.end() - start)
         if self.group_pattern is not None:
             for m in self.group_pattern.finditer(folded):
                 if 1 in taken[m.start() : m.end()]:
@@ -299,6 +328,14 @@ class Resolver:
                 )
         found.sort(key=lambda x: x.start)
         return found
+
+    def _central_committees(self) -> list[RegisterAgency]:
+        out = []
+        for name in CENTRAL_PARTY_COMMITTEES:
+            agency = self.agency(_space(fold_same_length(name)))
+            if agency is not None and agency not in out:
+                out.append(agency)
+        return out
 
     def office_agency(self, folded_office: str) -> RegisterAgency | None:
         """The agency an office implies: "bo truong bo cong an" -> Bộ Công an's committee."""

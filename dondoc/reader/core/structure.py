@@ -74,6 +74,8 @@ _DATE = re.compile(
 _SKIP_ISSUER = re.compile(
     r"^(?:ĐẢNG CỘNG SẢN VIỆT NAM|CỘNG HÒA XÃ HỘI|CỘNG HOÀ XÃ HỘI|Độc lập|\*|-+|_+)", re.IGNORECASE
 )
+#: The national heading's column beside the issuer's: "CỘNG HÒA XÃ HỘI …", "Độc lập - Tự do".
+_MOTTO = re.compile(r"\s(?:CỘNG HÒA XÃ HỘI|CỘNG HOÀ XÃ HỘI|ĐẢNG CỘNG SẢN VIỆT NAM|Độc lập\s*-)")
 _FOOTER = re.compile(
     r"^(?:Nơi nhận|Noi nhan|KT\.|TM\.|TL\.|T/L|Q\.|SAO Y|Đã ký|CHÁNH VĂN PHÒNG|BỘ TRƯỞNG$"
     r"|THỦ TƯỚNG$|PHÓ THỦ TƯỚNG$)",
@@ -171,8 +173,14 @@ def parse_header(text: str, folded: str, limit: int) -> tuple[Header, int]:
                         body_start = following_start + len(following)
                     header.title = " ".join(title_lines)[:400]
                     break
+            motto = _MOTTO.search(line) if title_at is None else None
+            if motto is not None and motto.start() > 0:
+                # "HỘI ĐỒNG NHÂN DÂN   CỘNG HÒA XÃ HỘI …", "TỈNH NGHỆ AN   Độc lập - Tự do …":
+                # two columns, the issuer's on the left
+                line = line[: motto.start()].strip()
             if (
                 title_at is None
+                and line
                 and not _SKIP_ISSUER.match(line)
                 and line.isupper()
                 and not _NUMBER.search(line)
@@ -235,6 +243,9 @@ def parse_structure(text: str, folded: str) -> Structure:
         elif footer and (len(line) > 200 or (_marker(line) and _marker(line)[0] in SECTION_STYLES)):
             footer = False
         if footer:
+            # what follows the signature block (an appendix) opens its own sections
+            stack.clear()
+            last = None
             parts.append(Part("footer", "", "footer", (block.start, block.end)))
             continue
         if FIELD_LABELS.match(line) and (stack or last is not None):

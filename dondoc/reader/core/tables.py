@@ -152,6 +152,16 @@ def _page_break(lines: list[tuple[str, int]], n: int) -> bool:
     return False
 
 
+def _running_line(cells: list[tuple[int, str]]) -> bool:
+    """A page number beside a running header ("46   CÔNG BÁO/Số 1123/Ngày 26-8-2025"):
+    two cells, the second opening with a word in capitals and holding a number."""
+    if len(cells) != 2:
+        return False
+    text = cells[1][1]
+    word = text.split()[0]
+    return len(word) > 2 and word.isupper() and bool(re.search(r"\d", text))
+
+
 #: "(đồng chí Bộ trưởng Nguyễn Mạnh Hùng làm Trưởng đoàn)" in the lead's cell: who heads it.
 _LEADER = re.compile(r"\s*\(((?:đồng chí|đ/c)\s[^()]+)\)", re.IGNORECASE)
 _ACTIVITY = re.compile(r"duoc (kiem tra|giam sat|khao sat|lam viec)")
@@ -284,7 +294,7 @@ def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
                 last_column = min(last_column + line.count("\t"), len(keys) - 1)
                 n += 1
                 continue
-            if not opens and not indented and _page_break(lines, n):
+            if (not opens or _running_line(cells)) and not indented and _page_break(lines, n):
                 # a running footer or header before the heading repeated on the next page
                 n += 1
                 continue

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _ROMAN_OUT = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -28,7 +29,9 @@ _PATTERNS = [
         "annual",
         re.compile(
             r"(?<![\w])(?P<prefix>(?:truoc|cham nhat|trong|den|vao)\s+)?ngay\s+(?P<d>\d{1,2})"
-            r"\s*(?:/|\s+thang\s+)(?P<m>\d{1,2})\s+hang nam\b"
+            r"(?:\s*(?:/|\s+thang\s+)(?P<m>\d{1,2})\s+hang nam"
+            # "trước ngày 20 hằng tháng": a day of every month
+            r"|\s+(?P<monthly>hang thang))\b"
         ),
     ),
     (
@@ -38,12 +41,25 @@ _PATTERNS = [
             r"\s*(?:/|-|\s+nam\s+)(?P<year>(?:19|20)\d\d)\b"
         ),
     ),
+    # "trước khai giảng năm học 2026 - 2027 (ngày 05/9/2026)": an event and its day in brackets
+    (
+        "event",
+        re.compile(
+            r"(?<![\w])(?P<prefix>(?:hoan thanh\s+)?truoc\s+)(?:[a-z0-9]+[\s,-]+){1,8}?\(\s*ngay\s+"
+            r"(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<year>(?:19|20)\d\d)\s*\)"
+        ),
+    ),
     (
         "quarter",
         re.compile(r"(?<![\w])quy\s+(?P<q>iv|i{1,3}|[1-4])\b" + _YEAR),
     ),
     ("half", re.compile(_PREFIX + r"?(?P<h>6 thang (?:dau|cuoi) nam)\s*(?P<year>(?:19|20)\d\d)?")),
     ("month", re.compile(_PREFIX + r"thang\s+(?P<m>\d{1,2})\b" + _YEAR)),
+    # "trong năm 2026 và các năm tiếp theo": from a year on, kept as written, no due day
+    (
+        "onward",
+        re.compile(_PREFIX + r"?nam\s+(?:19|20)\d\d\s+va cac nam (?:tiep theo|sau)(?![\w])"),
+    ),
     ("year", re.compile(_PREFIX + r"(?:nam\s+)?(?P<year>(?:19|20)\d\d)\b(?!\s*[-/]\s*\d)")),
     # "đặt hàng năm 2026" (to order for 2026) is no "hằng năm"
     (
@@ -56,19 +72,36 @@ _PATTERNS = [
             r"(?P<on>\s*\((?:truoc|vao|cham nhat|trong)\s[^()]{3,40}\)"
             # ", trước ngày 20 của tháng cuối quý", ", trước ngày 05 của tháng sau"
             r"|,?\s+(?:truoc|vao|cham nhat) ngay \d{1,2}"
-            r"(?:\s+cua (?:thang|quy)(?:\s+(?:dau|cuoi|sau|tiep theo|ke tiep|quy|nam))*)?"
+            r"(?:\s+cua (?:thang|quy)(?:\s+(?:dau|cuoi|sau|tiep theo|ke tiep|quy|nam))*"
+            # ", trước ngày 15 tháng 6 và ngày 15 tháng 12": the days of each half-year
+            r"|(?:\s*/\s*|\s+thang\s+)\d{1,2}(?:\s+va\s+ngay\s+\d{1,2}(?:\s*/\s*|\s+thang\s+)"
+            r"\d{1,2})*)?"
             r"(?=\s*[;,.]|\s*$))?"
+            # "định kỳ 6 tháng (trước ngày 10/6) và hằng năm (trước ngày 10/12)": two rhythms
+            r"(?P<more>\s+va\s+(?:hang nam|hang quy|hang thang)"
+            r"\s*\((?:truoc|vao|cham nhat|trong)\s[^()]{3,40}\))?"
         ),
     ),
     (
         "meeting",
         re.compile(
-            r"(?P<prefix>tai\s+)(?P<meeting>phien hop|cuoc hop|hoi nghi|ky hop)\s+"
+            r"(?P<prefix>(?:tai|truoc)\s+)(?P<meeting>phien hop|cuoc hop|hoi nghi|ky hop)\s+"
             r"(?:(?P<next>tiep theo|gan nhat|toi|sau)\b"
-            # "tại Kỳ họp thứ 10", "tại phiên họp Chính phủ thường kỳ tháng 3 năm 2026"
-            r"|(?P<rest>thu \d{1,3}\b|(?:[a-z]+\s+){0,4}?thang\s+\d{1,2}\s*(?:/|nam)\s*"
-            r"(?:19|20)\d\d\b))"
+            # "tại Kỳ họp thứ 10", "tại phiên họp Chính phủ thường kỳ tháng 3 năm 2026",
+            # "tại Kỳ họp thứ hai, Quốc hội khóa XVI", "trước Phiên họp thứ mười"
+            r"|(?P<rest>thu (?:\d{1,3}|nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi(?: (?:mot|hai|ba"
+            r"|bon|lam|nam|sau|bay|tam|chin))?)\b(?:,? (?:cua )?quoc hoi khoa [xvil]+\b)?"
+            r"|(?:[a-z]+\s+){0,4}?thang\s+\d{1,2}\s*(?:/|nam)\s*"
+            r"(?:19|20)\d\d\b"
+            # "tại kỳ họp thường lệ giữa năm 2028": a session in a part of a year
+            r"|thuong le (?:giua|cuoi|dau) nam (?:19|20)\d\d\b))"
         ),
+    ),
+    # "Ngay trong tuần này", "trong tuần tới": due at the end of that week, counted from the
+    # document's date (see ``week_end``)
+    (
+        "week",
+        re.compile(r"(?<![\w])(?P<prefix>(?:ngay\s+)?trong\s+)tuan\s+(?:nay|toi|sau)(?![\w])"),
     ),
     # "chậm nhất 07 ngày làm việc trước ngày kiểm tra": a time before another event
     (
@@ -88,6 +121,15 @@ _MEETINGS = {
 _NEXT = {"tiep theo": "tiếp theo", "gan nhat": "gần nhất", "toi": "tới", "sau": "sau"}
 
 
+#: Words every phrase of a kind holds.
+_NEEDS = {
+    "event": ("(ngay", "( ngay"),
+    "annual": ("hang nam", "hang thang"),
+    "half": ("6 thang",),
+    "week": ("trong tuan",),
+    "quarter": ("quy",),
+    "onward": ("cac nam",),
+}
 _QUARTER_PREFIX = re.compile(r"(?<![\w])(?:[a-z]+\s+){1,2}$")
 #: "đến năm 2030", "từ năm 2026": a horizon or a start, not a time for the work to be done.
 _HORIZON = re.compile(r"den|tu|vao")
@@ -106,7 +148,7 @@ class DeadlinePhrase:
 _ANCHOR = re.compile(
     r"thang\s+\d|nam\s+\d|ngay\s+\d|quy\s+\d|\d\s*[/-]\s*\d|19\d\d|20\d\d|quy\s+[iv1-4]|xuyen"
     r"|hang (?:nam|quy|thang|tuan)|dinh ky|phien hop|cuoc hop|ky hop|hoi nghi|\d thang"
-    r"|\d ngay(?: lam viec)?"
+    r"|\d ngay(?: lam viec)?|trong tuan|quoc hoi khoa"
 )  # flat: each branch opens with a literal, which the regex engine scans for quickly
 _REACH = 48  # "chậm nhất trong", "ngay từ hoàn thành trước ngày" before the anchor
 _REACH_AFTER = 28  # the rest of a date or a quarter's year after it
@@ -134,6 +176,9 @@ def find_deadlines(folded: str, year: int | None, text: str = "") -> list[Deadli
     taken = bytearray(len(folded) + 1)
     windows = _windows(folded)
     for kind, pattern in _PATTERNS:
+        needed = _NEEDS.get(kind)
+        if needed is not None and not any(word in folded for word in needed):
+            continue  # a kind whose words are nowhere in the text: no pass over its windows
         for m in (m for ws, we in windows for m in pattern.finditer(folded, ws, we)):
             start, end = m.span()
             groups = m.groupdict()
@@ -146,7 +191,7 @@ def find_deadlines(folded: str, year: int | None, text: str = "") -> list[Deadli
             if 1 in taken[start:end]:
                 continue
             prefix = (groups.get("prefix") or "").strip()
-            if kind == "relative" or (kind == "meeting" and groups.get("rest")):
+            if kind in ("relative", "week", "onward") or (kind == "meeting" and groups.get("rest")):
                 text = _as_written(text_of[start:end] if text_of else folded[start:end])
             elif kind == "continuous" and text_of and " cua " in (groups.get("on") or ""):
                 # its day in words the folded form cannot rebuild ("tháng sau"): as written
@@ -155,7 +200,15 @@ def find_deadlines(folded: str, year: int | None, text: str = "") -> list[Deadli
                 text = _canonical(kind, groups, year)
             if text is None:
                 continue
-            if kind == "year" and (not prefix or _HORIZON.fullmatch(prefix)):
+            if (
+                kind == "year"
+                and (
+                    not prefix
+                    or _HORIZON.fullmatch(prefix)
+                    # "tại kỳ họp thường lệ cuối năm 2027": the session's, read as a meeting
+                    or folded[max(0, start - 10) : start].endswith("thuong le ")
+                )
+            ):
                 continue
             if kind == "continuous" and (
                 groups["c"].strip() == "dinh ky"
@@ -170,7 +223,7 @@ def find_deadlines(folded: str, year: int | None, text: str = "") -> list[Deadli
 
 def _canonical(kind: str, g: dict, year: int | None) -> str | None:
     y = g.get("year") or (str(year) if year else None)
-    if kind == "date":
+    if kind in ("date", "event"):
         before = re.search(r"\b(?:truoc|cham nhat|den)\b", g.get("prefix") or "") is not None
         word = "Trước ngày" if before else "Ngày"
         return f"{word} {int(g['d'])}/{int(g['m'])}/{g['year']}"
@@ -188,9 +241,11 @@ def _canonical(kind: str, g: dict, year: int | None) -> str | None:
     if kind == "meeting":
         return f"Tại {_MEETINGS[g['meeting']]} {_NEXT[g['next']]}"
     if kind == "continuous":
-        return _written(g["c"] + (g.get("on") or ""))
+        return _written(g["c"] + (g.get("on") or "") + (g.get("more") or ""))
     if kind == "annual":
         prefix = (g.get("prefix") or "").strip()
+        if g.get("monthly"):
+            return _written(f"{prefix} ngay {int(g['d'])} hang thang".strip())
         return _written(f"{prefix} ngay {int(g['d'])} thang {int(g['m'])} hang nam".strip())
     return None
 
@@ -240,3 +295,17 @@ def meeting_month(value: str) -> str | None:
         return None
     m = _MEETING_MONTH.search(value)
     return f"Tháng {int(m.group(1))}/{m.group(2)}" if m else None
+
+
+_WEEK = re.compile(r"trong\s+tuần\s+(này|tới|sau)", re.IGNORECASE)
+
+
+def week_end(value: str, on: date | None) -> str | None:
+    """ "Ngay trong tuần này" in a document of Tuesday 02/12/2025 is due on the Sunday of that
+    week: "Trước ngày 7/12/2025" ("tuần tới", "tuần sau": the Sunday after); None for any other
+    phrase or without the document's date."""
+    m = _WEEK.search(value)
+    if m is None or on is None:
+        return None
+    sunday = on + timedelta(days=6 - on.weekday() + (0 if m.group(1).lower() == "này" else 7))
+    return f"Trước ngày {sunday.day}/{sunday.month}/{sunday.year}"

@@ -690,3 +690,417 @@ def test_a_ministry_directing_without_its_minister_implies_no_member():
     (task,) = [t for t in read(text).tasks if t.confidence >= 0.5]
     assert task.members == []
     assert [f.value for f in task.leads] == ["Đảng ủy Bộ Giáo dục và Đào tạo"]
+
+
+def test_a_minister_named_by_office_alone_heads_the_points_below():
+    text = HEAD.replace("KẾ HOẠCH", "CÔNG ĐIỆN") + (
+        "Thủ tướng Chính phủ yêu cầu:\n"
+        "1. Bộ trưởng Bộ Công an:\n"
+        "a) Hoàn thành cấp căn cước điện tử cho người dân trước ngày 30/6/2025.\n"
+        "b) Kết nối dữ liệu cư trú với các hệ thống của bộ, ngành.\n"
+        "2. Bo truong Bo Giao duc va Dao tao:\n"
+        "a) Ban hành chuẩn kỹ năng số cho giáo viên trong tháng 8/2025.\n"
+    )
+    tasks = by_key(read(text))
+    assert "1" not in tasks and "2" not in tasks  # the headings name, they assign nothing
+    for key in ("1.a", "1.b"):
+        assert tasks[key].confidence >= 0.5
+        assert [m.value for m in tasks[key].members] == ["Lương Tam Quang"]
+        assert [f.value for f in tasks[key].leads] == ["Đảng ủy Công an Trung ương"]
+    assert [m.value for m in tasks["2.a"].members] == ["Nguyễn Kim Sơn"]
+    assert [f.value for f in tasks["2.a"].leads] == ["Đảng ủy Bộ Giáo dục và Đào tạo"]
+
+
+def test_heads_of_ministries_and_provinces_named_together_are_both_groups_in_one():
+    text = HEAD + (
+        "II. NHIỆM VỤ\n"
+        "1. Bộ trưởng, Thủ trưởng các bộ, cơ quan ngang bộ, Chủ tịch Ủy ban nhân dân các "
+        "tỉnh, thành phố trực thuộc Trung ương:\n"
+        "a) Rà soát danh mục dịch vụ công trực tuyến trong quý II/2025.\n"
+        "2. Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương:\n"
+        "a) Bố trí kinh phí cho trung tâm dữ liệu của tỉnh.\n"
+    )
+    tasks = by_key(read(text))
+    assert [f.value for f in tasks["II.1.a"].leads] == ["Các bộ, ngành, địa phương"]
+    assert [f.value for f in tasks["II.2.a"].leads] == ["Các tỉnh, thành phố"]
+    assert tasks["II.2.a"].confidence >= 0.5
+
+
+def test_a_heading_stating_the_duties_of_bodies_and_a_city_written_in_lowercase():
+    text = HEAD.replace("KẾ HOẠCH", "NGHỊ QUYẾT") + (
+        "Điều 5. Tổ chức thực hiện\n"
+        "1. Chính phủ có trách nhiệm:\n"
+        "a) Ban hành nghị định hướng dẫn trong quý III/2025;\n"
+        "2. Ủy ban nhân dân tỉnh Lào Cai và thành phố Hải Phòng có trách nhiệm:\n"
+        "a) Bố trí mặt bằng cho khu thử nghiệm trong năm 2026.\n"
+        "3. Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam giám sát việc thực hiện Nghị quyết.\n"
+    )
+    tasks = by_key(read(text))
+    assert [f.value for f in tasks["5.1.a"].leads] == ["Đảng ủy Chính phủ"]
+    assert [f.value for f in tasks["5.2.a"].leads] == ["Tỉnh ủy Lào Cai", "Thành ủy Hải Phòng"]
+    assert [f.value for f in tasks["5.3"].leads] == [
+        "Đảng ủy Mặt trận Tổ quốc Việt Nam, các đoàn thể Trung ương"
+    ]
+
+
+def test_an_article_on_competences_assigns_nothing():
+    text = HEAD.replace("KẾ HOẠCH", "NGHỊ QUYẾT") + (
+        "QUYẾT NGHỊ:\n"
+        "Điều 3. Thẩm quyền cấp phép\n"
+        "1. Bộ trưởng Bộ Tài chính quyết định cấp, thu hồi giấy phép thí điểm sàn tài sản số.\n"
+        "Điều 4. Tổ chức thực hiện\n"
+        "1. Bộ Tài chính xây dựng quy trình cấp phép trong quý IV/2025.\n"
+    )
+    proposed = [t.key for t in read(text).tasks if t.confidence >= 0.5]
+    assert proposed == ["4.1"]
+
+
+def test_names_without_a_known_verb_lead_even_before_a_noun_that_reads_like_a_request():
+    text = HEAD + (
+        "II. NHIỆM VỤ\n"
+        "1. Bộ Công an, Bộ Quốc phòng theo chức năng được giao thẩm tra yêu cầu an toàn "
+        "đối với thiết bị của hệ thống.\n"
+    )
+    (task,) = read(text).tasks
+    assert [f.value for f in task.leads] == ["Đảng ủy Công an Trung ương", "Quân ủy Trung ương"]
+
+
+def test_a_ministrys_own_units_named_in_capitals_without_diacritics_or_as_a_whole():
+    text = HEAD.replace("BỘ X", "BỘ GIÁO DỤC VÀ ĐÀO TẠO") + (
+        "II. NHIỆM VỤ\n"
+        "1. Giao Vụ Tổ chức cán bộ chủ trì xây dựng quy chế chuyên gia trong quý II/2025.\n"
+        "2. Vu Ke hoach - Tai chinh chu tri, phoi hop voi Bộ Tài chính lập dự toán năm 2026.\n"
+        "3. Các đơn vị thuộc Bộ cập nhật tiến độ nhiệm vụ trên hệ thống định kỳ hằng tháng.\n"
+    )
+    tasks = by_key(read(text))
+    for key in ("II.1", "II.2", "II.3"):
+        assert [f.value for f in tasks[key].leads] == ["Đảng ủy Bộ Giáo dục và Đào tạo"], key
+    assert [f.value for f in tasks["II.2"].coordinators] == ["Đảng ủy Bộ Tài chính"]
+
+
+def test_a_yearly_programme_month_this_week_and_two_recurring_days():
+    text = HEAD + (
+        "II. NHIỆM VỤ\n"
+        "1. Tổng kết công tác năm của Ban Chỉ đạo.\n"
+        "Cơ quan chủ trì: Bộ Tài chính; thời gian hoàn thành: Tháng 11\n"
+        "2. Ngay trong tuần này, Bộ Nội vụ hoàn thành hồ sơ nhân sự của đề án.\n"
+        "3. Bộ Nội vụ hoàn thành danh sách chuyên gia trong tuần tới.\n"
+        "4. Bộ Tư pháp báo cáo kết quả định kỳ 6 tháng, trước ngày 20 tháng 6 và ngày 20 "
+        "tháng 12.\n"
+        "5. Bộ Tư pháp báo cáo định kỳ 6 tháng (trước ngày 5/6) và hằng năm (trước ngày 5/12).\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["II.1"].due == date(2025, 11, 30)  # the programme's year
+    assert tasks["II.2"].due == date(2025, 3, 9)  # Wednesday 05/03/2025: that Sunday
+    assert tasks["II.3"].due == date(2025, 3, 16)
+    assert tasks["II.4"].deadline.value == (
+        "Định kỳ 6 tháng, trước ngày 20 tháng 6 và ngày 20 tháng 12"
+    )
+    assert tasks["II.5"].deadline.value == (
+        "Định kỳ 6 tháng (trước ngày 5/6) và hằng năm (trước ngày 5/12)"
+    )
+    assert tasks["II.5"].due is None
+
+
+def test_calls_on_attitude_and_rules_for_whoever_is_given_work_are_not_proposed():
+    text = HEAD + (
+        "II. NHIỆM VỤ\n"
+        "1. Yêu cầu các đơn vị quán triệt, xác định chuyển đổi số là nhiệm vụ trọng tâm của "
+        "năm.\n"
+        "2. Các cơ quan được giao chủ trì gửi hồ sơ về Bộ Tài chính chậm nhất 05 ngày làm việc "
+        "trước phiên họp.\n"
+        "3. Bộ Tài chính tổng hợp hồ sơ trong tháng 6/2025.\n"
+    )
+    proposed = [t.key for t in read(text).tasks if t.confidence >= 0.5]
+    assert proposed == ["II.3"]
+
+
+def test_a_provinces_newspaper_is_no_recorded_partner():
+    text = (
+        "ỦY BAN NHÂN DÂN TỈNH LÀO CAI\nSố: 20/KH-UBND\nLào Cai, ngày 05 tháng 3 năm 2025\n\n"
+        "KẾ HOẠCH\nThực hiện Nghị quyết\n\nII. NHIỆM VỤ\n"
+        "1. Tuyên truyền về chuyển đổi số trên các phương tiện thông tin.\n"
+        "Cơ quan chủ trì: Sở Văn hóa, Thể thao và Du lịch; cơ quan phối hợp: Báo và Phát thanh, "
+        "Truyền hình Lào Cai, Bộ Khoa học và Công nghệ; thời gian: Thường xuyên\n"
+    )
+    (task,) = read(text).tasks
+    assert [f.value for f in task.leads] == ["Tỉnh ủy Lào Cai"]
+    assert [f.value for f in task.coordinators] == ["Đảng ủy Bộ Khoa học và Công nghệ"]
+
+
+CITY = (
+    "ĐẢNG BỘ THÀNH PHỐ ĐÀ NẴNG\nTHÀNH ỦY\nSố 12-KL/TU\nĐà Nẵng, ngày 10 tháng 9 năm 2025\n\n"
+    "KẾT LUẬN\ncủa Ban Thường vụ Thành ủy\n\n"
+)
+
+
+def test_an_appendix_table_after_the_signature_opens_its_own_groups_past_a_page_header():
+    text = HEAD + (
+        "Điều 2. Tổ chức thực hiện\n"
+        "1. Bộ Tài chính chủ trì rà soát định mức chi trong tháng 6/2025.\n\n"
+        "Nơi nhận:\n- Như Điều 2;\n- Lưu: VT.\tBỘ TRƯỞNG\n\n"
+        "Phụ lục\nDANH MỤC NHIỆM VỤ\n\n"
+        "TT\tNhiệm vụ\tCơ quan chủ trì\tCơ quan phối hợp\tThời hạn\n"
+        "I\tTHỂ CHẾ\n"
+        "1\tXây dựng quy chế quản lý dữ liệu\tBộ Công an\tBộ Tư pháp\tQuý IV/2025\n"
+        "2\tSửa đổi thông tư về lưu trữ điện tử\tBộ Nội vụ\tBộ Tư pháp\tQuý I/2026\n"
+        "12\tCÔNG BÁO/Số 45/Ngày 9-3-2025\n"
+        "TT\tNhiệm vụ\tCơ quan chủ trì\tCơ quan phối hợp\tThời hạn\n"
+        "II\tHẠ TẦNG\n"
+        "3\tNâng cấp mạng truyền số liệu chuyên dùng\tBộ Công an\tBộ Tài chính\tNăm 2026\n"
+    )
+    proposed = {t.key: t.content for t in read(text).tasks if t.confidence >= 0.5}
+    assert not any("HẠ TẦNG" in c or "CÔNG BÁO" in c for c in proposed.values())
+    assert proposed["II.3"].startswith("Nâng cấp mạng")  # in its group, not under Điều 2
+
+
+def test_a_footer_with_the_documents_number_and_page_is_dropped_even_once():
+    text = normalise(
+        "a) Rà soát quy chế làm việc;\n\nHướng dẫn số 15-HD/BTCTW\t3\n\nb) Báo cáo."
+    ).text
+    assert "15-HD" not in text
+
+
+def test_a_request_to_the_chairmen_of_the_provinces_heads_its_points():
+    text = HEAD + (
+        "3. Nhiệm vụ cụ thể:\n"
+        "a) Đề nghị Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương:\n"
+        "- Rà soát quy trình cấp phép xây dựng trên môi trường điện tử.\n"
+        "- Bố trí cán bộ đầu mối về dữ liệu đất đai.\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert [t.key for t in tasks] == ["3.a.1", "3.a.2"]
+    assert all([f.value for f in t.leads] == ["Các tỉnh, thành phố"] for t in tasks)
+
+
+def test_a_request_to_a_minister_by_office_to_direct_is_a_parent_whose_content_is_the_work():
+    text = HEAD + (
+        "3. Nhiệm vụ cụ thể:\n"
+        "c) Đề nghị đồng chí Bộ trưởng Bộ Tài chính chỉ đạo:\n"
+        "- Hoàn thiện cơ sở dữ liệu về tài sản công.\n"
+        "- Hướng dẫn các địa phương cập nhật dữ liệu tài sản công.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["3.c"].content == "Chỉ đạo."
+    assert [m.value for m in tasks["3.c"].members] == ["Nguyễn Văn Thắng"]
+    assert tasks["3.c.1"].parent_key == "3.c"
+
+
+def test_a_committee_directing_a_body_of_the_city_is_a_parent_task():
+    text = CITY + (
+        "2. Nhiệm vụ:\n"
+        "2.1. Đảng ủy Sở Xây dựng lãnh đạo, chỉ đạo Sở Xây dựng:\n"
+        "a) Số hóa hồ sơ cấp phép xây dựng.\n"
+        "b) Công khai quy hoạch trên Cổng thông tin của thành phố.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["2.1"].content == "Lãnh đạo, chỉ đạo Sở Xây dựng."
+    assert tasks["2.1.a"].parent_key == "2.1"
+
+
+def test_results_after_a_period_conditional_help_and_an_opening_request_are_not_tasks():
+    text = CITY + (
+        "1. Sau hơn sáu tháng triển khai, các sở, ngành đã cơ bản hoàn thành việc số hóa hồ sơ.\n"
+        "2. Các cấp ủy cần nhận thức rõ chuyển đổi số là nhiệm vụ chính trị trọng tâm.\n"
+        "3. Kiến nghị\nBan Thường vụ Thành ủy đề nghị:\n"
+        "3.1. Bộ Xây dựng hướng dẫn thành phố lập quy hoạch đô thị số trong quý IV/2025.\n\n"
+        "Trong quá trình thực hiện, nếu có vướng mắc, đề nghị các đơn vị phản ánh về Văn "
+        "phòng Thành ủy.\n"
+    )
+    proposed = [t.key for t in read(text).tasks if t.confidence >= 0.5]
+    assert proposed == ["3.1"]
+
+
+def test_rhythms_a_day_of_every_month_and_a_second_task_under_a_section_time():
+    text = CITY + (
+        "2. Từ nay đến hết năm 2025, các cơ quan tập trung thực hiện các nhiệm vụ sau:\n"
+        "2.1. Sở Tài chính báo cáo tình hình giải ngân trước ngày 25 hằng tháng.\n"
+        "2.2. Sở Nội vụ chỉ đạo bồi dưỡng kỹ năng số cho công chức; thực hiện thường xuyên.\n"
+        "2.3. Đảng ủy các xã, phường:\n"
+        "- Định kỳ hằng quý báo cáo kết quả về Văn phòng Thành ủy.\n"
+        "2.4. Công an thành phố bảo đảm an toàn hệ thống thông tin; tổ chức diễn tập ứng cứu sự "
+        "cố trước ngày 30/11/2025.\n"
+        "2.5. Sở Y tế rà soát hồ sơ sức khỏe điện tử; báo cáo Thành ủy trước ngày 15/11/2025.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["2.1"].deadline.value == "Trước ngày 25 hằng tháng"
+    assert tasks["2.1"].due is None
+    assert tasks["2.2"].deadline.value == "Thường xuyên"
+    assert tasks["2.3.1"].deadline.value == "Định kỳ hằng quý"
+    assert [f.value for f in tasks["2.3.1"].leads] == ["Thành ủy Đà Nẵng"]
+    assert tasks["2.4"].due == date(2025, 12, 31)
+    assert tasks["2.4b"].due == date(2025, 11, 30)
+    assert "2.5b" not in tasks
+
+
+def test_a_central_body_working_with_the_city_has_it_as_partner_but_not_when_helping_it():
+    text = CITY + (
+        "3. Kiến nghị với Trung ương\n"
+        "3.1. Bộ Tài chính phối hợp với thành phố xây dựng đề án trung tâm tài chính trong "
+        "quý I/2026.\n"
+        "3.2. Bộ Công an hướng dẫn, hỗ trợ thành phố kết nối dữ liệu dân cư trong quý I/2026.\n"
+    )
+    tasks = by_key(read(text))
+    assert [f.value for f in tasks["3.1"].coordinators] == ["Thành ủy Đà Nẵng"]
+    assert tasks["3.2"].coordinators == []
+
+
+def test_the_party_committees_directly_under_the_central_committee_each_lead():
+    text = HEAD + (
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Các tỉnh ủy, thành ủy, đảng ủy trực thuộc Trung ương:\n"
+        "a) Ban hành kế hoạch thực hiện Hướng dẫn này trước ngày 30/6/2025.\n"
+    )
+    (task,) = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert {f.value for f in task.leads} == {
+        "Các tỉnh, thành phố",
+        "Đảng ủy các cơ quan Đảng Trung ương",
+        "Đảng ủy Chính phủ",
+        "Đảng ủy Quốc hội",
+        "Đảng ủy Mặt trận Tổ quốc Việt Nam, các đoàn thể Trung ương",
+        "Quân ủy Trung ương",
+        "Đảng ủy Công an Trung ương",
+    }
+
+
+def test_an_event_with_its_day_in_brackets_is_due_that_day():
+    text = HEAD + (
+        "II. NHIỆM VỤ\n"
+        "Trong quý III/2025, các cơ quan thực hiện các nhiệm vụ sau:\n"
+        "1. Bộ Tài chính bố trí kinh phí, hoàn thành trước kỳ họp Quốc hội (ngày 20/10/2025).\n"
+    )
+    (task,) = read(text).tasks
+    assert task.due == date(2025, 10, 20)
+
+
+def test_a_line_ending_in_a_word_that_cannot_close_it_goes_on_with_a_capital():
+    out = normalise("Phối hợp với Bộ Tài chính và\nBộ Nội vụ xây dựng đề án trước ngày\n30/6/2026.")
+    assert out.text == "Phối hợp với Bộ Tài chính và Bộ Nội vụ xây dựng đề án trước ngày 30/6/2026."
+
+
+def test_a_unit_named_after_the_work_leads_it_and_in_a_ministry_party_committee_is_the_ministry():
+    text = (
+        "ĐẢNG ỦY BỘ TÀI CHÍNH\nSố 12-KH/ĐU\nHà Nội, ngày 05 tháng 3 năm 2026\n\nKẾ HOẠCH\n"
+        "II. NHIỆM VỤ\n"
+        "1. Xây dựng cơ sở dữ liệu về đầu tư công, do Cục Tin học và Thống kê chủ trì, phối "
+        "hợp với Bộ Nội vụ; hoàn thành trong quý II/2026.\n"
+    )
+    (task,) = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert [f.value for f in task.leads] == ["Đảng ủy Bộ Tài chính"]
+    assert [f.value for f in task.coordinators] == ["Đảng ủy Bộ Nội vụ"]
+
+
+def test_a_bracketed_time_under_a_section_title_is_the_time_of_its_items():
+    text = HEAD + (
+        "II. NHIỆM VỤ\n"
+        "(Các nhiệm vụ sau hoàn thành trong năm 2026, trừ nhiệm vụ có thời hạn riêng.)\n"
+        "1. Bộ Tài chính rà soát các quy định về quỹ đầu tư mạo hiểm.\n"
+        "2. Bộ Nội vụ xây dựng đề án thu hút chuyên gia trong quý III/2026.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["II.1"].due == date(2026, 12, 31)
+    assert tasks["II.2"].due == date(2026, 9, 30)
+    assert len([t for t in read(text).tasks if t.confidence >= 0.5]) == 2
+
+
+def test_a_full_wrapped_line_goes_on_with_a_name_and_a_roman_number_alone_ends_one():
+    first = "Bộ Khoa học và Công nghệ tổng hợp danh mục sản phẩm công nghệ số do doanh nghiệp"
+    second = (
+        "Việt Nam làm chủ, trình Quốc hội xem xét tại kỳ họp thường lệ gần nhất của Quốc hội khóa"
+    )
+    out = normalise(f"{first}\n{second}\nXV.")
+    assert "\n" not in out.text
+
+
+PROVINCE_COUNCIL = (
+    "HỘI ĐỒNG NHÂN DÂN                 CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+    "   TỈNH NGHỆ AN                          Độc lập - Tự do - Hạnh phúc\n"
+    "Số: 30/2026/NQ-HĐND                   Nghệ An, ngày 05 tháng 3 năm 2026\n\n"
+    "NGHỊ QUYẾT\nVề chính sách hỗ trợ\n\n"
+)
+
+
+def test_a_peoples_council_resolution_is_the_provinces_and_its_standing_board_supervises():
+    text = PROVINCE_COUNCIL + (
+        "Điều 3. Tổ chức thực hiện\n"
+        "1. Giao Ủy ban nhân dân tỉnh tổ chức thực hiện, trong đó:\n"
+        "a) Bố trí kinh phí trong dự toán ngân sách hằng năm;\n"
+        "b) Sơ kết, trình Hội đồng nhân dân tỉnh tại kỳ họp thường lệ cuối năm 2027.\n"
+        "2. Giao Thường trực Hội đồng nhân dân tỉnh, các Ban của Hội đồng nhân dân tỉnh giám "
+        "sát việc thực hiện Nghị quyết này.\n"
+    )
+    tasks = by_key(read(text))
+    assert {f.value for t in tasks.values() for f in t.leads} == {"Tỉnh ủy Nghệ An"}
+    assert tasks["3.1.a"].deadline is None
+    assert tasks["3.1.b"].deadline.value == "Tại kỳ họp thường lệ cuối năm 2027"
+    assert tasks["3.2"].content == "Giám sát việc thực hiện Nghị quyết này."
+
+
+def test_a_reports_proposals_give_work_to_the_bodies_and_members_it_names():
+    text = HEAD + (
+        "III. ĐỀ XUẤT\n"
+        "Cơ quan thường trực đề nghị Ban Chỉ đạo giao các nhiệm vụ sau (hoàn thành trong quý "
+        "IV/2025, trừ nhiệm vụ có thời hạn riêng):\n"
+        "1. Đề nghị Ban Chỉ đạo giao Đảng ủy Chính phủ lãnh đạo, chỉ đạo:\n"
+        "a) Ban hành nghị định về dữ liệu mở;\n"
+        "b) Sửa đổi luật về đầu tư công, trình Quốc hội tại Kỳ họp thứ hai, Quốc hội khóa XVI.\n"
+        "2. Đề nghị đồng chí Nguyễn Mạnh Hùng, Ủy viên Ban Chỉ đạo, Bộ trưởng Bộ Khoa học và "
+        "Công nghệ chỉ đạo:\n"
+        "- Xây dựng bộ chỉ số đổi mới sáng tạo trước Phiên họp thứ mười.\n"
+        "3. Đề nghị Ban Chỉ đạo giao các bộ, ngành, địa phương cập nhật tiến độ, thực hiện "
+        "trong năm 2025 và các năm tiếp theo.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["III.1"].content == "Lãnh đạo, chỉ đạo."
+    assert tasks["III.1.a"].parent_key == "III.1"
+    assert [f.value for f in tasks["III.1.a"].leads] == ["Đảng ủy Chính phủ"]
+    # a session gives way to the section's time, a time before a session does not
+    assert tasks["III.1.b"].due == date(2025, 12, 31)
+    assert tasks["III.2"].content == "Chỉ đạo."
+    assert [f.value for f in tasks["III.2.1"].members] == ["Nguyễn Mạnh Hùng"]
+    assert tasks["III.2.1"].deadline.value == "Trước Phiên họp thứ mười"
+    assert tasks["III.3"].deadline.value == "Trong năm 2025 và các năm tiếp theo"
+    assert tasks["III.3"].due is None
+
+
+def test_figures_work_handed_out_before_and_the_senders_intent_are_no_tasks():
+    text = HEAD + (
+        "I. KẾT QUẢ\n"
+        "Đảng ủy Chính phủ 120 98 12\n"
+        "Tại phiên họp thứ năm, Ban Chỉ đạo đã giao Bộ Tài chính hoàn thành hướng dẫn trước "
+        "ngày 30/9/2025; đến nay đã hoàn thành.\n"
+        "Cơ quan thường trực sẽ tiếp tục theo dõi, đôn đốc và báo cáo Ban Chỉ đạo.\n"
+    )
+    assert [t for t in read(text).tasks if t.confidence >= 0.5] == []
+
+
+def test_enterprises_asked_for_work_lead_nothing_and_changing_minds_is_no_task():
+    text = HEAD + (
+        "II. KẾT LUẬN\n"
+        "1. Doanh nghiệp là trung tâm; các bộ, ngành phải thay đổi tư duy quản lý.\n"
+        "2. Đề nghị Tập đoàn Viettel nghiên cứu chip chuyên dụng trong quý IV/2025.\n"
+    )
+    proposed = {t.key: t for t in read(text).tasks if t.confidence >= 0.5}
+    assert list(proposed) == ["II.2"]
+    assert proposed["II.2"].leads == []
+
+
+def test_a_field_after_a_full_stop_and_the_provinces_police_in_the_polices_own_plan():
+    text = (
+        "ĐẢNG ỦY CÔNG AN TRUNG ƯƠNG\nSố 40-KH/ĐUCATW\nHà Nội, ngày 05 tháng 3 năm 2026\n\n"
+        "KẾ HOẠCH\n"
+        "II. NHIỆM VỤ\n"
+        "1. Xây dựng đề án đào tạo chuyên gia an ninh mạng.\n"
+        "Đơn vị chủ trì: Cục Đào tạo; đơn vị phối hợp: Bộ Nội vụ. Thời hạn: quý III/2026.\n"
+        "2. Công an các tỉnh, thành phố trực thuộc Trung ương số hóa hồ sơ cư trú trước ngày "
+        "31/10/2026.\n"
+        "3. Triển khai bảo vệ hệ thống thông tin, do Cục An ninh mạng chủ trì, phối hợp với Bộ "
+        "Quốc phòng (Bộ Tư lệnh Tác chiến không gian mạng); hoàn thành trong quý IV/2026.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["II.1"].due == date(2026, 9, 30)
+    assert [f.value for f in tasks["II.1"].coordinators] == ["Đảng ủy Bộ Nội vụ"]
+    assert [f.value for f in tasks["II.2"].leads] == ["Đảng ủy Công an Trung ương"]
+    assert [f.value for f in tasks["II.3"].leads] == ["Đảng ủy Công an Trung ương"]
+    assert [f.value for f in tasks["II.3"].coordinators] == ["Quân ủy Trung ương"]
+    assert tasks["II.3"].content == "Triển khai bảo vệ hệ thống thông tin."
