@@ -174,6 +174,14 @@ def test_synth_writes_indicator_values_at_tiny_scale_and_their_roll_up():
     call_command("check-indicator-figures", stdout=check, stderr=check)
     built = _snapshot()
     assert built[2], "national roll-ups written"
+    # The values were given their ids: the next one written takes a fresh id.
+    last = values.order_by("-pk").first()
+    later = IndicatorValue.objects.create(
+        indicator=last.indicator, period_start=last.period_start, period_end=last.period_end,
+        value=Decimal("1"), state=ValueState.DRAFT,
+    )  # fmt: skip
+    assert later.pk > last.pk
+    later.delete()
     assert built[0] and len(built[0]) == IndicatorRollup.objects.count()
     series = values.filter(org_unit__isnull=False, state=ValueState.APPROVED, value__isnull=False)
     assert len(built[1]) == series.values("indicator", "org_unit").distinct().count()
