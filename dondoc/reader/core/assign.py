@@ -1670,7 +1670,8 @@ def home_province(header_text: str, resolver: Resolver):
             continue
         place = m.group(2)
         kind = "tinh" if m.group(1) == "tinh" else "thanh pho"
-        if re.search(rf"(?<![\w]){kind} {re.escape(place)}(?![\w])", folded):
+        if re.search(rf"(?<![\w])(?:{kind}|{m.group(1)} uy) {re.escape(place)}(?![\w])", folded):
+            # "ĐẢNG BỘ TỈNH QUẢNG NINH", "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI", "TỈNH ỦY HÀ TĨNH"
             return resolver.agency(key)
     return None
 

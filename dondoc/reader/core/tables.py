@@ -27,6 +27,8 @@ _HEADINGS = [
     ("stt", re.compile(r"^(?:stt|tt|so tt|so thu tu)$")),
     ("lead", re.compile(r"chu tri")),
     ("coordinating", re.compile(r"phoi hop|tham gia")),
+    # one column for both ("Cơ quan thực hiện"), its cells "Chủ trì: …; Phối hợp: …"
+    ("agencies", re.compile(r"^(?:co quan|don vi)(?: don vi)? thuc hien$")),
     # a timetable's "Đơn vị được kiểm tra": the work is done at each unit in turn
     ("object", re.compile(r"duoc (?:kiem tra|giam sat|khao sat|lam viec)|^doi tuong")),
     ("deadline", re.compile(r"thoi gian|thoi han|tien do")),
@@ -84,7 +86,7 @@ def _heading(line: str, more: list[str] = ()) -> list[tuple[int, str]] | None:
                 break
         else:
             columns.append((position, ""))
-    fields = used & {"lead", "coordinating", "deadline", "output"}
+    fields = used & {"lead", "coordinating", "agencies", "deadline", "output"}
     if used & {"content", "object"} and len(fields) >= 2:
         return columns
     return None
@@ -201,7 +203,36 @@ def _under(lines: list[tuple[str, int]], n: int) -> str:
     return ""
 
 
+_AGENCY_LABEL = re.compile(
+    r"(?:(?:c[ơo] quan|đ[ơo]n v[ịi])\s+)?(?P<role>ch[ủu]\s+tr[ìi]|ph[ốo]i\s+h[ợo]p)\s*:",
+    re.IGNORECASE,
+)
+
+
+def _split_agencies(row: dict[str, str]) -> dict[str, str]:
+    """A "Cơ quan thực hiện" cell split into its lead and coordinating agencies ("Chủ trì:
+    Sở Tư pháp; Phối hợp: các sở, ngành"); a cell without labels names the lead."""
+    cell = " ".join(row.pop("agencies", "").split())
+    if not cell:
+        return row
+    labels = list(_AGENCY_LABEL.finditer(cell))
+    if not labels:
+        return {"lead": cell, **row} if not row.get("lead") else row
+    parts: dict[str, str] = {}
+    for index, label in enumerate(labels):
+        end = labels[index + 1].start() if index + 1 < len(labels) else len(cell)
+        key = "lead" if _fold(label.group("role")) == "chu tri" else "coordinating"
+        text = cell[label.end() : end].strip(" ;.,")
+        if text:
+            parts[key] = f"{parts[key]}, {text}" if key in parts else text
+    for key, text in parts.items():
+        if not row.get(key):
+            row[key] = text
+    return row
+
+
 def _render(row: dict[str, str], subject: str = "", under: str = "") -> list[str]:
+    row = _split_agencies(dict(row))
     number = row.get("stt", "").rstrip(".")
     if under and number.isdigit():
         number = f"{under}.{number}"

@@ -468,6 +468,44 @@ def test_a_provinces_table_across_pages_has_the_province_as_lead_and_outside_par
     assert tasks["I.2"].due is None
 
 
+def test_a_tables_one_agencies_cell_splits_into_lead_and_partners():
+    table = (
+        "STT\tNội dung nhiệm vụ\tCơ quan thực hiện\tThời gian hoàn thành\n"
+        "1\tXây dựng kho dữ liệu mở\tChủ trì: Bộ Tư pháp; Phối hợp: Bộ Công an\tQuý II/2025\n"
+        "2\tTập huấn kỹ năng số\tChu tri: Bo Noi vu. Phoi hop: Bộ Tài chính\tNăm 2025\n"
+        "3\tRà soát thủ tục hành chính\tBộ Giáo dục và Đào tạo\tNăm 2025\n"
+    )
+    tasks = read(HEAD + "I. NHIỆM VỤ\n" + table).tasks
+    assert [t.content for t in tasks] == [
+        "Xây dựng kho dữ liệu mở",
+        "Tập huấn kỹ năng số",
+        "Rà soát thủ tục hành chính",
+    ]
+    assert [[f.value for f in t.leads] for t in tasks] == [
+        ["Đảng ủy Bộ Tư pháp"],
+        ["Đảng ủy Bộ Nội vụ"],
+        ["Đảng ủy Bộ Giáo dục và Đào tạo"],
+    ]
+    assert [[f.value for f in t.coordinators] for t in tasks] == [
+        ["Đảng ủy Công an Trung ương"],
+        ["Đảng ủy Bộ Tài chính"],
+        [],
+    ]
+    assert tasks[0].deadline.value == "Quý II/2025"
+
+
+def test_a_plan_headed_by_a_provincial_party_committee_is_that_provinces_own():
+    text = (
+        "TỈNH ỦY LẠNG SƠN\nSố 12-KH/TU\nLạng Sơn, ngày 05 tháng 8 năm 2025\n\nKẾ HOẠCH\n"
+        "Thực hiện Nghị quyết\n\nII. NHIỆM VỤ\n"
+        "1. Sở Nội vụ chủ trì, phối hợp với Bộ Nội vụ xây dựng đề án nhân lực số; "
+        "hoàn thành trong quý IV/2025.\n"
+    )
+    (task,) = read(text).tasks
+    assert [f.value for f in task.leads] == ["Tỉnh ủy Lạng Sơn"]
+    assert [f.value for f in task.coordinators] == ["Đảng ủy Bộ Nội vụ"]
+
+
 def test_a_decision_approving_a_programme_assigns_only_in_its_later_articles():
     text = (
         "THỦ TƯỚNG CHÍNH PHỦ\nSố: 276/QĐ-TTg\nHà Nội, ngày 14 tháng 02 năm 2025\n\nQUYẾT ĐỊNH\n"
