@@ -1619,7 +1619,76 @@ def propose_tasks(
                     label=f"{proposal.label}.{k}",
                 )
             )
-    return result
+    return _assigned_by_reference(result, folded, resolver)
+
+
+#: "thực hiện các nhiệm vụ tại điểm a và điểm b khoản 2 Mục II", "… tại khoản 1 Mục II"; and
+#: inside it "trong đó nhiệm vụ tại điểm a phối hợp với …" (a point's own partners).
+_REFERENCE = re.compile(
+    r"nhiem vu tai (?P<points>(?:diem [a-z](?:(?:,| va) (?:diem )?[a-z](?![\w]))* )?)"
+    r"(?:khoan (?P<clause>\d{1,2}) )?muc (?P<part>[ivxl]{1,5})(?![\w])"
+)
+_POINT_REFERENCE = re.compile(r"nhiem vu tai diem (?P<point>[a-z])(?![\w])(?! khoan)")
+_POINT = re.compile(r"(?<![\w])([a-z])(?![\w])")
+
+
+def _assigned_by_reference(
+    proposals: list[Proposal], folded: str, resolver: Resolver
+) -> list[Proposal]:
+    """A plan whose task points name no agency and a later "Phân công thực hiện" that assigns
+    them by reference ("Vụ Ngân sách nhà nước chủ trì thực hiện các nhiệm vụ tại điểm a và
+    điểm b khoản 2 Mục II"): the points take the lead and partners of the item naming them,
+    and that item, a distribution of work already listed, is no task of its own."""
+    by_key = {p.key: p for p in proposals}
+    used: set[int] = set()
+    for n, proposal in enumerate(proposals):
+        if not proposal.leads:
+            continue
+        a, b = proposal.span
+        body = folded[a:b].lower()
+        ref = _REFERENCE.search(body)
+        if ref is None:
+            continue
+        part = ref.group("part").upper()
+        clause = ref.group("clause")
+        base = f"{part}.{clause}" if clause else part
+        points = _POINT.findall(ref.group("points").replace("diem", " ").replace("va", " "))
+        keys = [f"{base}.{p}" for p in points] or [
+            p.key for p in proposals if p.parent_key is None and p.key.startswith(f"{base}.")
+        ]
+        if not points and base in by_key and not keys:
+            keys = [base]
+        targets = [by_key[k] for k in keys if k in by_key]
+        targets = [t for t in targets if not t.leads and not t.members and t is not proposal]
+        if not targets:
+            continue
+        # partners named after "trong đó nhiệm vụ tại điểm a phối hợp với …" go to that point
+        own = list(_POINT_REFERENCE.finditer(body, ref.end()))
+        extra: dict[str, list[Field]] = {}
+        for k, m in enumerate(own):
+            end = own[k + 1].start() if k + 1 < len(own) else len(body)
+            for mention in resolver.mentions(body[m.end() : end]):
+                if mention.kind == "agency" and mention.agency is not None:
+                    span = (a + m.end() + mention.start, a + m.end() + mention.end)
+                    extra.setdefault(m.group("point"), []).append(
+                        Field(mention.agency.name, span, 0.7, mention.agency.id, "unit")
+                    )
+        for target in targets:
+            point = target.key.rsplit(".", 1)[-1]
+            partners = []
+            for f in proposal.coordinators:
+                at = f.span[0] - a if f.span else 0
+                before = [m for m in own if m.end() <= at]
+                if not before or before[-1].group("point") == point:
+                    partners.append(f)
+            for f in extra.get(point, []):
+                if all(p.resolved_id != f.resolved_id for p in partners):
+                    partners.append(f)
+            target.leads = list(proposal.leads)
+            target.coordinators = partners
+            target.confidence = max(target.confidence, 0.7)
+        used.add(n)
+    return [p for n, p in enumerate(proposals) if n not in used]
 
 
 _BOTH = re.compile(r"(?<![\w])(?:hai|ca hai|cac) bo(?![\w])")

@@ -506,6 +506,30 @@ def test_a_plan_headed_by_a_provincial_party_committee_is_that_provinces_own():
     assert [f.value for f in task.coordinators] == ["Đảng ủy Bộ Nội vụ"]
 
 
+def test_a_plans_points_take_the_agencies_assigning_them_by_reference():
+    text = HEAD.replace("BỘ X", "BỘ TÀI CHÍNH") + (
+        "II. NHIỆM VỤ\n"
+        "1. Về thể chế\n"
+        "a) Sửa đổi Thông tư về khoán chi; hoàn thành trong quý II/2025.\n"
+        "b) Ban hành hướng dẫn quyết toán; hoàn thành trong năm 2025.\n"
+        "c) Rà soát quy trình cấp phát; hoàn thành trong quý III/2025.\n\n"
+        "III. PHÂN CÔNG THỰC HIỆN\n"
+        "1. Vụ Pháp chế chủ trì, phối hợp với Bộ Tư pháp thực hiện nhiệm vụ tại điểm a và "
+        "điểm b khoản 1 Mục II; trong đó nhiệm vụ tại điểm b phối hợp với Bộ Nội vụ.\n"
+    )
+    tasks = by_key(read(text))
+    assert set(tasks) == {"II.1.a", "II.1.b", "II.1.c"}  # the assigning item is no task
+    for key in ("II.1.a", "II.1.b"):
+        assert [f.value for f in tasks[key].leads] == ["Đảng ủy Bộ Tài chính"]
+        assert tasks[key].confidence >= 0.5
+    assert [f.value for f in tasks["II.1.a"].coordinators] == ["Đảng ủy Bộ Tư pháp"]
+    assert [f.value for f in tasks["II.1.b"].coordinators] == [
+        "Đảng ủy Bộ Tư pháp",
+        "Đảng ủy Bộ Nội vụ",
+    ]
+    assert tasks["II.1.c"].leads == []
+
+
 def test_a_decision_approving_a_programme_assigns_only_in_its_later_articles():
     text = (
         "THỦ TƯỚNG CHÍNH PHỦ\nSố: 276/QĐ-TTg\nHà Nội, ngày 14 tháng 02 năm 2025\n\nQUYẾT ĐỊNH\n"
