@@ -1751,6 +1751,9 @@ def home_ministry(header_text: str, resolver: Resolver):
     folded = " ".join(fold_same_length(header_text).split())
     if resolver.agency_pattern is None:
         return None
+    # "ĐẢNG BỘ CHÍNH PHỦ / ĐẢNG ỦY BỘ KHOA HỌC VÀ CÔNG NGHỆ": the superior Party organisation
+    # above the issuing committee
+    folded = re.sub(r"^dang bo (?:chinh phu|cac co quan dang trung uong)\s+", "", folded)
     if folded.startswith("bo "):
         m = resolver.agency_pattern.match(folded)
         return resolver.agency(m.group(0)) if m else None
@@ -1768,11 +1771,22 @@ _MINISTRY_COMMITTEE = re.compile(r"dang uy (?:bo |cong an trung uong$)|quan uy t
 
 
 #: A ministry's own departments: "Vụ Giáo dục Đại học", "Cục Nhà giáo …", "Văn phòng Bộ".
-_DEPARTMENT = re.compile(r"^(?:vu|cuc|tong cuc|thanh tra bo|van phong bo|thanh tra|van phong)\s")
+_DEPARTMENT = re.compile(
+    r"^(?:dang uy |chi bo |dang bo )?"
+    r"(?:vu|cuc|tong cuc|thanh tra bo|van phong bo|thanh tra|van phong|trung tam)\s"
+    # the ministry's Party committee's own bodies: "Ban Thường vụ Đảng ủy Bộ", "Ủy ban Kiểm
+    # tra Đảng ủy Bộ", "Văn phòng Đảng ủy Bộ"
+    r"|^(?:ban thuong vu|uy ban kiem tra|van phong) dang uy bo$"
+)
 
 
 #: A ministry's units as a whole: "Các đơn vị thuộc Bộ", "các đơn vị trực thuộc Bộ".
-_OWN_UNITS = re.compile(r"cac (?:co quan, )?don vi (?:truc )?thuoc bo\b")
+_OWN_UNITS = re.compile(
+    r"cac (?:co quan, )?don vi (?:truc )?thuoc bo\b"
+    # in a ministry's Party committee's notice, its cells and committees: "Chi bộ Vụ Pháp chế",
+    # "Các chi bộ, đảng bộ trực thuộc", "Ủy ban Kiểm tra Đảng ủy Bộ"
+    r"|(?<![\w])(?:cac )?chi bo\b|(?<![\w])uy ban kiem tra dang uy bo\b"
+)
 
 
 #: Leads that are only the provinces' group, read from "Công an các địa phương" and the like.

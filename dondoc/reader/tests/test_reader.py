@@ -530,6 +530,20 @@ def test_a_plans_points_take_the_agencies_assigning_them_by_reference():
     assert tasks["II.1.c"].leads == []
 
 
+def test_a_ministry_party_committees_cells_and_departments_act_for_the_ministry():
+    text = (
+        "ĐẢNG BỘ CHÍNH PHỦ\nĐẢNG ỦY BỘ TƯ PHÁP\n*\nSố 20-TB/ĐU\nHà Nội, ngày 05 tháng 3 năm 2026"
+        "\n\nTHÔNG BÁO\nKết luận\n\n2. Nhiệm vụ\n"
+        "2.1. Đảng ủy Cục Kiểm tra văn bản lãnh đạo Cục rà soát các thông tư; "
+        "hoàn thành trong quý II/2026.\n"
+        "2.2. Chi bộ Vụ Tổ chức cán bộ chỉ đạo xây dựng đề án nhân lực số; "
+        "hoàn thành trong quý III/2026.\n"
+    )
+    tasks = by_key(read(text))
+    for key in ("2.1", "2.2"):
+        assert [f.value for f in tasks[key].leads] == ["Đảng ủy Bộ Tư pháp"]
+
+
 def test_a_decision_approving_a_programme_assigns_only_in_its_later_articles():
     text = (
         "THỦ TƯỚNG CHÍNH PHỦ\nSố: 276/QĐ-TTg\nHà Nội, ngày 14 tháng 02 năm 2025\n\nQUYẾT ĐỊNH\n"
