@@ -8,8 +8,9 @@ the time to read a generated 100-page document. ``annotated`` is the set the rul
 against; ``heldout`` and ``heldout2`` were written by other hands and are never used to tune
 them (``heldout2`` was written after a round of rule changes, so it is the fresher measure).
 A third, a fourth, a fifth, an eighth, a ninth, a tenth and an eleventh held-out set were each
-read once, then used to write rules and moved into ``annotated``; ``heldout6`` and
-``heldout7``, written blind, are still held out (a set missing from the checkout is skipped).
+read once, then used to write rules and moved into ``annotated``; ``heldout6``, ``heldout7``
+and ``heldout12``, written blind, are still held out (a set missing from the checkout is
+skipped).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ SETS = {
     "heldout2": ROOT / "dondoc/reader/tests/heldout2",
     "heldout6": ROOT / "dondoc/reader/tests/heldout6",
     "heldout7": ROOT / "dondoc/reader/tests/heldout7",
+    "heldout12": ROOT / "dondoc/reader/tests/heldout12",
 }
 
 
