@@ -11,7 +11,12 @@
 
 Any bound crossed raises :class:`~dondoc.core.tabular.InputRefused`. Values come back as text,
 numbers, datetimes (cells formatted as dates), booleans, or ``None``; formulas give their cached
-value. Public API: :func:`read_xlsx_table`, :func:`iter_xlsx_rows`, :func:`xlsx_sheet_names`.
+value. A cell continuing a merged range downwards (``<mergeCell>``, the vertical part of the
+range, in its first column) is recorded as the DOCX reader records ``<w:vMerge/>``: the caller
+may take the value above (an agency merged over several tasks) while still seeing the row's own
+emptiness; the columns a range covers to the right are empty, as in a DOCX ``gridSpan``.
+Public API: :func:`read_xlsx_table`, :func:`read_xlsx_sheet`, :func:`iter_xlsx_rows`,
+:func:`xlsx_sheet_names`.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import datetime as dt
 import posixpath
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
@@ -36,9 +42,10 @@ from dondoc.core.tabular import (
     too_many_rows,
 )
 
-__all__ = ["iter_xlsx_rows", "read_xlsx_table", "xlsx_sheet_names"]
+__all__ = ["XlsxSheet", "iter_xlsx_rows", "read_xlsx_sheet", "read_xlsx_table", "xlsx_sheet_names"]
 
 _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+_RANGE_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7}):\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 _local = local_name
 
 
@@ -153,10 +160,14 @@ def iter_xlsx_rows(
     sheet: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
     budget: Budget | None = None,
+    merges: list[tuple[int, int, int, int]] | None = None,
 ) -> Iterator[tuple[int, list[Any]]]:
     """``(row number, values)`` of each row holding data in ``sheet`` (default: the first).
 
-    ``values`` runs from column A to the row's last filled column. Raises ``InputRefused``.
+    ``values`` runs from column A to the row's last filled column. When ``merges`` is a list,
+    the sheet's merged ranges are appended to it as ``(first row, first column, last row, last
+    column)``, 1-based, once the rows are read (they follow the rows in the file). Raises
+    ``InputRefused``.
     """
     budget = budget or Budget(limits.seconds)
     try:
@@ -164,7 +175,7 @@ def iter_xlsx_rows(
         workbook_path, sheets, epoch = _workbook(book)
         path = next((p for name, p in sheets if name == sheet), sheets[0][1])
         cells = _Cells(_shared_strings(book, workbook_path), _date_styles(book, workbook_path))
-        yield from _sheet_rows(book, path, cells, epoch, limits, budget)
+        yield from _sheet_rows(book, path, cells, epoch, limits, budget, merges)
     except InputRefused:
         raise
     except DAMAGED:
@@ -177,13 +188,57 @@ def read_xlsx_table(
     sheet: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
     budget: Budget | None = None,
+    merges: list[tuple[int, int, int, int]] | None = None,
 ) -> list[list[Any]]:
-    """All rows of ``sheet``, row 1 first, empty rows kept as ``[]`` (bounded by ``limits``)."""
+    """All rows of ``sheet``, row 1 first, empty rows kept as ``[]`` (bounded by ``limits``).
+
+    ``merges`` collects the merged ranges as :func:`iter_xlsx_rows` does."""
     table: list[list[Any]] = []
-    for number, values in iter_xlsx_rows(data, sheet=sheet, limits=limits, budget=budget):
+    rows = iter_xlsx_rows(data, sheet=sheet, limits=limits, budget=budget, merges=merges)
+    for number, values in rows:
         table.extend([] for _ in range(number - 1 - len(table)))
         table.append(values)
     return table
+
+
+@dataclass
+class XlsxSheet:
+    """One sheet: its rows (row 1 first, empty rows as ``[]``), and the (row, column) indexes
+    (0-based) of the empty cells continuing a merged range from the row above."""
+
+    rows: list[list[Any]] = field(default_factory=list)
+    continued: set[tuple[int, int]] = field(default_factory=set)
+
+
+def read_xlsx_sheet(
+    data: bytes,
+    *,
+    sheet: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    budget: Budget | None = None,
+) -> XlsxSheet:
+    """The rows of ``sheet`` as :func:`read_xlsx_table` gives them, with its merged cells.
+
+    Only cells inside the rows read and the widest row are recorded, so a range declared over
+    the whole sheet costs no more than the table it covers.
+    """
+    budget = budget or Budget(limits.seconds)
+    merges: list[tuple[int, int, int, int]] = []
+    rows = read_xlsx_table(data, sheet=sheet, limits=limits, budget=budget, merges=merges)
+    width = max((len(row) for row in rows), default=0)
+    continued = set()
+    steps = 0
+    for first_row, first_column, last_row, _last_column in merges:
+        if first_column > width:
+            continue
+        for number in range(first_row + 1, min(last_row, len(rows)) + 1):
+            steps += 1
+            if steps % 4096 == 0:
+                budget.check()
+            row = rows[number - 1]
+            if len(row) < first_column or row[first_column - 1] in (None, ""):
+                continued.add((number - 1, first_column - 1))
+    return XlsxSheet(rows, continued)
 
 
 class _Cells:
@@ -227,9 +282,16 @@ class _Tags(dict):
 
 
 def _sheet_rows(
-    book: Package, path: str, cells: _Cells, epoch, limits: Limits, budget: Budget
+    book: Package,
+    path: str,
+    cells: _Cells,
+    epoch,
+    limits: Limits,
+    budget: Budget,
+    merges: list[tuple[int, int, int, int]] | None = None,
 ) -> Iterator[tuple[int, list[Any]]]:
-    """Rows of the sheet part ``path`` as expat reads it, one row held at a time."""
+    """Rows of the sheet part ``path`` as expat reads it, one row held at a time; its merged
+    ranges (vertical ones only: a range within one row changes nothing) go to ``merges``."""
     ready: list[tuple[int, list[Any]]] = []
     row: dict[int, Any] = {}
     text: list[str] = []
@@ -259,6 +321,14 @@ def _sheet_rows(
             text.clear()
         elif tag == "rPh":
             phonetic = True
+        elif tag == "mergeCell" and merges is not None:
+            ref = _RANGE_REF.match(attrs.get("ref", ""))
+            if ref and int(ref[4]) > int(ref[2]):
+                first, last = _column_number(ref[1]), _column_number(ref[3])
+                merges.append((int(ref[2]), min(first, last), int(ref[4]), max(first, last)))
+            seen += 1
+            if seen % 4096 == 0:
+                budget.check()
         elif tag == "row":
             declared = attrs.get("r", "")
             row_number = int(declared) if declared.isdigit() else row_number + 1

@@ -16,7 +16,7 @@ from dondoc.core.tabular import (
     read_csv_table,
 )
 from dondoc.core.tests.xlsx_files import inline, sheet, xlsx
-from dondoc.core.xlsx_reader import read_xlsx_table
+from dondoc.core.xlsx_reader import read_xlsx_sheet, read_xlsx_table
 
 
 def refused(read, *args, **kwargs) -> tuple[InputRefused, float, int]:
@@ -39,6 +39,31 @@ def test_a_plain_sheet_reads_as_rows_with_gaps_kept():
         )
     )
     assert read_xlsx_table(data) == [["STT", "Nội dung"], [], [1, None, "x"]]
+
+
+def _merged(rows: str, *refs: str) -> bytes:
+    cells = "".join(f'<mergeCell ref="{ref}"/>' for ref in refs)
+    merges = f'<mergeCells count="{len(refs)}">{cells}</mergeCells>'
+    return xlsx(sheet(rows).replace("</worksheet>", f"{merges}</worksheet>"))
+
+
+def test_cells_continuing_a_merged_range_downwards_are_recorded_in_its_first_column():
+    rows = (
+        f'<row r="1">{inline("A1", "STT")}{inline("B1", "Chủ trì")}{inline("C1", "Hạn")}</row>'
+        f'<row r="2">{inline("A2", "1")}{inline("B2", "Bộ Tài chính")}{inline("C2", "2025")}</row>'
+        f'<row r="3">{inline("A3", "2")}{inline("C3", "2026")}</row>'
+        f'<row r="4">{inline("A4", "3")}{inline("C4", "2027")}</row>'
+    )
+    # B2:B4 runs down (rows 3 and 4 continue it); A1:C1 and C2:D2 stay within their row.
+    read = read_xlsx_sheet(_merged(rows, "B2:B4", "A1:C1", "C2:D2"))
+    assert read.rows[2] == ["2", None, "2026"]
+    assert read.continued == {(2, 1), (3, 1)}
+
+
+def test_a_merged_range_declared_over_the_whole_sheet_costs_only_the_rows_read():
+    rows = f'<row r="1">{inline("A1", "x")}</row><row r="2">{inline("B2", "y")}</row>'
+    read = read_xlsx_sheet(_merged(rows, "A1:XFD1048576", "Z1:Z9", "bad", "A3:A2"))
+    assert read.continued == {(1, 0)}
 
 
 def test_a_declared_dimension_of_the_whole_grid_with_one_far_cell_is_refused_at_once():

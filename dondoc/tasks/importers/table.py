@@ -33,7 +33,7 @@ from dondoc.core.tabular import (
     refuse_size,
 )
 from dondoc.core.text import fold, normalize_spaces
-from dondoc.core.xlsx_reader import read_xlsx_table, xlsx_sheet_names
+from dondoc.core.xlsx_reader import read_xlsx_sheet, xlsx_sheet_names
 from dondoc.tasks.importers.agencies import (
     COLLECTIVE_AGENCIES,
     AgencyNames,
@@ -310,8 +310,9 @@ def _csv_grids(data: bytes, limits: Limits, budget: Budget) -> list[_Grid]:
 def _xlsx_grids(data: bytes, limits: Limits, budget: Budget) -> list[_Grid]:
     grids = []
     for name in xlsx_sheet_names(data, limits=limits, budget=budget):
-        rows = read_xlsx_table(data, sheet=name, limits=limits, budget=budget)
-        grids.append(_Grid([[_text(c) for c in row] for row in rows], source=f"Trang “{name}”"))
+        sheet = read_xlsx_sheet(data, sheet=name, limits=limits, budget=budget)
+        rows = [[_text(c) for c in row] for row in sheet.rows]
+        grids.append(_Grid(rows, sheet.continued, source=f"Trang “{name}”"))
         if _header(grids[-1].rows)[0] is not None:
             break  # the first sheet with a recognisable header is the one read
     return grids

@@ -184,6 +184,44 @@ def test_docx_two_row_header_and_vertically_merged_agency():
     assert read.sections[0].number == 3
 
 
+def test_xlsx_agency_merged_over_several_tasks_leads_each_of_them():
+    book = new_workbook()
+    sheet = book.active
+    for row in [
+        ["STT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời hạn"],
+        ["I", "Thể chế", "", "", ""],
+        ["1", "Một", "Bộ Tài chính", "", "2025"],
+        ["2", "Hai", "", "Bộ Công an", "2026"],
+        ["3", "Ba", "", "", "2027"],
+        ["II", "Hạ tầng", "", "", ""],
+        ["4", "Bốn", "Bộ Công an", "", "2027"],
+    ]:
+        append_row(sheet, row)
+    sheet.merge_cells("C3:C5")  # one lead for tasks 1-3
+    sheet.merge_cells("B2:E2")  # a section title across the row
+    read = read_table(workbook_bytes(book), "plan.xlsx")
+    assert not read.problems
+    assert [r.values["lead"] for r in read.rows] == ["Bộ Tài chính"] * 3 + ["Bộ Công an"]
+    assert [s.number for s in read.sections] == [1, 2]
+
+
+def test_xlsx_task_content_merged_over_two_rows_is_one_task_with_both_partners():
+    book = new_workbook()
+    sheet = book.active
+    for row in [
+        ["STT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời hạn"],
+        ["1", "Xây dựng cơ sở dữ liệu", "Bộ Tài chính", "Bộ Công an", "2025"],
+        ["", "", "", "Bộ Nội vụ", ""],
+        ["2", "Hai", "Bộ Công an", "", "2026"],
+    ]:
+        append_row(sheet, row)
+    sheet.merge_cells("A2:A3")
+    sheet.merge_cells("B2:B3")
+    read = read_table(workbook_bytes(book), "plan.xlsx")
+    assert [r.values["content"] for r in read.rows] == ["Xây dựng cơ sở dữ liệu", "Hai"]
+    assert read.rows[0].values["coordinating"] == "Bộ Công an; Bộ Nội vụ"
+
+
 def test_no_recognisable_header_is_one_problem_naming_what_was_found():
     read = read_table(csv_bytes([["Cột A", "Cột B"], ["1", "2"]]), "x.csv")
     (problem,) = read.problems
