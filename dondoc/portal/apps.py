@@ -22,6 +22,11 @@ class PortalConfig(AppConfig):
         for model in (Submission, SubmissionAttachment):
             for signal in (post_save, post_delete):
                 signal.connect(_stale, sender=model)
+        # The pages also show names kept elsewhere: the solution group (and the form's choice
+        # of groups), the agency that answers, and the program.
+        for model in ("tasks.SolutionGroup", "tasks.Program", "orgs.OrgUnit"):
+            for signal in (post_save, post_delete):
+                signal.connect(_renamed, sender=model)
 
 
 def _stale(sender, instance, created: bool = False, **kwargs) -> None:
@@ -31,5 +36,16 @@ def _stale(sender, instance, created: bool = False, **kwargs) -> None:
     from dondoc.portal.public_cache import bump_after_commit
 
     if created and not (sender is Submission and instance.state == State.PUBLISHED):
+        return
+    bump_after_commit()
+
+
+def _renamed(sender, instance, created: bool = False, **kwargs) -> None:
+    """A renamed or removed group, program or agency shows at once; a new agency is on no
+    public page yet (a new group is: the form offers it), so loading units bumps nothing."""
+    from dondoc.orgs.models import OrgUnit
+    from dondoc.portal.public_cache import bump_after_commit
+
+    if created and sender is OrgUnit:
         return
     bump_after_commit()

@@ -1,12 +1,14 @@
 """The cache of the public pages that are the same for every anonymous visitor.
 
-The published list (per search and page), a published item and the two feeds are rendered
-once and kept in the cache (Redis in production) for ``DONDOC_PORTAL_CACHE_SECONDS``. Each
-entry carries the *publication generation* it was rendered under: a token that changes, after
-the commit, whenever a submission or one of its attachments is saved or deleted (publication,
-withdrawal, hiding after reports, moderation, a correction). A request reads the token and its
-entry in one cache call and serves the entry only when the two match, so an item that is
-hidden or withdrawn disappears from the next request on, not a minute later.
+The published list (per search and page), a published item, the two feeds and the empty
+forms are rendered once and kept in the cache (Redis in production) for
+``DONDOC_PORTAL_CACHE_SECONDS``. Each entry carries the *publication generation* it was rendered
+under: a token that changes, after the commit, whenever a submission or one of its attachments
+is saved or deleted (publication, withdrawal, hiding after reports, moderation, a correction),
+and whenever a name the pages show is changed (a solution group, the program, the agency that
+answers). A request reads the token and its entry in one cache call and serves the entry only
+when the two match, so an item that is hidden or withdrawn disappears from the next request on,
+not a minute later.
 
 The token is read *before* the database, so a page rendered while a change commits is stored
 under the old token and never served after it. A lost token (eviction, a cleared cache) is
@@ -112,7 +114,8 @@ def cached_form(
     with this visitor's CSRF token put in. ``render(extra_context)`` renders it.
 
     The form's widgets are most of the cost of the submission page, and the empty form is the
-    same for everybody but the token."""
+    same for everybody but the token. Like the pages, it is kept under the publication
+    generation, so a group added or renamed is offered at the next request."""
     if not shared(request):
         return render({})
     key = (
@@ -121,10 +124,15 @@ def cached_form(
             repr((name, get_language(), parts)).encode(), usedforsecurity=False
         ).hexdigest()
     )
-    html = cache.get(key)
-    if html is None:
+    found = cache.get_many([GENERATION, key])
+    generation = _generation(found.get(GENERATION))
+    entry = found.get(key)
+    if entry and entry[0] == generation and generation:
+        html = entry[1]
+    else:
         html = render({"csrf_token": TOKEN})
-        cache.set(key, html, settings.DONDOC_PORTAL_CACHE_SECONDS)
+        if generation:
+            cache.set(key, (generation, html), settings.DONDOC_PORTAL_CACHE_SECONDS)
     return html.replace(TOKEN, get_token(request))
 
 

@@ -10,7 +10,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from dondoc.portal import services
+from dondoc.orgs.models import OrgKind, OrgUnit
+from dondoc.portal import public_cache, services
 from dondoc.portal.models import Submission
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +177,35 @@ def test_a_visitor_who_reports_sees_the_thanks_on_the_kept_page(
     page = browser.post(reverse("portal:report", args=[item.pk]), follow=True)
     assert "Cảm ơn" in page.content.decode()
     assert "Cảm ơn" not in browser.get(url).content.decode()  # shown once
+
+
+def test_a_renamed_group_or_agency_shows_on_the_kept_pages_at_once(
+    program, clerk, django_capture_on_commit_callbacks
+):
+    item = published(program, clerk, "Sàn giao dịch công nghệ", django_capture_on_commit_callbacks)
+    group = program.groups.first()
+    agency = OrgUnit.objects.create(code="bo-x", kind=OrgKind.MINISTRY, name="Đảng ủy Bộ X")
+    Submission.objects.filter(pk=item.pk).update(group=group, routed_to=agency)
+    public_cache.bump()
+    url = reverse("portal:published-detail", args=[item.pk])
+    assert group.title in visit(url) and agency.name in visit(url)
+    assert group.title in visit(reverse("portal:submit"))  # the form's choice of groups
+
+    with django_capture_on_commit_callbacks(execute=True):
+        group.title = "Nhóm đã đổi tên"
+        group.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        agency.name = "Cơ quan đã đổi tên"
+        agency.save()
+    body = visit(url)
+    assert "Nhóm đã đổi tên" in body and "Cơ quan đã đổi tên" in body
+    assert "Nhóm đã đổi tên" in visit(reverse("portal:published"))
+    assert "Nhóm đã đổi tên" in visit(reverse("portal:submit"))
+
+
+def test_loading_new_agencies_keeps_the_public_pages(program, django_capture_on_commit_callbacks):
+    visit(reverse("portal:published"))
+    generation = cache.get(public_cache.GENERATION)
+    with django_capture_on_commit_callbacks(execute=True):
+        OrgUnit.objects.create(code="so-moi", kind=OrgKind.OTHER, name="Sở mới")
+    assert cache.get(public_cache.GENERATION) == generation
