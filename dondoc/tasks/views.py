@@ -325,7 +325,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 ),
             }
         )
+    # A committee member first sees the tasks he or she supervises: the member's own row of
+    # the breakdown by member, so no further query.
+    member_id = getattr(request.user, "committee_member_id", None)
+    mine = next((r for r in breakdowns[2]["rows"] if member_id and r.key == member_id), None)
     context.update(
+        mine=mine,
         counts=counts,
         totals=totals,
         links={key: link(None, key) for key, _l, _s in figures.COLUMNS},

@@ -127,6 +127,25 @@ def test_dashboard_lists_overdue_tasks_with_their_lead_agency(client, committee_
     assert "10/04/2025" in body
 
 
+def test_a_committee_member_sees_first_the_tasks_he_supervises(
+    client, committee_member, clerk, dataset
+):
+    client.force_login(committee_member)
+    response = client.get("/", {"as_of": APRIL})
+    mine = response.context["mine"]
+    assert mine.key == committee_member.committee_member_id
+    # Four tasks exist on 10/04/2025, all supervised by him: one overdue, one completed.
+    assert (mine.n("assigned"), mine.n("overdue"), mine.n("completed")) == (4, 1, 1)
+    body = response.content.decode()
+    assert "Nhiệm vụ đồng chí chỉ đạo, theo dõi" in body
+    assert listed(client.get(mine.links["overdue"])) == [dataset["rare_earths"].pk]
+
+    client.force_login(clerk)  # no member: no such panel
+    response = client.get("/", {"as_of": APRIL})
+    assert response.context["mine"] is None
+    assert "Nhiệm vụ đồng chí chỉ đạo, theo dõi" not in response.content.decode()
+
+
 def test_dashboard_breakdowns_link_to_the_matching_task_list(client, clerk, dataset, most):
     client.force_login(clerk)
     response = client.get("/", {"as_of": APRIL})
