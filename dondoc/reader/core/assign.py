@@ -558,14 +558,10 @@ def _lead_in_work(text: str, folded: str, a: int, b: int, index: _Index) -> int 
         name_end = agency_name_end(text, folded, first, b)
     else:
         return None
-    if (
-        mentions
-        and mentions[0].kind == "member"
-        and not mentions[0].via_office
-        and folded.startswith(",", name_end)
-    ):
-        # "Đề nghị đồng chí Nguyễn Mạnh Hùng, Ủy viên Ban Chỉ đạo, Bộ trưởng Bộ … chỉ đạo:":
-        # the member's offices after the name
+    if mentions and mentions[0].kind == "member" and folded.startswith(",", name_end):
+        # "Đề nghị đồng chí Nguyễn Mạnh Hùng, Ủy viên Ban Chỉ đạo, Bộ trưởng Bộ … chỉ đạo:",
+        # "Đồng chí Thủ tướng Chính phủ, Phó Trưởng Ban Chỉ đạo lãnh đạo, chỉ đạo …:": the
+        # member's other offices after the name or the office
         later = next(
             (
                 v
@@ -577,6 +573,8 @@ def _lead_in_work(text: str, folded: str, a: int, b: int, index: _Index) -> int 
         gap = folded[name_end : later.start()] if later else ""
         if later is not None and len(gap.split()) <= 14 and not re.search(r"[;:.]", gap):
             name_end = later.start()
+            if folded.endswith("lanh dao, ", 0, name_end):
+                name_end -= len("lanh dao, ")  # "lãnh đạo, chỉ đạo": both words are the work
     verb = VERB.search(folded, name_end, b)
     if verb is None or _agency_heading(text, folded, a, b, index):
         return None
@@ -1332,6 +1330,19 @@ def _prose_label(base: str, sentence: int) -> str:
 _DELIVERY = re.compile(r"(?:bao cao|trinh|gui)(?![\w])")
 
 
+#: A field label before a time: "Thời hạn: quý I/2026", "Thời gian: …".
+_CLOSING_LABEL = re.compile(r"(?:thoi han|thoi gian(?: hoan thanh| thuc hien)?)\s*:\s*$")
+
+
+def _closing_time(folded: str, s: int, at: int) -> bool:
+    """Whether the time at ``at`` closes the item for all its works: after a field label
+    ("… Thời hạn: quý I/2026.") or as "…, hoàn thành trước ngày …" after a comma."""
+    before = folded[max(s, at - 30) : at]
+    if _CLOSING_LABEL.search(before):
+        return True
+    return folded.startswith("hoan thanh", at) and before.rstrip().endswith(",")
+
+
 def _second_assignment(
     cand: _Candidate, text: str, folded: str, index: _Index
 ) -> tuple[int, int] | None:
@@ -1349,10 +1360,13 @@ def _second_assignment(
             if p.prefixed or p.text.startswith(("Hằng", "Định kỳ"))
         ]
         later = [p for p in index.deadlines_in(s, b) if p.prefixed]
-        if cand.inherited is not None and not _DELIVERY.match(folded, s):
+        closing = bool(later) and _closing_time(folded, s, later[-1].start)
+        if cand.inherited is not None and not _DELIVERY.match(folded, s) and not closing:
             # under a section's time ("Từ nay đến hết năm 2025, …:"), the first part takes
             # it when it states none, and a second part with a time of its own is a task
-            # (not "…; báo cáo Bộ Chính trị trong quý II/2026", the first one's delivery)
+            # (not "…; báo cáo Bộ Chính trị trong quý II/2026", the first one's delivery, nor
+            # "…; ban hành …, hoàn thành trước ngày 31/01/2026" or "… Thời hạn: quý I/2026."
+            # closing the item: the time both works are done by)
             own = own or [cand.inherited]
         if own and later:
             return (s, b)

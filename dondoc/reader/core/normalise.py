@@ -47,6 +47,8 @@ _PAGE_NUMBER = re.compile(
     r"|\d{1,4}\s*/\s*\d{1,4})\s*$",
     re.IGNORECASE,
 )
+#: A footer's rule across the page ("______…" above the page number): no text.
+_FOOTER_RULE = re.compile(r"_{20,}")
 _NUMBERED_RUNNING = re.compile(r"^\d{1,4}\s+|\s+\d{1,4}$")
 #: A running footer giving the document's kind and number beside the page number, even on one
 #: page break only: "Hướng dẫn số 28-HD/BTCTW   2", "Kế hoạch số 46/KH-UBND 3".
@@ -220,6 +222,7 @@ def normalise(text: str) -> Normalised:
             line != "\f"
             and line not in repeated
             and not _PAGE_NUMBER.match(line or "x")
+            and not _FOOTER_RULE.fullmatch(line)
             and not (len(line) <= 80 and "/" in line and _NUMBER_FOOTER.match(line))
         )
         or line == ""

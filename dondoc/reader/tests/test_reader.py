@@ -1180,3 +1180,64 @@ def test_a_field_after_a_full_stop_and_the_provinces_police_in_the_polices_own_p
     assert [f.value for f in tasks["II.3"].leads] == ["Đảng ủy Công an Trung ương"]
     assert [f.value for f in tasks["II.3"].coordinators] == ["Quân ủy Trung ương"]
     assert tasks["II.3"].content == "Triển khai bảo vệ hệ thống thông tin."
+
+
+NOTICE = (
+    "BAN CHỈ ĐẠO TRUNG ƯƠNG\nSố 30-TB/BCĐTW\nHà Nội, ngày 10 tháng 11 năm 2025\n\n"
+    "THÔNG BÁO\nkết luận của Ban Chỉ đạo\n\n"
+)
+
+
+def test_parts_lettered_under_a_roman_part_written_with_a_hyphen_keep_their_time():
+    text = NOTICE + (
+        "I- ĐÁNH GIÁ\nCác bộ, ngành đã hoàn thành nhiều nhiệm vụ.\n"
+        "II- NHIỆM VỤ\n"
+        "A. Những nhiệm vụ phải hoàn thành trong tháng 12/2025\n"
+        "A.1. Bộ Tư pháp chủ trì rà soát các văn bản quy phạm pháp luật.\n"
+        "B. Những nhiệm vụ triển khai trong năm 2026\n"
+        "B.1. Bộ Nội vụ xây dựng khung năng lực số cho công chức.\n"
+    )
+    reading = read(text)
+    keys = [p.key for p in reading.parts if p.kind == "section"]
+    assert keys == ["I", "II", "II.A", "II.A.1", "II.B", "II.B.1"]
+    tasks = by_key(reading)
+    assert tasks["II.A.1"].due == date(2025, 12, 31)
+    assert tasks["II.B.1"].due == date(2026, 12, 31)
+
+
+def test_a_member_by_office_with_a_second_office_leading_in_is_a_parent_of_the_points():
+    text = NOTICE + (
+        "II. NHIỆM VỤ\n"
+        "1. Đồng chí Thủ tướng Chính phủ, Phó Trưởng Ban Chỉ đạo lãnh đạo, chỉ đạo Đảng ủy "
+        "Chính phủ hoàn thành các việc sau:\n"
+        "- Ban hành nghị định hướng dẫn Luật Khoa học, công nghệ và đổi mới sáng tạo.\n"
+        "- Giao Bộ Công an chủ trì xây dựng Trung tâm dữ liệu quốc gia số 2.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["II.1"].content.startswith("Lãnh đạo, chỉ đạo Đảng ủy Chính phủ")
+    assert [m.value for m in tasks["II.1"].members] == ["Phạm Minh Chính"]
+    assert tasks["II.1.2"].parent_key == "II.1"
+    assert [f.value for f in tasks["II.1.2"].leads] == ["Đảng ủy Công an Trung ương"]
+    assert [m.value for m in tasks["II.1.2"].members] == ["Phạm Minh Chính"]
+
+
+def test_a_time_closing_an_item_with_two_works_is_the_time_of_both():
+    text = CITY + (
+        "2. Từ nay đến hết năm 2025, các cơ quan tập trung thực hiện các nhiệm vụ sau:\n"
+        "2.1. Sở Nội vụ rà soát vị trí việc làm; ban hành danh mục công chức số, hoàn thành "
+        "trước ngày 30/11/2025.\n"
+        "2.2. Sở Tài chính bố trí kinh phí chuyển đổi số; hướng dẫn các xã lập dự toán. Thời "
+        "hạn: trong quý IV/2025.\n"
+    )
+    tasks = by_key(read(text))
+    assert "2.1b" not in tasks and "2.2b" not in tasks
+    assert tasks["2.1"].due == date(2025, 11, 30)
+    assert tasks["2.2"].due == date(2025, 12, 31)
+    assert tasks["2.2"].deadline.value == "Quý IV/2025"
+
+
+def test_normalise_drops_a_footer_rule_across_the_page():
+    text = normalise(
+        "nghiên cứu cơ chế thu hút chuyên gia\n" + "_" * 60 + "\n2\nngười Việt Nam."
+    ).text
+    assert text == "nghiên cứu cơ chế thu hút chuyên gia người Việt Nam."
