@@ -1133,9 +1133,39 @@ def _labelled(cand: _Candidate, text: str, folded: str, index: _Index, year: int
                 elif phrases:
                     p = phrases[0]
                     out["deadline"] = Field(p.text, (vs + p.start, vs + p.end), 0.95)
+                    # "Thời gian: Ban hành Khung trong tháng 9/2025; bồi dưỡng hằng năm": a
+                    # time for each work, one per piece
+                    pieces = [
+                        next((q for q in phrases if x <= q.start < y), None)
+                        for x, y in _pieces(folded, vs, ve)
+                    ]
+                    if len(pieces) > 1 and all(pieces):
+                        out["deadlines"] = [
+                            Field(q.text, (vs + q.start, vs + q.end), 0.9) for q in pieces
+                        ]
                 else:
                     out["deadline"] = _field(text, vs, ve, 0.7)
     return out
+
+
+def _pieces(folded: str, a: int, b: int) -> list[tuple[int, int]]:
+    """The pieces of a value between semicolons, as offsets from ``a``."""
+    out, start = [], 0
+    for m in re.finditer(";", folded[a:b]):
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, b - a))
+    return out
+
+
+def _second_work(cand: _Candidate, folded: str) -> tuple[int, int] | None:
+    """The span after the item's one semicolon when what follows opens with work."""
+    a, b = cand.start, cand.end
+    cuts = list(re.finditer(r";\s+", folded[a:b]))
+    if len(cuts) != 1:
+        return None
+    s = a + cuts[0].end()
+    return (s, b) if _IMPERATIVE.match(folded, s) else None
 
 
 #: A field's value that is a month alone: "Tháng 4".
@@ -1150,6 +1180,9 @@ _DONE_SO = re.compile(r"(?:thuc hien|trien khai|[;,]) $")
 
 
 _BUDGET_BEFORE = re.compile(r"(?:ngan sach|du toan|kinh phi)(?: nha nuoc| dia phuong)? $")
+
+
+_RHYTHM_ENDS = ("hằng năm", "hằng quý", "hằng tháng")
 
 
 def _deadline(cand: _Candidate, folded: str, index: _Index) -> Field | None:
@@ -1169,6 +1202,8 @@ def _deadline(cand: _Candidate, folded: str, index: _Index) -> Field | None:
         p
         for p in phrases
         if p.text.startswith(("Hằng", "Tại", "Định kỳ"))
+        # "thực hiện từ kỳ đánh giá năm 2026 và hằng năm": a rhythm from a start on
+        or (p.text.startswith("Từ ") and p.text.endswith(_RHYTHM_ENDS))
         # "…; thực hiện thường xuyên": the item's own rhythm, not a word of its work
         or (p.text.startswith("Thường") and _DONE_SO.search(folded, max(0, p.start - 14), p.start))
         or (p.prefixed and _DUE_WORDS.match(folded, p.start))
@@ -1430,6 +1465,7 @@ def propose_tasks(
     proposals: list[Proposal | None] = [None] * len(candidates)
     sentence_counter: dict[int | None, int] = {}
     lead_ins: dict[tuple[int, int], _Found] = {}
+    timed: dict[int, tuple[Field, Field]] = {}  # a time field with one time for each work
     for n, cand in enumerate(candidates):
         found = _assignees(cand, text, folded, index, resolver)
         if (
@@ -1475,6 +1511,8 @@ def propose_tasks(
                 if VERB.search(folded[cand.start : cand.end])
                 else score,
             )
+        if len(labelled.get("deadlines", [])) == 2:
+            timed[n] = tuple(labelled["deadlines"])
         deadline = labelled.get("deadline") or _deadline(cand, folded, index)
         if deadline is None and parent is not None:
             deadline = parent.deadline
@@ -1583,6 +1621,13 @@ def propose_tasks(
             if f.resolved_id is not None or not _ENTERPRISE.match(fold_same_length(f.value).lower())
         ]
         second = _second_assignment(cand, text, folded, index) if not cand.children else None
+        times = timed.get(n)
+        if second is None and times is not None and not cand.children:
+            # "Ban hành Khung …; tổ chức bồi dưỡng …" over "Thời gian: Ban hành Khung trong
+            # tháng 9/2025; bồi dưỡng hằng năm": one time for each work
+            second = _second_work(cand, folded)
+        else:
+            times = None
         if second is not None and (proposal.leads or proposal.members):
             # "… định kỳ hằng năm báo cáo Ban Bí thư; tổ chức sơ kết 2 năm … trong quý IV/2027":
             # two assignments, each with its own time, are two tasks for the same bodies
@@ -1594,6 +1639,8 @@ def propose_tasks(
                 _Candidate(cand.start, end, "", "", inherited=cand.inherited), folded, index
             )
             later = _deadline(_Candidate(s, e, "", ""), folded, index)
+            if times is not None:
+                first_deadline, later = times
             proposal.content = _content(text, cand.start, end)
             proposal.span = (cand.start, end)
             proposal.deadline = first_deadline

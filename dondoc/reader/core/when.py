@@ -62,6 +62,15 @@ _PATTERNS = [
     ),
     ("year", re.compile(_PREFIX + r"(?:nam\s+)?(?P<year>(?:19|20)\d\d)\b(?!\s*[-/]\s*\d)")),
     # "đặt hàng năm 2026" (to order for 2026) is no "hằng năm"
+    # "từ năm học 2025 – 2026 và hằng năm", "từ kỳ đánh giá năm 2026 và hằng năm": a rhythm
+    # from a start on, kept as written
+    (
+        "since",
+        re.compile(
+            r"(?<![\w])(?P<prefix>tu\s+)(?:[a-z0-9]+[\s,–-]+){1,8}?va\s+hang (?:nam|quy|thang)"
+            r"(?![\w])"
+        ),
+    ),
     (
         "continuous",
         re.compile(
@@ -129,6 +138,7 @@ _NEEDS = {
     "week": ("trong tuan",),
     "quarter": ("quy",),
     "onward": ("cac nam",),
+    "since": ("va hang",),
 }
 _QUARTER_PREFIX = re.compile(r"(?<![\w])(?:[a-z]+\s+){1,2}$")
 #: "đến năm 2030", "từ năm 2026": a horizon or a start, not a time for the work to be done.
@@ -191,7 +201,9 @@ def find_deadlines(folded: str, year: int | None, text: str = "") -> list[Deadli
             if 1 in taken[start:end]:
                 continue
             prefix = (groups.get("prefix") or "").strip()
-            if kind in ("relative", "week", "onward") or (kind == "meeting" and groups.get("rest")):
+            if kind in ("relative", "week", "onward", "since") or (
+                kind == "meeting" and groups.get("rest")
+            ):
                 text = _as_written(text_of[start:end] if text_of else folded[start:end])
             elif kind == "continuous" and text_of and " cua " in (groups.get("on") or ""):
                 # its day in words the folded form cannot rebuild ("tháng sau"): as written

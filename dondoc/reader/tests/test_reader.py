@@ -1241,3 +1241,24 @@ def test_normalise_drops_a_footer_rule_across_the_page():
         "nghiên cứu cơ chế thu hút chuyên gia\n" + "_" * 60 + "\n2\nngười Việt Nam."
     ).text
     assert text == "nghiên cứu cơ chế thu hút chuyên gia người Việt Nam."
+
+
+def test_a_rhythm_from_a_start_on_and_a_time_field_with_one_time_per_work():
+    text = HEAD + (
+        "II. NHIỆM VỤ\n"
+        "1. Triển khai Chương trình học bổng cho sinh viên ngành vi mạch.\n"
+        "- Đơn vị chủ trì: Vụ Giáo dục Đại học.\n"
+        "- Thời gian: Từ năm học 2025 – 2026 và hằng năm.\n"
+        "2. Ban hành Khung năng lực số cho nhà giáo; tổ chức bồi dưỡng năng lực số cho nhà giáo.\n"
+        "- Đơn vị chủ trì: Cục Nhà giáo.\n"
+        "- Thời gian: Ban hành Khung trong tháng 9/2025; bồi dưỡng hằng năm.\n"
+        "3. Bộ Nội vụ đánh giá cán bộ theo tiêu chí mới, thực hiện từ kỳ đánh giá năm 2026 và "
+        "hằng năm.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["II.1"].deadline.value == "Từ năm học 2025 – 2026 và hằng năm"
+    assert tasks["II.1"].due is None
+    assert tasks["II.2"].content == "Ban hành Khung năng lực số cho nhà giáo"
+    assert tasks["II.2"].due == date(2025, 9, 30)
+    assert tasks["II.2b"].deadline.value == "Hằng năm"
+    assert tasks["II.3"].deadline.value == "Từ kỳ đánh giá năm 2026 và hằng năm"
