@@ -34,6 +34,7 @@ SETS = {
     "heldout6": ROOT / "dondoc/reader/tests/heldout6",
     "heldout7": ROOT / "dondoc/reader/tests/heldout7",
     "heldout12": ROOT / "dondoc/reader/tests/heldout12",
+    "heldout14": ROOT / "dondoc/reader/tests/heldout14",
 }
 
 

@@ -1486,6 +1486,15 @@ def propose_tasks(
         if labelled.get("members"):
             found.members = labelled["members"]
             found.assignee = True
+            if not found.leads:
+                # a members' table row without its staff unit: the member's own body does it
+                for m in found.members:
+                    member = next(
+                        (x for x in resolver.register_members if x.id == m.resolved_id), None
+                    )
+                    agency = resolver.member_agency(member) if member is not None else None
+                    if agency is not None:
+                        _add(found.leads, Field(agency.name, m.span, 0.7, agency.id, "unit"))
         if (
             not found.leads
             and not found.members

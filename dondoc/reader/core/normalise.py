@@ -20,7 +20,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from dondoc.reader.core.tables import rewrite_tables
+from dondoc.reader.core.tables import pipe_rows, rewrite_tables
 
 __all__ = ["Normalised", "fold_same_length", "normalise"]
 
@@ -211,7 +211,9 @@ def normalise(text: str) -> Normalised:
             continue
         raw_lines.append((raw, position))
         position += len(raw)
-    if "\t" in text or "   " in text:
+    if "|" in text and "\n|" in text:
+        raw_lines = pipe_rows(raw_lines)
+    if "\t" in text or "   " in text or "\n|" in text:
         raw_lines = rewrite_tables(raw_lines)
     cleaned = [(_clean_line(line) if line != "\f" else "\f", start) for line, start in raw_lines]
     repeated = _repeated_lines([line for line, _ in cleaned])

@@ -21,11 +21,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["rewrite_tables"]
+__all__ = ["pipe_rows", "rewrite_tables"]
 
 _HEADINGS = [
     ("stt", re.compile(r"^(?:stt|tt|so tt|so thu tu)$")),
-    ("lead", re.compile(r"chu tri")),
+    # a members' table's "Đơn vị tham mưu": the unit that does the work for the member
+    ("lead", re.compile(r"chu tri|tham muu")),
     ("coordinating", re.compile(r"phoi hop|tham gia")),
     # one column for both ("Cơ quan thực hiện"), its cells "Chủ trì: …; Phối hợp: …"
     ("agencies", re.compile(r"^(?:co quan|don vi)(?: don vi)? thuc hien$")),
@@ -209,9 +210,23 @@ _AGENCY_LABEL = re.compile(
 )
 
 
+#: "Văn phòng Trung ương Đảng (chủ trì), Tổ giúp việc Ban Chỉ đạo": the lead marked in its cell
+_LEAD_MARK = re.compile(r"\s*\(\s*ch[ủu]\s+tr[ìi]\s*\)\s*[,;]?\s*", re.IGNORECASE)
+
+
 def _split_agencies(row: dict[str, str]) -> dict[str, str]:
     """A "Cơ quan thực hiện" cell split into its lead and coordinating agencies ("Chủ trì:
-    Sở Tư pháp; Phối hợp: các sở, ngành"); a cell without labels names the lead."""
+    Sở Tư pháp; Phối hợp: các sở, ngành"); a cell without labels names the lead. A lead's
+    cell that marks its lead ("X (chủ trì), Y") gives the others as partners."""
+    mark = _LEAD_MARK.search(row.get("lead", ""))
+    if mark and not row.get("coordinating", "").strip():
+        lead = row["lead"]
+        rest = lead[mark.end() :].strip(" ,;.")
+        row["lead"] = lead[: mark.start()].strip(" ,;")
+        if rest and row["lead"]:
+            row["coordinating"] = rest
+        elif rest:
+            row["lead"] = rest
     cell = " ".join(row.pop("agencies", "").split())
     if not cell:
         return row
@@ -262,6 +277,36 @@ def _join(before: str, more: str) -> str:
     if before.endswith("-") and more[:1].islower():
         return before[:-1] + more
     return f"{before} {more}"
+
+
+_PIPE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
+_EMPHASIS = re.compile(r"(?<!\\)(\*\*|__)(.+?)\1")
+_BREAK = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
+
+
+def _pipe_cell(cell: str) -> str:
+    """A Markdown cell's text: no bold marks, escapes undone, a line break ("<br>") as ", "."""
+    cell = _EMPHASIS.sub(r"\2", cell.strip())
+    cell = _BREAK.sub(", ", cell).replace("\\*", "*").replace("\\|", "|")
+    return cell.strip(" ;")
+
+
+def pipe_rows(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """A Markdown table ("| TT | Nội dung | … |", a rule "| --- | --- |" under its heading row,
+    as a converter writes a Word table) with its rows as tabbed lines, the rule dropped: the
+    table reader then reads it as it reads a table copied out of Word."""
+    out: list[tuple[str, int]] = []
+    for line, start in lines:
+        stripped = line.strip()
+        if stripped.startswith("|") and stripped.count("|") >= 3:
+            if _PIPE_RULE.match(stripped):
+                continue
+            inner = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
+            cells = [_pipe_cell(c) for c in re.split(r"(?<!\\)\|", inner)]
+            out.append(("\t".join(cells), start))
+        else:
+            out.append((line, start))
+    return out
 
 
 def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:

@@ -1262,3 +1262,38 @@ def test_a_rhythm_from_a_start_on_and_a_time_field_with_one_time_per_work():
     assert tasks["II.2"].due == date(2025, 9, 30)
     assert tasks["II.2b"].deadline.value == "Hằng năm"
     assert tasks["II.3"].deadline.value == "Từ kỳ đánh giá năm 2026 và hằng năm"
+
+
+MEMBERS_TABLE = (
+    "BAN CHỈ ĐẠO TRUNG ƯƠNG\nSố 30-QĐ/BCĐTW\nHà Nội, ngày 20 tháng 12 năm 2026\n\n"
+    "BẢNG PHÂN CÔNG NHIỆM VỤ NĂM 2027\n\n"
+    "| **TT** | **Nội dung công việc** | **Đồng chí phụ trách** | **Đơn vị tham mưu** | "
+    "**Thời hạn** |\n"
+    "| --- | --- | --- | --- | --- |\n"
+    "| **I** | **CÔNG VIỆC CHUNG** |  |  |  |\n"
+    "| 1 | Chủ trì sơ kết một năm thực hiện Nghị quyết | Đồng chí Trưởng Ban Chỉ đạo | "
+    "Tổ giúp việc Ban Chỉ đạo (chủ trì), Bộ Tài chính | Quý II/2027 |\n"
+    "| 2 | Chỉ đạo xây dựng cơ sở dữ liệu về đất đai | Đồng chí Lương Tam Quang<br>"
+    "Đồng chí Nguyễn Văn Thắng | Bộ Công an; Bộ Tài chính | Năm 2027 |\n"
+    "| 3 | Chỉ đạo phát triển công nghiệp quốc phòng | Đồng chí Phan Văn Giang |  | "
+    "Thường xuyên |\n"
+)
+
+
+def test_a_markdown_table_of_members_assignments_gives_one_task_per_row():
+    tasks = by_key(read(MEMBERS_TABLE))
+    assert set(tasks) == {"I.1", "I.2", "I.3"}
+    first, second, third = tasks["I.1"], tasks["I.2"], tasks["I.3"]
+    assert first.content == "Chủ trì sơ kết một năm thực hiện Nghị quyết"
+    # the head of the committee by his committee office; the staff unit marked "(chủ trì)"
+    # leads and the others in its cell are partners
+    assert [m.value for m in first.members] == ["Tô Lâm"]
+    assert [f.value for f in first.leads] == ["Tổ giúp việc Ban Chỉ đạo Trung ương"]
+    assert [f.value for f in first.coordinators] == ["Đảng ủy Bộ Tài chính"]
+    assert first.due == date(2027, 6, 30)
+    # two members in one cell ("<br>"), two staff units as joint leads
+    assert [m.value for m in second.members] == ["Lương Tam Quang", "Nguyễn Văn Thắng"]
+    assert [f.value for f in second.leads] == ["Đảng ủy Công an Trung ương", "Đảng ủy Bộ Tài chính"]
+    # no staff unit: the member's own body does the work
+    assert [f.value for f in third.leads] == ["Quân ủy Trung ương"]
+    assert third.deadline.value == "Thường xuyên"
