@@ -47,7 +47,7 @@ _VERBS = (
     r"|thanh lap|bo tri|dieu chinh|quan ly|khai thac|phat dong|xay dung|danh gia|soan thao"
     r"|phe duyet|trien khai thi diem|ra soat|sap xep|kien toan|tuyen truyen|dao tao|ung dung"
     r"|dau tu|ho tro|cung cap|ket noi|chia se|so hoa|thi diem|nang cap|tang cuong|tap trung"
-    r"|khan truong|chu dong|phoi hop|lam tot|chiu trach nhiem|giam sat"
+    r"|khan truong|chu dong|phoi hop|lam tot|chiu trach nhiem|giam sat|dua"
 )
 VERB = re.compile(r"(?<![\w])(?:" + _VERBS + r")(?![\w])")
 _IMPERATIVE = re.compile(
@@ -874,6 +874,7 @@ def _trigger(f: str, verb: re.Match | None) -> re.Match | None:
 
 
 _PREVIOUS_WORD = re.compile(r"(\w+) $")
+_HEAD_BEFORE = re.compile(r"(?<![\w])" + _AGENCY_HEAD + r" $")
 
 
 def _in_name(text: str, at: int, mentions: list[Mention]) -> bool:
@@ -883,6 +884,8 @@ def _in_name(text: str, at: int, mentions: list[Mention]) -> bool:
         return True
     if not text[at : at + 1].isupper():
         return False
+    if _HEAD_BEFORE.search(text, max(0, at - 20), at):
+        return True  # "Ủy ban Kiểm tra Tỉnh ủy đưa …": a name's word after its head
     before = _PREVIOUS_WORD.search(text, max(0, at - 30), at)
     return before is not None and before.group(1)[:1].isupper()
 

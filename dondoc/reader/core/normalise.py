@@ -196,6 +196,29 @@ def _repeated_lines(lines: list[str]) -> set[str]:
     }
 
 
+#: The document's number in its heading: "Số 118-KL/TU", "Số: 412/KH-BGDĐT".
+_OWN_NUMBER = re.compile(r"(?<![\w])(?:Số|SỐ|So)\s*:?\s*(\d{1,5}[-/][\w/.-]*[A-ZĐ][\w/.-]*)")
+
+
+def _own_number_headers(lines: list[str]) -> set[str]:
+    """Lines in capitals that carry the document's own number after its heading, even once: a
+    running header ("KẾT LUẬN CỦA BAN THƯỜNG VỤ TỈNH ỦY – SỐ 118-KL/TU", "THÔNG BÁO KẾT LUẬN
+    PHIÊN HỌP CHUYÊN ĐỀ - 27-TB/BCĐTW")."""
+    number = None
+    for n, line in enumerate(lines[:40]):
+        m = _OWN_NUMBER.search(line)
+        if m:
+            number, first = m.group(1).rstrip(".-/"), n
+            break
+    if number is None or len(number) < 5:
+        return set()
+    return {
+        line
+        for line in lines[first + 1 :]
+        if number in line and len(line) <= 120 and line.isupper()
+    }
+
+
 def normalise(text: str) -> Normalised:
     """The cleaned text of ``text`` with each character's origin. Never raises."""
     text = (text or "")[:MAX_CHARS]
@@ -217,6 +240,7 @@ def normalise(text: str) -> Normalised:
         raw_lines = rewrite_tables(raw_lines)
     cleaned = [(_clean_line(line) if line != "\f" else "\f", start) for line, start in raw_lines]
     repeated = _repeated_lines([line for line, _ in cleaned])
+    repeated |= _own_number_headers([line for line, _ in cleaned])
     kept = [
         (line, start)
         for line, start in cleaned

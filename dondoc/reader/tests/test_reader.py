@@ -1297,3 +1297,24 @@ def test_a_markdown_table_of_members_assignments_gives_one_task_per_row():
     # no staff unit: the member's own body does the work
     assert [f.value for f in third.leads] == ["Quân ủy Trung ương"]
     assert third.deadline.value == "Thường xuyên"
+
+
+def test_a_running_header_with_the_documents_own_number_is_dropped_even_once():
+    text = normalise(
+        "Số 118-KL/TU\nKẾT LUẬN\n\n2.2. Ban Tuyên giáo đẩy mạnh tuyên truyền kỹ năng số\n\n"
+        "KẾT LUẬN CỦA BAN THƯỜNG VỤ TỈNH ỦY – SỐ 118-KL/TU\n cho người dân; thực hiện thường "
+        "xuyên."
+    ).text
+    assert "SỐ 118-KL/TU" not in text
+    assert "kỹ năng số cho người dân; thực hiện thường xuyên." in text
+
+
+def test_a_word_in_capitals_after_an_agencys_head_is_its_name_not_the_work():
+    text = CITY + (
+        "3. Tổ chức thực hiện\n"
+        "3.1. Ủy ban Kiểm tra Thành ủy đưa nội dung thực hiện Kết luận này vào chương trình "
+        "kiểm tra hằng năm.\n"
+    )
+    task = by_key(read(text))["3.1"]
+    assert [f.value for f in task.leads] == ["Thành ủy Đà Nẵng"]
+    assert task.confidence >= 0.9
