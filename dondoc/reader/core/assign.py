@@ -360,6 +360,11 @@ def _sentences(text: str, a: int, b: int) -> list[tuple[int, int]]:
 _TIME_NOTE = re.compile(r"\((?:cac )?nhiem vu[^()]*\)\.?$")
 
 
+def _capitals_heading(line: str) -> bool:
+    """ "NHIỆM VỤ TRỌNG TÂM THỜI GIAN TỚI", "TỔ CHỨC THỰC HIỆN": an unnumbered heading."""
+    return 3 <= len(line) <= 120 and line.isupper() and line.rstrip()[-1:] not in ".;:"
+
+
 def _collect(structure: Structure, text: str, folded: str, index: _Index) -> list[_Candidate]:
     """Candidate task units in document order, with parents, context and inherited deadline
     and lead-in (the sentence or heading that introduced them)."""
@@ -377,9 +382,22 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
     part_candidate: dict[int, int] = {}
     open_heading: dict[int | None, tuple[int, int]] = {}  # addressee heading, no item yet
     approving: set[int] = set()  # "Điều 1. Phê duyệt …" and the sections under it
+    # "Từ nay đến hết quý I/2027, các cơ quan … thực hiện tốt các nhiệm vụ sau (trừ nhiệm vụ
+    # có thời hạn riêng):" over paragraphs without numbers, each naming its addressee: the
+    # time runs over them (and the bullets of an addressee paragraph among them) until a
+    # heading in capitals or a numbered part ends the run
+    running: dict[int | None, DeadlinePhrase | None] = {}
+    previous: int | None = None  # the last part read
+    running_ok = False
     for i, part in enumerate(parts):
         if part.kind in ("header", "footer"):
             continue
+        before, previous = previous, i
+        if running.get(part.parent) is not None and not (
+            part.kind == "paragraph"
+            or (part.kind == "item" and before is not None and before + 1 == i and running_ok)
+        ):
+            running[part.parent] = None
         a0, b0 = structure.text_spans.get(i, part.span)
         a, b = _strip_span(text, a0, b0)
         own_folded = folded[a:b]
@@ -391,6 +409,9 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
         if part.kind == "paragraph" and not fields:
             # a paragraph closes the previous intro at its level and may open a new one
             intro = None
+            run = running.get(part.parent)
+            if run is not None and _capitals_heading(text[a:b]):
+                running[part.parent] = run = None
             listed[part.parent] = False
             lead_in_of[part.parent] = None
             if _INTRO.search(raw_folded):
@@ -410,13 +431,35 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
                 # riêng.)" under a section's title: the section's time, no task
                 intro_of[part.parent] = index.first_deadline(a, b)
                 continue
+            if (
+                intro is not None
+                and not recital
+                and listed[part.parent]
+                and i + 1 < len(parts)
+                and parts[i + 1].kind == "paragraph"
+                and parts[i + 1].parent == part.parent
+            ):
+                running[part.parent] = run = intro
+            elif intro is None and run is not None:
+                # an addressee paragraph in the run ("Đảng ủy các cơ quan Đảng Trung ương:")
+                # gives the run's time to its bullets
+                intro = run if _INTRO.search(raw_folded) else None
+            running_ok = run is not None
             intro_of[part.parent] = intro
             heading = open_heading.pop(part.parent, None)
             for s, e in _sentences(text, a, b):
                 if _INTRO.search(folded[s : e + 1]) and not _TRIGGER.search(folded[s:e]):
                     continue
                 cand = _Candidate(
-                    s, e, "", "", part=i, section_score=score, recital=recital, lead_in=heading
+                    s,
+                    e,
+                    "",
+                    "",
+                    part=i,
+                    section_score=score,
+                    recital=recital,
+                    lead_in=heading,
+                    inherited=run if run is not intro else None,
                 )
                 candidates.append(cand)
             if i in children:

@@ -321,3 +321,21 @@ def week_end(value: str, on: date | None) -> str | None:
         return None
     sunday = on + timedelta(days=6 - on.weekday() + (0 if m.group(1).lower() == "này" else 7))
     return f"Trước ngày {sunday.day}/{sunday.month}/{sunday.year}"
+
+
+#: "trong 15 ngày kể từ ngày ban hành Thông báo này", "… kể từ ngày ký": days counted from the
+#: document's own date (calendar days; working days are left as written)
+_SINCE_ISSUE = re.compile(
+    r"^(?:trong(?: vòng)?|chậm nhất)\s+(\d{1,3})\s+ngày\s+kể\s+từ\s+ngày\s+(?:ban\s+hành|ký)",
+    re.IGNORECASE,
+)
+
+
+def since_issue(value: str, on: date | None) -> str | None:
+    """ "Trong 15 ngày kể từ ngày ban hành" in a notice of 25/11/2026 is due on 10/12/2026:
+    "Trước ngày 10/12/2026"; None for any other phrase or without the document's date."""
+    m = _SINCE_ISSUE.match(value)
+    if m is None or on is None:
+        return None
+    due = on + timedelta(days=int(m.group(1)))
+    return f"Trước ngày {due.day}/{due.month}/{due.year}"

@@ -1318,3 +1318,40 @@ def test_a_word_in_capitals_after_an_agencys_head_is_its_name_not_the_work():
     task = by_key(read(text))["3.1"]
     assert [f.value for f in task.leads] == ["Thành ủy Đà Nẵng"]
     assert task.confidence >= 0.9
+
+
+UNNUMBERED_NOTICE = (
+    "VĂN PHÒNG TRUNG ƯƠNG ĐẢNG\nSố 300-TB/VPTW\nHà Nội, ngày 10 tháng 11 năm 2026\n\n"
+    "THÔNG BÁO\nkết luận của Thường trực Ban Bí thư\n\n"
+    "Ngày 05/11/2026, tại Trụ sở Trung ương Đảng, Thường trực Ban Bí thư chủ trì hội nghị về "
+    "chuyển đổi số trong các cơ quan đảng. Sau khi nghe báo cáo, Thường trực Ban Bí thư kết "
+    "luận như sau:\n\n"
+    "NHIỆM VỤ THỜI GIAN TỚI\n\n"
+    "Từ nay đến hết quý II/2027, các cơ quan tập trung thực hiện các nhiệm vụ sau (trừ nhiệm vụ "
+    "có thời hạn riêng):\n\n"
+    "Bộ Công an khẩn trương nâng cấp hệ thống giám sát an ninh mạng của các cơ quan đảng.\n\n"
+    "Ban Tổ chức Trung ương chủ trì xây dựng quy chế quản lý dữ liệu đảng viên, ban hành trong "
+    "20 ngày kể từ ngày ban hành Thông báo này.\n\n"
+    "Đảng ủy Chính phủ:\n"
+    "•\tLãnh đạo các tổ chức đảng trực thuộc số hóa hồ sơ đảng viên.\n\n"
+    "TỔ CHỨC THỰC HIỆN\n\n"
+    "Văn phòng Trung ương Đảng theo dõi, đôn đốc việc thực hiện Thông báo này.\n"
+)
+
+
+def test_a_section_time_runs_over_the_unnumbered_paragraphs_under_it_until_a_heading():
+    tasks = {t.content.split()[0]: t for t in read(UNNUMBERED_NOTICE).tasks if t.confidence >= 0.5}
+    police = next(t for t in tasks.values() if "an ninh mạng" in t.content)
+    assert police.due == date(2027, 6, 30)
+    bullet = next(t for t in tasks.values() if "số hóa hồ sơ" in t.content)
+    assert [f.value for f in bullet.leads] == ["Đảng ủy Chính phủ"]
+    assert bullet.due == date(2027, 6, 30)
+    # a heading in capitals ends the run: the follow-up has no time
+    follow_up = next(t for t in tasks.values() if "theo dõi" in t.content)
+    assert follow_up.deadline is None
+
+
+def test_days_counted_from_the_documents_own_date_are_due_that_many_days_after_it():
+    rules = next(t for t in read(UNNUMBERED_NOTICE).tasks if "quy chế" in t.content)
+    assert rules.deadline.value.startswith("Trong 20 ngày kể từ ngày ban hành")
+    assert rules.due == date(2026, 11, 30)
