@@ -295,6 +295,11 @@ class _Candidate:
     children: list[int] = field(default_factory=list)
     is_item: bool = False
     lead_in: tuple[int, int] | None = None  # the heading or sentence introducing the item
+    # a sentence of running text: its section's time when it states none of its own
+    fallback: DeadlinePhrase | None = None
+    # a paragraph's lead-in that itself assigns ("Đảng ủy Chính phủ lãnh đạo, chỉ đạo …:"):
+    # a task only as the parent of the items after it
+    lead_para: bool = False
 
 
 class _Index:
@@ -376,6 +381,8 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
     listed: dict[int | None, bool] = {}
     part_candidate: dict[int, int] = {}
     open_heading: dict[int | None, tuple[int, int]] = {}  # addressee heading, no item yet
+    section_time: dict[int | None, DeadlinePhrase | None] = {}  # a heading's time, kept
+    lead_in_cand: dict[int | None, int | None] = {}  # an assigning lead-in paragraph
     approving: set[int] = set()  # "Điều 1. Phê duyệt …" and the sections under it
     for i, part in enumerate(parts):
         if part.kind in ("header", "footer"):
@@ -389,12 +396,15 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
         recital = b <= recital_end
         fields = structure.field_lines.get(i, [])
         if part.kind == "paragraph" and not fields:
-            # a paragraph closes the previous intro at its level and may open a new one
-            intro = None
+            # a paragraph closes the previous intro at its level and may open a new one; the
+            # time of the section it is in stays
+            base = section_time.get(part.parent) if part.parent is not None else None
+            intro = base
             listed[part.parent] = False
             lead_in_of[part.parent] = None
+            lead_in_cand[part.parent] = None
             if _INTRO.search(raw_folded):
-                intro = index.first_deadline(a, b)
+                intro = index.first_deadline(a, b) or base
                 listed[part.parent] = bool(_INTRO_TASKS.search(own_folded))
                 last = _last_sentence(text, a, b)
                 request = None if not recital else _TRIGGER.search(folded, last[0], last[1])
@@ -413,12 +423,28 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
             intro_of[part.parent] = intro
             heading = open_heading.pop(part.parent, None)
             for s, e in _sentences(text, a, b):
+                lead_para = False
                 if _INTRO.search(folded[s : e + 1]) and not _TRIGGER.search(folded[s:e]):
-                    continue
+                    if recital or _assigning_lead_in_work(text, folded, s, e, index) is None:
+                        continue
+                    lead_para = True
                 cand = _Candidate(
-                    s, e, "", "", part=i, section_score=score, recital=recital, lead_in=heading
+                    s,
+                    e,
+                    "",
+                    "",
+                    part=i,
+                    section_score=score,
+                    recital=recital,
+                    inherited=intro if lead_para else None,
+                    lead_in=heading,
+                    fallback=None if recital else base,
+                    lead_para=lead_para,
                 )
                 candidates.append(cand)
+                if lead_para:
+                    lead_in_cand[part.parent] = len(candidates) - 1
+                    listed[part.parent] = True  # its items are the work it assigns
             if i in children:
                 part_candidate[i] = len(candidates) - 1 if candidates else -1
             continue
@@ -483,6 +509,7 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
                 open_heading[i] = (a, b)  # and so is a paragraph right under it
             elif _INTRO.search(raw_folded) and not recital:
                 lead_in_of[i] = (a, b)
+            section_time[i] = intro_of[i]
             continue
         section_scores[i] = score
         parent = part.parent
@@ -491,6 +518,9 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
         lead_in = lead_in_of.get(parent)
         in_list = listed.get(parent, False)
         parent_cand = part_candidate.get(parent) if parent is not None else None
+        if (parent_cand is None or parent_cand < 0) and lead_in_cand.get(parent) is not None:
+            # the items after "Đảng ủy Chính phủ lãnh đạo, chỉ đạo các bộ, ngành, địa phương:"
+            parent_cand = lead_in_cand[parent]
         if parent_cand is not None and parent_cand >= 0 and parts[parent].kind != "section":
             pc = candidates[parent_cand]
             inherited = inherited or pc.inherited
@@ -1024,11 +1054,14 @@ def _assignees(
     # "chỉ đạo Bộ Công an làm tốt …": the agency directed leads
     # (not in an item that opens with "Chỉ đạo" under a parent or heading that names the
     # subject: "Đảng ủy Chính phủ lãnh đạo, chỉ đạo: - Chỉ đạo các bộ, ngành …")
+    # (nor when a body or member before it leads: "Đảng ủy Chính phủ lãnh đạo, chỉ đạo các bộ,
+    # ngành, địa phương: …", "Đồng chí Thủ tướng … chỉ đạo các bộ, ngành hoàn thiện …")
     opens_with_verb = verb is not None and verb.start() <= 1
     if (
         verb
         and f[verb.start() : verb.end()] == "chi dao"
         and not (opens_with_verb and (cand.parent is not None or cand.lead_in is not None))
+        and not found.leads
     ):
         for m in agencies:
             if m.start - (a + verb.end()) in (1, 2):
@@ -1519,6 +1552,9 @@ def propose_tasks(
         deadline = labelled.get("deadline") or _deadline(cand, folded, index)
         if deadline is None and parent is not None:
             deadline = parent.deadline
+        if deadline is None and cand.fallback is not None:
+            p = cand.fallback
+            deadline = Field(p.text, (p.start, p.end), 0.7)
         members = found.members or (list(parent.members) if parent else [])
         leads = found.leads or (list(parent.leads) if parent else [])
         coordinators = found.coordinators or (list(parent.coordinators) if parent else [])
@@ -1573,6 +1609,8 @@ def propose_tasks(
         if proposal is None:
             continue
         cand = candidates[n]
+        if cand.lead_para and not cand.children:
+            continue  # "… lãnh đạo, chỉ đạo …:" with no items after it
         if cand.children and _agency_heading(text, folded, cand.start, cand.end, index):
             # "a) Bộ Tài chính:" over "- …" items: it names who does them, it is no task
             named_only.add(proposal.key)

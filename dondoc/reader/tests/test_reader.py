@@ -1283,3 +1283,46 @@ def test_a_word_in_capitals_after_an_agencys_head_is_its_name_not_the_work():
     task = by_key(read(text))["3.1"]
     assert [f.value for f in task.leads] == ["Thành ủy Đà Nẵng"]
     assert task.confidence >= 0.9
+
+
+def test_a_paragraph_leading_in_with_a_body_and_its_work_is_the_parent_of_the_points():
+    text = NOTICE + (
+        "II. NHIỆM VỤ\n"
+        "Từ nay đến hết năm 2026, các cấp ủy tập trung thực hiện các nhiệm vụ sau:\n"
+        "1. Đối với Đảng ủy Chính phủ\n"
+        "Đảng ủy Chính phủ lãnh đạo, chỉ đạo các bộ, ngành, địa phương:\n"
+        "- Tháo gỡ vướng mắc trong giải ngân kinh phí khoa học, công nghệ.\n"
+        "- Ban hành cơ chế đặt hàng doanh nghiệp công nghệ số trong quý III/2026.\n\n"
+        "Đồng chí Thủ tướng Chính phủ trực tiếp chỉ đạo khởi công Trung tâm dữ liệu quốc gia.\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    lead_in, first, second, prose = tasks
+    assert lead_in.content == "Lãnh đạo, chỉ đạo các bộ, ngành, địa phương."
+    assert [f.value for f in lead_in.leads] == ["Đảng ủy Chính phủ"]
+    assert not lead_in.members
+    assert first.parent_key == second.parent_key == lead_in.key
+    assert [f.value for f in first.leads] == ["Đảng ủy Chính phủ"]
+    assert first.due == date(2026, 12, 31) and second.due == date(2026, 9, 30)
+    assert [m.value for m in prose.members] == ["Phạm Minh Chính"]
+    assert prose.due == date(2026, 12, 31)
+
+
+def test_bodies_a_member_directs_do_not_lead_beside_the_member():
+    text = NOTICE + (
+        "II. NHIỆM VỤ\n"
+        "1. Đồng chí Thủ tướng Chính phủ chỉ đạo các bộ, ngành hoàn thiện thể chế khoa học, "
+        "công nghệ trong quý I/2026.\n"
+    )
+    task = by_key(read(text))["II.1"]
+    assert [f.value for f in task.leads] == ["Đảng ủy Chính phủ"]
+
+
+def test_a_half_yearly_rhythm_keeps_both_its_days_written_short():
+    text = CITY + (
+        "3. Tổ chức thực hiện\n"
+        "3.1. Các sở, ngành báo cáo kết quả về Văn phòng Thành ủy định kỳ 6 tháng, trước ngày "
+        "15/6 và 15/12.\n"
+    )
+    task = by_key(read(text))["3.1"]
+    assert task.deadline.value == "Định kỳ 6 tháng, trước ngày 15/6 và 15/12"
+    assert task.due is None
