@@ -51,14 +51,14 @@ _VERBS = (
 )
 VERB = re.compile(r"(?<![\w])(?:" + _VERBS + r")(?![\w])")
 _IMPERATIVE = re.compile(
-    r"(?:khan truong |tap trung |chu dong |tiep tuc |kip thoi |som "
+    r"(?:khan truong |tap trung |chu dong |tiep tuc |kip thoi |som |hang (?:nam|quy|thang) "
     r"|dinh ky (?:hang (?:thang|quy|nam|tuan) )?)?(?:chi dao|chu tri|xay dung"
     r"|trinh|ban hanh|hoan thanh|hoan thien|trien khai|nghien cuu|de xuat|ra soat|sua doi"
     r"|bo sung|to chuc|thuc hien|tiep thu|theo doi|huong dan|bao cao|tham muu|chuan bi"
     r"|tong hop|kiem tra|don doc|lap |cap nhat|day manh|phat trien|thanh lap|bo tri|dieu chinh"
     r"|quan ly|khai thac|phat dong|soan thao|phe duyet|sap xep|kien toan|tuyen truyen|dao tao"
     r"|ung dung|dau tu|ho tro|cung cap|ket noi|chia se|so hoa|thi diem|nang cap|tang cuong"
-    r"|lam tot|dua |xac dinh|lua chon|danh gia)"
+    r"|lam tot|dua |xac dinh|lua chon|danh gia|phoi hop voi |cu can bo)"
 )
 _TRIGGER = re.compile(
     r"(?<![\w])(?<!duoc )(?<!da )(?<!dap ung )(?<!theo )(?<!cac )(?<!nhung )(?<!voi )(?<!moi )"
@@ -605,6 +605,11 @@ def _lead_in_work(text: str, folded: str, a: int, b: int, index: _Index) -> int 
             name_end = later.start()
             if folded.endswith("lanh dao, ", 0, name_end):
                 name_end -= len("lanh dao, ")  # "lãnh đạo, chỉ đạo": both words are the work
+    at = name_end + len(folded[name_end:b]) - len(folded[name_end:b].lstrip(" ,"))
+    if folded.startswith("lanh dao ", at) and not _agency_heading(text, folded, a, b, index):
+        # "Đảng ủy Ủy ban nhân dân tỉnh lãnh đạo Ủy ban nhân dân tỉnh cụ thể hóa …:": the body
+        # leads the work of the one it leads
+        return at
     verb = VERB.search(folded, name_end, b)
     if verb is None or _agency_heading(text, folded, a, b, index):
         return None
@@ -1957,6 +1962,8 @@ def _localise(
         a, b = cand_span
         verb = VERB.search(folded, a, b)
         subject = folded[a : verb.start() if verb else a]
+        if _IMPERATIVE.match(folded, a):
+            subject = ""  # "Tiếp tục triển khai Đề án 06 …": work with no one before it
         if _LOCAL_BODY.search(subject) or not subject.strip(" ,;:-"):
             leads = [home]
     proposal.leads = leads
