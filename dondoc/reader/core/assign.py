@@ -51,14 +51,14 @@ _VERBS = (
 )
 VERB = re.compile(r"(?<![\w])(?:" + _VERBS + r")(?![\w])")
 _IMPERATIVE = re.compile(
-    r"(?:khan truong |tap trung |chu dong |tiep tuc |kip thoi |som "
+    r"(?:khan truong |tap trung |chu dong |tiep tuc |kip thoi |som |hang (?:nam|quy|thang) "
     r"|dinh ky (?:hang (?:thang|quy|nam|tuan) )?)?(?:chi dao|chu tri|xay dung"
     r"|trinh|ban hanh|hoan thanh|hoan thien|trien khai|nghien cuu|de xuat|ra soat|sua doi"
     r"|bo sung|to chuc|thuc hien|tiep thu|theo doi|huong dan|bao cao|tham muu|chuan bi"
     r"|tong hop|kiem tra|don doc|lap |cap nhat|day manh|phat trien|thanh lap|bo tri|dieu chinh"
     r"|quan ly|khai thac|phat dong|soan thao|phe duyet|sap xep|kien toan|tuyen truyen|dao tao"
     r"|ung dung|dau tu|ho tro|cung cap|ket noi|chia se|so hoa|thi diem|nang cap|tang cuong"
-    r"|lam tot|dua |xac dinh|lua chon|danh gia)"
+    r"|lam tot|dua |xac dinh|lua chon|danh gia|phoi hop voi |cu can bo)"
 )
 _TRIGGER = re.compile(
     r"(?<![\w])(?<!duoc )(?<!da )(?<!dap ung )(?<!theo )(?<!cac )(?<!nhung )(?<!voi )(?<!moi )"
@@ -295,6 +295,11 @@ class _Candidate:
     children: list[int] = field(default_factory=list)
     is_item: bool = False
     lead_in: tuple[int, int] | None = None  # the heading or sentence introducing the item
+    # a sentence of running text: its section's time when it states none of its own
+    fallback: DeadlinePhrase | None = None
+    # a paragraph's lead-in that itself assigns ("Đảng ủy Chính phủ lãnh đạo, chỉ đạo …:"):
+    # a task only as the parent of the items after it
+    lead_para: bool = False
 
 
 class _Index:
@@ -381,6 +386,8 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
     listed: dict[int | None, bool] = {}
     part_candidate: dict[int, int] = {}
     open_heading: dict[int | None, tuple[int, int]] = {}  # addressee heading, no item yet
+    section_time: dict[int | None, DeadlinePhrase | None] = {}  # a heading's time, kept
+    lead_in_cand: dict[int | None, int | None] = {}  # an assigning lead-in paragraph
     approving: set[int] = set()  # "Điều 1. Phê duyệt …" and the sections under it
     # "Từ nay đến hết quý I/2027, các cơ quan … thực hiện tốt các nhiệm vụ sau (trừ nhiệm vụ
     # có thời hạn riêng):" over paragraphs without numbers, each naming its addressee: the
@@ -407,15 +414,20 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
         recital = b <= recital_end
         fields = structure.field_lines.get(i, [])
         if part.kind == "paragraph" and not fields:
-            # a paragraph closes the previous intro at its level and may open a new one
-            intro = None
+            # a paragraph closes the previous intro at its level and may open a new one; the
+            # time of the section it is in stays, and so does the time running over paragraphs
+            # without numbers ("Từ nay đến hết quý I/2027, … các nhiệm vụ sau:")
             run = running.get(part.parent)
             if run is not None and _capitals_heading(text[a:b]):
                 running[part.parent] = run = None
+            base = section_time.get(part.parent) if part.parent is not None else None
+            base = base or run
+            intro = base
             listed[part.parent] = False
             lead_in_of[part.parent] = None
+            lead_in_cand[part.parent] = None
             if _INTRO.search(raw_folded):
-                intro = index.first_deadline(a, b)
+                intro = index.first_deadline(a, b) or base
                 listed[part.parent] = bool(_INTRO_TASKS.search(own_folded))
                 last = _last_sentence(text, a, b)
                 request = None if not recital else _TRIGGER.search(folded, last[0], last[1])
@@ -432,24 +444,24 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
                 intro_of[part.parent] = index.first_deadline(a, b)
                 continue
             if (
-                intro is not None
+                _INTRO.search(raw_folded)
+                and index.first_deadline(a, b) is not None
                 and not recital
                 and listed[part.parent]
                 and i + 1 < len(parts)
                 and parts[i + 1].kind == "paragraph"
                 and parts[i + 1].parent == part.parent
             ):
-                running[part.parent] = run = intro
-            elif intro is None and run is not None:
-                # an addressee paragraph in the run ("Đảng ủy các cơ quan Đảng Trung ương:")
-                # gives the run's time to its bullets
-                intro = run if _INTRO.search(raw_folded) else None
+                running[part.parent] = run = index.first_deadline(a, b)
             running_ok = run is not None
             intro_of[part.parent] = intro
             heading = open_heading.pop(part.parent, None)
             for s, e in _sentences(text, a, b):
+                lead_para = False
                 if _INTRO.search(folded[s : e + 1]) and not _TRIGGER.search(folded[s:e]):
-                    continue
+                    if recital or _assigning_lead_in_work(text, folded, s, e, index) is None:
+                        continue
+                    lead_para = True
                 cand = _Candidate(
                     s,
                     e,
@@ -458,10 +470,15 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
                     part=i,
                     section_score=score,
                     recital=recital,
+                    inherited=intro if lead_para else None,
                     lead_in=heading,
-                    inherited=run if run is not intro else None,
+                    fallback=None if recital else base,
+                    lead_para=lead_para,
                 )
                 candidates.append(cand)
+                if lead_para:
+                    lead_in_cand[part.parent] = len(candidates) - 1
+                    listed[part.parent] = True  # its items are the work it assigns
             if i in children:
                 part_candidate[i] = len(candidates) - 1 if candidates else -1
             continue
@@ -526,6 +543,7 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
                 open_heading[i] = (a, b)  # and so is a paragraph right under it
             elif _INTRO.search(raw_folded) and not recital:
                 lead_in_of[i] = (a, b)
+            section_time[i] = intro_of[i]
             continue
         section_scores[i] = score
         parent = part.parent
@@ -534,6 +552,9 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
         lead_in = lead_in_of.get(parent)
         in_list = listed.get(parent, False)
         parent_cand = part_candidate.get(parent) if parent is not None else None
+        if (parent_cand is None or parent_cand < 0) and lead_in_cand.get(parent) is not None:
+            # the items after "Đảng ủy Chính phủ lãnh đạo, chỉ đạo các bộ, ngành, địa phương:"
+            parent_cand = lead_in_cand[parent]
         if parent_cand is not None and parent_cand >= 0 and parts[parent].kind != "section":
             pc = candidates[parent_cand]
             inherited = inherited or pc.inherited
@@ -618,6 +639,11 @@ def _lead_in_work(text: str, folded: str, a: int, b: int, index: _Index) -> int 
             name_end = later.start()
             if folded.endswith("lanh dao, ", 0, name_end):
                 name_end -= len("lanh dao, ")  # "lãnh đạo, chỉ đạo": both words are the work
+    at = name_end + len(folded[name_end:b]) - len(folded[name_end:b].lstrip(" ,"))
+    if folded.startswith("lanh dao ", at) and not _agency_heading(text, folded, a, b, index):
+        # "Đảng ủy Ủy ban nhân dân tỉnh lãnh đạo Ủy ban nhân dân tỉnh cụ thể hóa …:": the body
+        # leads the work of the one it leads
+        return at
     verb = VERB.search(folded, name_end, b)
     if verb is None or _agency_heading(text, folded, a, b, index):
         return None
@@ -1067,11 +1093,14 @@ def _assignees(
     # "chỉ đạo Bộ Công an làm tốt …": the agency directed leads
     # (not in an item that opens with "Chỉ đạo" under a parent or heading that names the
     # subject: "Đảng ủy Chính phủ lãnh đạo, chỉ đạo: - Chỉ đạo các bộ, ngành …")
+    # (nor when a body or member before it leads: "Đảng ủy Chính phủ lãnh đạo, chỉ đạo các bộ,
+    # ngành, địa phương: …", "Đồng chí Thủ tướng … chỉ đạo các bộ, ngành hoàn thiện …")
     opens_with_verb = verb is not None and verb.start() <= 1
     if (
         verb
         and f[verb.start() : verb.end()] == "chi dao"
         and not (opens_with_verb and (cand.parent is not None or cand.lead_in is not None))
+        and not found.leads
     ):
         for m in agencies:
             if m.start - (a + verb.end()) in (1, 2):
@@ -1571,6 +1600,9 @@ def propose_tasks(
         deadline = labelled.get("deadline") or _deadline(cand, folded, index)
         if deadline is None and parent is not None:
             deadline = parent.deadline
+        if deadline is None and cand.fallback is not None:
+            p = cand.fallback
+            deadline = Field(p.text, (p.start, p.end), 0.7)
         members = found.members or (list(parent.members) if parent else [])
         leads = found.leads or (list(parent.leads) if parent else [])
         coordinators = found.coordinators or (list(parent.coordinators) if parent else [])
@@ -1625,6 +1657,8 @@ def propose_tasks(
         if proposal is None:
             continue
         cand = candidates[n]
+        if cand.lead_para and not cand.children:
+            continue  # "… lãnh đạo, chỉ đạo …:" with no items after it
         if cand.children and _agency_heading(text, folded, cand.start, cand.end, index):
             # "a) Bộ Tài chính:" over "- …" items: it names who does them, it is no task
             named_only.add(proposal.key)
@@ -1971,6 +2005,8 @@ def _localise(
         a, b = cand_span
         verb = VERB.search(folded, a, b)
         subject = folded[a : verb.start() if verb else a]
+        if _IMPERATIVE.match(folded, a):
+            subject = ""  # "Tiếp tục triển khai Đề án 06 …": work with no one before it
         if _LOCAL_BODY.search(subject) or not subject.strip(" ,;:-"):
             leads = [home]
     proposal.leads = leads

@@ -62,6 +62,7 @@ _OPEN_END = re.compile(
     r"(?:^|\s)(?:và|do|với|của|cho|các|về|tại|theo|từ|đến|hoặc|những|để|là|trong|ngày|tháng|năm|va|voi"
     r"|cua|ngay|Ban|Bộ|Cục|Sở|Văn phòng|Ủy ban|Đảng ủy)$"
 )
+_NUMBER_GOES_ON = re.compile(r"\d{1,4}(?:,\s|\s+[a-zà-ỹđ])")
 _BARE_ROMAN = re.compile(r"[IVXL]{1,6}[.;,]?")
 #: A line this long that ends without punctuation was wrapped by the page's width.
 _FULL_LINE = 80
@@ -278,6 +279,8 @@ def normalise(text: str) -> Normalised:
                 and not previous.isupper()
                 and (
                     line[:1].islower()
+                    # "Đề án / 06, làm giàu dữ liệu …": a number going on, not a point's
+                    or _NUMBER_GOES_ON.match(line)
                     or (_OPEN_END.search(previous) and line[:1].isalnum())
                     # a full line of running text wrapped before a name: "… do doanh nghiệp /
                     # Việt Nam làm chủ", "…, báo cáo / Thủ tướng Chính phủ …"

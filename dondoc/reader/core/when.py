@@ -82,8 +82,9 @@ _PATTERNS = [
             # ", trước ngày 20 của tháng cuối quý", ", trước ngày 05 của tháng sau"
             r"|,?\s+(?:truoc|vao|cham nhat) ngay \d{1,2}"
             r"(?:\s+cua (?:thang|quy)(?:\s+(?:dau|cuoi|sau|tiep theo|ke tiep|quy|nam))*"
-            # ", trước ngày 15 tháng 6 và ngày 15 tháng 12": the days of each half-year
-            r"|(?:\s*/\s*|\s+thang\s+)\d{1,2}(?:\s+va\s+ngay\s+\d{1,2}(?:\s*/\s*|\s+thang\s+)"
+            # ", trước ngày 15 tháng 6 và ngày 15 tháng 12", ", trước ngày 15/6 và 15/12": the
+            # days of each half-year
+            r"|(?:\s*/\s*|\s+thang\s+)\d{1,2}(?:\s+va\s+(?:ngay\s+)?\d{1,2}(?:\s*/\s*|\s+thang\s+)"
             r"\d{1,2})*)?"
             r"(?=\s*[;,.]|\s*$))?"
             # "định kỳ 6 tháng (trước ngày 10/6) và hằng năm (trước ngày 10/12)": two rhythms

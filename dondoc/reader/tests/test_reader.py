@@ -1355,3 +1355,80 @@ def test_days_counted_from_the_documents_own_date_are_due_that_many_days_after_i
     rules = next(t for t in read(UNNUMBERED_NOTICE).tasks if "quy chế" in t.content)
     assert rules.deadline.value.startswith("Trong 20 ngày kể từ ngày ban hành")
     assert rules.due == date(2026, 11, 30)
+
+
+def test_a_paragraph_leading_in_with_a_body_and_its_work_is_the_parent_of_the_points():
+    text = NOTICE + (
+        "II. NHIỆM VỤ\n"
+        "Từ nay đến hết năm 2026, các cấp ủy tập trung thực hiện các nhiệm vụ sau:\n"
+        "1. Đối với Đảng ủy Chính phủ\n"
+        "Đảng ủy Chính phủ lãnh đạo, chỉ đạo các bộ, ngành, địa phương:\n"
+        "- Tháo gỡ vướng mắc trong giải ngân kinh phí khoa học, công nghệ.\n"
+        "- Ban hành cơ chế đặt hàng doanh nghiệp công nghệ số trong quý III/2026.\n\n"
+        "Đồng chí Thủ tướng Chính phủ trực tiếp chỉ đạo khởi công Trung tâm dữ liệu quốc gia.\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    lead_in, first, second, prose = tasks
+    assert lead_in.content == "Lãnh đạo, chỉ đạo các bộ, ngành, địa phương."
+    assert [f.value for f in lead_in.leads] == ["Đảng ủy Chính phủ"]
+    assert not lead_in.members
+    assert first.parent_key == second.parent_key == lead_in.key
+    assert [f.value for f in first.leads] == ["Đảng ủy Chính phủ"]
+    assert first.due == date(2026, 12, 31) and second.due == date(2026, 9, 30)
+    assert [m.value for m in prose.members] == ["Phạm Minh Chính"]
+    assert prose.due == date(2026, 12, 31)
+
+
+def test_bodies_a_member_directs_do_not_lead_beside_the_member():
+    text = NOTICE + (
+        "II. NHIỆM VỤ\n"
+        "1. Đồng chí Thủ tướng Chính phủ chỉ đạo các bộ, ngành hoàn thiện thể chế khoa học, "
+        "công nghệ trong quý I/2026.\n"
+    )
+    task = by_key(read(text))["II.1"]
+    assert [f.value for f in task.leads] == ["Đảng ủy Chính phủ"]
+
+
+def test_a_half_yearly_rhythm_keeps_both_its_days_written_short():
+    text = CITY + (
+        "3. Tổ chức thực hiện\n"
+        "3.1. Các sở, ngành báo cáo kết quả về Văn phòng Thành ủy định kỳ 6 tháng, trước ngày "
+        "15/6 và 15/12.\n"
+    )
+    task = by_key(read(text))["3.1"]
+    assert task.deadline.value == "Định kỳ 6 tháng, trước ngày 15/6 và 15/12"
+    assert task.due is None
+
+
+PROVINCE_RESOLUTION = (
+    "TỈNH ỦY LÀO CAI\nSố 12-NQ/TU\nLào Cai, ngày 26 tháng 9 năm 2025\n\n"
+    "NGHỊ QUYẾT\ncủa Ban Thường vụ Tỉnh ủy\n\n"
+)
+
+
+def test_a_provinces_own_points_opening_with_a_rhythm_or_a_partner_are_its_tasks():
+    text = PROVINCE_RESOLUTION + (
+        "III. NHIỆM VỤ, GIẢI PHÁP\n"
+        "1. Phát triển hạ tầng số\n"
+        "- Phối hợp với Bộ Khoa học và Công nghệ chỉ đạo các doanh nghiệp viễn thông phủ sóng "
+        "đến 100% thôn, bản, hoàn thành trước ngày 31/12/2026.\n"
+        "- Hằng năm cử cán bộ, công chức cấp xã tham gia các khóa bồi dưỡng kỹ năng số.\n"
+        "- Tiếp tục triển khai Đề án\n06, làm giàu dữ liệu dân cư; thực hiện thường xuyên.\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert [t.key for t in tasks] == ["III.1.1", "III.1.2", "III.1.3"]
+    assert all([f.value for f in t.leads] == ["Tỉnh ủy Lào Cai"] for t in tasks)
+    assert tasks[2].content.startswith("Tiếp tục triển khai Đề án 06, làm giàu")
+
+
+def test_a_committee_leading_a_body_to_do_work_is_the_parent_of_its_points():
+    text = PROVINCE_RESOLUTION + (
+        "IV. TỔ CHỨC THỰC HIỆN\n"
+        "2. Đảng ủy Ủy ban nhân dân tỉnh lãnh đạo Ủy ban nhân dân tỉnh cụ thể hóa và bảo đảm "
+        "nguồn lực thực hiện Nghị quyết:\n"
+        "a) Xây dựng Kế hoạch thực hiện Nghị quyết trong tháng 10/2025.\n"
+        "b) Hằng năm bố trí tối thiểu 3% tổng chi ngân sách tỉnh cho chuyển đổi số.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["IV.2"].content.startswith("Lãnh đạo Ủy ban nhân dân tỉnh cụ thể hóa")
+    assert tasks["IV.2.a"].parent_key == tasks["IV.2.b"].parent_key == "IV.2"
