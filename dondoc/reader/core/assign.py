@@ -1029,6 +1029,7 @@ def _assignees(
         # a bare list of ministries with no work is no assignment
         mentions = run if len(run) > 1 else []
     agencies = [m for m in mentions if m.kind in ("agency", "group")]
+    known_names = [m for m in index.mentions_in(a, b) if m.kind in ("agency", "group")]
     # "Đảng ủy Chính phủ lãnh đạo, chỉ đạo:" over a list: the body's items, no member implied
     lead_in_list = text[b : b + 2].lstrip().startswith(":") or f.rstrip().endswith(":")
     # a name the register does not know, or knows only inside a longer one, opening the
@@ -1038,8 +1039,10 @@ def _assignees(
     )
     unknown = [
         (s, e)
+        # (a name the register knows is no unknown one, also where it is not the subject:
+        # "Ban Thường vụ các tỉnh ủy, thành ủy:" names the provinces, not a "Ban Thường vụ")
         for s, e in _unknown_agencies(
-            text, folded, head_at, max(subject_end, head_at), agencies, 0.6
+            text, folded, head_at, max(subject_end, head_at), known_names, 0.6
         )
         if not is_not_assignee(folded[s:e])
     ]
@@ -1393,7 +1396,28 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score -= 0.4  # "đề nghị các cấp ủy, cơ quan tiếp tục quan tâm chỉ đạo …"
     if len(f.split()) < 7 and not verb:
         score -= 0.3
+    if _statement(f, verb, trigger):
+        score -= 0.8
     return max(0.0, min(0.98, score))
+
+
+#: "Kết quả kết nối là một tiêu chí đánh giá …", "Các địa phương đã có … được ưu tiên lựa
+#: chọn …": what something is or is granted, said before any work, assigns nothing
+_STATEMENT = re.compile(
+    r"(?<![\w])(?:la (?:mot |cac |nhung )?(?:tieu chi|can cu|co so|dieu kien|chi tieu|yeu cau)"
+    r"|duoc uu tien)(?![\w])"
+)
+
+
+def _statement(f: str, verb: re.Match | None, trigger: re.Match | None) -> bool:
+    """Whether ``f`` (folded) opens with a subject and a statement of what it is or is
+    granted (the words before it are a noun phrase, which may hold a verb: "kết quả kết
+    nối"), rather than with work or a request."""
+    body = f.lstrip("-•+* ")
+    if trigger is not None or _IMPERATIVE.match(body):
+        return False
+    m = _STATEMENT.search(body, 0, 80)
+    return m is not None and not re.search(r"[,;:]", body[: m.start()])
 
 
 def _output(cand: _Candidate, text: str, folded: str) -> Field | None:
@@ -1589,10 +1613,11 @@ def propose_tasks(
                     found.coordinators = list(inherited.coordinators)
         score = _score(cand, folded, found, bool(cand.fields) or bool(labelled))
         if parent is not None:
+            f = folded[cand.start : cand.end]
             score = max(
                 score,
                 min(parent.confidence, 0.9)
-                if VERB.search(folded[cand.start : cand.end])
+                if VERB.search(f) and not _statement(f, VERB.search(f), _trigger(f, VERB.search(f)))
                 else score,
             )
         if len(labelled.get("deadlines", [])) == 2:

@@ -101,6 +101,8 @@ _PATTERNS = [
             # "tại Kỳ họp thứ hai, Quốc hội khóa XVI", "trước Phiên họp thứ mười"
             r"|(?P<rest>thu (?:\d{1,3}|nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi(?: (?:mot|hai|ba"
             r"|bon|lam|nam|sau|bay|tam|chin))?)\b(?:,? (?:cua )?quoc hoi khoa [xvil]+\b)?"
+            # "trước Hội nghị Trung ương 15", "tại Hội nghị Trung ương lần thứ 12"
+            r"|trung uong (?:lan thu )?\d{1,2}\b"
             r"|(?:[a-z]+\s+){0,4}?thang\s+\d{1,2}\s*(?:/|nam)\s*"
             r"(?:19|20)\d\d\b"
             # "tại kỳ họp thường lệ giữa năm 2028": a session in a part of a year

@@ -1432,3 +1432,38 @@ def test_a_committee_leading_a_body_to_do_work_is_the_parent_of_its_points():
     tasks = by_key(read(text))
     assert tasks["IV.2"].content.startswith("Lãnh đạo Ủy ban nhân dân tỉnh cụ thể hóa")
     assert tasks["IV.2.a"].parent_key == tasks["IV.2.b"].parent_key == "IV.2"
+
+
+NESTED_LETTER = (
+    "VĂN PHÒNG TRUNG ƯƠNG ĐẢNG\nSố 2500-CV/VPTW\nHà Nội, ngày 14 tháng 9 năm 2026\n\n"
+    "Văn phòng Trung ương Đảng xin thông báo ý kiến như sau:\n\n"
+    "1. Về kết nối dữ liệu\n"
+    "a) Đồng chí Thủ tướng Chính phủ chỉ đạo:\n"
+    "- Bộ Công an chủ trì xây dựng phương án kết nối dữ liệu, hoàn thành trước ngày 30/11/2026.\n"
+    "- Kết quả kết nối là một tiêu chí đánh giá mức độ hoàn thành nhiệm vụ của người đứng đầu.\n"
+    "b) Ban Thường vụ các tỉnh ủy, thành ủy:\n"
+    "- Chỉ đạo rà soát các trung tâm dữ liệu cấp tỉnh, hoàn thành trong quý IV/2026.\n"
+    "- Các địa phương đã có trung tâm dữ liệu được ưu tiên lựa chọn làm điểm kết nối vùng.\n"
+    "- Nghiên cứu, đề xuất tiêu chí chuyển đổi số, báo cáo Ban Bí thư trước Hội nghị Trung "
+    "ương 15.\n"
+)
+
+
+def test_a_statement_under_a_lead_in_assigns_nothing():
+    contents = [t.content for t in read(NESTED_LETTER).tasks if t.confidence >= 0.5]
+    assert not any(c.startswith(("Kết quả kết nối", "Các địa phương đã có")) for c in contents)
+    assert any(c.startswith("Bộ Công an chủ trì") for c in contents)
+
+
+def test_an_addressee_point_naming_the_provinces_gives_them_to_its_items():
+    tasks = [t for t in read(NESTED_LETTER).tasks if t.confidence >= 0.5]
+    review = next(t for t in tasks if t.content.startswith("Chỉ đạo rà soát"))
+    assert [f.value for f in review.leads] == ["Các tỉnh, thành phố"]
+    assert review.due == date(2026, 12, 31)
+
+
+def test_a_central_committee_plenum_without_a_date_is_a_deadline_without_a_day():
+    tasks = [t for t in read(NESTED_LETTER).tasks if t.confidence >= 0.5]
+    study = next(t for t in tasks if t.content.startswith("Nghiên cứu, đề xuất"))
+    assert study.deadline.value == "Trước Hội nghị Trung ương 15"
+    assert study.due is None
