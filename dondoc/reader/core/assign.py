@@ -1289,6 +1289,12 @@ _GIVEN_BEFORE = re.compile(r"(?<![\w])da (?:duoc )?giao(?![\w])")
 _FIGURES = re.compile(r"[^\d]{3,120}?(?:\s+[\d.,%]+){2,}\s*")
 
 
+#: A rhythm or a stated day: "định kỳ hằng quý", "trước ngày 15/12/2026".
+_RHYTHM_OR_DAY = re.compile(
+    r"(?<![\w])(?:dinh ky|hang (?:quy|thang|nam)|truoc ngay \d{1,2}[/ ]|thuong xuyen)"
+)
+
+
 def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> float:
     f = folded[cand.start : cand.end]
     score = 0.2 + cand.section_score
@@ -1328,7 +1334,10 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score -= 0.4
         if verb and attitude.start() <= verb.start() <= attitude.end() + 1:
             score -= 0.1  # "thay đổi tư duy quản lý": a noun after the attitude, no work
-    if (_DUTY.match(f) or _FUNDING.match(f) or _WHOEVER.match(f)) and not trigger:
+    # not "Các đơn vị được giao chủ trì … báo cáo … định kỳ hằng quý": whoever is given work
+    # reporting on it at a rhythm or by a day has work of its own
+    reporting = _WHOEVER.match(f) and _RHYTHM_OR_DAY.search(f)
+    if (_DUTY.match(f) or _FUNDING.match(f) or _WHOEVER.match(f)) and not trigger and not reporting:
         score -= 0.6
     if _RESPONSIBLE.search(f) and not (cand.inherited or find_deadlines(f, None)):
         score -= 0.5
@@ -1633,6 +1642,12 @@ def propose_tasks(
             _localise(proposal, text, folded, province, (cand.start, cand.end))
         elif ministry is not None:
             _own_departments(proposal, ministry)
+            # "Đơn vị phối hợp: Các đơn vị thuộc Bộ": the ministry's own units are no partners
+            proposal.coordinators = [
+                f
+                for f in proposal.coordinators
+                if not _OWN_UNITS.match(fold_same_length(f.value).lower())
+            ]
             verb = VERB.search(folded, cand.start, cand.end)
             subject = (cand.start, verb.start() if verb else cand.end)
             if _OWN_UNITS.search(folded, *subject) and (

@@ -1360,3 +1360,28 @@ def test_a_committee_leading_a_body_to_do_work_is_the_parent_of_its_points():
     tasks = by_key(read(text))
     assert tasks["IV.2"].content.startswith("Lãnh đạo Ủy ban nhân dân tỉnh cụ thể hóa")
     assert tasks["IV.2.a"].parent_key == tasks["IV.2.b"].parent_key == "IV.2"
+
+
+MINISTRY_PLAN = (
+    "BỘ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 412/KH-BGDĐT\nHà Nội, ngày 17 tháng 3 năm 2026\n\n"
+    "KẾ HOẠCH\nThực hiện nhiệm vụ năm 2026\n\n"
+)
+
+
+def test_a_ministrys_units_given_work_reporting_at_a_rhythm_is_its_task_and_no_partner():
+    text = MINISTRY_PLAN + (
+        "II. NHIỆM VỤ\n"
+        "1. Rà soát các thông tư về quản lý nhiệm vụ khoa học cấp bộ trong quý II/2026.\n"
+        "- Đơn vị chủ trì: Vụ Khoa học, Công nghệ và Môi trường.\n"
+        "- Đơn vị phối hợp: Các đơn vị thuộc Bộ; Bộ Tư pháp.\n"
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Các đơn vị thuộc Bộ được giao chủ trì nhiệm vụ báo cáo kết quả thực hiện về Vụ Kế "
+        "hoạch - Tài chính định kỳ hằng quý.\n"
+        "2. Các đơn vị được giao chủ trì gửi dự thảo về Văn phòng Bộ chậm nhất 10 ngày làm việc "
+        "trước phiên họp.\n"
+    )
+    tasks = by_key(read(text))
+    assert [f.value for f in tasks["II.1"].coordinators] == ["Đảng ủy Bộ Tư pháp"]
+    assert tasks["III.1"].confidence >= 0.5
+    assert [f.value for f in tasks["III.1"].leads] == ["Đảng ủy Bộ Giáo dục và Đào tạo"]
+    assert "III.2" not in tasks or tasks["III.2"].confidence < 0.5
