@@ -1673,6 +1673,11 @@ def propose_tasks(
                 proposal.leads = [
                     Field(ministry.name, (cand.start, cand.end), 0.7, ministry.id, "unit")
                 ]
+        if province is None and ministry is None:
+            # a central document's partner the register does not know ("phối hợp với Ngân hàng
+            # Nhà nước Việt Nam") is a body whose work is not followed here; in an issuer's own
+            # plan such a name may be one of its units, kept for the clerk to map
+            proposal.coordinators = [f for f in proposal.coordinators if f.resolved_id is not None]
         _partners_not_leads(proposal)
         # "Đề nghị Tập đoàn Viettel, Công ty cổ phần FPT nghiên cứu …": enterprises are asked,
         # but the register holds no enterprise to lead
