@@ -1326,6 +1326,12 @@ _GIVEN_BEFORE = re.compile(r"(?<![\w])da (?:duoc )?giao(?![\w])")
 _FIGURES = re.compile(r"[^\d]{3,120}?(?:\s+[\d.,%]+){2,}\s*")
 
 
+#: A rhythm or a stated day: "định kỳ hằng quý", "trước ngày 15/12/2026".
+_RHYTHM_OR_DAY = re.compile(
+    r"(?<![\w])(?:dinh ky|hang (?:quy|thang|nam)|truoc ngay \d{1,2}[/ ]|thuong xuyen)"
+)
+
+
 def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> float:
     f = folded[cand.start : cand.end]
     score = 0.2 + cand.section_score
@@ -1365,7 +1371,10 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score -= 0.4
         if verb and attitude.start() <= verb.start() <= attitude.end() + 1:
             score -= 0.1  # "thay đổi tư duy quản lý": a noun after the attitude, no work
-    if (_DUTY.match(f) or _FUNDING.match(f) or _WHOEVER.match(f)) and not trigger:
+    # not "Các đơn vị được giao chủ trì … báo cáo … định kỳ hằng quý": whoever is given work
+    # reporting on it at a rhythm or by a day has work of its own
+    reporting = _WHOEVER.match(f) and _RHYTHM_OR_DAY.search(f)
+    if (_DUTY.match(f) or _FUNDING.match(f) or _WHOEVER.match(f)) and not trigger and not reporting:
         score -= 0.6
     if _RESPONSIBLE.search(f) and not (cand.inherited or find_deadlines(f, None)):
         score -= 0.5
@@ -1701,6 +1710,12 @@ def propose_tasks(
             _localise(proposal, text, folded, province, (cand.start, cand.end))
         elif ministry is not None:
             _own_departments(proposal, ministry)
+            # "Đơn vị phối hợp: Các đơn vị thuộc Bộ": the ministry's own units are no partners
+            proposal.coordinators = [
+                f
+                for f in proposal.coordinators
+                if not _OWN_UNITS.match(fold_same_length(f.value).lower())
+            ]
             verb = VERB.search(folded, cand.start, cand.end)
             subject = (cand.start, verb.start() if verb else cand.end)
             if _OWN_UNITS.search(folded, *subject) and (
@@ -1726,6 +1741,11 @@ def propose_tasks(
                 proposal.leads = [
                     Field(ministry.name, (cand.start, cand.end), 0.7, ministry.id, "unit")
                 ]
+        if province is None and ministry is None:
+            # a central document's partner the register does not know ("phối hợp với Ngân hàng
+            # Nhà nước Việt Nam") is a body whose work is not followed here; in an issuer's own
+            # plan such a name may be one of its units, kept for the clerk to map
+            proposal.coordinators = [f for f in proposal.coordinators if f.resolved_id is not None]
         _partners_not_leads(proposal)
         # "Đề nghị Tập đoàn Viettel, Công ty cổ phần FPT nghiên cứu …": enterprises are asked,
         # but the register holds no enterprise to lead

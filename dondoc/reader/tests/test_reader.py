@@ -737,8 +737,9 @@ def test_a_point_naming_only_a_ministry_is_no_task_and_a_role_after_a_dash_is_no
         "thực hiện, báo cáo định kỳ hằng quý.\n"
     )
     tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    # the ministry by the register's name: a name it knows is never read as an unknown one
     assert [(t.parent_key, [f.value for f in t.leads]) for t in tasks] == [
-        (None, ["Bộ Tài chính"]),
+        (None, ["Đảng ủy Bộ Tài chính"]),
         (None, ["Đảng ủy Bộ Khoa học và Công nghệ"]),
     ]
 
@@ -1467,3 +1468,38 @@ def test_a_central_committee_plenum_without_a_date_is_a_deadline_without_a_day()
     study = next(t for t in tasks if t.content.startswith("Nghiên cứu, đề xuất"))
     assert study.deadline.value == "Trước Hội nghị Trung ương 15"
     assert study.due is None
+
+
+MINISTRY_PLAN = (
+    "BỘ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 412/KH-BGDĐT\nHà Nội, ngày 17 tháng 3 năm 2026\n\n"
+    "KẾ HOẠCH\nThực hiện nhiệm vụ năm 2026\n\n"
+)
+
+
+def test_a_ministrys_units_given_work_reporting_at_a_rhythm_is_its_task_and_no_partner():
+    text = MINISTRY_PLAN + (
+        "II. NHIỆM VỤ\n"
+        "1. Rà soát các thông tư về quản lý nhiệm vụ khoa học cấp bộ trong quý II/2026.\n"
+        "- Đơn vị chủ trì: Vụ Khoa học, Công nghệ và Môi trường.\n"
+        "- Đơn vị phối hợp: Các đơn vị thuộc Bộ; Bộ Tư pháp.\n"
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Các đơn vị thuộc Bộ được giao chủ trì nhiệm vụ báo cáo kết quả thực hiện về Vụ Kế "
+        "hoạch - Tài chính định kỳ hằng quý.\n"
+        "2. Các đơn vị được giao chủ trì gửi dự thảo về Văn phòng Bộ chậm nhất 10 ngày làm việc "
+        "trước phiên họp.\n"
+    )
+    tasks = by_key(read(text))
+    assert [f.value for f in tasks["II.1"].coordinators] == ["Đảng ủy Bộ Tư pháp"]
+    assert tasks["III.1"].confidence >= 0.5
+    assert [f.value for f in tasks["III.1"].leads] == ["Đảng ủy Bộ Giáo dục và Đào tạo"]
+    assert "III.2" not in tasks or tasks["III.2"].confidence < 0.5
+
+
+def test_a_central_documents_partner_not_in_the_register_is_left_out():
+    text = NOTICE + (
+        "II. NHIỆM VỤ\n"
+        "1. Bộ Tài chính chủ trì, phối hợp với Ngân hàng Nhà nước Việt Nam và Bộ Công an hoàn "
+        "thiện nền tảng thanh toán trực tuyến trong quý II/2026.\n"
+    )
+    task = by_key(read(text))["II.1"]
+    assert [f.value for f in task.coordinators] == ["Đảng ủy Công an Trung ương"]
