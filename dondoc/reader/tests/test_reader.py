@@ -1385,3 +1385,13 @@ def test_a_ministrys_units_given_work_reporting_at_a_rhythm_is_its_task_and_no_p
     assert tasks["III.1"].confidence >= 0.5
     assert [f.value for f in tasks["III.1"].leads] == ["Đảng ủy Bộ Giáo dục và Đào tạo"]
     assert "III.2" not in tasks or tasks["III.2"].confidence < 0.5
+
+
+def test_a_central_documents_partner_not_in_the_register_is_left_out():
+    text = NOTICE + (
+        "II. NHIỆM VỤ\n"
+        "1. Bộ Tài chính chủ trì, phối hợp với Ngân hàng Nhà nước Việt Nam và Bộ Công an hoàn "
+        "thiện nền tảng thanh toán trực tuyến trong quý II/2026.\n"
+    )
+    task = by_key(read(text))["II.1"]
+    assert [f.value for f in task.coordinators] == ["Đảng ủy Công an Trung ương"]
