@@ -1685,6 +1685,9 @@ def propose_tasks(
     province = home_province(structure.header.issuer_text, resolver)
     ministry = home_ministry(structure.header.issuer_text, resolver)
     issuers = _issuing_ministries(structure.header.issuer_text, resolver)
+    central = _CENTRAL_ISSUER.match(
+        " ".join(fold_same_length(structure.header.issuer_text).split())
+    )
     result: list[Proposal] = []
     named_only: set[str] = set()
     for n, proposal in enumerate(proposals):
@@ -1741,7 +1744,7 @@ def propose_tasks(
                 proposal.leads = [
                     Field(ministry.name, (cand.start, cand.end), 0.7, ministry.id, "unit")
                 ]
-        if province is None and ministry is None:
+        if central:
             # a central document's partner the register does not know ("phối hợp với Ngân hàng
             # Nhà nước Việt Nam") is a body whose work is not followed here; in an issuer's own
             # plan such a name may be one of its units, kept for the clerk to map
@@ -1886,6 +1889,13 @@ def _assigned_by_reference(
     return [p for n, p in enumerate(proposals) if n not in used]
 
 
+#: The central bodies that issue directives: the Party's Central Committee and its boards, the
+#: Politburo, the National Assembly, the Government, the Prime Minister and their offices.
+_CENTRAL_ISSUER = re.compile(
+    r"(?:ban chap hanh trung uong|ban chi dao trung uong|bo chinh tri|ban bi thu|quoc hoi"
+    r"|uy ban thuong vu quoc hoi|chinh phu|thu tuong chinh phu|van phong chinh phu"
+    r"|van phong trung uong)(?![\w])"
+)
 _BOTH = re.compile(r"(?<![\w])(?:hai|ca hai|cac) bo(?![\w])")
 
 
