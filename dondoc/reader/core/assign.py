@@ -1688,6 +1688,11 @@ def propose_tasks(
     central = _CENTRAL_ISSUER.match(
         " ".join(fold_same_length(structure.header.issuer_text).split())
     )
+    attached = _ATTACHED.search(folded, 0, min(len(folded), 2000))
+    if not central and attached and province is None and ministry is None:
+        # an appendix on its own ("Phụ lục … (Kèm theo Nghị quyết số 41/NQ-CP … của Chính
+        # phủ)"): the body that issued the document it goes with
+        central = _CENTRAL_ISSUER.match(" ".join(attached.group("body").split()))
     result: list[Proposal] = []
     named_only: set[str] = set()
     for n, proposal in enumerate(proposals):
@@ -1897,6 +1902,8 @@ _CENTRAL_ISSUER = re.compile(
     r"|van phong trung uong)(?![\w])"
 )
 _BOTH = re.compile(r"(?<![\w])(?:hai|ca hai|cac) bo(?![\w])")
+#: "(Kèm theo Nghị quyết số 41/NQ-CP ngày 06 tháng 3 năm 2026 của Chính phủ)"
+_ATTACHED = re.compile(r"\(\s*kem theo [^()]{0,160}?\bcua (?P<body>[^()]{3,80}?)\s*\)")
 
 
 def _issuing_ministries(header_text: str, resolver: Resolver) -> list:

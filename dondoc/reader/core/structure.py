@@ -82,7 +82,9 @@ _SKIP_ISSUER = re.compile(
 _MOTTO = re.compile(r"\s(?:CỘNG HÒA XÃ HỘI|CỘNG HOÀ XÃ HỘI|ĐẢNG CỘNG SẢN VIỆT NAM|Độc lập\s*-)")
 _FOOTER = re.compile(
     r"^(?:Nơi nhận|Noi nhan|KT\.|TM\.|TL\.|T/L|Q\.|SAO Y|Đã ký|CHÁNH VĂN PHÒNG|BỘ TRƯỞNG$"
-    r"|THỦ TƯỚNG$|PHÓ THỦ TƯỚNG$)",
+    r"|THỦ TƯỚNG$|PHÓ THỦ TƯỚNG$"
+    # "Ghi chú:" alone after a table: notes on how its rows are done, no rows of it
+    r"|Ghi chú\s*:?\s*$)",
 )
 
 

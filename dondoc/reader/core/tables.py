@@ -416,4 +416,7 @@ def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
             n += 1
         if row is not None:
             out.extend((text, row_start) for text in _render(row, subject, under))
+        if n < len(lines):
+            # the table ends a paragraph: what follows it ("Ghi chú:") is text of its own
+            out.append(("", lines[n][1]))
     return out

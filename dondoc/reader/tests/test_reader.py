@@ -1503,3 +1503,31 @@ def test_a_central_documents_partner_not_in_the_register_is_left_out():
     )
     task = by_key(read(text))["II.1"]
     assert [f.value for f in task.coordinators] == ["Đảng ủy Công an Trung ương"]
+
+
+APPENDIX_ALONE = """Phụ lục
+DANH MỤC NHIỆM VỤ NĂM 2026
+(Kèm theo Nghị quyết số 50/NQ-CP ngày 06 tháng 3 năm 2026 của Chính phủ)
+
+STT   Nhiệm vụ                          Cơ quan chủ trì      Cơ quan phối hợp       Thời hạn
+I     THỂ CHẾ
+1     Xây dựng Nghị định về cơ chế      Bộ Tài chính         Bộ Tư pháp, Ngân hàng  Quý III/2026
+      thử nghiệm có kiểm soát                                Nhà nước Việt Nam
+2     Tổ chức Diễn đàn đổi mới sáng     Bộ Khoa học và Công  Bộ Ngoại giao          Quý IV/2026
+      tạo quốc gia                      nghệ
+
+Ghi chú:
+- Cơ quan chủ trì chịu trách nhiệm về tiến độ và chất lượng sản phẩm của nhiệm vụ được giao.
+- Hồ sơ trình gửi Văn phòng Chính phủ chậm nhất 10 ngày làm việc trước thời hạn.
+"""  # noqa: E501
+
+
+def test_notes_after_a_table_are_no_rows_of_it():
+    tasks = [t for t in read(APPENDIX_ALONE).tasks if t.confidence >= 0.5]
+    assert [t.key for t in tasks] == ["I.1", "I.2"]
+
+
+def test_an_appendix_of_a_government_resolution_leaves_out_partners_the_register_lacks():
+    first = by_key(read(APPENDIX_ALONE))["I.1"]
+    assert [f.value for f in first.leads] == ["Đảng ủy Bộ Tài chính"]
+    assert [f.value for f in first.coordinators] == ["Đảng ủy Bộ Tư pháp"]
