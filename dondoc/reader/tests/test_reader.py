@@ -1519,7 +1519,7 @@ I     THỂ CHẾ
 Ghi chú:
 - Cơ quan chủ trì chịu trách nhiệm về tiến độ và chất lượng sản phẩm của nhiệm vụ được giao.
 - Hồ sơ trình gửi Văn phòng Chính phủ chậm nhất 10 ngày làm việc trước thời hạn.
-"""  # noqa: E501
+"""
 
 
 def test_notes_after_a_table_are_no_rows_of_it():
