@@ -20,7 +20,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from dondoc.reader.core.tables import pipe_rows, rewrite_tables
+from dondoc.reader.core.tables import pipe_rows, rewrite_tables, stacked_rows
 
 __all__ = ["Normalised", "fold_same_length", "normalise"]
 
@@ -220,6 +220,10 @@ def _own_number_headers(lines: list[str]) -> set[str]:
     }
 
 
+#: "STT" alone on a line: perhaps the heading of a table flattened one cell a line
+_STACKED_HEADING = re.compile(r"(?m)^[ \t]*(?:STT|TT|Stt|Tt)[ \t]*\r?$")
+
+
 def normalise(text: str) -> Normalised:
     """The cleaned text of ``text`` with each character's origin. Never raises."""
     text = (text or "")[:MAX_CHARS]
@@ -237,7 +241,10 @@ def normalise(text: str) -> Normalised:
         position += len(raw)
     if "|" in text and "\n|" in text:
         raw_lines = pipe_rows(raw_lines)
-    if "\t" in text or "   " in text or "\n|" in text:
+    stacked = _STACKED_HEADING.search(text) is not None
+    if stacked:
+        raw_lines = stacked_rows(raw_lines)
+    if "\t" in text or "   " in text or "\n|" in text or stacked:
         raw_lines = rewrite_tables(raw_lines)
     cleaned = [(_clean_line(line) if line != "\f" else "\f", start) for line, start in raw_lines]
     repeated = _repeated_lines([line for line, _ in cleaned])

@@ -1531,3 +1531,29 @@ def test_an_appendix_of_a_government_resolution_leaves_out_partners_the_register
     first = by_key(read(APPENDIX_ALONE))["I.1"]
     assert [f.value for f in first.leads] == ["Đảng ủy Bộ Tài chính"]
     assert [f.value for f in first.coordinators] == ["Đảng ủy Bộ Tư pháp"]
+
+
+FLATTENED_TABLE = (
+    "BỘ X\nSố: 12/KH-BX\nHà Nội, ngày 05 tháng 3 năm 2025\n\nKẾ HOẠCH\nThực hiện Nghị quyết\n\n"
+    "II. NHIỆM VỤ\n\n"
+    "STT\n\nNhiệm vụ\n\nCơ quan chủ trì\n\nCơ quan phối hợp\n\nThời hạn\n\n"
+    "1\n\nXây dựng kho dữ liệu mở\n\nBộ Tư pháp\n\nBộ Công an, Bộ Tài chính\n\nQuý II/2025\n\n"
+    "2\n\nTập huấn kỹ năng số cho cán bộ\n\nBộ Nội vụ\n\n\n\nNăm 2025\n\n"
+    "III. TỔ CHỨC THỰC HIỆN\n\n"
+    "Bộ Nội vụ theo dõi, đôn đốc việc thực hiện Kế hoạch.\n"
+)
+
+
+def test_a_table_flattened_one_cell_a_line_gives_one_task_per_row():
+    tasks = by_key(read(FLATTENED_TABLE))
+    first, second = tasks["II.1"], tasks["II.2"]
+    assert first.content == "Xây dựng kho dữ liệu mở"
+    assert [f.value for f in first.leads] == ["Đảng ủy Bộ Tư pháp"]
+    assert [f.value for f in first.coordinators] == [
+        "Đảng ủy Công an Trung ương",
+        "Đảng ủy Bộ Tài chính",
+    ]
+    assert first.due == date(2025, 6, 30)
+    # an empty partners' cell: the time still goes to the time column
+    assert [f.value for f in second.leads] == ["Đảng ủy Bộ Nội vụ"] and not second.coordinators
+    assert second.due == date(2025, 12, 31)
