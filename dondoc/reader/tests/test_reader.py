@@ -1130,8 +1130,9 @@ def test_a_reports_proposals_give_work_to_the_bodies_and_members_it_names():
     assert tasks["III.1"].content == "Lãnh đạo, chỉ đạo."
     assert tasks["III.1.a"].parent_key == "III.1"
     assert [f.value for f in tasks["III.1.a"].leads] == ["Đảng ủy Chính phủ"]
-    # a session gives way to the section's time, a time before a session does not
-    assert tasks["III.1.b"].due == date(2025, 12, 31)
+    # the session the work goes to, and a time before a session, beat the section's time
+    assert tasks["III.1.b"].deadline.value == "Tại Kỳ họp thứ hai, Quốc hội khóa XVI"
+    assert tasks["III.1.b"].due is None
     assert tasks["III.2"].content == "Chỉ đạo."
     assert [f.value for f in tasks["III.2.1"].members] == ["Nguyễn Mạnh Hùng"]
     assert tasks["III.2.1"].deadline.value == "Trước Phiên họp thứ mười"
@@ -1395,3 +1396,29 @@ def test_a_central_documents_partner_not_in_the_register_is_left_out():
     )
     task = by_key(read(text))["II.1"]
     assert [f.value for f in task.coordinators] == ["Đảng ủy Công an Trung ương"]
+
+
+def test_a_session_the_work_goes_to_beats_the_sections_time_and_a_review_meeting_has_no_day():
+    text = NOTICE + (
+        "II. NHIỆM VỤ\n"
+        "Từ nay đến hết năm 2026, các đồng chí thành viên tập trung chỉ đạo các nhiệm vụ sau:\n"
+        "1. Đảng ủy Quốc hội chỉ đạo thẩm tra dự án Luật Dữ liệu, trình Quốc hội thông qua tại "
+        "Kỳ họp thứ hai, Quốc hội khóa XVI.\n"
+        "2. Cơ quan thường trực tổng hợp kết quả, báo cáo Ban Chỉ đạo tại Phiên họp đầu năm "
+        "2027.\n"
+        "3. Văn phòng Trung ương Đảng báo cáo tại hội nghị sơ kết 6 tháng đầu năm 2026.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["II.1"].deadline.value == "Tại Kỳ họp thứ hai, Quốc hội khóa XVI"
+    assert tasks["II.2"].deadline.value == "Tại Phiên họp đầu năm 2027"
+    assert tasks["II.3"].deadline.value == "Tại hội nghị sơ kết 6 tháng đầu năm 2026"
+    assert all(tasks[k].due is None for k in ("II.1", "II.2", "II.3"))
+
+
+def test_a_footer_with_the_documents_own_number_and_its_page_is_dropped():
+    text = normalise(
+        "Số 318-TB/ĐU\nTHÔNG BÁO\n\nc) Công khai danh mục kết quả nghiên cứu.\n"
+        "Đảng ủy Bộ Khoa học và Công nghệ - Thông báo số 318-TB/ĐU Trang 2\n"
+        "3. Nhiệm vụ 6 tháng cuối năm 2026"
+    ).text
+    assert "Trang 2" not in text
