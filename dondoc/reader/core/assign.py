@@ -601,7 +601,7 @@ def _lead_in_work(text: str, folded: str, a: int, b: int, index: _Index) -> int 
             None,
         )
         gap = folded[name_end : later.start()] if later else ""
-        if later is not None and len(gap.split()) <= 14 and not re.search(r"[;:.]", gap):
+        if later is not None and len(gap.split()) <= 20 and not re.search(r"[;:.]", gap):
             name_end = later.start()
             if folded.endswith("lanh dao, ", 0, name_end):
                 name_end -= len("lanh dao, ")  # "lãnh đạo, chỉ đạo": both words are the work

@@ -1422,3 +1422,15 @@ def test_a_footer_with_the_documents_own_number_and_its_page_is_dropped():
         "3. Nhiệm vụ 6 tháng cuối năm 2026"
     ).text
     assert "Trang 2" not in text
+
+
+def test_a_member_by_name_with_three_offices_leading_in_is_a_parent():
+    text = NOTICE + (
+        "II. NHIỆM VỤ\n"
+        "1. Đồng chí Phạm Minh Chính, Ủy viên Bộ Chính trị, Thủ tướng Chính phủ, Phó Trưởng Ban "
+        "Chỉ đạo lãnh đạo, chỉ đạo Đảng ủy Chính phủ hoàn thành các nhiệm vụ sau:\n"
+        "a) Ban hành Nghị định quy định chi tiết Luật Chuyển đổi số.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["II.1"].content.startswith("Lãnh đạo, chỉ đạo Đảng ủy Chính phủ")
+    assert tasks["II.1.a"].parent_key == "II.1"
