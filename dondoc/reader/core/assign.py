@@ -635,7 +635,7 @@ def _lead_in_work(text: str, folded: str, a: int, b: int, index: _Index) -> int 
             None,
         )
         gap = folded[name_end : later.start()] if later else ""
-        if later is not None and len(gap.split()) <= 14 and not re.search(r"[;:.]", gap):
+        if later is not None and len(gap.split()) <= 20 and not re.search(r"[;:.]", gap):
             name_end = later.start()
             if folded.endswith("lanh dao, ", 0, name_end):
                 name_end -= len("lanh dao, ")  # "lãnh đạo, chỉ đạo": both words are the work
@@ -1297,7 +1297,7 @@ def _deadline(cand: _Candidate, folded: str, index: _Index) -> Field | None:
             if p.start > cand.start + 2 or p.text.startswith(("Định kỳ", "Hằng"))
         ]
     # "trình Quốc hội tại Kỳ họp thứ 9; hoàn thành trong tháng 5/2025": the time the work is
-    # done by, or the list's time, says more than the session it goes to
+    # done by says more than the session it goes to
     sessions = [
         p
         for p in own
@@ -1311,11 +1311,13 @@ def _deadline(cand: _Candidate, folded: str, index: _Index) -> Field | None:
             # is what the work is for, the day is when it is due
             first = next((p for p in own if p.text.startswith("Trước ngày")), first)
         return Field(first.text, (first.start, first.end), 0.85)
+    if sessions:
+        # "… trình Quốc hội xem xét, thông qua tại Kỳ họp thứ hai, Quốc hội khóa XVI": the
+        # session the work goes to says more than the section's time
+        return Field(sessions[0].text, (sessions[0].start, sessions[0].end), 0.75)
     if cand.inherited is not None:
         p = cand.inherited
         return Field(p.text, (p.start, p.end), 0.75)
-    if sessions:
-        return Field(sessions[0].text, (sessions[0].start, sessions[0].end), 0.75)
     for p in phrases:
         if p.prefixed or p.text.startswith("Thường"):
             return Field(p.text, (p.start, p.end), 0.7)

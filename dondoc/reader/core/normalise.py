@@ -201,10 +201,15 @@ def _repeated_lines(lines: list[str]) -> set[str]:
 _OWN_NUMBER = re.compile(r"(?<![\w])(?:Số|SỐ|So)\s*:?\s*(\d{1,5}[-/][\w/.-]*[A-ZĐ][\w/.-]*)")
 
 
+#: A page number closing a footer line: "… Trang 2", "… 3".
+_PAGE_AT_END = re.compile(r"(?:\s(?:Trang|trang|TRANG))?\s+\d{1,3}$")
+
+
 def _own_number_headers(lines: list[str]) -> set[str]:
-    """Lines in capitals that carry the document's own number after its heading, even once: a
-    running header ("KẾT LUẬN CỦA BAN THƯỜNG VỤ TỈNH ỦY – SỐ 118-KL/TU", "THÔNG BÁO KẾT LUẬN
-    PHIÊN HỌP CHUYÊN ĐỀ - 27-TB/BCĐTW")."""
+    """Lines that carry the document's own number after its heading, in capitals or with a
+    page number, even once: a running header ("KẾT LUẬN CỦA BAN THƯỜNG VỤ TỈNH ỦY – SỐ
+    118-KL/TU", "THÔNG BÁO KẾT LUẬN PHIÊN HỌP CHUYÊN ĐỀ - 27-TB/BCĐTW") or footer ("Đảng ủy Bộ
+    Khoa học và Công nghệ - Thông báo số 318-TB/ĐU Trang 2")."""
     number = None
     for n, line in enumerate(lines[:40]):
         m = _OWN_NUMBER.search(line)
@@ -216,7 +221,9 @@ def _own_number_headers(lines: list[str]) -> set[str]:
     return {
         line
         for line in lines[first + 1 :]
-        if number in line and len(line) <= 120 and line.isupper()
+        if number in line
+        and len(line) <= 120
+        and (line.isupper() or _PAGE_AT_END.search(line) is not None)
     }
 
 

@@ -50,6 +50,26 @@ _PATTERNS = [
         ),
     ),
     (
+        "meeting",
+        re.compile(
+            r"(?P<prefix>(?:tai|truoc)\s+)(?P<meeting>phien hop|cuoc hop|hoi nghi|ky hop)\s+"
+            r"(?:(?P<next>tiep theo|gan nhat|toi|sau)\b"
+            # "tại Kỳ họp thứ 10", "tại phiên họp Chính phủ thường kỳ tháng 3 năm 2026",
+            # "tại Kỳ họp thứ hai, Quốc hội khóa XVI", "trước Phiên họp thứ mười"
+            r"|(?P<rest>thu (?:\d{1,3}|nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi(?: (?:mot|hai|ba"
+            r"|bon|lam|nam|sau|bay|tam|chin))?)\b(?:,? (?:cua )?quoc hoi khoa [xvil]+\b)?"
+            # "trước Hội nghị Trung ương 15", "tại Hội nghị Trung ương lần thứ 12"
+            r"|trung uong (?:lan thu )?\d{1,2}\b"
+            r"|(?:[a-z]+\s+){0,4}?thang\s+\d{1,2}\s*(?:/|nam)\s*"
+            r"(?:19|20)\d\d\b"
+            # "tại kỳ họp thường lệ giữa năm 2028", "tại Phiên họp đầu năm 2027": a session in a
+            # part of a year
+            r"|thuong le (?:giua|cuoi|dau) nam (?:19|20)\d\d\b|(?:giua|dau) nam (?:19|20)\d\d\b"
+            # "tại hội nghị sơ kết 6 tháng đầu năm 2026": a review meeting, no day
+            r"|(?:so ket|tong ket)(?: [a-z0-9]+){0,4}? nam (?:19|20)\d\d\b))"
+        ),
+    ),
+    (
         "quarter",
         re.compile(r"(?<![\w])quy\s+(?P<q>iv|i{1,3}|[1-4])\b" + _YEAR),
     ),
@@ -90,23 +110,6 @@ _PATTERNS = [
             # "định kỳ 6 tháng (trước ngày 10/6) và hằng năm (trước ngày 10/12)": two rhythms
             r"(?P<more>\s+va\s+(?:hang nam|hang quy|hang thang)"
             r"\s*\((?:truoc|vao|cham nhat|trong)\s[^()]{3,40}\))?"
-        ),
-    ),
-    (
-        "meeting",
-        re.compile(
-            r"(?P<prefix>(?:tai|truoc)\s+)(?P<meeting>phien hop|cuoc hop|hoi nghi|ky hop)\s+"
-            r"(?:(?P<next>tiep theo|gan nhat|toi|sau)\b"
-            # "tại Kỳ họp thứ 10", "tại phiên họp Chính phủ thường kỳ tháng 3 năm 2026",
-            # "tại Kỳ họp thứ hai, Quốc hội khóa XVI", "trước Phiên họp thứ mười"
-            r"|(?P<rest>thu (?:\d{1,3}|nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi(?: (?:mot|hai|ba"
-            r"|bon|lam|nam|sau|bay|tam|chin))?)\b(?:,? (?:cua )?quoc hoi khoa [xvil]+\b)?"
-            # "trước Hội nghị Trung ương 15", "tại Hội nghị Trung ương lần thứ 12"
-            r"|trung uong (?:lan thu )?\d{1,2}\b"
-            r"|(?:[a-z]+\s+){0,4}?thang\s+\d{1,2}\s*(?:/|nam)\s*"
-            r"(?:19|20)\d\d\b"
-            # "tại kỳ họp thường lệ giữa năm 2028": a session in a part of a year
-            r"|thuong le (?:giua|cuoi|dau) nam (?:19|20)\d\d\b))"
         ),
     ),
     # "Ngay trong tuần này", "trong tuần tới": due at the end of that week, counted from the

@@ -1131,8 +1131,9 @@ def test_a_reports_proposals_give_work_to_the_bodies_and_members_it_names():
     assert tasks["III.1"].content == "Lãnh đạo, chỉ đạo."
     assert tasks["III.1.a"].parent_key == "III.1"
     assert [f.value for f in tasks["III.1.a"].leads] == ["Đảng ủy Chính phủ"]
-    # a session gives way to the section's time, a time before a session does not
-    assert tasks["III.1.b"].due == date(2025, 12, 31)
+    # the session the work goes to, and a time before a session, beat the section's time
+    assert tasks["III.1.b"].deadline.value == "Tại Kỳ họp thứ hai, Quốc hội khóa XVI"
+    assert tasks["III.1.b"].due is None
     assert tasks["III.2"].content == "Chỉ đạo."
     assert [f.value for f in tasks["III.2.1"].members] == ["Nguyễn Mạnh Hùng"]
     assert tasks["III.2.1"].deadline.value == "Trước Phiên họp thứ mười"
@@ -1557,3 +1558,41 @@ def test_a_table_flattened_one_cell_a_line_gives_one_task_per_row():
     # an empty partners' cell: the time still goes to the time column
     assert [f.value for f in second.leads] == ["Đảng ủy Bộ Nội vụ"] and not second.coordinators
     assert second.due == date(2025, 12, 31)
+
+
+def test_a_session_the_work_goes_to_beats_the_sections_time_and_a_review_meeting_has_no_day():
+    text = NOTICE + (
+        "II. NHIỆM VỤ\n"
+        "Từ nay đến hết năm 2026, các đồng chí thành viên tập trung chỉ đạo các nhiệm vụ sau:\n"
+        "1. Đảng ủy Quốc hội chỉ đạo thẩm tra dự án Luật Dữ liệu, trình Quốc hội thông qua tại "
+        "Kỳ họp thứ hai, Quốc hội khóa XVI.\n"
+        "2. Cơ quan thường trực tổng hợp kết quả, báo cáo Ban Chỉ đạo tại Phiên họp đầu năm "
+        "2027.\n"
+        "3. Văn phòng Trung ương Đảng báo cáo tại hội nghị sơ kết 6 tháng đầu năm 2026.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["II.1"].deadline.value == "Tại Kỳ họp thứ hai, Quốc hội khóa XVI"
+    assert tasks["II.2"].deadline.value == "Tại Phiên họp đầu năm 2027"
+    assert tasks["II.3"].deadline.value == "Tại hội nghị sơ kết 6 tháng đầu năm 2026"
+    assert all(tasks[k].due is None for k in ("II.1", "II.2", "II.3"))
+
+
+def test_a_footer_with_the_documents_own_number_and_its_page_is_dropped():
+    text = normalise(
+        "Số 318-TB/ĐU\nTHÔNG BÁO\n\nc) Công khai danh mục kết quả nghiên cứu.\n"
+        "Đảng ủy Bộ Khoa học và Công nghệ - Thông báo số 318-TB/ĐU Trang 2\n"
+        "3. Nhiệm vụ 6 tháng cuối năm 2026"
+    ).text
+    assert "Trang 2" not in text
+
+
+def test_a_member_by_name_with_three_offices_leading_in_is_a_parent():
+    text = NOTICE + (
+        "II. NHIỆM VỤ\n"
+        "1. Đồng chí Phạm Minh Chính, Ủy viên Bộ Chính trị, Thủ tướng Chính phủ, Phó Trưởng Ban "
+        "Chỉ đạo lãnh đạo, chỉ đạo Đảng ủy Chính phủ hoàn thành các nhiệm vụ sau:\n"
+        "a) Ban hành Nghị định quy định chi tiết Luật Chuyển đổi số.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["II.1"].content.startswith("Lãnh đạo, chỉ đạo Đảng ủy Chính phủ")
+    assert tasks["II.1.a"].parent_key == "II.1"
