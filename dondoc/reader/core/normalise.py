@@ -227,6 +227,8 @@ def _own_number_headers(lines: list[str]) -> set[str]:
     }
 
 
+#: a line opening with "|": perhaps a row of a Markdown table
+_PIPE_LINE = re.compile(r"(?m)^[ \t]*\|.*\|")
 #: "STT" alone on a line: perhaps the heading of a table flattened one cell a line
 _STACKED_HEADING = re.compile(r"(?m)^[ \t]*(?:STT|TT|Stt|Tt)[ \t]*\r?$")
 
@@ -246,12 +248,13 @@ def normalise(text: str) -> Normalised:
             continue
         raw_lines.append((raw, position))
         position += len(raw)
-    if "|" in text and "\n|" in text:
+    piped = "|" in text and _PIPE_LINE.search(text) is not None
+    if piped:
         raw_lines = pipe_rows(raw_lines)
     stacked = _STACKED_HEADING.search(text) is not None
     if stacked:
         raw_lines = stacked_rows(raw_lines)
-    if "\t" in text or "   " in text or "\n|" in text or stacked:
+    if "\t" in text or "   " in text or piped or stacked:
         raw_lines = rewrite_tables(raw_lines)
     cleaned = [(_clean_line(line) if line != "\f" else "\f", start) for line, start in raw_lines]
     repeated = _repeated_lines([line for line, _ in cleaned])

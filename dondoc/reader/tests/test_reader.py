@@ -1596,3 +1596,15 @@ def test_a_member_by_name_with_three_offices_leading_in_is_a_parent():
     tasks = by_key(read(text))
     assert tasks["II.1"].content.startswith("Lãnh đạo, chỉ đạo Đảng ủy Chính phủ")
     assert tasks["II.1.a"].parent_key == "II.1"
+
+
+def test_a_markdown_table_opening_the_text_or_indented_is_read_by_its_columns():
+    table = (
+        "| STT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời hạn |\n"
+        "|:---:|---|---|---|---|\n"
+        "| 1 | Xây dựng kho dữ liệu mở | Bộ Tư pháp | Bộ Công an | Quý II/2025 |\n"
+    )
+    for text in (table, "".join(f"  {line}\n" for line in table.splitlines())):
+        (task,) = [t for t in read(text).tasks if t.confidence >= 0.5]
+        assert task.content == "Xây dựng kho dữ liệu mở"
+        assert [f.value for f in task.coordinators] == ["Đảng ủy Công an Trung ương"]
