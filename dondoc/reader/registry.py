@@ -48,6 +48,7 @@ def build_register(program=None, on: dt.date | None = None) -> Register:
                     valid_to=member.term_to,
                     agency_id=member.org_unit_id,
                     agency_name=member.org_unit.name if member.org_unit else "",
+                    committee_role=member.committee_role or "",
                 )
             )
     groups = [

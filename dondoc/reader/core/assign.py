@@ -47,18 +47,18 @@ _VERBS = (
     r"|thanh lap|bo tri|dieu chinh|quan ly|khai thac|phat dong|xay dung|danh gia|soan thao"
     r"|phe duyet|trien khai thi diem|ra soat|sap xep|kien toan|tuyen truyen|dao tao|ung dung"
     r"|dau tu|ho tro|cung cap|ket noi|chia se|so hoa|thi diem|nang cap|tang cuong|tap trung"
-    r"|khan truong|chu dong|phoi hop|lam tot|chiu trach nhiem|giam sat"
+    r"|khan truong|chu dong|phoi hop|lam tot|chiu trach nhiem|giam sat|dua"
 )
 VERB = re.compile(r"(?<![\w])(?:" + _VERBS + r")(?![\w])")
 _IMPERATIVE = re.compile(
-    r"(?:khan truong |tap trung |chu dong |tiep tuc |kip thoi |som "
+    r"(?:khan truong |tap trung |chu dong |tiep tuc |kip thoi |som |hang (?:nam|quy|thang) "
     r"|dinh ky (?:hang (?:thang|quy|nam|tuan) )?)?(?:chi dao|chu tri|xay dung"
     r"|trinh|ban hanh|hoan thanh|hoan thien|trien khai|nghien cuu|de xuat|ra soat|sua doi"
     r"|bo sung|to chuc|thuc hien|tiep thu|theo doi|huong dan|bao cao|tham muu|chuan bi"
     r"|tong hop|kiem tra|don doc|lap |cap nhat|day manh|phat trien|thanh lap|bo tri|dieu chinh"
     r"|quan ly|khai thac|phat dong|soan thao|phe duyet|sap xep|kien toan|tuyen truyen|dao tao"
     r"|ung dung|dau tu|ho tro|cung cap|ket noi|chia se|so hoa|thi diem|nang cap|tang cuong"
-    r"|lam tot|dua |xac dinh|lua chon|danh gia)"
+    r"|lam tot|dua |xac dinh|lua chon|danh gia|phoi hop voi |cu can bo)"
 )
 _TRIGGER = re.compile(
     r"(?<![\w])(?<!duoc )(?<!da )(?<!dap ung )(?<!theo )(?<!cac )(?<!nhung )(?<!voi )(?<!moi )"
@@ -295,6 +295,11 @@ class _Candidate:
     children: list[int] = field(default_factory=list)
     is_item: bool = False
     lead_in: tuple[int, int] | None = None  # the heading or sentence introducing the item
+    # a sentence of running text: its section's time when it states none of its own
+    fallback: DeadlinePhrase | None = None
+    # a paragraph's lead-in that itself assigns ("Đảng ủy Chính phủ lãnh đạo, chỉ đạo …:"):
+    # a task only as the parent of the items after it
+    lead_para: bool = False
 
 
 class _Index:
@@ -360,6 +365,11 @@ def _sentences(text: str, a: int, b: int) -> list[tuple[int, int]]:
 _TIME_NOTE = re.compile(r"\((?:cac )?nhiem vu[^()]*\)\.?$")
 
 
+def _capitals_heading(line: str) -> bool:
+    """ "NHIỆM VỤ TRỌNG TÂM THỜI GIAN TỚI", "TỔ CHỨC THỰC HIỆN": an unnumbered heading."""
+    return 3 <= len(line) <= 120 and line.isupper() and line.rstrip()[-1:] not in ".;:"
+
+
 def _collect(structure: Structure, text: str, folded: str, index: _Index) -> list[_Candidate]:
     """Candidate task units in document order, with parents, context and inherited deadline
     and lead-in (the sentence or heading that introduced them)."""
@@ -376,10 +386,25 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
     listed: dict[int | None, bool] = {}
     part_candidate: dict[int, int] = {}
     open_heading: dict[int | None, tuple[int, int]] = {}  # addressee heading, no item yet
+    section_time: dict[int | None, DeadlinePhrase | None] = {}  # a heading's time, kept
+    lead_in_cand: dict[int | None, int | None] = {}  # an assigning lead-in paragraph
     approving: set[int] = set()  # "Điều 1. Phê duyệt …" and the sections under it
+    # "Từ nay đến hết quý I/2027, các cơ quan … thực hiện tốt các nhiệm vụ sau (trừ nhiệm vụ
+    # có thời hạn riêng):" over paragraphs without numbers, each naming its addressee: the
+    # time runs over them (and the bullets of an addressee paragraph among them) until a
+    # heading in capitals or a numbered part ends the run
+    running: dict[int | None, DeadlinePhrase | None] = {}
+    previous: int | None = None  # the last part read
+    running_ok = False
     for i, part in enumerate(parts):
         if part.kind in ("header", "footer"):
             continue
+        before, previous = previous, i
+        if running.get(part.parent) is not None and not (
+            part.kind == "paragraph"
+            or (part.kind == "item" and before is not None and before + 1 == i and running_ok)
+        ):
+            running[part.parent] = None
         a0, b0 = structure.text_spans.get(i, part.span)
         a, b = _strip_span(text, a0, b0)
         own_folded = folded[a:b]
@@ -389,12 +414,20 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
         recital = b <= recital_end
         fields = structure.field_lines.get(i, [])
         if part.kind == "paragraph" and not fields:
-            # a paragraph closes the previous intro at its level and may open a new one
-            intro = None
+            # a paragraph closes the previous intro at its level and may open a new one; the
+            # time of the section it is in stays, and so does the time running over paragraphs
+            # without numbers ("Từ nay đến hết quý I/2027, … các nhiệm vụ sau:")
+            run = running.get(part.parent)
+            if run is not None and _capitals_heading(text[a:b]):
+                running[part.parent] = run = None
+            base = section_time.get(part.parent) if part.parent is not None else None
+            base = base or run
+            intro = base
             listed[part.parent] = False
             lead_in_of[part.parent] = None
+            lead_in_cand[part.parent] = None
             if _INTRO.search(raw_folded):
-                intro = index.first_deadline(a, b)
+                intro = index.first_deadline(a, b) or base
                 listed[part.parent] = bool(_INTRO_TASKS.search(own_folded))
                 last = _last_sentence(text, a, b)
                 request = None if not recital else _TRIGGER.search(folded, last[0], last[1])
@@ -410,15 +443,42 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
                 # riêng.)" under a section's title: the section's time, no task
                 intro_of[part.parent] = index.first_deadline(a, b)
                 continue
+            if (
+                _INTRO.search(raw_folded)
+                and index.first_deadline(a, b) is not None
+                and not recital
+                and listed[part.parent]
+                and i + 1 < len(parts)
+                and parts[i + 1].kind == "paragraph"
+                and parts[i + 1].parent == part.parent
+            ):
+                running[part.parent] = run = index.first_deadline(a, b)
+            running_ok = run is not None
             intro_of[part.parent] = intro
             heading = open_heading.pop(part.parent, None)
             for s, e in _sentences(text, a, b):
+                lead_para = False
                 if _INTRO.search(folded[s : e + 1]) and not _TRIGGER.search(folded[s:e]):
-                    continue
+                    if recital or _assigning_lead_in_work(text, folded, s, e, index) is None:
+                        continue
+                    lead_para = True
                 cand = _Candidate(
-                    s, e, "", "", part=i, section_score=score, recital=recital, lead_in=heading
+                    s,
+                    e,
+                    "",
+                    "",
+                    part=i,
+                    section_score=score,
+                    recital=recital,
+                    inherited=intro if lead_para else None,
+                    lead_in=heading,
+                    fallback=None if recital else base,
+                    lead_para=lead_para,
                 )
                 candidates.append(cand)
+                if lead_para:
+                    lead_in_cand[part.parent] = len(candidates) - 1
+                    listed[part.parent] = True  # its items are the work it assigns
             if i in children:
                 part_candidate[i] = len(candidates) - 1 if candidates else -1
             continue
@@ -483,6 +543,7 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
                 open_heading[i] = (a, b)  # and so is a paragraph right under it
             elif _INTRO.search(raw_folded) and not recital:
                 lead_in_of[i] = (a, b)
+            section_time[i] = intro_of[i]
             continue
         section_scores[i] = score
         parent = part.parent
@@ -491,6 +552,9 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
         lead_in = lead_in_of.get(parent)
         in_list = listed.get(parent, False)
         parent_cand = part_candidate.get(parent) if parent is not None else None
+        if (parent_cand is None or parent_cand < 0) and lead_in_cand.get(parent) is not None:
+            # the items after "Đảng ủy Chính phủ lãnh đạo, chỉ đạo các bộ, ngành, địa phương:"
+            parent_cand = lead_in_cand[parent]
         if parent_cand is not None and parent_cand >= 0 and parts[parent].kind != "section":
             pc = candidates[parent_cand]
             inherited = inherited or pc.inherited
@@ -558,14 +622,10 @@ def _lead_in_work(text: str, folded: str, a: int, b: int, index: _Index) -> int 
         name_end = agency_name_end(text, folded, first, b)
     else:
         return None
-    if (
-        mentions
-        and mentions[0].kind == "member"
-        and not mentions[0].via_office
-        and folded.startswith(",", name_end)
-    ):
-        # "Đề nghị đồng chí Nguyễn Mạnh Hùng, Ủy viên Ban Chỉ đạo, Bộ trưởng Bộ … chỉ đạo:":
-        # the member's offices after the name
+    if mentions and mentions[0].kind == "member" and folded.startswith(",", name_end):
+        # "Đề nghị đồng chí Nguyễn Mạnh Hùng, Ủy viên Ban Chỉ đạo, Bộ trưởng Bộ … chỉ đạo:",
+        # "Đồng chí Thủ tướng Chính phủ, Phó Trưởng Ban Chỉ đạo lãnh đạo, chỉ đạo …:": the
+        # member's other offices after the name or the office
         later = next(
             (
                 v
@@ -575,8 +635,15 @@ def _lead_in_work(text: str, folded: str, a: int, b: int, index: _Index) -> int 
             None,
         )
         gap = folded[name_end : later.start()] if later else ""
-        if later is not None and len(gap.split()) <= 14 and not re.search(r"[;:.]", gap):
+        if later is not None and len(gap.split()) <= 20 and not re.search(r"[;:.]", gap):
             name_end = later.start()
+            if folded.endswith("lanh dao, ", 0, name_end):
+                name_end -= len("lanh dao, ")  # "lãnh đạo, chỉ đạo": both words are the work
+    at = name_end + len(folded[name_end:b]) - len(folded[name_end:b].lstrip(" ,"))
+    if folded.startswith("lanh dao ", at) and not _agency_heading(text, folded, a, b, index):
+        # "Đảng ủy Ủy ban nhân dân tỉnh lãnh đạo Ủy ban nhân dân tỉnh cụ thể hóa …:": the body
+        # leads the work of the one it leads
+        return at
     verb = VERB.search(folded, name_end, b)
     if verb is None or _agency_heading(text, folded, a, b, index):
         return None
@@ -876,6 +943,7 @@ def _trigger(f: str, verb: re.Match | None) -> re.Match | None:
 
 
 _PREVIOUS_WORD = re.compile(r"(\w+) $")
+_HEAD_BEFORE = re.compile(r"(?<![\w])" + _AGENCY_HEAD + r" $")
 
 
 def _in_name(text: str, at: int, mentions: list[Mention]) -> bool:
@@ -885,6 +953,8 @@ def _in_name(text: str, at: int, mentions: list[Mention]) -> bool:
         return True
     if not text[at : at + 1].isupper():
         return False
+    if _HEAD_BEFORE.search(text, max(0, at - 20), at):
+        return True  # "Ủy ban Kiểm tra Tỉnh ủy đưa …": a name's word after its head
     before = _PREVIOUS_WORD.search(text, max(0, at - 30), at)
     return before is not None and before.group(1)[:1].isupper()
 
@@ -959,6 +1029,7 @@ def _assignees(
         # a bare list of ministries with no work is no assignment
         mentions = run if len(run) > 1 else []
     agencies = [m for m in mentions if m.kind in ("agency", "group")]
+    known_names = [m for m in index.mentions_in(a, b) if m.kind in ("agency", "group")]
     # "Đảng ủy Chính phủ lãnh đạo, chỉ đạo:" over a list: the body's items, no member implied
     lead_in_list = text[b : b + 2].lstrip().startswith(":") or f.rstrip().endswith(":")
     # a name the register does not know, or knows only inside a longer one, opening the
@@ -968,8 +1039,10 @@ def _assignees(
     )
     unknown = [
         (s, e)
+        # (a name the register knows is no unknown one, also where it is not the subject:
+        # "Ban Thường vụ các tỉnh ủy, thành ủy:" names the provinces, not a "Ban Thường vụ")
         for s, e in _unknown_agencies(
-            text, folded, head_at, max(subject_end, head_at), agencies, 0.6
+            text, folded, head_at, max(subject_end, head_at), known_names, 0.6
         )
         if not is_not_assignee(folded[s:e])
     ]
@@ -1023,11 +1096,14 @@ def _assignees(
     # "chỉ đạo Bộ Công an làm tốt …": the agency directed leads
     # (not in an item that opens with "Chỉ đạo" under a parent or heading that names the
     # subject: "Đảng ủy Chính phủ lãnh đạo, chỉ đạo: - Chỉ đạo các bộ, ngành …")
+    # (nor when a body or member before it leads: "Đảng ủy Chính phủ lãnh đạo, chỉ đạo các bộ,
+    # ngành, địa phương: …", "Đồng chí Thủ tướng … chỉ đạo các bộ, ngành hoàn thiện …")
     opens_with_verb = verb is not None and verb.start() <= 1
     if (
         verb
         and f[verb.start() : verb.end()] == "chi dao"
         and not (opens_with_verb and (cand.parent is not None or cand.lead_in is not None))
+        and not found.leads
     ):
         for m in agencies:
             if m.start - (a + verb.end()) in (1, 2):
@@ -1135,9 +1211,39 @@ def _labelled(cand: _Candidate, text: str, folded: str, index: _Index, year: int
                 elif phrases:
                     p = phrases[0]
                     out["deadline"] = Field(p.text, (vs + p.start, vs + p.end), 0.95)
+                    # "Thời gian: Ban hành Khung trong tháng 9/2025; bồi dưỡng hằng năm": a
+                    # time for each work, one per piece
+                    pieces = [
+                        next((q for q in phrases if x <= q.start < y), None)
+                        for x, y in _pieces(folded, vs, ve)
+                    ]
+                    if len(pieces) > 1 and all(pieces):
+                        out["deadlines"] = [
+                            Field(q.text, (vs + q.start, vs + q.end), 0.9) for q in pieces
+                        ]
                 else:
                     out["deadline"] = _field(text, vs, ve, 0.7)
     return out
+
+
+def _pieces(folded: str, a: int, b: int) -> list[tuple[int, int]]:
+    """The pieces of a value between semicolons, as offsets from ``a``."""
+    out, start = [], 0
+    for m in re.finditer(";", folded[a:b]):
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, b - a))
+    return out
+
+
+def _second_work(cand: _Candidate, folded: str) -> tuple[int, int] | None:
+    """The span after the item's one semicolon when what follows opens with work."""
+    a, b = cand.start, cand.end
+    cuts = list(re.finditer(r";\s+", folded[a:b]))
+    if len(cuts) != 1:
+        return None
+    s = a + cuts[0].end()
+    return (s, b) if _IMPERATIVE.match(folded, s) else None
 
 
 #: A field's value that is a month alone: "Tháng 4".
@@ -1152,6 +1258,9 @@ _DONE_SO = re.compile(r"(?:thuc hien|trien khai|[;,]) $")
 
 
 _BUDGET_BEFORE = re.compile(r"(?:ngan sach|du toan|kinh phi)(?: nha nuoc| dia phuong)? $")
+
+
+_RHYTHM_ENDS = ("hằng năm", "hằng quý", "hằng tháng")
 
 
 def _deadline(cand: _Candidate, folded: str, index: _Index) -> Field | None:
@@ -1171,6 +1280,8 @@ def _deadline(cand: _Candidate, folded: str, index: _Index) -> Field | None:
         p
         for p in phrases
         if p.text.startswith(("Hằng", "Tại", "Định kỳ"))
+        # "thực hiện từ kỳ đánh giá năm 2026 và hằng năm": a rhythm from a start on
+        or (p.text.startswith("Từ ") and p.text.endswith(_RHYTHM_ENDS))
         # "…; thực hiện thường xuyên": the item's own rhythm, not a word of its work
         or (p.text.startswith("Thường") and _DONE_SO.search(folded, max(0, p.start - 14), p.start))
         or (p.prefixed and _DUE_WORDS.match(folded, p.start))
@@ -1186,7 +1297,7 @@ def _deadline(cand: _Candidate, folded: str, index: _Index) -> Field | None:
             if p.start > cand.start + 2 or p.text.startswith(("Định kỳ", "Hằng"))
         ]
     # "trình Quốc hội tại Kỳ họp thứ 9; hoàn thành trong tháng 5/2025": the time the work is
-    # done by, or the list's time, says more than the session it goes to
+    # done by says more than the session it goes to
     sessions = [
         p
         for p in own
@@ -1200,11 +1311,13 @@ def _deadline(cand: _Candidate, folded: str, index: _Index) -> Field | None:
             # is what the work is for, the day is when it is due
             first = next((p for p in own if p.text.startswith("Trước ngày")), first)
         return Field(first.text, (first.start, first.end), 0.85)
+    if sessions:
+        # "… trình Quốc hội xem xét, thông qua tại Kỳ họp thứ hai, Quốc hội khóa XVI": the
+        # session the work goes to says more than the section's time
+        return Field(sessions[0].text, (sessions[0].start, sessions[0].end), 0.75)
     if cand.inherited is not None:
         p = cand.inherited
         return Field(p.text, (p.start, p.end), 0.75)
-    if sessions:
-        return Field(sessions[0].text, (sessions[0].start, sessions[0].end), 0.75)
     for p in phrases:
         if p.prefixed or p.text.startswith("Thường"):
             return Field(p.text, (p.start, p.end), 0.7)
@@ -1213,6 +1326,12 @@ def _deadline(cand: _Candidate, folded: str, index: _Index) -> Field | None:
 
 _GIVEN_BEFORE = re.compile(r"(?<![\w])da (?:duoc )?giao(?![\w])")
 _FIGURES = re.compile(r"[^\d]{3,120}?(?:\s+[\d.,%]+){2,}\s*")
+
+
+#: A rhythm or a stated day: "định kỳ hằng quý", "trước ngày 15/12/2026".
+_RHYTHM_OR_DAY = re.compile(
+    r"(?<![\w])(?:dinh ky|hang (?:quy|thang|nam)|truoc ngay \d{1,2}[/ ]|thuong xuyen)"
+)
 
 
 def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> float:
@@ -1254,7 +1373,10 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score -= 0.4
         if verb and attitude.start() <= verb.start() <= attitude.end() + 1:
             score -= 0.1  # "thay đổi tư duy quản lý": a noun after the attitude, no work
-    if (_DUTY.match(f) or _FUNDING.match(f) or _WHOEVER.match(f)) and not trigger:
+    # not "Các đơn vị được giao chủ trì … báo cáo … định kỳ hằng quý": whoever is given work
+    # reporting on it at a rhythm or by a day has work of its own
+    reporting = _WHOEVER.match(f) and _RHYTHM_OR_DAY.search(f)
+    if (_DUTY.match(f) or _FUNDING.match(f) or _WHOEVER.match(f)) and not trigger and not reporting:
         score -= 0.6
     if _RESPONSIBLE.search(f) and not (cand.inherited or find_deadlines(f, None)):
         score -= 0.5
@@ -1285,7 +1407,28 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score -= 0.4  # "đề nghị các cấp ủy, cơ quan tiếp tục quan tâm chỉ đạo …"
     if len(f.split()) < 7 and not verb:
         score -= 0.3
+    if _statement(f, verb, trigger):
+        score -= 0.8
     return max(0.0, min(0.98, score))
+
+
+#: "Kết quả kết nối là một tiêu chí đánh giá …", "Các địa phương đã có … được ưu tiên lựa
+#: chọn …": what something is or is granted, said before any work, assigns nothing
+_STATEMENT = re.compile(
+    r"(?<![\w])(?:la (?:mot |cac |nhung )?(?:tieu chi|can cu|co so|dieu kien|chi tieu|yeu cau)"
+    r"|duoc uu tien)(?![\w])"
+)
+
+
+def _statement(f: str, verb: re.Match | None, trigger: re.Match | None) -> bool:
+    """Whether ``f`` (folded) opens with a subject and a statement of what it is or is
+    granted (the words before it are a noun phrase, which may hold a verb: "kết quả kết
+    nối"), rather than with work or a request."""
+    body = f.lstrip("-•+* ")
+    if trigger is not None or _IMPERATIVE.match(body):
+        return False
+    m = _STATEMENT.search(body, 0, 80)
+    return m is not None and not re.search(r"[,;:]", body[: m.start()])
 
 
 def _output(cand: _Candidate, text: str, folded: str) -> Field | None:
@@ -1332,6 +1475,19 @@ def _prose_label(base: str, sentence: int) -> str:
 _DELIVERY = re.compile(r"(?:bao cao|trinh|gui)(?![\w])")
 
 
+#: A field label before a time: "Thời hạn: quý I/2026", "Thời gian: …".
+_CLOSING_LABEL = re.compile(r"(?:thoi han|thoi gian(?: hoan thanh| thuc hien)?)\s*:\s*$")
+
+
+def _closing_time(folded: str, s: int, at: int) -> bool:
+    """Whether the time at ``at`` closes the item for all its works: after a field label
+    ("… Thời hạn: quý I/2026.") or as "…, hoàn thành trước ngày …" after a comma."""
+    before = folded[max(s, at - 30) : at]
+    if _CLOSING_LABEL.search(before):
+        return True
+    return folded.startswith("hoan thanh", at) and before.rstrip().endswith(",")
+
+
 def _second_assignment(
     cand: _Candidate, text: str, folded: str, index: _Index
 ) -> tuple[int, int] | None:
@@ -1349,10 +1505,13 @@ def _second_assignment(
             if p.prefixed or p.text.startswith(("Hằng", "Định kỳ"))
         ]
         later = [p for p in index.deadlines_in(s, b) if p.prefixed]
-        if cand.inherited is not None and not _DELIVERY.match(folded, s):
+        closing = bool(later) and _closing_time(folded, s, later[-1].start)
+        if cand.inherited is not None and not _DELIVERY.match(folded, s) and not closing:
             # under a section's time ("Từ nay đến hết năm 2025, …:"), the first part takes
             # it when it states none, and a second part with a time of its own is a task
-            # (not "…; báo cáo Bộ Chính trị trong quý II/2026", the first one's delivery)
+            # (not "…; báo cáo Bộ Chính trị trong quý II/2026", the first one's delivery, nor
+            # "…; ban hành …, hoàn thành trước ngày 31/01/2026" or "… Thời hạn: quý I/2026."
+            # closing the item: the time both works are done by)
             own = own or [cand.inherited]
         if own and later:
             return (s, b)
@@ -1416,6 +1575,7 @@ def propose_tasks(
     proposals: list[Proposal | None] = [None] * len(candidates)
     sentence_counter: dict[int | None, int] = {}
     lead_ins: dict[tuple[int, int], _Found] = {}
+    timed: dict[int, tuple[Field, Field]] = {}  # a time field with one time for each work
     for n, cand in enumerate(candidates):
         found = _assignees(cand, text, folded, index, resolver)
         if (
@@ -1436,6 +1596,15 @@ def propose_tasks(
         if labelled.get("members"):
             found.members = labelled["members"]
             found.assignee = True
+            if not found.leads:
+                # a members' table row without its staff unit: the member's own body does it
+                for m in found.members:
+                    member = next(
+                        (x for x in resolver.register_members if x.id == m.resolved_id), None
+                    )
+                    agency = resolver.member_agency(member) if member is not None else None
+                    if agency is not None:
+                        _add(found.leads, Field(agency.name, m.span, 0.7, agency.id, "unit"))
         if (
             not found.leads
             and not found.members
@@ -1455,15 +1624,21 @@ def propose_tasks(
                     found.coordinators = list(inherited.coordinators)
         score = _score(cand, folded, found, bool(cand.fields) or bool(labelled))
         if parent is not None:
+            f = folded[cand.start : cand.end]
             score = max(
                 score,
                 min(parent.confidence, 0.9)
-                if VERB.search(folded[cand.start : cand.end])
+                if VERB.search(f) and not _statement(f, VERB.search(f), _trigger(f, VERB.search(f)))
                 else score,
             )
+        if len(labelled.get("deadlines", [])) == 2:
+            timed[n] = tuple(labelled["deadlines"])
         deadline = labelled.get("deadline") or _deadline(cand, folded, index)
         if deadline is None and parent is not None:
             deadline = parent.deadline
+        if deadline is None and cand.fallback is not None:
+            p = cand.fallback
+            deadline = Field(p.text, (p.start, p.end), 0.7)
         members = found.members or (list(parent.members) if parent else [])
         leads = found.leads or (list(parent.leads) if parent else [])
         coordinators = found.coordinators or (list(parent.coordinators) if parent else [])
@@ -1512,12 +1687,22 @@ def propose_tasks(
     province = home_province(structure.header.issuer_text, resolver)
     ministry = home_ministry(structure.header.issuer_text, resolver)
     issuers = _issuing_ministries(structure.header.issuer_text, resolver)
+    central = _CENTRAL_ISSUER.match(
+        " ".join(fold_same_length(structure.header.issuer_text).split())
+    )
+    attached = _ATTACHED.search(folded, 0, min(len(folded), 2000))
+    if not central and attached and province is None and ministry is None:
+        # an appendix on its own ("Phụ lục … (Kèm theo Nghị quyết số 41/NQ-CP … của Chính
+        # phủ)"): the body that issued the document it goes with
+        central = _CENTRAL_ISSUER.match(" ".join(attached.group("body").split()))
     result: list[Proposal] = []
     named_only: set[str] = set()
     for n, proposal in enumerate(proposals):
         if proposal is None:
             continue
         cand = candidates[n]
+        if cand.lead_para and not cand.children:
+            continue  # "… lãnh đạo, chỉ đạo …:" with no items after it
         if cand.children and _agency_heading(text, folded, cand.start, cand.end, index):
             # "a) Bộ Tài chính:" over "- …" items: it names who does them, it is no task
             named_only.add(proposal.key)
@@ -1535,6 +1720,12 @@ def propose_tasks(
             _localise(proposal, text, folded, province, (cand.start, cand.end))
         elif ministry is not None:
             _own_departments(proposal, ministry)
+            # "Đơn vị phối hợp: Các đơn vị thuộc Bộ": the ministry's own units are no partners
+            proposal.coordinators = [
+                f
+                for f in proposal.coordinators
+                if not _OWN_UNITS.match(fold_same_length(f.value).lower())
+            ]
             verb = VERB.search(folded, cand.start, cand.end)
             subject = (cand.start, verb.start() if verb else cand.end)
             if _OWN_UNITS.search(folded, *subject) and (
@@ -1560,6 +1751,11 @@ def propose_tasks(
                 proposal.leads = [
                     Field(ministry.name, (cand.start, cand.end), 0.7, ministry.id, "unit")
                 ]
+        if central:
+            # a central document's partner the register does not know ("phối hợp với Ngân hàng
+            # Nhà nước Việt Nam") is a body whose work is not followed here; in an issuer's own
+            # plan such a name may be one of its units, kept for the clerk to map
+            proposal.coordinators = [f for f in proposal.coordinators if f.resolved_id is not None]
         _partners_not_leads(proposal)
         # "Đề nghị Tập đoàn Viettel, Công ty cổ phần FPT nghiên cứu …": enterprises are asked,
         # but the register holds no enterprise to lead
@@ -1569,6 +1765,13 @@ def propose_tasks(
             if f.resolved_id is not None or not _ENTERPRISE.match(fold_same_length(f.value).lower())
         ]
         second = _second_assignment(cand, text, folded, index) if not cand.children else None
+        times = timed.get(n)
+        if second is None and times is not None and not cand.children:
+            # "Ban hành Khung …; tổ chức bồi dưỡng …" over "Thời gian: Ban hành Khung trong
+            # tháng 9/2025; bồi dưỡng hằng năm": one time for each work
+            second = _second_work(cand, folded)
+        else:
+            times = None
         if second is not None and (proposal.leads or proposal.members):
             # "… định kỳ hằng năm báo cáo Ban Bí thư; tổ chức sơ kết 2 năm … trong quý IV/2027":
             # two assignments, each with its own time, are two tasks for the same bodies
@@ -1580,6 +1783,8 @@ def propose_tasks(
                 _Candidate(cand.start, end, "", "", inherited=cand.inherited), folded, index
             )
             later = _deadline(_Candidate(s, e, "", ""), folded, index)
+            if times is not None:
+                first_deadline, later = times
             proposal.content = _content(text, cand.start, end)
             proposal.span = (cand.start, end)
             proposal.deadline = first_deadline
@@ -1691,7 +1896,16 @@ def _assigned_by_reference(
     return [p for n, p in enumerate(proposals) if n not in used]
 
 
+#: The central bodies that issue directives: the Party's Central Committee and its boards, the
+#: Politburo, the National Assembly, the Government, the Prime Minister and their offices.
+_CENTRAL_ISSUER = re.compile(
+    r"(?:ban chap hanh trung uong|ban chi dao trung uong|bo chinh tri|ban bi thu|quoc hoi"
+    r"|uy ban thuong vu quoc hoi|chinh phu|thu tuong chinh phu|van phong chinh phu"
+    r"|van phong trung uong)(?![\w])"
+)
 _BOTH = re.compile(r"(?<![\w])(?:hai|ca hai|cac) bo(?![\w])")
+#: "(Kèm theo Nghị quyết số 41/NQ-CP ngày 06 tháng 3 năm 2026 của Chính phủ)"
+_ATTACHED = re.compile(r"\(\s*kem theo [^()]{0,160}?\bcua (?P<body>[^()]{3,80}?)\s*\)")
 
 
 def _issuing_ministries(header_text: str, resolver: Resolver) -> list:
@@ -1855,6 +2069,8 @@ def _localise(
         a, b = cand_span
         verb = VERB.search(folded, a, b)
         subject = folded[a : verb.start() if verb else a]
+        if _IMPERATIVE.match(folded, a):
+            subject = ""  # "Tiếp tục triển khai Đề án 06 …": work with no one before it
         if _LOCAL_BODY.search(subject) or not subject.strip(" ,;:-"):
             leads = [home]
     proposal.leads = leads

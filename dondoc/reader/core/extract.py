@@ -3,7 +3,8 @@
 * ``.txt``: UTF-8 (with or without BOM), else Windows-1258/cp1252 as a fallback.
 * ``.docx``: the paragraphs of ``word/document.xml`` read as an event stream through the zip
   guard of ``dondoc.core.ooxml`` (size, parts, inflation ratio checked before inflating);
-  table cells become lines.
+  a table's row becomes one line, its cells separated by tabs (a merged cell keeps its
+  columns' places), as a table copied out of Word reads, so the reader takes its columns.
 * ``.pdf``: ``pdftotext -layout`` (poppler-utils) with a timeout; page breaks are kept as
   form feeds so the reader can drop running headers.
 """
@@ -61,24 +62,52 @@ def _docx(data: bytes) -> str:
         )
         lines: list[str] = []
         current: list[str] = []
-        state = {"in_text": False, "chars": 0}
+        state = {"in_text": False, "chars": 0, "depth": 0}
+        row: list[str] = []  # the cells of the outermost table's row being read
+        cell: list[str] = []  # the paragraphs of its cell
 
         def start(name: str, attrs: dict) -> None:
             tag = local_name(name)
             if tag == "t":
                 state["in_text"] = True
             elif tag in ("br", "cr"):
-                current.append("\n")
+                current.append(" " if state["depth"] else "\n")
             elif tag == "tab":
                 current.append(" ")
+            elif tag == "tbl":
+                state["depth"] += 1
+            elif tag == "gridSpan" and state["depth"] == 1:
+                value = next((v for k, v in attrs.items() if local_name(k) == "val"), "1")
+                span = int(value) if str(value).isdigit() else 1
+                state["span"] = max(1, min(span, 50))
 
         def end(name: str) -> None:
             tag = local_name(name)
             if tag == "t":
                 state["in_text"] = False
-            elif tag in ("p", "tc"):
-                lines.append("".join(current))
+            elif tag == "p":
+                paragraph = "".join(current)
                 current.clear()
+                if not state["depth"]:
+                    lines.append(paragraph)
+                elif paragraph.strip():
+                    cell.append(" ".join(paragraph.split()))
+            elif tag == "tc" and state["depth"] == 1:
+                # a cell's paragraphs on one line: after a stop as they are, else with ", "
+                text = ""
+                for paragraph in cell:
+                    glue = " " if not text or text[-1] in ".,;:" else ", "
+                    text = f"{text}{glue}{paragraph}" if text else paragraph
+                row.append(text)
+                row.extend([""] * (state.pop("span", 1) - 1))
+                cell.clear()
+            elif tag == "tr" and state["depth"] == 1:
+                lines.append("\t".join(row))
+                row.clear()
+            elif tag == "tbl":
+                state["depth"] = max(0, state["depth"] - 1)
+                if not state["depth"]:
+                    lines.append("")
 
         def chars(text: str) -> None:
             if state["in_text"]:

@@ -20,7 +20,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from dondoc.reader.core.tables import rewrite_tables
+from dondoc.reader.core.tables import pipe_rows, rewrite_tables, stacked_rows
 
 __all__ = ["Normalised", "fold_same_length", "normalise"]
 
@@ -47,6 +47,8 @@ _PAGE_NUMBER = re.compile(
     r"|\d{1,4}\s*/\s*\d{1,4})\s*$",
     re.IGNORECASE,
 )
+#: A footer's rule across the page ("______…" above the page number): no text.
+_FOOTER_RULE = re.compile(r"_{20,}")
 _NUMBERED_RUNNING = re.compile(r"^\d{1,4}\s+|\s+\d{1,4}$")
 #: A running footer giving the document's kind and number beside the page number, even on one
 #: page break only: "Hướng dẫn số 28-HD/BTCTW   2", "Kế hoạch số 46/KH-UBND 3".
@@ -60,6 +62,7 @@ _OPEN_END = re.compile(
     r"(?:^|\s)(?:và|do|với|của|cho|các|về|tại|theo|từ|đến|hoặc|những|để|là|trong|ngày|tháng|năm|va|voi"
     r"|cua|ngay|Ban|Bộ|Cục|Sở|Văn phòng|Ủy ban|Đảng ủy)$"
 )
+_NUMBER_GOES_ON = re.compile(r"\d{1,4}(?:,\s|\s+[a-zà-ỹđ])")
 _BARE_ROMAN = re.compile(r"[IVXL]{1,6}[.;,]?")
 #: A line this long that ends without punctuation was wrapped by the page's width.
 _FULL_LINE = 80
@@ -194,6 +197,42 @@ def _repeated_lines(lines: list[str]) -> set[str]:
     }
 
 
+#: The document's number in its heading: "Số 118-KL/TU", "Số: 412/KH-BGDĐT".
+_OWN_NUMBER = re.compile(r"(?<![\w])(?:Số|SỐ|So)\s*:?\s*(\d{1,5}[-/][\w/.-]*[A-ZĐ][\w/.-]*)")
+
+
+#: A page number closing a footer line: "… Trang 2", "… 3".
+_PAGE_AT_END = re.compile(r"(?:\s(?:Trang|trang|TRANG))?\s+\d{1,3}$")
+
+
+def _own_number_headers(lines: list[str]) -> set[str]:
+    """Lines that carry the document's own number after its heading, in capitals or with a
+    page number, even once: a running header ("KẾT LUẬN CỦA BAN THƯỜNG VỤ TỈNH ỦY – SỐ
+    118-KL/TU", "THÔNG BÁO KẾT LUẬN PHIÊN HỌP CHUYÊN ĐỀ - 27-TB/BCĐTW") or footer ("Đảng ủy Bộ
+    Khoa học và Công nghệ - Thông báo số 318-TB/ĐU Trang 2")."""
+    number = None
+    for n, line in enumerate(lines[:40]):
+        m = _OWN_NUMBER.search(line)
+        if m:
+            number, first = m.group(1).rstrip(".-/"), n
+            break
+    if number is None or len(number) < 5:
+        return set()
+    return {
+        line
+        for line in lines[first + 1 :]
+        if number in line
+        and len(line) <= 120
+        and (line.isupper() or _PAGE_AT_END.search(line) is not None)
+    }
+
+
+#: a line opening with "|": perhaps a row of a Markdown table
+_PIPE_LINE = re.compile(r"(?m)^[ \t]*\|.*\|")
+#: "STT" alone on a line: perhaps the heading of a table flattened one cell a line
+_STACKED_HEADING = re.compile(r"(?m)^[ \t]*(?:STT|TT|Stt|Tt)[ \t]*\r?$")
+
+
 def normalise(text: str) -> Normalised:
     """The cleaned text of ``text`` with each character's origin. Never raises."""
     text = (text or "")[:MAX_CHARS]
@@ -209,10 +248,17 @@ def normalise(text: str) -> Normalised:
             continue
         raw_lines.append((raw, position))
         position += len(raw)
-    if "\t" in text or "   " in text:
+    piped = "|" in text and _PIPE_LINE.search(text) is not None
+    if piped:
+        raw_lines = pipe_rows(raw_lines)
+    stacked = _STACKED_HEADING.search(text) is not None
+    if stacked:
+        raw_lines = stacked_rows(raw_lines)
+    if "\t" in text or "   " in text or piped or stacked:
         raw_lines = rewrite_tables(raw_lines)
     cleaned = [(_clean_line(line) if line != "\f" else "\f", start) for line, start in raw_lines]
     repeated = _repeated_lines([line for line, _ in cleaned])
+    repeated |= _own_number_headers([line for line, _ in cleaned])
     kept = [
         (line, start)
         for line, start in cleaned
@@ -220,6 +266,7 @@ def normalise(text: str) -> Normalised:
             line != "\f"
             and line not in repeated
             and not _PAGE_NUMBER.match(line or "x")
+            and not _FOOTER_RULE.fullmatch(line)
             and not (len(line) <= 80 and "/" in line and _NUMBER_FOOTER.match(line))
         )
         or line == ""
@@ -249,6 +296,8 @@ def normalise(text: str) -> Normalised:
                 and not previous.isupper()
                 and (
                     line[:1].islower()
+                    # "Đề án / 06, làm giàu dữ liệu …": a number going on, not a point's
+                    or _NUMBER_GOES_ON.match(line)
                     or (_OPEN_END.search(previous) and line[:1].isalnum())
                     # a full line of running text wrapped before a name: "… do doanh nghiệp /
                     # Việt Nam làm chủ", "…, báo cáo / Thủ tướng Chính phủ …"

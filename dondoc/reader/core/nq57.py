@@ -58,6 +58,7 @@ def nq57_register() -> Register:
             offices=tuple(split_offices(m.get("position", ""))),
             agency_id=ids.get(m.get("org_unit") or ""),
             agency_name=names.get(ids.get(m.get("org_unit") or ""), ""),
+            committee_role=m.get("committee_role") or "",
         )
         for n, m in enumerate(data["members"], start=1)
     ]

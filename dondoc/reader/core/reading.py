@@ -9,7 +9,7 @@ from dondoc.reader.core.normalise import fold_same_length, normalise
 from dondoc.reader.core.resolve import Resolver
 from dondoc.reader.core.structure import parse_structure
 from dondoc.reader.core.types import Header, Reading, Register
-from dondoc.reader.core.when import meeting_month, week_end
+from dondoc.reader.core.when import meeting_month, since_issue, week_end
 from dondoc.tasks.deadlines import DeadlineKind, parse_deadline
 
 log = logging.getLogger(__name__)
@@ -41,5 +41,9 @@ def read_directive(text: str, *, register: Register | None = None) -> Reading:
                 week := week_end(task.deadline.value, structure.header.date)
             ):
                 deadline = parse_deadline(week)
+            elif deadline.kind != DeadlineKind.DATE and (
+                days := since_issue(task.deadline.value, structure.header.date)
+            ):
+                deadline = parse_deadline(days)
             task.due = deadline.due if deadline.kind == DeadlineKind.DATE else None
     return Reading(structure.header, structure.parts, tasks, clean)

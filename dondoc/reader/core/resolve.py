@@ -39,6 +39,10 @@ UNRESOLVED_OFFICE = re.compile(
 )
 
 
+#: "(Đồng chí) Trưởng Ban Chỉ đạo (Trung ương)": the committee's head by his committee office.
+_CHAIR = re.compile(r"truong ban chi dao(?: trung uong)?(?![\w])")
+
+
 @dataclass(frozen=True)
 class Mention:
     start: int
@@ -178,6 +182,7 @@ class Resolver:
         self.on = on
         self.agency_by_key: dict[str, RegisterAgency] = {}
         self.agencies = register.agencies
+        self.register_members = register.members
         by_id = {a.id: a for a in register.agencies}
         for agency in register.agencies:
             for name in (agency.name, *agency.aliases):
@@ -212,6 +217,14 @@ class Resolver:
                     self.member_by_key.setdefault(key, member)
                     self.office_keys.add(key)
         self.member_pattern = _alternation(list(self.member_by_key))
+        # "Đồng chí Trưởng Ban Chỉ đạo": the committee's head, when the register has one
+        heads = [
+            m
+            for m in register.members
+            if _valid(m.valid_from, m.valid_to, on)
+            and _space(fold_same_length(m.committee_role.lower())) == "truong ban"
+        ]
+        self.chair = heads[0] if len(heads) == 1 else None
         self.group_by_key: dict[str, RegisterGroup] = {}
         for group in register.groups:
             for phrase in (group.name, *group.phrases):
@@ -291,7 +304,14 @@ class Resolver:
             end = start + len(text)
             if 1 in taken[start:end]:
                 continue
-            found.append(Mention(start, end, "member", None, "", via_office=True))
+            chair = self.chair if _CHAIR.match(folded, start) else None
+            if chair is not None:
+                end = start + len(_CHAIR.match(folded, start).group(0))
+                found.append(
+                    Mention(start, end, "member", chair.id, chair.name, True, member=chair)
+                )
+            else:
+                found.append(Mention(start, end, "member", None, "", via_office=True))
             taken[start:end] = b"\x01" * (end - start)
         for m in _UNDER_CENTRAL.finditer(folded):  # a literal opens it: a fast scan
             start = m.start() - 4 if folded.endswith(" cac ", 0, m.start()) else m.start()

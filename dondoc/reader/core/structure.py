@@ -22,14 +22,18 @@ from datetime import date
 
 from dondoc.reader.core.types import Header, Part
 
-SECTION_STYLES = ("article", "roman", "num_dot", "dotted")
+SECTION_STYLES = ("article", "roman", "letter", "letter_dotted", "num_dot", "dotted")
 _MARKERS = [
     (
         "task_word",
         re.compile(r"(?:Nhiệm vụ|Nhiem vu|NHIỆM VỤ|Nội dung|Noi dung)\s+(\d{1,3})\s*[.:]\s*"),
     ),
     ("article", re.compile(r"(?:Điều|Dieu|ĐIỀU)\s+(\d{1,3})\s*[.:]\s*")),
-    ("roman", re.compile(r"([IVXL]{1,6})\s*[.)]\s+(?=\S)")),
+    # "II." and, in Party documents, "II- NHIỆM VỤ TRỌNG TÂM"
+    ("roman", re.compile(r"([IVXL]{1,6})\s*(?:[.)]|[-–](?=\s))\s+(?=\S)")),
+    # a part under a Roman one: "A. Những nhiệm vụ phải hoàn thành …", then "A.1.", "B.2."
+    ("letter_dotted", re.compile(r"([A-H](?:\.\d{1,2}){1,3})\.?\s+(?=\S)")),
+    ("letter", re.compile(r"([A-H])\.\s+(?=\S)")),
     ("dotted", re.compile(r"(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(?=\S)")),
     ("num_dot", re.compile(r"(\d{1,2})\.\s*(?=\S)(?!\d)")),
     ("paren", re.compile(r"\((\d{1,2})\)\s*")),
@@ -78,7 +82,9 @@ _SKIP_ISSUER = re.compile(
 _MOTTO = re.compile(r"\s(?:CỘNG HÒA XÃ HỘI|CỘNG HOÀ XÃ HỘI|ĐẢNG CỘNG SẢN VIỆT NAM|Độc lập\s*-)")
 _FOOTER = re.compile(
     r"^(?:Nơi nhận|Noi nhan|KT\.|TM\.|TL\.|T/L|Q\.|SAO Y|Đã ký|CHÁNH VĂN PHÒNG|BỘ TRƯỞNG$"
-    r"|THỦ TƯỚNG$|PHÓ THỦ TƯỚNG$)",
+    r"|THỦ TƯỚNG$|PHÓ THỦ TƯỚNG$"
+    # "Ghi chú:" alone after a table: notes on how its rows are done, no rows of it
+    r"|Ghi chú\s*:?\s*$)",
 )
 
 
@@ -280,7 +286,7 @@ def parse_structure(text: str, folded: str) -> Structure:
             own = str(n)
             if (f"{parts[parent].key}.{own}" if parent is not None else own) in keys:
                 own = f"{'-' if style == 'dash' else '+'}{n}"
-        elif style == "dotted" and parent is not None:
+        elif style in ("dotted", "letter_dotted") and parent is not None:
             own = _own_number(parts[parent].key, label)
         else:
             own = label
@@ -293,6 +299,8 @@ def parse_structure(text: str, folded: str) -> Structure:
             "alpha": f"{label})",
             "alpha_paren": f"({label})",
             "roman": f"{label}.",
+            "letter": f"{label}.",
+            "letter_dotted": f"{label}.",
             "num_dot": f"{label}.",
             "dotted": f"{label}.",
             "article": f"Điều {label}.",

@@ -21,11 +21,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["rewrite_tables"]
+__all__ = ["pipe_rows", "rewrite_tables", "stacked_rows"]
 
 _HEADINGS = [
     ("stt", re.compile(r"^(?:stt|tt|so tt|so thu tu)$")),
-    ("lead", re.compile(r"chu tri")),
+    # a members' table's "Đơn vị tham mưu": the unit that does the work for the member
+    ("lead", re.compile(r"chu tri|tham muu")),
     ("coordinating", re.compile(r"phoi hop|tham gia")),
     # one column for both ("Cơ quan thực hiện"), its cells "Chủ trì: …; Phối hợp: …"
     ("agencies", re.compile(r"^(?:co quan|don vi)(?: don vi)? thuc hien$")),
@@ -209,9 +210,23 @@ _AGENCY_LABEL = re.compile(
 )
 
 
+#: "Văn phòng Trung ương Đảng (chủ trì), Tổ giúp việc Ban Chỉ đạo": the lead marked in its cell
+_LEAD_MARK = re.compile(r"\s*\(\s*ch[ủu]\s+tr[ìi]\s*\)\s*[,;]?\s*", re.IGNORECASE)
+
+
 def _split_agencies(row: dict[str, str]) -> dict[str, str]:
     """A "Cơ quan thực hiện" cell split into its lead and coordinating agencies ("Chủ trì:
-    Sở Tư pháp; Phối hợp: các sở, ngành"); a cell without labels names the lead."""
+    Sở Tư pháp; Phối hợp: các sở, ngành"); a cell without labels names the lead. A lead's
+    cell that marks its lead ("X (chủ trì), Y") gives the others as partners."""
+    mark = _LEAD_MARK.search(row.get("lead", ""))
+    if mark and not row.get("coordinating", "").strip():
+        lead = row["lead"]
+        rest = lead[mark.end() :].strip(" ,;.")
+        row["lead"] = lead[: mark.start()].strip(" ,;")
+        if rest and row["lead"]:
+            row["coordinating"] = rest
+        elif rest:
+            row["lead"] = rest
     cell = " ".join(row.pop("agencies", "").split())
     if not cell:
         return row
@@ -262,6 +277,130 @@ def _join(before: str, more: str) -> str:
     if before.endswith("-") and more[:1].islower():
         return before[:-1] + more
     return f"{before} {more}"
+
+
+_PIPE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
+_EMPHASIS = re.compile(r"(?<!\\)(\*\*|__)(.+?)\1")
+_BREAK = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
+
+
+def _pipe_cell(cell: str) -> str:
+    """A Markdown cell's text: no bold marks, escapes undone, a line break ("<br>") as ", "."""
+    cell = _EMPHASIS.sub(r"\2", cell.strip())
+    cell = _BREAK.sub(", ", cell).replace("\\*", "*").replace("\\|", "|")
+    return cell.strip(" ;")
+
+
+def pipe_rows(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """A Markdown table ("| TT | Nội dung | … |", a rule "| --- | --- |" under its heading row,
+    as a converter writes a Word table) with its rows as tabbed lines, the rule dropped: the
+    table reader then reads it as it reads a table copied out of Word."""
+    out: list[tuple[str, int]] = []
+    for line, start in lines:
+        stripped = line.strip()
+        if stripped.startswith("|") and stripped.count("|") >= 3:
+            if _PIPE_RULE.match(stripped):
+                continue
+            inner = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
+            cells = [_pipe_cell(c) for c in re.split(r"(?<!\\)\|", inner)]
+            out.append(("\t".join(cells), start))
+        else:
+            out.append((line, start))
+    return out
+
+
+def _column_key(text: str) -> str | None:
+    folded = _fold(text)
+    if len(folded) > 40:
+        return None
+    return next((key for key, pattern in _HEADINGS if pattern.search(folded)), None)
+
+
+def _stacked_heading(lines: list[tuple[str, int]], n: int) -> list[str] | None:
+    """The column keys of a heading written one cell a line from line ``n`` ("STT" /
+    "Nhiệm vụ" / "Cơ quan chủ trì" / …, blank lines between), or None."""
+    keys: list[str] = []
+    for line, _at in lines[n : n + 24]:
+        if not line.strip():
+            continue
+        key = _column_key(line.strip())
+        if key is None or key in keys or (not keys and key != "stt"):
+            break
+        keys.append(key)
+    fields = set(keys) & {"lead", "coordinating", "agencies", "deadline", "output", "members"}
+    if len(keys) >= 3 and set(keys) & {"content", "object"} and len(fields) >= 2:
+        return keys
+    return None
+
+
+def _stacked_row(row: list[str], keys: list[str]) -> str:
+    """A flattened row's lines (its number first) as a tabbed line under ``keys``."""
+    cells = [""] * len(keys)
+    cells[0] = row[0]
+    rest = row[1 : len(keys)]
+    if len(rest) == len(keys) - 1 or len(rest) <= 1:
+        cells[1 : 1 + len(rest)] = rest
+    else:
+        if "deadline" in keys and _TIME_CELL.search(_fold(rest[-1])):
+            cells[keys.index("deadline")] = rest.pop()
+        free = [i for i in range(1, len(keys)) if not cells[i]]
+        for i, text in zip(free, rest, strict=False):
+            cells[i] = text
+    return "\t".join(cells)
+
+
+def stacked_rows(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """A table flattened one cell a line (a Word table whose cells became paragraphs: "STT",
+    "Nhiệm vụ", "Cơ quan chủ trì", …, then "1", "Xây dựng …", "Bộ Tư pháp", …) with each of
+    its rows as one tabbed line: a row opens at a line holding only its number; a row with a
+    cell for each column keeps their order, one with fewer puts a time in the time column
+    and the others in order; a row of a number and a title alone is a group row."""
+    out: list[tuple[str, int]] = []
+    n = 0
+    while n < len(lines):
+        line, start = lines[n]
+        keys = _stacked_heading(lines, n) if _fold(line) in ("stt", "tt") else None
+        if keys is None:
+            out.append((line, start))
+            n += 1
+            continue
+        heading: list[str] = []
+        while len(heading) < len(keys):  # past the heading's cells
+            if lines[n][0].strip():
+                heading.append(lines[n][0].strip())
+            n += 1
+        out.append(("\t".join(heading), start))
+        row: list[str] = []
+        row_at = start
+
+        while n < len(lines):
+            text, at = lines[n]
+            stripped = text.strip()
+            if not stripped:
+                n += 1
+                continue
+            if _NUMBER.match(stripped):
+                if row:
+                    out.append((_stacked_row(row, keys), row_at))
+                row, row_at = [stripped], at
+            elif _MARKED.match(stripped):
+                break  # "III. TỔ CHỨC THỰC HIỆN": the document goes on
+            elif row and len(row) < len(keys) and len(stripped) < 600:
+                row.append(stripped)
+            else:
+                break
+            n += 1
+        if row:
+            out.append((_stacked_row(row, keys), row_at))
+        out.append(("", lines[n][1] if n < len(lines) else start))
+    return out
+
+
+_MARKED = re.compile(r"^(?:[IVXL]{1,6}|\d{1,2}(?:\.\d{1,2})*)[.)]\s+\S")
+#: A cell that is a time: "Quý II/2025", "Trước ngày 30/6/2025", "Năm 2026", "Hằng năm".
+_TIME_CELL = re.compile(
+    r"^(?:truoc |trong |cham nhat |tu )?(?:quy|thang|nam|ngay|hang|dinh ky|thuong xuyen|\d)"
+)
 
 
 def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -371,4 +510,7 @@ def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
             n += 1
         if row is not None:
             out.extend((text, row_start) for text in _render(row, subject, under))
+        if n < len(lines):
+            # the table ends a paragraph: what follows it ("Ghi chú:") is text of its own
+            out.append(("", lines[n][1]))
     return out

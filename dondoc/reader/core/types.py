@@ -154,6 +154,8 @@ class RegisterMember:
     valid_to: date | None = None
     agency_id: int | None = None
     agency_name: str = ""
+    #: the member's place on the committee ("Trưởng Ban", "Phó Trưởng Ban", "Ủy viên")
+    committee_role: str = ""
 
 
 @dataclass(frozen=True)

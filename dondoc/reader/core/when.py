@@ -50,6 +50,26 @@ _PATTERNS = [
         ),
     ),
     (
+        "meeting",
+        re.compile(
+            r"(?P<prefix>(?:tai|truoc)\s+)(?P<meeting>phien hop|cuoc hop|hoi nghi|ky hop)\s+"
+            r"(?:(?P<next>tiep theo|gan nhat|toi|sau)\b"
+            # "tại Kỳ họp thứ 10", "tại phiên họp Chính phủ thường kỳ tháng 3 năm 2026",
+            # "tại Kỳ họp thứ hai, Quốc hội khóa XVI", "trước Phiên họp thứ mười"
+            r"|(?P<rest>thu (?:\d{1,3}|nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi(?: (?:mot|hai|ba"
+            r"|bon|lam|nam|sau|bay|tam|chin))?)\b(?:,? (?:cua )?quoc hoi khoa [xvil]+\b)?"
+            # "trước Hội nghị Trung ương 15", "tại Hội nghị Trung ương lần thứ 12"
+            r"|trung uong (?:lan thu )?\d{1,2}\b"
+            r"|(?:[a-z]+\s+){0,4}?thang\s+\d{1,2}\s*(?:/|nam)\s*"
+            r"(?:19|20)\d\d\b"
+            # "tại kỳ họp thường lệ giữa năm 2028", "tại Phiên họp đầu năm 2027": a session in a
+            # part of a year
+            r"|thuong le (?:giua|cuoi|dau) nam (?:19|20)\d\d\b|(?:giua|dau) nam (?:19|20)\d\d\b"
+            # "tại hội nghị sơ kết 6 tháng đầu năm 2026": a review meeting, no day
+            r"|(?:so ket|tong ket)(?: [a-z0-9]+){0,4}? nam (?:19|20)\d\d\b))"
+        ),
+    ),
+    (
         "quarter",
         re.compile(r"(?<![\w])quy\s+(?P<q>iv|i{1,3}|[1-4])\b" + _YEAR),
     ),
@@ -62,6 +82,15 @@ _PATTERNS = [
     ),
     ("year", re.compile(_PREFIX + r"(?:nam\s+)?(?P<year>(?:19|20)\d\d)\b(?!\s*[-/]\s*\d)")),
     # "đặt hàng năm 2026" (to order for 2026) is no "hằng năm"
+    # "từ năm học 2025 – 2026 và hằng năm", "từ kỳ đánh giá năm 2026 và hằng năm": a rhythm
+    # from a start on, kept as written
+    (
+        "since",
+        re.compile(
+            r"(?<![\w])(?P<prefix>tu\s+)(?:[a-z0-9]+[\s,–-]+){1,8}?va\s+hang (?:nam|quy|thang)"
+            r"(?![\w])"
+        ),
+    ),
     (
         "continuous",
         re.compile(
@@ -73,28 +102,14 @@ _PATTERNS = [
             # ", trước ngày 20 của tháng cuối quý", ", trước ngày 05 của tháng sau"
             r"|,?\s+(?:truoc|vao|cham nhat) ngay \d{1,2}"
             r"(?:\s+cua (?:thang|quy)(?:\s+(?:dau|cuoi|sau|tiep theo|ke tiep|quy|nam))*"
-            # ", trước ngày 15 tháng 6 và ngày 15 tháng 12": the days of each half-year
-            r"|(?:\s*/\s*|\s+thang\s+)\d{1,2}(?:\s+va\s+ngay\s+\d{1,2}(?:\s*/\s*|\s+thang\s+)"
+            # ", trước ngày 15 tháng 6 và ngày 15 tháng 12", ", trước ngày 15/6 và 15/12": the
+            # days of each half-year
+            r"|(?:\s*/\s*|\s+thang\s+)\d{1,2}(?:\s+va\s+(?:ngay\s+)?\d{1,2}(?:\s*/\s*|\s+thang\s+)"
             r"\d{1,2})*)?"
             r"(?=\s*[;,.]|\s*$))?"
             # "định kỳ 6 tháng (trước ngày 10/6) và hằng năm (trước ngày 10/12)": two rhythms
             r"(?P<more>\s+va\s+(?:hang nam|hang quy|hang thang)"
             r"\s*\((?:truoc|vao|cham nhat|trong)\s[^()]{3,40}\))?"
-        ),
-    ),
-    (
-        "meeting",
-        re.compile(
-            r"(?P<prefix>(?:tai|truoc)\s+)(?P<meeting>phien hop|cuoc hop|hoi nghi|ky hop)\s+"
-            r"(?:(?P<next>tiep theo|gan nhat|toi|sau)\b"
-            # "tại Kỳ họp thứ 10", "tại phiên họp Chính phủ thường kỳ tháng 3 năm 2026",
-            # "tại Kỳ họp thứ hai, Quốc hội khóa XVI", "trước Phiên họp thứ mười"
-            r"|(?P<rest>thu (?:\d{1,3}|nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi(?: (?:mot|hai|ba"
-            r"|bon|lam|nam|sau|bay|tam|chin))?)\b(?:,? (?:cua )?quoc hoi khoa [xvil]+\b)?"
-            r"|(?:[a-z]+\s+){0,4}?thang\s+\d{1,2}\s*(?:/|nam)\s*"
-            r"(?:19|20)\d\d\b"
-            # "tại kỳ họp thường lệ giữa năm 2028": a session in a part of a year
-            r"|thuong le (?:giua|cuoi|dau) nam (?:19|20)\d\d\b))"
         ),
     ),
     # "Ngay trong tuần này", "trong tuần tới": due at the end of that week, counted from the
@@ -129,6 +144,7 @@ _NEEDS = {
     "week": ("trong tuan",),
     "quarter": ("quy",),
     "onward": ("cac nam",),
+    "since": ("va hang",),
 }
 _QUARTER_PREFIX = re.compile(r"(?<![\w])(?:[a-z]+\s+){1,2}$")
 #: "đến năm 2030", "từ năm 2026": a horizon or a start, not a time for the work to be done.
@@ -191,7 +207,9 @@ def find_deadlines(folded: str, year: int | None, text: str = "") -> list[Deadli
             if 1 in taken[start:end]:
                 continue
             prefix = (groups.get("prefix") or "").strip()
-            if kind in ("relative", "week", "onward") or (kind == "meeting" and groups.get("rest")):
+            if kind in ("relative", "week", "onward", "since") or (
+                kind == "meeting" and groups.get("rest")
+            ):
                 text = _as_written(text_of[start:end] if text_of else folded[start:end])
             elif kind == "continuous" and text_of and " cua " in (groups.get("on") or ""):
                 # its day in words the folded form cannot rebuild ("tháng sau"): as written
@@ -309,3 +327,21 @@ def week_end(value: str, on: date | None) -> str | None:
         return None
     sunday = on + timedelta(days=6 - on.weekday() + (0 if m.group(1).lower() == "này" else 7))
     return f"Trước ngày {sunday.day}/{sunday.month}/{sunday.year}"
+
+
+#: "trong 15 ngày kể từ ngày ban hành Thông báo này", "… kể từ ngày ký": days counted from the
+#: document's own date (calendar days; working days are left as written)
+_SINCE_ISSUE = re.compile(
+    r"^(?:trong(?: vòng)?|chậm nhất)\s+(\d{1,3})\s+ngày\s+kể\s+từ\s+ngày\s+(?:ban\s+hành|ký)",
+    re.IGNORECASE,
+)
+
+
+def since_issue(value: str, on: date | None) -> str | None:
+    """ "Trong 15 ngày kể từ ngày ban hành" in a notice of 25/11/2026 is due on 10/12/2026:
+    "Trước ngày 10/12/2026"; None for any other phrase or without the document's date."""
+    m = _SINCE_ISSUE.match(value)
+    if m is None or on is None:
+        return None
+    due = on + timedelta(days=int(m.group(1)))
+    return f"Trước ngày {due.day}/{due.month}/{due.year}"

@@ -32,8 +32,8 @@ def test_read_refuses_a_missing_file(tmp_path):
         call_command("read", str(tmp_path / "none.txt"))
 
 
-def _docx(paragraphs):
-    body = "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in paragraphs)
+def _docx(paragraphs, body=""):
+    body = "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in paragraphs) + body
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
         z.writestr(
@@ -53,6 +53,48 @@ def _docx(paragraphs):
 def test_docx_paragraphs_become_lines():
     text = read_file(_docx(["Số 01-TB/BCĐTW", "(1) Bộ Tư pháp chủ trì."]), "a.docx")
     assert text.splitlines() == ["Số 01-TB/BCĐTW", "(1) Bộ Tư pháp chủ trì."]
+
+
+def _row(*cells):
+    def cell(text):
+        if text.startswith("span:"):
+            _, n, text = text.split(":", 2)
+            props = f'<w:tcPr><w:gridSpan w:val="{n}"/></w:tcPr>'
+        else:
+            props = ""
+        paragraphs = "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in text.split("|"))
+        return f"<w:tc>{props}{paragraphs}</w:tc>"
+
+    return "<w:tr>" + "".join(cell(c) for c in cells) + "</w:tr>"
+
+
+def test_a_word_tables_rows_become_tabbed_lines_its_cells_columns_kept():
+    table = (
+        "<w:tbl>"
+        + _row("STT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời hạn")
+        + _row("I", "span:4:NHIỆM VỤ CHUNG")
+        + _row(
+            "1", "Xây dựng kho dữ liệu mở", "Bộ Tư pháp", "Bộ Công an|Bộ Tài chính", "Quý II/2025"
+        )
+        + "</w:tbl>"
+    )
+    data = _docx(["Số 12/KH-BTP", "Hà Nội, ngày 05 tháng 3 năm 2025", "KẾ HOẠCH"], table)
+    text = read_file(data, "a.docx")
+    assert text.splitlines()[3:6] == [
+        "STT\tNhiệm vụ\tCơ quan chủ trì\tCơ quan phối hợp\tThời hạn",
+        "I\tNHIỆM VỤ CHUNG\t\t\t",
+        "1\tXây dựng kho dữ liệu mở\tBộ Tư pháp\tBộ Công an, Bộ Tài chính\tQuý II/2025",
+    ]
+    from dondoc.reader.core import read_directive
+    from dondoc.reader.core.nq57 import nq57_register
+
+    (task,) = [t for t in read_directive(text, register=nq57_register()).tasks if t.key == "I.1"]
+    assert [f.value for f in task.leads] == ["Đảng ủy Bộ Tư pháp"]
+    assert [f.value for f in task.coordinators] == [
+        "Đảng ủy Công an Trung ương",
+        "Đảng ủy Bộ Tài chính",
+    ]
+    assert task.deadline.value == "Quý II/2025"
 
 
 def test_damaged_docx_and_unknown_kinds_are_refused():
