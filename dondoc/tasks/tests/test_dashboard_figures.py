@@ -163,3 +163,17 @@ def test_the_top_lead_agencies_read_alone_are_those_of_the_whole_ranking(
         shown = dashboard.by_lead(qs, as_of, limit=limit)
         assert [(r.key, r.counts) for r in shown] == [(r.key, r.counts) for r in ranking[:limit]]
     assert tied_beyond, "some agency tied with the last one shown"
+
+
+def test_breakdown_cells_escape_their_links_and_mute_zeros():
+    cells = [
+        ("assigned", 12, '/tasks/?status=assigned&lead=7&q="<x>"'),
+        ("overdue", 0, "/tasks/?status=overdue&lead=7"),
+        ("open", 3, ""),
+    ]
+    assert dashboard.cells_html(cells) == (
+        '<td class="num col-assigned">'
+        '<a href="/tasks/?status=assigned&amp;lead=7&amp;q=&quot;&lt;x&gt;&quot;">12</a></td>'
+        '<td class="num col-overdue"><span class="zero">0</span></td>'
+        '<td class="num col-open">3</td>'
+    )
