@@ -168,6 +168,8 @@ def catalogue(
     # indicators (``reads``): the ORM's building of these queries and objects cost more than
     # the database's reading them
     indicators = reads.indicators(queryset)
+    if not indicators:  # nothing to read figures for (a program without indicators)
+        return []
     ids = [i.pk for i in indicators]
     targeted = reads.targets(indicators)
     figures = national_figures(indicators, as_of, known_on=known_on, ends_only=ends_only)

@@ -23,8 +23,9 @@ import datetime as dt
 import re
 import statistics
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -275,7 +276,7 @@ def compute(
         handled=handled,
         handled_states=handled_states,
         states=states,
-        by_group=_breakdown(handled_items, "group_id", _group_labels(program)),
+        by_group=_breakdown(handled_items, "group_id", partial(_group_labels, program)),
         by_agency=_breakdown(handled_items, "routed_to_id", None),
         answer_days=answer_days,
         duplicates=duplicates,
@@ -291,10 +292,17 @@ def _group_labels(program: Program) -> dict[int, str]:
     }
 
 
-def _breakdown(items: list[Item], attr: str, labels: dict[int, str] | None) -> list[Breakdown]:
+def _breakdown(
+    items: list[Item], attr: str, read_labels: Callable[[], dict[int, str]] | None
+) -> list[Breakdown]:
+    """Rows of ``items`` by ``attr``; ``read_labels`` gives the groups' labels in their order
+    (read only when there are rows), None for agencies."""
     counts: dict[int | None, Counter] = {}
     for item in items:
         counts.setdefault(getattr(item, attr), Counter())[item.kind] += 1
+    if not counts:
+        return []
+    labels = read_labels() if read_labels is not None else None
     if labels is None:
         labels = {u.pk: u.name for u in OrgUnit.objects.filter(pk__in=[k for k in counts if k])}
     order = list(labels)

@@ -12,6 +12,7 @@ tasks still open.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -129,6 +130,8 @@ class LazyFigures(Mapping):
 
 #: Most overdue tasks the breakdown query returns (the dashboard lists ten).
 OVERDUE_LIMIT = 10
+#: Lead agencies the dashboard shows (``by_lead``).
+LEAD_ROWS = 12
 
 
 @dataclass
@@ -144,6 +147,9 @@ class Breakdowns:
     overdue: list[tuple[int, dt.date]]
     #: Tasks per ``Status`` value, keyed like ``by``.
     statuses: dict[str, dict[int | None, dict[str, int]]] = field(default_factory=dict)
+    #: The lead agencies counted: None all, else those ranked in so many first places
+    #: (``breakdowns``).
+    leads: int | None = None
 
 
 def _cte_keyword(connection) -> str:
@@ -158,11 +164,15 @@ def _cte_keyword(connection) -> str:
 
 def _carrier_sql(column: str, carriers: dict[int, int]) -> str:
     """``column`` (an org unit id) replaced by the unit carrying its work (see
-    ``orgs.carriers``); the ids are integers from the database."""
+    ``orgs.carriers``); the ids are integers from the database. Most units carry their own
+    work: an ``IN`` test (hashed by PostgreSQL from nine values on) lets them skip the
+    ``CASE``'s one-by-one comparisons."""
     if not carriers:
         return column
-    whens = " ".join(f"WHEN {int(pk):d} THEN {int(c):d}" for pk, c in sorted(carriers.items()))
-    return f"CASE {column} {whens} ELSE {column} END"
+    merged = sorted(carriers.items())
+    whens = " ".join(f"WHEN {int(pk):d} THEN {int(c):d}" for pk, c in merged)
+    ids = ", ".join(f"{int(pk):d}" for pk, _c in merged)
+    return f"CASE WHEN {column} IN ({ids}) THEN CASE {column} {whens} END ELSE {column} END"
 
 
 def _lead_pairs_sql(connection) -> str:
@@ -324,13 +334,42 @@ def _counted_sql(connection, program_id: int, as_of: dt.date) -> tuple[str, list
     return cte, cte_params, sql, params
 
 
-#: The dashboard's name of each part kept at checkpoints (``_program_sql`` rows).
-_COUNTED_AS = {SpanPart.TASK.value: "group", SpanPart.LEAD.value: "lead_unit",
-               SpanPart.MEMBER.value: "member"}  # fmt: skip
+#: The dashboard's name of each part kept at checkpoints (``_program_sql`` rows); its lead
+#: rows are summed per carrier in the statement and come back as part "lead".
+_COUNTED_AS = {SpanPart.TASK.value: "group", SpanPart.MEMBER.value: "member"}
+
+#: What ``by_lead`` ranks lead agencies by: (overdue, in progress, assigned), as ``figures``
+#: counts them.
+_RANKED_BY = (
+    (Status.OVERDUE,),
+    tuple(OPEN_STATUSES),
+    (*OPEN_STATUSES, Status.COMPLETED_ON_TIME, Status.COMPLETED_LATE),
+)
+
+
+def _sum_of(statuses) -> str:
+    """``SUM(n)`` over the rows of ``statuses`` (``Status`` values: fixed identifiers), tested
+    by the shorter list: those named, or those not named (a status is never NULL)."""
+    named = {Status(s).value for s in statuses}
+    others = [s.value for s in Status if s.value not in named]
+    if len(others) < len(named):
+        test = "NOT IN" if len(others) > 1 else "<>"
+        values = others
+    else:
+        test = "IN" if len(named) > 1 else "="
+        values = sorted(named)
+    listed = ", ".join(f"'{value}'" for value in values)
+    if test in ("IN", "NOT IN"):
+        listed = f"({listed})"
+    return f"SUM(CASE WHEN status {test} {listed} THEN n ELSE 0 END)"
 
 
 def _program_sql(
-    connection, program_id: int, as_of: dt.date, carriers: dict[int, int]
+    connection,
+    program_id: int,
+    as_of: dt.date,
+    carriers: dict[int, int],
+    lead_limit: int | None = None,
 ) -> tuple[str, tuple]:
     """``_breakdown_sql`` for every task of a program (``tasks_as_of``) from what is kept: no
     task, agency or member table is read.
@@ -338,36 +377,62 @@ def _program_sql(
     Counts by solution group, by lead unit of the tasks it leads alone and by member are those
     of the nearest checkpoint corrected by the span rows starting or ending since
     (``_counted_sql``, ``checkpoints``): a few thousand rows, not one per task. A lead row of
-    a task with one lead unit is counted by unit as is (part ``lead_unit``: the caller adds
-    each unit's counts to the unit carrying its work, exactly, since no task is counted twice);
-    those of tasks with several leads (``shared``), and the member units of collective lead
-    groups on the date, are counted once per task and carrier from the span rows covering the
-    date, as are the most overdue tasks (``status_span_overdue_idx``)."""
+    a task with one lead unit is counted by unit as is and added to the unit carrying its work
+    (exactly, since no task is counted twice); those of tasks with several leads (``shared``),
+    and the member units of collective lead groups on the date, are counted once per task and
+    carrier from the span rows covering the date, as are the most overdue tasks
+    (``status_span_overdue_idx``). The two lead counts are summed per carrier and status in
+    the statement (tasks with one lead and tasks with several are different tasks).
+
+    ``lead_limit``: only the lead agencies ranked in the first ``lead_limit`` by
+    ``_RANKED_BY`` (ties with the last one included), as ``by_lead`` shows them; the others'
+    rows do not come back."""
     spans = connection.ops.quote_name(TaskStatusSpan._meta.db_table)
     # ``shared`` is in the index before the dates: each part's scan reads only its own rows.
     covering = (
         "program_id = %s AND part = %s AND shared = %s AND valid_to > %s AND valid_from <= %s"
     )
-    lead, group_lead = _carrier_sql("key", carriers), _carrier_sql("u.id", carriers)
+    lead, shared_lead = _carrier_sql("key", carriers), _carrier_sql("s.key", carriers)
+    group_lead = _carrier_sql("u.id", carriers)
     cte, cte_params, counted, counted_params = _counted_sql(connection, program_id, as_of)
+    lead_part = SpanPart.LEAD.value
+    shown = ""
+    if lead_limit is not None:
+        overdue, open_, assigned = (_sum_of(statuses) for statuses in _RANKED_BY)
+        # RANK() is 1 + the number of agencies ranked strictly before: at most ``lead_limit``
+        # for exactly those tied with or before the one in place ``lead_limit``.
+        shown = f"""WHERE lead IN (
+            SELECT lead FROM (
+                SELECT lead, RANK() OVER (
+                    ORDER BY {overdue} DESC, {open_} DESC, {assigned} DESC) AS place
+                FROM l GROUP BY lead HAVING {assigned} > 0
+            ) r WHERE place <= {int(lead_limit):d}
+        )"""
     sql = f"""
-        WITH {cte}
+        WITH {cte}, k AS ({counted}),
+        l AS (
+            SELECT lead, status, CAST(SUM(n) AS integer) AS n FROM (
+                SELECT {lead} AS lead, status, n FROM k WHERE part = '{lead_part}'
+                UNION ALL
+                SELECT lead, status, COUNT(DISTINCT task_id) FROM (
+                    SELECT s.task_id, {shared_lead} AS lead, s.status
+                    FROM {spans} s WHERE {covering}
+                    UNION ALL
+                    SELECT f.task_id, {group_lead}, f.status FROM {spans} f
+                    JOIN {_group_units_sql(connection)} u ON u.group_id = f.key
+                    WHERE {covering.replace("program_id", "f.program_id")}
+                ) shared GROUP BY lead, status
+            ) x GROUP BY lead, status
+        )
         SELECT * FROM (
             SELECT 'overdue', task_id, status, NULL, 0, due_on FROM {spans}
             WHERE {covering} AND status = 'overdue' ORDER BY due_on, task_id
             LIMIT {OVERDUE_LIMIT:d}
         ) o
         UNION ALL
-        SELECT part, key, status, status_original, n, NULL FROM ({counted}) k
+        SELECT part, key, status, status_original, n, NULL FROM k WHERE part <> '{lead_part}'
         UNION ALL
-        SELECT 'lead', lead, status, NULL, COUNT(DISTINCT task_id), NULL FROM (
-            SELECT task_id, {lead} AS lead, status FROM {spans}
-            WHERE {covering}
-            UNION ALL
-            SELECT f.task_id, {group_lead}, f.status FROM {spans} f
-            JOIN {_group_units_sql(connection)} u ON u.group_id = f.key
-            WHERE {covering.replace("program_id", "f.program_id")}
-        ) l GROUP BY lead, status
+        SELECT 'lead', lead, status, NULL, n, NULL FROM l {shown}
     """
 
     def part(name: SpanPart, shared: bool = False) -> tuple:
@@ -375,12 +440,12 @@ def _program_sql(
 
     params = (
         *cte_params,
-        *part(SpanPart.TASK),
         *counted_params,
         *part(SpanPart.LEAD, shared=True),
         as_of,
         as_of,
         *part(SpanPart.LEAD_GROUP, shared=True),  # a collective lead is always shared
+        *part(SpanPart.TASK),
     )
     return sql, params
 
@@ -404,23 +469,28 @@ def _whole_program(qs: QuerySet, as_of: dt.date) -> int | None:
     return int(program_id)
 
 
-def breakdowns(qs: QuerySet, as_of: dt.date, source: str = "spans") -> Breakdowns:
+def breakdowns(
+    qs: QuerySet, as_of: dt.date, source: str = "spans", leads: int | None = None
+) -> Breakdowns:
     """The dashboard's counts of the tasks of ``qs`` on ``as_of``, in one query.
 
     The result is kept on the queryset object, so the breakdowns of one page (given the same
     ``qs``) share it. ``source="timeline"`` computes each status from the timeline instead of
-    reading the maintained spans (the same figures, slower: for checking).
+    reading the maintained spans (the same figures, slower: for checking). ``leads``: the lead
+    agencies whose counts are wanted, None for all of them, a number for only those
+    ``by_lead`` ranks in that many first places (with their ties: a page showing the top
+    dozen); a result holding more serves a call wanting fewer.
     """
     cache = qs.__dict__.setdefault("_dondoc_breakdowns", {})
-    if (as_of, source) in cache:
-        return cache[as_of, source]
+    kept = cache.get((as_of, source))
+    if kept is not None and (kept.leads is None or (leads is not None and kept.leads >= leads)):
+        return kept
     program_id = _whole_program(qs, as_of) if source == "spans" else None
-    carriers: dict[int, int] = {}
     if program_id is not None:
-        carriers = carriers_on(as_of)
-        sql, params = _program_sql(connections[qs.db], program_id, as_of, carriers)
+        sql, params = _program_sql(connections[qs.db], program_id, as_of, carriers_on(as_of), leads)
     else:
         sql, params = _breakdown_sql(qs, as_of, source)
+        leads = None  # every lead agency's counts come back
     with connections[qs.db].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -437,8 +507,6 @@ def breakdowns(qs: QuerySet, as_of: dt.date, source: str = "spans") -> Breakdown
         if part == "group":  # every task is in one group (or none): they add up to the total
             key = key or None  # kept at checkpoints as 0
             totals.append((status, status_original, n))
-        elif part == "lead_unit":  # the only lead of its tasks: counted with its carrier's
-            part, key = "lead", carriers.get(key, key)
         keyed = grouped[part]
         counts = keyed.get(key)
         if counts is None:  # not ``setdefault``: that builds a dict for every row
@@ -450,6 +518,7 @@ def breakdowns(qs: QuerySet, as_of: dt.date, source: str = "spans") -> Breakdown
         by={part: LazyFigures(keyed) for part, keyed in grouped.items()},
         overdue=overdue,
         statuses=grouped,
+        leads=leads,
     )
     return cache[as_of, source]
 
@@ -459,14 +528,21 @@ def _as_date(value) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
+def _shared(qs: QuerySet, as_of: dt.date) -> Breakdowns:
+    """The breakdowns already read for ``qs`` on ``as_of`` whatever lead agencies they hold
+    (the caller reads no lead agency's counts), else those of every lead agency."""
+    kept = qs.__dict__.get("_dondoc_breakdowns", {}).get((as_of, "spans"))
+    return kept if kept is not None else breakdowns(qs, as_of)
+
+
 def status_counts(qs: QuerySet, as_of: dt.date) -> dict:
     """``queries.status_counts(qs, as_of)``, from the dashboard's one query."""
-    return breakdowns(qs, as_of).counts
+    return _shared(qs, as_of).counts
 
 
 def by_group(qs: QuerySet, as_of: dt.date, program) -> list[Row]:
     """Counts per solution group (nhóm nhiệm vụ, giải pháp), in the program's order."""
-    counts = breakdowns(qs, as_of).by["group"]
+    counts = _shared(qs, as_of).by["group"]
     rows = [
         Row(key=g.pk, label=f"{g.number}. {g.title}", title=g.title, counts=counts.get(g.pk, {}))
         for g in SolutionGroup.objects.filter(program=program).order_by("number")
@@ -476,9 +552,9 @@ def by_group(qs: QuerySet, as_of: dt.date, program) -> list[Row]:
     return rows
 
 
-def by_lead(qs: QuerySet, as_of: dt.date, limit: int | None = 12) -> list[Row]:
+def by_lead(qs: QuerySet, as_of: dt.date, limit: int | None = LEAD_ROWS) -> list[Row]:
     """Counts per lead agency (cơ quan chủ trì), most overdue first."""
-    found = breakdowns(qs, as_of)
+    found = breakdowns(qs, as_of, leads=limit or None)
     counts = found.by["lead"]
 
     # Ranked from the counts per status (figures()' overdue, open, assigned): the figures of
@@ -507,7 +583,7 @@ def by_lead(qs: QuerySet, as_of: dt.date, limit: int | None = 12) -> list[Row]:
 
 def by_member(qs: QuerySet, as_of: dt.date, program) -> list[Row]:
     """Counts per supervising member (thành viên BCĐ chỉ đạo, theo dõi), in protocol order."""
-    counts = breakdowns(qs, as_of).by["member"]
+    counts = _shared(qs, as_of).by["member"]
     members = Member.objects.filter(program=program, pk__in=[k for k in counts if k])
     return [
         Row(key=m.pk, label=m.full_name, title=m.position, counts=counts[m.pk])
@@ -522,7 +598,7 @@ def overdue_tasks(qs: QuerySet, as_of: dt.date, limit: int = OVERDUE_LIMIT) -> l
     if limit > OVERDUE_LIMIT:
         raise ValueError(f"at most {OVERDUE_LIMIT} overdue tasks, not {limit}")
     # The deadline in force on the date: an extension granted by then moves it.
-    due_in_force = dict(breakdowns(qs, as_of).overdue[:limit])
+    due_in_force = dict(_shared(qs, as_of).overdue[:limit])
     tasks = list(
         Task.objects.filter(pk__in=due_in_force)
         .only("id", "content")
@@ -541,18 +617,24 @@ def overdue_tasks(qs: QuerySet, as_of: dt.date, limit: int = OVERDUE_LIMIT) -> l
     return tasks
 
 
+#: The opening ``<td>`` of each column's cells (``cells_html``).
+_CELL_OPENS: dict[str, str] = {}
+
+
 def cells_html(cells: Iterable[tuple[str, int, str]]) -> str:
     """The ``<td>`` cells of a breakdown row from its (column, count, link) cells: a count
     links to the task list when it has a link, a zero is muted."""
     parts = []
     for key, n, href in cells:
+        opening = _CELL_OPENS.get(key)
+        if opening is None:
+            opening = _CELL_OPENS[key] = f'<td class="num col-{escape(key)}">'
         if not n:
-            inner = '<span class="zero">0</span>'
-        elif href:
-            inner = f'<a href="{escape(href)}">{int(n):d}</a>'
+            parts.append(f'{opening}<span class="zero">0</span></td>')
+        elif href:  # ``html.escape``: what ``escape`` does, without its lazy-string check
+            parts.append(f'{opening}<a href="{html.escape(href)}">{int(n):d}</a></td>')
         else:
-            inner = f"{int(n):d}"
-        parts.append(f'<td class="num col-{escape(key)}">{inner}</td>')
+            parts.append(f"{opening}{int(n):d}</td>")
     return mark_safe("".join(parts))  # every value is escaped or an integer
 
 

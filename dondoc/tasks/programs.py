@@ -106,12 +106,27 @@ def choose_program(code: str | None) -> Program | None:
     return default_program()
 
 
-def picker_programs(current: Program | None = None) -> list[Program]:
-    """The programs a filter offers: the active ones, and ``current`` when it is archived."""
-    programs = list(Program.objects.active().order_by("pk"))
+def picker_programs(
+    current: Program | None = None, active: list[Program] | None = None
+) -> list[Program]:
+    """The programs a filter offers: the active ones (``active`` when already read), and
+    ``current`` when it is archived."""
+    programs = list(Program.objects.active().order_by("pk")) if active is None else [*active]
     if current is not None and current.is_archived:
         programs.append(current)
     return programs
+
+
+def chosen_and_offered(code: str | None) -> tuple[Program | None, list[Program]]:
+    """``choose_program(code)`` and ``picker_programs`` of it, reading the active programs
+    once (one query; two when ``code`` names no active program)."""
+    active = list(Program.objects.active().order_by("pk"))
+    program = next((p for p in active if p.code == code), None) if code else None
+    if program is None and code:
+        program = Program.objects.filter(code=code).first()  # archived, or nothing
+    if program is None and active:
+        program = active[0]  # ``default_program``
+    return program, picker_programs(program, active)
 
 
 def with_counts(queryset) -> Any:

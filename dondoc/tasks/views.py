@@ -96,7 +96,7 @@ from dondoc.tasks.models import (
     TaskStatusSpan,
 )
 from dondoc.tasks.outputs import OUTPUT_KINDS
-from dondoc.tasks.programs import picker_programs
+from dondoc.tasks.programs import chosen_and_offered, picker_programs
 from dondoc.tasks.queries import tasks_as_of, with_late_against_original, with_status
 from dondoc.tasks.status import STATUS_COLOURS, Status, late_against_original
 from dondoc.tasks.templatetags.dondoc import (
@@ -264,12 +264,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # The program and date as ``filter_tasks`` reads them, without building the task list's
     # query (its status expression alone took longer than the dashboard's figures).
     params = {k: request.GET.get(k, "") for k in ("program", "as_of")}
-    program = choose_program(params["program"] or None)
+    program, programs = chosen_and_offered(params["program"] or None)
     as_of = date_param(params, "as_of") or timezone.localdate()
     state = FilterState(program=program, as_of=as_of)
     context: dict[str, Any] = {
         "state": state,
-        "programs": _programs(program),
+        "programs": programs,
         "program": program,
         "narrowed": narrowed_to(request.user),  # the title names the user's agency
     }
@@ -277,24 +277,34 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "tasks/dashboard.html", context)
 
     base = visible_tasks(request.user, tasks_as_of(as_of, Task.objects.filter(program=program)))
-    counts = figures.status_counts(base, as_of)  # the breakdowns below share its one query
+    # One query for every figure below, with the counts of only the lead agencies shown.
+    figures.breakdowns(base, as_of, leads=figures.LEAD_ROWS)
+    counts = figures.status_counts(base, as_of)
     totals = figures.figures(counts["by_status"])
     task_list = reverse("task-list")
     status_param = {key: status for key, _label, status in figures.COLUMNS}
 
-    patterns: dict[tuple[str, str], str] = {}
-
     def link(row: figures.Row | None, key: str, by: str = "") -> str:
         extra: dict[str, Any] = {"status": status_param.get(key, key)}
-        if row is None or not by or row.key is None:
-            if row is not None and by:
-                extra[by] = row.key
-            return f"{task_list}?{state.querystring(**extra)}"
-        # Hundreds of cells differ only by the row's key: encode each (by, column) once.
-        if (by, key) not in patterns:
-            extra[by] = _ROW_KEY
-            patterns[by, key] = f"{task_list}?{state.querystring(**extra)}"
-        return patterns[by, key].replace(_ROW_KEY, str(int(row.key)))
+        if row is not None and by:
+            extra[by] = row.key
+        return f"{task_list}?{state.querystring(**extra)}"
+
+    def row_links(by: str) -> Callable[[figures.Row], dict[str, str]]:
+        """The links of a row's cells by column. Hundreds of cells differ only by the row's
+        key: each column's address is encoded once, around the key."""
+        around = [
+            (key, *link(figures.Row(key=_ROW_KEY, label=""), key, by).partition(_ROW_KEY)[::2])
+            for key, _l, _s in figures.COLUMNS
+        ]
+
+        def links(row: figures.Row) -> dict[str, str]:
+            if row.key is None:  # "not classified": no filter can name it
+                return {}
+            pk = str(int(row.key))
+            return {key: head + pk + tail for key, head, tail in around}
+
+        return links
 
     breakdowns = []
     for by, title, rows in (
@@ -302,10 +312,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ("group", _("By solution group"), figures.by_group(base, as_of, program)),
         ("member", _("By supervising member"), figures.by_member(base, as_of, program)),
     ):
+        links_of = row_links(by)
         for row in rows:
-            row.links = {key: link(row, key, by) for key, _l, _s in figures.COLUMNS}
-            if row.key is None:  # "not classified": no filter can name it
-                row.links = {}
+            row.links = links_of(row)
             # (column, count, link) of each cell, in the order of the columns.
             row.cells = [
                 (key, row.n(key), row.links.get(key, "")) for key, _l, _s in figures.COLUMNS
@@ -320,9 +329,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "by": by,
                 "title": title,
                 "rows": rows,
-                "chart": figures.chart_data(
-                    rows, lambda r, key, by=by: link(r, key, by) if r.key else ""
-                ),
+                # The bars link where the table's cells do.
+                "chart": figures.chart_data(rows, lambda r, key: r.links.get(key, "")),
             }
         )
     # A committee member first sees the tasks he or she supervises: the member's own row of

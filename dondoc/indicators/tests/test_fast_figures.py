@@ -248,3 +248,8 @@ def test_a_parent_without_figures_takes_its_sub_indicators_worst_band(world, pro
     assert [c.indicator.code for c in rows["11"].children] == ["2", "1"] or [
         c.indicator.code for c in rows["11"].children
     ] == ["1", "2"]
+
+
+def test_a_program_without_indicators_reads_no_figures(program, django_assert_num_queries):
+    with django_assert_num_queries(1):  # the indicators, none: no targets, values or units
+        assert catalogue(Indicator.objects.filter(program=program), dt.date(2026, 6, 30)) == []

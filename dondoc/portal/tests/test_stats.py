@@ -164,3 +164,9 @@ def test_a_program_without_submissions_keeps_its_report_unchanged(program):
     scope = ReportScope(program, dt.date(2025, 3, 31))
     data = quarterly_data(scope)
     assert data.portal == [] and "portal" not in data.snapshot()
+
+
+def test_a_quarter_without_handled_items_reads_no_group_labels(program, django_assert_num_queries):
+    with django_assert_num_queries(1):  # the submissions' history, nothing else
+        stats = compute(program, parse_span("Quý I/2025"), dt.date(2025, 3, 31))
+    assert stats.by_group == [] and stats.by_agency == []

@@ -12,9 +12,10 @@ from dondoc.followups.services import grant_extension
 from dondoc.orgs.models import Member
 from dondoc.tasks import dashboard, services
 from dondoc.tasks.filters import rows_and_total
-from dondoc.tasks.models import AgencyRole, Task
+from dondoc.tasks.models import AgencyRole, Program, Task
 from dondoc.tasks.queries import status_counts, tasks_as_of, with_status
 from dondoc.tasks.status import Status
+from dondoc.tasks.tests.test_load_nq57 import loaded  # noqa: F401
 
 START = dt.date(2025, 1, 1)
 PHRASES = ["Quý I/2025", "Tháng 5/2025", "Năm 2025", "Thường xuyên", "", "Sau khi xong"]
@@ -128,3 +129,51 @@ def test_task_list_page_past_the_end_shows_a_real_page_and_junk_is_refused(mixed
         response = client.get("/tasks/", {"as_of": "2026-01-01", "page": asked})
         assert response.status_code == 400
         assert "page" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("as_of", [dt.date(2025, 4, 10), dt.date(2026, 12, 1)])
+def test_the_top_lead_agencies_read_alone_are_those_of_the_whole_ranking(
+    loaded,  # noqa: F811
+    as_of,
+):
+    program = Program.objects.get(code="NQ57")
+
+    def base():  # a new queryset: each keeps the breakdowns it read
+        return tasks_as_of(as_of, Task.objects.filter(program=program))
+
+    everyone = dashboard.breakdowns(base(), as_of).statuses["lead"]
+    ranking = dashboard.by_lead(base(), as_of, limit=None)
+    assert len(ranking) > 12, "enough agencies to leave some out"
+
+    def rank(pk):
+        counts = dashboard.figures(everyone[pk])
+        return (-counts["overdue"], -counts["open"], -counts["assigned"])
+
+    tied_beyond = 0
+    for limit in range(1, len(ranking) + 2):
+        qs = base()
+        top = dashboard.breakdowns(qs, as_of, leads=limit).statuses["lead"]
+        # Exactly the agencies ranked in the first ``limit`` places, those tied with the
+        # last one included, with the counts every agency has in the whole breakdown.
+        last = rank(ranking[min(limit, len(ranking)) - 1].key)
+        assert set(top) == {row.key for row in ranking if rank(row.key) <= last}
+        assert all(top[pk] == everyone[pk] for pk in top)
+        tied_beyond += len(top) > limit
+        shown = dashboard.by_lead(qs, as_of, limit=limit)
+        assert [(r.key, r.counts) for r in shown] == [(r.key, r.counts) for r in ranking[:limit]]
+    assert tied_beyond, "some agency tied with the last one shown"
+
+
+def test_breakdown_cells_escape_their_links_and_mute_zeros():
+    cells = [
+        ("assigned", 12, '/tasks/?status=assigned&lead=7&q="<x>"'),
+        ("overdue", 0, "/tasks/?status=overdue&lead=7"),
+        ("open", 3, ""),
+    ]
+    assert dashboard.cells_html(cells) == (
+        '<td class="num col-assigned">'
+        '<a href="/tasks/?status=assigned&amp;lead=7&amp;q=&quot;&lt;x&gt;&quot;">12</a></td>'
+        '<td class="num col-overdue"><span class="zero">0</span></td>'
+        '<td class="num col-open">3</td>'
+    )

@@ -170,3 +170,18 @@ def test_import_into_an_archived_program_is_refused(program):
     summary = import_file(b"STT,Noi dung\n", filename="tasks.csv", program=program)
     assert not summary.ok
     assert "đã lưu trữ từ ngày 01/01/2026" in summary.rejected[0]["reason"]
+
+
+def test_the_dashboard_chooses_and_offers_programs_as_before_reading_them_once(
+    program, django_assert_num_queries
+):
+    second = programs.create_program(code="NQ66", name="Nghị quyết 66")
+    third = programs.create_program(code="KH-03", name="Kế hoạch 03")
+    archived = programs.archive_program(third, reason="x")
+    for code in (None, "", "NQ57", "NQ66", "KH-03", "KHONG-CO"):
+        expected = programs.choose_program(code or None)
+        offered = programs.picker_programs(expected)
+        # a code not among the active programs (archived, or unknown) is read by itself
+        with django_assert_num_queries(2 if code in ("KH-03", "KHONG-CO") else 1):
+            assert programs.chosen_and_offered(code or None) == (expected, offered), code
+    assert programs.chosen_and_offered("KH-03") == (archived, [program, second, archived])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from dondoc.core.uploads import check_upload
-from dondoc.tasks import services
+from dondoc.tasks import dashboard, services
 from dondoc.tasks.models import DuplicateCandidate, ProgressUpdate, Task
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -162,13 +163,35 @@ def test_dashboard_breakdowns_link_to_the_matching_task_list(client, clerk, data
     assert listed(followed) == [dataset["rare_earths"].pk]
 
 
+def test_dashboard_bars_link_where_the_table_cells_do(client, clerk, dataset):
+    client.force_login(clerk)
+    response = client.get("/", {"as_of": APRIL})
+    for breakdown in response.context["breakdowns"]:
+        rows = breakdown["rows"]
+        assert rows
+        for series in breakdown["chart"]["series"]:
+            key = next(k for k, label, _c in dashboard.SERIES if str(label) == series["name"])
+            assert series["links"] == [row.links.get(key, "") for row in rows]
+        for row in rows:
+            if row.key is None:
+                assert row.links == {}
+                continue
+            for key, _label, status in dashboard.COLUMNS:
+                query = parse_qs(urlsplit(row.links[key]).query)
+                assert query[breakdown["by"]] == [str(row.key)]
+                assert query["status"] == [status]
+
+
 def test_dashboard_query_count_does_not_grow_with_the_data(
     client, clerk, dataset, django_assert_max_num_queries
 ):
     client.force_login(clerk)
-    # A fixed number: the indicator panel reads the catalogue, its targets and overrides and
-    # the units' structure stamp of the maintained national figures, whatever the data.
-    with django_assert_max_num_queries(18):
+    # A fixed number, whatever the data: session, user, the programs (one read for the one
+    # chosen and those offered), the merged units, the figures (one statement), the labels of
+    # the three breakdowns, the overdue tasks and their leads, the indicators (none here: no
+    # figures read for them), the portal's submissions (none: no group labels read) and the
+    # notification bell.
+    with django_assert_max_num_queries(13):
         client.get("/", {"as_of": APRIL})
 
 
