@@ -489,7 +489,7 @@ def _row_page(request: HttpRequest, wanted: int) -> tuple[Page, FilterState]:
     offset = (wanted - 1) * PAGE_SIZE  # ``page_number`` is at least 1
     qs, state, rows, total = filtered_rows(request.user, request.GET, offset, PAGE_SIZE)
     if rows or not total:
-        paginator = Paginator(qs, PAGE_SIZE)
+        paginator = Paginator(rows if qs is None else qs, PAGE_SIZE)
         paginator.count = total
         return Page(rows, wanted if rows else 1, paginator), state
     return _page(with_display_relations(qs), wanted), state

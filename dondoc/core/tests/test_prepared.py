@@ -1,0 +1,58 @@
+"""``core.prepared``: a query compiled once per shape gives the ORM's rows for any values,
+converted as the ORM converts them, and a query with parameters of its own is not kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dondoc.core import prepared
+from dondoc.tasks.models import Directive, DirectiveKind
+
+
+def _directives(ids):
+    return Directive.objects.filter(pk__in=ids).order_by("pk").values_list("pk", "number", "date")
+
+
+def _directives_of_kind(ids):
+    return (
+        Directive.objects.filter(pk__in=ids, kind=DirectiveKind.NOTICE)
+        .order_by("pk")
+        .values_list("pk", "date")
+    )
+
+
+@pytest.fixture
+def directives(program, committee):
+    return [
+        Directive.objects.create(
+            program=program,
+            kind=DirectiveKind.NOTICE if i % 2 else DirectiveKind.DECISION,
+            number=f"{i}/TB",
+            date=dt.date(2025, 1, 1 + i),
+            issuer=committee,
+        )
+        for i in range(4)
+    ]
+
+
+@pytest.mark.django_db
+def test_rows_are_the_orms_for_every_set_of_values_of_one_length(directives):
+    prepared._KEPT.clear()
+    for pair in ([directives[0].pk, directives[1].pk], [directives[3].pk, directives[2].pk]):
+        rows = prepared.rows(("test", "directives"), _directives, pair)
+        assert rows == list(_directives(pair))
+        assert isinstance(rows[0][2], dt.date)  # converted as the ORM converts (SQLite: text)
+    assert len([k for k in prepared._KEPT if "test" in k]) == 1
+
+
+@pytest.mark.django_db
+def test_a_query_with_other_parameters_goes_through_the_orm(directives):
+    prepared._KEPT.clear()
+    ids = [d.pk for d in directives]
+    assert prepared.rows(("test", "kind"), _directives_of_kind, ids) == list(
+        _directives_of_kind(ids)
+    )
+    assert prepared._KEPT[next(k for k in prepared._KEPT if "kind" in k)] is None
+    assert prepared.rows(("test", "kind"), _directives_of_kind, []) == []
