@@ -1,15 +1,16 @@
 """Queries whose SQL depends only on their shape, compiled by the ORM once and run again.
 
 Building and compiling a queryset costs Python milliseconds on every request, often more than
-the database takes to answer it; for a query whose text depends only on a few things (the
-number of ids in an ``IN`` list, say) and whose parameters are exactly the values given, the
-text can be written once per shape and database and run again with new values. Nothing is
-kept but SQL text and the compiler that converts its rows (dates on SQLite): every call runs
-the statement, so the rows are always the database's current ones.
+the database takes to answer it. For a query whose text depends only on the number of ids it
+is given (an ``IN`` list), the ORM writes it once per number and database from stand-in ids,
+and each stand-in's place among the parameters is noted; a call puts its own ids in those
+places. Nothing is kept but the SQL text and the compiler that converts its rows (dates on
+SQLite): every call runs the statement, so the rows are always the database's current ones.
 
-``rows(key, build, values)``: ``build(values)`` returns the queryset (``values_list``) whose
-parameters must be exactly ``values`` in order, which is checked when it is compiled; a query
-that also carries other parameters is not kept and runs through the ORM every time.
+``rows(key, build, ids)``: ``build(ids)`` returns the queryset (``values_list``), built from
+``ids`` and nothing else that varies; its other parameters are kept as written. A query in
+which a stand-in does not come out as a parameter of its own is not kept and runs through the
+ORM every time.
 """
 
 from __future__ import annotations
@@ -22,43 +23,54 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
-_KEPT: OrderedDict[tuple, tuple[Any, str] | None] = OrderedDict()
+#: Stand-in ids from here up: no row has one.
+STAND_IN = 2_000_000_000
+
+_KEPT: OrderedDict[tuple, tuple[Any, str, list] | None] = OrderedDict()
 _KEPT_MAX = 512
 _LOCK = threading.Lock()
 
 
-def _compile(queryset: QuerySet, values: Sequence) -> tuple[Any, str] | None:
+def _compile(queryset: QuerySet, count: int) -> tuple[Any, str, list] | None:
     if queryset.db != DEFAULT_DB_ALIAS:
         return None
     compiler = queryset.query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
-    if list(params) != list(values):
-        return None
-    return compiler, sql
+    places: list = []  # per parameter: the index of an id, or (the constant,)
+    for param in params:
+        if isinstance(param, int) and not isinstance(param, bool) and param >= STAND_IN:
+            index = param - STAND_IN
+            if index >= count:
+                return None
+            places.append(index)
+        else:
+            places.append((param,))
+    if set(p for p in places if isinstance(p, int)) != set(range(count)):
+        return None  # an id went into the SQL otherwise than as a parameter
+    return compiler, sql, places
 
 
-def rows(key: tuple, build: Callable[[Sequence], QuerySet], values: Sequence) -> list[tuple]:
-    """The rows of ``build(values)`` as tuples, its SQL compiled once per ``key``, database
-    and number of values."""
-    values = list(values)
-    if not values:  # an empty IN list: the ORM knows there is nothing to ask
-        return [tuple(row) for row in build(values)]
-    queryset = None
+def rows(key: tuple, build: Callable[[Sequence[int]], QuerySet], ids: Sequence[int]) -> list[tuple]:
+    """The rows of ``build(ids)`` as tuples, its SQL compiled once per ``key``, database and
+    number of ids."""
+    ids = [int(i) for i in ids]
     connection = connections[DEFAULT_DB_ALIAS]
-    full_key = (connection.vendor, *key, len(values))
+    full_key = (connection.vendor, *key, len(ids))
     try:
         found = _KEPT[full_key]
     except KeyError:
-        queryset = build(values)
-        found = _compile(queryset, values)
+        found = None
+        if ids:  # an empty IN list: the ORM knows there is nothing to ask
+            found = _compile(build([STAND_IN + i for i in range(len(ids))]), len(ids))
         with _LOCK:
             _KEPT[full_key] = found
             if len(_KEPT) > _KEPT_MAX:
                 _KEPT.popitem(last=False)
-    if found is None:  # parameters other than the values: the ORM, every time
-        return [tuple(row) for row in (queryset if queryset is not None else build(values))]
-    compiler, sql = found
+    if found is None:  # the ORM, every time
+        return [tuple(row) for row in build(ids)]
+    compiler, sql, places = found
+    params = [ids[p] if isinstance(p, int) else p[0] for p in places]
     with connection.cursor() as cursor:
-        cursor.execute(sql, values)
+        cursor.execute(sql, params)
         fetched = cursor.fetchall()
     return [tuple(row) for row in compiler.results_iter(results=[fetched])]

@@ -66,9 +66,8 @@ from dondoc.core import prepared
 from dondoc.core.collation import vi_order
 from dondoc.core.params import date_param, is_id
 from dondoc.core.text import fold
-from dondoc.orgs.carriers import carried_ids
 from dondoc.tasks import programs
-from dondoc.tasks.collective import group_ids_of, involving
+from dondoc.tasks.collective import carried_units_and_groups, group_ids_of, involving
 from dondoc.tasks.models import (
     AgencyRole,
     Program,
@@ -392,8 +391,8 @@ def parse_filters(params: Mapping[str, Any]) -> tuple[FilterState, Values | None
     values.directive = state.directive or None
     # An agency's tasks include those of the collective agencies it is a member of that day.
     if state.lead:  # with the units merged into it by then, as the dashboard counts them
-        values.lead_units = sorted(carried_ids(state.lead, as_of))
-        values.lead_groups = sorted(group_ids_of(values.lead_units, as_of))
+        units, groups = carried_units_and_groups(state.lead, as_of)
+        values.lead_units, values.lead_groups = sorted(units), sorted(groups)
     if state.agency:
         from dondoc.orgs.models import OrgUnit
 

@@ -19,16 +19,23 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
+    CharField,
     Count,
+    DateField,
     Exists,
+    F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
+    Value,
+    Window,
     prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, RowNumber
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -51,6 +58,7 @@ from dondoc.accounts.policy import (
     visible_updates,
 )
 from dondoc.audit.log import update_history_visible
+from dondoc.core import prepared
 from dondoc.core.collation import vi_order
 from dondoc.core.params import date_param, page_number
 from dondoc.core.transitions import Conflict
@@ -393,46 +401,77 @@ def _options(kind: str, rows: Any, labels: Callable[[list], list]) -> RenderedOp
     return written
 
 
-def _list_context(request: HttpRequest, state: FilterState) -> dict[str, Any]:
-    program = state.program
+def _option_parts(ids: list[int]) -> QuerySet:
+    """The filter form's option lists of the program ``ids[0]``, in one query: units leading
+    a task of it (communes, thousands of them at national scale, only the one selected,
+    ``ids[1]``: they are reached from their own page), its solution groups, its members and
+    its directives, each row (list, position, id, number, text, other text, date)."""
     from dondoc.orgs.models import Member, OrgUnit
 
-    # Units leading a task of this program; communes (thousands of them at national scale)
-    # only when selected: they are reached from their own page.
-    leads = (
-        OrgUnit.objects.filter(
-            Exists(
-                TaskAgency.objects.filter(
-                    org_unit=OuterRef("pk"), role="lead", task__program=program
-                )
+    program, selected = ids
+    # Typed NULLs: PostgreSQL matches the parts' columns by type.
+    null_int, null_text = Cast(Value(None), IntegerField()), Cast(Value(None), CharField())
+
+    def part(qs: QuerySet, n: int, order: list, number=None, text=None, other=None, day=None):
+        return (
+            qs.order_by()
+            .annotate(
+                o_list=Value(n, output_field=IntegerField()),
+                o_position=Window(RowNumber(), order_by=order),
+                o_number=F(number) if number else null_int,
+                o_text=F(text) if text else null_text,
+                o_other=F(other) if other else null_text,
+                o_date=F(day) if day else Cast(Value(None), DateField()),
             )
+            .values_list("o_list", "o_position", "id", "o_number", "o_text", "o_other", "o_date")
         )
-        .exclude(Q(kind="commune") & ~Q(pk=state.lead or 0))
-        .order_by("kind", vi_order("name"))
+
+    leads = OrgUnit.objects.filter(
+        Exists(
+            TaskAgency.objects.filter(org_unit=OuterRef("pk"), role="lead", task__program=program)
+        )
+    ).exclude(Q(kind="commune") & ~Q(pk=selected))
+    return part(
+        leads, 0, [F("kind").asc(), vi_order("name")], text="name", other="short_name"
+    ).union(
+        part(
+            SolutionGroup.objects.filter(program=program),
+            1,
+            [F("number").asc()],
+            number="number",
+            text="title",
+        ),
+        part(
+            Member.objects.filter(program=program),
+            2,
+            [F("sort_order").asc(), vi_order("full_name")],
+            text="full_name",
+        ),
+        part(
+            Directive.objects.filter(program=program),
+            3,
+            [F("date").desc()],
+            text="number",
+            day="date",
+        ),
+        all=True,
     )
-    # The option lists read only what an option shows, as plain values, and are written by
-    # ``select_options`` (hundreds of options through the template engine cost more than the
-    # page's SQL).
-    groups = (
-        SolutionGroup.objects.filter(program=program).values_list("id", "number", "title")
-        if program
-        else []
-    )
-    members = (
-        Member.objects.filter(program=program).values_list("id", "full_name") if program else []
-    )
-    directives = (
-        Directive.objects.filter(program=program)
-        .order_by("-date")
-        .values_list("id", "number", "date")
-        if program
-        else []
-    )
+
+
+def _list_context(request: HttpRequest, state: FilterState) -> dict[str, Any]:
+    program = state.program
+    # The option lists read only what an option shows, as plain values, in one query compiled
+    # once (``_option_parts``), and are written by ``select_options`` (hundreds of options
+    # through the template engine cost more than the page's SQL).
+    lists: list[list[tuple]] = [[], [], [], []]
+    if program:
+        found = prepared.rows(("list_options",), _option_parts, [program.pk, state.lead or 0])
+        for n, _position, pk, number, text, other, day in sorted(found, key=lambda r: r[:2]):
+            lists[n].append(((pk, text, other), (pk, number, text), (pk, text), (pk, text, day))[n])
+    leads, groups, members, directives = lists
     return {
         "lead_options": _options(
-            "lead",
-            leads.values_list("id", "name", "short_name"),
-            lambda rows: [(pk, short or name) for pk, name, short in rows],
+            "lead", leads, lambda rows: [(pk, short or name) for pk, name, short in rows]
         ),
         "group_options": _options(
             "group",

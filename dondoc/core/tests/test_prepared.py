@@ -23,6 +23,10 @@ def _directives_of_kind(ids):
     )
 
 
+def _directives_with_an_id_in_their_text(ids):
+    return Directive.objects.extra(where=[f"id = {int(ids[0])}"]).values_list("pk")
+
+
 @pytest.fixture
 def directives(program, committee):
     return [
@@ -48,11 +52,21 @@ def test_rows_are_the_orms_for_every_set_of_values_of_one_length(directives):
 
 
 @pytest.mark.django_db
-def test_a_query_with_other_parameters_goes_through_the_orm(directives):
+def test_a_query_keeps_its_other_parameters(directives):
     prepared._KEPT.clear()
     ids = [d.pk for d in directives]
-    assert prepared.rows(("test", "kind"), _directives_of_kind, ids) == list(
-        _directives_of_kind(ids)
-    )
-    assert prepared._KEPT[next(k for k in prepared._KEPT if "kind" in k)] is None
+    for chosen in (ids, list(reversed(ids))):
+        assert prepared.rows(("test", "kind"), _directives_of_kind, chosen) == list(
+            _directives_of_kind(chosen)
+        )
     assert prepared.rows(("test", "kind"), _directives_of_kind, []) == []
+
+
+@pytest.mark.django_db
+def test_an_id_written_into_the_sql_goes_through_the_orm(directives):
+    prepared._KEPT.clear()
+    for directive in directives[:2]:
+        assert prepared.rows(
+            ("test", "text"), _directives_with_an_id_in_their_text, [directive.pk]
+        ) == [(directive.pk,)]
+    assert list(prepared._KEPT.values()) == [None]
