@@ -740,6 +740,84 @@ def _group_context(task: Task, day: dt.date) -> dict[str, Any]:
     }
 
 
+def _source_and_member_rows(ids: list[int]) -> QuerySet:
+    """The sources (list 0: by the directive's date) and supervising members (list 1: in the
+    members' order) of the task ``ids[0]``, in one query: each row (list, position, id,
+    directive id, label or full name, wording, span start, span end, directive number, date,
+    directive text, position)."""
+    from dondoc.orgs.models import Member
+
+    task = ids[0]
+    text, number = Cast(Value(None), CharField()), Cast(Value(None), IntegerField())
+    columns = ("o_list", "o_position", "o_id", "o_directive", "o_label", "o_wording", "o_start",
+               "o_end", "o_number", "o_date", "o_text", "o_role")  # fmt: skip
+    sources = (
+        TaskSource.objects.filter(task_id=task)
+        .order_by()
+        .annotate(
+            o_list=Value(0, output_field=IntegerField()),
+            o_position=Window(RowNumber(), order_by=[F("directive__date").asc()]),
+            o_id=F("id"),
+            o_directive=F("directive_id"),
+            o_label=F("label"),
+            o_wording=F("wording"),
+            o_start=F("span_start"),
+            o_end=F("span_end"),
+            o_number=F("directive__number"),
+            o_date=F("directive__date"),
+            o_text=F("directive__text"),
+            o_role=text,
+        )
+        .values_list(*columns)
+    )
+    members = (
+        Member.objects.filter(tasks=task)
+        .order_by()
+        .annotate(
+            o_list=Value(1, output_field=IntegerField()),
+            o_position=Window(RowNumber(), order_by=[F("sort_order").asc(), vi_order("full_name")]),
+            o_id=F("id"),
+            o_directive=number,
+            o_label=F("full_name"),
+            o_wording=text,
+            o_start=number,
+            o_end=number,
+            o_number=text,
+            o_date=Cast(Value(None), DateField()),
+            o_text=text,
+            o_role=F("position"),
+        )
+        .values_list(*columns)
+    )
+    return sources.union(members, all=True)
+
+
+def _sources_and_members(task: Task) -> dict[str, list]:
+    """The task page's sources (with the directive each names, its text for the passage) and
+    supervising members, read in one query compiled once (``core.prepared``)."""
+    from dondoc.orgs.models import Member
+
+    sources, members = [], []
+    rows = prepared.rows(("task_page", "sources_members"), _source_and_member_rows, [task.pk])
+    for row in sorted(rows, key=lambda r: r[:2]):
+        kind, _position, pk, directive, label, wording, start, end, number, day, text, role = row
+        if kind == 0:
+            source = TaskSource(
+                id=pk,
+                task_id=task.pk,
+                directive_id=directive,
+                label=label,
+                wording=wording,
+                span_start=start,
+                span_end=end,
+            )
+            source.directive = Directive(id=directive, number=number, date=day, text=text)
+            sources.append(source)
+        else:
+            members.append(Member(id=pk, full_name=label, position=role))
+    return {"sources": sources, "members": members}
+
+
 @login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task_page_task(request, pk)
@@ -826,10 +904,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "leads": [ta.org_unit for ta in task_agencies if ta.role == "lead"],
         "coordinators": [ta.org_unit for ta in task_agencies if ta.role == "coordinating"],
         **_group_context(task, timezone.localdate()),
-        "sources": task.sources.select_related("directive", "directive__issuer").order_by(
-            "directive__date"
-        ),
-        "members": task.members.all(),
+        **_sources_and_members(task),
         "subtasks": visible_task(task.subtasks.filter(merged_into__isnull=True))
         if task.has_subtasks
         else [],

@@ -676,3 +676,47 @@ def test_the_filter_forms_option_lists_are_read_in_one_query_in_their_own_orders
         assert lists == expected
         assert (commune.pk in [row[0] for row in lists[0]]) == bool(selected)
         assert len(lists[3]) >= 4 and len(lists[2]) >= 2
+
+
+@pytest.mark.django_db
+def test_the_task_page_reads_its_sources_and_members_in_one_query(
+    client, clerk, program, notice, most, member_person, django_assert_num_queries
+):
+    from dondoc.core import prepared
+    from dondoc.orgs.models import Member
+    from dondoc.tasks.models import Directive, DirectiveKind, TaskSource
+    from dondoc.tasks.views import _source_and_member_rows
+
+    earlier = Directive.objects.create(
+        program=program,
+        kind=DirectiveKind.NOTICE,
+        number="7/TB",
+        date=dt.date(2024, 12, 1),
+        issuer=notice.issuer,
+        text="Mở đầu. (2) Xây dựng dữ liệu quốc gia về đất đai. Kết thúc.",
+    )
+    first = Member.objects.create(program=program, full_name="Âu Văn An", sort_order=0)
+    task = services.create_task(
+        program=program,
+        content="Xây dựng dữ liệu",
+        assigned_on=dt.date(2025, 1, 22),
+        sources=[(notice, "(5)", "Xây dựng dữ liệu đất đai"), (earlier, "(2)", "")],
+        leads=[most],
+        members=[member_person, first],
+    )
+    TaskSource.objects.filter(task=task, directive=earlier).update(span_start=8, span_end=49)
+    with django_assert_num_queries(1):
+        rows = prepared.rows(("task_page", "sources_members"), _source_and_member_rows, [task.pk])
+    assert len(rows) == 4
+    client.force_login(clerk)
+    response = client.get(f"/tasks/{task.pk}/")
+    sources, members = response.context["sources"], response.context["members"]
+    assert [(s.directive.number, s.label) for s in sources] == [
+        ("7/TB", "(2)"),
+        (notice.number, "(5)"),
+    ]
+    assert sources[0].passage == "(2) Xây dựng dữ liệu quốc gia về đất đai."
+    assert [m.pk for m in members] == [first.pk, member_person.pk]
+    page = response.content.decode()
+    assert "source-passage" in page and "“Xây dựng dữ liệu đất đai”" in page
+    assert f'href="{reverse("member-detail", args=[first.pk])}"' in page
