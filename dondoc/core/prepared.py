@@ -50,14 +50,11 @@ def _compile(queryset: QuerySet, count: int) -> tuple[Any, str, list] | None:
     return compiler, sql, places
 
 
-def rows(key: tuple, build: Callable[[Sequence[int]], QuerySet], ids: Sequence[int]) -> list[tuple]:
-    """The rows of ``build(ids)`` as tuples, its SQL compiled once per ``key``, database and
-    number of ids."""
-    ids = [int(i) for i in ids]
+def _statement(key: tuple, build: Callable[[Sequence[int]], QuerySet], ids: list[int]):
     connection = connections[DEFAULT_DB_ALIAS]
     full_key = (connection.vendor, *key, len(ids))
     try:
-        found = _KEPT[full_key]
+        return _KEPT[full_key]
     except KeyError:
         found = None
         if ids:  # an empty IN list: the ORM knows there is nothing to ask
@@ -66,11 +63,53 @@ def rows(key: tuple, build: Callable[[Sequence[int]], QuerySet], ids: Sequence[i
             _KEPT[full_key] = found
             if len(_KEPT) > _KEPT_MAX:
                 _KEPT.popitem(last=False)
+        return found
+
+
+def _run(found: tuple, ids: list[int]) -> list:
+    _compiler, sql, places = found
+    params = [ids[p] if isinstance(p, int) else p[0] for p in places]
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def instances(key: tuple, build: Callable[[Sequence[int]], QuerySet], ids: Sequence[int]) -> list:
+    """The model objects of ``build(ids)`` (with what it selects related and annotates), its
+    SQL compiled once per ``key``, database and number of ids: what the ORM's ``ModelIterable``
+    makes of the rows, from the kept compiler's description of its columns."""
+    from django.db.models.query import get_related_populators
+
+    ids = [int(i) for i in ids]
+    found = _statement(key, build, ids)
+    if found is None:
+        return list(build(ids))
+    compiler = found[0]
+    fetched = _run(found, ids)
+    select, klass_info = compiler.select, compiler.klass_info
+    annotations = compiler.annotation_col_map
+    model = klass_info["model"]
+    fields = klass_info["select_fields"]
+    start, end = fields[0], fields[-1] + 1
+    names = [column[0].target.attname for column in select[start:end]]
+    populators = get_related_populators(klass_info, select, DEFAULT_DB_ALIAS)
+    out = []
+    for row in compiler.results_iter(results=[fetched]):
+        obj = model.from_db(DEFAULT_DB_ALIAS, names, row[start:end])
+        for populator in populators:
+            populator.populate(row, obj)
+        for name, position in annotations.items():
+            setattr(obj, name, row[position])
+        out.append(obj)
+    return out
+
+
+def rows(key: tuple, build: Callable[[Sequence[int]], QuerySet], ids: Sequence[int]) -> list[tuple]:
+    """The rows of ``build(ids)`` as tuples, its SQL compiled once per ``key``, database and
+    number of ids."""
+    ids = [int(i) for i in ids]
+    found = _statement(key, build, ids)
     if found is None:  # the ORM, every time
         return [tuple(row) for row in build(ids)]
-    compiler, sql, places = found
-    params = [ids[p] if isinstance(p, int) else p[0] for p in places]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        fetched = cursor.fetchall()
-    return [tuple(row) for row in compiler.results_iter(results=[fetched])]
+    fetched = _run(found, ids)
+    return [tuple(row) for row in found[0].results_iter(results=[fetched])]

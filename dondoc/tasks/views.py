@@ -53,6 +53,8 @@ from dondoc.accounts.policy import (
     narrowed_to,
     own_task_agency,
     scope_of,
+    task_visibility_key,
+    update_visibility_key,
     user_org_ids,
     visible_tasks,
     visible_updates,
@@ -157,20 +159,24 @@ def _task_page_task(request: HttpRequest, pk: int) -> Task:
     so that the page asks for the rows of only those that have: index probes inside the one
     query instead of a round trip each that comes back empty."""
     require(request, "task.view")
-    qs = visible_tasks(request.user, Task.objects.filter(pk=pk))
-    qs = qs.annotate(**_page_extras(timezone.localdate())).select_related(
-        "program", "group", "parent", "merged_into"
-    )
-    task = qs.first()
+    user, today = request.user, timezone.localdate()
+
+    def build(ids: list[int]) -> QuerySet:
+        qs = visible_tasks(user, Task.objects.filter(pk=ids[0]))
+        qs = qs.annotate(**_page_extras(today)).select_related(
+            "program", "group", "parent", "merged_into"
+        )
+        return qs.order_by("pk")[:1]  # ``first()``
+
+    # Compiled once per day and narrowing by the policy (``core.prepared``): building it, with
+    # its ten subqueries and four joined tables, cost more than running it.
+    key = ("task_page", task_visibility_key(user), today)
+    found = prepared.instances(key, build, [pk])
+    task = found[0] if found else None
     if task is None:
         raise Http404
-    prefetch_related_objects(
-        [task],
-        Prefetch(
-            "task_agencies",
-            queryset=TaskAgency.objects.select_related("org_unit").order_by("role", "id"),
-        ),
-    )
+    agencies = prepared.instances(("task_page", "agencies"), _task_agencies, [task.pk])
+    _set_prefetched(task, "task_agencies", agencies, TaskAgency.task.field)
     if task.has_groups:
         prefetch_related_objects(
             [task],
@@ -190,6 +196,24 @@ def _task_page_task(request: HttpRequest, pk: int) -> Task:
             task.span_status, task.span_status_original
         )
     return task
+
+
+def _task_agencies(ids: list[int]) -> QuerySet:
+    return (
+        TaskAgency.objects.filter(task_id=ids[0]).select_related("org_unit").order_by("role", "id")
+    )
+
+
+def _set_prefetched(task: Task, name: str, objects: list, field: Any) -> None:
+    """``objects`` as what ``prefetch_related(name)`` would have left on ``task``: the
+    relation's ``all()`` answered from them, each object's ``field`` pointing back to it."""
+    for obj in objects:
+        field.set_cached_value(obj, task)
+    queryset = getattr(task, name).all()
+    queryset._result_cache, queryset._prefetch_done = objects, True
+    if not hasattr(task, "_prefetched_objects_cache"):
+        task._prefetched_objects_cache = {}
+    task._prefetched_objects_cache[name] = queryset
 
 
 _EXTRAS: dict[tuple, dict[str, RawSQL]] = {}
@@ -866,12 +890,21 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     may_approve = can(request.user, "update.approve", task)
     may_correct_any = scope_of(request.user, "task.post_update") is Scope.ALL
-    updates = list(
-        visible_updates(request.user, task.updates.all())
-        .select_related("author", "agency", "source", "corrects")
-        .annotate(has_files=Exists(Attachment.objects.filter(update=OuterRef("pk"))))
-        .order_by("-reported_on", "-id")
-    )
+    user = request.user
+
+    def timeline_of(ids: list[int]) -> QuerySet:
+        return (
+            visible_updates(user, ProgressUpdate.objects.filter(task_id=ids[0]))
+            .select_related("author", "agency", "source", "corrects")
+            .annotate(has_files=Exists(Attachment.objects.filter(update=OuterRef("pk"))))
+            .order_by("-reported_on", "-id")
+        )
+
+    # Compiled once per narrowing by the policy (``core.prepared``), as the task's own query.
+    key = ("task_page", "updates", update_visibility_key(user))
+    updates = prepared.instances(key, timeline_of, [task.pk])
+    for update in updates:  # as ``task.updates`` leaves them
+        ProgressUpdate.task.field.set_cached_value(update, task)
     # The attachments of the updates that have any, in one query (none when none has).
     files: dict[int, list] = {}
     with_files = [u.pk for u in updates if u.has_files]

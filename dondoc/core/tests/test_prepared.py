@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 
 from dondoc.core import prepared
 from dondoc.tasks.models import Directive, DirectiveKind
@@ -70,3 +73,34 @@ def test_an_id_written_into_the_sql_goes_through_the_orm(directives):
             ("test", "text"), _directives_with_an_id_in_their_text, [directive.pk]
         ) == [(directive.pk,)]
     assert list(prepared._KEPT.values()) == [None]
+
+
+def _directive_with_its_program(ids):
+    return (
+        Directive.objects.filter(pk=ids[0])
+        .select_related("program", "issuer")
+        .annotate(n_sources=Count("sources"))
+        .order_by("pk")[:1]
+    )
+
+
+@pytest.mark.django_db
+def test_instances_are_the_orms_objects_with_their_relations_and_annotations(directives):
+    prepared._KEPT.clear()
+    for directive in directives[:2]:
+        (found,) = prepared.instances(("test", "one"), _directive_with_its_program, [directive.pk])
+        (expected,) = _directive_with_its_program([directive.pk])
+        assert (found.pk, found.number, found.date, found.n_sources) == (
+            expected.pk,
+            expected.number,
+            expected.date,
+            0,
+        )
+        with CaptureQueriesContext(connection) as ctx:  # selected with it: no further query
+            assert (found.program.code, found.issuer.name) == (
+                expected.program.code,
+                expected.issuer.name,
+            )
+        assert not ctx.captured_queries
+    assert prepared.instances(("test", "one"), _directive_with_its_program, [0]) == []
+    assert len([k for k in prepared._KEPT if "one" in k]) == 1
