@@ -84,7 +84,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="The continuous-integration check: prepare a small dataset (--tasks, default "
         f"{CI_TASKS:,}) if missing, time the pages of {BASELINE.name} in --rounds rounds and "
         f"fail when the median ratio page/SQL of a page exceeds its baseline by more than "
-        f"{CI_TOLERANCE:.0%}.",
+        f"{CI_TOLERANCE * 100:.0f}%%.",
     )
     parser.add_argument("--rounds", type=int, default=3, help="Rounds of timings for --ci.")
     parser.add_argument(

@@ -269,6 +269,18 @@ def visible_tasks(user: User | Any, queryset: QuerySet) -> QuerySet:
     return queryset.filter(involving(user_org_ids(user), group_ids=user_group_ids(user)))
 
 
+def task_visibility_key(user: User | Any) -> tuple:
+    """What ``visible_tasks`` narrows by for ``user``, as a value: users with equal keys see
+    the same tasks, so a statement written for one (``tasks.statements``) serves the other.
+    Follows ``visible_tasks`` line for line."""
+    scope = scope_of(user, "task.view")
+    if scope is None:
+        return ("none",)
+    if scope is Scope.ALL:
+        return ("all",)
+    return ("own", tuple(sorted(user_org_ids(user))), tuple(sorted(user_group_ids(user))))
+
+
 def visible_updates(user: User | Any, queryset: QuerySet) -> QuerySet:
     """Narrow a ProgressUpdate queryset to what ``user`` may read: the published record, plus
     the drafts of the user's own agencies. Every reader of the timeline goes through this (or
@@ -283,6 +295,14 @@ def visible_updates(user: User | Any, queryset: QuerySet) -> QuerySet:
         return queryset.filter(published)
     own = Q(state=UpdateState.DRAFT, agency_id__in=user_org_ids(user))
     return queryset.filter(published | own)
+
+
+def update_visibility_key(user: User | Any) -> tuple:
+    """What ``visible_updates`` narrows by for ``user``, as a value (as
+    ``task_visibility_key``). Follows ``visible_updates`` line for line."""
+    if scope_of(user, "update.view_draft") is None:
+        return ("published",)
+    return ("own drafts", tuple(sorted(user_org_ids(user))))
 
 
 def may_see_update(user: User | Any, update: Any) -> bool:

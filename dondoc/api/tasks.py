@@ -104,17 +104,18 @@ def get_task_for_user(request: HttpRequest, pk: int) -> Task:
 def list_tasks(request: HttpRequest, filters: Query[TaskFilters]):
     if not can(request.user, "task.view"):
         raise HttpError(403, "You may not view tasks.")
-    if filters.program and not Program.objects.filter(code=filters.program).exists():
-        raise HttpError(404, f"No program with code {filters.program!r}.")
-    # Plain values and one query per relation, no model objects (``filter_tasks``' rows), the
-    # statuses from the maintained status spans.
-    _qs, _state, page, count = filtered_rows(
+    # Plain values and one query for the relations, no model objects (``filter_tasks``' rows),
+    # the statuses from the maintained status spans.
+    _qs, state, page, count = filtered_rows(
         request.user,
         filter_params(filters),
         filters.offset,
         filters.limit,
         annotations=("closure_on_as_of",),
     )
+    # The program the filters read (``choose_program``): another one when the code names none.
+    if filters.program and (state.program is None or state.program.code != filters.program):
+        raise HttpError(404, f"No program with code {filters.program!r}.")
     absolute = request.build_absolute_uri
     counts: dict[int, int] = {}  # members of each collective agency, counted once
     items = [task_item(task, absolute, counts) for task in page]

@@ -30,6 +30,14 @@ def carriers_on(day: dt.date) -> dict[int, int]:
         .distinct()
         .values_list("pk", "successor_id", "valid_from", "valid_to")
     }
+    return carriers_from(rows, day)
+
+
+def carriers_from(
+    rows: dict[int, tuple[int | None, dt.date | None, dt.date | None]], day: dt.date
+) -> dict[int, int]:
+    """``carriers_on`` from the rows it reads: ``{unit id: (successor id, valid from, valid
+    to)}`` of every unit that has a successor or predecessors."""
     result: dict[int, int] = {}
     for pk, (successor, valid_from, valid_to) in rows.items():
         if successor is None or _valid_on(valid_from, valid_to, day):

@@ -29,22 +29,72 @@ def group_ids_of(unit_ids: Iterable[int], on: dt.date | None = None) -> set[int]
     """The ids of the groups ``groups_of`` finds, read as values in two queries (the units'
     kinds, then each group's kinds beside its explicit members) instead of three of model
     objects: the policy and the lists ask it on every request."""
-    kinds, ids = set(), set()
-    for pk, kind, valid_from, valid_to in OrgUnit.objects.filter(pk__in=set(unit_ids)).values_list(
+    units = OrgUnit.objects.filter(pk__in=set(unit_ids)).values_list(
         "pk", "kind", "valid_from", "valid_to"
-    ):
+    )
+    kinds, ids = _valid_kinds(units, on)
+    if not ids:
+        return set()
+    return _groups_containing(kinds, ids, OrgGroup.objects.values_list("pk", "kinds", "units__id"))
+
+
+def _valid_kinds(units: Iterable[tuple], on: dt.date | None) -> tuple[set[str], set[int]]:
+    """The kinds and ids of the (id, kind, valid from, valid to) ``units`` valid ``on``."""
+    kinds, ids = set(), set()
+    for pk, kind, valid_from, valid_to in units:
         if on is None or (
             (valid_from is None or valid_from <= on) and (valid_to is None or on <= valid_to)
         ):
             kinds.add(kind)
             ids.add(pk)
-    if not ids:
-        return set()
+    return kinds, ids
+
+
+def _groups_containing(kinds: set[str], ids: set[int], groups: Iterable[tuple]) -> set[int]:
+    """The (id, kinds, explicit member id) ``groups`` that hold a unit of ``ids`` or of
+    ``kinds``."""
     found = set()
-    for pk, group_kinds, unit_id in OrgGroup.objects.values_list("pk", "kinds", "units__id"):
+    for pk, group_kinds, unit_id in groups:
         if unit_id in ids or kinds & {k.strip() for k in group_kinds.split(",") if k.strip()}:
             found.add(pk)
     return found
+
+
+def carried_units_and_groups(unit_id: int, on: dt.date) -> tuple[set[int], set[int]]:
+    """``carried_ids(unit_id, on)`` and ``group_ids_of`` those units on ``on``, in one query:
+    the merged units with their successors (``carriers_on``) and the unit itself, beside every
+    group's kinds and explicit members. What the task lists' lead filter asks on every
+    request."""
+    from django.db import connection
+
+    from dondoc.orgs.carriers import carriers_from
+
+    unit, group = OrgUnit._meta.db_table, OrgGroup._meta.db_table
+    members = OrgGroup.units.through._meta.db_table
+    q = connection.ops.quote_name
+    sql = (
+        f"SELECT u.id, u.successor_id, u.valid_from, u.valid_to, u.kind, NULL FROM {q(unit)} u "
+        f"WHERE u.successor_id IS NOT NULL OR u.id = %s OR EXISTS (SELECT 1 FROM {q(unit)} p "
+        "WHERE p.successor_id = u.id) "
+        f"UNION ALL SELECT g.id, x.orgunit_id, NULL, NULL, NULL, g.kinds FROM {q(group)} g "
+        f"LEFT JOIN {q(members)} x ON x.orggroup_id = g.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [unit_id])
+        fetched = cursor.fetchall()
+    to_date = OrgUnit._meta.get_field("valid_from").to_python  # text on SQLite
+    units, groups = {}, []
+    for pk, other, valid_from, valid_to, kind, group_kinds in fetched:
+        if group_kinds is None:
+            units[pk] = (other, to_date(valid_from), to_date(valid_to), kind)
+        else:
+            groups.append((pk, group_kinds, other))
+    carriers = carriers_from({pk: row[:3] for pk, row in units.items()}, on)
+    carried = {unit_id} | {pk for pk, carrier in carriers.items() if carrier == unit_id}
+    kinds, ids = _valid_kinds(
+        ((pk, units[pk][3], units[pk][1], units[pk][2]) for pk in carried if pk in units), on
+    )
+    return carried, (_groups_containing(kinds, ids, groups) if ids else set())
 
 
 def involving(

@@ -43,7 +43,9 @@ from urllib.parse import urlencode
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
+    DateField,
     Exists,
     F,
     FilteredRelation,
@@ -57,17 +59,18 @@ from django.db.models import (
     When,
     Window,
 )
+from django.db.models.functions import Cast, RowNumber
 from django.db.models.query import EmptyQuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dondoc.accounts.policy import visible_tasks
+from dondoc.core import prepared
 from dondoc.core.collation import vi_order
 from dondoc.core.params import date_param, is_id
 from dondoc.core.text import fold
-from dondoc.orgs.carriers import carried_ids
 from dondoc.tasks import programs
-from dondoc.tasks.collective import group_ids_of, involving
+from dondoc.tasks.collective import carried_units_and_groups, group_ids_of, involving
 from dondoc.tasks.models import (
     AgencyRole,
     Program,
@@ -313,6 +316,173 @@ def _with_span_status(qs: QuerySet, as_of: dt.date) -> QuerySet:
     )
 
 
+@dataclass
+class Values:
+    """What ``filter_tasks`` puts into the task list's query, read from the parameters and the
+    database: the query's text depends only on ``shape()``, its parameters on the values."""
+
+    program: int
+    as_of: dt.date
+    statuses: list[str] = field(default_factory=list)  # ``Status`` values, sorted
+    late_against_original: bool = False
+    group: int | None = None
+    lead_units: list[int] = field(default_factory=list)  # with the units merged into it
+    lead_groups: list[int] = field(default_factory=list)  # its collective agencies that day
+    agency_units: list[int] = field(default_factory=list)  # its lineage
+    agency_groups: list[int] = field(default_factory=list)
+    member: int | None = None
+    directive: int | None = None
+    due_from: dt.date | None = None
+    due_to: dt.date | None = None
+    q: str = ""  # folded
+    output: str = ""  # folded
+    output_kinds: list[str] = field(default_factory=list)
+    sort: str = "deadline"
+
+    def shape(self) -> tuple:
+        """Everything but the values that the query's text depends on."""
+        return (
+            len(self.statuses),
+            self.late_against_original,
+            self.group is not None,
+            len(self.lead_units),
+            len(self.lead_groups),
+            len(self.agency_units),
+            len(self.agency_groups),
+            self.member is not None,
+            self.directive is not None,
+            self.due_from is not None,
+            self.due_to is not None,
+            bool(self.q),
+            bool(self.output),
+            len(self.output_kinds),
+            self.sort,
+        )
+
+
+def parse_filters(params: Mapping[str, Any]) -> tuple[FilterState, Values | None]:
+    """The filter state as given back to the user, and the values of the query (None when
+    there is no program to list). Reads the program and, for the agency filters, the units
+    and collective agencies they stand for."""
+    problems: list[str] = []
+    program = choose_program(_value(params, "program") or None)
+    as_of = date_param(params, "as_of") or timezone.localdate()
+    state = FilterState(program=program, as_of=as_of, problems=problems)
+    if program is None:
+        return state, None
+    values = Values(program=program.pk, as_of=as_of)
+
+    state.late_against_original = _value(params, "late_against_original").lower() in (
+        "1",
+        "true",
+        "on",
+    )
+    values.late_against_original = state.late_against_original
+
+    asked = _values(params, "status")
+    known = [s for s in asked if s in STATUS_GROUPS or s in Status._value2member_map_]
+    for unknown in sorted(set(asked) - set(known)):
+        problems.append(_("Unknown status “%(value)s” ignored.") % {"value": unknown})
+    state.statuses = list(dict.fromkeys(known))
+    if state.statuses:
+        values.statuses = sorted(status_values(state.statuses))
+
+    for name in _ID_PARAMS:
+        setattr(state, name, _int(params, name, problems))
+    values.group = state.group or None
+    values.member = state.member or None
+    values.directive = state.directive or None
+    # An agency's tasks include those of the collective agencies it is a member of that day.
+    if state.lead:  # with the units merged into it by then, as the dashboard counts them
+        units, groups = carried_units_and_groups(state.lead, as_of)
+        values.lead_units, values.lead_groups = sorted(units), sorted(groups)
+    if state.agency:
+        from dondoc.orgs.models import OrgUnit
+
+        unit = OrgUnit.objects.filter(pk=state.agency).first()
+        values.agency_units = sorted(unit.lineage_ids() if unit else {state.agency})
+        values.agency_groups = sorted(group_ids_of(values.agency_units, as_of))
+
+    state.due_from = values.due_from = date_param(params, "due_from")
+    state.due_to = values.due_to = date_param(params, "due_to")
+
+    state.q = _value(params, "q")[:200]
+    if state.q:
+        values.q = fold(state.q)
+    state.output = _value(params, "output")[:200]
+    if state.output:
+        values.output = fold(state.output)
+    kinds = _values(params, "output_kind")
+    for unknown in sorted(set(kinds) - set(OUTPUT_KINDS)):
+        problems.append(_("Unknown kind of output “%(value)s” ignored.") % {"value": unknown})
+    state.output_kinds = values.output_kinds = [
+        k for k in dict.fromkeys(kinds) if k in OUTPUT_KINDS
+    ]
+
+    sort = _value(params, "sort") or "deadline"
+    if sort.lstrip("-") not in SORTS:
+        problems.append(_("Unknown sort order “%(value)s” ignored.") % {"value": sort})
+        sort = "deadline"
+    state.sort = values.sort = sort
+    return state, values
+
+
+def build_tasks(user: Any, values: Values, *, source: str = "timeline") -> QuerySet:
+    """The tasks ``user`` may see (``visible_tasks``), as of ``values.as_of``, filtered and
+    sorted by ``values`` (``filter_tasks``)."""
+    if source not in ("spans", "timeline"):
+        raise ValueError(f"source must be 'spans' or 'timeline', not {source!r}")
+    spans = source == "spans"
+    as_of = values.as_of
+    qs = visible_tasks(user, tasks_as_of(as_of, Task.objects.filter(program_id=values.program)))
+    if spans:
+        qs = _with_span_status(qs, as_of)
+    else:
+        qs = with_late_against_original(with_status(qs, as_of), as_of)
+
+    def unless_spanless(condition: Q) -> Q:
+        return condition | Q(span_id__isnull=True) if spans else condition
+
+    if values.late_against_original:
+        qs = qs.filter(unless_spanless(Q(late_against_original=True)))
+    if values.statuses:
+        qs = qs.filter(unless_spanless(Q(status__in=values.statuses)))
+    if values.group:
+        qs = qs.filter(group_id=values.group)
+    if values.lead_units:
+        qs = qs.filter(
+            involving(
+                values.lead_units, roles=[AgencyRole.LEAD], on=as_of, group_ids=values.lead_groups
+            )
+        )
+    if values.agency_units:
+        qs = qs.filter(involving(values.agency_units, on=as_of, group_ids=values.agency_groups))
+    if values.member:
+        qs = qs.filter(
+            Exists(Task.members.through.objects.filter(task=OuterRef("pk"), member=values.member))
+        )
+    if values.directive:
+        qs = qs.filter(
+            Exists(TaskSource.objects.filter(task=OuterRef("pk"), directive_id=values.directive))
+        )
+    if values.due_from:
+        qs = qs.filter(due_on__gte=values.due_from)
+    if values.due_to:
+        qs = qs.filter(due_on__lte=values.due_to)
+    if values.q:
+        qs = qs.filter(content_folded__contains=values.q)
+    if values.output:
+        qs = qs.filter(expected_output_folded__contains=values.output)
+    if values.output_kinds:
+        qs = qs.filter(output_kind__in=values.output_kinds)
+    key = values.sort.lstrip("-")
+    if key == "status":
+        qs = qs.annotate(status_rank=_status_rank())
+    elif key == "lead":
+        qs = qs.annotate(lead_name=_lead_name())
+    return qs.order_by(*_ordering(values.sort))
+
+
 def filter_tasks(
     user: Any, params: Mapping[str, Any], *, source: str = "timeline"
 ) -> tuple[QuerySet, FilterState]:
@@ -330,93 +500,10 @@ def filter_tasks(
     """
     if source not in ("spans", "timeline"):
         raise ValueError(f"source must be 'spans' or 'timeline', not {source!r}")
-    spans = source == "spans"
-    problems: list[str] = []
-    program = choose_program(_value(params, "program") or None)
-    as_of = date_param(params, "as_of") or timezone.localdate()
-    state = FilterState(program=program, as_of=as_of, problems=problems)
-    if program is None:
+    state, values = parse_filters(params)
+    if values is None:
         return Task.objects.none(), state
-
-    qs = visible_tasks(user, tasks_as_of(as_of, Task.objects.filter(program=program)))
-    if spans:
-        qs = _with_span_status(qs, as_of)
-    else:
-        qs = with_late_against_original(with_status(qs, as_of), as_of)
-
-    def unless_spanless(condition: Q) -> Q:
-        return condition | Q(span_id__isnull=True) if spans else condition
-
-    state.late_against_original = _value(params, "late_against_original").lower() in (
-        "1",
-        "true",
-        "on",
-    )
-    if state.late_against_original:
-        qs = qs.filter(unless_spanless(Q(late_against_original=True)))
-
-    asked = _values(params, "status")
-    known = [s for s in asked if s in STATUS_GROUPS or s in Status._value2member_map_]
-    for unknown in sorted(set(asked) - set(known)):
-        problems.append(_("Unknown status “%(value)s” ignored.") % {"value": unknown})
-    state.statuses = list(dict.fromkeys(known))
-    if state.statuses:
-        qs = qs.filter(unless_spanless(Q(status__in=sorted(status_values(state.statuses)))))
-
-    for name in _ID_PARAMS:
-        setattr(state, name, _int(params, name, problems))
-    if state.group:
-        qs = qs.filter(group_id=state.group)
-    # An agency's tasks include those of the collective agencies it is a member of that day.
-    if state.lead:  # with the units merged into it by then, as the dashboard counts them
-        ids = carried_ids(state.lead, as_of)
-        groups = group_ids_of(ids, as_of)
-        qs = qs.filter(involving(ids, roles=[AgencyRole.LEAD], on=as_of, group_ids=groups))
-    if state.agency:
-        from dondoc.orgs.models import OrgUnit
-
-        unit = OrgUnit.objects.filter(pk=state.agency).first()
-        ids = unit.lineage_ids() if unit else {state.agency}
-        qs = qs.filter(involving(ids, on=as_of))
-    if state.member:
-        qs = qs.filter(
-            Exists(Task.members.through.objects.filter(task=OuterRef("pk"), member=state.member))
-        )
-    if state.directive:
-        qs = qs.filter(
-            Exists(TaskSource.objects.filter(task=OuterRef("pk"), directive_id=state.directive))
-        )
-
-    state.due_from = date_param(params, "due_from")
-    state.due_to = date_param(params, "due_to")
-    if state.due_from:
-        qs = qs.filter(due_on__gte=state.due_from)
-    if state.due_to:
-        qs = qs.filter(due_on__lte=state.due_to)
-
-    state.q = _value(params, "q")[:200]
-    if state.q:
-        qs = qs.filter(content_folded__contains=fold(state.q))
-    state.output = _value(params, "output")[:200]
-    if state.output:
-        qs = qs.filter(expected_output_folded__contains=fold(state.output))
-    kinds = _values(params, "output_kind")
-    for unknown in sorted(set(kinds) - set(OUTPUT_KINDS)):
-        problems.append(_("Unknown kind of output “%(value)s” ignored.") % {"value": unknown})
-    state.output_kinds = [k for k in dict.fromkeys(kinds) if k in OUTPUT_KINDS]
-    if state.output_kinds:
-        qs = qs.filter(output_kind__in=state.output_kinds)
-
-    sort = _value(params, "sort") or "deadline"
-    if sort.lstrip("-") not in SORTS:
-        problems.append(_("Unknown sort order “%(value)s” ignored.") % {"value": sort})
-        sort = "deadline"
-    state.sort = sort
-    if state.sort_key == "status":
-        qs = qs.annotate(status_rank=_status_rank())
-    elif state.sort_key == "lead":
-        qs = qs.annotate(lead_name=_lead_name())
-    return qs.order_by(*_ordering(sort)), state
+    return build_tasks(user, values, source=source), state
 
 
 def with_display_relations(qs: QuerySet) -> QuerySet:
@@ -538,22 +625,97 @@ class TaskRow:
         self.sources = _Related()
 
 
+def _relation_rows(ids: list[int]) -> QuerySet:
+    """What a row shows of the tasks ``ids``, in one query whose SQL depends only on the
+    number of ids (``core.prepared``: compiled once per number, run on every request): their
+    agencies (part 0, by role), collective agencies (1, by role), members (2, in the members'
+    order) and sources (3, by the directive's date), each row (part, position, task id, id,
+    role or label, name, short name, date)."""
+    text = Cast(Value(None), CharField())
+
+    def part(qs: QuerySet, n: int, order: list, pk: str, **columns: Any) -> QuerySet:
+        values = {"r_role": text, "r_name": text, "r_short": text}
+        values["r_date"] = Cast(Value(None), DateField())
+        values |= {name: F(field) for name, field in columns.items()}
+        return (
+            qs.filter(task_id__in=ids)
+            .order_by()
+            .annotate(
+                r_part=Value(n, output_field=IntegerField()),
+                r_position=Window(RowNumber(), order_by=order),
+                r_task=F("task_id"),
+                r_id=F(pk),
+                **values,
+            )
+            .values_list(
+                "r_part", "r_position", "r_task", "r_id", "r_role", "r_name", "r_short", "r_date"
+            )
+        )
+
+    return part(
+        TaskAgency.objects,
+        0,
+        [F("role").asc(), F("id").asc()],
+        "org_unit_id",
+        r_role="role",
+        r_name="org_unit__name",
+        r_short="org_unit__short_name",
+    ).union(
+        part(
+            TaskAgencyGroup.objects,
+            1,
+            [F("role").asc(), F("id").asc()],
+            "group_id",
+            r_role="role",
+        ),
+        part(
+            Task.members.through.objects,
+            2,
+            [F("member__sort_order").asc(), vi_order("member__full_name"), F("member_id").asc()],
+            "member_id",
+            r_name="member__full_name",
+        ),
+        part(
+            TaskSource.objects,
+            3,
+            [F("directive__date").asc(), F("id").asc()],
+            "directive_id",
+            r_role="label",
+            r_name="directive__number",
+            r_date="directive__date",
+        ),
+        all=True,
+    )
+
+
 def filtered_rows(
     user: Any,
     params: Mapping[str, Any],
     offset: int,
     limit: int,
     annotations: tuple[str, ...] = (),
-) -> tuple[QuerySet, FilterState, list[TaskRow], int]:
+) -> tuple[QuerySet | None, FilterState, list[TaskRow], int]:
     """``filter_tasks`` and ``task_rows``: the queryset, the filter state, rows ``offset`` to
     ``offset + limit`` and the number of rows, the statuses read from the maintained status
     spans, or from the timeline when some task of the list has no span on the date (none has
-    while the spans are kept: a task merged away, or assigned later, is not listed)."""
-    qs, state = filter_tasks(user, params, source="spans")
+    while the spans are kept: a task merged away, or assigned later, is not listed).
+
+    The rows are read by the statement written once for the filters' shape
+    (``tasks.statements``) when it finds rows, all with a span; the queryset is then not built
+    (None). Otherwise, through the ORM."""
+    from dondoc.tasks import statements
+
+    state, values = parse_filters(params)
+    if values is None:
+        return Task.objects.none(), state, [], 0
+    found = statements.rows(user, values, offset, limit, annotations)
+    if found and found[0]["spanned_rows"] == found[0]["total_rows"]:
+        return None, state, _with_relations(found), found[0]["total_rows"]
+    qs = build_tasks(user, values, source="spans")
     try:
         rows, total = task_rows(qs, offset, limit, annotations)
     except SpansMissing:
-        qs, state = filter_tasks(user, params)
+        qs = build_tasks(user, values)
         rows, total = task_rows(qs, offset, limit, annotations)
     return qs, state, rows, total
 
@@ -567,17 +729,15 @@ def task_rows(
 
     The task's columns and the ``annotations`` named (besides ``status``, ``due_on_as_of`` and
     ``late_against_original``) are read as values, so the status expression is written only
-    where it is used; the total rides on the rows. Then one query per relation, reading only
-    the names shown. Five queries in all, as with ``with_display_relations``, but no model
-    objects.
+    where it is used; the total rides on the rows. Then one query for the four relations,
+    reading only the names shown (and the collective agencies' objects when a row has any):
+    two or three queries where ``with_display_relations`` makes five, and no model objects.
 
     A list read from the status spans (``filter_tasks(..., source="spans")``) in which some
     task has no span covering the date raises ``SpansMissing`` (``filtered_rows`` then reads
     it from the timeline): its status filters kept that task whatever its status, so that the
     count of rows with a span, riding on the rows like the total, tells.
     """
-    from dondoc.orgs.models import OrgGroup
-
     if isinstance(qs, EmptyQuerySet):  # no program to list (``filter_tasks``): no status either
         return [], 0
     names = (*ROW_FIELDS, "status", "due_on_as_of", "late_against_original", *annotations)
@@ -592,46 +752,37 @@ def task_rows(
         return [], (qs.count() if offset else 0)
     if spans and values[0]["spanned_rows"] != values[0]["total_rows"]:
         raise SpansMissing
+    return _with_relations(values), values[0]["total_rows"]
+
+
+def _with_relations(values: list[dict]) -> list[TaskRow]:
+    """``values`` (a list query's rows) as ``TaskRow`` with their agencies, collective
+    agencies, members and sources, read in one query (``_relation_rows``)."""
+    from dondoc.orgs.models import OrgGroup
+
     rows = [TaskRow(v) for v in values]
     by_id = {row.pk: row for row in rows}
     ids = list(by_id)
-    for task_id, role, unit_id, name, short in (
-        TaskAgency.objects.filter(task_id__in=ids)
-        .order_by("role", "id")
-        .values_list("task_id", "role", "org_unit_id", "org_unit__name", "org_unit__short_name")
-    ):
-        by_id[task_id].task_agencies.append(
-            _Link(
-                role=role, org_unit_id=unit_id, org_unit=_Ref(unit_id, name=name, short_name=short)
+    group_links = []
+    found = prepared.rows(("task_rows", "relations"), _relation_rows, ids)
+    for n, _position, task_id, pk, role, name, short, day in sorted(found, key=lambda r: r[:2]):
+        row = by_id[task_id]
+        if n == 0:
+            row.task_agencies.append(
+                _Link(role=role, org_unit_id=pk, org_unit=_Ref(pk, name=name, short_name=short))
             )
-        )
-    group_links = list(
-        TaskAgencyGroup.objects.filter(task_id__in=ids)
-        .order_by("role", "id")
-        .values_list("task_id", "role", "group_id")
-    )
+        elif n == 1:
+            group_links.append((task_id, role, pk))
+        elif n == 2:
+            row.members.append(_Ref(pk, full_name=name))
+        else:
+            row.sources.append(
+                _Link(label=role, directive_id=pk, directive=_Ref(pk, number=name, date=day))
+            )
     if group_links:  # collective agencies are few: their objects (``members_on``) are wanted
         groups = OrgGroup.objects.in_bulk({g for _t, _r, g in group_links})
         for task_id, role, group_id in group_links:
             by_id[task_id].task_groups.append(
                 _Link(role=role, group_id=group_id, group=groups[group_id])
             )
-    for task_id, member_id, full_name in (
-        Task.members.through.objects.filter(task_id__in=ids)
-        .order_by("member__sort_order", vi_order("member__full_name"), "member_id")
-        .values_list("task_id", "member_id", "member__full_name")
-    ):
-        by_id[task_id].members.append(_Ref(member_id, full_name=full_name))
-    for task_id, label, directive_id, number, date in (
-        TaskSource.objects.filter(task_id__in=ids)
-        .order_by("directive__date", "id")
-        .values_list("task_id", "label", "directive_id", "directive__number", "directive__date")
-    ):
-        by_id[task_id].sources.append(
-            _Link(
-                label=label,
-                directive_id=directive_id,
-                directive=_Ref(directive_id, number=number, date=date),
-            )
-        )
-    return rows, values[0]["total_rows"]
+    return rows

@@ -19,16 +19,23 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
+    CharField,
     Count,
+    DateField,
     Exists,
+    F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
+    Value,
+    Window,
     prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, RowNumber
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -46,11 +53,14 @@ from dondoc.accounts.policy import (
     narrowed_to,
     own_task_agency,
     scope_of,
+    task_visibility_key,
+    update_visibility_key,
     user_org_ids,
     visible_tasks,
     visible_updates,
 )
 from dondoc.audit.log import update_history_visible
+from dondoc.core import prepared
 from dondoc.core.collation import vi_order
 from dondoc.core.params import date_param, page_number
 from dondoc.core.transitions import Conflict
@@ -149,20 +159,24 @@ def _task_page_task(request: HttpRequest, pk: int) -> Task:
     so that the page asks for the rows of only those that have: index probes inside the one
     query instead of a round trip each that comes back empty."""
     require(request, "task.view")
-    qs = visible_tasks(request.user, Task.objects.filter(pk=pk))
-    qs = qs.annotate(**_page_extras(timezone.localdate())).select_related(
-        "program", "group", "parent", "merged_into"
-    )
-    task = qs.first()
+    user, today = request.user, timezone.localdate()
+
+    def build(ids: list[int]) -> QuerySet:
+        qs = visible_tasks(user, Task.objects.filter(pk=ids[0]))
+        qs = qs.annotate(**_page_extras(today)).select_related(
+            "program", "group", "parent", "merged_into"
+        )
+        return qs.order_by("pk")[:1]  # ``first()``
+
+    # Compiled once per day and narrowing by the policy (``core.prepared``): building it, with
+    # its ten subqueries and four joined tables, cost more than running it.
+    key = ("task_page", task_visibility_key(user), today)
+    found = prepared.instances(key, build, [pk])
+    task = found[0] if found else None
     if task is None:
         raise Http404
-    prefetch_related_objects(
-        [task],
-        Prefetch(
-            "task_agencies",
-            queryset=TaskAgency.objects.select_related("org_unit").order_by("role", "id"),
-        ),
-    )
+    agencies = prepared.instances(("task_page", "agencies"), _task_agencies, [task.pk])
+    _set_prefetched(task, "task_agencies", agencies, TaskAgency.task.field)
     if task.has_groups:
         prefetch_related_objects(
             [task],
@@ -182,6 +196,24 @@ def _task_page_task(request: HttpRequest, pk: int) -> Task:
             task.span_status, task.span_status_original
         )
     return task
+
+
+def _task_agencies(ids: list[int]) -> QuerySet:
+    return (
+        TaskAgency.objects.filter(task_id=ids[0]).select_related("org_unit").order_by("role", "id")
+    )
+
+
+def _set_prefetched(task: Task, name: str, objects: list, field: Any) -> None:
+    """``objects`` as what ``prefetch_related(name)`` would have left on ``task``: the
+    relation's ``all()`` answered from them, each object's ``field`` pointing back to it."""
+    for obj in objects:
+        field.set_cached_value(obj, task)
+    queryset = getattr(task, name).all()
+    queryset._result_cache, queryset._prefetch_done = objects, True
+    if not hasattr(task, "_prefetched_objects_cache"):
+        task._prefetched_objects_cache = {}
+    task._prefetched_objects_cache[name] = queryset
 
 
 _EXTRAS: dict[tuple, dict[str, RawSQL]] = {}
@@ -406,46 +438,77 @@ def _options(kind: str, rows: Any, labels: Callable[[list], list]) -> RenderedOp
     return written
 
 
-def _list_context(request: HttpRequest, state: FilterState) -> dict[str, Any]:
-    program = state.program
+def _option_parts(ids: list[int]) -> QuerySet:
+    """The filter form's option lists of the program ``ids[0]``, in one query: units leading
+    a task of it (communes, thousands of them at national scale, only the one selected,
+    ``ids[1]``: they are reached from their own page), its solution groups, its members and
+    its directives, each row (list, position, id, number, text, other text, date)."""
     from dondoc.orgs.models import Member, OrgUnit
 
-    # Units leading a task of this program; communes (thousands of them at national scale)
-    # only when selected: they are reached from their own page.
-    leads = (
-        OrgUnit.objects.filter(
-            Exists(
-                TaskAgency.objects.filter(
-                    org_unit=OuterRef("pk"), role="lead", task__program=program
-                )
+    program, selected = ids
+    # Typed NULLs: PostgreSQL matches the parts' columns by type.
+    null_int, null_text = Cast(Value(None), IntegerField()), Cast(Value(None), CharField())
+
+    def part(qs: QuerySet, n: int, order: list, number=None, text=None, other=None, day=None):
+        return (
+            qs.order_by()
+            .annotate(
+                o_list=Value(n, output_field=IntegerField()),
+                o_position=Window(RowNumber(), order_by=order),
+                o_number=F(number) if number else null_int,
+                o_text=F(text) if text else null_text,
+                o_other=F(other) if other else null_text,
+                o_date=F(day) if day else Cast(Value(None), DateField()),
             )
+            .values_list("o_list", "o_position", "id", "o_number", "o_text", "o_other", "o_date")
         )
-        .exclude(Q(kind="commune") & ~Q(pk=state.lead or 0))
-        .order_by("kind", vi_order("name"))
+
+    leads = OrgUnit.objects.filter(
+        Exists(
+            TaskAgency.objects.filter(org_unit=OuterRef("pk"), role="lead", task__program=program)
+        )
+    ).exclude(Q(kind="commune") & ~Q(pk=selected))
+    return part(
+        leads, 0, [F("kind").asc(), vi_order("name")], text="name", other="short_name"
+    ).union(
+        part(
+            SolutionGroup.objects.filter(program=program),
+            1,
+            [F("number").asc()],
+            number="number",
+            text="title",
+        ),
+        part(
+            Member.objects.filter(program=program),
+            2,
+            [F("sort_order").asc(), vi_order("full_name")],
+            text="full_name",
+        ),
+        part(
+            Directive.objects.filter(program=program),
+            3,
+            [F("date").desc()],
+            text="number",
+            day="date",
+        ),
+        all=True,
     )
-    # The option lists read only what an option shows, as plain values, and are written by
-    # ``select_options`` (hundreds of options through the template engine cost more than the
-    # page's SQL).
-    groups = (
-        SolutionGroup.objects.filter(program=program).values_list("id", "number", "title")
-        if program
-        else []
-    )
-    members = (
-        Member.objects.filter(program=program).values_list("id", "full_name") if program else []
-    )
-    directives = (
-        Directive.objects.filter(program=program)
-        .order_by("-date")
-        .values_list("id", "number", "date")
-        if program
-        else []
-    )
+
+
+def _list_context(request: HttpRequest, state: FilterState) -> dict[str, Any]:
+    program = state.program
+    # The option lists read only what an option shows, as plain values, in one query compiled
+    # once (``_option_parts``), and are written by ``select_options`` (hundreds of options
+    # through the template engine cost more than the page's SQL).
+    lists: list[list[tuple]] = [[], [], [], []]
+    if program:
+        found = prepared.rows(("list_options",), _option_parts, [program.pk, state.lead or 0])
+        for n, _position, pk, number, text, other, day in sorted(found, key=lambda r: r[:2]):
+            lists[n].append(((pk, text, other), (pk, number, text), (pk, text), (pk, text, day))[n])
+    leads, groups, members, directives = lists
     return {
         "lead_options": _options(
-            "lead",
-            leads.values_list("id", "name", "short_name"),
-            lambda rows: [(pk, short or name) for pk, name, short in rows],
+            "lead", leads, lambda rows: [(pk, short or name) for pk, name, short in rows]
         ),
         "group_options": _options(
             "group",
@@ -502,7 +565,7 @@ def _row_page(request: HttpRequest, wanted: int) -> tuple[Page, FilterState]:
     offset = (wanted - 1) * PAGE_SIZE  # ``page_number`` is at least 1
     qs, state, rows, total = filtered_rows(request.user, request.GET, offset, PAGE_SIZE)
     if rows or not total:
-        paginator = Paginator(qs, PAGE_SIZE)
+        paginator = Paginator(rows if qs is None else qs, PAGE_SIZE)
         paginator.count = total
         return Page(rows, wanted if rows else 1, paginator), state
     return _page(with_display_relations(qs), wanted), state
@@ -714,6 +777,84 @@ def _group_context(task: Task, day: dt.date) -> dict[str, Any]:
     }
 
 
+def _source_and_member_rows(ids: list[int]) -> QuerySet:
+    """The sources (list 0: by the directive's date) and supervising members (list 1: in the
+    members' order) of the task ``ids[0]``, in one query: each row (list, position, id,
+    directive id, label or full name, wording, span start, span end, directive number, date,
+    directive text, position)."""
+    from dondoc.orgs.models import Member
+
+    task = ids[0]
+    text, number = Cast(Value(None), CharField()), Cast(Value(None), IntegerField())
+    columns = ("o_list", "o_position", "o_id", "o_directive", "o_label", "o_wording", "o_start",
+               "o_end", "o_number", "o_date", "o_text", "o_role")  # fmt: skip
+    sources = (
+        TaskSource.objects.filter(task_id=task)
+        .order_by()
+        .annotate(
+            o_list=Value(0, output_field=IntegerField()),
+            o_position=Window(RowNumber(), order_by=[F("directive__date").asc()]),
+            o_id=F("id"),
+            o_directive=F("directive_id"),
+            o_label=F("label"),
+            o_wording=F("wording"),
+            o_start=F("span_start"),
+            o_end=F("span_end"),
+            o_number=F("directive__number"),
+            o_date=F("directive__date"),
+            o_text=F("directive__text"),
+            o_role=text,
+        )
+        .values_list(*columns)
+    )
+    members = (
+        Member.objects.filter(tasks=task)
+        .order_by()
+        .annotate(
+            o_list=Value(1, output_field=IntegerField()),
+            o_position=Window(RowNumber(), order_by=[F("sort_order").asc(), vi_order("full_name")]),
+            o_id=F("id"),
+            o_directive=number,
+            o_label=F("full_name"),
+            o_wording=text,
+            o_start=number,
+            o_end=number,
+            o_number=text,
+            o_date=Cast(Value(None), DateField()),
+            o_text=text,
+            o_role=F("position"),
+        )
+        .values_list(*columns)
+    )
+    return sources.union(members, all=True)
+
+
+def _sources_and_members(task: Task) -> dict[str, list]:
+    """The task page's sources (with the directive each names, its text for the passage) and
+    supervising members, read in one query compiled once (``core.prepared``)."""
+    from dondoc.orgs.models import Member
+
+    sources, members = [], []
+    rows = prepared.rows(("task_page", "sources_members"), _source_and_member_rows, [task.pk])
+    for row in sorted(rows, key=lambda r: r[:2]):
+        kind, _position, pk, directive, label, wording, start, end, number, day, text, role = row
+        if kind == 0:
+            source = TaskSource(
+                id=pk,
+                task_id=task.pk,
+                directive_id=directive,
+                label=label,
+                wording=wording,
+                span_start=start,
+                span_end=end,
+            )
+            source.directive = Directive(id=directive, number=number, date=day, text=text)
+            sources.append(source)
+        else:
+            members.append(Member(id=pk, full_name=label, position=role))
+    return {"sources": sources, "members": members}
+
+
 @login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task_page_task(request, pk)
@@ -762,12 +903,21 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     may_approve = can(request.user, "update.approve", task)
     may_correct_any = scope_of(request.user, "task.post_update") is Scope.ALL
-    updates = list(
-        visible_updates(request.user, task.updates.all())
-        .select_related("author", "agency", "source", "corrects")
-        .annotate(has_files=Exists(Attachment.objects.filter(update=OuterRef("pk"))))
-        .order_by("-reported_on", "-id")
-    )
+    user = request.user
+
+    def timeline_of(ids: list[int]) -> QuerySet:
+        return (
+            visible_updates(user, ProgressUpdate.objects.filter(task_id=ids[0]))
+            .select_related("author", "agency", "source", "corrects")
+            .annotate(has_files=Exists(Attachment.objects.filter(update=OuterRef("pk"))))
+            .order_by("-reported_on", "-id")
+        )
+
+    # Compiled once per narrowing by the policy (``core.prepared``), as the task's own query.
+    key = ("task_page", "updates", update_visibility_key(user))
+    updates = prepared.instances(key, timeline_of, [task.pk])
+    for update in updates:  # as ``task.updates`` leaves them
+        ProgressUpdate.task.field.set_cached_value(update, task)
     # The attachments of the updates that have any, in one query (none when none has).
     files: dict[int, list] = {}
     with_files = [u.pk for u in updates if u.has_files]
@@ -800,10 +950,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "leads": [ta.org_unit for ta in task_agencies if ta.role == "lead"],
         "coordinators": [ta.org_unit for ta in task_agencies if ta.role == "coordinating"],
         **_group_context(task, timezone.localdate()),
-        "sources": task.sources.select_related("directive", "directive__issuer").order_by(
-            "directive__date"
-        ),
-        "members": task.members.all(),
+        **_sources_and_members(task),
         "subtasks": visible_task(task.subtasks.filter(merged_into__isnull=True))
         if task.has_subtasks
         else [],

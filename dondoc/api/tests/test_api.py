@@ -283,9 +283,22 @@ def test_the_list_runs_a_constant_number_of_queries(
             leads=[most],
         )
     headers = bearer(clerk)
-    with django_assert_max_num_queries(8):
+    # The rows' four relations in one query (they were four).
+    with django_assert_max_num_queries(5):
         response = client.get("/api/tasks", {"as_of": AS_OF}, **headers)
     assert response.json()["count"] == 23
+
+
+def test_the_list_of_an_unknown_program_is_a_404_and_a_known_one_is_read_once(
+    client, clerk, tasks, program, django_assert_max_num_queries
+):
+    headers = bearer(clerk)
+    response = client.get("/api/tasks", {"program": "KHONG-CO"}, **headers)
+    assert response.status_code == 404
+    assert response.json()["detail"] == "No program with code 'KHONG-CO'."
+    with django_assert_max_num_queries(5):  # the program read by the filters only
+        response = client.get("/api/tasks", {"program": program.code, "as_of": AS_OF}, **headers)
+    assert response.json()["count"] == 3
 
 
 def test_a_bad_date_is_a_readable_422(client, clerk, tasks):

@@ -33,6 +33,19 @@ def test_the_bell_shows_the_unread_count(signed_in, reporter):
 
 
 @pytest.mark.django_db
+def test_the_bell_counts_the_readers_own_unread_ones_at_each_request(
+    client, reporter, other_reporter
+):
+    client.force_login(other_reporter)
+    assert "bell-count" not in client.get("/notifications/").content.decode()
+    _make(reporter, 2)
+    (mine,) = _make(other_reporter)
+    assert 'class="bell-count">1<' in client.get("/notifications/").content.decode()
+    client.post(f"/notifications/{mine.pk}/read/")
+    assert "bell-count" not in client.get("/notifications/").content.decode()
+
+
+@pytest.mark.django_db
 def test_list_shows_only_ones_own_notifications(
     signed_in, reporter, other_reporter, django_assert_max_num_queries
 ):

@@ -10,13 +10,14 @@ from dondoc.accounts.models import Role
 from dondoc.accounts.policy import can, own_task_agency, visible_tasks
 from dondoc.api.tests.test_api import bearer
 from dondoc.conftest import _user
+from dondoc.orgs.carriers import carried_ids
 from dondoc.orgs.groups import ensure_standard_groups
 from dondoc.orgs.models import OrgGroup, OrgKind, OrgUnit
 from dondoc.rounds import services as rounds
 from dondoc.rounds.queries import agency_tasks
 from dondoc.rounds.todo import agency_todo
 from dondoc.tasks import services
-from dondoc.tasks.collective import group_reporting
+from dondoc.tasks.collective import carried_units_and_groups, group_ids_of, group_reporting
 from dondoc.tasks.importers.nq57 import LoadSummary, load_provinces
 from dondoc.tasks.importers.service import import_file
 from dondoc.tasks.models import ProgressUpdate, Task
@@ -186,3 +187,28 @@ def test_the_reporters_to_do_counts_the_group_task_in_a_round(provinces_task, pr
     (item,) = agency_todo(hanoi, dt.date(2025, 6, 1)).rounds
 
     assert (item.updated, item.required) == (0, 1)
+
+
+@pytest.mark.django_db
+def test_a_units_carried_units_and_groups_are_read_in_one_query(
+    most, hanoi, django_assert_num_queries
+):
+    ensure_standard_groups()
+    new = OrgUnit.objects.create(
+        code="tuyen-quang-moi", kind=OrgKind.PROVINCE, name="Tuyên Quang",
+        valid_from=dt.date(2025, 7, 1),
+    )  # fmt: skip
+    OrgUnit.objects.create(
+        code="ha-giang-cu", kind=OrgKind.PROVINCE, name="Hà Giang",
+        valid_to=dt.date(2025, 6, 30), successor=new,
+    )  # fmt: skip
+    named = OrgGroup.objects.create(code="nhom-rieng", name="Nhóm riêng", kinds="")
+    named.units.add(most)
+    for unit in (new, hanoi, most):
+        for day in (dt.date(2025, 3, 1), dt.date(2025, 8, 1)):
+            with django_assert_num_queries(1):
+                found = carried_units_and_groups(unit.pk, day)
+            expected_units = carried_ids(unit.pk, day)
+            assert found == (expected_units, group_ids_of(expected_units, day)), (unit, day)
+    assert len(carried_units_and_groups(new.pk, dt.date(2025, 8, 1))[0]) == 2  # Hà Giang's work
+    assert named.pk in carried_units_and_groups(most.pk, dt.date(2025, 8, 1))[1]

@@ -239,3 +239,25 @@ def test_the_api_records_one_update_for_a_repeated_idempotency_key(client, share
         HTTP_IDEMPOTENCY_KEY="no spaces!",
     )
     assert bad.status_code == 400
+
+
+def test_the_task_page_keeps_each_readers_narrowing_whoever_came_first(
+    client, program, shared, draft, reporter, other_reporter, clerk, hanoi
+):
+    # The page's statements are compiled once per narrowing by the policy (``core.prepared``).
+    hanoi_only = services.create_task(
+        program=program,
+        content="Việc riêng của Hà Nội",
+        assigned_on=dt.date(2025, 1, 22),
+        leads=[hanoi],
+    )
+    for user, sees_draft, sees_hanoi_only in (
+        (other_reporter, False, True),
+        (reporter, True, False),
+        (clerk, False, True),
+        (other_reporter, False, True),
+        (reporter, True, False),
+    ):
+        assert (DRAFT_TEXT in _page(client, user, shared)) is sees_draft, user
+        response = client.get(reverse("task-detail", args=[hanoi_only.pk]))
+        assert response.status_code == (200 if sees_hanoi_only else 404), user

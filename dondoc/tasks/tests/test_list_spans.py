@@ -144,5 +144,8 @@ def test_a_task_without_a_span_is_listed_from_its_timeline(timeline, clerk, clie
 def test_with_every_span_kept_the_list_reads_the_spans(timeline, clerk):
     params = {"as_of": DATES[2].isoformat(), "status": "completed"}
     qs, _state, rows, total = filtered_rows(clerk, params, 0, 100)
-    assert "span_id" in qs.query.annotations
+    assert qs is None  # read by the statement written from the spans' query (``statements``)
     assert total == len(rows) >= 1
+    spans, _state = filter_tasks(clerk, params, source="spans")
+    expected, expected_total = task_rows(spans, 0, 100)
+    assert ([r.pk for r in rows], total) == ([r.pk for r in expected], expected_total)

@@ -311,7 +311,9 @@ def test_task_list_runs_a_constant_number_of_queries(
             members=[member_person],
         )
     client.force_login(tracker)
-    with django_assert_max_num_queries(14):
+    # The filter form's four option lists in one query (they were four), the rows' four
+    # relations in one (they were four).
+    with django_assert_max_num_queries(8):
         response = client.get("/tasks/", {"as_of": APRIL})
     assert len(listed(response)) == 34
 
@@ -665,3 +667,99 @@ def test_task_detail_queries_do_not_grow_with_the_timeline(
         services.post_update(task, by=clerk, text=f"Lần {n + 2}", reported_on=dt.date(2025, 3, 1))
     with django_assert_max_num_queries(few):
         client.get(f"/tasks/{task.pk}/")
+
+
+@pytest.mark.django_db
+def test_the_filter_forms_option_lists_are_read_in_one_query_in_their_own_orders(
+    dataset, program, notice, most, django_assert_num_queries
+):
+    from dondoc.core import prepared
+    from dondoc.core.collation import vi_order
+    from dondoc.orgs.models import Member, OrgKind, OrgUnit
+    from dondoc.tasks.models import Directive, DirectiveKind, SolutionGroup, TaskAgency
+    from dondoc.tasks.views import _option_parts
+
+    commune = OrgUnit.objects.create(code="xa-a", kind=OrgKind.COMMUNE, name="Xã A")
+    services.create_task(
+        program=program, content="Việc của xã", assigned_on=dt.date(2025, 1, 5), leads=[commune]
+    )
+    Member.objects.create(program=program, full_name="Âu Văn An", sort_order=0)
+    for day in (dt.date(2025, 2, 1), dt.date(2025, 2, 3), dt.date(2024, 5, 1)):
+        Directive.objects.create(
+            program=program,
+            kind=DirectiveKind.NOTICE,
+            number=f"{day}/TB",
+            date=day,
+            issuer=notice.issuer,
+        )
+    for selected in (0, commune.pk):
+        leads = (
+            OrgUnit.objects.filter(
+                pk__in=TaskAgency.objects.filter(role="lead", task__program=program).values(
+                    "org_unit"
+                )
+            )
+            .exclude(kind="commune", pk__in=OrgUnit.objects.exclude(pk=selected).values("pk"))
+            .order_by("kind", vi_order("name"))
+            .values_list("id", "name", "short_name")
+        )
+        expected = [
+            list(leads),
+            list(
+                SolutionGroup.objects.filter(program=program).values_list("id", "number", "title")
+            ),
+            list(Member.objects.filter(program=program).values_list("id", "full_name")),
+            list(Directive.objects.filter(program=program).values_list("id", "number", "date")),
+        ]
+        with django_assert_num_queries(1):
+            found = prepared.rows(("list_options",), _option_parts, [program.pk, selected])
+        lists = [[], [], [], []]
+        for n, _position, pk, number, text, other, day in sorted(found, key=lambda r: r[:2]):
+            lists[n].append(((pk, text, other), (pk, number, text), (pk, text), (pk, text, day))[n])
+        assert lists == expected
+        assert (commune.pk in [row[0] for row in lists[0]]) == bool(selected)
+        assert len(lists[3]) >= 4 and len(lists[2]) >= 2
+
+
+@pytest.mark.django_db
+def test_the_task_page_reads_its_sources_and_members_in_one_query(
+    client, clerk, program, notice, most, member_person, django_assert_num_queries
+):
+    from dondoc.core import prepared
+    from dondoc.orgs.models import Member
+    from dondoc.tasks.models import Directive, DirectiveKind, TaskSource
+    from dondoc.tasks.views import _source_and_member_rows
+
+    earlier = Directive.objects.create(
+        program=program,
+        kind=DirectiveKind.NOTICE,
+        number="7/TB",
+        date=dt.date(2024, 12, 1),
+        issuer=notice.issuer,
+        text="Mở đầu. (2) Xây dựng dữ liệu quốc gia về đất đai. Kết thúc.",
+    )
+    first = Member.objects.create(program=program, full_name="Âu Văn An", sort_order=0)
+    task = services.create_task(
+        program=program,
+        content="Xây dựng dữ liệu",
+        assigned_on=dt.date(2025, 1, 22),
+        sources=[(notice, "(5)", "Xây dựng dữ liệu đất đai"), (earlier, "(2)", "")],
+        leads=[most],
+        members=[member_person, first],
+    )
+    TaskSource.objects.filter(task=task, directive=earlier).update(span_start=8, span_end=49)
+    with django_assert_num_queries(1):
+        rows = prepared.rows(("task_page", "sources_members"), _source_and_member_rows, [task.pk])
+    assert len(rows) == 4
+    client.force_login(clerk)
+    response = client.get(f"/tasks/{task.pk}/")
+    sources, members = response.context["sources"], response.context["members"]
+    assert [(s.directive.number, s.label) for s in sources] == [
+        ("7/TB", "(2)"),
+        (notice.number, "(5)"),
+    ]
+    assert sources[0].passage == "(2) Xây dựng dữ liệu quốc gia về đất đai."
+    assert [m.pk for m in members] == [first.pk, member_person.pk]
+    page = response.content.decode()
+    assert "source-passage" in page and "“Xây dựng dữ liệu đất đai”" in page
+    assert f'href="{reverse("member-detail", args=[first.pk])}"' in page

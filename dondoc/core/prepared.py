@@ -1,0 +1,115 @@
+"""Queries whose SQL depends only on their shape, compiled by the ORM once and run again.
+
+Building and compiling a queryset costs Python milliseconds on every request, often more than
+the database takes to answer it. For a query whose text depends only on the number of ids it
+is given (an ``IN`` list), the ORM writes it once per number and database from stand-in ids,
+and each stand-in's place among the parameters is noted; a call puts its own ids in those
+places. Nothing is kept but the SQL text and the compiler that converts its rows (dates on
+SQLite): every call runs the statement, so the rows are always the database's current ones.
+
+``rows(key, build, ids)``: ``build(ids)`` returns the queryset (``values_list``), built from
+``ids`` and nothing else that varies; its other parameters are kept as written. A query in
+which a stand-in does not come out as a parameter of its own is not kept and runs through the
+ORM every time.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet
+
+#: Stand-in ids from here up: no row has one.
+STAND_IN = 2_000_000_000
+
+_KEPT: OrderedDict[tuple, tuple[Any, str, list] | None] = OrderedDict()
+_KEPT_MAX = 512
+_LOCK = threading.Lock()
+
+
+def _compile(queryset: QuerySet, count: int) -> tuple[Any, str, list] | None:
+    if queryset.db != DEFAULT_DB_ALIAS:
+        return None
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    sql, params = compiler.as_sql()
+    places: list = []  # per parameter: the index of an id, or (the constant,)
+    for param in params:
+        if isinstance(param, int) and not isinstance(param, bool) and param >= STAND_IN:
+            index = param - STAND_IN
+            if index >= count:
+                return None
+            places.append(index)
+        else:
+            places.append((param,))
+    if set(p for p in places if isinstance(p, int)) != set(range(count)):
+        return None  # an id went into the SQL otherwise than as a parameter
+    return compiler, sql, places
+
+
+def _statement(key: tuple, build: Callable[[Sequence[int]], QuerySet], ids: list[int]):
+    connection = connections[DEFAULT_DB_ALIAS]
+    full_key = (connection.vendor, *key, len(ids))
+    try:
+        return _KEPT[full_key]
+    except KeyError:
+        found = None
+        if ids:  # an empty IN list: the ORM knows there is nothing to ask
+            found = _compile(build([STAND_IN + i for i in range(len(ids))]), len(ids))
+        with _LOCK:
+            _KEPT[full_key] = found
+            if len(_KEPT) > _KEPT_MAX:
+                _KEPT.popitem(last=False)
+        return found
+
+
+def _run(found: tuple, ids: list[int]) -> list:
+    _compiler, sql, places = found
+    params = [ids[p] if isinstance(p, int) else p[0] for p in places]
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def instances(key: tuple, build: Callable[[Sequence[int]], QuerySet], ids: Sequence[int]) -> list:
+    """The model objects of ``build(ids)`` (with what it selects related and annotates), its
+    SQL compiled once per ``key``, database and number of ids: what the ORM's ``ModelIterable``
+    makes of the rows, from the kept compiler's description of its columns."""
+    from django.db.models.query import get_related_populators
+
+    ids = [int(i) for i in ids]
+    found = _statement(key, build, ids)
+    if found is None:
+        return list(build(ids))
+    compiler = found[0]
+    fetched = _run(found, ids)
+    select, klass_info = compiler.select, compiler.klass_info
+    annotations = compiler.annotation_col_map
+    model = klass_info["model"]
+    fields = klass_info["select_fields"]
+    start, end = fields[0], fields[-1] + 1
+    names = [column[0].target.attname for column in select[start:end]]
+    populators = get_related_populators(klass_info, select, DEFAULT_DB_ALIAS)
+    out = []
+    for row in compiler.results_iter(results=[fetched]):
+        obj = model.from_db(DEFAULT_DB_ALIAS, names, row[start:end])
+        for populator in populators:
+            populator.populate(row, obj)
+        for name, position in annotations.items():
+            setattr(obj, name, row[position])
+        out.append(obj)
+    return out
+
+
+def rows(key: tuple, build: Callable[[Sequence[int]], QuerySet], ids: Sequence[int]) -> list[tuple]:
+    """The rows of ``build(ids)`` as tuples, its SQL compiled once per ``key``, database and
+    number of ids."""
+    ids = [int(i) for i in ids]
+    found = _statement(key, build, ids)
+    if found is None:  # the ORM, every time
+        return [tuple(row) for row in build(ids)]
+    fetched = _run(found, ids)
+    return [tuple(row) for row in found[0].results_iter(results=[fetched])]

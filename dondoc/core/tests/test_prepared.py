@@ -1,0 +1,106 @@
+"""``core.prepared``: a query compiled once per shape gives the ORM's rows for any values,
+converted as the ORM converts them, and a query with parameters of its own is not kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
+
+from dondoc.core import prepared
+from dondoc.tasks.models import Directive, DirectiveKind
+
+
+def _directives(ids):
+    return Directive.objects.filter(pk__in=ids).order_by("pk").values_list("pk", "number", "date")
+
+
+def _directives_of_kind(ids):
+    return (
+        Directive.objects.filter(pk__in=ids, kind=DirectiveKind.NOTICE)
+        .order_by("pk")
+        .values_list("pk", "date")
+    )
+
+
+def _directives_with_an_id_in_their_text(ids):
+    return Directive.objects.extra(where=[f"id = {int(ids[0])}"]).values_list("pk")
+
+
+@pytest.fixture
+def directives(program, committee):
+    return [
+        Directive.objects.create(
+            program=program,
+            kind=DirectiveKind.NOTICE if i % 2 else DirectiveKind.DECISION,
+            number=f"{i}/TB",
+            date=dt.date(2025, 1, 1 + i),
+            issuer=committee,
+        )
+        for i in range(4)
+    ]
+
+
+@pytest.mark.django_db
+def test_rows_are_the_orms_for_every_set_of_values_of_one_length(directives):
+    prepared._KEPT.clear()
+    for pair in ([directives[0].pk, directives[1].pk], [directives[3].pk, directives[2].pk]):
+        rows = prepared.rows(("test", "directives"), _directives, pair)
+        assert rows == list(_directives(pair))
+        assert isinstance(rows[0][2], dt.date)  # converted as the ORM converts (SQLite: text)
+    assert len([k for k in prepared._KEPT if "test" in k]) == 1
+
+
+@pytest.mark.django_db
+def test_a_query_keeps_its_other_parameters(directives):
+    prepared._KEPT.clear()
+    ids = [d.pk for d in directives]
+    for chosen in (ids, list(reversed(ids))):
+        assert prepared.rows(("test", "kind"), _directives_of_kind, chosen) == list(
+            _directives_of_kind(chosen)
+        )
+    assert prepared.rows(("test", "kind"), _directives_of_kind, []) == []
+
+
+@pytest.mark.django_db
+def test_an_id_written_into_the_sql_goes_through_the_orm(directives):
+    prepared._KEPT.clear()
+    for directive in directives[:2]:
+        assert prepared.rows(
+            ("test", "text"), _directives_with_an_id_in_their_text, [directive.pk]
+        ) == [(directive.pk,)]
+    assert list(prepared._KEPT.values()) == [None]
+
+
+def _directive_with_its_program(ids):
+    return (
+        Directive.objects.filter(pk=ids[0])
+        .select_related("program", "issuer")
+        .annotate(n_sources=Count("sources"))
+        .order_by("pk")[:1]
+    )
+
+
+@pytest.mark.django_db
+def test_instances_are_the_orms_objects_with_their_relations_and_annotations(directives):
+    prepared._KEPT.clear()
+    for directive in directives[:2]:
+        (found,) = prepared.instances(("test", "one"), _directive_with_its_program, [directive.pk])
+        (expected,) = _directive_with_its_program([directive.pk])
+        assert (found.pk, found.number, found.date, found.n_sources) == (
+            expected.pk,
+            expected.number,
+            expected.date,
+            0,
+        )
+        with CaptureQueriesContext(connection) as ctx:  # selected with it: no further query
+            assert (found.program.code, found.issuer.name) == (
+                expected.program.code,
+                expected.issuer.name,
+            )
+        assert not ctx.captured_queries
+    assert prepared.instances(("test", "one"), _directive_with_its_program, [0]) == []
+    assert len([k for k in prepared._KEPT if "one" in k]) == 1

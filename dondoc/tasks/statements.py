@@ -1,0 +1,182 @@
+"""The task list's rows statement, written once per filter shape and run on every request.
+
+Building the list's query through the ORM (the policy's narrowing, the filters, the status
+span's join, the windows) and compiling it cost more Python than the database takes to answer
+it. Its text depends only on the shape of the filters (which are given, how many ids or
+statuses: ``filters.Values.shape``), on what the policy narrows the reader's tasks by
+(``policy.task_visibility_key``), on the page's offset and size and on the columns asked. So
+the ORM builds it once per such key from stand-in values, and where each stand-in landed
+among the parameters is noted; a request puts its own values in those places. Only the SQL
+text is kept: every request runs it and reads the database's rows as they are.
+
+A statement whose parameters hold a value derived from a stand-in (a date computed from the
+"as of" date, say), which could not be put back, is not kept: that shape goes through the ORM.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+import re
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Count, Window
+from django.db.models.query import EmptyQuerySet
+
+from dondoc.accounts.policy import task_visibility_key
+from dondoc.tasks.filters import ROW_FIELDS, Values, build_tasks
+
+_INT = 2_000_000_000  # stand-in ids from here up: no real row has one
+_TEXT = "zqstandin"
+_DAY_YEAR = 1000  # stand-in dates: 1 January of 1001, 1002...
+_TEXT_DAY = re.compile(r"^1[01]\d\d-\d\d-\d\d")
+_LIST_FIELDS = tuple(
+    f.name for f in dataclasses.fields(Values) if f.name not in ("late_against_original", "sort")
+)
+
+
+@dataclasses.dataclass
+class Statement:
+    compiler: Any
+    sql: str
+    places: list[tuple]  # per parameter: ("const", value) or (kind, field, index[, pattern])
+    names: list[str]
+
+
+_KEPT: OrderedDict[tuple, Statement | None] = OrderedDict()
+_KEPT_MAX = 256
+_LOCK = threading.Lock()
+
+
+def _stand_ins(values: Values) -> tuple[Values, dict]:
+    """``values`` with each value replaced by a distinct stand-in, and where each came from."""
+    slots: dict[Any, tuple[str, int | None]] = {}
+    counter = itertools.count(1)
+
+    def stand(value: Any, name: str, index: int | None) -> Any:
+        n = next(counter)
+        if isinstance(value, dt.date):
+            out: Any = dt.date(_DAY_YEAR + n, 1, 1)
+        elif isinstance(value, str):
+            out = f"{_TEXT}{n}z"
+        else:
+            out = _INT + n
+        slots[out] = (name, index)
+        return out
+
+    changes = {}
+    for name in _LIST_FIELDS:
+        value = getattr(values, name)
+        if isinstance(value, list):
+            changes[name] = [stand(v, name, i) for i, v in enumerate(value)]
+        elif value not in (None, ""):
+            changes[name] = stand(value, name, None)
+    return dataclasses.replace(values, **changes), slots
+
+
+def _looks_like_stand_in(param: Any) -> bool:
+    if isinstance(param, bool):
+        return False
+    if isinstance(param, int):
+        return param >= _INT
+    if isinstance(param, dt.date):
+        return param.year < 1100
+    if isinstance(param, str):
+        return _TEXT in param or bool(_TEXT_DAY.match(param))
+    return False
+
+
+def _write(
+    user: Any, values: Values, offset: int, limit: int, annotations: tuple
+) -> Statement | None:
+    connection = connections[DEFAULT_DB_ALIAS]
+    stand, slots = _stand_ins(values)
+    qs = build_tasks(user, stand, source="spans")
+    if isinstance(qs, EmptyQuerySet) or qs.db != DEFAULT_DB_ALIAS:
+        return None
+    names = (*ROW_FIELDS, "status", "due_on_as_of", "late_against_original", *annotations)
+    windows = {"total_rows": Window(Count("pk")), "spanned_rows": Window(Count("span_id"))}
+    rows = qs.annotate(**windows).values(*names, *windows)[offset : offset + limit]
+    compiler = rows.query.get_compiler(using=DEFAULT_DB_ALIAS)
+    sql, params = compiler.as_sql()
+    adapted = {}  # a date as the database adapter writes it (text on SQLite)
+    for value, slot in slots.items():
+        if isinstance(value, dt.date):
+            adapted[connection.ops.adapt_datefield_value(value)] = slot
+    texts = {value: slot for value, slot in slots.items() if isinstance(value, str)}
+    places: list[tuple] = []
+    for param in params:
+        try:
+            if param in slots:
+                places.append(("value", *slots[param]))
+                continue
+            if param in adapted:
+                places.append(("date", *adapted[param]))
+                continue
+        except TypeError:  # not hashable: no stand-in
+            pass
+        if isinstance(param, str):
+            inside = [text for text in texts if text in param]
+            if len(inside) == 1 and param.count(inside[0]) == 1 and param != inside[0]:
+                places.append(("like", *texts[inside[0]], param.replace(inside[0], "\0")))
+                continue
+        if _looks_like_stand_in(param):
+            return None
+        places.append(("const", param))
+    query = rows.query
+    row_names = [*query.extra_select, *query.values_select, *query.annotation_select]
+    return Statement(compiler, sql, places, row_names)
+
+
+def _param(place: tuple, values: Values, connection) -> Any:
+    kind = place[0]
+    if kind == "const":
+        return place[1]
+    _kind, name, index = place[:3]
+    value = getattr(values, name)
+    if index is not None:
+        value = value[index]
+    if kind == "date":
+        return connection.ops.adapt_datefield_value(value)
+    if kind == "like":
+        return place[3].replace("\0", connection.ops.prep_for_like_query(value))
+    return value
+
+
+def rows(
+    user: Any, values: Values, offset: int, limit: int, annotations: tuple = ()
+) -> list[dict] | None:
+    """Rows ``offset`` to ``offset + limit`` of the tasks ``user`` may see filtered by
+    ``values`` (``filters.build_tasks(..., source="spans")``) as dicts of the row fields,
+    ``status``, ``due_on_as_of``, ``late_against_original``, the ``annotations`` and the
+    windows ``total_rows`` and ``spanned_rows``; None when the shape has no kept statement."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    key = (
+        connection.vendor,
+        task_visibility_key(user),
+        values.shape(),
+        offset,
+        limit,
+        tuple(annotations),
+    )
+    try:
+        statement = _KEPT[key]
+    except KeyError:
+        statement = _write(user, values, offset, limit, tuple(annotations))
+        with _LOCK:
+            _KEPT[key] = statement
+            if len(_KEPT) > _KEPT_MAX:
+                _KEPT.popitem(last=False)
+    if statement is None:
+        return None
+    params = [_param(place, values, connection) for place in statement.places]
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, params)
+        fetched = cursor.fetchall()
+    names = statement.names
+    converted = statement.compiler.results_iter(results=[fetched])
+    return [dict(zip(names, row, strict=True)) for row in converted]
