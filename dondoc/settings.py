@@ -210,6 +210,9 @@ DONDOC_READER_LLM_TIMEOUT = env.integer("DONDOC_READER_LLM_TIMEOUT", 20)
 #: An indicator value moving more than this many percent from the last period asks the
 #: reporter to confirm it (a warning, not an error).
 DONDOC_INDICATOR_JUMP_PERCENT = env.integer("DONDOC_INDICATOR_JUMP_PERCENT", 50)
+#: Check every reuse of a statement kept per shape against the ORM's (``core/prepared.py``,
+#: ``tasks/statements.py``): on in the test suite, off in production.
+DONDOC_VERIFY_KEPT_SQL = env.boolean("DONDOC_VERIFY_KEPT_SQL", False)
 #: The share of expected units (per cent) that must have reported before their values roll
 #: up into a national figure (``indicators/national.py``).
 DONDOC_INDICATOR_ROLLUP_MIN_COVERAGE = env.integer("DONDOC_INDICATOR_ROLLUP_MIN_COVERAGE", 50)

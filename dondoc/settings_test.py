@@ -31,6 +31,8 @@ CELERY_BROKER_URL = os.environ.get("DONDOC_TEST_BROKER_URL", "amqp://guest:guest
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 CELERY_TASK_DEFAULT_QUEUE = f"dondoc-test-{os.getpid()}-{os.urandom(4).hex()}"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Every reuse of a statement kept per shape is compared with what the ORM writes.
+DONDOC_VERIFY_KEPT_SQL = True
 
 # SQLite: a test database in a file, not in memory, so that a worker process can open it.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405

@@ -10,7 +10,8 @@ SQLite): every call runs the statement, so the rows are always the database's cu
 ``rows(key, build, ids)``: ``build(ids)`` returns the queryset (``values_list``), built from
 ``ids`` and nothing else that varies; its other parameters are kept as written. A query in
 which a stand-in does not come out as a parameter of its own is not kept and runs through the
-ORM every time.
+ORM every time. With ``DONDOC_VERIFY_KEPT_SQL`` (on in the test suite) every reuse is checked
+against what the ORM writes for the call's own ids (:func:`verify_kept`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
@@ -66,9 +68,24 @@ def _statement(key: tuple, build: Callable[[Sequence[int]], QuerySet], ids: list
         return found
 
 
-def _run(found: tuple, ids: list[int]) -> list:
+def verify_kept(queryset: QuerySet | None, sql: str, params: list, key: tuple) -> None:
+    """Raise when a kept statement filled with a call's values is not what the ORM writes for
+    them: its key left out something the statement depends on."""
+    if queryset is None:
+        raise AssertionError(f"A kept statement ran where the ORM asks nothing: {key!r}")
+    fresh_sql, fresh_params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    if (fresh_sql, list(fresh_params)) != (sql, list(params)):
+        raise AssertionError(
+            f"A kept statement differs from the ORM's for {key!r}:\n"
+            f"{sql} {params!r}\n{fresh_sql} {list(fresh_params)!r}"
+        )
+
+
+def _run(found: tuple, ids: list[int], build=None, key: tuple = ()) -> list:
     _compiler, sql, places = found
     params = [ids[p] if isinstance(p, int) else p[0] for p in places]
+    if build is not None and settings.DONDOC_VERIFY_KEPT_SQL:
+        verify_kept(build(ids), sql, params, key)
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -85,7 +102,7 @@ def instances(key: tuple, build: Callable[[Sequence[int]], QuerySet], ids: Seque
     if found is None:
         return list(build(ids))
     compiler = found[0]
-    fetched = _run(found, ids)
+    fetched = _run(found, ids, build, key)
     select, klass_info = compiler.select, compiler.klass_info
     annotations = compiler.annotation_col_map
     model = klass_info["model"]
@@ -111,5 +128,5 @@ def rows(key: tuple, build: Callable[[Sequence[int]], QuerySet], ids: Sequence[i
     found = _statement(key, build, ids)
     if found is None:  # the ORM, every time
         return [tuple(row) for row in build(ids)]
-    fetched = _run(found, ids)
+    fetched = _run(found, ids, build, key)
     return [tuple(row) for row in found[0].results_iter(results=[fetched])]

@@ -9,6 +9,10 @@ the ORM builds it once per such key from stand-in values, and where each stand-i
 among the parameters is noted; a request puts its own values in those places. Only the SQL
 text is kept: every request runs it and reads the database's rows as they are.
 
+With ``DONDOC_VERIFY_KEPT_SQL`` (on in the test suite) every reuse is checked against what the
+ORM writes for the request's own values, so a key that leaves out something the statement
+depends on (the reader's narrowing, say) fails the tests that meet it.
+
 A statement whose parameters hold a value derived from a stand-in (a date computed from the
 "as of" date, say), which could not be put back, is not kept: that shape goes through the ORM.
 """
@@ -23,11 +27,13 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Count, Window
 from django.db.models.query import EmptyQuerySet
 
 from dondoc.accounts.policy import task_visibility_key
+from dondoc.core.prepared import verify_kept
 from dondoc.tasks.filters import ROW_FIELDS, Values, build_tasks
 
 _INT = 2_000_000_000  # stand-in ids from here up: no real row has one
@@ -90,17 +96,25 @@ def _looks_like_stand_in(param: Any) -> bool:
     return False
 
 
+def _queryset(user: Any, values: Values, offset: int, limit: int, annotations: tuple):
+    """The rows' queryset the ORM builds for ``values``, or None (nothing to ask, or not the
+    default database)."""
+    qs = build_tasks(user, values, source="spans")
+    if isinstance(qs, EmptyQuerySet) or qs.db != DEFAULT_DB_ALIAS:
+        return None
+    names = (*ROW_FIELDS, "status", "due_on_as_of", "late_against_original", *annotations)
+    windows = {"total_rows": Window(Count("pk")), "spanned_rows": Window(Count("span_id"))}
+    return qs.annotate(**windows).values(*names, *windows)[offset : offset + limit]
+
+
 def _write(
     user: Any, values: Values, offset: int, limit: int, annotations: tuple
 ) -> Statement | None:
     connection = connections[DEFAULT_DB_ALIAS]
     stand, slots = _stand_ins(values)
-    qs = build_tasks(user, stand, source="spans")
-    if isinstance(qs, EmptyQuerySet) or qs.db != DEFAULT_DB_ALIAS:
+    rows = _queryset(user, stand, offset, limit, annotations)
+    if rows is None:
         return None
-    names = (*ROW_FIELDS, "status", "due_on_as_of", "late_against_original", *annotations)
-    windows = {"total_rows": Window(Count("pk")), "spanned_rows": Window(Count("span_id"))}
-    rows = qs.annotate(**windows).values(*names, *windows)[offset : offset + limit]
     compiler = rows.query.get_compiler(using=DEFAULT_DB_ALIAS)
     sql, params = compiler.as_sql()
     adapted = {}  # a date as the database adapter writes it (text on SQLite)
@@ -174,6 +188,9 @@ def rows(
     if statement is None:
         return None
     params = [_param(place, values, connection) for place in statement.places]
+    if settings.DONDOC_VERIFY_KEPT_SQL:
+        fresh = _queryset(user, values, offset, limit, tuple(annotations))
+        verify_kept(fresh, statement.sql, params, key)
     with connection.cursor() as cursor:
         cursor.execute(statement.sql, params)
         fetched = cursor.fetchall()

@@ -104,3 +104,18 @@ def test_instances_are_the_orms_objects_with_their_relations_and_annotations(dir
         assert not ctx.captured_queries
     assert prepared.instances(("test", "one"), _directive_with_its_program, [0]) == []
     assert len([k for k in prepared._KEPT if "one" in k]) == 1
+
+
+@pytest.mark.django_db
+def test_a_key_that_leaves_out_what_the_query_depends_on_fails_in_the_tests(directives):
+    """The suite checks every reuse: a key without the kind the query filters on would serve
+    one caller's kind to the next, and is caught at the reuse."""
+    prepared._KEPT.clear()
+    ids = [d.pk for d in directives]
+
+    def of_kind(kind):
+        return lambda chosen: Directive.objects.filter(pk__in=chosen, kind=kind).values_list("pk")
+
+    prepared.rows(("test", "kind left out"), of_kind(DirectiveKind.NOTICE), ids)
+    with pytest.raises(AssertionError, match="differs from the ORM"):
+        prepared.rows(("test", "kind left out"), of_kind(DirectiveKind.DECISION), ids)

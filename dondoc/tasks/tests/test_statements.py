@@ -141,3 +141,17 @@ def test_the_list_page_and_the_api_read_the_statement(client, tasks, clerk, most
     assert [t.pk for t in page.context["tasks"]] == [item["id"] for item in api.json()["items"]]
     assert page.context["tasks"] and len(statements._KEPT) == 2  # the page's and the API's
     assert all(kept is not None for kept in statements._KEPT.values())
+
+
+@pytest.mark.django_db
+def test_a_key_without_the_readers_narrowing_fails_in_the_tests(
+    tasks, clerk, reporter, monkeypatch
+):
+    """The suite checks every reuse against the ORM: were the policy's narrowing left out of
+    the key, an agency's reporter would be served the statement written for the Standing
+    Office, and the reuse fails."""
+    statements._KEPT.clear()
+    monkeypatch.setattr(statements, "task_visibility_key", lambda user: ("everyone alike",))
+    _statement(clerk, {"status": "open"})
+    with pytest.raises(AssertionError, match="differs from the ORM"):
+        _statement(reporter, {"status": "open"})
