@@ -9,7 +9,7 @@ rounds find "the tasks of these units", directly or through a group; ``group_rep
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -25,14 +25,34 @@ def groups_of(unit_ids: Iterable[int], on: dt.date | None = None) -> list[OrgGro
     return OrgGroup.objects.containing(units, on)
 
 
-def group_ids_of(unit_ids: Iterable[int], on: dt.date | None = None) -> set[int]:
-    """The ids of the groups ``groups_of`` finds, read as values in two queries (the units'
-    kinds, then each group's kinds beside its explicit members) instead of three of model
-    objects: the policy and the lists ask it on every request."""
+#: A unit as the group test needs it: (pk, kind, valid_from, valid_to).
+UnitRow = tuple[int, str, "dt.date | None", "dt.date | None"]
+#: A group beside one of its explicit members: (pk, kinds, unit id or None).
+GroupRow = tuple[int, str, "int | None"]
+
+
+def unit_rows(unit_ids: Iterable[int]) -> list[UnitRow]:
+    return list(
+        OrgUnit.objects.filter(pk__in=set(unit_ids))
+        .order_by()
+        .values_list("pk", "kind", "valid_from", "valid_to")
+    )
+
+
+def group_rows() -> list[GroupRow]:
+    """Every group's kinds beside each of its explicit members, in one query."""
+    return list(OrgGroup.objects.order_by().values_list("pk", "kinds", "units__id"))
+
+
+def group_ids_from(
+    units: Iterable[UnitRow],
+    groups: Iterable[GroupRow] | Callable[[], Iterable[GroupRow]],
+    on: dt.date | None = None,
+) -> set[int]:
+    """``group_ids_of`` on rows read already (``groups`` may be the function that reads them,
+    called only when one of the units counts on ``on``)."""
     kinds, ids = set(), set()
-    for pk, kind, valid_from, valid_to in OrgUnit.objects.filter(pk__in=set(unit_ids)).values_list(
-        "pk", "kind", "valid_from", "valid_to"
-    ):
+    for pk, kind, valid_from, valid_to in units:
         if on is None or (
             (valid_from is None or valid_from <= on) and (valid_to is None or on <= valid_to)
         ):
@@ -40,11 +60,20 @@ def group_ids_of(unit_ids: Iterable[int], on: dt.date | None = None) -> set[int]
             ids.add(pk)
     if not ids:
         return set()
+    if callable(groups):
+        groups = groups()
     found = set()
-    for pk, group_kinds, unit_id in OrgGroup.objects.values_list("pk", "kinds", "units__id"):
+    for pk, group_kinds, unit_id in groups:
         if unit_id in ids or kinds & {k.strip() for k in group_kinds.split(",") if k.strip()}:
             found.add(pk)
     return found
+
+
+def group_ids_of(unit_ids: Iterable[int], on: dt.date | None = None) -> set[int]:
+    """The ids of the groups ``groups_of`` finds, read as values in two queries (the units'
+    kinds, then each group's kinds beside its explicit members) instead of three of model
+    objects: the policy and the lists ask it on every request."""
+    return group_ids_from(unit_rows(unit_ids), group_rows, on)
 
 
 def involving(
