@@ -155,18 +155,39 @@ def scope_of(user: User | Any, action: str) -> Scope | None:
 
 
 def user_org_ids(user: User) -> set[int]:
-    """The user's organisation units and every unit merged into them (lineage)."""
+    """The user's organisation units and every unit merged into them (lineage).
+
+    Read once per request (kept on the user object) in one query when no unit was merged into
+    the user's units: the units with their kind and dates, and whether anything was merged into
+    each; the lineage and the merged units' rows only when something was. The rows serve
+    ``user_group_ids`` without reading the units again."""
     cached = getattr(user, "_dondoc_org_ids", None)
     if cached is not None:
         return cached
-    from dondoc.orgs.models import OrgUnit
+    from django.db.models import Exists, OuterRef
 
-    ids: set[int] = set()
-    lineages: dict[int, set[int]] = {}
-    for unit in OrgUnit.objects.filter(users=user):
-        lineages[unit.pk] = unit.lineage_ids()
-        ids |= lineages[unit.pk]
-    user._dondoc_lineages = lineages
+    from dondoc.orgs.models import OrgUnit, lineages
+    from dondoc.tasks.collective import unit_rows
+
+    merged_into = OrgUnit.objects.filter(successor_id=OuterRef("pk")).exclude(pk=OuterRef("pk"))
+    rows, merged = {}, []
+    for pk, kind, valid_from, valid_to, has_merged in (
+        OrgUnit.objects.filter(users=user)
+        .order_by()
+        .annotate(has_merged=Exists(merged_into))
+        .values_list("pk", "kind", "valid_from", "valid_to", "has_merged")
+    ):
+        rows[pk] = (pk, kind, valid_from, valid_to)
+        if has_merged:
+            merged.append(pk)
+    found: dict[int, set[int]] = {pk: {pk} for pk in rows}
+    if merged:
+        found.update(lineages(merged))
+        extra = set().union(*found.values()) - rows.keys()
+        rows.update((row[0], row) for row in unit_rows(extra))
+    ids: set[int] = set().union(*found.values()) if found else set()
+    user._dondoc_lineages = found
+    user._dondoc_unit_rows = [rows[pk] for pk in ids if pk in rows]
     user._dondoc_org_ids = ids
     return ids
 
@@ -179,16 +200,39 @@ def lineage_of(user: User, unit: Any) -> set[int]:
     return set(known) if known is not None else unit.lineage_ids()
 
 
+def _group_rows(user: User) -> list:
+    """Every group's kinds and explicit members, read once per request."""
+    rows = getattr(user, "_dondoc_group_rows", None)
+    if rows is None:
+        from dondoc.tasks.collective import group_rows
+
+        rows = user._dondoc_group_rows = group_rows()
+    return rows
+
+
 def user_group_ids(user: User) -> set[int]:
     """The collective agencies ("Các tỉnh, thành phố") the user's units are members of."""
     cached = getattr(user, "_dondoc_group_ids", None)
     if cached is not None:
         return cached
-    from dondoc.tasks.collective import group_ids_of
+    from dondoc.tasks.collective import group_ids_from
 
-    ids = group_ids_of(user_org_ids(user))
+    user_org_ids(user)
+    ids = group_ids_from(user._dondoc_unit_rows, lambda: _group_rows(user))
     user._dondoc_group_ids = ids
     return ids
+
+
+def group_ids_on(user: User, unit_ids: set[int], on: Any) -> set[int]:
+    """``collective.group_ids_of(unit_ids, on)`` for some of the user's own units, from the
+    rows this request read already (read as that function does for any other unit)."""
+    from dondoc.tasks.collective import group_ids_from, group_ids_of
+
+    own = user_org_ids(user)
+    if not unit_ids <= own:
+        return group_ids_of(unit_ids, on)
+    rows = [row for row in user._dondoc_unit_rows if row[0] in unit_ids]
+    return group_ids_from(rows, lambda: _group_rows(user), on)
 
 
 def _task_is_own(user: User, task: Any) -> bool:

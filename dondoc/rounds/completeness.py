@@ -117,6 +117,22 @@ def expected_agencies(round_: ReportingRound) -> list[OrgUnit]:
     return ordered
 
 
+def expected_agency(
+    round_: ReportingRound, agency_pk: int, lineage: set[int] | None = None
+) -> OrgUnit | None:
+    """The unit ``agency_pk`` when it is one of ``expected_agencies(round_)``, else None.
+
+    ``lineage``: the unit and every unit merged into it, when the caller knows them (the
+    user's own unit). Only those of the round's agencies can resolve to it (a unit carries its
+    work on through its successors), so only they are read, not the whole round in order."""
+    cached = getattr(round_, "_expected", None)
+    if lineage is None or cached is not None:
+        return next((u for u in expected_agencies(round_) if u.pk == agency_pk), None)
+    chosen = list(round_.agencies.filter(pk__in=lineage).order_by())
+    resolved = resolve_units(chosen, round_.period_end)
+    return next((u for u in resolved.values() if u is not None and u.pk == agency_pk), None)
+
+
 def _kind_rank(kind: str) -> int:
     return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
 

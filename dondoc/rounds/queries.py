@@ -20,13 +20,15 @@ def agency_tasks(
     program=None,
     roles: tuple[str, ...] = (AgencyRole.LEAD,),
     lineage: set[int] | None = None,
+    group_ids: set[int] | None = None,
 ) -> QuerySet:
     """Tasks of ``agency`` (and of the units merged into it) assigned by ``as_of``, annotated
     with their status on that date. A task of a collective agency ("Các tỉnh, thành phố") is
     the task of each of its members valid on that date. ``lineage``: the agency's
-    ``lineage_ids()`` when the caller has them already."""
+    ``lineage_ids()`` when the caller has them already; ``group_ids``: the groups of which
+    those units are members on ``as_of`` (``policy.group_ids_on``), likewise."""
     ids = lineage if lineage is not None else agency.lineage_ids()
-    qs = Task.objects.filter(involving(ids, roles=roles, on=as_of))
+    qs = Task.objects.filter(involving(ids, roles=roles, on=as_of, group_ids=group_ids))
     if program is not None:
         qs = qs.filter(program=program)
     return with_status(tasks_as_of(as_of, qs), as_of)

@@ -15,10 +15,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dondoc.accounts.policy import can, lineage_of, visible_updates
+from dondoc.accounts.policy import (
+    Scope,
+    can,
+    group_ids_on,
+    lineage_of,
+    scope_of,
+    user_org_ids,
+    visible_updates,
+)
 from dondoc.orgs.models import OrgUnit
 from dondoc.rounds import services
-from dondoc.rounds.completeness import REPORT_STATUS_LABELS, expected_agencies, report_status
+from dondoc.rounds.completeness import REPORT_STATUS_LABELS, expected_agency, report_status
 from dondoc.rounds.forms import NoteForm, ReopenForm, ReviewForm
 from dondoc.rounds.models import ReportingRound, Submission, SubmissionState, SubmissionUpdate
 from dondoc.rounds.queries import agency_tasks
@@ -35,13 +43,18 @@ def get_submission_for_user(
     """The round, the agency and its submission (None if not started), or 404 when the agency
     is not expected in the round or the user may not see this submission (drafts included)."""
     round_ = get_object_or_404(ReportingRound.objects.select_related("program"), pk=round_pk)
-    agency = next((u for u in expected_agencies(round_) if u.pk == agency_pk), None)
+    own = None
+    if scope_of(request.user, "submission.view") is not Scope.ALL:
+        # An agency's own people: the policy reads their units and lineages once per request;
+        # only the round's units in this one's lineage can be it.
+        user_org_ids(request.user)
+        own = getattr(request.user, "_dondoc_lineages", {}).get(agency_pk)
+    agency = expected_agency(round_, agency_pk, own)
     if agency is None:
         raise _deny()
+    # The page shows who reviewed it; the steps re-read the row under a lock.
     submission = (
-        Submission.objects.filter(round=round_, agency=agency)
-        .select_related("prepared_by", "approved_by", "reviewed_by")
-        .first()
+        Submission.objects.filter(round=round_, agency=agency).select_related("reviewed_by").first()
     )
     probe = submission or Submission(round=round_, agency=agency)
     probe.round = round_
@@ -100,12 +113,14 @@ def submission_detail(request: HttpRequest, pk: int, agency_pk: int) -> HttpResp
     if submission:
         spoken_of = SubmissionUpdate.objects.filter(submission=submission)
         reported |= Q(pk__in=spoken_of.values("update__task_id"))
+    lineage = lineage_of(user, agency)
     tasks = list(
         agency_tasks(
             agency,
             round_.data_as_of,
             program=round_.program_id,
-            lineage=lineage_of(user, agency),
+            lineage=lineage,
+            group_ids=group_ids_on(user, lineage, round_.data_as_of),
         )
         .filter(reported)
         .order_by("due_on", "pk")
@@ -160,9 +175,7 @@ def submission_detail(request: HttpRequest, pk: int, agency_pk: int) -> HttpResp
             )
     rows = [{"task": t, "updates": by_task.get(t.pk, []), "form": forms.get(t.pk)} for t in tasks]
     required = [r for r in rows if r["task"].status in open_values]
-    events = (
-        submission.events.select_related("by", "task").order_by("-at", "-pk") if submission else []
-    )
+    events = submission.events.select_related("by").order_by("-at", "-pk") if submission else []
     return render(
         request,
         "rounds/submission.html",
@@ -235,6 +248,8 @@ def _submission_post(
                 task = next((t for t in tasks if str(t.pk) == request.POST["task"]), None)
                 if task is None or not can(user, "task.post_update", task):
                     raise _deny()
+                if task.program_id == round_.program_id:
+                    task.program = round_.program  # read with the round already
                 form = ProgressUpdateForm(
                     request.POST,
                     request.FILES,

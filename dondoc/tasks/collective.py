@@ -9,7 +9,7 @@ rounds find "the tasks of these units", directly or through a group; ``group_rep
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -25,21 +25,32 @@ def groups_of(unit_ids: Iterable[int], on: dt.date | None = None) -> list[OrgGro
     return OrgGroup.objects.containing(units, on)
 
 
-def group_ids_of(unit_ids: Iterable[int], on: dt.date | None = None) -> set[int]:
-    """The ids of the groups ``groups_of`` finds, read as values in two queries (the units'
-    kinds, then each group's kinds beside its explicit members) instead of three of model
-    objects: the policy and the lists ask it on every request."""
-    units = OrgUnit.objects.filter(pk__in=set(unit_ids)).values_list(
-        "pk", "kind", "valid_from", "valid_to"
+#: A unit as the group test needs it: (pk, kind, valid_from, valid_to).
+UnitRow = tuple[int, str, "dt.date | None", "dt.date | None"]
+#: A group beside one of its explicit members: (pk, kinds, unit id or None).
+GroupRow = tuple[int, str, "int | None"]
+
+
+def unit_rows(unit_ids: Iterable[int]) -> list[UnitRow]:
+    return list(
+        OrgUnit.objects.filter(pk__in=set(unit_ids))
+        .order_by()
+        .values_list("pk", "kind", "valid_from", "valid_to")
     )
-    kinds, ids = _valid_kinds(units, on)
-    if not ids:
-        return set()
-    return _groups_containing(kinds, ids, OrgGroup.objects.values_list("pk", "kinds", "units__id"))
 
 
-def _valid_kinds(units: Iterable[tuple], on: dt.date | None) -> tuple[set[str], set[int]]:
-    """The kinds and ids of the (id, kind, valid from, valid to) ``units`` valid ``on``."""
+def group_rows() -> list[GroupRow]:
+    """Every group's kinds beside each of its explicit members, in one query."""
+    return list(OrgGroup.objects.order_by().values_list("pk", "kinds", "units__id"))
+
+
+def group_ids_from(
+    units: Iterable[UnitRow],
+    groups: Iterable[GroupRow] | Callable[[], Iterable[GroupRow]],
+    on: dt.date | None = None,
+) -> set[int]:
+    """``group_ids_of`` on rows read already (``groups`` may be the function that reads them,
+    called only when one of the units counts on ``on``)."""
     kinds, ids = set(), set()
     for pk, kind, valid_from, valid_to in units:
         if on is None or (
@@ -47,17 +58,22 @@ def _valid_kinds(units: Iterable[tuple], on: dt.date | None) -> tuple[set[str], 
         ):
             kinds.add(kind)
             ids.add(pk)
-    return kinds, ids
-
-
-def _groups_containing(kinds: set[str], ids: set[int], groups: Iterable[tuple]) -> set[int]:
-    """The (id, kinds, explicit member id) ``groups`` that hold a unit of ``ids`` or of
-    ``kinds``."""
+    if not ids:
+        return set()
+    if callable(groups):
+        groups = groups()
     found = set()
     for pk, group_kinds, unit_id in groups:
         if unit_id in ids or kinds & {k.strip() for k in group_kinds.split(",") if k.strip()}:
             found.add(pk)
     return found
+
+
+def group_ids_of(unit_ids: Iterable[int], on: dt.date | None = None) -> set[int]:
+    """The ids of the groups ``groups_of`` finds, read as values in two queries (the units'
+    kinds, then each group's kinds beside its explicit members) instead of three of model
+    objects: the policy and the lists ask it on every request."""
+    return group_ids_from(unit_rows(unit_ids), group_rows, on)
 
 
 def carried_units_and_groups(unit_id: int, on: dt.date) -> tuple[set[int], set[int]]:
@@ -91,10 +107,8 @@ def carried_units_and_groups(unit_id: int, on: dt.date) -> tuple[set[int], set[i
             groups.append((pk, group_kinds, other))
     carriers = carriers_from({pk: row[:3] for pk, row in units.items()}, on)
     carried = {unit_id} | {pk for pk, carrier in carriers.items() if carrier == unit_id}
-    kinds, ids = _valid_kinds(
-        ((pk, units[pk][3], units[pk][1], units[pk][2]) for pk in carried if pk in units), on
-    )
-    return carried, (_groups_containing(kinds, ids, groups) if ids else set())
+    rows = [(pk, units[pk][3], units[pk][1], units[pk][2]) for pk in carried if pk in units]
+    return carried, group_ids_from(rows, groups, on)
 
 
 def involving(
