@@ -119,3 +119,9 @@ def test_a_key_that_leaves_out_what_the_query_depends_on_fails_in_the_tests(dire
     prepared.rows(("test", "kind left out"), of_kind(DirectiveKind.NOTICE), ids)
     with pytest.raises(AssertionError, match="differs from the ORM"):
         prepared.rows(("test", "kind left out"), of_kind(DirectiveKind.DECISION), ids)
+
+
+def test_the_check_takes_an_in_list_in_any_order_and_nothing_else():
+    sql = "SELECT 1 FROM t WHERE a IN (%s, %s, %s) AND b = %s AND c = %s"
+    assert prepared._in_lists_sorted(sql, [3, 1, 2, 9, 8]) == [1, 2, 3, 9, 8]
+    assert prepared._in_lists_sorted(sql, [1, 2, 3, 8, 9]) != [1, 2, 3, 9, 8]
