@@ -1560,6 +1560,37 @@ def test_a_table_flattened_one_cell_a_line_gives_one_task_per_row():
     assert second.due == date(2025, 12, 31)
 
 
+WRAPPED_FLAT_TABLE = (
+    "BỘ X\nSố: 12/KH-BX\nHà Nội, ngày 05 tháng 3 năm 2025\n\nKẾ HOẠCH\nThực hiện Nghị quyết\n\n"
+    "II. NHIỆM VỤ\n"
+    "STT\nNhiệm vụ\nSản phẩm\nCơ quan chủ trì\nCơ quan phối hợp\nThời hạn\n"
+    "1\nXây dựng kho dữ liệu mở về\ntư pháp và hộ tịch\nKho dữ liệu\nBộ Tư pháp\n"
+    "Bộ Công an; Bộ Tài\nchính\nQuý II/2025\n"
+    "\f2\nSTT\nNhiệm vụ\nSản phẩm\nCơ quan chủ trì\nCơ quan phối hợp\nThời hạn\n"
+    "2\nTập huấn kỹ năng số\nLớp tập huấn trên Cổng\nDịch vụ công quốc gia\nBộ Nội vụ\n"
+    "Bộ Tư pháp\nTrước ngày 10 hằng\ntháng\n"
+)
+
+
+def test_a_flattened_table_whose_cells_wrap_at_the_printed_line_ends_gives_one_task_per_row():
+    tasks = by_key(read(WRAPPED_FLAT_TABLE))
+    first, second = tasks["II.1"], tasks["II.2"]
+    assert first.content == "Xây dựng kho dữ liệu mở về tư pháp và hộ tịch"
+    assert [f.value for f in first.leads] == ["Đảng ủy Bộ Tư pháp"]
+    assert [f.value for f in first.coordinators] == [
+        "Đảng ủy Công an Trung ương",
+        "Đảng ủy Bộ Tài chính",
+    ]
+    assert first.due == date(2025, 6, 30)
+    # the page's number and the heading repeated make no row; a product cell wrapped onto a
+    # capital is joined again, so the agencies stay in their columns
+    assert second.content == "Tập huấn kỹ năng số"
+    assert [f.value for f in second.leads] == ["Đảng ủy Bộ Nội vụ"]
+    assert [f.value for f in second.coordinators] == ["Đảng ủy Bộ Tư pháp"]
+    assert second.deadline.value == "Trước ngày 10 hằng tháng"
+    assert "II.3" not in tasks
+
+
 def test_a_session_the_work_goes_to_beats_the_sections_time_and_a_review_meeting_has_no_day():
     text = NOTICE + (
         "II. NHIỆM VỤ\n"
