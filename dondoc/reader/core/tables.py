@@ -465,6 +465,27 @@ _TIME_CELL = re.compile(
 )
 
 
+#: a cell repeating the one above it: "nt" (như trên), "Như trên", "-nt-", "Như trên."
+_DITTO = re.compile(r"^(?:nt|n t|nhu tren|nhu tren da neu)$")
+
+
+class _Above:
+    """Fills a row's "nt" / "Như trên" cells with the cells of the row above (of the same
+    table; a group row between them is no row)."""
+
+    def __init__(self) -> None:
+        self.cells: dict[str, str] = {}
+
+    def __call__(self, row: dict[str, str]) -> dict[str, str]:
+        filled = dict(row)
+        for key, text in row.items():
+            if key not in ("stt", "content") and text and _DITTO.match(_fold(text)):
+                filled[key] = self.cells.get(key, "")
+        if not _ROMAN.match(row.get("stt", "") or "x") and filled.get("content"):
+            self.cells = filled
+        return filled
+
+
 def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
     """The ``(line, start)`` list with every task table written as items and field lines."""
     out: list[tuple[str, int]] = []
@@ -492,6 +513,7 @@ def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
         under = _under(lines, n)
         starts = list(heading_starts)
         tabbed = "\t" in line
+        above = _Above()
         row: dict[str, str] | None = None
         last_column = len(keys) - 1  # where the row's last line stopped (tabbed tables)
         row_start = start
@@ -539,7 +561,9 @@ def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
                 if len(cells) <= 2 and len(stripped) < 200 and _row_follows(lines, n):
                     # a group row without a number ("A. NHIỆM VỤ CHUNG"): kept as it is
                     if row is not None:
-                        out.extend((text, row_start) for text in _render(row, subject, under))
+                        out.extend(
+                            (text, row_start) for text in _render(above(row), subject, under)
+                        )
                     row = None
                     out.append((" ".join(c for _p, c in cells), at))
                     n += 1
@@ -547,7 +571,7 @@ def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
                 break
             if opens:
                 if row is not None:
-                    out.extend((text, row_start) for text in _render(row, subject, under))
+                    out.extend((text, row_start) for text in _render(above(row), subject, under))
                 row, row_start = {}, at
                 positions: list[int] = []
                 after = -1
@@ -571,7 +595,7 @@ def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
                     row[key] = _join(row.get(key, ""), text)
             n += 1
         if row is not None:
-            out.extend((text, row_start) for text in _render(row, subject, under))
+            out.extend((text, row_start) for text in _render(above(row), subject, under))
         if n < len(lines):
             # the table ends a paragraph: what follows it ("Ghi chú:") is text of its own
             out.append(("", lines[n][1]))

@@ -1591,6 +1591,25 @@ def test_a_flattened_table_whose_cells_wrap_at_the_printed_line_ends_gives_one_t
     assert "II.3" not in tasks
 
 
+DITTO_TABLE = (
+    "BỘ X\nSố: 12/KH-BX\nHà Nội, ngày 05 tháng 3 năm 2025\n\nKẾ HOẠCH\nThực hiện Nghị quyết\n\n"
+    "II. NHIỆM VỤ\n"
+    "STT\tThời gian\tNội dung nhiệm vụ\tCơ quan chủ trì\tCơ quan phối hợp\n"
+    "1\tQuý II/2025\tXây dựng kho dữ liệu mở\tBộ Tư pháp\tBộ Công an\n"
+    "2\tNhư trên\tCông khai danh mục dữ liệu mở\tnt\tnt\n"
+    "3\tNăm 2026\tTập huấn kỹ năng số\tBộ Nội vụ\tNt\n"
+)
+
+
+def test_a_table_cell_saying_nt_or_nhu_tren_repeats_the_cell_of_the_row_above():
+    tasks = by_key(read(DITTO_TABLE))
+    second, third = tasks["II.2"], tasks["II.3"]
+    assert second.deadline.value == "Quý II/2025" and second.due == date(2025, 6, 30)
+    assert [f.value for f in second.leads] == ["Đảng ủy Bộ Tư pháp"]
+    assert [f.value for f in second.coordinators] == ["Đảng ủy Công an Trung ương"]
+    assert [f.value for f in third.coordinators] == ["Đảng ủy Công an Trung ương"]
+
+
 def test_a_session_the_work_goes_to_beats_the_sections_time_and_a_review_meeting_has_no_day():
     text = NOTICE + (
         "II. NHIỆM VỤ\n"
