@@ -122,8 +122,11 @@ _PATTERNS = [
     (
         "relative",
         re.compile(
-            r"(?<![\w])(?P<prefix>cham nhat|truoc|sau|trong(?: vong)?)\s+\d{1,3}\s+ngay"
-            r"(?: lam viec)?\s+(?:truoc|sau|ke tu)\s+(?:ngay|khi)(?:\s+[a-z]+){1,2}"
+            r"(?<![\w])(?P<prefix>cham nhat|truoc|sau|trong(?: vong| thoi han| thoi gian)?)"
+            r"\s+\d{1,3}\s+ngay(?: lam viec)?\s+(?:truoc|sau|ke tu)\s+(?:ngay|khi)"
+            # "… kể từ ngày ký Quyết định này": the document named with it
+            r"(?:\s+(?:ky|ban hanh)(?:\s+(?:quyet dinh|ke hoach|chi thi|thong bao|cong van"
+            r"|nghi quyet|van ban)(?:\s+nay)?)?(?![\w])|(?:\s+[a-z]+){1,2})"
         ),
     ),
 ]
@@ -329,19 +332,28 @@ def week_end(value: str, on: date | None) -> str | None:
     return f"Trước ngày {sunday.day}/{sunday.month}/{sunday.year}"
 
 
-#: "trong 15 ngày kể từ ngày ban hành Thông báo này", "… kể từ ngày ký": days counted from the
-#: document's own date (calendar days; working days are left as written)
+#: "trong 15 ngày kể từ ngày ban hành Thông báo này", "trong thời hạn 45 ngày kể từ ngày ký",
+#: "15 ngày làm việc kể từ ngày ký": days counted from the document's own date
 _SINCE_ISSUE = re.compile(
-    r"^(?:trong(?: vòng)?|chậm nhất)\s+(\d{1,3})\s+ngày\s+kể\s+từ\s+ngày\s+(?:ban\s+hành|ký)",
+    r"^(?:trong(?: vòng| thời hạn| thời gian)?|chậm nhất)\s+(\d{1,3})\s+ngày(\s+làm\s+việc)?"
+    r"\s+kể\s+từ\s+ngày\s+(?:ban\s+hành|ký)",
     re.IGNORECASE,
 )
 
 
 def since_issue(value: str, on: date | None) -> str | None:
     """ "Trong 15 ngày kể từ ngày ban hành" in a notice of 25/11/2026 is due on 10/12/2026:
-    "Trước ngày 10/12/2026"; None for any other phrase or without the document's date."""
+    "Trước ngày 10/12/2026", counting from the day after; working days ("15 ngày làm việc")
+    skip Saturdays and Sundays (public holidays are not known here). None for any other
+    phrase or without the document's date."""
     m = _SINCE_ISSUE.match(value)
     if m is None or on is None:
         return None
-    due = on + timedelta(days=int(m.group(1)))
+    if m.group(2):
+        due, left = on, int(m.group(1))
+        while left > 0:
+            due += timedelta(days=1)
+            left -= due.weekday() < 5
+    else:
+        due = on + timedelta(days=int(m.group(1)))
     return f"Trước ngày {due.day}/{due.month}/{due.year}"

@@ -1359,6 +1359,22 @@ def test_days_counted_from_the_documents_own_date_are_due_that_many_days_after_i
     assert rules.due == date(2026, 11, 30)
 
 
+def test_working_days_from_the_signing_skip_weekends_and_a_term_of_days_counts_from_it():
+    text = (
+        "BỘ X\nSố: 12/KH-BX\nHà Nội, ngày 24 tháng 11 năm 2025\n\nKẾ HOẠCH\n"
+        "Thực hiện Nghị quyết\n\nII. NHIỆM VỤ\n"
+        "1. Bộ Tư pháp xây dựng kho dữ liệu mở, hoàn thành trong 15 ngày làm việc kể từ ngày "
+        "ký Kế hoạch này.\n"
+        "2. Bộ Nội vụ rà soát quy chế công vụ trong thời hạn 30 ngày kể từ ngày ký Kế hoạch "
+        "này.\n"
+    )
+    tasks = by_key(read(text))
+    # Monday 24/11/2025: fifteen working days after it is Monday 15/12/2025
+    assert tasks["II.1"].deadline.value == "Trong 15 ngày làm việc kể từ ngày ký Kế hoạch này"
+    assert tasks["II.1"].due == date(2025, 12, 15)
+    assert tasks["II.2"].due == date(2025, 12, 24)
+
+
 def test_a_paragraph_leading_in_with_a_body_and_its_work_is_the_parent_of_the_points():
     text = NOTICE + (
         "II. NHIỆM VỤ\n"
