@@ -58,7 +58,8 @@ _IMPERATIVE = re.compile(
     r"|tong hop|kiem tra|don doc|lap |cap nhat|day manh|phat trien|thanh lap|bo tri|dieu chinh"
     r"|quan ly|khai thac|phat dong|soan thao|phe duyet|sap xep|kien toan|tuyen truyen|dao tao"
     r"|ung dung|dau tu|ho tro|cung cap|ket noi|chia se|so hoa|thi diem|nang cap|tang cuong"
-    r"|lam tot|dua |xac dinh|lua chon|danh gia|phoi hop voi |cu can bo)"
+    r"|lam tot|dua |xac dinh|lua chon|danh gia|phoi hop voi "
+    r"|cu (?:can bo|lanh dao|dai dien|nhan su))"
 )
 _TRIGGER = re.compile(
     r"(?<![\w])(?<!duoc )(?<!da )(?<!dap ung )(?<!theo )(?<!cac )(?<!nhung )(?<!voi )(?<!moi )"
@@ -757,9 +758,37 @@ def _agency_heading(text: str, folded: str, a: int, b: int, index: _Index) -> bo
         at = m.end
         if at >= end - 1 and at > start:
             return True
+    by_heads = heads is not None or (opener is not None and opener.re is _HEADS_OPENER)
+    if by_heads and _BODIES_UNDER_HEADS.fullmatch(folded, start, end):
+        # "Thủ trưởng các cơ quan, đơn vị thuộc Bộ": the bodies in lowercase after their heads
+        return True
     if _HEAD.match(text, start, end):
-        return agency_name_end(text, folded, start, end) >= end - 1
+        name_end = agency_name_end(text, folded, start, end)
+        if name_end >= end - 1:
+            return True
+        # "2. Cục Kinh tế - Quản lý đầu tư xây dựng" alone on its line over its points: a
+        # name whose last words are in lowercase, no work after it
+        rest = folded[name_end:end].split()
+        return (
+            name_end > start
+            and not text[a:b].rstrip().endswith((".", ";", ","))
+            and 0 < len(rest) <= 4
+            and "," not in folded[name_end:end]
+            and not _NOT_NAME_TAIL.match(folded, name_end)
+        )
     return False
+
+
+#: the bodies a heads' heading names in lowercase: "các cơ quan, đơn vị thuộc Bộ", "các sở, ngành"
+_BODIES_UNDER_HEADS = re.compile(
+    r"cac (?:co quan|don vi|bo|so|ban|nganh|dia phuong|cuc|vu|tinh)\b[^.;:]{0,70}"
+)
+#: words after an agency's name that begin its work, not the rest of its name
+_NOT_NAME_TAIL = re.compile(
+    r"\s*(?:chu tri|phoi hop|thuc hien|khan truong|tap trung|tiep tuc|chi dao|trien khai"
+    r"|co trach nhiem|chiu trach nhiem|theo doi|tham muu|huong dan|nghien cuu|xay dung"
+    r"|hoan thanh|bao cao|to chuc|ra soat|de xuat|trinh|ban hanh)\b"
+)
 
 
 def _recital_end(structure: Structure, folded: str) -> int:
@@ -1746,7 +1775,11 @@ def propose_tasks(
                     proposal.leads = [
                         Field(ministry.name, (cand.start, cand.end), 0.7, ministry.id, "unit")
                     ]
-            if not proposal.leads and _OWN_UNITS.search(folded, *subject):
+            if not proposal.leads and (
+                _OWN_UNITS.search(folded, *subject)
+                # "1. Thủ trưởng các cơ quan, đơn vị thuộc Bộ" over the points
+                or (cand.lead_in is not None and _OWN_UNITS.search(folded, *cand.lead_in))
+            ):
                 # "Các đơn vị thuộc Bộ cập nhật …" in the ministry's own notice: the ministry
                 proposal.leads = [
                     Field(ministry.name, (cand.start, cand.end), 0.7, ministry.id, "unit")

@@ -1375,6 +1375,23 @@ def test_working_days_from_the_signing_skip_weekends_and_a_term_of_days_counts_f
     assert tasks["II.2"].due == date(2025, 12, 24)
 
 
+def test_department_headings_without_a_colon_and_the_heads_of_the_ministrys_units_lead_points():
+    text = (
+        "BỘ XÂY DỰNG\nSố: 03/CT-BXD\nHà Nội, ngày 10 tháng 3 năm 2026\n\nCHỈ THỊ\n"
+        "Về chuyển đổi số\n\nBộ trưởng Bộ Xây dựng yêu cầu:\n\n"
+        "1. Thủ trưởng các cơ quan, đơn vị thuộc Bộ\n"
+        "a) Cử lãnh đạo phụ trách chuyển đổi số, gửi danh sách trước ngày 31/3/2026.\n"
+        "2. Cục Kinh tế - Quản lý đầu tư xây dựng\n"
+        "- Chủ trì, phối hợp với Vụ Pháp chế hoàn thiện dự thảo Nghị định về BIM, trình Bộ "
+        "trưởng trong Quý II/2026.\n"
+        "- Hướng dẫn các địa phương áp dụng BIM; thời gian thực hiện: năm 2026.\n"
+    )
+    tasks = by_key(read(text))
+    for key in ("1.a", "2.1", "2.2"):
+        assert tasks[key].confidence >= 0.5, key
+        assert [f.value for f in tasks[key].leads] == ["Đảng ủy Bộ Xây dựng"], key
+
+
 def test_a_paragraph_leading_in_with_a_body_and_its_work_is_the_parent_of_the_points():
     text = NOTICE + (
         "II. NHIỆM VỤ\n"
