@@ -1392,6 +1392,19 @@ def test_department_headings_without_a_colon_and_the_heads_of_the_ministrys_unit
         assert [f.value for f in tasks[key].leads] == ["Đảng ủy Bộ Xây dựng"], key
 
 
+def test_a_bullet_printed_in_the_symbol_font_is_a_bullet():
+    text = NOTICE + (
+        "II. NHIỆM VỤ\n"
+        "• Bộ Tư pháp hoàn thiện dự thảo Luật Dữ liệu, trình Chính phủ trong quý II/2025.\n"
+        "\uf0b7 Bộ Nội vụ rà soát quy chế công vụ, hoàn thành trong quý III/2025.\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    home = next(t for t in tasks if "quy chế công vụ" in t.content)
+    assert [f.value for f in home.leads] == ["Đảng ủy Bộ Nội vụ"]
+    assert "\uf0b7" not in home.content and home.due == date(2025, 9, 30)
+    assert not any("trình Chính phủ" in t.content and "quy chế" in t.content for t in tasks)
+
+
 def test_a_paragraph_leading_in_with_a_body_and_its_work_is_the_parent_of_the_points():
     text = NOTICE + (
         "II. NHIỆM VỤ\n"
