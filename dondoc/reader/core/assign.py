@@ -150,6 +150,8 @@ _APPROVES = re.compile(
     r"phe duyet (?:chuong trinh|de an|ke hoach|chien luoc|quy hoach|du an)[^:]*"
     r"(?:noi dung|nhu sau|sau day)[^:]*:?\s*$"
 )
+#: a lead-in's purpose "Để …, " up to the comma before its subject in capitals
+_PURPOSE = re.compile(r"(?:Để|để)\s[^:;.]*?,\s(?=[A-ZĐỦÔƯ])")
 _SECTION_GOOD = re.compile(r"nhiem vu|giai phap|to chuc thuc hien|phan cong|trach nhiem")
 _INTRO = re.compile(r":\s*$")
 _INTRO_TASKS = re.compile(r"nhiem vu|giao|de nghi|yeu cau|thuc hien|trien khai|tap trung")
@@ -428,7 +430,10 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
             lead_in_of[part.parent] = None
             lead_in_cand[part.parent] = None
             if _INTRO.search(raw_folded):
-                intro = index.first_deadline(a, b) or base
+                # "Để hoàn thành các chỉ tiêu năm 2026, Chủ tịch … yêu cầu …:": a year in the
+                # purpose is no time for the work below
+                purpose = _PURPOSE.match(text, a, b) if own_folded.startswith("de ") else None
+                intro = index.first_deadline(purpose.end() if purpose else a, b) or base
                 listed[part.parent] = bool(_INTRO_TASKS.search(own_folded))
                 last = _last_sentence(text, a, b)
                 request = None if not recital else _TRIGGER.search(folded, last[0], last[1])

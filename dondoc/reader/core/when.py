@@ -65,8 +65,10 @@ _PATTERNS = [
             # "tại kỳ họp thường lệ giữa năm 2028", "tại Phiên họp đầu năm 2027": a session in a
             # part of a year
             r"|thuong le (?:giua|cuoi|dau) nam (?:19|20)\d\d\b|(?:giua|dau) nam (?:19|20)\d\d\b"
-            # "tại hội nghị sơ kết 6 tháng đầu năm 2026": a review meeting, no day
-            r"|(?:so ket|tong ket)(?: [a-z0-9]+){0,4}? nam (?:19|20)\d\d\b))"
+            # "tại hội nghị sơ kết 6 tháng đầu năm 2026", "tại Hội nghị sơ kết công tác 6 tháng
+            # đầu năm 2026 của Bộ": a review meeting, no day
+            r"|(?:so ket|tong ket)(?: [a-z0-9]+){0,6}? nam (?:19|20)\d\d\b"
+            r"(?: cua (?:bo|nganh|ban chi dao|tinh|chinh phu)(?![\w]))?))"
         ),
     ),
     (

@@ -1405,6 +1405,21 @@ def test_a_bullet_printed_in_the_symbol_font_is_a_bullet():
     assert not any("trình Chính phủ" in t.content and "quy chế" in t.content for t in tasks)
 
 
+def test_a_year_in_the_lead_ins_purpose_is_no_time_and_a_review_conference_keeps_its_words():
+    text = (
+        "BỘ XÂY DỰNG\nSố: 03/CT-BXD\nHà Nội, ngày 10 tháng 3 năm 2026\n\nCHỈ THỊ\n"
+        "Về chuyển đổi số\n\n"
+        "Để tạo chuyển biến rõ nét trong năm 2026, Bộ trưởng Bộ Xây dựng yêu cầu:\n\n"
+        "1. Vụ Kế hoạch - Tài chính bố trí kinh phí cho các nhiệm vụ chuyển đổi số.\n"
+        "2. Văn phòng Bộ theo dõi, đôn đốc việc thực hiện Chỉ thị này, báo cáo Bộ trưởng tại "
+        "Hội nghị sơ kết công tác 6 tháng đầu năm 2026 của Bộ.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["1"].deadline is None
+    assert tasks["2"].deadline.value == "Tại Hội nghị sơ kết công tác 6 tháng đầu năm 2026 của Bộ"
+    assert tasks["2"].due is None
+
+
 def test_a_paragraph_leading_in_with_a_body_and_its_work_is_the_parent_of_the_points():
     text = NOTICE + (
         "II. NHIỆM VỤ\n"
