@@ -1964,6 +1964,8 @@ _LOCAL_BODY = re.compile(
     r"|(?<![\w])(?:tinh uy|thanh uy|huyen uy|thi uy|quan uy|dang uy xa|dang uy phuong)(?![\w])"
     r"|(?<![\w])(?:tinh|huyen|thi xa|xa|phuong|dac khu|cap huyen|cap xa|thanh pho)(?![\w])"
 )
+#: a province's or a city's Party committee by its name in the register
+_PROVINCE_NAME = re.compile(r"(?:tinh uy|thanh uy) ")
 #: "Đảng ủy các xã, phường, đặc khu": the committees of the province's communes.
 _LOCAL_COMMITTEES = re.compile(r"dang uy (?:cac )?(?:xa|phuong|dac khu)(?![\w])")
 #: "Bộ Khoa học và Công nghệ phối hợp với thành phố xây dựng …": the province itself.
@@ -2091,6 +2093,10 @@ def _localise(
         if f.resolved_kind == "unit" and f.resolved_id == province.id:
             return True
         if f.resolved_kind == "group":
+            return False
+        if f.resolved_id is not None and _PROVINCE_NAME.match(fold_same_length(f.value).lower()):
+            # "Ủy ban nhân dân tỉnh An Giang" in Đồng Tháp's notice: a neighbour, not a body
+            # of the province
             return False
         written = " ".join(folded[f.span[0] : f.span[1]].split())
         if f.resolved_id is None and _LOCAL_COMMITTEES.match(folded, f.span[0]):

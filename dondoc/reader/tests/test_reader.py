@@ -1420,6 +1420,18 @@ def test_a_year_in_the_lead_ins_purpose_is_no_time_and_a_review_conference_keeps
     assert tasks["2"].due is None
 
 
+def test_a_neighbouring_provinces_committee_stays_a_partner_in_a_provinces_own_notice():
+    text = (
+        "ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP\nSố: 186/TB-VPUBND\nĐồng Tháp, ngày 14 tháng 4 năm 2026"
+        "\n\nTHÔNG BÁO\nKết luận\n\n"
+        "1. Sở Khoa học và Công nghệ chủ trì, phối hợp với Ủy ban nhân dân tỉnh An Giang, Công an "
+        "tỉnh xây dựng phương án dùng chung hạ tầng; hoàn thành trong năm 2026.\n"
+    )
+    task = by_key(read(text))["1"]
+    assert [f.value for f in task.leads] == ["Tỉnh ủy Đồng Tháp"]
+    assert [f.value for f in task.coordinators] == ["Tỉnh ủy An Giang"]
+
+
 def test_a_paragraph_leading_in_with_a_body_and_its_work_is_the_parent_of_the_points():
     text = NOTICE + (
         "II. NHIỆM VỤ\n"
