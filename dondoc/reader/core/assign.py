@@ -140,6 +140,13 @@ _WHOLE_DOCUMENT = re.compile(
     r"(?:thuc hien|quan triet|trien khai)[\w ,]{0,20}(?:thong bao|ket luan|chi thi|nghi quyet"
     r"|quyet dinh) nay\s*\.?$"
 )
+#: "… triển khai thực hiện Kế hoạch này": the whole document as the work
+_IMPLEMENT_THIS = re.compile(
+    r"(?:thuc hien|quan triet|trien khai)[\w ,]{0,20}(?:thong bao|ket luan|chi thi|nghi quyet"
+    r"|quyet dinh|ke hoach|chuong trinh) nay\s*(?:[.;]|$)"
+)
+#: "căn cứ chức năng, nhiệm vụ được giao": each body within its own remit
+_BY_FUNCTION = re.compile(r"(?:can cu|theo) (?:vao )?chuc nang,? nhiem vu")
 _SECTION_BAD = re.compile(
     r"quan diem|muc dich|yeu cau|muc tieu|tinh hinh|ket qua dat duoc|danh gia|boi canh|can cu"
     r"|y nghia|nguyen tac"
@@ -1415,6 +1422,15 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
     if _RESPONSIBLE.search(f) and not (cand.inherited or find_deadlines(f, None)):
         score -= 0.5
     if _WHOLE_DOCUMENT.search(f) and not (found.leads or found.members):
+        score -= 0.5
+    elif (
+        _IMPLEMENT_THIS.search(f)
+        and _BY_FUNCTION.search(f)
+        and not cand.inherited
+        and not find_deadlines(f, None)
+    ):
+        # "Các sở, ban, ngành … căn cứ chức năng, nhiệm vụ được giao chủ động xây dựng kế
+        # hoạch, tổ chức triển khai thực hiện Kế hoạch này": a general call, no work of its own
         score -= 0.5
     if _EVALUATION.match(f) and not trigger:
         score -= 0.35

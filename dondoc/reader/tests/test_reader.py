@@ -1432,6 +1432,19 @@ def test_a_neighbouring_provinces_committee_stays_a_partner_in_a_provinces_own_n
     assert [f.value for f in task.coordinators] == ["Tỉnh ủy An Giang"]
 
 
+def test_a_call_on_every_body_to_implement_the_plan_within_its_remit_is_no_task():
+    text = (
+        "ỦY BAN NHÂN DÂN TỈNH BÌNH DƯƠNG\nSố: 2315/KH-UBND\nBình Dương, ngày 12 tháng 5 năm 2025"
+        "\n\nKẾ HOẠCH\nThực hiện Nghị quyết\n\nIV. TỔ CHỨC THỰC HIỆN\n"
+        "1. Các sở, ban, ngành căn cứ chức năng, nhiệm vụ được giao chủ động xây dựng kế hoạch, "
+        "tổ chức triển khai thực hiện Kế hoạch này.\n"
+        "2. Sở Khoa học và Công nghệ theo dõi, tổng hợp tình hình thực hiện Kế hoạch, báo cáo Ủy "
+        "ban nhân dân tỉnh trước ngày 15 hằng tháng.\n"
+    )
+    tasks = {t.key: t for t in read(text).tasks if t.confidence >= 0.5}
+    assert "IV.1" not in tasks and "IV.2" in tasks
+
+
 def test_a_paragraph_leading_in_with_a_body_and_its_work_is_the_parent_of_the_points():
     text = NOTICE + (
         "II. NHIỆM VỤ\n"
