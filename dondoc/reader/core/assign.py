@@ -1440,6 +1440,10 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score -= 0.5
     if "neu " in f and _CONDITIONAL.search(f) and not find_deadlines(f, None):
         score -= 0.5
+    elif f.startswith(("truong hop ", "trong truong hop ")) and not find_deadlines(f, None):
+        # "Trường hợp Chính phủ ban hành Nghị định …, Sở … rà soát, điều chỉnh …": work only
+        # if something happens, no time of its own
+        score -= 0.8
     if len(f) < 120 and _REQUESTS_OPEN.search(f):
         score -= 0.6
     if _PASSIVE.search(f) and not trigger:

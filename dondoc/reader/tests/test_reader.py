@@ -1445,6 +1445,19 @@ def test_a_call_on_every_body_to_implement_the_plan_within_its_remit_is_no_task(
     assert "IV.1" not in tasks and "IV.2" in tasks
 
 
+def test_work_to_do_only_if_something_happens_without_a_time_is_no_task():
+    text = (
+        "ỦY BAN NHÂN DÂN TỈNH BÌNH DƯƠNG\nSố: 2315/KH-UBND\nBình Dương, ngày 12 tháng 5 năm 2025"
+        "\n\nKẾ HOẠCH\nThực hiện Nghị quyết\n\nII. NHIỆM VỤ\n"
+        "1. Sở Khoa học và Công nghệ xây dựng dự thảo Nghị quyết về thử nghiệm có kiểm soát, "
+        "trình Hội đồng nhân dân tỉnh trong quý III/2025.\n"
+        "2. Trường hợp Chính phủ ban hành Nghị định hướng dẫn trước thời điểm trình, Sở Khoa học "
+        "và Công nghệ rà soát, điều chỉnh dự thảo Nghị quyết cho phù hợp.\n"
+    )
+    tasks = {t.key: t for t in read(text).tasks if t.confidence >= 0.5}
+    assert "II.1" in tasks and "II.2" not in tasks
+
+
 def test_a_paragraph_leading_in_with_a_body_and_its_work_is_the_parent_of_the_points():
     text = NOTICE + (
         "II. NHIỆM VỤ\n"
