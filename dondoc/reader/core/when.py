@@ -268,7 +268,8 @@ def _canonical(kind: str, g: dict, year: int | None) -> str | None:
     if kind == "annual":
         prefix = (g.get("prefix") or "").strip()
         if g.get("monthly"):
-            return _written(f"{prefix} ngay {int(g['d'])} hang thang".strip())
+            # the day as written: "trước ngày 05 hằng tháng"
+            return _written(f"{prefix} ngay {g['d']} hang thang".strip())
         return _written(f"{prefix} ngay {int(g['d'])} thang {int(g['m'])} hang nam".strip())
     return None
 

@@ -1458,6 +1458,15 @@ def test_work_to_do_only_if_something_happens_without_a_time_is_no_task():
     assert "II.1" in tasks and "II.2" not in tasks
 
 
+def test_a_day_of_every_month_keeps_its_day_as_written():
+    text = NOTICE + (
+        "II. NHIỆM VỤ\n"
+        "1. Bộ Tư pháp tổng hợp kết quả, báo cáo Ban Chỉ đạo trước ngày 05 hằng tháng.\n"
+    )
+    task = by_key(read(text))["II.1"]
+    assert task.deadline.value == "Trước ngày 05 hằng tháng" and task.due is None
+
+
 def test_a_paragraph_leading_in_with_a_body_and_its_work_is_the_parent_of_the_points():
     text = NOTICE + (
         "II. NHIỆM VỤ\n"
