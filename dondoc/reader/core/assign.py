@@ -147,6 +147,8 @@ _IMPLEMENT_THIS = re.compile(
 )
 #: "căn cứ chức năng, nhiệm vụ được giao": each body within its own remit
 _BY_FUNCTION = re.compile(r"(?:can cu|theo) (?:vao )?chuc nang,? nhiem vu")
+#: companies as the subject: "Các doanh nghiệp viễn thông …", "Các tập đoàn, công ty …"
+_ENTERPRISES = re.compile(r"(?:cac |nhung )?(?:doanh nghiep|cong ty|tap doan|nha mang)\b")
 _SECTION_BAD = re.compile(
     r"quan diem|muc dich|yeu cau|muc tieu|tinh hinh|ket qua dat duoc|danh gia|boi canh|can cu"
     r"|y nghia|nguyen tac"
@@ -1437,6 +1439,10 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
     if _EXHORTATION.match(f) and not found.assignee:
         score -= 0.2
     if _CLOSING.search(f):
+        score -= 0.5
+    if _ENTERPRISES.match(f) and not trigger and not find_deadlines(f, None):
+        # "Các doanh nghiệp viễn thông trên địa bàn tỉnh tiếp tục đầu tư …": a call on
+        # companies, whom the register does not follow, without a time
         score -= 0.5
     if "neu " in f and _CONDITIONAL.search(f) and not find_deadlines(f, None):
         score -= 0.5

@@ -1467,6 +1467,19 @@ def test_a_day_of_every_month_keeps_its_day_as_written():
     assert task.deadline.value == "Trước ngày 05 hằng tháng" and task.due is None
 
 
+def test_a_call_on_companies_without_a_time_is_no_task():
+    text = (
+        "ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP\nSố: 186/TB-VPUBND\nĐồng Tháp, ngày 14 tháng 4 năm 2026"
+        "\n\nTHÔNG BÁO\nKết luận\n\n"
+        "1. Sở Tài chính bố trí kinh phí cho chuyển đổi số, trình Ủy ban nhân dân tỉnh trước "
+        "ngày 15/5/2026.\n"
+        "2. Các doanh nghiệp viễn thông trên địa bàn tỉnh tiếp tục đầu tư, mở rộng vùng phủ "
+        "sóng, nâng cao chất lượng dịch vụ.\n"
+    )
+    tasks = {t.key: t for t in read(text).tasks if t.confidence >= 0.5}
+    assert "1" in tasks and "2" not in tasks
+
+
 def test_a_paragraph_leading_in_with_a_body_and_its_work_is_the_parent_of_the_points():
     text = NOTICE + (
         "II. NHIỆM VỤ\n"
