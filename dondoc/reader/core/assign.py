@@ -149,6 +149,10 @@ _IMPLEMENT_THIS = re.compile(
 _BY_FUNCTION = re.compile(r"(?:can cu|theo) (?:vao )?chuc nang,? nhiem vu")
 #: companies as the subject: "Các doanh nghiệp viễn thông …", "Các tập đoàn, công ty …"
 _ENTERPRISES = re.compile(r"(?:cac |nhung )?(?:doanh nghiep|cong ty|tap doan|nha mang)\b")
+#: a rate or a count as the subject: "Tỷ lệ hồ sơ …", "Số thủ tục …", "100% xã, phường …"
+_RATE_SUBJECT = re.compile(r"(?:ty le|so luong|so|\d+(?:[,.]\d+)?\s*%)\s")
+#: a figure reached: "đạt 71,4%", "đạt được 100%"
+_REACHED = re.compile(r"(?<![\w])dat (?:duoc )?(?:muc |ty le )?\d+(?:[,.]\d+)?\s*%")
 _SECTION_BAD = re.compile(
     r"quan diem|muc dich|yeu cau|muc tieu|tinh hinh|ket qua dat duoc|danh gia|boi canh|can cu"
     r"|y nghia|nguyen tac"
@@ -1439,6 +1443,9 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
     if _EXHORTATION.match(f) and not found.assignee:
         score -= 0.2
     if _CLOSING.search(f):
+        score -= 0.5
+    if not trigger and not _IMPERATIVE.match(f) and _REACHED.search(f) and _RATE_SUBJECT.match(f):
+        # "Tỷ lệ hồ sơ giải quyết trực tuyến toàn trình đạt 71,4%, tăng …": a result, no work
         score -= 0.5
     if _ENTERPRISES.match(f) and not trigger and not find_deadlines(f, None):
         # "Các doanh nghiệp viễn thông trên địa bàn tỉnh tiếp tục đầu tư …": a call on

@@ -1480,6 +1480,18 @@ def test_a_call_on_companies_without_a_time_is_no_task():
     assert "1" in tasks and "2" not in tasks
 
 
+def test_a_rate_reached_listed_among_results_is_no_task():
+    text = NOTICE + (
+        "I. ĐÁNH GIÁ CHUNG\n"
+        "Quý I/2025, các bộ, ngành, địa phương đã tích cực triển khai và đạt một số kết quả:\n"
+        "- Tỷ lệ hồ sơ giải quyết trực tuyến toàn trình đạt 71,4%, tăng 9,2% so với quý IV/2024;\n"
+        "II. NHIỆM VỤ\n"
+        "1. Bộ Tư pháp nâng tỷ lệ hồ sơ trực tuyến toàn trình đạt 80% trong quý II/2025.\n"
+    )
+    keys = [t.key for t in read(text).tasks if t.confidence >= 0.5]
+    assert "II.1" in keys and "I.1" not in keys
+
+
 def test_a_paragraph_leading_in_with_a_body_and_its_work_is_the_parent_of_the_points():
     text = NOTICE + (
         "II. NHIỆM VỤ\n"
