@@ -145,6 +145,8 @@ _IMPLEMENT_THIS = re.compile(
     r"(?:thuc hien|quan triet|trien khai)[\w ,]{0,20}(?:thong bao|ket luan|chi thi|nghi quyet"
     r"|quyet dinh|ke hoach|chuong trinh) nay\s*(?:[.;]|$)"
 )
+#: "nghiêm túc triển khai thực hiện …": the closing call on everyone
+_EARNEST = re.compile(r"nghiem tuc (?:quan triet,? )?(?:trien khai|thuc hien|to chuc thuc hien)")
 #: "căn cứ chức năng, nhiệm vụ được giao": each body within its own remit
 _BY_FUNCTION = re.compile(r"(?:can cu|theo) (?:vao )?chuc nang,? nhiem vu")
 #: companies as the subject: "Các doanh nghiệp viễn thông …", "Các tập đoàn, công ty …"
@@ -1429,11 +1431,11 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score -= 0.5
     if _WHOLE_DOCUMENT.search(f) and not (found.leads or found.members):
         score -= 0.5
-    elif (
-        _IMPLEMENT_THIS.search(f)
-        and _BY_FUNCTION.search(f)
-        and not cand.inherited
-        and not find_deadlines(f, None)
+    elif _IMPLEMENT_THIS.search(f) and (
+        (_BY_FUNCTION.search(f) and not cand.inherited and not find_deadlines(f, None))
+        # "Bộ trưởng yêu cầu Thủ trưởng các cơ quan … nghiêm túc triển khai thực hiện Chỉ thị
+        # này; …": the closing call, whatever rhythm its assessment has
+        or _EARNEST.search(f)
     ):
         # "Các sở, ban, ngành … căn cứ chức năng, nhiệm vụ được giao chủ động xây dựng kế
         # hoạch, tổ chức triển khai thực hiện Kế hoạch này": a general call, no work of its own

@@ -1492,6 +1492,18 @@ def test_a_rate_reached_listed_among_results_is_no_task():
     assert "II.1" in keys and "I.1" not in keys
 
 
+def test_the_closing_call_to_carry_out_the_directive_earnestly_is_no_task():
+    text = (
+        "BỘ XÂY DỰNG\nSố: 03/CT-BXD\nHà Nội, ngày 10 tháng 3 năm 2026\n\nCHỈ THỊ\n"
+        "Về chuyển đổi số\n\nBộ trưởng Bộ Xây dựng yêu cầu:\n\n"
+        "1. Vụ Tổ chức cán bộ xây dựng khung năng lực số, trình Bộ trưởng trong quý III/2026.\n\n"
+        "Bộ trưởng yêu cầu Thủ trưởng các cơ quan, đơn vị thuộc Bộ nghiêm túc triển khai thực "
+        "hiện Chỉ thị này; kết quả thực hiện là một tiêu chí đánh giá, xếp loại hằng năm.\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert [t.key for t in tasks] == ["1"]
+
+
 def test_a_paragraph_leading_in_with_a_body_and_its_work_is_the_parent_of_the_points():
     text = NOTICE + (
         "II. NHIỆM VỤ\n"
