@@ -1785,6 +1785,17 @@ def propose_tasks(
                 proposal.leads = [
                     Field(u.name, (cand.start, cand.end), 0.7, u.id, "unit") for u in issuers
                 ]
+        provinces = resolver.group("các tỉnh, thành phố")
+        if provinces is not None:
+            # "Sở Nông nghiệp và Môi trường các tỉnh, thành phố": a department of every
+            # province, so the provinces
+            proposal.leads = [
+                Field(provinces.name, f.span, f.confidence, provinces.id, "group")
+                if f.resolved_id is None
+                and _EVERY_PROVINCES_BODY.match(fold_same_length(f.value).lower())
+                else f
+                for f in proposal.leads
+            ]
         if province is not None:
             _localise(proposal, text, folded, province, (cand.start, cand.end))
         elif ministry is not None:
@@ -2078,6 +2089,11 @@ _OWN_UNITS = re.compile(
 )
 
 
+#: a body of every province: "Sở Nông nghiệp và Môi trường các tỉnh, thành phố"
+_EVERY_PROVINCES_BODY = re.compile(
+    r"(?:so|cong an|chi cuc|dai phat thanh)\b[^,;]*\bcac tinh, thanh pho"
+    r"(?: truc thuoc trung uong)?$"
+)
 #: Leads that are only the provinces' group, read from "Công an các địa phương" and the like.
 _PROVINCES_ONLY = re.compile(r"^Các tỉnh, thành phố$")
 #: The provinces' police: "Công an các tỉnh, thành phố …", "Công an các địa phương".

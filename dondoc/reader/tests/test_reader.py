@@ -1504,6 +1504,18 @@ def test_the_closing_call_to_carry_out_the_directive_earnestly_is_no_task():
     assert [t.key for t in tasks] == ["1"]
 
 
+def test_a_department_of_every_province_as_lead_is_the_provinces():
+    text = (
+        "BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG\nSố: 4127/QĐ-BNNMT\nHà Nội, ngày 24 tháng 11 năm 2025\n\n"
+        "KẾ HOẠCH\nChuyển đổi số\n\nII. NHIỆM VỤ\n"
+        "1. Truyền dữ liệu quan trắc môi trường tự động về hệ thống của Bộ\n"
+        "Cơ quan chủ trì: Sở Nông nghiệp và Môi trường các tỉnh, thành phố; Thời gian hoàn "
+        "thành: Quý IV/2026\n"
+    )
+    task = by_key(read(text))["II.1"]
+    assert [f.value for f in task.leads] == ["Các tỉnh, thành phố"]
+
+
 def test_a_paragraph_leading_in_with_a_body_and_its_work_is_the_parent_of_the_points():
     text = NOTICE + (
         "II. NHIỆM VỤ\n"
