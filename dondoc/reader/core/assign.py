@@ -1813,6 +1813,18 @@ def propose_tasks(
             ):
                 # "Cấp ủy, thủ trưởng các đơn vị thuộc Bộ, Công an các địa phương căn cứ …"
                 proposal.leads = []
+            with_department = _WITH_DEPARTMENT.search(folded, cand.start, cand.end)
+            if (
+                with_department
+                and proposal.leads
+                and all(f.resolved_id != ministry.id for f in proposal.leads)
+                and all(f.resolved_id != ministry.id for f in proposal.coordinators)
+            ):
+                # "Đề nghị Ủy ban nhân dân các tỉnh … phối hợp với Cục Quản lý đất đai …" in the
+                # ministry's own document: the provinces work with the ministry
+                proposal.coordinators.append(
+                    Field(ministry.name, with_department.span(), 0.7, ministry.id, "unit")
+                )
             if _police(ministry):
                 # the provinces' police are the ministry's own units ("Công an các tỉnh, thành
                 # phố trực thuộc Trung ương" in the Public Security's own plan)
@@ -2089,6 +2101,10 @@ _OWN_UNITS = re.compile(
 )
 
 
+#: work with one of the issuing ministry's departments: "phối hợp với Cục Quản lý đất đai"
+_WITH_DEPARTMENT = re.compile(
+    r"phoi hop (?:chat che )?voi (?:cac )?(?:cuc|vu|tong cuc|van phong bo|thanh tra bo)\b"
+)
 #: a body of every province: "Sở Nông nghiệp và Môi trường các tỉnh, thành phố"
 _EVERY_PROVINCES_BODY = re.compile(
     r"(?:so|cong an|chi cuc|dai phat thanh)\b[^,;]*\bcac tinh, thanh pho"

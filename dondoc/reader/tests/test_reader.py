@@ -1516,6 +1516,22 @@ def test_a_department_of_every_province_as_lead_is_the_provinces():
     assert [f.value for f in task.leads] == ["Các tỉnh, thành phố"]
 
 
+def test_provinces_working_with_a_department_of_the_issuing_ministry_have_the_ministry_as_partner():
+    text = (
+        "BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG\nSố: 4127/QĐ-BNNMT\nHà Nội, ngày 24 tháng 11 năm 2025\n\n"
+        "QUYẾT ĐỊNH\nBan hành Kế hoạch\n\nĐiều 2. Tổ chức thực hiện\n"
+        "1. Đề nghị Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương phối hợp với Cục "
+        "Quản lý đất đai chỉ đạo cập nhật dữ liệu đất đai; hoàn thành trong Quý I/2026.\n"
+        "2. Cục Chuyển đổi số phối hợp với Cục Quản lý đất đai cập nhật dữ liệu đất đai; hoàn "
+        "thành trong Quý I/2026.\n"
+    )
+    tasks = by_key(read(text))
+    assert [f.value for f in tasks["2.1"].leads] == ["Các tỉnh, thành phố"]
+    assert [f.value for f in tasks["2.1"].coordinators] == ["Đảng ủy Bộ Nông nghiệp và Môi trường"]
+    # the ministry's own department is never the ministry's partner
+    assert not tasks["2.2"].coordinators
+
+
 def test_a_paragraph_leading_in_with_a_body_and_its_work_is_the_parent_of_the_points():
     text = NOTICE + (
         "II. NHIỆM VỤ\n"
