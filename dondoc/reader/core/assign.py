@@ -58,7 +58,8 @@ _IMPERATIVE = re.compile(
     r"|tong hop|kiem tra|don doc|lap |cap nhat|day manh|phat trien|thanh lap|bo tri|dieu chinh"
     r"|quan ly|khai thac|phat dong|soan thao|phe duyet|sap xep|kien toan|tuyen truyen|dao tao"
     r"|ung dung|dau tu|ho tro|cung cap|ket noi|chia se|so hoa|thi diem|nang cap|tang cuong"
-    r"|lam tot|dua |xac dinh|lua chon|danh gia|phoi hop voi |cu can bo)"
+    r"|lam tot|dua |xac dinh|lua chon|danh gia|phoi hop voi "
+    r"|cu (?:can bo|lanh dao|dai dien|nhan su))"
 )
 _TRIGGER = re.compile(
     r"(?<![\w])(?<!duoc )(?<!da )(?<!dap ung )(?<!theo )(?<!cac )(?<!nhung )(?<!voi )(?<!moi )"
@@ -139,6 +140,21 @@ _WHOLE_DOCUMENT = re.compile(
     r"(?:thuc hien|quan triet|trien khai)[\w ,]{0,20}(?:thong bao|ket luan|chi thi|nghi quyet"
     r"|quyet dinh) nay\s*\.?$"
 )
+#: "… triển khai thực hiện Kế hoạch này": the whole document as the work
+_IMPLEMENT_THIS = re.compile(
+    r"(?:thuc hien|quan triet|trien khai)[\w ,]{0,20}(?:thong bao|ket luan|chi thi|nghi quyet"
+    r"|quyet dinh|ke hoach|chuong trinh) nay\s*(?:[.;]|$)"
+)
+#: "nghiêm túc triển khai thực hiện …": the closing call on everyone
+_EARNEST = re.compile(r"nghiem tuc (?:quan triet,? )?(?:trien khai|thuc hien|to chuc thuc hien)")
+#: "căn cứ chức năng, nhiệm vụ được giao": each body within its own remit
+_BY_FUNCTION = re.compile(r"(?:can cu|theo) (?:vao )?chuc nang,? nhiem vu")
+#: companies as the subject: "Các doanh nghiệp viễn thông …", "Các tập đoàn, công ty …"
+_ENTERPRISES = re.compile(r"(?:cac |nhung )?(?:doanh nghiep|cong ty|tap doan|nha mang)\b")
+#: a rate or a count as the subject: "Tỷ lệ hồ sơ …", "Số thủ tục …", "100% xã, phường …"
+_RATE_SUBJECT = re.compile(r"(?:ty le|so luong|so|\d+(?:[,.]\d+)?\s*%)\s")
+#: a figure reached: "đạt 71,4%", "đạt được 100%"
+_REACHED = re.compile(r"(?<![\w])dat (?:duoc )?(?:muc |ty le )?\d+(?:[,.]\d+)?\s*%")
 _SECTION_BAD = re.compile(
     r"quan diem|muc dich|yeu cau|muc tieu|tinh hinh|ket qua dat duoc|danh gia|boi canh|can cu"
     r"|y nghia|nguyen tac"
@@ -149,6 +165,8 @@ _APPROVES = re.compile(
     r"phe duyet (?:chuong trinh|de an|ke hoach|chien luoc|quy hoach|du an)[^:]*"
     r"(?:noi dung|nhu sau|sau day)[^:]*:?\s*$"
 )
+#: a lead-in's purpose "Để …, " up to the comma before its subject in capitals
+_PURPOSE = re.compile(r"(?:Để|để)\s[^:;.]*?,\s(?=[A-ZĐỦÔƯ])")
 _SECTION_GOOD = re.compile(r"nhiem vu|giai phap|to chuc thuc hien|phan cong|trach nhiem")
 _INTRO = re.compile(r":\s*$")
 _INTRO_TASKS = re.compile(r"nhiem vu|giao|de nghi|yeu cau|thuc hien|trien khai|tap trung")
@@ -427,7 +445,10 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
             lead_in_of[part.parent] = None
             lead_in_cand[part.parent] = None
             if _INTRO.search(raw_folded):
-                intro = index.first_deadline(a, b) or base
+                # "Để hoàn thành các chỉ tiêu năm 2026, Chủ tịch … yêu cầu …:": a year in the
+                # purpose is no time for the work below
+                purpose = _PURPOSE.match(text, a, b) if own_folded.startswith("de ") else None
+                intro = index.first_deadline(purpose.end() if purpose else a, b) or base
                 listed[part.parent] = bool(_INTRO_TASKS.search(own_folded))
                 last = _last_sentence(text, a, b)
                 request = None if not recital else _TRIGGER.search(folded, last[0], last[1])
@@ -757,9 +778,37 @@ def _agency_heading(text: str, folded: str, a: int, b: int, index: _Index) -> bo
         at = m.end
         if at >= end - 1 and at > start:
             return True
+    by_heads = heads is not None or (opener is not None and opener.re is _HEADS_OPENER)
+    if by_heads and _BODIES_UNDER_HEADS.fullmatch(folded, start, end):
+        # "Thủ trưởng các cơ quan, đơn vị thuộc Bộ": the bodies in lowercase after their heads
+        return True
     if _HEAD.match(text, start, end):
-        return agency_name_end(text, folded, start, end) >= end - 1
+        name_end = agency_name_end(text, folded, start, end)
+        if name_end >= end - 1:
+            return True
+        # "2. Cục Kinh tế - Quản lý đầu tư xây dựng" alone on its line over its points: a
+        # name whose last words are in lowercase, no work after it
+        rest = folded[name_end:end].split()
+        return (
+            name_end > start
+            and not text[a:b].rstrip().endswith((".", ";", ","))
+            and 0 < len(rest) <= 4
+            and "," not in folded[name_end:end]
+            and not _NOT_NAME_TAIL.match(folded, name_end)
+        )
     return False
+
+
+#: the bodies a heads' heading names in lowercase: "các cơ quan, đơn vị thuộc Bộ", "các sở, ngành"
+_BODIES_UNDER_HEADS = re.compile(
+    r"cac (?:co quan|don vi|bo|so|ban|nganh|dia phuong|cuc|vu|tinh)\b[^.;:]{0,70}"
+)
+#: words after an agency's name that begin its work, not the rest of its name
+_NOT_NAME_TAIL = re.compile(
+    r"\s*(?:chu tri|phoi hop|thuc hien|khan truong|tap trung|tiep tuc|chi dao|trien khai"
+    r"|co trach nhiem|chiu trach nhiem|theo doi|tham muu|huong dan|nghien cuu|xay dung"
+    r"|hoan thanh|bao cao|to chuc|ra soat|de xuat|trinh|ban hanh)\b"
+)
 
 
 def _recital_end(structure: Structure, folded: str) -> int:
@@ -1382,14 +1431,34 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score -= 0.5
     if _WHOLE_DOCUMENT.search(f) and not (found.leads or found.members):
         score -= 0.5
+    elif _IMPLEMENT_THIS.search(f) and (
+        (_BY_FUNCTION.search(f) and not cand.inherited and not find_deadlines(f, None))
+        # "Bộ trưởng yêu cầu Thủ trưởng các cơ quan … nghiêm túc triển khai thực hiện Chỉ thị
+        # này; …": the closing call, whatever rhythm its assessment has
+        or _EARNEST.search(f)
+    ):
+        # "Các sở, ban, ngành … căn cứ chức năng, nhiệm vụ được giao chủ động xây dựng kế
+        # hoạch, tổ chức triển khai thực hiện Kế hoạch này": a general call, no work of its own
+        score -= 0.5
     if _EVALUATION.match(f) and not trigger:
         score -= 0.35
     if _EXHORTATION.match(f) and not found.assignee:
         score -= 0.2
     if _CLOSING.search(f):
         score -= 0.5
+    if not trigger and not _IMPERATIVE.match(f) and _REACHED.search(f) and _RATE_SUBJECT.match(f):
+        # "Tỷ lệ hồ sơ giải quyết trực tuyến toàn trình đạt 71,4%, tăng …": a result, no work
+        score -= 0.5
+    if _ENTERPRISES.match(f) and not trigger and not find_deadlines(f, None):
+        # "Các doanh nghiệp viễn thông trên địa bàn tỉnh tiếp tục đầu tư …": a call on
+        # companies, whom the register does not follow, without a time
+        score -= 0.5
     if "neu " in f and _CONDITIONAL.search(f) and not find_deadlines(f, None):
         score -= 0.5
+    elif f.startswith(("truong hop ", "trong truong hop ")) and not find_deadlines(f, None):
+        # "Trường hợp Chính phủ ban hành Nghị định …, Sở … rà soát, điều chỉnh …": work only
+        # if something happens, no time of its own
+        score -= 0.8
     if len(f) < 120 and _REQUESTS_OPEN.search(f):
         score -= 0.6
     if _PASSIVE.search(f) and not trigger:
@@ -1716,6 +1785,17 @@ def propose_tasks(
                 proposal.leads = [
                     Field(u.name, (cand.start, cand.end), 0.7, u.id, "unit") for u in issuers
                 ]
+        provinces = resolver.group("các tỉnh, thành phố")
+        if provinces is not None:
+            # "Sở Nông nghiệp và Môi trường các tỉnh, thành phố": a department of every
+            # province, so the provinces
+            proposal.leads = [
+                Field(provinces.name, f.span, f.confidence, provinces.id, "group")
+                if f.resolved_id is None
+                and _EVERY_PROVINCES_BODY.match(fold_same_length(f.value).lower())
+                else f
+                for f in proposal.leads
+            ]
         if province is not None:
             _localise(proposal, text, folded, province, (cand.start, cand.end))
         elif ministry is not None:
@@ -1733,6 +1813,18 @@ def propose_tasks(
             ):
                 # "Cấp ủy, thủ trưởng các đơn vị thuộc Bộ, Công an các địa phương căn cứ …"
                 proposal.leads = []
+            with_department = _WITH_DEPARTMENT.search(folded, cand.start, cand.end)
+            if (
+                with_department
+                and proposal.leads
+                and all(f.resolved_id != ministry.id for f in proposal.leads)
+                and all(f.resolved_id != ministry.id for f in proposal.coordinators)
+            ):
+                # "Đề nghị Ủy ban nhân dân các tỉnh … phối hợp với Cục Quản lý đất đai …" in the
+                # ministry's own document: the provinces work with the ministry
+                proposal.coordinators.append(
+                    Field(ministry.name, with_department.span(), 0.7, ministry.id, "unit")
+                )
             if _police(ministry):
                 # the provinces' police are the ministry's own units ("Công an các tỉnh, thành
                 # phố trực thuộc Trung ương" in the Public Security's own plan)
@@ -1746,7 +1838,11 @@ def propose_tasks(
                     proposal.leads = [
                         Field(ministry.name, (cand.start, cand.end), 0.7, ministry.id, "unit")
                     ]
-            if not proposal.leads and _OWN_UNITS.search(folded, *subject):
+            if not proposal.leads and (
+                _OWN_UNITS.search(folded, *subject)
+                # "1. Thủ trưởng các cơ quan, đơn vị thuộc Bộ" over the points
+                or (cand.lead_in is not None and _OWN_UNITS.search(folded, *cand.lead_in))
+            ):
                 # "Các đơn vị thuộc Bộ cập nhật …" in the ministry's own notice: the ministry
                 proposal.leads = [
                     Field(ministry.name, (cand.start, cand.end), 0.7, ministry.id, "unit")
@@ -1926,6 +2022,8 @@ _LOCAL_BODY = re.compile(
     r"|(?<![\w])(?:tinh uy|thanh uy|huyen uy|thi uy|quan uy|dang uy xa|dang uy phuong)(?![\w])"
     r"|(?<![\w])(?:tinh|huyen|thi xa|xa|phuong|dac khu|cap huyen|cap xa|thanh pho)(?![\w])"
 )
+#: a province's or a city's Party committee by its name in the register
+_PROVINCE_NAME = re.compile(r"(?:tinh uy|thanh uy) ")
 #: "Đảng ủy các xã, phường, đặc khu": the committees of the province's communes.
 _LOCAL_COMMITTEES = re.compile(r"dang uy (?:cac )?(?:xa|phuong|dac khu)(?![\w])")
 #: "Bộ Khoa học và Công nghệ phối hợp với thành phố xây dựng …": the province itself.
@@ -2003,6 +2101,15 @@ _OWN_UNITS = re.compile(
 )
 
 
+#: work with one of the issuing ministry's departments: "phối hợp với Cục Quản lý đất đai"
+_WITH_DEPARTMENT = re.compile(
+    r"phoi hop (?:chat che )?voi (?:cac )?(?:cuc|vu|tong cuc|van phong bo|thanh tra bo)\b"
+)
+#: a body of every province: "Sở Nông nghiệp và Môi trường các tỉnh, thành phố"
+_EVERY_PROVINCES_BODY = re.compile(
+    r"(?:so|cong an|chi cuc|dai phat thanh)\b[^,;]*\bcac tinh, thanh pho"
+    r"(?: truc thuoc trung uong)?$"
+)
 #: Leads that are only the provinces' group, read from "Công an các địa phương" and the like.
 _PROVINCES_ONLY = re.compile(r"^Các tỉnh, thành phố$")
 #: The provinces' police: "Công an các tỉnh, thành phố …", "Công an các địa phương".
@@ -2053,6 +2160,10 @@ def _localise(
         if f.resolved_kind == "unit" and f.resolved_id == province.id:
             return True
         if f.resolved_kind == "group":
+            return False
+        if f.resolved_id is not None and _PROVINCE_NAME.match(fold_same_length(f.value).lower()):
+            # "Ủy ban nhân dân tỉnh An Giang" in Đồng Tháp's notice: a neighbour, not a body
+            # of the province
             return False
         written = " ".join(folded[f.span[0] : f.span[1]].split())
         if f.resolved_id is None and _LOCAL_COMMITTEES.match(folded, f.span[0]):

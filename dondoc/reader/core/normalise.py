@@ -142,8 +142,15 @@ _COMBINING = re.compile(r"[\u0300-\u036f]")
 _SPACES = re.compile(r" {2,}")
 
 
+#: a bullet printed in the Symbol or Wingdings font comes out of a PDF as a private-use
+#: character ("\uf0b7" for "•", "\uf0a7" for "▪", "\uf0d8", "\uf076", "\uf0fc" for others)
+_PRIVATE_BULLET = re.compile(r"^(\s*)[\uf0a7\uf0b7\uf076\uf0d8\uf0fc\uf06e\uf0a8\uf0e0]")
+
+
 def _clean_line(line: str) -> str:
     """Join detached diacritics to their letter and fix known misreadings; NFC."""
+    if _PRIVATE_BULLET.match(line):
+        line = _PRIVATE_BULLET.sub(r"\1•", line, count=1)
     if any(mark in line for mark in _SPACING_MARKS):
         line = _DETACHED_SPACING.sub(lambda m: _SPACING_MARKS[m.group(1)], line)
     if _COMBINING.search(line):

@@ -333,11 +333,39 @@ def _stacked_heading(lines: list[tuple[str, int]], n: int) -> list[str] | None:
     return None
 
 
+#: a cell that names an agency ("Cục …", "Sở …", "Ủy ban nhân dân …", "Các đơn vị …")
+_AGENCY_CELL = re.compile(
+    r"^(?:cuc|vu|bo|so|van phong|uy ban|ubnd|trung tam|tong cuc|thanh tra|vien|ban|cong an"
+    r"|hoi dong|dang uy|tinh uy|thanh uy|cac|doanh nghiep|bao|dai|truong|hoc vien)\b"
+)
+
+
+def _rejoined(cells: list[str], keys: list[str]) -> list[str]:
+    """``cells`` with one wrapped cell joined again: a cell wrapped onto a capital ("… trên
+    Cổng" / "Dịch vụ công quốc gia") splits in two; the join kept puts agencies in the agency
+    columns, then prefers a narrow column (not the content) and a later one."""
+    time_last = keys[-1] == "deadline" and _TIME_CELL.search(_fold(cells[-1])) is not None
+    best: tuple[tuple[int, int, int], list[str]] | None = None
+    for i in range(len(cells) - 1 - time_last):
+        joined = [*cells[:i], _join(cells[i], cells[i + 1]), *cells[i + 2 :]]
+        fit = sum(
+            1
+            for key, cell in zip(keys, joined, strict=False)
+            if key in ("lead", "coordinating") and _AGENCY_CELL.match(_fold(cell))
+        )
+        score = (fit, keys[i] != "content", i)
+        if best is None or score > best[0]:
+            best = (score, joined)
+    return best[1] if best else cells[: len(keys)]
+
+
 def _stacked_row(row: list[str], keys: list[str]) -> str:
     """A flattened row's lines (its number first) as a tabbed line under ``keys``."""
     cells = [""] * len(keys)
     cells[0] = row[0]
-    rest = row[1 : len(keys)]
+    rest = row[1:]
+    while len(rest) > len(keys) - 1:
+        rest = _rejoined(rest, keys[1:])
     if len(rest) == len(keys) - 1 or len(rest) <= 1:
         cells[1 : 1 + len(rest)] = rest
     else:
@@ -365,30 +393,64 @@ def stacked_rows(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
             n += 1
             continue
         heading: list[str] = []
+        spaced = False  # a blank line between the heading's cells: cells are paragraphs
         while len(heading) < len(keys):  # past the heading's cells
             if lines[n][0].strip():
                 heading.append(lines[n][0].strip())
+            elif heading:
+                spaced = True
             n += 1
         out.append(("\t".join(heading), start))
         row: list[str] = []
         row_at = start
-
+        gap = False
         while n < len(lines):
             text, at = lines[n]
             stripped = text.strip()
             if not stripped:
+                gap = True
                 n += 1
                 continue
-            if _NUMBER.match(stripped):
+            if _fold(stripped) in ("stt", "tt") and _stacked_heading(lines, n) == keys:
+                # the heading repeated on a new page, after the page's number
+                if len(row) == 1:
+                    row = []
+                seen = 0
+                while n < len(lines) and seen < len(keys):
+                    seen += bool(lines[n][0].strip())
+                    n += 1
+                gap = True
+                continue
+            goes_on = len(row) >= 2 and (
+                (spaced and not gap)
+                or (not spaced and (stripped[:1].islower() or stripped[:1] in ",;)"))
+            )
+            if goes_on:
+                # a cell wrapped at the printed line's end ("Bộ Khoa học" / "và Công nghệ")
+                row[-1] = _join(row[-1], stripped)
+            elif _NUMBER.match(stripped):
                 if row:
                     out.append((_stacked_row(row, keys), row_at))
                 row, row_at = [stripped], at
             elif _MARKED.match(stripped):
                 break  # "III. TỔ CHỨC THỰC HIỆN": the document goes on
-            elif row and len(row) < len(keys) and len(stripped) < 600:
+            elif (
+                row
+                and len(stripped) < 600
+                and (
+                    len(row) < len(keys)
+                    # a time column last: a row whose cells wrapped onto capitals goes on to it
+                    or (
+                        keys[-1] == "deadline"
+                        and len(row) < len(keys) + 2
+                        and not _TIME_CELL.search(_fold(row[-1]))
+                    )
+                )
+            ):
                 row.append(stripped)
             else:
                 break
+            gap = False
             n += 1
         if row:
             out.append((_stacked_row(row, keys), row_at))
@@ -401,6 +463,27 @@ _MARKED = re.compile(r"^(?:[IVXL]{1,6}|\d{1,2}(?:\.\d{1,2})*)[.)]\s+\S")
 _TIME_CELL = re.compile(
     r"^(?:truoc |trong |cham nhat |tu )?(?:quy|thang|nam|ngay|hang|dinh ky|thuong xuyen|\d)"
 )
+
+
+#: a cell repeating the one above it: "nt" (như trên), "Như trên", "-nt-", "Như trên."
+_DITTO = re.compile(r"^(?:nt|n t|nhu tren|nhu tren da neu)$")
+
+
+class _Above:
+    """Fills a row's "nt" / "Như trên" cells with the cells of the row above (of the same
+    table; a group row between them is no row)."""
+
+    def __init__(self) -> None:
+        self.cells: dict[str, str] = {}
+
+    def __call__(self, row: dict[str, str]) -> dict[str, str]:
+        filled = dict(row)
+        for key, text in row.items():
+            if key not in ("stt", "content") and text and _DITTO.match(_fold(text)):
+                filled[key] = self.cells.get(key, "")
+        if not _ROMAN.match(row.get("stt", "") or "x") and filled.get("content"):
+            self.cells = filled
+        return filled
 
 
 def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -430,6 +513,7 @@ def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
         under = _under(lines, n)
         starts = list(heading_starts)
         tabbed = "\t" in line
+        above = _Above()
         row: dict[str, str] | None = None
         last_column = len(keys) - 1  # where the row's last line stopped (tabbed tables)
         row_start = start
@@ -477,7 +561,9 @@ def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
                 if len(cells) <= 2 and len(stripped) < 200 and _row_follows(lines, n):
                     # a group row without a number ("A. NHIỆM VỤ CHUNG"): kept as it is
                     if row is not None:
-                        out.extend((text, row_start) for text in _render(row, subject, under))
+                        out.extend(
+                            (text, row_start) for text in _render(above(row), subject, under)
+                        )
                     row = None
                     out.append((" ".join(c for _p, c in cells), at))
                     n += 1
@@ -485,7 +571,7 @@ def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
                 break
             if opens:
                 if row is not None:
-                    out.extend((text, row_start) for text in _render(row, subject, under))
+                    out.extend((text, row_start) for text in _render(above(row), subject, under))
                 row, row_start = {}, at
                 positions: list[int] = []
                 after = -1
@@ -509,7 +595,7 @@ def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
                     row[key] = _join(row.get(key, ""), text)
             n += 1
         if row is not None:
-            out.extend((text, row_start) for text in _render(row, subject, under))
+            out.extend((text, row_start) for text in _render(above(row), subject, under))
         if n < len(lines):
             # the table ends a paragraph: what follows it ("Ghi chú:") is text of its own
             out.append(("", lines[n][1]))

@@ -65,8 +65,10 @@ _PATTERNS = [
             # "tại kỳ họp thường lệ giữa năm 2028", "tại Phiên họp đầu năm 2027": a session in a
             # part of a year
             r"|thuong le (?:giua|cuoi|dau) nam (?:19|20)\d\d\b|(?:giua|dau) nam (?:19|20)\d\d\b"
-            # "tại hội nghị sơ kết 6 tháng đầu năm 2026": a review meeting, no day
-            r"|(?:so ket|tong ket)(?: [a-z0-9]+){0,4}? nam (?:19|20)\d\d\b))"
+            # "tại hội nghị sơ kết 6 tháng đầu năm 2026", "tại Hội nghị sơ kết công tác 6 tháng
+            # đầu năm 2026 của Bộ": a review meeting, no day
+            r"|(?:so ket|tong ket)(?: [a-z0-9]+){0,6}? nam (?:19|20)\d\d\b"
+            r"(?: cua (?:bo|nganh|ban chi dao|tinh|chinh phu)(?![\w]))?))"
         ),
     ),
     (
@@ -122,8 +124,11 @@ _PATTERNS = [
     (
         "relative",
         re.compile(
-            r"(?<![\w])(?P<prefix>cham nhat|truoc|sau|trong(?: vong)?)\s+\d{1,3}\s+ngay"
-            r"(?: lam viec)?\s+(?:truoc|sau|ke tu)\s+(?:ngay|khi)(?:\s+[a-z]+){1,2}"
+            r"(?<![\w])(?P<prefix>cham nhat|truoc|sau|trong(?: vong| thoi han| thoi gian)?)"
+            r"\s+\d{1,3}\s+ngay(?: lam viec)?\s+(?:truoc|sau|ke tu)\s+(?:ngay|khi)"
+            # "… kể từ ngày ký Quyết định này": the document named with it
+            r"(?:\s+(?:ky|ban hanh)(?:\s+(?:quyet dinh|ke hoach|chi thi|thong bao|cong van"
+            r"|nghi quyet|van ban)(?:\s+nay)?)?(?![\w])|(?:\s+[a-z]+){1,2})"
         ),
     ),
 ]
@@ -263,7 +268,8 @@ def _canonical(kind: str, g: dict, year: int | None) -> str | None:
     if kind == "annual":
         prefix = (g.get("prefix") or "").strip()
         if g.get("monthly"):
-            return _written(f"{prefix} ngay {int(g['d'])} hang thang".strip())
+            # the day as written: "trước ngày 05 hằng tháng"
+            return _written(f"{prefix} ngay {g['d']} hang thang".strip())
         return _written(f"{prefix} ngay {int(g['d'])} thang {int(g['m'])} hang nam".strip())
     return None
 
@@ -329,19 +335,28 @@ def week_end(value: str, on: date | None) -> str | None:
     return f"Trước ngày {sunday.day}/{sunday.month}/{sunday.year}"
 
 
-#: "trong 15 ngày kể từ ngày ban hành Thông báo này", "… kể từ ngày ký": days counted from the
-#: document's own date (calendar days; working days are left as written)
+#: "trong 15 ngày kể từ ngày ban hành Thông báo này", "trong thời hạn 45 ngày kể từ ngày ký",
+#: "15 ngày làm việc kể từ ngày ký": days counted from the document's own date
 _SINCE_ISSUE = re.compile(
-    r"^(?:trong(?: vòng)?|chậm nhất)\s+(\d{1,3})\s+ngày\s+kể\s+từ\s+ngày\s+(?:ban\s+hành|ký)",
+    r"^(?:trong(?: vòng| thời hạn| thời gian)?|chậm nhất)\s+(\d{1,3})\s+ngày(\s+làm\s+việc)?"
+    r"\s+kể\s+từ\s+ngày\s+(?:ban\s+hành|ký)",
     re.IGNORECASE,
 )
 
 
 def since_issue(value: str, on: date | None) -> str | None:
     """ "Trong 15 ngày kể từ ngày ban hành" in a notice of 25/11/2026 is due on 10/12/2026:
-    "Trước ngày 10/12/2026"; None for any other phrase or without the document's date."""
+    "Trước ngày 10/12/2026", counting from the day after; working days ("15 ngày làm việc")
+    skip Saturdays and Sundays (public holidays are not known here). None for any other
+    phrase or without the document's date."""
     m = _SINCE_ISSUE.match(value)
     if m is None or on is None:
         return None
-    due = on + timedelta(days=int(m.group(1)))
+    if m.group(2):
+        due, left = on, int(m.group(1))
+        while left > 0:
+            due += timedelta(days=1)
+            left -= due.weekday() < 5
+    else:
+        due = on + timedelta(days=int(m.group(1)))
     return f"Trước ngày {due.day}/{due.month}/{due.year}"

@@ -1359,6 +1359,179 @@ def test_days_counted_from_the_documents_own_date_are_due_that_many_days_after_i
     assert rules.due == date(2026, 11, 30)
 
 
+def test_working_days_from_the_signing_skip_weekends_and_a_term_of_days_counts_from_it():
+    text = (
+        "BỘ X\nSố: 12/KH-BX\nHà Nội, ngày 24 tháng 11 năm 2025\n\nKẾ HOẠCH\n"
+        "Thực hiện Nghị quyết\n\nII. NHIỆM VỤ\n"
+        "1. Bộ Tư pháp xây dựng kho dữ liệu mở, hoàn thành trong 15 ngày làm việc kể từ ngày "
+        "ký Kế hoạch này.\n"
+        "2. Bộ Nội vụ rà soát quy chế công vụ trong thời hạn 30 ngày kể từ ngày ký Kế hoạch "
+        "này.\n"
+    )
+    tasks = by_key(read(text))
+    # Monday 24/11/2025: fifteen working days after it is Monday 15/12/2025
+    assert tasks["II.1"].deadline.value == "Trong 15 ngày làm việc kể từ ngày ký Kế hoạch này"
+    assert tasks["II.1"].due == date(2025, 12, 15)
+    assert tasks["II.2"].due == date(2025, 12, 24)
+
+
+def test_department_headings_without_a_colon_and_the_heads_of_the_ministrys_units_lead_points():
+    text = (
+        "BỘ XÂY DỰNG\nSố: 03/CT-BXD\nHà Nội, ngày 10 tháng 3 năm 2026\n\nCHỈ THỊ\n"
+        "Về chuyển đổi số\n\nBộ trưởng Bộ Xây dựng yêu cầu:\n\n"
+        "1. Thủ trưởng các cơ quan, đơn vị thuộc Bộ\n"
+        "a) Cử lãnh đạo phụ trách chuyển đổi số, gửi danh sách trước ngày 31/3/2026.\n"
+        "2. Cục Kinh tế - Quản lý đầu tư xây dựng\n"
+        "- Chủ trì, phối hợp với Vụ Pháp chế hoàn thiện dự thảo Nghị định về BIM, trình Bộ "
+        "trưởng trong Quý II/2026.\n"
+        "- Hướng dẫn các địa phương áp dụng BIM; thời gian thực hiện: năm 2026.\n"
+    )
+    tasks = by_key(read(text))
+    for key in ("1.a", "2.1", "2.2"):
+        assert tasks[key].confidence >= 0.5, key
+        assert [f.value for f in tasks[key].leads] == ["Đảng ủy Bộ Xây dựng"], key
+
+
+def test_a_bullet_printed_in_the_symbol_font_is_a_bullet():
+    text = NOTICE + (
+        "II. NHIỆM VỤ\n"
+        "• Bộ Tư pháp hoàn thiện dự thảo Luật Dữ liệu, trình Chính phủ trong quý II/2025.\n"
+        "\uf0b7 Bộ Nội vụ rà soát quy chế công vụ, hoàn thành trong quý III/2025.\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    home = next(t for t in tasks if "quy chế công vụ" in t.content)
+    assert [f.value for f in home.leads] == ["Đảng ủy Bộ Nội vụ"]
+    assert "\uf0b7" not in home.content and home.due == date(2025, 9, 30)
+    assert not any("trình Chính phủ" in t.content and "quy chế" in t.content for t in tasks)
+
+
+def test_a_year_in_the_lead_ins_purpose_is_no_time_and_a_review_conference_keeps_its_words():
+    text = (
+        "BỘ XÂY DỰNG\nSố: 03/CT-BXD\nHà Nội, ngày 10 tháng 3 năm 2026\n\nCHỈ THỊ\n"
+        "Về chuyển đổi số\n\n"
+        "Để tạo chuyển biến rõ nét trong năm 2026, Bộ trưởng Bộ Xây dựng yêu cầu:\n\n"
+        "1. Vụ Kế hoạch - Tài chính bố trí kinh phí cho các nhiệm vụ chuyển đổi số.\n"
+        "2. Văn phòng Bộ theo dõi, đôn đốc việc thực hiện Chỉ thị này, báo cáo Bộ trưởng tại "
+        "Hội nghị sơ kết công tác 6 tháng đầu năm 2026 của Bộ.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["1"].deadline is None
+    assert tasks["2"].deadline.value == "Tại Hội nghị sơ kết công tác 6 tháng đầu năm 2026 của Bộ"
+    assert tasks["2"].due is None
+
+
+def test_a_neighbouring_provinces_committee_stays_a_partner_in_a_provinces_own_notice():
+    text = (
+        "ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP\nSố: 186/TB-VPUBND\nĐồng Tháp, ngày 14 tháng 4 năm 2026"
+        "\n\nTHÔNG BÁO\nKết luận\n\n"
+        "1. Sở Khoa học và Công nghệ chủ trì, phối hợp với Ủy ban nhân dân tỉnh An Giang, Công an "
+        "tỉnh xây dựng phương án dùng chung hạ tầng; hoàn thành trong năm 2026.\n"
+    )
+    task = by_key(read(text))["1"]
+    assert [f.value for f in task.leads] == ["Tỉnh ủy Đồng Tháp"]
+    assert [f.value for f in task.coordinators] == ["Tỉnh ủy An Giang"]
+
+
+def test_a_call_on_every_body_to_implement_the_plan_within_its_remit_is_no_task():
+    text = (
+        "ỦY BAN NHÂN DÂN TỈNH BÌNH DƯƠNG\nSố: 2315/KH-UBND\nBình Dương, ngày 12 tháng 5 năm 2025"
+        "\n\nKẾ HOẠCH\nThực hiện Nghị quyết\n\nIV. TỔ CHỨC THỰC HIỆN\n"
+        "1. Các sở, ban, ngành căn cứ chức năng, nhiệm vụ được giao chủ động xây dựng kế hoạch, "
+        "tổ chức triển khai thực hiện Kế hoạch này.\n"
+        "2. Sở Khoa học và Công nghệ theo dõi, tổng hợp tình hình thực hiện Kế hoạch, báo cáo Ủy "
+        "ban nhân dân tỉnh trước ngày 15 hằng tháng.\n"
+    )
+    tasks = {t.key: t for t in read(text).tasks if t.confidence >= 0.5}
+    assert "IV.1" not in tasks and "IV.2" in tasks
+
+
+def test_work_to_do_only_if_something_happens_without_a_time_is_no_task():
+    text = (
+        "ỦY BAN NHÂN DÂN TỈNH BÌNH DƯƠNG\nSố: 2315/KH-UBND\nBình Dương, ngày 12 tháng 5 năm 2025"
+        "\n\nKẾ HOẠCH\nThực hiện Nghị quyết\n\nII. NHIỆM VỤ\n"
+        "1. Sở Khoa học và Công nghệ xây dựng dự thảo Nghị quyết về thử nghiệm có kiểm soát, "
+        "trình Hội đồng nhân dân tỉnh trong quý III/2025.\n"
+        "2. Trường hợp Chính phủ ban hành Nghị định hướng dẫn trước thời điểm trình, Sở Khoa học "
+        "và Công nghệ rà soát, điều chỉnh dự thảo Nghị quyết cho phù hợp.\n"
+    )
+    tasks = {t.key: t for t in read(text).tasks if t.confidence >= 0.5}
+    assert "II.1" in tasks and "II.2" not in tasks
+
+
+def test_a_day_of_every_month_keeps_its_day_as_written():
+    text = NOTICE + (
+        "II. NHIỆM VỤ\n"
+        "1. Bộ Tư pháp tổng hợp kết quả, báo cáo Ban Chỉ đạo trước ngày 05 hằng tháng.\n"
+    )
+    task = by_key(read(text))["II.1"]
+    assert task.deadline.value == "Trước ngày 05 hằng tháng" and task.due is None
+
+
+def test_a_call_on_companies_without_a_time_is_no_task():
+    text = (
+        "ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP\nSố: 186/TB-VPUBND\nĐồng Tháp, ngày 14 tháng 4 năm 2026"
+        "\n\nTHÔNG BÁO\nKết luận\n\n"
+        "1. Sở Tài chính bố trí kinh phí cho chuyển đổi số, trình Ủy ban nhân dân tỉnh trước "
+        "ngày 15/5/2026.\n"
+        "2. Các doanh nghiệp viễn thông trên địa bàn tỉnh tiếp tục đầu tư, mở rộng vùng phủ "
+        "sóng, nâng cao chất lượng dịch vụ.\n"
+    )
+    tasks = {t.key: t for t in read(text).tasks if t.confidence >= 0.5}
+    assert "1" in tasks and "2" not in tasks
+
+
+def test_a_rate_reached_listed_among_results_is_no_task():
+    text = NOTICE + (
+        "I. ĐÁNH GIÁ CHUNG\n"
+        "Quý I/2025, các bộ, ngành, địa phương đã tích cực triển khai và đạt một số kết quả:\n"
+        "- Tỷ lệ hồ sơ giải quyết trực tuyến toàn trình đạt 71,4%, tăng 9,2% so với quý IV/2024;\n"
+        "II. NHIỆM VỤ\n"
+        "1. Bộ Tư pháp nâng tỷ lệ hồ sơ trực tuyến toàn trình đạt 80% trong quý II/2025.\n"
+    )
+    keys = [t.key for t in read(text).tasks if t.confidence >= 0.5]
+    assert "II.1" in keys and "I.1" not in keys
+
+
+def test_the_closing_call_to_carry_out_the_directive_earnestly_is_no_task():
+    text = (
+        "BỘ XÂY DỰNG\nSố: 03/CT-BXD\nHà Nội, ngày 10 tháng 3 năm 2026\n\nCHỈ THỊ\n"
+        "Về chuyển đổi số\n\nBộ trưởng Bộ Xây dựng yêu cầu:\n\n"
+        "1. Vụ Tổ chức cán bộ xây dựng khung năng lực số, trình Bộ trưởng trong quý III/2026.\n\n"
+        "Bộ trưởng yêu cầu Thủ trưởng các cơ quan, đơn vị thuộc Bộ nghiêm túc triển khai thực "
+        "hiện Chỉ thị này; kết quả thực hiện là một tiêu chí đánh giá, xếp loại hằng năm.\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert [t.key for t in tasks] == ["1"]
+
+
+def test_a_department_of_every_province_as_lead_is_the_provinces():
+    text = (
+        "BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG\nSố: 4127/QĐ-BNNMT\nHà Nội, ngày 24 tháng 11 năm 2025\n\n"
+        "KẾ HOẠCH\nChuyển đổi số\n\nII. NHIỆM VỤ\n"
+        "1. Truyền dữ liệu quan trắc môi trường tự động về hệ thống của Bộ\n"
+        "Cơ quan chủ trì: Sở Nông nghiệp và Môi trường các tỉnh, thành phố; Thời gian hoàn "
+        "thành: Quý IV/2026\n"
+    )
+    task = by_key(read(text))["II.1"]
+    assert [f.value for f in task.leads] == ["Các tỉnh, thành phố"]
+
+
+def test_provinces_working_with_a_department_of_the_issuing_ministry_have_the_ministry_as_partner():
+    text = (
+        "BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG\nSố: 4127/QĐ-BNNMT\nHà Nội, ngày 24 tháng 11 năm 2025\n\n"
+        "QUYẾT ĐỊNH\nBan hành Kế hoạch\n\nĐiều 2. Tổ chức thực hiện\n"
+        "1. Đề nghị Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương phối hợp với Cục "
+        "Quản lý đất đai chỉ đạo cập nhật dữ liệu đất đai; hoàn thành trong Quý I/2026.\n"
+        "2. Cục Chuyển đổi số phối hợp với Cục Quản lý đất đai cập nhật dữ liệu đất đai; hoàn "
+        "thành trong Quý I/2026.\n"
+    )
+    tasks = by_key(read(text))
+    assert [f.value for f in tasks["2.1"].leads] == ["Các tỉnh, thành phố"]
+    assert [f.value for f in tasks["2.1"].coordinators] == ["Đảng ủy Bộ Nông nghiệp và Môi trường"]
+    # the ministry's own department is never the ministry's partner
+    assert not tasks["2.2"].coordinators
+
+
 def test_a_paragraph_leading_in_with_a_body_and_its_work_is_the_parent_of_the_points():
     text = NOTICE + (
         "II. NHIỆM VỤ\n"
@@ -1558,6 +1731,56 @@ def test_a_table_flattened_one_cell_a_line_gives_one_task_per_row():
     # an empty partners' cell: the time still goes to the time column
     assert [f.value for f in second.leads] == ["Đảng ủy Bộ Nội vụ"] and not second.coordinators
     assert second.due == date(2025, 12, 31)
+
+
+WRAPPED_FLAT_TABLE = (
+    "BỘ X\nSố: 12/KH-BX\nHà Nội, ngày 05 tháng 3 năm 2025\n\nKẾ HOẠCH\nThực hiện Nghị quyết\n\n"
+    "II. NHIỆM VỤ\n"
+    "STT\nNhiệm vụ\nSản phẩm\nCơ quan chủ trì\nCơ quan phối hợp\nThời hạn\n"
+    "1\nXây dựng kho dữ liệu mở về\ntư pháp và hộ tịch\nKho dữ liệu\nBộ Tư pháp\n"
+    "Bộ Công an; Bộ Tài\nchính\nQuý II/2025\n"
+    "\f2\nSTT\nNhiệm vụ\nSản phẩm\nCơ quan chủ trì\nCơ quan phối hợp\nThời hạn\n"
+    "2\nTập huấn kỹ năng số\nLớp tập huấn trên Cổng\nDịch vụ công quốc gia\nBộ Nội vụ\n"
+    "Bộ Tư pháp\nTrước ngày 10 hằng\ntháng\n"
+)
+
+
+def test_a_flattened_table_whose_cells_wrap_at_the_printed_line_ends_gives_one_task_per_row():
+    tasks = by_key(read(WRAPPED_FLAT_TABLE))
+    first, second = tasks["II.1"], tasks["II.2"]
+    assert first.content == "Xây dựng kho dữ liệu mở về tư pháp và hộ tịch"
+    assert [f.value for f in first.leads] == ["Đảng ủy Bộ Tư pháp"]
+    assert [f.value for f in first.coordinators] == [
+        "Đảng ủy Công an Trung ương",
+        "Đảng ủy Bộ Tài chính",
+    ]
+    assert first.due == date(2025, 6, 30)
+    # the page's number and the heading repeated make no row; a product cell wrapped onto a
+    # capital is joined again, so the agencies stay in their columns
+    assert second.content == "Tập huấn kỹ năng số"
+    assert [f.value for f in second.leads] == ["Đảng ủy Bộ Nội vụ"]
+    assert [f.value for f in second.coordinators] == ["Đảng ủy Bộ Tư pháp"]
+    assert second.deadline.value == "Trước ngày 10 hằng tháng"
+    assert "II.3" not in tasks
+
+
+DITTO_TABLE = (
+    "BỘ X\nSố: 12/KH-BX\nHà Nội, ngày 05 tháng 3 năm 2025\n\nKẾ HOẠCH\nThực hiện Nghị quyết\n\n"
+    "II. NHIỆM VỤ\n"
+    "STT\tThời gian\tNội dung nhiệm vụ\tCơ quan chủ trì\tCơ quan phối hợp\n"
+    "1\tQuý II/2025\tXây dựng kho dữ liệu mở\tBộ Tư pháp\tBộ Công an\n"
+    "2\tNhư trên\tCông khai danh mục dữ liệu mở\tnt\tnt\n"
+    "3\tNăm 2026\tTập huấn kỹ năng số\tBộ Nội vụ\tNt\n"
+)
+
+
+def test_a_table_cell_saying_nt_or_nhu_tren_repeats_the_cell_of_the_row_above():
+    tasks = by_key(read(DITTO_TABLE))
+    second, third = tasks["II.2"], tasks["II.3"]
+    assert second.deadline.value == "Quý II/2025" and second.due == date(2025, 6, 30)
+    assert [f.value for f in second.leads] == ["Đảng ủy Bộ Tư pháp"]
+    assert [f.value for f in second.coordinators] == ["Đảng ủy Công an Trung ương"]
+    assert [f.value for f in third.coordinators] == ["Đảng ủy Công an Trung ương"]
 
 
 def test_a_session_the_work_goes_to_beats_the_sections_time_and_a_review_meeting_has_no_day():
