@@ -240,6 +240,30 @@ _PIPE_LINE = re.compile(r"(?m)^[ \t]*\|.*\|")
 _STACKED_HEADING = re.compile(r"(?m)^[ \t]*(?:STT|TT|Stt|Tt)[ \t]*\r?$")
 
 
+_QUOTE_MARK = re.compile(r"^[ \t]*(?:>[ \t]?)+")
+
+
+def _unquote(raw_lines: list[tuple[str, int]]) -> tuple[list[tuple[str, int]], int]:
+    """A letter quoted in an e-mail ("> " before each line) with its quote marks taken off.
+
+    Only when the quoted lines are many (a forwarded or replied letter, not a stray ">"), and
+    each line keeps its place in the original text. Also gives the length from which a quoted
+    line is a full one: mail programs wrap a quoted letter near 72 columns, not 80."""
+    quoted = sum(1 for line, _ in raw_lines if line.startswith(">"))
+    if quoted < 8:
+        return raw_lines, _FULL_LINE
+    out = []
+    width = 0
+    for line, start in raw_lines:
+        m = _QUOTE_MARK.match(line) if line.lstrip().startswith(">") else None
+        if m:
+            out.append((line[m.end() :], start + m.end()))
+            width = max(width, len(line) - m.end())
+        else:
+            out.append((line, start))
+    return out, min(_FULL_LINE, max(50, width - 12))
+
+
 def normalise(text: str) -> Normalised:
     """The cleaned text of ``text`` with each character's origin. Never raises."""
     text = (text or "")[:MAX_CHARS]
@@ -255,6 +279,7 @@ def normalise(text: str) -> Normalised:
             continue
         raw_lines.append((raw, position))
         position += len(raw)
+    raw_lines, full_line = _unquote(raw_lines)
     piped = "|" in text and _PIPE_LINE.search(text) is not None
     if piped:
         raw_lines = pipe_rows(raw_lines)
@@ -308,7 +333,7 @@ def normalise(text: str) -> Normalised:
                     or (_OPEN_END.search(previous) and line[:1].isalnum())
                     # a full line of running text wrapped before a name: "… do doanh nghiệp /
                     # Việt Nam làm chủ", "…, báo cáo / Thủ tướng Chính phủ …"
-                    or (not gap and len(previous) >= _FULL_LINE and line[:1].isupper())
+                    or (not gap and len(previous) >= full_line and line[:1].isupper())
                 )
                 # a Roman number alone ends a name ("Quốc hội khóa / XVI."), it opens no part
                 and (not _ENUM_START.match(line) or _BARE_ROMAN.fullmatch(line))

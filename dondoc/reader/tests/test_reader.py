@@ -1831,3 +1831,29 @@ def test_a_markdown_table_opening_the_text_or_indented_is_read_by_its_columns():
         (task,) = [t for t in read(text).tasks if t.confidence >= 0.5]
         assert task.content == "Xây dựng kho dữ liệu mở"
         assert [f.value for f in task.coordinators] == ["Đảng ủy Công an Trung ương"]
+
+
+def test_a_letter_quoted_in_an_e_mail_is_read_without_its_quote_marks_and_wraps():
+    letter = (
+        "BỘ X\n"
+        "Số: 12/CV-BX\n"
+        "Hà Nội, ngày 05 tháng 3 năm 2025\n"
+        "\n"
+        "Kính gửi: Các bộ, ngành.\n"
+        "\n"
+        "1. Đề nghị Bộ Công an chủ trì, phối hợp với Bộ Tư pháp và các cơ quan liên\n"
+        "quan xây dựng cơ sở dữ liệu dân cư phục vụ chuyển đổi số quốc gia, Ban\n"
+        "Chỉ đạo Trung ương theo dõi kết quả, báo cáo trước ngày 30/6/2025.\n"
+        "\n"
+        "2. Đề nghị Bộ Tư pháp rà soát văn bản quy phạm pháp luật về dữ liệu.\n"
+        "\n"
+        "Trân trọng./.\n"
+    )
+    mail = "From: X\nSent: Monday\n\n-----Original Message-----\n\n" + "".join(
+        f"> {line}\n" if line else ">\n" for line in letter.splitlines()
+    )
+    tasks = by_key(read(mail))
+    assert "quốc gia, Ban Chỉ đạo Trung ương theo dõi kết quả" in tasks["1"].content
+    assert tasks["1"].due == date(2025, 6, 30)
+    assert [f.value for f in tasks["1"].leads] == ["Đảng ủy Công an Trung ương"]
+    assert ">" not in tasks["2"].content
