@@ -1639,7 +1639,18 @@ def propose_tasks(
         or _PLACE_IN_LOWER.match(text, m.start)
         or folded.startswith(_UNDER_CENTRAL_WORDS, m.start)
     ]
-    index = _Index(mentions, find_deadlines(folded, year, text))
+    deadlines = find_deadlines(folded, year, text)
+    if year is not None:
+        # a work programme's month headings ("Tháng 3", the year only in its title): the
+        # month of the programme's year is the time of the work under each
+        months = [
+            DeadlinePhrase(*part.span, f"{part.label}/{year}", True)
+            for part in structure.parts
+            if part.kind == "section" and part.label.startswith("Tháng ")
+        ]
+        if months:
+            deadlines = sorted(deadlines + months, key=lambda p: p.start)
+    index = _Index(mentions, deadlines)
     candidates = _collect(structure, text, folded, index)
     proposals: list[Proposal | None] = [None] * len(candidates)
     sentence_counter: dict[int | None, int] = {}

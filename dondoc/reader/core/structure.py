@@ -22,7 +22,7 @@ from datetime import date
 
 from dondoc.reader.core.types import Header, Part
 
-SECTION_STYLES = ("article", "roman", "letter", "letter_dotted", "num_dot", "dotted")
+SECTION_STYLES = ("article", "roman", "letter", "letter_dotted", "num_dot", "dotted", "month")
 _MARKERS = [
     (
         "task_word",
@@ -32,6 +32,9 @@ _MARKERS = [
     # "II." and, in Party documents, "II- NHIỆM VỤ TRỌNG TÂM"
     ("roman", re.compile(r"([IVXL]{1,6})\s*(?:[.)]|[-–](?=\s))\s+(?=\S)")),
     # a part under a Roman one: "A. Những nhiệm vụ phải hoàn thành …", then "A.1.", "B.2."
+    # a work programme's month heading alone on its line ("Tháng 3"): a section whose title is
+    # its time, numbered by the month
+    ("month", re.compile(r"(?=(?:Tháng|THÁNG)\s+(\d{1,2})\s*[.:]?\s*$)")),
     ("letter_dotted", re.compile(r"([A-H](?:\.\d{1,2}){1,3})\.?\s+(?=\S)")),
     ("letter", re.compile(r"([A-H])\.\s+(?=\S)")),
     ("dotted", re.compile(r"(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(?=\S)")),
@@ -133,6 +136,8 @@ def _marker(text: str) -> tuple[str, str, int] | None:
             ):
                 continue
             if style == "num_dot" and re.match(r"\d{1,2}\.\d", text):
+                continue
+            if style == "month" and not 1 <= int(m.group(1)) <= 12:
                 continue
             return style, m.group(1), m.end()
     return None
@@ -305,6 +310,7 @@ def parse_structure(text: str, folded: str) -> Structure:
             "dotted": f"{label}.",
             "article": f"Điều {label}.",
             "task_word": f"Nhiệm vụ {label}.",
+            "month": f"Tháng {label}",
             "dash": "",  # cited by its key's number
             "plus": "",
         }.get(style, label)

@@ -1857,3 +1857,20 @@ def test_a_letter_quoted_in_an_e_mail_is_read_without_its_quote_marks_and_wraps(
     assert tasks["1"].due == date(2025, 6, 30)
     assert [f.value for f in tasks["1"].leads] == ["Đảng ủy Công an Trung ương"]
     assert ">" not in tasks["2"].content
+
+
+def test_a_work_programme_s_month_headings_are_the_time_of_the_work_under_them():
+    text = (
+        "BỘ X\nSố: 12/CTr-BX\nHà Nội, ngày 05 tháng 01 năm 2026\n\n"
+        "CHƯƠNG TRÌNH CÔNG TÁC NĂM 2026\n\n"
+        "I. NỘI DUNG CÔNG TÁC THEO THÁNG\n"
+        "Tháng 3\n"
+        "• Bộ Tư pháp chủ trì xây dựng Đề án cơ sở dữ liệu hộ tịch điện tử.\n"
+        "• Bộ Công an hoàn thành kết nối dữ liệu dân cư với các bộ trước ngày 15/3/2026.\n"
+        "Tháng 11\n"
+        "• Bộ Tư pháp chủ trì tổng kết việc thực hiện Đề án cơ sở dữ liệu hộ tịch.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["I.3.1"].due == date(2026, 3, 31)
+    assert tasks["I.3.2"].due == date(2026, 3, 15)
+    assert tasks["I.11.1"].due == date(2026, 11, 30)
