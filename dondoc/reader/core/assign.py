@@ -380,7 +380,13 @@ def _sentences(text: str, a: int, b: int) -> list[tuple[int, int]]:
 
 
 #: A section's time in brackets: "(Các nhiệm vụ dưới đây hoàn thành trong năm 2025, …)".
-_TIME_NOTE = re.compile(r"\((?:cac )?nhiem vu[^()]*\)\.?$")
+_TIME_NOTE = re.compile(
+    r"\((?:cac )?nhiem vu[^()]*\)\.?$"
+    # the same note as a sentence of its own: "Các nhiệm vụ dưới đây hoàn thành trong quý
+    # III/2026, trừ nhiệm vụ có thời hạn riêng."
+    r"|(?:cac )?nhiem vu (?:duoi day|sau day|sau)[^()]{0,80}tru (?:cac )?nhiem vu co thoi han"
+    r" rieng\.?$"
+)
 
 
 def _capitals_heading(line: str) -> bool:

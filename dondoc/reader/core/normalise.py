@@ -49,6 +49,8 @@ _PAGE_NUMBER = re.compile(
 )
 #: A footer's rule across the page ("______…" above the page number): no text.
 _FOOTER_RULE = re.compile(r"_{20,}")
+# a news portal's link to another article, pasted with the text: "Xem thêm: Phó Thủ tướng: …"
+_WEB_LINK = re.compile(r"(?:Xem thêm|Đọc thêm|XEM THÊM|ĐỌC THÊM)\s*(?::|>>|»)\s*\S")
 _NUMBERED_RUNNING = re.compile(r"^\d{1,4}\s+|\s+\d{1,4}$")
 #: A running footer giving the document's kind and number beside the page number, even on one
 #: page break only: "Hướng dẫn số 28-HD/BTCTW   2", "Kế hoạch số 46/KH-UBND 3".
@@ -299,6 +301,7 @@ def normalise(text: str) -> Normalised:
             and line not in repeated
             and not _PAGE_NUMBER.match(line or "x")
             and not _FOOTER_RULE.fullmatch(line)
+            and not _WEB_LINK.match(line)
             and not (len(line) <= 80 and "/" in line and _NUMBER_FOOTER.match(line))
         )
         or line == ""

@@ -1874,3 +1874,26 @@ def test_a_work_programme_s_month_headings_are_the_time_of_the_work_under_them()
     assert tasks["I.3.1"].due == date(2026, 3, 31)
     assert tasks["I.3.2"].due == date(2026, 3, 15)
     assert tasks["I.11.1"].due == date(2026, 11, 30)
+
+
+def test_a_pasted_web_notice_with_a_section_time_sentence_roman_sub_items_and_a_link():
+    text = (
+        "VĂN PHÒNG CHÍNH PHỦ\nSố: 12/TB-VPCP\nHà Nội, ngày 05 tháng 3 năm 2026\n\n"
+        "THÔNG BÁO\nKết luận của Phó Thủ tướng Chính phủ\n\n"
+        "Ngày 01/3/2026, Phó Thủ tướng Chính phủ đã chủ trì cuộc họp về dữ liệu số. Sau khi nghe "
+        "báo cáo, Phó Thủ tướng Chính phủ kết luận như sau:\n"
+        "Nhiệm vụ cụ thể\n"
+        "Các nhiệm vụ dưới đây hoàn thành trong quý III/2026, trừ nhiệm vụ có thời hạn riêng.\n"
+        "1) Bộ Tư pháp chủ trì xây dựng cơ sở dữ liệu hộ tịch điện tử.\n"
+        "Xem thêm: Phó Thủ tướng chỉ đạo hoàn thiện dữ liệu hộ tịch\n"
+        "2) Bộ Giáo dục và Đào tạo: (i) ban hành Quy định về học bạ số trong tháng 8/2026; "
+        "(ii) chỉ đạo các trường đại học mở ngành trí tuệ nhân tạo.\n"
+        "3) Bộ Công an hoàn thành kết nối dữ liệu dân cư với các bộ.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["1"].due == date(2026, 9, 30)
+    assert tasks["2.i"].due == date(2026, 8, 31)
+    assert tasks["2.ii"].due == date(2026, 9, 30)
+    assert [f.value for f in tasks["2.ii"].leads] == ["Đảng ủy Bộ Giáo dục và Đào tạo"]
+    assert tasks["3"].due == date(2026, 9, 30)
+    assert not any("Xem thêm" in t.content for t in tasks.values())
