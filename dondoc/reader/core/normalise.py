@@ -20,7 +20,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from dondoc.reader.core.tables import pipe_rows, rewrite_tables, stacked_rows
+from dondoc.reader.core.tables import centred_rows, pipe_rows, rewrite_tables, stacked_rows
 
 __all__ = ["Normalised", "fold_same_length", "normalise"]
 
@@ -289,6 +289,8 @@ def normalise(text: str) -> Normalised:
     if stacked:
         raw_lines = stacked_rows(raw_lines)
     if "\t" in text or "   " in text or piped or stacked:
+        if "   " in text:
+            raw_lines = centred_rows(raw_lines)
         raw_lines = rewrite_tables(raw_lines)
     cleaned = [(_clean_line(line) if line != "\f" else "\f", start) for line, start in raw_lines]
     repeated = _repeated_lines([line for line, _ in cleaned])

@@ -1897,3 +1897,30 @@ def test_a_pasted_web_notice_with_a_section_time_sentence_roman_sub_items_and_a_
     assert [f.value for f in tasks["2.ii"].leads] == ["Đảng ủy Bộ Giáo dục và Đào tạo"]
     assert tasks["3"].due == date(2026, 9, 30)
     assert not any("Xem thêm" in t.content for t in tasks.values())
+
+
+def test_a_layout_table_with_touching_columns_and_the_row_number_on_a_middle_line():
+    table = (
+        "TT   Nội dung nhiệm vụ                      Đơn vị chủ trì  Đơn vị phối hợp  Thời gian\n"
+        "                                                                             hoàn thành\n"
+        "\n"
+        "       I. THỂ CHẾ, CHÍNH SÁCH\n"
+        "     Xây dựng Quy chế quản lý cơ sở dữ liệu Vụ Pháp chế     Bộ Công an;\n"
+        "1    hộ tịch, bảo đảm kết nối với Cơ sở dữ                  Bộ Tư pháp       "
+        "Quý III/2026\n"
+        "     liệu quốc gia về dân cư\n"
+        "\n"
+        "     Rà soát các thông tư về định mức kinh  Vụ Khoa học và  Bộ Tài chính     Tháng\n"
+        "2    tế - kỹ thuật để áp dụng công nghệ số  Công nghệ                        10/2026\n"
+        "     và trí tuệ nhân tạo\n"
+    )
+    tasks = read(HEAD + "II. NHIỆM VỤ\nCác nhiệm vụ tại Phụ lục kèm theo.\n\n" + table).tasks
+    by_content = {t.content[:20]: t for t in tasks if t.confidence >= 0.5}
+    first = by_content["Xây dựng Quy chế quả"]
+    assert first.content.startswith("Xây dựng Quy chế quản lý cơ sở dữ liệu hộ tịch")
+    assert [f.value for f in first.coordinators] == [
+        "Đảng ủy Công an Trung ương",
+        "Đảng ủy Bộ Tư pháp",
+    ]
+    assert first.due == date(2026, 9, 30)
+    assert by_content["Rà soát các thông tư"].due == date(2026, 10, 31)
