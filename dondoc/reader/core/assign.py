@@ -454,7 +454,7 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
                 # "Để hoàn thành các chỉ tiêu năm 2026, Chủ tịch … yêu cầu …:": a year in the
                 # purpose is no time for the work below
                 purpose = _PURPOSE.match(text, a, b) if own_folded.startswith("de ") else None
-                intro = index.first_deadline(purpose.end() if purpose else a, b) or base
+                intro = _intro_time(index, folded, purpose.end() if purpose else a, b) or base
                 listed[part.parent] = bool(_INTRO_TASKS.search(own_folded))
                 last = _last_sentence(text, a, b)
                 request = None if not recital else _TRIGGER.search(folded, last[0], last[1])
@@ -610,6 +610,24 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
             intro_of[i] = index.first_deadline(a, b) or inherited
             listed[i] = True
     return candidates
+
+
+#: "Đến ngày 05/11/2026, các cơ quan đã hoàn thành 87% nhiệm vụ": a day things stood at
+_STATUS_AT = re.compile(r"[^.;:]{0,40}?(?<![\w])da (?!den\b)")
+
+
+def _intro_time(index: _Index, folded: str, a: int, b: int) -> DeadlinePhrase | None:
+    """The time a lead-in sets for its items: its first phrase, but not a day of the
+    recital's figures ("Đến ngày 05/11/2026, các cơ quan đã hoàn thành …")."""
+    first = index.first_deadline(a, b)
+    if (
+        first is not None
+        and folded.startswith("den ", first.start)
+        and _STATUS_AT.match(folded, first.end)
+    ):
+        later = [p for p in index.deadlines_in(first.end, b) if p.start >= first.end]
+        return later[0] if later else None
+    return first
 
 
 def _assigning_lead_in(text: str, folded: str, a: int, b: int, index: _Index) -> bool:

@@ -1924,3 +1924,15 @@ def test_a_layout_table_with_touching_columns_and_the_row_number_on_a_middle_lin
     ]
     assert first.due == date(2026, 9, 30)
     assert by_content["Rà soát các thông tư"].due == date(2026, 10, 31)
+
+
+def test_a_status_day_in_the_lead_in_is_no_time_for_the_items_below():
+    text = HEAD + (
+        "Đến ngày 05/11/2026, các cơ quan đã hoàn thành 87% nhiệm vụ được giao trong năm. Để "
+        "chuẩn bị Phiên họp, Bộ X đề nghị:\n"
+        "1. Bộ Tư pháp rà soát văn bản quy phạm pháp luật về dữ liệu.\n"
+        "2. Bộ Công an hoàn thành kết nối dữ liệu dân cư trước ngày 30/11/2026.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["1"].due is None
+    assert tasks["2"].due == date(2026, 11, 30)
