@@ -613,7 +613,7 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
 
 
 #: "Đến ngày 05/11/2026, các cơ quan đã hoàn thành 87% nhiệm vụ": a day things stood at
-_STATUS_AT = re.compile(r"[^.;:]{0,40}?(?<![\w])da (?!den\b)")
+_STATUS_AT = re.compile(r"[^.;:]{0,40}?(?<![\w])da (?!den\b|nang\b|lat\b)")
 
 
 def _intro_time(index: _Index, folded: str, a: int, b: int) -> DeadlinePhrase | None:
@@ -1431,7 +1431,9 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score -= 0.5
     if verb and (
         re.search(
-            r"(?<![\w])da (?:duoc )?(?:\w+,? ){0,2}$", f[max(0, verb.start() - 18) : verb.start()]
+            # "đã" folded, not "Đà" of a place ("thành phố Đà Nẵng xây dựng …")
+            r"(?<![\w])da (?!nang\b|lat\b)(?:duoc )?(?:\w+,? ){0,2}$",
+            f[max(0, verb.start() - 18) : verb.start()],
         )
         # "Ban Chỉ đạo đã giao Bộ Tài chính hoàn thành …": work handed out before
         or _GIVEN_BEFORE.search(f, 0, verb.start())

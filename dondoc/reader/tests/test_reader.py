@@ -1936,3 +1936,16 @@ def test_a_status_day_in_the_lead_in_is_no_time_for_the_items_below():
     tasks = by_key(read(text))
     assert tasks["1"].due is None
     assert tasks["2"].due == date(2026, 11, 30)
+
+
+def test_a_city_named_da_nang_before_the_verb_is_no_past_tense():
+    def item(city):
+        text = HEAD + (
+            "II. NHIỆM VỤ\n"
+            f"1. Ủy ban nhân dân Thành phố Hà Nội và thành phố {city} xây dựng trung tâm thử "
+            "nghiệm sản phẩm trí tuệ nhân tạo, hoàn thành trong quý IV/2026.\n"
+        )
+        return by_key(read(text))["II.1"]
+
+    assert item("Đà Nẵng").confidence == item("Hải Phòng").confidence
+    assert item("Đà Nẵng").due == date(2026, 12, 31)
