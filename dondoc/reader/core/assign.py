@@ -380,7 +380,13 @@ def _sentences(text: str, a: int, b: int) -> list[tuple[int, int]]:
 
 
 #: A section's time in brackets: "(Các nhiệm vụ dưới đây hoàn thành trong năm 2025, …)".
-_TIME_NOTE = re.compile(r"\((?:cac )?nhiem vu[^()]*\)\.?$")
+_TIME_NOTE = re.compile(
+    r"\((?:cac )?nhiem vu[^()]*\)\.?$"
+    # the same note as a sentence of its own: "Các nhiệm vụ dưới đây hoàn thành trong quý
+    # III/2026, trừ nhiệm vụ có thời hạn riêng."
+    r"|(?:cac )?nhiem vu (?:duoi day|sau day|sau)[^()]{0,80}tru (?:cac )?nhiem vu co thoi han"
+    r" rieng\.?$"
+)
 
 
 def _capitals_heading(line: str) -> bool:
@@ -448,7 +454,7 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
                 # "Để hoàn thành các chỉ tiêu năm 2026, Chủ tịch … yêu cầu …:": a year in the
                 # purpose is no time for the work below
                 purpose = _PURPOSE.match(text, a, b) if own_folded.startswith("de ") else None
-                intro = index.first_deadline(purpose.end() if purpose else a, b) or base
+                intro = _intro_time(index, folded, purpose.end() if purpose else a, b) or base
                 listed[part.parent] = bool(_INTRO_TASKS.search(own_folded))
                 last = _last_sentence(text, a, b)
                 request = None if not recital else _TRIGGER.search(folded, last[0], last[1])
@@ -604,6 +610,24 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
             intro_of[i] = index.first_deadline(a, b) or inherited
             listed[i] = True
     return candidates
+
+
+#: "Đến ngày 05/11/2026, các cơ quan đã hoàn thành 87% nhiệm vụ": a day things stood at
+_STATUS_AT = re.compile(r"[^.;:]{0,40}?(?<![\w])da (?!den\b|nang\b|lat\b)")
+
+
+def _intro_time(index: _Index, folded: str, a: int, b: int) -> DeadlinePhrase | None:
+    """The time a lead-in sets for its items: its first phrase, but not a day of the
+    recital's figures ("Đến ngày 05/11/2026, các cơ quan đã hoàn thành …")."""
+    first = index.first_deadline(a, b)
+    if (
+        first is not None
+        and folded.startswith("den ", first.start)
+        and _STATUS_AT.match(folded, first.end)
+    ):
+        later = [p for p in index.deadlines_in(first.end, b) if p.start >= first.end]
+        return later[0] if later else None
+    return first
 
 
 def _assigning_lead_in(text: str, folded: str, a: int, b: int, index: _Index) -> bool:
@@ -1407,7 +1431,9 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score -= 0.5
     if verb and (
         re.search(
-            r"(?<![\w])da (?:duoc )?(?:\w+,? ){0,2}$", f[max(0, verb.start() - 18) : verb.start()]
+            # "đã" folded, not "Đà" of a place ("thành phố Đà Nẵng xây dựng …")
+            r"(?<![\w])da (?!nang\b|lat\b)(?:duoc )?(?:\w+,? ){0,2}$",
+            f[max(0, verb.start() - 18) : verb.start()],
         )
         # "Ban Chỉ đạo đã giao Bộ Tài chính hoàn thành …": work handed out before
         or _GIVEN_BEFORE.search(f, 0, verb.start())
@@ -1639,7 +1665,18 @@ def propose_tasks(
         or _PLACE_IN_LOWER.match(text, m.start)
         or folded.startswith(_UNDER_CENTRAL_WORDS, m.start)
     ]
-    index = _Index(mentions, find_deadlines(folded, year, text))
+    deadlines = find_deadlines(folded, year, text)
+    if year is not None:
+        # a work programme's month headings ("Tháng 3", the year only in its title): the
+        # month of the programme's year is the time of the work under each
+        months = [
+            DeadlinePhrase(*part.span, f"{part.label}/{year}", True)
+            for part in structure.parts
+            if part.kind == "section" and part.label.startswith("Tháng ")
+        ]
+        if months:
+            deadlines = sorted(deadlines + months, key=lambda p: p.start)
+    index = _Index(mentions, deadlines)
     candidates = _collect(structure, text, folded, index)
     proposals: list[Proposal | None] = [None] * len(candidates)
     sentence_counter: dict[int | None, int] = {}

@@ -20,7 +20,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from dondoc.reader.core.tables import pipe_rows, rewrite_tables, stacked_rows
+from dondoc.reader.core.tables import centred_rows, pipe_rows, rewrite_tables, stacked_rows
 
 __all__ = ["Normalised", "fold_same_length", "normalise"]
 
@@ -49,6 +49,8 @@ _PAGE_NUMBER = re.compile(
 )
 #: A footer's rule across the page ("______…" above the page number): no text.
 _FOOTER_RULE = re.compile(r"_{20,}")
+# a news portal's link to another article, pasted with the text: "Xem thêm: Phó Thủ tướng: …"
+_WEB_LINK = re.compile(r"(?:Xem thêm|Đọc thêm|XEM THÊM|ĐỌC THÊM)\s*(?::|>>|»)\s*\S")
 _NUMBERED_RUNNING = re.compile(r"^\d{1,4}\s+|\s+\d{1,4}$")
 #: A running footer giving the document's kind and number beside the page number, even on one
 #: page break only: "Hướng dẫn số 28-HD/BTCTW   2", "Kế hoạch số 46/KH-UBND 3".
@@ -240,6 +242,30 @@ _PIPE_LINE = re.compile(r"(?m)^[ \t]*\|.*\|")
 _STACKED_HEADING = re.compile(r"(?m)^[ \t]*(?:STT|TT|Stt|Tt)[ \t]*\r?$")
 
 
+_QUOTE_MARK = re.compile(r"^[ \t]*(?:>[ \t]?)+")
+
+
+def _unquote(raw_lines: list[tuple[str, int]]) -> tuple[list[tuple[str, int]], int]:
+    """A letter quoted in an e-mail ("> " before each line) with its quote marks taken off.
+
+    Only when the quoted lines are many (a forwarded or replied letter, not a stray ">"), and
+    each line keeps its place in the original text. Also gives the length from which a quoted
+    line is a full one: mail programs wrap a quoted letter near 72 columns, not 80."""
+    quoted = sum(1 for line, _ in raw_lines if line.startswith(">"))
+    if quoted < 8:
+        return raw_lines, _FULL_LINE
+    out = []
+    width = 0
+    for line, start in raw_lines:
+        m = _QUOTE_MARK.match(line) if line.lstrip().startswith(">") else None
+        if m:
+            out.append((line[m.end() :], start + m.end()))
+            width = max(width, len(line) - m.end())
+        else:
+            out.append((line, start))
+    return out, min(_FULL_LINE, max(50, width - 12))
+
+
 def normalise(text: str) -> Normalised:
     """The cleaned text of ``text`` with each character's origin. Never raises."""
     text = (text or "")[:MAX_CHARS]
@@ -255,6 +281,7 @@ def normalise(text: str) -> Normalised:
             continue
         raw_lines.append((raw, position))
         position += len(raw)
+    raw_lines, full_line = _unquote(raw_lines)
     piped = "|" in text and _PIPE_LINE.search(text) is not None
     if piped:
         raw_lines = pipe_rows(raw_lines)
@@ -262,6 +289,8 @@ def normalise(text: str) -> Normalised:
     if stacked:
         raw_lines = stacked_rows(raw_lines)
     if "\t" in text or "   " in text or piped or stacked:
+        if "   " in text:
+            raw_lines = centred_rows(raw_lines)
         raw_lines = rewrite_tables(raw_lines)
     cleaned = [(_clean_line(line) if line != "\f" else "\f", start) for line, start in raw_lines]
     repeated = _repeated_lines([line for line, _ in cleaned])
@@ -274,6 +303,7 @@ def normalise(text: str) -> Normalised:
             and line not in repeated
             and not _PAGE_NUMBER.match(line or "x")
             and not _FOOTER_RULE.fullmatch(line)
+            and not _WEB_LINK.match(line)
             and not (len(line) <= 80 and "/" in line and _NUMBER_FOOTER.match(line))
         )
         or line == ""
@@ -308,7 +338,7 @@ def normalise(text: str) -> Normalised:
                     or (_OPEN_END.search(previous) and line[:1].isalnum())
                     # a full line of running text wrapped before a name: "… do doanh nghiệp /
                     # Việt Nam làm chủ", "…, báo cáo / Thủ tướng Chính phủ …"
-                    or (not gap and len(previous) >= _FULL_LINE and line[:1].isupper())
+                    or (not gap and len(previous) >= full_line and line[:1].isupper())
                 )
                 # a Roman number alone ends a name ("Quốc hội khóa / XVI."), it opens no part
                 and (not _ENUM_START.match(line) or _BARE_ROMAN.fullmatch(line))

@@ -22,7 +22,7 @@ from datetime import date
 
 from dondoc.reader.core.types import Header, Part
 
-SECTION_STYLES = ("article", "roman", "letter", "letter_dotted", "num_dot", "dotted")
+SECTION_STYLES = ("article", "roman", "letter", "letter_dotted", "num_dot", "dotted", "month")
 _MARKERS = [
     (
         "task_word",
@@ -32,6 +32,9 @@ _MARKERS = [
     # "II." and, in Party documents, "II- NHIỆM VỤ TRỌNG TÂM"
     ("roman", re.compile(r"([IVXL]{1,6})\s*(?:[.)]|[-–](?=\s))\s+(?=\S)")),
     # a part under a Roman one: "A. Những nhiệm vụ phải hoàn thành …", then "A.1.", "B.2."
+    # a work programme's month heading alone on its line ("Tháng 3"): a section whose title is
+    # its time, numbered by the month
+    ("month", re.compile(r"(?=(?:Tháng|THÁNG)\s+(\d{1,2})\s*[.:]?\s*$)")),
     ("letter_dotted", re.compile(r"([A-H](?:\.\d{1,2}){1,3})\.?\s+(?=\S)")),
     ("letter", re.compile(r"([A-H])\.\s+(?=\S)")),
     ("dotted", re.compile(r"(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(?=\S)")),
@@ -47,7 +50,11 @@ _INLINE = {
     "paren": re.compile(r"(?:(?<=[\s:;.,])|^)\((\d{1,2})\)\s"),
     "num_paren": re.compile(r"(?:(?<=[\s:;.,])|^)(\d{1,2})\)\s"),
     "alpha": re.compile(r"(?:(?<=[\s:;.,])|^)([a-zđ])\)\s"),
+    # "Bộ Giáo dục và Đào tạo: (i) hoàn thiện …; (ii) chỉ đạo …; (iii) tổng hợp …"
+    "roman_paren": re.compile(r"(?:(?<=[\s:;.,])|^)\((i{1,3}|iv|vi{0,3}|ix|x)\)\s"),
 }
+_SMALL_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8}
+_SMALL_ROMAN.update({"ix": 9, "x": 10})
 FIELD_LABELS = re.compile(
     r"^(?:[-–•+]\s*)?(?P<label>c(?:o|ơ) quan (?:chu tri|chủ trì)|đơn vị chủ trì|don vi chu tri"
     r"|c(?:o|ơ) quan (?:phoi hop|phối hợp)|đơn vị phối hợp|don vi phoi hop"
@@ -134,6 +141,8 @@ def _marker(text: str) -> tuple[str, str, int] | None:
                 continue
             if style == "num_dot" and re.match(r"\d{1,2}\.\d", text):
                 continue
+            if style == "month" and not 1 <= int(m.group(1)) <= 12:
+                continue
             return style, m.group(1), m.end()
     return None
 
@@ -216,7 +225,10 @@ def inline_chain(text: str, style: str) -> list[tuple[int, int, str]]:
     expected = 1
     for m in pattern.finditer(text):
         label = m.group(1)
-        value = int(label) if label.isdigit() else ord(label) - ord("a") + 1
+        if style == "roman_paren":
+            value = _SMALL_ROMAN[label]
+        else:
+            value = int(label) if label.isdigit() else ord(label) - ord("a") + 1
         if label == "đ":
             value = 5
         if value == expected:
@@ -305,6 +317,7 @@ def parse_structure(text: str, folded: str) -> Structure:
             "dotted": f"{label}.",
             "article": f"Điều {label}.",
             "task_word": f"Nhiệm vụ {label}.",
+            "month": f"Tháng {label}",
             "dash": "",  # cited by its key's number
             "plus": "",
         }.get(style, label)
@@ -337,7 +350,7 @@ def _add_inline(
 ) -> None:
     """Items written inline in a block become its children."""
     segment = text[start:end]
-    for style in ("num_paren", "paren", "alpha"):
+    for style in ("num_paren", "paren", "alpha", "roman_paren"):
         chain = inline_chain(segment, style)
         if not chain:
             continue
@@ -347,7 +360,7 @@ def _add_inline(
         parent = parts[index]
         for position, (at, body, label) in enumerate(chain):
             stop = chain[position + 1][0] if position + 1 < len(chain) else len(segment)
-            shown = f"({label})" if style == "paren" else f"{label})"
+            shown = f"({label})" if style in ("paren", "roman_paren") else f"{label})"
             parts.append(
                 Part(
                     "item",

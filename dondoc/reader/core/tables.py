@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["pipe_rows", "rewrite_tables", "stacked_rows"]
+__all__ = ["centred_rows", "pipe_rows", "rewrite_tables", "stacked_rows"]
 
 _HEADINGS = [
     ("stt", re.compile(r"^(?:stt|tt|so tt|so thu tu)$")),
@@ -599,4 +599,98 @@ def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
         if n < len(lines):
             # the table ends a paragraph: what follows it ("Ghi chú:") is text of its own
             out.append(("", lines[n][1]))
+    return out
+
+
+def _slices(line: str, starts: list[int]) -> list[str]:
+    """A line cut at its table's column starts (columns may stand one space apart)."""
+    bounds = [*starts[1:], max(len(line), starts[-1])]
+    out, at = [], 0
+    for stop in bounds:
+        out.append(line[at:stop].strip())
+        at = stop
+    return out
+
+
+def _centred_block(block: list[str], starts: list[int]) -> list[str] | None:
+    """The cells of a row whose number stands on one line of it, not always the first (a
+    row vertically centred), or None when the block is not such a row."""
+    numbered = [
+        i for i, line in enumerate(block) if _NUMBER.match(line[: starts[1]].strip() or "x")
+    ]
+    if len(numbered) != 1 or any(
+        line[: starts[1]].strip() for i, line in enumerate(block) if i != numbered[0]
+    ):
+        return None
+    cells = [""] * len(starts)
+    for line in block:
+        for column, text in enumerate(_slices(line, starts)):
+            if text:
+                cells[column] = _join(cells[column], text)
+    return cells
+
+
+def centred_rows(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """A table out of ``pdftotext -layout`` whose columns stand one space apart and whose rows,
+    separated by blank lines, have their number and time on a middle line: each row written
+    as one tabbed line (the heading too), which ``rewrite_tables`` then reads."""
+    out: list[tuple[str, int]] = []
+    n = 0
+    while n < len(lines):
+        line, start = lines[n]
+        columns = None
+        if line != "\f" and "\t" not in line and "  " in line.strip() and len(line) < 2000:
+            columns = _heading(line)
+            wrapped = _heading_lines(lines, n)
+            if wrapped:
+                columns = _heading(line, wrapped) or columns
+        if columns is None or columns[0][1] != "stt":
+            out.append((line, start))
+            n += 1
+            continue
+        starts = [p for p, _k in columns]
+        heading = [line, *wrapped]
+        titles = [""] * len(starts)
+        for text in heading:
+            for column, cell in enumerate(_slices(text, starts)):
+                if cell:
+                    titles[column] = _join(titles[column], cell)
+        rows: list[tuple[str, int]] = [("\t".join(titles), start)]
+        centred = False
+        m = n + len(heading)
+        while m < len(lines):
+            if not lines[m][0].strip() or lines[m][0] == "\f":
+                m += 1
+                continue
+            first = m
+            while m < len(lines) and lines[m][0].strip() and lines[m][0] != "\f":
+                m += 1
+            block = [text for text, _s in lines[first:m]]
+            if _heading(block[0]) is not None:
+                continue  # the heading repeated on a new page
+            group = block[0].strip()
+            if len(block) > 1 and _MARKED.match(group) and group.isupper():
+                # a group row right above a row: "II. PHÁT TRIỂN HẠ TẦNG SỐ, DỮ LIỆU SỐ"
+                rows.append((group, lines[first][1]))
+                block, first = block[1:], first + 1
+            cells = _centred_block(block, starts)
+            if cells is not None:
+                centred = centred or not _NUMBER.match(block[0][: starts[1]].strip() or "x")
+                rows.append(("\t".join(cells), lines[first][1]))
+                continue
+            stripped = block[0].strip()
+            if len(block) == 1 and _MARKED.match(stripped) and stripped.isupper():
+                rows.append((stripped, lines[first][1]))  # a group row: "II. HẠ TẦNG SỐ"
+                continue
+            if len(block) == 1 and re.search(r"\s{3,}\d{1,3}$", stripped):
+                continue  # a running footer with its page number
+            m = first
+            break
+        if not centred:
+            out.append((line, start))
+            n += 1
+            continue
+        out.extend(rows)
+        out.append(("", lines[m - 1][1] if m > 0 else start))
+        n = m
     return out

@@ -1831,3 +1831,121 @@ def test_a_markdown_table_opening_the_text_or_indented_is_read_by_its_columns():
         (task,) = [t for t in read(text).tasks if t.confidence >= 0.5]
         assert task.content == "Xây dựng kho dữ liệu mở"
         assert [f.value for f in task.coordinators] == ["Đảng ủy Công an Trung ương"]
+
+
+def test_a_letter_quoted_in_an_e_mail_is_read_without_its_quote_marks_and_wraps():
+    letter = (
+        "BỘ X\n"
+        "Số: 12/CV-BX\n"
+        "Hà Nội, ngày 05 tháng 3 năm 2025\n"
+        "\n"
+        "Kính gửi: Các bộ, ngành.\n"
+        "\n"
+        "1. Đề nghị Bộ Công an chủ trì, phối hợp với Bộ Tư pháp và các cơ quan liên\n"
+        "quan xây dựng cơ sở dữ liệu dân cư phục vụ chuyển đổi số quốc gia, Ban\n"
+        "Chỉ đạo Trung ương theo dõi kết quả, báo cáo trước ngày 30/6/2025.\n"
+        "\n"
+        "2. Đề nghị Bộ Tư pháp rà soát văn bản quy phạm pháp luật về dữ liệu.\n"
+        "\n"
+        "Trân trọng./.\n"
+    )
+    mail = "From: X\nSent: Monday\n\n-----Original Message-----\n\n" + "".join(
+        f"> {line}\n" if line else ">\n" for line in letter.splitlines()
+    )
+    tasks = by_key(read(mail))
+    assert "quốc gia, Ban Chỉ đạo Trung ương theo dõi kết quả" in tasks["1"].content
+    assert tasks["1"].due == date(2025, 6, 30)
+    assert [f.value for f in tasks["1"].leads] == ["Đảng ủy Công an Trung ương"]
+    assert ">" not in tasks["2"].content
+
+
+def test_a_work_programme_s_month_headings_are_the_time_of_the_work_under_them():
+    text = (
+        "BỘ X\nSố: 12/CTr-BX\nHà Nội, ngày 05 tháng 01 năm 2026\n\n"
+        "CHƯƠNG TRÌNH CÔNG TÁC NĂM 2026\n\n"
+        "I. NỘI DUNG CÔNG TÁC THEO THÁNG\n"
+        "Tháng 3\n"
+        "• Bộ Tư pháp chủ trì xây dựng Đề án cơ sở dữ liệu hộ tịch điện tử.\n"
+        "• Bộ Công an hoàn thành kết nối dữ liệu dân cư với các bộ trước ngày 15/3/2026.\n"
+        "Tháng 11\n"
+        "• Bộ Tư pháp chủ trì tổng kết việc thực hiện Đề án cơ sở dữ liệu hộ tịch.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["I.3.1"].due == date(2026, 3, 31)
+    assert tasks["I.3.2"].due == date(2026, 3, 15)
+    assert tasks["I.11.1"].due == date(2026, 11, 30)
+
+
+def test_a_pasted_web_notice_with_a_section_time_sentence_roman_sub_items_and_a_link():
+    text = (
+        "VĂN PHÒNG CHÍNH PHỦ\nSố: 12/TB-VPCP\nHà Nội, ngày 05 tháng 3 năm 2026\n\n"
+        "THÔNG BÁO\nKết luận của Phó Thủ tướng Chính phủ\n\n"
+        "Ngày 01/3/2026, Phó Thủ tướng Chính phủ đã chủ trì cuộc họp về dữ liệu số. Sau khi nghe "
+        "báo cáo, Phó Thủ tướng Chính phủ kết luận như sau:\n"
+        "Nhiệm vụ cụ thể\n"
+        "Các nhiệm vụ dưới đây hoàn thành trong quý III/2026, trừ nhiệm vụ có thời hạn riêng.\n"
+        "1) Bộ Tư pháp chủ trì xây dựng cơ sở dữ liệu hộ tịch điện tử.\n"
+        "Xem thêm: Phó Thủ tướng chỉ đạo hoàn thiện dữ liệu hộ tịch\n"
+        "2) Bộ Giáo dục và Đào tạo: (i) ban hành Quy định về học bạ số trong tháng 8/2026; "
+        "(ii) chỉ đạo các trường đại học mở ngành trí tuệ nhân tạo.\n"
+        "3) Bộ Công an hoàn thành kết nối dữ liệu dân cư với các bộ.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["1"].due == date(2026, 9, 30)
+    assert tasks["2.i"].due == date(2026, 8, 31)
+    assert tasks["2.ii"].due == date(2026, 9, 30)
+    assert [f.value for f in tasks["2.ii"].leads] == ["Đảng ủy Bộ Giáo dục và Đào tạo"]
+    assert tasks["3"].due == date(2026, 9, 30)
+    assert not any("Xem thêm" in t.content for t in tasks.values())
+
+
+def test_a_layout_table_with_touching_columns_and_the_row_number_on_a_middle_line():
+    table = (
+        "TT   Nội dung nhiệm vụ                      Đơn vị chủ trì  Đơn vị phối hợp  Thời gian\n"
+        "                                                                             hoàn thành\n"
+        "\n"
+        "       I. THỂ CHẾ, CHÍNH SÁCH\n"
+        "     Xây dựng Quy chế quản lý cơ sở dữ liệu Vụ Pháp chế     Bộ Công an;\n"
+        "1    hộ tịch, bảo đảm kết nối với Cơ sở dữ                  Bộ Tư pháp       "
+        "Quý III/2026\n"
+        "     liệu quốc gia về dân cư\n"
+        "\n"
+        "     Rà soát các thông tư về định mức kinh  Vụ Khoa học và  Bộ Tài chính     Tháng\n"
+        "2    tế - kỹ thuật để áp dụng công nghệ số  Công nghệ                        10/2026\n"
+        "     và trí tuệ nhân tạo\n"
+    )
+    tasks = read(HEAD + "II. NHIỆM VỤ\nCác nhiệm vụ tại Phụ lục kèm theo.\n\n" + table).tasks
+    by_content = {t.content[:20]: t for t in tasks if t.confidence >= 0.5}
+    first = by_content["Xây dựng Quy chế quả"]
+    assert first.content.startswith("Xây dựng Quy chế quản lý cơ sở dữ liệu hộ tịch")
+    assert [f.value for f in first.coordinators] == [
+        "Đảng ủy Công an Trung ương",
+        "Đảng ủy Bộ Tư pháp",
+    ]
+    assert first.due == date(2026, 9, 30)
+    assert by_content["Rà soát các thông tư"].due == date(2026, 10, 31)
+
+
+def test_a_status_day_in_the_lead_in_is_no_time_for_the_items_below():
+    text = HEAD + (
+        "Đến ngày 05/11/2026, các cơ quan đã hoàn thành 87% nhiệm vụ được giao trong năm. Để "
+        "chuẩn bị Phiên họp, Bộ X đề nghị:\n"
+        "1. Bộ Tư pháp rà soát văn bản quy phạm pháp luật về dữ liệu.\n"
+        "2. Bộ Công an hoàn thành kết nối dữ liệu dân cư trước ngày 30/11/2026.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["1"].due is None
+    assert tasks["2"].due == date(2026, 11, 30)
+
+
+def test_a_city_named_da_nang_before_the_verb_is_no_past_tense():
+    def item(city):
+        text = HEAD + (
+            "II. NHIỆM VỤ\n"
+            f"1. Ủy ban nhân dân Thành phố Hà Nội và thành phố {city} xây dựng trung tâm thử "
+            "nghiệm sản phẩm trí tuệ nhân tạo, hoàn thành trong quý IV/2026.\n"
+        )
+        return by_key(read(text))["II.1"]
+
+    assert item("Đà Nẵng").confidence == item("Hải Phòng").confidence
+    assert item("Đà Nẵng").due == date(2026, 12, 31)
