@@ -16,12 +16,29 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; p
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 
+import atexit  # noqa: E402
+import shutil  # noqa: E402
 import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="dondoc-test-media-"))
-DONDOC_PRIVATE_ROOT = Path(tempfile.mkdtemp(prefix="dondoc-test-private-"))
-STATIC_ROOT = Path(tempfile.mkdtemp(prefix="dondoc-test-static-"))
+_MADE_BY = os.getpid()
+
+
+def _remove(folder: Path) -> None:
+    if os.getpid() == _MADE_BY:  # not from a forked child, whose parent still uses it
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _folder(prefix: str) -> Path:
+    """A temporary folder of this test process, removed when the process ends."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(_remove, folder)
+    return folder
+
+
+MEDIA_ROOT = _folder("dondoc-test-media-")
+DONDOC_PRIVATE_ROOT = _folder("dondoc-test-private-")
+STATIC_ROOT = _folder("dondoc-test-static-")
 
 # The job queue: jobs run in the test's own process unless a test starts a real worker
 # (the ``worker`` tests), which then uses the real broker on a queue of its own.
@@ -37,7 +54,7 @@ DONDOC_VERIFY_KEPT_SQL = True
 # SQLite: a test database in a file, not in memory, so that a worker process can open it.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": str(Path(tempfile.mkdtemp(prefix="dondoc-test-db-")) / "test.sqlite3")
+        "NAME": str(_folder("dondoc-test-db-") / "test.sqlite3")
     }
     # A throw-away database: no waiting for the disk.
     DATABASES["default"]["OPTIONS"]["init_command"] = (  # noqa: F405
