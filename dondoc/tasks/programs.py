@@ -96,13 +96,17 @@ def default_program() -> Program | None:
     return Program.objects.active().order_by("pk").first()
 
 
-def choose_program(code: str | None) -> Program | None:
+def choose_program(code: str | None, active: list[Program] | None = None) -> Program | None:
     """The program of ``code`` (an archived one too: it stays reachable by its code), else
-    the default program."""
+    the default program. ``active``: the active programs in their order, when already read."""
     if code:
-        found = Program.objects.filter(code=code).first()
+        found = next((p for p in active if p.code == code), None) if active else None
+        if found is None:
+            found = Program.objects.filter(code=code).first()
         if found is not None:
             return found
+    if active is not None:
+        return active[0] if active else None  # ``default_program`` from the rows in hand
     return default_program()
 
 
@@ -121,11 +125,7 @@ def chosen_and_offered(code: str | None) -> tuple[Program | None, list[Program]]
     """``choose_program(code)`` and ``picker_programs`` of it, reading the active programs
     once (one query; two when ``code`` names no active program)."""
     active = list(Program.objects.active().order_by("pk"))
-    program = next((p for p in active if p.code == code), None) if code else None
-    if program is None and code:
-        program = Program.objects.filter(code=code).first()  # archived, or nothing
-    if program is None and active:
-        program = active[0]  # ``default_program``
+    program = choose_program(code, active)
     return program, picker_programs(program, active)
 
 
