@@ -11,6 +11,9 @@ name adds that section's targets.
 Every row is validated first (numbers, units from ``units.UNITS``, agencies through
 ``OrgResolver``, groups, kinds, directions, frequencies); a file with any problem writes
 nothing, and each problem names the row, the column and the reason in Vietnamese and English.
+A cell merged down over several rows (XLSX ``<mergeCell>``, DOCX ``<w:vMerge/>``) in a column
+that describes rather than names the indicator (unit, agency, group, kind, direction, source,
+frequency, base year) holds its value for every row it covers, as a reader of the table sees it.
 Accepted files are written in one transaction through ``services``; a dry run writes and rolls
 back, so its counts are exact. Importing the same file again changes nothing; a changed
 definition creates a new version of the indicator.
@@ -38,7 +41,7 @@ from dondoc.core.dates import DateError, parse_date
 from dondoc.core.docx_reader import read_docx_tables
 from dondoc.core.tabular import InputRefused, decode_text, read_csv_table
 from dondoc.core.text import fold
-from dondoc.core.xlsx_reader import read_xlsx_table
+from dondoc.core.xlsx_reader import read_xlsx_sheet
 from dondoc.indicators import services
 from dondoc.indicators.derived import formula_problem, looks_like_formula, parse_formula
 from dondoc.indicators.models import Direction, Frequency, IndicatorKind
@@ -198,20 +201,38 @@ class CatalogueImport:
         }
 
 
-def read_rows(data: bytes, filename: str) -> list[list[str]]:
+#: Columns whose merged-down cells stand for every row they cover: what an indicator shares
+#: with its neighbours. A merged code, name, target or value is left to the row it starts on.
+SHARED_KEYS = frozenset(
+    {"unit", "agency", "group", "kind", "direction", "data_source", "frequency", "baseline_year"}
+)
+
+
+@dataclass
+class Rows:
+    """A file's rows as text cells, and the (row, column) indexes (0-based) of the empty cells
+    continuing a merged range from the row above."""
+
+    rows: list[list[str]]
+    continued: frozenset[tuple[int, int]] = frozenset()
+
+
+def read_rows(data: bytes, filename: str) -> Rows:
     """The file's rows as text cells (CSV, XLSX, DOCX tables). Raises ``InputRefused``."""
     name = filename.lower()
     if name.endswith(".xlsx"):
-        return [[_cell(v) for v in row] for row in read_xlsx_table(data)]
+        sheet = read_xlsx_sheet(data)
+        return Rows([[_cell(v) for v in row] for row in sheet.rows], frozenset(sheet.continued))
     if name.endswith(".docx"):
-        tables = [table.rows for table in read_docx_tables(data)]
-        found = [t for t in tables if find_header_row(t, INDICATOR_COLUMNS) is not None]
-        return (found or tables or [[]])[0]
+        tables = read_docx_tables(data)
+        found = [t for t in tables if find_header_row(t.rows, INDICATOR_COLUMNS) is not None]
+        table = (found or tables or [None])[0]
+        return Rows(table.rows, frozenset(table.continued)) if table else Rows([[]])
     if name.endswith((".csv", ".tsv", ".txt")):
         text = decode_text(data)
         first = text.split("\n", 1)[0]
         delimiter = max(("\t", ";", ","), key=first.count)
-        return read_csv_table(text, delimiter=delimiter)
+        return Rows(read_csv_table(text, delimiter=delimiter))
     raise InputRefused(
         "Chỉ nhận tệp CSV, XLSX hoặc DOCX.", "Only CSV, XLSX or DOCX files are accepted."
     )
@@ -232,8 +253,15 @@ def _year_end(year: int) -> dt.date:
 
 
 class _Reader:
-    def __init__(self, program, rows: list[list[str]], source: str) -> None:
+    def __init__(
+        self,
+        program,
+        rows: list[list[str]],
+        source: str,
+        continued: frozenset[tuple[int, int]] = frozenset(),
+    ) -> None:
         self.program, self.rows, self.source = program, rows, source
+        self.continued = continued
         self.result = CatalogueImport()
         self.entries: dict[str, Entry] = {}
         self.groups = {g.number: g for g in program.groups.all()}
@@ -284,6 +312,7 @@ class _Reader:
         if "name" not in self.columns:
             self.problem(header + 1, "name", "Thiếu cột tên chỉ tiêu.", "No indicator name column.")
             return self.result
+        self.fill_merged_down()
         section_due: dt.date | None = None
         group = None
         for number, cells in enumerate(self.rows[header + 1 :], start=header + 2):
@@ -324,6 +353,18 @@ class _Reader:
         self.check_parents()
         self.check_formulas()
         return self.result
+
+    def fill_merged_down(self) -> None:
+        """Give each merged-down cell of a shared column the value of the cell above it (already
+        filled when the range covers several rows: the cells are visited top to bottom)."""
+        shared = {self.columns[key] for key in SHARED_KEYS if key in self.columns}
+        for row, column in sorted(self.continued):
+            if column not in shared or not 0 < row < len(self.rows):
+                continue
+            cells, above = self.rows[row], self.rows[row - 1]
+            if column < len(above) and not (column < len(cells) and str(cells[column]).strip()):
+                cells.extend("" for _ in range(column + 1 - len(cells)))
+                cells[column] = above[column]
 
     def entry(self, number, code, name, get, cells, section_due, group) -> None:
         if not code or not _CODE.match(code.rstrip(".")):
@@ -566,12 +607,12 @@ def import_catalogue(
 ) -> CatalogueImport:
     """Validate the whole file, then write it in one transaction (rolled back on a dry run)."""
     try:
-        rows = read_rows(data, filename)
+        read = read_rows(data, filename)
     except InputRefused as exc:
         result = CatalogueImport(dry_run=dry_run)
         result.problems.append(Problem(exc.row, "", exc.message_vi, exc.message_en))
         return result
-    reader = _Reader(program, rows, source or filename)
+    reader = _Reader(program, read.rows, source or filename, read.continued)
     result = reader.read()
     result.dry_run = dry_run
     if not result.ok:

@@ -205,6 +205,61 @@ def test_docx_table_with_year_columns(program, agencies):
     assert sub.parent.code == "1" and sub.targets.get().due_on.year == 2030
 
 
+def test_xlsx_agency_and_unit_merged_down_hold_for_every_row_they_cover(program, agencies):
+    book = new_workbook()
+    sheet = book.active
+    for row in [
+        ["STT", "Chỉ tiêu", "Đơn vị tính", "Mục tiêu đến năm 2030", "Cơ quan chủ trì theo dõi"],
+        ["1", "Tỷ lệ dịch vụ công trực tuyến toàn trình", "%", "≥ 80", MIC],
+        ["2", "Tỷ lệ hồ sơ số hóa", "", "100%", ""],
+        ["3", "Tỷ lệ người dân có danh tính số", "", "≥ 90", ""],
+        ["4", "Số doanh nghiệp công nghệ số", "doanh nghiệp", "Khoảng 500", MOST],
+        ["5", "Số sản phẩm được đánh giá", "", "50", ""],
+    ]:
+        append_row(sheet, row)
+    sheet.merge_cells("C2:C4")  # one unit for 1-3
+    sheet.merge_cells("E2:E4")  # one agency for 1-3
+    sheet.merge_cells("E5:E6")  # and another for 4-5
+
+    result = import_catalogue(workbook_bytes(book), "chi-tieu.xlsx", program=program)
+
+    assert result.ok, result.problems
+    indicators = Indicator.objects.filter(program=program).order_by("sort_key")
+    assert [(i.code, i.unit, i.responsible_agency.code) for i in indicators] == [
+        ("1", "%", "stttt"),
+        ("2", "%", "stttt"),
+        ("3", "%", "stttt"),
+        ("4", "doanh nghiệp", "khcn"),
+        ("5", "", "khcn"),  # not merged: its own empty unit
+    ]
+
+
+def test_docx_merged_agency_holds_but_a_merged_name_stays_on_its_first_row(program, agencies):
+    document = docx.Document()
+    rows = [
+        ["Mã", "Tên chỉ tiêu", "Đơn vị", "Mục tiêu đến năm 2030", "Cơ quan chủ trì"],
+        ["1", "Quy mô kinh tế số", "% GDP", "tối thiểu 30%", MOST],
+        ["2", "Kinh tế số ICT", "%", "≥ 10", ""],
+        ["3", "Chỉ số đổi mới sáng tạo", "thứ hạng", "≤ 40", MIC],
+        ["", "", "", "", ""],
+    ]
+    table = document.add_table(rows=len(rows), cols=5)
+    for i, row in enumerate(rows):
+        for j, text in enumerate(row):
+            table.cell(i, j).text = text
+    table.cell(1, 4).merge(table.cell(2, 4))
+    table.cell(3, 1).merge(table.cell(4, 1))  # a name merged over an empty row: not a new row
+    buffer = io.BytesIO()
+    document.save(buffer)
+
+    result = import_catalogue(buffer.getvalue(), "bang.docx", program=program)
+
+    assert result.ok, result.problems
+    assert Indicator.objects.get(code="2").responsible_agency.code == "khcn"
+    assert Indicator.objects.get(code="3").responsible_agency.code == "stttt"
+    assert Indicator.objects.filter(program=program).count() == 3
+
+
 def test_cli_dry_run_and_refusal(program, agencies, tmp_path):
     from django.core.management import call_command
 
