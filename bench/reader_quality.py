@@ -33,6 +33,9 @@ SETS = {
     "heldout2": ROOT / "dondoc/reader/tests/heldout2",
     "heldout12": ROOT / "dondoc/reader/tests/heldout12",
     "heldout16": ROOT / "dondoc/reader/tests/heldout16",
+    "heldout17": ROOT / "dondoc/reader/tests/heldout17",
+    "heldout18": ROOT / "dondoc/reader/tests/heldout18",
+    "heldout19": ROOT / "dondoc/reader/tests/heldout19",
 }
 
 
