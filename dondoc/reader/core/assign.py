@@ -845,6 +845,15 @@ def _recital_end(structure: Structure, folded: str) -> int:
         a, b = structure.text_spans.get(i, part.span)
         if part.kind == "paragraph" and _RECITAL_END.search(folded[a:b].strip()):
             return b
+        if (
+            part.kind == "item"
+            and folded[a:b].rstrip().endswith(":")
+            and i + 1 < len(structure.parts)
+            and structure.parts[i + 1].parent == i
+        ):
+            # "• Bộ Y tế:" over its bullets, in a deck without numbered sections: the list of
+            # work has begun
+            return part.span[0]
     return structure.body_start
 
 
@@ -1684,12 +1693,13 @@ def propose_tasks(
     timed: dict[int, tuple[Field, Field]] = {}  # a time field with one time for each work
     for n, cand in enumerate(candidates):
         found = _assignees(cand, text, folded, index, resolver)
-        if (
-            cand.children
-            and not (found.leads or found.members)
-            and _agency_heading(text, folded, cand.start, cand.end, index)
-        ):
-            # "a) Đề nghị Chủ tịch Ủy ban nhân dân các tỉnh, …:": the bodies its items go to
+        named_heading = bool(cand.children) and (
+            _agency_heading(text, folded, cand.start, cand.end, index)
+            or _addressee_heading(text, folded, cand.start, cand.end, index)
+        )
+        if named_heading:
+            # "a) Đề nghị Chủ tịch Ủy ban nhân dân các tỉnh, …:", "- Đồng chí Phan Văn Giang,
+            # Bộ trưởng Bộ Quốc phòng:": the bodies and members its items go to
             found = _lead_in_assignees((cand.start, cand.end), text, folded, index, resolver)
         labelled = _labelled(cand, text, folded, index, year)
         parent = proposals[cand.parent] if cand.parent is not None else None
@@ -1787,8 +1797,8 @@ def propose_tasks(
             span=(cand.start, cand.end),
             label=label,
         )
-        if score < KEEP_AT:
-            continue
+        if score < KEEP_AT and not named_heading:
+            continue  # (a heading naming its items' member stays for them; it is no task)
         proposals[n] = proposal
     province = home_province(structure.header.issuer_text, resolver)
     ministry = home_ministry(structure.header.issuer_text, resolver)
@@ -1809,8 +1819,12 @@ def propose_tasks(
         cand = candidates[n]
         if cand.lead_para and not cand.children:
             continue  # "… lãnh đạo, chỉ đạo …:" with no items after it
-        if cand.children and _agency_heading(text, folded, cand.start, cand.end, index):
-            # "a) Bộ Tài chính:" over "- …" items: it names who does them, it is no task
+        if cand.children and (
+            _agency_heading(text, folded, cand.start, cand.end, index)
+            or _addressee_heading(text, folded, cand.start, cand.end, index)
+        ):
+            # "a) Bộ Tài chính:", "- Đồng chí Lương Tam Quang, Bộ trưởng Bộ Công an:" over
+            # "- …" items: it names who does them, it is no task
             named_only.add(proposal.key)
             continue
         if proposal.parent_key in named_only:
@@ -1957,7 +1971,36 @@ def propose_tasks(
                     label=f"{proposal.label}.{k}",
                 )
             )
+    conclusions = _minutes_conclusions(folded, structure)
+    if conclusions is not None:
+        result = [p for p in result if conclusions[0] <= p.span[0] < conclusions[1]]
     return _assigned_by_reference(result, folded, resolver)
+
+
+#: minutes: "BIÊN BẢN CUỘC HỌP", "BIÊN BẢN HỘI NGHỊ" opening a line of the document's head
+_MINUTES = re.compile(r"(?m)^\s*bien ban\b")
+#: the part of minutes where the chair concludes: "IV. KẾT LUẬN CỦA CHỦ TRÌ", "Kết luận của
+#: đồng chí Bộ trưởng", "Ý kiến kết luận của chủ tọa"
+_CONCLUDING = re.compile(r"(?:y kien )?ket luan(?: cua|\s*$|\s*:)")
+
+
+def _minutes_conclusions(folded: str, structure: Structure) -> tuple[int, int] | None:
+    """Where the chair's conclusions run in minutes of a meeting, or None: only they assign
+    work; what the participants report, propose or request before them is discussion."""
+    if not _MINUTES.search(folded, 0, min(len(folded), 1500)):
+        return None
+    tops = [
+        part
+        for part in structure.parts
+        if part.kind == "section" and part.parent is None and part.span[0] >= structure.body_start
+    ]
+    for n, part in enumerate(tops):
+        title = folded[part.span[0] : part.span[1]]
+        title = title[len(title) - len(title.lstrip(" ivxl.-")) :] if title else ""
+        if _CONCLUDING.match(title):
+            end = tops[n + 1].span[0] if n + 1 < len(tops) else len(folded)
+            return part.span[0], end
+    return None
 
 
 #: "thực hiện các nhiệm vụ tại điểm a và điểm b khoản 2 Mục II", "… tại khoản 1 Mục II"; and

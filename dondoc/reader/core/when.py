@@ -77,6 +77,15 @@ _PATTERNS = [
     ),
     ("half", re.compile(_PREFIX + r"?(?P<h>6 thang (?:dau|cuoi) nam)\s*(?P<year>(?:19|20)\d\d)?")),
     ("month", re.compile(_PREFIX + r"thang\s+(?P<m>\d{1,2})\b" + _YEAR)),
+    # "… kết nối cơ sở dữ liệu – tháng 12/2026": a month after a dash closing its line, as a
+    # slide's bullet or a list item gives its time
+    (
+        "month",
+        re.compile(
+            r"(?<=\s)(?P<prefix>[–-]\s+)thang\s+(?P<m>\d{1,2})\s*/\s*(?P<year>(?:19|20)\d\d)"
+            r"(?=[ .;]*(?:\n|$))"
+        ),
+    ),
     # "trong năm 2026 và các năm tiếp theo": from a year on, kept as written, no due day
     (
         "onward",
