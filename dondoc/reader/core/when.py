@@ -37,7 +37,9 @@ _PATTERNS = [
     (
         "date",
         re.compile(
-            _PREFIX + r"(?:ngay\s+)?(?P<d>\d{1,2})\s*(?:/|-|\s+thang\s+)(?P<m>\d{1,2})"
+            # "trước 17h00 ngày 09/10/2026", "trước 16 giờ ngày …": the hour the day closes at
+            _PREFIX + r"(?:\d{1,2}\s*(?:h|gio)(?:\s*\d{2}(?:\s*phut)?)?,?\s+)?"
+            r"(?:ngay\s+)?(?P<d>\d{1,2})\s*(?:/|-|\s+thang\s+)(?P<m>\d{1,2})"
             r"\s*(?:/|-|\s+nam\s+)(?P<year>(?:19|20)\d\d)\b"
         ),
     ),
@@ -69,6 +71,15 @@ _PATTERNS = [
             # đầu năm 2026 của Bộ": a review meeting, no day
             r"|(?:so ket|tong ket)(?: [a-z0-9]+){0,6}? nam (?:19|20)\d\d\b"
             r"(?: cua (?:bo|nganh|ban chi dao|tinh|chinh phu)(?![\w]))?))"
+        ),
+    ),
+    # "trước Hội nghị toàn quốc về chuyển đổi số": a national conference closing the clause,
+    # an event without a day, kept as written
+    (
+        "meeting",
+        re.compile(
+            r"(?<![\w])(?P<prefix>truoc\s+)(?P<meeting>hoi nghi|hoi thao|dien dan)\s+"
+            r"(?P<rest>toan quoc(?: [a-z0-9]+){0,8}?)(?=\s*(?:[.;]|$))"
         ),
     ),
     (

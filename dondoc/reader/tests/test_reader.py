@@ -2056,3 +2056,67 @@ def test_minutes_take_tasks_only_from_the_chairs_conclusions():
     )
     tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
     assert [t.key for t in tasks] == ["II.1"]
+
+
+OWN = "Đảng ủy Bộ Giáo dục và Đào tạo"
+MINISTRY_HEAD = (
+    "BỘ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 88/KH-BGDĐT\nHà Nội, ngày 05 tháng 3 năm 2026\n\n"
+    "KẾ HOẠCH\nVề trường học số\n\n"
+)
+
+
+def test_an_hour_before_the_day_keeps_the_day_as_the_deadline():
+    text = HEAD + "1. Bộ Tài chính rà soát định mức chi, gửi Bộ X trước 16h30 ngày 12/3/2025.\n"
+    assert read(text).tasks[0].due == date(2025, 3, 12)
+
+
+def test_before_a_national_conference_is_a_deadline_without_a_day():
+    text = (
+        HEAD + "1. Bộ Nội vụ tổng hợp kinh nghiệm các địa phương, trước Hội nghị toàn quốc về cải "
+        "cách hành chính.\n"
+    )
+    task = read(text).tasks[0]
+    assert task.deadline.value == "Trước Hội nghị toàn quốc về cải cách hành chính"
+    assert task.due is None
+
+
+def test_a_unit_in_brackets_after_the_work_leads_it():
+    text = MINISTRY_HEAD + (
+        "1. Xây dựng quy chế khai thác dữ liệu học bạ số (Cục Nhà giáo và Cán bộ quản lý giáo "
+        "dục chủ trì); hoàn thành trong quý III/2026.\n"
+        "2. Phối hợp với Bộ Công an kết nối dữ liệu dân cư (Cục Công nghệ thông tin thực hiện).\n"
+    )
+    tasks = by_key(read(text))
+    assert [f.value for f in tasks["1"].leads] == [OWN]
+    assert tasks["1"].content == "Xây dựng quy chế khai thác dữ liệu học bạ số."
+    assert [f.value for f in tasks["2"].leads] == [OWN]
+
+
+def test_a_department_of_every_province_as_partner_is_the_provinces():
+    text = MINISTRY_HEAD + (
+        "1. Cục Nhà giáo và Cán bộ quản lý giáo dục chủ trì, phối hợp với Sở Y tế các tỉnh, "
+        "thành phố tổ chức tập huấn y tế trường học, hằng năm.\n"
+    )
+    task = read(text).tasks[0]
+    assert [f.value for f in task.coordinators] == ["Các tỉnh, thành phố"]
+
+
+def test_an_academy_of_the_ministry_acts_for_the_ministry_in_its_own_document():
+    text = (
+        MINISTRY_HEAD
+        + "1. Học viện Nhà giáo Việt Nam tổ chức bồi dưỡng kỹ năng số cho giảng viên; thời "
+        "gian: quý III/2026.\n"
+    )
+    assert [f.value for f in read(text).tasks[0].leads] == [OWN]
+
+
+def test_the_document_spread_and_a_call_on_all_party_bodies_to_study_it_are_no_tasks():
+    text = HEAD + (
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Các cấp ủy, tổ chức đảng trực thuộc tổ chức quán triệt, xây dựng kế hoạch thực hiện "
+        "Kế hoạch phù hợp với điều kiện của đơn vị.\n"
+        "2. Bộ X chủ trì theo dõi việc thực hiện, định kỳ 6 tháng báo cáo.\n"
+        "3. Kế hoạch này được phổ biến đến chi bộ.\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert [t.key for t in tasks] == ["III.2"]
