@@ -2234,7 +2234,7 @@ def _every_provinces_body(f: Field, folded: str) -> bool:
     return (
         f.span is not None
         and value.startswith(("so ", "cong an ", "chi cuc "))
-        and _EVERY_PROVINCES_BODY_AT.match(folded.lower(), f.span[0]) is not None
+        and _EVERY_PROVINCES_BODY_AT.match(folded, f.span[0]) is not None
     )
 
 
