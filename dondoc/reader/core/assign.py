@@ -86,6 +86,9 @@ _EXHORTATION = re.compile(
 _CLOSING = re.compile(
     r"thong bao de|biet,? thuc hien|chiu trach nhiem thi hanh|co hieu luc|phat huy tinh than"
     r"|tinh than trach nhiem|quyet tam cao|tran trong cam on"
+    # "Nghị quyết này được phổ biến đến chi bộ": the document spread, no one's work
+    r"|(?:nghi quyet|ket luan|thong bao|chi thi|quyet dinh|ke hoach|chuong trinh) nay duoc"
+    r" (?:pho bien|quan triet|gui|thong bao)"
 )
 #: An opening phrase before the subject: "Trên cơ sở báo cáo của các địa phương, Bộ … sẽ tổng
 #: hợp …" (its "báo cáo" is not the work).
@@ -122,6 +125,12 @@ _REQUESTS_OPEN = re.compile(r"(?<![\w])(?:de nghi|kien nghi|yeu cau|de xuat)\s*:
 _DUTY = re.compile(
     r"^(?:nguoi dung dau|moi|tung|toan the|cac cap uy|cap uy|can bo, dang vien)[\w ,]{0,60}?"
     r" (?:phai|can) "
+)
+#: A call on every Party body below to study the document and plan for it: "Các cấp ủy, tổ
+#: chức đảng trực thuộc tổ chức quán triệt, xây dựng kế hoạch thực hiện Nghị quyết …".
+_ALL_STUDY = re.compile(
+    r"^(?:cac cap uy|cap uy cac cap|cac to chuc dang|cac chi bo)[\w ,]{0,60}?"
+    r" (?:to chuc )?(?:hoc tap,? )?quan triet(?![\w])"
 )
 #: A rule for whoever is given work, not an assignment: "Các cơ quan được giao chủ trì chuẩn
 #: bị đề án gửi dự thảo … chậm nhất 10 ngày làm việc trước phiên họp".
@@ -845,6 +854,15 @@ def _recital_end(structure: Structure, folded: str) -> int:
         a, b = structure.text_spans.get(i, part.span)
         if part.kind == "paragraph" and _RECITAL_END.search(folded[a:b].strip()):
             return b
+        if (
+            part.kind == "item"
+            and folded[a:b].rstrip().endswith(":")
+            and i + 1 < len(structure.parts)
+            and structure.parts[i + 1].parent == i
+        ):
+            # "• Bộ Y tế:" over its bullets, in a deck without numbered sections: the list of
+            # work has begun
+            return part.span[0]
     return structure.body_start
 
 
@@ -1033,7 +1051,12 @@ def _in_name(text: str, at: int, mentions: list[Mention]) -> bool:
 
 
 #: "…, do Cục … chủ trì": the unit that leads, named after the work.
-_LED_BY = re.compile(r"(?:,\s*|\s)do\s+([^;:]{3,160}?)\s+chu tri(?![\w])")
+#: Or in brackets after the work: "… kiểm tra và đánh giá (Vụ Giáo dục Đại học chủ trì)",
+#: "(Cục Công nghệ thông tin thực hiện)".
+_LED_BY = re.compile(
+    r"(?:,\s*|\s)do\s+([^;:]{3,160}?)\s+chu tri(?![\w])"
+    r"|\s*\(\s*([^()]{3,160}?)\s+(?:chu tri|thuc hien|phu trach)\s*\)"
+)
 
 
 _DONE_WORD = re.compile(r"(?:hoan thanh|thuc hien)(?![\w])")
@@ -1221,7 +1244,11 @@ def _assignees(
     if by is not None:
         # "Tổ chức quán triệt …, do Cục Công tác đảng … chủ trì, phối hợp với …": the unit named
         # after the work leads it
-        s, e = a + by.start(1), a + by.end(1)
+        group = 1 if by.group(1) is not None else 2
+        s, e = a + by.start(group), a + by.end(group)
+        if group == 2 and not text[s : s + 1].isupper():
+            by = None  # "(nếu có, … thực hiện)": no name in the brackets
+    if by is not None:
         named = [
             m
             for m in mentions
@@ -1451,7 +1478,11 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
     # not "Các đơn vị được giao chủ trì … báo cáo … định kỳ hằng quý": whoever is given work
     # reporting on it at a rhythm or by a day has work of its own
     reporting = _WHOEVER.match(f) and _RHYTHM_OR_DAY.search(f)
-    if (_DUTY.match(f) or _FUNDING.match(f) or _WHOEVER.match(f)) and not trigger and not reporting:
+    if (
+        (_DUTY.match(f) or _FUNDING.match(f) or _WHOEVER.match(f) or _ALL_STUDY.match(f))
+        and not trigger
+        and not reporting
+    ):
         score -= 0.6
     if _RESPONSIBLE.search(f) and not (cand.inherited or find_deadlines(f, None)):
         score -= 0.5
@@ -1684,12 +1715,13 @@ def propose_tasks(
     timed: dict[int, tuple[Field, Field]] = {}  # a time field with one time for each work
     for n, cand in enumerate(candidates):
         found = _assignees(cand, text, folded, index, resolver)
-        if (
-            cand.children
-            and not (found.leads or found.members)
-            and _agency_heading(text, folded, cand.start, cand.end, index)
-        ):
-            # "a) Đề nghị Chủ tịch Ủy ban nhân dân các tỉnh, …:": the bodies its items go to
+        named_heading = bool(cand.children) and (
+            _agency_heading(text, folded, cand.start, cand.end, index)
+            or _addressee_heading(text, folded, cand.start, cand.end, index)
+        )
+        if named_heading:
+            # "a) Đề nghị Chủ tịch Ủy ban nhân dân các tỉnh, …:", "- Đồng chí Phan Văn Giang,
+            # Bộ trưởng Bộ Quốc phòng:": the bodies and members its items go to
             found = _lead_in_assignees((cand.start, cand.end), text, folded, index, resolver)
         labelled = _labelled(cand, text, folded, index, year)
         parent = proposals[cand.parent] if cand.parent is not None else None
@@ -1787,8 +1819,8 @@ def propose_tasks(
             span=(cand.start, cand.end),
             label=label,
         )
-        if score < KEEP_AT:
-            continue
+        if score < KEEP_AT and not named_heading:
+            continue  # (a heading naming its items' member stays for them; it is no task)
         proposals[n] = proposal
     province = home_province(structure.header.issuer_text, resolver)
     ministry = home_ministry(structure.header.issuer_text, resolver)
@@ -1809,8 +1841,12 @@ def propose_tasks(
         cand = candidates[n]
         if cand.lead_para and not cand.children:
             continue  # "… lãnh đạo, chỉ đạo …:" with no items after it
-        if cand.children and _agency_heading(text, folded, cand.start, cand.end, index):
-            # "a) Bộ Tài chính:" over "- …" items: it names who does them, it is no task
+        if cand.children and (
+            _agency_heading(text, folded, cand.start, cand.end, index)
+            or _addressee_heading(text, folded, cand.start, cand.end, index)
+        ):
+            # "a) Bộ Tài chính:", "- Đồng chí Lương Tam Quang, Bộ trưởng Bộ Công an:" over
+            # "- …" items: it names who does them, it is no task
             named_only.add(proposal.key)
             continue
         if proposal.parent_key in named_only:
@@ -1828,11 +1864,17 @@ def propose_tasks(
             # province, so the provinces
             proposal.leads = [
                 Field(provinces.name, f.span, f.confidence, provinces.id, "group")
-                if f.resolved_id is None
-                and _EVERY_PROVINCES_BODY.match(fold_same_length(f.value).lower())
+                if _every_provinces_body(f, folded)
                 else f
                 for f in proposal.leads
             ]
+            # "phối hợp với Sở Giáo dục và Đào tạo các tỉnh, thành phố": so are the partners
+            partners: list[Field] = []
+            for f in proposal.coordinators:
+                if _every_provinces_body(f, folded):
+                    f = Field(provinces.name, f.span, f.confidence, provinces.id, "group")
+                _add(partners, f)
+            proposal.coordinators = partners
         if province is not None:
             _localise(proposal, text, folded, province, (cand.start, cand.end))
         elif ministry is not None:
@@ -1957,7 +1999,36 @@ def propose_tasks(
                     label=f"{proposal.label}.{k}",
                 )
             )
+    conclusions = _minutes_conclusions(folded, structure)
+    if conclusions is not None:
+        result = [p for p in result if conclusions[0] <= p.span[0] < conclusions[1]]
     return _assigned_by_reference(result, folded, resolver)
+
+
+#: minutes: "BIÊN BẢN CUỘC HỌP", "BIÊN BẢN HỘI NGHỊ" opening a line of the document's head
+_MINUTES = re.compile(r"(?m)^\s*bien ban\b")
+#: the part of minutes where the chair concludes: "IV. KẾT LUẬN CỦA CHỦ TRÌ", "Kết luận của
+#: đồng chí Bộ trưởng", "Ý kiến kết luận của chủ tọa"
+_CONCLUDING = re.compile(r"(?:y kien )?ket luan(?: cua|\s*$|\s*:)")
+
+
+def _minutes_conclusions(folded: str, structure: Structure) -> tuple[int, int] | None:
+    """Where the chair's conclusions run in minutes of a meeting, or None: only they assign
+    work; what the participants report, propose or request before them is discussion."""
+    if not _MINUTES.search(folded, 0, min(len(folded), 1500)):
+        return None
+    tops = [
+        part
+        for part in structure.parts
+        if part.kind == "section" and part.parent is None and part.span[0] >= structure.body_start
+    ]
+    for n, part in enumerate(tops):
+        title = folded[part.span[0] : part.span[1]]
+        title = title[len(title) - len(title.lstrip(" ivxl.-")) :] if title else ""
+        if _CONCLUDING.match(title):
+            end = tops[n + 1].span[0] if n + 1 < len(tops) else len(folded)
+            return part.span[0], end
+    return None
 
 
 #: "thực hiện các nhiệm vụ tại điểm a và điểm b khoản 2 Mục II", "… tại khoản 1 Mục II"; and
@@ -2122,7 +2193,7 @@ _MINISTRY_COMMITTEE = re.compile(r"dang uy (?:bo |cong an trung uong$)|quan uy t
 #: A ministry's own departments: "Vụ Giáo dục Đại học", "Cục Nhà giáo …", "Văn phòng Bộ".
 _DEPARTMENT = re.compile(
     r"^(?:dang uy |chi bo |dang bo )?"
-    r"(?:vu|cuc|tong cuc|thanh tra bo|van phong bo|thanh tra|van phong|trung tam)\s"
+    r"(?:vu|cuc|tong cuc|thanh tra bo|van phong bo|thanh tra|van phong|trung tam|hoc vien)\s"
     # the ministry's Party committee's own bodies: "Ban Thường vụ Đảng ủy Bộ", "Ủy ban Kiểm
     # tra Đảng ủy Bộ", "Văn phòng Đảng ủy Bộ"
     r"|^(?:ban thuong vu|uy ban kiem tra|van phong) dang uy bo$"
@@ -2147,6 +2218,26 @@ _EVERY_PROVINCES_BODY = re.compile(
     r"(?:so|cong an|chi cuc|dai phat thanh)\b[^,;]*\bcac tinh, thanh pho"
     r"(?: truc thuoc trung uong)?$"
 )
+#: the same where the name read stops short of the provinces ("Sở Giáo dục" of "Sở Giáo dục
+#: và Đào tạo các tỉnh, thành phố"): the text from the name on
+_EVERY_PROVINCES_BODY_AT = re.compile(
+    r"(?:so|cong an|chi cuc|dai phat thanh)\b[^,;()]{0,80}?\bcac tinh, thanh pho\b"
+)
+
+
+def _every_provinces_body(f: Field, folded: str) -> bool:
+    if f.resolved_id is not None:
+        return False
+    value = fold_same_length(f.value).lower()
+    if _EVERY_PROVINCES_BODY.match(value):
+        return True
+    return (
+        f.span is not None
+        and value.startswith(("so ", "cong an ", "chi cuc "))
+        and _EVERY_PROVINCES_BODY_AT.match(folded, f.span[0]) is not None
+    )
+
+
 #: Leads that are only the provinces' group, read from "Công an các địa phương" and the like.
 _PROVINCES_ONLY = re.compile(r"^Các tỉnh, thành phố$")
 #: The provinces' police: "Công an các tỉnh, thành phố …", "Công an các địa phương".

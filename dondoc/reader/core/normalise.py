@@ -55,7 +55,7 @@ _NUMBERED_RUNNING = re.compile(r"^\d{1,4}\s+|\s+\d{1,4}$")
 #: A running footer giving the document's kind and number beside the page number, even on one
 #: page break only: "Hướng dẫn số 28-HD/BTCTW   2", "Kế hoạch số 46/KH-UBND 3".
 _NUMBER_FOOTER = re.compile(r"^\S+(?: \S+){0,3} (?:số|SỐ) [\w.-]*\d[\w.-]*/[\w/.-]+\s+\d{1,4}$")
-_ENUM_START = re.compile(r"^\s*(?:\(?\d{1,3}[.)]|[IVXLC]{1,6}\.|[a-zđ]\)|[-–•+*])")
+_ENUM_START = re.compile(r"^\s*(?:\(?\d{1,3}[.)]|[IVXLC]{1,6}\.|[a-zđ]\)|[-–•+*▪])")
 _END_PUNCT = '.;:!?…"”)'
 # A line ending in a word that cannot close a heading or a paragraph ("… phối hợp với", "… trước
 # ngày", "… do", "… Ban") goes on with the next line even when that starts with a capital
@@ -149,8 +149,23 @@ _SPACES = re.compile(r" {2,}")
 _PRIVATE_BULLET = re.compile(r"^(\s*)[\uf0a7\uf0b7\uf076\uf0d8\uf0fc\uf06e\uf0a8\uf0e0]")
 
 
+#: the second and third levels of a Word or slide bullet list ("•", "o", "▪"): "o" before a
+#: tab, or before a capital past two spaces (not "báo cá- / o Bộ trưởng", a broken word), is
+#: read as the nested "+" of a dashed list, a square ("▪", "■", "§") as "▪", a detail of the
+#: item above
+_LOWER_BULLET = re.compile(
+    r"^(\s*)(?:o(?:\t\s*|\s{2,}(?=[^\W\d_])(?P<word>\w))|(?P<square>[▪■§])\s+)"
+)
+_BULLET_OPENS = frozenset("o▪■§ \t")
+
+
 def _clean_line(line: str) -> str:
     """Join detached diacritics to their letter and fix known misreadings; NFC."""
+    bullet = _LOWER_BULLET.match(line) if line[:1] in _BULLET_OPENS else None
+    if bullet and bullet.group("square"):
+        line = f"{bullet.group(1)}▪ {line[bullet.end() :]}"
+    elif bullet and (bullet.group("word") is None or bullet.group("word").isupper()):
+        line = f"{bullet.group(1)}+ {line[bullet.end() - (1 if bullet.group('word') else 0) :]}"
     if _PRIVATE_BULLET.match(line):
         line = _PRIVATE_BULLET.sub(r"\1•", line, count=1)
     if any(mark in line for mark in _SPACING_MARKS):

@@ -82,6 +82,12 @@ _DATE = re.compile(
     r"\s+nam\s+(\d{4})",
     re.IGNORECASE,
 )
+#: a date in figures after the place ("Hà Nội, ngày 06/10/2026"), as a slide deck's title slide
+#: or a report's cover gives it
+_FIGURE_DATE = re.compile(r"\w,\s*ngày\s+(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b", re.IGNORECASE)
+#: a slide's marker in a deck exported to text ("Slide 4"): what follows is a new slide, under
+#: no heading of the slide before
+_SLIDE = re.compile(r"^(?:Slide|SLIDE|Trang chiếu|Trang chieu)\s+\d{1,3}$")
 _SKIP_ISSUER = re.compile(
     r"^(?:ĐẢNG CỘNG SẢN VIỆT NAM|CỘNG HÒA XÃ HỘI|CỘNG HOÀ XÃ HỘI|Độc lập|\*|-+|_+)", re.IGNORECASE
 )
@@ -155,7 +161,7 @@ def parse_header(text: str, folded: str, limit: int) -> tuple[Header, int]:
     if m:
         header.number = f"{m.group(1)}{m.group(2)}{m.group(3)}".rstrip(".")
         header.symbol = m.group(3).rstrip(".")
-    d = _DATE.search(area)
+    d = _DATE.search(area) or _FIGURE_DATE.search(area)
     if d:
         parts = [g for g in d.groups() if g is not None]
         try:
@@ -265,6 +271,17 @@ def parse_structure(text: str, folded: str) -> Structure:
             stack.clear()
             last = None
             parts.append(Part("footer", "", "footer", (block.start, block.end)))
+            continue
+        if _SLIDE.match(line):
+            # page furniture that ends the slide before: its table's last row or its bullets
+            stack.clear()
+            last = None
+            parts.append(Part("footer", "", "footer", (block.start, block.end)))
+            continue
+        if line.startswith("▪ ") and last is not None and parts[last].kind == "item":
+            # a third-level bullet details the item above ("▪ Ưu tiên: giao thông, y tế"): no
+            # task of its own
+            structure.field_lines.setdefault(last, []).append((block.start, block.end))
             continue
         if FIELD_LABELS.match(line) and (stack or last is not None):
             # fields belong to the task just above: an item, a section or a paragraph

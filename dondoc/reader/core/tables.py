@@ -68,7 +68,17 @@ def _heading(line: str, more: list[str] = ()) -> list[tuple[int, str]] | None:
     cells = _cells(line)
     if len(cells) < 3:
         return None
-    if more:
+    if more and "\t" in line:
+        # a tabbed heading over two lines ("Cơ quan thực hiện" over "Chủ trì | Phối hợp"):
+        # columns by tab, the lower line filling the cells a spanning heading left empty
+        texts = [c.strip() for c in line.split("\t")]
+        for extra in more:
+            for position, text in _cells(extra):
+                if position >= len(texts):
+                    texts.extend([""] * (position + 1 - len(texts)))
+                texts[position] = f"{texts[position]} {text}".strip()
+        cells = [(p, t) for p, t in enumerate(texts) if t]
+    elif more:
         texts = [text for _p, text in cells]
         starts = [p for p, _t in cells]
         for extra in more:
@@ -508,6 +518,11 @@ def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
             continue
         keys = [key for _p, key in columns]
         heading_starts = [p for p, _k in columns]
+        if "\t" in line and heading_starts[-1] >= len(keys):
+            # a tabbed row's cells go by tab: a heading cell left empty keeps its place
+            keys = [""] * (heading_starts[-1] + 1)
+            for position, key in columns:
+                keys[position] = key
         activity = _ACTIVITY.search(_fold(line)) if "object" in keys else None
         subject = _subject(lines, n, activity.group(1)) if activity else ""
         under = _under(lines, n)
@@ -525,7 +540,7 @@ def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
                 n += 1
                 continue
             if _heading(line) is not None:  # the heading repeated on a new page
-                n += 1
+                n += 1 + len(_heading_lines(lines, n))
                 continue
             cells = _cells(line)
             first = cells[0][1] if cells else ""

@@ -37,7 +37,9 @@ _PATTERNS = [
     (
         "date",
         re.compile(
-            _PREFIX + r"(?:ngay\s+)?(?P<d>\d{1,2})\s*(?:/|-|\s+thang\s+)(?P<m>\d{1,2})"
+            # "trước 17h00 ngày 09/10/2026", "trước 16 giờ ngày …": the hour the day closes at
+            _PREFIX + r"(?:\d{1,2}\s*(?:h|gio)(?:\s*\d{2}(?:\s*phut)?)?,?\s+)?"
+            r"(?:ngay\s+)?(?P<d>\d{1,2})\s*(?:/|-|\s+thang\s+)(?P<m>\d{1,2})"
             r"\s*(?:/|-|\s+nam\s+)(?P<year>(?:19|20)\d\d)\b"
         ),
     ),
@@ -71,12 +73,30 @@ _PATTERNS = [
             r"(?: cua (?:bo|nganh|ban chi dao|tinh|chinh phu)(?![\w]))?))"
         ),
     ),
+    # "trước Hội nghị toàn quốc về chuyển đổi số": a national conference closing the clause,
+    # an event without a day, kept as written
+    (
+        "meeting",
+        re.compile(
+            r"(?<![\w])(?P<prefix>truoc\s+)(?P<meeting>hoi nghi|hoi thao|dien dan)\s+"
+            r"(?P<rest>toan quoc(?: [a-z0-9]+){0,8}?)(?=\s*(?:[.;]|$))"
+        ),
+    ),
     (
         "quarter",
         re.compile(r"(?<![\w])quy\s+(?P<q>iv|i{1,3}|[1-4])\b" + _YEAR),
     ),
     ("half", re.compile(_PREFIX + r"?(?P<h>6 thang (?:dau|cuoi) nam)\s*(?P<year>(?:19|20)\d\d)?")),
     ("month", re.compile(_PREFIX + r"thang\s+(?P<m>\d{1,2})\b" + _YEAR)),
+    # "… kết nối cơ sở dữ liệu – tháng 12/2026": a month after a dash closing its line, as a
+    # slide's bullet or a list item gives its time
+    (
+        "month",
+        re.compile(
+            r"(?<=\s)(?P<prefix>[–-]\s+)thang\s+(?P<m>\d{1,2})\s*/\s*(?P<year>(?:19|20)\d\d)"
+            r"(?=[ .;]*(?:\n|$))"
+        ),
+    ),
     # "trong năm 2026 và các năm tiếp theo": from a year on, kept as written, no due day
     (
         "onward",

@@ -1949,3 +1949,174 @@ def test_a_city_named_da_nang_before_the_verb_is_no_past_tense():
 
     assert item("Đà Nẵng").confidence == item("Hải Phòng").confidence
     assert item("Đà Nẵng").due == date(2026, 12, 31)
+
+
+DECK_HEAD = "Slide 1\nBAN CHỈ ĐẠO\n\nBÁO CÁO\nĐề xuất nhiệm vụ\nHà Nội, ngày 12/11/2026\n\n"
+
+
+def test_a_tabbed_table_heading_over_two_lines_keeps_its_spanned_columns():
+    # "Đơn vị thực hiện" spans "Chủ trì | Phối hợp"; "Thời hạn" stands after them
+    text = (
+        DECK_HEAD + "Slide 2\nNHIỆM VỤ\n"
+        "STT\tNội dung\tĐơn vị thực hiện\t\tThời hạn\n"
+        "\t\tChủ trì\tPhối hợp\t\n"
+        "1\tXây dựng kho dữ liệu mở về đất đai\tBộ Nông nghiệp và Môi trường\tBộ Tài chính\t"
+        "Quý I/2027\n"
+        "2\tBan hành quy chế chia sẻ dữ liệu\tBộ Công an\tBộ Tư pháp\t30/01/2027\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["1"].due == date(2027, 3, 31)
+    assert [f.value for f in tasks["1"].coordinators] == ["Đảng ủy Bộ Tài chính"]
+    assert tasks["2"].due == date(2027, 1, 30)
+    assert [f.value for f in tasks["2"].leads] == ["Đảng ủy Công an Trung ương"]
+
+
+def test_a_table_heading_repeated_on_the_next_slide_adds_nothing_to_the_row_above():
+    heading = "STT\tNội dung\tĐơn vị thực hiện\t\tThời hạn\n\t\tChủ trì\tPhối hợp\t\n"
+    text = (
+        DECK_HEAD + "Slide 2\n" + heading + "1\tXây dựng kho dữ liệu mở\tBộ Tài chính\t"
+        "Bộ Tư pháp\tQuý I/2027\n\nSlide 3\n" + heading + "2\tBan hành quy chế chia sẻ dữ "
+        "liệu\tBộ Công an\tBộ Tư pháp\t30/01/2027\n"
+    )
+    tasks = by_key(read(text))
+    assert [f.value for f in tasks["1"].leads] == ["Đảng ủy Bộ Tài chính"]
+    assert tasks["2"].due == date(2027, 1, 30)
+
+
+def test_slide_bullets_at_three_levels_give_tasks_under_their_addressee():
+    # "•" names who, each "o" is a task, a "▪" only details the "o" above it
+    text = (
+        DECK_HEAD + "Slide 2\nĐỀ XUẤT\n"
+        "•\tBộ Y tế:\n"
+        "o\tXây dựng hồ sơ sức khỏe điện tử cho người cao tuổi\n"
+        "▪\tTrước hết tại các trạm y tế xã\n"
+        "o\tBáo cáo kết quả triển khai bệnh án điện tử\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert all(t.parent_key is None for t in tasks)
+    assert [t.content.rstrip(".") for t in tasks] == [
+        "Xây dựng hồ sơ sức khỏe điện tử cho người cao tuổi",
+        "Báo cáo kết quả triển khai bệnh án điện tử",
+    ]
+    assert all([f.value for f in t.leads] == ["Bộ Y tế"] for t in tasks)
+
+
+def test_a_word_broken_before_a_capital_o_is_no_bullet():
+    text = normalise("tổng hợp, báo cá-\no Bộ trưởng kết quả thực hiện.").text
+    assert text == "tổng hợp, báo cáo Bộ trưởng kết quả thực hiện."
+
+
+def test_a_slide_marker_ends_the_last_table_row_of_the_slide_before():
+    text = (
+        DECK_HEAD + "Slide 2\nSTT\tNội dung\tChủ trì\tPhối hợp\tThời hạn\n"
+        "1\tXây dựng kho dữ liệu mở\tBộ Tài chính\tBộ Tư pháp\tQuý I/2027\n\n"
+        "Slide 3\nĐỀ XUẤT KHÁC\n•\tBộ Y tế:\no\tXây dựng hồ sơ sức khỏe điện tử\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    health = next(t for t in tasks if "sức khỏe" in t.content)
+    assert health.parent_key is None
+    assert [f.value for f in health.leads] == ["Bộ Y tế"]
+
+
+def test_a_members_bullet_heading_gives_its_items_the_member_and_his_body():
+    text = (
+        DECK_HEAD + "- Đồng chí Lương Tam Quang, Bộ trưởng Bộ Công an:\n"
+        "+ Chỉ đạo rà soát dữ liệu dân cư của các địa phương\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert len(tasks) == 1
+    assert [m.value for m in tasks[0].members] == ["Lương Tam Quang"]
+    assert [f.value for f in tasks[0].leads] == ["Đảng ủy Công an Trung ương"]
+
+
+def test_a_month_after_a_dash_closing_a_bullet_is_its_time():
+    text = DECK_HEAD + "- Bộ Y tế:\n+ Hoàn thành kết nối dữ liệu tiêm chủng – tháng 02/2027\n"
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert tasks[0].due == date(2027, 2, 28)
+
+
+def test_a_period_after_a_dash_inside_a_sentence_is_no_time():
+    text = HEAD + "1. Bộ Y tế xây dựng đề án giai đoạn 2026 - tháng 12/2030 về y tế số.\n"
+    tasks = read(text).tasks
+    assert tasks[0].deadline is None
+
+
+def test_a_figure_date_after_the_place_dates_the_document():
+    assert read(DECK_HEAD).header.date == date(2026, 11, 12)
+
+
+def test_minutes_take_tasks_only_from_the_chairs_conclusions():
+    text = (
+        "BỘ Y TẾ\nBIÊN BẢN CUỘC HỌP\nVề bệnh án điện tử\nHà Nội, ngày 10 tháng 11 năm 2026\n\n"
+        "I. NỘI DUNG CUỘC HỌP\n"
+        "1. Đại diện Bộ Công an đề nghị các địa phương sử dụng dịch vụ xác thực điện tử.\n"
+        "2. Bộ Tài chính đề xuất các tỉnh bố trí kinh phí cho bệnh án điện tử.\n"
+        "II. KẾT LUẬN CỦA CHỦ TRÌ\n"
+        "1. Giao Cục Công nghệ thông tin hoàn thành hướng dẫn kết nối trước ngày 30/11/2026.\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert [t.key for t in tasks] == ["II.1"]
+
+
+OWN = "Đảng ủy Bộ Giáo dục và Đào tạo"
+MINISTRY_HEAD = (
+    "BỘ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 88/KH-BGDĐT\nHà Nội, ngày 05 tháng 3 năm 2026\n\n"
+    "KẾ HOẠCH\nVề trường học số\n\n"
+)
+
+
+def test_an_hour_before_the_day_keeps_the_day_as_the_deadline():
+    text = HEAD + "1. Bộ Tài chính rà soát định mức chi, gửi Bộ X trước 16h30 ngày 12/3/2025.\n"
+    assert read(text).tasks[0].due == date(2025, 3, 12)
+
+
+def test_before_a_national_conference_is_a_deadline_without_a_day():
+    text = (
+        HEAD + "1. Bộ Nội vụ tổng hợp kinh nghiệm các địa phương, trước Hội nghị toàn quốc về cải "
+        "cách hành chính.\n"
+    )
+    task = read(text).tasks[0]
+    assert task.deadline.value == "Trước Hội nghị toàn quốc về cải cách hành chính"
+    assert task.due is None
+
+
+def test_a_unit_in_brackets_after_the_work_leads_it():
+    text = MINISTRY_HEAD + (
+        "1. Xây dựng quy chế khai thác dữ liệu học bạ số (Cục Nhà giáo và Cán bộ quản lý giáo "
+        "dục chủ trì); hoàn thành trong quý III/2026.\n"
+        "2. Phối hợp với Bộ Công an kết nối dữ liệu dân cư (Cục Công nghệ thông tin thực hiện).\n"
+    )
+    tasks = by_key(read(text))
+    assert [f.value for f in tasks["1"].leads] == [OWN]
+    assert tasks["1"].content == "Xây dựng quy chế khai thác dữ liệu học bạ số."
+    assert [f.value for f in tasks["2"].leads] == [OWN]
+
+
+def test_a_department_of_every_province_as_partner_is_the_provinces():
+    text = MINISTRY_HEAD + (
+        "1. Cục Nhà giáo và Cán bộ quản lý giáo dục chủ trì, phối hợp với Sở Y tế các tỉnh, "
+        "thành phố tổ chức tập huấn y tế trường học, hằng năm.\n"
+    )
+    task = read(text).tasks[0]
+    assert [f.value for f in task.coordinators] == ["Các tỉnh, thành phố"]
+
+
+def test_an_academy_of_the_ministry_acts_for_the_ministry_in_its_own_document():
+    text = (
+        MINISTRY_HEAD
+        + "1. Học viện Nhà giáo Việt Nam tổ chức bồi dưỡng kỹ năng số cho giảng viên; thời "
+        "gian: quý III/2026.\n"
+    )
+    assert [f.value for f in read(text).tasks[0].leads] == [OWN]
+
+
+def test_the_document_spread_and_a_call_on_all_party_bodies_to_study_it_are_no_tasks():
+    text = HEAD + (
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Các cấp ủy, tổ chức đảng trực thuộc tổ chức quán triệt, xây dựng kế hoạch thực hiện "
+        "Kế hoạch phù hợp với điều kiện của đơn vị.\n"
+        "2. Bộ X chủ trì theo dõi việc thực hiện, định kỳ 6 tháng báo cáo.\n"
+        "3. Kế hoạch này được phổ biến đến chi bộ.\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert [t.key for t in tasks] == ["III.2"]
