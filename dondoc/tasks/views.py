@@ -78,7 +78,6 @@ from dondoc.tasks.exports import (
 from dondoc.tasks.filters import (
     STATUS_ORDER,
     FilterState,
-    choose_program,
     filter_tasks,
     filtered_rows,
     rows_and_total,
@@ -106,7 +105,7 @@ from dondoc.tasks.models import (
     TaskStatusSpan,
 )
 from dondoc.tasks.outputs import OUTPUT_KINDS
-from dondoc.tasks.programs import chosen_and_offered, picker_programs
+from dondoc.tasks.programs import chosen_and_offered
 from dondoc.tasks.queries import tasks_as_of, with_late_against_original, with_status
 from dondoc.tasks.status import STATUS_COLOURS, Status, late_against_original
 from dondoc.tasks.templatetags.dondoc import (
@@ -277,11 +276,6 @@ def _is_htmx(request: HttpRequest) -> bool:
         and not headers.get("HX-Boosted")
         and not headers.get("HX-History-Restore-Request")
     )
-
-
-def _programs(current: Program | None = None) -> list[Program]:
-    """The programs a filter offers: the active ones (and ``current``, if archived)."""
-    return picker_programs(current)
 
 
 # Dashboard ------------------------------------------------------------------------------------
@@ -524,7 +518,7 @@ def _list_context(request: HttpRequest, state: FilterState) -> dict[str, Any]:
             lambda rows: [(pk, f"{number} ({date:%d/%m/%Y})") for pk, number, date in rows],
         ),
         "state": state,
-        "programs": _programs(program),
+        "programs": state.offered,
         "program": program,
         "status_choices": [
             ("assigned", _("Not cancelled")),
@@ -974,7 +968,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def directive_list(request: HttpRequest) -> HttpResponse:
     require(request, "directive.view")
-    program = choose_program(request.GET.get("program"))
+    program, programs = chosen_and_offered(request.GET.get("program") or None)
     visible = visible_tasks(request.user, Task.objects.filter(merged_into__isnull=True))
     directives = (
         Directive.objects.filter(program=program)
@@ -995,7 +989,7 @@ def directive_list(request: HttpRequest) -> HttpResponse:
         {
             "directives": directives,
             "program": program,
-            "programs": _programs(program),
+            "programs": programs,
             "narrowed": narrowed_to(request.user),
         },
     )
