@@ -281,6 +281,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 # Dashboard ------------------------------------------------------------------------------------
 
 _ROW_KEY = "ROWKEY0"  # stands for a row's id in a link pattern; survives URL encoding as is
+_PAGE_KEY = 2_147_480_001  # stands for a row's id in the address of its page
 
 
 @login_required
@@ -302,9 +303,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if program is None:
         return render(request, "tasks/dashboard.html", context)
 
-    base = visible_tasks(request.user, tasks_as_of(as_of, Task.objects.filter(program=program)))
-    # One query for every figure below, with the counts of only the lead agencies shown.
-    figures.breakdowns(base, as_of, leads=figures.LEAD_ROWS)
+    whole = tasks_as_of(as_of, Task.objects.filter(program=program))
+    base = visible_tasks(request.user, whole)
+    # One query for every figure below, with the counts of only the lead agencies shown. The
+    # policy gives the queryset back as it is to a reader it does not narrow: then it is the
+    # whole program's, which need not be found out by comparing its SQL.
+    figures.breakdowns(
+        base, as_of, leads=figures.LEAD_ROWS, whole_program=program.pk if base is whole else None
+    )
     counts = figures.status_counts(base, as_of)
     totals = figures.figures(counts["by_status"])
     task_list = reverse("task-list")
@@ -339,7 +345,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ("member", _("By supervising member"), figures.by_member(base, as_of, program)),
     ):
         links_of = row_links(by)
+        # The row's page (an agency's, a member's), reversed once around the key.
+        page = {"lead": "org-detail", "member": "member-detail"}.get(by)
+        head, _key, tail = (
+            reverse(page, args=[_PAGE_KEY]).rpartition(str(_PAGE_KEY)) if page else ("", "", "")
+        )
         for row in rows:
+            row.href = f"{head}{int(row.key)}{tail}" if page and row.key else ""
             row.links = links_of(row)
             # (column, count, link) of each cell, in the order of the columns.
             row.cells = [
@@ -348,6 +360,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             # The ~400 cells of the three tables, written here: the template engine took
             # longer over them than the database over the figures.
             row.cells_html = figures.cells_html(row.cells)
+        # The bars link where the table's cells do.
+        chart = figures.chart_data(rows, lambda r, key: r.links.get(key, ""))
         breakdowns.append(
             {
                 "id": f"chart-{by}",
@@ -355,8 +369,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "by": by,
                 "title": title,
                 "rows": rows,
-                # The bars link where the table's cells do.
-                "chart": figures.chart_data(rows, lambda r, key: r.links.get(key, "")),
+                "chart": chart,
+                "chart_script": figures.chart_script(chart, f"chart-{by}-data"),
             }
         )
     # A committee member first sees the tasks he or she supervises: the member's own row of
