@@ -69,6 +69,16 @@ def task_url(task_id: int) -> str:
         return f"/tasks/{task_id}/"
 
 
+_URL_KEY = 2_147_480_001  # stands for a task's id in the address pattern of ``task_urls``
+
+
+def task_urls(absolute: Callable[[str], str] = str) -> Callable[[int], str]:
+    """``absolute(task_url(pk))`` for any ``pk``: the address reversed and made absolute once,
+    around the id (a list of 500 items reversed 500 addresses)."""
+    head, _key, tail = absolute(task_url(_URL_KEY)).rpartition(str(_URL_KEY))
+    return lambda pk: f"{head}{int(pk)}{tail}"
+
+
 def org_ref(unit: Any) -> dict | None:
     if unit is None:
         return None
@@ -103,9 +113,13 @@ def group_refs(task: Task, role: str, counts: dict[int, int]) -> list[dict]:
 
 
 def task_item(
-    task: Task, absolute: Callable[[str], str] = str, group_counts: dict[int, int] | None = None
+    task: Task,
+    absolute: Callable[[str], str] = str,
+    group_counts: dict[int, int] | None = None,
+    url: Callable[[int], str] | None = None,
 ) -> dict:
-    """One task as the list endpoint returns it. ``task`` carries the ``status`` annotation."""
+    """One task as the list endpoint returns it. ``task`` carries the ``status`` annotation.
+    ``url``: its address from its id (``task_urls(absolute)``), when writing many."""
     directives, seen = [], set()
     for source in task.sources.all():
         if source.directive_id not in seen:
@@ -149,7 +163,7 @@ def task_item(
         "late_against_original": bool(getattr(task, "late_against_original", False)),
         "completed_on": closure_on if status in COMPLETED_STATUSES else None,
         "assigned_on": task.assigned_on,
-        "url": absolute(task_url(task.pk)),
+        "url": url(task.pk) if url is not None else absolute(task_url(task.pk)),
     }
 
 

@@ -22,6 +22,7 @@ from dondoc.api.serialize import (
     task_detail,
     task_detail_queryset,
     task_item,
+    task_urls,
     update_item,
 )
 from dondoc.core.uploads import check_upload
@@ -118,7 +119,8 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilters]):
         raise HttpError(404, f"No program with code {filters.program!r}.")
     absolute = request.build_absolute_uri
     counts: dict[int, int] = {}  # members of each collective agency, counted once
-    items = [task_item(task, absolute, counts) for task in page]
+    url = task_urls(absolute)
+    items = [task_item(task, absolute, counts, url) for task in page]
     # ``task_item`` writes each item to the shape of ``s.TaskItem`` (a test holds it to the
     # schema): validating 50 items again on every request cost more than the page's SQL.
     from dondoc.api.api import api

@@ -133,6 +133,8 @@ class FilterState:
     late_against_original: bool = False
     sort: str = "deadline"
     problems: list[str] = field(default_factory=list)
+    #: The programs a filter form offers (``programs.picker_programs``), read with the program.
+    offered: list[Program] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def sort_key(self) -> str:
@@ -365,9 +367,10 @@ def parse_filters(params: Mapping[str, Any]) -> tuple[FilterState, Values | None
     there is no program to list). Reads the program and, for the agency filters, the units
     and collective agencies they stand for."""
     problems: list[str] = []
-    program = choose_program(_value(params, "program") or None)
+    # The program and the programs the form offers, the active ones read once.
+    program, offered = programs.chosen_and_offered(_value(params, "program") or None)
     as_of = date_param(params, "as_of") or timezone.localdate()
-    state = FilterState(program=program, as_of=as_of, problems=problems)
+    state = FilterState(program=program, as_of=as_of, problems=problems, offered=offered)
     if program is None:
         return state, None
     values = Values(program=program.pk, as_of=as_of)
@@ -574,10 +577,21 @@ class _Ref:
 
     __slots__ = ("code", "date", "full_name", "name", "number", "pk", "short_name", "title")
 
-    def __init__(self, pk: int, **values: Any) -> None:
-        for name in self.__slots__:
-            setattr(self, name, values.get(name))
-        self.pk = pk
+    def __init__(
+        self,
+        pk: int,
+        *,
+        code: Any = None,
+        date: Any = None,
+        full_name: Any = None,
+        name: Any = None,
+        number: Any = None,
+        short_name: Any = None,
+        title: Any = None,
+    ) -> None:
+        # Assigned one by one: a page makes a few hundred of these.
+        self.pk, self.code, self.date, self.full_name = pk, code, date, full_name
+        self.name, self.number, self.short_name, self.title = name, number, short_name, title
 
     @property
     def id(self) -> int:
@@ -601,9 +615,25 @@ class _Link:
         "role",
     )
 
-    def __init__(self, **values: Any) -> None:
-        for name in self.__slots__:
-            setattr(self, name, values.get(name))
+    def __init__(
+        self,
+        *,
+        directive: Any = None,
+        directive_id: Any = None,
+        group: Any = None,
+        group_id: Any = None,
+        label: Any = None,
+        org_unit: Any = None,
+        org_unit_id: Any = None,
+        role: Any = None,
+    ) -> None:
+        self.directive, self.directive_id, self.group, self.group_id = (
+            directive,
+            directive_id,
+            group,
+            group_id,
+        )
+        self.label, self.org_unit, self.org_unit_id, self.role = label, org_unit, org_unit_id, role
 
 
 class TaskRow:

@@ -9,18 +9,38 @@ table and each row is a few joined strings, escaped as the template escaped them
 
 from __future__ import annotations
 
+import html
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.urls import reverse
-from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from dondoc.tasks.status import STATUS_COLOURS, STATUS_LABELS, Status
 
 _KEY = 2_147_480_001  # stands for an id in a link pattern
+
+
+def esc(value: Any) -> str:
+    """``conditional_escape``, the same characters, without its lazy-string and ``SafeString``
+    wrapping: a table escapes a few hundred values, all plain text or already safe."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def truncated(text: Any, length: int, ellipsis: str) -> str:
+    """``Truncator(text).chars(length)`` with its translated ellipsis (``ellipsis``) read once
+    per table: ``Truncator`` translates it again on every call, truncated or not. A text of at
+    most ``length`` characters is returned as it is (normalised, as ``Truncator`` does)."""
+    text = unicodedata.normalize("NFC", str(text))
+    if len(text) <= length:  # combining characters only make it count fewer
+        return text
+    return Truncator(text).chars(length, truncate=ellipsis)
 
 
 def _pattern(name: str) -> tuple[str, str]:
@@ -59,6 +79,7 @@ class RowWriter:
                 "none": _("No tasks match."),
             }.items()
         }
+        self.ellipsis = pgettext("String to return when truncating text", "%(truncated_text)s…")
         self.badges = {
             s.value: f'<span class="badge {STATUS_COLOURS[s]}">{esc(_(STATUS_LABELS[s]))}</span>'
             for s in Status
@@ -81,11 +102,11 @@ class RowWriter:
         group = f" · {w['group']} {esc(task.group.number)}" if task.group else ""
         output = ""
         if task.expected_output:
-            short = Truncator(task.expected_output).chars(120)
+            short = truncated(task.expected_output, 120, self.ellipsis)
             output = f'<span class="task-output">{w["output"]} {esc(short)}</span>'
         out.append(
             f'<td class="task-content"><a href="{self.link(self.task, task.pk)}">'
-            f"{esc(Truncator(task.content).chars(240))}</a>"
+            f"{esc(truncated(task.content, 240, self.ellipsis))}</a>"
             f'<span class="task-meta">{sources}{group}</span>{output}</td>'
         )
         leads = [

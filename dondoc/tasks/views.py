@@ -78,7 +78,6 @@ from dondoc.tasks.exports import (
 from dondoc.tasks.filters import (
     STATUS_ORDER,
     FilterState,
-    choose_program,
     filter_tasks,
     filtered_rows,
     rows_and_total,
@@ -106,7 +105,7 @@ from dondoc.tasks.models import (
     TaskStatusSpan,
 )
 from dondoc.tasks.outputs import OUTPUT_KINDS
-from dondoc.tasks.programs import chosen_and_offered, picker_programs
+from dondoc.tasks.programs import chosen_and_offered
 from dondoc.tasks.queries import tasks_as_of, with_late_against_original, with_status
 from dondoc.tasks.status import STATUS_COLOURS, Status, late_against_original
 from dondoc.tasks.templatetags.dondoc import (
@@ -279,14 +278,10 @@ def _is_htmx(request: HttpRequest) -> bool:
     )
 
 
-def _programs(current: Program | None = None) -> list[Program]:
-    """The programs a filter offers: the active ones (and ``current``, if archived)."""
-    return picker_programs(current)
-
-
 # Dashboard ------------------------------------------------------------------------------------
 
 _ROW_KEY = "ROWKEY0"  # stands for a row's id in a link pattern; survives URL encoding as is
+_PAGE_KEY = 2_147_480_001  # stands for a row's id in the address of its page
 
 
 @login_required
@@ -308,9 +303,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if program is None:
         return render(request, "tasks/dashboard.html", context)
 
-    base = visible_tasks(request.user, tasks_as_of(as_of, Task.objects.filter(program=program)))
-    # One query for every figure below, with the counts of only the lead agencies shown.
-    figures.breakdowns(base, as_of, leads=figures.LEAD_ROWS)
+    whole = tasks_as_of(as_of, Task.objects.filter(program=program))
+    base = visible_tasks(request.user, whole)
+    # One query for every figure below, with the counts of only the lead agencies shown. The
+    # policy gives the queryset back as it is to a reader it does not narrow: then it is the
+    # whole program's, which need not be found out by comparing its SQL.
+    figures.breakdowns(
+        base, as_of, leads=figures.LEAD_ROWS, whole_program=program.pk if base is whole else None
+    )
     counts = figures.status_counts(base, as_of)
     totals = figures.figures(counts["by_status"])
     task_list = reverse("task-list")
@@ -345,7 +345,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ("member", _("By supervising member"), figures.by_member(base, as_of, program)),
     ):
         links_of = row_links(by)
+        # The row's page (an agency's, a member's), reversed once around the key.
+        page = {"lead": "org-detail", "member": "member-detail"}.get(by)
+        head, _key, tail = (
+            reverse(page, args=[_PAGE_KEY]).rpartition(str(_PAGE_KEY)) if page else ("", "", "")
+        )
         for row in rows:
+            row.href = f"{head}{int(row.key)}{tail}" if page and row.key else ""
             row.links = links_of(row)
             # (column, count, link) of each cell, in the order of the columns.
             row.cells = [
@@ -354,6 +360,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             # The ~400 cells of the three tables, written here: the template engine took
             # longer over them than the database over the figures.
             row.cells_html = figures.cells_html(row.cells)
+        # The bars link where the table's cells do.
+        chart = figures.chart_data(rows, lambda r, key: r.links.get(key, ""))
         breakdowns.append(
             {
                 "id": f"chart-{by}",
@@ -361,8 +369,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "by": by,
                 "title": title,
                 "rows": rows,
-                # The bars link where the table's cells do.
-                "chart": figures.chart_data(rows, lambda r, key: r.links.get(key, "")),
+                "chart": chart,
+                "chart_script": figures.chart_script(chart, f"chart-{by}-data"),
             }
         )
     # A committee member first sees the tasks he or she supervises: the member's own row of
@@ -524,7 +532,7 @@ def _list_context(request: HttpRequest, state: FilterState) -> dict[str, Any]:
             lambda rows: [(pk, f"{number} ({date:%d/%m/%Y})") for pk, number, date in rows],
         ),
         "state": state,
-        "programs": _programs(program),
+        "programs": state.offered,
         "program": program,
         "status_choices": [
             ("assigned", _("Not cancelled")),
@@ -974,7 +982,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def directive_list(request: HttpRequest) -> HttpResponse:
     require(request, "directive.view")
-    program = choose_program(request.GET.get("program"))
+    program, programs = chosen_and_offered(request.GET.get("program") or None)
     visible = visible_tasks(request.user, Task.objects.filter(merged_into__isnull=True))
     directives = (
         Directive.objects.filter(program=program)
@@ -995,7 +1003,7 @@ def directive_list(request: HttpRequest) -> HttpResponse:
         {
             "directives": directives,
             "program": program,
-            "programs": _programs(program),
+            "programs": programs,
             "narrowed": narrowed_to(request.user),
         },
     )

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
+from django.urls import reverse
 
 from dondoc.accounts.models import ApiToken
 from dondoc.orgs.models import OrgUnit
@@ -227,6 +228,10 @@ def test_a_list_item_carries_agencies_members_deadline_and_status(client, clerk,
     assert item["status"] == "overdue"
     assert item["completed_on"] is None
     assert item["url"].endswith(f"/tasks/{task.pk}/")
+    # Written from one address reversed around a stand-in id: the same as reversing each.
+    assert item["url"] == response.wsgi_request.build_absolute_uri(
+        reverse("task-detail", args=[task.pk])
+    )
 
 
 def test_a_restated_deadline_keeps_the_original_and_says_late_against_it(

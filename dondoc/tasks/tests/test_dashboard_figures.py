@@ -108,6 +108,19 @@ def test_dashboard_lists_the_most_overdue_with_the_deadline_in_force(mixed, prog
 
 
 @pytest.mark.django_db
+def test_breakdowns_refuse_a_whole_program_said_of_a_narrowed_queryset(mixed, program, most):
+    as_of = dt.date(2025, 7, 15)
+    whole = tasks_as_of(as_of, Task.objects.filter(program=program))
+    said = dashboard.breakdowns(whole, as_of, whole_program=program.pk)
+    assert (
+        said.counts == dashboard.breakdowns(tasks_as_of(as_of, program.tasks.all()), as_of).counts
+    )
+    narrowed = whole.filter(task_agencies__org_unit=most)
+    with pytest.raises(AssertionError, match="Not the whole program"):
+        dashboard.breakdowns(narrowed, as_of, whole_program=program.pk)
+
+
+@pytest.mark.django_db
 def test_page_rows_carry_the_total_and_past_the_end_the_total_is_counted(mixed, program):
     qs = Task.objects.filter(program=program).order_by("id")
     rows, total = rows_and_total(qs, 10, 5)
@@ -177,3 +190,14 @@ def test_breakdown_cells_escape_their_links_and_mute_zeros():
         '<td class="num col-overdue"><span class="zero">0</span></td>'
         '<td class="num col-open">3</td>'
     )
+
+
+def test_the_charts_data_is_written_as_json_script_writes_it():
+    from django.utils.html import json_script
+
+    chart = {
+        "categories": ["Bộ KH&CN", "<script>alert(1)</script>", 'a "b" > c'],
+        "series": [{"name": "Quá hạn", "data": [1, 0, 2], "links": ["/tasks/?a=1&b=2"]}],
+        "day": dt.date(2026, 6, 30),
+    }
+    assert dashboard.chart_script(chart, "chart-lead-data") == json_script(chart, "chart-lead-data")

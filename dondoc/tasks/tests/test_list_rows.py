@@ -132,3 +132,23 @@ def test_the_filter_options_follow_their_data(client, tasks, clerk, program):
     member.save()
     page = client.get(f"/tasks/?program={program.code}").content.decode()
     assert "Ủy viên Hai" in page and "Ủy viên Một" not in page
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_rows_truncate_and_escape_as_the_template_filters_did(language):
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+    from django.utils.text import Truncator
+    from django.utils.translation import override
+
+    from dondoc.tasks.rows import esc, truncated
+
+    decomposed = "Nghi\u0323 đi\u0323nh " * 30  # combining dots: counted as no character
+    texts = ["", "ngắn", "x" * 240, "x" * 241, "Đề án " * 60, decomposed, "a <b> & 'c' " * 30]
+    with override(language):
+        ellipsis = RowWriter().ellipsis
+        for text in texts:
+            for length in (120, 240):
+                assert truncated(text, length, ellipsis) == Truncator(text).chars(length), text
+    for value in ['<a href="x">&</a>', "Bộ KH&CN", None, 12, mark_safe("<b>safe</b>")]:
+        assert esc(value) == conditional_escape(value)
