@@ -26,6 +26,7 @@ import bisect
 import re
 from dataclasses import dataclass, field, replace
 
+from dondoc.reader.core.layouts import table_cell
 from dondoc.reader.core.normalise import fold_same_length
 from dondoc.reader.core.resolve import Mention, Resolver, is_not_assignee
 from dondoc.reader.core.structure import FIELD_LABELS, SECTION_STYLES, Structure
@@ -1940,7 +1941,11 @@ def propose_tasks(
         result.append(proposal)
         if cand.children or not cand.is_item or proposal.parent_key is not None:
             continue
-        pieces = _split_sentences(cand, text, folded) if proposal.members or proposal.leads else []
+        pieces = (
+            _split_sentences(cand, text, folded)
+            if (proposal.members or proposal.leads) and not table_cell(cand.fields, folded)
+            else []
+        )
         for k, (s, e) in enumerate(pieces, start=1):
             result.append(
                 Proposal(
