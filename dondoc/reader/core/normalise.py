@@ -20,6 +20,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from dondoc.reader.core.layouts import marked_periods
 from dondoc.reader.core.tables import centred_rows, pipe_rows, rewrite_tables, stacked_rows
 
 __all__ = ["Normalised", "fold_same_length", "normalise"]
@@ -266,6 +267,10 @@ def _unquote(raw_lines: list[tuple[str, int]]) -> tuple[list[tuple[str, int]], i
     return out, min(_FULL_LINE, max(50, width - 12))
 
 
+#: period columns side by side in a heading row ("Quý I  Quý II"): the time marked by an "x"
+_PERIOD_HEADINGS = re.compile(r"Qu[ýy] I {2,}Qu[ýy] II|Th[áa]ng 1 {2,}Th[áa]ng 2")
+
+
 def normalise(text: str) -> Normalised:
     """The cleaned text of ``text`` with each character's origin. Never raises."""
     text = (text or "")[:MAX_CHARS]
@@ -290,6 +295,8 @@ def normalise(text: str) -> Normalised:
         raw_lines = stacked_rows(raw_lines)
     if "\t" in text or "   " in text or piped or stacked:
         if "   " in text:
+            if _PERIOD_HEADINGS.search(text):
+                raw_lines = marked_periods(raw_lines)
             raw_lines = centred_rows(raw_lines)
         raw_lines = rewrite_tables(raw_lines)
     cleaned = [(_clean_line(line) if line != "\f" else "\f", start) for line, start in raw_lines]
