@@ -9,13 +9,17 @@ the table, structure or assignment rules with a small hook:
 - ``marked_periods``: a table whose time is not written but marked, an "x" under period
   columns ("Quý I  Quý II  Quý III  Quý IV" under "Thời gian thực hiện năm 2026"), with the
   marks written back as one time cell, the period of the last mark.
+- ``cell_lines``: an HTML table pasted as one cell a line, rows between blank lines, empty
+  cells as a no-break space, a notes column the reader does not know, a lead cell merged over
+  a group of rows (printed once, on the group's first row), a cell broken by a line break.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
-__all__ = ["marked_periods", "table_cell"]
+__all__ = ["cell_lines", "marked_periods", "table_cell"]
 
 #: two labels on one field line, as a table row is written back ("…; Thời gian hoàn thành: …")
 _ROW_FIELDS = re.compile(
@@ -97,4 +101,113 @@ def marked_periods(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
         if year and not re.search(r"\d{4}", label):
             label = f"{label}/{year}"
         out[n] = (line[: first - 3].rstrip().ljust(first) + label, start)
+    return out
+
+
+_NBSP = "\u00a0"
+_NUMBER = re.compile(r"^\d{1,3}\.?$")
+#: a heading cell's column: only the columns whose place matters here
+_COLUMNS = [
+    ("stt", re.compile(r"^(?:stt|tt)$")),
+    ("lead", re.compile(r"chu tri")),
+    ("coordinating", re.compile(r"phoi hop")),
+    ("deadline", re.compile(r"thoi gian|thoi han|tien do")),
+    ("content", re.compile(r"noi dung|nhiem vu|cong viec")),
+]
+_AGENCY = re.compile(
+    r"^(?:bo|uy ban|ubnd|so|cuc|vu|van phong|ban|dang uy|tinh uy|thanh uy|cac|hoi dong"
+    r"|tong cuc|thanh tra|ngan hang|kiem toan|toa an|vien|dai|thong tan xa)\b"
+)
+
+
+def _folded(text: str) -> str:
+    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[^\w ]+", " ", text).replace(_NBSP, " ").strip()
+
+
+def _column(text: str) -> str:
+    folded = _folded(text)
+    return next((key for key, pattern in _COLUMNS if pattern.search(folded)), "")
+
+
+def _blank(line: str) -> bool:
+    """An empty line between rows (a cell holding only a no-break space is a cell)."""
+    return not line.strip(" \t\r")
+
+
+def _cell_heading(lines: list[tuple[str, int]], n: int) -> list[str] | None:
+    """The heading cells from line ``n`` ("STT" / "Cơ quan chủ trì" / "Nhiệm vụ" / … / "Ghi
+    chú", up to a blank line), when a column the other rules do not know ("Ghi chú") stands
+    among them; else None."""
+    cells: list[str] = []
+    for line, _at in lines[n : n + 12]:
+        if _blank(line):
+            break
+        if len(line.strip()) > 40:
+            return None
+        cells.append(line.strip())
+    keys = [_column(cell) for cell in cells]
+    if (
+        len(cells) < 4
+        or keys[0] != "stt"
+        or "content" not in keys
+        or "" not in keys[1:]
+        or len({"lead", "coordinating", "deadline"} & set(keys)) < 2
+    ):
+        return None
+    return cells
+
+
+def _row_cells(block: list[str], keys: list[str], lead_above: str) -> list[str]:
+    """A row's cells (its number first) under ``keys``: a cell broken by a line break ("Bộ
+    Khoa học và Công nghệ;" / "Bộ Tài chính") joined again; a row with one cell fewer than the
+    heading, whose cell under the lead column names no agency, has the lead of the row above
+    (a cell merged over the group's rows)."""
+    cells = [line.replace(_NBSP, " ").strip() for line in block]
+    n = 1
+    while len(cells) > len(keys) and n < len(cells) - 1:
+        if cells[n].endswith((";", ",")):
+            cells[n : n + 2] = [f"{cells[n]} {cells[n + 1]}"]
+        else:
+            n += 1
+    if len(cells) == len(keys) - 1 and "lead" in keys and lead_above:
+        at = keys.index("lead")
+        if at < len(cells) and not _AGENCY.match(_folded(cells[at])):
+            cells.insert(at, lead_above)
+    return cells
+
+
+def cell_lines(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """A table pasted one cell a line (rows between blank lines) with each row as one tabbed
+    line, which the table reader then reads; other lines are kept as they are."""
+    out: list[tuple[str, int]] = []
+    n = 0
+    while n < len(lines):
+        line, start = lines[n]
+        heading = _cell_heading(lines, n) if _column(line) == "stt" else None
+        if heading is None:
+            out.append((line, start))
+            n += 1
+            continue
+        keys = [_column(cell) for cell in heading]
+        out.append(("\t".join(heading), start))
+        n += len(heading)
+        lead_above = ""
+        while n < len(lines):
+            if _blank(lines[n][0]):
+                n += 1
+                continue
+            first = n
+            while n < len(lines) and not _blank(lines[n][0]):
+                n += 1
+            block = [text for text, _at in lines[first:n]]
+            if not _NUMBER.match(block[0].strip()) or len(block) > 2 * len(keys):
+                n = first
+                break
+            cells = _row_cells(block, keys, lead_above)
+            if "lead" in keys and keys.index("lead") < len(cells):
+                lead_above = cells[keys.index("lead")]
+            out.append(("\t".join(cells), lines[first][1]))
+        out.append(("", lines[n][1] if n < len(lines) else start))
     return out

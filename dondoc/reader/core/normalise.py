@@ -20,7 +20,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from dondoc.reader.core.layouts import marked_periods
+from dondoc.reader.core.layouts import cell_lines, marked_periods
 from dondoc.reader.core.tables import centred_rows, pipe_rows, rewrite_tables, stacked_rows
 
 __all__ = ["Normalised", "fold_same_length", "normalise"]
@@ -292,7 +292,7 @@ def normalise(text: str) -> Normalised:
         raw_lines = pipe_rows(raw_lines)
     stacked = _STACKED_HEADING.search(text) is not None
     if stacked:
-        raw_lines = stacked_rows(raw_lines)
+        raw_lines = stacked_rows(cell_lines(raw_lines))
     if "\t" in text or "   " in text or piped or stacked:
         if "   " in text:
             if _PERIOD_HEADINGS.search(text):
