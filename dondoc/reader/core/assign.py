@@ -26,7 +26,7 @@ import bisect
 import re
 from dataclasses import dataclass, field, replace
 
-from dondoc.reader.core.layouts import table_cell
+from dondoc.reader.core.layouts import period_heading, period_phrases, table_cell
 from dondoc.reader.core.normalise import fold_same_length
 from dondoc.reader.core.resolve import Mention, Resolver, is_not_assignee
 from dondoc.reader.core.structure import FIELD_LABELS, SECTION_STYLES, Structure
@@ -1246,6 +1246,62 @@ def _assignees(
     return found
 
 
+#: a line's trailing parenthesis naming who does it: "(Cơ quan thường trực chủ trì, phối hợp
+#: Tổ giúp việc)", "(Bộ Tài chính chuẩn bị)", "(X phối hợp Y chuẩn bị)", "(các bộ, ngành)"
+_TRAILING = re.compile(r"\(([^()]{3,400})\)[\s.;]*$")
+_ROLE = re.compile(r"(?<![\w])(?:chu tri|chuan bi|thuc hien)(?![\w])")
+_THROUGH = re.compile(r"\s*(?:qua|gui|theo|de|tai|ve|tu|den|cua|thuoc|kem)(?![\w])")
+_WITH = re.compile(r"(?<![\w])phoi hop(?: voi)?(?![\w])")
+_DIRECTS = re.compile(r"(?<![\w])(?:dong chi|d/c)(?![\w]).*(?<![\w])chi dao\s*$")
+
+
+def _trailing_body(
+    cand: _Candidate, text: str, folded: str, index: _Index, resolver: Resolver, stated: bool
+) -> tuple[int, _Found] | None:
+    """Who does a line of a work programme, from its trailing parenthesis: the body before
+    "chủ trì"/"chuẩn bị" (or the only one named) leads, those after "phối hợp" work with it, "đồng
+    chí … chỉ đạo" is a member; (where the line's work ends, what the parenthesis names), or
+    None when the parenthesis names no body, or names no role after a line that ``stated`` its
+    doer."""
+    m = _TRAILING.search(text[cand.start : cand.end])
+    if m is None or m.start() < 8 or _THROUGH.match(folded, cand.start + m.start(1)):
+        return None  # "báo cáo Ban Chỉ đạo (qua Cơ quan thường trực)": the channel, no doer
+    inner = folded[cand.start + m.start(1) : cand.start + m.end(1)]
+    if stated and not (_ROLE.search(inner) or _WITH.search(inner)):
+        return None  # "(dự thảo gửi Cơ quan thường trực …)" after a line naming its doer
+    found = _Found([], [], [], True, False)
+    offset = cand.start + m.start(1)
+    for clause in re.finditer(r"[^;]+", folded[offset : cand.start + m.end(1)]):
+        a, b = offset + clause.start(), offset + clause.end()
+        f = folded[a:b]
+        if _DIRECTS.search(f):
+            directed = _assignees(_Candidate(a, b, "", ""), text, folded, index, resolver)
+            for member in directed.members:
+                _add(found.members, member)
+            continue
+        role = _ROLE.search(f)
+        joint = _WITH.search(f)
+        if joint is not None:
+            lead_end = a + joint.start()
+            partners = (
+                a + joint.end(),
+                a + role.start() if role and role.start() > joint.end() else b,
+            )
+        else:
+            lead_end = a + role.start() if role else b
+            partners = None
+        if found.leads and joint is None and role is None:
+            continue
+        for agency in _split_agencies(text, folded, a, lead_end, index, 0.8):
+            _add(found.leads, agency)
+        if partners is not None:
+            for agency in _split_agencies(text, folded, *partners, index, 0.75):
+                _add(found.coordinators, agency)
+    if not found.leads:
+        return None
+    return cand.start + m.start(), found
+
+
 def _labelled(cand: _Candidate, text: str, folded: str, index: _Index, year: int | None) -> dict:
     out: dict = {}
     ranges = [(cand.start, cand.end), *cand.fields]
@@ -1673,8 +1729,10 @@ def propose_tasks(
         months = [
             DeadlinePhrase(*part.span, f"{part.label}/{year}", True)
             for part in structure.parts
-            if part.kind == "section" and part.label.startswith("Tháng ")
-        ]
+            if part.kind == "section"
+            and part.label.startswith("Tháng ")
+            and period_heading(part.label) is None
+        ] + period_phrases(structure.parts, text)
         if months:
             deadlines = sorted(deadlines + months, key=lambda p: p.start)
     index = _Index(mentions, deadlines)
@@ -1693,6 +1751,16 @@ def propose_tasks(
             # "a) Đề nghị Chủ tịch Ủy ban nhân dân các tỉnh, …:": the bodies its items go to
             found = _lead_in_assignees((cand.start, cand.end), text, folded, index, resolver)
         labelled = _labelled(cand, text, folded, index, year)
+        trailing = (
+            _trailing_body(cand, text, folded, index, resolver, bool(found.leads or found.members))
+            if cand.is_item and not labelled.get("leads")
+            else None
+        )
+        if trailing is not None:
+            # "- Ban hành … (Cơ quan thường trực chủ trì, phối hợp …)": who does the line; a
+            # member the line names ("Đồng chí Trưởng Ban Chỉ đạo làm việc với …") stays
+            trailing[1].members = trailing[1].members or found.members
+            found = trailing[1]
         parent = proposals[cand.parent] if cand.parent is not None else None
         # stated fields ("Cơ quan chủ trì: …") say it better than the sentence
         if labelled.get("leads"):
@@ -1757,7 +1825,7 @@ def propose_tasks(
             sentence_counter[cand.part] = count
             key = f"{base}.s{count}" if base else f"s{count}"
             label = _prose_label(base, count)
-        content = _content(text, cand.start, cand.end)
+        content = _content(text, cand.start, trailing[0] if trailing else cand.end)
         if found.led_by is not None:
             content = _content(text, cand.start, found.led_by).rstrip(" ,;") + "."
         if found.work_at is not None and (found.leads or found.members) and not cand.children:

@@ -12,6 +12,9 @@ the table, structure or assignment rules with a small hook:
 - ``cell_lines``: an HTML table pasted as one cell a line, rows between blank lines, empty
   cells as a no-break space, a notes column the reader does not know, a lead cell merged over
   a group of rows (printed once, on the group's first row), a cell broken by a line break.
+- ``period_heading``: a work programme's period heading alone on its line with its year
+  ("Tháng 01/2027", "Quý II/2027", "6 tháng cuối năm 2027"): a section whose title is the time
+  of the lines under it (``period_phrases``).
 """
 
 from __future__ import annotations
@@ -19,7 +22,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["cell_lines", "marked_periods", "table_cell"]
+from dondoc.reader.core.tables import _column_key
+from dondoc.reader.core.when import DeadlinePhrase
+
+__all__ = ["cell_lines", "marked_periods", "period_heading", "period_phrases", "table_cell"]
 
 #: two labels on one field line, as a table row is written back ("…; Thời gian hoàn thành: …")
 _ROW_FIELDS = re.compile(
@@ -106,14 +112,6 @@ def marked_periods(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
 
 _NBSP = "\u00a0"
 _NUMBER = re.compile(r"^\d{1,3}\.?$")
-#: a heading cell's column: only the columns whose place matters here
-_COLUMNS = [
-    ("stt", re.compile(r"^(?:stt|tt)$")),
-    ("lead", re.compile(r"chu tri")),
-    ("coordinating", re.compile(r"phoi hop")),
-    ("deadline", re.compile(r"thoi gian|thoi han|tien do")),
-    ("content", re.compile(r"noi dung|nhiem vu|cong viec")),
-]
 _AGENCY = re.compile(
     r"^(?:bo|uy ban|ubnd|so|cuc|vu|van phong|ban|dang uy|tinh uy|thanh uy|cac|hoi dong"
     r"|tong cuc|thanh tra|ngan hang|kiem toan|toa an|vien|dai|thong tan xa)\b"
@@ -127,8 +125,9 @@ def _folded(text: str) -> str:
 
 
 def _column(text: str) -> str:
-    folded = _folded(text)
-    return next((key for key, pattern in _COLUMNS if pattern.search(folded)), "")
+    """A heading cell's column, as the table reader names it; "" for a column it does not know
+    ("Ghi chú")."""
+    return _column_key(text) or ""
 
 
 def _blank(line: str) -> bool:
@@ -144,9 +143,11 @@ def _cell_heading(lines: list[tuple[str, int]], n: int) -> list[str] | None:
     for line, _at in lines[n : n + 12]:
         if _blank(line):
             break
-        if len(line.strip()) > 40:
-            return None
+        if len(line.strip()) > 40 or (cells and _NUMBER.match(line.strip())):
+            return None  # rows right under the heading: not this layout
         cells.append(line.strip())
+    else:
+        return None
     keys = [_column(cell) for cell in cells]
     if (
         len(cells) < 4
@@ -210,4 +211,39 @@ def cell_lines(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
                 lead_above = cells[keys.index("lead")]
             out.append(("\t".join(cells), lines[first][1]))
         out.append(("", lines[n][1] if n < len(lines) else start))
+    return out
+
+
+#: "Tháng 01/2027", "Quý II/2027", "QUÝ III NĂM 2027", "Thang 11/2027" alone on a line
+_PERIOD_HEADING = re.compile(
+    r"^(?P<period>(?:Th[áa]ng|TH[ÁA]NG)\s+(?P<month>\d{1,2})|(?:Qu[ýy]|QU[ÝY])\s+(?P<quarter>I{1,3}|IV))"
+    r"\s*(?:/|\s+(?:n[ăa]m|N[ĂA]M)\s+)(?P<year>20\d\d)\s*[.:]?\s*$"
+)
+
+
+def period_heading(line: str) -> tuple[str, str, int] | None:
+    """("period", the period's short label as a clerk keys it ("T01", "QII"), 0: the heading is
+    its own title) for a period heading line, or None."""
+    m = _PERIOD_HEADING.match(line)
+    if m is None or (m.group("month") and not 1 <= int(m.group("month")) <= 12):
+        return None
+    label = f"T{int(m.group('month')):02d}" if m.group("month") else f"Q{m.group('quarter')}"
+    return "period", label, 0
+
+
+def _period_time(line: str) -> str:
+    m = _PERIOD_HEADING.match(line)
+    if m.group("month"):
+        return f"Tháng {int(m.group('month')):02d}/{m.group('year')}"
+    return f"Quý {m.group('quarter')}/{m.group('year')}"
+
+
+def period_phrases(parts: list, text: str) -> list[DeadlinePhrase]:
+    """The times of the period sections ("Thang 11/2027" → "Tháng 11/2027"): each the time of
+    the work under it."""
+    out = []
+    for part in parts:
+        line = text[part.span[0] : part.span[1]]
+        if part.kind == "section" and _PERIOD_HEADING.match(line):
+            out.append(DeadlinePhrase(*part.span, _period_time(line), True))
     return out

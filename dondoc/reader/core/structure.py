@@ -20,9 +20,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from dondoc.reader.core.layouts import period_heading
 from dondoc.reader.core.types import Header, Part
 
-SECTION_STYLES = ("article", "roman", "letter", "letter_dotted", "num_dot", "dotted", "month")
+SECTION_STYLES = (
+    *("article", "roman", "letter", "letter_dotted", "num_dot", "dotted", "month"),
+    "period",
+)
 _MARKERS = [
     (
         "task_word",
@@ -144,7 +148,7 @@ def _marker(text: str) -> tuple[str, str, int] | None:
             if style == "month" and not 1 <= int(m.group(1)) <= 12:
                 continue
             return style, m.group(1), m.end()
-    return None
+    return period_heading(text)
 
 
 def parse_header(text: str, folded: str, limit: int) -> tuple[Header, int]:
