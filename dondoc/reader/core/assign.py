@@ -183,7 +183,7 @@ _OUTPUT = re.compile(
 _LABEL_VALUE = re.compile(
     r"(?P<label>co quan chu tri|don vi chu tri|chu tri|co quan phoi hop|don vi phoi hop|phoi hop"
     r"|thoi gian hoan thanh|thoi gian thuc hien|thoi gian|thoi han|tien do|san pham|ket qua"
-    r"|hinh thuc van ban|(?:thanh vien|lanh dao|dong chi) phu trach)\s*:\s*"
+    r"|hinh thuc van ban|(?:thanh vien|lanh dao|dong chi) phu trach|don vi thuc hien)\s*:\s*"
     # the next field after ";" or after a full stop ("…: Bộ Nội vụ. Thời hạn: quý III/2025.")
     r"(?P<value>(?:(?![;.]\s*(?:co quan|don vi|thoi gian|thoi han|tien do|san pham|ket qua|chu tri"
     r"|phoi hop|thanh vien|lanh dao|dong chi))[^\n])*)"
@@ -1321,7 +1321,7 @@ def _labelled(cand: _Candidate, text: str, folded: str, index: _Index, year: int
                             out.setdefault("members", []),
                             _field(text, m.start, m.end, conf, m.id, name),
                         )
-            elif "chu tri" in label:
+            elif "chu tri" in label or label == "don vi thuc hien":
                 out.setdefault("leads", []).extend(
                     _field_agencies(text, folded, vs, ve, index, 0.95)
                 )

@@ -15,6 +15,9 @@ the table, structure or assignment rules with a small hook:
 - ``period_heading``: a work programme's period heading alone on its line with its year
   ("Tháng 01/2027", "Quý II/2027", "6 tháng cuối năm 2027"): a section whose title is the time
   of the lines under it (``period_phrases``).
+- ``content_label``: a task written as a block of labelled lines ("Nhiệm vụ 3: <title>" over
+  "- Nội dung: …", "- Cơ quan chủ trì: …", "- Thời hạn: …"): the "Nội dung" line is the
+  block's work, not an item under it.
 """
 
 from __future__ import annotations
@@ -25,7 +28,14 @@ import unicodedata
 from dondoc.reader.core.tables import _column_key
 from dondoc.reader.core.when import DeadlinePhrase
 
-__all__ = ["cell_lines", "marked_periods", "period_heading", "period_phrases", "table_cell"]
+__all__ = [
+    "cell_lines",
+    "content_label",
+    "marked_periods",
+    "period_heading",
+    "period_phrases",
+    "table_cell",
+]
 
 #: two labels on one field line, as a table row is written back ("…; Thời gian hoàn thành: …")
 _ROW_FIELDS = re.compile(
@@ -247,3 +257,15 @@ def period_phrases(parts: list, text: str) -> list[DeadlinePhrase]:
         if part.kind == "section" and _PERIOD_HEADING.match(line):
             out.append(DeadlinePhrase(*part.span, _period_time(line), True))
     return out
+
+
+#: "– Nội dung: Chỉ đạo xây dựng …", "- Nội dung nhiệm vụ: …"
+_CONTENT_LABEL = re.compile(
+    r"^[-–•+]\s*(?:N[ộo]i dung|N[ỘO]I DUNG)(?: (?:nhi[ệe]m v[ụu]|c[ôo]ng vi[ệe]c))?\s*:\s*(?=\S)"
+)
+
+
+def content_label(line: str) -> int | None:
+    """Where the work begins on a block's "- Nội dung: …" line, or None for another line."""
+    m = _CONTENT_LABEL.match(line)
+    return m.end() if m else None
