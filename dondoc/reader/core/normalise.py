@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from dondoc.reader.core.layouts import cell_lines, marked_periods
+from dondoc.reader.core.ocr import ocr_fixes, run_in_items
 from dondoc.reader.core.tables import centred_rows, pipe_rows, rewrite_tables, stacked_rows
 
 __all__ = ["Normalised", "fold_same_length", "normalise"]
@@ -171,7 +172,7 @@ def _clean_line(line: str) -> str:
             line = pattern.sub(replacement, line)
     if "  " in line:
         line = _SPLIT_WORD.sub(_join_split_word, line)
-    line = line.replace("\u00a0", " ").replace("\t", " ")
+    line = ocr_fixes(line.replace("\u00a0", " ").replace("\t", " "))
     if "  " in line:
         line = _SPACES.sub(" ", line)
     return line.strip()
@@ -287,6 +288,7 @@ def normalise(text: str) -> Normalised:
         raw_lines.append((raw, position))
         position += len(raw)
     raw_lines, full_line = _unquote(raw_lines)
+    raw_lines = run_in_items(raw_lines)
     piped = "|" in text and _PIPE_LINE.search(text) is not None
     if piped:
         raw_lines = pipe_rows(raw_lines)
