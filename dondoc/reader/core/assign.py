@@ -929,6 +929,16 @@ _FIELD_HEAD = re.compile(
 _RELATED = re.compile(r"(?:co )?lien quan\s*\.?$")
 
 
+#: "Bộ Công an và các bộ, cơ quan liên quan": a name, then nobody in particular
+_AND_RELATED = re.compile(r" va (?:cac|nhung) [^;]*lien quan\s*\.?$")
+
+
+def _before_related(folded: str, s: int, e: int) -> int:
+    """The end of a field's piece without its closing "và các … liên quan"."""
+    m = _AND_RELATED.search(folded, s, e)
+    return m.start() if m and m.start() > s else e
+
+
 def _field_agencies(
     text: str, folded: str, a: int, b: int, index: _Index, confidence: float
 ) -> list[Field]:
@@ -960,6 +970,7 @@ def _field_agencies(
     out: list[Field] = []
     for s, e in pieces:
         e = s + len(text[s:e].split(" (")[0].rstrip(". "))
+        e = _before_related(folded, s, e)
         if _RELATED.search(folded[s:e]):
             continue
         mine = [k for k in known if s <= k.start < e]
