@@ -1313,6 +1313,26 @@ def _trailing_body(
     return cand.start + m.start(), found
 
 
+#: "(đồng chí Bộ trưởng Bộ Giáo dục và Đào tạo trực tiếp chỉ đạo)" after the lead's name
+_DIRECTING = re.compile(r"\(\s*(?:dong chi|d/c)\s[^()]*chi dao\s*\)")
+
+
+def _directing_member(out: dict, text: str, folded: str, a: int, b: int, index: _Index) -> None:
+    """A member named in brackets in a lead's field, as directing its work, is the task's
+    member: "Cơ quan chủ trì: Đảng ủy Bộ X (đồng chí Bộ trưởng Bộ X trực tiếp chỉ đạo)"."""
+    m = _DIRECTING.search(folded, a, b)
+    if m is None:
+        return
+    for mention in index.mentions_in(m.start(), m.end()):
+        if mention.kind == "member":
+            name = mention.name or text[mention.start : mention.end]
+            confidence = 0.9 if mention.id is not None else 0.5
+            _add(
+                out.setdefault("members", []),
+                _field(text, mention.start, mention.end, confidence, mention.id, name),
+            )
+
+
 def _labelled(cand: _Candidate, text: str, folded: str, index: _Index, year: int | None) -> dict:
     out: dict = {}
     ranges = [(cand.start, cand.end), *cand.fields]
@@ -1336,6 +1356,7 @@ def _labelled(cand: _Candidate, text: str, folded: str, index: _Index, year: int
                 out.setdefault("leads", []).extend(
                     _field_agencies(text, folded, vs, ve, index, 0.95)
                 )
+                _directing_member(out, text, folded, vs, ve, index)
             elif "phoi hop" in label:
                 out.setdefault("coordinators", []).extend(
                     _field_agencies(text, folded, vs, ve, index, 0.9)
