@@ -1333,6 +1333,16 @@ def _directing_member(out: dict, text: str, folded: str, a: int, b: int, index: 
             )
 
 
+#: an answer's topic: "Về đề nghị hỗ trợ xây dựng Trung tâm dữ liệu tỉnh: "
+_TOPIC = re.compile(r"ve (?:de nghi|kien nghi|de xuat|viec) [^:;.]{3,200}:\s+")
+
+
+def _topic_end(folded: str, cand: _Candidate) -> int | None:
+    """Where the answer begins in an item that opens with the topic it answers, or None."""
+    m = _TOPIC.match(folded, cand.start, cand.end)
+    return m.end() if m and m.end() < cand.end - 8 else None
+
+
 def _labelled(cand: _Candidate, text: str, folded: str, index: _Index, year: int | None) -> dict:
     out: dict = {}
     ranges = [(cand.start, cand.end), *cand.fields]
@@ -1782,6 +1792,14 @@ def propose_tasks(
         ):
             # "a) Đề nghị Chủ tịch Ủy ban nhân dân các tỉnh, …:": the bodies its items go to
             found = _lead_in_assignees((cand.start, cand.end), text, folded, index, resolver)
+        topic_end = _topic_end(folded, cand)
+        if topic_end is not None:
+            # "a) Về đề nghị hỗ trợ …: giao Cục … chủ trì, …": the answer after the topic
+            answer = _assignees(replace(cand, start=topic_end), text, folded, index, resolver)
+            if answer.leads or answer.members:
+                found = answer
+            else:
+                topic_end = None
         labelled = _labelled(cand, text, folded, index, year)
         trailing = (
             _trailing_body(cand, text, folded, index, resolver, bool(found.leads or found.members))
@@ -1857,7 +1875,7 @@ def propose_tasks(
             sentence_counter[cand.part] = count
             key = f"{base}.s{count}" if base else f"s{count}"
             label = _prose_label(base, count)
-        content = _content(text, cand.start, trailing[0] if trailing else cand.end)
+        content = _content(text, topic_end or cand.start, trailing[0] if trailing else cand.end)
         if found.led_by is not None:
             content = _content(text, cand.start, found.led_by).rstrip(" ,;") + "."
         if found.work_at is not None and (found.leads or found.members) and not cand.children:
