@@ -18,6 +18,10 @@ the table, structure or assignment rules with a small hook:
 - ``content_label``: a task written as a block of labelled lines ("Nhiệm vụ 3: <title>" over
   "- Nội dung: …", "- Cơ quan chủ trì: …", "- Thời hạn: …"): the "Nội dung" line is the
   block's work, not an item under it.
+- ``lone_footers`` and ``parenthesis_goes_on``: a page break inside a line of a work
+  programme, its running footer and page number between the line and its trailing
+  parenthesis ("… Bắc Ninh" / "Chương trình công tác năm 2027 …" / "2" / "(Ban Tổ chức Trung
+  ương chủ trì, …)").
 """
 
 from __future__ import annotations
@@ -31,7 +35,9 @@ from dondoc.reader.core.when import DeadlinePhrase
 __all__ = [
     "cell_lines",
     "content_label",
+    "lone_footers",
     "marked_periods",
+    "parenthesis_goes_on",
     "period_heading",
     "period_phrases",
     "table_cell",
@@ -269,3 +275,35 @@ def content_label(line: str) -> int | None:
     """Where the work begins on a block's "- Nội dung: …" line, or None for another line."""
     m = _CONTENT_LABEL.match(line)
     return m.end() if m else None
+
+
+_BARE_PAGE = re.compile(r"^\d{1,4}$")
+
+
+def lone_footers(lines: list[str]) -> set[str]:
+    """Running footers seen once: a short line with a bare page number under it, the two alone
+    between blank lines (a page's foot), the line without a full stop."""
+    out = set()
+    for n in range(1, len(lines) - 1):
+        line = lines[n]
+        if (
+            line
+            and not lines[n - 1]
+            and _BARE_PAGE.match(lines[n + 1])
+            and (n + 2 == len(lines) or not lines[n + 2])
+            and len(line) <= 120
+            and line[-1:] not in ".;:"
+            and line[:1].isupper()
+        ):
+            out.add(line)
+    return out
+
+
+#: a line that is only a parenthesis naming who does the work: "(X chủ trì, phối hợp Y)"
+_DOERS_ONLY = re.compile(r"^\([^()]*(?:ch[ủu] tr[ìi]|chu[ẩa]n b[ịi]|ph[ốo]i h[ợo]p)[^()]*\)[.;]?$")
+
+
+def parenthesis_goes_on(previous: str, line: str) -> bool:
+    """Whether ``line``, a parenthesis naming who does the work, closes ``previous``, a line
+    without its end, even across a page break."""
+    return previous[:2] in ("- ", "– ", "+ ") and bool(_DOERS_ONLY.match(line))

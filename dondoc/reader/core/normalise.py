@@ -20,7 +20,12 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from dondoc.reader.core.layouts import cell_lines, marked_periods
+from dondoc.reader.core.layouts import (
+    cell_lines,
+    lone_footers,
+    marked_periods,
+    parenthesis_goes_on,
+)
 from dondoc.reader.core.ocr import ocr_fixes, run_in_items
 from dondoc.reader.core.tables import centred_rows, pipe_rows, rewrite_tables, stacked_rows
 
@@ -304,6 +309,7 @@ def normalise(text: str) -> Normalised:
     cleaned = [(_clean_line(line) if line != "\f" else "\f", start) for line, start in raw_lines]
     repeated = _repeated_lines([line for line, _ in cleaned])
     repeated |= _own_number_headers([line for line, _ in cleaned])
+    repeated |= lone_footers([line for line, _ in cleaned])
     kept = [
         (line, start)
         for line, start in cleaned
@@ -348,6 +354,7 @@ def normalise(text: str) -> Normalised:
                     # a full line of running text wrapped before a name: "… do doanh nghiệp /
                     # Việt Nam làm chủ", "…, báo cáo / Thủ tướng Chính phủ …"
                     or (not gap and len(previous) >= full_line and line[:1].isupper())
+                    or parenthesis_goes_on(previous, line)
                 )
                 # a Roman number alone ends a name ("Quốc hội khóa / XVI."), it opens no part
                 and (not _ENUM_START.match(line) or _BARE_ROMAN.fullmatch(line))

@@ -2162,3 +2162,25 @@ def test_a_partner_before_and_the_related_bodies_is_still_named():
         "Đảng ủy Bộ Tư pháp",
         "Đảng ủy Công an Trung ương",
     ]
+
+
+def test_a_page_break_between_a_programme_line_and_its_parenthesis_keeps_them_together():
+    text = (
+        "BAN CHỈ ĐẠO TRUNG ƯƠNG\nSố 20-CTr/BCĐTW\nHà Nội, ngày 20 tháng 12 năm 2026\n\n"
+        "CHƯƠNG TRÌNH\ncông tác năm 2027\n\n"
+        "II. NỘI DUNG\n"
+        "Quý III/2027\n"
+        "- Kiểm tra việc thực hiện Nghị quyết tại Tỉnh ủy Ninh Bình\n"
+        "\n"
+        "Chương trình công tác năm 2027 của Ban Chỉ đạo\n"
+        "2\n"
+        "\n"
+        "(Ban Tổ chức Trung ương chủ trì, phối hợp Cơ quan thường trực)\n"
+        "- Hội nghị sơ kết 9 tháng (Cơ quan thường trực chuẩn bị)\n"
+    )
+    reading = read(text)
+    assert "Chương trình công tác năm 2027 của Ban Chỉ đạo" not in reading.text
+    inspection = reading.tasks[0]
+    assert [f.value for f in inspection.leads] == ["Ban Tổ chức Trung ương"]
+    assert inspection.due == date(2027, 9, 30)
+    assert len(reading.tasks) == 2
