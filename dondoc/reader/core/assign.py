@@ -583,7 +583,12 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
         if (parent_cand is None or parent_cand < 0) and lead_in_cand.get(parent) is not None:
             # the items after "Đảng ủy Chính phủ lãnh đạo, chỉ đạo các bộ, ngành, địa phương:"
             parent_cand = lead_in_cand[parent]
-        if parent_cand is not None and parent_cand >= 0 and parts[parent].kind != "section":
+        if (
+            parent_cand is not None
+            and parent_cand >= 0
+            # a lead-in paragraph at the top level has no part above it
+            and (parent is None or parts[parent].kind != "section")
+        ):
             pc = candidates[parent_cand]
             inherited = inherited or pc.inherited
             in_list = in_list or pc.in_list
