@@ -1954,14 +1954,14 @@ def test_a_city_named_da_nang_before_the_verb_is_no_past_tense():
 # --- Layouts of the seventeenth and nineteenth sets' round: time marks, leads given once,
 # labelled-line blocks, period headings, trailing parentheses, one cell a line, OCR ---
 
-MINISTRY_PLAN = (
+HEALTH_PLAN = (
     "BỘ Y TẾ\nSố: 77/KH-BYT\nHà Nội, ngày 02 tháng 02 năm 2026\n\nKẾ HOẠCH\nChuyển đổi số\n\n"
 )
 
 
 def test_a_time_marked_by_x_under_quarter_columns_is_the_end_of_the_last_marked_quarter():
     sp = " " * 40
-    text = MINISTRY_PLAN + (
+    text = HEALTH_PLAN + (
         "II. NHIỆM VỤ\n"
         f"{sp}                                     Thời gian thực hiện năm 2026\n"
         "TT   Nhiệm vụ                        Đơn vị chủ trì     Đơn vị phối hợp    "
@@ -2091,7 +2091,7 @@ def test_a_parenthesis_giving_the_channel_of_a_report_names_no_doer():
 
 
 def test_a_task_block_of_labelled_lines_takes_its_content_line_as_the_work():
-    text = MINISTRY_PLAN + (
+    text = HEALTH_PLAN + (
         "III. NHIỆM VỤ CỤ THỂ\n"
         "Nhiệm vụ 1: Bệnh án điện tử\n"
         "– Nội dung: Triển khai bệnh án điện tử tại các bệnh viện tuyến tỉnh.\n"
@@ -2151,7 +2151,7 @@ def test_an_answer_to_a_proposal_is_read_after_its_topic():
 
 
 def test_a_partner_before_and_the_related_bodies_is_still_named():
-    text = MINISTRY_PLAN + (
+    text = HEALTH_PLAN + (
         "II. NHIỆM VỤ\n"
         "1. Xây dựng cơ sở dữ liệu dược quốc gia\n"
         "Cơ quan chủ trì: Bộ Y tế; Cơ quan phối hợp: Bộ Tư pháp, Bộ Công an và các bộ, cơ quan "
