@@ -202,7 +202,9 @@ def cell_lines(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
     n = 0
     while n < len(lines):
         line, start = lines[n]
-        heading = _cell_heading(lines, n) if _column(line) == "stt" else None
+        heading = (
+            _cell_heading(lines, n) if len(line.strip()) <= 12 and _column(line) == "stt" else None
+        )
         if heading is None:
             out.append((line, start))
             n += 1
