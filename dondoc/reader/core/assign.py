@@ -1338,6 +1338,12 @@ def _directing_member(out: dict, text: str, folded: str, a: int, b: int, index: 
             )
 
 
+#: a lead-in whose only work is to carry out the items after it
+_ONLY_THE_ITEMS = re.compile(
+    r"(?<![\w])(?:tap trung )?(?:chi dao )?(?:to chuc )?(?:trien khai )?thuc hien "
+    r"(?:tot |nghiem |co hieu qua )?(?:cac|mot so|nhung) (?:nhiem vu|noi dung|cong viec)"
+    r"(?: (?:trong tam|cu the|chu yeu))? (?:sau|sau day)\s*:?\s*$"
+)
 #: an answer's topic: "Về đề nghị hỗ trợ xây dựng Trung tâm dữ liệu tỉnh: "
 _TOPIC = re.compile(r"ve (?:de nghi|kien nghi|de xuat|viec) [^:;.]{3,200}:\s+")
 
@@ -1933,6 +1939,15 @@ def propose_tasks(
         cand = candidates[n]
         if cand.lead_para and not cand.children:
             continue  # "… lãnh đạo, chỉ đạo …:" with no items after it
+        if (
+            (cand.lead_para or not cand.is_item)
+            and ":" in text[max(0, cand.end - 1) : cand.end + 1]
+            and _ONLY_THE_ITEMS.search(folded, cand.start, cand.end)
+        ):
+            # "Đề nghị Ủy ban nhân dân tỉnh … tập trung chỉ đạo thực hiện tốt các nhiệm vụ
+            # sau:": its work is the items themselves, which it only addresses
+            named_only.add(proposal.key)
+            continue
         if cand.children and _agency_heading(text, folded, cand.start, cand.end, index):
             # "a) Bộ Tài chính:" over "- …" items: it names who does them, it is no task
             named_only.add(proposal.key)

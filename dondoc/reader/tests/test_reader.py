@@ -2184,3 +2184,17 @@ def test_a_page_break_between_a_programme_line_and_its_parenthesis_keeps_them_to
     assert [f.value for f in inspection.leads] == ["Ban Tổ chức Trung ương"]
     assert inspection.due == date(2027, 9, 30)
     assert len(reading.tasks) == 2
+
+
+def test_a_request_to_carry_out_the_items_after_it_is_no_task_of_its_own():
+    text = NOTICE + (
+        "3. Nhiệm vụ thời gian tới\n"
+        "Đề nghị Ủy ban nhân dân tỉnh Ninh Bình tập trung chỉ đạo thực hiện tốt các nhiệm vụ "
+        "sau:\n"
+        "3.1. Hoàn thành kết nối dữ liệu dân cư trong quý III/2026.\n"
+        "3.2. Bố trí kinh phí cho chuyển đổi số trong năm 2026.\n"
+    )
+    tasks = read(text).tasks
+    assert [t.key for t in tasks] == ["3.1", "3.2"]
+    assert all(t.parent_key is None for t in tasks)
+    assert [f.value for f in tasks[0].leads] == ["Tỉnh ủy Ninh Bình"]
