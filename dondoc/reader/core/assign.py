@@ -1338,6 +1338,21 @@ def _directing_member(out: dict, text: str, folded: str, a: int, b: int, index: 
             )
 
 
+_PARTY_COMMITTEE = re.compile(r"^(?:Đảng ủy|Đảng uỷ|Tỉnh ủy|Tỉnh uỷ|Thành ủy|Thành uỷ) ")
+
+
+def _party_offices(proposal: Proposal, resolver: Resolver) -> None:
+    """A Party committee's office the register does not hold ("Văn phòng Đảng ủy Chính phủ",
+    "Văn phòng Tỉnh ủy Quảng Ninh") is an organ of that committee: the committee."""
+    for fields in (proposal.leads, proposal.coordinators):
+        for n, f in enumerate(fields):
+            if f.resolved_id is not None or not f.value.startswith("Văn phòng "):
+                continue
+            agency = resolver.agency(fold_same_length(f.value[len("Văn phòng ") :]))
+            if agency is not None and _PARTY_COMMITTEE.match(agency.name):
+                fields[n] = Field(agency.name, f.span, f.confidence, agency.id, "unit")
+
+
 #: a lead-in whose only work is to carry out the items after it
 _ONLY_THE_ITEMS = re.compile(
     r"(?<![\w])(?:tap trung )?(?:chi dao )?(?:to chuc )?(?:trien khai )?thuc hien "
@@ -1961,6 +1976,7 @@ def propose_tasks(
                 proposal.leads = [
                     Field(u.name, (cand.start, cand.end), 0.7, u.id, "unit") for u in issuers
                 ]
+        _party_offices(proposal, resolver)
         provinces = resolver.group("các tỉnh, thành phố")
         if provinces is not None:
             # "Sở Nông nghiệp và Môi trường các tỉnh, thành phố": a department of every

@@ -2198,3 +2198,16 @@ def test_a_request_to_carry_out_the_items_after_it_is_no_task_of_its_own():
     assert [t.key for t in tasks] == ["3.1", "3.2"]
     assert all(t.parent_key is None for t in tasks)
     assert [f.value for f in tasks[0].leads] == ["Tỉnh ủy Ninh Bình"]
+
+
+def test_a_party_committees_office_given_work_is_that_committee():
+    text = (
+        "ĐẢNG BỘ CHÍNH PHỦ\nBAN THƯỜNG VỤ ĐẢNG ỦY\nSố 50-KH/ĐU\nHà Nội, ngày 10 tháng 02 năm "
+        "2027\n\nKẾ HOẠCH\nthực hiện Nghị quyết\n\n"
+        "IV. TỔ CHỨC THỰC HIỆN\n"
+        "1. Giao Văn phòng Đảng ủy Chính phủ chủ trì, phối hợp với Đảng ủy Bộ Nội vụ theo dõi, "
+        "đôn đốc việc thực hiện Kế hoạch, báo cáo trong tháng 12/2027.\n"
+    )
+    task = read(text).tasks[0]
+    assert [f.value for f in task.leads] == ["Đảng ủy Chính phủ"]
+    assert [f.value for f in task.coordinators] == ["Đảng ủy Bộ Nội vụ"]
