@@ -26,6 +26,7 @@ import bisect
 import re
 from dataclasses import dataclass, field, replace
 
+from dondoc.reader.core.layouts import period_heading, period_phrases, table_cell
 from dondoc.reader.core.normalise import fold_same_length
 from dondoc.reader.core.resolve import Mention, Resolver, is_not_assignee
 from dondoc.reader.core.structure import FIELD_LABELS, SECTION_STYLES, Structure
@@ -191,7 +192,7 @@ _OUTPUT = re.compile(
 _LABEL_VALUE = re.compile(
     r"(?P<label>co quan chu tri|don vi chu tri|chu tri|co quan phoi hop|don vi phoi hop|phoi hop"
     r"|thoi gian hoan thanh|thoi gian thuc hien|thoi gian|thoi han|tien do|san pham|ket qua"
-    r"|hinh thuc van ban|(?:thanh vien|lanh dao|dong chi) phu trach)\s*:\s*"
+    r"|hinh thuc van ban|(?:thanh vien|lanh dao|dong chi) phu trach|don vi thuc hien)\s*:\s*"
     # the next field after ";" or after a full stop ("…: Bộ Nội vụ. Thời hạn: quý III/2025.")
     r"(?P<value>(?:(?![;.]\s*(?:co quan|don vi|thoi gian|thoi han|tien do|san pham|ket qua|chu tri"
     r"|phoi hop|thanh vien|lanh dao|dong chi))[^\n])*)"
@@ -591,7 +592,12 @@ def _collect(structure: Structure, text: str, folded: str, index: _Index) -> lis
         if (parent_cand is None or parent_cand < 0) and lead_in_cand.get(parent) is not None:
             # the items after "Đảng ủy Chính phủ lãnh đạo, chỉ đạo các bộ, ngành, địa phương:"
             parent_cand = lead_in_cand[parent]
-        if parent_cand is not None and parent_cand >= 0 and parts[parent].kind != "section":
+        if (
+            parent_cand is not None
+            and parent_cand >= 0
+            # a lead-in paragraph at the top level has no part above it
+            and (parent is None or parts[parent].kind != "section")
+        ):
             pc = candidates[parent_cand]
             inherited = inherited or pc.inherited
             in_list = in_list or pc.in_list
@@ -946,6 +952,16 @@ _FIELD_HEAD = re.compile(
 _RELATED = re.compile(r"(?:co )?lien quan\s*\.?$")
 
 
+#: "Bộ Công an và các bộ, cơ quan liên quan": a name, then nobody in particular
+_AND_RELATED = re.compile(r" va (?:cac|nhung) [^;]*lien quan\s*\.?$")
+
+
+def _before_related(folded: str, s: int, e: int) -> int:
+    """The end of a field's piece without its closing "và các … liên quan"."""
+    m = _AND_RELATED.search(folded, s, e)
+    return m.start() if m and m.start() > s else e
+
+
 def _field_agencies(
     text: str, folded: str, a: int, b: int, index: _Index, confidence: float
 ) -> list[Field]:
@@ -977,6 +993,7 @@ def _field_agencies(
     out: list[Field] = []
     for s, e in pieces:
         e = s + len(text[s:e].split(" (")[0].rstrip(". "))
+        e = _before_related(folded, s, e)
         if _RELATED.search(folded[s:e]):
             continue
         mine = [k for k in known if s <= k.start < e]
@@ -1272,6 +1289,113 @@ def _assignees(
     return found
 
 
+#: a line's trailing parenthesis naming who does it: "(Cơ quan thường trực chủ trì, phối hợp
+#: Tổ giúp việc)", "(Bộ Tài chính chuẩn bị)", "(X phối hợp Y chuẩn bị)", "(các bộ, ngành)"
+_TRAILING = re.compile(r"\(([^()]{3,400})\)[\s.;]*$")
+_ROLE = re.compile(r"(?<![\w])(?:chu tri|chuan bi|thuc hien)(?![\w])")
+_THROUGH = re.compile(r"\s*(?:qua|gui|theo|de|tai|ve|tu|den|cua|thuoc|kem)(?![\w])")
+_WITH = re.compile(r"(?<![\w])phoi hop(?: voi)?(?![\w])")
+_DIRECTS = re.compile(r"(?<![\w])(?:dong chi|d/c)(?![\w]).*(?<![\w])chi dao\s*$")
+
+
+def _trailing_body(
+    cand: _Candidate, text: str, folded: str, index: _Index, resolver: Resolver, stated: bool
+) -> tuple[int, _Found] | None:
+    """Who does a line of a work programme, from its trailing parenthesis: the body before
+    "chủ trì"/"chuẩn bị" (or the only one named) leads, those after "phối hợp" work with it, "đồng
+    chí … chỉ đạo" is a member; (where the line's work ends, what the parenthesis names), or
+    None when the parenthesis names no body, or names no role after a line that ``stated`` its
+    doer."""
+    m = _TRAILING.search(text[cand.start : cand.end])
+    if m is None or m.start() < 8 or _THROUGH.match(folded, cand.start + m.start(1)):
+        return None  # "báo cáo Ban Chỉ đạo (qua Cơ quan thường trực)": the channel, no doer
+    inner = folded[cand.start + m.start(1) : cand.start + m.end(1)]
+    if stated and not (_ROLE.search(inner) or _WITH.search(inner)):
+        return None  # "(dự thảo gửi Cơ quan thường trực …)" after a line naming its doer
+    found = _Found([], [], [], True, False)
+    offset = cand.start + m.start(1)
+    for clause in re.finditer(r"[^;]+", folded[offset : cand.start + m.end(1)]):
+        a, b = offset + clause.start(), offset + clause.end()
+        f = folded[a:b]
+        if _DIRECTS.search(f):
+            directed = _assignees(_Candidate(a, b, "", ""), text, folded, index, resolver)
+            for member in directed.members:
+                _add(found.members, member)
+            continue
+        role = _ROLE.search(f)
+        joint = _WITH.search(f)
+        if joint is not None:
+            lead_end = a + joint.start()
+            partners = (
+                a + joint.end(),
+                a + role.start() if role and role.start() > joint.end() else b,
+            )
+        else:
+            lead_end = a + role.start() if role else b
+            partners = None
+        if found.leads and joint is None and role is None:
+            continue
+        for agency in _split_agencies(text, folded, a, lead_end, index, 0.8):
+            _add(found.leads, agency)
+        if partners is not None:
+            for agency in _split_agencies(text, folded, *partners, index, 0.75):
+                _add(found.coordinators, agency)
+    if not found.leads:
+        return None
+    return cand.start + m.start(), found
+
+
+#: "(đồng chí Bộ trưởng Bộ Giáo dục và Đào tạo trực tiếp chỉ đạo)" after the lead's name
+_DIRECTING = re.compile(r"\(\s*(?:dong chi|d/c)\s[^()]*chi dao\s*\)")
+
+
+def _directing_member(out: dict, text: str, folded: str, a: int, b: int, index: _Index) -> None:
+    """A member named in brackets in a lead's field, as directing its work, is the task's
+    member: "Cơ quan chủ trì: Đảng ủy Bộ X (đồng chí Bộ trưởng Bộ X trực tiếp chỉ đạo)"."""
+    m = _DIRECTING.search(folded, a, b)
+    if m is None:
+        return
+    for mention in index.mentions_in(m.start(), m.end()):
+        if mention.kind == "member":
+            name = mention.name or text[mention.start : mention.end]
+            confidence = 0.9 if mention.id is not None else 0.5
+            _add(
+                out.setdefault("members", []),
+                _field(text, mention.start, mention.end, confidence, mention.id, name),
+            )
+
+
+_PARTY_COMMITTEE = re.compile(r"^(?:Đảng ủy|Đảng uỷ|Tỉnh ủy|Tỉnh uỷ|Thành ủy|Thành uỷ) ")
+
+
+def _party_offices(proposal: Proposal, resolver: Resolver) -> None:
+    """A Party committee's office the register does not hold ("Văn phòng Đảng ủy Chính phủ",
+    "Văn phòng Tỉnh ủy Quảng Ninh") is an organ of that committee: the committee."""
+    for fields in (proposal.leads, proposal.coordinators):
+        for n, f in enumerate(fields):
+            if f.resolved_id is not None or not f.value.startswith("Văn phòng "):
+                continue
+            agency = resolver.agency(fold_same_length(f.value[len("Văn phòng ") :]))
+            if agency is not None and _PARTY_COMMITTEE.match(agency.name):
+                fields[n] = Field(agency.name, f.span, f.confidence, agency.id, "unit")
+
+
+#: a lead-in whose only work is to carry out the items after it
+_ONLY_THE_ITEMS = re.compile(
+    r"(?<![\w])(?:tap trung )?(?:chi dao )?(?:to chuc )?(?:trien khai )?thuc hien "
+    r"(?:tot |nghiem |co hieu qua )?(?:cac|mot so|nhung) (?:nhiem vu|noi dung|cong viec)"
+    r"(?: (?:trong tam|cu the|chu yeu))? (?:sau|sau day)\s*:?\s*$"
+)
+#: an answer's topic: "Về đề nghị hỗ trợ xây dựng Trung tâm dữ liệu tỉnh: "
+_TOPIC = re.compile(r"ve (?:de nghi|kien nghi|de xuat|viec) [^:;.]{3,200}:\s+")
+
+
+def _topic_end(folded: str, cand: _Candidate) -> int | None:
+    """Where the answer begins in an item that opens with the topic it answers, or None."""
+    m = _TOPIC.match(folded, cand.start, cand.end)
+    return m.end() if m and m.end() < cand.end - 8 else None
+
+
 def _labelled(cand: _Candidate, text: str, folded: str, index: _Index, year: int | None) -> dict:
     out: dict = {}
     ranges = [(cand.start, cand.end), *cand.fields]
@@ -1291,10 +1415,11 @@ def _labelled(cand: _Candidate, text: str, folded: str, index: _Index, year: int
                             out.setdefault("members", []),
                             _field(text, m.start, m.end, conf, m.id, name),
                         )
-            elif "chu tri" in label:
+            elif "chu tri" in label or label == "don vi thuc hien":
                 out.setdefault("leads", []).extend(
                     _field_agencies(text, folded, vs, ve, index, 0.95)
                 )
+                _directing_member(out, text, folded, vs, ve, index)
             elif "phoi hop" in label:
                 out.setdefault("coordinators", []).extend(
                     _field_agencies(text, folded, vs, ve, index, 0.9)
@@ -1703,8 +1828,10 @@ def propose_tasks(
         months = [
             DeadlinePhrase(*part.span, f"{part.label}/{year}", True)
             for part in structure.parts
-            if part.kind == "section" and part.label.startswith("Tháng ")
-        ]
+            if part.kind == "section"
+            and part.label.startswith("Tháng ")
+            and period_heading(part.label) is None
+        ] + period_phrases(structure.parts, text)
         if months:
             deadlines = sorted(deadlines + months, key=lambda p: p.start)
     index = _Index(mentions, deadlines)
@@ -1723,7 +1850,25 @@ def propose_tasks(
             # "a) Đề nghị Chủ tịch Ủy ban nhân dân các tỉnh, …:", "- Đồng chí Phan Văn Giang,
             # Bộ trưởng Bộ Quốc phòng:": the bodies and members its items go to
             found = _lead_in_assignees((cand.start, cand.end), text, folded, index, resolver)
+        topic_end = _topic_end(folded, cand)
+        if topic_end is not None:
+            # "a) Về đề nghị hỗ trợ …: giao Cục … chủ trì, …": the answer after the topic
+            answer = _assignees(replace(cand, start=topic_end), text, folded, index, resolver)
+            if answer.leads or answer.members:
+                found = answer
+            else:
+                topic_end = None
         labelled = _labelled(cand, text, folded, index, year)
+        trailing = (
+            _trailing_body(cand, text, folded, index, resolver, bool(found.leads or found.members))
+            if cand.is_item and not labelled.get("leads")
+            else None
+        )
+        if trailing is not None:
+            # "- Ban hành … (Cơ quan thường trực chủ trì, phối hợp …)": who does the line; a
+            # member the line names ("Đồng chí Trưởng Ban Chỉ đạo làm việc với …") stays
+            trailing[1].members = trailing[1].members or found.members
+            found = trailing[1]
         parent = proposals[cand.parent] if cand.parent is not None else None
         # stated fields ("Cơ quan chủ trì: …") say it better than the sentence
         if labelled.get("leads"):
@@ -1788,7 +1933,7 @@ def propose_tasks(
             sentence_counter[cand.part] = count
             key = f"{base}.s{count}" if base else f"s{count}"
             label = _prose_label(base, count)
-        content = _content(text, cand.start, cand.end)
+        content = _content(text, topic_end or cand.start, trailing[0] if trailing else cand.end)
         if found.led_by is not None:
             content = _content(text, cand.start, found.led_by).rstrip(" ,;") + "."
         if found.work_at is not None and (found.leads or found.members) and not cand.children:
@@ -1841,6 +1986,15 @@ def propose_tasks(
         cand = candidates[n]
         if cand.lead_para and not cand.children:
             continue  # "… lãnh đạo, chỉ đạo …:" with no items after it
+        if (
+            (cand.lead_para or not cand.is_item)
+            and ":" in text[max(0, cand.end - 1) : cand.end + 1]
+            and _ONLY_THE_ITEMS.search(folded, cand.start, cand.end)
+        ):
+            # "Đề nghị Ủy ban nhân dân tỉnh … tập trung chỉ đạo thực hiện tốt các nhiệm vụ
+            # sau:": its work is the items themselves, which it only addresses
+            named_only.add(proposal.key)
+            continue
         if cand.children and (
             _agency_heading(text, folded, cand.start, cand.end, index)
             or _addressee_heading(text, folded, cand.start, cand.end, index)
@@ -1858,6 +2012,7 @@ def propose_tasks(
                 proposal.leads = [
                     Field(u.name, (cand.start, cand.end), 0.7, u.id, "unit") for u in issuers
                 ]
+        _party_offices(proposal, resolver)
         provinces = resolver.group("các tỉnh, thành phố")
         if provinces is not None:
             # "Sở Nông nghiệp và Môi trường các tỉnh, thành phố": a department of every
@@ -1982,7 +2137,11 @@ def propose_tasks(
         result.append(proposal)
         if cand.children or not cand.is_item or proposal.parent_key is not None:
             continue
-        pieces = _split_sentences(cand, text, folded) if proposal.members or proposal.leads else []
+        pieces = (
+            _split_sentences(cand, text, folded)
+            if (proposal.members or proposal.leads) and not table_cell(cand.fields, folded)
+            else []
+        )
         for k, (s, e) in enumerate(pieces, start=1):
             result.append(
                 Proposal(

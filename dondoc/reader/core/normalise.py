@@ -20,6 +20,13 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from dondoc.reader.core.layouts import (
+    cell_lines,
+    lone_footers,
+    marked_periods,
+    parenthesis_goes_on,
+)
+from dondoc.reader.core.ocr import ocr_fixes, run_in_items
 from dondoc.reader.core.tables import centred_rows, pipe_rows, rewrite_tables, stacked_rows
 
 __all__ = ["Normalised", "fold_same_length", "normalise"]
@@ -185,7 +192,7 @@ def _clean_line(line: str) -> str:
             line = pattern.sub(replacement, line)
     if "  " in line:
         line = _SPLIT_WORD.sub(_join_split_word, line)
-    line = line.replace("\u00a0", " ").replace("\t", " ")
+    line = ocr_fixes(line.replace("\u00a0", " ").replace("\t", " "))
     if "  " in line:
         line = _SPACES.sub(" ", line)
     return line.strip()
@@ -281,6 +288,10 @@ def _unquote(raw_lines: list[tuple[str, int]]) -> tuple[list[tuple[str, int]], i
     return out, min(_FULL_LINE, max(50, width - 12))
 
 
+#: period columns side by side in a heading row ("Quý I  Quý II"): the time marked by an "x"
+_PERIOD_HEADINGS = re.compile(r"Qu[ýy] I {2,}Qu[ýy] II|Th[áa]ng 1 {2,}Th[áa]ng 2")
+
+
 def normalise(text: str) -> Normalised:
     """The cleaned text of ``text`` with each character's origin. Never raises."""
     text = (text or "")[:MAX_CHARS]
@@ -297,19 +308,23 @@ def normalise(text: str) -> Normalised:
         raw_lines.append((raw, position))
         position += len(raw)
     raw_lines, full_line = _unquote(raw_lines)
+    raw_lines = run_in_items(raw_lines)
     piped = "|" in text and _PIPE_LINE.search(text) is not None
     if piped:
         raw_lines = pipe_rows(raw_lines)
     stacked = _STACKED_HEADING.search(text) is not None
     if stacked:
-        raw_lines = stacked_rows(raw_lines)
+        raw_lines = stacked_rows(cell_lines(raw_lines))
     if "\t" in text or "   " in text or piped or stacked:
         if "   " in text:
+            if _PERIOD_HEADINGS.search(text):
+                raw_lines = marked_periods(raw_lines)
             raw_lines = centred_rows(raw_lines)
         raw_lines = rewrite_tables(raw_lines)
     cleaned = [(_clean_line(line) if line != "\f" else "\f", start) for line, start in raw_lines]
     repeated = _repeated_lines([line for line, _ in cleaned])
     repeated |= _own_number_headers([line for line, _ in cleaned])
+    repeated |= lone_footers([line for line, _ in cleaned])
     kept = [
         (line, start)
         for line, start in cleaned
@@ -354,6 +369,7 @@ def normalise(text: str) -> Normalised:
                     # a full line of running text wrapped before a name: "… do doanh nghiệp /
                     # Việt Nam làm chủ", "…, báo cáo / Thủ tướng Chính phủ …"
                     or (not gap and len(previous) >= full_line and line[:1].isupper())
+                    or parenthesis_goes_on(previous, line)
                 )
                 # a Roman number alone ends a name ("Quốc hội khóa / XVI."), it opens no part
                 and (not _ENUM_START.match(line) or _BARE_ROMAN.fullmatch(line))

@@ -20,9 +20,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from dondoc.reader.core.layouts import content_label, period_heading
 from dondoc.reader.core.types import Header, Part
 
-SECTION_STYLES = ("article", "roman", "letter", "letter_dotted", "num_dot", "dotted", "month")
+SECTION_STYLES = (
+    *("article", "roman", "letter", "letter_dotted", "num_dot", "dotted", "month"),
+    "period",
+)
 _MARKERS = [
     (
         "task_word",
@@ -60,6 +64,7 @@ FIELD_LABELS = re.compile(
     r"|c(?:o|ơ) quan (?:phoi hop|phối hợp)|đơn vị phối hợp|don vi phoi hop"
     r"|thời gian(?: hoàn thành| thực hiện)?|thoi gian(?: hoan thanh| thuc hien)?|thời hạn|thoi han"
     r"|tiến độ|tien do|sản phẩm|san pham|kết quả|ket qua|hình thức văn bản|hinh thuc van ban"
+    r"|đơn vị thực hiện|don vi thuc hien"
     r"|chủ trì|chu tri|phối hợp|phoi hop"
     r"|(?:thành viên|lãnh đạo|đồng chí|thanh vien|lanh dao|dong chi) (?:phụ trách|phu trach))\s*:",
     re.IGNORECASE,
@@ -150,7 +155,7 @@ def _marker(text: str) -> tuple[str, str, int] | None:
             if style == "month" and not 1 <= int(m.group(1)) <= 12:
                 continue
             return style, m.group(1), m.end()
-    return None
+    return period_heading(text)
 
 
 def parse_header(text: str, folded: str, limit: int) -> tuple[Header, int]:
@@ -303,6 +308,16 @@ def parse_structure(text: str, folded: str) -> Structure:
             last = index
             continue
         style, label, length = marker
+        content_at = content_label(line) if style == "dash" and last is not None else None
+        if (
+            content_at is not None
+            and stack
+            and stack[-1][1] == last
+            and parts[last].label.startswith("Nhiệm vụ ")
+        ):
+            # "Nhiệm vụ 3: <title>" over "- Nội dung: …": the block's work, no item
+            structure.text_spans[last] = (block.start + content_at, block.end)
+            continue
         styles = [s for s, _ in stack]
         if style in styles:
             del stack[styles.index(style) :]

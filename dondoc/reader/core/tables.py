@@ -529,6 +529,7 @@ def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
         starts = list(heading_starts)
         tabbed = "\t" in line
         above = _Above()
+        given_lead = ""  # the lead named by a sub-heading row ("Bộ Nội vụ chủ trì:")
         row: dict[str, str] | None = None
         last_column = len(keys) - 1  # where the row's last line stopped (tabbed tables)
         row_start = start
@@ -543,6 +544,14 @@ def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
                 n += 1 + len(_heading_lines(lines, n))
                 continue
             cells = _cells(line)
+            if _lead_heading(cells) and not {"lead", "agencies"} & set(keys):
+                # "Bộ Nội vụ chủ trì:" over the rows it leads, in a table without a lead column
+                if row is not None:
+                    out.extend((text, row_start) for text in _render(above(row), subject, under))
+                row = None
+                given_lead = _LEAD_HEADING.match(cells[0][1]).group(1)
+                n += 1
+                continue
             first = cells[0][1] if cells else ""
             indented = line[:1] in (" ", "\t")
             opens = bool(_NUMBER.match(first)) and len(cells) >= 2 and not indented
@@ -551,7 +560,7 @@ def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
                 and not opens
                 and row is not None
                 and "\t" in line
-                and first[:1].islower()
+                and (first[:1].islower() or _fills_row(line, last_column, len(keys)))
                 and last_column < len(keys) - 1
             ):
                 # a tabbed row whose cell wrapped onto the next line: that line goes on from
@@ -587,7 +596,9 @@ def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
             if opens:
                 if row is not None:
                     out.extend((text, row_start) for text in _render(above(row), subject, under))
-                row, row_start = {}, at
+                if _ROMAN.match(first):
+                    given_lead = ""  # a new group: its own lead, if any
+                row, row_start = ({"lead": given_lead} if given_lead else {}), at
                 positions: list[int] = []
                 after = -1
                 for index, (position, text) in enumerate(cells):
@@ -615,6 +626,24 @@ def rewrite_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
             # the table ends a paragraph: what follows it ("Ghi chú:") is text of its own
             out.append(("", lines[n][1]))
     return out
+
+
+#: a sub-heading row giving the lead of the rows under it: "Bộ Nội vụ chủ trì:"
+_LEAD_HEADING = re.compile(r"^([^\W\d][^:]{2,120}?)\s+ch[ủu] tr[ìi]\s*:$", re.IGNORECASE)
+
+
+def _lead_heading(cells: list[tuple[int, str]]) -> bool:
+    """Whether a table line is a sub-heading naming the lead of the rows under it ("Bộ Giáo
+    dục và Đào tạo chủ trì:", alone in its row, its number cell empty)."""
+    return len(cells) == 1 and bool(_LEAD_HEADING.match(cells[0][1]))
+
+
+def _fills_row(line: str, last_column: int, width: int) -> bool:
+    """Whether a tabbed line without a number goes on with the row above it: a cell of two
+    paragraphs ("Hướng dẫn …." / "Tổ chức …<tab>Các bộ…<tab>…") puts the row's other cells on
+    its second line, which then holds exactly the columns the row's first line left over."""
+    cells = line.split("\t")
+    return bool(cells[0].strip()) and last_column + len(cells) - 1 == width - 1
 
 
 def _slices(line: str, starts: list[int]) -> list[str]:

@@ -2120,3 +2120,265 @@ def test_the_document_spread_and_a_call_on_all_party_bodies_to_study_it_are_no_t
     )
     tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
     assert [t.key for t in tasks] == ["III.2"]
+
+
+# --- Layouts of the seventeenth and nineteenth sets' round: time marks, leads given once,
+# labelled-line blocks, period headings, trailing parentheses, one cell a line, OCR ---
+
+HEALTH_PLAN = (
+    "BỘ Y TẾ\nSố: 77/KH-BYT\nHà Nội, ngày 02 tháng 02 năm 2026\n\nKẾ HOẠCH\nChuyển đổi số\n\n"
+)
+
+
+def test_a_time_marked_by_x_under_quarter_columns_is_the_end_of_the_last_marked_quarter():
+    sp = " " * 40
+    text = HEALTH_PLAN + (
+        "II. NHIỆM VỤ\n"
+        f"{sp}                                     Thời gian thực hiện năm 2026\n"
+        "TT   Nhiệm vụ                        Đơn vị chủ trì     Đơn vị phối hợp    "
+        "Quý I  Quý II  Quý III  Quý IV\n"
+        "\n"
+        "1    Số hóa hồ sơ bệnh án điện tử    Cục Quản lý        Bộ Công an           "
+        "x       x\n"
+        "     tại các bệnh viện tuyến tỉnh    khám, chữa bệnh\n"
+        "\n"
+        "2    Đào tạo kỹ năng số cho nhân     Vụ Tổ chức cán bộ  Bộ Nội vụ          "
+        "x      x       x        X\n"
+        "     viên y tế\n"
+    )
+    tasks = by_key(read(text))
+    first, second = tasks["II.1"], tasks["II.2"]
+    assert first.content.startswith("Số hóa hồ sơ bệnh án điện tử")
+    assert first.due == date(2026, 6, 30)  # marks under Quý I and Quý II
+    assert second.due == date(2026, 12, 31)  # a mark in every quarter, one in capitals
+
+
+def test_a_sub_heading_naming_the_lead_leads_the_rows_under_it_up_to_the_next_group():
+    text = (
+        "Phụ lục\nDANH MỤC NHIỆM VỤ\n(Kèm theo Nghị quyết số 12/NQ-CP ngày 05 tháng 3 năm 2026 "
+        "của Chính phủ)\n\n"
+        "TT\tNhiệm vụ\tCơ quan phối hợp\tSản phẩm\tThời hạn hoàn thành\n"
+        "I\tBỘ Y TẾ\t\t\t\n"
+        "1\tXây dựng Thông tư về hồ sơ sức khỏe điện tử\tBộ Công an\tThông tư\tQuý II/2026\n"
+        "II\tCÁC BỘ, CƠ QUAN KHÁC\t\t\t\n"
+        "\tBộ Tư pháp chủ trì:\t\t\t\n"
+        "2\tRà soát quy định về chứng thực điện tử\tBộ Y tế\tBáo cáo\tQuý III/2026\n"
+        "\tBộ Nội vụ chủ trì:\t\t\t\n"
+        "3\tXây dựng khung năng lực số của công chức\tBộ Tư pháp\tQuyết định\tNăm 2026\n"
+    )
+    tasks = {t.content: t for t in read(text).tasks}
+    assert [f.value for f in tasks["Rà soát quy định về chứng thực điện tử"].leads] == [
+        "Đảng ủy Bộ Tư pháp"
+    ]
+    assert [f.value for f in tasks["Xây dựng khung năng lực số của công chức"].leads] == [
+        "Đảng ủy Bộ Nội vụ"
+    ]
+    # the sub-heading is no row and no task of its own
+    assert len(read(text).tasks) == 3
+
+
+def test_a_docx_cell_of_two_paragraphs_is_one_row_and_one_task():
+    text = (
+        "Phụ lục\nDANH MỤC NHIỆM VỤ\n(Kèm theo Nghị quyết số 12/NQ-CP ngày 05 tháng 3 năm 2026 "
+        "của Chính phủ)\n\n"
+        "TT\tNhiệm vụ\tCơ quan chủ trì\tCơ quan phối hợp\tThời hạn hoàn thành\n"
+        "1\tBan hành hướng dẫn kết nối dữ liệu y tế.\n"
+        "Tổ chức kiểm tra việc kết nối tại các tỉnh\tBộ Y tế\tBộ Công an\tNăm 2026\n"
+        "2\tXây dựng cơ sở dữ liệu dược\tBộ Y tế\tBộ Tài chính\tQuý IV/2026\n"
+    )
+    tasks = read(text).tasks
+    assert len(tasks) == 2
+    first = tasks[0]
+    assert first.content == (
+        "Ban hành hướng dẫn kết nối dữ liệu y tế. Tổ chức kiểm tra việc kết nối tại các tỉnh"
+    )
+    assert [f.value for f in first.coordinators] == ["Đảng ủy Công an Trung ương"]
+    assert first.due == date(2026, 12, 31)
+
+
+def test_a_table_pasted_one_cell_a_line_keeps_empty_cells_and_a_merged_lead_cell():
+    nbsp = "\u00a0"
+    text = (
+        "THỦ TƯỚNG CHÍNH PHỦ\nSố: 90/QĐ-TTg\nHà Nội, ngày 10 tháng 4 năm 2027\n\n"
+        "QUYẾT ĐỊNH\nBan hành danh mục nhiệm vụ\n\n"
+        "STT\nCơ quan chủ trì\nNhiệm vụ\nCơ quan phối hợp\nThời hạn\nGhi chú\n\n"
+        "1\nBộ Khoa học và Công nghệ\nXây dựng nền tảng khám bệnh từ xa\n"
+        "Bộ Công an;\nBộ Tài chính\n"
+        f"Quý III/2027\n{nbsp}\n\n"
+        "2\nChuẩn hóa dữ liệu bảo hiểm y tế\nBộ Tài chính\nNăm 2027\nTrình Chính phủ\n\n"
+        f"3\nBộ Nội vụ\nSố hóa hồ sơ công chức\n{nbsp}\nHằng năm\n{nbsp}\n\n"
+        "Quyết định có hiệu lực từ ngày ký.\n"
+    )
+    tasks = read(text).tasks
+    first, second, third = tasks[:3]
+    # a cell broken by a line break is one cell
+    assert [f.value for f in first.coordinators] == [
+        "Đảng ủy Công an Trung ương",
+        "Đảng ủy Bộ Tài chính",
+    ]
+    # a row with one cell fewer has no lead cell of its own: the group's lead goes on
+    assert second.content == "Chuẩn hóa dữ liệu bảo hiểm y tế"
+    assert [f.value for f in second.leads] == ["Đảng ủy Bộ Khoa học và Công nghệ"]
+    assert second.due == date(2027, 12, 31)  # the notes column gives no time
+    assert [f.value for f in third.leads] == ["Đảng ủy Bộ Nội vụ"] and not third.coordinators
+
+
+def test_a_programmes_period_headings_time_the_lines_under_them_and_parentheses_name_the_doers():
+    text = (
+        "BAN CHỈ ĐẠO TRUNG ƯƠNG\nSố 20-CTr/BCĐTW\nHà Nội, ngày 20 tháng 12 năm 2026\n\n"
+        "CHƯƠNG TRÌNH\ncông tác năm 2027\n\n"
+        "II. NỘI DUNG\n"
+        "Tháng 02/2027\n"
+        "- Sơ kết thí điểm sàn dữ liệu (Bộ Khoa học và Công nghệ chủ trì, phối hợp Bộ Tài "
+        "chính)\n"
+        "Quý II/2027\n"
+        "- Phiên họp thứ năm của Ban Chỉ đạo (Cơ quan thường trực chuẩn bị)\n"
+        "- Tổng kết đề án nhân lực số, báo cáo trước ngày 10/5/2027 (Bộ Nội vụ phối hợp Bộ Giáo "
+        "dục và Đào tạo chuẩn bị)\n"
+    )
+    tasks = read(text).tasks
+    review, session, summary = tasks
+    assert review.content == "Sơ kết thí điểm sàn dữ liệu"
+    assert [f.value for f in review.leads] == ["Đảng ủy Bộ Khoa học và Công nghệ"]
+    assert [f.value for f in review.coordinators] == ["Đảng ủy Bộ Tài chính"]
+    assert review.due == date(2027, 2, 28)
+    assert [f.value for f in session.leads] == [
+        "Văn phòng Trung ương Đảng – Cơ quan thường trực Ban Chỉ đạo"
+    ]
+    assert session.due == date(2027, 6, 30)
+    # the line's own day beats its heading; "X phối hợp Y chuẩn bị" leads with X
+    assert summary.due == date(2027, 5, 10)
+    assert [f.value for f in summary.leads] == ["Đảng ủy Bộ Nội vụ"]
+    assert [f.value for f in summary.coordinators] == ["Đảng ủy Bộ Giáo dục và Đào tạo"]
+
+
+def test_a_parenthesis_giving_the_channel_of_a_report_names_no_doer():
+    text = NOTICE + (
+        "1. Bộ Nội vụ tổng hợp kết quả, báo cáo Ban Chỉ đạo (qua Cơ quan thường trực) trong "
+        "tháng 12/2025.\n"
+    )
+    task = read(text).tasks[0]
+    assert [f.value for f in task.leads] == ["Đảng ủy Bộ Nội vụ"]
+
+
+def test_a_task_block_of_labelled_lines_takes_its_content_line_as_the_work():
+    text = HEALTH_PLAN + (
+        "III. NHIỆM VỤ CỤ THỂ\n"
+        "Nhiệm vụ 1: Bệnh án điện tử\n"
+        "– Nội dung: Triển khai bệnh án điện tử tại các bệnh viện tuyến tỉnh.\n"
+        "– Đơn vị thực hiện: Đảng ủy Bộ Y tế\n"
+        "– Cơ quan phối hợp: Đảng ủy Bộ Tài chính\n"
+        "– Thời hạn: Tháng 9/2026\n"
+        "\n"
+        "Nhiệm vụ 2: Đào tạo nhân lực y tế số\n"
+        "– Cơ quan chủ trì: Đảng ủy Bộ Giáo dục và Đào tạo (đồng chí Bộ trưởng Bộ Giáo dục và "
+        "Đào tạo trực tiếp chỉ đạo)\n"
+        "– Thời gian hoàn thành: Quý IV/2026\n"
+    )
+    tasks = read(text).tasks
+    assert len(tasks) == 2
+    first, second = tasks
+    assert first.content == "Triển khai bệnh án điện tử tại các bệnh viện tuyến tỉnh."
+    assert [f.value for f in first.leads] == ["Đảng ủy Bộ Y tế"]
+    assert [f.value for f in first.coordinators] == ["Đảng ủy Bộ Tài chính"]
+    assert first.due == date(2026, 9, 30)
+    # a block without a content line is its title; the minister directing it is its member
+    assert second.content.startswith("Đào tạo nhân lực y tế số")
+    assert [f.value for f in second.members] == ["Nguyễn Kim Sơn"]
+
+
+def test_ocr_confusions_are_undone_only_where_no_vietnamese_word_holds_them():
+    text = normalise(
+        "l. Ðánh giá chung\nHoàn thành truớc ngày 3l/8/2026 trong quý IIl/2026, giảrn "
+        "thời gian, nhiệrn vụ trọng târn; hệ thống modern Internet.\n"
+    ).text
+    assert text.startswith("1. Đánh giá chung")
+    assert "3l" not in text and "31/8/2026" in text and "quý III/2026" in text
+    assert "giảm thời gian, nhiệm vụ trọng tâm" in text
+    assert "modern Internet" in text  # no marked vowel before "rn": a foreign word
+
+
+def test_a_point_the_ocr_ran_into_the_end_of_the_point_before_is_its_own_task():
+    text = NOTICE + (
+        "4. Đối với các đơn vị\n"
+        "4.1. Bộ Y tế hướng dẫn các tỉnh số hóa hồ sơ, hoàn thành\n"
+        "trước ngày 15/9/2026. 4.2. Bộ Tài chính bố trí kinh phí\n"
+        "thực hiện trong năm 2026.\n"
+    )
+    tasks = by_key(read(text))
+    assert tasks["4.1"].due == date(2026, 9, 15)
+    assert [f.value for f in tasks["4.2"].leads] == ["Đảng ủy Bộ Tài chính"]
+
+
+def test_an_answer_to_a_proposal_is_read_after_its_topic():
+    text = NOTICE + (
+        "2. Về các kiến nghị\n"
+        "a) Về đề nghị hỗ trợ kinh phí số hóa: đề nghị Bộ Tài chính xem xét, bố trí trong "
+        "dự toán năm 2026.\n"
+    )
+    task = read(text).tasks[0]
+    assert [f.value for f in task.leads] == ["Đảng ủy Bộ Tài chính"]
+    assert not task.content.startswith("Về đề nghị")
+
+
+def test_a_partner_before_and_the_related_bodies_is_still_named():
+    text = HEALTH_PLAN + (
+        "II. NHIỆM VỤ\n"
+        "1. Xây dựng cơ sở dữ liệu dược quốc gia\n"
+        "Cơ quan chủ trì: Bộ Y tế; Cơ quan phối hợp: Bộ Tư pháp, Bộ Công an và các bộ, cơ quan "
+        "liên quan; Thời gian hoàn thành: Quý II/2026\n"
+    )
+    task = read(text).tasks[0]
+    assert [f.value for f in task.coordinators] == [
+        "Đảng ủy Bộ Tư pháp",
+        "Đảng ủy Công an Trung ương",
+    ]
+
+
+def test_a_page_break_between_a_programme_line_and_its_parenthesis_keeps_them_together():
+    text = (
+        "BAN CHỈ ĐẠO TRUNG ƯƠNG\nSố 20-CTr/BCĐTW\nHà Nội, ngày 20 tháng 12 năm 2026\n\n"
+        "CHƯƠNG TRÌNH\ncông tác năm 2027\n\n"
+        "II. NỘI DUNG\n"
+        "Quý III/2027\n"
+        "- Kiểm tra việc thực hiện Nghị quyết tại Tỉnh ủy Ninh Bình\n"
+        "\n"
+        "Chương trình công tác năm 2027 của Ban Chỉ đạo\n"
+        "2\n"
+        "\n"
+        "(Ban Tổ chức Trung ương chủ trì, phối hợp Cơ quan thường trực)\n"
+        "- Hội nghị sơ kết 9 tháng (Cơ quan thường trực chuẩn bị)\n"
+    )
+    reading = read(text)
+    assert "Chương trình công tác năm 2027 của Ban Chỉ đạo" not in reading.text
+    inspection = reading.tasks[0]
+    assert [f.value for f in inspection.leads] == ["Ban Tổ chức Trung ương"]
+    assert inspection.due == date(2027, 9, 30)
+    assert len(reading.tasks) == 2
+
+
+def test_a_request_to_carry_out_the_items_after_it_is_no_task_of_its_own():
+    text = NOTICE + (
+        "3. Nhiệm vụ thời gian tới\n"
+        "Đề nghị Ủy ban nhân dân tỉnh Ninh Bình tập trung chỉ đạo thực hiện tốt các nhiệm vụ "
+        "sau:\n"
+        "3.1. Hoàn thành kết nối dữ liệu dân cư trong quý III/2026.\n"
+        "3.2. Bố trí kinh phí cho chuyển đổi số trong năm 2026.\n"
+    )
+    tasks = read(text).tasks
+    assert [t.key for t in tasks] == ["3.1", "3.2"]
+    assert all(t.parent_key is None for t in tasks)
+    assert [f.value for f in tasks[0].leads] == ["Tỉnh ủy Ninh Bình"]
+
+
+def test_a_party_committees_office_given_work_is_that_committee():
+    text = (
+        "ĐẢNG BỘ CHÍNH PHỦ\nBAN THƯỜNG VỤ ĐẢNG ỦY\nSố 50-KH/ĐU\nHà Nội, ngày 10 tháng 02 năm "
+        "2027\n\nKẾ HOẠCH\nthực hiện Nghị quyết\n\n"
+        "IV. TỔ CHỨC THỰC HIỆN\n"
+        "1. Giao Văn phòng Đảng ủy Chính phủ chủ trì, phối hợp với Đảng ủy Bộ Nội vụ theo dõi, "
+        "đôn đốc việc thực hiện Kế hoạch, báo cáo trong tháng 12/2027.\n"
+    )
+    task = read(text).tasks[0]
+    assert [f.value for f in task.leads] == ["Đảng ủy Chính phủ"]
+    assert [f.value for f in task.coordinators] == ["Đảng ủy Bộ Nội vụ"]
