@@ -531,6 +531,24 @@ def with_display_relations(qs: QuerySet) -> QuerySet:
     )
 
 
+def counted(qs: QuerySet) -> QuerySet:
+    """``qs``, annotated with the window ``total_rows`` (a count over every row), written so
+    that PostgreSQL plans for reading every row, as the count does anyway.
+
+    The filter on the window (true of every row) makes the ORM write the query as a derived
+    table, ordered and sliced outside it. Written plainly, the LIMIT of the page sits right
+    above the window, and PostgreSQL before 17 costs the window's first row as cheap as its
+    input's first row: it chose to walk the program's tasks in the page's order (an index),
+    testing each against the filters, as if the page could stop the walk early, when the count
+    reads every matching row whatever the LIMIT. At 500,000 tasks, a lead agency's overdue
+    tasks found by a search walked 500,000 tasks instead of starting from the agency's 1–2 %
+    (``bench/RESULTS.md``). Planned for every row, a selective filter (a lead agency, a
+    member, a group) is where the plan starts, and a large list is joined to its status spans
+    in one pass instead of one index probe per task.
+    """
+    return qs.filter(total_rows__gt=0)
+
+
 def rows_and_total(qs: QuerySet, offset: int, limit: int) -> tuple[list, int]:
     """Rows ``offset`` to ``offset + limit`` of ``qs`` and the number of rows of ``qs``.
 
@@ -538,7 +556,7 @@ def rows_and_total(qs: QuerySet, offset: int, limit: int) -> tuple[list, int]:
     evaluated once instead of once for a count and again for the rows. Past the last row the
     rows are empty and a count is made.
     """
-    rows = list(qs.annotate(total_rows=Window(Count("pk")))[offset : offset + limit])
+    rows = list(counted(qs.annotate(total_rows=Window(Count("pk"))))[offset : offset + limit])
     if rows:
         return rows, rows[0].total_rows
     return rows, (qs.count() if offset else 0)
@@ -775,7 +793,7 @@ def task_rows(
     windows = {"total_rows": Window(Count("pk"))}
     if spans:  # the rows with a span: fewer than all when a task has none on the date
         windows["spanned_rows"] = Window(Count("span_id"))
-    values = list(qs.annotate(**windows).values(*names, *windows)[offset : offset + limit])
+    values = list(counted(qs.annotate(**windows).values(*names, *windows))[offset : offset + limit])
     if not values:
         if spans and qs.filter(span_id__isnull=True).exists():
             raise SpansMissing

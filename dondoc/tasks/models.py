@@ -248,6 +248,8 @@ class Task(models.Model):
             models.Index(fields=["program", "merged_into", "assigned_on"]),
             models.Index(fields=["deadline_kind", "due_on"]),
         ]
+        # On PostgreSQL, also a trigram index on ``content_folded`` for the list's search
+        # (migration 0013: made there only, SQLite has no GIN indexes).
 
     def __str__(self) -> str:
         return self.content[:80]

@@ -34,7 +34,7 @@ from django.db.models.query import EmptyQuerySet
 
 from dondoc.accounts.policy import task_visibility_key
 from dondoc.core.prepared import verify_kept
-from dondoc.tasks.filters import ROW_FIELDS, Values, build_tasks
+from dondoc.tasks.filters import ROW_FIELDS, Values, build_tasks, counted
 
 _INT = 2_000_000_000  # stand-in ids from here up: no real row has one
 _TEXT = "zqstandin"
@@ -104,7 +104,7 @@ def _queryset(user: Any, values: Values, offset: int, limit: int, annotations: t
         return None
     names = (*ROW_FIELDS, "status", "due_on_as_of", "late_against_original", *annotations)
     windows = {"total_rows": Window(Count("pk")), "spanned_rows": Window(Count("span_id"))}
-    return qs.annotate(**windows).values(*names, *windows)[offset : offset + limit]
+    return counted(qs.annotate(**windows).values(*names, *windows))[offset : offset + limit]
 
 
 def _write(

@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 
+from dondoc.core.testing.concurrency import on_postgres
 from dondoc.orgs.groups import ensure_standard_groups
 from dondoc.orgs.models import OrgGroup
 from dondoc.tasks import services, statements
@@ -155,3 +156,22 @@ def test_a_key_without_the_readers_narrowing_fails_in_the_tests(
     _statement(clerk, {"status": "open"})
     with pytest.raises(AssertionError, match="differs from the ORM"):
         _statement(reporter, {"status": "open"})
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not on_postgres(), reason="the trigram index is made on PostgreSQL only")
+@pytest.mark.django_db
+def test_the_search_can_read_the_trigram_index_instead_of_every_task(tasks):
+    from django.db import connection
+
+    # The list's search, as ``build_tasks`` writes it.
+    sql, params = Task.objects.filter(content_folded__contains="du lieu").query.sql_with_params()
+    with connection.cursor() as cursor:
+        # Five tasks: a scan would win; with scans off, only an index that can test the
+        # pattern is left.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("SET LOCAL enable_indexonlyscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Bitmap Index Scan on tasks_task_content_folded_trgm" in plan, plan
