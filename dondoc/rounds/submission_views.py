@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,18 +21,22 @@ from dondoc.accounts.policy import (
     lineage_of,
     scope_of,
     user_org_ids,
-    visible_updates,
 )
 from dondoc.orgs.models import OrgUnit
 from dondoc.rounds import services
 from dondoc.rounds.completeness import REPORT_STATUS_LABELS, expected_agency, report_status
 from dondoc.rounds.forms import NoteForm, ReopenForm, ReviewForm
-from dondoc.rounds.models import ReportingRound, Submission, SubmissionState, SubmissionUpdate
-from dondoc.rounds.queries import agency_tasks
+from dondoc.rounds.models import ReportingRound, Submission, SubmissionState
+from dondoc.rounds.page import (
+    SubmissionWriter,
+    reported_tasks,
+    submission_events,
+    submission_updates,
+)
 from dondoc.rounds.signed import SignedReportForm
 from dondoc.rounds.views import _deny, _require
 from dondoc.tasks.forms import ProgressUpdateForm, VersionForm
-from dondoc.tasks.models import ProgressUpdate, UpdateState
+from dondoc.tasks.models import UpdateState
 from dondoc.tasks.status import OPEN_STATUSES
 
 
@@ -109,21 +112,14 @@ def submission_detail(request: HttpRequest, pk: int, agency_pk: int) -> HttpResp
 
     # The tasks the agency reports on: those still open, and those this submission speaks of.
     open_values = [s.value for s in OPEN_STATUSES]
-    reported = Q(status__in=open_values)
-    if submission:
-        spoken_of = SubmissionUpdate.objects.filter(submission=submission)
-        reported |= Q(pk__in=spoken_of.values("update__task_id"))
     lineage = lineage_of(user, agency)
-    tasks = list(
-        agency_tasks(
-            agency,
-            round_.data_as_of,
-            program=round_.program_id,
-            lineage=lineage,
-            group_ids=group_ids_on(user, lineage, round_.data_as_of),
-        )
-        .filter(reported)
-        .order_by("due_on", "pk")
+    tasks = reported_tasks(
+        agency,
+        round_.data_as_of,
+        program_id=round_.program_id,
+        lineage=lineage,
+        group_ids=group_ids_on(user, lineage, round_.data_as_of),
+        submission_id=submission.pk if submission else None,
     )
 
     forms: dict[int, ProgressUpdateForm] = {}
@@ -153,29 +149,28 @@ def submission_detail(request: HttpRequest, pk: int, agency_pk: int) -> HttpResp
         note_form, review_form, reopen_form, signed_form = response
     # What the submission says about each task, read only to show the page: a step that
     # succeeded has redirected by now (post/redirect/get), and the list grows with the draft.
-    items = (
-        SubmissionUpdate.objects.filter(
-            submission=submission,
-            update__in=visible_updates(user, ProgressUpdate.objects.all()),
-        )
-        .select_related("update", "update__author")
-        .prefetch_related("update__attachments")
-        .order_by("update__reported_on", "update_id")
-        if submission
-        else []
-    )
+    updates = submission_updates(user, submission.pk) if submission else []
     by_task: dict[int, list] = {}
-    for item in items:
-        by_task.setdefault(item.update.task_id, []).append(item.update)
+    for update in updates:
+        by_task.setdefault(update.task_id, []).append(update)
     if may_prepare:
         for task in tasks:
             forms.setdefault(
                 task.pk,
                 ProgressUpdateForm(task=task, may_set_status=False, prefix=f"t{task.pk}"),
             )
-    rows = [{"task": t, "updates": by_task.get(t.pk, []), "form": forms.get(t.pk)} for t in tasks]
+    writer = SubmissionWriter(request, may_prepare=may_prepare)
+    rows = [
+        {
+            "task": t,
+            "updates": by_task.get(t.pk, []),
+            "updates_html": writer.updates(by_task.get(t.pk, []), t.pk),
+            "form": forms.get(t.pk),
+        }
+        for t in tasks
+    ]
     required = [r for r in rows if r["task"].status in open_values]
-    events = submission.events.select_related("by").order_by("-at", "-pk") if submission else []
+    events = submission_events(submission.pk) if submission else []
     return render(
         request,
         "rounds/submission.html",
@@ -189,6 +184,7 @@ def submission_detail(request: HttpRequest, pk: int, agency_pk: int) -> HttpResp
             "covered": sum(1 for r in required if r["updates"]),
             "required": len(required),
             "events": events,
+            "events_html": writer.events(events),
             "note_form": note_form,
             "review_form": review_form,
             "reopen_form": reopen_form,
