@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from dondoc.accounts.policy import (
     scope_of,
     user_org_ids,
 )
+from dondoc.core import prepared
 from dondoc.orgs.models import OrgUnit
 from dondoc.rounds import services
 from dondoc.rounds.completeness import REPORT_STATUS_LABELS, expected_agency, report_status
@@ -40,12 +42,28 @@ from dondoc.tasks.models import UpdateState
 from dondoc.tasks.status import OPEN_STATUSES
 
 
+def _round(ids: list[int]) -> QuerySet:
+    return ReportingRound.objects.filter(pk=ids[0]).select_related("program")
+
+
+def _submission(ids: list[int]) -> QuerySet:
+    # At most one row (unique per round and agency).
+    return (
+        Submission.objects.filter(round_id=ids[0], agency_id=ids[1])
+        .select_related("reviewed_by")
+        .order_by("pk")[:1]
+    )
+
+
 def get_submission_for_user(
     request: HttpRequest, round_pk: int, agency_pk: int
 ) -> tuple[ReportingRound, OrgUnit, Submission | None]:
     """The round, the agency and its submission (None if not started), or 404 when the agency
     is not expected in the round or the user may not see this submission (drafts included)."""
-    round_ = get_object_or_404(ReportingRound.objects.select_related("program"), pk=round_pk)
+    found = prepared.instances(("submission_page", "round"), _round, [round_pk])
+    if not found:
+        raise Http404
+    round_ = found[0]
     own = None
     if scope_of(request.user, "submission.view") is not Scope.ALL:
         # An agency's own people: the policy reads their units and lineages once per request;
@@ -56,9 +74,9 @@ def get_submission_for_user(
     if agency is None:
         raise _deny()
     # The page shows who reviewed it; the steps re-read the row under a lock.
-    submission = (
-        Submission.objects.filter(round=round_, agency=agency).select_related("reviewed_by").first()
-    )
+    key = ("submission_page", "submission")
+    found = prepared.instances(key, _submission, [round_.pk, agency.pk])
+    submission = found[0] if found else None
     probe = submission or Submission(round=round_, agency=agency)
     probe.round = round_
     probe.agency = agency  # the same row: no second read when a service asks for it
