@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from dondoc.accounts.policy import update_visibility_key, visible_updates
 from dondoc.core import prepared
-from dondoc.rounds.models import SubmissionEvent, SubmissionUpdate
+from dondoc.rounds.models import EventKind, SubmissionEvent, SubmissionUpdate
 from dondoc.rounds.queries import agency_tasks
 from dondoc.tasks.models import Attachment, ProgressUpdate
 from dondoc.tasks.status import OPEN_STATUSES
@@ -137,6 +137,9 @@ class SubmissionWriter:
         self.edit = _pattern("update-edit")
         self.download = _pattern("attachment-download")
         self.words = {"draft": esc(_("Draft")), "edit": esc(_("Edit the draft"))}
+        # What ``get_kind_display`` gives, translated once per page rather than once per event
+        # (it builds the choices' dictionary on every call).
+        self.kinds = {value: esc(label) for value, label in EventKind.choices}
 
     def update(self, update: Any, task_pk: int) -> str:
         w = self.words
@@ -188,7 +191,7 @@ class SubmissionWriter:
                 f'\n        <li class="event-{esc(event.kind)}">'
                 f'<span class="when">{esc(ddmmyyyy(event.at))}</span> '
                 f'<span class="by">· {by}</span>\n'
-                f"          <div>{esc(event.get_kind_display())}{task}</div>\n"
+                f"          <div>{self.kinds.get(event.kind) or esc(event.kind)}{task}</div>\n"
                 f"          {comment}</li>\n        "
             )
         return mark_safe("".join(out))
