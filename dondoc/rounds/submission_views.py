@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,19 +22,37 @@ from dondoc.accounts.policy import (
     lineage_of,
     scope_of,
     user_org_ids,
-    visible_updates,
 )
+from dondoc.core import prepared
 from dondoc.orgs.models import OrgUnit
 from dondoc.rounds import services
 from dondoc.rounds.completeness import REPORT_STATUS_LABELS, expected_agency, report_status
 from dondoc.rounds.forms import NoteForm, ReopenForm, ReviewForm
-from dondoc.rounds.models import ReportingRound, Submission, SubmissionState, SubmissionUpdate
-from dondoc.rounds.queries import agency_tasks
+from dondoc.rounds.models import ReportingRound, Submission, SubmissionState
+from dondoc.rounds.page import (
+    SubmissionWriter,
+    reported_tasks,
+    submission_events,
+    submission_updates,
+)
 from dondoc.rounds.signed import SignedReportForm
 from dondoc.rounds.views import _deny, _require
 from dondoc.tasks.forms import ProgressUpdateForm, VersionForm
-from dondoc.tasks.models import ProgressUpdate, UpdateState
+from dondoc.tasks.models import UpdateState
 from dondoc.tasks.status import OPEN_STATUSES
+
+
+def _round(ids: list[int]) -> QuerySet:
+    return ReportingRound.objects.filter(pk=ids[0]).select_related("program")
+
+
+def _submission(ids: list[int]) -> QuerySet:
+    # At most one row (unique per round and agency).
+    return (
+        Submission.objects.filter(round_id=ids[0], agency_id=ids[1])
+        .select_related("reviewed_by")
+        .order_by("pk")[:1]
+    )
 
 
 def get_submission_for_user(
@@ -42,7 +60,10 @@ def get_submission_for_user(
 ) -> tuple[ReportingRound, OrgUnit, Submission | None]:
     """The round, the agency and its submission (None if not started), or 404 when the agency
     is not expected in the round or the user may not see this submission (drafts included)."""
-    round_ = get_object_or_404(ReportingRound.objects.select_related("program"), pk=round_pk)
+    found = prepared.instances(("submission_page", "round"), _round, [round_pk])
+    if not found:
+        raise Http404
+    round_ = found[0]
     own = None
     if scope_of(request.user, "submission.view") is not Scope.ALL:
         # An agency's own people: the policy reads their units and lineages once per request;
@@ -53,9 +74,9 @@ def get_submission_for_user(
     if agency is None:
         raise _deny()
     # The page shows who reviewed it; the steps re-read the row under a lock.
-    submission = (
-        Submission.objects.filter(round=round_, agency=agency).select_related("reviewed_by").first()
-    )
+    key = ("submission_page", "submission")
+    found = prepared.instances(key, _submission, [round_.pk, agency.pk])
+    submission = found[0] if found else None
     probe = submission or Submission(round=round_, agency=agency)
     probe.round = round_
     probe.agency = agency  # the same row: no second read when a service asks for it
@@ -109,21 +130,14 @@ def submission_detail(request: HttpRequest, pk: int, agency_pk: int) -> HttpResp
 
     # The tasks the agency reports on: those still open, and those this submission speaks of.
     open_values = [s.value for s in OPEN_STATUSES]
-    reported = Q(status__in=open_values)
-    if submission:
-        spoken_of = SubmissionUpdate.objects.filter(submission=submission)
-        reported |= Q(pk__in=spoken_of.values("update__task_id"))
     lineage = lineage_of(user, agency)
-    tasks = list(
-        agency_tasks(
-            agency,
-            round_.data_as_of,
-            program=round_.program_id,
-            lineage=lineage,
-            group_ids=group_ids_on(user, lineage, round_.data_as_of),
-        )
-        .filter(reported)
-        .order_by("due_on", "pk")
+    tasks = reported_tasks(
+        agency,
+        round_.data_as_of,
+        program_id=round_.program_id,
+        lineage=lineage,
+        group_ids=group_ids_on(user, lineage, round_.data_as_of),
+        submission_id=submission.pk if submission else None,
     )
 
     forms: dict[int, ProgressUpdateForm] = {}
@@ -153,29 +167,28 @@ def submission_detail(request: HttpRequest, pk: int, agency_pk: int) -> HttpResp
         note_form, review_form, reopen_form, signed_form = response
     # What the submission says about each task, read only to show the page: a step that
     # succeeded has redirected by now (post/redirect/get), and the list grows with the draft.
-    items = (
-        SubmissionUpdate.objects.filter(
-            submission=submission,
-            update__in=visible_updates(user, ProgressUpdate.objects.all()),
-        )
-        .select_related("update", "update__author")
-        .prefetch_related("update__attachments")
-        .order_by("update__reported_on", "update_id")
-        if submission
-        else []
-    )
+    updates = submission_updates(user, submission.pk) if submission else []
     by_task: dict[int, list] = {}
-    for item in items:
-        by_task.setdefault(item.update.task_id, []).append(item.update)
+    for update in updates:
+        by_task.setdefault(update.task_id, []).append(update)
     if may_prepare:
         for task in tasks:
             forms.setdefault(
                 task.pk,
                 ProgressUpdateForm(task=task, may_set_status=False, prefix=f"t{task.pk}"),
             )
-    rows = [{"task": t, "updates": by_task.get(t.pk, []), "form": forms.get(t.pk)} for t in tasks]
+    writer = SubmissionWriter(request, may_prepare=may_prepare)
+    rows = [
+        {
+            "task": t,
+            "updates": by_task.get(t.pk, []),
+            "updates_html": writer.updates(by_task.get(t.pk, []), t.pk),
+            "form": forms.get(t.pk),
+        }
+        for t in tasks
+    ]
     required = [r for r in rows if r["task"].status in open_values]
-    events = submission.events.select_related("by").order_by("-at", "-pk") if submission else []
+    events = submission_events(submission.pk) if submission else []
     return render(
         request,
         "rounds/submission.html",
@@ -189,6 +202,7 @@ def submission_detail(request: HttpRequest, pk: int, agency_pk: int) -> HttpResp
             "covered": sum(1 for r in required if r["updates"]),
             "required": len(required),
             "events": events,
+            "events_html": writer.events(events),
             "note_form": note_form,
             "review_form": review_form,
             "reopen_form": reopen_form,
