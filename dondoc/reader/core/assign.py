@@ -1769,6 +1769,129 @@ def _second_assignment(
     return None
 
 
+#: The member's own verb opening his work: "chỉ đạo …", "quan tâm, chỉ đạo …".
+_MEMBER_DIRECTS = re.compile(r"(?<!ban )(?<!truong )(?:quan tam, )?chi dao ")
+#: What joins a member's or body's names in a list: ", ", " và ".
+_NAME_JOIN = re.compile(r"(?:,\s*|\s+va\s+)")
+
+
+def _named_bodies(folded: str, at: int, end: int, index: _Index) -> tuple[list[Mention], int]:
+    """The bodies named one after the other from ``at`` ("Thành ủy Hà Nội, Thành ủy Thành phố
+    Hồ Chí Minh và Thành ủy Đà Nẵng"), and where the words after them begin."""
+    found: list[Mention] = []
+    p = at
+    for m in index.mentions_in(at, end):
+        if m.start < p:
+            continue
+        if m.start != p or m.kind == "member":
+            break
+        found.append(m)
+        p = m.end
+        joined = _NAME_JOIN.match(folded, p)
+        if joined is None:
+            break
+        p = joined.end()
+    if not found:
+        return [], at
+    return found, found[-1].end
+
+
+def _member_assignments(cand: _Candidate, folded: str, index: _Index) -> list[tuple[int, int]]:
+    """The assignments of one member's (or one body's) paragraph of prose, when it holds
+    several: "Đồng chí …, Thủ tướng Chính phủ chỉ đạo …; chỉ đạo … trước …; đồng thời giao Bộ …
+    chủ trì …". A new one opens after a semicolon with "đồng thời", or with work when both
+    sides state their own time ("…; hoàn thành …" or "…; báo cáo …" without a time of its own
+    is the same work). Spans run from after the semicolon (and "đồng thời")."""
+    a, b = cand.start, cand.end
+    directs = _MEMBER_DIRECTS.search(folded, a, min(b, a + 400))
+    if directs is None or ";" in folded[a : directs.start()]:
+        return []
+    starts = [a]
+    for m in re.finditer(r";\s+", folded[directs.end() : b]):
+        s = directs.end() + m.end()
+        together = re.match(r"dong thoi,?\s+", folded[s:b])
+        if together is not None:
+            starts.append(s + together.end())
+            continue
+        if not (_IMPERATIVE.match(folded, s) or folded.startswith("giao ", s)):
+            continue
+        if folded.startswith("hoan thanh", s) or _DELIVERY.match(folded, s):
+            continue
+        before = [p for p in index.deadlines_in(starts[-1], s) if p.prefixed]
+        after = [p for p in index.deadlines_in(s, b) if p.prefixed]
+        if before and after:
+            starts.append(s)
+    if len(starts) < 2:
+        return []
+    spans = []
+    for n, s in enumerate(starts):
+        e = starts[n + 1] if n + 1 < len(starts) else b
+        if n + 1 < len(starts):
+            e = folded.rfind(";", s, e)
+        while e > s and folded[e - 1] in " ;":
+            e -= 1
+        spans.append((s, e))
+    return spans
+
+
+def _assignment_proposals(
+    proposal: Proposal,
+    spans: list[tuple[int, int]],
+    text: str,
+    folded: str,
+    index: _Index,
+    resolver: Resolver,
+) -> list[Proposal]:
+    """One proposal per assignment of a member's paragraph: its work without the preamble
+    ("Đồng chí …, Bộ trưởng … chỉ đạo", "đồng thời giao Bộ Tài chính"), its own time and
+    partners, the body it is handed to as lead and the paragraph's member kept."""
+    out = []
+    for n, (s, e) in enumerate(spans):
+        p = s
+        leads = list(proposal.leads)
+        members = list(proposal.members)
+        if n == 0:
+            p = _MEMBER_DIRECTS.search(folded, s, e).end()
+        else:
+            directs = _MEMBER_DIRECTS.match(folded, p)
+            if directs is not None:
+                p = directs.end()
+        handed = folded.startswith("giao ", p)
+        if handed:
+            p += len("giao ")
+        bodies, after = _named_bodies(folded, p, e, index)
+        if bodies and _IMPERATIVE.match(folded, after.__index__() + (folded[after] == " ")):
+            p = after + (folded[after] == " ")
+            known = [m for m in bodies if m.id is not None]
+            if known:
+                # "giao Bộ Tài chính chủ trì …", "Thành ủy Hà Nội, … hoàn thành …": the body
+                # handed the work leads it; a department of the member's own body (not in
+                # the register) leaves his body the lead
+                leads = [_mention_field(text, m, 0.75) for m in known]
+                if not handed and n > 0:
+                    members = []
+        found = _assignees(_Candidate(p, e, "", ""), text, folded, index, resolver)
+        work = _content(text, p, e)
+        piece = replace(
+            proposal,
+            key=proposal.key if n == 0 else f"{proposal.key}{chr(ord('a') + n)}",
+            label=(proposal.label if n == 0 else f"{proposal.label}{chr(ord('a') + n)}")
+            if proposal.label
+            else "",
+            content=f"{work[:1].upper()}{work[1:]}",
+            members=members,
+            leads=leads,
+            coordinators=list(found.coordinators),
+            deadline=_deadline(_Candidate(p, e, "", ""), folded, index),
+            span=(s, e),
+            expected_output=_output(_Candidate(p, e, "", ""), text, folded),
+        )
+        _party_offices(piece, resolver)
+        _partners_not_leads(piece)
+        out.append(piece)
+    return out
+
+
 def _lead_in_assignees(
     span: tuple[int, int], text: str, folded: str, index: _Index, resolver: Resolver
 ) -> _Found:
@@ -2094,6 +2217,14 @@ def propose_tasks(
             for f in proposal.leads
             if f.resolved_id is not None or not _ENTERPRISE.match(fold_same_length(f.value).lower())
         ]
+        spans = (
+            _member_assignments(cand, folded, index)
+            if not cand.children and (proposal.members or proposal.leads)
+            else []
+        )
+        if spans:
+            result.extend(_assignment_proposals(proposal, spans, text, folded, index, resolver))
+            continue
         second = _second_assignment(cand, text, folded, index) if not cand.children else None
         times = timed.get(n)
         if second is None and times is not None and not cand.children:
