@@ -2382,3 +2382,52 @@ def test_a_party_committees_office_given_work_is_that_committee():
     task = read(text).tasks[0]
     assert [f.value for f in task.leads] == ["Đảng ủy Chính phủ"]
     assert [f.value for f in task.coordinators] == ["Đảng ủy Bộ Nội vụ"]
+
+
+MEMBER_PARAGRAPHS = (
+    "BAN CHỈ ĐẠO TRUNG ƯƠNG\nSố 40-TB/BCĐTW\nHà Nội, ngày 10 tháng 11 năm 2026\n\n"
+    "THÔNG BÁO\nkết luận của Ban Chỉ đạo\n\n"
+)
+
+
+def test_each_assignment_of_a_members_paragraph_is_its_own_task():
+    text = MEMBER_PARAGRAPHS + (
+        "Đồng chí Nguyễn Mạnh Hùng, Bộ trưởng Bộ Khoa học và Công nghệ chỉ đạo ban hành "
+        "hướng dẫn đánh giá hạ tầng số trong quý I/2027; chủ trì, phối hợp với Bộ Công an "
+        "xây dựng cơ sở dữ liệu về tài sản trí tuệ trước ngày 30/6/2027; đồng thời giao Bộ "
+        "Tài chính bố trí kinh phí cho các đề án trong năm 2027.\n"
+    )
+    tasks = read(text).tasks
+    assert [t.content[:12] for t in tasks] == ["Ban hành hướ", "Chủ trì, phố", "Bố trí kinh "]
+    assert all([f.value for f in t.members] == ["Nguyễn Mạnh Hùng"] for t in tasks)
+    assert [t.due for t in tasks] == [date(2027, 3, 31), date(2027, 6, 30), date(2027, 12, 31)]
+    assert [f.value for f in tasks[1].coordinators] == ["Đảng ủy Công an Trung ương"]
+    # the work handed on ("đồng thời giao Bộ Tài chính …") is led by the body handed it
+    assert [f.value for f in tasks[2].leads] == ["Đảng ủy Bộ Tài chính"]
+    assert [f.value for f in tasks[0].leads] == ["Đảng ủy Bộ Khoa học và Công nghệ"]
+
+
+def test_bodies_named_after_dong_thoi_in_a_collective_paragraph_lead_their_work():
+    text = MEMBER_PARAGRAPHS + (
+        "Ban Thường vụ các tỉnh ủy, thành ủy chỉ đạo rà soát các thủ tục hành chính trên môi "
+        "trường số trong quý I/2027; đồng thời Thành ủy Hà Nội và Thành ủy Đà Nẵng thí điểm "
+        "trợ lý ảo cho cán bộ cấp xã trong quý III/2027.\n"
+    )
+    tasks = read(text).tasks
+    assert len(tasks) == 2
+    assert [f.value for f in tasks[1].leads] == ["Thành ủy Hà Nội", "Thành ủy Đà Nẵng"]
+    assert tasks[1].content.startswith("Thí điểm trợ lý ảo")
+
+
+def test_an_article_quoting_a_notice_dates_it_by_the_notice_not_the_meeting():
+    text = (
+        "Trang chủ › Thời sự\n"
+        "(PV) - Văn phòng Trung ương Đảng vừa ban hành Thông báo số 41-TB/BCĐTW ngày "
+        "20/11/2026 kết luận của Ban Chỉ đạo.\n"
+        "Quang cảnh phiên họp, Hà Nội, ngày 15/11/2026. (Ảnh: TTXVN)\n"
+        "Đồng chí Nguyễn Mạnh Hùng, Bộ trưởng Bộ Khoa học và Công nghệ chỉ đạo ban hành "
+        "hướng dẫn đánh giá hạ tầng số trong thời hạn 30 ngày kể từ ngày ký Thông báo này.\n"
+    )
+    reading = read(text)
+    assert reading.header.date == date(2026, 11, 20)
+    assert date(2026, 12, 20) in [t.due for t in reading.tasks]
