@@ -1386,6 +1386,8 @@ _ONLY_THE_ITEMS = re.compile(
     r"(?:tot |nghiem |co hieu qua )?(?:cac|mot so|nhung) (?:nhiem vu|noi dung|cong viec)"
     r"(?: (?:trong tam|cu the|chu yeu))? (?:sau|sau day)\s*:?\s*$"
 )
+#: a sentence announcing what follows: "…, cụ thể như sau:", "… các nội dung sau đây:"
+_ANNOUNCES = re.compile(r"(?<![\w])(?:nhu sau|sau day)\s*:?\s*$")
 #: an answer's topic: "Về đề nghị hỗ trợ xây dựng Trung tâm dữ liệu tỉnh: "
 _TOPIC = re.compile(r"ve (?:de nghi|kien nghi|de xuat|viec) [^:;.]{3,200}:\s+")
 
@@ -2117,6 +2119,16 @@ def propose_tasks(
             # "Đề nghị Ủy ban nhân dân tỉnh … tập trung chỉ đạo thực hiện tốt các nhiệm vụ
             # sau:": its work is the items themselves, which it only addresses
             named_only.add(proposal.key)
+            continue
+        if (
+            not cand.children
+            and not proposal.leads
+            and not proposal.members
+            and ":" in text[max(0, cand.end - 1) : cand.end + 1]
+            and _ANNOUNCES.search(folded, cand.start, cand.end)
+        ):
+            # "Về nhiệm vụ thời gian tới, Ban Chỉ đạo yêu cầu …, cụ thể như sau:" over
+            # paragraphs of prose: it announces the work that follows and names no one
             continue
         if cand.children and (
             _agency_heading(text, folded, cand.start, cand.end, index)

@@ -2431,3 +2431,40 @@ def test_an_article_quoting_a_notice_dates_it_by_the_notice_not_the_meeting():
     reading = read(text)
     assert reading.header.date == date(2026, 11, 20)
     assert date(2026, 12, 20) in [t.due for t in reading.tasks]
+
+
+def test_a_news_portals_related_links_captions_and_keywords_are_no_text():
+    text = (
+        "Trang chủ › Thời sự\n"
+        "(PV) - Văn phòng Trung ương Đảng vừa ban hành Thông báo số 41-TB/BCĐTW ngày "
+        "20/11/2026 kết luận của Ban Chỉ đạo.\n"
+        "Các đại biểu dự phiên họp tại Hà Nội. (Ảnh: TTXVN)\n"
+        "Đồng chí Nguyễn Mạnh Hùng, Bộ trưởng Bộ Khoa học và Công nghệ chỉ đạo ban hành "
+        "hướng dẫn đánh giá hạ tầng số trong quý I/2027.\n"
+        "Tin liên quan\n"
+        "Bộ trưởng Nguyễn Mạnh Hùng: Hạ tầng số phải đi trước một bước\n"
+        "Công bố kết quả đánh giá chuyển đổi số năm 2026\n"
+        "Đồng chí Nguyễn Kim Sơn, Bộ trưởng Bộ Giáo dục và Đào tạo chỉ đạo xây dựng đề án "
+        "đào tạo nhân lực vi mạch trong quý II/2027.\n"
+        "Từ khóa:   chuyển đổi số   Ban Chỉ đạo\n"
+        "Bình luận (0)\n"
+        "Bản quyền thuộc Báo điện tử Đảng Cộng sản Việt Nam\n"
+    )
+    reading = read(text)
+    for noise in ("Tin liên quan", "đi trước một bước", "Công bố kết quả", "Ảnh:", "Từ khóa"):
+        assert noise not in reading.text
+    assert "Bản quyền" not in reading.text
+    assert "đào tạo nhân lực vi mạch" in reading.text
+
+
+def test_a_sentence_announcing_the_paragraphs_after_it_is_no_task():
+    text = MEMBER_PARAGRAPHS + (
+        "Về nhiệm vụ thời gian tới, Ban Chỉ đạo yêu cầu các đồng chí thành viên tập trung "
+        "chỉ đạo quyết liệt, cụ thể như sau:\n"
+        "Đồng chí Nguyễn Mạnh Hùng, Bộ trưởng Bộ Khoa học và Công nghệ chỉ đạo ban hành "
+        "hướng dẫn đánh giá hạ tầng số trong quý I/2027; đồng thời giao Bộ Tài chính bố trí "
+        "kinh phí cho các đề án trong năm 2027.\n"
+    )
+    tasks = read(text).tasks
+    assert not any("như sau" in t.content for t in tasks)
+    assert [t.due for t in tasks] == [date(2027, 3, 31), date(2027, 12, 31)]
