@@ -2468,3 +2468,17 @@ def test_a_sentence_announcing_the_paragraphs_after_it_is_no_task():
     tasks = read(text).tasks
     assert not any("như sau" in t.content for t in tasks)
     assert [t.due for t in tasks] == [date(2027, 3, 31), date(2027, 12, 31)]
+
+
+def test_a_time_before_the_next_meeting_or_a_lunar_holiday_keeps_its_words_without_a_day():
+    text = MEMBER_PARAGRAPHS + (
+        "Đồng chí Nguyễn Mạnh Hùng, Bộ trưởng Bộ Khoa học và Công nghệ chỉ đạo ban hành "
+        "hướng dẫn đánh giá hạ tầng số trước phiên họp tiếp theo của Ban Chỉ đạo; đồng thời "
+        "chủ trì tổ chức diễn tập an toàn thông tin trước Tết Nguyên đán Bính Ngọ 2026.\n"
+    )
+    tasks = read(text).tasks
+    assert [t.deadline.value for t in tasks] == [
+        "Trước phiên họp tiếp theo của Ban Chỉ đạo",
+        "Trước Tết Nguyên đán Bính Ngọ 2026",
+    ]
+    assert [t.due for t in tasks] == [None, None]
