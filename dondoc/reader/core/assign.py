@@ -85,7 +85,9 @@ _EXHORTATION = re.compile(
     r"ban chi dao (?:se|khong|dang|va)|tham gia |co the )"
 )
 _CLOSING = re.compile(
-    r"thong bao de|biet,? thuc hien|chiu trach nhiem thi hanh|co hieu luc|phat huy tinh than"
+    # "Trên đây là ý kiến của Bộ …, gửi Bộ … tổng hợp": a letter's closing formula
+    r"^tren day la (?:y kien|de nghi|noi dung|bao cao)"
+    r"|thong bao de|biet,? thuc hien|chiu trach nhiem thi hanh|co hieu luc|phat huy tinh than"
     r"|tinh than trach nhiem|quyet tam cao|tran trong cam on"
     # "Nghị quyết này được phổ biến đến chi bộ": the document spread, no one's work
     r"|(?:nghi quyet|ket luan|thong bao|chi thi|quyet dinh|ke hoach|chuong trinh) nay duoc"
@@ -1386,6 +1388,13 @@ _ONLY_THE_ITEMS = re.compile(
     r"(?:tot |nghiem |co hieu qua )?(?:cac|mot so|nhung) (?:nhiem vu|noi dung|cong viec)"
     r"(?: (?:trong tam|cu the|chu yeu))? (?:sau|sau day)\s*:?\s*$"
 )
+#: a comment on an article of a draft: "Tại khoản 2 Điều 4: …", "Điều 9 của dự thảo: …"
+_ARTICLE_COMMENT = re.compile(
+    r"(?:tai |ve |doi voi )?(?:diem [a-zđ] )?(?:khoan \d{1,3} )?dieu \d{1,3}[a-z]?"
+    r"(?: (?:cua )?du thao(?: [a-z]+){0,3})?\s*[:,]\s+(?:de nghi|can|nen|chua)"
+)
+#: a time counted from a text's entry into force: "kể từ ngày Thông tư có hiệu lực"
+_FROM_FORCE = re.compile(r"ke tu ngay (?:[a-z]+ ){1,3}co hieu luc$")
 #: a sentence announcing what follows: "…, cụ thể như sau:", "… các nội dung sau đây:"
 _ANNOUNCES = re.compile(r"(?<![\w])(?:nhu sau|sau day)\s*:?\s*$")
 #: an answer's topic: "Về đề nghị hỗ trợ xây dựng Trung tâm dữ liệu tỉnh: "
@@ -1628,7 +1637,11 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score -= 0.35
     if _EXHORTATION.match(f) and not found.assignee:
         score -= 0.2
-    if _CLOSING.search(f):
+    closing = _CLOSING.search(f)
+    if closing and not (
+        # "… trong thời hạn 30 ngày kể từ ngày Thông tư có hiệu lực thi hành": a time
+        closing.group(0) == "co hieu luc" and _FROM_FORCE.search(f, 0, closing.end())
+    ):
         score -= 0.5
     if not trigger and not _IMPERATIVE.match(f) and _REACHED.search(f) and _RATE_SUBJECT.match(f):
         # "Tỷ lệ hồ sơ giải quyết trực tuyến toàn trình đạt 71,4%, tăng …": a result, no work
@@ -1773,6 +1786,10 @@ def _second_assignment(
 
 #: The member's own verb opening his work: "chỉ đạo …", "quan tâm, chỉ đạo …".
 _MEMBER_DIRECTS = re.compile(r"(?<!ban )(?<!truong )(?:quan tam, )?chi dao ")
+#: A prose enumeration's ordinal: "Thứ nhất, …", "Thứ hai, …" … "Thứ mười, …".
+_ORDINAL = re.compile(r"thu (?:nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi(?: mot| hai)?),\s+")
+#: The request or hand-out opening a paragraph: "đề nghị …", "giao …".
+_REQUEST = re.compile(r"(?:de nghi|giao)\s+(?:dong chi\s+)?")
 #: What joins a member's or body's names in a list: ", ", " và ".
 _NAME_JOIN = re.compile(r"(?:,\s*|\s+va\s+)")
 
@@ -1806,11 +1823,14 @@ def _member_assignments(cand: _Candidate, folded: str, index: _Index) -> list[tu
     is the same work). Spans run from after the semicolon (and "đồng thời")."""
     a, b = cand.start, cand.end
     directs = _MEMBER_DIRECTS.search(folded, a, min(b, a + 400))
-    if directs is None or ";" in folded[a : directs.start()]:
+    opening = a
+    if directs is not None and ";" not in folded[a : directs.start()]:
+        opening = directs.end()
+    elif not _ORDINAL.match(folded, a):
         return []
     starts = [a]
-    for m in re.finditer(r";\s+", folded[directs.end() : b]):
-        s = directs.end() + m.end()
+    for m in re.finditer(r";\s+", folded[opening:b]):
+        s = opening + m.end()
         together = re.match(r"dong thoi,?\s+", folded[s:b])
         if together is not None:
             starts.append(s + together.end())
@@ -1853,7 +1873,15 @@ def _assignment_proposals(
         leads = list(proposal.leads)
         members = list(proposal.members)
         if n == 0:
-            p = _MEMBER_DIRECTS.search(folded, s, e).end()
+            ordinal = _ORDINAL.match(folded, s)
+            directs = _MEMBER_DIRECTS.search(folded, s, min(e, s + 400))
+            if ordinal is not None:
+                p = ordinal.end()
+                request = _REQUEST.match(folded, p)
+                if request is not None:
+                    p = request.end()
+            elif directs is not None:
+                p = directs.end()
         else:
             directs = _MEMBER_DIRECTS.match(folded, p)
             if directs is not None:
@@ -1874,6 +1902,7 @@ def _assignment_proposals(
                     members = []
         found = _assignees(_Candidate(p, e, "", ""), text, folded, index, resolver)
         work = _content(text, p, e)
+        deadline = _deadline(_Candidate(p, e, "", ""), folded, index)
         piece = replace(
             proposal,
             key=proposal.key if n == 0 else f"{proposal.key}{chr(ord('a') + n)}",
@@ -1884,7 +1913,10 @@ def _assignment_proposals(
             members=members,
             leads=leads,
             coordinators=list(found.coordinators),
-            deadline=_deadline(_Candidate(p, e, "", ""), folded, index),
+            deadline=deadline,
+            # a work handed to a stated body with its own time is a task, however plain the
+            # paragraph around it reads
+            confidence=max(proposal.confidence, 0.7) if leads and deadline else proposal.confidence,
             span=(s, e),
             expected_output=_output(_Candidate(p, e, "", ""), text, folded),
         )
@@ -2119,6 +2151,10 @@ def propose_tasks(
             # "Đề nghị Ủy ban nhân dân tỉnh … tập trung chỉ đạo thực hiện tốt các nhiệm vụ
             # sau:": its work is the items themselves, which it only addresses
             named_only.add(proposal.key)
+            continue
+        if _ARTICLE_COMMENT.match(folded, cand.start) and not proposal.deadline:
+            # "a) Tại khoản 2 Điều 4: đề nghị cơ quan chủ trì soạn thảo làm rõ …": an opinion
+            # on an article of the draft, no work assigned
             continue
         if (
             not cand.children

@@ -161,8 +161,12 @@ _PATTERNS = [
             r"(?<![\w])(?P<prefix>cham nhat|truoc|sau|trong(?: vong| thoi han| thoi gian)?)"
             r"\s+\d{1,3}\s+ngay(?: lam viec)?\s+(?:truoc|sau|ke tu)\s+(?:ngay|khi)"
             # "… kể từ ngày ký Quyết định này": the document named with it
-            r"(?:\s+(?:ky|ban hanh)(?:\s+(?:quyet dinh|ke hoach|chi thi|thong bao|cong van"
-            r"|nghi quyet|van ban)(?:\s+nay)?)?(?![\w])|(?:\s+[a-z]+){1,2})"
+            # "… kể từ ngày Nghị định có hiệu lực thi hành": a text's entry into force
+            r"(?:\s+(?:nghi dinh|thong tu|luat|nghi quyet|quyet dinh)(?:\s+nay)?\s+co hieu luc"
+            r"(?:\s+thi hanh)?(?![\w])"
+            r"|\s+(?:ky|ban hanh)(?:\s+(?:quyet dinh|ke hoach|chi thi|thong bao|cong van"
+            r"|nghi quyet|van ban)(?:\s+nay)?)?(?![\w])"
+            r"|(?:\s+[a-z]+){1,2})"
         ),
     ),
 ]
@@ -204,7 +208,7 @@ class DeadlinePhrase:
 _ANCHOR = re.compile(
     r"thang\s+\d|nam\s+\d|ngay\s+\d|quy\s+\d|\d\s*[/-]\s*\d|19\d\d|20\d\d|quy\s+[iv1-4]|xuyen"
     r"|hang (?:nam|quy|thang|tuan)|dinh ky|phien hop|cuoc hop|ky hop|hoi nghi|\d thang"
-    r"|\d ngay(?: lam viec)?|trong tuan|quoc hoi khoa"
+    r"|\d ngay(?: lam viec)?|trong tuan|quoc hoi khoa|co hieu luc|truoc tet"
 )  # flat: each branch opens with a literal, which the regex engine scans for quickly
 _REACH = 48  # "chậm nhất trong", "ngay từ hoàn thành trước ngày" before the anchor
 _REACH_AFTER = 28  # the rest of a date or a quarter's year after it

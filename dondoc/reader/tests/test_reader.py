@@ -2482,3 +2482,67 @@ def test_a_time_before_the_next_meeting_or_a_lunar_holiday_keeps_its_words_witho
         "Trước Tết Nguyên đán Bính Ngọ 2026",
     ]
     assert [t.due for t in tasks] == [None, None]
+
+
+MINISTRY_LETTER = (
+    "BỘ NỘI VỤ          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+    "Số: 812/BNV-CCVC\nHà Nội, ngày 05 tháng 9 năm 2026\n\n"
+    "Kính gửi: Bộ Khoa học và Công nghệ.\n\n"
+    "Bộ Nội vụ có ý kiến về dự thảo Thông tư như sau:\n"
+)
+
+
+def test_comments_on_a_drafts_articles_are_no_tasks():
+    text = MINISTRY_LETTER + (
+        "1. Ý kiến cụ thể\n"
+        "a) Tại khoản 3 Điều 7: đề nghị cơ quan soạn thảo làm rõ khái niệm chuyên gia.\n"
+        "b) Điều 12 của dự thảo: đề nghị bổ sung quy định về thời gian thử việc.\n"
+        "2. Về tổ chức thực hiện\n"
+        "Đề nghị Bộ Khoa học và Công nghệ hoàn thiện dự thảo, trình ban hành trong quý IV/2026.\n"
+    )
+    tasks = read(text).tasks
+    assert not any("Điều" in t.content[:20] for t in tasks)
+    assert [t.due for t in tasks] == [date(2026, 12, 31)]
+
+
+def test_each_work_of_a_thu_nhat_paragraph_with_its_own_time_is_a_task():
+    text = MINISTRY_LETTER + (
+        "Bộ Nội vụ đề nghị các cơ quan và giao các đơn vị thuộc Bộ thực hiện một số nội dung sau:\n"
+        "Thứ nhất, đề nghị Bộ Khoa học và Công nghệ hoàn thiện dự thảo, trình Bộ trưởng trong "
+        "quý IV/2026; đồng thời chủ trì, phối hợp với Bộ GD&ĐT xây dựng cơ sở dữ liệu chuyên "
+        "gia trước ngày 31/3/2027.\n"
+        "Thứ hai, giao Vụ Công chức - Viên chức rà soát quy chế tuyển dụng trong thời hạn 30 "
+        "ngày kể từ ngày Thông tư có hiệu lực thi hành; giao Văn phòng Bộ cập nhật cổng thông "
+        "tin, hoàn thành trong quý I/2027.\n"
+    )
+    tasks = read(text).tasks
+    assert [t.content[:9] for t in tasks] == ["Hoàn thiệ", "Chủ trì, ", "Vụ Công c", "Văn phòng"]
+    assert [t.due for t in tasks] == [
+        date(2026, 12, 31),
+        date(2027, 3, 31),
+        None,
+        date(2027, 3, 31),
+    ]
+    assert tasks[2].deadline.value == (
+        "Trong thời hạn 30 ngày kể từ ngày Thông tư có hiệu lực thi hành"
+    )
+    assert all(t.confidence >= 0.5 for t in tasks)
+
+
+def test_a_short_name_written_without_its_ampersand_is_the_same_body():
+    text = MINISTRY_LETTER + (
+        "Đề nghị Bộ Khoa học và Công nghệ chủ trì, phối hợp với Bộ GDĐT xây dựng cơ sở dữ "
+        "liệu chuyên gia trước ngày 31/3/2027.\n"
+    )
+    task = read(text).tasks[0]
+    assert [f.value for f in task.coordinators] == ["Đảng ủy Bộ Giáo dục và Đào tạo"]
+
+
+def test_a_letters_closing_formula_is_no_task():
+    text = MINISTRY_LETTER + (
+        "Đề nghị Bộ Khoa học và Công nghệ hoàn thiện dự thảo, trình ban hành trong quý IV/2026.\n"
+        "Trên đây là ý kiến của Bộ Nội vụ, gửi Bộ Khoa học và Công nghệ tổng hợp, hoàn thiện "
+        "dự thảo Thông tư./.\n"
+    )
+    tasks = read(text).tasks
+    assert len(tasks) == 1
