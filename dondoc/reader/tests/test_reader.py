@@ -2546,3 +2546,17 @@ def test_a_letters_closing_formula_is_no_task():
     )
     tasks = read(text).tasks
     assert len(tasks) == 1
+
+
+def test_items_after_a_top_level_lead_in_paragraph_with_no_part_above_it_are_read():
+    # a member's lead-in at the top level (no numbered part above it) over its items: the
+    # items have no parent part, which once made the reader fail and propose nothing
+    text = NOTICE + (
+        "Ngày 10/11/2025, Ban Chỉ đạo họp và kết luận như sau:\n"
+        "Đồng chí Bộ trưởng Bộ Công an chỉ đạo:\n"
+        "- Hoàn thành kết nối dữ liệu dân cư trong quý I/2026.\n"
+        "- Ban hành bộ chỉ số chuyển đổi số trong quý II/2026.\n"
+    )
+    tasks = read(text).tasks
+    assert date(2026, 3, 31) in [t.due for t in tasks]
+    assert date(2026, 6, 30) in [t.due for t in tasks]
