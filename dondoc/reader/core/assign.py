@@ -85,7 +85,9 @@ _EXHORTATION = re.compile(
     r"ban chi dao (?:se|khong|dang|va)|tham gia |co the )"
 )
 _CLOSING = re.compile(
-    r"thong bao de|biet,? thuc hien|chiu trach nhiem thi hanh|co hieu luc|phat huy tinh than"
+    # "Trên đây là ý kiến của Bộ …, gửi Bộ … tổng hợp": a letter's closing formula
+    r"^tren day la (?:y kien|de nghi|noi dung|bao cao)"
+    r"|thong bao de|biet,? thuc hien|chiu trach nhiem thi hanh|co hieu luc|phat huy tinh than"
     r"|tinh than trach nhiem|quyet tam cao|tran trong cam on"
     # "Nghị quyết này được phổ biến đến chi bộ": the document spread, no one's work
     r"|(?:nghi quyet|ket luan|thong bao|chi thi|quyet dinh|ke hoach|chuong trinh) nay duoc"
@@ -1386,6 +1388,15 @@ _ONLY_THE_ITEMS = re.compile(
     r"(?:tot |nghiem |co hieu qua )?(?:cac|mot so|nhung) (?:nhiem vu|noi dung|cong viec)"
     r"(?: (?:trong tam|cu the|chu yeu))? (?:sau|sau day)\s*:?\s*$"
 )
+#: a comment on an article of a draft: "Tại khoản 2 Điều 4: …", "Điều 9 của dự thảo: …"
+_ARTICLE_COMMENT = re.compile(
+    r"(?:tai |ve |doi voi )?(?:diem [a-zđ] )?(?:khoan \d{1,3} )?dieu \d{1,3}[a-z]?"
+    r"(?: (?:cua )?du thao(?: [a-z]+){0,3})?\s*[:,]\s+(?:de nghi|can|nen|chua)"
+)
+#: a time counted from a text's entry into force: "kể từ ngày Thông tư có hiệu lực"
+_FROM_FORCE = re.compile(r"ke tu ngay (?:[a-z]+ ){1,3}co hieu luc$")
+#: a sentence announcing what follows: "…, cụ thể như sau:", "… các nội dung sau đây:"
+_ANNOUNCES = re.compile(r"(?<![\w])(?:nhu sau|sau day)\s*:?\s*$")
 #: an answer's topic: "Về đề nghị hỗ trợ xây dựng Trung tâm dữ liệu tỉnh: "
 _TOPIC = re.compile(r"ve (?:de nghi|kien nghi|de xuat|viec) [^:;.]{3,200}:\s+")
 
@@ -1626,7 +1637,11 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score -= 0.35
     if _EXHORTATION.match(f) and not found.assignee:
         score -= 0.2
-    if _CLOSING.search(f):
+    closing = _CLOSING.search(f)
+    if closing and not (
+        # "… trong thời hạn 30 ngày kể từ ngày Thông tư có hiệu lực thi hành": a time
+        closing.group(0) == "co hieu luc" and _FROM_FORCE.search(f, 0, closing.end())
+    ):
         score -= 0.5
     if not trigger and not _IMPERATIVE.match(f) and _REACHED.search(f) and _RATE_SUBJECT.match(f):
         # "Tỷ lệ hồ sơ giải quyết trực tuyến toàn trình đạt 71,4%, tăng …": a result, no work
@@ -1767,6 +1782,148 @@ def _second_assignment(
         if own and later:
             return (s, b)
     return None
+
+
+#: The member's own verb opening his work: "chỉ đạo …", "quan tâm, chỉ đạo …".
+_MEMBER_DIRECTS = re.compile(r"(?<!ban )(?<!truong )(?:quan tam, )?chi dao ")
+#: A prose enumeration's ordinal: "Thứ nhất, …", "Thứ hai, …" … "Thứ mười, …".
+_ORDINAL = re.compile(r"thu (?:nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi(?: mot| hai)?),\s+")
+#: The request or hand-out opening a paragraph: "đề nghị …", "giao …".
+_REQUEST = re.compile(r"(?:de nghi|giao)\s+(?:dong chi\s+)?")
+#: What joins a member's or body's names in a list: ", ", " và ".
+_NAME_JOIN = re.compile(r"(?:,\s*|\s+va\s+)")
+
+
+def _named_bodies(folded: str, at: int, end: int, index: _Index) -> tuple[list[Mention], int]:
+    """The bodies named one after the other from ``at`` ("Thành ủy Hà Nội, Thành ủy Thành phố
+    Hồ Chí Minh và Thành ủy Đà Nẵng"), and where the words after them begin."""
+    found: list[Mention] = []
+    p = at
+    for m in index.mentions_in(at, end):
+        if m.start < p:
+            continue
+        if m.start != p or m.kind == "member":
+            break
+        found.append(m)
+        p = m.end
+        joined = _NAME_JOIN.match(folded, p)
+        if joined is None:
+            break
+        p = joined.end()
+    if not found:
+        return [], at
+    return found, found[-1].end
+
+
+def _member_assignments(cand: _Candidate, folded: str, index: _Index) -> list[tuple[int, int]]:
+    """The assignments of one member's (or one body's) paragraph of prose, when it holds
+    several: "Đồng chí …, Thủ tướng Chính phủ chỉ đạo …; chỉ đạo … trước …; đồng thời giao Bộ …
+    chủ trì …". A new one opens after a semicolon with "đồng thời", or with work when both
+    sides state their own time ("…; hoàn thành …" or "…; báo cáo …" without a time of its own
+    is the same work). Spans run from after the semicolon (and "đồng thời")."""
+    a, b = cand.start, cand.end
+    directs = _MEMBER_DIRECTS.search(folded, a, min(b, a + 400))
+    opening = a
+    if directs is not None and ";" not in folded[a : directs.start()]:
+        opening = directs.end()
+    elif not _ORDINAL.match(folded, a):
+        return []
+    starts = [a]
+    for m in re.finditer(r";\s+", folded[opening:b]):
+        s = opening + m.end()
+        together = re.match(r"dong thoi,?\s+", folded[s:b])
+        if together is not None:
+            starts.append(s + together.end())
+            continue
+        if not (_IMPERATIVE.match(folded, s) or folded.startswith("giao ", s)):
+            continue
+        if folded.startswith("hoan thanh", s) or _DELIVERY.match(folded, s):
+            continue
+        before = [p for p in index.deadlines_in(starts[-1], s) if p.prefixed]
+        after = [p for p in index.deadlines_in(s, b) if p.prefixed]
+        if before and after:
+            starts.append(s)
+    if len(starts) < 2:
+        return []
+    spans = []
+    for n, s in enumerate(starts):
+        e = starts[n + 1] if n + 1 < len(starts) else b
+        if n + 1 < len(starts):
+            e = folded.rfind(";", s, e)
+        while e > s and folded[e - 1] in " ;":
+            e -= 1
+        spans.append((s, e))
+    return spans
+
+
+def _assignment_proposals(
+    proposal: Proposal,
+    spans: list[tuple[int, int]],
+    text: str,
+    folded: str,
+    index: _Index,
+    resolver: Resolver,
+) -> list[Proposal]:
+    """One proposal per assignment of a member's paragraph: its work without the preamble
+    ("Đồng chí …, Bộ trưởng … chỉ đạo", "đồng thời giao Bộ Tài chính"), its own time and
+    partners, the body it is handed to as lead and the paragraph's member kept."""
+    out = []
+    for n, (s, e) in enumerate(spans):
+        p = s
+        leads = list(proposal.leads)
+        members = list(proposal.members)
+        if n == 0:
+            ordinal = _ORDINAL.match(folded, s)
+            directs = _MEMBER_DIRECTS.search(folded, s, min(e, s + 400))
+            if ordinal is not None:
+                p = ordinal.end()
+                request = _REQUEST.match(folded, p)
+                if request is not None:
+                    p = request.end()
+            elif directs is not None:
+                p = directs.end()
+        else:
+            directs = _MEMBER_DIRECTS.match(folded, p)
+            if directs is not None:
+                p = directs.end()
+        handed = folded.startswith("giao ", p)
+        if handed:
+            p += len("giao ")
+        bodies, after = _named_bodies(folded, p, e, index)
+        if bodies and _IMPERATIVE.match(folded, after.__index__() + (folded[after] == " ")):
+            p = after + (folded[after] == " ")
+            known = [m for m in bodies if m.id is not None]
+            if known:
+                # "giao Bộ Tài chính chủ trì …", "Thành ủy Hà Nội, … hoàn thành …": the body
+                # handed the work leads it; a department of the member's own body (not in
+                # the register) leaves his body the lead
+                leads = [_mention_field(text, m, 0.75) for m in known]
+                if not handed and n > 0:
+                    members = []
+        found = _assignees(_Candidate(p, e, "", ""), text, folded, index, resolver)
+        work = _content(text, p, e)
+        deadline = _deadline(_Candidate(p, e, "", ""), folded, index)
+        piece = replace(
+            proposal,
+            key=proposal.key if n == 0 else f"{proposal.key}{chr(ord('a') + n)}",
+            label=(proposal.label if n == 0 else f"{proposal.label}{chr(ord('a') + n)}")
+            if proposal.label
+            else "",
+            content=f"{work[:1].upper()}{work[1:]}",
+            members=members,
+            leads=leads,
+            coordinators=list(found.coordinators),
+            deadline=deadline,
+            # a work handed to a stated body with its own time is a task, however plain the
+            # paragraph around it reads
+            confidence=max(proposal.confidence, 0.7) if leads and deadline else proposal.confidence,
+            span=(s, e),
+            expected_output=_output(_Candidate(p, e, "", ""), text, folded),
+        )
+        _party_offices(piece, resolver)
+        _partners_not_leads(piece)
+        out.append(piece)
+    return out
 
 
 def _lead_in_assignees(
@@ -1995,6 +2152,20 @@ def propose_tasks(
             # sau:": its work is the items themselves, which it only addresses
             named_only.add(proposal.key)
             continue
+        if _ARTICLE_COMMENT.match(folded, cand.start) and not proposal.deadline:
+            # "a) Tại khoản 2 Điều 4: đề nghị cơ quan chủ trì soạn thảo làm rõ …": an opinion
+            # on an article of the draft, no work assigned
+            continue
+        if (
+            not cand.children
+            and not proposal.leads
+            and not proposal.members
+            and ":" in text[max(0, cand.end - 1) : cand.end + 1]
+            and _ANNOUNCES.search(folded, cand.start, cand.end)
+        ):
+            # "Về nhiệm vụ thời gian tới, Ban Chỉ đạo yêu cầu …, cụ thể như sau:" over
+            # paragraphs of prose: it announces the work that follows and names no one
+            continue
         if cand.children and (
             _agency_heading(text, folded, cand.start, cand.end, index)
             or _addressee_heading(text, folded, cand.start, cand.end, index)
@@ -2094,6 +2265,14 @@ def propose_tasks(
             for f in proposal.leads
             if f.resolved_id is not None or not _ENTERPRISE.match(fold_same_length(f.value).lower())
         ]
+        spans = (
+            _member_assignments(cand, folded, index)
+            if not cand.children and (proposal.members or proposal.leads)
+            else []
+        )
+        if spans:
+            result.extend(_assignment_proposals(proposal, spans, text, folded, index, resolver))
+            continue
         second = _second_assignment(cand, text, folded, index) if not cand.children else None
         times = timed.get(n)
         if second is None and times is not None and not cand.children:

@@ -58,6 +58,51 @@ _PAGE_NUMBER = re.compile(
 _FOOTER_RULE = re.compile(r"_{20,}")
 # a news portal's link to another article, pasted with the text: "Xem thêm: Phó Thủ tướng: …"
 _WEB_LINK = re.compile(r"(?:Xem thêm|Đọc thêm|XEM THÊM|ĐỌC THÊM)\s*(?::|>>|»)\s*\S")
+#: A news portal's block of links to other articles: "Tin liên quan", "Bài liên quan", "Tin
+#: cùng chuyên mục", "Tin khác", "Đọc tiếp", each over a few headlines.
+_RELATED_BLOCK = re.compile(
+    r"(?:Tin|Bài|TIN|BÀI) (?:liên quan|cùng chuyên mục|khác|LIÊN QUAN|CÙNG CHUYÊN MỤC|KHÁC)"
+    r"|Có thể bạn quan tâm|Đọc nhiều nhất"
+)
+#: A news portal's lines around an article: its photo captions "… (Ảnh: TTXVN)", keywords,
+#: comments, copyright, font size and share buttons.
+_PORTAL_LINE = re.compile(
+    r"^(?:Từ khóa|Từ khoá|Tags?)\s*:|^Bình luận\s*\(\d+\)$|^Bản quyền thuộc|^Cỡ chữ\s"
+    r"|^Chia sẻ\s|.*\((?:Ảnh|Nguồn ảnh|Ảnh minh họa)\s*:[^)]{1,60}\)$"
+)
+_HEADLINE_MAX = 160
+
+
+def portal_furniture(lines: list[str]) -> set[int]:
+    """The indexes of a news portal's furniture in an article pasted with its text: a related
+    links block (its title and the headlines after it, short lines ending without a sentence's
+    mark, up to a line that ends as a sentence or introduces a list), photo captions, keywords,
+    comments and copyright lines."""
+    out: set[int] = set()
+    n = 0
+    while n < len(lines):
+        line = lines[n].strip()
+        if _RELATED_BLOCK.fullmatch(line):
+            out.add(n)
+            n += 1
+            while n < len(lines):
+                headline = lines[n].strip()
+                if (
+                    not headline
+                    or len(headline) > _HEADLINE_MAX
+                    or headline.endswith((".", ":", ";"))
+                    or _ENUM_START.match(headline)
+                ):
+                    break
+                out.add(n)
+                n += 1
+            continue
+        if _PORTAL_LINE.match(line):
+            out.add(n)
+        n += 1
+    return out
+
+
 _NUMBERED_RUNNING = re.compile(r"^\d{1,4}\s+|\s+\d{1,4}$")
 #: A running footer giving the document's kind and number beside the page number, even on one
 #: page break only: "Hướng dẫn số 28-HD/BTCTW   2", "Kế hoạch số 46/KH-UBND 3".
@@ -322,6 +367,9 @@ def normalise(text: str) -> Normalised:
             raw_lines = centred_rows(raw_lines)
         raw_lines = rewrite_tables(raw_lines)
     cleaned = [(_clean_line(line) if line != "\f" else "\f", start) for line, start in raw_lines]
+    furniture = portal_furniture([line for line, _ in cleaned])
+    if furniture:
+        cleaned = [pair for n, pair in enumerate(cleaned) if n not in furniture]
     repeated = _repeated_lines([line for line, _ in cleaned])
     repeated |= _own_number_headers([line for line, _ in cleaned])
     repeated |= lone_footers([line for line, _ in cleaned])

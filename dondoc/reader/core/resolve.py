@@ -192,6 +192,9 @@ class Resolver:
                     if key.startswith(prefix) and len(key) > len(prefix) + 3:
                         keys.append(key[len(prefix) :])
                 keys += _province_keys(key)
+                if "&" in key:
+                    # "Bộ GD&ĐT" is written "Bộ GDĐT" as often
+                    keys.append(key.replace("&", ""))
                 for k in keys:
                     current = self.agency_by_key.get(k)
                     if current is None or (

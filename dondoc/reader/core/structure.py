@@ -90,6 +90,13 @@ _DATE = re.compile(
 #: a date in figures after the place ("Hà Nội, ngày 06/10/2026"), as a slide deck's title slide
 #: or a report's cover gives it
 _FIGURE_DATE = re.compile(r"\w,\s*ngày\s+(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b", re.IGNORECASE)
+#: a news article quoting a document: "Văn phòng Trung ương Đảng vừa ban hành Thông báo số
+#: 58-TB/BCĐTW ngày 23/12/2026 …" gives the document's own date, not the article's or the
+#: meeting's
+_REPORTED_DOCUMENT = re.compile(
+    r"ban hanh (?:thong bao|ket luan|chi thi|nghi quyet|quyet dinh|ke hoach|cong van|van ban)"
+    r"\s+so\s+\d{1,5}\s*[-/]\s*[a-z0-9][\w\-/.&]*\s+ngay\s+(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b"
+)
 #: a slide's marker in a deck exported to text ("Slide 4"): what follows is a new slide, under
 #: no heading of the slide before
 _SLIDE = re.compile(r"^(?:Slide|SLIDE|Trang chiếu|Trang chieu)\s+\d{1,3}$")
@@ -167,6 +174,8 @@ def parse_header(text: str, folded: str, limit: int) -> tuple[Header, int]:
         header.number = f"{m.group(1)}{m.group(2)}{m.group(3)}".rstrip(".")
         header.symbol = m.group(3).rstrip(".")
     d = _DATE.search(area) or _FIGURE_DATE.search(area)
+    if m is None:
+        d = _REPORTED_DOCUMENT.search(folded, 0, limit) or d
     if d:
         parts = [g for g in d.groups() if g is not None]
         try:

@@ -56,6 +56,10 @@ _PATTERNS = [
         re.compile(
             r"(?P<prefix>(?:tai|truoc)\s+)(?P<meeting>phien hop|cuoc hop|hoi nghi|ky hop)\s+"
             r"(?:(?P<next>tiep theo|gan nhat|toi|sau)\b"
+            # "trước phiên họp tiếp theo của Ban Chỉ đạo": whose meeting, kept as written
+            r"(?P<of> cua (?:ban chi dao(?: trung uong)?|chinh phu|bo chinh tri|ban bi thu"
+            r"|quoc hoi|hoi dong nhan dan tinh|uy ban nhan dan tinh|ban thuong vu(?: tinh uy)?)"
+            r"(?![\w]))?"
             # "tại Kỳ họp thứ 10", "tại phiên họp Chính phủ thường kỳ tháng 3 năm 2026",
             # "tại Kỳ họp thứ hai, Quốc hội khóa XVI", "trước Phiên họp thứ mười"
             r"|(?P<rest>thu (?:\d{1,3}|nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi(?: (?:mot|hai|ba"
@@ -71,6 +75,16 @@ _PATTERNS = [
             # đầu năm 2026 của Bộ": a review meeting, no day
             r"|(?:so ket|tong ket)(?: [a-z0-9]+){0,6}? nam (?:19|20)\d\d\b"
             r"(?: cua (?:bo|nganh|ban chi dao|tinh|chinh phu)(?![\w]))?))"
+        ),
+    ),
+    # "trước Tết Nguyên đán Đinh Mùi 2027": a lunar holiday, whose day the text does not give,
+    # kept as written
+    (
+        "holiday",
+        re.compile(
+            r"(?<![\w])(?P<prefix>truoc\s+)tet(?: nguyen dan)?"
+            r"(?: (?:giap|at|binh|dinh|mau|ky|canh|tan|nham|quy)"
+            r" (?:ty|suu|dan|mao|thin|ngo|mui|than|dau|tuat|hoi))?(?: (?:19|20)\d\d)?(?![\w])"
         ),
     ),
     # "trước Hội nghị toàn quốc về chuyển đổi số": a national conference closing the clause,
@@ -147,8 +161,12 @@ _PATTERNS = [
             r"(?<![\w])(?P<prefix>cham nhat|truoc|sau|trong(?: vong| thoi han| thoi gian)?)"
             r"\s+\d{1,3}\s+ngay(?: lam viec)?\s+(?:truoc|sau|ke tu)\s+(?:ngay|khi)"
             # "… kể từ ngày ký Quyết định này": the document named with it
-            r"(?:\s+(?:ky|ban hanh)(?:\s+(?:quyet dinh|ke hoach|chi thi|thong bao|cong van"
-            r"|nghi quyet|van ban)(?:\s+nay)?)?(?![\w])|(?:\s+[a-z]+){1,2})"
+            # "… kể từ ngày Nghị định có hiệu lực thi hành": a text's entry into force
+            r"(?:\s+(?:nghi dinh|thong tu|luat|nghi quyet|quyet dinh)(?:\s+nay)?\s+co hieu luc"
+            r"(?:\s+thi hanh)?(?![\w])"
+            r"|\s+(?:ky|ban hanh)(?:\s+(?:quyet dinh|ke hoach|chi thi|thong bao|cong van"
+            r"|nghi quyet|van ban)(?:\s+nay)?)?(?![\w])"
+            r"|(?:\s+[a-z]+){1,2})"
         ),
     ),
 ]
@@ -163,6 +181,7 @@ _NEXT = {"tiep theo": "tiếp theo", "gan nhat": "gần nhất", "toi": "tới",
 
 #: Words every phrase of a kind holds.
 _NEEDS = {
+    "holiday": ("tet",),
     "event": ("(ngay", "( ngay"),
     "annual": ("hang nam", "hang thang"),
     "half": ("6 thang",),
@@ -189,7 +208,7 @@ class DeadlinePhrase:
 _ANCHOR = re.compile(
     r"thang\s+\d|nam\s+\d|ngay\s+\d|quy\s+\d|\d\s*[/-]\s*\d|19\d\d|20\d\d|quy\s+[iv1-4]|xuyen"
     r"|hang (?:nam|quy|thang|tuan)|dinh ky|phien hop|cuoc hop|ky hop|hoi nghi|\d thang"
-    r"|\d ngay(?: lam viec)?|trong tuan|quoc hoi khoa"
+    r"|\d ngay(?: lam viec)?|trong tuan|quoc hoi khoa|co hieu luc|truoc tet"
 )  # flat: each branch opens with a literal, which the regex engine scans for quickly
 _REACH = 48  # "chậm nhất trong", "ngay từ hoàn thành trước ngày" before the anchor
 _REACH_AFTER = 28  # the rest of a date or a quarter's year after it
@@ -232,8 +251,9 @@ def find_deadlines(folded: str, year: int | None, text: str = "") -> list[Deadli
             if 1 in taken[start:end]:
                 continue
             prefix = (groups.get("prefix") or "").strip()
-            if kind in ("relative", "week", "onward", "since") or (
-                kind == "meeting" and groups.get("rest")
+            if kind in ("relative", "week", "onward", "since", "holiday") or (
+                kind == "meeting"
+                and (groups.get("rest") or (groups.get("next") and prefix.startswith("truoc")))
             ):
                 text = _as_written(text_of[start:end] if text_of else folded[start:end])
             elif kind == "continuous" and text_of and " cua " in (groups.get("on") or ""):

@@ -2382,3 +2382,181 @@ def test_a_party_committees_office_given_work_is_that_committee():
     task = read(text).tasks[0]
     assert [f.value for f in task.leads] == ["Đảng ủy Chính phủ"]
     assert [f.value for f in task.coordinators] == ["Đảng ủy Bộ Nội vụ"]
+
+
+MEMBER_PARAGRAPHS = (
+    "BAN CHỈ ĐẠO TRUNG ƯƠNG\nSố 40-TB/BCĐTW\nHà Nội, ngày 10 tháng 11 năm 2026\n\n"
+    "THÔNG BÁO\nkết luận của Ban Chỉ đạo\n\n"
+)
+
+
+def test_each_assignment_of_a_members_paragraph_is_its_own_task():
+    text = MEMBER_PARAGRAPHS + (
+        "Đồng chí Nguyễn Mạnh Hùng, Bộ trưởng Bộ Khoa học và Công nghệ chỉ đạo ban hành "
+        "hướng dẫn đánh giá hạ tầng số trong quý I/2027; chủ trì, phối hợp với Bộ Công an "
+        "xây dựng cơ sở dữ liệu về tài sản trí tuệ trước ngày 30/6/2027; đồng thời giao Bộ "
+        "Tài chính bố trí kinh phí cho các đề án trong năm 2027.\n"
+    )
+    tasks = read(text).tasks
+    assert [t.content[:12] for t in tasks] == ["Ban hành hướ", "Chủ trì, phố", "Bố trí kinh "]
+    assert all([f.value for f in t.members] == ["Nguyễn Mạnh Hùng"] for t in tasks)
+    assert [t.due for t in tasks] == [date(2027, 3, 31), date(2027, 6, 30), date(2027, 12, 31)]
+    assert [f.value for f in tasks[1].coordinators] == ["Đảng ủy Công an Trung ương"]
+    # the work handed on ("đồng thời giao Bộ Tài chính …") is led by the body handed it
+    assert [f.value for f in tasks[2].leads] == ["Đảng ủy Bộ Tài chính"]
+    assert [f.value for f in tasks[0].leads] == ["Đảng ủy Bộ Khoa học và Công nghệ"]
+
+
+def test_bodies_named_after_dong_thoi_in_a_collective_paragraph_lead_their_work():
+    text = MEMBER_PARAGRAPHS + (
+        "Ban Thường vụ các tỉnh ủy, thành ủy chỉ đạo rà soát các thủ tục hành chính trên môi "
+        "trường số trong quý I/2027; đồng thời Thành ủy Hà Nội và Thành ủy Đà Nẵng thí điểm "
+        "trợ lý ảo cho cán bộ cấp xã trong quý III/2027.\n"
+    )
+    tasks = read(text).tasks
+    assert len(tasks) == 2
+    assert [f.value for f in tasks[1].leads] == ["Thành ủy Hà Nội", "Thành ủy Đà Nẵng"]
+    assert tasks[1].content.startswith("Thí điểm trợ lý ảo")
+
+
+def test_an_article_quoting_a_notice_dates_it_by_the_notice_not_the_meeting():
+    text = (
+        "Trang chủ › Thời sự\n"
+        "(PV) - Văn phòng Trung ương Đảng vừa ban hành Thông báo số 41-TB/BCĐTW ngày "
+        "20/11/2026 kết luận của Ban Chỉ đạo.\n"
+        "Quang cảnh phiên họp, Hà Nội, ngày 15/11/2026. (Ảnh: TTXVN)\n"
+        "Đồng chí Nguyễn Mạnh Hùng, Bộ trưởng Bộ Khoa học và Công nghệ chỉ đạo ban hành "
+        "hướng dẫn đánh giá hạ tầng số trong thời hạn 30 ngày kể từ ngày ký Thông báo này.\n"
+    )
+    reading = read(text)
+    assert reading.header.date == date(2026, 11, 20)
+    assert date(2026, 12, 20) in [t.due for t in reading.tasks]
+
+
+def test_a_news_portals_related_links_captions_and_keywords_are_no_text():
+    text = (
+        "Trang chủ › Thời sự\n"
+        "(PV) - Văn phòng Trung ương Đảng vừa ban hành Thông báo số 41-TB/BCĐTW ngày "
+        "20/11/2026 kết luận của Ban Chỉ đạo.\n"
+        "Các đại biểu dự phiên họp tại Hà Nội. (Ảnh: TTXVN)\n"
+        "Đồng chí Nguyễn Mạnh Hùng, Bộ trưởng Bộ Khoa học và Công nghệ chỉ đạo ban hành "
+        "hướng dẫn đánh giá hạ tầng số trong quý I/2027.\n"
+        "Tin liên quan\n"
+        "Bộ trưởng Nguyễn Mạnh Hùng: Hạ tầng số phải đi trước một bước\n"
+        "Công bố kết quả đánh giá chuyển đổi số năm 2026\n"
+        "Đồng chí Nguyễn Kim Sơn, Bộ trưởng Bộ Giáo dục và Đào tạo chỉ đạo xây dựng đề án "
+        "đào tạo nhân lực vi mạch trong quý II/2027.\n"
+        "Từ khóa:   chuyển đổi số   Ban Chỉ đạo\n"
+        "Bình luận (0)\n"
+        "Bản quyền thuộc Báo điện tử Đảng Cộng sản Việt Nam\n"
+    )
+    reading = read(text)
+    for noise in ("Tin liên quan", "đi trước một bước", "Công bố kết quả", "Ảnh:", "Từ khóa"):
+        assert noise not in reading.text
+    assert "Bản quyền" not in reading.text
+    assert "đào tạo nhân lực vi mạch" in reading.text
+
+
+def test_a_sentence_announcing_the_paragraphs_after_it_is_no_task():
+    text = MEMBER_PARAGRAPHS + (
+        "Về nhiệm vụ thời gian tới, Ban Chỉ đạo yêu cầu các đồng chí thành viên tập trung "
+        "chỉ đạo quyết liệt, cụ thể như sau:\n"
+        "Đồng chí Nguyễn Mạnh Hùng, Bộ trưởng Bộ Khoa học và Công nghệ chỉ đạo ban hành "
+        "hướng dẫn đánh giá hạ tầng số trong quý I/2027; đồng thời giao Bộ Tài chính bố trí "
+        "kinh phí cho các đề án trong năm 2027.\n"
+    )
+    tasks = read(text).tasks
+    assert not any("như sau" in t.content for t in tasks)
+    assert [t.due for t in tasks] == [date(2027, 3, 31), date(2027, 12, 31)]
+
+
+def test_a_time_before_the_next_meeting_or_a_lunar_holiday_keeps_its_words_without_a_day():
+    text = MEMBER_PARAGRAPHS + (
+        "Đồng chí Nguyễn Mạnh Hùng, Bộ trưởng Bộ Khoa học và Công nghệ chỉ đạo ban hành "
+        "hướng dẫn đánh giá hạ tầng số trước phiên họp tiếp theo của Ban Chỉ đạo; đồng thời "
+        "chủ trì tổ chức diễn tập an toàn thông tin trước Tết Nguyên đán Bính Ngọ 2026.\n"
+    )
+    tasks = read(text).tasks
+    assert [t.deadline.value for t in tasks] == [
+        "Trước phiên họp tiếp theo của Ban Chỉ đạo",
+        "Trước Tết Nguyên đán Bính Ngọ 2026",
+    ]
+    assert [t.due for t in tasks] == [None, None]
+
+
+MINISTRY_LETTER = (
+    "BỘ NỘI VỤ          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+    "Số: 812/BNV-CCVC\nHà Nội, ngày 05 tháng 9 năm 2026\n\n"
+    "Kính gửi: Bộ Khoa học và Công nghệ.\n\n"
+    "Bộ Nội vụ có ý kiến về dự thảo Thông tư như sau:\n"
+)
+
+
+def test_comments_on_a_drafts_articles_are_no_tasks():
+    text = MINISTRY_LETTER + (
+        "1. Ý kiến cụ thể\n"
+        "a) Tại khoản 3 Điều 7: đề nghị cơ quan soạn thảo làm rõ khái niệm chuyên gia.\n"
+        "b) Điều 12 của dự thảo: đề nghị bổ sung quy định về thời gian thử việc.\n"
+        "2. Về tổ chức thực hiện\n"
+        "Đề nghị Bộ Khoa học và Công nghệ hoàn thiện dự thảo, trình ban hành trong quý IV/2026.\n"
+    )
+    tasks = read(text).tasks
+    assert not any("Điều" in t.content[:20] for t in tasks)
+    assert [t.due for t in tasks] == [date(2026, 12, 31)]
+
+
+def test_each_work_of_a_thu_nhat_paragraph_with_its_own_time_is_a_task():
+    text = MINISTRY_LETTER + (
+        "Bộ Nội vụ đề nghị các cơ quan và giao các đơn vị thuộc Bộ thực hiện một số nội dung sau:\n"
+        "Thứ nhất, đề nghị Bộ Khoa học và Công nghệ hoàn thiện dự thảo, trình Bộ trưởng trong "
+        "quý IV/2026; đồng thời chủ trì, phối hợp với Bộ GD&ĐT xây dựng cơ sở dữ liệu chuyên "
+        "gia trước ngày 31/3/2027.\n"
+        "Thứ hai, giao Vụ Công chức - Viên chức rà soát quy chế tuyển dụng trong thời hạn 30 "
+        "ngày kể từ ngày Thông tư có hiệu lực thi hành; giao Văn phòng Bộ cập nhật cổng thông "
+        "tin, hoàn thành trong quý I/2027.\n"
+    )
+    tasks = read(text).tasks
+    assert [t.content[:9] for t in tasks] == ["Hoàn thiệ", "Chủ trì, ", "Vụ Công c", "Văn phòng"]
+    assert [t.due for t in tasks] == [
+        date(2026, 12, 31),
+        date(2027, 3, 31),
+        None,
+        date(2027, 3, 31),
+    ]
+    assert tasks[2].deadline.value == (
+        "Trong thời hạn 30 ngày kể từ ngày Thông tư có hiệu lực thi hành"
+    )
+    assert all(t.confidence >= 0.5 for t in tasks)
+
+
+def test_a_short_name_written_without_its_ampersand_is_the_same_body():
+    text = MINISTRY_LETTER + (
+        "Đề nghị Bộ Khoa học và Công nghệ chủ trì, phối hợp với Bộ GDĐT xây dựng cơ sở dữ "
+        "liệu chuyên gia trước ngày 31/3/2027.\n"
+    )
+    task = read(text).tasks[0]
+    assert [f.value for f in task.coordinators] == ["Đảng ủy Bộ Giáo dục và Đào tạo"]
+
+
+def test_a_letters_closing_formula_is_no_task():
+    text = MINISTRY_LETTER + (
+        "Đề nghị Bộ Khoa học và Công nghệ hoàn thiện dự thảo, trình ban hành trong quý IV/2026.\n"
+        "Trên đây là ý kiến của Bộ Nội vụ, gửi Bộ Khoa học và Công nghệ tổng hợp, hoàn thiện "
+        "dự thảo Thông tư./.\n"
+    )
+    tasks = read(text).tasks
+    assert len(tasks) == 1
+
+
+def test_items_after_a_top_level_lead_in_paragraph_with_no_part_above_it_are_read():
+    # a member's lead-in at the top level (no numbered part above it) over its items: the
+    # items have no parent part, which once made the reader fail and propose nothing
+    text = NOTICE + (
+        "Ngày 10/11/2025, Ban Chỉ đạo họp và kết luận như sau:\n"
+        "Đồng chí Bộ trưởng Bộ Công an chỉ đạo:\n"
+        "- Hoàn thành kết nối dữ liệu dân cư trong quý I/2026.\n"
+        "- Ban hành bộ chỉ số chuyển đổi số trong quý II/2026.\n"
+    )
+    tasks = read(text).tasks
+    assert date(2026, 3, 31) in [t.due for t in tasks]
+    assert date(2026, 6, 30) in [t.due for t in tasks]
