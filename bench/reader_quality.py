@@ -10,8 +10,8 @@ them (``heldout2`` was written after a round of rule changes, so it is the fresh
 A third, a fourth, a fifth, a sixth, a seventh, an eighth, a ninth, a tenth, an eleventh, a
 thirteenth, a fourteenth, a fifteenth, a sixteenth, a seventeenth, an eighteenth and a nineteenth
 held-out set were each read once (the eighteenth twice), then used to write rules and moved into
-``annotated``; ``heldout12`` and ``heldout20``, written blind, are still held out (a set missing
-from the checkout is skipped).
+``annotated``; ``heldout12``, ``heldout20`` and ``heldout21``, written blind, are still held out
+(a set missing from the checkout is skipped).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ SETS = {
     "heldout2": ROOT / "dondoc/reader/tests/heldout2",
     "heldout12": ROOT / "dondoc/reader/tests/heldout12",
     "heldout20": ROOT / "dondoc/reader/tests/heldout20",
+    "heldout21": ROOT / "dondoc/reader/tests/heldout21",
 }
 
 
