@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history
 
-from dondoc.core.text import normalize_spaces
+from dondoc.core.text import fold, normalize_spaces
 from dondoc.core.transitions import Conflict, locked
 from dondoc.core.uploads import CheckedUpload
 from dondoc.orgs.models import OrgGroup
@@ -486,17 +486,25 @@ def _locked_tasks(ids: Iterable[int]) -> list[Task]:
 # -- Used by the importers and the data loaders ---------------------------------------------
 
 
+def number_key(number: str) -> str:
+    """A directive's number and symbol as compared: without diacritics, case or spaces."""
+    return "".join(fold(number).split())
+
+
 @transaction.atomic
 def ensure_directive(
     *, program, kind: str, number: str, date: dt.date, issuer, by=None, **details: Any
 ) -> tuple[Directive, bool]:
     """The directive identified by number, date and issuer, created with ``details`` if new.
 
+    The number is compared as :func:`number_key` folds it: "01-TB/BCDTW" read from a PDF whose
+    font lost the "Đ" is the notice "01-TB/BCĐTW" of the same day and issuer, not a second one.
     An existing directive is left as it is (a second import changes nothing).
     """
-    directive = Directive.objects.filter(number=number, date=date, issuer=issuer).first()
-    if directive is not None:
-        return directive, False
+    key = number_key(number)
+    for directive in Directive.objects.filter(date=date, issuer=issuer).order_by("pk"):
+        if number_key(directive.number) == key:
+            return directive, False
     directive = Directive(
         program=program, kind=kind, number=number, date=date, issuer=issuer, **details
     )

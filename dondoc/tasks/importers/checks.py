@@ -12,7 +12,6 @@ from typing import Any
 from django.utils import timezone
 
 from dondoc.core.dates import DateError, parse_date
-from dondoc.core.text import fold
 from dondoc.tasks import services
 from dondoc.tasks.deadlines import parse_deadline
 from dondoc.tasks.importers.appendix import DocumentRef, parse_documents
@@ -47,9 +46,7 @@ class DocumentIndex:
         for directive in Directive.objects.filter(program=program):
             self.by_number.setdefault(self.key(directive.number), []).append(directive)
 
-    @staticmethod
-    def key(number: str) -> str:
-        return re.sub(r"\s+", "", fold(number))
+    key = staticmethod(services.number_key)
 
     def resolve(self, ref: DocumentRef) -> tuple[Directive | None, bool]:
         """The directive cited, and whether its date agrees with the citation."""

@@ -179,3 +179,20 @@ def test_reviewing_a_pair_as_related_links_them_and_as_different_unlinks(
     [relation] = TaskRelation.objects.all()
     assert {relation.task, relation.related} == {other, five_g}
     assert relation.kind == "related"
+
+
+def test_a_number_read_without_its_diacritics_is_the_same_directive(program, committee, plan):
+    """A PDF whose font lost the "Đ" gives "05-KH/BCDTW": the plan already recorded, not a new
+    one; another day's plan of that number, or another issuer's, is another directive."""
+    again, created = services.ensure_directive(
+        program=program, kind="plan", number="05-kh/bcdtw ", date=PLAN_DAY, issuer=plan.issuer
+    )
+    assert (again, created) == (plan, False)
+    _other_day, created = services.ensure_directive(
+        program=program,
+        kind="plan",
+        number="05-KH/BCDTW",
+        date=PLAN_DAY + dt.timedelta(days=1),
+        issuer=committee,
+    )
+    assert created
