@@ -727,7 +727,10 @@ def _last_sentence(text: str, a: int, b: int) -> tuple[int, int]:
 
 _HEADING_OPENERS = re.compile(
     r"(?:nhiem vu (?:do|giao cho|giao|cua|danh cho)\s+(?:dong chi\s+)?|doi voi|giao|de nghi"
-    r"|ve phia)\s*"
+    r"|ve phia"
+    # a regulation's "Điều 5. Trách nhiệm của Bộ …", "Nhiệm vụ, quyền hạn của …": the article
+    # gives the body that does each of its clauses
+    r"|(?:trach nhiem|nhiem vu,? quyen han|trach nhiem,? quyen han)(?: va [a-z ]{3,20})? cua)\s*"
 )
 #: "Nhiệm vụ do đồng chí … chỉ đạo", "Nhiệm vụ giao Đảng ủy Bộ Tài chính": a heading naming
 #: who answers for the items below, by name, by office or by agency.
@@ -2651,7 +2654,14 @@ def _localise(
         if _LOCAL_BODY.search(subject) or not subject.strip(" ,;:-"):
             leads = [home]
     proposal.leads = leads
-    proposal.coordinators = [f for f in proposal.coordinators if not local(f)]
+    outside = bool(leads) and all(f.resolved_id != province.id for f in leads)
+    proposal.coordinators = [
+        f
+        for f in proposal.coordinators
+        # "Bộ … chủ trì, phối hợp với Ủy ban nhân dân tỉnh …" in a ministry's and a
+        # province's joint document: the province is the partner of a body outside it
+        if not local(f) or (outside and f.resolved_id == province.id)
+    ]
     with_home = _WITH_HOME.search(folded, *cand_span)
     if (
         with_home

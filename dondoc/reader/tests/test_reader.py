@@ -2560,3 +2560,57 @@ def test_items_after_a_top_level_lead_in_paragraph_with_no_part_above_it_are_rea
     tasks = read(text).tasks
     assert date(2026, 3, 31) in [t.due for t in tasks]
     assert date(2026, 6, 30) in [t.due for t in tasks]
+
+
+def test_a_task_list_exported_as_csv_with_quoted_multi_line_cells_is_read_as_a_table():
+    text = (
+        "DANH MỤC NHIỆM VỤ (Kèm theo Thông báo số 70-TB/BCĐTW ngày 03/03/2027);;;;\n"
+        "STT;Nội dung nhiệm vụ;Cơ quan chủ trì;Cơ quan phối hợp;Thời hạn\n"
+        "I;Thể chế\n"
+        '1;"Ban hành Thông tư về định mức kinh tế - kỹ thuật\n'
+        'cho dịch vụ dữ liệu; hướng dẫn áp dụng";Bộ Tài chính;'
+        '"Bộ Nội vụ; Bộ Công an";Quý III/2027;;;\n'
+        'II;"Phong trào ""Học tập số"""\n'
+        '2;"Tổ chức phong trào ""Học tập số"" tại các trường học";'
+        "Bộ Giáo dục và Đào tạo;Bộ Nội vụ;30/9/2027\n"
+        ";;;;\n"
+    )
+    tasks = read(text).tasks
+    assert len(tasks) == 2
+    assert tasks[0].content.startswith("Ban hành Thông tư về định mức kinh tế - kỹ thuật cho")
+    assert "hướng dẫn áp dụng" in tasks[0].content
+    assert [f.value for f in tasks[0].leads] == ["Đảng ủy Bộ Tài chính"]
+    assert [f.value for f in tasks[0].coordinators] == [
+        "Đảng ủy Bộ Nội vụ",
+        "Đảng ủy Công an Trung ương",
+    ]
+    assert tasks[0].due == date(2027, 9, 30)
+    assert '"Học tập số"' in tasks[1].content
+    assert tasks[1].due == date(2027, 9, 30)
+
+
+JOINT_DECISION = (
+    "BỘ GIÁO DỤC VÀ ĐÀO TẠO - ỦY BAN NHÂN DÂN TỈNH NGHỆ AN\n"
+    "Số: 310/QĐ-BGDĐT-UBND\nHà Nội, ngày 05 tháng 10 năm 2026\n"
+    "QUYẾT ĐỊNH\nBan hành Quy chế phối hợp\nQUY CHẾ\n"
+)
+
+
+def test_an_article_on_a_bodys_responsibilities_gives_each_clause_its_lead():
+    text = JOINT_DECISION + (
+        "Điều 4. Trách nhiệm của Bộ Giáo dục và Đào tạo\n"
+        "1. Hướng dẫn Tỉnh xây dựng chương trình giáo dục STEM, hoàn thành trong quý I/2027.\n"
+        "2. Chủ trì, phối hợp với Ủy ban nhân dân tỉnh Nghệ An tổ chức hội thảo về "
+        "giáo dục số trong quý II/2027.\n"
+        "Điều 5. Trách nhiệm của Ủy ban nhân dân tỉnh Nghệ An\n"
+        "1. Ban hành kế hoạch triển khai chương trình giáo dục STEM trong quý II/2027.\n"
+    )
+    tasks = read(text).tasks
+    assert [[f.value for f in t.leads] for t in tasks] == [
+        ["Đảng ủy Bộ Giáo dục và Đào tạo"],
+        ["Đảng ủy Bộ Giáo dục và Đào tạo"],
+        ["Tỉnh ủy Nghệ An"],
+    ]
+    # the province of a joint document is the partner of the ministry's clause
+    assert [f.value for f in tasks[1].coordinators] == ["Tỉnh ủy Nghệ An"]
+    assert tasks[2].coordinators == []
