@@ -184,6 +184,8 @@ _INTRO = re.compile(r":\s*$")
 _INTRO_TASKS = re.compile(r"nhiem vu|giao|de nghi|yeu cau|thuc hien|trien khai|tap trung")
 _RECITAL_END = re.compile(
     r"(?:nhu sau|sau day)\s*:\s*$|^quyet nghi\s*:?\s*$|^(?:quyet dinh|chi thi)\s*:\s*$"
+    # "… yêu cầu các cấp ủy … thực hiện tốt các nhiệm vụ sau:" over paragraphs of work
+    r"|(?:nhiem vu|noi dung|cong viec|giai phap)(?: [a-z ]{0,30})? sau\s*:\s*$"
 )
 _OUTPUT = re.compile(
     r"(?:trinh|ban hanh|xay dung|hoan thien|phe duyet|sua doi, bo sung|sua doi|ky ban hanh"
@@ -857,9 +859,20 @@ _NOT_NAME_TAIL = re.compile(
 
 def _recital_end(structure: Structure, folded: str) -> int:
     limit = len(folded) * 0.6
+    found: int | None = None
     for i, part in enumerate(structure.parts):
-        if part.kind in ("header", "footer"):
+        if part.kind == "header":
+            # a short directive whose header runs on to its call "… thực hiện tốt các nhiệm vụ
+            # sau:": the paragraphs after the call are work, not recital
+            line_end = folded.find("\n", part.span[0])
+            line_end = len(folded) if line_end < 0 else line_end
+            if part.span[0] > 0 and _RECITAL_END.search(folded[part.span[0] : line_end].strip()):
+                found = line_end
             continue
+        if part.kind == "footer":
+            continue
+        if found is not None:
+            return found
         if part.kind in ("section",) or part.span[0] > limit:
             return part.span[0]
         a, b = structure.text_spans.get(i, part.span)

@@ -2614,3 +2614,31 @@ def test_an_article_on_a_bodys_responsibilities_gives_each_clause_its_lead():
     # the province of a joint document is the partner of the ministry's clause
     assert [f.value for f in tasks[1].coordinators] == ["Tỉnh ủy Nghệ An"]
     assert tasks[2].coordinators == []
+
+
+SECRETARIAT = (
+    "BAN CHẤP HÀNH TRUNG ƯƠNG\nSố 60-CT/TW\nHà Nội, ngày 02 tháng 02 năm 2027\n\n"
+    "CHỈ THỊ\nCỦA BAN BÍ THƯ\nvề chuyển đổi số trong công tác đảng\n\n"
+)
+
+
+def test_ordinal_paragraphs_after_a_call_for_the_following_tasks_are_read_as_work():
+    # "Một là, …" paragraphs after "… thực hiện tốt các nhiệm vụ sau:": an orientation then
+    # sentences giving work to named bodies; the call ends the recital
+    text = SECRETARIAT + (
+        "Thời gian qua, 30/34 tỉnh đã số hóa hồ sơ đảng viên. Tuy nhiên, kết quả chưa đồng "
+        "đều.\n"
+        "Ban Bí thư yêu cầu các cấp ủy, tổ chức đảng thực hiện tốt các nhiệm vụ sau:\n"
+        "Một là, nâng cao nhận thức về chuyển đổi số, coi đây là nhiệm vụ thường xuyên. "
+        "Ban Tổ chức Trung ương chủ trì, phối hợp với Văn phòng Trung ương Đảng xây dựng "
+        "quy trình số hóa hồ sơ đảng viên trong quý II/2027.\n"
+        "Hai là, bảo đảm nguồn lực cho chuyển đổi số. Đảng ủy Bộ Tài chính hướng dẫn bố trí "
+        "kinh phí số hóa trước ngày 30/9/2027.\n"
+        "Ba là, tăng cường kiểm tra, giám sát.\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert [[f.value for f in t.leads] for t in tasks] == [
+        ["Ban Tổ chức Trung ương"],
+        ["Đảng ủy Bộ Tài chính"],
+    ]
+    assert [t.due for t in tasks] == [date(2027, 6, 30), date(2027, 9, 30)]
