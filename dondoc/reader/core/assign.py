@@ -121,6 +121,13 @@ _RESPONSIBLE = re.compile(r"(?<![\w])chiu trach nhiem(?![\w])")
 _CONDITIONAL = re.compile(
     r"(?:^|, )neu (?:co |gap |phat sinh )?(?:kho khan|vuong mac|phat sinh|van de)(?![\w])"
 )
+#: A regulation's duty without work of its own: to make room for others, to answer when asked,
+#: or the designation of a contact point ("giao Vụ Kế hoạch - Tài chính là đầu mối").
+_GENERAL_DUTY = re.compile(
+    r"^(?:tao (?:moi )?dieu kien (?:thuan loi )?(?:de|cho)\b)"
+    r"|(?<![\w])khi (?:co )?(?:yeu cau|duoc yeu cau|can thiet)\W*$"
+    r"|(?:^|[\s,])giao [^.;:]{3,80}? la (?:co quan |don vi )?(?:dau moi|thuong truc)(?![\w])"
+)
 #: "Ban Thường vụ Thành ủy đề nghị:": the opening of requests that follow, none itself.
 _REQUESTS_OPEN = re.compile(r"(?<![\w])(?:de nghi|kien nghi|yeu cau|de xuat)\s*:?\s*$")
 #: A call on a whole category rather than a task: "Người đứng đầu cấp ủy, cơ quan, đơn vị phải
@@ -1674,6 +1681,10 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score -= 0.8
     if len(f) < 120 and _REQUESTS_OPEN.search(f):
         score -= 0.6
+    if _GENERAL_DUTY.search(f) and not find_deadlines(f, None):
+        # "Tạo điều kiện để Tỉnh tham gia …", "Cung cấp thông tin … khi có yêu cầu", "Bộ
+        # giao Vụ … là đầu mối": a standing duty with no work or product, or a designation
+        score -= 0.8
     if _PASSIVE.search(f) and not trigger:
         score -= 0.2
     if (

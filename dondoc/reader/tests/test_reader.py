@@ -2642,3 +2642,18 @@ def test_ordinal_paragraphs_after_a_call_for_the_following_tasks_are_read_as_wor
         ["Đảng ủy Bộ Tài chính"],
     ]
     assert [t.due for t in tasks] == [date(2027, 6, 30), date(2027, 9, 30)]
+
+
+def test_a_regulations_duties_without_work_and_its_contact_points_are_no_tasks():
+    text = JOINT_DECISION + (
+        "Điều 3. Đầu mối phối hợp\n"
+        "1. Bộ giao Vụ Giáo dục đại học là đầu mối phối hợp của Bộ.\n"
+        "Điều 4. Trách nhiệm của Bộ Giáo dục và Đào tạo\n"
+        "1. Tạo điều kiện để Tỉnh tham gia các chương trình hợp tác quốc tế về giáo dục.\n"
+        "2. Cung cấp tài liệu hướng dẫn chuyên môn cho Tỉnh khi có yêu cầu.\n"
+        "3. Tổ chức tập huấn giáo viên về giáo dục số trong quý III/2027.\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert [t.content for t in tasks] == [
+        "Tổ chức tập huấn giáo viên về giáo dục số trong quý III/2027."
+    ]
