@@ -120,7 +120,8 @@ _END_PUNCT = '.;:!?…"”)'
 # ("Bộ Khoa học và / Công nghệ", "trước ngày / 30/6/2025").
 _OPEN_END = re.compile(
     r"(?:^|\s)(?:và|do|với|của|cho|các|về|tại|theo|từ|đến|hoặc|những|để|là|trong|ngày|tháng|năm|va|voi"
-    r"|cua|ngay|Ban|Bộ|Cục|Sở|Văn phòng|Ủy ban|Đảng ủy)$"
+    # "… kể từ ngày ký / Quyết định": a verb whose object is on the next line
+    r"|cua|ngay|ký|Ban|Bộ|Cục|Sở|Văn phòng|Ủy ban|Đảng ủy)$"
 )
 _NUMBER_GOES_ON = re.compile(r"\d{1,4}(?:,\s|\s+[a-zà-ỹđ])")
 _BARE_ROMAN = re.compile(r"[IVXL]{1,6}[.;,]?")

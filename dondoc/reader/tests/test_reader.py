@@ -2657,3 +2657,15 @@ def test_a_regulations_duties_without_work_and_its_contact_points_are_no_tasks()
     assert [t.content for t in tasks] == [
         "Tổ chức tập huấn giáo viên về giáo dục số trong quý III/2027."
     ]
+
+
+def test_a_time_wrapped_after_the_verb_sign_keeps_its_object_on_the_next_line():
+    text = JOINT_DECISION + (
+        "Điều 5. Trách nhiệm của Ủy ban nhân dân tỉnh Nghệ An\n"
+        "1. Ban hành kế hoạch triển khai chương trình trong thời hạn 30 ngày kể từ ngày ký\n"
+        "Quyết định ban hành Quy chế.\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert len(tasks) == 1
+    assert "kể từ ngày ký Quyết định" in tasks[0].deadline.value
+    assert tasks[0].due == date(2026, 11, 4)
