@@ -2203,13 +2203,21 @@ def propose_tasks(
             continue
         if proposal.parent_key in named_only:
             proposal.parent_key = None
-        if len(issuers) > 1 and not proposal.leads and not proposal.members:
-            # a joint document: "Hai Bộ phối hợp …", "Hằng năm, hai Bộ tổ chức sơ kết …"
+        issuer_ids = {u.id for u in issuers}
+        if (
+            len(issuers) > 1
+            and all(f.resolved_id in issuer_ids for f in proposal.leads)
+            and not proposal.members
+        ):
+            # a joint document: "Hai Bộ phối hợp …", "Hằng năm, hai Bộ tổ chức sơ kết …",
+            # "Bộ và Tỉnh tổ chức Hội nghị sơ kết …" (the parties by their short names)
             verb = VERB.search(folded, cand.start, cand.end)
-            if _BOTH.search(folded, cand.start, verb.start() if verb else cand.end):
+            both = _BOTH.search(folded, cand.start, verb.start()) if verb else None
+            if both:
                 proposal.leads = [
-                    Field(u.name, (cand.start, cand.end), 0.7, u.id, "unit") for u in issuers
+                    Field(u.name, _party_span(folded, both, u), 0.7, u.id, "unit") for u in issuers
                 ]
+                proposal.confidence = max(proposal.confidence, 0.7)
         _party_offices(proposal, resolver)
         provinces = resolver.group("các tỉnh, thành phố")
         if provinces is not None:
@@ -2472,9 +2480,21 @@ _CENTRAL_ISSUER = re.compile(
     r"|uy ban thuong vu quoc hoi|chinh phu|thu tuong chinh phu|van phong chinh phu"
     r"|van phong trung uong)(?![\w])"
 )
-_BOTH = re.compile(r"(?<![\w])(?:hai|ca hai|cac) bo(?![\w])")
+_BOTH = re.compile(
+    r"(?<![\w])(?:(?:hai|ca hai|cac) bo"
+    # a ministry's and a province's joint document: "Bộ và Tỉnh tổ chức hội nghị sơ kết …"
+    r"|bo va (?:tinh|thanh pho)|(?:tinh|thanh pho) va bo)(?![\w])"
+)
 #: "(Kèm theo Nghị quyết số 41/NQ-CP ngày 06 tháng 3 năm 2026 của Chính phủ)"
 _ATTACHED = re.compile(r"\(\s*kem theo [^()]{0,160}?\bcua (?P<body>[^()]{3,80}?)\s*\)")
+
+
+def _party_span(folded: str, both: re.Match, party) -> tuple[int, int]:
+    """Where "Bộ và Tỉnh" names ``party``: "Tỉnh" for a province, "Bộ" for a ministry."""
+    province = _PROVINCE_NAME.match(fold_same_length(party.name).lower())
+    words = r"tinh|thanh pho" if province else "bo"
+    m = re.compile(rf"(?<![\w])(?:{words})(?![\w])").search(folded, both.start(), both.end())
+    return m.span() if m else both.span()
 
 
 def _issuing_ministries(header_text: str, resolver: Resolver) -> list:

@@ -2669,3 +2669,17 @@ def test_a_time_wrapped_after_the_verb_sign_keeps_its_object_on_the_next_line():
     assert len(tasks) == 1
     assert "kể từ ngày ký Quyết định" in tasks[0].deadline.value
     assert tasks[0].due == date(2026, 11, 4)
+
+
+def test_the_two_parties_of_a_joint_document_by_their_short_names_lead_together():
+    text = JOINT_DECISION + (
+        "Điều 6. Chế độ hội nghị\n"
+        "1. Hai bên trao đổi thông tin qua hệ thống văn bản điện tử.\n"
+        "2. Bộ và Tỉnh tổ chức hội nghị đánh giá kết quả phối hợp trong quý IV/2027.\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert len(tasks) == 1
+    assert sorted(f.value for f in tasks[0].leads) == [
+        "Tỉnh ủy Nghệ An",
+        "Đảng ủy Bộ Giáo dục và Đào tạo",
+    ]
