@@ -194,6 +194,8 @@ _RECITAL_END = re.compile(
     # "… yêu cầu các cấp ủy … thực hiện tốt các nhiệm vụ sau:" over paragraphs of work
     r"|(?:nhiem vu|noi dung|cong viec|giai phap)(?: [a-z ]{0,30})? sau\s*:\s*$"
 )
+#: A paragraph giving a member work: "Đồng chí Nguyễn Văn Thắng, Bộ trưởng Bộ Tài chính: …".
+_MEMBER_PARAGRAPH = re.compile(r"(?:dong chi|d/c) [^:.;]{3,160}:\s*\S")
 _OUTPUT = re.compile(
     r"(?:trinh|ban hanh|xay dung|hoan thien|phe duyet|sua doi, bo sung|sua doi|ky ban hanh"
     r"|de xuat|lap)\b[^.;:]{0,90}?\b(?P<doc>de an|nghi dinh|nghi quyet|quyet dinh|thong tu"
@@ -885,6 +887,10 @@ def _recital_end(structure: Structure, folded: str) -> int:
         a, b = structure.text_spans.get(i, part.span)
         if part.kind == "paragraph" and _RECITAL_END.search(folded[a:b].strip()):
             return b
+        if part.kind == "paragraph" and _MEMBER_PARAGRAPH.match(folded, a, b):
+            # "Đồng chí …, Bộ trưởng Bộ Tài chính: chỉ đạo …" with no lead-in above it: the
+            # members' work has begun
+            return part.span[0]
         if (
             part.kind == "item"
             and folded[a:b].rstrip().endswith(":")

@@ -2683,3 +2683,30 @@ def test_the_two_parties_of_a_joint_document_by_their_short_names_lead_together(
         "Tỉnh ủy Nghệ An",
         "Đảng ủy Bộ Giáo dục và Đào tạo",
     ]
+
+
+def test_a_notice_of_member_paragraphs_alone_proposes_each_members_work():
+    text = NOTICE + (
+        "Đồng chí Nguyễn Văn Thắng, Bộ trưởng Bộ Tài chính: chỉ đạo hoàn thiện Nghị định về "
+        "quỹ đầu tư mạo hiểm trong quý I/2026.\n"
+        "Đồng chí Lương Tam Quang, Bộ trưởng Bộ Công an: chỉ đạo hoàn thành kết nối dữ liệu "
+        "dân cư trong quý II/2026.\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert [[f.value for f in t.members] for t in tasks] == [
+        ["Nguyễn Văn Thắng"],
+        ["Lương Tam Quang"],
+    ]
+    assert [t.due for t in tasks] == [date(2026, 3, 31), date(2026, 6, 30)]
+
+
+def test_a_call_right_under_the_title_is_body_not_title():
+    # the call follows the title with no empty line; the first paragraph after it is work
+    text = SECRETARIAT.rstrip("\n") + (
+        "\nBan Bí thư yêu cầu các cấp ủy thực hiện tốt các nhiệm vụ sau:\n"
+        "Một là, Ban Tổ chức Trung ương xây dựng quy trình số hóa hồ sơ đảng viên "
+        "trong quý II/2027.\n"
+        "Hai là, Đảng ủy Bộ Tài chính hướng dẫn bố trí kinh phí trước ngày 30/9/2027.\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert [t.due for t in tasks] == [date(2027, 6, 30), date(2027, 9, 30)]
