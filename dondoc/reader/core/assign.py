@@ -1687,7 +1687,11 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score -= 0.8
     if len(f) < 120 and _REQUESTS_OPEN.search(f):
         score -= 0.6
-    if _GENERAL_DUTY.search(f) and not find_deadlines(f, None):
+    if (
+        ("dieu kien" in f or "khi" in f or " la " in f)
+        and _GENERAL_DUTY.search(f)
+        and not find_deadlines(f, None)
+    ):
         # "Tạo điều kiện để Tỉnh tham gia …", "Cung cấp thông tin … khi có yêu cầu", "Bộ
         # giao Vụ … là đầu mối": a standing duty with no work or product, or a designation
         score -= 0.8
