@@ -2710,3 +2710,13 @@ def test_a_call_right_under_the_title_is_body_not_title():
     )
     tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
     assert [t.due for t in tasks] == [date(2027, 6, 30), date(2027, 9, 30)]
+
+
+def test_a_month_of_every_year_is_a_recurring_time_without_a_day():
+    text = JOINT_DECISION + (
+        "Điều 6. Chế độ hội nghị\n"
+        "1. Bộ và Tỉnh tổ chức hội nghị sơ kết vào tháng 11 hằng năm, luân phiên chủ trì.\n"
+    )
+    task = read(text).tasks[0]
+    assert task.deadline.value == "Vào tháng 11 hằng năm"
+    assert task.due is None
