@@ -121,6 +121,13 @@ _RESPONSIBLE = re.compile(r"(?<![\w])chiu trach nhiem(?![\w])")
 _CONDITIONAL = re.compile(
     r"(?:^|, )neu (?:co |gap |phat sinh )?(?:kho khan|vuong mac|phat sinh|van de)(?![\w])"
 )
+#: A regulation's duty without work of its own: to make room for others, to answer when asked,
+#: or the designation of a contact point ("giao Vụ Kế hoạch - Tài chính là đầu mối").
+_GENERAL_DUTY = re.compile(
+    r"^(?:tao (?:moi )?dieu kien (?:thuan loi )?(?:de|cho)\b)"
+    r"|(?<![\w])khi (?:co )?(?:yeu cau|duoc yeu cau|can thiet)\W*$"
+    r"|(?:^|[\s,])giao [^.;:]{3,80}? la (?:co quan |don vi )?(?:dau moi|thuong truc)(?![\w])"
+)
 #: "Ban Thường vụ Thành ủy đề nghị:": the opening of requests that follow, none itself.
 _REQUESTS_OPEN = re.compile(r"(?<![\w])(?:de nghi|kien nghi|yeu cau|de xuat)\s*:?\s*$")
 #: A call on a whole category rather than a task: "Người đứng đầu cấp ủy, cơ quan, đơn vị phải
@@ -184,7 +191,11 @@ _INTRO = re.compile(r":\s*$")
 _INTRO_TASKS = re.compile(r"nhiem vu|giao|de nghi|yeu cau|thuc hien|trien khai|tap trung")
 _RECITAL_END = re.compile(
     r"(?:nhu sau|sau day)\s*:\s*$|^quyet nghi\s*:?\s*$|^(?:quyet dinh|chi thi)\s*:\s*$"
+    # "… yêu cầu các cấp ủy … thực hiện tốt các nhiệm vụ sau:" over paragraphs of work
+    r"|(?:nhiem vu|noi dung|cong viec|giai phap)(?: [a-z ]{0,30})? sau\s*:\s*$"
 )
+#: A paragraph giving a member work: "Đồng chí Nguyễn Văn Thắng, Bộ trưởng Bộ Tài chính: …".
+_MEMBER_PARAGRAPH = re.compile(r"(?:dong chi|d/c) [^:.;]{3,160}:\s*\S")
 _OUTPUT = re.compile(
     r"(?:trinh|ban hanh|xay dung|hoan thien|phe duyet|sua doi, bo sung|sua doi|ky ban hanh"
     r"|de xuat|lap)\b[^.;:]{0,90}?\b(?P<doc>de an|nghi dinh|nghi quyet|quyet dinh|thong tu"
@@ -727,7 +738,10 @@ def _last_sentence(text: str, a: int, b: int) -> tuple[int, int]:
 
 _HEADING_OPENERS = re.compile(
     r"(?:nhiem vu (?:do|giao cho|giao|cua|danh cho)\s+(?:dong chi\s+)?|doi voi|giao|de nghi"
-    r"|ve phia)\s*"
+    r"|ve phia"
+    # a regulation's "Điều 5. Trách nhiệm của Bộ …", "Nhiệm vụ, quyền hạn của …": the article
+    # gives the body that does each of its clauses
+    r"|(?:trach nhiem|nhiem vu,? quyen han|trach nhiem,? quyen han)(?: va [a-z ]{3,20})? cua)\s*"
 )
 #: "Nhiệm vụ do đồng chí … chỉ đạo", "Nhiệm vụ giao Đảng ủy Bộ Tài chính": a heading naming
 #: who answers for the items below, by name, by office or by agency.
@@ -854,14 +868,29 @@ _NOT_NAME_TAIL = re.compile(
 
 def _recital_end(structure: Structure, folded: str) -> int:
     limit = len(folded) * 0.6
+    found: int | None = None
     for i, part in enumerate(structure.parts):
-        if part.kind in ("header", "footer"):
+        if part.kind == "header":
+            # a short directive whose header runs on to its call "… thực hiện tốt các nhiệm vụ
+            # sau:": the paragraphs after the call are work, not recital
+            line_end = folded.find("\n", part.span[0])
+            line_end = len(folded) if line_end < 0 else line_end
+            if part.span[0] > 0 and _RECITAL_END.search(folded[part.span[0] : line_end].strip()):
+                found = line_end
             continue
+        if part.kind == "footer":
+            continue
+        if found is not None:
+            return found
         if part.kind in ("section",) or part.span[0] > limit:
             return part.span[0]
         a, b = structure.text_spans.get(i, part.span)
         if part.kind == "paragraph" and _RECITAL_END.search(folded[a:b].strip()):
             return b
+        if part.kind == "paragraph" and _MEMBER_PARAGRAPH.match(folded, a, b):
+            # "Đồng chí …, Bộ trưởng Bộ Tài chính: chỉ đạo …" with no lead-in above it: the
+            # members' work has begun
+            return part.span[0]
         if (
             part.kind == "item"
             and folded[a:b].rstrip().endswith(":")
@@ -1658,6 +1687,14 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         score -= 0.8
     if len(f) < 120 and _REQUESTS_OPEN.search(f):
         score -= 0.6
+    if (
+        ("dieu kien" in f or "khi" in f or " la " in f)
+        and _GENERAL_DUTY.search(f)
+        and not find_deadlines(f, None)
+    ):
+        # "Tạo điều kiện để Tỉnh tham gia …", "Cung cấp thông tin … khi có yêu cầu", "Bộ
+        # giao Vụ … là đầu mối": a standing duty with no work or product, or a designation
+        score -= 0.8
     if _PASSIVE.search(f) and not trigger:
         score -= 0.2
     if (
@@ -2176,13 +2213,21 @@ def propose_tasks(
             continue
         if proposal.parent_key in named_only:
             proposal.parent_key = None
-        if len(issuers) > 1 and not proposal.leads and not proposal.members:
-            # a joint document: "Hai Bộ phối hợp …", "Hằng năm, hai Bộ tổ chức sơ kết …"
+        issuer_ids = {u.id for u in issuers}
+        if (
+            len(issuers) > 1
+            and all(f.resolved_id in issuer_ids for f in proposal.leads)
+            and not proposal.members
+        ):
+            # a joint document: "Hai Bộ phối hợp …", "Hằng năm, hai Bộ tổ chức sơ kết …",
+            # "Bộ và Tỉnh tổ chức Hội nghị sơ kết …" (the parties by their short names)
             verb = VERB.search(folded, cand.start, cand.end)
-            if _BOTH.search(folded, cand.start, verb.start() if verb else cand.end):
+            both = _BOTH.search(folded, cand.start, verb.start()) if verb else None
+            if both:
                 proposal.leads = [
-                    Field(u.name, (cand.start, cand.end), 0.7, u.id, "unit") for u in issuers
+                    Field(u.name, _party_span(folded, both, u), 0.7, u.id, "unit") for u in issuers
                 ]
+                proposal.confidence = max(proposal.confidence, 0.7)
         _party_offices(proposal, resolver)
         provinces = resolver.group("các tỉnh, thành phố")
         if provinces is not None:
@@ -2445,9 +2490,21 @@ _CENTRAL_ISSUER = re.compile(
     r"|uy ban thuong vu quoc hoi|chinh phu|thu tuong chinh phu|van phong chinh phu"
     r"|van phong trung uong)(?![\w])"
 )
-_BOTH = re.compile(r"(?<![\w])(?:hai|ca hai|cac) bo(?![\w])")
+_BOTH = re.compile(
+    r"(?<![\w])(?:(?:hai|ca hai|cac) bo"
+    # a ministry's and a province's joint document: "Bộ và Tỉnh tổ chức hội nghị sơ kết …"
+    r"|bo va (?:tinh|thanh pho)|(?:tinh|thanh pho) va bo)(?![\w])"
+)
 #: "(Kèm theo Nghị quyết số 41/NQ-CP ngày 06 tháng 3 năm 2026 của Chính phủ)"
 _ATTACHED = re.compile(r"\(\s*kem theo [^()]{0,160}?\bcua (?P<body>[^()]{3,80}?)\s*\)")
+
+
+def _party_span(folded: str, both: re.Match, party) -> tuple[int, int]:
+    """Where "Bộ và Tỉnh" names ``party``: "Tỉnh" for a province, "Bộ" for a ministry."""
+    province = _PROVINCE_NAME.match(fold_same_length(party.name).lower())
+    words = r"tinh|thanh pho" if province else "bo"
+    m = re.compile(rf"(?<![\w])(?:{words})(?![\w])").search(folded, both.start(), both.end())
+    return m.span() if m else both.span()
 
 
 def _issuing_ministries(header_text: str, resolver: Resolver) -> list:
@@ -2651,7 +2708,14 @@ def _localise(
         if _LOCAL_BODY.search(subject) or not subject.strip(" ,;:-"):
             leads = [home]
     proposal.leads = leads
-    proposal.coordinators = [f for f in proposal.coordinators if not local(f)]
+    outside = bool(leads) and all(f.resolved_id != province.id for f in leads)
+    proposal.coordinators = [
+        f
+        for f in proposal.coordinators
+        # "Bộ … chủ trì, phối hợp với Ủy ban nhân dân tỉnh …" in a ministry's and a
+        # province's joint document: the province is the partner of a body outside it
+        if not local(f) or (outside and f.resolved_id == province.id)
+    ]
     with_home = _WITH_HOME.search(folded, *cand_span)
     if (
         with_home

@@ -27,7 +27,13 @@ from dondoc.reader.core.layouts import (
     parenthesis_goes_on,
 )
 from dondoc.reader.core.ocr import ocr_fixes, run_in_items
-from dondoc.reader.core.tables import centred_rows, pipe_rows, rewrite_tables, stacked_rows
+from dondoc.reader.core.tables import (
+    centred_rows,
+    delimited_rows,
+    pipe_rows,
+    rewrite_tables,
+    stacked_rows,
+)
 
 __all__ = ["Normalised", "fold_same_length", "normalise"]
 
@@ -114,7 +120,8 @@ _END_PUNCT = '.;:!?…"”)'
 # ("Bộ Khoa học và / Công nghệ", "trước ngày / 30/6/2025").
 _OPEN_END = re.compile(
     r"(?:^|\s)(?:và|do|với|của|cho|các|về|tại|theo|từ|đến|hoặc|những|để|là|trong|ngày|tháng|năm|va|voi"
-    r"|cua|ngay|Ban|Bộ|Cục|Sở|Văn phòng|Ủy ban|Đảng ủy)$"
+    # "… kể từ ngày ký / Quyết định": a verb whose object is on the next line
+    r"|cua|ngay|ký|Ban|Bộ|Cục|Sở|Văn phòng|Ủy ban|Đảng ủy)$"
 )
 _NUMBER_GOES_ON = re.compile(r"\d{1,4}(?:,\s|\s+[a-zà-ỹđ])")
 _BARE_ROMAN = re.compile(r"[IVXL]{1,6}[.;,]?")
@@ -333,6 +340,9 @@ def _unquote(raw_lines: list[tuple[str, int]]) -> tuple[list[tuple[str, int]], i
     return out, min(_FULL_LINE, max(50, width - 12))
 
 
+#: a spreadsheet's heading row exported as text: "STT;Nội dung …" (or with ",")
+_DELIMITED_HEADING = re.compile(r"^\s*\"?(?:STT|TT)\"?\s*[;,]\s*\"?N[ộo]i dung", re.I | re.M)
+
 #: period columns side by side in a heading row ("Quý I  Quý II"): the time marked by an "x"
 _PERIOD_HEADINGS = re.compile(r"Qu[ýy] I {2,}Qu[ýy] II|Th[áa]ng 1 {2,}Th[áa]ng 2")
 
@@ -354,13 +364,16 @@ def normalise(text: str) -> Normalised:
         position += len(raw)
     raw_lines, full_line = _unquote(raw_lines)
     raw_lines = run_in_items(raw_lines)
+    delimited = (";" in text or "," in text) and _DELIMITED_HEADING.search(text) is not None
+    if delimited:
+        raw_lines = delimited_rows(raw_lines)
     piped = "|" in text and _PIPE_LINE.search(text) is not None
     if piped:
         raw_lines = pipe_rows(raw_lines)
     stacked = _STACKED_HEADING.search(text) is not None
     if stacked:
         raw_lines = stacked_rows(cell_lines(raw_lines))
-    if "\t" in text or "   " in text or piped or stacked:
+    if "\t" in text or "   " in text or piped or stacked or delimited:
         if "   " in text:
             if _PERIOD_HEADINGS.search(text):
                 raw_lines = marked_periods(raw_lines)

@@ -202,6 +202,24 @@ def parse_header(text: str, folded: str, limit: int) -> tuple[Header, int]:
                             or following.startswith(
                                 ("Căn cứ", "Ngày", "Thực hiện", "Trên cơ sở", "Sau khi")
                             )
+                            # the body after an empty line under the title: a member's
+                            # paragraph ("Đồng chí …, Bộ trưởng …: chỉ đạo …") or a call
+                            # ending in ":" is no title line
+                            or (
+                                title_lines
+                                and "\n\n" in area[body_start:following_start]
+                                and (
+                                    following.rstrip().endswith((":", "."))
+                                    or following.startswith(("Đồng chí", "Đ/c"))
+                                )
+                            )
+                            # "Ban Bí thư yêu cầu … các nhiệm vụ sau:" right under the title
+                            or (
+                                title_lines
+                                and following.rstrip().endswith(":")
+                                and len(following.split()) > 6
+                                and not following.isupper()
+                            )
                         ):
                             break
                         title_lines.append(following)

@@ -18,10 +18,11 @@ and under it one field line "Cơ quan chủ trì: …; Cơ quan phối hợp: �
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 
-__all__ = ["centred_rows", "pipe_rows", "rewrite_tables", "stacked_rows"]
+__all__ = ["centred_rows", "delimited_rows", "pipe_rows", "rewrite_tables", "stacked_rows"]
 
 _HEADINGS = [
     ("stt", re.compile(r"^(?:stt|tt|so tt|so thu tu)$")),
@@ -317,6 +318,76 @@ def pipe_rows(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
         else:
             out.append((line, start))
     return out
+
+
+_DELIMITERS = (";", ",")
+
+
+def _delimited_heading(line: str) -> str | None:
+    """The delimiter of a spreadsheet's heading row exported as text ("STT;Nội dung nhiệm
+    vụ;Cơ quan chủ trì;…"), or None: at least three cells, one of them the content's."""
+    for delimiter in _DELIMITERS:
+        if line.count(delimiter) < 2 or "\t" in line:
+            continue
+        cells = next(csv.reader([line], delimiter=delimiter), [])
+        columns = _heading("\t".join(c.strip() for c in cells)) if len(cells) >= 3 else None
+        if columns and any(key == "content" for _, key in columns):
+            return delimiter
+    return None
+
+
+def _delimited_block(lines: list[tuple[str, int]], n: int, delimiter: str) -> int:
+    """The end of the table whose heading is line ``n``: lines holding the delimiter, and the
+    lines a quoted cell runs onto (its quote still open)."""
+    quoted = False
+    end = n
+    while end < len(lines):
+        line = lines[end][0]
+        if not quoted and delimiter not in line:
+            break
+        quoted ^= line.count('"') % 2 == 1
+        end += 1
+    return end
+
+
+def delimited_rows(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """A task table exported from a spreadsheet as delimited text (CSV with ";" or ","): a
+    cell in double quotes when it holds the delimiter or a line break, quotes inside doubled.
+    Each record becomes one tabbed line at the place of its first line, a cell's line breaks
+    read as spaces, empty records dropped; a title row above the heading ("DANH MỤC …;;;;")
+    loses its empty cells. The table reader then reads it as a table copied out of Word."""
+    out: list[tuple[str, int]] = []
+    n = 0
+    while n < len(lines):
+        delimiter = _delimited_heading(lines[n][0])
+        if delimiter is None:
+            out.append(lines[n])
+            n += 1
+            continue
+        if out and re.fullmatch(rf"[^{delimiter}]+{delimiter}{{2,}}\s*", out[-1][0]):
+            out[-1] = (out[-1][0].rstrip().rstrip(delimiter), out[-1][1])
+        end = _delimited_block(lines, n, delimiter)
+        block = lines[n:end]
+        # where each record starts: the reader counts the lines it reads
+        starts = [start for _, start in block]
+        reader = csv.reader([f"{line}\n" for line, _ in block], delimiter=delimiter)
+        try:
+            for record in reader:
+                first = starts[min(len(starts) - 1, reader.line_num - 1 - _record_lines(record))]
+                cells = [re.sub(r"\s+", " ", cell).strip() for cell in record]
+                while cells and not cells[-1]:
+                    cells.pop()
+                if cells:
+                    out.append(("\t".join(cells), first))
+        except csv.Error:
+            out.extend(block)
+        n = end
+    return out
+
+
+def _record_lines(record: list[str]) -> int:
+    """How many line breaks a parsed record held inside its quoted cells."""
+    return sum(cell.count("\n") for cell in record)
 
 
 def _column_key(text: str) -> str | None:

@@ -34,6 +34,13 @@ _PATTERNS = [
             r"|\s+(?P<monthly>hang thang))\b"
         ),
     ),
+    # "vào tháng 12 hằng năm": a month of every year
+    (
+        "annual",
+        re.compile(
+            r"(?<![\w])(?P<prefix>(?:truoc|trong|vao)\s+)?thang\s+(?P<month>\d{1,2})\s+hang nam\b"
+        ),
+    ),
     (
         "date",
         re.compile(
@@ -307,6 +314,8 @@ def _canonical(kind: str, g: dict, year: int | None) -> str | None:
         return _written(g["c"] + (g.get("on") or "") + (g.get("more") or ""))
     if kind == "annual":
         prefix = (g.get("prefix") or "").strip()
+        if g.get("month"):
+            return _written(f"{prefix} thang {int(g['month'])} hang nam".strip())
         if g.get("monthly"):
             # the day as written: "trước ngày 05 hằng tháng"
             return _written(f"{prefix} ngay {g['d']} hang thang".strip())

@@ -2560,3 +2560,163 @@ def test_items_after_a_top_level_lead_in_paragraph_with_no_part_above_it_are_rea
     tasks = read(text).tasks
     assert date(2026, 3, 31) in [t.due for t in tasks]
     assert date(2026, 6, 30) in [t.due for t in tasks]
+
+
+def test_a_task_list_exported_as_csv_with_quoted_multi_line_cells_is_read_as_a_table():
+    text = (
+        "DANH MỤC NHIỆM VỤ (Kèm theo Thông báo số 70-TB/BCĐTW ngày 03/03/2027);;;;\n"
+        "STT;Nội dung nhiệm vụ;Cơ quan chủ trì;Cơ quan phối hợp;Thời hạn\n"
+        "I;Thể chế\n"
+        '1;"Ban hành Thông tư về định mức kinh tế - kỹ thuật\n'
+        'cho dịch vụ dữ liệu; hướng dẫn áp dụng";Bộ Tài chính;'
+        '"Bộ Nội vụ; Bộ Công an";Quý III/2027;;;\n'
+        'II;"Phong trào ""Học tập số"""\n'
+        '2;"Tổ chức phong trào ""Học tập số"" tại các trường học";'
+        "Bộ Giáo dục và Đào tạo;Bộ Nội vụ;30/9/2027\n"
+        ";;;;\n"
+    )
+    tasks = read(text).tasks
+    assert len(tasks) == 2
+    assert tasks[0].content.startswith("Ban hành Thông tư về định mức kinh tế - kỹ thuật cho")
+    assert "hướng dẫn áp dụng" in tasks[0].content
+    assert [f.value for f in tasks[0].leads] == ["Đảng ủy Bộ Tài chính"]
+    assert [f.value for f in tasks[0].coordinators] == [
+        "Đảng ủy Bộ Nội vụ",
+        "Đảng ủy Công an Trung ương",
+    ]
+    assert tasks[0].due == date(2027, 9, 30)
+    assert '"Học tập số"' in tasks[1].content
+    assert tasks[1].due == date(2027, 9, 30)
+
+
+JOINT_DECISION = (
+    "BỘ GIÁO DỤC VÀ ĐÀO TẠO - ỦY BAN NHÂN DÂN TỈNH NGHỆ AN\n"
+    "Số: 310/QĐ-BGDĐT-UBND\nHà Nội, ngày 05 tháng 10 năm 2026\n"
+    "QUYẾT ĐỊNH\nBan hành Quy chế phối hợp\nQUY CHẾ\n"
+)
+
+
+def test_an_article_on_a_bodys_responsibilities_gives_each_clause_its_lead():
+    text = JOINT_DECISION + (
+        "Điều 4. Trách nhiệm của Bộ Giáo dục và Đào tạo\n"
+        "1. Hướng dẫn Tỉnh xây dựng chương trình giáo dục STEM, hoàn thành trong quý I/2027.\n"
+        "2. Chủ trì, phối hợp với Ủy ban nhân dân tỉnh Nghệ An tổ chức hội thảo về "
+        "giáo dục số trong quý II/2027.\n"
+        "Điều 5. Trách nhiệm của Ủy ban nhân dân tỉnh Nghệ An\n"
+        "1. Ban hành kế hoạch triển khai chương trình giáo dục STEM trong quý II/2027.\n"
+    )
+    tasks = read(text).tasks
+    assert [[f.value for f in t.leads] for t in tasks] == [
+        ["Đảng ủy Bộ Giáo dục và Đào tạo"],
+        ["Đảng ủy Bộ Giáo dục và Đào tạo"],
+        ["Tỉnh ủy Nghệ An"],
+    ]
+    # the province of a joint document is the partner of the ministry's clause
+    assert [f.value for f in tasks[1].coordinators] == ["Tỉnh ủy Nghệ An"]
+    assert tasks[2].coordinators == []
+
+
+SECRETARIAT = (
+    "BAN CHẤP HÀNH TRUNG ƯƠNG\nSố 60-CT/TW\nHà Nội, ngày 02 tháng 02 năm 2027\n\n"
+    "CHỈ THỊ\nCỦA BAN BÍ THƯ\nvề chuyển đổi số trong công tác đảng\n\n"
+)
+
+
+def test_ordinal_paragraphs_after_a_call_for_the_following_tasks_are_read_as_work():
+    # "Một là, …" paragraphs after "… thực hiện tốt các nhiệm vụ sau:": an orientation then
+    # sentences giving work to named bodies; the call ends the recital
+    text = SECRETARIAT + (
+        "Thời gian qua, 30/34 tỉnh đã số hóa hồ sơ đảng viên. Tuy nhiên, kết quả chưa đồng "
+        "đều.\n"
+        "Ban Bí thư yêu cầu các cấp ủy, tổ chức đảng thực hiện tốt các nhiệm vụ sau:\n"
+        "Một là, nâng cao nhận thức về chuyển đổi số, coi đây là nhiệm vụ thường xuyên. "
+        "Ban Tổ chức Trung ương chủ trì, phối hợp với Văn phòng Trung ương Đảng xây dựng "
+        "quy trình số hóa hồ sơ đảng viên trong quý II/2027.\n"
+        "Hai là, bảo đảm nguồn lực cho chuyển đổi số. Đảng ủy Bộ Tài chính hướng dẫn bố trí "
+        "kinh phí số hóa trước ngày 30/9/2027.\n"
+        "Ba là, tăng cường kiểm tra, giám sát.\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert [[f.value for f in t.leads] for t in tasks] == [
+        ["Ban Tổ chức Trung ương"],
+        ["Đảng ủy Bộ Tài chính"],
+    ]
+    assert [t.due for t in tasks] == [date(2027, 6, 30), date(2027, 9, 30)]
+
+
+def test_a_regulations_duties_without_work_and_its_contact_points_are_no_tasks():
+    text = JOINT_DECISION + (
+        "Điều 3. Đầu mối phối hợp\n"
+        "1. Bộ giao Vụ Giáo dục đại học là đầu mối phối hợp của Bộ.\n"
+        "Điều 4. Trách nhiệm của Bộ Giáo dục và Đào tạo\n"
+        "1. Tạo điều kiện để Tỉnh tham gia các chương trình hợp tác quốc tế về giáo dục.\n"
+        "2. Cung cấp tài liệu hướng dẫn chuyên môn cho Tỉnh khi có yêu cầu.\n"
+        "3. Tổ chức tập huấn giáo viên về giáo dục số trong quý III/2027.\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert [t.content for t in tasks] == [
+        "Tổ chức tập huấn giáo viên về giáo dục số trong quý III/2027."
+    ]
+
+
+def test_a_time_wrapped_after_the_verb_sign_keeps_its_object_on_the_next_line():
+    text = JOINT_DECISION + (
+        "Điều 5. Trách nhiệm của Ủy ban nhân dân tỉnh Nghệ An\n"
+        "1. Ban hành kế hoạch triển khai chương trình trong thời hạn 30 ngày kể từ ngày ký\n"
+        "Quyết định ban hành Quy chế.\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert len(tasks) == 1
+    assert "kể từ ngày ký Quyết định" in tasks[0].deadline.value
+    assert tasks[0].due == date(2026, 11, 4)
+
+
+def test_the_two_parties_of_a_joint_document_by_their_short_names_lead_together():
+    text = JOINT_DECISION + (
+        "Điều 6. Chế độ hội nghị\n"
+        "1. Hai bên trao đổi thông tin qua hệ thống văn bản điện tử.\n"
+        "2. Bộ và Tỉnh tổ chức hội nghị đánh giá kết quả phối hợp trong quý IV/2027.\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert len(tasks) == 1
+    assert sorted(f.value for f in tasks[0].leads) == [
+        "Tỉnh ủy Nghệ An",
+        "Đảng ủy Bộ Giáo dục và Đào tạo",
+    ]
+
+
+def test_a_notice_of_member_paragraphs_alone_proposes_each_members_work():
+    text = NOTICE + (
+        "Đồng chí Nguyễn Văn Thắng, Bộ trưởng Bộ Tài chính: chỉ đạo hoàn thiện Nghị định về "
+        "quỹ đầu tư mạo hiểm trong quý I/2026.\n"
+        "Đồng chí Lương Tam Quang, Bộ trưởng Bộ Công an: chỉ đạo hoàn thành kết nối dữ liệu "
+        "dân cư trong quý II/2026.\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert [[f.value for f in t.members] for t in tasks] == [
+        ["Nguyễn Văn Thắng"],
+        ["Lương Tam Quang"],
+    ]
+    assert [t.due for t in tasks] == [date(2026, 3, 31), date(2026, 6, 30)]
+
+
+def test_a_call_right_under_the_title_is_body_not_title():
+    # the call follows the title with no empty line; the first paragraph after it is work
+    text = SECRETARIAT.rstrip("\n") + (
+        "\nBan Bí thư yêu cầu các cấp ủy thực hiện tốt các nhiệm vụ sau:\n"
+        "Một là, Ban Tổ chức Trung ương xây dựng quy trình số hóa hồ sơ đảng viên "
+        "trong quý II/2027.\n"
+        "Hai là, Đảng ủy Bộ Tài chính hướng dẫn bố trí kinh phí trước ngày 30/9/2027.\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert [t.due for t in tasks] == [date(2027, 6, 30), date(2027, 9, 30)]
+
+
+def test_a_month_of_every_year_is_a_recurring_time_without_a_day():
+    text = JOINT_DECISION + (
+        "Điều 6. Chế độ hội nghị\n"
+        "1. Bộ và Tỉnh tổ chức hội nghị sơ kết vào tháng 11 hằng năm, luân phiên chủ trì.\n"
+    )
+    task = read(text).tasks[0]
+    assert task.deadline.value == "Vào tháng 11 hằng năm"
+    assert task.due is None
