@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "Budget",
     "InputRefused",
     "Limits",
+    "csv_records",
     "decode_text",
     "number_vi",
     "read_csv_table",
@@ -180,6 +182,35 @@ def decode_text(data: bytes, limits: Limits = DEFAULT_LIMITS) -> str:
                 limit="max_rows",
             )
     return text
+
+
+def csv_records(
+    lines: Iterable[str], *, delimiter: str = ",", limits: Limits = DEFAULT_LIMITS
+) -> Iterator[tuple[int, list[str]]]:
+    """The records of CSV ``lines`` (each ending in its line break), each with the number of the
+    line it ends on, for a caller that keeps the place of every record (a table pasted into a
+    directive). A record wider or longer than ``limits`` allow, or one the CSV rules cannot
+    read, raises :class:`InputRefused`."""
+    reader = csv.reader(lines, delimiter=delimiter)
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            raise InputRefused(
+                f"Không đọc được bảng CSV ở dòng {_n(reader.line_num)}.",
+                f"The CSV table can't be read at line {_n(reader.line_num)}.",
+                row=reader.line_num,
+            ) from None
+        if reader.line_num > limits.max_rows:
+            raise too_many_rows(reader.line_num, limits)
+        if len(record) > limits.max_columns:
+            raise too_many_columns(reader.line_num, len(record), limits)
+        for column, cell in enumerate(record, 1):
+            if len(cell) > limits.max_cell_chars:
+                raise cell_too_long(reader.line_num, column, limits)
+        yield reader.line_num, record
 
 
 def read_csv_table(

@@ -12,6 +12,7 @@ from dondoc.core.tabular import (
     Budget,
     InputRefused,
     Limits,
+    csv_records,
     decode_text,
     read_csv_table,
 )
@@ -220,3 +221,15 @@ def test_text_is_bounded_in_size_lines_and_line_length():
     assert refused(decode_text, b"x\n" * 11, small)[0].limit == "max_rows"
     assert refused(decode_text, b"x" * 51, small)[0].limit == "max_line_chars"
     assert decode_text("\ufeffPhụ lục 1\n".encode(), small) == "Phụ lục 1\n"
+
+
+def test_csv_records_give_the_line_each_record_ends_on_and_refuse_what_is_too_big():
+    lines = ["STT;Nội dung;Chủ trì\n", '1;"Xây dựng\n', 'đề án";Bộ Tài chính\n', "2;Hai;\n"]
+    records = list(csv_records(lines, delimiter=";"))
+    assert records == [
+        (1, ["STT", "Nội dung", "Chủ trì"]),
+        (3, ["1", "Xây dựng\nđề án", "Bộ Tài chính"]),
+        (4, ["2", "Hai", ""]),
+    ]
+    with pytest.raises(InputRefused):
+        list(csv_records(["1;" + "x" * 50 + "\n"], delimiter=";", limits=Limits(max_cell_chars=10)))

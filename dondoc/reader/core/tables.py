@@ -18,9 +18,10 @@ and under it one field line "Cơ quan chủ trì: …; Cơ quan phối hợp: �
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
+
+from dondoc.core.tabular import InputRefused, csv_records
 
 __all__ = ["centred_rows", "delimited_rows", "pipe_rows", "rewrite_tables", "stacked_rows"]
 
@@ -329,7 +330,10 @@ def _delimited_heading(line: str) -> str | None:
     for delimiter in _DELIMITERS:
         if line.count(delimiter) < 2 or "\t" in line:
             continue
-        cells = next(csv.reader([line], delimiter=delimiter), [])
+        try:
+            cells = next((record for _, record in csv_records([line], delimiter=delimiter)), [])
+        except InputRefused:
+            continue
         columns = _heading("\t".join(c.strip() for c in cells)) if len(cells) >= 3 else None
         if columns and any(key == "content" for _, key in columns):
             return delimiter
@@ -370,17 +374,20 @@ def delimited_rows(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
         block = lines[n:end]
         # where each record starts: the reader counts the lines it reads
         starts = [start for _, start in block]
-        reader = csv.reader([f"{line}\n" for line, _ in block], delimiter=delimiter)
+        rows: list[tuple[str, int]] = []
         try:
-            for record in reader:
-                first = starts[min(len(starts) - 1, reader.line_num - 1 - _record_lines(record))]
+            for line_num, record in csv_records(
+                [f"{line}\n" for line, _ in block], delimiter=delimiter
+            ):
+                first = starts[min(len(starts) - 1, line_num - 1 - _record_lines(record))]
                 cells = [re.sub(r"\s+", " ", cell).strip() for cell in record]
                 while cells and not cells[-1]:
                     cells.pop()
                 if cells:
-                    out.append(("\t".join(cells), first))
-        except csv.Error:
-            out.extend(block)
+                    rows.append(("\t".join(cells), first))
+        except InputRefused:
+            rows = block  # not a table the CSV rules read: its lines as they are
+        out.extend(rows)
         n = end
     return out
 
