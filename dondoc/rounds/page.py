@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.template.defaultfilters import filesizeformat, linebreaksbr, urlencode
+from django.template.defaultfilters import linebreaksbr, urlencode
 from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from dondoc.rounds.queries import agency_tasks
 from dondoc.tasks.models import Attachment, ProgressUpdate
 from dondoc.tasks.status import OPEN_STATUSES
 from dondoc.tasks.templatetags.dondoc import ddmmyyyy
-from dondoc.tasks.timeline import _link, _pattern
+from dondoc.tasks.timeline import attachment_items, show_attachments, url_pattern, url_with_id
 
 
 def reported_tasks(
@@ -102,13 +102,7 @@ def submission_updates(user: Any, submission_id: int) -> list:
 
     key = ("submission_page", "updates", update_visibility_key(user))
     updates = prepared.instances(key, build, [submission_id])
-    files: dict[int, list] = {}
-    with_files = [u.pk for u in updates if u.has_files]
-    if with_files:
-        for attachment in Attachment.objects.filter(update_id__in=with_files).order_by("pk"):
-            files.setdefault(attachment.update_id, []).append(attachment)
-    for update in updates:
-        update.attachments_shown = files.get(update.pk, [])
+    show_attachments(updates)
     return updates
 
 
@@ -134,8 +128,8 @@ class SubmissionWriter:
         self.user_pk = request.user.pk
         self.may_prepare = may_prepare
         self.path = esc(urlencode(request.path))
-        self.edit = _pattern("update-edit")
-        self.download = _pattern("attachment-download")
+        self.edit = url_pattern("update-edit")
+        self.download = url_pattern("attachment-download")
         self.words = {"draft": esc(_("Draft")), "edit": esc(_("Edit the draft"))}
         # What ``get_kind_display`` gives, translated once per page rather than once per event
         # (it builds the choices' dictionary on every call).
@@ -153,7 +147,7 @@ class SubmissionWriter:
         if update.state == "draft":
             out.append(f' <span class="badge status-due-soon">{w["draft"]}</span>')
             if update.author_id == self.user_pk and self.may_prepare:
-                link = _link(self.edit, update.pk)
+                link = url_with_id(self.edit, update.pk)
                 out.append(
                     f' · <a href="{link}?next={self.path}%23task-{int(task_pk)}">{w["edit"]}</a>'
                 )
@@ -161,11 +155,7 @@ class SubmissionWriter:
         out.append(f"\n            <p>{text}</p>\n            ")
         if update.attachments_shown:
             out.append('<ul class="attachments">')
-            for a in update.attachments_shown:
-                out.append(
-                    f'<li><a href="{_link(self.download, a.pk)}">{esc(a.original_name)}</a> '
-                    f"<small>({esc(filesizeformat(a.size))})</small></li>"
-                )
+            out.append(attachment_items(update.attachments_shown, self.download))
             out.append("</ul>")
         out.append("\n          </li>\n          ")
         return "".join(out)

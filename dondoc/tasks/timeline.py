@@ -21,6 +21,7 @@ from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from dondoc.tasks.models import Attachment
 from dondoc.tasks.templatetags.dondoc import ddmmyyyy
 
 _KEY = 2_147_480_001  # stands for an id in a link pattern
@@ -33,6 +34,31 @@ def _pattern(name: str) -> tuple[str, str]:
 
 def _link(pattern: tuple[str, str], pk: int) -> str:
     return f"{pattern[0]}{int(pk)}{pattern[1]}"
+
+
+#: Public names for the pages that write updates outside a task's timeline (a submission).
+url_pattern, url_with_id = _pattern, _link
+
+
+def show_attachments(updates: list) -> None:
+    """Set ``attachments_shown`` (a list) on each update, reading the attachments of those
+    annotated ``has_files`` in one query (none when none has)."""
+    files: dict[int, list] = {}
+    with_files = [u.pk for u in updates if u.has_files]
+    if with_files:
+        for attachment in Attachment.objects.filter(update_id__in=with_files).order_by("pk"):
+            files.setdefault(attachment.update_id, []).append(attachment)
+    for update in updates:
+        update.attachments_shown = files.get(update.pk, [])
+
+
+def attachment_items(attachments: Iterable[Any], download: tuple[str, str]) -> str:
+    """The ``<li>`` of each attachment: its download link and size."""
+    return "".join(
+        f'<li><a href="{_link(download, a.pk)}">{esc(a.original_name)}</a> '
+        f"<small>({esc(filesizeformat(a.size))})</small></li>"
+        for a in attachments
+    )
 
 
 class TimelineWriter:
@@ -189,12 +215,7 @@ class TimelineWriter:
         out.append("\n        ")
         if update.attachments_shown:
             out.append('\n        <ul class="attachments">\n          ')
-            for a in update.attachments_shown:
-                link = _link(self.urls["attachment-download"], a.pk)
-                out.append(
-                    f'<li><a href="{link}">{esc(a.original_name)}</a> '
-                    f"<small>({esc(filesizeformat(a.size))})</small></li>"
-                )
+            out.append(attachment_items(update.attachments_shown, self.urls["attachment-download"]))
             out.append("\n        </ul>\n        ")
         out.append("\n      </li>\n      ")
         return "".join(out)

@@ -114,7 +114,7 @@ from dondoc.tasks.templatetags.dondoc import (
     output_kind_text,
     status_text,
 )
-from dondoc.tasks.timeline import TimelineWriter
+from dondoc.tasks.timeline import TimelineWriter, show_attachments
 
 PAGE_SIZE = 50
 
@@ -926,14 +926,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     updates = prepared.instances(key, timeline_of, [task.pk])
     for update in updates:  # as ``task.updates`` leaves them
         ProgressUpdate.task.field.set_cached_value(update, task)
-    # The attachments of the updates that have any, in one query (none when none has).
-    files: dict[int, list] = {}
-    with_files = [u.pk for u in updates if u.has_files]
-    if with_files:
-        for attachment in Attachment.objects.filter(update_id__in=with_files).order_by("pk"):
-            files.setdefault(attachment.update_id, []).append(attachment)
-    for update in updates:
-        update.attachments_shown = files.get(update.pk, [])
+    show_attachments(updates)
     timeline = TimelineWriter(
         request,
         form=form is not None,
