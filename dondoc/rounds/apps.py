@@ -6,3 +6,9 @@ class RoundsConfig(AppConfig):
     name = "dondoc.rounds"
     label = "rounds"
     verbose_name = _("Reporting rounds")
+
+    def ready(self) -> None:
+        from dondoc.rounds.services import file_in_open_round
+        from dondoc.tasks.reporting import when_recorded
+
+        when_recorded(file_in_open_round)

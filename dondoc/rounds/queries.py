@@ -34,8 +34,9 @@ def agency_tasks(
     return with_status(tasks_as_of(as_of, qs), as_of)
 
 
-def tasks_to_report(round_, agency: OrgUnit) -> QuerySet:
+def tasks_to_report(round_, agency: OrgUnit, *, lineage: set[int] | None = None) -> QuerySet:
     """The tasks on which the agency owes a progress update in the round: those it leads that
-    were still open on the round's data cut-off date (the period end when it has none)."""
-    qs = agency_tasks(agency, round_.data_as_of, program=round_.program_id)
+    were still open on the round's data cut-off date (the period end when it has none).
+    ``lineage``: the agency's ``lineage_ids()`` when the caller has them already."""
+    qs = agency_tasks(agency, round_.data_as_of, program=round_.program_id, lineage=lineage)
     return qs.filter(status__in=[s.value for s in OPEN_STATUSES])

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from dondoc.orgs.models import OrgUnit
 from dondoc.rounds import notices
+from dondoc.rounds.completeness import expected_agency
 from dondoc.rounds.models import (
     EDITABLE_STATES,
     ActionPlan,
@@ -46,6 +47,7 @@ from dondoc.rounds.models import (
     SubmissionState,
     SubmissionUpdate,
 )
+from dondoc.rounds.queries import tasks_to_report
 from dondoc.tasks.models import ProgressUpdate, Task
 from dondoc.tasks.reporting import (
     UpdateConflict,
@@ -231,15 +233,59 @@ def add_update(
         agency=submission.agency,
         files=files,
         form_token=form_token,
+        hooks=False,
     )
     if not created:
         return update
+    _file(submission, update, by)
+    return update
+
+
+def _file(submission: Submission, update: ProgressUpdate, by) -> None:
     SubmissionUpdate.objects.create(submission=submission, update=update)
     if submission.prepared_by_id is None:
         submission.prepared_by = by
         _as_user(submission, by).save(update_fields=["prepared_by"])
-    _event(submission, EventKind.UPDATE, by, task=task)
-    return update
+    _event(submission, EventKind.UPDATE, by, task=update.task)
+
+
+def file_in_open_round(update: ProgressUpdate, by) -> Submission | None:
+    """An update written on the task's own page (or through the API) while a round owes it
+    counts in the agency's report of that round, as if written on the round's page.
+
+    The round is the latest of the task's program that has started, is not locked, expects
+    the update's agency and owes this task; the agency's report is started when it has none
+    and left alone once sent (a later update then waits for the next round). A correction of
+    a published update is not a new report. Called by ``record_update`` in its transaction.
+    """
+    if update.agency_id is None or update.corrects_id is not None:
+        return None
+    today = timezone.localdate()
+    agency = update.agency
+    lineage = set(agency.lineage_ids())
+    rounds = ReportingRound.objects.filter(
+        program_id=update.task.program_id,
+        requires_task_updates=True,
+        period_start__lte=today,
+        agencies__in=lineage,
+    ).exclude(lock_on__lt=today)
+    for round_ in rounds.distinct().order_by("-period_end", "-pk"):
+        if expected_agency(round_, agency.pk, lineage) is None:
+            continue
+        owed = tasks_to_report(round_, agency, lineage=lineage)
+        if not owed.filter(pk=update.task_id).exists():
+            continue
+        submission = (
+            Submission.objects.select_for_update().filter(round=round_, agency=agency).first()
+        )
+        if submission is None:
+            submission = _locked_row(start_submission(round_, agency, by=by))
+        submission.round, submission.agency = round_, agency
+        if not agency_may_change(submission, today):
+            return None
+        _file(submission, update, by)
+        return submission
+    return None
 
 
 @transaction.atomic

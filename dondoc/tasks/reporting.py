@@ -18,7 +18,7 @@ one-time token is unique).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -45,6 +45,18 @@ def publishes_directly(user: Any, task: Task) -> bool:
     return not task.program.updates_need_approval and can(user, "task.post_update", task)
 
 
+# What the apps above ``tasks`` do with an update recorded on a task's own page or through the
+# API, filled when they are ready (``rounds`` counts it in the agency's report of the round that
+# owes it). Each runs in the recording transaction.
+_RECORDED_HOOKS: list[Callable[[ProgressUpdate, Any], None]] = []
+
+
+def when_recorded(hook: Callable[[ProgressUpdate, Any], None]) -> None:
+    """Register ``hook(update, by)``, called once for each update ``record_update`` creates."""
+    if hook not in _RECORDED_HOOKS:
+        _RECORDED_HOOKS.append(hook)
+
+
 def _token_key(by: Any, token: str | None) -> str | None:
     """The stored one-time token: scoped to its user, so nobody can spoil another's form."""
     if not token:
@@ -65,11 +77,13 @@ def record_update(
     effective_on: dt.date | None = None,
     corrects: ProgressUpdate | None = None,
     form_token: str | None = None,
+    hooks: bool = True,
 ) -> tuple[ProgressUpdate, bool]:
     """Record a progress update as a draft of ``agency`` or, for those who may, published.
 
     Returns ``(update, created)``: a form posted a second time with the same token returns the
-    update the first post created, and ``created`` is False.
+    update the first post created, and ``created`` is False. ``hooks=False``: the caller files
+    the update itself (a round's submission page), so the registered hooks are not called.
     """
     key = _token_key(by, form_token)
     if key is not None:
@@ -107,6 +121,9 @@ def record_update(
         update.save(update_fields=["approved_by"])
         if corrects is not None:
             _mark_corrected(corrects, by)
+    if hooks:
+        for hook in _RECORDED_HOOKS:
+            hook(update, by)
     return update, True
 
 
