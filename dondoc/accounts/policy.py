@@ -114,6 +114,9 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "indicator.change_weight": {_SO: ALL},
     # Which indicators the public progress page shows (công khai): the Standing Office decides.
     "indicator.publish": {_SO: ALL},
+    # The catalogue itself (danh mục chỉ tiêu) imported from its authors' table: the Standing
+    # Office only, as for tasks.
+    "indicator.import": {_SO: ALL},
     "brief.agency": {_SO: ALL, _TR: ALL, _ME: ALL, _RE: OWN, _HE: OWN, _OB: ALL},
     # The public portal's back office (cổng góp ý): the Standing Office triages, routes,
     # moderates and publishes; an agency sees and answers what was sent to it. Submitters'

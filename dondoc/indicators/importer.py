@@ -304,7 +304,9 @@ class _Reader:
             )
             if is_target:
                 self.target_columns[index] = _year_end(int(year.group(1))) if year else None
-        self.result.columns = {k: self.headings[i] for k, i in self.columns.items()}
+        self.result.columns = {
+            k: self.headings[i] for k, i in sorted(self.columns.items(), key=lambda ki: ki[1])
+        }
         for index, due in self.target_columns.items():
             self.result.columns.setdefault("target", self.headings[index])
             if due and index != self.columns.get("target"):

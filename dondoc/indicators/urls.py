@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dondoc.indicators import collection_views, views
+from dondoc.indicators import collection_views, import_views, views
 
 app_name = "indicators"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("<int:pk>/override/", views.indicator_override, name="override"),
     path("<int:pk>/weight/", views.indicator_weight, name="weight"),
     path("<int:pk>/public/", views.indicator_public, name="public"),
+    path("import/", import_views.catalogue_import, name="import"),
+    path("import/confirm/", import_views.catalogue_import_confirm, name="import-confirm"),
 ]
 
 # Collection: an agency's values for a period, its template, who has reported.

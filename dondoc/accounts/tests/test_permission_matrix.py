@@ -398,6 +398,11 @@ ROWS: list[Row] = [
         args=lambda w: [w.indicator],
         body={"public": "1"},
     ),
+    # Importing the indicator catalogue: the Standing Office only (nothing uploaded: the
+    # confirmation goes back to the upload).
+    page("indicators:import", Needs("indicator.import")),
+    post("indicators:import", Needs("indicator.import")),
+    post("indicators:import-confirm", Needs("indicator.import")),
     # Importing tasks: the Standing Office only. ----------------------------------------------
     page("import-upload", Needs("import.run")),
     post("import-upload", Needs("import.run")),
