@@ -20,6 +20,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from dondoc.reader.core.cells import broken_cells
 from dondoc.reader.core.layouts import (
     cell_lines,
     lone_footers,
@@ -378,6 +379,8 @@ def normalise(text: str) -> Normalised:
             if _PERIOD_HEADINGS.search(text):
                 raw_lines = marked_periods(raw_lines)
             raw_lines = centred_rows(raw_lines)
+        if "\t" in text:
+            raw_lines = broken_cells(raw_lines)
         raw_lines = rewrite_tables(raw_lines)
     cleaned = [(_clean_line(line) if line != "\f" else "\f", start) for line, start in raw_lines]
     furniture = portal_furniture([line for line, _ in cleaned])
