@@ -2569,7 +2569,8 @@ def home_ministry(header_text: str, resolver: Resolver):
     # "ĐẢNG BỘ CHÍNH PHỦ / ĐẢNG ỦY BỘ KHOA HỌC VÀ CÔNG NGHỆ": the superior Party organisation
     # above the issuing committee
     folded = re.sub(r"^dang bo (?:chinh phu|cac co quan dang trung uong)\s+", "", folded)
-    if folded.startswith("bo "):
+    if folded.startswith(("bo ", "van phong ")):
+        # "VĂN PHÒNG TRUNG ƯƠNG ĐẢNG": a central office's own document, its departments its own
         m = resolver.agency_pattern.match(folded)
         return resolver.agency(m.group(0)) if m else None
     if folded.startswith(("dang uy ", "ban can su dang ")):

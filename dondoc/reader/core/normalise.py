@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from dondoc.reader.core.cells import broken_cells
+from dondoc.reader.core.forms import labelled_forms
 from dondoc.reader.core.layouts import (
     cell_lines,
     lone_footers,
@@ -348,6 +349,10 @@ _DELIMITED_HEADING = re.compile(r"^\s*\"?(?:STT|TT)\"?\s*[;,]\s*\"?N[ộo]i dung
 _PERIOD_HEADINGS = re.compile(r"Qu[ýy] I {2,}Qu[ýy] II|Th[áa]ng 1 {2,}Th[áa]ng 2")
 
 
+#: a form's labelled line of work ("Nội dung công việc:"), as a task slip has
+_FORM_FIELD = re.compile(r"(?m)^N[ộo]i dung(?: c[ôo]ng vi[ệe]c)?\s*:")
+
+
 def normalise(text: str) -> Normalised:
     """The cleaned text of ``text`` with each character's origin. Never raises."""
     text = (text or "")[:MAX_CHARS]
@@ -364,6 +369,8 @@ def normalise(text: str) -> Normalised:
         raw_lines.append((raw, position))
         position += len(raw)
     raw_lines, full_line = _unquote(raw_lines)
+    if _FORM_FIELD.search(text):
+        raw_lines = labelled_forms(raw_lines)
     raw_lines = run_in_items(raw_lines)
     delimited = (";" in text or "," in text) and _DELIMITED_HEADING.search(text) is not None
     if delimited:

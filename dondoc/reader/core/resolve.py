@@ -109,15 +109,45 @@ def _province_keys(key: str) -> list[str]:
     m = _PROVINCE.match(key)
     if m is None:
         return []
-    place = m.group(2)
+    places = [m.group(2)]
+    if len(m.group(2).split()) >= 3:
+        # "UBND TP HCM": a city of three words or more by its initials
+        places.append("".join(w[0] for w in m.group(2).split()))
     kinds = ["tinh"] if m.group(1) == "tinh" else ["thanh pho", "tp"]
     # a city by its own name: "Thành phố Hồ Chí Minh"
-    own = [f"thanh pho {place}"] if m.group(1) == "thanh" else []
+    own = [f"{kind} {place}" for place in places for kind in kinds] if m.group(1) == "thanh" else []
     return own + [
         f"{head} {kind} {place}"
         for head in ("ubnd", "uy ban nhan dan", "hdnd", "hoi dong nhan dan")
         for kind in kinds
+        for place in places
     ]
+
+
+#: the words a name's abbreviation leaves out of its initials ("Bộ KHCN": Khoa học và Công nghệ)
+_NOT_INITIALLED = frozenset({"va", "&"})
+#: words written short inside names: "Tổ giúp việc BCĐ TW", "Ban Tổ chức TW"
+_SHORT_WORDS = (("ban chi dao", "bcd"), ("trung uong", "tw"))
+
+
+def abbreviations(key: str) -> list[str]:
+    """The short forms a folded name is written under in working notes and chats: "Bộ TC" and
+    "Bộ KHCN" (a ministry by the initials of its field), "CQTT" and "VPCP" (a name of four words
+    or more by its initials), "Ban Tổ chức TW", "Tổ giúp việc BCĐ TW"."""
+    out = []
+    words = key.split()
+    rest = [w for w in words[1:] if w not in _NOT_INITIALLED]
+    if words[0] == "bo" and 2 <= len(rest) <= 6:
+        out.append("bo " + "".join(w[0] for w in rest))
+    letters = [w for w in words if w not in _NOT_INITIALLED]
+    if 4 <= len(letters) <= 6 and all(w.isalpha() for w in letters):
+        out.append("".join(w[0] for w in letters))
+    short = key
+    for long_form, short_form in _SHORT_WORDS:
+        short = re.sub(rf"(?<![\w]){long_form}(?![\w])", short_form, short)
+    if short != key:
+        out.append(short)
+    return out
 
 
 def _valid(start: date | None, end: date | None, on: date | None) -> bool:
@@ -184,6 +214,8 @@ class Resolver:
         self.agencies = register.agencies
         self.register_members = register.members
         by_id = {a.id: a for a in register.agencies}
+        shorts: dict[str, set] = {}
+        short_of: dict[str, RegisterAgency] = {}
         for agency in register.agencies:
             for name in (agency.name, *agency.aliases):
                 key = _space(fold_same_length(name))
@@ -195,6 +227,10 @@ class Resolver:
                 if "&" in key:
                     # "Bộ GD&ĐT" is written "Bộ GDĐT" as often
                     keys.append(key.replace("&", ""))
+                for k in list(keys):
+                    for short in abbreviations(k):
+                        shorts.setdefault(short, set()).add(agency.id)
+                        short_of.setdefault(short, agency)
                 for k in keys:
                     current = self.agency_by_key.get(k)
                     if current is None or (
@@ -202,6 +238,10 @@ class Resolver:
                         and _valid(agency.valid_from, agency.valid_to, on)
                     ):
                         self.agency_by_key[k] = agency
+        for short, ids in shorts.items():
+            # an abbreviation two agencies share names neither
+            if len(ids) == 1 and short not in self.agency_by_key:
+                self.agency_by_key[short] = short_of[short]
         self.successor = {
             a.id: by_id[a.successor_id]
             for a in register.agencies

@@ -401,11 +401,17 @@ def since_issue(value: str, on: date | None) -> str | None:
     m = _SINCE_ISSUE.match(value)
     if m is None or on is None:
         return None
-    if m.group(2):
-        due, left = on, int(m.group(1))
-        while left > 0:
-            due += timedelta(days=1)
-            left -= due.weekday() < 5
-    else:
-        due = on + timedelta(days=int(m.group(1)))
+    due = days_after(on, int(m.group(1)), working=bool(m.group(2)))
     return f"Trước ngày {due.day}/{due.month}/{due.year}"
+
+
+def days_after(on: date, days: int, *, working: bool = False) -> date:
+    """The day ``days`` days after ``on``, the day after it being the first; in working days
+    Saturdays and Sundays are skipped (public holidays are not known here)."""
+    if not working:
+        return on + timedelta(days=days)
+    due, left = on, days
+    while left > 0:
+        due += timedelta(days=1)
+        left -= due.weekday() < 5
+    return due
