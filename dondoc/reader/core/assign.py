@@ -1272,6 +1272,8 @@ def _assignees(
             found.assignee = True
     # coordinators: "phối hợp với A, B và …"
     co = re.search(r"phoi hop (?:chat che |thuong xuyen )?(?:voi|cung)\s+", f)
+    if co is None:
+        co = _bare_partners(f, a, mentions)
     if co:
         # the work after the partners ends them, not a verb inside a name ("Ban Tổ chức")
         stop = next(
@@ -1318,6 +1320,18 @@ def _assignees(
     if trigger and not found.members and not found.leads:
         found.generic = True
     return found
+
+
+_BARE_WITH = re.compile(r"(?<![\w])chu tri,? phoi hop\s+")
+
+
+def _bare_partners(f: str, a: int, mentions: list[Mention]) -> re.Match | None:
+    """ "Bộ TC chủ trì, phối hợp Bộ KHCN rà soát …": the partners named right after "chủ trì,
+    phối hợp" without "với", as working notes write it."""
+    bare = _BARE_WITH.search(f)
+    if bare and any(m.start == a + bare.end() and m.kind in ("agency", "group") for m in mentions):
+        return bare
+    return None
 
 
 #: a line's trailing parenthesis naming who does it: "(Cơ quan thường trực chủ trì, phối hợp
