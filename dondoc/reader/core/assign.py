@@ -97,6 +97,12 @@ _CLOSING = re.compile(
 #: hợp …" (its "báo cáo" is not the work).
 _APPOSITION = re.compile(r"\s*[-–]\s*")
 _OPENING = re.compile(r"(?:tren co so|sau khi)\b[^,;:]{0,200},\s*")
+#: a leader's direction relayed by another ("Anh Chính chỉ đạo: Bộ TC chủ trì …"): the work
+#: and its doers are after the colon, the leader is its author
+_RELAYED = re.compile(
+    r"(?:Anh|anh|Chị|chị)\s+(?:[A-ZĐÀ-Ỹ]\w*\s+){1,3}(?:vừa\s+|đã\s+|cũng\s+)?"
+    r"(?:chỉ đạo|kết luận|yêu cầu)(?:\s+bổ sung)?\s*:\s*"
+)
 _PASSIVE = re.compile(r"\bse duoc\b")
 #: A call on everyone to keep at it rather than a task: "tiếp tục quan tâm chỉ đạo".
 _CALL = re.compile(r"(?<![\w])(?:tiep tuc )?quan tam,? chi dao(?![\w])")
@@ -1118,7 +1124,9 @@ def _assignees(
     found = _Found([], [], [], False, False)
     mentions = index.mentions_in(a, b)
     opening = _OPENING.match(f)
-    verb = VERB.search(f, opening.end() if opening else 0)
+    relayed = _RELAYED.match(text, a, b)
+    skip = opening.end() if opening else (relayed.end() - a if relayed else 0)
+    verb = VERB.search(f, skip)
     if verb is not None and _in_name(text, a + verb.start(), mentions):
         # "Ban Tổ chức Trung ương, Đảng ủy Bộ Xây dựng cử cán bộ": the work is the first verb
         # outside the names
