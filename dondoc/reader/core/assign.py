@@ -104,6 +104,13 @@ _RELAYED = re.compile(
     r"(?:chỉ đạo|kết luận|yêu cầu)(?:\s+bổ sung)?\s*:\s*"
 )
 _PASSIVE = re.compile(r"\bse duoc\b")
+#: a reminder of a time already set: "Nhắc các bộ: hạn báo cáo … là 17h ngày 12/11"
+_REMINDER = re.compile(r"(?:xin )?nhac(?: lai)?(?: [^:.;]{0,40})?:\s*(?:thoi )?han\b")
+#: sending someone to a meeting: "cử 01 đồng chí lãnh đạo Vụ dự họp Tổ biên tập …"
+_ATTENDANCE = re.compile(
+    r"(?<![\w])cu (?:\d{1,2} |mot |hai )?(?:dong chi|d/c|can bo|lanh dao|dai dien|dau moi)"
+    r"[^.;]{0,60}?(?<![\w])(?:du hop|tham du|du hoi nghi|du cuoc hop|du buoi)(?![\w])"
+)
 #: A call on everyone to keep at it rather than a task: "tiếp tục quan tâm chỉ đạo".
 _CALL = re.compile(r"(?<![\w])(?:tiep tuc )?quan tam,? chi dao(?![\w])")
 #: A look back rather than work ahead: "Thời gian qua, …", "Tuy nhiên, …".
@@ -1717,6 +1724,10 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         # "Tạo điều kiện để Tỉnh tham gia …", "Cung cấp thông tin … khi có yêu cầu", "Bộ
         # giao Vụ … là đầu mối": a standing duty with no work or product, or a designation
         score -= 0.8
+    if _REMINDER.match(f):
+        score -= 0.5  # "Nhắc các bộ: hạn báo cáo mẫu số 2 là 17h ngày 12/11": a time already set
+    if _ATTENDANCE.search(f) and not find_deadlines(f, None):
+        score -= 0.5  # "Đề nghị Bộ NV cử 01 đồng chí … dự họp …": attendance, no work
     if _PASSIVE.search(f) and not trigger:
         score -= 0.2
     if (

@@ -124,6 +124,12 @@ def _province_keys(key: str) -> list[str]:
     ]
 
 
+#: "Đề nghị các bộ gửi báo cáo …": the ministries named by "các bộ" alone (not "các bộ
+#: trưởng", "các bộ liên quan", nor "các bộ, ngành", which is read as the group's phrase)
+_THE_MINISTRIES = re.compile(
+    r"(?<![\w])cac bo(?![\w])(?!\s*[,&]|\s+(?:truong|lien quan|nganh|co quan|chu quan|quan ly"
+    r"|[a-z]+ (?:va|lien quan)\b)|\s+[a-z]+\s+[a-z]+\s+[a-z]+\s*,)"
+)
 #: the words a name's abbreviation leaves out of its initials ("Bộ KHCN": Khoa học và Công nghệ)
 _NOT_INITIALLED = frozenset({"va", "&"})
 #: words written short inside names: "Tổ giúp việc BCĐ TW", "Ban Tổ chức TW"
@@ -376,6 +382,16 @@ class Resolver:
                     Mention(m.start(), m.end(), "group", group.id, group.name, group=group)
                 )
                 taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+        ministries = self.group("Các bộ, ngành") if "cac bo " in folded else None
+        for m in _THE_MINISTRIES.finditer(folded) if ministries is not None else ():
+            if 1 in taken[m.start() : m.end()]:
+                continue
+            found.append(
+                Mention(
+                    m.start(), m.end(), "group", ministries.id, ministries.name, group=ministries
+                )
+            )
+            taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
         groups = [x for x in found if x.kind == "group"]
         if len(groups) >= 2 and self.all_group is not None:
             found = [x for x in found if x.kind != "group"] + self._merge_groups(groups, folded)
