@@ -142,6 +142,8 @@ _PATTERNS = [
             r"(?!\s+(?:19|20)\d\d)"
             # the days it falls on: "(trước ngày 15/6 và ngày 15/12)", ", trước ngày 25"
             r"(?P<on>\s*\((?:truoc|vao|cham nhat|trong)\s[^()]{3,40}\)"
+            # "thường xuyên (báo cáo chiều thứ Sáu hằng tuần)": the rhythm of its report
+            r"|\s*\((?:[a-z0-9]+\s+){1,6}hang (?:tuan|thang|quy|nam)\)"
             # ", trước ngày 20 của tháng cuối quý", ", trước ngày 05 của tháng sau"
             r"|,?\s+(?:truoc|vao|cham nhat) ngay \d{1,2}"
             r"(?:\s+cua (?:thang|quy)(?:\s+(?:dau|cuoi|sau|tiep theo|ke tiep|quy|nam))*"
@@ -286,7 +288,11 @@ def find_deadlines(folded: str, year: int | None, text: str = "") -> list[Deadli
                 and (groups.get("rest") or (groups.get("next") and prefix.startswith("truoc")))
             ):
                 text = _as_written(text_of[start:end] if text_of else folded[start:end])
-            elif kind == "continuous" and text_of and " cua " in (groups.get("on") or ""):
+            elif (
+                kind == "continuous"
+                and text_of
+                and re.search(r" cua |hang ", groups.get("on") or "")
+            ):
                 # its day in words the folded form cannot rebuild ("tháng sau"): as written
                 text = _as_written(text_of[start:end] if text_of else folded[start:end])
             else:
