@@ -1154,7 +1154,7 @@ def _assignees(
             trigger = None
     found.verb, found.trigger, found.searched = verb, trigger, True
     subject_end = a + (verb.start() if verb else len(f))
-    zone_start = a
+    zone_start = a + (skip if relayed else 0)  # the leader relayed is the work's author
     if trigger:
         zone_start = a + trigger.end()
         # the work after the addressees, not a verb inside a name ("Bộ Giáo dục và Đào tạo")

@@ -265,6 +265,7 @@ class Resolver:
                     key = _space(fold_same_length(office))
                     self.member_by_key.setdefault(key, member)
                     self.office_keys.add(key)
+        self._given_names(register.members, on)
         self.member_pattern = _alternation(list(self.member_by_key))
         # "Đồng chí Trưởng Ban Chỉ đạo": the committee's head, when the register has one
         heads = [
@@ -285,6 +286,19 @@ class Resolver:
         self.split_groups = {g.name for g in (ministries, provinces) if g is not None}
         if len(self.split_groups) < 2:
             self.all_group = None
+
+    def _given_names(self, members: list[RegisterMember], on: date | None) -> None:
+        """ "anh Hùng", "chị Lan": a member called by the given name alone, as colleagues do in
+        a chat, when no other member on the date has that given name."""
+        by_given: dict[str, list[RegisterMember]] = {}
+        for member in members:
+            words = _space(fold_same_length(member.name)).split()
+            if len(words) >= 2 and _valid(member.valid_from, member.valid_to, on):
+                by_given.setdefault(words[-1], []).append(member)
+        for given, holders in by_given.items():
+            if len(holders) == 1:
+                for title in ("anh", "chi"):
+                    self.member_by_key.setdefault(f"{title} {given}", holders[0])
 
     def _merge_groups(self, groups: list[Mention], folded: str) -> list[Mention]:
         """ "Các bộ, cơ quan ngang bộ, …, Ủy ban nhân dân các tỉnh, thành phố": the ministries
