@@ -126,8 +126,15 @@ def broken_cells(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
             out.append((line, start))
             n += 1
             continue
+        width = line.count("\t") + 1
+        following = next((x for x, _s in lines[n + 1 : n + 4] if x.strip()), "")
+        if not _opens(following) or following.count("\t") >= width - 1:
+            # (fast) the first row under it fits on its line: no row of this kind here
+            out.append((line, start))
+            n += 1
+            continue
         columns = _heading(line)
-        found = _rows(lines, n, line.count("\t") + 1) if columns is not None else None
+        found = _rows(lines, n, width) if columns is not None else None
         if found is None:
             out.append((line, start))
             n += 1

@@ -217,7 +217,7 @@ _NEEDS = {
     "annual": ("hang nam", "hang thang"),
     "half": ("6 thang",),
     "week": ("trong tuan",),
-    "weekday": ("tuan ",),
+    "weekday": ("tuan nay", "tuan toi", "tuan sau"),
     "quarter": ("quy",),
     "onward": ("cac nam",),
     "since": ("va hang",),
