@@ -140,8 +140,10 @@ def abbreviations(key: str) -> list[str]:
     """The short forms a folded name is written under in working notes and chats: "Bộ TC" and
     "Bộ KHCN" (a ministry by the initials of its field), "CQTT" and "VPCP" (a name of four words
     or more by its initials), "Ban Tổ chức TW", "Tổ giúp việc BCĐ TW"."""
-    out = []
+    out: list[str] = []
     words = key.split()
+    if not words:
+        return out
     rest = [w for w in words[1:] if w not in _NOT_INITIALLED]
     if words[0] == "bo" and 2 <= len(rest) <= 6:
         out.append("bo " + "".join(w[0] for w in rest))

@@ -433,7 +433,9 @@ def weekday_of(value: str, on: date | None) -> str | None:
     if m is None or on is None:
         return None
     word = m.group(1).lower()
-    weekday = int(word) - 2 if word.isdigit() else _WEEKDAYS[word]
+    weekday = int(word) - 2 if word.isdigit() else _WEEKDAYS.get(word)
+    if weekday is None:
+        return None
     later = 0 if m.group(2).lower() == "này" else 7
     due = on + timedelta(days=weekday - on.weekday() + later)
     return f"Trước ngày {due.day}/{due.month}/{due.year}"

@@ -2946,3 +2946,23 @@ def test_a_rhythm_with_its_reports_day_in_brackets_is_kept_whole():
     )
     task = next(t for t in read(slip).tasks if t.confidence >= 0.5)
     assert task.deadline.value == "Thường xuyên (báo cáo chiều thứ Sáu hằng tuần)"
+
+
+NEW_LAYOUT_LINES = [
+    *CHAT.splitlines(),
+    *SLIPS.splitlines(),
+    *MEMBER_TABLE.splitlines(),
+    "\f",
+    "=" * 30,
+    "[Chuyển tiếp]",
+    "Hạn xử lý:\t(1) 30/11/2026; (2)",
+    "1\tĐồng chí\t+ a\t\t",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(NEW_LAYOUT_LINES), max_size=40))
+def test_never_raises_on_pieces_of_chats_slips_and_bulleted_tables(lines):
+    reading = read("\n".join(lines))
+    for task in reading.tasks:
+        assert 0 <= task.span[0] <= task.span[1] <= len(reading.text)
