@@ -12,6 +12,9 @@ its own, without its time and sender, under a line giving its day ("Ngày 5 thá
 - the marks of a forwarded message ("[Chuyển tiếp]", "Từ nhóm: …"), whose text stays;
 - the spoken particle closing a sentence ("… tuần này ạ.").
 
+A weekday ("trước 17h thứ Sáu tuần này") is counted from the message's own day, written after
+it in brackets ("(ngày 6/11/2026)").
+
 A later message that changes an item's time is applied to the item it names and then left out:
 a correction ("hạn mục 4 là trước 25/11 chứ không phải 20/11") and a postponement once granted
 ("anh Chính đồng ý cho Bộ KHCN lùi hạn mục 2 đến 20/11"); a request to postpone changes nothing.
@@ -20,6 +23,9 @@ a correction ("hạn mục 4 là trước 25/11 chứ không phải 20/11") and 
 from __future__ import annotations
 
 import re
+from datetime import date
+
+from dondoc.reader.core.when import weekday_of
 
 __all__ = ["chat_messages"]
 
@@ -63,6 +69,13 @@ _GRANTS = re.compile(
     r"\s+(?:thời\s+)?hạn\s+(?:của\s+)?mục\s+(\d{1,2})\s+(?:đến|sang|tới)\s+(?:ngày\s+)?" + _DATE,
     re.IGNORECASE,
 )
+#: "trước 17h thứ Sáu tuần này": a weekday counted from the message's own day
+_WEEKDAY = re.compile(
+    r"(?:trước|chậm nhất|đến|vào|trong)\s+(?:\d{1,2}\s*(?:h|giờ)(?:\s*\d{2})?\s+)?"
+    r"(?:(?:sáng|chiều|ngày)\s+)?thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])\s+tuần\s+(?:này|tới|sau)"
+    r"(?![\w])(?!\s*\()",
+    re.IGNORECASE,
+)
 _ITEM = re.compile(r"^\s*(\d{1,2})[.)]\s")
 _ANY_DATE = re.compile(r"(?<![\d/])\d{1,2}/\d{1,2}(?:/\d{4})?(?![\d/])")
 
@@ -101,6 +114,21 @@ def _amend(messages: list[list[list]], upto: int, number: int, old: str | None, 
             line[0] = line[0][: d.start()] + new + line[0][d.end() :]
             return True
     return False
+
+
+def _dated(text: str, day: tuple[int, int, int]) -> str:
+    """The text with the day each weekday phrase stands for written after it, counted from
+    the message's own day: "trước 17h thứ Sáu tuần này (ngày 06/11/2026)"."""
+    try:
+        sent = date(day[2], day[1], day[0])
+    except ValueError:
+        return text
+
+    def with_day(m: re.Match) -> str:
+        due = weekday_of(m.group(0), sent)
+        return f"{m.group(0)} ({due.replace('Trước ngày', 'ngày')})" if due else m.group(0)
+
+    return _WEEKDAY.sub(with_day, text)
 
 
 def chat_messages(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -152,7 +180,7 @@ def chat_messages(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
             out.extend([("", at), (f"Ngày {shown[0]} tháng {shown[1]} năm {shown[2]}", at)])
         out.append(("", at))
         for text, start in message:
-            text = _PARTICLE.sub("", _EMOJI.sub("", text)).rstrip()
+            text = _dated(_PARTICLE.sub("", _EMOJI.sub("", text)).rstrip(), days[n])
             if text.strip():
                 out.append((text, start))
     return out

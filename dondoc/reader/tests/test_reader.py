@@ -2966,3 +2966,23 @@ def test_never_raises_on_pieces_of_chats_slips_and_bulleted_tables(lines):
     reading = read("\n".join(lines))
     for task in reading.tasks:
         assert 0 <= task.span[0] <= task.span[1] <= len(reading.text)
+
+
+def test_a_weekday_of_this_or_next_week_is_counted_from_the_documents_date():
+    text = (
+        "VĂN PHÒNG TRUNG ƯƠNG ĐẢNG\nSố 12-CV/VPTW\nHà Nội, ngày 05 tháng 11 năm 2026\n\n"
+        "1. Đề nghị Bộ Tài chính tổng hợp số liệu giải ngân vốn trước 17h thứ Sáu tuần này.\n"
+        "2. Đề nghị Bộ Nội vụ rà soát danh sách chuyên gia trước thứ Hai tuần tới.\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert [t.due for t in tasks] == [date(2026, 11, 6), date(2026, 11, 9)]
+
+
+def test_a_chat_counts_a_weekday_from_its_messages_own_day():
+    text = CHAT + (
+        "[09:00, 12/11/2026] Trực VP – Văn phòng: Đề nghị Bộ NV gửi danh sách chuyên gia về VP "
+        "trước thứ Sáu tuần này.\n"
+    )
+    task = [t for t in read(text).tasks if t.confidence >= 0.5][-1]
+    assert [f.value for f in task.leads] == ["Đảng ủy Bộ Nội vụ"]
+    assert task.due == date(2026, 11, 13)
