@@ -97,7 +97,20 @@ _CLOSING = re.compile(
 #: hợp …" (its "báo cáo" is not the work).
 _APPOSITION = re.compile(r"\s*[-–]\s*")
 _OPENING = re.compile(r"(?:tren co so|sau khi)\b[^,;:]{0,200},\s*")
+#: a leader's direction relayed by another ("Anh Chính chỉ đạo: Bộ TC chủ trì …"): the work
+#: and its doers are after the colon, the leader is its author
+_RELAYED = re.compile(
+    r"(?:Anh|anh|Chị|chị)\s+(?:[A-ZĐÀ-Ỹ]\w*\s+){1,3}(?:vừa\s+|đã\s+|cũng\s+)?"
+    r"(?:chỉ đạo|kết luận|yêu cầu)(?:\s+bổ sung)?\s*:\s*"
+)
 _PASSIVE = re.compile(r"\bse duoc\b")
+#: a reminder of a time already set: "Nhắc các bộ: hạn báo cáo … là 17h ngày 12/11"
+_REMINDER = re.compile(r"(?:xin )?nhac(?: lai)?(?: [^:.;]{0,40})?:\s*(?:thoi )?han\b")
+#: sending someone to a meeting: "cử 01 đồng chí lãnh đạo Vụ dự họp Tổ biên tập …"
+_ATTENDANCE = re.compile(
+    r"(?<![\w])cu (?:\d{1,2} |mot |hai )?(?:dong chi|d/c|can bo|lanh dao|dai dien|dau moi)"
+    r"[^.;]{0,60}?(?<![\w])(?:du hop|tham du|du hoi nghi|du cuoc hop|du buoi)(?![\w])"
+)
 #: A call on everyone to keep at it rather than a task: "tiếp tục quan tâm chỉ đạo".
 _CALL = re.compile(r"(?<![\w])(?:tiep tuc )?quan tam,? chi dao(?![\w])")
 #: A look back rather than work ahead: "Thời gian qua, …", "Tuy nhiên, …".
@@ -1118,7 +1131,9 @@ def _assignees(
     found = _Found([], [], [], False, False)
     mentions = index.mentions_in(a, b)
     opening = _OPENING.match(f)
-    verb = VERB.search(f, opening.end() if opening else 0)
+    relayed = _RELAYED.match(text, a, b)
+    skip = opening.end() if opening else (relayed.end() - a if relayed else 0)
+    verb = VERB.search(f, skip)
     if verb is not None and _in_name(text, a + verb.start(), mentions):
         # "Ban Tổ chức Trung ương, Đảng ủy Bộ Xây dựng cử cán bộ": the work is the first verb
         # outside the names
@@ -1139,7 +1154,7 @@ def _assignees(
             trigger = None
     found.verb, found.trigger, found.searched = verb, trigger, True
     subject_end = a + (verb.start() if verb else len(f))
-    zone_start = a
+    zone_start = a + (skip if relayed else 0)  # the leader relayed is the work's author
     if trigger:
         zone_start = a + trigger.end()
         # the work after the addressees, not a verb inside a name ("Bộ Giáo dục và Đào tạo")
@@ -1272,6 +1287,8 @@ def _assignees(
             found.assignee = True
     # coordinators: "phối hợp với A, B và …"
     co = re.search(r"phoi hop (?:chat che |thuong xuyen )?(?:voi|cung)\s+", f)
+    if co is None:
+        co = _bare_partners(f, a, mentions)
     if co:
         # the work after the partners ends them, not a verb inside a name ("Ban Tổ chức")
         stop = next(
@@ -1318,6 +1335,18 @@ def _assignees(
     if trigger and not found.members and not found.leads:
         found.generic = True
     return found
+
+
+_BARE_WITH = re.compile(r"(?<![\w])chu tri,? phoi hop\s+")
+
+
+def _bare_partners(f: str, a: int, mentions: list[Mention]) -> re.Match | None:
+    """ "Bộ TC chủ trì, phối hợp Bộ KHCN rà soát …": the partners named right after "chủ trì,
+    phối hợp" without "với", as working notes write it."""
+    bare = _BARE_WITH.search(f)
+    if bare and any(m.start == a + bare.end() and m.kind in ("agency", "group") for m in mentions):
+        return bare
+    return None
 
 
 #: a line's trailing parenthesis naming who does it: "(Cơ quan thường trực chủ trì, phối hợp
@@ -1695,6 +1724,10 @@ def _score(cand: _Candidate, folded: str, found: _Found, has_fields: bool) -> fl
         # "Tạo điều kiện để Tỉnh tham gia …", "Cung cấp thông tin … khi có yêu cầu", "Bộ
         # giao Vụ … là đầu mối": a standing duty with no work or product, or a designation
         score -= 0.8
+    if _REMINDER.match(f):
+        score -= 0.5  # "Nhắc các bộ: hạn báo cáo mẫu số 2 là 17h ngày 12/11": a time already set
+    if _ATTENDANCE.search(f) and not find_deadlines(f, None):
+        score -= 0.5  # "Đề nghị Bộ NV cử 01 đồng chí … dự họp …": attendance, no work
     if _PASSIVE.search(f) and not trigger:
         score -= 0.2
     if (
@@ -2569,7 +2602,8 @@ def home_ministry(header_text: str, resolver: Resolver):
     # "ĐẢNG BỘ CHÍNH PHỦ / ĐẢNG ỦY BỘ KHOA HỌC VÀ CÔNG NGHỆ": the superior Party organisation
     # above the issuing committee
     folded = re.sub(r"^dang bo (?:chinh phu|cac co quan dang trung uong)\s+", "", folded)
-    if folded.startswith("bo "):
+    if folded.startswith(("bo ", "van phong ")):
+        # "VĂN PHÒNG TRUNG ƯƠNG ĐẢNG": a central office's own document, its departments its own
         m = resolver.agency_pattern.match(folded)
         return resolver.agency(m.group(0)) if m else None
     if folded.startswith(("dang uy ", "ban can su dang ")):

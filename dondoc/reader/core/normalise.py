@@ -20,6 +20,9 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from dondoc.reader.core.cells import broken_cells
+from dondoc.reader.core.chat import chat_messages
+from dondoc.reader.core.forms import labelled_forms
 from dondoc.reader.core.layouts import (
     cell_lines,
     lone_footers,
@@ -347,6 +350,14 @@ _DELIMITED_HEADING = re.compile(r"^\s*\"?(?:STT|TT)\"?\s*[;,]\s*\"?N[ộo]i dung
 _PERIOD_HEADINGS = re.compile(r"Qu[ýy] I {2,}Qu[ýy] II|Th[áa]ng 1 {2,}Th[áa]ng 2")
 
 
+#: a chat message's time and day at the start of its line ("[16:47, 05/11/2026] …")
+_CHAT_LINE = re.compile(
+    r"(?m)^\[\d{1,2}:\d{2},? \d{1,2}/\d{1,2}/\d{4}\] |^\[?\d{1,2}/\d{1,2}/\d{4},? \d{1,2}:\d{2}"
+)
+#: a form's labelled line of work ("Nội dung công việc:"), as a task slip has
+_FORM_FIELD = re.compile(r"(?m)^N[ộo]i dung(?: c[ôo]ng vi[ệe]c)?\s*:")
+
+
 def normalise(text: str) -> Normalised:
     """The cleaned text of ``text`` with each character's origin. Never raises."""
     text = (text or "")[:MAX_CHARS]
@@ -363,6 +374,10 @@ def normalise(text: str) -> Normalised:
         raw_lines.append((raw, position))
         position += len(raw)
     raw_lines, full_line = _unquote(raw_lines)
+    if _CHAT_LINE.search(text):
+        raw_lines = chat_messages(raw_lines)
+    if _FORM_FIELD.search(text):
+        raw_lines = labelled_forms(raw_lines)
     raw_lines = run_in_items(raw_lines)
     delimited = (";" in text or "," in text) and _DELIMITED_HEADING.search(text) is not None
     if delimited:
@@ -378,6 +393,8 @@ def normalise(text: str) -> Normalised:
             if _PERIOD_HEADINGS.search(text):
                 raw_lines = marked_periods(raw_lines)
             raw_lines = centred_rows(raw_lines)
+        if "\t" in text:
+            raw_lines = broken_cells(raw_lines)
         raw_lines = rewrite_tables(raw_lines)
     cleaned = [(_clean_line(line) if line != "\f" else "\f", start) for line, start in raw_lines]
     furniture = portal_furniture([line for line, _ in cleaned])

@@ -9,7 +9,7 @@ from dondoc.reader.core.normalise import fold_same_length, normalise
 from dondoc.reader.core.resolve import Resolver
 from dondoc.reader.core.structure import parse_structure
 from dondoc.reader.core.types import Header, Reading, Register
-from dondoc.reader.core.when import meeting_month, since_issue, week_end
+from dondoc.reader.core.when import meeting_month, since_issue, week_end, weekday_of
 from dondoc.tasks.deadlines import DeadlineKind, parse_deadline
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,10 @@ def read_directive(text: str, *, register: Register | None = None) -> Reading:
             deadline = parse_deadline(task.deadline.value)
             if deadline.kind != DeadlineKind.DATE and (month := meeting_month(task.deadline.value)):
                 deadline = parse_deadline(month)
+            elif deadline.kind != DeadlineKind.DATE and (
+                day := weekday_of(task.deadline.value, structure.header.date)
+            ):
+                deadline = parse_deadline(day)
             elif deadline.kind != DeadlineKind.DATE and (
                 week := week_end(task.deadline.value, structure.header.date)
             ):

@@ -109,15 +109,53 @@ def _province_keys(key: str) -> list[str]:
     m = _PROVINCE.match(key)
     if m is None:
         return []
-    place = m.group(2)
+    places = [m.group(2)]
+    if len(m.group(2).split()) >= 3:
+        # "UBND TP HCM": a city of three words or more by its initials
+        places.append("".join(w[0] for w in m.group(2).split()))
     kinds = ["tinh"] if m.group(1) == "tinh" else ["thanh pho", "tp"]
     # a city by its own name: "Thành phố Hồ Chí Minh"
-    own = [f"thanh pho {place}"] if m.group(1) == "thanh" else []
+    own = [f"{kind} {place}" for place in places for kind in kinds] if m.group(1) == "thanh" else []
     return own + [
         f"{head} {kind} {place}"
         for head in ("ubnd", "uy ban nhan dan", "hdnd", "hoi dong nhan dan")
         for kind in kinds
+        for place in places
     ]
+
+
+#: "Đề nghị các bộ gửi báo cáo …": the ministries named by "các bộ" alone (not "các bộ
+#: trưởng", "các bộ liên quan", nor "các bộ, ngành", which is read as the group's phrase)
+_THE_MINISTRIES = re.compile(
+    r"(?<![\w])cac bo(?![\w])(?!\s*[,&]|\s+(?:truong|lien quan|nganh|co quan|chu quan|quan ly"
+    r"|[a-z]+ (?:va|lien quan)\b)|\s+[a-z]+\s+[a-z]+\s+[a-z]+\s*,)"
+)
+#: the words a name's abbreviation leaves out of its initials ("Bộ KHCN": Khoa học và Công nghệ)
+_NOT_INITIALLED = frozenset({"va", "&"})
+#: words written short inside names: "Tổ giúp việc BCĐ TW", "Ban Tổ chức TW"
+_SHORT_WORDS = (("ban chi dao", "bcd"), ("trung uong", "tw"))
+
+
+def abbreviations(key: str) -> list[str]:
+    """The short forms a folded name is written under in working notes and chats: "Bộ TC" and
+    "Bộ KHCN" (a ministry by the initials of its field), "CQTT" and "VPCP" (a name of four words
+    or more by its initials), "Ban Tổ chức TW", "Tổ giúp việc BCĐ TW"."""
+    out: list[str] = []
+    words = key.split()
+    if not words:
+        return out
+    rest = [w for w in words[1:] if w not in _NOT_INITIALLED]
+    if words[0] == "bo" and 2 <= len(rest) <= 6:
+        out.append("bo " + "".join(w[0] for w in rest))
+    letters = [w for w in words if w not in _NOT_INITIALLED]
+    if 4 <= len(letters) <= 6 and all(w.isalpha() for w in letters):
+        out.append("".join(w[0] for w in letters))
+    short = key
+    for long_form, short_form in _SHORT_WORDS:
+        short = re.sub(rf"(?<![\w]){long_form}(?![\w])", short_form, short)
+    if short != key:
+        out.append(short)
+    return out
 
 
 def _valid(start: date | None, end: date | None, on: date | None) -> bool:
@@ -184,6 +222,8 @@ class Resolver:
         self.agencies = register.agencies
         self.register_members = register.members
         by_id = {a.id: a for a in register.agencies}
+        shorts: dict[str, set] = {}
+        short_of: dict[str, RegisterAgency] = {}
         for agency in register.agencies:
             for name in (agency.name, *agency.aliases):
                 key = _space(fold_same_length(name))
@@ -195,6 +235,10 @@ class Resolver:
                 if "&" in key:
                     # "Bộ GD&ĐT" is written "Bộ GDĐT" as often
                     keys.append(key.replace("&", ""))
+                for k in list(keys):
+                    for short in abbreviations(k):
+                        shorts.setdefault(short, set()).add(agency.id)
+                        short_of.setdefault(short, agency)
                 for k in keys:
                     current = self.agency_by_key.get(k)
                     if current is None or (
@@ -202,6 +246,10 @@ class Resolver:
                         and _valid(agency.valid_from, agency.valid_to, on)
                     ):
                         self.agency_by_key[k] = agency
+        for short, ids in shorts.items():
+            # an abbreviation two agencies share names neither
+            if len(ids) == 1 and short not in self.agency_by_key:
+                self.agency_by_key[short] = short_of[short]
         self.successor = {
             a.id: by_id[a.successor_id]
             for a in register.agencies
@@ -219,6 +267,7 @@ class Resolver:
                     key = _space(fold_same_length(office))
                     self.member_by_key.setdefault(key, member)
                     self.office_keys.add(key)
+        self._given_names(register.members, on)
         self.member_pattern = _alternation(list(self.member_by_key))
         # "Đồng chí Trưởng Ban Chỉ đạo": the committee's head, when the register has one
         heads = [
@@ -239,6 +288,19 @@ class Resolver:
         self.split_groups = {g.name for g in (ministries, provinces) if g is not None}
         if len(self.split_groups) < 2:
             self.all_group = None
+
+    def _given_names(self, members: list[RegisterMember], on: date | None) -> None:
+        """ "anh Hùng", "chị Lan": a member called by the given name alone, as colleagues do in
+        a chat, when no other member on the date has that given name."""
+        by_given: dict[str, list[RegisterMember]] = {}
+        for member in members:
+            words = _space(fold_same_length(member.name)).split()
+            if len(words) >= 2 and _valid(member.valid_from, member.valid_to, on):
+                by_given.setdefault(words[-1], []).append(member)
+        for given, holders in by_given.items():
+            if len(holders) == 1:
+                for title in ("anh", "chi"):
+                    self.member_by_key.setdefault(f"{title} {given}", holders[0])
 
     def _merge_groups(self, groups: list[Mention], folded: str) -> list[Mention]:
         """ "Các bộ, cơ quan ngang bộ, …, Ủy ban nhân dân các tỉnh, thành phố": the ministries
@@ -336,6 +398,16 @@ class Resolver:
                     Mention(m.start(), m.end(), "group", group.id, group.name, group=group)
                 )
                 taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+        ministries = self.group("Các bộ, ngành") if "cac bo " in folded else None
+        for m in _THE_MINISTRIES.finditer(folded) if ministries is not None else ():
+            if 1 in taken[m.start() : m.end()]:
+                continue
+            found.append(
+                Mention(
+                    m.start(), m.end(), "group", ministries.id, ministries.name, group=ministries
+                )
+            )
+            taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
         groups = [x for x in found if x.kind == "group"]
         if len(groups) >= 2 and self.all_group is not None:
             found = [x for x in found if x.kind != "group"] + self._merge_groups(groups, folded)

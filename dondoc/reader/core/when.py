@@ -142,6 +142,8 @@ _PATTERNS = [
             r"(?!\s+(?:19|20)\d\d)"
             # the days it falls on: "(trước ngày 15/6 và ngày 15/12)", ", trước ngày 25"
             r"(?P<on>\s*\((?:truoc|vao|cham nhat|trong)\s[^()]{3,40}\)"
+            # "thường xuyên (báo cáo chiều thứ Sáu hằng tuần)": the rhythm of its report
+            r"|\s*\((?:[a-z0-9]+\s+){1,6}hang (?:tuan|thang|quy|nam)\)"
             # ", trước ngày 20 của tháng cuối quý", ", trước ngày 05 của tháng sau"
             r"|,?\s+(?:truoc|vao|cham nhat) ngay \d{1,2}"
             r"(?:\s+cua (?:thang|quy)(?:\s+(?:dau|cuoi|sau|tiep theo|ke tiep|quy|nam))*"
@@ -176,6 +178,28 @@ _PATTERNS = [
             r"|(?:\s+[a-z]+){1,2})"
         ),
     ),
+    # (last: a day of a rhythm, "định kỳ 6 tháng (trước ngày 15/6 và ngày 15/12)", is the
+    # rhythm's)
+    # "trước 15/11", "trước 17h ngày 12/11", "đến 20/11": a day without its year, as a working
+    # note or a chat writes it, in the document's year
+    (
+        "day",
+        re.compile(
+            r"(?<![\w])(?P<prefix>(?:cham nhat(?: la| vao)?|truoc|den het|den|xong truoc"
+            r"|hoan thanh truoc)\s+)(?:\d{1,2}\s*(?:h|gio)(?:\s*\d{2}(?:\s*phut)?)?,?\s+)?"
+            r"(?:ngay\s+)?(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})(?![\d/-])(?!\s*/)"
+        ),
+    ),
+    # "trước 17h thứ Sáu tuần này": a weekday of this or the next week, counted from the
+    # document's date (see ``weekday_of``), kept as written
+    (
+        "weekday",
+        re.compile(
+            r"(?<![\w])(?P<prefix>(?:cham nhat(?: la| vao)?|truoc|den het|den|vao|trong)\s+)"
+            r"(?:\d{1,2}\s*(?:h|gio)(?:\s*\d{2})?,?\s+)?(?:(?:sang|chieu|ngay)\s+)?"
+            r"thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])\s+tuan\s+(?:nay|toi|sau)(?![\w])"
+        ),
+    ),
 ]
 _MEETINGS = {
     "phien hop": "phiên họp",
@@ -193,6 +217,7 @@ _NEEDS = {
     "annual": ("hang nam", "hang thang"),
     "half": ("6 thang",),
     "week": ("trong tuan",),
+    "weekday": ("tuan nay", "tuan toi", "tuan sau"),
     "quarter": ("quy",),
     "onward": ("cac nam",),
     "since": ("va hang",),
@@ -215,7 +240,7 @@ class DeadlinePhrase:
 _ANCHOR = re.compile(
     r"thang\s+\d|nam\s+\d|ngay\s+\d|quy\s+\d|\d\s*[/-]\s*\d|19\d\d|20\d\d|quy\s+[iv1-4]|xuyen"
     r"|hang (?:nam|quy|thang|tuan)|dinh ky|phien hop|cuoc hop|ky hop|hoi nghi|\d thang"
-    r"|\d ngay(?: lam viec)?|trong tuan|quoc hoi khoa|co hieu luc|truoc tet"
+    r"|\d ngay(?: lam viec)?|trong tuan|quoc hoi khoa|co hieu luc|truoc tet|tuan (?:nay|toi|sau)"
 )  # flat: each branch opens with a literal, which the regex engine scans for quickly
 _REACH = 48  # "chậm nhất trong", "ngay từ hoàn thành trước ngày" before the anchor
 _REACH_AFTER = 28  # the rest of a date or a quarter's year after it
@@ -258,12 +283,16 @@ def find_deadlines(folded: str, year: int | None, text: str = "") -> list[Deadli
             if 1 in taken[start:end]:
                 continue
             prefix = (groups.get("prefix") or "").strip()
-            if kind in ("relative", "week", "onward", "since", "holiday") or (
+            if kind in ("relative", "week", "weekday", "onward", "since", "holiday") or (
                 kind == "meeting"
                 and (groups.get("rest") or (groups.get("next") and prefix.startswith("truoc")))
             ):
                 text = _as_written(text_of[start:end] if text_of else folded[start:end])
-            elif kind == "continuous" and text_of and " cua " in (groups.get("on") or ""):
+            elif (
+                kind == "continuous"
+                and text_of
+                and re.search(r" cua |hang ", groups.get("on") or "")
+            ):
                 # its day in words the folded form cannot rebuild ("tháng sau"): as written
                 text = _as_written(text_of[start:end] if text_of else folded[start:end])
             else:
@@ -293,6 +322,12 @@ def find_deadlines(folded: str, year: int | None, text: str = "") -> list[Deadli
 
 def _canonical(kind: str, g: dict, year: int | None) -> str | None:
     y = g.get("year") or (str(year) if year else None)
+    if kind == "day":
+        d, m = int(g["d"]), int(g["m"])
+        if not (1 <= d <= 31 and 1 <= m <= 12 and year):
+            return None
+        word = "Trước ngày" if re.search(r"\b(?:truoc|cham nhat|den)\b", g["prefix"]) else "Ngày"
+        return f"{word} {d}/{m}/{year}"
     if kind in ("date", "event"):
         before = re.search(r"\b(?:truoc|cham nhat|den)\b", g.get("prefix") or "") is not None
         word = "Trước ngày" if before else "Ngày"
@@ -384,6 +419,28 @@ def week_end(value: str, on: date | None) -> str | None:
     return f"Trước ngày {sunday.day}/{sunday.month}/{sunday.year}"
 
 
+_WEEKDAY = re.compile(
+    r"thứ\s+(hai|ba|tư|năm|sáu|bảy|[2-7])\s+tuần\s+(này|tới|sau)(?![\w])", re.IGNORECASE
+)
+_WEEKDAYS = {"hai": 0, "ba": 1, "tư": 2, "năm": 3, "sáu": 4, "bảy": 5}
+
+
+def weekday_of(value: str, on: date | None) -> str | None:
+    """ "Trước 17h thứ Sáu tuần này" in a message of Thursday 05/11/2026 is due on Friday
+    06/11/2026: "Trước ngày 6/11/2026" ("tuần tới", "tuần sau": that day of the next week);
+    None for any other phrase or without the document's date."""
+    m = _WEEKDAY.search(value)
+    if m is None or on is None:
+        return None
+    word = m.group(1).lower()
+    weekday = int(word) - 2 if word.isdigit() else _WEEKDAYS.get(word)
+    if weekday is None:
+        return None
+    later = 0 if m.group(2).lower() == "này" else 7
+    due = on + timedelta(days=weekday - on.weekday() + later)
+    return f"Trước ngày {due.day}/{due.month}/{due.year}"
+
+
 #: "trong 15 ngày kể từ ngày ban hành Thông báo này", "trong thời hạn 45 ngày kể từ ngày ký",
 #: "15 ngày làm việc kể từ ngày ký": days counted from the document's own date
 _SINCE_ISSUE = re.compile(
@@ -401,11 +458,17 @@ def since_issue(value: str, on: date | None) -> str | None:
     m = _SINCE_ISSUE.match(value)
     if m is None or on is None:
         return None
-    if m.group(2):
-        due, left = on, int(m.group(1))
-        while left > 0:
-            due += timedelta(days=1)
-            left -= due.weekday() < 5
-    else:
-        due = on + timedelta(days=int(m.group(1)))
+    due = days_after(on, int(m.group(1)), working=bool(m.group(2)))
     return f"Trước ngày {due.day}/{due.month}/{due.year}"
+
+
+def days_after(on: date, days: int, *, working: bool = False) -> date:
+    """The day ``days`` days after ``on``, the day after it being the first; in working days
+    Saturdays and Sundays are skipped (public holidays are not known here)."""
+    if not working:
+        return on + timedelta(days=days)
+    due, left = on, days
+    while left > 0:
+        due += timedelta(days=1)
+        left -= due.weekday() < 5
+    return due

@@ -2720,3 +2720,269 @@ def test_a_month_of_every_year_is_a_recurring_time_without_a_day():
     task = read(text).tasks[0]
     assert task.deadline.value == "Vào tháng 11 hằng năm"
     assert task.due is None
+
+
+# A table whose cells keep their line breaks, task slips, a chat export (twenty-first set)
+
+
+MEMBER_TABLE = NOTICE + (
+    "3. Phân công nhiệm vụ\n"
+    "TT\tĐồng chí phụ trách\tNhiệm vụ\tCơ quan tham mưu\tThời hạn\n"
+    "1\tĐồng chí Nguyễn Văn Thắng, Bộ trưởng Bộ Tài chính\t+ Trình Chính phủ phương án điều "
+    "chỉnh dự toán chi khoa học.\n"
+    "+ Hướng dẫn cơ chế khoán chi đến sản phẩm cuối cùng.\tBộ Tài chính\tTháng 5/2026\n"
+    "Quý III/2026\n"
+    "2\tĐồng chí Nguyễn Kim Sơn, Bộ trưởng Bộ Giáo dục và Đào tạo\t- Ban hành chuẩn năng lực "
+    "số cho học sinh.\n"
+    "\n"
+    "- Xây dựng cơ chế thu hút giảng viên người Việt Nam ở nước ngoài.\t- Bộ GD&ĐT\n"
+    "- Bộ GD&ĐT; Bộ Nội vụ\t- Tháng 6/2026\n"
+    "- Quý IV/2026\n"
+    "\n"
+    "4. Tổ chức thực hiện\n"
+)
+
+
+def test_a_table_cell_of_bullets_gives_a_task_a_bullet_with_the_nth_line_of_later_cells():
+    tasks = [t for t in read(MEMBER_TABLE).tasks if t.confidence >= 0.5]
+    assert [t.content for t in tasks] == [
+        "Trình Chính phủ phương án điều chỉnh dự toán chi khoa học.",
+        "Hướng dẫn cơ chế khoán chi đến sản phẩm cuối cùng.",
+        "Ban hành chuẩn năng lực số cho học sinh.",
+        "Xây dựng cơ chế thu hút giảng viên người Việt Nam ở nước ngoài.",
+    ]
+    assert [t.due for t in tasks] == [
+        date(2026, 5, 31),
+        date(2026, 9, 30),
+        date(2026, 6, 30),
+        date(2026, 12, 31),
+    ]
+    assert [[f.value for f in t.members] for t in tasks] == [["Nguyễn Văn Thắng"]] * 2 + [
+        ["Nguyễn Kim Sơn"]
+    ] * 2
+    assert [sorted(f.value for f in t.leads) for t in tasks][2:] == [
+        ["Đảng ủy Bộ Giáo dục và Đào tạo"],
+        ["Đảng ủy Bộ Giáo dục và Đào tạo", "Đảng ủy Bộ Nội vụ"],
+    ]
+
+
+def _slip(number, day, lead, partners, content, deadline, extra=""):
+    return (
+        "HỆ THỐNG QUẢN LÝ VĂN BẢN - VĂN PHÒNG TRUNG ƯƠNG ĐẢNG\tIn lúc: 16/11/2026 17:05\n"
+        "VĂN PHÒNG TRUNG ƯƠNG ĐẢNG\tĐẢNG CỘNG SẢN VIỆT NAM\n"
+        "PHIẾU GIAO VIỆC\n"
+        f"Số: {number}/PGV-VPTW\tNgày giao: {day}\n"
+        "Độ khẩn:\t☐ Khẩn  ☒ Thường\n"
+        f"Người giao:\tĐ/c Phó Chánh Văn phòng\n{extra}"
+        f"Đơn vị chủ trì:\t{lead}\nĐơn vị phối hợp:\t{partners}\n"
+        f"Nội dung công việc:\n{content}\nHạn xử lý:\t{deadline}\n"
+        "Yêu cầu sản phẩm:\tBáo cáo\n\t\t\tNGƯỜI GIAO VIỆC\n\t\t\t(Đã ký số)\nTrang 1/1\n"
+    )
+
+
+SLIPS = (
+    _slip(
+        412,
+        "09/11/2026",
+        "Vụ Tổng hợp",
+        "Tổ giúp việc BCĐ TW",
+        "Tổng hợp báo cáo kết quả thực hiện Nghị quyết tháng 11/2026 của các bộ, ngành.",
+        "03 ngày làm việc",
+    )
+    + "\f"
+    + _slip(
+        414,
+        "13/11/2026",
+        "Đảng ủy Bộ Giáo dục và Đào tạo",
+        "Bộ KH&CN, Bộ Tài chính",
+        "1. Gửi đề cương Đề án đào tạo nhân lực ngành công nghiệp bán dẫn.\n"
+        "2. Báo cáo tiến độ triển khai phong trào trong các cơ sở giáo dục đại học,\n"
+        "giáo dục nghề nghiệp.",
+        "(1) 30/11/2026; (2) 15/12/2026",
+    )
+    + "=" * 40
+    + "\n"
+    + _slip(
+        415,
+        "13/11/2026",
+        "Vụ Tổng hợp",
+        "",
+        "Chuẩn bị tài liệu phục vụ Phiên họp thứ mười một.",
+        "03 ngày làm việc kể từ ngày nhận được phiếu",
+        extra="Trạng thái:\tĐÃ THU HỒI\n",
+    )
+    + "\f"
+    + _slip(
+        416,
+        "13/11/2026",
+        "Ban Tổ chức Trung ương",
+        "Bộ Nội vụ",
+        "Cho ý kiến đối với dự thảo Đề án cơ chế đãi ngộ chuyên gia, gửi Cơ quan thường trực.",
+        "03 ngày làm việc kể từ ngày nhận được phiếu",
+    )
+)
+
+
+def test_task_slips_of_labelled_lines_give_a_task_a_work_with_the_slips_fields():
+    reading = read(SLIPS)
+    assert reading.header.date == date(2026, 11, 9)
+    tasks = [t for t in reading.tasks if t.confidence >= 0.5]
+    assert [t.content[:20] for t in tasks] == [
+        "Tổng hợp báo cáo kết",
+        "Gửi đề cương Đề án đ",
+        "Báo cáo tiến độ triể",
+        "Cho ý kiến đối với d",
+    ]
+    assert tasks[2].content.endswith("giáo dục đại học, giáo dục nghề nghiệp.")
+    # working days counted from each slip's own date; one time a work where the field says so
+    assert [t.due for t in tasks] == [
+        date(2026, 11, 12),
+        date(2026, 11, 30),
+        date(2026, 12, 15),
+        date(2026, 11, 18),
+    ]
+    # the Office's own department is the Office; partners by their short names
+    assert [f.value for f in tasks[0].leads] == [
+        "Văn phòng Trung ương Đảng – Cơ quan thường trực Ban Chỉ đạo"
+    ]
+    assert [f.value for f in tasks[0].coordinators] == ["Tổ giúp việc Ban Chỉ đạo Trung ương"]
+    assert sorted(f.value for f in tasks[1].coordinators) == [
+        "Đảng ủy Bộ Khoa học và Công nghệ",
+        "Đảng ủy Bộ Tài chính",
+    ]
+
+
+def test_a_slip_for_information_only_gives_no_task():
+    slip = _slip(
+        419,
+        "12/11/2026",
+        "Vụ Tổng hợp",
+        "",
+        "Văn bản số 2215/BKHCN-KHTC của Bộ Khoa học và Công nghệ báo cáo tiến độ. Chuyển Vụ "
+        "Tổng hợp để biết.",
+        "Không",
+        extra="Hình thức xử lý:\t☒ Để biết  ☐ Để xử lý\n",
+    )
+    tasks = [t for t in read(SLIPS + "\f" + slip).tasks if t.confidence >= 0.5]
+    assert len(tasks) == 4
+
+
+CHAT = (
+    "Lịch sử trò chuyện nhóm: TỔ CÔNG TÁC - ĐẦU MỐI CÁC BỘ\nXuất lúc: 09/11/2026 17:31\n\n"
+    "[07:50, 05/11/2026] Đầu mối Bộ TC: Đã nhận\n"
+    "[07:51, 05/11/2026] Đầu mối Bộ KHCN: [Nhãn dán]\n"
+    "[16:47, 05/11/2026] Trực VP – Văn phòng: Em xin truyền đạt ý kiến chỉ đạo tại cuộc họp:\n"
+    "1. Anh Chính chỉ đạo: Bộ TC chủ trì, phối hợp Bộ KHCN rà soát nhu cầu vốn đầu tư hạ tầng "
+    "số, báo cáo Thường trực BCĐ trước 15/11.\n"
+    "2. Đề nghị anh Hùng trực tiếp chỉ đạo Bộ KHCN hoàn thiện dự thảo Nghị định về thử "
+    "nghiệm có kiểm soát, trình Chính phủ trước 13/11.\n"
+    "3. UBND TP Hà Nội và UBND TP HCM báo cáo kết quả thí điểm trợ lý ảo, gửi CQTT trước 20/11.\n"
+    "[16:52, 05/11/2026] Trực VP – Văn phòng: Đề nghị Bộ TC gửi số liệu giải ngân vốn về VP "
+    "trước 17h thứ Sáu tuần này ạ.\n"
+    "[16:58, 05/11/2026] Đầu mối UBND HN: Dạ HN đã nhận ạ 👍\n"
+    "[21:14, 05/11/2026] Trực VP – Văn phòng: Em đính chính: hạn mục 3 là trước 25/11 chứ "
+    "không phải 20/11 ạ.\n"
+    "[09:41, 06/11/2026] Trực VP – Văn phòng: anh Chính đồng ý cho Bộ KHCN lùi hạn mục 2 đến "
+    "20/11.\n"
+    "[10:05, 06/11/2026] Trực VP – Văn phòng: Đề nghị Bộ NV cử 01 đồng chí lãnh đạo Vụ dự họp "
+    "Tổ biên tập lúc 8h30 thứ Hai (09/11).\n"
+    "[10:20, 06/11/2026] Đầu mối Bộ NV: Dạ Bộ NV cử đồng chí Phó Vụ trưởng Vụ Tổ chức cán bộ "
+    "tham gia ạ\n"
+    "[14:35, 06/11/2026] Trực VP – Văn phòng: Đề nghị các bộ gửi báo cáo tháng 11 theo mẫu số 2 "
+    "về VP trước 17h ngày 12/11.\n"
+    "[08:05, 09/11/2026] Trực VP – Văn phòng: Nhắc các bộ: hạn báo cáo mẫu số 2 là 17h ngày "
+    "12/11 ạ\n"
+)
+
+
+def test_a_chat_export_reads_the_messages_without_their_prefix_and_noise():
+    reading = read(CHAT)
+    assert reading.header.date == date(2026, 11, 5)
+    assert "[07:5" not in reading.text and "Nhãn dán" not in reading.text
+    assert "đã nhận" not in reading.text and "👍" not in reading.text
+    tasks = [t for t in reading.tasks if t.confidence >= 0.5]
+    assert [t.content[:12] for t in tasks] == [
+        "Anh Chính ch",
+        "Chỉ đạo Bộ K",
+        "UBND TP Hà N",
+        "Đề nghị Bộ T",
+        "Báo cáo thán",
+    ]
+
+
+def test_a_chat_reads_abbreviated_names_and_the_leader_relayed_is_no_member():
+    tasks = [t for t in read(CHAT).tasks if t.confidence >= 0.5]
+    assert [f.value for f in tasks[0].leads] == ["Đảng ủy Bộ Tài chính"]
+    assert [f.value for f in tasks[0].coordinators] == ["Đảng ủy Bộ Khoa học và Công nghệ"]
+    assert tasks[0].members == []
+    assert [f.value for f in tasks[1].members] == ["Nguyễn Mạnh Hùng"]
+    assert [f.value for f in tasks[2].leads] == [
+        "Thành ủy Hà Nội",
+        "Thành ủy Thành phố Hồ Chí Minh",
+    ]
+    assert [f.value for f in tasks[4].leads] == ["Các bộ, ngành"]
+
+
+def test_a_chat_applies_a_correction_and_a_granted_postponement_to_the_item_they_name():
+    tasks = [t for t in read(CHAT).tasks if t.confidence >= 0.5]
+    # a day without its year in the document's year; "thứ Sáu tuần này" from Thursday 05/11
+    assert [t.due for t in tasks] == [
+        date(2026, 11, 15),
+        date(2026, 11, 20),
+        date(2026, 11, 25),
+        date(2026, 11, 6),
+        date(2026, 11, 12),
+    ]
+
+
+def test_a_rhythm_with_its_reports_day_in_brackets_is_kept_whole():
+    slip = _slip(
+        421,
+        "13/11/2026",
+        "Vụ Tổng hợp",
+        "",
+        "Theo dõi, cập nhật tình hình thực hiện nhiệm vụ trên Hệ thống theo dõi, đôn đốc.",
+        "Thường xuyên (báo cáo chiều thứ Sáu hằng tuần)",
+    )
+    task = next(t for t in read(slip).tasks if t.confidence >= 0.5)
+    assert task.deadline.value == "Thường xuyên (báo cáo chiều thứ Sáu hằng tuần)"
+
+
+NEW_LAYOUT_LINES = [
+    *CHAT.splitlines(),
+    *SLIPS.splitlines(),
+    *MEMBER_TABLE.splitlines(),
+    "\f",
+    "=" * 30,
+    "[Chuyển tiếp]",
+    "Hạn xử lý:\t(1) 30/11/2026; (2)",
+    "1\tĐồng chí\t+ a\t\t",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(NEW_LAYOUT_LINES), max_size=40))
+def test_never_raises_on_pieces_of_chats_slips_and_bulleted_tables(lines):
+    reading = read("\n".join(lines))
+    for task in reading.tasks:
+        assert 0 <= task.span[0] <= task.span[1] <= len(reading.text)
+
+
+def test_a_weekday_of_this_or_next_week_is_counted_from_the_documents_date():
+    text = (
+        "VĂN PHÒNG TRUNG ƯƠNG ĐẢNG\nSố 12-CV/VPTW\nHà Nội, ngày 05 tháng 11 năm 2026\n\n"
+        "1. Đề nghị Bộ Tài chính tổng hợp số liệu giải ngân vốn trước 17h thứ Sáu tuần này.\n"
+        "2. Đề nghị Bộ Nội vụ rà soát danh sách chuyên gia trước thứ Hai tuần tới.\n"
+    )
+    tasks = [t for t in read(text).tasks if t.confidence >= 0.5]
+    assert [t.due for t in tasks] == [date(2026, 11, 6), date(2026, 11, 9)]
+
+
+def test_a_chat_counts_a_weekday_from_its_messages_own_day():
+    text = CHAT + (
+        "[09:00, 12/11/2026] Trực VP – Văn phòng: Đề nghị Bộ NV gửi danh sách chuyên gia về VP "
+        "trước thứ Sáu tuần này.\n"
+    )
+    task = [t for t in read(text).tasks if t.confidence >= 0.5][-1]
+    assert [f.value for f in task.leads] == ["Đảng ủy Bộ Nội vụ"]
+    assert task.due == date(2026, 11, 13)
