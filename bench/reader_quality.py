@@ -33,6 +33,7 @@ SETS = {
     "heldout": ROOT / "dondoc/reader/tests/heldout",
     "heldout2": ROOT / "dondoc/reader/tests/heldout2",
     "heldout12": ROOT / "dondoc/reader/tests/heldout12",
+    "heldout22": ROOT / "dondoc/reader/tests/heldout22",
 }
 
 
