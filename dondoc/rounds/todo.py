@@ -59,8 +59,9 @@ def round_progress(round_: ReportingRound, agency: OrgUnit, submission) -> tuple
     required = tasks_to_report(round_, agency)
     if submission is None:
         return 0, required.count()
+    # The join to the updates repeats a task once per update: both counts are of tasks.
     counted = required.aggregate(
-        n=Count("pk"),
+        n=Count("pk", distinct=True),
         updated=Count(
             "pk",
             filter=Q(

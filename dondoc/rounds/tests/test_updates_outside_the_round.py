@@ -102,3 +102,18 @@ def test_an_update_through_the_api_counts_too(client, q2, most, most_tasks, repo
     assert response.status_code == 201, response.content
     submission = Submission.objects.get(round=q2, agency=most)
     assert round_progress(q2, most, submission) == (1, 2)
+
+
+def test_the_todo_counts_tasks_not_their_updates(client, q2, most, most_tasks, reporter, head):
+    # Three updates on the first task (two approved earlier, one in the report): still 1 of 2.
+    for text in ("Tháng 4", "Tháng 5"):
+        update = _post_on_task_page(client, reporter, most_tasks[0], text)
+        client.force_login(head)
+        assert client.post(
+            reverse("update-approve", args=[update.pk]), {"version": update.version}
+        ).status_code in (200, 302)
+    submission = Submission.objects.get(round=q2, agency=most)
+    assert round_progress(q2, most, submission) == (1, 2)
+    client.force_login(reporter)
+    page = client.get(reverse("rounds:todo")).content.decode()
+    assert "1/2 nhiệm vụ đã cập nhật" in page
