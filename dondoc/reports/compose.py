@@ -11,8 +11,10 @@ text and tables are the same. The wording follows the Standing Office's report 0
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
+from dondoc.core.text import fold
 from dondoc.reports.indicators import DOCUMENT_COLUMNS, groups_of, summary_sentence
 from dondoc.reports.models import DocumentFormat, ReportTemplate
 from dondoc.reports.periods import day_month, long_date, short_date, two_digits
@@ -151,11 +153,27 @@ def _fill(text: str, values: dict[str, str]) -> str:
 BLANK_NUMBER = "\u00a0" * 8
 
 
+_TYPED_NUMBER = re.compile(r"^\s*(?:số\s*:?\s*)?([0-9A-Za-z.]+)\s*(?:[-/]\s*(.*?))?\s*$", re.I)
+
+
+def bare_number(template: ReportTemplate, number: str) -> str:
+    """The number alone, as the form asks for it ("05"), when the clerk typed the whole
+    "Số 05-BC/CQTTBCĐ" or "05/BC-VPCP" (the symbol compared without diacritics or spaces);
+    any other text as typed."""
+    match = _TYPED_NUMBER.match(number)
+    if match is None:
+        return number.strip()
+    rest = match.group(2)
+    if rest is None or fold(rest).replace(" ", "") == fold(template.symbol).replace(" ", ""):
+        return match.group(1)
+    return number.strip()
+
+
 def number_line(template: ReportTemplate, number: str) -> str:
     """``Số 02-BC/CQTTBCĐ`` (Party) or ``Số: 02/BC-VPCP`` (State). Without a number, a blank
     space is left for it to be written in by hand, as the official format does: non-breaking
     spaces, which neither HTML nor a word processor collapses."""
-    shown = number.strip() or BLANK_NUMBER
+    shown = bare_number(template, number) or BLANK_NUMBER
     if template.document_format == DocumentFormat.STATE:
         return f"Số: {shown}/{template.symbol}"
     return f"Số {shown}-{template.symbol}"

@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dondoc.core.forms import DateField, PeriodField
+from dondoc.reports.compose import bare_number
+from dondoc.reports.presets import template_for
 from dondoc.tasks.models import Program
 
 
@@ -52,6 +54,17 @@ class QuarterlyReportForm(TextSectionsForm):
         period, as_of = data.get("period"), data.get("as_of")
         if period and as_of and as_of < period.start:
             self.add_error("as_of", _("The figures' date cannot be before the quarter starts."))
+        program, number = data.get("program"), data.get("number")
+        if program and number:
+            # "Số 05-BC/CQTTBCĐ" typed whole is kept as "05"; another symbol is a mistake.
+            template = template_for(program)
+            data["number"] = bare_number(template, number)
+            if any(joint in data["number"] for joint in "-/"):
+                self.add_error(
+                    "number",
+                    _("Write the number only (for example 05): the symbol %(symbol)s is added.")
+                    % {"symbol": template.symbol},
+                )
         return data
 
     def texts(self) -> dict[str, str]:

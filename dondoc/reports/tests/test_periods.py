@@ -51,3 +51,15 @@ def test_dates_follow_the_official_style():
     assert short_date(dt.date(2025, 3, 6)) == "06/3/2025"
     assert short_date(dt.date(2025, 1, 22)) == "22/01/2025"
     assert day_month(dt.date(2025, 1, 20)) == "20/01"
+
+
+def test_a_number_typed_with_its_symbol_is_not_given_the_symbol_twice():
+    from dondoc.reports.compose import number_line
+    from dondoc.reports.models import DocumentFormat, ReportTemplate
+
+    party = ReportTemplate(symbol="BC/CQTTBCĐ", document_format=DocumentFormat.PARTY)
+    for typed in ("05", "05-BC/CQTTBCĐ", "Số 05-BC/CQTTBCĐ", " 05 - BC/CQTTBCD ", "số: 05"):
+        assert number_line(party, typed) == "Số 05-BC/CQTTBCĐ", typed
+    state = ReportTemplate(symbol="BC-VPCP", document_format=DocumentFormat.STATE)
+    assert number_line(state, "Số: 05/BC-VPCP") == "Số: 05/BC-VPCP"
+    assert number_line(state, "05") == "Số: 05/BC-VPCP"

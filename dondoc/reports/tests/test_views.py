@@ -155,3 +155,24 @@ def test_report_command_writes_docx_and_xlsx(quarter, tmp_path):
     assert "overdue 2" in out.getvalue() and "appendix 2: 2 rows" in out.getvalue()
     assert (tmp_path / "q1.docx").stat().st_size > 0 and (tmp_path / "q1.xlsx").exists()
     assert not GeneratedReport.objects.exists()
+
+
+def test_a_number_typed_with_its_symbol_is_kept_as_the_number(client, clerk, quarter):
+    login(client, clerk)
+    data = {
+        "program": quarter["done"].program_id,
+        "period": "2025-Q1",
+        "as_of": "10/04/2025",
+        "action": "generate",
+    }
+    client.post(reverse("reports:new"), {**data, "number": "05-BC/CQTTBCĐ"})
+    report = GeneratedReport.objects.get()
+    assert report.number == "05"
+    assert (
+        "Số 05-BC/CQTTBCĐ"
+        in client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    )
+    wrong = client.post(reverse("reports:new"), {**data, "number": "05-BC/VPTW"})
+    refused = "Chỉ ghi số (ví dụ 05): ký hiệu BC/CQTTBCĐ được thêm tự động."
+    assert refused in wrong.content.decode()
+    assert GeneratedReport.objects.count() == 1
