@@ -34,6 +34,7 @@ SETS = {
     "heldout2": ROOT / "dondoc/reader/tests/heldout2",
     "heldout12": ROOT / "dondoc/reader/tests/heldout12",
     "heldout22": ROOT / "dondoc/reader/tests/heldout22",
+    "heldout23": ROOT / "dondoc/reader/tests/heldout23",
 }
 
 
