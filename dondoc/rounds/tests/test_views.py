@@ -333,3 +333,13 @@ def test_a_progress_update_posted_from_a_task_page_keeps_its_query_count(
     assert _statements(client, url, token).count("INSERT") == 0  # the same form again
     update = task.updates.get(text="Lần ba")
     assert update.history.count() == 1
+
+
+def test_the_agency_page_links_to_the_tasks_it_coordinates(client, clerk, hanoi, most_tasks):
+    client.force_login(clerk)
+    page = client.get(reverse("rounds:agency", args=[hanoi.pk]), {"program": "NQ57"})
+    html = page.content.decode()
+    link = f"{reverse('task-list')}?program=NQ57&amp;agency={hanoi.pk}"
+    assert f'<a href="{link}"' in html and "và 1 nhiệm vụ phối hợp" in html
+    listed = client.get(reverse("task-list"), {"program": "NQ57", "agency": hanoi.pk})
+    assert most_tasks[0].content in listed.content.decode()
