@@ -247,3 +247,29 @@ def test_each_return_and_new_sending_to_the_head_is_told_again(q2, most, reporte
     assert (
         head.notifications.filter(kind=NotificationKind.SUBMISSION_AWAITING_APPROVAL).count() == 2
     )
+
+
+def test_a_round_opened_on_its_page_rings_the_reporters_bell_and_opens_the_submission(
+    client, program, most, clerk, reporter
+):
+    client.force_login(clerk)
+    client.post(
+        reverse("rounds:round-open"),
+        {
+            "program": program.pk, "title": "Quý III/2025", "period_start": "01/07/2025",
+            "period_end": "30/09/2025", "due_on": "05/10/2025", "grace_days": "0",
+            "agencies": [most.pk], "requires_task_updates": "on",
+        },
+    )  # fmt: skip
+    notice = reporter.notifications.get()
+
+    client.force_login(reporter)
+    page = client.get(reverse("rounds:todo")).content.decode()
+    assert '<span class="bell-count">1</span>' in page
+    listing = client.get(reverse("notification-list")).content.decode()
+    assert "Quý III/2025" in listing and "05/10/2025" in listing
+    response = client.post(reverse("notification-read", args=[notice.pk]), {"open": "1"})
+    assert response.status_code == 302
+    assert client.get(response.url).status_code == 200
+    notice.refresh_from_db()
+    assert notice.read_at is not None
