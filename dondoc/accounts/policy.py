@@ -8,6 +8,7 @@ at all.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
@@ -292,6 +293,53 @@ def can(user: User | Any, action: str, obj: Any = None) -> bool:
     if owners is not None:
         return not user_org_ids(user).isdisjoint(owners())
     return False
+
+
+def agency_holders(action: str, unit_ids: Iterable[int]) -> dict[int, list[User]]:
+    """For each unit, the active users who hold ``action`` over its objects as its own
+    (scope ``OWN``): members of the unit or of a unit it was merged into, whose
+    ``user_org_ids`` include it. Those who hold ``action`` everywhere (the Standing Office)
+    are not the agency and are not listed. Who is told of an agency's object asks this, so
+    that nobody is told of what ``can`` would not show them; a few queries for any number of
+    units."""
+    from dondoc.accounts.models import Membership
+    from dondoc.orgs.models import OrgUnit
+
+    roles = [role for role, scope in PERMISSIONS[action].items() if scope is OWN]
+    # Each unit's successors: their members see the unit's objects through their lineage.
+    chain: dict[int, set[int]] = {pk: {pk} for pk in unit_ids}
+    successor: dict[int, int] = {}
+    seen = frontier = set(chain)
+    while frontier:
+        found = dict(
+            OrgUnit.objects.filter(pk__in=frontier, successor__isnull=False).values_list(
+                "pk", "successor_id"
+            )
+        )
+        successor.update(found)
+        frontier = set(found.values()) - seen
+        seen = seen | frontier
+    for pk, units in chain.items():
+        current = pk
+        while current in successor and successor[current] not in units:
+            current = successor[current]
+            units.add(current)
+    wanted = set().union(*chain.values()) if chain else set()
+    members: dict[int, list[User]] = {}
+    memberships = (
+        Membership.objects.filter(
+            org_unit_id__in=wanted, user__is_active=True, user__role__in=roles
+        )
+        .select_related("user")
+        .order_by("user_id")
+    )
+    for membership in memberships:
+        if scope_of(membership.user, action) is OWN:
+            members.setdefault(membership.org_unit_id, []).append(membership.user)
+    return {
+        pk: list({u.pk: u for unit in sorted(units) for u in members.get(unit, [])}.values())
+        for pk, units in chain.items()
+    }
 
 
 def indicator_units(user: User | Any, field: str = "org_unit") -> Q:

@@ -18,6 +18,9 @@ class PreferenceForm(forms.ModelForm):
             "email_submission_accepted",
             "email_submission_returned",
             "email_explanations",
+            "email_round_opened",
+            "email_submission_awaiting_approval",
+            "email_portal_routed",
             "digest",
             "due_soon_days",
         ]

@@ -27,6 +27,12 @@ class NotificationKind(models.TextChoices):
     EXPLANATION_REPLIED = "explanation_replied", _("An explanation was received")
     PORTAL_ANSWER_DUE = "portal_answer_due", _("A citizen's submission awaits an answer")
     INDICATOR_WARNING = "indicator_warning", _("An indicator is at risk or its value is missing")
+    ROUND_OPENED = "round_opened", _("A reporting round was opened")
+    SUBMISSION_AWAITING_APPROVAL = (
+        "submission_awaiting_approval",
+        _("A report awaits the head's approval"),
+    )
+    PORTAL_ROUTED = "portal_routed", _("A citizen's submission was sent to the agency")
 
 
 class EmailState(models.TextChoices):
@@ -93,6 +99,13 @@ class NotificationPreference(models.Model):
     email_submission_accepted = models.BooleanField(_("a submission was accepted"), default=True)
     email_submission_returned = models.BooleanField(_("a submission was returned"), default=True)
     email_explanations = models.BooleanField(_("explanations requested or received"), default=True)
+    email_round_opened = models.BooleanField(_("a reporting round is opened"), default=True)
+    email_submission_awaiting_approval = models.BooleanField(
+        _("a report is sent to me for approval"), default=True
+    )
+    email_portal_routed = models.BooleanField(
+        _("a citizen's submission is sent to my agency"), default=True
+    )
     digest = models.BooleanField(
         _("one daily digest instead of one e-mail per notification"), default=False
     )
@@ -117,10 +130,15 @@ class NotificationPreference(models.Model):
         NotificationKind.SUBMISSION_RETURNED: "email_submission_returned",
         NotificationKind.EXPLANATION_REQUESTED: "email_explanations",
         NotificationKind.EXPLANATION_REPLIED: "email_explanations",
+        NotificationKind.ROUND_OPENED: "email_round_opened",
+        NotificationKind.SUBMISSION_AWAITING_APPROVAL: "email_submission_awaiting_approval",
+        NotificationKind.PORTAL_ROUTED: "email_portal_routed",
     }
 
     def wants_email(self, kind: str) -> bool:
-        return bool(getattr(self, self.EMAIL_FIELDS[NotificationKind(kind)]))
+        """Does the user want ``kind`` by e-mail too? Yes for a kind with no choice of its own."""
+        field = self.EMAIL_FIELDS.get(NotificationKind(kind))
+        return field is None or bool(getattr(self, field))
 
 
 class NotificationKey(models.Model):

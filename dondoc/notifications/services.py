@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -110,8 +111,6 @@ def notify(
     for user in users:
         if not claim(user_key(key, user)):
             continue
-        pref = prefs.get(user.pk) or NotificationPreference(user_id=user.pk)
-        wants_email = bool(user.email) and pref.wants_email(kind)
         created.append(
             Notification.objects.create(
                 user=user,
@@ -119,14 +118,92 @@ def notify(
                 subject=subject[:300],
                 body=body,
                 url=url,
-                email_state=EmailState.PENDING if wants_email else EmailState.NONE,
+                email_state=_email_state(user, prefs.get(user.pk), kind),
             )
         )
+    if send:
+        _send_on_commit(created)
+    return created
+
+
+def _email_state(user: User, pref: NotificationPreference | None, kind: str) -> str:
+    pref = pref or NotificationPreference(user_id=user.pk)
+    wants_email = bool(user.email) and pref.wants_email(kind)
+    return EmailState.PENDING if wants_email else EmailState.NONE
+
+
+def _send_on_commit(created: list[Notification]) -> None:
+    """One job, once the caller's transaction commits, sends the e-mail of ``created``."""
     ids = [n.pk for n in created if n.email_state == EmailState.PENDING]
-    if send and ids:
+    if ids:
         from dondoc.notifications.tasks import deliver_notifications
 
         enqueue_on_commit(deliver_notifications, ids)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What one user reads of an event (``notify_each``)."""
+
+    user: User
+    subject: str
+    body: str = ""
+    url: str = ""
+
+
+def notify_each(notices: Iterable[Notice], *, kind: str, key: str) -> list[Notification]:
+    """``notify`` for an event told to many users, each with their own text (their agency,
+    their link), in the same few statements however many users: a round opened for every
+    province and ministry is not a thousand INSERTs in the clerk's request.
+
+    The keys are claimed together (one SELECT, one INSERT). Should another runner take one of
+    them at the same moment, that INSERT fails whole and each user is claimed on their own,
+    as ``notify`` does. A user named twice (two of their agencies) is told once: the first
+    notice counts. The e-mail leaves in one job once the caller's transaction commits.
+    """
+    chosen: dict[int, Notice] = {}
+    for notice in notices:
+        if notice.user.is_active:
+            chosen.setdefault(notice.user.pk, notice)
+    keys = {pk: user_key(key, notice.user) for pk, notice in chosen.items()}
+    taken = set(
+        NotificationKey.objects.filter(key__in=list(keys.values())).values_list("key", flat=True)
+    )
+    fresh = [notice for pk, notice in chosen.items() if keys[pk] not in taken]
+    if not fresh:
+        return []
+    try:
+        with transaction.atomic():
+            NotificationKey.objects.bulk_create(
+                [NotificationKey(key=keys[notice.user.pk]) for notice in fresh]
+            )
+    except IntegrityError:
+        created = []
+        for notice in fresh:
+            created += notify(
+                [notice.user],
+                kind=kind,
+                key=key,
+                subject=notice.subject,
+                body=notice.body,
+                url=notice.url,
+            )
+        return created
+    prefs = preferences([notice.user for notice in fresh])
+    created = Notification.objects.bulk_create(
+        [
+            Notification(
+                user=notice.user,
+                kind=kind,
+                subject=notice.subject[:300],
+                body=notice.body,
+                url=notice.url,
+                email_state=_email_state(notice.user, prefs.get(notice.user.pk), kind),
+            )
+            for notice in fresh
+        ]
+    )
+    _send_on_commit(created)
     return created
 
 

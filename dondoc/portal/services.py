@@ -28,6 +28,7 @@ from dondoc.core.text import fold, words
 from dondoc.core.transitions import Conflict, locked
 from dondoc.core.uploads import CheckedUpload
 from dondoc.outbox.services import queue_mail
+from dondoc.portal import notices
 from dondoc.portal.codes import new_code
 from dondoc.portal.models import InternalNote, State, Submission, SubmissionAttachment
 
@@ -237,7 +238,8 @@ def route(
     due_on: dt.date | None = None,
     expected_version: int | None = None,
 ) -> Submission:
-    """Send the item to ``agency`` for an answer by ``due_on`` (default: in N days)."""
+    """Send the item to ``agency`` for an answer by ``due_on`` (default: in N days); the
+    agency's users who may answer it are notified."""
     row = _step(submission.pk, State.ROUTED, expected_version=expected_version)
     today = timezone.localdate()
     row.state = State.ROUTED
@@ -247,6 +249,7 @@ def route(
     row._history_user = by
     _save(row, ["state", "routed_to", "routed_on", "answer_due_on"])
     _mail(row, "routed")
+    notices.routed(row, by=by)
     return row
 
 

@@ -108,7 +108,8 @@ def open_round(
     """Open a round for every unit of ``kinds`` existing at the period end, plus ``agencies``.
 
     Figures are reported as of ``cutoff_on`` (the period end when None); the due date may fall
-    before the period ends, as quarterly reports often are, but not before the cut-off."""
+    before the period ends, as quarterly reports often are, but not before the cut-off. The
+    reporters and heads of the expected agencies are notified once the round is saved."""
     assert period_start <= period_end, (period_start, period_end)
     assert cutoff_on is None or period_start <= cutoff_on <= period_end, cutoff_on
     assert due_on >= (cutoff_on or period_start), (cutoff_on, due_on)
@@ -132,6 +133,7 @@ def open_round(
     RoundAgency.objects.bulk_create(
         [RoundAgency(round=round_, org_unit_id=pk) for pk in sorted(chosen)]
     )
+    notices.opened(round_, by=by)
     return round_
 
 
@@ -366,7 +368,7 @@ def send_to_head(
     submission.state = SubmissionState.AWAITING_APPROVAL
     _bump(submission)
     _as_user(submission, by).save(update_fields=["note", "state", "version"])
-    _event(submission, EventKind.SENT_TO_HEAD, by)
+    notices.sent_to_head(submission, _event(submission, EventKind.SENT_TO_HEAD, by), by=by)
     return submission
 
 

@@ -1,0 +1,61 @@
+"""``notify_each``: one event told to many users, each their own text, once per user."""
+
+from __future__ import annotations
+
+import pytest
+
+from dondoc.notifications import services
+from dondoc.notifications.models import EmailState, Notification, NotificationKind
+
+pytestmark = pytest.mark.django_db
+
+KIND = NotificationKind.ROUND_OPENED
+
+
+def _notices(*users):
+    return [services.Notice(user=u, subject=f"Kỳ báo cáo mở ({u.username})") for u in users]
+
+
+def test_an_event_told_again_tells_nobody_twice(reporter, other_reporter):
+    first = services.notify_each(_notices(reporter, other_reporter), kind=KIND, key="event:1")
+    again = services.notify_each(_notices(reporter, other_reporter), kind=KIND, key="event:1")
+
+    assert len(first) == 2 and again == []
+    assert Notification.objects.count() == 2
+
+
+def test_a_user_named_twice_is_told_once_with_the_first_text(reporter):
+    notices = [
+        services.Notice(user=reporter, subject="Bộ KH&CN"),
+        services.Notice(user=reporter, subject="Hà Nội"),
+    ]
+
+    services.notify_each(notices, kind=KIND, key="event:2")
+
+    assert list(Notification.objects.values_list("subject", flat=True)) == ["Bộ KH&CN"]
+
+
+def test_a_user_already_told_by_notify_is_not_told_again(reporter, other_reporter):
+    services.notify([reporter], kind=KIND, key="event:3", subject="Đã báo")
+
+    created = services.notify_each(_notices(reporter, other_reporter), kind=KIND, key="event:3")
+
+    assert [n.user for n in created] == [other_reporter]
+
+
+def test_an_inactive_user_is_not_told_and_one_without_an_address_gets_no_e_mail(
+    reporter, other_reporter, tracker
+):
+    reporter.email = "reporter@example.vn"
+    reporter.save()
+    other_reporter.is_active = False
+    other_reporter.save()
+
+    created = services.notify_each(
+        _notices(reporter, other_reporter, tracker), kind=KIND, key="event:4"
+    )
+
+    assert [(n.user, n.email_state) for n in created] == [
+        (reporter, EmailState.PENDING),  # sent by the job once the transaction commits
+        (tracker, EmailState.NONE),
+    ]
