@@ -49,6 +49,9 @@ _VERBS = (
     r"|phe duyet|trien khai thi diem|ra soat|sap xep|kien toan|tuyen truyen|dao tao|ung dung"
     r"|dau tu|ho tro|cung cap|ket noi|chia se|so hoa|thi diem|nang cap|tang cuong|tap trung"
     r"|khan truong|chu dong|phoi hop|lam tot|chiu trach nhiem|giam sat|dua"
+    # "thẩm định …" is work, "ý kiến thẩm định" a noun
+    r"|(?<!y kien )(?<!ket qua )tham dinh"
+    r"|ra (?:thong bao|van ban|quyet dinh|chi thi|cong van)"
 )
 VERB = re.compile(r"(?<![\w])(?:" + _VERBS + r")(?![\w])")
 _IMPERATIVE = re.compile(
@@ -59,7 +62,8 @@ _IMPERATIVE = re.compile(
     r"|tong hop|kiem tra|don doc|lap |cap nhat|day manh|phat trien|thanh lap|bo tri|dieu chinh"
     r"|quan ly|khai thac|phat dong|soan thao|phe duyet|sap xep|kien toan|tuyen truyen|dao tao"
     r"|ung dung|dau tu|ho tro|cung cap|ket noi|chia se|so hoa|thi diem|nang cap|tang cuong"
-    r"|lam tot|dua |xac dinh|lua chon|danh gia|phoi hop voi "
+    r"|lam tot|dua |xac dinh|lua chon|danh gia|phoi hop voi |tham dinh "
+    r"|ra (?:thong bao|van ban|quyet dinh|chi thi|cong van) "
     r"|cu (?:can bo|lanh dao|dai dien|nhan su))"
 )
 _TRIGGER = re.compile(

@@ -87,9 +87,14 @@ _DATE = re.compile(
     r"\s+nam\s+(\d{4})",
     re.IGNORECASE,
 )
-#: a date in figures after the place ("Hà Nội, ngày 06/10/2026"), as a slide deck's title slide
-#: or a report's cover gives it
-_FIGURE_DATE = re.compile(r"\w,\s*ngày\s+(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b", re.IGNORECASE)
+#: a date in figures after the place ("Hà Nội, ngày 06/10/2026"), as a slide deck's title slide,
+#: a report's cover or a transcript's heading gives it
+_FIGURE_DATE = re.compile(
+    # "Hà Nội, chiều thứ Sáu ngày 16/10/2026": a part of the day and a weekday before the day
+    r"\w,\s*(?:(?:sáng|chiều|tối|trưa)\s+)?(?:thứ \w+\s+|chủ nhật\s+)?"
+    r"ngày\s+(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b",
+    re.IGNORECASE,
+)
 #: a news article quoting a document: "Văn phòng Trung ương Đảng vừa ban hành Thông báo số
 #: 58-TB/BCĐTW ngày 23/12/2026 …" gives the document's own date, not the article's or the
 #: meeting's
