@@ -2422,7 +2422,49 @@ def propose_tasks(
     conclusions = _minutes_conclusions(folded, structure)
     if conclusions is not None:
         result = [p for p in result if conclusions[0] <= p.span[0] < conclusions[1]]
+    issuer_key = " ".join(fold_same_length(structure.header.issuer_text).split())
+    if _PARTY_ISSUER.match(issuer_key):
+        _no_implied_heads(result, text)
+        if "chinh phu" in issuer_key:
+            _government_committees(result, folded, resolver)
     return _assigned_by_reference(result, folded, resolver)
+
+
+#: a Party committee below the Central Committee issuing ("ĐẢNG BỘ CHÍNH PHỦ / BAN THƯỜNG VỤ
+#: ĐẢNG ỦY"): the committees it directs are its own organs
+_PARTY_ISSUER = re.compile(r"(?:dang bo|dang uy|ban thuong vu dang uy) ")
+
+
+_UNDER_IT = re.compile(r"cac dang uy truc thuoc(?! trung uong| tinh| thanh)")
+
+
+def _government_committees(result: list[Proposal], folded: str, resolver: Resolver) -> None:
+    """In the Government's Party Committee's own document, "Các đảng ủy trực thuộc" opening an
+    item with no lead are the committees of the ministries and agencies: "Các bộ, ngành"."""
+    group = resolver.group("Các bộ, ngành")
+    if group is None:
+        return
+    for proposal in result:
+        if proposal.leads or proposal.span is None:
+            continue
+        m = _UNDER_IT.match(folded, proposal.span[0])
+        if m:
+            proposal.leads = [Field(group.name, (m.start(), m.end()), 0.7, group.id, "group")]
+
+
+def _no_implied_heads(result: list[Proposal], text: str) -> None:
+    """In a Party committee's own plan the committees under it lead, their secretaries are no
+    members unless named: "Đảng ủy Bộ Tài chính lãnh đạo, chỉ đạo Bộ Tài chính …" has none."""
+    for proposal in result:
+        proposal.members = [
+            m
+            for m in proposal.members
+            if m.span is None
+            or not (
+                _PARTY_COMMITTEE.match(text[m.span[0] : m.span[1]] + " ")
+                or text.startswith("Quân ủy", m.span[0])
+            )
+        ]
 
 
 #: minutes: "BIÊN BẢN CUỘC HỌP", "BIÊN BẢN HỘI NGHỊ" opening a line of the document's head
