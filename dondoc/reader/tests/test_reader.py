@@ -3142,6 +3142,7 @@ Ghi chú của người gỡ băng: đoạn từ 00:03:40 đến 00:04:55 tiến
 def test_a_spoken_transcript_is_read_as_written_text():
     reading = read(TRANSCRIPT)
     assert reading.header.date == date(2026, 10, 16)
+    assert reading.header.kind == "conclusion"
     assert "[00:" not in reading.text and "vỗ tay" not in reading.text
     assert "Cà Mau" not in reading.text and ", à," not in reading.text
     tasks = [t for t in reading.tasks if t.confidence >= 0.5]
@@ -3231,3 +3232,15 @@ def test_never_raises_on_pieces_of_columns_tracked_changes_and_transcripts(lines
     reading = read("\n".join(lines))
     for task in reading.tasks:
         assert 0 <= task.span[0] <= task.span[1] <= len(reading.text)
+
+
+def test_a_news_article_gives_the_document_it_prints_as_its_header():
+    text = (
+        "THỜI SỰ - CHÍNH TRỊ\n\nNgày 10/2/2027, thay mặt Ban Chỉ đạo Trung ương, Văn phòng "
+        "Trung ương Đảng ban hành Thông báo số\n63-TB/BCĐTW kết luận của đồng chí Tổng Bí thư. "
+        "Báo Nhân Dân trân trọng giới thiệu toàn văn Thông báo.\n\n"
+        "1. Ban Tổ chức Trung ương hướng dẫn tiêu chuẩn cán bộ, hoàn thành trong tháng 4/2027.\n"
+    )
+    header = read(text).header
+    assert (header.number, header.date, header.kind) == ("63-TB/BCĐTW", date(2027, 2, 10), "notice")
+    assert header.issuer_text == "Văn phòng Trung ương Đảng"
