@@ -49,6 +49,9 @@ _VERBS = (
     r"|phe duyet|trien khai thi diem|ra soat|sap xep|kien toan|tuyen truyen|dao tao|ung dung"
     r"|dau tu|ho tro|cung cap|ket noi|chia se|so hoa|thi diem|nang cap|tang cuong|tap trung"
     r"|khan truong|chu dong|phoi hop|lam tot|chiu trach nhiem|giam sat|dua"
+    # "thẩm định …" is work, "ý kiến thẩm định" a noun
+    r"|(?<!y kien )(?<!ket qua )tham dinh"
+    r"|ra (?:thong bao|van ban|quyet dinh|chi thi|cong van)"
 )
 VERB = re.compile(r"(?<![\w])(?:" + _VERBS + r")(?![\w])")
 _IMPERATIVE = re.compile(
@@ -59,7 +62,8 @@ _IMPERATIVE = re.compile(
     r"|tong hop|kiem tra|don doc|lap |cap nhat|day manh|phat trien|thanh lap|bo tri|dieu chinh"
     r"|quan ly|khai thac|phat dong|soan thao|phe duyet|sap xep|kien toan|tuyen truyen|dao tao"
     r"|ung dung|dau tu|ho tro|cung cap|ket noi|chia se|so hoa|thi diem|nang cap|tang cuong"
-    r"|lam tot|dua |xac dinh|lua chon|danh gia|phoi hop voi "
+    r"|lam tot|dua |xac dinh|lua chon|danh gia|phoi hop voi |tham dinh "
+    r"|ra (?:thong bao|van ban|quyet dinh|chi thi|cong van) "
     r"|cu (?:can bo|lanh dao|dai dien|nhan su))"
 )
 _TRIGGER = re.compile(
@@ -2418,7 +2422,49 @@ def propose_tasks(
     conclusions = _minutes_conclusions(folded, structure)
     if conclusions is not None:
         result = [p for p in result if conclusions[0] <= p.span[0] < conclusions[1]]
+    issuer_key = " ".join(fold_same_length(structure.header.issuer_text).split())
+    if _PARTY_ISSUER.match(issuer_key):
+        _no_implied_heads(result, text)
+        if "chinh phu" in issuer_key:
+            _government_committees(result, folded, resolver)
     return _assigned_by_reference(result, folded, resolver)
+
+
+#: a Party committee below the Central Committee issuing ("ĐẢNG BỘ CHÍNH PHỦ / BAN THƯỜNG VỤ
+#: ĐẢNG ỦY"): the committees it directs are its own organs
+_PARTY_ISSUER = re.compile(r"(?:dang bo|dang uy|ban thuong vu dang uy) ")
+
+
+_UNDER_IT = re.compile(r"cac dang uy truc thuoc(?! trung uong| tinh| thanh)")
+
+
+def _government_committees(result: list[Proposal], folded: str, resolver: Resolver) -> None:
+    """In the Government's Party Committee's own document, "Các đảng ủy trực thuộc" opening an
+    item with no lead are the committees of the ministries and agencies: "Các bộ, ngành"."""
+    group = resolver.group("Các bộ, ngành")
+    if group is None:
+        return
+    for proposal in result:
+        if proposal.leads or proposal.span is None:
+            continue
+        m = _UNDER_IT.match(folded, proposal.span[0])
+        if m:
+            proposal.leads = [Field(group.name, (m.start(), m.end()), 0.7, group.id, "group")]
+
+
+def _no_implied_heads(result: list[Proposal], text: str) -> None:
+    """In a Party committee's own plan the committees under it lead, their secretaries are no
+    members unless named: "Đảng ủy Bộ Tài chính lãnh đạo, chỉ đạo Bộ Tài chính …" has none."""
+    for proposal in result:
+        proposal.members = [
+            m
+            for m in proposal.members
+            if m.span is None
+            or not (
+                _PARTY_COMMITTEE.match(text[m.span[0] : m.span[1]] + " ")
+                or text.startswith("Quân ủy", m.span[0])
+            )
+        ]
 
 
 #: minutes: "BIÊN BẢN CUỘC HỌP", "BIÊN BẢN HỘI NGHỊ" opening a line of the document's head

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from dondoc.reader.core.cells import broken_cells
 from dondoc.reader.core.chat import chat_messages
+from dondoc.reader.core.columns import two_columns
 from dondoc.reader.core.forms import labelled_forms
 from dondoc.reader.core.layouts import (
     cell_lines,
@@ -30,6 +31,13 @@ from dondoc.reader.core.layouts import (
     parenthesis_goes_on,
 )
 from dondoc.reader.core.ocr import ocr_fixes, run_in_items
+from dondoc.reader.core.revisions import (
+    accepted_changes,
+    has_changes,
+    has_pandoc_marks,
+    pandoc_marks,
+)
+from dondoc.reader.core.speech import is_transcript, spoken_transcript
 from dondoc.reader.core.tables import (
     centred_rows,
     delimited_rows,
@@ -374,6 +382,17 @@ def normalise(text: str) -> Normalised:
         raw_lines.append((raw, position))
         position += len(raw)
     raw_lines, full_line = _unquote(raw_lines)
+    if ":" in text and is_transcript(raw_lines):
+        raw_lines = spoken_transcript(raw_lines)
+    if has_changes(text):
+        raw_lines = accepted_changes(raw_lines)
+    if has_pandoc_marks(text):
+        raw_lines = pandoc_marks(raw_lines)
+    if "    " in text:
+        raw_lines, column = two_columns(raw_lines)
+        if column:
+            # a line filling most of its column was wrapped by it
+            full_line = min(full_line, column * 3 // 4)
     if _CHAT_LINE.search(text):
         raw_lines = chat_messages(raw_lines)
     if _FORM_FIELD.search(text):

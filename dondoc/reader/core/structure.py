@@ -87,9 +87,14 @@ _DATE = re.compile(
     r"\s+nam\s+(\d{4})",
     re.IGNORECASE,
 )
-#: a date in figures after the place ("Hà Nội, ngày 06/10/2026"), as a slide deck's title slide
-#: or a report's cover gives it
-_FIGURE_DATE = re.compile(r"\w,\s*ngày\s+(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b", re.IGNORECASE)
+#: a date in figures after the place ("Hà Nội, ngày 06/10/2026"), as a slide deck's title slide,
+#: a report's cover or a transcript's heading gives it
+_FIGURE_DATE = re.compile(
+    # "Hà Nội, chiều thứ Sáu ngày 16/10/2026": a part of the day and a weekday before the day
+    r"\w,\s*(?:(?:sáng|chiều|tối|trưa)\s+)?(?:thứ \w+\s+|chủ nhật\s+)?"
+    r"ngày\s+(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b",
+    re.IGNORECASE,
+)
 #: a news article quoting a document: "Văn phòng Trung ương Đảng vừa ban hành Thông báo số
 #: 58-TB/BCĐTW ngày 23/12/2026 …" gives the document's own date, not the article's or the
 #: meeting's
@@ -241,6 +246,10 @@ def parse_header(text: str, folded: str, limit: int) -> tuple[Header, int]:
             ):
                 issuer.append(line)
     header.issuer_text = " ".join(issuer)[:300]
+    if not header.number:
+        _reported_first(header, text, folded, limit)
+    if not header.kind and _SPOKEN_CONCLUSION.search(area):
+        header.kind = "conclusion"
     if header.kind == "notice" and re.search(
         r"ket luan cua (?:pho )?thu tuong|tb-vpcp", folded[:limit] + " " + header.symbol.lower()
     ):
@@ -248,6 +257,48 @@ def parse_header(text: str, folded: str, limit: int) -> tuple[Header, int]:
     if header.kind == "notice" and "tb-vpcp" in fold_lower(header.symbol):
         header.kind = "conclusion"
     return header, body_start
+
+
+#: a news article opening with the day a document was issued: "Ngày 10/2/2027, thay mặt Ban Chỉ
+#: đạo …, Văn phòng Trung ương Đảng ban hành Thông báo số 63-TB/BCĐTW …"
+_REPORTED_FIRST = re.compile(
+    r"(?<![\w/])ngay (\d{1,2})[/.-](\d{1,2})[/.-](\d{4}),[^.]{0,300}?ban hanh "
+    r"(thong bao|ket luan|chi thi|nghi quyet|quyet dinh|ke hoach) so\s+"
+    r"(\d{1,5})\s*([-/])\s*([a-z0-9][\w\-/.&]*[a-z0-9])"
+)
+_REPORTED_KINDS = {
+    "thong bao": "notice",
+    "ket luan": "conclusion",
+    "chi thi": "directive",
+    "nghi quyet": "resolution",
+    "quyet dinh": "decision",
+    "ke hoach": "plan",
+}
+#: a leader's spoken conclusions as a transcript heads them: "Phát biểu kết luận của Thủ tướng"
+_SPOKEN_CONCLUSION = re.compile(r"(?m)^\s*(?:Phát biểu|Ý kiến) kết luận\b")
+
+
+def _reported_first(header: Header, text: str, folded: str, limit: int) -> None:
+    """The document a news article gives in full, from its opening sentence: its number, date
+    and kind."""
+    m = _REPORTED_FIRST.search(folded, 0, limit)
+    if m is None:
+        return
+    symbol = text[m.start(7) : m.end(7)]
+    header.number = f"{m.group(5)}{m.group(6)}{symbol}"
+    header.symbol = symbol
+    header.kind = header.kind or _REPORTED_KINDS[m.group(4)]
+    # the body issuing it, the clause before "ban hành", is the issuer (not the paper's bands)
+    verb = m.start(4) - len("ban hanh ")
+    comma = folded.rfind(", ", m.start(), verb)
+    issuer = text[comma + 2 : verb].strip() if comma >= 0 else ""
+    if issuer[:1].isupper() and len(issuer) <= 80:
+        header.issuer_text = issuer
+    if header.date is None:
+        try:
+            header.date = date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        except ValueError:
+            header.date = None
 
 
 def fold_lower(text: str) -> str:

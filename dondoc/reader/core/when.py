@@ -23,6 +23,13 @@ _PREFIX = (
     r"|hoan thanh trong|hoan thanh truoc|hoan thanh|vao|cuoi|dau|tu)\s+)"
 )
 _YEAR = r"(?:\s*(?:/|nam|-)\s*(?P<year>(?:19|20)\d\d))?"
+#: a number of days said in words, folded ("muoi", "hai muoi lam")
+_SPOKEN_NUMBER = (
+    r"(?:(?:(?:hai|ba|bon|nam|sau|bay|tam|chin) muoi|muoi)"
+    r"(?: (?:mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin))?"
+    r"|mot|hai|ba|bon|nam|sau|bay|tam|chin)"
+)
+
 _PATTERNS = [
     # "trước ngày 15 tháng 12 hằng năm": a day of every year
     (
@@ -168,13 +175,18 @@ _PATTERNS = [
         "relative",
         re.compile(
             r"(?<![\w])(?P<prefix>cham nhat|truoc|sau|trong(?: vong| thoi han| thoi gian)?)"
-            r"\s+\d{1,3}\s+ngay(?: lam viec)?\s+(?:truoc|sau|ke tu)\s+(?:ngay|khi)"
+            # the number also in words, as a transcript of speech keeps it ("trong vòng mười
+            # ngày kể từ khi nhận đủ hồ sơ")
+            rf"\s+(?:\d{{1,3}}|{_SPOKEN_NUMBER})\s+ngay(?: lam viec)?\s+(?:truoc|sau|ke tu)"
+            r"\s+(?:ngay|khi)"
             # "… kể từ ngày ký Quyết định này": the document named with it
             # "… kể từ ngày Nghị định có hiệu lực thi hành": a text's entry into force
             r"(?:\s+(?:nghi dinh|thong tu|luat|nghi quyet|quyet dinh)(?:\s+nay)?\s+co hieu luc"
             r"(?:\s+thi hanh)?(?![\w])"
             r"|\s+(?:ky|ban hanh)(?:\s+(?:quyet dinh|ke hoach|chi thi|thong bao|cong van"
             r"|nghi quyet|van ban)(?:\s+nay)?)?(?![\w])"
+            # "… kể từ khi nhận đủ hồ sơ,": the event in a few words closed by a stop
+            r"|(?:\s+[a-z]+){3,4}(?=\s*[,.;])"
             r"|(?:\s+[a-z]+){1,2})"
         ),
     ),
@@ -241,6 +253,7 @@ _ANCHOR = re.compile(
     r"thang\s+\d|nam\s+\d|ngay\s+\d|quy\s+\d|\d\s*[/-]\s*\d|19\d\d|20\d\d|quy\s+[iv1-4]|xuyen"
     r"|hang (?:nam|quy|thang|tuan)|dinh ky|phien hop|cuoc hop|ky hop|hoi nghi|\d thang"
     r"|\d ngay(?: lam viec)?|trong tuan|quoc hoi khoa|co hieu luc|truoc tet|tuan (?:nay|toi|sau)"
+    r"|ngay ke tu"
 )  # flat: each branch opens with a literal, which the regex engine scans for quickly
 _REACH = 48  # "chậm nhất trong", "ngay từ hoàn thành trước ngày" before the anchor
 _REACH_AFTER = 28  # the rest of a date or a quarter's year after it
