@@ -432,13 +432,19 @@ def parse_filters(params: Mapping[str, Any]) -> tuple[FilterState, Values | None
 
 def build_tasks(user: Any, values: Values, *, source: str = "timeline") -> QuerySet:
     """The tasks ``user`` may see (``visible_tasks``), as of ``values.as_of``, filtered and
-    sorted by ``values`` (``filter_tasks``)."""
-    if source not in ("spans", "timeline"):
-        raise ValueError(f"source must be 'spans' or 'timeline', not {source!r}")
+    sorted by ``values`` (``filter_tasks``).
+
+    ``source="none"``: without the statuses, for filters that ask for none (``counted_alone``):
+    the tasks' own filters alone, to count them."""
+    if source not in ("spans", "timeline", "none"):
+        raise ValueError(f"source must be 'spans', 'timeline' or 'none', not {source!r}")
     spans = source == "spans"
     as_of = values.as_of
     qs = visible_tasks(user, tasks_as_of(as_of, Task.objects.filter(program_id=values.program)))
-    if spans:
+    if source == "none":
+        if not counted_alone(values):
+            raise ValueError("these filters ask for a status")
+    elif spans:
         qs = _with_span_status(qs, as_of)
     else:
         qs = with_late_against_original(with_status(qs, as_of), as_of)
@@ -547,6 +553,101 @@ def counted(qs: QuerySet) -> QuerySet:
     in one pass instead of one index probe per task.
     """
     return qs.filter(total_rows__gt=0)
+
+
+#: The sorts a page can be read in by walking the tasks in that order (``statements.walk``):
+#: a column of the task, which an index orders, unlike the status or the lead agency's name.
+WALKED_SORTS = ("deadline", "assigned")
+
+#: A list is read by an ordered walk (``statements.walk``) when it holds at least this many
+#: times the rows up to the page's last: the walk then reads about one task in this many of
+#: the program's before it stops. Fewer matching tasks are read all at once and sorted
+#: (``statements.rows``), which a selective filter (a lead agency) makes cheap.
+WALK_RATIO = 40
+
+
+def counted_alone(values: Values) -> bool:
+    """True when the filters ask for no status, so the tasks' own filters count the list
+    (``build_tasks(..., source="none")``), and the page is sorted by a column of the task."""
+    return (
+        not values.statuses
+        and not values.late_against_original
+        and values.sort.lstrip("-") in WALKED_SORTS
+    )
+
+
+def kept_count(user: Any, values: Values) -> int | None:
+    """The number of tasks of the list from the counts the dashboard keeps (``checkpoints``:
+    the counts of the nearest checkpoint corrected by the status spans starting or ending
+    since, ``dashboard._counted_sql``), when the list is one they count: every task of the
+    program (a reader the policy does not narrow), by status, solution group or supervising
+    member (not both), lateness against the original deadline (not by member). None for
+    other filters.
+
+    Like the dashboard, this trusts the spans to cover every task of the program on the date
+    (the services keep them; ``dondoc check-figures`` compares them with the timeline)."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    from dondoc.accounts.policy import task_visibility_key
+    from dondoc.tasks.dashboard import _counted_sql
+
+    if task_visibility_key(user) != ("all",):
+        return None
+    if (
+        values.lead_units
+        or values.agency_units
+        or values.directive
+        or values.due_from
+        or values.due_to
+        or values.q
+        or values.output
+        or values.output_kinds
+    ):
+        return None
+    if values.member and (values.group or values.late_against_original):
+        return None
+    connection = connections[DEFAULT_DB_ALIAS]
+    cte, cte_params, counted_sql, counted_params = _counted_sql(
+        connection, values.program, values.as_of
+    )
+    tests = ["part = %s"]
+    params: list = [(SpanPart.MEMBER if values.member else SpanPart.TASK).value]
+    if values.member or values.group:
+        tests.append("key = %s")
+        params.append(values.member or values.group)
+    if values.statuses:
+        tests.append(f"status IN ({', '.join(['%s'] * len(values.statuses))})")
+        params += values.statuses
+    if values.late_against_original:
+        late = sorted(s.value for s in LATE_STATUSES)
+        not_late = [*late, Status.CANCELLED.value]
+        tests.append(
+            f"status_original IN ({', '.join(['%s'] * len(late))}) "
+            f"AND status NOT IN ({', '.join(['%s'] * len(not_late))})"
+        )
+        params += [*late, *not_late]
+    sql = f"""WITH {cte} SELECT SUM(n) FROM ({counted_sql}) k WHERE {" AND ".join(tests)}"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*cte_params, *counted_params, *params])
+        (total,) = cursor.fetchone()
+    return int(total or 0)
+
+
+def known_total(user: Any, values: Values) -> int | None:
+    """The number of tasks of the list read without reading its rows, for a page sorted by a
+    column of the task (``WALKED_SORTS``): from the dashboard's kept counts (``kept_count``)
+    or, for filters that ask for no status, by counting the tasks without their statuses
+    (``statements.count``). None otherwise (the total then rides on the rows)."""
+    from dondoc.tasks import statements
+
+    if values.sort.lstrip("-") not in WALKED_SORTS:
+        return None
+    kept = kept_count(user, values)
+    if kept is not None:
+        return kept
+    if counted_alone(values):
+        return statements.count(user, values)
+    return None
 
 
 def rows_and_total(qs: QuerySet, offset: int, limit: int) -> tuple[list, int]:
@@ -750,12 +851,23 @@ def filtered_rows(
 
     The rows are read by the statement written once for the filters' shape
     (``tasks.statements``) when it finds rows, all with a span; the queryset is then not built
-    (None). Otherwise, through the ORM."""
+    (None). Otherwise, through the ORM.
+
+    A long list (tens of thousands of tasks at 500,000) whose number is known without reading
+    its rows (``known_total``) is read by a statement that walks the tasks in the page's order
+    and stops at its last row (``statements.walk``), instead of joining every matching task to
+    its status span for the count and sorting them all. Either way the rows and the number are
+    those of the statement with the windows (a test compares them)."""
     from dondoc.tasks import statements
 
     state, values = parse_filters(params)
     if values is None:
         return Task.objects.none(), state, [], 0
+    total = known_total(user, values)
+    if total is not None and total >= WALK_RATIO * (offset + limit):
+        walked = statements.walk(user, values, offset, limit, annotations)
+        if walked and all(row["span_id"] is not None for row in walked):
+            return None, state, _with_relations(walked), total
     found = statements.rows(user, values, offset, limit, annotations)
     if found and found[0]["spanned_rows"] == found[0]["total_rows"]:
         return None, state, _with_relations(found), found[0]["total_rows"]
