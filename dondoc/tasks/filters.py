@@ -566,12 +566,38 @@ WALKED_SORTS = ("deadline", "assigned")
 WALK_RATIO = 40
 
 
+#: The statuses of tasks whose deadline has passed, which come first in deadline order: a walk
+#: in that order finds them at once. Tasks due soon, on track, regular or without a deadline
+#: come after all of those (cancelled ones anywhere): a walk would read most of the program
+#: before the page's last (at 500,000 tasks, "regular": 7.7 s walked, 3.9 s all read).
+FRONT_STATUSES = frozenset(
+    s.value for s in (Status.OVERDUE, Status.COMPLETED_ON_TIME, Status.COMPLETED_LATE)
+)
+
+
+def walks_well(values: Values) -> bool:
+    """True when a walk of the tasks in the page's order meets the list's tasks about evenly:
+    filters that ask for no status, or statuses among which some come first in deadline
+    order (``FRONT_STATUSES``), the page sorted by deadline."""
+    if values.late_against_original:
+        return False
+    if not values.statuses:
+        return True
+    return values.sort == "deadline" and bool(FRONT_STATUSES & set(values.statuses))
+
+
 def counted_alone(values: Values) -> bool:
     """True when the filters ask for no status, so the tasks' own filters count the list
-    (``build_tasks(..., source="none")``), and the page is sorted by a column of the task."""
+    (``build_tasks(..., source="none")``), and for none of the agencies or the directive,
+    whose tasks are few and bunched in the page's order (assigned together): counting them
+    first costs as much as reading them with their count, and a walk in deadline order would
+    pass many tasks before the page's last (a directive's 2,845 tasks of 500,000: 57 ms with
+    their count on the rows, 430 ms counted and walked). The page is sorted by a column of
+    the task."""
     return (
         not values.statuses
         and not values.late_against_original
+        and not (values.lead_units or values.agency_units or values.directive)
         and values.sort.lstrip("-") in WALKED_SORTS
     )
 
@@ -855,9 +881,10 @@ def filtered_rows(
     (None). Otherwise, through the ORM.
 
     A long list (tens of thousands of tasks at 500,000) whose number is known without reading
-    its rows (``known_total``) is read by a statement that walks the tasks in the page's order
-    and stops at its last row (``statements.walk``), instead of joining every matching task to
-    its status span for the count and sorting them all. Either way the rows and the number are
+    its rows (``known_total``) and whose tasks a walk in the page's order meets early enough
+    (``walks_well``) is read by a statement that walks the tasks in that order and stops at
+    its last row (``statements.walk``), instead of joining every matching task to its status
+    span for the count and sorting them all. Either way the rows and the number are
     those of the statement with the windows (a test compares them)."""
     from dondoc.tasks import statements
 
@@ -865,7 +892,9 @@ def filtered_rows(
     if values is None:
         return Task.objects.none(), state, [], 0
     total = known_total(user, values)
-    if total is not None and total >= WALK_RATIO * (offset + limit):
+    if total == 0 and not offset:  # nothing to read (no statement reading every task for it)
+        return None, state, [], 0
+    if total is not None and total >= WALK_RATIO * (offset + limit) and walks_well(values):
         walked = statements.walk(user, values, offset, limit, annotations)
         if walked and all(row["span_id"] is not None for row in walked):
             return None, state, _with_relations(walked), total
