@@ -8,7 +8,8 @@ places. Nothing is kept but the SQL text and the compiler that converts its rows
 SQLite): every call runs the statement, so the rows are always the database's current ones.
 
 ``rows(key, build, ids)``: ``build(ids)`` returns the queryset (``values_list``), built from
-``ids`` and nothing else that varies; its other parameters are kept as written. A query in
+``ids`` and nothing else that varies; its other parameters are kept as written. The ids may
+also go in as one array parameter (``AnyOf``: ``= ANY(%s)`` on PostgreSQL). A query in
 which a stand-in does not come out as a parameter of its own is not kept and runs through the
 ORM every time. With ``DONDOC_VERIFY_KEPT_SQL`` (on in the test suite) every reuse is checked
 against what the ORM writes for the call's own ids (:func:`verify_kept`).
@@ -24,7 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import QuerySet
+from django.db.models import Lookup, QuerySet
 
 #: Stand-in ids from here up: no row has one.
 STAND_IN = 2_000_000_000
@@ -34,23 +35,53 @@ _KEPT_MAX = 512
 _LOCK = threading.Lock()
 
 
+class AnyOf(Lookup):
+    """``AnyOf(F("task_id"), ids)``: the column is one of ``ids``, written ``= ANY(%s)`` with
+    the ids as one array parameter on PostgreSQL (a statement of the same text and one
+    parameter whatever their number, where ``IN (%s, %s, ...)`` passes one parameter per id),
+    and as an ``IN`` list elsewhere."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        ids = list(self.rhs)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", [*lhs_params, ids]
+        return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", [*lhs_params, *ids]
+
+
 def _compile(queryset: QuerySet, count: int) -> tuple[Any, str, list] | None:
     if queryset.db != DEFAULT_DB_ALIAS:
         return None
     compiler = queryset.query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
-    places: list = []  # per parameter: the index of an id, or (the constant,)
+    # Per parameter: the index of an id, [the indexes of the ids of an array], or (a constant,).
+    places: list = []
+    seen: set[int] = set()
     for param in params:
         if isinstance(param, int) and not isinstance(param, bool) and param >= STAND_IN:
             index = param - STAND_IN
             if index >= count:
                 return None
             places.append(index)
+            seen.add(index)
+        elif isinstance(param, list) and param and all(_stands_in(p) for p in param):
+            indexes = [p - STAND_IN for p in param]  # the ids as one array parameter
+            if max(indexes) >= count:
+                return None
+            places.append(indexes)
+            seen.update(indexes)
         else:
             places.append((param,))
-    if set(p for p in places if isinstance(p, int)) != set(range(count)):
+    if seen != set(range(count)):
         return None  # an id went into the SQL otherwise than as a parameter
     return compiler, sql, places
+
+
+def _stands_in(param: Any) -> bool:
+    return isinstance(param, int) and not isinstance(param, bool) and param >= STAND_IN
 
 
 def _statement(key: tuple, build: Callable[[Sequence[int]], QuerySet], ids: list[int]):
@@ -102,7 +133,10 @@ def verify_kept(queryset: QuerySet | None, sql: str, params: list, key: tuple) -
 
 def _run(found: tuple, ids: list[int], build=None, key: tuple = ()) -> list:
     _compiler, sql, places = found
-    params = [ids[p] if isinstance(p, int) else p[0] for p in places]
+    params = [
+        ids[p] if isinstance(p, int) else [ids[i] for i in p] if isinstance(p, list) else p[0]
+        for p in places
+    ]
     if build is not None and settings.DONDOC_VERIFY_KEPT_SQL:
         verify_kept(build(ids), sql, params, key)
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:

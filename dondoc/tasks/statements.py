@@ -96,23 +96,39 @@ def _looks_like_stand_in(param: Any) -> bool:
     return False
 
 
-def _queryset(user: Any, values: Values, offset: int, limit: int, annotations: tuple):
-    """The rows' queryset the ORM builds for ``values``, or None (nothing to ask, or not the
-    default database)."""
+def _queryset(
+    user: Any, values: Values, offset: int, limit: int, annotations: tuple, kind: str = "rows"
+):
+    """The queryset the ORM builds for ``values``, or None (nothing to ask, or not the default
+    database): for ``kind`` "rows", the rows with the windows ``total_rows`` and
+    ``spanned_rows`` (``filters.counted``); "walk", the rows alone with their ``span_id``, a
+    plain ``LIMIT`` that an ordered walk can stop early; "count", the number of tasks (one row
+    ``total_rows``, none when no task matches), without the status spans' join (for filters
+    that do not ask for a status: ``filters.counted_alone``)."""
+    if kind == "count":
+        qs = build_tasks(user, values, source="none")
+        if isinstance(qs, EmptyQuerySet) or qs.db != DEFAULT_DB_ALIAS:
+            return None
+        # Grouped by the program every listed task has: one row, or none for no task.
+        return (
+            qs.order_by().values("program_id").annotate(total_rows=Count("pk")).values("total_rows")
+        )
     qs = build_tasks(user, values, source="spans")
     if isinstance(qs, EmptyQuerySet) or qs.db != DEFAULT_DB_ALIAS:
         return None
     names = (*ROW_FIELDS, "status", "due_on_as_of", "late_against_original", *annotations)
+    if kind == "walk":
+        return qs.values(*names, "span_id")[offset : offset + limit]
     windows = {"total_rows": Window(Count("pk")), "spanned_rows": Window(Count("span_id"))}
     return counted(qs.annotate(**windows).values(*names, *windows))[offset : offset + limit]
 
 
 def _write(
-    user: Any, values: Values, offset: int, limit: int, annotations: tuple
+    user: Any, values: Values, offset: int, limit: int, annotations: tuple, kind: str
 ) -> Statement | None:
     connection = connections[DEFAULT_DB_ALIAS]
     stand, slots = _stand_ins(values)
-    rows = _queryset(user, stand, offset, limit, annotations)
+    rows = _queryset(user, stand, offset, limit, annotations, kind)
     if rows is None:
         return None
     compiler = rows.query.get_compiler(using=DEFAULT_DB_ALIAS)
@@ -142,7 +158,10 @@ def _write(
             return None
         places.append(("const", param))
     query = rows.query
-    row_names = [*query.extra_select, *query.values_select, *query.annotation_select]
+    if query.selected:  # the columns in the order written (``values()``'s, annotations too)
+        row_names = list(query.selected)
+    else:
+        row_names = [*query.extra_select, *query.values_select, *query.annotation_select]
     return Statement(compiler, sql, places, row_names)
 
 
@@ -168,19 +187,46 @@ def rows(
     ``values`` (``filters.build_tasks(..., source="spans")``) as dicts of the row fields,
     ``status``, ``due_on_as_of``, ``late_against_original``, the ``annotations`` and the
     windows ``total_rows`` and ``spanned_rows``; None when the shape has no kept statement."""
+    return _run(user, values, offset, limit, tuple(annotations), "rows")
+
+
+def walk(
+    user: Any, values: Values, offset: int, limit: int, annotations: tuple = ()
+) -> list[dict] | None:
+    """``rows`` without the windows, each row with its ``span_id`` (None for a task without a
+    span on the date): a plain ``ORDER BY … LIMIT`` that PostgreSQL can answer by walking the
+    tasks in the page's order (an index) and stopping at the page's last row, for a list
+    whose number is known otherwise (``filters.filtered_rows``)."""
+    return _run(user, values, offset, limit, tuple(annotations), "walk")
+
+
+def count(user: Any, values: Values) -> int | None:
+    """The number of tasks ``user`` may see filtered by ``values``, which ask for no status
+    (the tasks' filters alone: no status span is read); None when the shape has no kept
+    statement."""
+    found = _run(user, values, 0, 0, (), "count")
+    if found is None:
+        return None
+    return found[0]["total_rows"] if found else 0
+
+
+def _run(
+    user: Any, values: Values, offset: int, limit: int, annotations: tuple, kind: str
+) -> list[dict] | None:
     connection = connections[DEFAULT_DB_ALIAS]
     key = (
         connection.vendor,
+        kind,
         task_visibility_key(user),
         values.shape(),
         offset,
         limit,
-        tuple(annotations),
+        annotations,
     )
     try:
         statement = _KEPT[key]
     except KeyError:
-        statement = _write(user, values, offset, limit, tuple(annotations))
+        statement = _write(user, values, offset, limit, annotations, kind)
         with _LOCK:
             _KEPT[key] = statement
             if len(_KEPT) > _KEPT_MAX:
@@ -189,7 +235,7 @@ def rows(
         return None
     params = [_param(place, values, connection) for place in statement.places]
     if settings.DONDOC_VERIFY_KEPT_SQL:
-        fresh = _queryset(user, values, offset, limit, tuple(annotations))
+        fresh = _queryset(user, values, offset, limit, annotations, kind)
         verify_kept(fresh, statement.sql, params, key)
     with connection.cursor() as cursor:
         cursor.execute(statement.sql, params)

@@ -7,10 +7,11 @@ import datetime as dt
 
 import pytest
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, F
 from django.test.utils import CaptureQueriesContext
 
 from dondoc.core import prepared
+from dondoc.core.testing.concurrency import on_postgres
 from dondoc.tasks.models import Directive, DirectiveKind
 
 
@@ -125,3 +126,37 @@ def test_the_check_takes_an_in_list_in_any_order_and_nothing_else():
     sql = "SELECT 1 FROM t WHERE a IN (%s, %s, %s) AND b = %s AND c = %s"
     assert prepared._in_lists_sorted(sql, [3, 1, 2, 9, 8]) == [1, 2, 3, 9, 8]
     assert prepared._in_lists_sorted(sql, [1, 2, 3, 8, 9]) != [1, 2, 3, 9, 8]
+
+
+def _directives_any_of(ids):
+    return (
+        Directive.objects.filter(prepared.AnyOf(F("pk"), ids), kind=DirectiveKind.NOTICE)
+        .order_by("pk")
+        .values_list("pk", "number")
+    )
+
+
+@pytest.mark.django_db
+def test_ids_given_as_one_array_are_kept_and_read_the_orms_rows(directives):
+    prepared._KEPT.clear()
+    ids = [d.pk for d in directives]
+    for chosen in (ids, list(reversed(ids)), ids[1:3]):
+        with CaptureQueriesContext(connection) as ran:
+            rows = prepared.rows(("test", "any of"), _directives_any_of, chosen)
+        assert rows == list(_directives_any_of(chosen))
+        assert [d.pk for d in directives if d.pk in chosen and d.kind == DirectiveKind.NOTICE] == [
+            pk for pk, _number in rows
+        ]
+        if connection.vendor == "postgresql":  # one parameter for the ids, however many
+            assert "= ANY(" in ran.captured_queries[-1]["sql"]
+    assert all(kept is not None for kept in prepared._KEPT.values())  # not the ORM every time
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not on_postgres(), reason="an array parameter on PostgreSQL only")
+@pytest.mark.django_db
+def test_the_list_rows_relations_pass_the_ids_as_one_parameter_on_postgresql(directives):
+    from dondoc.tasks.filters import _relation_rows
+
+    sql, params = _relation_rows(list(range(1, 51))).query.sql_with_params()
+    assert sql.count("= ANY(%s)") == 4 and len(params) < 10  # not 4 × 50
