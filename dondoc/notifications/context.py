@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from dondoc.core import prepared
 
@@ -38,3 +43,27 @@ def notifications(request: HttpRequest) -> dict[str, Any]:
         return cached
 
     return {"unread_notifications": unread}
+
+
+_BELL_ICON = (
+    '<svg aria-hidden="true" width="16" height="16" viewBox="0 0 24 24" fill="currentColor" '
+    'focusable="false"><path d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 '
+    '7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1z"/></svg>'
+)
+
+
+def bell(count: int, href: str | None = None) -> SafeString:
+    """The bell of the navigation with ``count`` unread notifications, and the line break that
+    ends it: written here rather than by a template, as it is on every page."""
+    title = _("Notifications")  # as ``{% translate %}`` writes a literal: unescaped
+    href = href if href is not None else escape(reverse("notification-list"))
+    unread = (
+        f' <span class="bell-count">{escape(str(localize(count)))}</span>'
+        f'<span class="visually-hidden"> {_("unread")}</span>'
+        if count
+        else ""
+    )
+    return mark_safe(
+        f'<a class="link-button bell" href="{href}" title="{title}">{_BELL_ICON}'
+        f'<span class="visually-hidden">{title}</span>{unread}</a>\n'
+    )

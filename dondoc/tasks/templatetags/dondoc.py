@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from dondoc.accounts import policy
+from dondoc.accounts import chrome, policy
 from dondoc.core.text import fold
 from dondoc.tasks.deadlines import Deadline, DeadlineKind, format_deadline, parse_deadline
 from dondoc.tasks.outputs import OUTPUT_KIND_LABELS
@@ -219,3 +219,22 @@ def nav_section(context: dict[str, Any]) -> str:
         if name.startswith(prefix):
             return section
     return ""
+
+
+@register.simple_tag(takes_context=True)
+def navigation(context: dict[str, Any]) -> str:
+    """The main navigation (``accounts.chrome``): its entries the user's role holds, the
+    current page's entry marked."""
+    return chrome.navigation(context.get("request"), nav_section(context))
+
+
+@register.simple_tag(takes_context=True)
+def menu_links(context: dict[str, Any]) -> str:
+    """The user menu's links (``accounts.chrome``)."""
+    return chrome.menu_links(context.get("request"))
+
+
+@register.simple_tag
+def address(name: str) -> str:
+    """``{% url name %}`` for an address without arguments, reversed once (``chrome.address``)."""
+    return mark_safe(chrome.address(name))
