@@ -34,6 +34,22 @@ def address(name: str) -> str:
     return found
 
 
+#: Stands for an object's id in an address reversed once (``address_of``).
+_STAND_IN = 2_147_480_003
+
+
+def address_of(name: str, pk: int) -> SafeString:
+    """``reverse(name, args=[pk])`` for an address whose only argument is an id, escaped for
+    an attribute: reversed once per URL configuration around a stand-in id, which the id
+    replaces."""
+    key = (name, "pk", get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    found = _ADDRESSES.get(key)
+    if found is None:
+        found = _ADDRESSES[key] = escape(reverse(name, args=[_STAND_IN]))
+    head, stand_in, tail = found.rpartition(str(_STAND_IN))
+    return mark_safe(f"{head}{int(pk)}{tail}" if stand_in else escape(reverse(name, args=[pk])))
+
+
 def _current(flag: bool) -> str:
     return ' aria-current="page"' if flag else ""
 

@@ -5,14 +5,18 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from dondoc.accounts import signin
 from dondoc.core import prepared
+
+#: The annotation of the signed-in user that carries the bell's count (``signin.USER_EXTRAS``).
+UNREAD = "unread_notification_count"
 
 
 def _unread(ids: list[int]) -> QuerySet:
@@ -29,6 +33,24 @@ def _unread(ids: list[int]) -> QuerySet:
     )
 
 
+def unread_count() -> Subquery:
+    """The user's (``OuterRef("pk")``) unread notifications, counted (no row when none)."""
+    from dondoc.notifications.models import Notification
+
+    return Subquery(
+        Notification.objects.filter(user_id=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("user_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+
+
+def written(**kwargs: Any) -> None:
+    """A notification was written: counts read before no longer hold."""
+    signin.extras_written()
+
+
 def notifications(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -36,6 +58,8 @@ def notifications(request: HttpRequest) -> dict[str, Any]:
 
     def unread() -> int:
         cached = getattr(request, "_dondoc_unread", None)
+        if cached is None and signin.extras_current(user):
+            cached = getattr(user, UNREAD, None) or 0  # read with the user
         if cached is None:
             found = prepared.rows(("unread_notifications",), _unread, [user.pk])
             cached = found[0][0] if found else 0
