@@ -178,10 +178,17 @@ def ddmmyyyy(value: dt.date | dt.datetime | None) -> str:
     """A date as dd/mm/yyyy, whatever the language; empty for no date."""
     if not value:
         return ""
+    # What ``date_format(value, "d/m/Y")`` writes (numbers only, the same in every
+    # language), without its format look-ups: a page shows dozens of dates.
     if isinstance(value, dt.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
-        return date_format(value, "d/m/Y H:i")
+        return (
+            f"{value.day:02d}/{value.month:02d}/{value.year:04d} "
+            f"{value.hour:02d}:{value.minute:02d}"
+        )
+    if isinstance(value, dt.date):
+        return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
     return date_format(value, "d/m/Y")
 
 
@@ -235,6 +242,9 @@ def menu_links(context: dict[str, Any]) -> str:
 
 
 @register.simple_tag
-def address(name: str) -> str:
-    """``{% url name %}`` for an address without arguments, reversed once (``chrome.address``)."""
-    return mark_safe(chrome.address(name))
+def address(name: str, pk: Any = None) -> str:
+    """``{% url name %}`` for an address without arguments or with an object's id alone,
+    reversed once (``chrome.address``, ``chrome.address_of``)."""
+    if pk is None:
+        return mark_safe(chrome.address(name))
+    return chrome.address_of(name, pk)
