@@ -248,3 +248,35 @@ def address(name: str, pk: Any = None) -> str:
     if pk is None:
         return mark_safe(chrome.address(name))
     return chrome.address_of(name, pk)
+
+
+def _text(value: Any) -> str:
+    """``{{ value }}`` in an autoescaped template: escaped unless marked safe."""
+    return conditional_escape(value if isinstance(value, str) else str(value))
+
+
+@register.simple_tag(takes_context=True)
+def field_block(context: Any, field: Any, wrapper_id: Any = "") -> str:
+    """What ``{% include "_field.html" with field=… wrapper_id=… %}`` writes (label, widget,
+    help and errors), written here for a form on a page that is opened often (the task
+    page's update form): four includes cost about 0.3 ms of template work."""
+    errors = field.errors
+    attrs = f' id="{_text(wrapper_id)}"' if wrapper_id else ""
+    optional = (
+        f" <small>({_text(context.get('optional_text', ''))})</small>"
+        if not field.field.required
+        else ""
+    )
+    help_text = (
+        f'<small class="help" id="{_text(field.auto_id)}_helptext">{_text(field.help_text)}</small>'
+        if field.help_text
+        else ""
+    )
+    return mark_safe(
+        f'\n<div class="field{" has-error" if errors else ""}"{attrs}>\n'
+        f'  <label for="{_text(field.id_for_label)}">{_text(field.label)}{optional}</label>\n'
+        f"  {_text(field)}\n"
+        f"  {help_text}\n"
+        f"  {_text(errors)}\n"
+        "</div>\n"
+    )
