@@ -69,7 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "dondoc.core.params.InputGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, the session's user read by a statement compiled once.
+    "dondoc.accounts.signin.AuthenticationMiddleware",
     "dondoc.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "dondoc.core.errors.FriendlyErrorsMiddleware",
@@ -154,6 +155,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 
+#: Django's database sessions, their read compiled once (``accounts.signin``).
+SESSION_ENGINE = "dondoc.accounts.signin"
 SESSION_COOKIE_AGE = env.integer("DONDOC_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -6,6 +6,7 @@ The querysets these functions read must be prefetched with ``TASK_PREFETCH`` (li
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -79,6 +80,12 @@ def task_urls(absolute: Callable[[str], str] = str) -> Callable[[int], str]:
     return lambda pk: f"{head}{int(pk)}{tail}"
 
 
+def iso_day(value: Any) -> Any:
+    """A date as the JSON encoder writes it (``isoformat``), written here rather than through
+    the encoder's ``default`` (a page of the list carries ~250 dates); anything else as it is."""
+    return value.isoformat() if type(value) is dt.date else value
+
+
 def org_ref(unit: Any) -> dict | None:
     if unit is None:
         return None
@@ -88,7 +95,7 @@ def org_ref(unit: Any) -> dict | None:
 def directive_ref(directive: Any) -> dict | None:
     if directive is None:
         return None
-    return {"id": directive.pk, "number": directive.number, "date": directive.date}
+    return {"id": directive.pk, "number": directive.number, "date": iso_day(directive.date)}
 
 
 def group_refs(task: Task, role: str, counts: dict[int, int]) -> list[dict]:
@@ -149,20 +156,20 @@ def task_item(
         "deadline": {
             "text": task.deadline_text,
             "kind": task.deadline_kind,
-            "due": task.due_on,
-            "due_as_of": getattr(task, "due_on_as_of", task.due_on),
+            "due": iso_day(task.due_on),
+            "due_as_of": iso_day(getattr(task, "due_on_as_of", task.due_on)),
             "original": {
                 "text": task.deadline_text,
                 "kind": task.deadline_kind,
-                "due": task.due_on,
+                "due": iso_day(task.due_on),
             },
         },
         "expected_output": task.expected_output,
         "output_kind": task.output_kind,
         "status": status,
         "late_against_original": bool(getattr(task, "late_against_original", False)),
-        "completed_on": closure_on if status in COMPLETED_STATUSES else None,
-        "assigned_on": task.assigned_on,
+        "completed_on": iso_day(closure_on) if status in COMPLETED_STATUSES else None,
+        "assigned_on": iso_day(task.assigned_on),
         "url": url(task.pk) if url is not None else absolute(task_url(task.pk)),
     }
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from dondoc.accounts import signin
 from dondoc.accounts.models import Membership, Role, User
 from dondoc.notifications.models import (
     EmailState,
@@ -338,6 +339,7 @@ def mark_read(user: User, ids: Iterable[int] | None = None) -> int:
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
+    signin.extras_written()  # the bell's count read with the user no longer holds
     return qs.update(read_at=timezone.now())
 
 

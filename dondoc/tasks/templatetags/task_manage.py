@@ -15,6 +15,7 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import gettext_noop as N_
 
+from dondoc.accounts.chrome import address_of
 from dondoc.accounts.policy import can
 from dondoc.tasks.deadlines import Deadline, DeadlineKind, format_deadline
 
@@ -58,7 +59,7 @@ def task_manage_panel(context: dict[str, Any], task: Any) -> dict[str, Any]:
     today = timezone.localdate()
     open_task = task.merged_into_id is None
     actions = [
-        (url, label)
+        (url, label, address_of(url, task.pk))
         for action, url, label in ACTIONS
         if open_task
         and can(user, action, task)
