@@ -10,44 +10,13 @@ markup it replaces (a test renders both for every role, section and language).
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
-from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from dondoc.accounts.policy import Permissions
-
-_ADDRESSES: dict[tuple, str] = {}
-
-
-def address(name: str) -> str:
-    """``reverse(name)`` for a URL without arguments, escaped for an attribute: worked out once
-    per URL configuration and script prefix (the patterns do not change while the process
-    runs)."""
-    key = (name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
-    found = _ADDRESSES.get(key)
-    if found is None:
-        found = _ADDRESSES[key] = escape(reverse(name))
-    return found
-
-
-#: Stands for an object's id in an address reversed once (``address_of``).
-_STAND_IN = 2_147_480_003
-
-
-def address_of(name: str, pk: int) -> SafeString:
-    """``reverse(name, args=[pk])`` for an address whose only argument is an id, escaped for
-    an attribute: reversed once per URL configuration around a stand-in id, which the id
-    replaces."""
-    key = (name, "pk", get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
-    found = _ADDRESSES.get(key)
-    if found is None:
-        found = _ADDRESSES[key] = escape(reverse(name, args=[_STAND_IN]))
-    head, stand_in, tail = found.rpartition(str(_STAND_IN))
-    return mark_safe(f"{head}{int(pk)}{tail}" if stand_in else escape(reverse(name, args=[pk])))
+from dondoc.core.addresses import address
 
 
 def _current(flag: bool) -> str:

@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from dondoc.accounts.policy import visible_updates
+from dondoc.core.addresses import STAND_IN, split_at_id
 from dondoc.orgs.models import Member
 from dondoc.tasks.models import (
     AgencyRole,
@@ -70,13 +71,10 @@ def task_url(task_id: int) -> str:
         return f"/tasks/{task_id}/"
 
 
-_URL_KEY = 2_147_480_001  # stands for a task's id in the address pattern of ``task_urls``
-
-
 def task_urls(absolute: Callable[[str], str] = str) -> Callable[[int], str]:
     """``absolute(task_url(pk))`` for any ``pk``: the address reversed and made absolute once,
     around the id (a list of 500 items reversed 500 addresses)."""
-    head, _key, tail = absolute(task_url(_URL_KEY)).rpartition(str(_URL_KEY))
+    head, tail = split_at_id(absolute(task_url(STAND_IN)))
     return lambda pk: f"{head}{int(pk)}{tail}"
 
 

@@ -14,15 +14,13 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from dondoc.core.addresses import attribute_pattern
 from dondoc.tasks.status import STATUS_COLOURS, STATUS_LABELS, Status
-
-_KEY = 2_147_480_001  # stands for an id in a link pattern
 
 
 def esc(value: Any) -> str:
@@ -43,11 +41,6 @@ def truncated(text: Any, length: int, ellipsis: str) -> str:
     return Truncator(text).chars(length, truncate=ellipsis)
 
 
-def _pattern(name: str) -> tuple[str, str]:
-    before, after = reverse(name, args=[_KEY]).split(str(_KEY))
-    return esc(before), esc(after)
-
-
 def _date(value: Any) -> str:
     return f"{value:%d/%m/%Y}" if value else ""
 
@@ -57,9 +50,9 @@ class RowWriter:
     ``filters.with_display_relations``; what is translated or reversed is done once here."""
 
     def __init__(self) -> None:
-        self.task = _pattern("task-detail")
-        self.org = _pattern("org-detail")
-        self.member = _pattern("member-detail")
+        self.task = attribute_pattern("task-detail")
+        self.org = attribute_pattern("org-detail")
+        self.member = attribute_pattern("member-detail")
         self.words = {
             key: esc(text)
             for key, text in {

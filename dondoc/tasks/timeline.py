@@ -16,24 +16,15 @@ from typing import Any
 
 from django.middleware.csrf import get_token
 from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
 from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from dondoc.core.addresses import attribute_pattern, with_id
 from dondoc.tasks.models import Attachment
 from dondoc.tasks.templatetags.dondoc import ddmmyyyy
 
-_KEY = 2_147_480_001  # stands for an id in a link pattern
-
-
-def _pattern(name: str) -> tuple[str, str]:
-    before, after = reverse(name, args=[_KEY]).split(str(_KEY))
-    return esc(before), esc(after)
-
-
-def _link(pattern: tuple[str, str], pk: int) -> str:
-    return f"{pattern[0]}{int(pk)}{pattern[1]}"
+_pattern, _link = attribute_pattern, with_id
 
 
 #: Public names for the pages that write updates outside a task's timeline (a submission).

@@ -61,6 +61,7 @@ from dondoc.accounts.policy import (
 )
 from dondoc.audit.log import update_history_visible
 from dondoc.core import prepared
+from dondoc.core.addresses import pattern
 from dondoc.core.collation import vi_order
 from dondoc.core.params import date_param, page_number
 from dondoc.core.transitions import Conflict
@@ -281,7 +282,6 @@ def _is_htmx(request: HttpRequest) -> bool:
 # Dashboard ------------------------------------------------------------------------------------
 
 _ROW_KEY = "ROWKEY0"  # stands for a row's id in a link pattern; survives URL encoding as is
-_PAGE_KEY = 2_147_480_001  # stands for a row's id in the address of its page
 
 
 @login_required
@@ -347,9 +347,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         links_of = row_links(by)
         # The row's page (an agency's, a member's), reversed once around the key.
         page = {"lead": "org-detail", "member": "member-detail"}.get(by)
-        head, _key, tail = (
-            reverse(page, args=[_PAGE_KEY]).rpartition(str(_PAGE_KEY)) if page else ("", "", "")
-        )
+        head, tail = pattern(page) if page else ("", "")
         for row in rows:
             row.href = f"{head}{int(row.key)}{tail}" if page and row.key else ""
             row.links = links_of(row)

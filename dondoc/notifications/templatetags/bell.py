@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from dondoc.accounts.chrome import address
+from dondoc.core.addresses import address
 from dondoc.notifications.context import bell as bell_html
 
 register = template.Library()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from dondoc.accounts import chrome, policy
+from dondoc.core import addresses
 from dondoc.core.text import fold
 from dondoc.tasks.deadlines import Deadline, DeadlineKind, format_deadline, parse_deadline
 from dondoc.tasks.outputs import OUTPUT_KIND_LABELS
@@ -244,10 +245,10 @@ def menu_links(context: dict[str, Any]) -> str:
 @register.simple_tag
 def address(name: str, pk: Any = None) -> str:
     """``{% url name %}`` for an address without arguments or with an object's id alone,
-    reversed once (``chrome.address``, ``chrome.address_of``)."""
+    reversed once (``core.addresses``)."""
     if pk is None:
-        return mark_safe(chrome.address(name))
-    return chrome.address_of(name, pk)
+        return mark_safe(addresses.address(name))
+    return addresses.address_of(name, pk)
 
 
 def _text(value: Any) -> str:

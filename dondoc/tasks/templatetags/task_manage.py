@@ -15,8 +15,8 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import gettext_noop as N_
 
-from dondoc.accounts.chrome import address_of
 from dondoc.accounts.policy import can
+from dondoc.core.addresses import address_of
 from dondoc.tasks.deadlines import Deadline, DeadlineKind, format_deadline
 
 register = template.Library()
