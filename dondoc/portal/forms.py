@@ -122,6 +122,8 @@ class SubmissionForm(forms.Form):
         },
     )
     # The honeypot: hidden from people (and from screen readers); robots fill every field.
+    #: Set by the page that warned of an earlier copy: the sender wants this one recorded.
+    send_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
     website = forms.CharField(
         label=_("Leave this field empty"),
         required=False,
