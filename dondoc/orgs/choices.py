@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -66,21 +66,50 @@ def in_force(
     return units.filter(valid | Q(pk__in=kept) if kept else valid)
 
 
+def dated_label(
+    name: str,
+    valid_from: dt.date | None,
+    valid_to: dt.date | None,
+    on: dt.date | None = None,
+) -> str:
+    """``name`` with the unit's dates when it does not exist on ``on`` (today)."""
+    on = on or timezone.localdate()
+    if valid_to is not None and valid_to < on:
+        return gettext("%(name)s (until %(date)s)") % {"name": name, "date": f"{valid_to:%d/%m/%Y}"}
+    if valid_from is not None and valid_from > on:
+        return gettext("%(name)s (from %(date)s)") % {
+            "name": name,
+            "date": f"{valid_from:%d/%m/%Y}",
+        }
+    return name
+
+
 def unit_label(unit: OrgUnit, on: dt.date | None = None) -> str:
     """The unit's name as lists show it, with its dates when it does not exist on ``on``."""
-    on = on or timezone.localdate()
-    label = str(unit)
-    if unit.valid_to is not None and unit.valid_to < on:
-        return gettext("%(name)s (until %(date)s)") % {
-            "name": label,
-            "date": f"{unit.valid_to:%d/%m/%Y}",
-        }
-    if unit.valid_from is not None and unit.valid_from > on:
-        return gettext("%(name)s (from %(date)s)") % {
-            "name": label,
-            "date": f"{unit.valid_from:%d/%m/%Y}",
-        }
-    return label
+    return dated_label(str(unit), unit.valid_from, unit.valid_to, on)
+
+
+def kind_order() -> Case:
+    """The position of a unit's kind in the lists, as a database expression."""
+    return Case(
+        *(When(kind=kind, then=Value(n)) for kind, n in _KIND_ORDER.items()),
+        default=Value(len(_KIND_ORDER)),
+        output_field=IntegerField(),
+    )
+
+
+def group_rows(rows: Iterable[tuple[Any, str, int]]) -> list[tuple[str, list[tuple[Any, str]]]]:
+    """(value, label, position of the kind) rows as grouped choices, each group in Vietnamese
+    order: for lists read as plain values rather than units."""
+    ordered = sorted(rows, key=lambda r: (r[2], vi_sort_key(r[1])))
+    names = list(KIND_GROUPS.values())
+    groups: list[tuple[str, list[tuple[Any, str]]]] = []
+    for value, label, position in ordered:
+        name = str(names[position] if 0 <= position < len(names) else KIND_GROUPS[OrgKind.OTHER])
+        if not groups or groups[-1][0] != name:
+            groups.append((name, []))
+        groups[-1][1].append((value, label))
+    return groups
 
 
 def _sorted(units: Iterable[OrgUnit], label) -> list[tuple[str, list[tuple[OrgUnit, str]]]]:

@@ -134,3 +134,23 @@ def test_the_reader_review_lists_issuers_and_mappings_once_each_and_grouped(
         cities = dict(_groups(select))["Tỉnh, thành phố"]
         assert cities == sorted(set(cities), key=vi_sort_key)
         assert cities.count("Cần Thơ") == 1
+
+
+@time_machine.travel(dt.datetime(2025, 9, 1, 9, tzinfo=dt.UTC))
+def test_the_task_lists_lead_filter_groups_its_agencies_and_dates_a_merged_one(
+    client, clerk, program, provinces
+):
+    from dondoc.tasks import services as tasks
+
+    for unit in (provinces["old"], provinces["new"], provinces["ministry"], provinces["bac-ninh"]):
+        tasks.create_task(
+            program=program, content=f"Nhiệm vụ của {unit}", assigned_on=dt.date(2025, 1, 5),
+            leads=[unit],
+        )  # fmt: skip
+    client.force_login(clerk)
+    html = client.get("/tasks/", {"program": program.code}).content.decode()
+    select = re.search(r'<select name="lead".*?</select>', html, re.S).group(0)
+    assert _groups(select) == [
+        ("Bộ, ngành", ["Bộ Tài chính"]),
+        ("Tỉnh, thành phố", ["Bắc Ninh", "Cần Thơ", "Cần Thơ (đến 30/06/2025)"]),
+    ]
