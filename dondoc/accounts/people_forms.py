@@ -7,12 +7,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from dondoc.accounts.models import Role, User, agency_problem
-from dondoc.orgs.models import OrgUnit
-
-
-def agency_choices():
-    """Units a person can belong to today (not merged into another)."""
-    return OrgUnit.objects.filter(valid_to__isnull=True).order_by("name")
+from dondoc.orgs.choices import OrgUnitChoiceField
 
 
 class PersonForm(forms.Form):
@@ -20,9 +15,8 @@ class PersonForm(forms.Form):
     role = forms.ChoiceField(  # no default: the first role is the most powerful one
         label=_("Role"), choices=[("", _("Choose a role")), *Role.choices]
     )
-    agency = forms.ModelChoiceField(
+    agency = OrgUnitChoiceField(
         label=_("Agency"),
-        queryset=OrgUnit.objects.none(),
         required=False,
         empty_label=_("No agency"),
         help_text=_("Required for reporters and agency heads."),
@@ -30,7 +24,8 @@ class PersonForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agency_choices()
+        # A person of a unit merged away keeps it until someone moves them.
+        self.fields["agency"].keep(self.initial.get("agency"))
 
     def clean_full_name(self) -> str:
         name = self.cleaned_data["full_name"].strip()
@@ -67,9 +62,7 @@ class PeopleFilter(forms.Form):
     role = forms.ChoiceField(
         label=_("Role"), required=False, choices=[("", _("All")), *Role.choices]
     )
-    agency = forms.ModelChoiceField(
-        label=_("Agency"), required=False, queryset=OrgUnit.objects.none(), empty_label=_("All")
-    )
+    agency = OrgUnitChoiceField(label=_("Agency"), required=False, empty_label=_("All"))
     state = forms.ChoiceField(
         label=_("State"),
         required=False,
@@ -83,7 +76,8 @@ class PeopleFilter(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = OrgUnit.objects.order_by("name")
+        # People may still belong to a unit merged away: the one asked for stays listed.
+        self.fields["agency"].keep(self.data.get("agency"))
 
     def clean_q(self) -> str:
         return self.cleaned_data["q"].replace("\x00", "").strip()

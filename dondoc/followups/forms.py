@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from dondoc.core.forms import DateField, DateInput
 from dondoc.core.transitions import VersionField
 from dondoc.followups.services import deadline_version, due_in_force
+from dondoc.orgs.choices import OrgUnitChoiceField
 
 
 def _not_past(day: dt.date) -> dt.date:
@@ -33,7 +34,7 @@ def _after_deadline_in_force(task, new_due: dt.date) -> str | None:
 
 
 class RequestForm(forms.Form):
-    agency = forms.ModelChoiceField(label=_("Agency asked to explain"), queryset=None)
+    agency = OrgUnitChoiceField(label=_("Agency asked to explain"), queryset=None)
     reply_due_on = DateField(label=_("Reply due by"), widget=DateInput())
     message = forms.CharField(
         label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
@@ -45,6 +46,7 @@ class RequestForm(forms.Form):
 
         leads = [ta.org_unit_id for ta in task.task_agencies.all() if ta.role == "lead"]
         self.fields["agency"].queryset = OrgUnit.objects.filter(pk__in=leads)
+        self.fields["agency"].keep(leads)  # the task's lead agencies, even merged away since
         if len(leads) == 1:
             self.fields["agency"].initial = leads[0]
         self.fields["reply_due_on"].initial = timezone.localdate() + dt.timedelta(days=7)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dondoc.core.forms import DateField, DateInput
 from dondoc.core.text import fold
+from dondoc.orgs.choices import OrgUnitChoiceField
 from dondoc.orgs.models import OrgAlias, OrgUnit
 
 MAX_ALIASES = 50
@@ -36,7 +36,12 @@ class OrgUnitForm(forms.ModelForm):
             "successor",
         ]
         widgets = {"valid_from": DateInput(), "valid_to": DateInput()}
-        field_classes = {"valid_from": DateField, "valid_to": DateField}
+        field_classes = {
+            "valid_from": DateField,
+            "valid_to": DateField,
+            "parent": OrgUnitChoiceField,
+            "successor": OrgUnitChoiceField,
+        }
         help_texts = {
             "code": _("Letters, digits and hyphens, unique (e.g. du-bo-khcn)."),
             "valid_to": _(
@@ -47,18 +52,19 @@ class OrgUnitForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        others = OrgUnit.objects.order_by("name")
+        others = OrgUnit.objects.all()
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
             self.initial.setdefault(
                 "aliases",
                 "\n".join(self.instance.aliases.order_by("alias").values_list("alias", flat=True)),
             )
+        # Units that exist today, and the current ones even if they have ended since.
         self.fields["parent"].queryset = others
-        # Units that exist today, and the current successor even if it has ended since.
-        self.fields["successor"].queryset = others.filter(
-            Q(valid_to__isnull=True) | Q(pk=self.instance.successor_id)
-        )
+        self.fields["parent"].keep(self.instance.parent_id)
+        self.fields["successor"].queryset = others
+        self.fields["successor"].upcoming = True  # a merger is often entered before its day
+        self.fields["successor"].keep(self.instance.successor_id)
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from dondoc.core.forms import DateField
 from dondoc.core.transitions import VersionField
 from dondoc.core.uploads import ALLOWED, check_upload
+from dondoc.orgs.choices import grouped_choices
 from dondoc.portal.models import Kind, PublicName, SubmitterKind
 from dondoc.portal.services import IncomingFile
 
@@ -121,6 +122,8 @@ class SubmissionForm(forms.Form):
         },
     )
     # The honeypot: hidden from people (and from screen readers); robots fill every field.
+    #: Set by the page that warned of an earlier copy: the sender wants this one recorded.
+    send_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
     website = forms.CharField(
         label=_("Leave this field empty"),
         required=False,
@@ -220,7 +223,7 @@ class RouteForm(forms.Form):
 
     def __init__(self, *args, agencies=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = [("", "—")] + [(a.pk, str(a)) for a in agencies]
+        self.fields["agency"].choices = [("", "—"), *grouped_choices(agencies)]
 
 
 class AnswerForm(forms.Form):
@@ -266,7 +269,7 @@ class BulkForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["ids"].choices = [(i, i) for i in ids]
         self.fields["group"].choices = [("", "—")] + [(g.pk, str(g)) for g in groups]
-        self.fields["agency"].choices = [("", "—")] + [(a.pk, str(a)) for a in agencies]
+        self.fields["agency"].choices = [("", "—"), *grouped_choices(agencies)]
 
     def clean(self):
         data = super().clean()

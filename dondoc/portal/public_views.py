@@ -10,6 +10,11 @@
 
 Submissions are counted per address and per e-mail in the cache (Redis in production): past
 the limit the form is refused with a clear message and nothing is written.
+
+A sender who sends the same text again within days (``services.earlier_copy``: same e-mail or
+phone) from the browser that sent it is shown the earlier code and asked to confirm; from
+elsewhere the copy is recorded, linked to the first, and only the receipt e-mail, which goes to
+the sender's own address, names the earlier code.
 """
 
 from __future__ import annotations
@@ -121,6 +126,23 @@ def submit(request: HttpRequest) -> HttpResponse:
             },
             status=429,
         )
+    earlier = (
+        None
+        if data["send_anyway"]
+        else services.earlier_copy(
+            title=data["title"],
+            description=data["description"],
+            email=data["email"],
+            phone=data["phone"],
+        )
+    )
+    if earlier is not None and earlier.pk in request.session.get(SEEN, []):
+        # Sent from this browser already (a second press, the back button): say so and record
+        # nothing until the sender confirms. Only the browser that sent or followed it is told
+        # its code: a contact alone proves nothing, and the page must not tell a stranger who
+        # sent what.
+        context = {"form": form, "program": program, "earlier": earlier}
+        return render(request, "portal/submit.html", context)
     submission = services.submit(
         program=program,
         kind=data["kind"],

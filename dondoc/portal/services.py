@@ -46,6 +46,8 @@ TRANSITIONS: dict[str, set[str]] = {
 _LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 #: More links than this in the text holds a submission for moderation.
 MAX_LINKS = 3
+#: A sender's second copy of the same text within this time is most likely sent twice.
+RESENT_WITHIN = dt.timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -65,14 +67,39 @@ def _folded(submission: Submission) -> str:
     return fold(" ".join([submission.title, submission.description, submission.field]))
 
 
-def _mail(submission: Submission, event: str) -> None:
-    """The submitter's e-mail for ``event`` (receipt, routed, answered, …), once per event."""
+def _digits(phone: str) -> str:
+    return re.sub(r"\D", "", phone or "")
+
+
+def earlier_copy(
+    *, title: str, description: str, email: str = "", phone: str = "", exclude: int | None = None
+) -> Submission | None:
+    """The same sender's submission of the same text (as ``text_hash`` compares them) received
+    in the last ``RESENT_WITHIN``, the latest one; None when only another sender sent it.
+    "The same sender" is the same e-mail address or the same phone number."""
+    email, phone = email.strip().lower(), _digits(phone)
+    if not email and not phone:
+        return None
+    recent = Submission.objects.filter(
+        text_hash=text_hash(title, description),
+        created_at__gte=timezone.now() - RESENT_WITHIN,
+    ).exclude(pk=exclude)
+    for earlier in recent.order_by("-created_at", "-pk")[:20]:
+        if (email and earlier.email == email) or (phone and _digits(earlier.phone) == phone):
+            return earlier
+    return None
+
+
+def _mail(submission: Submission, event: str, earlier: Submission | None = None) -> None:
+    """The submitter's e-mail for ``event`` (receipt, routed, answered, …), once per event;
+    a receipt names the ``earlier`` copy the same sender sent of the same text."""
     if not submission.email or submission.flagged:
         return
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "submission": submission,
             "event": event,
+            "earlier": earlier,
             "track_url": settings.DONDOC_SITE_URL + reverse("portal:track"),
         }
         subject = render_to_string("portal/mail/subject.txt", context).strip()
@@ -163,7 +190,10 @@ def submit(
         )
         attachment.file.save(incoming.checked.name, incoming.file, save=False)
         attachment.save()
-    _mail(submission, "received")
+    earlier = earlier_copy(
+        title=title, description=description, email=email, phone=phone, exclude=submission.pk
+    )
+    _mail(submission, "received", earlier=earlier)
     return submission
 
 

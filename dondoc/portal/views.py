@@ -22,6 +22,7 @@ from dondoc.core.dates import DateError
 from dondoc.core.params import int_param, page_number
 from dondoc.core.text import fold
 from dondoc.core.transitions import Conflict
+from dondoc.orgs.choices import grouped_choices, in_force
 from dondoc.orgs.models import OrgUnit
 from dondoc.portal import services
 from dondoc.portal import stats as portal_stats
@@ -50,8 +51,9 @@ def _require(request: HttpRequest, action: str, obj=None) -> None:
         raise PermissionDenied
 
 
-def _agencies() -> list[OrgUnit]:
-    return list(OrgUnit.objects.filter(valid_to__isnull=True))
+def _agencies(*keep: int | None) -> list[OrgUnit]:
+    """Units an item can be sent to: those in force, and the one it was sent to (``keep``)."""
+    return list(in_force(OrgUnit.objects.all(), keep=keep))
 
 
 def _groups(submission: Submission | None = None) -> list[SolutionGroup]:
@@ -101,7 +103,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "moderation": moderation,
             "may_triage": may_triage,
             "groups": _groups() if may_triage else [],
-            "agencies": _agencies() if may_triage else [],
+            "agency_choices": grouped_choices(_agencies()) if may_triage else [],
             "bulk_actions": BulkForm.ACTIONS,
         },
     )
@@ -183,7 +185,7 @@ def _detail(request: HttpRequest, submission: Submission, *, status=200, **forms
                     **initial,
                     "agency": submission.routed_to_id or (agency.pk if agency else None),
                 },
-                agencies=_agencies(),
+                agencies=_agencies(submission.routed_to_id),
             ),
             reject_form=forms.get("reject") or RejectForm(initial=initial),
         )
@@ -245,7 +247,7 @@ def classify(request: HttpRequest, pk: int) -> HttpResponse:
 def route(request: HttpRequest, pk: int) -> HttpResponse:
     submission = get_submission_for_user(request, pk)
     _require(request, "portal.triage", submission)
-    form = RouteForm(request.POST, agencies=_agencies())
+    form = RouteForm(request.POST, agencies=_agencies(submission.routed_to_id))
 
     def work(data):
         services.route(

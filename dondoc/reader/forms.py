@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dondoc.core.forms import DateField
 from dondoc.core.transitions import VersionField
-from dondoc.orgs.models import OrgUnit
+from dondoc.orgs.choices import OrgUnitChoiceField
 from dondoc.reader.drafts import LINK, NEW, RESTATE
 from dondoc.tasks.models import DirectiveKind, Program
 
@@ -52,9 +52,14 @@ class HeaderForm(forms.Form):
     version = VersionField()
     number = forms.CharField(label=_("Number and symbol"), max_length=64)
     date = DateField(label=_("Date"))
-    issuer = forms.ModelChoiceField(label=_("Issuer"), queryset=OrgUnit.objects.order_by("name"))
+    issuer = OrgUnitChoiceField(label=_("Issuer"))
     kind = forms.ChoiceField(label=_("Kind"), choices=DirectiveKind.choices)
     title = forms.CharField(label=_("Title"), max_length=500, required=False)
+
+    def __init__(self, *args, issuer_id: int | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # An old document may come from a unit merged away since: the issuer read stays listed.
+        self.fields["issuer"].keep(issuer_id)
 
 
 def _lines(value: str) -> list[str]:

@@ -21,9 +21,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from dondoc.accounts.policy import can
+from dondoc.core.collation import vi_order
 from dondoc.core.forms import first_errors
 from dondoc.core.transitions import Conflict
 from dondoc.core.uploads import check_upload
+from dondoc.orgs.choices import grouped_choices, in_force
 from dondoc.orgs.models import Member, OrgGroup, OrgUnit
 from dondoc.reader import assist, drafts
 from dondoc.reader.core import read_directive, read_file
@@ -140,19 +142,25 @@ def _ref_names(cards: list[dict]) -> dict[str, str]:
     return names
 
 
-def _choices(draft: ReadingDraft, cards: list[dict]) -> dict[str, list[tuple[str, str]]]:
-    """What an unresolved name can be mapped to (only loaded when one is unresolved)."""
+def _choices(draft: ReadingDraft, cards: list[dict]) -> dict[str, list[tuple[str, list]]]:
+    """What an unresolved name can be mapped to (only loaded when one is unresolved), as
+    groups of (value, label): the units in force by kind, then the collective agencies."""
     need = {role for c in cards for role in drafts.ROLES for e in c[role] if not e["ref"]}
-    out: dict[str, list[tuple[str, str]]] = {}
+    out: dict[str, list[tuple[str, list]]] = {}
     if need & {"leads", "coordinators"}:
-        agencies = [(f"unit:{u.pk}", u.name) for u in OrgUnit.objects.order_by("name")]
-        agencies += [(f"group:{g.pk}", g.name) for g in OrgGroup.objects.order_by("name")]
+        agencies = [
+            (group, [(f"unit:{pk}", label) for pk, label in rows])
+            for group, rows in grouped_choices(in_force(OrgUnit.objects.all()))
+        ]
+        collective = [
+            (f"group:{g.pk}", g.name) for g in OrgGroup.objects.order_by(vi_order("name"))
+        ]
+        if collective:
+            agencies.append((_("Collective agencies"), collective))
         out["leads"] = out["coordinators"] = agencies
     if "members" in need:
-        out["members"] = [
-            (f"member:{m.pk}", m.full_name)
-            for m in Member.objects.filter(program=draft.program).order_by("full_name")
-        ]
+        members = Member.objects.filter(program=draft.program).order_by(vi_order("full_name"))
+        out["members"] = [("", [(f"member:{m.pk}", m.full_name) for m in members])]
     return out
 
 
@@ -216,7 +224,8 @@ def _context(request: HttpRequest, draft: ReadingDraft, **extra) -> dict:
             "issuer": header.get("issuer_id"),
             "kind": header.get("kind"),
             "title": header.get("title", ""),
-        }
+        },
+        issuer_id=header.get("issuer_id"),
     )
     proposed = sum(1 for c in cards if c["state"] == drafts.PROPOSED)
     return {
@@ -267,7 +276,7 @@ def read_review(request: HttpRequest, pk: int) -> HttpResponse:
     flash = ""
     try:
         if action == "header":
-            form = HeaderForm(request.POST)
+            form = HeaderForm(request.POST, issuer_id=draft.header.get("issuer_id"))
             if not form.is_valid():
                 return _render(request, draft, status=400, problem=first_errors(form))
             data = form.cleaned_data

@@ -9,10 +9,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dondoc.core.collation import vi_order
 from dondoc.core.forms import DateField, DateInput, first_errors
 from dondoc.core.params import BadParameter
 from dondoc.core.uploads import check_upload
+from dondoc.orgs.choices import OrgUnitChoiceField, OrgUnitMultipleChoiceField
 from dondoc.orgs.models import OrgKind, OrgUnit
 from dondoc.rounds.models import ReportingRound
 from dondoc.tasks.models import Program
@@ -68,9 +68,9 @@ class RoundForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Every unit of the kind that exists at the end of the period."),
     )
-    agencies = forms.ModelMultipleChoiceField(
+    agencies = OrgUnitMultipleChoiceField(
         label=_("Other agencies"),
-        queryset=OrgUnit.objects.exclude(kind=OrgKind.COMMUNE).order_by("kind", vi_order("name")),
+        queryset=OrgUnit.objects.exclude(kind=OrgKind.COMMUNE),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
@@ -147,7 +147,7 @@ class ReopenForm(forms.Form):
 class ActionPlanForm(forms.Form):
     """Record an agency's action plan for the program (kế hoạch hành động)."""
 
-    agency = forms.ModelChoiceField(label=_("Agency"), queryset=OrgUnit.objects.none())
+    agency = OrgUnitChoiceField(label=_("Agency"), queryset=OrgUnit.objects.none())
     number = forms.CharField(label=_("Number and symbol"), max_length=64)
     issued_on = DateField(label=_("Issued on"), widget=DateInput())
     title = forms.CharField(label=_("Title"), max_length=400, required=False)

@@ -170,6 +170,12 @@ class CorrectionForm(forms.Form):
         max_length=10000,
     )
     reported_on = DateField(label=_("Date of the correction"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        required=False,
+        max_length=100,
+        help_text=_("e.g. a wrong figure, the wrong document cited. Shown on the timeline."),
+    )
     form_token = forms.RegexField(
         regex=r"^[0-9a-f]{32}$", required=False, widget=forms.HiddenInput()
     )

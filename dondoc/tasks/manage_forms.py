@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dondoc.core.forms import DateField as CoreDateField
 from dondoc.core.forms import DateInput
+from dondoc.orgs.choices import OrgUnitMultipleChoiceField
 from dondoc.orgs.models import Member, OrgUnit
 from dondoc.tasks.deadlines import Deadline, DeadlineKind, format_deadline, parse_deadline
 from dondoc.tasks.grouping import group_keywords, suggest_group
@@ -115,7 +116,8 @@ def _tall(form: forms.Form, *names: str) -> None:
 
 
 def _units() -> Any:
-    return OrgUnit.objects.filter(valid_to__isnull=True).order_by("kind", "name")
+    """The units a task can name (the fields keep those in force, and those it names)."""
+    return OrgUnit.objects.all()
 
 
 class ManageForm(forms.Form):
@@ -181,10 +183,10 @@ class TaskCreateForm(SourcesMixin, ManageForm):
         label=_("Solution group"),
         help_text=_("Left empty, the group is suggested from its keywords."),
     )
-    leads = forms.ModelMultipleChoiceField(
+    leads = OrgUnitMultipleChoiceField(
         queryset=OrgUnit.objects.none(), label=_("Lead agency"), help_text=MULTIPLE_HELP
     )
-    coordinators = forms.ModelMultipleChoiceField(
+    coordinators = OrgUnitMultipleChoiceField(
         queryset=OrgUnit.objects.none(),
         required=False,
         label=_("Coordinating agencies"),
@@ -287,10 +289,10 @@ class TaskEditForm(SourcesMixin, ManageForm):
 
 
 class ReassignForm(ManageForm):
-    leads = forms.ModelMultipleChoiceField(
+    leads = OrgUnitMultipleChoiceField(
         queryset=OrgUnit.objects.none(), label=_("Lead agency"), help_text=MULTIPLE_HELP
     )
-    coordinators = forms.ModelMultipleChoiceField(
+    coordinators = OrgUnitMultipleChoiceField(
         queryset=OrgUnit.objects.none(),
         required=False,
         label=_("Coordinating agencies"),
@@ -307,11 +309,9 @@ class ReassignForm(ManageForm):
         super().__init__(*args, **kwargs)
         current = {ta.org_unit_id for ta in task.task_agencies.all()}
         # A unit merged away stays choosable while the task still names it.
-        units = OrgUnit.objects.filter(
-            pk__in=[*_units().values_list("pk", flat=True), *current]
-        ).order_by("kind", "name")
-        self.fields["leads"].queryset = units
-        self.fields["coordinators"].queryset = units
+        for name in ("leads", "coordinators"):
+            self.fields[name].queryset = _units()
+            self.fields[name].keep(current)
         self.fields["members"].queryset = Member.objects.filter(program=task.program_id)
         self.fields["leads"].initial = [u.pk for u in task.lead_agencies()]
         self.fields["coordinators"].initial = [u.pk for u in task.coordinating_agencies()]

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dondoc.core.forms import DateField, DateInput
-from dondoc.orgs.models import OrgUnit
+from dondoc.orgs.choices import OrgUnitChoiceField
 from dondoc.tasks import programs
 from dondoc.tasks.models import Program
 
@@ -23,7 +23,7 @@ class ProgramForm(forms.ModelForm):
             "adopted_on": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
-        field_classes = {"adopted_on": DateField}
+        field_classes = {"adopted_on": DateField, "standing_office": OrgUnitChoiceField}
         help_texts = {
             "code": _(
                 "Letters without diacritics, digits, hyphens; unique. Used in links and on "
@@ -34,11 +34,7 @@ class ProgramForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        current = self.instance.standing_office_id
-        units = OrgUnit.objects.filter(valid_to__isnull=True)
-        if current:
-            units = units | OrgUnit.objects.filter(pk=current)
-        self.fields["standing_office"].queryset = units.order_by("name")
+        self.fields["standing_office"].keep(self.instance.standing_office_id)
 
     def clean_code(self) -> str:
         try:

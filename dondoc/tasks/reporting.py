@@ -78,6 +78,7 @@ def record_update(
     corrects: ProgressUpdate | None = None,
     form_token: str | None = None,
     hooks: bool = True,
+    reason: str = "",
 ) -> tuple[ProgressUpdate, bool]:
     """Record a progress update as a draft of ``agency`` or, for those who may, published.
 
@@ -111,6 +112,7 @@ def record_update(
                 state=state,
                 corrects=corrects,
                 form_token=key,
+                reason=reason,
             )
     except IntegrityError:
         if key is None:

@@ -113,9 +113,9 @@ class RowWriter:
             for tg in task.task_groups.all()
             if tg.role == "lead"
         ]
-        out.append(
-            f'<td data-label="{w["lead"]}"><ul class="agency-list">{"".join(leads)}</ul></td>'
-        )
+        # An empty cell stays empty, so that a phone's card shows no label for it.
+        lead_list = f'<ul class="agency-list">{"".join(leads)}</ul>' if leads else ""
+        out.append(f'<td data-label="{w["lead"]}">{lead_list}</td>')
         members = ", ".join(
             f'<a href="{self.link(self.member, m.pk)}">{esc(m.full_name)}</a>'
             for m in task.members.all()

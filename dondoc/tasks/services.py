@@ -44,6 +44,9 @@ from dondoc.tasks.models import (
     UpdateState,
 )
 
+#: ``history_change_reason`` holds this many characters (a correction's reason).
+MAX_CHANGE_REASON = 100
+
 
 def _as_user(instance: Any, by: Any) -> Any:
     """Attribute the history record of ``instance`` to ``by`` (a User, or None for the system)."""
@@ -275,8 +278,12 @@ def post_update(
     state: str = UpdateState.PUBLISHED,
     corrects: ProgressUpdate | None = None,
     form_token: str | None = None,
+    reason: str = "",
 ) -> ProgressUpdate:
     """Add an entry to the task's timeline, optionally completing, cancelling or reopening it.
+
+    A correction (``corrects``) carries the original's attachments, so the evidence stays with
+    the text in force; ``reason`` (why it was corrected) is kept in the entry's history.
 
     Permission is the caller's business (``policy.can(user, "task.set_status", task)``);
     this function assumes valid input. Pages and the API go through
@@ -301,12 +308,34 @@ def post_update(
         form_token=form_token,
         published_at=timezone.now() if state == UpdateState.PUBLISHED else None,
     )
+    if reason:
+        update._change_reason = reason[:MAX_CHANGE_REASON]
     _as_user(update, by).save()
     add_attachments(update, files=files, by=by)
+    if corrects is not None:
+        _carry_attachments(corrects, update)
     if status_change and state == UpdateState.PUBLISHED:
         _as_user(task, by)
         refresh_closure(task)
     return update
+
+
+def _carry_attachments(original: ProgressUpdate, correction: ProgressUpdate) -> None:
+    """The original's files, attached to its correction too (the same stored file; a file
+    uploaded again with the correction is not listed twice)."""
+    have = set(correction.attachments.values_list("sha256", flat=True))
+    Attachment.objects.bulk_create(
+        Attachment(
+            update=correction,
+            file=a.file.name,
+            original_name=a.original_name,
+            content_type=a.content_type,
+            size=a.size,
+            sha256=a.sha256,
+        )
+        for a in original.attachments.order_by("pk")
+        if a.sha256 not in have
+    )
 
 
 @transaction.atomic(savepoint=False)  # no savepoint of its own when nested

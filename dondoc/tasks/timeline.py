@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from dondoc.core.addresses import attribute_pattern, with_id
-from dondoc.tasks.models import Attachment
+from dondoc.tasks.models import Attachment, ProgressUpdate
 from dondoc.tasks.templatetags.dondoc import ddmmyyyy
 
 _pattern, _link = attribute_pattern, with_id
@@ -41,6 +41,14 @@ def show_attachments(updates: list) -> None:
             files.setdefault(attachment.update_id, []).append(attachment)
     for update in updates:
         update.attachments_shown = files.get(update.pk, [])
+    # Why each correction was made, from its first history record (none when none is one).
+    corrections = [u.pk for u in updates if u.corrects_id]
+    reasons: dict[int, str] = {}
+    if corrections:
+        records = ProgressUpdate.history.filter(id__in=corrections, history_type="+")
+        reasons = dict(records.values_list("id", "history_change_reason"))
+    for update in updates:
+        update.correction_reason = reasons.get(update.pk) or ""
 
 
 def attachment_items(attachments: Iterable[Any], download: tuple[str, str]) -> str:
@@ -173,6 +181,9 @@ class TimelineWriter:
             date = esc(ddmmyyyy(update.corrects.reported_on))
             text = _("Correction of the update of %(date)s") % {"date": date}
             out.append(f'<span class="badge status-regular">{text}</span>')
+            if getattr(update, "correction_reason", ""):
+                reason = _("Reason: %(reason)s") % {"reason": esc(update.correction_reason)}
+                out.append(f' <span class="correction-reason">{reason}</span>')
         out.append('\n        <span class="by">· ')
         agency, author = update.agency, update.author
         if agency:

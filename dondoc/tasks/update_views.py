@@ -171,6 +171,7 @@ def update_correct(request: HttpRequest, pk: int) -> HttpResponse:
                 agency=update.agency,
                 corrects=update,
                 form_token=data.get("form_token") or None,
+                reason=data["reason"].strip(),
             )
         except reporting.UpdateConflict as error:
             messages.error(request, str(error))

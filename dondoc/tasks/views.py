@@ -65,6 +65,7 @@ from dondoc.core.addresses import pattern
 from dondoc.core.collation import vi_order
 from dondoc.core.params import date_param, page_number
 from dondoc.core.transitions import Conflict
+from dondoc.orgs.choices import dated_label, group_rows, kind_order
 from dondoc.orgs.groups import members_summary
 from dondoc.tasks import dashboard as figures
 from dondoc.tasks import reporting, services
@@ -461,7 +462,9 @@ def _option_parts(ids: list[int]) -> QuerySet:
             .annotate(
                 o_list=Value(n, output_field=IntegerField()),
                 o_position=Window(RowNumber(), order_by=order),
-                o_number=F(number) if number else null_int,
+                o_number=(F(number) if isinstance(number, str) else number)
+                if number is not None
+                else null_int,
                 o_text=F(text) if text else null_text,
                 o_other=F(other) if other else null_text,
                 o_date=F(day) if day else Cast(Value(None), DateField()),
@@ -475,7 +478,13 @@ def _option_parts(ids: list[int]) -> QuerySet:
         )
     ).exclude(Q(kind="commune") & ~Q(pk=selected))
     return part(
-        leads, 0, [F("kind").asc(), vi_order("name")], text="name", other="short_name"
+        leads,
+        0,
+        [F("kind").asc(), vi_order("name")],
+        number=kind_order(),
+        text="name",
+        other="short_name",
+        day="valid_to",
     ).union(
         part(
             SolutionGroup.objects.filter(program=program),
@@ -510,12 +519,13 @@ def _list_context(request: HttpRequest, state: FilterState) -> dict[str, Any]:
     if program:
         found = prepared.rows(("list_options",), _option_parts, [program.pk, state.lead or 0])
         for n, _position, pk, number, text, other, day in sorted(found, key=lambda r: r[:2]):
-            lists[n].append(((pk, text, other), (pk, number, text), (pk, text), (pk, text, day))[n])
+            if n == 0:  # a lead: its name (dated if it has ended) and its kind's position
+                lists[0].append((pk, dated_label(other or text, None, day), number))
+            else:
+                lists[n].append(((pk, number, text), (pk, text), (pk, text, day))[n - 1])
     leads, groups, members, directives = lists
     return {
-        "lead_options": _options(
-            "lead", leads, lambda rows: [(pk, short or name) for pk, name, short in rows]
-        ),
+        "lead_options": _options("lead", leads, group_rows),
         "group_options": _options(
             "group",
             groups,

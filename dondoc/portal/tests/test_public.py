@@ -187,7 +187,7 @@ def test_a_guessed_or_altered_code_shows_the_same_not_found_page(client, program
 
 def test_the_same_text_sent_twice_is_linked_not_counted_twice(client, program):
     post(client, form())
-    post(client, form(title="BẢN ĐỒ SỐ ĐẤT HIẾM!", email="khac@example.org"))
+    post(client, form(title="BẢN ĐỒ SỐ ĐẤT HIẾM!", email="khac@example.org", phone="0987 654 321"))
     first, second = Submission.objects.order_by("pk")
     assert second.duplicate_of == first and first.duplicate_of is None
     assert Submission.objects.filter(duplicate_of__isnull=True).count() == 1

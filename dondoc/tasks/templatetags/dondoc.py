@@ -126,11 +126,19 @@ def task_rows(tasks: Any, numbered: bool = False, labels: Any = None, start: Any
 
 
 def options_html(choices: Any) -> str:
-    """The ``<option>`` elements of (value, label) pairs, none selected, escaped."""
-    return "".join(
-        f'<option value="{conditional_escape(value)}">{conditional_escape(label)}</option>'
-        for value, label in choices
-    )
+    """The ``<option>`` elements of (value, label) pairs, none selected, escaped; a pair whose
+    label is a list is an ``<optgroup>`` of those pairs."""
+    out = []
+    for value, label in choices:
+        if isinstance(label, list):
+            out.append(f'<optgroup label="{conditional_escape(value)}">')
+            out.append(options_html(label))
+            out.append("</optgroup>")
+        else:
+            out.append(
+                f'<option value="{conditional_escape(value)}">{conditional_escape(label)}</option>'
+            )
+    return "".join(out)
 
 
 def mark_selected(html: str, selected: Any) -> str:

@@ -1,0 +1,50 @@
+"""On a phone (390 px wide) the task list reads as cards, with no label for a field the task
+leaves empty."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dondoc.conftest import PASSWORD
+from dondoc.tasks import services
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+
+
+def log_in(page, username: str) -> None:
+    page.set_viewport_size(PHONE)
+    page.goto(page.base_url + "/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form[action='/login/'] button[type=submit]").click()
+    page.wait_for_url(lambda url: "/login/" not in url)
+
+
+def _task(program, notice, content: str, **roles):
+    return services.create_task(
+        program=program,
+        content=content,
+        assigned_on=dt.date(2025, 1, 22),
+        deadline="Quý III/2025",
+        sources=[(notice, "(1)", "")],
+        **roles,
+    )
+
+
+def test_a_phone_card_shows_no_label_for_a_task_without_a_member(
+    page, clerk, program, notice, most, member_person
+):
+    _task(program, notice, "Nhiệm vụ có thành viên chỉ đạo.", leads=[most], members=[member_person])
+    _task(program, notice, "Nhiệm vụ chưa có thành viên.", leads=[most])
+    log_in(page, clerk.username)
+    page.goto(page.base_url + "/tasks/?program=NQ57")
+    rows = page.locator("table.stack tbody tr")
+    with_member = rows.filter(has_text="có thành viên chỉ đạo")
+    without = rows.filter(has_text="chưa có thành viên")
+    assert with_member.locator("td[data-label]").nth(1).is_visible()
+    assert without.locator("td[data-label]").nth(1).is_hidden()
+    assert without.locator("td[data-label]").nth(0).is_visible()  # the lead agency
