@@ -113,9 +113,22 @@
       yAxis: { type: "value", name: data.unit, scale: true },
       series: series
     });
-    window.addEventListener("resize", function () {
+    onResize(chart, function () {
       chart.setOption({ grid: { top: gridTop(el) } });
-      chart.resize();
+    });
+  }
+
+  /* A window resize redraws the chart once it has settled (a drag fires dozens of events),
+     and never a chart the page has let go of. */
+  function onResize(chart, before) {
+    var timer;
+    window.addEventListener("resize", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        if (chart.isDisposed()) return;
+        if (before) before();
+        chart.resize();
+      }, 150);
     });
   }
 
@@ -159,7 +172,7 @@
         data: data.data
       }]
     });
-    window.addEventListener("resize", function () { chart.resize(); });
+    onResize(chart);
   }
 
   function start() {
