@@ -26,6 +26,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dondoc.core.collation import vi_sort_key
+from dondoc.core.params import is_id
 from dondoc.orgs.models import OrgKind, OrgUnit
 
 #: The group of each kind, in the order the lists show them.
@@ -44,7 +45,8 @@ def _ids(keep: Iterable[Any]) -> list[int]:
     out = []
     for value in keep:
         value = getattr(value, "pk", value)
-        if value not in (None, "") and str(value).isdigit():
+        # A value from the query string may be anything: only a number an id can be.
+        if value not in (None, "") and is_id(str(value)):
             out.append(int(value))
     return out
 
