@@ -21,6 +21,10 @@ class StaleEdit(Exception):
     """The account changed after the form was loaded: the edit would undo that change."""
 
 
+#: ``update_person(committee_member=KEEP)``: the account's link is left as it is.
+KEEP = object()
+
+
 def version_of(user: User) -> str:
     """A mark that changes whenever the account or its memberships change (form versions)."""
     own = user.history.order_by("-history_id").values_list("history_id", flat=True).first()
@@ -59,14 +63,22 @@ def find_by_email(email: str) -> User | None:
 
 
 @transaction.atomic
-def invite_user(*, email: str, full_name: str, role: str, agency: Any, by: Any) -> User:
+def invite_user(
+    *, email: str, full_name: str, role: str, agency: Any, by: Any, committee_member: Any = None
+) -> User:
     """Open an account for ``email`` with its role and agency, and send the invitation (after
     the commit). The person chooses their password through the link; until then the account
     has no usable password."""
     problem = agency_problem(role, 0 if agency is None else 1)
     assert problem is None, problem
     email = email.strip().lower()
-    user = User(username=email, email=email, full_name=full_name.strip(), role=role)
+    user = User(
+        username=email,
+        email=email,
+        full_name=full_name.strip(),
+        role=role,
+        committee_member=committee_member,
+    )
     user.set_unusable_password()
     _save(user, by, gettext_noop("invited"))
     _set_agency(user, agency, by)
@@ -90,15 +102,19 @@ def update_person(
     agency: Any,
     by: Any,
     version: str | None = None,
+    committee_member: Any = KEEP,
 ) -> User:
-    """Change name, role and agency. With ``version`` (from ``version_of`` when the form was
-    loaded), refuse with ``StaleEdit`` if somebody changed the account since."""
+    """Change name, role and agency, and the committee member the account follows (kept when
+    not given). With ``version`` (from ``version_of`` when the form was loaded), refuse with
+    ``StaleEdit`` if somebody changed the account since."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if version is not None and version != version_of(user):
         raise StaleEdit
     problem = agency_problem(role, 0 if agency is None else 1)
     assert problem is None, problem
     user.full_name, user.role = full_name.strip(), role
+    if committee_member is not KEEP:
+        user.committee_member = committee_member
     _save(user, by, gettext_noop("role or agency changed"))
     _set_agency(user, agency, by)
     return user

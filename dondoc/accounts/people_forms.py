@@ -4,10 +4,28 @@ from __future__ import annotations
 
 from django import forms
 from django.core.validators import validate_email
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dondoc.accounts.models import Role, User, agency_problem
+from dondoc.core.collation import vi_order
 from dondoc.orgs.choices import OrgUnitChoiceField
+from dondoc.orgs.models import Member
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Member) -> str:
+        return f"{obj.full_name} – {obj.position}" if obj.position else obj.full_name
+
+
+def member_choices(keep: int | None = None):
+    """Committee members in their term today (and ``keep``, the account's current link)."""
+    today = timezone.localdate()
+    current = Q(term_to__isnull=True) | Q(term_to__gte=today)
+    if keep:
+        current |= Q(pk=keep)
+    return Member.objects.filter(current).order_by("sort_order", vi_order("full_name"))
 
 
 class PersonForm(forms.Form):
@@ -21,11 +39,24 @@ class PersonForm(forms.Form):
         empty_label=_("No agency"),
         help_text=_("Required for reporters and agency heads."),
     )
+    committee_member = MemberChoiceField(
+        label=_("Committee member"),
+        queryset=Member.objects.none(),
+        required=False,
+        empty_label=_("None"),
+        help_text=_(
+            "For a committee member's account: the member whose tasks, brief and reminders "
+            "the person follows."
+        ),
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # A person of a unit merged away keeps it until someone moves them.
         self.fields["agency"].keep(self.initial.get("agency"))
+        self.fields["committee_member"].queryset = member_choices(
+            self.initial.get("committee_member")
+        )
 
     def clean_full_name(self) -> str:
         name = self.cleaned_data["full_name"].strip()
@@ -40,13 +71,17 @@ class PersonForm(forms.Form):
             problem = agency_problem(role, 0 if data.get("agency") is None else 1)
             if problem:
                 self.add_error("agency", problem)
+        if data.get("committee_member") is not None and role not in (None, Role.MEMBER):
+            self.add_error(
+                "committee_member", _("Only a committee member's account follows a member.")
+            )
         return data
 
 
 class InviteForm(PersonForm):
     email = forms.EmailField(label=_("E-mail address"), max_length=150)
 
-    field_order = ["email", "full_name", "role", "agency"]
+    field_order = ["email", "full_name", "role", "agency", "committee_member"]
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()

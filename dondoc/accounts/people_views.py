@@ -113,7 +113,12 @@ def people_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request)
     person = _person_for(request, pk, change=request.method == "POST")
     agency = next((m.org_unit for m in person.memberships.select_related("org_unit")), None)
-    initial = {"full_name": person.full_name, "role": person.role, "agency": agency}
+    initial = {
+        "full_name": person.full_name,
+        "role": person.role,
+        "agency": agency,
+        "committee_member": person.committee_member_id,
+    }
     form = PersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

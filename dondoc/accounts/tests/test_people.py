@@ -247,3 +247,47 @@ def test_a_form_loaded_before_another_change_does_not_undo_it(
     reporter.refresh_from_db()
     assert reporter.role == Role.AGENCY_HEAD and list(reporter.org_units.all()) == [most]
     assert "Có người đã thay đổi tài khoản này" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_committee_members_account_is_linked_to_the_member_on_the_page(
+    office, member_person, reporter, most
+):
+    # Invited with the link: the account follows the member's tasks without the admin site.
+    response = _invite(office, role=Role.MEMBER, committee_member=member_person.pk)
+    assert response.status_code == 302
+    person = User.objects.get(email="nguyen.van.a@most.gov.vn")
+    assert person.committee_member == member_person
+
+    page = office.get(f"/people/{person.pk}/").content.decode()
+    assert f'<option value="{member_person.pk}" selected>{member_person.full_name}' in page
+
+    # Editing the name keeps the link; choosing none removes it.
+    data = {"full_name": "Nguyễn Văn B", "role": Role.MEMBER}
+    office.post(f"/people/{person.pk}/", {**data, "committee_member": member_person.pk})
+    person.refresh_from_db()
+    assert person.full_name == "Nguyễn Văn B" and person.committee_member == member_person
+    office.post(f"/people/{person.pk}/", {**data, "committee_member": ""})
+    person.refresh_from_db()
+    assert person.committee_member is None
+
+    # A reporter's account does not follow a member.
+    refused = office.post(
+        f"/people/{reporter.pk}/",
+        {
+            "full_name": "R",
+            "role": Role.REPORTER,
+            "agency": most.pk,
+            "committee_member": member_person.pk,
+        },
+    )
+    assert "Chỉ tài khoản có vai trò thành viên Ban Chỉ đạo" in refused.content.decode()
+    reporter.refresh_from_db()
+    assert reporter.committee_member is None
+
+
+@pytest.mark.django_db
+def test_an_update_without_a_member_keeps_the_accounts_link(committee_member, tracker):
+    people.update_person(committee_member, full_name="M", role=Role.MEMBER, agency=None, by=tracker)
+    committee_member.refresh_from_db()
+    assert committee_member.committee_member is not None
