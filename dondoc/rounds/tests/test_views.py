@@ -343,3 +343,10 @@ def test_the_agency_page_links_to_the_tasks_it_coordinates(client, clerk, hanoi,
     assert f'<a href="{link}"' in html and "và 1 nhiệm vụ phối hợp" in html
     listed = client.get(reverse("task-list"), {"program": "NQ57", "agency": hanoi.pk})
     assert most_tasks[0].content in listed.content.decode()
+
+
+def test_the_task_page_names_lead_and_coordinating_agencies_alike(client, clerk, most_tasks):
+    client.force_login(clerk)
+    html = client.get(reverse("task-detail", args=[most_tasks[0].pk])).content.decode()
+    assert ">Đảng ủy Bộ Khoa học và Công nghệ</a>" in html  # the lead, by its official name
+    assert ">Thành ủy Hà Nội</a>" in html  # and the coordinating agency likewise
