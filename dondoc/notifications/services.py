@@ -214,18 +214,39 @@ notify_now = notify
 
 def agency_users(unit_ids: Iterable[int]) -> list[User]:
     """The active reporters and heads of these units or of the units they merged into."""
+    found = users_of_each(unit_ids)
+    return list({user.pk: user for users in found.values() for user in users}.values())
+
+
+def users_of_each(unit_ids: Iterable[int]) -> dict[int, list[User]]:
+    """``agency_users`` of each unit, read together (two statements for any number of units,
+    where a chase of 45 agencies read every unit's successor 45 times)."""
     from dondoc.orgs.models import OrgUnit
 
-    successors = dict(OrgUnit.objects.values_list("pk", "successor_id"))
-    wanted: set[int] = set()
-    for unit_id in unit_ids:
-        seen = set()
-        while unit_id is not None and unit_id not in seen:
-            seen.add(unit_id)
-            wanted.add(unit_id)
+    successors = dict(OrgUnit.objects.exclude(successor=None).values_list("pk", "successor_id"))
+    chains: dict[int, set[int]] = {}
+    for start in unit_ids:
+        chain, unit_id = set(), start
+        while unit_id is not None and unit_id not in chain:
+            chain.add(unit_id)
             unit_id = successors.get(unit_id)
-    ids = Membership.objects.filter(org_unit_id__in=wanted).values("user_id")
-    return list(User.objects.filter(pk__in=ids, is_active=True, role__in=AGENCY_ROLES))
+        chains[start] = chain
+    wanted = set().union(*chains.values()) if chains else set()
+    rows = (
+        Membership.objects.filter(
+            org_unit_id__in=wanted, user__is_active=True, user__role__in=AGENCY_ROLES
+        )
+        .select_related("user")
+        .order_by("user_id")
+    )
+    members: dict[int, list[User]] = {}
+    for membership in rows:
+        members.setdefault(membership.org_unit_id, []).append(membership.user)
+    out: dict[int, list[User]] = {}
+    for start, chain in chains.items():
+        users = {user.pk: user for unit_id in chain for user in members.get(unit_id, [])}
+        out[start] = list(users.values())
+    return out
 
 
 # -- E-mail -------------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ def chase(round_: ReportingRound, *, by) -> ChaseResult:
             "date": f"{locked.due_on:%d/%m/%Y}",
         }
     notified = 0
+    users = notifications.users_of_each([agency.pk for agency in agencies])
     for agency in agencies:
         with notifications.site_language():
             body = _(
@@ -62,7 +63,7 @@ def chase(round_: ReportingRound, *, by) -> ChaseResult:
             }
         notified += len(
             notifications.notify_now(
-                notifications.agency_users([agency.pk]),
+                users[agency.pk],
                 kind=NotificationKind.ROUND_CLOSING,
                 key=f"round_chase:{locked.pk}:{agency.pk}:{stamp}",
                 subject=subject,

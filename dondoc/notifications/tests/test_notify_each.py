@@ -59,3 +59,25 @@ def test_an_inactive_user_is_not_told_and_one_without_an_address_gets_no_e_mail(
         (reporter, EmailState.PENDING),  # sent by the job once the transaction commits
         (tracker, EmailState.NONE),
     ]
+
+
+@pytest.mark.django_db
+def test_the_users_of_many_agencies_are_read_in_two_statements(
+    most, hanoi, reporter, other_reporter, django_assert_num_queries
+):
+    from dondoc.accounts.models import Membership, Role, User
+    from dondoc.notifications.services import agency_users, users_of_each
+    from dondoc.orgs.models import OrgKind, OrgUnit
+
+    # A province merged into Hà Nội: its reporter is told through Hà Nội's successor chain.
+    old = OrgUnit.objects.create(code="cu", kind=OrgKind.PROVINCE, name="Tỉnh cũ", successor=hanoi)
+    old_reporter = User.objects.create_user("cu", role=Role.REPORTER)
+    Membership.objects.create(user=old_reporter, org_unit=hanoi)
+    idle = User.objects.create_user("idle", role=Role.OBSERVER)
+    Membership.objects.create(user=idle, org_unit=most)
+    with django_assert_num_queries(2):
+        found = users_of_each([most.pk, hanoi.pk, old.pk])
+    assert found[most.pk] == [reporter]
+    assert {u.pk for u in found[hanoi.pk]} == {other_reporter.pk, old_reporter.pk}
+    assert {u.pk for u in found[old.pk]} == {other_reporter.pk, old_reporter.pk}
+    assert {u.pk for u in agency_users([old.pk, hanoi.pk])} == {other_reporter.pk, old_reporter.pk}
