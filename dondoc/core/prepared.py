@@ -84,14 +84,18 @@ def _stands_in(param: Any) -> bool:
     return isinstance(param, int) and not isinstance(param, bool) and param >= STAND_IN
 
 
-def _statement(key: tuple, build: Callable[[Sequence[int]], QuerySet], ids: list[int]):
+def _statement(
+    key: tuple, build: Callable[[Sequence[int]], QuerySet], ids: list[int], constant: bool = False
+):
     connection = connections[DEFAULT_DB_ALIAS]
     full_key = (connection.vendor, *key, len(ids))
     try:
         return _KEPT[full_key]
     except KeyError:
         found = None
-        if ids:  # an empty IN list: the ORM knows there is nothing to ask
+        # An empty IN list: the ORM knows there is nothing to ask. A ``constant`` query takes
+        # no ids at all: its text never varies.
+        if ids or constant:
             found = _compile(build([STAND_IN + i for i in range(len(ids))]), len(ids))
         with _LOCK:
             _KEPT[full_key] = found
@@ -144,14 +148,21 @@ def _run(found: tuple, ids: list[int], build=None, key: tuple = ()) -> list:
         return cursor.fetchall()
 
 
-def instances(key: tuple, build: Callable[[Sequence[int]], QuerySet], ids: Sequence[int]) -> list:
+def instances(
+    key: tuple,
+    build: Callable[[Sequence[int]], QuerySet],
+    ids: Sequence[int],
+    *,
+    constant: bool = False,
+) -> list:
     """The model objects of ``build(ids)`` (with what it selects related and annotates), its
     SQL compiled once per ``key``, database and number of ids: what the ORM's ``ModelIterable``
-    makes of the rows, from the kept compiler's description of its columns."""
+    makes of the rows, from the kept compiler's description of its columns. ``constant``: a
+    query that takes no ids (``ids`` empty), compiled once all the same."""
     from django.db.models.query import get_related_populators
 
     ids = [int(i) for i in ids]
-    found = _statement(key, build, ids)
+    found = _statement(key, build, ids, constant)
     if found is None:
         return list(build(ids))
     compiler = found[0]

@@ -25,6 +25,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dondoc.core import prepared
 from dondoc.tasks.models import Program, SolutionGroup
 
 #: A code as links and the console write it: "NQ57", "KH-03", "nq66".
@@ -123,8 +124,14 @@ def picker_programs(
 
 def chosen_and_offered(code: str | None) -> tuple[Program | None, list[Program]]:
     """``choose_program(code)`` and ``picker_programs`` of it, reading the active programs
-    once (one query; two when ``code`` names no active program)."""
-    active = list(Program.objects.active().order_by("pk"))
+    once (one query, compiled once: ``prepared.instances``; two when ``code`` names no active
+    program)."""
+    active = prepared.instances(
+        ("programs", "active"),
+        lambda _ids: Program.objects.active().order_by("pk"),
+        [],
+        constant=True,
+    )
     program = choose_program(code, active)
     return program, picker_programs(program, active)
 

@@ -41,7 +41,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.html import conditional_escape
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -510,6 +512,40 @@ def _option_parts(ids: list[int]) -> QuerySet:
     )
 
 
+def _status_checkboxes(chosen: list[str]) -> SafeString:
+    """The filter form's status checkboxes, written here rather than by a template loop (a
+    dozen choices through the template engine on every list)."""
+    choices = [
+        ("assigned", _("Not cancelled")),
+        ("open", _("Not completed")),
+        *((s.value, status_text(s)) for s in STATUS_ORDER),
+        ("completed", _("Completed (on time or late)")),
+    ]
+    classes = {s.value: STATUS_COLOURS[s] for s in Status}
+    out = []
+    for value, label in choices:
+        text = conditional_escape(label)
+        if value in classes:
+            text = f'<span class="badge {conditional_escape(classes[value])}">{text}</span>'
+        checked = " checked" if value in chosen else ""
+        out.append(
+            f'\n        <label class="chip"><input type="checkbox" name="status" '
+            f'value="{conditional_escape(value)}"{checked}>{text}</label>\n        '
+        )
+    return mark_safe("".join(out))  # every value and label is escaped above
+
+
+def _plain_options(choices: list[tuple[str, str]], chosen: list[str]) -> SafeString:
+    """``<option>`` elements of a short fixed list, those in ``chosen`` selected."""
+    return mark_safe(  # every value and label is escaped here
+        "".join(
+            f'<option value="{conditional_escape(value)}"'
+            f"{' selected' if value in chosen else ''}>{conditional_escape(label)}</option>"
+            for value, label in choices
+        )
+    )
+
+
 def _list_context(request: HttpRequest, state: FilterState) -> dict[str, Any]:
     program = state.program
     # The option lists read only what an option shows, as plain values, in one query compiled
@@ -518,9 +554,10 @@ def _list_context(request: HttpRequest, state: FilterState) -> dict[str, Any]:
     lists: list[list[tuple]] = [[], [], [], []]
     if program:
         found = prepared.rows(("list_options",), _option_parts, [program.pk, state.lead or 0])
+        today = timezone.localdate()  # once, not once a lead
         for n, _position, pk, number, text, other, day in sorted(found, key=lambda r: r[:2]):
             if n == 0:  # a lead: its name (dated if it has ended) and its kind's position
-                lists[0].append((pk, dated_label(other or text, None, day), number))
+                lists[0].append((pk, dated_label(other or text, None, day, today), number))
             else:
                 lists[n].append(((pk, number, text), (pk, text), (pk, text, day))[n - 1])
     leads, groups, members, directives = lists
@@ -542,23 +579,22 @@ def _list_context(request: HttpRequest, state: FilterState) -> dict[str, Any]:
         "state": state,
         "programs": state.offered,
         "program": program,
-        "status_choices": [
-            ("assigned", _("Not cancelled")),
-            ("open", _("Not completed")),
-            *((s.value, status_text(s)) for s in STATUS_ORDER),
-            ("completed", _("Completed (on time or late)")),
-        ],
-        "status_classes": {s.value: STATUS_COLOURS[s] for s in Status},
-        "output_kinds": [(kind, output_kind_text(kind)) for kind in OUTPUT_KINDS],
-        "sorts": [
-            ("deadline", _("Deadline, earliest first")),
-            ("-deadline", _("Deadline, latest first")),
-            ("-assigned", _("Assigned date, newest first")),
-            ("assigned", _("Assigned date, oldest first")),
-            ("status", _("Status, most urgent first")),
-            ("lead", _("Lead agency, A to Z")),
-            ("-lead", _("Lead agency, Z to A")),
-        ],
+        "status_checkboxes": _status_checkboxes(state.statuses),
+        "sort_options": _plain_options(
+            [
+                ("deadline", _("Deadline, earliest first")),
+                ("-deadline", _("Deadline, latest first")),
+                ("-assigned", _("Assigned date, newest first")),
+                ("assigned", _("Assigned date, oldest first")),
+                ("status", _("Status, most urgent first")),
+                ("lead", _("Lead agency, A to Z")),
+                ("-lead", _("Lead agency, Z to A")),
+            ],
+            [state.sort],
+        ),
+        "output_kind_options": _plain_options(
+            [(kind, output_kind_text(kind)) for kind in OUTPUT_KINDS], state.output_kinds
+        ),
     }
 
 

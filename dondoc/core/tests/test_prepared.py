@@ -108,6 +108,23 @@ def test_instances_are_the_orms_objects_with_their_relations_and_annotations(dir
 
 
 @pytest.mark.django_db
+def test_a_constant_query_is_kept_and_reads_the_current_rows(program, directives):
+    """A query that takes no ids (the active programs every list asks for) is compiled once,
+    and each call still reads the database's rows."""
+    prepared._KEPT.clear()
+
+    def active(_ids):
+        return type(program).objects.active().order_by("pk")
+
+    first = prepared.instances(("test", "constant"), active, [], constant=True)
+    assert [p.pk for p in first] == [p.pk for p in active([])] == [program.pk]
+    assert prepared._KEPT[(connection.vendor, "test", "constant", 0)] is not None
+    program.archived_on = dt.date(2025, 1, 1)
+    program.save()
+    assert prepared.instances(("test", "constant"), active, [], constant=True) == []
+
+
+@pytest.mark.django_db
 def test_a_key_that_leaves_out_what_the_query_depends_on_fails_in_the_tests(directives):
     """The suite checks every reuse: a key without the kind the query filters on would serve
     one caller's kind to the next, and is caught at the reuse."""

@@ -256,6 +256,22 @@ def test_task_list_sorts_by_status_most_urgent_first(client, tracker, dataset):
     assert listed(response)[-1] == dataset["work_program"].pk
 
 
+def test_task_list_form_marks_the_asked_statuses_sort_and_kind_of_output(client, tracker, dataset):
+    client.force_login(tracker)
+    asked = {"as_of": APRIL, "status": ["overdue", "open"], "sort": "-lead"}
+    page = client.get("/tasks/", asked | {"output_kind": "decree"}).content.decode()
+    checked = [v for v in ("assigned", "open", "overdue", "regular", "completed")
+               if f'name="status" value="{v}" checked>' in page]  # fmt: skip
+    assert checked == ["open", "overdue"]
+    assert (
+        '<label class="chip"><input type="checkbox" name="status" value="overdue" checked>' in page
+    )
+    assert '<option value="-lead" selected>' in page
+    assert page.count(" selected>") == 2  # the sort and the kind, none else
+    assert '<option value="decree" selected>' in page
+    assert '<option value="deadline">' in page
+
+
 def test_task_list_reports_unreadable_filters_instead_of_failing(client, tracker, dataset):
     client.force_login(tracker)
     response = client.get("/tasks/", {"lead": "abc", "sort": "x"})
