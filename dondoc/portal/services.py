@@ -190,9 +190,10 @@ def submit(
         )
         attachment.file.save(incoming.checked.name, incoming.file, save=False)
         attachment.save()
-    earlier = earlier_copy(
-        title=title, description=description, email=email, phone=phone, exclude=submission.pk
-    )
+    # The receipt goes to this submission's address: it names an earlier copy sent from that
+    # same address only (a phone number is known to others, and with it and a published text
+    # anyone could have a stranger's code mailed to themselves).
+    earlier = earlier_copy(title=title, description=description, email=email, exclude=submission.pk)
     _mail(submission, "received", earlier=earlier)
     return submission
 

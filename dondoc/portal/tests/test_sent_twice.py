@@ -67,3 +67,13 @@ def test_from_another_browser_it_is_recorded_and_only_the_e_mail_names_the_earli
     assert second.display_code in receipt and first.display_code not in receipt
     mail = OutgoingMail.objects.get(body__contains=second.display_code)
     assert mail.to == "binh@example.org" and first.display_code in mail.body
+
+
+def test_a_stranger_with_the_senders_phone_is_not_mailed_their_code(client, program):
+    post(client, form())
+    victim = Submission.objects.get()
+    stranger = Client()
+    response = post(stranger, form(email="ke-la@example.org"))  # same text and phone
+    assert response.status_code == 302 and Submission.objects.count() == 2
+    mail = OutgoingMail.objects.get(to="ke-la@example.org")
+    assert victim.display_code not in mail.body
