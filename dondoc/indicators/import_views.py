@@ -91,10 +91,13 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
     _require(request)
     if request.method == "GET":
         return _page(request, {"program": choose_program(request.GET.get("program"))})
-    program = choose_program(request.POST.get("program"))
+    code = request.POST.get("program")
+    program = Program.objects.filter(code=code).first() if code else choose_program(None)
     incoming = request.FILES.get("file")
     errors = []
-    if program is None:
+    if program is None and code:
+        errors.append(_("There is no program with the code %(code)s.") % {"code": code[:20]})
+    elif program is None:
         errors.append(_("There is no program to import into."))
     if incoming is None:
         errors.append(_("Choose a file to import."))
@@ -129,7 +132,12 @@ def catalogue_import_confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Nothing is waiting to be imported: upload the file again."))
         return redirect("indicators:import")
     program = Program.objects.filter(code=pending["program"]).first()
-    data = staging.staged(pending["token"]).read_bytes()
+    try:
+        data = staging.staged(pending["token"]).read_bytes()
+    except FileNotFoundError:  # a second click of the same confirmation took it
+        request.session.pop(SESSION_KEY, None)
+        messages.error(request, _("Nothing is waiting to be imported: upload the file again."))
+        return redirect("indicators:import")
     _discard(request)
     if program is None:
         messages.error(request, _("There is no program to import into."))

@@ -204,6 +204,7 @@ def notify_each(notices: Iterable[Notice], *, kind: str, key: str) -> list[Notif
             for notice in fresh
         ]
     )
+    signin.extras_written()  # written without post_save: a bell's count read before is stale
     _send_on_commit(created)
     return created
 

@@ -110,3 +110,23 @@ def test_the_indicator_list_links_to_the_import_for_the_standing_office(
     assert (
         reverse("indicators:import") not in client.get(reverse("indicators:list")).content.decode()
     )
+
+
+def test_an_unknown_program_is_refused_not_replaced(client, clerk, program, agencies):
+    client.force_login(clerk)
+    response = client.post(
+        reverse("indicators:import"),
+        {"program": "KHAC", "file": SimpleUploadedFile("c.xlsx", xlsx(catalogue_rows()))},
+    )
+    assert response.status_code == 400
+    assert "Không có chương trình nào có mã KHAC." in response.content.decode()
+    assert "dondoc_indicator_import" not in client.session
+
+
+def test_a_confirmation_whose_file_is_gone_asks_for_it_again(client, clerk, program, agencies):
+    client.force_login(clerk)
+    _upload(client, program, xlsx(catalogue_rows()))
+    staging.staged(client.session["dondoc_indicator_import"]["token"]).unlink()
+    response = client.post(reverse("indicators:import-confirm"), follow=True)
+    assert "Không có tệp nào đang chờ nhập" in response.content.decode()
+    assert not Indicator.objects.exists()
