@@ -169,6 +169,19 @@ def chromium():
         browser.close()
 
 
+def log_in(page, username: str, *, viewport: dict | None = None) -> None:
+    """Sign ``username`` in through the login page (any earlier session dropped), at
+    ``viewport`` when given. Reporters and heads land on their to-do, others on the dashboard."""
+    if viewport is not None:
+        page.set_viewport_size(viewport)
+    page.context.clear_cookies()
+    page.goto(page.base_url + "/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form[action='/login/'] button[type=submit]").click()
+    page.wait_for_url(lambda url: "/login/" not in url)
+
+
 @pytest.fixture
 def page(chromium, live_server):
     """A fresh browser page with its own cookies; screenshots go to test-artifacts/."""

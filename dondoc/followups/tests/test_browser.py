@@ -15,7 +15,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from dondoc.conftest import PASSWORD
+from dondoc.conftest import PASSWORD, log_in
 from dondoc.followups.models import DeadlineExtension
 from dondoc.tasks import services
 
@@ -27,14 +27,6 @@ ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def log_in(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(page.base_url + "/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form[action='/login/'] button[type=submit]").click()
 
 
 @pytest.fixture

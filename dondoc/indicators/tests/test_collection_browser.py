@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from dondoc.conftest import PASSWORD
+from dondoc.conftest import log_in
 from dondoc.indicators import services
 from dondoc.indicators.models import IndicatorValue, ValueState
 from dondoc.indicators.tests.collection_world import Q2, Q3
@@ -24,15 +24,6 @@ ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def log_in(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(page.base_url + "/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form[action='/login/'] button[type=submit]").click()
-    page.wait_for_url(lambda url: "/login/" not in url)
 
 
 def test_reporter_enters_head_submits_working_group_approves(

@@ -16,7 +16,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from dondoc.conftest import PASSWORD
+from dondoc.conftest import log_in
 from dondoc.rounds.models import Submission, SubmissionState
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,16 +27,6 @@ ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"rounds-{name}.png"), full_page=True)
-
-
-def log_in(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(page.base_url + "/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form[action='/login/'] button[type=submit]").click()
-    # Reporters and heads land on their to-do, everybody else on the dashboard.
-    page.wait_for_url(lambda url: "/login/" not in url)
 
 
 def iso(day: dt.date) -> str:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from dondoc.accounts.models import Membership, Role, User
-from dondoc.conftest import PASSWORD
+from dondoc.conftest import PASSWORD, log_in
 from dondoc.orgs.models import OrgKind, OrgUnit
 from dondoc.reports import services as reports
 from dondoc.reports.periods import Period
@@ -37,15 +37,6 @@ OTHER_DRAFT = "Bản nháp của Bộ: đang lấy ý kiến danh mục công ng
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"drafts-{name}.png"), full_page=True)
-
-
-def log_in(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(page.base_url + "/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form[action='/login/'] button[type=submit]").click()
-    page.wait_for_url(lambda url: "/login/" not in url)
 
 
 def _user(username: str, role: str, unit: OrgUnit | None = None) -> User:

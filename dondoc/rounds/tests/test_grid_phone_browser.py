@@ -4,11 +4,12 @@ screen, then a labelled progress box as wide as the screen."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import pytest
 from django.urls import reverse
 
-from dondoc.conftest import PASSWORD
+from dondoc.conftest import log_in as _log_in
 from dondoc.rounds import services as rounds
 from dondoc.tasks import services
 
@@ -17,13 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
 
 
-def log_in(page, username: str) -> None:
-    page.set_viewport_size(PHONE)
-    page.goto(page.base_url + "/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form[action='/login/'] button[type=submit]").click()
-    page.wait_for_url(lambda url: "/login/" not in url)
+log_in = functools.partial(_log_in, viewport=PHONE)
 
 
 def _task(program, notice, content: str, **roles):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from dondoc.conftest import PASSWORD
+from dondoc.conftest import log_in
 from dondoc.tasks import services
 from dondoc.tasks.models import Task
 
@@ -48,15 +48,6 @@ def tasks(program, notice, most, hanoi, member_person):
         leads=[hanoi],
     )
     return rare_earths
-
-
-def log_in(page, username: str) -> None:
-    page.goto(page.base_url + "/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form[action='/login/'] button[type=submit]").click()
-    # Reporters and heads land on their to-do, everybody else on the dashboard.
-    page.wait_for_url(lambda url: "/login/" not in url)
 
 
 def test_tracker_finds_a_task_posts_evidence_and_sees_it_in_timeline_and_history(
