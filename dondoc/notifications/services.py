@@ -105,26 +105,10 @@ def notify(
     E-mail is queued (``pending``) for users whose preferences ask for this kind and who have
     an address. With ``send`` (the default) a job sends it once the caller's transaction
     commits; a caller that sends in bulk itself (the reminder run) passes ``send=False``.
+    The same few statements however many users (``notify_each``).
     """
-    users = [user for user in {u.pk: u for u in users}.values() if user.is_active]
-    prefs = prefs if prefs is not None else preferences(users)
-    created = []
-    for user in users:
-        if not claim(user_key(key, user)):
-            continue
-        created.append(
-            Notification.objects.create(
-                user=user,
-                kind=kind,
-                subject=subject[:300],
-                body=body,
-                url=url,
-                email_state=_email_state(user, prefs.get(user.pk), kind),
-            )
-        )
-    if send:
-        _send_on_commit(created)
-    return created
+    notices = [Notice(user, subject, body, url) for user in users]
+    return _create(notices, kind=kind, key=key, prefs=prefs, send=send)
 
 
 def _email_state(user: User, pref: NotificationPreference | None, kind: str) -> str:
@@ -157,40 +141,30 @@ def notify_each(notices: Iterable[Notice], *, kind: str, key: str) -> list[Notif
     their link), in the same few statements however many users: a round opened for every
     province and ministry is not a thousand INSERTs in the clerk's request.
 
-    The keys are claimed together (one SELECT, one INSERT). Should another runner take one of
-    them at the same moment, that INSERT fails whole and each user is claimed on their own,
-    as ``notify`` does. A user named twice (two of their agencies) is told once: the first
-    notice counts. The e-mail leaves in one job once the caller's transaction commits.
+    A user named twice (two of their agencies) is told once: the first notice counts. The
+    e-mail leaves in one job once the caller's transaction commits.
     """
+    return _create(notices, kind=kind, key=key, prefs=None, send=True)
+
+
+def _create(
+    notices: Iterable[Notice],
+    *,
+    kind: str,
+    key: str,
+    prefs: dict[int, NotificationPreference] | None,
+    send: bool,
+) -> list[Notification]:
+    """The notifications of ``notices`` whose users have not had event ``key`` yet."""
     chosen: dict[int, Notice] = {}
     for notice in notices:
         if notice.user.is_active:
             chosen.setdefault(notice.user.pk, notice)
-    keys = {pk: user_key(key, notice.user) for pk, notice in chosen.items()}
-    taken = set(
-        NotificationKey.objects.filter(key__in=list(keys.values())).values_list("key", flat=True)
-    )
-    fresh = [notice for pk, notice in chosen.items() if keys[pk] not in taken]
+    fresh = _claim_together(list(chosen.values()), key)
     if not fresh:
         return []
-    try:
-        with transaction.atomic():
-            NotificationKey.objects.bulk_create(
-                [NotificationKey(key=keys[notice.user.pk]) for notice in fresh]
-            )
-    except IntegrityError:
-        created = []
-        for notice in fresh:
-            created += notify(
-                [notice.user],
-                kind=kind,
-                key=key,
-                subject=notice.subject,
-                body=notice.body,
-                url=notice.url,
-            )
-        return created
-    prefs = preferences([notice.user for notice in fresh])
+    if prefs is None:
+        prefs = preferences([notice.user for notice in fresh])
     created = Notification.objects.bulk_create(
         [
             Notification(
@@ -205,8 +179,32 @@ def notify_each(notices: Iterable[Notice], *, kind: str, key: str) -> list[Notif
         ]
     )
     signin.extras_written()  # written without post_save: a bell's count read before is stale
-    _send_on_commit(created)
+    if send:
+        _send_on_commit(created)
     return created
+
+
+def _claim_together(notices: list[Notice], key: str) -> list[Notice]:
+    """The notices whose user's key of event ``key`` this call took (one SELECT, one INSERT).
+
+    Should another runner take one of them at the same moment, that INSERT fails whole and
+    each key is claimed on its own.
+    """
+    keys = {notice.user.pk: user_key(key, notice.user) for notice in notices}
+    taken = set(
+        NotificationKey.objects.filter(key__in=list(keys.values())).values_list("key", flat=True)
+    )
+    fresh = [notice for notice in notices if keys[notice.user.pk] not in taken]
+    if not fresh:
+        return []
+    try:
+        with transaction.atomic():
+            NotificationKey.objects.bulk_create(
+                [NotificationKey(key=keys[notice.user.pk]) for notice in fresh]
+            )
+    except IntegrityError:
+        return [notice for notice in fresh if claim(keys[notice.user.pk])]
+    return fresh
 
 
 #: The same as ``notify``: the e-mail leaves once the surrounding transaction has committed.

@@ -81,3 +81,40 @@ def test_the_users_of_many_agencies_are_read_in_two_statements(
     assert {u.pk for u in found[hanoi.pk]} == {other_reporter.pk, old_reporter.pk}
     assert {u.pk for u in found[old.pk]} == {other_reporter.pk, old_reporter.pk}
     assert {u.pk for u in agency_users([old.pk, hanoi.pk])} == {other_reporter.pk, old_reporter.pk}
+
+
+def test_notify_tells_many_users_in_the_same_few_statements(
+    reporter, other_reporter, tracker, django_assert_num_queries
+):
+    # Claimed keys (read, write), preferences, notifications: four statements (plus the
+    # savepoint around the keys) for three users as for one.
+    with django_assert_num_queries(6):
+        created = services.notify(
+            [reporter, other_reporter, tracker], kind=KIND, key="event:5", subject="Nhắc"
+        )
+
+    assert {n.user for n in created} == {reporter, other_reporter, tracker}
+    assert Notification.objects.filter(subject="Nhắc").count() == 3
+
+
+def test_a_key_taken_between_the_read_and_the_write_costs_only_that_user(
+    reporter, other_reporter, monkeypatch
+):
+    """Another runner claims one user's key after this call read the keys: the batch INSERT
+    fails whole, and every other user is still told, once."""
+    from dondoc.notifications.models import NotificationKey
+
+    real_filter = NotificationKey.objects.filter
+
+    def read_then_lose_the_race(*args, **kwargs):
+        found = list(real_filter(*args, **kwargs).values_list("key", flat=True))
+        NotificationKey.objects.create(key=services.user_key("event:6", other_reporter))
+        return NotificationKey.objects.none() if not found else real_filter(*args, **kwargs)
+
+    monkeypatch.setattr(NotificationKey.objects, "filter", read_then_lose_the_race)
+    created = services.notify(
+        [reporter, other_reporter], kind=KIND, key="event:6", subject="Chạy đua"
+    )
+
+    assert [n.user for n in created] == [reporter]
+    assert Notification.objects.filter(subject="Chạy đua").count() == 1
