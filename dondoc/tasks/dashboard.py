@@ -24,6 +24,8 @@ from django.db import connections
 from django.db.models import F, QuerySet
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from dondoc.core import prepared
@@ -297,45 +299,49 @@ def _counted_sql(connection, program_id: int, as_of: dt.date) -> tuple[str, list
     not shared), counted per part, key, status (and status against the original deadline for
     part "task"): the counts of the checkpoint nearest to ``as_of``, plus (or, for a checkpoint
     after it, minus) the rows starting between the two days, minus (plus) those ending between
-    them. Without a checkpoint, the rows covering ``as_of`` are counted. Returns the common
-    table expression naming the checkpoint, the statement and its parameters (those of the
-    expression first); rows: (part, key or 0, status, status_original or '', number)."""
+    them. Without a checkpoint, the rows covering ``as_of`` are counted the same way from a
+    day before every row (``_BEFORE_EVERY_ROW``, where nothing is counted): those starting by
+    ``as_of`` minus those ending by it. Returns the common table expression naming the
+    checkpoint, the statement and its parameters (those of the expression first); rows:
+    (part, key or 0, status, status_original or '', number).
+
+    The parts are read together, by one index range per kind of day (``part IN``): two scans
+    of the span rows, not one per part and kind of day."""
     q = connection.ops.quote_name
     spans, counts = q(TaskStatusSpan._meta.db_table), q(StatusCount._meta.db_table)
     points = q(StatusCheckpoint._meta.db_table)
+    # The program's checkpoints, and (last in the order) the day before every row.
     cte = f"""c AS (
-        SELECT day, CASE WHEN day <= %s THEN day ELSE %s END AS lo,
-               CASE WHEN day <= %s THEN %s ELSE day END AS hi,
-               CASE WHEN day <= %s THEN 1 ELSE -1 END AS sign
-        FROM {points} WHERE program_id = %s ORDER BY {_distance_sql(connection)}, day LIMIT 1
+        SELECT day, CASE WHEN day IS NULL THEN %s WHEN day <= %s THEN day ELSE %s END AS lo,
+               CASE WHEN day IS NULL OR day <= %s THEN %s ELSE day END AS hi,
+               CASE WHEN day IS NULL OR day <= %s THEN 1 ELSE -1 END AS sign
+        FROM (SELECT day, 0 AS fallback FROM {points} WHERE program_id = %s
+              UNION ALL SELECT NULL, 1) p
+        ORDER BY fallback, {_distance_sql(connection)}, day LIMIT 1
     )"""
-    cte_params = [as_of, as_of, as_of, as_of, as_of, program_id, as_of]
+    cte_params = [_BEFORE_EVERY_ROW, as_of, as_of, as_of, as_of, as_of, program_id, as_of]
     original = f"CASE WHEN part = '{SpanPart.TASK.value}' THEN status_original ELSE '' END"
     keyed = f"part, COALESCE(key, 0), status, {original}"
-    pieces = [
-        f"""SELECT part, key, status, status_original, n FROM {counts}
-            WHERE program_id = %s AND day = (SELECT day FROM c)"""
-    ]
-    params: list = [program_id]
-    for part in checkpoints.PARTS:
-        own = "program_id = %s AND part = %s AND shared = FALSE"
-        pieces += [
-            f"""SELECT {keyed}, (SELECT sign FROM c) * COUNT(*) FROM {spans}
-                WHERE {own} AND valid_from > (SELECT lo FROM c)
-                AND valid_from <= (SELECT hi FROM c) GROUP BY {keyed}""",
-            f"""SELECT {keyed}, -(SELECT sign FROM c) * COUNT(*) FROM {spans}
-                WHERE {own} AND valid_to > (SELECT lo FROM c)
-                AND valid_to <= (SELECT hi FROM c) GROUP BY {keyed}""",
-            f"""SELECT {keyed}, COUNT(*) FROM {spans}
-                WHERE {own} AND valid_to > %s AND valid_from <= %s
-                AND NOT EXISTS (SELECT 1 FROM c) GROUP BY {keyed}""",
-        ]
-        params += [program_id, part, program_id, part, program_id, part, as_of, as_of]
-    union = "\n UNION ALL ".join(pieces)
+    parts = ", ".join(f"'{part}'" for part in checkpoints.PARTS)  # fixed identifiers
+    own = f"program_id = %s AND part IN ({parts}) AND shared = FALSE"
     sql = f"""SELECT part, key, status, status_original, CAST(SUM(n) AS integer) AS n
-        FROM ({union}) x
+        FROM (SELECT part, key, status, status_original, n FROM {counts}
+              WHERE program_id = %s AND day = (SELECT day FROM c)
+            UNION ALL
+            SELECT {keyed}, (SELECT sign FROM c) * COUNT(*) FROM {spans}
+            WHERE {own} AND valid_from > (SELECT lo FROM c) AND valid_from <= (SELECT hi FROM c)
+            GROUP BY {keyed}
+            UNION ALL
+            SELECT {keyed}, -(SELECT sign FROM c) * COUNT(*) FROM {spans}
+            WHERE {own} AND valid_to > (SELECT lo FROM c) AND valid_to <= (SELECT hi FROM c)
+            GROUP BY {keyed}) x
         GROUP BY part, key, status, status_original"""
-    return cte, cte_params, sql, params
+    return cte, cte_params, sql, [program_id, program_id, program_id]
+
+
+#: A day before every span row (they start on ``spans.FIRST_DAY`` at the earliest): the
+#: checkpoint ``_counted_sql`` counts from when a program has none, where no row is counted.
+_BEFORE_EVERY_ROW = dt.date(1, 1, 1)
 
 
 #: The dashboard's name of each part kept at checkpoints (``_program_sql`` rows); its lead
@@ -715,4 +721,124 @@ def chart_data(rows: Iterable[Row], link) -> dict:
             }
             for key, label, colour in SERIES
         ],
+    }
+
+
+# The breakdown sections, written here: the template engine (``tasks/_breakdown.html``, three
+# tables of ~45 rows and 8 cells, their legends and charts) took longer than the database over
+# the figures. The HTML is the template's, byte for byte (``tests/test_dashboard_html.py``
+# renders both). Labels are written as ``{% translate %}`` wrote them (a literal's
+# translation is not escaped); every value is escaped as the template escaped it.
+
+#: The heading of a breakdown table's first column, by breakdown (else "Member").
+_FIRST_COLUMN = {"lead": gettext_noop("Lead agency"), "group": gettext_noop("Solution group")}
+#: The legend above each chart: (series, its label as ``{% translate %}`` named it).
+_LEGEND = (
+    ("overdue", gettext_noop("Overdue")),
+    ("due_soon", gettext_noop("Due soon")),
+    ("on_track", gettext_noop("On track")),
+    ("regular", gettext_noop("Regular")),
+    ("no_deadline", gettext_noop("No deadline")),
+    ("completed", gettext_noop("Completed")),
+)
+#: The breakdowns whose rows link to a page of their own (an agency's, a member's).
+_ROW_PAGES = ("lead", "member")
+
+
+def _row_label(by: str, row: Row) -> str:
+    """The row's heading cell's content, as the template's ``if``/``elif``/``else`` wrote it."""
+    if by in _ROW_PAGES and row.key:
+        return (
+            f'<a href="{html.escape(row.href)}" title="{html.escape(row.title)}">'
+            f"{html.escape(row.label)}</a>\n            "
+        )
+    label = Truncator(row.label).chars(48)
+    return f'<span title="{html.escape(row.title)}">{html.escape(label)}</span>'
+
+
+def breakdown(
+    by: str,
+    title,
+    rows: list[Row],
+    around: list[tuple[str, str, str]],
+    page: tuple[str, str] | None,
+) -> dict:
+    """One breakdown of the dashboard: its rows with their links (``row.links`` by column,
+    ``row.href`` the row's own page), the chart's data and the section's HTML (``html``).
+
+    ``around``: (column, address before the row's id, after it) of each column of
+    ``COLUMNS``, the cells' links; ``page``: the row's page before and after its id, or None.
+    A row without a key ("not classified") links nowhere."""
+    head, tail = page or ("", "")
+    # Each column's opening tag and escaped address around the row's id: an id is digits,
+    # so escaping the whole address is escaping the two parts.
+    cells = [
+        (key, f'<td class="num col-{html.escape(key)}">', html.escape(h), html.escape(t))
+        for key, h, t in around
+    ]
+    body = []
+    for row in rows:
+        counts = row.counts
+        if row.key is None:
+            row.links = {}
+            row.href = ""
+            written = "".join(
+                f'{opening}<span class="zero">0</span></td>'
+                if not counts.get(key, 0)
+                else f"{opening}{int(counts[key]):d}</td>"
+                for key, opening, _h, _t in cells
+            )
+        else:
+            pk = str(int(row.key))
+            row.links = {key: h + pk + t for key, h, t in around}
+            row.href = f"{head}{pk}{tail}" if page else ""
+            written = "".join(
+                f'{opening}<a href="{h}{pk}{t}">{int(counts[key]):d}</a></td>'
+                if counts.get(key, 0)
+                else f'{opening}<span class="zero">0</span></td>'
+                for key, opening, h, t in cells
+            )
+        body.append(
+            '\n        <tr>\n          <th scope="row" class="row-label">\n            '
+            f"{_row_label(by, row)}\n          </th>\n          {written}\n        </tr>\n        "
+        )
+    chart = chart_data(rows, lambda r, key: r.links.get(key, ""))
+    section_id, data_id = f"chart-{by}", f"chart-{by}-data"
+    title_text = html.escape(str(title))
+    if rows:
+        legend = "".join(
+            f'    <li class="s-{key}">{gettext(msgid)}</li>\n' for key, msgid in _LEGEND
+        )
+        heads = "".join(
+            f'<th scope="col" class="num">{html.escape(str(label))}</th>'
+            for _key, label, _s in COLUMNS
+        )
+        aria = gettext("Chart: %(title)s. The same figures are in the table below.") % {
+            "title": title_text
+        }
+        first = gettext(_FIRST_COLUMN.get(by, "Member"))
+        content = (
+            f'\n  <ul class="legend" aria-hidden="true">\n{legend}  </ul>\n'
+            f'  <div class="chart" data-chart="{data_id}" role="img" aria-label="{aria}"></div>\n'
+            f"  {chart_script(chart, data_id)}\n"
+            '  <div class="table-scroll">\n    <table class="table compact">\n      <thead>\n'
+            f'        <tr>\n          <th scope="col">{first}</th>\n          {heads}\n'
+            "        </tr>\n      </thead>\n      <tbody>\n        "
+            f"{''.join(body)}\n      </tbody>\n    </table>\n  </div>\n  "
+        )
+    else:
+        content = f'\n  <p class="muted">{gettext("No tasks to show.")}</p>\n  '
+    written = (
+        f'\n<section class="card" aria-labelledby="{section_id}-title">\n'
+        f'  <div class="card-head"><h2 id="{section_id}-title">{title_text}</h2></div>\n'
+        f"  {content}\n</section>\n"
+    )
+    return {
+        "id": section_id,
+        "data_id": data_id,
+        "by": by,
+        "title": title,
+        "rows": rows,
+        "chart": chart,
+        "html": mark_safe(written),  # every value is escaped or an integer
     }

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
+from urllib.parse import quote_plus
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -285,6 +286,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 # Dashboard ------------------------------------------------------------------------------------
 
 _ROW_KEY = "ROWKEY0"  # stands for a row's id in a link pattern; survives URL encoding as is
+_STATUS_KEY = "STATUSKEY0"  # and for a status
 
 
 @login_required
@@ -319,27 +321,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     task_list = reverse("task-list")
     status_param = {key: status for key, _label, status in figures.COLUMNS}
 
+    # The ~35 addresses below differ only by their status and row: each kind (the totals',
+    # each breakdown's) is encoded once around stand-ins, as ``_ROW_KEY``.
+    encoded: dict[str, str] = {}
+
     def link(row: figures.Row | None, key: str, by: str = "") -> str:
-        extra: dict[str, Any] = {"status": status_param.get(key, key)}
-        if row is not None and by:
-            extra[by] = row.key
-        return f"{task_list}?{state.querystring(**extra)}"
-
-    def row_links(by: str) -> Callable[[figures.Row], dict[str, str]]:
-        """The links of a row's cells by column. Hundreds of cells differ only by the row's
-        key: each column's address is encoded once, around the key."""
-        around = [
-            (key, *link(figures.Row(key=_ROW_KEY, label=""), key, by).partition(_ROW_KEY)[::2])
-            for key, _l, _s in figures.COLUMNS
-        ]
-
-        def links(row: figures.Row) -> dict[str, str]:
-            if row.key is None:  # "not classified": no filter can name it
-                return {}
-            pk = str(int(row.key))
-            return {key: head + pk + tail for key, head, tail in around}
-
-        return links
+        by = by if row is not None else ""
+        around = encoded.get(by)
+        if around is None:
+            extra: dict[str, Any] = {"status": _STATUS_KEY, **({by: _ROW_KEY} if by else {})}
+            around = encoded[by] = f"{task_list}?{state.querystring(**extra)}"
+        address = around.replace(_STATUS_KEY, quote_plus(str(status_param.get(key, key))))
+        return address.replace(_ROW_KEY, quote_plus(str(row.key))) if by else address
 
     breakdowns = []
     for by, title, rows in (
@@ -347,33 +340,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ("group", _("By solution group"), figures.by_group(base, as_of, program)),
         ("member", _("By supervising member"), figures.by_member(base, as_of, program)),
     ):
-        links_of = row_links(by)
-        # The row's page (an agency's, a member's), reversed once around the key.
+        # Hundreds of cells differ only by the row's key: each column's address is encoded
+        # once, around the key; the row's page (an agency's, a member's) reversed once too.
+        around = [
+            (key, *link(figures.Row(key=_ROW_KEY, label=""), key, by).partition(_ROW_KEY)[::2])
+            for key, _l, _s in figures.COLUMNS
+        ]
         page = {"lead": "org-detail", "member": "member-detail"}.get(by)
-        head, tail = pattern(page) if page else ("", "")
-        for row in rows:
-            row.href = f"{head}{int(row.key)}{tail}" if page and row.key else ""
-            row.links = links_of(row)
-            # (column, count, link) of each cell, in the order of the columns.
-            row.cells = [
-                (key, row.n(key), row.links.get(key, "")) for key, _l, _s in figures.COLUMNS
-            ]
-            # The ~400 cells of the three tables, written here: the template engine took
-            # longer over them than the database over the figures.
-            row.cells_html = figures.cells_html(row.cells)
-        # The bars link where the table's cells do.
-        chart = figures.chart_data(rows, lambda r, key: r.links.get(key, ""))
-        breakdowns.append(
-            {
-                "id": f"chart-{by}",
-                "data_id": f"chart-{by}-data",
-                "by": by,
-                "title": title,
-                "rows": rows,
-                "chart": chart,
-                "chart_script": figures.chart_script(chart, f"chart-{by}-data"),
-            }
-        )
+        parts = pattern(page) if page else None
+        breakdowns.append(figures.breakdown(by, title, rows, around, parts))
     # A committee member first sees the tasks he or she supervises: the member's own row of
     # the breakdown by member, so no further query.
     member_id = getattr(request.user, "committee_member_id", None)
