@@ -292,14 +292,17 @@ def _distance_sql(connection) -> str:
     return "ABS(julianday(day) - julianday(%s))"
 
 
-def _counted_sql(connection, program_id: int, as_of: dt.date) -> tuple[str, list, str, list]:
+def _counted_sql(
+    connection, program_id: int, as_of: dt.date, parts: tuple | None = None
+) -> tuple[str, list, str, list]:
     """The rows covering ``as_of`` of the parts kept at checkpoints (``checkpoints.PARTS``,
     not shared), counted per part, key, status (and status against the original deadline for
     part "task"): the counts of the checkpoint nearest to ``as_of``, plus (or, for a checkpoint
     after it, minus) the rows starting between the two days, minus (plus) those ending between
     them. Without a checkpoint, the rows covering ``as_of`` are counted. Returns the common
     table expression naming the checkpoint, the statement and its parameters (those of the
-    expression first); rows: (part, key or 0, status, status_original or '', number)."""
+    expression first); rows: (part, key or 0, status, status_original or '', number).
+    ``parts``: only these of ``checkpoints.PARTS`` (the task list's counts)."""
     q = connection.ops.quote_name
     spans, counts = q(TaskStatusSpan._meta.db_table), q(StatusCount._meta.db_table)
     points = q(StatusCheckpoint._meta.db_table)
@@ -317,7 +320,7 @@ def _counted_sql(connection, program_id: int, as_of: dt.date) -> tuple[str, list
             WHERE program_id = %s AND day = (SELECT day FROM c)"""
     ]
     params: list = [program_id]
-    for part in checkpoints.PARTS:
+    for part in checkpoints.PARTS if parts is None else parts:
         own = "program_id = %s AND part = %s AND shared = FALSE"
         pieces += [
             f"""SELECT {keyed}, (SELECT sign FROM c) * COUNT(*) FROM {spans}
