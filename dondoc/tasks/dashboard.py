@@ -294,7 +294,9 @@ def _distance_sql(connection) -> str:
     return "ABS(julianday(day) - julianday(%s))"
 
 
-def _counted_sql(connection, program_id: int, as_of: dt.date) -> tuple[str, list, str, list]:
+def _counted_sql(
+    connection, program_id: int, as_of: dt.date, parts: tuple | None = None
+) -> tuple[str, list, str, list]:
     """The rows covering ``as_of`` of the parts kept at checkpoints (``checkpoints.PARTS``,
     not shared), counted per part, key, status (and status against the original deadline for
     part "task"): the counts of the checkpoint nearest to ``as_of``, plus (or, for a checkpoint
@@ -306,7 +308,8 @@ def _counted_sql(connection, program_id: int, as_of: dt.date) -> tuple[str, list
     (part, key or 0, status, status_original or '', number).
 
     The parts are read together, by one index range per kind of day (``part IN``): two scans
-    of the span rows, not one per part and kind of day."""
+    of the span rows, not one per part and kind of day. ``parts``: only these of
+    ``checkpoints.PARTS`` (the task list's counts)."""
     q = connection.ops.quote_name
     spans, counts = q(TaskStatusSpan._meta.db_table), q(StatusCount._meta.db_table)
     points = q(StatusCheckpoint._meta.db_table)
@@ -322,11 +325,13 @@ def _counted_sql(connection, program_id: int, as_of: dt.date) -> tuple[str, list
     cte_params = [_BEFORE_EVERY_ROW, as_of, as_of, as_of, as_of, as_of, program_id, as_of]
     original = f"CASE WHEN part = '{SpanPart.TASK.value}' THEN status_original ELSE '' END"
     keyed = f"part, COALESCE(key, 0), status, {original}"
-    parts = ", ".join(f"'{part}'" for part in checkpoints.PARTS)  # fixed identifiers
-    own = f"program_id = %s AND part IN ({parts}) AND shared = FALSE"
+    chosen = checkpoints.PARTS if parts is None else parts
+    names = ", ".join(f"'{part}'" for part in chosen)  # fixed identifiers
+    own = f"program_id = %s AND part IN ({names}) AND shared = FALSE"
+    kept = "" if parts is None else f" AND part IN ({names})"
     sql = f"""SELECT part, key, status, status_original, CAST(SUM(n) AS integer) AS n
         FROM (SELECT part, key, status, status_original, n FROM {counts}
-              WHERE program_id = %s AND day = (SELECT day FROM c)
+              WHERE program_id = %s AND day = (SELECT day FROM c){kept}
             UNION ALL
             SELECT {keyed}, (SELECT sign FROM c) * COUNT(*) FROM {spans}
             WHERE {own} AND valid_from > (SELECT lo FROM c) AND valid_from <= (SELECT hi FROM c)

@@ -34,6 +34,7 @@ with the reason; another value that cannot be read is ignored and reported in
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -59,6 +60,7 @@ from django.db.models import (
     When,
     Window,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, RowNumber
 from django.db.models.query import EmptyQuerySet
 from django.utils import timezone
@@ -79,6 +81,7 @@ from dondoc.tasks.models import (
     TaskAgency,
     TaskAgencyGroup,
     TaskSource,
+    TaskStatusSpan,
 )
 from dondoc.tasks.outputs import OUTPUT_KINDS
 from dondoc.tasks.queries import (
@@ -272,6 +275,77 @@ def _ordering(sort: str) -> list:
     return [primary, "id"]
 
 
+def _span_ordering(sort: str, prefix: str = "span__") -> list:
+    """``_ordering`` for the tasks of one status read from their status spans
+    (``build_tasks(..., by_status=True)``; ``prefix`` "" on the spans themselves): the span's
+    copies of the task's columns, in the order of the spans' list indexes. Sorted by status,
+    the tasks of one status are in id order (``_ordering``'s second key)."""
+    key = sort.lstrip("-")
+    desc = sort.startswith("-")
+    if key == "status":
+        return [F(f"{prefix}task_id").asc()]
+    if key == "assigned":
+        primary = F(f"{prefix}task_assigned_on")
+    elif key == "deadline":
+        primary = F(f"{prefix}task_due_on")
+    else:
+        raise ValueError(f"no span order for {sort!r}")
+    primary = primary.desc(nulls_last=True) if desc else primary.asc(nulls_last=True)
+    return [primary, F(f"{prefix}task_id").asc()]
+
+
+def span_page(
+    values: Values, offset: int, limit: int, columns: tuple[str, ...] = ("task_id",)
+) -> QuerySet:
+    """The ids of tasks ``offset`` to ``offset + limit`` of a list of one status that the kept
+    counts count (``status_walks``: every task of the program, by status, solution group or
+    member), read from the status spans alone in the list's order (``_span_ordering``): along
+    an index of the spans (migration 0014) without reading the tasks passed on the way. A
+    span covering the date stands for a task assigned by then and not merged away
+    (``tasks.spans``). ``build_tasks(..., by_status=True)`` then reads these tasks' rows."""
+    as_of = values.as_of
+    spans = TaskStatusSpan.objects.filter(
+        program_id=values.program,
+        part=SpanPart.TASK,
+        status__in=values.statuses,
+        valid_from__lte=as_of,
+        valid_to__gt=as_of,
+    )
+    if values.group:
+        spans = spans.filter(key=values.group)
+    if values.member:
+        spans = spans.filter(
+            Exists(
+                Task.members.through.objects.filter(
+                    task_id=OuterRef("task_id"), member=values.member
+                )
+            )
+        )
+    ordered = spans.order_by(*_span_ordering(values.sort, prefix=""))
+    return ordered.values(*columns)[offset : offset + limit]
+
+
+def merged_page(values: Values, offset: int, limit: int) -> RawSQL:
+    """``span_page`` for a list of several statuses sorted by deadline or assignment date:
+    the first ``offset + limit`` tasks of each status read along its spans, merged in the
+    list's order (``UNION ALL``, ordered by the same columns, by position), and of those the
+    ids of rows ``offset`` to ``offset + limit``."""
+    from django.db import DEFAULT_DB_ALIAS
+
+    column = {"deadline": "task_due_on", "assigned": "task_assigned_on"}[values.sort.lstrip("-")]
+    parts, params = [], []
+    for n, status in enumerate(values.statuses):
+        one = dataclasses.replace(values, statuses=[status])
+        first = span_page(one, 0, offset + limit, columns=(column, "task_id"))
+        sql, part_params = first.query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
+        parts.append(f"SELECT * FROM ({sql}) b{n}")
+        params += part_params
+    direction = "DESC" if values.sort.startswith("-") else "ASC"
+    sql = f"""SELECT task_id FROM ({" UNION ALL ".join(parts)}
+        ORDER BY 1 {direction} NULLS LAST, 2 ASC LIMIT {int(limit)} OFFSET {int(offset)}) page"""
+    return RawSQL(sql, params)
+
+
 class SpansMissing(Exception):
     """Some task of a list read from the status spans (``source="spans"``) has no span
     covering the date: read the list from the timeline instead."""
@@ -430,15 +504,26 @@ def parse_filters(params: Mapping[str, Any]) -> tuple[FilterState, Values | None
     return state, values
 
 
-def build_tasks(user: Any, values: Values, *, source: str = "timeline") -> QuerySet:
+def build_tasks(
+    user: Any, values: Values, *, source: str = "timeline", by_status: bool = False
+) -> QuerySet:
     """The tasks ``user`` may see (``visible_tasks``), as of ``values.as_of``, filtered and
     sorted by ``values`` (``filter_tasks``).
 
     ``source="none"``: without the statuses, for filters that ask for none (``counted_alone``):
-    the tasks' own filters alone, to count them."""
+    the tasks' own filters alone, to count them.
+
+    ``by_status`` (with ``source="spans"`` and one status asked): the tasks whose status span
+    on the date has that status, sorted by the span's copies of the task's sort columns
+    (``TaskStatusSpan.task_due_on``, ``task_assigned_on``, ``task_id``): the same order, which
+    PostgreSQL reads from an index of the spans by program and status (migration 0014) and
+    stops at the page's last row (``statements.walk``). A task without a span on the date is
+    not listed (the kept counts that give such a list's number trust the spans likewise)."""
     if source not in ("spans", "timeline", "none"):
         raise ValueError(f"source must be 'spans', 'timeline' or 'none', not {source!r}")
     spans = source == "spans"
+    if by_status and not (spans and len(values.statuses) == 1):
+        raise ValueError("by_status reads the spans of one status")
     as_of = values.as_of
     qs = visible_tasks(user, tasks_as_of(as_of, Task.objects.filter(program_id=values.program)))
     if source == "none":
@@ -450,7 +535,10 @@ def build_tasks(user: Any, values: Values, *, source: str = "timeline") -> Query
         qs = with_late_against_original(with_status(qs, as_of), as_of)
 
     def unless_spanless(condition: Q) -> Q:
-        return condition | Q(span_id__isnull=True) if spans else condition
+        return condition | Q(span_id__isnull=True) if spans and not by_status else condition
+
+    if by_status:  # the index's leading columns, on the span
+        qs = qs.alias(span_program=F("span__program_id")).filter(span_program=values.program)
 
     if values.late_against_original:
         qs = qs.filter(unless_spanless(Q(late_against_original=True)))
@@ -485,6 +573,8 @@ def build_tasks(user: Any, values: Values, *, source: str = "timeline") -> Query
     if values.output_kinds:
         qs = qs.filter(output_kind__in=values.output_kinds)
     key = values.sort.lstrip("-")
+    if by_status:
+        return qs.order_by(*_span_ordering(values.sort))
     if key == "status":
         qs = qs.annotate(status_rank=_status_rank())
     elif key == "lead":
@@ -614,27 +704,14 @@ def kept_count(user: Any, values: Values) -> int | None:
     (the services keep them; ``dondoc check-figures`` compares them with the timeline)."""
     from django.db import DEFAULT_DB_ALIAS, connections
 
-    from dondoc.accounts.policy import task_visibility_key
     from dondoc.tasks.dashboard import _counted_sql
 
-    if task_visibility_key(user) != ("all",):
-        return None
-    if (
-        values.lead_units
-        or values.agency_units
-        or values.directive
-        or values.due_from
-        or values.due_to
-        or values.q
-        or values.output
-        or values.output_kinds
-    ):
-        return None
-    if values.member and (values.group or values.late_against_original):
+    if not _kept(user, values):
         return None
     connection = connections[DEFAULT_DB_ALIAS]
+    part = SpanPart.MEMBER if values.member else SpanPart.TASK
     cte, cte_params, counted_sql, counted_params = _counted_sql(
-        connection, values.program, values.as_of
+        connection, values.program, values.as_of, parts=(part.value,)
     )
     tests = ["part = %s"]
     params: list = [(SpanPart.MEMBER if values.member else SpanPart.TASK).value]
@@ -657,6 +734,143 @@ def kept_count(user: Any, values: Values) -> int | None:
         cursor.execute(sql, [*cte_params, *counted_params, *params])
         (total,) = cursor.fetchone()
     return int(total or 0)
+
+
+def _kept(user: Any, values: Values) -> bool:
+    """True when the dashboard's kept counts count the list (``kept_count``)."""
+    from dondoc.accounts.policy import task_visibility_key
+
+    if task_visibility_key(user) != ("all",):
+        return False
+    if (
+        values.lead_units
+        or values.agency_units
+        or values.directive
+        or values.due_from
+        or values.due_to
+        or values.q
+        or values.output
+        or values.output_kinds
+    ):
+        return False
+    return not (values.member and (values.group or values.late_against_original))
+
+
+def kept_counts(user: Any, values: Values) -> dict[str, tuple[int, int]] | None:
+    """``kept_count`` per status asked (every status when none is): the number of tasks of the
+    list with that status, and the number of tasks of the program with it (what a walk along
+    that status's spans passes: ``status_walks``); statuses without a task are left out. None
+    when the kept counts do not count the list, or it asks for lateness against the original
+    deadline."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    from dondoc.tasks.dashboard import _counted_sql
+
+    if values.late_against_original or not _kept(user, values):
+        return None
+    connection = connections[DEFAULT_DB_ALIAS]
+    task = SpanPart.TASK.value
+    parts = (task, SpanPart.MEMBER.value) if values.member else (task,)
+    cte, cte_params, counted_sql, counted_params = _counted_sql(
+        connection, values.program, values.as_of, parts=parts
+    )
+    listed = "part = %s"
+    listed_params: list = [(SpanPart.MEMBER if values.member else SpanPart.TASK).value]
+    if values.member or values.group:
+        listed += " AND key = %s"
+        listed_params.append(values.member or values.group)
+    where = f"(part = %s OR ({listed}))"
+    where_params = [task, *listed_params]
+    if values.statuses:
+        where += f" AND status IN ({', '.join(['%s'] * len(values.statuses))})"
+        where_params += values.statuses
+    sql = f"""WITH {cte} SELECT status, SUM(CASE WHEN {listed} THEN n ELSE 0 END),
+        SUM(CASE WHEN part = %s THEN n ELSE 0 END)
+        FROM ({counted_sql}) k WHERE {where} GROUP BY status"""
+    params = [*cte_params, *listed_params, task, *counted_params, *where_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    return {status: (int(n or 0), int(m or 0)) for status, n, m in found if m}
+
+
+#: The walks along the spans of a list's statuses (``status_walks``, ``merged_walks``) read
+#: at most about this many of them, from the index alone when no group or member is asked.
+WALK_BUDGET = 50_000
+
+
+def status_walks(
+    user: Any, values: Values, offset: int, limit: int
+) -> tuple[int, list[tuple[str, int, int]]] | None:
+    """How to read rows ``offset`` to ``offset + limit`` of a list of tasks of one status
+    sorted by deadline or assignment date, or of any statuses sorted by status: the number of
+    tasks of the list (``kept_counts``) and, in the page's order, the statuses whose tasks
+    the page shows with the offset and number of rows of each (``statements.walk(...,
+    by_status=True)``). Sorted by status, the tasks of a status follow those of the one
+    before (``STATUS_ORDER``, reversed for ``-status``), in id order.
+
+    None when the kept counts do not count the list, for other sorts or several statuses
+    sorted otherwise, or when a walk would pass too many spans of
+    tasks the other filters (a group, a member) leave out (more than ``WALK_BUDGET``): the
+    list is then read whole (``statements.rows``), starting from those filters."""
+    key = values.sort.lstrip("-")
+    if key not in ("deadline", "assigned", "status"):
+        return None
+    if key != "status" and len(values.statuses) != 1:
+        return None
+    counts = kept_counts(user, values)
+    if counts is None:
+        return None
+    total = sum(n for n, _m in counts.values())
+    if offset >= total:
+        return total, []  # past the last page
+    order = [s.value for s in STATUS_ORDER]
+    if values.sort.startswith("-"):
+        order.reverse()
+    walks = []
+    start = 0
+    for status in order:
+        n, m = counts.get(status, (0, 0))
+        first, last = max(offset, start), min(offset + limit, start + n)
+        if first < last:
+            if (last - start) * m > WALK_BUDGET * n:
+                return None
+            walks.append((status, first - start, last - first))
+        start += n
+    return total, walks
+
+
+def merged_walks(
+    user: Any, values: Values, offset: int, limit: int
+) -> tuple[int, list[str]] | None:
+    """How to read rows ``offset`` to ``offset + limit`` of a list of several statuses (or
+    of any status) sorted by deadline or assignment date that a walk of the tasks in that
+    order would not meet early (``walks_well``), or past its first page (the walk reads every
+    task before the page's first): the number of tasks of the list (``kept_counts``) and the
+    statuses whose first ``offset + limit`` tasks, each read along its spans, are merged
+    (``statements.merged``). None otherwise, or when the walks would pass too many spans
+    (``WALK_BUDGET``)."""
+    if values.sort.lstrip("-") not in ("deadline", "assigned") or len(values.statuses) == 1:
+        return None
+    if walks_well(values) and not offset:  # its first page: the walk of the tasks is shorter
+        return None
+    counts = kept_counts(user, values)
+    if counts is None:
+        return None
+    total = sum(n for n, _m in counts.values())
+    if offset >= total:
+        return total, []  # past the last page
+    statuses, read = [], 0
+    for status, (n, m) in sorted(counts.items()):
+        if n:
+            need = min(n, offset + limit)
+            if need * m > WALK_BUDGET * n:
+                return None
+            read += need * m // n
+            statuses.append(status)
+    if read > WALK_BUDGET:
+        return None
+    return total, statuses
 
 
 def known_total(user: Any, values: Values) -> int | None:
@@ -884,13 +1098,37 @@ def filtered_rows(
     its rows (``known_total``) and whose tasks a walk in the page's order meets early enough
     (``walks_well``) is read by a statement that walks the tasks in that order and stops at
     its last row (``statements.walk``), instead of joining every matching task to its status
-    span for the count and sorting them all. Either way the rows and the number are
-    those of the statement with the windows (a test compares them)."""
+    span for the count and sorting them all. A list of one status sorted by deadline or
+    assignment date, or of any statuses sorted by status, that the kept counts count is read
+    along the spans of each status in the page's order (``status_walks``); several statuses
+    sorted by deadline or assignment date (or any status, past the first page), by merging
+    those walks (``merged_walks``). Either way the rows and the number are those of the
+    statement with the windows (a test compares them)."""
     from dondoc.tasks import statements
 
     state, values = parse_filters(params)
     if values is None:
         return Task.objects.none(), state, [], 0
+    walks = status_walks(user, values, offset, limit)
+    if walks is not None:
+        total, pieces = walks
+        found = []
+        for status, first, count in pieces:
+            one = dataclasses.replace(values, statuses=[status])
+            rows = statements.walk(user, one, first, count, annotations, by_status=True)
+            if rows is None or len(rows) != count:  # not kept, or the spans and counts differ
+                break
+            found += rows
+        else:
+            return None, state, _with_relations(found), total
+    merge = merged_walks(user, values, offset, limit)
+    if merge is not None:
+        total, statuses = merge
+        found = statements.merged(user, values, offset, limit, annotations, statuses)
+        if not statuses:  # past the last page
+            found = []
+        if found is not None and len(found) == min(limit, total - offset):
+            return None, state, _with_relations(found), total
     total = known_total(user, values)
     if total == 0 and not offset:  # nothing to read (no statement reading every task for it)
         return None, state, [], 0

@@ -795,6 +795,12 @@ class TaskStatusSpan(models.Model):
     status_original = models.CharField(max_length=20)
     #: The deadline in force.
     due_on = models.DateField(null=True, blank=True)
+    #: On the rows of part "task", the task's own deadline (as first assigned) and assignment
+    #: date, the columns the task list sorts by: a list of one status is read in its order from
+    #: the rows covering a date, stopping at its last row (migration 0014's indexes). None on
+    #: the other parts.
+    task_due_on = models.DateField(null=True, blank=True)
+    task_assigned_on = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -830,6 +836,8 @@ class TaskStatusSpan(models.Model):
                 name="status_span_overdue_idx",
             ),
         ]
+        # On PostgreSQL, also indexes on the rows of part "task" by program and status in the
+        # task list's orders (migration 0014: made there only, they sort NULLs last).
 
     def __str__(self) -> str:
         span = f"{self.valid_from}–{self.valid_to}"

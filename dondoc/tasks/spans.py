@@ -147,6 +147,10 @@ class Row:
     due_on: dt.date | None
     shared: bool
     program_id: int
+    #: The task's own deadline and assignment date, on its rows of part "task" (the task
+    #: list's sort columns); None on the other parts.
+    task_due_on: dt.date | None = None
+    task_assigned_on: dt.date | None = None
 
     def sort_key(self) -> tuple:
         return (self.task_id, self.part, self.key or 0, self.valid_from)
@@ -278,6 +282,8 @@ def task_rows(
                     due_on=span.due_on,
                     shared=shared and part in (SpanPart.LEAD, SpanPart.LEAD_GROUP),
                     program_id=program_id,
+                    task_due_on=due_on if part == SpanPart.TASK else None,
+                    task_assigned_on=assigned_on if part == SpanPart.TASK else None,
                 )
             )
     return result
@@ -349,7 +355,12 @@ def refresh(task_ids: Iterable[int], *, models: dict | None = None) -> int:
             continue  # unchanged (an update without a status change): nothing to write
         m["TaskStatusSpan"].objects.filter(task_id__in=chunk).delete()
         model = m["TaskStatusSpan"]
-        rows = [model(**dataclasses.asdict(row)) for row in computed]
+        # A migration's model may predate some columns of ``Row``: those it has.
+        names = {f.attname for f in model._meta.concrete_fields}
+        rows = [
+            model(**{k: v for k, v in dataclasses.asdict(row).items() if k in names})
+            for row in computed
+        ]
         model.objects.bulk_create(rows, batch_size=1000)
         written += len(rows)
         if before is not None:  # not in a migration, before checkpoints exist

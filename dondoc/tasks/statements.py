@@ -34,7 +34,14 @@ from django.db.models.query import EmptyQuerySet
 
 from dondoc.accounts.policy import task_visibility_key
 from dondoc.core.prepared import verify_kept
-from dondoc.tasks.filters import ROW_FIELDS, Values, build_tasks, counted
+from dondoc.tasks.filters import (
+    ROW_FIELDS,
+    Values,
+    build_tasks,
+    counted,
+    merged_page,
+    span_page,
+)
 
 _INT = 2_000_000_000  # stand-in ids from here up: no real row has one
 _TEXT = "zqstandin"
@@ -102,7 +109,9 @@ def _queryset(
     """The queryset the ORM builds for ``values``, or None (nothing to ask, or not the default
     database): for ``kind`` "rows", the rows with the windows ``total_rows`` and
     ``spanned_rows`` (``filters.counted``); "walk", the rows alone with their ``span_id``, a
-    plain ``LIMIT`` that an ordered walk can stop early; "count", the number of tasks (one row
+    plain ``LIMIT`` that an ordered walk can stop early; "status walk", the same for the one
+    status asked, read in order from its spans (``filters.build_tasks(..., by_status=True)``);
+    "count", the number of tasks (one row
     ``total_rows``, none when no task matches), without the status spans' join (for filters
     that do not ask for a status: ``filters.counted_alone``)."""
     if kind == "count":
@@ -113,10 +122,15 @@ def _queryset(
         return (
             qs.order_by().values("program_id").annotate(total_rows=Count("pk")).values("total_rows")
         )
-    qs = build_tasks(user, values, source="spans")
+    qs = build_tasks(user, values, source="spans", by_status=kind == "status walk")
     if isinstance(qs, EmptyQuerySet) or qs.db != DEFAULT_DB_ALIAS:
         return None
     names = (*ROW_FIELDS, "status", "due_on_as_of", "late_against_original", *annotations)
+    if kind == "status walk":  # the page's tasks found from the spans alone, then read
+        page = span_page(values, offset, limit)
+        return qs.filter(pk__in=page).values(*names, "span_id")
+    if kind == "merged":
+        return qs.filter(pk__in=merged_page(values, offset, limit)).values(*names, "span_id")
     if kind == "walk":
         return qs.values(*names, "span_id")[offset : offset + limit]
     windows = {"total_rows": Window(Count("pk")), "spanned_rows": Window(Count("span_id"))}
@@ -191,13 +205,22 @@ def rows(
 
 
 def walk(
-    user: Any, values: Values, offset: int, limit: int, annotations: tuple = ()
+    user: Any,
+    values: Values,
+    offset: int,
+    limit: int,
+    annotations: tuple = (),
+    *,
+    by_status: bool = False,
 ) -> list[dict] | None:
     """``rows`` without the windows, each row with its ``span_id`` (None for a task without a
     span on the date): a plain ``ORDER BY … LIMIT`` that PostgreSQL can answer by walking the
     tasks in the page's order (an index) and stopping at the page's last row, for a list
-    whose number is known otherwise (``filters.filtered_rows``)."""
-    return _run(user, values, offset, limit, tuple(annotations), "walk")
+    whose number is known otherwise (``filters.filtered_rows``). ``by_status``: the tasks of
+    the one status ``values`` asks for, walked along their status spans' index in the page's
+    order (``filters.build_tasks``)."""
+    kind = "status walk" if by_status else "walk"
+    return _run(user, values, offset, limit, tuple(annotations), kind)
 
 
 def count(user: Any, values: Values) -> int | None:
@@ -210,9 +233,28 @@ def count(user: Any, values: Values) -> int | None:
     return found[0]["total_rows"] if found else 0
 
 
-def _run(
-    user: Any, values: Values, offset: int, limit: int, annotations: tuple, kind: str
+def merged(
+    user: Any,
+    values: Values,
+    offset: int,
+    limit: int,
+    annotations: tuple = (),
+    statuses: list[str] | tuple = (),
 ) -> list[dict] | None:
+    """Rows ``offset`` to ``offset + limit`` of a list of several ``statuses`` (those of
+    ``values`` that have tasks) sorted by deadline or assignment date, as ``walk``: the page's
+    tasks found by merging the first ``offset + limit`` of each status read along its spans
+    (``filters.merged_page``), then read. None when the shape has no kept statement."""
+    if not statuses:
+        return []
+    some = dataclasses.replace(values, statuses=sorted(statuses))
+    return _run(user, some, offset, limit, tuple(annotations), "merged")
+
+
+def _statement(
+    user: Any, values: Values, offset: int, limit: int, annotations: tuple, kind: str
+) -> tuple[Statement, list] | None:
+    """The kept statement for the request and its parameters (None when the shape has none)."""
     connection = connections[DEFAULT_DB_ALIAS]
     key = (
         connection.vendor,
@@ -237,9 +279,23 @@ def _run(
     if settings.DONDOC_VERIFY_KEPT_SQL:
         fresh = _queryset(user, values, offset, limit, annotations, kind)
         verify_kept(fresh, statement.sql, params, key)
+    return statement, params
+
+
+def _fetch(connection, statement: Statement, sql: str, params: list) -> list[dict]:
     with connection.cursor() as cursor:
-        cursor.execute(statement.sql, params)
+        cursor.execute(sql, params)
         fetched = cursor.fetchall()
     names = statement.names
     converted = statement.compiler.results_iter(results=[fetched])
     return [dict(zip(names, row, strict=True)) for row in converted]
+
+
+def _run(
+    user: Any, values: Values, offset: int, limit: int, annotations: tuple, kind: str
+) -> list[dict] | None:
+    found = _statement(user, values, offset, limit, annotations, kind)
+    if found is None:
+        return None
+    statement, params = found
+    return _fetch(connections[DEFAULT_DB_ALIAS], statement, statement.sql, params)

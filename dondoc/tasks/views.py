@@ -595,6 +595,8 @@ def _row_page(request: HttpRequest, wanted: int) -> tuple[Page, FilterState]:
         paginator = Paginator(rows if qs is None else qs, PAGE_SIZE)
         paginator.count = total
         return Page(rows, wanted if rows else 1, paginator), state
+    if qs is None:  # past the last page of a list counted without its rows: read the last
+        return _row_page(request, (total - 1) // PAGE_SIZE + 1)
     return _page(with_display_relations(qs), wanted), state
 
 

@@ -121,7 +121,9 @@ def test_the_list_shows_the_changed_deadline_in_force_and_lateness_against_the_o
 @pytest.mark.django_db
 def test_a_task_without_a_span_is_listed_from_its_timeline(timeline, clerk, client):
     as_of = DATES[1]
-    params = {"as_of": as_of.isoformat(), "status": "overdue"}
+    # A filter the dashboard's kept counts do not count: a list they count is read along the
+    # spans of its statuses (``filters.status_walks``) and, like the dashboard, trusts them.
+    params = {"as_of": as_of.isoformat(), "status": "overdue", "due_to": "2100-12-31"}
     expected = _listed(clerk, params, "timeline")
     assert expected[1] >= 1
     gone = expected[0][0][0]

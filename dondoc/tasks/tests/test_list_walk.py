@@ -100,6 +100,29 @@ def _shapes(listed) -> list[dict]:
         {"lead": lead.pk},
         {"lead": lead.pk, "q": "ha tang", "sort": "-assigned"},
         {"due_from": "2025-03-01", "due_to": "2025-12-31"},
+        # Read along the spans of each status (``filters.status_walks``).
+        {"status": "due_soon"},
+        {"status": "in_progress", "sort": "-deadline"},
+        {"status": "regular", "sort": "assigned"},
+        {"status": "no_deadline", "sort": "-assigned"},
+        {"status": "cancelled"},
+        {"status": "overdue", "sort": "-deadline"},
+        {"status": "completed_on_time", "sort": "-assigned"},
+        {"status": "overdue", "sort": "-assigned"},
+        {"sort": "status"},
+        {"sort": "-status"},
+        {"status": "open", "sort": "status"},
+        {"status": ["overdue", "completed_late", "cancelled"], "sort": "-status"},
+        {"group": group.pk, "status": "in_progress", "sort": "-deadline"},
+        {"group": group.pk, "sort": "status"},
+        {"member": member.pk, "sort": "-status"},
+        {"member": member.pk, "status": "overdue", "sort": "assigned"},
+        # Several statuses, each read along its spans, merged (``filters.merged_walks``).
+        {"status": ["due_soon", "in_progress"]},
+        {"status": "completed", "sort": "-assigned"},
+        {"status": "open", "sort": "-deadline"},
+        {"status": ["regular", "no_deadline", "cancelled"], "sort": "assigned"},
+        {"group": group.pk, "status": ["in_progress", "regular"], "sort": "-assigned"},
     ]
 
 
@@ -121,6 +144,15 @@ def test_lists_read_by_a_walk_give_the_rows_and_totals_of_the_timeline(
 ):
     monkeypatch.setattr(filters, "WALK_RATIO", 0)  # every list whose number is known: walked
     statements._KEPT.clear()
+    merges = []
+    merged = statements.merged
+
+    def spy(*args, **kwargs):
+        found = merged(*args, **kwargs)
+        merges.append(args[1].sort if found else None)
+        return found
+
+    monkeypatch.setattr(statements, "merged", spy)
     shapes = _shapes(listed)
     listed_by_shape = [0] * len(shapes)
     for as_of in DATES:
@@ -136,6 +168,9 @@ def test_lists_read_by_a_walk_give_the_rows_and_totals_of_the_timeline(
     walked = {key[3] for key in statements._KEPT if key[1] == "walk"}
     counted = {key[3] for key in statements._KEPT if key[1] == "count"}
     assert len(walked) >= 2 and counted  # both readers; counted where no status is asked
+    by_status = {key[3][-1] for key in statements._KEPT if key[1] == "status walk"}
+    assert by_status >= {"deadline", "-deadline", "assigned", "-assigned", "status", "-status"}
+    assert set(merges) >= {"deadline", "-deadline", "assigned", "-assigned"}
 
 
 @pytest.mark.django_db
@@ -146,16 +181,45 @@ def test_the_kept_counts_count_the_list_as_the_timeline(listed, clerk, reporter)
             _state, values = parse_filters(params)
             expected = _timeline(clerk, params, 0, 100)[1]
             kept = filters.kept_count(clerk, values)
+            counts = filters.kept_counts(clerk, values)
             if shape.get("q") or shape.get("lead") or shape.get("due_from"):
                 assert kept is None, shape  # not among the counts the dashboard keeps
+                assert counts is None, shape
             else:
                 assert kept == expected, shape
+                if not shape.get("late_against_original"):
+                    assert sum(n for n, _m in counts.values()) == expected, shape
+                    for status, (_n, m) in counts.items():  # the program's, by status
+                        only = {"as_of": params["as_of"], "status": status}
+                        assert m == _timeline(clerk, only, 0, 1)[1], (shape, status)
+                    if counts:  # every status the list holds is among them
+                        everything = {**params, "status": list(counts)}
+                        assert _timeline(clerk, everything, 0, 1)[1] == expected
             assert filters.kept_count(reporter, values) is None  # a narrowed reader's list
+            assert filters.kept_counts(reporter, values) is None
 
 
 @pytest.mark.django_db
-def test_a_short_list_is_read_with_its_count_on_the_rows(listed, clerk):
+def test_a_short_list_is_read_with_its_count_on_the_rows(listed, clerk, monkeypatch):
     statements._KEPT.clear()
     params = {"as_of": DATES[1].isoformat(), "status": "overdue"}
     assert _read(clerk, params, 0, 50) == _timeline(clerk, params, 0, 50)
+    assert {key[1] for key in statements._KEPT} == {"status walk"}  # one status: its spans
+    statements._KEPT.clear()
+    monkeypatch.setattr(filters, "WALK_BUDGET", 0)  # walking a status's spans refused
+    assert _read(clerk, params, 0, 50) == _timeline(clerk, params, 0, 50)
     assert {key[1] for key in statements._KEPT} == {"rows"}  # fewer than 40 × 50 tasks
+
+
+@pytest.mark.django_db
+def test_a_page_past_the_last_of_a_walked_list_shows_the_last(listed, clerk, client):
+    statements._KEPT.clear()
+    client.force_login(clerk)
+    for shape in ({"status": "overdue", "sort": "-deadline"}, {"sort": "status"}, {}):
+        params = {"as_of": DATES[1].isoformat(), **shape}
+        rows, total = _timeline(clerk, params, 0, 1000)
+        assert total
+        page = client.get("/tasks/", {**params, "page": 999}).context["page"]
+        last = (total - 1) // 50 + 1
+        assert page.number == last and page.paginator.count == total
+        assert [t.pk for t in page.object_list] == [r[0] for r in rows[(last - 1) * 50 :]]
