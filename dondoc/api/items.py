@@ -9,17 +9,24 @@ tasks. The same bytes, without the ~450 small objects a page of 50 tasks made an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from django.db.models import CharField, DateField, F, IntegerField, QuerySet, Value, Window
-from django.db.models.functions import Cast, RowNumber
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
 from dondoc.api.serialize import iso_day
-from dondoc.core import prepared
-from dondoc.core.collation import vi_order
-from dondoc.tasks.models import AgencyRole, Task, TaskAgency, TaskAgencyGroup, TaskSource
+from dondoc.core.collation import COLLATION
+from dondoc.orgs.models import Member, OrgGroup, OrgUnit
+from dondoc.tasks.models import (
+    AgencyRole,
+    Directive,
+    Task,
+    TaskAgency,
+    TaskAgencyGroup,
+    TaskSource,
+)
 from dondoc.tasks.status import COMPLETED_STATUSES
 
 LEAD = AgencyRole.LEAD.value
@@ -27,75 +34,69 @@ COORDINATING = AgencyRole.COORDINATING.value
 AGENCY, GROUP, MEMBER, SOURCE = range(4)
 
 
-def _relations(ids: Sequence[int]) -> QuerySet:
-    """What an item names of the tasks ``ids``, in one query compiled once per number of ids
-    (``prepared.rows``): their agencies (``AGENCY``, by role), collective agencies (``GROUP``,
-    by role), members (``MEMBER``, in the members' order) and assigning directives (``SOURCE``,
-    by the directive's date), each row (part, position, task id, id, role, name, short name or
-    code, date)."""
-    text = Cast(Value(None), CharField())
+def _relations_sql(connection, count: int) -> tuple[str, bool]:
+    """The query of what an item names of ``count`` tasks, and whether it takes their ids as
+    one array (PostgreSQL: ``= ANY(%s)``, the same text whatever their number) rather than
+    an ``IN`` list: their agencies (``AGENCY``, by role), collective agencies (``GROUP``, by
+    role, with their code), members (``MEMBER``, in the members' order) and assigning
+    directives (``SOURCE``, by the directive's date), each row (part, position, task id, id,
+    role, name, short name or code, date), in that order.
 
-    def part(qs: QuerySet, n: int, order: list, pk: str, **columns: Any) -> QuerySet:
-        values = {"r_role": text, "r_name": text, "r_short": text}
-        values["r_date"] = Cast(Value(None), DateField())
-        values |= {name: F(field) for name, field in columns.items()}
-        return (
-            qs.filter(prepared.AnyOf(F("task_id"), ids))
-            .order_by()
-            .annotate(
-                r_part=Value(n, output_field=IntegerField()),
-                r_position=Window(RowNumber(), order_by=order),
-                r_task=F("task_id"),
-                r_id=F(pk),
-                **values,
-            )
-            .values_list(
-                "r_part", "r_position", "r_task", "r_id", "r_role", "r_name", "r_short", "r_date"
-            )
-        )
+    Written by hand rather than through the ORM: it runs on every request of the list, and
+    the ORM's union passed the ids four times (an array parameter dumped by the driver item
+    by item, four times) and converted every row's integers again."""
+    q = connection.ops.quote_name
 
-    return part(
-        TaskAgency.objects,
-        AGENCY,
-        [F("role").asc(), F("id").asc()],
-        "org_unit_id",
-        r_role="role",
-        r_name="org_unit__name",
-        r_short="org_unit__short_name",
-    ).union(
-        part(
-            TaskAgencyGroup.objects,
-            GROUP,
-            [F("role").asc(), F("id").asc()],
-            "group_id",
-            r_role="role",
-            r_name="group__name",
-            r_short="group__code",
-        ),
-        part(
-            Task.members.through.objects,
-            MEMBER,
-            [F("member__sort_order").asc(), vi_order("member__full_name"), F("member_id").asc()],
-            "member_id",
-            r_name="member__full_name",
-        ),
-        part(
-            TaskSource.objects,
-            SOURCE,
-            [F("directive__date").asc(), F("id").asc()],
-            "directive_id",
-            r_name="directive__number",
-            r_date="directive__date",
-        ),
-        all=True,
+    def table(model) -> str:
+        return q(model._meta.db_table)
+
+    if connection.vendor == "postgresql":
+        ids, array = "= ANY(%s::bigint[])", True
+    else:
+        ids, array = f"IN ({', '.join(['%s'] * count)})", False
+    members = Task.members.through
+    sql = (
+        f"SELECT {AGENCY}, ROW_NUMBER() OVER (ORDER BY a.role, a.id), a.task_id, a.org_unit_id, "
+        f"a.role, u.name, u.short_name, CAST(NULL AS date) FROM {table(TaskAgency)} a "
+        f"INNER JOIN {table(OrgUnit)} u ON u.id = a.org_unit_id WHERE a.task_id {ids} "
+        f"UNION ALL SELECT {GROUP}, ROW_NUMBER() OVER (ORDER BY g.role, g.id), g.task_id, "
+        f"g.group_id, g.role, o.name, o.code, NULL FROM {table(TaskAgencyGroup)} g "
+        f"INNER JOIN {table(OrgGroup)} o ON o.id = g.group_id WHERE g.task_id {ids} "
+        f"UNION ALL SELECT {MEMBER}, ROW_NUMBER() OVER (ORDER BY m.sort_order, m.full_name "
+        f"COLLATE {q(COLLATION)}, x.member_id), x.task_id, x.member_id, NULL, m.full_name, "
+        f"NULL, NULL FROM {table(members)} x INNER JOIN {table(Member)} m ON m.id = x.member_id "
+        f"WHERE x.task_id {ids} "
+        f"UNION ALL SELECT {SOURCE}, ROW_NUMBER() OVER (ORDER BY d.date, s.id), s.task_id, "
+        f"s.directive_id, NULL, d.number, NULL, d.date FROM {table(TaskSource)} s "
+        f"INNER JOIN {table(Directive)} d ON d.id = s.directive_id WHERE s.task_id {ids} "
+        "ORDER BY 1, 2"
     )
+    return sql, array
+
+
+def _relations(ids: list[int]) -> list[tuple]:
+    """The rows of ``_relations_sql`` for the tasks ``ids``."""
+    if not ids:
+        return []
+    connection = connections[DEFAULT_DB_ALIAS]
+    sql, array = _relations_sql(connection, len(ids))
+    # PostgreSQL: the ids as one array literal, written here rather than by the driver.
+    params = [f"{{{','.join(str(int(i)) for i in ids)}}}"] * 4 if array else [*ids] * 4
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    if connection.vendor != "postgresql":  # SQLite: dates as text
+        return [(*row[:7], _date(row[7])) for row in found]
+    return found
+
+
+def _date(value: Any) -> Any:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _member_counts(group_ids: set[int], counts: dict[int, int]) -> None:
     """The number of member units valid today of each collective agency not yet in
     ``counts`` (as ``serialize.group_refs`` counts them)."""
-    from dondoc.orgs.models import OrgGroup
-
     missing = group_ids - counts.keys()
     if not missing:
         return
@@ -118,9 +119,8 @@ def task_items(
     related: dict[int, tuple[list, list, list, list, list, list, set]] = {
         v["id"]: ([], [], [], [], [], [], set()) for v in values
     }
-    found = prepared.rows(("api", "item_relations"), _relations, list(related))
     groups: set[int] = set()
-    for n, _position, task_id, pk, role, name, short, day in sorted(found, key=lambda r: r[:2]):
+    for n, _position, task_id, pk, role, name, short, day in _relations(list(related)):
         lists = related[task_id]
         if n == AGENCY:
             ref = {"id": pk, "name": short or name}
