@@ -18,10 +18,10 @@ from pydantic import Field
 
 from dondoc.accounts.policy import can, own_task_agency, visible_tasks, visible_updates
 from dondoc.api import schemas as s
+from dondoc.api.items import task_items
 from dondoc.api.serialize import (
     task_detail,
     task_detail_queryset,
-    task_item,
     task_urls,
     update_item,
 )
@@ -105,24 +105,24 @@ def get_task_for_user(request: HttpRequest, pk: int) -> Task:
 def list_tasks(request: HttpRequest, filters: Query[TaskFilters]):
     if not can(request.user, "task.view"):
         raise HttpError(403, "You may not view tasks.")
-    # Plain values and one query for the relations, no model objects (``filter_tasks``' rows),
-    # the statuses from the maintained status spans.
-    _qs, state, page, count = filtered_rows(
+    # The rows as plain values (the statuses from the maintained status spans), each item
+    # written from them and from one query for the page's relations (``items.task_items``):
+    # no model objects, nor the ``TaskRow`` objects the pages read.
+    url = task_urls(request.build_absolute_uri)
+    _qs, state, items, count = filtered_rows(
         request.user,
         filter_params(filters),
         filters.offset,
         filters.limit,
         annotations=("closure_on_as_of",),
+        relate=lambda values: task_items(values, url),
     )
     # The program the filters read (``choose_program``): another one when the code names none.
     if filters.program and (state.program is None or state.program.code != filters.program):
         raise HttpError(404, f"No program with code {filters.program!r}.")
-    absolute = request.build_absolute_uri
-    counts: dict[int, int] = {}  # members of each collective agency, counted once
-    url = task_urls(absolute)
-    items = [task_item(task, absolute, counts, url) for task in page]
-    # ``task_item`` writes each item to the shape of ``s.TaskItem`` (a test holds it to the
-    # schema): validating 50 items again on every request cost more than the page's SQL.
+    # The items are written to the shape of ``s.TaskItem`` (a test holds them to the schema,
+    # another to the bytes of the model objects' items): validating 50 items again on every
+    # request cost more than the page's SQL.
     from dondoc.api.api import api
 
     return api.create_response(request, {"count": count, "items": items}, status=200)

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -1084,6 +1084,7 @@ def filtered_rows(
     offset: int,
     limit: int,
     annotations: tuple[str, ...] = (),
+    relate: Callable[[list[dict]], list] | None = None,
 ) -> tuple[QuerySet | None, FilterState, list[TaskRow], int]:
     """``filter_tasks`` and ``task_rows``: the queryset, the filter state, rows ``offset`` to
     ``offset + limit`` and the number of rows, the statuses read from the maintained status
@@ -1103,8 +1104,13 @@ def filtered_rows(
     along the spans of each status in the page's order (``status_walks``); several statuses
     sorted by deadline or assignment date (or any status, past the first page), by merging
     those walks (``merged_walks``). Either way the rows and the number are those of the
-    statement with the windows (a test compares them)."""
+    statement with the windows (a test compares them).
+
+    ``relate``: what makes the rows out of the statement's values (``_with_relations`` unless
+    given: ``TaskRow`` with their relations); the API writes its items from them directly."""
     from dondoc.tasks import statements
+
+    relate = relate or _with_relations
 
     state, values = parse_filters(params)
     if values is None:
@@ -1120,7 +1126,7 @@ def filtered_rows(
                 break
             found += rows
         else:
-            return None, state, _with_relations(found), total
+            return None, state, relate(found), total
     merge = merged_walks(user, values, offset, limit)
     if merge is not None:
         total, statuses = merge
@@ -1128,28 +1134,32 @@ def filtered_rows(
         if not statuses:  # past the last page
             found = []
         if found is not None and len(found) == min(limit, total - offset):
-            return None, state, _with_relations(found), total
+            return None, state, relate(found), total
     total = known_total(user, values)
     if total == 0 and not offset:  # nothing to read (no statement reading every task for it)
         return None, state, [], 0
     if total is not None and total >= WALK_RATIO * (offset + limit) and walks_well(values):
         walked = statements.walk(user, values, offset, limit, annotations)
         if walked and all(row["span_id"] is not None for row in walked):
-            return None, state, _with_relations(walked), total
+            return None, state, relate(walked), total
     found = statements.rows(user, values, offset, limit, annotations)
     if found and found[0]["spanned_rows"] == found[0]["total_rows"]:
-        return None, state, _with_relations(found), found[0]["total_rows"]
+        return None, state, relate(found), found[0]["total_rows"]
     qs = build_tasks(user, values, source="spans")
     try:
-        rows, total = task_rows(qs, offset, limit, annotations)
+        rows, total = task_rows(qs, offset, limit, annotations, relate)
     except SpansMissing:
         qs = build_tasks(user, values)
-        rows, total = task_rows(qs, offset, limit, annotations)
+        rows, total = task_rows(qs, offset, limit, annotations, relate)
     return qs, state, rows, total
 
 
 def task_rows(
-    qs: QuerySet, offset: int, limit: int, annotations: tuple[str, ...] = ()
+    qs: QuerySet,
+    offset: int,
+    limit: int,
+    annotations: tuple[str, ...] = (),
+    relate: Callable[[list[dict]], list] | None = None,
 ) -> tuple[list[TaskRow], int]:
     """``rows_and_total`` for display: rows ``offset`` to ``offset + limit`` of ``qs`` (tasks
     from ``filter_tasks``) as ``TaskRow`` with their agencies, collective agencies, members and
@@ -1180,7 +1190,7 @@ def task_rows(
         return [], (qs.count() if offset else 0)
     if spans and values[0]["spanned_rows"] != values[0]["total_rows"]:
         raise SpansMissing
-    return _with_relations(values), values[0]["total_rows"]
+    return (relate or _with_relations)(values), values[0]["total_rows"]
 
 
 def _with_relations(values: list[dict]) -> list[TaskRow]:
