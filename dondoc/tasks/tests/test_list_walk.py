@@ -223,3 +223,17 @@ def test_a_page_past_the_last_of_a_walked_list_shows_the_last(listed, clerk, cli
         last = (total - 1) // 50 + 1
         assert page.number == last and page.paginator.count == total
         assert [t.pk for t in page.object_list] == [r[0] for r in rows[(last - 1) * 50 :]]
+
+
+@pytest.mark.django_db
+def test_every_reading_path_makes_its_rows_with_the_callers_relate(listed, clerk, monkeypatch):
+    """The API writes its items from the statement's values (``relate``): each path (walk by
+    status, merged walks, walk, rows, the ORM) hands them the same tasks as the default rows."""
+    monkeypatch.setattr(filters, "WALK_RATIO", 0)
+    for shape in _shapes(listed):
+        params = {"as_of": DATES[1].isoformat(), **shape}
+        expected = [row[0] for row in _read(clerk, params, 0, 50)[0]]
+        _qs, _state, items, _total = filtered_rows(
+            clerk, params, 0, 50, relate=lambda values: [("item", v["id"]) for v in values]
+        )
+        assert items == [("item", pk) for pk in expected], shape
