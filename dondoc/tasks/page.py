@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from dondoc.core.addresses import address, address_of
+from dondoc.core.addresses import address, attribute_pattern, with_id
 from dondoc.followups.templatetags.followups import followups_panel
 from dondoc.tasks.templatetags.dondoc import (
     _text,
@@ -39,11 +39,11 @@ def _cut(value: Any, length: int) -> str:
     return esc(Truncator(value).chars(length))
 
 
-def _units(units: list, groups: list) -> str:
+def _units(units: list, groups: list, org: tuple[str, str]) -> str:
     """The links of a fact's agencies and collective agencies ("—" when none)."""
     out = []
     for i, unit in enumerate(units):
-        out.append(f'<a href="{address_of("org-detail", unit.pk)}">{esc(unit.name)}</a>')
+        out.append(f'<a href="{with_id(org, unit.pk)}">{esc(unit.name)}</a>')
         if i < len(units) - 1 or groups:
             out.append("; ")
     for i, g in enumerate(groups):
@@ -66,6 +66,17 @@ class TaskPageWriter:
         self.request = request
         self.c = context
         self.task = context["task"]
+        self._patterns: dict[str, tuple[str, str]] = {}
+
+    def pattern(self, name: str) -> tuple[str, str]:
+        found = self._patterns.get(name)
+        if found is None:
+            found = self._patterns[name] = attribute_pattern(name)
+        return found
+
+    def link(self, name: str, pk: Any) -> str:
+        """``{% address name pk %}``: the address of URL ``name`` for the id ``pk``."""
+        return with_id(self.pattern(name), pk)
 
     def csrf_token(self) -> str:
         """The request's CSRF token, masked once for the page: kept in the context, where the
@@ -86,7 +97,7 @@ class TaskPageWriter:
             ) % {"id": esc(task.merged_into_id)}
             out.append(
                 f'\n<p class="notice warn">{text} '
-                f'<a href="{address_of("task-detail", task.merged_into_id)}">'
+                f'<a href="{self.link("task-detail", task.merged_into_id)}">'
                 f"{esc(_('Open it'))}</a></p>\n"
             )
         out.append('\n\n<div class="detail-layout">\n')
@@ -99,7 +110,7 @@ class TaskPageWriter:
         out.append(self._manage_panel(manage))
         out.append("\n\n  ")
         if self.c["may_history"]:
-            history = address_of("task-history", task.pk)
+            history = self.link("task-history", task.pk)
             out.append(
                 "\n  \n"
                 '  <section class="card detail-history" aria-labelledby="history-title">\n'
@@ -205,16 +216,17 @@ class TaskPageWriter:
             out.append("—")
         out.append("</dd>\n\n")
 
+        org = self.pattern("org-detail")
         out.append(
             f"      <dt>{esc(_('Lead agency'))}</dt>\n"
-            f"      <dd>{_units(c['leads'], c['lead_groups'])}</dd>\n\n"
+            f"      <dd>{_units(c['leads'], c['lead_groups'], org)}</dd>\n\n"
             f"      <dt>{esc(_('Coordinating agencies'))}</dt>\n"
-            f"      <dd>{_units(c['coordinators'], c['coordinating_groups'])}</dd>\n\n"
+            f"      <dd>{_units(c['coordinators'], c['coordinating_groups'], org)}</dd>\n\n"
             f"      <dt>{esc(_('Supervising members'))}</dt>\n      <dd>"
         )
         members = c["members"]
         for i, m in enumerate(members):
-            out.append(f'<a href="{address_of("member-detail", m.pk)}">{esc(m.full_name)}</a>')
+            out.append(f'<a href="{self.link("member-detail", m.pk)}">{esc(m.full_name)}</a>')
             if m.position:
                 out.append(f" <small>({esc(m.position)})</small>")
             if i < len(members) - 1:
@@ -234,7 +246,7 @@ class TaskPageWriter:
             number = esc(source.directive.number)
             label = f", {esc(source.label)}" if source.label else ""
             out.append(
-                f'\n          <li><a href="{address_of("directive-detail", source.directive_id)}">'
+                f'\n          <li><a href="{self.link("directive-detail", source.directive_id)}">'
                 f"{number}</a> {of} {esc(ddmmyyyy(source.directive.date))}{label}\n            "
             )
             passage = source.passage
@@ -263,7 +275,7 @@ class TaskPageWriter:
         if task.parent:
             out.append(
                 f"\n      <dt>{esc(_('Part of'))}</dt>\n"
-                f'      <dd><a href="{address_of("task-detail", task.parent_id)}">'
+                f'      <dd><a href="{self.link("task-detail", task.parent_id)}">'
                 f"#{esc(task.parent_id)} {_cut(task.parent.content, 120)}</a></dd>\n      "
             )
         out.append("\n      ")
@@ -272,7 +284,7 @@ class TaskPageWriter:
                 f"\n      <dt>{esc(_('Sub-tasks'))}</dt>\n"
                 '      <dd><ul class="inline-list">'
                 + "".join(
-                    f'<li><a href="{address_of("task-detail", sub.pk)}">'
+                    f'<li><a href="{self.link("task-detail", sub.pk)}">'
                     f"#{esc(sub.pk)} {_cut(sub.content, 120)}</a></li>"
                     for sub in c["subtasks"]
                 )
@@ -293,7 +305,7 @@ class TaskPageWriter:
                     kind = _("Related to task")
                 out.append(
                     f"<li>{esc(kind)} "
-                    f'<a href="{address_of("task-detail", rel.task.pk)}">#{esc(rel.task.pk)}</a> '
+                    f'<a href="{self.link("task-detail", rel.task.pk)}">#{esc(rel.task.pk)}</a> '
                     f"{_cut(rel.task.content, 120)}"
                 )
                 if rel.source:
@@ -309,7 +321,7 @@ class TaskPageWriter:
                 f"\n      <dt>{esc(_('Merged duplicates'))}</dt>\n"
                 '      <dd><ul class="inline-list">'
                 + "".join(
-                    f'<li><a href="{address_of("task-detail", dup.pk)}">#{esc(dup.pk)}</a> '
+                    f'<li><a href="{self.link("task-detail", dup.pk)}">#{esc(dup.pk)}</a> '
                     f"{_cut(dup.content, 120)}</li>"
                     for dup in c["merged_tasks"]
                 )
@@ -351,14 +363,15 @@ class TaskPageWriter:
         token = esc(self.csrf_token())
         out.append(
             '\n      <form method="post" enctype="multipart/form-data" '
-            f'action="{address_of("task-detail", self.task.pk)}#post">\n'
+            f'action="{self.link("task-detail", self.task.pk)}#post">\n'
             f'        <input type="hidden" name="csrfmiddlewaretoken" value="{token}">\n'
             f"        {_text(form['form_token'])}\n"
             f"        {field_block(context, form['text'])}\n"
             f"        {field_block(context, form['reported_on'])}\n"
             f"        {field_block(context, form['files'])}\n        "
         )
-        if "status_change" in form.fields and form["status_change"]:
+        # ``{% if form.status_change %}``: a bound field is true when its select has options.
+        if "status_change" in form.fields and form.fields["status_change"].choices:
             field = form["status_change"]
             value = field.value()
             label_for = _text(field.id_for_label)
