@@ -16,7 +16,6 @@ from typing import Any
 
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
-from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -32,6 +31,7 @@ from dondoc.tasks.templatetags.dondoc import (
     status_badge,
 )
 from dondoc.tasks.templatetags.task_manage import manage_panel
+from dondoc.tasks.timeline import esc
 
 
 def _cut(value: Any, length: int) -> str:
