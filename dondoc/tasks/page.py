@@ -12,12 +12,15 @@ to show. What the user may do comes, as before, from ``dondoc.accounts.policy``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import get_language, trans_real
 from django.utils.translation import gettext as _
 
 from dondoc.core.addresses import address, attribute_pattern, with_id
@@ -32,6 +35,15 @@ from dondoc.tasks.templatetags.dondoc import (
 )
 from dondoc.tasks.templatetags.task_manage import manage_panel
 from dondoc.tasks.timeline import esc
+
+
+def _translator() -> Callable[[str], str]:
+    """``gettext`` for the page: the active language's catalogue looked up once, where each
+    ``gettext`` call finds the active language again (a page has about fifty)."""
+    language = get_language()
+    if not settings.USE_I18N or language is None:
+        return _
+    return trans_real.translation(language).gettext
 
 
 def _cut(value: Any, length: int) -> str:
@@ -66,6 +78,8 @@ class TaskPageWriter:
         self.request = request
         self.c = context
         self.task = context["task"]
+        self._ = _translator()
+        self.words = self._words()
         self._patterns: dict[str, tuple[str, str]] = {}
 
     def pattern(self, name: str) -> tuple[str, str]:
@@ -87,6 +101,7 @@ class TaskPageWriter:
         return token
 
     def content(self) -> SafeString:
+        _, w = self._, self.words
         task = self.task
         manage = manage_panel(self.request.user, task)
         out = ["\n\n\n", self._head(manage), "\n"]
@@ -98,7 +113,7 @@ class TaskPageWriter:
             out.append(
                 f'\n<p class="notice warn">{text} '
                 f'<a href="{self.link("task-detail", task.merged_into_id)}">'
-                f"{esc(_('Open it'))}</a></p>\n"
+                f"{esc(w['Open it'])}</a></p>\n"
             )
         out.append('\n\n<div class="detail-layout">\n')
         out.append(self._facts(manage))
@@ -117,30 +132,79 @@ class TaskPageWriter:
                 f'    <details hx-get="{history}" hx-trigger="toggle once" '
                 'hx-target="find .history-body">\n'
                 '      <summary><h2 id="history-title" class="inline-heading">'
-                f"{esc(_('Change history'))}</h2></summary>\n"
+                f"{esc(w['Change history'])}</h2></summary>\n"
                 '      <div class="history-body" aria-live="polite"><p>'
-                f'<a href="{history}">{esc(_("Show the change history"))}</a></p></div>\n'
+                f'<a href="{history}">{esc(w["Show the change history"])}</a></p></div>\n'
                 "    </details>\n"
                 "  </section>\n  "
             )
         out.append("\n</div>\n")
         return mark_safe("".join(out))
 
+    def _words(self) -> dict[str, str]:
+        """The page's words in the reader's language, each asked for once (and written
+        where ``makemessages`` finds them)."""
+        _ = self._
+        return {
+            "Open it": _("Open it"),
+            "Change history": _("Change history"),
+            "Show the change history": _("Show the change history"),
+            "Task #%(id)s": _("Task #%(id)s"),
+            "Tasks": _("Tasks"),
+            "Manage the task": _("Manage the task"),
+            "Task": _("Task"),
+            "Status today": _("Status today"),
+            "completed on %(date)s": _("completed on %(date)s"),
+            "stopped on %(date)s": _("stopped on %(date)s"),
+            "Past the deadline as first assigned, within the deadline in force": _(
+                "Past the deadline as first assigned, within the deadline in force"
+            ),
+            "Late against the original deadline": _("Late against the original deadline"),
+            "Deadline": _("Deadline"),
+            "None stated": _("None stated"),
+            "Deadline not understood: needs review": _("Deadline not understood: needs review"),
+            "In force now:": _("In force now:"),
+            "deadline history": _("deadline history"),
+            "Expected output": _("Expected output"),
+            "Lead agency": _("Lead agency"),
+            "Coordinating agencies": _("Coordinating agencies"),
+            "Supervising members": _("Supervising members"),
+            "Assigned by": _("Assigned by"),
+            "of": _("of"),
+            "Source": _("Source"),
+            "Assigned on": _("Assigned on"),
+            "Program": _("Program"),
+            "Solution group": _("Solution group"),
+            "Part of": _("Part of"),
+            "Sub-tasks": _("Sub-tasks"),
+            "Related tasks": _("Related tasks"),
+            "Restates task": _("Restates task"),
+            "Restated by task": _("Restated by task"),
+            "Related to task": _("Related to task"),
+            "Merged duplicates": _("Merged duplicates"),
+            "optional": _("optional"),
+            "Report progress": _("Report progress"),
+            "Record the update": _("Record the update"),
+            "Progress and results": _("Progress and results"),
+            "No progress has been reported yet.": _("No progress has been reported yet."),
+        }
+
     # The head: the way back, the title and the manage buttons ---------------------------------
 
     def _head(self, manage: dict[str, Any]) -> str:
+        _, w = self._, self.words
         task = self.task
-        title = _("Task #%(id)s") % {"id": esc(task.pk)}
+        title = w["Task #%(id)s"] % {"id": esc(task.pk)}
         out = [
             '<div class="page-head">\n'
             "  <div>\n"
             f'    <p class="subtitle"><a href="{address("task-list")}?program='
-            f'{esc(task.program.code)}">← {esc(_("Tasks"))}</a></p>\n'
+            f'{esc(task.program.code)}">← {esc(w["Tasks"])}</a></p>\n'
             f"    <h1>{title} {status_badge(task.status)}</h1>\n"
             "  </div>\n  "
         ]
         if manage["actions"]:
-            label = esc(_("Manage the task"))
+            label = esc(w["Manage the task"])
             out.append(
                 f'\n<nav class="btn-row manage-actions" aria-label="{label}">\n  '
                 + "".join(
@@ -156,34 +220,35 @@ class TaskPageWriter:
     # The facts -------------------------------------------------------------------------------
 
     def _facts(self, manage: dict[str, Any]) -> str:
+        _, w = self._, self.words
         task, c = self.task, self.c
         out = [
             '  <section class="card detail-facts" aria-labelledby="facts-title">\n'
-            f'    <h2 id="facts-title" class="visually-hidden">{esc(_("Task"))}</h2>\n'
+            f'    <h2 id="facts-title" class="visually-hidden">{esc(w["Task"])}</h2>\n'
             f'    <p class="task-title">{esc(task.content)}</p>\n'
             '    <dl class="facts">\n'
-            f"      <dt>{esc(_('Status today'))}</dt>\n"
+            f"      <dt>{esc(w['Status today'])}</dt>\n"
             f"      <dd>{status_badge(task.status)}"
         ]
         if task.closure_kind == "completed" and task.closure_on:
             date = esc(ddmmyyyy(task.closure_on))
-            out.append(" · " + _("completed on %(date)s") % {"date": date})
+            out.append(" · " + w["completed on %(date)s"] % {"date": date})
         elif task.closure_kind == "cancelled" and task.closure_on:
             date = esc(ddmmyyyy(task.closure_on))
-            out.append(" · " + _("stopped on %(date)s") % {"date": date})
+            out.append(" · " + w["stopped on %(date)s"] % {"date": date})
         out.append("\n        ")
         if task.late_against_original:
             out.append(
                 '<br><span class="badge status-due-soon late-original" title="'
-                f'{esc(_("Past the deadline as first assigned, within the deadline in force"))}">'
-                f"{esc(_('Late against the original deadline'))}</span>\n"
+                f'{esc(w["Past the deadline as first assigned, within the deadline in force"])}">'
+                f"{esc(w['Late against the original deadline'])}</span>\n"
             )
         out.append("</dd>\n\n")
 
         out.append(
-            f"      <dt>{esc(_('Deadline'))}</dt>\n"
+            f"      <dt>{esc(w['Deadline'])}</dt>\n"
             "      <dd>\n"
-            f"        {esc(task.deadline_text or _('None stated'))}\n        "
+            f"        {esc(task.deadline_text or w['None stated'])}\n        "
         )
         reading = deadline_reading(task)
         if reading:
@@ -191,18 +256,18 @@ class TaskPageWriter:
         out.append("\n        ")
         if task.deadline_needs_review:
             out.append(
-                f' <span class="flag">{esc(_("Deadline not understood: needs review"))}</span>'
+                f' <span class="flag">{esc(w["Deadline not understood: needs review"])}</span>'
             )
         out.append("\n        ")
         if manage["deadline_now"]:
             out.append(
-                f"<br><strong>{esc(_('In force now:'))} {esc(manage['deadline_now'])}</strong> "
-                f'<a href="#deadlines">{esc(_("deadline history"))}</a>'
+                f"<br><strong>{esc(w['In force now:'])} {esc(manage['deadline_now'])}</strong> "
+                f'<a href="#deadlines">{esc(w["deadline history"])}</a>'
             )
         out.append("\n      </dd>\n\n")
 
         out.append(
-            f'      <dt>{esc(_("Expected output"))}</dt>\n      <dd class="expected-output">'
+            f'      <dt>{esc(w["Expected output"])}</dt>\n      <dd class="expected-output">'
         )
         if task.expected_output:
             out.append(esc(task.expected_output))
@@ -218,11 +283,11 @@ class TaskPageWriter:
 
         org = self.pattern("org-detail")
         out.append(
-            f"      <dt>{esc(_('Lead agency'))}</dt>\n"
+            f"      <dt>{esc(w['Lead agency'])}</dt>\n"
             f"      <dd>{_units(c['leads'], c['lead_groups'], org)}</dd>\n\n"
-            f"      <dt>{esc(_('Coordinating agencies'))}</dt>\n"
+            f"      <dt>{esc(w['Coordinating agencies'])}</dt>\n"
             f"      <dd>{_units(c['coordinators'], c['coordinating_groups'], org)}</dd>\n\n"
-            f"      <dt>{esc(_('Supervising members'))}</dt>\n      <dd>"
+            f"      <dt>{esc(w['Supervising members'])}</dt>\n      <dd>"
         )
         members = c["members"]
         for i, m in enumerate(members):
@@ -236,12 +301,12 @@ class TaskPageWriter:
         out.append("</dd>\n\n")
 
         out.append(
-            f"      <dt>{esc(_('Assigned by'))}</dt>\n"
+            f"      <dt>{esc(w['Assigned by'])}</dt>\n"
             "      <dd>\n"
             '        <ul class="inline-list">\n          '
         )
         sources = c["sources"]
-        of = esc(_("of"))
+        of = esc(w["of"])
         for source in sources:
             number = esc(source.directive.number)
             label = f", {esc(source.label)}" if source.label else ""
@@ -253,7 +318,7 @@ class TaskPageWriter:
             if passage:
                 out.append(
                     '\n            <figure class="source-passage"><figcaption>'
-                    f"{esc(_('Source'))}: {number}{label}</figcaption><blockquote>"
+                    f"{esc(w['Source'])}: {number}{label}</figcaption><blockquote>"
                     f"“{_cut(passage, 1500)}”</blockquote></figure>\n            "
                 )
             elif source.wording and source.wording != task.content:
@@ -264,24 +329,24 @@ class TaskPageWriter:
         out.append("\n        </ul>\n      </dd>\n\n")
 
         out.append(
-            f"      <dt>{esc(_('Assigned on'))}</dt>\n"
+            f"      <dt>{esc(w['Assigned on'])}</dt>\n"
             f"      <dd>{esc(ddmmyyyy(task.assigned_on))}</dd>\n\n"
-            f"      <dt>{esc(_('Program'))}</dt>\n"
+            f"      <dt>{esc(w['Program'])}</dt>\n"
             f"      <dd>{esc(str(task.program))}"
         )
         if task.group:
-            out.append(f"<br><small>{esc(_('Solution group'))} {esc(str(task.group))}</small>")
+            out.append(f"<br><small>{esc(w['Solution group'])} {esc(str(task.group))}</small>")
         out.append("</dd>\n\n      ")
         if task.parent:
             out.append(
-                f"\n      <dt>{esc(_('Part of'))}</dt>\n"
+                f"\n      <dt>{esc(w['Part of'])}</dt>\n"
                 f'      <dd><a href="{self.link("task-detail", task.parent_id)}">'
                 f"#{esc(task.parent_id)} {_cut(task.parent.content, 120)}</a></dd>\n      "
             )
         out.append("\n      ")
         if c["subtasks"]:
             out.append(
-                f"\n      <dt>{esc(_('Sub-tasks'))}</dt>\n"
+                f"\n      <dt>{esc(w['Sub-tasks'])}</dt>\n"
                 '      <dd><ul class="inline-list">'
                 + "".join(
                     f'<li><a href="{self.link("task-detail", sub.pk)}">'
@@ -293,16 +358,16 @@ class TaskPageWriter:
         out.append("\n      ")
         if c["relations"]:
             out.append(
-                f"\n      <dt>{esc(_('Related tasks'))}</dt>\n"
+                f"\n      <dt>{esc(w['Related tasks'])}</dt>\n"
                 '      <dd><ul class="inline-list related-tasks">'
             )
             for rel in c["relations"]:
                 if rel.kind == "restates":
-                    kind = _("Restates task")
+                    kind = w["Restates task"]
                 elif rel.kind == "restated_by":
-                    kind = _("Restated by task")
+                    kind = w["Restated by task"]
                 else:
-                    kind = _("Related to task")
+                    kind = w["Related to task"]
                 out.append(
                     f"<li>{esc(kind)} "
                     f'<a href="{self.link("task-detail", rel.task.pk)}">#{esc(rel.task.pk)}</a> '
@@ -318,7 +383,7 @@ class TaskPageWriter:
         out.append("\n      ")
         if c["merged_tasks"]:
             out.append(
-                f"\n      <dt>{esc(_('Merged duplicates'))}</dt>\n"
+                f"\n      <dt>{esc(w['Merged duplicates'])}</dt>\n"
                 '      <dd><ul class="inline-list">'
                 + "".join(
                     f'<li><a href="{self.link("task-detail", dup.pk)}">#{esc(dup.pk)}</a> '
@@ -348,10 +413,11 @@ class TaskPageWriter:
         return "".join(out)
 
     def _form(self, form: Any) -> str:
-        context = {"optional_text": _("optional")}
+        _, w = self._, self.words
+        context = {"optional_text": w["optional"]}
         out = [
             '\n    <section class="card" aria-labelledby="post-title" id="post">\n'
-            f'      <h2 id="post-title">{esc(_("Report progress"))}</h2>\n      '
+            f'      <h2 id="post-title">{esc(w["Report progress"])}</h2>\n      '
         ]
         errors = form.non_field_errors()
         if errors:
@@ -399,7 +465,7 @@ class TaskPageWriter:
             )
             out.append(f'<p class="muted"><small>{esc(note)}</small></p>')
         out.append(
-            f'\n        <button class="btn" type="submit">{esc(_("Record the update"))}</button>\n'
+            f'\n        <button class="btn" type="submit">{esc(w["Record the update"])}</button>\n'
             "      </form>\n"
             "    </section>\n    "
         )
@@ -408,16 +474,17 @@ class TaskPageWriter:
     # The timeline and the panels below it -----------------------------------------------------
 
     def _timeline(self) -> str:
+        _, w = self._, self.words
         out = [
             '  <section class="card detail-timeline" aria-labelledby="timeline-title" '
             'id="timeline">\n'
-            f'    <h2 id="timeline-title">{esc(_("Progress and results"))}</h2>\n    '
+            f'    <h2 id="timeline-title">{esc(w["Progress and results"])}</h2>\n    '
         ]
         if self.c["updates"]:
             out.append(f'\n    <ol class="timeline">\n      {self.c["timeline"]}\n    </ol>\n    ')
         else:
             out.append(
-                f'\n    <p class="muted">{esc(_("No progress has been reported yet."))}</p>\n    '
+                f'\n    <p class="muted">{esc(w["No progress has been reported yet."])}</p>\n    '
             )
         out.append("\n  </section>\n\n")
         return "".join(out)
