@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 STAND_IN = 2_147_480_001
 
 _ADDRESSES: dict[tuple, str] = {}
+_PATTERNS: dict[tuple, tuple[str, str]] = {}
 
 
 def split_at_id(url: str) -> tuple[str, str]:
@@ -34,9 +35,14 @@ def pattern(name: str) -> tuple[str, str]:
 
 
 def attribute_pattern(name: str) -> tuple[str, str]:
-    """``pattern(name)`` escaped for an HTML attribute."""
-    head, tail = pattern(name)
-    return escape(head), escape(tail)
+    """``pattern(name)`` escaped for an HTML attribute, worked out once per URL configuration
+    and script prefix."""
+    key = _key(name, "pattern")
+    found = _PATTERNS.get(key)
+    if found is None:
+        head, tail = pattern(name)
+        found = _PATTERNS[key] = (escape(head), escape(tail))
+    return found
 
 
 def with_id(parts: tuple[str, str], pk: int) -> str:

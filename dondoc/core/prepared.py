@@ -52,7 +52,7 @@ class AnyOf(Lookup):
         return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", [*lhs_params, *ids]
 
 
-def _compile(queryset: QuerySet, count: int) -> tuple[Any, str, list] | None:
+def _compile(queryset: QuerySet, count: int) -> tuple[Any, str, list, Any] | None:
     if queryset.db != DEFAULT_DB_ALIAS:
         return None
     compiler = queryset.query.get_compiler(using=queryset.db)
@@ -77,7 +77,19 @@ def _compile(queryset: QuerySet, count: int) -> tuple[Any, str, list] | None:
             places.append((param,))
     if seen != set(range(count)):
         return None  # an id went into the SQL otherwise than as a parameter
-    return compiler, sql, places
+    # What ``results_iter`` works out again on every call (a look-up per selected column, most
+    # of which convert nothing): once, with the statement.
+    fields = [column[0] for column in compiler.select[: compiler.col_count]]
+    converters = None if compiler.has_composite_fields(fields) else compiler.get_converters(fields)
+    return compiler, sql, places, converters
+
+
+def _converted(found: tuple, fetched: list):
+    """The rows ``fetched`` by the kept statement ``found`` as ``results_iter`` gives them."""
+    compiler, _sql, _places, converters = found
+    if converters is None:
+        return compiler.results_iter(results=[fetched])
+    return compiler.apply_converters(fetched, converters) if converters else fetched
 
 
 def _stands_in(param: Any) -> bool:
@@ -136,7 +148,7 @@ def verify_kept(queryset: QuerySet | None, sql: str, params: list, key: tuple) -
 
 
 def _run(found: tuple, ids: list[int], build=None, key: tuple = ()) -> list:
-    _compiler, sql, places = found
+    _compiler, sql, places, _converters = found
     params = [
         ids[p] if isinstance(p, int) else [ids[i] for i in p] if isinstance(p, list) else p[0]
         for p in places
@@ -175,7 +187,7 @@ def instances(
     names = [column[0].target.attname for column in select[start:end]]
     populators = get_related_populators(klass_info, select, DEFAULT_DB_ALIAS)
     out = []
-    for row in compiler.results_iter(results=[fetched]):
+    for row in _converted(found, fetched):
         obj = model.from_db(DEFAULT_DB_ALIAS, names, row[start:end])
         for populator in populators:
             populator.populate(row, obj)
@@ -193,4 +205,4 @@ def rows(key: tuple, build: Callable[[Sequence[int]], QuerySet], ids: Sequence[i
     if found is None:  # the ORM, every time
         return [tuple(row) for row in build(ids)]
     fetched = _run(found, ids, build, key)
-    return [tuple(row) for row in found[0].results_iter(results=[fetched])]
+    return [tuple(row) for row in _converted(found, fetched)]

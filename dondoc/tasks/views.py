@@ -110,6 +110,7 @@ from dondoc.tasks.models import (
     TaskStatusSpan,
 )
 from dondoc.tasks.outputs import OUTPUT_KINDS
+from dondoc.tasks.page import TaskPageWriter
 from dondoc.tasks.programs import chosen_and_offered
 from dondoc.tasks.queries import tasks_as_of, with_late_against_original, with_status
 from dondoc.tasks.status import STATUS_COLOURS, Status, late_against_original
@@ -179,7 +180,8 @@ def _task_page_task(request: HttpRequest, pk: int) -> Task:
     task = found[0] if found else None
     if task is None:
         raise Http404
-    agencies = prepared.instances(("task_page", "agencies"), _task_agencies, [task.pk])
+    # The task's agencies, sources and supervising members: one statement.
+    agencies, task.page_sources, task.page_members = _agencies_sources_members(task)
     _set_prefetched(task, "task_agencies", agencies, TaskAgency.task.field)
     if task.has_groups:
         prefetch_related_objects(
@@ -200,12 +202,6 @@ def _task_page_task(request: HttpRequest, pk: int) -> Task:
             task.span_status, task.span_status_original
         )
     return task
-
-
-def _task_agencies(ids: list[int]) -> QuerySet:
-    return (
-        TaskAgency.objects.filter(task_id=ids[0]).select_related("org_unit").order_by("role", "id")
-    )
 
 
 def _set_prefetched(task: Task, name: str, objects: list, field: Any) -> None:
@@ -807,10 +803,10 @@ def _group_context(task: Task, day: dt.date) -> dict[str, Any]:
 
 
 def _source_and_member_rows(ids: list[int]) -> QuerySet:
-    """The sources (list 0: by the directive's date) and supervising members (list 1: in the
-    members' order) of the task ``ids[0]``, in one query: each row (list, position, id,
-    directive id, label or full name, wording, span start, span end, directive number, date,
-    directive text, position)."""
+    """The sources (list 0: by the directive's date), supervising members (list 1: in the
+    members' order) and agencies (list 2: by role, then as assigned) of the task ``ids[0]``, in
+    one query: each row (list, position, id, and nine columns whose meaning depends on the
+    list: see ``_agencies_sources_members``)."""
     from dondoc.orgs.models import Member
 
     task = ids[0]
@@ -855,15 +851,42 @@ def _source_and_member_rows(ids: list[int]) -> QuerySet:
         )
         .values_list(*columns)
     )
-    return sources.union(members, all=True)
+    agencies = (
+        TaskAgency.objects.filter(task_id=task)
+        .order_by()
+        .annotate(
+            o_list=Value(2, output_field=IntegerField()),
+            o_position=Window(RowNumber(), order_by=[F("role").asc(), F("id").asc()]),
+            o_id=F("id"),
+            o_directive=F("org_unit_id"),
+            o_label=F("org_unit__name"),
+            o_wording=F("org_unit__short_name"),
+            o_start=F("org_unit__parent_id"),
+            o_end=F("org_unit__successor_id"),
+            o_number=F("org_unit__code"),
+            o_date=F("org_unit__valid_from"),
+            o_text=F("org_unit__kind"),
+            o_role=F("role"),
+        )
+        .values_list(*columns)
+    )
+    return sources.union(members, agencies, all=True)
 
 
-def _sources_and_members(task: Task) -> dict[str, list]:
-    """The task page's sources (with the directive each names, its text for the passage) and
-    supervising members, read in one query compiled once (``core.prepared``)."""
-    from dondoc.orgs.models import Member
+#: The fields of an agency read with the task page's sources and members, in the model's
+#: order; the others (``valid_to``, ``name_folded``) are deferred, read if ever asked for.
+_UNIT_FIELDS = ("id", "code", "kind", "name", "short_name", "parent_id", "valid_from",
+                "successor_id")  # fmt: skip
 
-    sources, members = [], []
+
+def _agencies_sources_members(task: Task) -> tuple[list, list, list]:
+    """The task page's agencies (``TaskAgency`` with their ``org_unit``, as
+    ``select_related("org_unit").order_by("role", "id")`` gives them), sources (with the
+    directive each names, its text for the passage) and supervising members, read in one
+    query compiled once (``core.prepared``)."""
+    from dondoc.orgs.models import Member, OrgUnit
+
+    agencies, sources, members = [], [], []
     rows = prepared.rows(("task_page", "sources_members"), _source_and_member_rows, [task.pk])
     for row in sorted(rows, key=lambda r: r[:2]):
         kind, _position, pk, directive, label, wording, start, end, number, day, text, role = row
@@ -879,9 +902,23 @@ def _sources_and_members(task: Task) -> dict[str, list]:
             )
             source.directive = Directive(id=directive, number=number, date=day, text=text)
             sources.append(source)
-        else:
+        elif kind == 1:
             members.append(Member(id=pk, full_name=label, position=role))
-    return {"sources": sources, "members": members}
+        else:
+            unit = OrgUnit.from_db(
+                "default", _UNIT_FIELDS, (directive, number, text, label, wording, start, day, end)
+            )
+            agency = TaskAgency.from_db(
+                "default", ("id", "task_id", "org_unit_id", "role"), (pk, task.pk, directive, role)
+            )
+            TaskAgency.org_unit.field.set_cached_value(agency, unit)
+            agencies.append(agency)
+    return agencies, sources, members
+
+
+def _sources_and_members(task: Task) -> dict[str, list]:
+    """The task page's sources and supervising members, read with its agencies."""
+    return {"sources": task.page_sources, "members": task.page_members}
 
 
 @login_required
@@ -986,6 +1023,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_set_status": may_set_status,
         "today": timezone.localdate(),
     }
+    context["content"] = TaskPageWriter(request, context).content()
     return render(request, "tasks/detail.html", context)
 
 

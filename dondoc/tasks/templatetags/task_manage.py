@@ -55,7 +55,11 @@ def _shown(text: str, kind: str, due: dt.date | None) -> str:
 @register.simple_tag(takes_context=True)
 def task_manage_panel(context: dict[str, Any], task: Any) -> dict[str, Any]:
     request = context.get("request")
-    user = getattr(request, "user", None)
+    return manage_panel(getattr(request, "user", None), task)
+
+
+def manage_panel(user: Any, task: Any) -> dict[str, Any]:
+    """What the task page's manage buttons, deadline history and changes show ``user``."""
     today = timezone.localdate()
     open_task = task.merged_into_id is None
     actions = [

@@ -766,7 +766,7 @@ def test_the_task_page_reads_its_sources_and_members_in_one_query(
     TaskSource.objects.filter(task=task, directive=earlier).update(span_start=8, span_end=49)
     with django_assert_num_queries(1):
         rows = prepared.rows(("task_page", "sources_members"), _source_and_member_rows, [task.pk])
-    assert len(rows) == 4
+    assert len(rows) == 5  # two sources, two members, the lead agency
     client.force_login(clerk)
     response = client.get(f"/tasks/{task.pk}/")
     sources, members = response.context["sources"], response.context["members"]
