@@ -35,7 +35,7 @@ with the reason; another value that cannot be read is ignored and reported in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -870,7 +870,8 @@ def filtered_rows(
     offset: int,
     limit: int,
     annotations: tuple[str, ...] = (),
-) -> tuple[QuerySet | None, FilterState, list[TaskRow], int]:
+    read: Callable[[list[dict]], list] | None = None,
+) -> tuple[QuerySet | None, FilterState, list, int]:
     """``filter_tasks`` and ``task_rows``: the queryset, the filter state, rows ``offset`` to
     ``offset + limit`` and the number of rows, the statuses read from the maintained status
     spans, or from the timeline when some task of the list has no span on the date (none has
@@ -885,8 +886,13 @@ def filtered_rows(
     (``walks_well``) is read by a statement that walks the tasks in that order and stops at
     its last row (``statements.walk``), instead of joining every matching task to its status
     span for the count and sorting them all. Either way the rows and the number are
-    those of the statement with the windows (a test compares them)."""
+    those of the statement with the windows (a test compares them).
+
+    ``read`` makes the rows of the statement's values, with their relations: by default
+    ``TaskRow`` objects (``_with_relations``)."""
     from dondoc.tasks import statements
+
+    read = read or _with_relations
 
     state, values = parse_filters(params)
     if values is None:
@@ -897,22 +903,26 @@ def filtered_rows(
     if total is not None and total >= WALK_RATIO * (offset + limit) and walks_well(values):
         walked = statements.walk(user, values, offset, limit, annotations)
         if walked and all(row["span_id"] is not None for row in walked):
-            return None, state, _with_relations(walked), total
+            return None, state, read(walked), total
     found = statements.rows(user, values, offset, limit, annotations)
     if found and found[0]["spanned_rows"] == found[0]["total_rows"]:
-        return None, state, _with_relations(found), found[0]["total_rows"]
+        return None, state, read(found), found[0]["total_rows"]
     qs = build_tasks(user, values, source="spans")
     try:
-        rows, total = task_rows(qs, offset, limit, annotations)
+        rows, total = task_rows(qs, offset, limit, annotations, read)
     except SpansMissing:
         qs = build_tasks(user, values)
-        rows, total = task_rows(qs, offset, limit, annotations)
+        rows, total = task_rows(qs, offset, limit, annotations, read)
     return qs, state, rows, total
 
 
 def task_rows(
-    qs: QuerySet, offset: int, limit: int, annotations: tuple[str, ...] = ()
-) -> tuple[list[TaskRow], int]:
+    qs: QuerySet,
+    offset: int,
+    limit: int,
+    annotations: tuple[str, ...] = (),
+    read: Callable[[list[dict]], list] | None = None,
+) -> tuple[list, int]:
     """``rows_and_total`` for display: rows ``offset`` to ``offset + limit`` of ``qs`` (tasks
     from ``filter_tasks``) as ``TaskRow`` with their agencies, collective agencies, members and
     sources, and the number of rows of ``qs``.
@@ -942,7 +952,7 @@ def task_rows(
         return [], (qs.count() if offset else 0)
     if spans and values[0]["spanned_rows"] != values[0]["total_rows"]:
         raise SpansMissing
-    return _with_relations(values), values[0]["total_rows"]
+    return (read or _with_relations)(values), values[0]["total_rows"]
 
 
 def _with_relations(values: list[dict]) -> list[TaskRow]:
