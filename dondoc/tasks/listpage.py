@@ -193,3 +193,163 @@ def results(request: Any, page: Page, page_range: Any, state: FilterState) -> Sa
     out.append(_pagination(page, page_range, query))
     out.append("\n</div>\n")
     return mark_safe("".join(out))  # every value above is escaped
+
+
+def _options(choices: Any, selected: Any) -> str:
+    from dondoc.tasks.templatetags.dondoc import select_options
+
+    return select_options(choices, selected)
+
+
+def content(request: Any, context: dict[str, Any]) -> SafeString:
+    """What ``tasks/list.html``'s content block wrote: the heading, the filter form (its
+    option lists from ``context``, as ``views._list_context`` makes them) and the results
+    (``context["results"]``)."""
+    from dondoc.core.templatetags.dateinput import date_input
+
+    state: FilterState = context["state"]
+    program = context["program"]
+    programs = context["programs"]
+    out = ['\n<div class="page-head">\n  <div>\n', f"    <h1>{_('Tasks')}</h1>\n    "]
+    if program:
+        out.append(f'<p class="subtitle">{esc(program.name)}</p>')
+    out.append("\n  </div>\n  ")
+    if can(request.user, "task.create"):
+        query = f"?program={localize(program.pk)}" if program else ""
+        out.append(
+            f'<a class="btn no-print" href="{address("task-create")}{query}">{_("New task")}</a>'
+        )
+    listed = address("task-list")
+    active = f' <span class="badge">{_("active")}</span>' if state.is_filtered else ""
+    out.append(
+        "\n</div>\n\n"
+        f'<form class="card no-print" method="get" action="{listed}" role="search"\n'
+        f'      aria-label="{_("Filter tasks")}"\n'
+        f'      hx-get="{listed}" hx-target="#results" hx-push-url="true"\n'
+        '      hx-trigger="submit, change, input changed delay:500ms from:#f-q">\n'
+        '  <details class="filters-panel" open data-collapse-narrow="yes">\n'
+        f"  <summary>{_('Filters')}{active}</summary>\n"
+        '  <div class="filters">\n'
+        '    <div class="field wide">\n'
+        f'      <label for="f-q">{_("Search in the content")}</label>\n'
+        f'      <input type="search" name="q" id="f-q" value="{esc(state.q)}" '
+        f'placeholder="{_("e.g. dat hiem, du lieu, 5G")}" autocomplete="off">\n'
+        "    </div>\n"
+        '    <fieldset class="wide">\n'
+        f"      <legend>{_('Status')}</legend>\n"
+        '      <div class="status-choices">\n'
+        f"        {context['status_checkboxes']}\n"
+        "      </div>\n"
+        "    </fieldset>\n    "
+    )
+    if len(programs) > 1:
+        offered = "".join(
+            f'<option value="{esc(p.code)}"{" selected" if p == program else ""}>'
+            f"{esc(p.code)}</option>"
+            for p in programs
+        )
+        out.append(
+            '\n    <div class="field">\n'
+            f'      <label for="f-program">{_("Program")}</label>\n'
+            '      <select name="program" id="f-program">\n'
+            f"        {offered}\n"
+            "      </select>\n"
+            "    </div>\n    "
+        )
+    elif program:
+        out.append(f'<input type="hidden" name="program" value="{esc(program.code)}">')
+    more_open = (
+        state.member
+        or state.directive
+        or state.due_from
+        or state.due_to
+        or state.agency
+        or state.output
+        or state.output_kinds
+        or state.late_against_original
+    )
+    out.append(
+        '\n    <div class="field">\n'
+        f'      <label for="f-as_of">{_("Status as of")}</label>\n'
+        f"      {date_input('as_of', state.as_of, id='f-as_of')}\n"
+        "    </div>\n"
+        '    <div class="field">\n'
+        f'      <label for="f-lead">{_("Lead agency")}</label>\n'
+        '      <select name="lead" id="f-lead">\n'
+        f'        <option value="">{_("All")}</option>\n'
+        f"        {_options(context['lead_options'], state.lead)}\n"
+        "      </select>\n"
+        "    </div>\n"
+        '    <div class="field">\n'
+        f'      <label for="f-group">{_("Solution group")}</label>\n'
+        '      <select name="group" id="f-group">\n'
+        f'        <option value="">{_("All")}</option>\n'
+        f"        {_options(context['group_options'], state.group)}\n"
+        "      </select>\n"
+        "    </div>\n"
+        '    <div class="field">\n'
+        f'      <label for="f-sort">{_("Sort by")}</label>\n'
+        '      <select name="sort" id="f-sort">\n'
+        f"        {context['sort_options']}\n"
+        "      </select>\n"
+        "    </div>\n"
+        "  </div>\n"
+        f'  <details class="more-filters"{" open" if more_open else ""}>\n'
+        f"    <summary>{_('More filters')}</summary>\n"
+        '    <div class="filters">\n'
+        '      <div class="field">\n'
+        f'        <label for="f-output">{_("Expected output")}</label>\n'
+        f'        <input type="search" name="output" id="f-output" value="{esc(state.output)}" '
+        f'placeholder="{_("e.g. nghi dinh, de an")}" autocomplete="off">\n'
+        "      </div>\n"
+        '      <div class="field">\n'
+        f'        <label for="f-output_kind">{_("Kind of output")}</label>\n'
+        '        <select name="output_kind" id="f-output_kind">\n'
+        f'          <option value="">{_("All")}</option>\n'
+        f"          {context['output_kind_options']}\n"
+        "        </select>\n"
+        "      </div>\n"
+        '      <div class="field">\n'
+        f'        <label for="f-member">{_("Supervising member")}</label>\n'
+        '        <select name="member" id="f-member">\n'
+        f'          <option value="">{_("All")}</option>\n'
+        f"          {_options(context['member_options'], state.member)}\n"
+        "        </select>\n"
+        "      </div>\n"
+        '      <div class="field">\n'
+        f'        <label for="f-directive">{_("Assigning document")}</label>\n'
+        '        <select name="directive" id="f-directive">\n'
+        f'          <option value="">{_("All")}</option>\n'
+        f"          {_options(context['directive_options'], state.directive)}\n"
+        "        </select>\n"
+        "      </div>\n"
+        '      <div class="field">\n'
+        f'        <label for="f-due_from">{_("Due from")}</label>\n'
+        f"        {date_input('due_from', state.due_from, id='f-due_from')}\n"
+        "      </div>\n"
+        '      <div class="field">\n'
+        f'        <label for="f-due_to">{_("Due until")}</label>\n'
+        f"        {date_input('due_to', state.due_to, id='f-due_to')}\n"
+        "      </div>\n"
+        '      <div class="field checkbox">\n'
+        '        <label><input type="checkbox" name="late_against_original" value="1"'
+        f"{' checked' if state.late_against_original else ''}> "
+        f"{_('Late against the original deadline')}</label>\n"
+        "      </div>\n      "
+    )
+    if state.agency:
+        out.append(f'<input type="hidden" name="agency" value="{localize(state.agency)}">')
+    out.append(
+        "\n    </div>\n"
+        "  </details>\n"
+        "  </details>\n"
+        '  <div class="btn-row">\n'
+        f'    <button class="btn" type="submit">{_("Filter")}</button>\n'
+        f'    <a class="btn secondary" href="{listed}">{_("Clear filters")}</a>\n'
+        "  </div>\n"
+        "</form>\n\n"
+        '<div id="results" aria-live="polite">\n'
+        f"  {context['results']}\n"
+        "</div>\n"
+    )
+    return mark_safe("".join(out))  # every value above is escaped

@@ -641,6 +641,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "tasks": page.object_list,
             **_list_context(request, state),
         }
+        context["content"] = listpage.content(request, context)
         response = render(request, "tasks/list.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response

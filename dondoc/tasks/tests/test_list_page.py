@@ -1,6 +1,7 @@
-"""The task list's results written in Python (``tasks.listpage``) are the HTML the templates
-wrote: for every kind of reader, both languages, the full page and the fragment htmx asks for,
-filter sets, sorts, pages (with the pagination's ellipses), past the last page and no rows."""
+"""The task list's form and results written in Python (``tasks.listpage``) are the HTML the
+templates wrote: for every kind of reader, both languages, the full page and the fragment htmx
+asks for, filter sets, sorts, pages (with the pagination's ellipses), past the last page and
+no rows."""
 
 # ruff: noqa: E501 (the old markup, kept line for line)
 from __future__ import annotations
@@ -12,13 +13,14 @@ import pytest
 from django.conf import settings
 from django.template import engines
 from django.test import RequestFactory
+from django.urls import resolve
 from django.utils import translation
 
 from dondoc.accounts.models import Membership, Role, User
 from dondoc.orgs.groups import ensure_standard_groups
 from dondoc.orgs.models import Member, OrgGroup
 from dondoc.tasks import filters, listpage, services, views
-from dondoc.tasks.models import Directive, DirectiveKind, SolutionGroup
+from dondoc.tasks.models import Directive, DirectiveKind, Program, SolutionGroup
 
 #: ``tasks/_results.html`` as it was before the results were written in Python.
 TEMPLATE_RESULTS = (
@@ -56,6 +58,125 @@ TEMPLATE_RESULTS = (
     "</div>\n"
 )
 
+#: ``tasks/list.html`` as it was before its form was written in Python.
+TEMPLATE_LIST = (
+    '{% extends "base.html" %}\n'
+    "{% load i18n dondoc dateinput %}\n"
+    '{% block title %}{% translate "Tasks" %}{% endblock %}\n'
+    "{% block content %}\n"
+    '<div class="page-head">\n'
+    "  <div>\n"
+    '    <h1>{% translate "Tasks" %}</h1>\n'
+    '    {% if program %}<p class="subtitle">{{ program.name }}</p>{% endif %}\n'
+    "  </div>\n"
+    '  {% can "task.create" as may_create %}{% if may_create %}<a class="btn no-print" href="{% url \'task-create\' %}{% if program %}?program={{ program.pk }}{% endif %}">{% translate "New task" %}</a>{% endif %}\n'
+    "</div>\n"
+    "\n"
+    '<form class="card no-print" method="get" action="{% url \'task-list\' %}" role="search"\n'
+    "      aria-label=\"{% translate 'Filter tasks' %}\"\n"
+    '      hx-get="{% url \'task-list\' %}" hx-target="#results" hx-push-url="true"\n'
+    '      hx-trigger="submit, change, input changed delay:500ms from:#f-q">\n'
+    '  <details class="filters-panel" open data-collapse-narrow="yes">\n'
+    '  <summary>{% translate "Filters" %}{% if state.is_filtered %} <span class="badge">{% translate "active" %}</span>{% endif %}</summary>\n'
+    '  <div class="filters">\n'
+    '    <div class="field wide">\n'
+    '      <label for="f-q">{% translate "Search in the content" %}</label>\n'
+    '      <input type="search" name="q" id="f-q" value="{{ state.q }}" placeholder="{% translate \'e.g. dat hiem, du lieu, 5G\' %}" autocomplete="off">\n'
+    "    </div>\n"
+    '    <fieldset class="wide">\n'
+    '      <legend>{% translate "Status" %}</legend>\n'
+    '      <div class="status-choices">\n'
+    "        {{ status_checkboxes }}\n"
+    "      </div>\n"
+    "    </fieldset>\n"
+    "    {% if programs|length > 1 %}\n"
+    '    <div class="field">\n'
+    '      <label for="f-program">{% translate "Program" %}</label>\n'
+    '      <select name="program" id="f-program">\n'
+    '        {% for p in programs %}<option value="{{ p.code }}"{% if p == program %} selected{% endif %}>{{ p.code }}</option>{% endfor %}\n'
+    "      </select>\n"
+    "    </div>\n"
+    '    {% elif program %}<input type="hidden" name="program" value="{{ program.code }}">{% endif %}\n'
+    '    <div class="field">\n'
+    '      <label for="f-as_of">{% translate "Status as of" %}</label>\n'
+    '      {% date_input "as_of" state.as_of id="f-as_of" %}\n'
+    "    </div>\n"
+    '    <div class="field">\n'
+    '      <label for="f-lead">{% translate "Lead agency" %}</label>\n'
+    '      <select name="lead" id="f-lead">\n'
+    '        <option value="">{% translate "All" %}</option>\n'
+    "        {% select_options lead_options state.lead %}\n"
+    "      </select>\n"
+    "    </div>\n"
+    '    <div class="field">\n'
+    '      <label for="f-group">{% translate "Solution group" %}</label>\n'
+    '      <select name="group" id="f-group">\n'
+    '        <option value="">{% translate "All" %}</option>\n'
+    "        {% select_options group_options state.group %}\n"
+    "      </select>\n"
+    "    </div>\n"
+    '    <div class="field">\n'
+    '      <label for="f-sort">{% translate "Sort by" %}</label>\n'
+    '      <select name="sort" id="f-sort">\n'
+    "        {{ sort_options }}\n"
+    "      </select>\n"
+    "    </div>\n"
+    "  </div>\n"
+    '  <details class="more-filters"{% if state.member or state.directive or state.due_from or state.due_to or state.agency or state.output or state.output_kinds or state.late_against_original %} open{% endif %}>\n'
+    '    <summary>{% translate "More filters" %}</summary>\n'
+    '    <div class="filters">\n'
+    '      <div class="field">\n'
+    '        <label for="f-output">{% translate "Expected output" %}</label>\n'
+    '        <input type="search" name="output" id="f-output" value="{{ state.output }}" placeholder="{% translate \'e.g. nghi dinh, de an\' %}" autocomplete="off">\n'
+    "      </div>\n"
+    '      <div class="field">\n'
+    '        <label for="f-output_kind">{% translate "Kind of output" %}</label>\n'
+    '        <select name="output_kind" id="f-output_kind">\n'
+    '          <option value="">{% translate "All" %}</option>\n'
+    "          {{ output_kind_options }}\n"
+    "        </select>\n"
+    "      </div>\n"
+    '      <div class="field">\n'
+    '        <label for="f-member">{% translate "Supervising member" %}</label>\n'
+    '        <select name="member" id="f-member">\n'
+    '          <option value="">{% translate "All" %}</option>\n'
+    "          {% select_options member_options state.member %}\n"
+    "        </select>\n"
+    "      </div>\n"
+    '      <div class="field">\n'
+    '        <label for="f-directive">{% translate "Assigning document" %}</label>\n'
+    '        <select name="directive" id="f-directive">\n'
+    '          <option value="">{% translate "All" %}</option>\n'
+    "          {% select_options directive_options state.directive %}\n"
+    "        </select>\n"
+    "      </div>\n"
+    '      <div class="field">\n'
+    '        <label for="f-due_from">{% translate "Due from" %}</label>\n'
+    '        {% date_input "due_from" state.due_from id="f-due_from" %}\n'
+    "      </div>\n"
+    '      <div class="field">\n'
+    '        <label for="f-due_to">{% translate "Due until" %}</label>\n'
+    '        {% date_input "due_to" state.due_to id="f-due_to" %}\n'
+    "      </div>\n"
+    '      <div class="field checkbox">\n'
+    '        <label><input type="checkbox" name="late_against_original" value="1"{% if state.late_against_original %} checked{% endif %}> {% translate "Late against the original deadline" %}</label>\n'
+    "      </div>\n"
+    '      {% if state.agency %}<input type="hidden" name="agency" value="{{ state.agency }}">{% endif %}\n'
+    "    </div>\n"
+    "  </details>\n"
+    "  </details>\n"
+    '  <div class="btn-row">\n'
+    '    <button class="btn" type="submit">{% translate "Filter" %}</button>\n'
+    '    <a class="btn secondary" href="{% url \'task-list\' %}">{% translate "Clear filters" %}</a>\n'
+    "  </div>\n"
+    "</form>\n"
+    "\n"
+    '<div id="results" aria-live="polite">\n'
+    '  {% include "tasks/_results.html" %}\n'
+    "</div>\n"
+    "{% endblock %}\n"
+)
+
 AS_OF = "2025-06-20"
 
 
@@ -65,6 +186,7 @@ def listed(program, notice, committee, most, hanoi, member_person, clerk):
     members, markup and long texts, a deadline in force other than the first, completed
     ones; shown two a page (twelve pages, so that the pagination elides some)."""
     ensure_standard_groups()
+    Program.objects.create(code="KHAC", name="Chương trình <khác>")
     provinces = OrgGroup.objects.get(code="tinh-thanh-pho")
     later = Directive.objects.create(program=program, kind=DirectiveKind.NOTICE,
                                      number="99/TB-VPTW", date=dt.date(2025, 3, 1), issuer=committee)  # fmt: skip
@@ -124,8 +246,9 @@ def _filter_sets(program, most, hanoi) -> list[dict]:
     ]
 
 
-def _old_results(request) -> str:
-    """The results as the template wrote them, from the rows as ``filters.TaskRow``."""
+def _old_page(request) -> tuple[str, str]:
+    """The results and the full page as the templates wrote them, from the rows as
+    ``filters.TaskRow``."""
     original = listpage.read_rows
     listpage.read_rows = filters._with_relations
     try:
@@ -138,7 +261,12 @@ def _old_results(request) -> str:
         "tasks": page.object_list,
         "state": state,
     }
-    return engines["django"].from_string(TEMPLATE_RESULTS).render(context, request)
+    engine = engines["django"]
+    results = engine.from_string(TEMPLATE_RESULTS).render(context, request)
+    context.update(views._list_context(request, state))
+    page_template = TEMPLATE_LIST.replace('{% include "tasks/_results.html" %}', "{{ results }}")
+    full = engine.from_string(page_template).render(context | {"results": results}, request)
+    return results, full
 
 
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
@@ -159,14 +287,17 @@ def test_the_results_are_written_as_the_template_wrote_them(
             assert fragment.status_code == full.status_code == 200
             request = RequestFactory().get("/tasks/", params)
             request.user = user
+            request.resolver_match = resolve("/tasks/")
             with translation.override(language):
-                expected = _old_results(request)
+                expected, expected_page = _old_page(request)
             assert fragment.content.decode() == expected, (user.role, params)
             page = _CSRF.sub("", full.content.decode())
-            assert f'<div id="results" aria-live="polite">\n  {expected}\n</div>' in page
+            assert page == _CSRF.sub("", expected_page), (user.role, params)
             seen.add(expected.count("<tr>") - 1)  # the head's row aside
             seen.add("none" if 'colspan="7" class="muted"' in expected else "")
             seen.add("ellipsis" if "<span>…</span>" in expected else "")
             seen.add("collective" if "agency-group" in expected else "")
+            seen.add("programs" if 'id="f-program"' in page else "")
+            seen.add("more" if 'class="more-filters" open' in page else "")
     # Every kind of result met: no rows, one row, full pages, ellipses, groups leading.
-    assert {1, 2, "none", "ellipsis", "collective"} <= seen
+    assert {1, 2, "none", "ellipsis", "collective", "programs", "more"} <= seen
