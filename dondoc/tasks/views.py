@@ -49,6 +49,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from dondoc.accounts import chrome
 from dondoc.accounts.policy import (
     Scope,
     can,
@@ -641,7 +642,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "tasks": page.object_list,
             **_list_context(request, state),
         }
-        context["content"] = listpage.content(request, context)
+        # The page is written in Python (``listpage``, ``chrome.page``); the template only
+        # passes it on, with the context the page was written from.
+        context["html"] = chrome.page(request, _("Tasks"), listpage.content(request, context))
         response = render(request, "tasks/list.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
