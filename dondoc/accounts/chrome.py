@@ -83,3 +83,100 @@ def menu_links(request: Any) -> SafeString:
         f"  {optional('audit.view', 'audit:list', _('Audit log'))}\n"
         "</ul>\n"
     )
+
+
+def page(request: Any, title: str, content: str) -> SafeString:
+    """What ``base.html`` writes around a page's ``title`` and ``content`` blocks (no ``head``
+    or ``scripts`` block), for a page that is not rendered through it: the header with the
+    navigation, the language switch, the bell and the user menu, the messages, the footer.
+    The same bytes as the template (a test renders both)."""
+    from django.contrib.messages import get_messages
+    from django.middleware.csrf import get_token
+    from django.templatetags.static import static
+    from django.utils.html import conditional_escape, escape
+    from django.utils.translation import get_language
+
+    from dondoc.notifications.context import bell, notifications
+    from dondoc.tasks.templatetags.dondoc import nav_section
+
+    language = get_language()
+    user = request.user
+    signed_in = user.is_authenticated
+    token = get_token(request)
+    csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
+    out = [
+        f'<!doctype html>\n\n<html lang="{escape(language)}">\n<head>\n'
+        '  <meta charset="utf-8">\n'
+        '  <meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '  <meta name="htmx-config" content=\'{"includeIndicatorStyles": false, "allowEval": '
+        'false, "allowScriptTags": false, "historyCacheSize": 0, "refreshOnHistoryMiss": '
+        "true}'>\n"
+        f"  <title>{title} · {_('Đôn đốc')}</title>\n"
+        f'  <link rel="icon" href="{escape(static("img/favicon.svg"))}" type="image/svg+xml">\n'
+        f'  <link rel="stylesheet" href="{escape(static("css/app.css"))}">\n'
+        f'  <script src="{escape(static("vendor/htmx.min.js"))}" defer></script>\n'
+        f'  <script src="{escape(static("js/app.js"))}" defer></script>\n'
+        "  \n</head>\n<body>\n"
+        f'  <a class="skip-link" href="#main">{_("Skip to content")}</a>\n'
+        '  <header class="site-header">\n    <div class="bar">\n'
+        f'      <a class="brand" href="{address("dashboard")}">\n'
+        '        <span class="brand-mark" aria-hidden="true">ĐĐ</span>\n'
+        f"        <span>{_('Đôn đốc')}<small>"
+        f"{_('Task tracking for the steering committee')}</small></span>\n"
+        "      </a>\n      "
+    ]
+    if signed_in:
+        out.append(f"\n      {navigation(request, nav_section({'request': request}))}\n      ")
+    out.append(
+        '\n      <div class="tools">\n'
+        f'        <form action="{address("set_language")}" method="post">\n'
+        f"          {csrf}\n"
+        f'          <input type="hidden" name="next" value="{escape(request.get_full_path())}">\n'
+        "          "
+    )
+    if language == "en":
+        out.append(
+            '\n          <button class="link-button" type="submit" name="language" value="vi" '
+            'lang="vi" title="Tiếng Việt" aria-label="Tiếng Việt"><span class="hide-narrow">'
+            'Tiếng Việt</span><span class="show-narrow">VI</span></button>\n          '
+        )
+    else:
+        out.append(
+            '\n          <button class="link-button" type="submit" name="language" value="en" '
+            'lang="en" title="English" aria-label="English"><span class="hide-narrow">English'
+            '</span><span class="show-narrow">EN</span></button>\n          '
+        )
+    out.append("\n        </form>\n        ")
+    if signed_in:
+        unread = notifications(request).get("unread_notifications")
+        count = (unread() if callable(unread) else unread) or 0
+        name = conditional_escape(str(user))
+        out.append(
+            f"\n        {bell(count, address('notification-list'))}\n"
+            '        <details class="user-menu">\n'
+            f"          <summary>{name}</summary>\n"
+            '          <div class="menu">\n'
+            f"            <p><strong>{name}</strong><br><small>"
+            f"{conditional_escape(user.get_role_display())}</small></p>\n"
+            f"            {menu_links(request)}\n"
+            f'            <form action="{address("logout")}" method="post">\n'
+            f"              {csrf}\n"
+            '              <button class="btn secondary small" type="submit">'
+            f"{_('Sign out')}</button>\n"
+            "            </form>\n          </div>\n        </details>\n        "
+        )
+    out.append('\n      </div>\n    </div>\n  </header>\n  <main id="main" tabindex="-1">\n    ')
+    messages = get_messages(request)
+    if messages:
+        listed = "".join(
+            f'<li class="{conditional_escape(m.tags)}">{conditional_escape(str(m))}</li>'
+            for m in messages
+        )
+        out.append(f'\n    <ul class="messages" role="status">\n      {listed}\n    </ul>\n    ')
+    out.append(
+        f"\n    {content}\n  </main>\n"
+        '  <footer class="site-footer">\n'
+        f"    {_('Đôn đốc: following tasks from directive to result.')}\n"
+        "  </footer>\n  \n</body>\n</html>\n"
+    )
+    return mark_safe("".join(out))  # every value above is escaped

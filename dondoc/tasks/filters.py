@@ -1085,7 +1085,7 @@ def filtered_rows(
     limit: int,
     annotations: tuple[str, ...] = (),
     relate: Callable[[list[dict]], list] | None = None,
-) -> tuple[QuerySet | None, FilterState, list[TaskRow], int]:
+) -> tuple[QuerySet | None, FilterState, list, int]:
     """``filter_tasks`` and ``task_rows``: the queryset, the filter state, rows ``offset`` to
     ``offset + limit`` and the number of rows, the statuses read from the maintained status
     spans, or from the timeline when some task of the list has no span on the date (none has
@@ -1107,7 +1107,8 @@ def filtered_rows(
     statement with the windows (a test compares them).
 
     ``relate``: what makes the rows out of the statement's values (``_with_relations`` unless
-    given: ``TaskRow`` with their relations); the API writes its items from them directly."""
+    given: ``TaskRow`` with their relations); the API writes its items from them directly, the
+    task list its rows as tuples."""
     from dondoc.tasks import statements
 
     relate = relate or _with_relations
@@ -1160,7 +1161,7 @@ def task_rows(
     limit: int,
     annotations: tuple[str, ...] = (),
     relate: Callable[[list[dict]], list] | None = None,
-) -> tuple[list[TaskRow], int]:
+) -> tuple[list, int]:
     """``rows_and_total`` for display: rows ``offset`` to ``offset + limit`` of ``qs`` (tasks
     from ``filter_tasks``) as ``TaskRow`` with their agencies, collective agencies, members and
     sources, and the number of rows of ``qs``.

@@ -82,62 +82,105 @@ class RowWriter:
         return f"{pattern[0]}{int(pk)}{pattern[1]}"
 
     def row(self, task: Any, number: int | None, label: Any = None) -> str:
+        """The ``<tr>`` of a task object (or ``filters.TaskRow``) and its fetched relations."""
+        group = task.group
+        return self.written(
+            number,
+            label,
+            task.pk,
+            task.content,
+            task.expected_output,
+            group.number if group else None,
+            [(s.directive.number, s.label) for s in task.sources.all()],
+            [
+                (ta.org_unit_id, ta.org_unit.name, str(ta.org_unit))
+                for ta in task.task_agencies.all()
+                if ta.role == "lead"
+            ],
+            [tg.group.name for tg in task.task_groups.all() if tg.role == "lead"],
+            [(m.pk, m.full_name) for m in task.members.all()],
+            task.deadline_text,
+            task.due_on,
+            task.deadline_kind,
+            getattr(task, "due_on_as_of", None),
+            getattr(task, "status", "") or "",
+            getattr(task, "late_against_original", False),
+        )
+
+    def written(
+        self,
+        number: int | None,
+        label: Any,
+        pk: int,
+        content: str,
+        expected_output: str,
+        group_number: Any,
+        sources: list[tuple[Any, Any]],
+        leads: list[tuple[int, Any, Any]],
+        group_leads: list[Any],
+        members: list[tuple[int, Any]],
+        deadline_text: str,
+        due_on: Any,
+        deadline_kind: str,
+        due_as_of: Any,
+        status: str,
+        late: Any,
+    ) -> str:
+        """The ``<tr>`` of a task from plain values: its sources as (directive number,
+        label), its lead agencies as (id, name, name shown), its lead collective agencies'
+        names, its members as (id, full name). ``group_number`` None: no solution group."""
         w = self.words
         out = ["<tr>"]
         if number is not None:
             out.append(f'<td class="num cell-number">{number}</td>')
         if label is not None:
             out.append(f'<td data-label="{w["item"]}" class="nowrap">{esc(label)}</td>')
-        sources = "; ".join(
-            f"{esc(s.directive.number)} {esc(s.label)}" if s.label else esc(s.directive.number)
-            for s in task.sources.all()
+        shown = "; ".join(
+            f"{esc(directive)} {esc(text)}" if text else esc(directive)
+            for directive, text in sources
         )
-        group = f" · {w['group']} {esc(task.group.number)}" if task.group else ""
+        group = f" · {w['group']} {esc(group_number)}" if group_number is not None else ""
         output = ""
-        if task.expected_output:
-            short = truncated(task.expected_output, 120, self.ellipsis)
+        if expected_output:
+            short = truncated(expected_output, 120, self.ellipsis)
             output = f'<span class="task-output">{w["output"]} {esc(short)}</span>'
         out.append(
-            f'<td class="task-content"><a href="{self.link(self.task, task.pk)}">'
-            f"{esc(truncated(task.content, 240, self.ellipsis))}</a>"
-            f'<span class="task-meta">{sources}{group}</span>{output}</td>'
+            f'<td class="task-content"><a href="{self.link(self.task, pk)}">'
+            f"{esc(truncated(content, 240, self.ellipsis))}</a>"
+            f'<span class="task-meta">{shown}{group}</span>{output}</td>'
         )
-        leads = [
-            f'<li><a href="{self.link(self.org, ta.org_unit_id)}" title="{esc(ta.org_unit.name)}">'
-            f"{esc(ta.org_unit)}</a></li>"
-            for ta in task.task_agencies.all()
-            if ta.role == "lead"
+        items = [
+            f'<li><a href="{self.link(self.org, unit)}" title="{esc(name)}">'
+            f"{esc(short_name)}</a></li>"
+            for unit, name, short_name in leads
         ]
-        leads += [
-            f'<li class="agency-group" title="{w["collective"]}">{esc(tg.group.name)}</li>'
-            for tg in task.task_groups.all()
-            if tg.role == "lead"
+        items += [
+            f'<li class="agency-group" title="{w["collective"]}">{esc(name)}</li>'
+            for name in group_leads
         ]
         # An empty cell stays empty, so that a phone's card shows no label for it.
-        lead_list = f'<ul class="agency-list">{"".join(leads)}</ul>' if leads else ""
+        lead_list = f'<ul class="agency-list">{"".join(items)}</ul>' if items else ""
         out.append(f'<td data-label="{w["lead"]}">{lead_list}</td>')
-        members = ", ".join(
-            f'<a href="{self.link(self.member, m.pk)}">{esc(m.full_name)}</a>'
-            for m in task.members.all()
+        names = ", ".join(
+            f'<a href="{self.link(self.member, member)}">{esc(full_name)}</a>'
+            for member, full_name in members
         )
-        out.append(f'<td data-label="{w["members"]}">{members}</td>')
-        deadline = [f'<span class="deadline-as-written">{esc(task.deadline_text or "—")}</span>']
-        if task.due_on:
-            deadline.append(f'<span class="deadline-date">{_date(task.due_on)}</span>')
-        elif task.deadline_kind == "unrecognised":
+        out.append(f'<td data-label="{w["members"]}">{names}</td>')
+        deadline = [f'<span class="deadline-as-written">{esc(deadline_text or "—")}</span>']
+        if due_on:
+            deadline.append(f'<span class="deadline-date">{_date(due_on)}</span>')
+        elif deadline_kind == "unrecognised":
             deadline.append(f'<span class="flag">{w["review"]}</span>')
-        due_as_of = getattr(task, "due_on_as_of", None)
-        if due_as_of and due_as_of != task.due_on:
+        if due_as_of and due_as_of != due_on:
             deadline.append(
                 f'<span class="deadline-date" title="{w["in_force"]}">→ '
                 f"<strong>{_date(due_as_of)}</strong></span>"
             )
         out.append(f'<td data-label="{w["deadline"]}">{" ".join(deadline)}</td>')
-        status = getattr(task, "status", "") or ""
         badge = self.badges.get(status, "")
         if status and not badge:  # not a status value: muted, as ``status_badge`` writes it
             badge = '<span class="badge status-muted"></span>'
-        if getattr(task, "late_against_original", False):
+        if late:
             badge += (
                 f' <span class="badge status-due-soon late-original" title="{w["late_title"]}">'
                 f"{w['late']}</span>"

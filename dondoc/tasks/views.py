@@ -50,6 +50,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from dondoc.accounts import chrome
 from dondoc.accounts.policy import (
     Scope,
     can,
@@ -71,7 +72,7 @@ from dondoc.core.transitions import Conflict
 from dondoc.orgs.choices import dated_label, group_rows, kind_order
 from dondoc.orgs.groups import members_summary
 from dondoc.tasks import dashboard as figures
-from dondoc.tasks import reporting, services
+from dondoc.tasks import listpage, reporting, services
 from dondoc.tasks.collective import group_reporting
 from dondoc.tasks.exports import (
     CSV_CONTENT_TYPE,
@@ -524,7 +525,7 @@ def _list_context(request: HttpRequest, state: FilterState) -> dict[str, Any]:
     # through the template engine cost more than the page's SQL).
     lists: list[list[tuple]] = [[], [], [], []]
     if program:
-        found = prepared.rows(("list_options",), _option_parts, [program.pk, state.lead or 0])
+        found = prepared.plain_rows(("list_options",), _option_parts, [program.pk, state.lead or 0])
         today = timezone.localdate()  # once, not once a lead
         for n, _position, pk, number, text, other, day in sorted(found, key=lambda r: r[:2]):
             if n == 0:  # a lead: its name (dated if it has ended) and its kind's position
@@ -583,10 +584,12 @@ def _page(qs, wanted: int) -> Page:
 
 def _row_page(request: HttpRequest, wanted: int) -> tuple[Page, FilterState]:
     """``_page`` for the task table, filtered by the request: the rows as
-    ``filters.TaskRow`` (values, no model objects), their statuses from the maintained status
+    ``listpage.ListRow`` (values, no model objects), their statuses from the maintained status
     spans (``filters.filtered_rows``). Out of range, the last page as ``_page`` gives it."""
     offset = (wanted - 1) * PAGE_SIZE  # ``page_number`` is at least 1
-    qs, state, rows, total = filtered_rows(request.user, request.GET, offset, PAGE_SIZE)
+    qs, state, rows, total = filtered_rows(
+        request.user, request.GET, offset, PAGE_SIZE, relate=listpage.read_rows
+    )
     if rows or not total:
         paginator = Paginator(rows if qs is None else qs, PAGE_SIZE)
         paginator.count = total
@@ -601,16 +604,20 @@ def _row_page(request: HttpRequest, wanted: int) -> tuple[Page, FilterState]:
 def task_list(request: HttpRequest) -> HttpResponse:
     require(request, "task.view")
     page, state = _row_page(request, page_number(request.GET))
-    context = {
-        "page": page,
-        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
-        "tasks": page.object_list,
-        "state": state,
-    }
+    page_range = page.paginator.get_elided_page_range(page.number, on_each_side=2)
+    results = listpage.results(request, page, page_range, state)
     if _is_htmx(request):
-        response = render(request, "tasks/_results.html", context)
+        response = HttpResponse(results)
     else:
-        context.update(_list_context(request, state))
+        context = {
+            "results": results,
+            "page": page,
+            "tasks": page.object_list,
+            **_list_context(request, state),
+        }
+        # The page is written in Python (``listpage``, ``chrome.page``); the template only
+        # passes it on, with the context the page was written from.
+        context["html"] = chrome.page(request, _("Tasks"), listpage.content(request, context))
         response = render(request, "tasks/list.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response

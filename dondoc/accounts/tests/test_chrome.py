@@ -126,3 +126,46 @@ def test_anonymous_users_hold_no_entry_of_their_own():
     request = _request("/", AnonymousUser())
     html = navigation(request, "dashboard")
     assert "/rounds/todo/" not in html and "/import/" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_page_shell_writes_what_the_base_template_wrote(language):
+    """``chrome.page`` against ``base.html`` with a title and content blocks: every role, a
+    page with messages (one of them marked safe) and one without, both languages."""
+    import re
+
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.template import engines
+    from django.utils.safestring import mark_safe
+
+    from dondoc.accounts.chrome import page
+
+    template = engines["django"].from_string(
+        '{% extends "base.html" %}{% block title %}Nhiệm vụ{% endblock %}'
+        "{% block content %}\n<p>nội dung</p>\n{% endblock %}"
+    )
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+    with translation.override(language):
+        for user in _users():
+            user.save()
+            for with_messages in (False, True):
+                pages = []
+                for write in ("template", "python"):
+                    request = RequestFactory().get("/tasks/", {"q": 'a"b<', "program": "X"})
+                    request.resolver_match = resolve("/tasks/")
+                    request.user = user
+                    request.session = SessionStore()
+                    request._messages = FallbackStorage(request)
+                    if with_messages:
+                        request._messages.add(constants.SUCCESS, "Đã lưu <b>nhiệm vụ</b>")
+                        request._messages.add(constants.WARNING, mark_safe("<em>Chú ý</em>"))
+                    if write == "template":
+                        pages.append(template.render({}, request))
+                    else:
+                        pages.append(page(request, "Nhiệm vụ", "\n<p>nội dung</p>\n"))
+                old, new = (token.sub("", p) for p in pages)
+                assert new == old, (user, with_messages)
+                assert ("Đã lưu" in new) == with_messages
