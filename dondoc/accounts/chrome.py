@@ -86,10 +86,10 @@ def menu_links(request: Any) -> SafeString:
 
 
 def page(request: Any, title: str, content: str) -> SafeString:
-    """What ``base.html`` writes around a page's ``title`` and ``content`` blocks (no ``head``
-    or ``scripts`` block), for a page that is not rendered through it: the header with the
-    navigation, the language switch, the bell and the user menu, the messages, the footer.
-    The same bytes as the template (a test renders both)."""
+    """What ``base.html`` writes around a page's ``title`` (escaped) and ``content`` blocks
+    (no ``head`` or ``scripts`` block), for a page that is not rendered through it: the header
+    with the navigation, the language switch, the bell and the user menu, the messages, the
+    footer. The same bytes as the template (a test renders both)."""
     from django.contrib.messages import get_messages
     from django.middleware.csrf import get_token
     from django.templatetags.static import static
@@ -111,7 +111,7 @@ def page(request: Any, title: str, content: str) -> SafeString:
         '  <meta name="htmx-config" content=\'{"includeIndicatorStyles": false, "allowEval": '
         'false, "allowScriptTags": false, "historyCacheSize": 0, "refreshOnHistoryMiss": '
         "true}'>\n"
-        f"  <title>{title} · {_('Đôn đốc')}</title>\n"
+        f"  <title>{conditional_escape(title)} · {_('Đôn đốc')}</title>\n"
         f'  <link rel="icon" href="{escape(static("img/favicon.svg"))}" type="image/svg+xml">\n'
         f'  <link rel="stylesheet" href="{escape(static("css/app.css"))}">\n'
         f'  <script src="{escape(static("vendor/htmx.min.js"))}" defer></script>\n'

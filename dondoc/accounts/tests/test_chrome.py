@@ -169,3 +169,21 @@ def test_the_page_shell_writes_what_the_base_template_wrote(language):
                 old, new = (token.sub("", p) for p in pages)
                 assert new == old, (user, with_messages)
                 assert ("Đã lưu" in new) == with_messages
+
+
+@pytest.mark.django_db
+def test_the_page_shell_escapes_its_title():
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from dondoc.accounts.chrome import page
+
+    request = RequestFactory().get("/tasks/")
+    request.resolver_match = resolve("/tasks/")
+    request.user = AnonymousUser()
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)
+
+    written = page(request, 'Đề án <script>"x"</script>', "")
+
+    assert "<title>Đề án &lt;script&gt;&quot;x&quot;&lt;/script&gt; · " in written
