@@ -55,20 +55,19 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
     Window,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, RowNumber
+from django.db.models.functions import Cast, Collate, RowNumber
 from django.db.models.query import EmptyQuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dondoc.accounts.policy import visible_tasks
 from dondoc.core import prepared
-from dondoc.core.collation import vi_order
+from dondoc.core.collation import COLLATION, vi_order
 from dondoc.core.params import date_param, is_id
 from dondoc.core.text import fold
 from dondoc.tasks import programs
@@ -91,6 +90,7 @@ from dondoc.tasks.queries import (
     with_late_against_original,
     with_status,
 )
+from dondoc.tasks.spans import first_lead_name
 from dondoc.tasks.status import COMPLETED_STATUSES, LATE_STATUSES, OPEN_STATUSES, Status
 
 #: Names that stand for several statuses.
@@ -243,15 +243,6 @@ def status_values(names: list[str]) -> set[str]:
     return out
 
 
-def _lead_name() -> Subquery:
-    first_lead = (
-        TaskAgency.objects.filter(task=OuterRef("pk"), role=AgencyRole.LEAD)
-        .order_by("org_unit__short_name", "org_unit__name")
-        .values("org_unit__name")[:1]
-    )
-    return Subquery(first_lead)
-
-
 def _status_rank() -> Case:
     return Case(
         *(When(status=s.value, then=Value(i)) for i, s in enumerate(STATUS_ORDER)),
@@ -268,7 +259,7 @@ def _ordering(sort: str) -> list:
     elif key == "status":
         primary = F("status_rank")
     elif key == "lead":
-        primary = F("lead_name")
+        primary = Collate(F("lead_name"), COLLATION)
     else:
         primary = F("due_on")
     primary = primary.desc(nulls_last=True) if desc else primary.asc(nulls_last=True)
@@ -288,6 +279,8 @@ def _span_ordering(sort: str, prefix: str = "span__") -> list:
         primary = F(f"{prefix}task_assigned_on")
     elif key == "deadline":
         primary = F(f"{prefix}task_due_on")
+    elif key == "lead":  # in Vietnamese order, as migration 0015's indexes
+        primary = Collate(F(f"{prefix}task_lead_name"), COLLATION)
     else:
         raise ValueError(f"no span order for {sort!r}")
     primary = primary.desc(nulls_last=True) if desc else primary.asc(nulls_last=True)
@@ -325,14 +318,23 @@ def span_page(
     return ordered.values(*columns)[offset : offset + limit]
 
 
-def merged_page(values: Values, offset: int, limit: int) -> RawSQL:
-    """``span_page`` for a list of several statuses sorted by deadline or assignment date:
-    the first ``offset + limit`` tasks of each status read along its spans, merged in the
-    list's order (``UNION ALL``, ordered by the same columns, by position), and of those the
-    ids of rows ``offset`` to ``offset + limit``."""
-    from django.db import DEFAULT_DB_ALIAS
+#: The sorts of a list read along the status spans (``span_page``, ``merged_page``) and the
+#: spans' copies of the task's column each sorts by (besides the task's id).
+SPAN_SORT_COLUMNS = {
+    "deadline": "task_due_on",
+    "assigned": "task_assigned_on",
+    "lead": "task_lead_name",
+}
 
-    column = {"deadline": "task_due_on", "assigned": "task_assigned_on"}[values.sort.lstrip("-")]
+
+def merged_page(values: Values, offset: int, limit: int) -> RawSQL:
+    """``span_page`` for a list of several statuses sorted by deadline, assignment date or lead
+    agency: the first ``offset + limit`` tasks of each status read along its spans, merged in
+    the list's order (``UNION ALL``, ordered by the same columns), and of those the ids of rows
+    ``offset`` to ``offset + limit``."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    column = SPAN_SORT_COLUMNS[values.sort.lstrip("-")]
     parts, params = [], []
     for n, status in enumerate(values.statuses):
         one = dataclasses.replace(values, statuses=[status])
@@ -340,9 +342,14 @@ def merged_page(values: Values, offset: int, limit: int) -> RawSQL:
         sql, part_params = first.query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
         parts.append(f"SELECT * FROM ({sql}) b{n}")
         params += part_params
+    key = column
+    if column == "task_lead_name":  # in Vietnamese order, as ``_span_ordering``
+        key += f" COLLATE {connections[DEFAULT_DB_ALIAS].ops.quote_name(COLLATION)}"
     direction = "DESC" if values.sort.startswith("-") else "ASC"
-    sql = f"""SELECT task_id FROM ({" UNION ALL ".join(parts)}
-        ORDER BY 1 {direction} NULLS LAST, 2 ASC LIMIT {int(limit)} OFFSET {int(offset)}) page"""
+    # Ordered outside the union, where an order may be an expression (a collation).
+    sql = f"""SELECT task_id FROM (SELECT * FROM ({" UNION ALL ".join(parts)}) parts
+        ORDER BY {key} {direction} NULLS LAST, task_id ASC
+        LIMIT {int(limit)} OFFSET {int(offset)}) page"""
     return RawSQL(sql, params)
 
 
@@ -515,7 +522,8 @@ def build_tasks(
 
     ``by_status`` (with ``source="spans"`` and one status asked): the tasks whose status span
     on the date has that status, sorted by the span's copies of the task's sort columns
-    (``TaskStatusSpan.task_due_on``, ``task_assigned_on``, ``task_id``): the same order, which
+    (``TaskStatusSpan.task_due_on``, ``task_assigned_on``, ``task_lead_name``, ``task_id``):
+    the same order, which
     PostgreSQL reads from an index of the spans by program and status (migration 0014) and
     stops at the page's last row (``statements.walk``). A task without a span on the date is
     not listed (the kept counts that give such a list's number trust the spans likewise)."""
@@ -577,8 +585,8 @@ def build_tasks(
         return qs.order_by(*_span_ordering(values.sort))
     if key == "status":
         qs = qs.annotate(status_rank=_status_rank())
-    elif key == "lead":
-        qs = qs.annotate(lead_name=_lead_name())
+    elif key == "lead":  # the span's copy where the task has one (a task without: ``task_rows``)
+        qs = qs.annotate(lead_name=F("span__task_lead_name") if spans else first_lead_name())
     return qs.order_by(*_ordering(values.sort))
 
 
@@ -803,7 +811,8 @@ def status_walks(
     user: Any, values: Values, offset: int, limit: int
 ) -> tuple[int, list[tuple[str, int, int]]] | None:
     """How to read rows ``offset`` to ``offset + limit`` of a list of tasks of one status
-    sorted by deadline or assignment date, or of any statuses sorted by status: the number of
+    sorted by deadline, assignment date or lead agency (``SPAN_SORT_COLUMNS``), or of any
+    statuses sorted by status: the number of
     tasks of the list (``kept_counts``) and, in the page's order, the statuses whose tasks
     the page shows with the offset and number of rows of each (``statements.walk(...,
     by_status=True)``). Sorted by status, the tasks of a status follow those of the one
@@ -814,7 +823,7 @@ def status_walks(
     tasks the other filters (a group, a member) leave out (more than ``WALK_BUDGET``): the
     list is then read whole (``statements.rows``), starting from those filters."""
     key = values.sort.lstrip("-")
-    if key not in ("deadline", "assigned", "status"):
+    if key not in (*SPAN_SORT_COLUMNS, "status"):
         return None
     if key != "status" and len(values.statuses) != 1:
         return None
@@ -846,14 +855,16 @@ def merged_walks(
     """How to read rows ``offset`` to ``offset + limit`` of a list of several statuses (or
     of any status) sorted by deadline or assignment date that a walk of the tasks in that
     order would not meet early (``walks_well``), or past its first page (the walk reads every
-    task before the page's first): the number of tasks of the list (``kept_counts``) and the
+    task before the page's first), or sorted by lead agency (no walk of the tasks has that
+    order): the number of tasks of the list (``kept_counts``) and the
     statuses whose first ``offset + limit`` tasks, each read along its spans, are merged
     (``statements.merged``). None otherwise, or when the walks would pass too many spans
     (``WALK_BUDGET``)."""
-    if values.sort.lstrip("-") not in ("deadline", "assigned") or len(values.statuses) == 1:
+    key = values.sort.lstrip("-")
+    if key not in SPAN_SORT_COLUMNS or len(values.statuses) == 1:
         return None
-    if walks_well(values) and not offset:  # its first page: the walk of the tasks is shorter
-        return None
+    if key in WALKED_SORTS and walks_well(values) and not offset:
+        return None  # its first page: the walk of the tasks in that order is shorter
     counts = kept_counts(user, values)
     if counts is None:
         return None

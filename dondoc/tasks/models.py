@@ -801,6 +801,11 @@ class TaskStatusSpan(models.Model):
     #: the other parts.
     task_due_on = models.DateField(null=True, blank=True)
     task_assigned_on = models.DateField(null=True, blank=True)
+    #: On the rows of part "task", the name shown of the task's first lead unit
+    #: (``spans.first_lead_name``: what the list sorts by "lead agency", in Vietnamese order),
+    #: None when no unit leads it (migration 0015's indexes); kept when a unit is renamed
+    #: (``spans.renamed``).
+    task_lead_name = models.CharField(max_length=300, null=True, blank=True)  # noqa: DJ001
 
     class Meta:
         constraints = [
@@ -837,7 +842,7 @@ class TaskStatusSpan(models.Model):
             ),
         ]
         # On PostgreSQL, also indexes on the rows of part "task" by program and status in the
-        # task list's orders (migration 0014: made there only, they sort NULLs last).
+        # task list's orders (migrations 0014 and 0015: made there only, they sort NULLs last).
 
     def __str__(self) -> str:
         span = f"{self.valid_from}–{self.valid_to}"

@@ -38,6 +38,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 
 from dondoc.tasks.models import (
     PUBLISHED_STATES,
@@ -65,8 +67,11 @@ __all__ = [
     "Span",
     "compute",
     "differences",
+    "first_lead_name",
     "rebuild",
     "refresh",
+    "renamed",
+    "shown_name",
     "stored_rows",
     "task_rows",
 ]
@@ -151,6 +156,8 @@ class Row:
     #: list's sort columns); None on the other parts.
     task_due_on: dt.date | None = None
     task_assigned_on: dt.date | None = None
+    #: The name shown of its first lead unit (``first_lead_name``), on its rows of part "task".
+    task_lead_name: str | None = None
 
     def sort_key(self) -> tuple:
         return (self.task_id, self.part, self.key or 0, self.valid_from)
@@ -193,13 +200,19 @@ def _computed(ids: list[int], soon_days: int, models: dict | None = None) -> lis
         changes[task_id].append(DeadlineInForce(kind, due, effective))
     keys: dict[int, list[tuple[str, int]]] = defaultdict(list)
     lead = AgencyRole.LEAD.value
-    for task_id, unit in (
+    lead_names: dict[int, str] = {}
+    # In the order of ``first_lead_name``, the first row of a task names its first lead unit;
+    # the keys are in the order of the units' ids.
+    for task_id, unit, name in (
         m["TaskAgency"]
         .objects.filter(task_id__in=ids, role=lead)
-        .order_by("task_id", "org_unit_id")
-        .values_list("task_id", "org_unit_id")
+        .order_by("task_id", "id")
+        .values_list("task_id", "org_unit_id", shown_name("org_unit__"))
     ):
         keys[task_id].append((SpanPart.LEAD.value, unit))
+        lead_names.setdefault(task_id, name)
+    for unit_keys in keys.values():
+        unit_keys.sort()
     for task_id, group in (
         m["TaskAgencyGroup"]
         .objects.filter(task_id__in=ids, role=lead)
@@ -233,6 +246,7 @@ def _computed(ids: list[int], soon_days: int, models: dict | None = None) -> lis
             changes=changes.get(pk, ()),
             keys=keys.get(pk, ()),
             soon_days=soon_days,
+            lead_name=lead_names.get(pk),
         )
     return result
 
@@ -249,11 +263,13 @@ def task_rows(
     changes: Sequence[DeadlineInForce],
     keys: Sequence[tuple[str, int]],
     soon_days: int,
+    lead_name: str | None = None,
 ) -> list[Row]:
     """The rows of one task from what they depend on: its assignment, original deadline,
-    published closures (timeline order), deadline changes, and the (part, key) pairs it is
-    counted under besides its solution group (lead units, lead groups, members). Used both
-    when reading from the database (``refresh``) and by a generator that has them in hand."""
+    published closures (timeline order), deadline changes, the (part, key) pairs it is
+    counted under besides its solution group (lead units, lead groups, members) and the name
+    shown of its first lead unit (``first_lead_name``). Used both when reading from the database
+    (``refresh``) and by a generator that has them in hand."""
     task_spans = compute(
         deadline_kind=deadline_kind,
         due_on=due_on,
@@ -284,6 +300,7 @@ def task_rows(
                     program_id=program_id,
                     task_due_on=due_on if part == SpanPart.TASK else None,
                     task_assigned_on=assigned_on if part == SpanPart.TASK else None,
+                    task_lead_name=lead_name if part == SpanPart.TASK else None,
                 )
             )
     return result
@@ -427,6 +444,52 @@ def differences(program_ids: Iterable[int] | None = None) -> Iterator[Difference
     # Rows of tasks that no longer exist cannot be: the foreign key deletes them.
 
 
+def shown_name(prefix: str = "") -> Coalesce:
+    """An org unit's name as the lists show it (``OrgUnit.__str__``): its short name, or its
+    official name when it has none; ``prefix`` leads to the unit ("org_unit__")."""
+    return Coalesce(NullIf(F(f"{prefix}short_name"), Value("")), F(f"{prefix}name"))
+
+
+def first_lead_name(task: str = "pk") -> Subquery:
+    """The name shown (``shown_name``) of the first lead unit of the task ``OuterRef(task)``,
+    the first the task's rows show (in the order the leads were given), None when no unit
+    leads it: what the task list sorts by "lead agency" (in Vietnamese order), and what the
+    rows of part "task" keep as ``task_lead_name``."""
+    first = (
+        TaskAgency.objects.filter(task=OuterRef(task), role=AgencyRole.LEAD)
+        .order_by("id")
+        .values_list(shown_name("org_unit__"))[:1]
+    )
+    return Subquery(first)
+
+
+def renamed(unit_id: int) -> int:
+    """The rows of part "task" of the tasks the unit ``unit_id`` leads, given their first lead
+    unit's name again (``first_lead_name``) after the unit's name or short name changed: one
+    statement, in the caller's transaction; the statuses do not change. Returns the rows
+    changed."""
+    led = TaskAgency.objects.filter(org_unit_id=unit_id, role=AgencyRole.LEAD).values("task_id")
+    return TaskStatusSpan.objects.filter(part=SpanPart.TASK, task_id__in=led).update(
+        task_lead_name=first_lead_name("task_id")
+    )
+
+
+def _names_before(sender, instance, raw=False, **kwargs) -> None:
+    """Note an org unit's names as stored, before a save that may change them."""
+    instance._stored_names = (
+        None
+        if raw or instance.pk is None
+        else sender.objects.filter(pk=instance.pk).values_list("name", "short_name").first()
+    )
+
+
+def _renamed(sender, instance, created, raw=False, **kwargs) -> None:
+    """An org unit renamed: the lists sorted by lead agency follow (``renamed``)."""
+    before = getattr(instance, "_stored_names", None)
+    if not created and not raw and before not in (None, (instance.name, instance.short_name)):
+        renamed(instance.pk)
+
+
 def _direct(sender, kwargs) -> bool:
     """Not a row deleted because its task or program is (``origin``: what was deleted)."""
     origin = kwargs.get("origin")
@@ -462,10 +525,19 @@ def _ungroup(sender, instance, **kwargs) -> None:
 def connect_signals() -> None:
     """Keep the rows when agencies, members or groups change through the models (the admin's
     inlines, related managers): called once, from the app's ``ready``."""
-    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+    from django.db.models.signals import (
+        m2m_changed,
+        post_delete,
+        post_save,
+        pre_delete,
+        pre_save,
+    )
 
+    from dondoc.orgs.models import OrgUnit
     from dondoc.tasks.models import SolutionGroup
 
+    pre_save.connect(_names_before, sender=OrgUnit, dispatch_uid="spans-unit-names")
+    post_save.connect(_renamed, sender=OrgUnit, dispatch_uid="spans-unit-renamed")
     for model in (TaskAgency, TaskAgencyGroup):
         post_save.connect(_refresh_task, sender=model, dispatch_uid=f"spans-{model.__name__}-s")
         post_delete.connect(_refresh_task, sender=model, dispatch_uid=f"spans-{model.__name__}-d")

@@ -75,6 +75,14 @@ def listed(program, notice, most, hanoi, member_person, clerk):
                 phrase=rng.choice(["Tháng 6/2025", "Tháng 12/2025", "Thường xuyên", ""]),
                 effective_on=START + dt.timedelta(days=rng.randint(60, 240)),
             )
+    for day in (10, 40):  # no lead unit: last when sorted by lead agency, either way
+        services.create_task(
+            program=program,
+            content="Cơ sở dữ liệu quốc gia",
+            assigned_on=START + dt.timedelta(days=day),
+            deadline="Tháng 5/2025",
+            sources=[(notice, "", "")],
+        )
     for duplicate, keep in ((tasks[3], tasks[4]), (tasks[20], tasks[21])):
         services.merge_tasks(keep, duplicate, by=clerk)
     assert StatusCheckpoint.objects.filter(program=program).exists()
@@ -123,6 +131,15 @@ def _shapes(listed) -> list[dict]:
         {"status": "open", "sort": "-deadline"},
         {"status": ["regular", "no_deadline", "cancelled"], "sort": "assigned"},
         {"group": group.pk, "status": ["in_progress", "regular"], "sort": "-assigned"},
+        # Sorted by lead agency: along the spans' copy of the first lead's name.
+        {"sort": "lead"},
+        {"sort": "-lead"},
+        {"status": "overdue", "sort": "lead"},
+        {"status": "in_progress", "sort": "-lead"},
+        {"status": ["due_soon", "in_progress", "no_deadline"], "sort": "lead"},
+        {"group": group.pk, "status": "open", "sort": "-lead"},
+        {"member": member.pk, "sort": "lead"},
+        {"q": "du lieu", "sort": "-lead"},
     ]
 
 
@@ -169,8 +186,10 @@ def test_lists_read_by_a_walk_give_the_rows_and_totals_of_the_timeline(
     counted = {key[3] for key in statements._KEPT if key[1] == "count"}
     assert len(walked) >= 2 and counted  # both readers; counted where no status is asked
     by_status = {key[3][-1] for key in statements._KEPT if key[1] == "status walk"}
-    assert by_status >= {"deadline", "-deadline", "assigned", "-assigned", "status", "-status"}
-    assert set(merges) >= {"deadline", "-deadline", "assigned", "-assigned"}
+    assert by_status >= {
+        *("deadline", "-deadline", "assigned", "-assigned", "status", "-status", "lead", "-lead")
+    }
+    assert set(merges) >= {"deadline", "-deadline", "assigned", "-assigned", "lead", "-lead"}
 
 
 @pytest.mark.django_db
