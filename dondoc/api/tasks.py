@@ -29,6 +29,7 @@ from dondoc.core.uploads import check_upload
 from dondoc.tasks import reporting, services
 from dondoc.tasks.filters import filtered_rows
 from dondoc.tasks.models import Program, ProgressUpdate, Task, TaskAgency
+from dondoc.tasks.programs import default_program
 from dondoc.tasks.queries import (
     status_counts,
     tasks_as_of,
@@ -235,13 +236,14 @@ def dashboard(
         raise HttpError(403, "You may not view the dashboard.")
     day = as_of_or_today(as_of)
     queryset = visible_tasks(request.user, tasks_as_of(day))
-    if program:
-        get_object_or_404(Program, code=program)
-        queryset = queryset.filter(program__code=program)
+    # One program, as the task list: the one named, else the first (the web dashboard's).
+    chosen = get_object_or_404(Program, code=program) if program else default_program()
+    if chosen is not None:
+        queryset = queryset.filter(program=chosen)
     counts = status_counts(queryset, day)
     return {
         "as_of": day,
-        "program": program,
+        "program": chosen.code if chosen is not None else None,
         **{k: v for k, v in counts.items() if k != "by_status"},
         "by_status": {str(k): v for k, v in counts["by_status"].items()},
     }

@@ -14,6 +14,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from dondoc.core.dates import (
@@ -111,3 +112,10 @@ def first_errors(form: forms.Form) -> str:
         for error in errors:
             parts.append(f"{label}: {error}" if label else str(error))
     return " ".join(parts)
+
+
+def lazy_text(message: Any, **values: Any) -> str:
+    """``message % values``, translated when it is shown. A lazy message filled in with ``%``
+    right away is translated once, when the form's class is made, in the language then active;
+    this one is translated for each reader, as the labels are."""
+    return lazy(lambda: str(message) % values, str)()

@@ -12,7 +12,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from dondoc.core.forms import DateField
+from dondoc.core.forms import DateField, lazy_text
 from dondoc.core.transitions import VersionField
 from dondoc.core.uploads import ALLOWED, check_upload
 from dondoc.orgs.choices import grouped_choices
@@ -115,11 +115,11 @@ class SubmissionForm(forms.Form):
     files = MultipleFileField(
         label=_("Attachments"),
         required=False,
-        help_text=_("PDF, Word, Excel, PowerPoint or images; at most %(count)s files of %(mb)s MB.")
-        % {
-            "count": settings.DONDOC_PORTAL_MAX_FILES,
-            "mb": settings.DONDOC_PORTAL_MAX_FILE_BYTES // (1024 * 1024),
-        },
+        help_text=lazy_text(
+            _("PDF, Word, Excel, PowerPoint or images; at most %(count)s files of %(mb)s MB."),
+            count=settings.DONDOC_PORTAL_MAX_FILES,
+            mb=settings.DONDOC_PORTAL_MAX_FILE_BYTES // (1024 * 1024),
+        ),
     )
     # The honeypot: hidden from people (and from screen readers); robots fill every field.
     #: Set by the page that warned of an earlier copy: the sender wants this one recorded.

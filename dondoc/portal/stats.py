@@ -28,9 +28,11 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from dondoc.core.dates import DateError, Period, parse_period
+from dondoc.core.dates import ROMAN, DateError, Period, parse_period
 from dondoc.orgs.models import OrgUnit
 from dondoc.portal.models import Kind, State, Submission
 from dondoc.tasks.models import Program, SolutionGroup
@@ -39,7 +41,8 @@ from dondoc.tasks.models import Program, SolutionGroup
 HANDLED = frozenset({State.ANSWERED, State.SELECTED, State.PUBLISHED, State.REJECTED})
 ANSWERED = frozenset({State.ANSWERED, State.SELECTED, State.PUBLISHED})
 
-#: How the official documents name each kind, in the plural sense of a count.
+#: How the official documents name each kind, in the plural sense of a count (the quarterly
+#: report's wording, in Vietnamese whatever the interface language).
 KIND_WORDS = {
     Kind.INITIATIVE: "sáng kiến",
     Kind.RECOMMENDATION: "kiến nghị chính sách",
@@ -64,6 +67,32 @@ class Span:
     def label(self) -> str:
         """As a sentence writes it: "quý I/2025"."""
         return self.title[0].lower() + self.title[1:]
+
+    @property
+    def name(self) -> str:
+        """``title`` in the reader's language: "Quarter I/2025", "Quý I/2025"."""
+        return self._named(in_sentence=False)
+
+    @property
+    def name_in_sentence(self) -> str:
+        """``label`` in the reader's language: "quarter I/2025", "quý I/2025"."""
+        return self._named(in_sentence=True)
+
+    def _named(self, *, in_sentence: bool) -> str:
+        year, _sep, part = self.code.partition("-")
+        if part.startswith("Q"):
+            values = {"quarter": ROMAN[int(part[1:])], "year": year}
+            if in_sentence:
+                return _("quarter %(quarter)s/%(year)s") % values
+            return _("Quarter %(quarter)s/%(year)s") % values
+        if part:
+            values = {"month": int(part), "year": year}
+            if in_sentence:
+                return _("month %(month)s/%(year)s") % values
+            return _("Month %(month)s/%(year)s") % values
+        if in_sentence:
+            return _("year %(year)s") % {"year": year}
+        return _("Year %(year)s") % {"year": year}
 
     def contains(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
@@ -216,23 +245,44 @@ class Stats:
         return [(s.value, s.label, self.states[s.value]) for s in State if self.states[s.value]]
 
     def sentence(self) -> str:
-        """ "71 sáng kiến, 31 kiến nghị chính sách được xử lý trong quý I/2025": the
-        documents' wording, in Vietnamese whatever the interface language."""
+        """ "71 initiatives, 31 policy recommendations handled in quarter I/2025" in the
+        reader's language ("71 sáng kiến, 31 kiến nghị chính sách được xử lý trong quý
+        I/2025"); feedback only when there is some."""
         parts = [
-            f"{self.handled[k]:02d} {KIND_WORDS[k]}"
-            for k in Kind
-            if self.handled[k] or k != Kind.FEEDBACK
+            kind_count(k, self.handled[k]) for k in Kind if self.handled[k] or k != Kind.FEEDBACK
         ]
-        return f"{', '.join(parts)} được xử lý trong {self.span.label}"
+        return _("%(counts)s handled in %(period)s") % {
+            "counts": ", ".join(parts),
+            "period": self.span.name_in_sentence,
+        }
 
     def median_sentence(self) -> str:
         median = self.median_days
         if median is None:
-            return f"Chưa có ý kiến nào được trả lời trong {self.span.label}."
-        return (
-            f"Thời gian trả lời trung vị: {format_days(median)} ngày "
-            f"(từ ngày tiếp nhận đến ngày trả lời, {len(self.answer_days):02d} ý kiến)."
+            return _("No submission answered in %(period)s yet.") % {
+                "period": self.span.name_in_sentence
+            }
+        count = len(self.answer_days)
+        return ngettext(
+            "Median time to answer: %(days)s days (from the day received to the day answered, "
+            "%(count)s submission).",
+            "Median time to answer: %(days)s days (from the day received to the day answered, "
+            "%(count)s submissions).",
+            count,
+        ) % {"days": number_format(median, 0 if median == int(median) else 1), "count": count}
+
+
+def kind_count(kind: str, count: int) -> str:
+    """ "3 initiatives" in the reader's language."""
+    if kind == Kind.INITIATIVE:
+        text = ngettext("%(count)s initiative", "%(count)s initiatives", count)
+    elif kind == Kind.RECOMMENDATION:
+        text = ngettext(
+            "%(count)s policy recommendation", "%(count)s policy recommendations", count
         )
+    else:
+        text = ngettext("%(count)s feedback item", "%(count)s feedback items", count)
+    return text % {"count": count}
 
 
 def format_days(value: float) -> str:

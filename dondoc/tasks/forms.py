@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dondoc.core.forms import DateField, DateInput
+from dondoc.core.forms import DateField, DateInput, lazy_text
 from dondoc.core.uploads import check_upload
 from dondoc.tasks.models import ClosureKind, Task
 from dondoc.tasks.services import IncomingFile
@@ -50,8 +50,10 @@ class ProgressUpdateForm(forms.Form):
     files = MultipleFileField(
         label=_("Evidence (attachments)"),
         required=False,
-        help_text=_("PDF, Word, Excel, PowerPoint, images or text; up to %(count)s files.")
-        % {"count": MAX_FILES},
+        help_text=lazy_text(
+            _("PDF, Word, Excel, PowerPoint, images or text; up to %(count)s files."),
+            count=MAX_FILES,
+        ),
     )
     status_change = forms.ChoiceField(label=_("Status change"), required=False, choices=())
     effective_on = DateField(

@@ -19,9 +19,11 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dondoc.tasks import services, spans
 from dondoc.tasks.deadlines import DeadlineKind, parse_deadline
@@ -197,9 +199,9 @@ def reassign(
     """Set exactly these lead and coordinating agencies and supervising members."""
     task = _locked(task, version)
     lines: list[str] = []
-    for role, units, label in (
-        (AgencyRole.LEAD, leads, _("Lead agency")),
-        (AgencyRole.COORDINATING, coordinators, _("Coordinating agencies")),
+    for role, units, key in (
+        (AgencyRole.LEAD, leads, "lead"),
+        (AgencyRole.COORDINATING, coordinators, "coordinating"),
     ):
         current = [ta.org_unit for ta in task.task_agencies.filter(role=role).order_by("id")]
         if {u.pk for u in current} == {u.pk for u in units}:
@@ -210,14 +212,47 @@ def reassign(
         services.set_agencies(
             task, **({"leads": units} if role == AgencyRole.LEAD else {"coordinators": units})
         )
-        lines.append(f"{label}: {_names(current)} → {_names(units)}")
+        lines.append(f"{key}: {_names(current)} → {_names(units)}")
     current_members = list(task.members.all())
     if {m.pk for m in current_members} != {m.pk for m in members}:
         task.members.set(list(members))
-        lines.append(f"{_('Supervising members')}: {_names(current_members)} → {_names(members)}")
+        lines.append(f"members: {_names(current_members)} → {_names(members)}")
     _touch(task, by)
     _record(task, ChangeKind.REASSIGNED, by=by, reason=reason, summary="\n".join(lines))
     return task
+
+
+#: What a line of a reassignment's summary is about: the line starts with the key ("lead:
+#: — → Hà Nội") and the page shows the label in the reader's language (``shown_summary``).
+REASSIGNED_LABELS = {
+    "lead": gettext_lazy("Lead agency"),
+    "coordinating": gettext_lazy("Coordinating agencies"),
+    "members": gettext_lazy("Supervising members"),
+}
+
+
+def shown_summary(change: TaskChange) -> str:
+    """The summary of ``change`` as the task page shows it: a reassignment's labels in the
+    reader's language, whether its lines start with their key or, written earlier, with the
+    label in the language of the user who made the change."""
+    if change.kind != ChangeKind.REASSIGNED:
+        return change.summary
+    keys = _reassigned_keys()
+    lines = []
+    for line in change.summary.split("\n"):
+        head, colon, rest = line.partition(": ")
+        key = keys.get(head) if colon else None
+        lines.append(f"{REASSIGNED_LABELS[key]}: {rest}" if key else line)
+    return "\n".join(lines)
+
+
+def _reassigned_keys() -> dict[str, str]:
+    """Each key of ``REASSIGNED_LABELS``, and its label in every language, to the key."""
+    keys = {key: key for key in REASSIGNED_LABELS}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            keys.update({str(label): key for key, label in REASSIGNED_LABELS.items()})
+    return keys
 
 
 # -- The deadline ------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.urls import reverse
 from dondoc.accounts.models import ApiToken
 from dondoc.orgs.models import OrgUnit
 from dondoc.tasks import manage, services
-from dondoc.tasks.models import Attachment, ProgressUpdate, Task, UpdateState
+from dondoc.tasks.models import Attachment, Program, ProgressUpdate, Task, UpdateState
 
 AS_OF = "2025-06-30"
 
@@ -181,6 +181,27 @@ def test_the_dashboard_counts_only_visible_tasks(client, reporter, tasks):
     body = response.json()
     assert (body["assigned"], body["completed"], body["overdue"]) == (2, 1, 1)
     assert body["by_status"]["completed_on_time"] == 1
+
+
+def test_the_dashboard_names_the_program_it_counts(client, tracker, tasks, program):
+    other = Program.objects.create(code="KHAC", name="Chương trình khác")
+    services.create_task(
+        program=other,
+        content="Nhiệm vụ khác",
+        assigned_on=dt.date(2025, 1, 2),
+        deadline="Quý I/2025",
+    )
+    default = client.get("/api/dashboard", {"as_of": AS_OF}, **bearer(tracker)).json()
+    named = client.get(
+        "/api/dashboard", {"as_of": AS_OF, "program": program.code}, **bearer(tracker)
+    ).json()
+    assert default["program"] == named["program"] == program.code
+    assert default == named
+    assert default["assigned"] == 3
+    elsewhere = client.get(
+        "/api/dashboard", {"as_of": AS_OF, "program": "KHAC"}, **bearer(tracker)
+    ).json()
+    assert (elsewhere["program"], elsewhere["assigned"]) == ("KHAC", 1)
 
 
 def test_directive_task_counts_include_only_tasks_the_caller_may_see(client, reporter, tasks):

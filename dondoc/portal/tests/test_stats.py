@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from dondoc.core.dates import DateError
 from dondoc.portal import services
@@ -79,7 +81,8 @@ def test_quarter_counts_handled_items_once_and_the_median_time_to_answer(program
     stats = compute(program, parse_span("Quý I/2025"), dt.date(2025, 3, 31))
     assert dict(stats.received) == {"initiative": 2, "recommendation": 2, "feedback": 1}
     assert dict(stats.handled) == {"initiative": 2, "recommendation": 1}
-    assert stats.sentence() == "02 sáng kiến, 01 kiến nghị chính sách được xử lý trong quý I/2025"
+    with translation.override("vi"):
+        assert stats.sentence() == "2 sáng kiến, 1 kiến nghị chính sách được xử lý trong quý I/2025"
     assert stats.answer_days == [10, 30] and stats.median_days == 20
     assert (stats.duplicates, stats.held) == (1, 1)  # linked copy and held item not counted
     assert [(r.key is None, r.total) for r in stats.by_agency] == [(False, 1), (True, 2)]
@@ -118,7 +121,7 @@ def test_stats_page_reads_the_period_and_refuses_junk(client, program, quarter, 
         page = client.get(reverse("portal:stats"), {"period": "Quý I/2025"})
         bad = client.get(reverse("portal:stats"), {"period": "Quý IX/2025"})
     text = page.content.decode()
-    assert "02 sáng kiến, 01 kiến nghị chính sách được xử lý trong quý I/2025" in text
+    assert "2 sáng kiến, 1 kiến nghị chính sách được xử lý trong quý I/2025" in text
     assert "Thời gian trả lời trung vị: 20 ngày" in text
     assert bad.status_code == 400 and "Quý I/2025" in bad.content.decode()
 
@@ -132,6 +135,21 @@ def test_dashboard_shows_the_panel_to_the_portal_roles_only(
         client.force_login(committee_member)
         page = client.get(reverse("dashboard"))
     assert page.status_code == 200 and "được xử lý" not in page.content.decode()
+
+
+def test_the_dashboard_panel_reads_in_english_with_plain_numbers(client, program, quarter, clerk):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(clerk)
+    with on(dt.date(2025, 3, 31)):
+        text = client.get(reverse("dashboard")).content.decode()
+    assert "2 initiatives, 1 policy recommendation handled in quarter I/2025" in text
+    assert "Median time to answer: 20 days (from the day received" in text
+    assert "Quarter I/2025, as of 31/03/2025" in text
+    assert "sáng kiến" not in text and "Quý I/2025" not in text
+    with on(dt.date(2025, 4, 2)):
+        text = client.get(reverse("dashboard")).content.decode()
+    assert "0 initiatives, 0 policy recommendations handled in quarter II/2025" in text
+    assert "No submission answered in quarter II/2025 yet." in text
 
 
 def test_quarterly_report_has_the_portal_section_as_of_its_date(program, quarter, clerk):

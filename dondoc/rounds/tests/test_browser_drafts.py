@@ -167,3 +167,32 @@ def test_drafts_are_seen_outside_the_agency_only_after_the_head_approves(
     submission = Submission.objects.get(round=round_, agency=most)
     assert submission.state == SubmissionState.RETURNED
     assert {u.state for u in submission.updates.all()} == {UpdateState.PUBLISHED}
+
+
+#: Elements of the form whose box reaches past the card around it (half a pixel of rounding).
+OVERFLOWING = """form => {
+    const card = form.closest('.card').getBoundingClientRect();
+    return [form, ...form.querySelectorAll('*')]
+        .filter(el => {
+            const box = el.getBoundingClientRect();
+            return box.width && (box.left < card.left - .5 || box.right > card.right + .5);
+        })
+        .map(el => el.id || el.tagName.toLowerCase() + ' ' + el.textContent.trim().slice(0, 40));
+}"""
+
+
+def test_the_heads_approval_form_stays_inside_its_card_on_a_phone(page, world):
+    log_in(page, "reporter")
+    page.get_by_role("link", name="Nhập tất cả nhiệm vụ trên một màn hình").first.click()
+    page.fill(f"textarea[name='t{world['shared'].pk}-text']", DRAFT)
+    page.fill(f"textarea[name='t{world['own'].pk}-text']", OTHER_DRAFT)
+    page.locator("#grid-save").click()
+    expect(page.locator("#grid-filled")).to_contain_text("2/2")
+
+    log_in(page, "head", viewport={"width": 360, "height": 780})
+    button = page.locator("#approve-drafts")
+    expect(button).to_have_text("Duyệt và công bố các cập nhật đã chọn")
+    shot(page, "phone-360-approve")
+    form = button.locator("xpath=ancestor::form[1]")
+    assert form.evaluate(OVERFLOWING) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_noop as N_
 from dondoc.accounts.policy import can
 from dondoc.core.addresses import address_of
 from dondoc.tasks.deadlines import Deadline, DeadlineKind, format_deadline
+from dondoc.tasks.manage import shown_summary
 
 register = template.Library()
 
@@ -105,11 +106,16 @@ def manage_panel(user: Any, task: Any) -> dict[str, Any]:
         if row.effective_on <= today:
             current = i
     rows[current] = DeadlineRow(**{**rows[current].__dict__, "in_force": True})
+    made = (
+        list(task.changes.select_related("by", "related").order_by("-created_at", "-id"))
+        if getattr(task, "has_changes", True)
+        else []
+    )
+    for change in made:
+        change.shown_summary = shown_summary(change)
     return {
         "actions": actions,
         "deadlines": rows if len(rows) > 1 else [],
         "deadline_now": rows[current].shown if current else "",
-        "changes": list(task.changes.select_related("by", "related").order_by("-created_at", "-id"))
-        if getattr(task, "has_changes", True)
-        else [],
+        "changes": made,
     }

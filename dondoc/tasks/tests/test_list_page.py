@@ -301,3 +301,25 @@ def test_the_results_are_written_as_the_template_wrote_them(
             seen.add("more" if 'class="more-filters" open' in page else "")
     # Every kind of result met: no rows, one row, full pages, ellipses, groups leading.
     assert {1, 2, "none", "ellipsis", "collective", "programs", "more"} <= seen
+
+
+def test_a_page_past_the_last_shows_the_last_for_every_reader(
+    client, monkeypatch, listed, program, clerk, reporter, most, tracker, committee_member
+):
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for user in [*_readers(clerk, reporter, most), tracker, committee_member]:
+        client.force_login(user)
+        for params in ({}, {"sort": "status"}, {"sort": "-deadline", "status": "overdue"}):
+            params = {"program": program.code, "as_of": AS_OF, **params}
+            first = client.get("/tasks/", params).context["page"]
+            last = first.paginator.num_pages
+            for wanted in (last + 1, 99):
+                response = client.get("/tasks/", {**params, "page": wanted})
+                page = response.context["page"]
+                assert (page.number, page.paginator.count) == (last, first.paginator.count), (
+                    user.role,
+                    params,
+                    wanted,
+                )
+                if last > 1:
+                    assert f'<span aria-current="page">{last}</span>' in response.content.decode()

@@ -6,7 +6,9 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from dondoc.tasks import manage, services
 from dondoc.tasks.models import ChangeKind, DeadlineChange, Task, TaskChange
@@ -115,6 +117,31 @@ def test_the_tracker_changes_the_deadline_and_the_task_shows_its_history(client,
     assert "31/03/2025" in page  # the deadline as first assigned stays on record
     listed = client.get(reverse("task-list")).content.decode()
     assert "<strong>30/06/2025</strong>" in listed  # the list shows the deadline in force
+
+
+def test_a_reassignment_reads_in_the_readers_language(client, tracker, task, hanoi):
+    with translation.override("vi"):  # written by a user reading in Vietnamese
+        manage.reassign(
+            task, by=tracker, reason="Giao lại", leads=[hanoi], coordinators=[hanoi], members=[]
+        )
+    earlier = TaskChange.objects.create(  # as the summaries were stored before, rendered
+        task=task,
+        kind=ChangeKind.REASSIGNED,
+        changed_on=dt.date(2025, 4, 1),
+        reason="Trước đây",
+        summary="Cơ quan phối hợp: — → Sở KH&CN Hà Nội",
+    )
+    client.force_login(tracker)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("task-detail", args=[task.pk])).content.decode()
+    assert "Coordinating agencies: — → Sở KH&amp;CN Hà Nội" in page  # the earlier summary
+    assert f"Coordinating agencies: — → {hanoi}" in page
+    assert "Lead agency: " in page and "Supervising members: " in page
+    assert "Cơ quan phối hợp" not in page and "Cơ quan chủ trì:" not in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    page = client.get(reverse("task-detail", args=[task.pk])).content.decode()
+    assert "Cơ quan phối hợp: — → Sở KH&amp;CN Hà Nội" in page
+    assert earlier.summary == TaskChange.objects.get(pk=earlier.pk).summary  # stored as it was
 
 
 def test_a_form_loaded_before_another_change_is_refused(client, clerk, tracker, task, hanoi):
