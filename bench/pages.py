@@ -409,7 +409,7 @@ class RawSQL:
                      OR EXISTS (SELECT 1 FROM {t["org_group_units"]} x
                                 WHERE x.orggroup_id = o.id AND x.orgunit_id = u.id))))
             AND t.content_folded LIKE %(like)s AND sp.status = 'overdue'
-            ORDER BY t.due_on, t.id LIMIT 50""",
+            ORDER BY sp.due_on, t.id LIMIT 50""",
         )
 
     def task_list(self) -> None:
@@ -484,7 +484,7 @@ class RawSQL:
             LEFT JOIN {t["group"]} g ON g.id = t.group_id
             JOIN {t["program"]} p ON p.id = t.program_id
             WHERE t.program_id = %(p)s AND t.merged_into_id IS NULL AND t.assigned_on <= %(d)s
-            ORDER BY t.due_on, t.id LIMIT 50""",
+            ORDER BY sp.due_on, t.id LIMIT 50""",
             {**self.p, "status": status},
         )
 

@@ -260,8 +260,8 @@ def _ordering(sort: str) -> list:
         primary = F("status_rank")
     elif key == "lead":
         primary = Collate(F("lead_name"), COLLATION)
-    else:
-        primary = F("due_on")
+    else:  # the deadline in force on the date (the status is judged against it)
+        primary = F("due_on_as_of")
     primary = primary.desc(nulls_last=True) if desc else primary.asc(nulls_last=True)
     return [primary, "id"]
 
@@ -277,8 +277,8 @@ def _span_ordering(sort: str, prefix: str = "span__") -> list:
         return [F(f"{prefix}task_id").asc()]
     if key == "assigned":
         primary = F(f"{prefix}task_assigned_on")
-    elif key == "deadline":
-        primary = F(f"{prefix}task_due_on")
+    elif key == "deadline":  # in force on the date
+        primary = F(f"{prefix}due_on")
     elif key == "lead":  # in Vietnamese order, as migration 0015's indexes
         primary = Collate(F(f"{prefix}task_lead_name"), COLLATION)
     else:
@@ -321,7 +321,7 @@ def span_page(
 #: The sorts of a list read along the status spans (``span_page``, ``merged_page``) and the
 #: spans' copies of the task's column each sorts by (besides the task's id).
 SPAN_SORT_COLUMNS = {
-    "deadline": "task_due_on",
+    "deadline": "due_on",
     "assigned": "task_assigned_on",
     "lead": "task_lead_name",
 }
@@ -512,7 +512,12 @@ def parse_filters(params: Mapping[str, Any]) -> tuple[FilterState, Values | None
 
 
 def build_tasks(
-    user: Any, values: Values, *, source: str = "timeline", by_status: bool = False
+    user: Any,
+    values: Values,
+    *,
+    source: str = "timeline",
+    by_status: bool = False,
+    walk: bool = False,
 ) -> QuerySet:
     """The tasks ``user`` may see (``visible_tasks``), as of ``values.as_of``, filtered and
     sorted by ``values`` (``filter_tasks``).
@@ -522,11 +527,15 @@ def build_tasks(
 
     ``by_status`` (with ``source="spans"`` and one status asked): the tasks whose status span
     on the date has that status, sorted by the span's copies of the task's sort columns
-    (``TaskStatusSpan.task_due_on``, ``task_assigned_on``, ``task_lead_name``, ``task_id``):
-    the same order, which
-    PostgreSQL reads from an index of the spans by program and status (migration 0014) and
-    stops at the page's last row (``statements.walk``). A task without a span on the date is
-    not listed (the kept counts that give such a list's number trust the spans likewise)."""
+    (``TaskStatusSpan.due_on``, ``task_assigned_on``, ``task_lead_name``, ``task_id``): the
+    same order, which PostgreSQL reads from an index of the spans by program and status
+    (migrations 0014–0016) and stops at the page's last row (``statements.walk``). A task
+    without a span on the date is not listed (the kept counts that give such a list's number
+    trust the spans likewise).
+
+    ``walk`` (with ``source="spans"``), for a page sorted by deadline: the same, over every
+    status, along an index of the spans by program in the order of the deadline in force
+    (migration 0016), for a walk that stops at the page's last row (``statements.walk``)."""
     if source not in ("spans", "timeline", "none"):
         raise ValueError(f"source must be 'spans', 'timeline' or 'none', not {source!r}")
     spans = source == "spans"
@@ -542,10 +551,12 @@ def build_tasks(
     else:
         qs = with_late_against_original(with_status(qs, as_of), as_of)
 
-    def unless_spanless(condition: Q) -> Q:
-        return condition | Q(span_id__isnull=True) if spans and not by_status else condition
+    by_span = by_status or (walk and spans and values.sort.lstrip("-") == "deadline")
 
-    if by_status:  # the index's leading columns, on the span
+    def unless_spanless(condition: Q) -> Q:
+        return condition | Q(span_id__isnull=True) if spans and not by_span else condition
+
+    if by_span:  # the index's leading columns, on the span
         qs = qs.alias(span_program=F("span__program_id")).filter(span_program=values.program)
 
     if values.late_against_original:
@@ -570,10 +581,22 @@ def build_tasks(
         qs = qs.filter(
             Exists(TaskSource.objects.filter(task=OuterRef("pk"), directive_id=values.directive))
         )
+    # The deadline in force on the date, as the status and the deadline order read it: the
+    # task's status span's (without the statuses, a span of the task covering the date).
+    due = Q()
     if values.due_from:
-        qs = qs.filter(due_on__gte=values.due_from)
+        due &= Q(due_on__gte=values.due_from)
     if values.due_to:
-        qs = qs.filter(due_on__lte=values.due_to)
+        due &= Q(due_on__lte=values.due_to)
+    if due and source == "none":
+        covering = TaskStatusSpan.objects.filter(
+            due, task=OuterRef("pk"), part=SpanPart.TASK, valid_from__lte=as_of, valid_to__gt=as_of
+        )
+        qs = qs.filter(Exists(covering))
+    elif values.due_from or values.due_to:
+        for name, day in (("gte", values.due_from), ("lte", values.due_to)):
+            if day:
+                qs = qs.filter(unless_spanless(Q(**{f"due_on_as_of__{name}": day})))
     if values.q:
         qs = qs.filter(content_folded__contains=values.q)
     if values.output:
@@ -581,7 +604,7 @@ def build_tasks(
     if values.output_kinds:
         qs = qs.filter(output_kind__in=values.output_kinds)
     key = values.sort.lstrip("-")
-    if by_status:
+    if by_span:
         return qs.order_by(*_span_ordering(values.sort))
     if key == "status":
         qs = qs.annotate(status_rank=_status_rank())
@@ -653,8 +676,9 @@ def counted(qs: QuerySet) -> QuerySet:
     return qs.filter(total_rows__gt=0)
 
 
-#: The sorts a page can be read in by walking the tasks in that order (``statements.walk``):
-#: a column of the task, which an index orders, unlike the status or the lead agency's name.
+#: The sorts a page can be read in by walking the tasks in that order (``statements.walk``),
+#: which an index orders: the assignment date (the task's), the deadline in force on the date
+#: (the status spans': ``build_tasks(..., walk=True)``); not the status or the lead agency.
 WALKED_SORTS = ("deadline", "assigned")
 
 #: A list is read by an ordered walk (``statements.walk``) when it holds at least this many
@@ -664,24 +688,11 @@ WALKED_SORTS = ("deadline", "assigned")
 WALK_RATIO = 40
 
 
-#: The statuses of tasks whose deadline has passed, which come first in deadline order: a walk
-#: in that order finds them at once. Tasks due soon, on track, regular or without a deadline
-#: come after all of those (cancelled ones anywhere): a walk would read most of the program
-#: before the page's last (at 500,000 tasks, "regular": 7.7 s walked, 3.9 s all read).
-FRONT_STATUSES = frozenset(
-    s.value for s in (Status.OVERDUE, Status.COMPLETED_ON_TIME, Status.COMPLETED_LATE)
-)
-
-
 def walks_well(values: Values) -> bool:
     """True when a walk of the tasks in the page's order meets the list's tasks about evenly:
-    filters that ask for no status, or statuses among which some come first in deadline
-    order (``FRONT_STATUSES``), the page sorted by deadline."""
-    if values.late_against_original:
-        return False
-    if not values.statuses:
-        return True
-    return values.sort == "deadline" and bool(FRONT_STATUSES & set(values.statuses))
+    filters that ask for no status. (The tasks of some statuses are bunched in assignment
+    order: at 500,000 tasks, a walk for "regular" ones read most of the program.)"""
+    return not values.statuses and not values.late_against_original
 
 
 def counted_alone(values: Values) -> bool:

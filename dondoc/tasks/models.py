@@ -793,13 +793,11 @@ class TaskStatusSpan(models.Model):
     status = models.CharField(max_length=20)
     #: Against the deadline as first assigned.
     status_original = models.CharField(max_length=20)
-    #: The deadline in force.
+    #: The deadline in force (what the task list sorts by "deadline": migration 0016's indexes).
     due_on = models.DateField(null=True, blank=True)
-    #: On the rows of part "task", the task's own deadline (as first assigned) and assignment
-    #: date, the columns the task list sorts by: a list of one status is read in its order from
-    #: the rows covering a date, stopping at its last row (migration 0014's indexes). None on
-    #: the other parts.
-    task_due_on = models.DateField(null=True, blank=True)
+    #: On the rows of part "task", the task's assignment date, a column the task list sorts by:
+    #: a list of one status is read in its order from the rows covering a date, stopping at its
+    #: last row (migration 0014's indexes). None on the other parts.
     task_assigned_on = models.DateField(null=True, blank=True)
     #: On the rows of part "task", the name shown of the task's first lead unit
     #: (``spans.first_lead_name``: what the list sorts by "lead agency", in Vietnamese order),
@@ -842,7 +840,8 @@ class TaskStatusSpan(models.Model):
             ),
         ]
         # On PostgreSQL, also indexes on the rows of part "task" by program and status in the
-        # task list's orders (migrations 0014 and 0015: made there only, they sort NULLs last).
+        # task list's orders (migrations 0014, 0015 and 0016: made there only, they sort NULLs
+        # last).
 
     def __str__(self) -> str:
         span = f"{self.valid_from}–{self.valid_to}"

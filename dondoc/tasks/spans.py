@@ -152,9 +152,8 @@ class Row:
     due_on: dt.date | None
     shared: bool
     program_id: int
-    #: The task's own deadline and assignment date, on its rows of part "task" (the task
-    #: list's sort columns); None on the other parts.
-    task_due_on: dt.date | None = None
+    #: The task's assignment date, on its rows of part "task" (a sort column of the task
+    #: list); None on the other parts.
     task_assigned_on: dt.date | None = None
     #: The name shown of its first lead unit (``first_lead_name``), on its rows of part "task".
     task_lead_name: str | None = None
@@ -298,7 +297,6 @@ def task_rows(
                     due_on=span.due_on,
                     shared=shared and part in (SpanPart.LEAD, SpanPart.LEAD_GROUP),
                     program_id=program_id,
-                    task_due_on=due_on if part == SpanPart.TASK else None,
                     task_assigned_on=assigned_on if part == SpanPart.TASK else None,
                     task_lead_name=lead_name if part == SpanPart.TASK else None,
                 )

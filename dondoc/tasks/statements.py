@@ -122,7 +122,9 @@ def _queryset(
         return (
             qs.order_by().values("program_id").annotate(total_rows=Count("pk")).values("total_rows")
         )
-    qs = build_tasks(user, values, source="spans", by_status=kind == "status walk")
+    qs = build_tasks(
+        user, values, source="spans", by_status=kind == "status walk", walk=kind == "walk"
+    )
     if isinstance(qs, EmptyQuerySet) or qs.db != DEFAULT_DB_ALIAS:
         return None
     names = (*ROW_FIELDS, "status", "due_on_as_of", "late_against_original", *annotations)

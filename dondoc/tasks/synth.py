@@ -682,7 +682,7 @@ UPDATE_COLUMNS = (
 )  # fmt: skip
 SPAN_COLUMNS = (
     "task_id", "program_id", "part", "key", "shared", "valid_from", "valid_to", "status",
-    "status_original", "due_on", "task_due_on", "task_assigned_on", "task_lead_name",
+    "status_original", "due_on", "task_assigned_on", "task_lead_name",
 )  # fmt: skip
 
 
@@ -764,7 +764,7 @@ def _task_batch(
         keys += [(member_part, m.pk) for m in sorted(chosen, key=lambda m: m.pk)]
         span_rows += [
             (pk, r.program_id, r.part, r.key, r.shared, r.valid_from, r.valid_to, r.status,
-             r.status_original, r.due_on, r.task_due_on, r.task_assigned_on, r.task_lead_name)
+             r.status_original, r.due_on, r.task_assigned_on, r.task_lead_name)
             for r in spans.task_rows(
                 pk,
                 program_id=program.pk,
