@@ -35,7 +35,7 @@ def _tasks(request: HttpRequest, qs: QuerySet) -> QuerySet:
     """Visible current tasks of ``qs`` with status as of today, ready to render as rows."""
     visible = visible_tasks(request.user, qs.filter(merged_into__isnull=True))
     today = timezone.localdate()
-    return with_display_relations(with_status(visible, today)).order_by("due_on", "id")
+    return with_display_relations(with_status(visible, today)).order_by("due_on_as_of", "id")
 
 
 @login_required

@@ -504,7 +504,7 @@ class LateTasksExporter(Exporter):
         return (
             with_status(self.scope.tasks, self.scope.as_of)
             .filter(status=Status.OVERDUE.value)
-            .order_by("due_on", "assigned_on", "id")
+            .order_by("due_on_as_of", "assigned_on", "id")  # the deadline in force, as shown
         )
 
     def rows(self) -> list[TaskRow]:

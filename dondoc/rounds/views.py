@@ -366,7 +366,7 @@ def agency_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     agency = get_agency_for_user(request, pk)
     context = _agency_figures(request, agency)
     late = with_display_relations(
-        context["lead"].filter(status=Status.OVERDUE.value).order_by("due_on", "pk")
+        context["lead"].filter(status=Status.OVERDUE.value).order_by("due_on_as_of", "pk")
     )
     context.update(
         agency=agency,
@@ -392,7 +392,7 @@ def agency_export(request: HttpRequest, pk: int) -> HttpResponse:
     agency = get_agency_for_user(request, pk)
     context = _agency_figures(request, agency)
     exporter = AgencyExporter(
-        tasks=TaskExporter(context["lead"].order_by("due_on", "pk"), context["today"]),
+        tasks=TaskExporter(context["lead"].order_by("due_on_as_of", "pk"), context["today"]),
         lines=context["lines"],
         scorecard=context["card"],
     )

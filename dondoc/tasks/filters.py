@@ -293,7 +293,7 @@ def span_page(
     """The ids of tasks ``offset`` to ``offset + limit`` of a list of one status that the kept
     counts count (``status_walks``: every task of the program, by status, solution group or
     member), read from the status spans alone in the list's order (``_span_ordering``): along
-    an index of the spans (migration 0014) without reading the tasks passed on the way. A
+    an index of the spans (migrations 0014–0016) without reading the tasks passed on the way. A
     span covering the date stands for a task assigned by then and not merged away
     (``tasks.spans``). ``build_tasks(..., by_status=True)`` then reads these tasks' rows."""
     as_of = values.as_of
@@ -582,7 +582,9 @@ def build_tasks(
             Exists(TaskSource.objects.filter(task=OuterRef("pk"), directive_id=values.directive))
         )
     # The deadline in force on the date, as the status and the deadline order read it: the
-    # task's status span's (without the statuses, a span of the task covering the date).
+    # task's status span's (without the statuses, a span of the task covering the date). Read
+    # from the spans, a task without a span on the date is not listed (as by ``status_walks``):
+    # a range of deadlines is then found along an index of the spans (migration 0016).
     due = Q()
     if values.due_from:
         due &= Q(due_on__gte=values.due_from)
@@ -596,7 +598,7 @@ def build_tasks(
     elif values.due_from or values.due_to:
         for name, day in (("gte", values.due_from), ("lte", values.due_to)):
             if day:
-                qs = qs.filter(unless_spanless(Q(**{f"due_on_as_of__{name}": day})))
+                qs = qs.filter(**{f"due_on_as_of__{name}": day})
     if values.q:
         qs = qs.filter(content_folded__contains=values.q)
     if values.output:
@@ -690,9 +692,13 @@ WALK_RATIO = 40
 
 def walks_well(values: Values) -> bool:
     """True when a walk of the tasks in the page's order meets the list's tasks about evenly:
-    filters that ask for no status. (The tasks of some statuses are bunched in assignment
-    order: at 500,000 tasks, a walk for "regular" ones read most of the program.)"""
-    return not values.statuses and not values.late_against_original
+    filters that ask for no status, nor for a range of deadlines unless the page is in
+    deadline order. (The tasks of some statuses, and those due in a month, are bunched in
+    assignment order: at 500,000 tasks, a walk for "regular" ones read most of the program,
+    one for those due in June 17,500 tasks for the first 50.)"""
+    if values.statuses or values.late_against_original:
+        return False
+    return values.sort.lstrip("-") == "deadline" or not (values.due_from or values.due_to)
 
 
 def counted_alone(values: Values) -> bool:
@@ -864,7 +870,7 @@ def merged_walks(
     user: Any, values: Values, offset: int, limit: int
 ) -> tuple[int, list[str]] | None:
     """How to read rows ``offset`` to ``offset + limit`` of a list of several statuses (or
-    of any status) sorted by deadline or assignment date that a walk of the tasks in that
+    of any status) sorted by deadline (in force) or assignment date that a walk in that
     order would not meet early (``walks_well``), or past its first page (the walk reads every
     task before the page's first), or sorted by lead agency (no walk of the tasks has that
     order): the number of tasks of the list (``kept_counts``) and the
@@ -896,8 +902,8 @@ def merged_walks(
 
 
 def known_total(user: Any, values: Values) -> int | None:
-    """The number of tasks of the list read without reading its rows, for a page sorted by a
-    column of the task (``WALKED_SORTS``): from the dashboard's kept counts (``kept_count``)
+    """The number of tasks of the list read without reading its rows, for a page in an order
+    a walk reads (``WALKED_SORTS``): from the dashboard's kept counts (``kept_count``)
     or, for filters that ask for no status, by counting the tasks without their statuses
     (``statements.count``). None otherwise (the total then rides on the rows)."""
     from dondoc.tasks import statements
@@ -1124,7 +1130,8 @@ def filtered_rows(
     span for the count and sorting them all. A list of one status sorted by deadline or
     assignment date, or of any statuses sorted by status, that the kept counts count is read
     along the spans of each status in the page's order (``status_walks``); several statuses
-    sorted by deadline or assignment date (or any status, past the first page), by merging
+    sorted by deadline, assignment date or lead agency (or any status, past the first page),
+    by merging
     those walks (``merged_walks``). Either way the rows and the number are those of the
     statement with the windows (a test compares them).
 
@@ -1163,7 +1170,13 @@ def filtered_rows(
         return None, state, [], 0
     if total is not None and total >= WALK_RATIO * (offset + limit) and walks_well(values):
         walked = statements.walk(user, values, offset, limit, annotations)
-        if walked and all(row["span_id"] is not None for row in walked):
+        # A task counted but without a span on the date is passed by a walk along the spans
+        # (the deadline's): the page then comes short, and is read with its total instead.
+        if (
+            walked
+            and len(walked) == min(limit, total - offset)
+            and all(row["span_id"] is not None for row in walked)
+        ):
             return None, state, relate(walked), total
     found = statements.rows(user, values, offset, limit, annotations)
     if found and found[0]["spanned_rows"] == found[0]["total_rows"]:

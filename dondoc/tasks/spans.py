@@ -38,7 +38,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from dondoc.tasks.models import (
@@ -461,15 +461,28 @@ def first_lead_name(task: str = "pk") -> Subquery:
     return Subquery(first)
 
 
+@transaction.atomic
 def renamed(unit_id: int) -> int:
-    """The rows of part "task" of the tasks the unit ``unit_id`` leads, given their first lead
-    unit's name again (``first_lead_name``) after the unit's name or short name changed: one
-    statement, in the caller's transaction; the statuses do not change. Returns the rows
-    changed."""
-    led = TaskAgency.objects.filter(org_unit_id=unit_id, role=AgencyRole.LEAD).values("task_id")
-    return TaskStatusSpan.objects.filter(part=SpanPart.TASK, task_id__in=led).update(
-        task_lead_name=first_lead_name("task_id")
+    """The rows of part "task" of the tasks whose first lead unit is ``unit_id``, given its name
+    again (``first_lead_name``) after the unit's name or short name changed: one statement, in
+    the caller's transaction, the tasks locked first as ``refresh`` locks them (so that a
+    refresh at the same time is not left with the old name); the statuses do not change.
+    Returns the rows changed. Only a unit's save calls it (``connect_signals``): a rename by
+    ``QuerySet.update``, a raw load or a data migration must call it, or
+    ``dondoc check-figures --repair`` puts the names right."""
+    earlier = TaskAgency.objects.filter(
+        task_id=OuterRef("task_id"), role=AgencyRole.LEAD, id__lt=OuterRef("id")
     )
+    first = (
+        TaskAgency.objects.filter(org_unit_id=unit_id, role=AgencyRole.LEAD)
+        .exclude(Exists(earlier))
+        .values_list("task_id", flat=True)
+    )
+    locked = Task.objects.select_for_update(no_key=True).filter(pk__in=first).order_by("pk")
+    if not list(locked.values_list("pk", flat=True)):
+        return 0
+    rows = TaskStatusSpan.objects.filter(part=SpanPart.TASK, task_id__in=first)
+    return rows.update(task_lead_name=first_lead_name("task_id"))
 
 
 def _names_before(sender, instance, raw=False, **kwargs) -> None:

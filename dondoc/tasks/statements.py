@@ -113,7 +113,8 @@ def _queryset(
     status asked, read in order from its spans (``filters.build_tasks(..., by_status=True)``);
     "count", the number of tasks (one row
     ``total_rows``, none when no task matches), without the status spans' join (for filters
-    that do not ask for a status: ``filters.counted_alone``)."""
+    that do not ask for a status: ``filters.counted_alone``; a range of deadlines is tested
+    on a span covering the date)."""
     if kind == "count":
         qs = build_tasks(user, values, source="none")
         if isinstance(qs, EmptyQuerySet) or qs.db != DEFAULT_DB_ALIAS:
@@ -216,9 +217,10 @@ def walk(
     by_status: bool = False,
 ) -> list[dict] | None:
     """``rows`` without the windows, each row with its ``span_id`` (None for a task without a
-    span on the date): a plain ``ORDER BY … LIMIT`` that PostgreSQL can answer by walking the
-    tasks in the page's order (an index) and stopping at the page's last row, for a list
-    whose number is known otherwise (``filters.filtered_rows``). ``by_status``: the tasks of
+    span on the date, in assignment order; in deadline order the walk goes along the spans
+    and passes such a task): a plain ``ORDER BY … LIMIT`` that PostgreSQL can answer by
+    walking the tasks in the page's order (an index) and stopping at the page's last row, for
+    a list whose number is known otherwise (``filters.filtered_rows``). ``by_status``: the tasks of
     the one status ``values`` asks for, walked along their status spans' index in the page's
     order (``filters.build_tasks``)."""
     kind = "status walk" if by_status else "walk"
@@ -227,7 +229,7 @@ def walk(
 
 def count(user: Any, values: Values) -> int | None:
     """The number of tasks ``user`` may see filtered by ``values``, which ask for no status
-    (the tasks' filters alone: no status span is read); None when the shape has no kept
+    (the tasks' filters alone: no status is read); None when the shape has no kept
     statement."""
     found = _run(user, values, 0, 0, (), "count")
     if found is None:
@@ -244,7 +246,8 @@ def merged(
     statuses: list[str] | tuple = (),
 ) -> list[dict] | None:
     """Rows ``offset`` to ``offset + limit`` of a list of several ``statuses`` (those of
-    ``values`` that have tasks) sorted by deadline or assignment date, as ``walk``: the page's
+    ``values`` that have tasks) sorted by deadline, assignment date or lead agency, as
+    ``walk``: the page's
     tasks found by merging the first ``offset + limit`` of each status read along its spans
     (``filters.merged_page``), then read. None when the shape has no kept statement."""
     if not statuses:

@@ -28,6 +28,9 @@ SPAN_INDEXES = {
 def create_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    # Migration 0014's index of the tasks by their original deadline, descending, served the
+    # list sorted that way only.
+    schema_editor.execute("DROP INDEX IF EXISTS task_program_due_desc_idx")
     for name, columns in SPAN_INDEXES.items():
         schema_editor.execute(
             f"""CREATE INDEX IF NOT EXISTS {name} ON tasks_taskstatusspan

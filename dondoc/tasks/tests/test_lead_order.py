@@ -115,15 +115,21 @@ def test_a_lead_added_or_removed_through_the_models_moves_the_task(led, clerk, m
 
 
 @pytest.mark.django_db
-def test_a_save_that_keeps_the_names_rewrites_no_row(led, hanoi):
+def test_a_save_that_keeps_the_names_rewrites_no_row(led, hanoi, monkeypatch):
+    calls = []
+    monkeypatch.setattr(spans, "renamed", calls.append)
     unit = OrgUnit.objects.get(pk=hanoi.pk)
-    unit.kind = OrgKind.PROVINCE
-    before = list(TaskStatusSpan.objects.order_by("pk").values_list("pk", "task_lead_name"))
+    unit.kind = OrgKind.OTHER
     unit.save()
-    assert list(TaskStatusSpan.objects.order_by("pk").values_list("pk", "task_lead_name")) == before
-    assert (
-        spans.renamed(hanoi.pk)
-        == len(  # what a rename would rewrite: the tasks it leads
-            TaskStatusSpan.objects.filter(part=SpanPart.TASK, task__in=led[1:3])
-        )
-    )
+    assert calls == []
+    unit.short_name = "Thủ đô Hà Nội"
+    unit.save()
+    assert calls == [hanoi.pk]
+
+
+@pytest.mark.django_db
+def test_a_rename_rewrites_the_rows_of_the_tasks_it_leads_first(led, most, hanoi):
+    by_most, by_hanoi, by_both, _by_none = led  # Hà Nội is the first lead of both
+    rows = TaskStatusSpan.objects.filter(part=SpanPart.TASK)
+    assert spans.renamed(most.pk) == rows.filter(task=by_most).count()
+    assert spans.renamed(hanoi.pk) == rows.filter(task__in=[by_hanoi, by_both]).count()
