@@ -275,14 +275,11 @@ def _span_ordering(sort: str, prefix: str = "span__") -> list:
     desc = sort.startswith("-")
     if key == "status":
         return [F(f"{prefix}task_id").asc()]
-    if key == "assigned":
-        primary = F(f"{prefix}task_assigned_on")
-    elif key == "deadline":  # in force on the date
-        primary = F(f"{prefix}due_on")
-    elif key == "lead":  # in Vietnamese order, as migration 0015's indexes
-        primary = Collate(F(f"{prefix}task_lead_name"), COLLATION)
-    else:
+    if key not in SPAN_SORT_COLUMNS:
         raise ValueError(f"no span order for {sort!r}")
+    primary = F(f"{prefix}{SPAN_SORT_COLUMNS[key]}")
+    if key == "lead":  # in Vietnamese order, as migration 0015's indexes
+        primary = Collate(primary, COLLATION)
     primary = primary.desc(nulls_last=True) if desc else primary.asc(nulls_last=True)
     return [primary, F(f"{prefix}task_id").asc()]
 
