@@ -38,7 +38,8 @@ class TaskRow:
     coordinators: str  # cơ quan phối hợp
     expected_output: str  # kết quả, sản phẩm
     deadline_text: str  # thời hạn, as written
-    due_on: dt.date | None  # hạn, normalised
+    due_on: dt.date | None  # hạn, normalised, as first assigned
+    due_on_as_of: dt.date | None  # hạn đang áp dụng: the deadline in force on the date
     status: str  # trạng thái
     completed_on: dt.date | None  # ngày hoàn thành
     latest_result: str  # kết quả mới nhất
@@ -55,6 +56,7 @@ COLUMNS: tuple[tuple[object, int], ...] = (
     (gettext_lazy("Expected output"), 24),
     (gettext_lazy("Deadline (as written)"), 16),
     (gettext_lazy("Due date"), 12),
+    (gettext_lazy("Deadline in force"), 12),
     (gettext_lazy("Status"), 18),
     (gettext_lazy("Completion date"), 12),
     (gettext_lazy("Latest result"), 60),
@@ -104,6 +106,7 @@ class TaskExporter:
                 expected_output=task.expected_output,
                 deadline_text=task.deadline_text,
                 due_on=task.due_on,
+                due_on_as_of=getattr(task, "due_on_as_of", task.due_on),
                 status=status_text(status),
                 completed_on=task.closure_on_as_of if status in COMPLETED_STATUSES else None,
                 latest_result=task.latest_result or "",

@@ -69,3 +69,27 @@ def test_the_due_date_filters_read_the_deadline_in_force(dated, clerk, reporter)
         assert _listed(user, {"as_of": "2025-03-10", **march_only}) == [extended.pk, march.pk]
         until_may = {"as_of": "2025-04-15", "due_to": "2025-05-31", "status": "open"}
         assert _listed(user, until_may) == [march.pk, may.pk]  # overdue ones are open too
+
+
+@pytest.mark.django_db
+def test_the_export_and_the_command_show_the_deadline_in_force_beside_the_first(
+    dated, clerk, client
+):
+    import io
+
+    from django.core.management import call_command
+
+    extended, _may, _march, _open_ended = dated
+    client.force_login(clerk)
+    params = {"as_of": "2025-04-15", "sort": "deadline"}
+    text = client.get("/tasks/export.csv", params).content.decode("utf-8-sig")
+    heading, first, *_rest = text.strip().splitlines()
+    assert "Deadline in force" in heading or "Hạn đang áp dụng" in heading
+    assert ",31/03/2025,31/03/2025," in first  # the task due 31/03, never extended
+    row = next(line for line in text.splitlines() if ",30/06/2025," in line)
+    assert ",31/03/2025,30/06/2025," in row  # first deadline, then the one in force
+
+    out = io.StringIO()
+    call_command("tasks", "--as-of", "2025-04-15", stdout=out, stderr=io.StringIO())
+    line = next(line for line in out.getvalue().splitlines() if line.startswith(str(extended.pk)))
+    assert "30/06/2025" in line and "31/03/2025" in line

@@ -103,6 +103,9 @@ class Command(BaseCommand):
                 if ta.role == AgencyRole.LEAD
             ] + [tg.group.name for tg in task.task_groups.all() if tg.role == AgencyRole.LEAD]
             due = f"{task.due_on:%d/%m/%Y}" if task.due_on else (task.deadline_text or "—")
+            in_force = getattr(task, "due_on_as_of", task.due_on)
+            if in_force and in_force != task.due_on:  # changed: the one the status is judged by
+                due = f"{in_force:%d/%m/%Y} ({due})"
             rows.append(
                 (
                     str(task.pk),
