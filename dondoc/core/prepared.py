@@ -138,6 +138,11 @@ def verify_kept(queryset: QuerySet | None, sql: str, params: list, key: tuple) -
     if queryset is None:
         raise AssertionError(f"A kept statement ran where the ORM asks nothing: {key!r}")
     fresh_sql, fresh_params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    verify_sql(fresh_sql, fresh_params, sql, params, key)
+
+
+def verify_sql(fresh_sql: str, fresh_params: Any, sql: str, params: list, key: tuple) -> None:
+    """``verify_kept`` for a statement the ORM wrote as ``fresh_sql`` and ``fresh_params``."""
     if fresh_sql != sql or _in_lists_sorted(sql, list(params)) != _in_lists_sorted(
         fresh_sql, list(fresh_params)
     ):

@@ -29,11 +29,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Count, Window
+from django.db.models import Count, IntegerField, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.query import EmptyQuerySet
 
 from dondoc.accounts.policy import task_visibility_key
-from dondoc.core.prepared import verify_kept
+from dondoc.core.prepared import verify_sql
 from dondoc.tasks.filters import (
     ROW_FIELDS,
     Values,
@@ -50,6 +51,38 @@ _TEXT_DAY = re.compile(r"^1[01]\d\d-\d\d-\d\d")
 _LIST_FIELDS = tuple(
     f.name for f in dataclasses.fields(Values) if f.name not in ("late_against_original", "sort")
 )
+
+
+#: The name of the page's ids in a paged statement (``_Paged``).
+PAGE = "list_page"
+
+
+@dataclasses.dataclass
+class _Paged:
+    """A list's rows read in two steps in one statement: ``page`` finds the ids of the page's
+    rows in the list's order and the list's windows (``total_rows``, ``spanned_rows``) from
+    the tasks' and spans' filter and sort columns alone; ``rows`` reads the page's columns for
+    those ids only (``WITH list_page AS (page) rows``). Read in one step, every column of
+    every matching task (its text among them) was kept for the windows and sorted before the
+    page was cut: at 500,000 tasks, the 75,000 open tasks due by a date spilled 12 MB to
+    disk for 50 rows."""
+
+    page: Any
+    rows: Any
+
+
+def _compiled(q: Any) -> tuple[Any, str, list]:
+    """The compiler that converts the rows of ``q`` (a queryset or ``_Paged``), its SQL and
+    its parameters."""
+    if isinstance(q, _Paged):
+        page_sql, page_params = q.page.query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
+        compiler = q.rows.query.get_compiler(using=DEFAULT_DB_ALIAS)
+        sql, params = compiler.as_sql()
+        name = connections[DEFAULT_DB_ALIAS].ops.quote_name(PAGE)
+        return compiler, f"WITH {name} AS ({page_sql}) {sql}", [*page_params, *params]
+    compiler = q.query.get_compiler(using=DEFAULT_DB_ALIAS)
+    sql, params = compiler.as_sql()
+    return compiler, sql, list(params)
 
 
 @dataclasses.dataclass
@@ -108,7 +141,7 @@ def _queryset(
 ):
     """The queryset the ORM builds for ``values``, or None (nothing to ask, or not the default
     database): for ``kind`` "rows", the rows with the windows ``total_rows`` and
-    ``spanned_rows`` (``filters.counted``); "walk", the rows alone with their ``span_id``, a
+    ``spanned_rows`` (``filters.counted``); "walk", the rows alone with their ``span_task_id``, a
     plain ``LIMIT`` that an ordered walk can stop early; "status walk", the same for the one
     status asked, read in order from its spans (``filters.build_tasks(..., by_status=True)``);
     "count", the number of tasks (one row
@@ -131,13 +164,23 @@ def _queryset(
     names = (*ROW_FIELDS, "status", "due_on_as_of", "late_against_original", *annotations)
     if kind == "status walk":  # the page's tasks found from the spans alone, then read
         page = span_page(values, offset, limit)
-        return qs.filter(pk__in=page).values(*names, "span_id")
+        return qs.filter(pk__in=page).values(*names, "span_task_id")
     if kind == "merged":
-        return qs.filter(pk__in=merged_page(values, offset, limit)).values(*names, "span_id")
+        return qs.filter(pk__in=merged_page(values, offset, limit)).values(*names, "span_task_id")
     if kind == "walk":
-        return qs.values(*names, "span_id")[offset : offset + limit]
-    windows = {"total_rows": Window(Count("pk")), "spanned_rows": Window(Count("span_id"))}
-    return counted(qs.annotate(**windows).values(*names, *windows))[offset : offset + limit]
+        return qs.values(*names, "span_task_id")[offset : offset + limit]
+    windows = {"total_rows": Window(Count("pk")), "spanned_rows": Window(Count("span_task_id"))}
+    page = counted(qs.annotate(**windows).values("pk", *windows))[offset : offset + limit]
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    name = quote(PAGE)
+
+    def window(column: str) -> RawSQL:  # the same on every row of the page
+        return RawSQL(f"SELECT MAX({quote(column)}) FROM {name}", (), IntegerField())
+
+    rows = qs.filter(pk__in=RawSQL(f"SELECT {quote('pk')} FROM {name}", ())).annotate(
+        **{column: window(column) for column in windows}
+    )
+    return _Paged(page, rows.values(*names, *windows))
 
 
 def _write(
@@ -148,8 +191,7 @@ def _write(
     rows = _queryset(user, stand, offset, limit, annotations, kind)
     if rows is None:
         return None
-    compiler = rows.query.get_compiler(using=DEFAULT_DB_ALIAS)
-    sql, params = compiler.as_sql()
+    compiler, sql, params = _compiled(rows)
     adapted = {}  # a date as the database adapter writes it (text on SQLite)
     for value, slot in slots.items():
         if isinstance(value, dt.date):
@@ -174,7 +216,7 @@ def _write(
         if _looks_like_stand_in(param):
             return None
         places.append(("const", param))
-    query = rows.query
+    query = compiler.query
     if query.selected:  # the columns in the order written (``values()``'s, annotations too)
         row_names = list(query.selected)
     else:
@@ -216,7 +258,7 @@ def walk(
     *,
     by_status: bool = False,
 ) -> list[dict] | None:
-    """``rows`` without the windows, each row with its ``span_id`` (None for a task without a
+    """``rows`` without the windows, each row with its ``span_task_id`` (None for a task without a
     span on the date, in assignment order; in deadline order the walk goes along the spans
     and passes such a task): a plain ``ORDER BY … LIMIT`` that PostgreSQL can answer by
     walking the tasks in the page's order (an index) and stopping at the page's last row, for
@@ -283,7 +325,10 @@ def _statement(
     params = [_param(place, values, connection) for place in statement.places]
     if settings.DONDOC_VERIFY_KEPT_SQL:
         fresh = _queryset(user, values, offset, limit, annotations, kind)
-        verify_kept(fresh, statement.sql, params, key)
+        if fresh is None:
+            raise AssertionError(f"A kept statement ran where the ORM asks nothing: {key!r}")
+        _compiler, fresh_sql, fresh_params = _compiled(fresh)
+        verify_sql(fresh_sql, fresh_params, statement.sql, params, key)
     return statement, params
 
 

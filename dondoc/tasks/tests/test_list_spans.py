@@ -131,7 +131,7 @@ def test_a_task_without_a_span_is_listed_from_its_timeline(timeline, clerk, clie
     TaskStatusSpan.objects.filter(task_id=gone).delete()
 
     qs, _state, rows, total = filtered_rows(clerk, params, 0, 100)
-    assert "span_id" not in qs.query.annotations  # read from the timeline
+    assert "span_task_id" not in qs.query.annotations  # read from the timeline
     assert ([r.pk for r in rows], total) == ([row[0] for row in expected[0]], expected[1])
     # Past the last page too, and through the page and the API.
     assert filtered_rows(clerk, params, 100, 100)[3] == expected[1]
