@@ -151,7 +151,8 @@ class FilterState:
         """The state as query parameters; ``override`` replaces (None drops) some of them."""
         values: dict[str, Any] = {
             "program": self.program.code if self.program else None,
-            "as_of": self.as_of.isoformat(),
+            # Today, the default, is left out: a bookmarked list keeps following the day.
+            "as_of": self.as_of.isoformat() if self.as_of != timezone.localdate() else None,
             "status": self.statuses,
             "group": self.group,
             "lead": self.lead,

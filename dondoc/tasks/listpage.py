@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.paginator import Page
+from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -208,6 +209,7 @@ def content(request: Any, context: dict[str, Any]) -> SafeString:
     from dondoc.core.templatetags.dateinput import date_input
 
     state: FilterState = context["state"]
+    today = ddmmyyyy(timezone.localdate())  # the date's default: left out of the address
     program = context["program"]
     programs = context["programs"]
     out = ['\n<div class="page-head">\n  <div>\n', f"    <h1>{_('Tasks')}</h1>\n    "]
@@ -225,7 +227,7 @@ def content(request: Any, context: dict[str, Any]) -> SafeString:
         "\n</div>\n\n"
         f'<form class="card no-print" method="get" action="{listed}" role="search"\n'
         f'      aria-label="{_("Filter tasks")}"\n'
-        f'      hx-get="{listed}" hx-target="#results" hx-push-url="true"\n'
+        f'      hx-get="{listed}" hx-target="#results" hx-push-url="true" data-short-url\n'
         '      hx-trigger="submit, change, input changed delay:500ms from:#f-q">\n'
         '  <details class="filters-panel" open data-collapse-narrow="yes">\n'
         f"  <summary>{_('Filters')}{active}</summary>\n"
@@ -271,7 +273,7 @@ def content(request: Any, context: dict[str, Any]) -> SafeString:
     out.append(
         '\n    <div class="field">\n'
         f'      <label for="f-as_of">{_("Status as of")}</label>\n'
-        f"      {date_input('as_of', state.as_of, id='f-as_of')}\n"
+        f"      {date_input('as_of', state.as_of, id='f-as_of', data_default=today)}\n"
         "    </div>\n"
         '    <div class="field">\n'
         f'      <label for="f-lead">{_("Lead agency")}</label>\n'
@@ -289,7 +291,7 @@ def content(request: Any, context: dict[str, Any]) -> SafeString:
         "    </div>\n"
         '    <div class="field">\n'
         f'      <label for="f-sort">{_("Sort by")}</label>\n'
-        '      <select name="sort" id="f-sort">\n'
+        '      <select name="sort" id="f-sort" data-default="deadline">\n'
         f"        {context['sort_options']}\n"
         "      </select>\n"
         "    </div>\n"

@@ -133,6 +133,25 @@
     }
   });
 
+  /* A filter form marked data-short-url leaves out of the address it pushes the fields left
+     empty and those at their default (data-default: the date "as of" today, the usual sort),
+     so that a bookmarked list keeps following today instead of staying on the day it was
+     saved. */
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = event.detail.elt;
+    var data = event.detail.formData;
+    if (!form || !form.matches || !form.matches("form[data-short-url]") || !data) return;
+    var names = [];
+    data.forEach(function (_value, name) { if (names.indexOf(name) < 0) names.push(name); });
+    names.forEach(function (name) {
+      var values = data.getAll(name).filter(function (v) { return v !== ""; });
+      var field = form.querySelector("[name='" + name + "'][data-default]");
+      if (!values.length || (field && values.length === 1 && values[0] === field.dataset.default)) {
+        data.delete(name);
+      }
+    });
+  });
+
   /* On a phone the filter panel starts folded unless filters are in use. */
   function foldFilters(root) {
     if (window.innerWidth >= 760) return;

@@ -104,6 +104,26 @@ def test_interface_switches_between_vietnamese_and_english(page, tasks, tracker)
     shot(page, "task-list-english")
 
 
+def test_the_list_address_keeps_only_what_was_chosen_so_a_bookmark_follows_today(
+    page, tasks, tracker
+):
+    log_in(page, "tracker")
+    page.goto(page.base_url + "/tasks/")
+    page.check("input[name=status][value=overdue]")
+    expect(page).to_have_url(re.compile(r"status=overdue"))
+    address = page.url.split("?", 1)[1]
+    # No empty fields, and neither today's date nor the usual order: both are the defaults.
+    assert sorted(pair.split("=")[0] for pair in address.split("&")) == ["program", "status"]
+    next_link = page.locator("#results a.btn").first  # the export keeps the same address
+    assert "as_of" not in (next_link.get_attribute("href") or "")
+
+    page.fill("#f-as_of", "10/04/2025")
+    page.press("#f-as_of", "Enter")
+    expect(page).to_have_url(re.compile(r"as_of=10%2F04%2F2025"))  # a past date is kept
+    page.select_option("#f-sort", "-assigned")
+    expect(page).to_have_url(re.compile(r"sort=-assigned"))
+
+
 def test_reporter_cannot_open_another_agencys_task(page, tasks, other_reporter):
     log_in(page, "other")
     response = page.goto(page.base_url + f"/tasks/{tasks.pk}/")

@@ -14,13 +14,14 @@ from django.conf import settings
 from django.template import engines
 from django.test import RequestFactory
 from django.urls import resolve
-from django.utils import translation
+from django.utils import timezone, translation
 
 from dondoc.accounts.models import Membership, Role, User
 from dondoc.orgs.groups import ensure_standard_groups
 from dondoc.orgs.models import Member, OrgGroup
 from dondoc.tasks import filters, listpage, services, views
 from dondoc.tasks.models import Directive, DirectiveKind, Program, SolutionGroup
+from dondoc.tasks.templatetags.dondoc import ddmmyyyy
 
 #: ``tasks/_results.html`` as it was before the results were written in Python.
 TEMPLATE_RESULTS = (
@@ -74,7 +75,7 @@ TEMPLATE_LIST = (
     "\n"
     '<form class="card no-print" method="get" action="{% url \'task-list\' %}" role="search"\n'
     "      aria-label=\"{% translate 'Filter tasks' %}\"\n"
-    '      hx-get="{% url \'task-list\' %}" hx-target="#results" hx-push-url="true"\n'
+    '      hx-get="{% url \'task-list\' %}" hx-target="#results" hx-push-url="true" data-short-url\n'
     '      hx-trigger="submit, change, input changed delay:500ms from:#f-q">\n'
     '  <details class="filters-panel" open data-collapse-narrow="yes">\n'
     '  <summary>{% translate "Filters" %}{% if state.is_filtered %} <span class="badge">{% translate "active" %}</span>{% endif %}</summary>\n'
@@ -99,7 +100,7 @@ TEMPLATE_LIST = (
     '    {% elif program %}<input type="hidden" name="program" value="{{ program.code }}">{% endif %}\n'
     '    <div class="field">\n'
     '      <label for="f-as_of">{% translate "Status as of" %}</label>\n'
-    '      {% date_input "as_of" state.as_of id="f-as_of" %}\n'
+    '      {% date_input "as_of" state.as_of id="f-as_of" data_default=today %}\n'
     "    </div>\n"
     '    <div class="field">\n'
     '      <label for="f-lead">{% translate "Lead agency" %}</label>\n'
@@ -117,7 +118,7 @@ TEMPLATE_LIST = (
     "    </div>\n"
     '    <div class="field">\n'
     '      <label for="f-sort">{% translate "Sort by" %}</label>\n'
-    '      <select name="sort" id="f-sort">\n'
+    '      <select name="sort" id="f-sort" data-default="deadline">\n'
     "        {{ sort_options }}\n"
     "      </select>\n"
     "    </div>\n"
@@ -260,6 +261,7 @@ def _old_page(request) -> tuple[str, str]:
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         "tasks": page.object_list,
         "state": state,
+        "today": ddmmyyyy(timezone.localdate()),
     }
     engine = engines["django"]
     results = engine.from_string(TEMPLATE_RESULTS).render(context, request)
