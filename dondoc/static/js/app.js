@@ -133,14 +133,10 @@
     }
   });
 
-  /* A filter form marked data-short-url leaves out of the address it pushes the fields left
-     empty and those at their default (data-default: the date "as of" today, the usual sort),
-     so that a bookmarked list keeps following today instead of staying on the day it was
-     saved. */
-  document.addEventListener("htmx:configRequest", function (event) {
-    var form = event.detail.elt;
-    var data = event.detail.formData;
-    if (!form || !form.matches || !form.matches("form[data-short-url]") || !data) return;
+  /* A filter form marked data-short-url leaves out of its address the fields left empty and
+     those at their default (data-default: the date "as of" today, the usual sort), so that a
+     bookmarked page keeps following today instead of staying on the day it was saved. */
+  function shorten(form, data) {
     var names = [];
     data.forEach(function (_value, name) { if (names.indexOf(name) < 0) names.push(name); });
     names.forEach(function (name) {
@@ -150,6 +146,30 @@
         data.delete(name);
       }
     });
+    return data;
+  }
+
+  function shortForm(form) {
+    return form && form.matches && form.matches("form[data-short-url]");
+  }
+
+  // A form htmx sends (the task list's): the address it pushes.
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (shortForm(event.detail.elt) && event.detail.formData) {
+      shorten(event.detail.elt, event.detail.formData);
+    }
+  });
+
+  // A plain form (the dashboard's date and program): the address it opens.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !shortForm(form) || form.hasAttribute("hx-get")) return;
+    if ((form.getAttribute("method") || "get").toLowerCase() !== "get") return;
+    event.preventDefault();
+    var data = shorten(form, new FormData(form));
+    var query = new URLSearchParams(data).toString();
+    var action = form.getAttribute("action") || window.location.pathname;
+    window.location.assign(action + (query ? "?" + query : ""));
   });
 
   /* On a phone the filter panel starts folded unless filters are in use. */

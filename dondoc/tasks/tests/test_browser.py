@@ -124,6 +124,19 @@ def test_the_list_address_keeps_only_what_was_chosen_so_a_bookmark_follows_today
     expect(page).to_have_url(re.compile(r"sort=-assigned"))
 
 
+def test_the_dashboard_address_names_a_past_date_and_leaves_today_out(page, tasks, tracker):
+    from django.utils import timezone
+
+    log_in(page, "tracker")
+    page.goto(page.base_url + "/")
+    page.fill("#as_of", "10/04/2025")
+    page.press("#as_of", "Enter")
+    expect(page).to_have_url(re.compile(r"/\?program=[^&]+&as_of=10%2F04%2F2025$"))
+    page.fill("#as_of", timezone.localdate().strftime("%d/%m/%Y"))
+    page.press("#as_of", "Enter")
+    expect(page).to_have_url(re.compile(r"/\?program=[^&]+$"))  # today: the default
+
+
 def test_reporter_cannot_open_another_agencys_task(page, tasks, other_reporter):
     log_in(page, "other")
     response = page.goto(page.base_url + f"/tasks/{tasks.pk}/")
