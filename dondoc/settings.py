@@ -321,6 +321,8 @@ OTP_TOTP_ISSUER = "Đôn đốc"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"plain_refusals": {"()": "dondoc.core.logs.PlainRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["plain_refusals"]}},
     "root": {"handlers": ["console"], "level": env.string("DONDOC_LOG_LEVEL", "WARNING")},
 }

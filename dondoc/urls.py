@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from dondoc.accounts.views import admin_login
+from dondoc.core.views import favicon
 
 handler400 = "dondoc.core.views.bad_request"
 
@@ -10,6 +11,7 @@ urlpatterns = [
     # The admin's own sign-in form would skip the second step: it leads to ours instead.
     path("admin/login/", admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
+    path("favicon.ico", favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("dondoc.api.urls")),
     path("", include("dondoc.accounts.urls")),

@@ -22,3 +22,14 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     if request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted"):
         return render(request, "_refusal.html", {"message": message}, status=400)
     return render(request, "400.html", {"message": message}, status=400)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, which browsers ask for wherever a page names no icon (a JSON answer,
+    a download): the site's icon, cached for a day, instead of a 404 in the log."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    response = HttpResponsePermanentRedirect(static("img/favicon.svg"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

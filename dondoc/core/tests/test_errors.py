@@ -69,3 +69,9 @@ def test_the_api_still_answers_404_in_json(client, tracker, settings):
     response = client.get("/api/tasks/999999")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
+
+
+def test_the_browsers_icon_request_is_sent_to_the_sites_icon(client):
+    response = client.get("/favicon.ico")  # signed out: a JSON answer's tab asks for it too
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")
