@@ -38,7 +38,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Subquery, Value
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from dondoc.tasks.models import (
@@ -68,6 +68,7 @@ __all__ = [
     "compute",
     "differences",
     "first_lead_name",
+    "group_renamed",
     "rebuild",
     "refresh",
     "renamed",
@@ -155,7 +156,8 @@ class Row:
     #: The task's assignment date, on its rows of part "task" (a sort column of the task
     #: list); None on the other parts.
     task_assigned_on: dt.date | None = None
-    #: The name shown of its first lead unit (``first_lead_name``), on its rows of part "task".
+    #: The name shown of its first lead unit, else of its first lead collective agency
+    #: (``first_lead_name``), on its rows of part "task".
     task_lead_name: str | None = None
 
     def sort_key(self) -> tuple:
@@ -212,13 +214,19 @@ def _computed(ids: list[int], soon_days: int, models: dict | None = None) -> lis
         lead_names.setdefault(task_id, name)
     for unit_keys in keys.values():
         unit_keys.sort()
-    for task_id, group in (
+    # A task no unit leads is named by its first lead collective agency (``first_lead_name``).
+    group_names: dict[int, tuple[int, str]] = {}
+    for task_id, group, link, name in (
         m["TaskAgencyGroup"]
         .objects.filter(task_id__in=ids, role=lead)
         .order_by("task_id", "group_id")
-        .values_list("task_id", "group_id")
+        .values_list("task_id", "group_id", "id", "group__name")
     ):
         keys[task_id].append((SpanPart.LEAD_GROUP.value, group))
+        if task_id not in group_names or link < group_names[task_id][0]:
+            group_names[task_id] = (link, name)
+    for task_id, (_link, name) in group_names.items():
+        lead_names.setdefault(task_id, name)
     through = m["Task"].members.through
     for task_id, member in (
         through.objects.filter(task_id__in=ids)
@@ -448,17 +456,24 @@ def shown_name(prefix: str = "") -> Coalesce:
     return Coalesce(NullIf(F(f"{prefix}short_name"), Value("")), F(f"{prefix}name"))
 
 
-def first_lead_name(task: str = "pk") -> Subquery:
+def first_lead_name(task: str = "pk") -> Coalesce:
     """The name shown (``shown_name``) of the first lead unit of the task ``OuterRef(task)``,
-    the first the task's rows show (in the order the leads were given), None when no unit
-    leads it: what the task list sorts by "lead agency" (in Vietnamese order), and what the
-    rows of part "task" keep as ``task_lead_name``."""
-    first = (
+    the first the task's rows show (in the order the leads were given); when no unit leads
+    it, the name of its first lead collective agency ("Các bộ, ngành, địa phương"), which its
+    row shows in that place; None when nothing leads it. What the task list sorts by "lead
+    agency" (in Vietnamese order), and what the rows of part "task" keep as
+    ``task_lead_name``."""
+    unit = (
         TaskAgency.objects.filter(task=OuterRef(task), role=AgencyRole.LEAD)
         .order_by("id")
         .values_list(shown_name("org_unit__"))[:1]
     )
-    return Subquery(first)
+    group = (
+        TaskAgencyGroup.objects.filter(task=OuterRef(task), role=AgencyRole.LEAD)
+        .order_by("id")
+        .values_list("group__name")[:1]
+    )
+    return Coalesce(Subquery(unit), Subquery(group))
 
 
 @transaction.atomic
@@ -478,6 +493,28 @@ def renamed(unit_id: int) -> int:
         .exclude(Exists(earlier))
         .values_list("task_id", flat=True)
     )
+    return _named_again(first)
+
+
+@transaction.atomic
+def group_renamed(group_id: int) -> int:
+    """``renamed`` for a collective agency: the tasks no unit leads whose first lead
+    collective agency is ``group_id``."""
+    earlier = TaskAgencyGroup.objects.filter(
+        task_id=OuterRef("task_id"), role=AgencyRole.LEAD, id__lt=OuterRef("id")
+    )
+    units = TaskAgency.objects.filter(task_id=OuterRef("task_id"), role=AgencyRole.LEAD)
+    first = (
+        TaskAgencyGroup.objects.filter(group_id=group_id, role=AgencyRole.LEAD)
+        .exclude(Exists(earlier))
+        .exclude(Exists(units))
+        .values_list("task_id", flat=True)
+    )
+    return _named_again(first)
+
+
+def _named_again(first: QuerySet) -> int:
+    """The rows of part "task" of the tasks ``first`` (ids), their lead's name read again."""
     locked = Task.objects.select_for_update(no_key=True).filter(pk__in=first).order_by("pk")
     if not list(locked.values_list("pk", flat=True)):
         return 0
@@ -485,20 +522,27 @@ def renamed(unit_id: int) -> int:
     return rows.update(task_lead_name=first_lead_name("task_id"))
 
 
+def _names(sender) -> tuple[str, ...]:
+    return ("name", "short_name") if hasattr(sender, "short_name") else ("name",)
+
+
 def _names_before(sender, instance, raw=False, **kwargs) -> None:
-    """Note an org unit's names as stored, before a save that may change them."""
+    """Note an org unit's or collective agency's names as stored, before a save that may
+    change them."""
     instance._stored_names = (
         None
         if raw or instance.pk is None
-        else sender.objects.filter(pk=instance.pk).values_list("name", "short_name").first()
+        else sender.objects.filter(pk=instance.pk).values_list(*_names(sender)).first()
     )
 
 
 def _renamed(sender, instance, created, raw=False, **kwargs) -> None:
-    """An org unit renamed: the lists sorted by lead agency follow (``renamed``)."""
+    """An org unit or collective agency renamed: the lists sorted by lead agency follow
+    (``renamed``, ``group_renamed``)."""
     before = getattr(instance, "_stored_names", None)
-    if not created and not raw and before not in (None, (instance.name, instance.short_name)):
-        renamed(instance.pk)
+    now = tuple(getattr(instance, name) for name in _names(sender))
+    if not created and not raw and before not in (None, now):
+        (renamed if hasattr(sender, "short_name") else group_renamed)(instance.pk)
 
 
 def _direct(sender, kwargs) -> bool:
@@ -544,11 +588,13 @@ def connect_signals() -> None:
         pre_save,
     )
 
-    from dondoc.orgs.models import OrgUnit
+    from dondoc.orgs.models import OrgGroup, OrgUnit
     from dondoc.tasks.models import SolutionGroup
 
-    pre_save.connect(_names_before, sender=OrgUnit, dispatch_uid="spans-unit-names")
-    post_save.connect(_renamed, sender=OrgUnit, dispatch_uid="spans-unit-renamed")
+    for named in (OrgUnit, OrgGroup):
+        uid = named.__name__
+        pre_save.connect(_names_before, sender=named, dispatch_uid=f"spans-{uid}-names")
+        post_save.connect(_renamed, sender=named, dispatch_uid=f"spans-{uid}-renamed")
     for model in (TaskAgency, TaskAgencyGroup):
         post_save.connect(_refresh_task, sender=model, dispatch_uid=f"spans-{model.__name__}-s")
         post_delete.connect(_refresh_task, sender=model, dispatch_uid=f"spans-{model.__name__}-d")

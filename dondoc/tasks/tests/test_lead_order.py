@@ -8,7 +8,8 @@ import datetime as dt
 
 import pytest
 
-from dondoc.orgs.models import OrgKind, OrgUnit
+from dondoc.orgs.groups import ensure_standard_groups
+from dondoc.orgs.models import OrgGroup, OrgKind, OrgUnit
 from dondoc.orgs.services import UNIT_FIELDS, save_unit
 from dondoc.tasks import services, spans, statements
 from dondoc.tasks.filters import build_tasks, filtered_rows, parse_filters, task_rows
@@ -97,6 +98,46 @@ def test_renaming_a_unit_reorders_the_list_in_vietnamese_order(led, clerk, most,
     assert _listed(clerk, "lead") == [by_hanoi.pk, by_both.pk, by_most.pk, by_none.pk]
     for sort in ("lead", "-lead"):
         assert _listed(clerk, sort) == _by_timeline(clerk, sort)
+    assert list(spans.differences()) == []
+
+
+@pytest.mark.django_db
+def test_a_task_led_only_by_a_collective_agency_sorts_by_its_name(
+    led, program, notice, clerk, reporter, most
+):
+    by_most, by_hanoi, by_both, by_none = led
+    ensure_standard_groups()
+    provinces = OrgGroup.objects.get(code="tinh-thanh-pho")  # "Các tỉnh, thành phố"
+
+    def task(leads):
+        return services.create_task(
+            program=program,
+            content="Chuyển đổi số",
+            assigned_on=dt.date(2025, 2, 1),
+            deadline="Tháng 12/2025",
+            sources=[(notice, "", "")],
+            leads=leads,
+        )
+
+    collective, mixed = task([provinces]), task([provinces, most])
+    assert _names(collective) == {"Các tỉnh, thành phố"}  # what its row shows as its lead
+    assert _names(mixed) == {"Bộ KH&CN"}  # a unit leads it too: the unit's name
+    # "Bộ KH&CN" < "Các tỉnh, thành phố" < "Hà Nội"; still nothing leads the last one.
+    order = [by_most.pk, mixed.pk, collective.pk, by_hanoi.pk, by_both.pk, by_none.pk]
+    assert _listed(clerk, "lead") == order
+    descending = [by_hanoi.pk, by_both.pk, collective.pk, by_most.pk, mixed.pk, by_none.pk]
+    assert _listed(clerk, "-lead") == descending  # ties in id order either way
+
+    provinces.name = "Ủy ban nhân dân các tỉnh, thành phố"  # renamed: the list follows
+    provinces.save()
+    assert _names(collective) == {"Ủy ban nhân dân các tỉnh, thành phố"}
+    assert _names(mixed) == {"Bộ KH&CN"}
+    assert _listed(clerk, "lead") == [
+        by_most.pk, mixed.pk, by_hanoi.pk, by_both.pk, collective.pk, by_none.pk
+    ]  # fmt: skip
+    for user in (clerk, reporter):
+        for sort in ("lead", "-lead"):
+            assert _listed(user, sort) == _by_timeline(user, sort)
     assert list(spans.differences()) == []
 
 
