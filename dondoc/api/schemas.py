@@ -249,12 +249,15 @@ class UpdateIn(Schema):
 class DashboardOut(Schema):
     as_of: dt.date
     program: str | None
-    assigned: int
-    completed: int
-    in_progress: int
-    overdue: int
+    assigned: int = Field(description="Tasks assigned by the date, not cancelled.")
+    completed: int = Field(description="Completed, on time or late.")
+    in_progress: int = Field(
+        description="Not completed (chưa hoàn thành: the list's status group `open`, overdue "
+        "ones included), as the report counts them; `by_status.in_progress` is the one status."
+    )
+    overdue: int = Field(description="Past the deadline in force on the date.")
     cancelled: int
-    by_status: dict[str, int]
+    by_status: dict[str, int] = Field(description="Tasks by status (`status` of the task list).")
 
 
 class DirectiveOut(Schema):

@@ -128,6 +128,16 @@ def test_the_signed_in_session_works_for_reading(client, tracker, tasks):
     assert response.json()["overdue"] == 1
 
 
+def test_the_dashboards_in_progress_counts_the_open_tasks_overdue_ones_included(
+    client, tracker, tasks
+):
+    client.force_login(tracker)
+    figures = client.get("/api/dashboard", {"as_of": AS_OF}).json()
+    listed = client.get("/api/tasks", {"as_of": AS_OF, "status": "open"}).json()
+    assert figures["overdue"] == 1
+    assert figures["in_progress"] == listed["count"] > figures["by_status"]["in_progress"]
+
+
 def test_session_writes_need_the_csrf_token(tracker, tasks):
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(tracker)
