@@ -607,14 +607,28 @@ def build_tasks(
         qs = qs.filter(expected_output_folded__contains=values.output)
     if values.output_kinds:
         qs = qs.filter(output_kind__in=values.output_kinds)
-    key = values.sort.lstrip("-")
     if by_span:
         return qs.order_by(*_span_ordering(values.sort))
+    return _sorted(qs, values.sort, spans)
+
+
+def _sorted(qs: QuerySet, sort: str, spans: bool) -> QuerySet:
+    """``qs`` in the list's order (``_ordering``), with the column it sorts by."""
+    key = sort.lstrip("-")
     if key == "status":
         qs = qs.annotate(status_rank=_status_rank())
     elif key == "lead":  # the span's copy where the task has one (a task without: ``task_rows``)
         qs = qs.annotate(lead_name=F("span__task_lead_name") if spans else first_lead_name())
-    return qs.order_by(*_ordering(values.sort))
+    return qs.order_by(*_ordering(sort))
+
+
+def page_tasks(values: Values, ids: Any) -> QuerySet:
+    """The tasks ``ids`` (an expression: the ids of a page of the list ``values`` asks for,
+    found by ``statements``) with what ``build_tasks(..., source="spans")`` annotates, in the
+    list's order, and nothing else: the page's ids were found with the reader's scope and the
+    filters, which are not evaluated again for its rows."""
+    qs = _with_span_status(Task.objects.filter(pk__in=ids), values.as_of, values.program)
+    return _sorted(qs, values.sort, spans=True)
 
 
 def filter_tasks(

@@ -41,6 +41,7 @@ from dondoc.tasks.filters import (
     build_tasks,
     counted,
     merged_page,
+    page_tasks,
     span_page,
 )
 
@@ -68,7 +69,7 @@ class _Paged:
     disk for 50 rows."""
 
     page: Any
-    rows: Any
+    rows: Any  # ``filters.page_tasks``: the filters are not evaluated again for 50 ids
 
 
 def _compiled(q: Any) -> tuple[Any, str, list]:
@@ -177,9 +178,8 @@ def _queryset(
     def window(column: str) -> RawSQL:  # the same on every row of the page
         return RawSQL(f"SELECT MAX({quote(column)}) FROM {name}", (), IntegerField())
 
-    rows = qs.filter(pk__in=RawSQL(f"SELECT {quote('pk')} FROM {name}", ())).annotate(
-        **{column: window(column) for column in windows}
-    )
+    ids = RawSQL(f"SELECT {quote('pk')} FROM {name}", ())
+    rows = page_tasks(values, ids).annotate(**{column: window(column) for column in windows})
     return _Paged(page, rows.values(*names, *windows))
 
 
