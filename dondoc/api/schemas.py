@@ -252,10 +252,11 @@ class DashboardOut(Schema):
     assigned: int = Field(description="Tasks assigned by the date, not cancelled.")
     completed: int = Field(description="Completed, on time or late.")
     in_progress: int = Field(
-        description="Not completed (chưa hoàn thành: the list's status group `open`, overdue "
-        "ones included), as the report counts them; `by_status.in_progress` is the one status."
+        description="Neither completed nor cancelled (chưa hoàn thành: the list's status group "
+        "`open`, overdue ones included), as the report counts them; `by_status.in_progress` is "
+        "the one status."
     )
-    overdue: int = Field(description="Past the deadline in force on the date.")
+    overdue: int = Field(description="Open and past the deadline in force on the date.")
     cancelled: int
     by_status: dict[str, int] = Field(description="Tasks by status (`status` of the task list).")
 

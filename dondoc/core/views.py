@@ -26,10 +26,9 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 def favicon(request: HttpRequest) -> HttpResponse:
     """``/favicon.ico``, which browsers ask for wherever a page names no icon (a JSON answer,
-    a download): the site's icon, cached for a day, instead of a 404 in the log."""
-    from django.http import HttpResponsePermanentRedirect
+    a download): the site's icon instead of a 404 in the log. A temporary redirect: the icon's
+    address changes with its content on each deployment."""
+    from django.http import HttpResponseRedirect
     from django.templatetags.static import static
 
-    response = HttpResponsePermanentRedirect(static("img/favicon.svg"))
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
+    return HttpResponseRedirect(static("img/favicon.svg"))

@@ -1198,6 +1198,8 @@ def filtered_rows(
         ):
             return None, state, relate(walked), total
     found = statements.rows(user, values, offset, limit, annotations)
+    if found == [] and not offset:  # no task at all: the statement keeps spanless ones too
+        return None, state, [], 0
     if found and found[0]["spanned_rows"] == found[0]["total_rows"]:
         return None, state, relate(found), found[0]["total_rows"]
     qs = build_tasks(user, values, source="spans")

@@ -209,7 +209,7 @@ def content(request: Any, context: dict[str, Any]) -> SafeString:
     from dondoc.core.templatetags.dateinput import date_input
 
     state: FilterState = context["state"]
-    today = ddmmyyyy(timezone.localdate())  # the date's default: left out of the address
+    zone = timezone.get_current_timezone_name()  # today there is left out of the address
     program = context["program"]
     programs = context["programs"]
     out = ['\n<div class="page-head">\n  <div>\n', f"    <h1>{_('Tasks')}</h1>\n    "]
@@ -273,7 +273,7 @@ def content(request: Any, context: dict[str, Any]) -> SafeString:
     out.append(
         '\n    <div class="field">\n'
         f'      <label for="f-as_of">{_("Status as of")}</label>\n'
-        f"      {date_input('as_of', state.as_of, id='f-as_of', data_default=today)}\n"
+        f"      {date_input('as_of', state.as_of, id='f-as_of', data_default_today=zone)}\n"
         "    </div>\n"
         '    <div class="field">\n'
         f'      <label for="f-lead">{_("Lead agency")}</label>\n'

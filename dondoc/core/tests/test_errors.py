@@ -73,5 +73,5 @@ def test_the_api_still_answers_404_in_json(client, tracker, settings):
 
 def test_the_browsers_icon_request_is_sent_to_the_sites_icon(client):
     response = client.get("/favicon.ico")  # signed out: a JSON answer's tab asks for it too
-    assert response.status_code == 301
+    assert response.status_code == 302
     assert response["Location"].endswith("img/favicon.svg")

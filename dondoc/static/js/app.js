@@ -134,15 +134,32 @@
   });
 
   /* A filter form marked data-short-url leaves out of its address the fields left empty and
-     those at their default (data-default: the date "as of" today, the usual sort), so that a
-     bookmarked page keeps following today instead of staying on the day it was saved. */
+     those at their default (data-default: the usual sort; data-default-today: today's date,
+     dd/mm/yyyy, in the site's time zone when the form is sent, not when it was drawn), so that
+     a bookmarked page keeps following today instead of staying on the day it was saved. */
+  function today(zone) {
+    try {
+      return new Intl.DateTimeFormat("en-GB", {
+        timeZone: zone, day: "2-digit", month: "2-digit", year: "numeric"
+      }).format(new Date());
+    } catch (error) {
+      return null;  // an unknown zone: the date stays in the address
+    }
+  }
+
+  function defaultOf(form, name) {
+    var field = form.querySelector("[name='" + name + "']");
+    if (!field) return null;
+    if (field.dataset.defaultToday) return today(field.dataset.defaultToday);
+    return field.dataset.default === undefined ? null : field.dataset.default;
+  }
+
   function shorten(form, data) {
     var names = [];
     data.forEach(function (_value, name) { if (names.indexOf(name) < 0) names.push(name); });
     names.forEach(function (name) {
       var values = data.getAll(name).filter(function (v) { return v !== ""; });
-      var field = form.querySelector("[name='" + name + "'][data-default]");
-      if (!values.length || (field && values.length === 1 && values[0] === field.dataset.default)) {
+      if (!values.length || (values.length === 1 && values[0] === defaultOf(form, name))) {
         data.delete(name);
       }
     });

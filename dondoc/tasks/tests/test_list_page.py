@@ -21,7 +21,6 @@ from dondoc.orgs.groups import ensure_standard_groups
 from dondoc.orgs.models import Member, OrgGroup
 from dondoc.tasks import filters, listpage, services, views
 from dondoc.tasks.models import Directive, DirectiveKind, Program, SolutionGroup
-from dondoc.tasks.templatetags.dondoc import ddmmyyyy
 
 #: ``tasks/_results.html`` as it was before the results were written in Python.
 TEMPLATE_RESULTS = (
@@ -100,7 +99,7 @@ TEMPLATE_LIST = (
     '    {% elif program %}<input type="hidden" name="program" value="{{ program.code }}">{% endif %}\n'
     '    <div class="field">\n'
     '      <label for="f-as_of">{% translate "Status as of" %}</label>\n'
-    '      {% date_input "as_of" state.as_of id="f-as_of" data_default=today %}\n'
+    '      {% date_input "as_of" state.as_of id="f-as_of" data_default_today=zone %}\n'
     "    </div>\n"
     '    <div class="field">\n'
     '      <label for="f-lead">{% translate "Lead agency" %}</label>\n'
@@ -261,7 +260,7 @@ def _old_page(request) -> tuple[str, str]:
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         "tasks": page.object_list,
         "state": state,
-        "today": ddmmyyyy(timezone.localdate()),
+        "zone": timezone.get_current_timezone_name(),
     }
     engine = engines["django"]
     results = engine.from_string(TEMPLATE_RESULTS).render(context, request)

@@ -112,6 +112,24 @@ def test_the_statement_reads_the_rows_the_orm_reads(tasks, clerk, reporter, most
 
 
 @pytest.mark.django_db
+def test_a_list_nothing_matches_is_one_statement(tasks, clerk, django_assert_num_queries):
+    from dondoc.tasks.filters import filtered_rows
+
+    # The program, the kept counts where the list is one they count, then the rows statement,
+    # which finds none: not the whole list again through the ORM.
+    for params, queries in (
+        ({"q": "khong co gi"}, 2),
+        ({"due_from": "2030-01-01"}, 2),
+        ({"status": "cancelled", "q": "du lieu"}, 2),
+        ({"status": "cancelled", "sort": "lead"}, 3),
+    ):
+        params = {"as_of": AS_OF, "sort": "assigned", **params}
+        filtered_rows(clerk, params, 0, 50)  # the statement written once for the shape
+        with django_assert_num_queries(queries):
+            assert filtered_rows(clerk, params, 0, 50)[2:] == ([], 0)
+
+
+@pytest.mark.django_db
 def test_each_page_holds_the_rows_and_total_of_the_whole_list_in_every_order(tasks, clerk):
     # The page's ids and the windows are found first, then the columns of those ids alone:
     # the same rows in the same order as reading every column of every task.
