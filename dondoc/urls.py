@@ -11,7 +11,7 @@ urlpatterns = [
     # The admin's own sign-in form would skip the second step: it leads to ours instead.
     path("admin/login/", admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
-    path("favicon.ico", favicon),
+    path("favicon.ico", favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("dondoc.api.urls")),
     path("", include("dondoc.accounts.urls")),

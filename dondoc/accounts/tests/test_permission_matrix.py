@@ -230,6 +230,7 @@ ROWS: list[Row] = [
         args=lambda w: [w.token_a],
     ),
     post("set_language", body={"language": "vi"}, **PUBLIC),
+    page("favicon", **PUBLIC),  # the browsers' /favicon.ico: the site's icon
     # People: the Standing Office's pages; the invitation link is public (its token decides).
     page("people-list", Needs("user.manage")),
     page("people-invite", Needs("user.manage")),
